@@ -1,0 +1,29 @@
+# Two commands do all set-up: `make run` (the app) and `make test` (the whole suite).
+# Both create .venv and install the project into it first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint samples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(PY) -m pytest
+
+samples: $(STAMP)
+	$(PY) -m synth.cli render-samples sample_videos
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

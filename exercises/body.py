@@ -1,0 +1,71 @@
+"""The body as the signals see it: smoothed pixel landmarks, the working side and the facing direction."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from pose.geometry import midpoint
+from pose.landmarks import Landmark, Side, other_side, sided
+
+
+@dataclass(frozen=True)
+class Body:
+    """Landmarks of T frames prepared for signal functions.
+
+    Attributes:
+        xy: (T, 33, 2) pixel landmarks, x right and y down; NaN where unknown or not visible enough.
+        back_profile: (T, K) back outline offsets (see pose.outline).
+        side: the working side (nearer the camera, or the moving leg).
+        forward: (T,) +1 where the person faces (or their head points) image-right, -1 image-left, NaN unknown.
+    """
+
+    xy: np.ndarray
+    back_profile: np.ndarray
+    side: Side
+    forward: np.ndarray
+
+    def point(self, part: str, side: Side | None = None) -> np.ndarray:
+        """(T, 2) pixel positions of a sided part (e.g. "knee") on the working side or the one given."""
+        return self.xy[:, sided(part, side or self.side)]
+
+    def other(self, part: str) -> np.ndarray:
+        """(T, 2) positions of a part on the non-working side."""
+        return self.xy[:, sided(part, other_side(self.side))]
+
+    def landmark(self, lm: Landmark) -> np.ndarray:
+        """(T, 2) positions of an unsided landmark (e.g. the nose)."""
+        return self.xy[:, lm]
+
+    def mid(self, part: str) -> np.ndarray:
+        """(T, 2) midpoint of a part's left and right landmarks, or the working side's alone when the other is unknown."""
+        both = midpoint(self.point(part, "left"), self.point(part, "right"))
+        return np.where(np.isfinite(both), both, self.point(part))
+
+
+def facing_sign(xy: np.ndarray, facing_from: str) -> np.ndarray:
+    """Per frame, +1 if the person faces image-right, -1 if image-left, NaN if unknown.
+
+    Args:
+        xy: (T, 33, 2) pixel landmarks.
+        facing_from: "nose" (upright postures: the nose is ahead of the ears) or "head" (lying and
+            quadruped postures: the head end of the body counts as forward).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-unknown frame is simply NaN
+        return _facing_sign(xy, facing_from)
+
+
+def _facing_sign(xy: np.ndarray, facing_from: str) -> np.ndarray:
+    if facing_from == "nose":
+        ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR], 0], axis=1)
+        dx = xy[:, Landmark.NOSE, 0] - ears
+    elif facing_from == "head":
+        shoulders = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], 0], axis=1)
+        hips = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0], axis=1)
+        dx = shoulders - hips
+    else:
+        raise ValueError(f"facing_from must be 'nose' or 'head', got {facing_from!r}")
+    return np.where(np.isfinite(dx) & (dx != 0), np.sign(dx), np.nan)

@@ -1,0 +1,285 @@
+"""The one engine that runs every exercise spec, frame by frame, live or over a recorded clip."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from exercises.body import Body, facing_sign
+from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
+from exercises.side import choose_side, side_votes
+from exercises.signals import get_signal
+from exercises.spec import ExerciseSpec, FrameRule, RepRule
+from exercises.tracking import EpisodeTracker, HoldTimer, ZoneTracker
+from pose.frames import PoseFrame, PoseSequence, pixel_xy
+from pose.landmarks import Side, sided
+from pose.smoothing import OneEuroFilter
+from pose.view import classify_view, shoulder_width_ratio
+
+# Rows kept for rep statistics; a rep longer than this is judged on its last part.
+_REP_BUFFER_S = 120.0
+_FACING_EMA_WEIGHT = 0.1
+
+
+def _rule_on(spec: ExerciseSpec, rule: FrameRule | RepRule) -> bool:
+    return rule.enabled_by is None or spec.t(rule.enabled_by) != 0
+
+
+def _breaks(spec: ExerciseSpec, value: float, rule: FrameRule | RepRule) -> bool | None:
+    if not math.isfinite(value):
+        return None
+    if rule.above is not None:
+        return value > spec.t(rule.above)
+    return value < spec.t(rule.below)
+
+
+class Checker:
+    """Scores one exercise as frames arrive. Feed PoseFrames in time order with `update`; `report` sums up."""
+
+    def __init__(self, spec: ExerciseSpec, side: Side | None = None) -> None:
+        """Start a set.
+
+        Args:
+            spec: the exercise (with any per-patient thresholds already applied).
+            side: the working side, or None to choose it from the first `side_lock_s` of reliable footage.
+        """
+        self.spec = spec
+        t = spec.t
+        self._side: Side | None = side
+        self._side_fixed = side is not None
+        self._votes = 0.0
+        self._vote_time_s = 0.0
+        self._facing_ema = 0.0
+        self._filter = OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio"))
+        self._zones = ZoneTracker(t(spec.rep.low_max), t(spec.rep.high_min), t(spec.rep.dwell_s))
+        self._rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[spec.rep.mode]
+        self._hold = (
+            HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s), t(spec.hold.settle_s))
+            if spec.hold else None
+        )
+        self._rules = [r for r in spec.frame_rules if _rule_on(spec, r)]
+        # One tracker per rule: two rules may share a code (a band broken on either side).
+        self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
+        self._severity = {f.code: f.severity for f in spec.faults}
+        self._rep_start_s: float | None = None
+        self._buffer: deque[tuple[float, dict[str, float]]] = deque()
+        self._reps: list[RepEvent] = []
+        self._holds: list[HoldEvent] = []
+        self._closed_episodes: list[FaultEpisode] = []
+        self._t: list[float] = []
+        self._values: list[dict[str, float]] = []
+        self._reliable: list[bool] = []
+        self._width_ratios: list[float] = []
+        self._last_t = -math.inf
+
+    @property
+    def side(self) -> Side:
+        """The working side (left until one is chosen)."""
+        return self._side or "left"
+
+    def _choose_side(self, xy: np.ndarray, frame: PoseFrame, dt: float) -> None:
+        if self._side_fixed:
+            return
+        vote = float(side_votes(self.spec.side_rule, xy[None], frame.world_xyz[None], frame.visibility[None])[0])
+        if vote != 0:
+            self._votes += vote
+            self._vote_time_s += dt
+        self._side = "right" if self._votes < 0 else "left"
+        # Fixed once enough footage has voted, so angles never jump to the other leg mid-set.
+        self._side_fixed = self._vote_time_s >= self.spec.t("side_lock_s")
+
+    def _signals(self, xy: np.ndarray, frame: PoseFrame) -> dict[str, float]:
+        forward = float(facing_sign(xy[None], self.spec.facing_from)[0])
+        if math.isfinite(forward):
+            self._facing_ema += _FACING_EMA_WEIGHT * (forward - self._facing_ema)
+        sign = np.array([math.copysign(1.0, self._facing_ema) if self._facing_ema else math.nan])
+        body = Body(xy[None], frame.back_profile[None], self.side, sign)
+        return {name: float(get_signal(name)(body)[0]) for name in self.spec.signals}
+
+    def _reliable_pose(self, xy: np.ndarray) -> bool:
+        return all(np.isfinite(xy[sided(p, self.side)]).all() for p in self.spec.required_parts)
+
+    def update(self, frame: PoseFrame) -> FrameResult:
+        """Score one frame. A frame that does not advance time is ignored (its result repeats the state)."""
+        spec = self.spec
+        t_s = frame.t_s
+        dt = t_s - self._last_t if math.isfinite(self._last_t) else 0.0
+        if t_s <= self._last_t:
+            return self._result(t_s, False, {n: math.nan for n in spec.signals}, None)
+        self._last_t = t_s
+        raw = pixel_xy(frame.xyz, frame.visibility, frame.image_size, spec.t("landmark_visibility_min_ratio"))
+        xy = self._filter(t_s, raw)
+        self._choose_side(xy, frame, dt)
+        reliable = frame.found and self._reliable_pose(xy)
+        values = self._signals(xy, frame) if reliable else {n: math.nan for n in spec.signals}
+        reliable = reliable and math.isfinite(values[spec.rep.signal])
+        # Out of the exercise's posture (kneeling up, standing up from the floor) nothing is judged,
+        # though the pose itself may be fine.
+        judged = reliable and self._in_posture(values)
+        self._width_ratios.append(float(shoulder_width_ratio(xy[None])[0]) if frame.found else math.nan)
+        self._t.append(t_s)
+        self._values.append(values)
+        self._reliable.append(reliable)
+        if not judged:
+            # A degraded frame counts nothing and changes no state; holds may bridge it (gap_max_s).
+            if self._hold:
+                self._finish_hold(self._hold.step(t_s, math.nan, False))
+            return self._result(t_s, False, values, None)
+        self._buffer.append((t_s, values))
+        while self._buffer and self._buffer[0][0] < t_s - _REP_BUFFER_S:
+            self._buffer.popleft()
+        rep = self._step_reps(t_s, values[spec.rep.signal])
+        self._step_faults(t_s, values)
+        if self._hold and self._rest is not None and self._zones.accepted == self._rest:
+            # Back at the start position: whatever hold there was has ended, however briefly the person stood.
+            self._finish_hold(self._hold.close())
+        if self._hold:
+            faulted = any(tr.active(t_s) and self._severity[tr.code] != "info" for tr in self._episodes)
+            self._finish_hold(self._hold.step(t_s, values[spec.hold.signal], faulted))
+        return self._result(t_s, True, values, rep)
+
+    def _in_posture(self, values: dict[str, float]) -> bool:
+        tilt = values[self.spec.posture_signal]
+        return not math.isfinite(tilt) or tilt <= self.spec.t("posture_trunk_tilt_max_deg")
+
+    def _in_rep(self) -> bool:
+        z = self._zones
+        if self._rest is None:
+            return z.accepted is not None
+        return self._rep_start_s is not None or (z.accepted == self._rest and z.raw not in (None, self._rest))
+
+    def _context(self, t_s: float, during: str) -> bool:
+        hold = self._hold is not None and self._hold.settled(t_s)
+        work = self._zones.accepted is not None and self._zones.accepted != self._rest
+        return {
+            "rep": self._in_rep(), "work": work, "hold": hold, "rep_or_hold": self._in_rep() or hold, "always": True,
+        }[during]
+
+    def _step_faults(self, t_s: float, values: dict[str, float]) -> None:
+        for rule, tracker in zip(self._rules, self._episodes):
+            cond = _breaks(self.spec, values[rule.signal], rule) if self._context(t_s, rule.during) else False
+            episode = tracker.step(t_s, cond)
+            if episode:
+                self._closed_episodes.append(episode)
+
+    def _step_reps(self, t_s: float, x: float) -> RepEvent | None:
+        change = self._zones.step(t_s, x)
+        if change is None:
+            return None
+        if self._rest is None:
+            if self._rep_start_s is None or change.previous is None:
+                self._rep_start_s = change.entered_s
+                return None
+            return self._complete_rep(change.entered_s, t_s)
+        if change.zone != self._rest and change.previous == self._rest:
+            self._rep_start_s = self._zones.left_s
+        elif change.zone == self._rest and self._rep_start_s is not None:
+            return self._complete_rep(change.entered_s, t_s)
+        return None
+
+    def _complete_rep(self, end_s: float, now_s: float) -> RepEvent:
+        start_s = self._rep_start_s if self._rep_start_s is not None else end_s
+        self._rep_start_s = None
+        rows = [v for (ts, v) in self._buffer if start_s <= ts <= now_s]
+        low, high = {}, {}
+        for name in self.spec.signals:
+            col = np.array([r[name] for r in rows], float)
+            finite = col[np.isfinite(col)]
+            low[name] = float(finite.min()) if finite.size else math.nan
+            high[name] = float(finite.max()) if finite.size else math.nan
+        rep = RepEvent(len(self._reps) + 1, start_s, end_s, low, high)
+        faults = {c for c in self._rep_rule_faults(rep)}
+        faults |= {tr.code for tr in self._episodes if tr.active(now_s)}
+        faults |= {e.code for e in self._closed_episodes if e.end_s >= start_s and e.start_s <= end_s}
+        rep = RepEvent(rep.index, start_s, end_s, low, high, tuple(sorted(faults)))
+        self._reps.append(rep)
+        return rep
+
+    def _rep_rule_faults(self, rep: RepEvent) -> list[str]:
+        out = []
+        for rule in self.spec.rep_rules:
+            if not _rule_on(self.spec, rule):
+                continue
+            kind, _, sig = rule.stat.partition(":")
+            value = {
+                "duration_s": rep.duration_s,
+                "max": rep.high.get(sig, math.nan),
+                "min": rep.low.get(sig, math.nan),
+                "range": rep.high.get(sig, math.nan) - rep.low.get(sig, math.nan),
+            }[kind]
+            if _breaks(self.spec, value, rule):
+                out.append(rule.code)
+        return out
+
+    def _finish_hold(self, hold: HoldEvent | None) -> None:
+        if hold is not None:
+            self._holds.append(hold)
+
+    def _result(self, t_s: float, reliable: bool, values: dict[str, float], rep: RepEvent | None) -> FrameResult:
+        active = tuple(sorted({tr.code for tr in self._episodes if tr.active(t_s)}))
+        return FrameResult(
+            t_s, reliable, values, self._zones.accepted, len(self._reps),
+            self._hold.good_s if self._hold else 0.0, active, rep,
+        )
+
+    def report(self) -> ClipReport:
+        """Close what is open and sum the set up. Call once, after the last frame."""
+        for tracker in self._episodes:
+            episode = tracker.close()
+            if episode:
+                self._closed_episodes.append(episode)
+        if self._hold:
+            self._finish_hold(self._hold.close())
+        settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
+        holds, episodes, units = [], [], {c: set() for c in self.spec.fault_codes}
+        for rep in self._reps:
+            for code in rep.faults:
+                units[code].add(("rep", rep.index))
+        for i, hold in enumerate(self._holds):
+            codes = set()
+            for e in self._closed_episodes:
+                in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in self._reps)
+                if e.end_s >= hold.start_s + settle and e.start_s <= hold.end_s:
+                    codes.add(e.code)
+                    if not in_rep:
+                        units[e.code].add(("hold", i))
+            holds.append(HoldEvent(hold.start_s, hold.end_s, hold.good_s, tuple(sorted(codes))))
+        for e in self._closed_episodes:
+            in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in self._reps)
+            in_hold = any(e.end_s >= h.start_s + settle and e.start_s <= h.end_s for h in self._holds)
+            if in_rep or in_hold:
+                episodes.append(e)
+        t = np.array(self._t, float)
+        series = {n: np.array([v[n] for v in self._values], float) for n in self.spec.signals}
+        ratios = np.array(self._width_ratios, float)
+        view = classify_view(float(np.nanmedian(ratios))) if np.isfinite(ratios).any() else "unknown"
+        reliable = np.array(self._reliable, bool)
+        return ClipReport(
+            exercise=self.spec.name,
+            side=self.side,
+            view=view,
+            frames=len(t),
+            pose_coverage=float(reliable.mean()) if len(t) else 0.0,
+            duration_s=float(t[-1] - t[0]) if len(t) else 0.0,
+            reps=tuple(self._reps),
+            holds=tuple(holds),
+            episodes=tuple(episodes),
+            fault_counts={c: len(u) for c, u in units.items() if u},
+            thresholds=dict(self.spec.thresholds),
+            t_s=t,
+            series=series,
+            reliable=reliable,
+        )
+
+
+def score_sequence(sequence: PoseSequence, spec: ExerciseSpec, side: Side | None = None) -> ClipReport:
+    """Score a recorded clip. The working side is chosen from the whole clip unless given."""
+    if side is None and len(sequence):
+        xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, spec.t("landmark_visibility_min_ratio"))
+        side = choose_side(spec.side_rule, xy, sequence.world_xyz, sequence.visibility)
+    checker = Checker(spec, side)
+    for frame in sequence:
+        checker.update(frame)
+    return checker.report()

@@ -1,0 +1,123 @@
+"""What the engine emits: per-frame results, rep and hold events, fault episodes and a clip report. Data only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RepEvent:
+    """One completed repetition.
+
+    Attributes:
+        index: 1-based rep number.
+        start_s, end_s: when the rep left its start position and when it was complete, in seconds.
+        low: per signal, the lowest value during the rep (NaN if never known).
+        high: per signal, the highest value during the rep.
+        faults: fault codes flagged during the rep, sorted.
+    """
+
+    index: int
+    start_s: float
+    end_s: float
+    low: dict[str, float]
+    high: dict[str, float]
+    faults: tuple[str, ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        """How long the rep took."""
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class HoldEvent:
+    """One hold: from entering the position to leaving it, and the seconds held with correct form."""
+
+    start_s: float
+    end_s: float
+    good_s: float
+    faults: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FaultEpisode:
+    """A stretch of time a frame rule's fault held, long enough to count."""
+
+    code: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """The engine's state after one frame (what a live view draws).
+
+    Attributes:
+        t_s: frame time in seconds.
+        reliable: whether the pose was good enough to judge; when False, nothing was counted.
+        values: signal name -> value (NaN when unknown).
+        zone: "low", "high" or None (not yet known) for the rep signal.
+        reps: reps completed so far.
+        hold_s: good-form seconds in the current hold (0 when not holding).
+        active_faults: fault codes active now.
+        rep: the rep completed at this frame, if any.
+    """
+
+    t_s: float
+    reliable: bool
+    values: dict[str, float]
+    zone: str | None
+    reps: int
+    hold_s: float
+    active_faults: tuple[str, ...]
+    rep: RepEvent | None = None
+
+
+@dataclass(frozen=True)
+class ClipReport:
+    """Everything scored from one clip or live set.
+
+    Attributes:
+        exercise: spec name.
+        side: working side used.
+        view: "side", "oblique", "front" or "unknown".
+        frames: frames seen.
+        pose_coverage: share of frames with a reliable pose, in [0, 1].
+        duration_s: time from first to last frame.
+        reps: completed reps.
+        holds: holds at least the spec's minimum long.
+        episodes: fault episodes from frame rules that fell in a rep or a reported hold.
+        fault_counts: fault code -> reps flagged plus hold episodes flagged.
+        thresholds: the thresholds used (defaults merged with overrides).
+        t_s: (T,) frame times, for charts.
+        series: signal name -> (T,) values, for charts (NaN where unknown).
+        reliable: (T,) bool per frame.
+    """
+
+    exercise: str
+    side: str
+    view: str
+    frames: int
+    pose_coverage: float
+    duration_s: float
+    reps: tuple[RepEvent, ...]
+    holds: tuple[HoldEvent, ...]
+    episodes: tuple[FaultEpisode, ...]
+    fault_counts: dict[str, int]
+    thresholds: dict[str, float]
+    t_s: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    series: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    reliable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
+
+    @property
+    def rep_count(self) -> int:
+        """Completed reps."""
+        return len(self.reps)
+
+    @property
+    def hold_s(self) -> float:
+        """The longest hold held with correct form, 0 when there was none."""
+        return max((h.good_s for h in self.holds), default=0.0)

@@ -1,0 +1,236 @@
+"""Named signals: functions of a Body giving one value per frame (degrees or ratios), NaN when unknown.
+
+Specs refer to signals by name; `get_signal` rejects an unknown name with the list of valid ones.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from exercises.body import Body
+from pose.geometry import (
+    angle_from_horizontal_deg,
+    angle_from_vertical_deg,
+    arc_bend_deg,
+    distance,
+    joint_angle_deg,
+    point_to_segment_distance,
+)
+from pose.landmarks import Landmark
+from pose.outline import BACK_SAMPLE_FRACTIONS
+
+SignalFn = Callable[[Body], np.ndarray]
+_SIGNALS: dict[str, SignalFn] = {}
+# A back outline needs most of its samples to fit a curve through them.
+_BACK_SAMPLES_MIN = 5
+
+
+def signal(name: str) -> Callable[[SignalFn], SignalFn]:
+    """Register a signal function under a name (its unit is the name's suffix)."""
+
+    def register(fn: SignalFn) -> SignalFn:
+        _SIGNALS[name] = fn
+        return fn
+
+    return register
+
+
+def signal_names() -> tuple[str, ...]:
+    """All registered signal names."""
+    return tuple(sorted(_SIGNALS))
+
+
+def get_signal(name: str) -> SignalFn:
+    """The signal function registered under `name`.
+
+    Raises:
+        ValueError: for an unknown name, listing the valid ones.
+    """
+    try:
+        return _SIGNALS[name]
+    except KeyError:
+        raise ValueError(f"unknown signal {name!r}; expected one of {', '.join(signal_names())}") from None
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _trunk_length(b: Body) -> np.ndarray:
+    return distance(b.point("shoulder"), b.point("hip"))
+
+
+@signal("knee_deg")
+def knee_deg(b: Body) -> np.ndarray:
+    """Working knee, hip-knee-ankle; 180 is straight."""
+    return joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle"))
+
+
+@signal("hip_deg")
+def hip_deg(b: Body) -> np.ndarray:
+    """Working hip, shoulder-hip-knee; 180 standing straight, 90 thigh square to the trunk."""
+    return joint_angle_deg(b.point("shoulder"), b.point("hip"), b.point("knee"))
+
+
+@signal("trunk_lean_deg")
+def trunk_lean_deg(b: Body) -> np.ndarray:
+    """Hip->shoulder line from vertical; positive leans towards where the person faces (away from a wall behind)."""
+    return angle_from_vertical_deg(b.mid("hip"), b.mid("shoulder"), b.forward)
+
+
+@signal("shin_from_vertical_deg")
+def shin_from_vertical_deg(b: Body) -> np.ndarray:
+    """Ankle->knee line from vertical; positive when the knee is ahead of the ankle."""
+    return angle_from_vertical_deg(b.point("ankle"), b.point("knee"), b.forward)
+
+
+@signal("knee_past_toe_ratio")
+def knee_past_toe_ratio(b: Body) -> np.ndarray:
+    """How far the knee is ahead of the toes, as a fraction of shin length (positive = past the toes)."""
+    ahead = (b.point("knee")[:, 0] - b.point("foot_index")[:, 0]) * b.forward
+    return _ratio(ahead, distance(b.point("knee"), b.point("ankle")))
+
+
+@signal("heel_lift_deg")
+def heel_lift_deg(b: Body) -> np.ndarray:
+    """Toe->heel line above the horizontal; about 0 with the heel down (unsigned in direction)."""
+    toe, heel = b.point("foot_index"), b.point("heel")
+    rise = toe[:, 1] - heel[:, 1]
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arcsin(np.clip(_ratio(rise, distance(toe, heel)), -1, 1)))
+
+
+@signal("hand_thigh_gap_ratio")
+def hand_thigh_gap_ratio(b: Body) -> np.ndarray:
+    """Nearest wrist's distance to the knee half of the thigh, as a fraction of thigh length (0 = pushing on it).
+
+    Only the knee half: arms hanging at the sides put the wrists by the hips, which is no fault.
+    """
+    hip, knee = b.point("hip"), b.point("knee")
+    thigh = distance(hip, knee)
+    mid = (hip + knee) / 2.0
+    gaps = [point_to_segment_distance(b.point("wrist", s), mid, knee) for s in ("left", "right")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _ratio(np.nanmin(np.stack(gaps), axis=0), thigh)
+
+
+@signal("ankle_deg")
+def ankle_deg(b: Body) -> np.ndarray:
+    """Working ankle, knee-ankle-toe; smaller is more dorsiflexed."""
+    return joint_angle_deg(b.point("knee"), b.point("ankle"), b.point("foot_index"))
+
+
+@signal("other_leg_lift_deg")
+def other_leg_lift_deg(b: Body) -> np.ndarray:
+    """Non-working hip->ankle line above the horizontal: a leg that should rest on the floor rising."""
+    hip, ankle = b.other("hip"), b.other("ankle")
+    rise = hip[:, 1] - ankle[:, 1]
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arcsin(np.clip(_ratio(rise, distance(hip, ankle)), -1, 1)))
+
+
+@signal("spine_flexion_deg")
+def spine_flexion_deg(b: Body) -> np.ndarray:
+    """Bend of the back's outline between shoulder and hip: positive rounded up (cat), negative sagging (cow).
+
+    A parabola fitted through the outline samples gives the bulge at mid-back relative to the line through
+    its ends; `arc_bend_deg` turns that into the turning angle of an equivalent circular arc.
+    """
+    prof = b.back_profile
+    ok = np.isfinite(prof)
+    out = np.full(len(prof), np.nan)
+    design = np.stack([np.ones_like(BACK_SAMPLE_FRACTIONS), BACK_SAMPLE_FRACTIONS, BACK_SAMPLE_FRACTIONS**2], axis=1)
+    for i in np.flatnonzero(ok.sum(axis=1) >= _BACK_SAMPLES_MIN):
+        coef, *_ = np.linalg.lstsq(design[ok[i]], prof[i, ok[i]], rcond=None)
+        out[i] = arc_bend_deg(-coef[2] / 4.0)
+    return out
+
+
+@signal("neck_deg")
+def neck_deg(b: Body) -> np.ndarray:
+    """Head relative to the trunk line: ear direction from the shoulder minus trunk direction; positive looks up."""
+    head = angle_from_horizontal_deg(b.point("shoulder"), b.point("ear"), b.forward)
+    trunk = angle_from_horizontal_deg(b.point("hip"), b.point("shoulder"), b.forward)
+    return (head - trunk + 180.0) % 360.0 - 180.0
+
+
+@signal("wrist_offset_ratio")
+def wrist_offset_ratio(b: Body) -> np.ndarray:
+    """Wrist ahead of (+) or behind (-) the shoulder, as a fraction of trunk length."""
+    return _ratio((b.point("wrist")[:, 0] - b.point("shoulder")[:, 0]) * b.forward, _trunk_length(b))
+
+
+@signal("knee_offset_ratio")
+def knee_offset_ratio(b: Body) -> np.ndarray:
+    """Knee ahead of (+) or behind (-) the hip, as a fraction of trunk length."""
+    return _ratio((b.point("knee")[:, 0] - b.point("hip")[:, 0]) * b.forward, _trunk_length(b))
+
+
+@signal("neck_length_ratio")
+def neck_length_ratio(b: Body) -> np.ndarray:
+    """Ear-to-shoulder distance over trunk length; it shrinks when the shoulders shrug."""
+    return _ratio(distance(b.point("ear"), b.point("shoulder")), _trunk_length(b))
+
+
+@signal("nose_height_ratio")
+def nose_height_ratio(b: Body) -> np.ndarray:
+    """Nose above the shoulder, as a fraction of trunk length (head lifting off the floor when supine)."""
+    return _ratio(b.point("shoulder")[:, 1] - b.landmark(Landmark.NOSE)[:, 1], _trunk_length(b))
+
+
+@signal("trunk_from_vertical_deg")
+def trunk_from_vertical_deg(b: Body) -> np.ndarray:
+    """Unsigned tilt of the hip->shoulder line from upright (posture check for standing exercises)."""
+    return np.abs(angle_from_vertical_deg(b.mid("hip"), b.mid("shoulder")))
+
+
+@signal("trunk_from_horizontal_deg")
+def trunk_from_horizontal_deg(b: Body) -> np.ndarray:
+    """Unsigned tilt of the hip->shoulder line from level (posture check lying down or on all fours)."""
+    return 90.0 - trunk_from_vertical_deg(b)
+
+
+def _support_is_other(b: Body) -> np.ndarray:
+    # The supporting leg is the one whose ankle is lower (larger y): during a single-leg lift in a wall sit
+    # the lifted leg's knee angle says nothing about the squat. Ties go to the working (nearer) side.
+    own, other = b.point("ankle")[:, 1], b.other("ankle")[:, 1]
+    shin = distance(b.point("knee"), b.point("ankle"))
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(other) & (other - own > 0.25 * np.nan_to_num(shin, nan=np.inf))
+
+
+def _support_point(b: Body, part: str) -> np.ndarray:
+    return np.where(_support_is_other(b)[:, None], b.other(part), b.point(part))
+
+
+@signal("support_knee_deg")
+def support_knee_deg(b: Body) -> np.ndarray:
+    """Knee of the supporting leg (the one with the lower foot); 180 is straight."""
+    return joint_angle_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle"))
+
+
+@signal("support_shin_from_vertical_deg")
+def support_shin_from_vertical_deg(b: Body) -> np.ndarray:
+    """Supporting leg's ankle->knee line from vertical; positive when the knee is ahead of the ankle."""
+    return angle_from_vertical_deg(_support_point(b, "ankle"), _support_point(b, "knee"), b.forward)
+
+
+@signal("support_heel_lift_deg")
+def support_heel_lift_deg(b: Body) -> np.ndarray:
+    """Supporting foot's toe->heel line above the horizontal; about 0 with the heel down."""
+    toe, heel = _support_point(b, "foot_index"), _support_point(b, "heel")
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arcsin(np.clip(_ratio(toe[:, 1] - heel[:, 1], distance(toe, heel)), -1, 1)))
+
+
+@signal("thigh_drop_deg")
+def thigh_drop_deg(b: Body) -> np.ndarray:
+    """Supporting thigh's knee->hip line below the horizontal: positive when the hips sink below the knees."""
+    knee, hip = _support_point(b, "knee"), _support_point(b, "hip")
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arcsin(np.clip(_ratio(hip[:, 1] - knee[:, 1], distance(knee, hip)), -1, 1)))

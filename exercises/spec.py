@@ -1,0 +1,251 @@
+"""Exercise specs: what an exercise watches, how its reps and holds are counted, and which faults it flags.
+
+A spec is data. Rules name their thresholds, and every threshold lives in the spec's `thresholds` table with
+its unit in its name, so a therapist can override any of them per patient (see exercises.config).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Literal
+
+from exercises.signals import get_signal
+
+RepMode = Literal["return_to_high", "return_to_low", "cycle"]
+During = Literal["rep", "work", "hold", "rep_or_hold", "always"]
+Severity = Literal["info", "warn", "stop"]
+Posture = Literal["standing", "supine", "quadruped"]
+
+# A threshold's name ends in its unit; values are floats in that unit.
+THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag")
+REP_STATS = ("duration_s", "max", "min", "range")
+
+
+@dataclass(frozen=True)
+class RepSpec:
+    """How reps are counted on one signal, with hysteresis (two thresholds) and a dwell time.
+
+    The signal is "low" at or below `low_max`, "high" at or above `high_min`, and in between it keeps its
+    last zone, so jitter around one threshold cannot add reps. A zone counts once held for `dwell_s`.
+
+    Attributes:
+        signal: the signal counted.
+        mode: "return_to_high": a rep leaves the high zone, reaches low and comes back (e.g. squat knee);
+            "return_to_low": the reverse (e.g. knee extension from bent); "cycle": a rep is reaching both
+            zones once each, in either order (cat-cow).
+        low_max, high_min, dwell_s: threshold names.
+    """
+
+    signal: str
+    mode: RepMode
+    low_max: str
+    high_min: str
+    dwell_s: str
+
+
+@dataclass(frozen=True)
+class HoldSpec:
+    """A hold: time spent with the signal inside a band, counted only while no fault is active.
+
+    Attributes:
+        signal: the signal watched.
+        low, high: threshold names of the band's edges.
+        min_s: threshold name; shorter holds are not reported.
+        gap_max_s: threshold name; the longest stretch out of the band (or without a reliable pose) a hold survives.
+        settle_s: threshold name; faults are not judged in a hold's first seconds, while the person settles.
+    """
+
+    signal: str
+    low: str
+    high: str
+    min_s: str
+    gap_max_s: str
+    settle_s: str
+
+
+@dataclass(frozen=True)
+class FrameRule:
+    """A fault flagged when a signal stays above (or below) a threshold for a minimum time.
+
+    Attributes:
+        code: fault code (wording lives in feedback.wording).
+        signal: the signal tested.
+        above, below: threshold names; the fault holds when the signal is above `above` or below `below`.
+        during: when the rule applies: inside a rep, at the work end, in a hold, either, or always.
+        min_duration_s: threshold name; shorter episodes are ignored.
+        enabled_by: optional threshold name ending in _flag; the rule is off while that value is 0.
+    """
+
+    code: str
+    signal: str
+    above: str | None = None
+    below: str | None = None
+    during: During = "rep_or_hold"
+    min_duration_s: str = "fault_min_duration_s"
+    enabled_by: str | None = None
+
+
+@dataclass(frozen=True)
+class RepRule:
+    """A fault judged on a completed rep from its statistics.
+
+    Attributes:
+        code: fault code.
+        stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>".
+        above, below: threshold names.
+        enabled_by: optional threshold name ending in _flag; the rule is off while that value is 0.
+    """
+
+    code: str
+    stat: str
+    above: str | None = None
+    below: str | None = None
+    enabled_by: str | None = None
+
+
+@dataclass(frozen=True)
+class FaultInfo:
+    """What a fault code means for the engine: how serious, and which view can see it."""
+
+    code: str
+    severity: Severity = "warn"
+    needs_view: str = "side"
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """One exercise, as data.
+
+    Attributes:
+        name: registry name, e.g. "wall_squat".
+        title: human name.
+        posture: standing, supine or quadruped (used by the setup check).
+        facing_from: how the forward direction is read ("nose" or "head", see exercises.body).
+        side_rule: "nearer" (the side facing the camera) or "raised_leg" (the leg whose knee is higher).
+        posture_signal: signal giving the trunk's tilt away from the exercise's posture, in degrees.
+        required_parts: sided parts that must be visible on the working side for a frame to count.
+        signals: signals computed and reported; the rep signal first.
+        rep: rep counting.
+        hold: hold timing, or None.
+        frame_rules, rep_rules: fault rules.
+        faults: every fault code the spec can emit, with severity.
+        thresholds: name -> value, units in the names.
+    """
+
+    name: str
+    title: str
+    posture: Posture
+    facing_from: str
+    side_rule: str
+    posture_signal: str
+    required_parts: tuple[str, ...]
+    signals: tuple[str, ...]
+    rep: RepSpec
+    hold: HoldSpec | None
+    frame_rules: tuple[FrameRule, ...]
+    rep_rules: tuple[RepRule, ...]
+    faults: tuple[FaultInfo, ...]
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
+        self.validate()
+
+    @property
+    def fault_codes(self) -> tuple[str, ...]:
+        """All fault codes, in declaration order."""
+        return tuple(f.code for f in self.faults)
+
+    def t(self, name: str) -> float:
+        """A threshold's value."""
+        return self.thresholds[name]
+
+    def referenced_thresholds(self) -> set[str]:
+        """Threshold names the rules refer to."""
+        names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s}
+        if self.hold:
+            names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
+        for r in (*self.frame_rules, *self.rep_rules):
+            names |= {n for n in (r.above, r.below, r.enabled_by) if n}
+        names |= {r.min_duration_s for r in self.frame_rules}
+        return names
+
+    def validate(self) -> None:
+        """Check the spec is consistent.
+
+        Raises:
+            ValueError: naming what is wrong and what was expected.
+        """
+        where = f"exercise {self.name!r}"
+        for name, value in self.thresholds.items():
+            if not name.endswith(THRESHOLD_UNITS):
+                raise ValueError(f"{where}: threshold {name!r} must end in a unit ({', '.join(THRESHOLD_UNITS)})")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+                raise ValueError(f"{where}: threshold {name!r} must be a number, got {value!r}")
+            if name.endswith("_s") and value < 0:
+                raise ValueError(f"{where}: threshold {name!r} is a duration and must be >= 0, got {value}")
+            if name.endswith("_flag") and value not in (0, 1):
+                raise ValueError(f"{where}: threshold {name!r} is a switch and must be 0 or 1, got {value}")
+        missing = self.referenced_thresholds() - set(self.thresholds)
+        if missing:
+            raise ValueError(f"{where}: rules refer to undefined thresholds {sorted(missing)}")
+        for sig in {self.rep.signal, *(r.signal for r in self.frame_rules), *self.signals}:
+            get_signal(sig)
+        if self.hold:
+            get_signal(self.hold.signal)
+        if self.posture_signal not in self.signals:
+            raise ValueError(f"{where}: posture signal {self.posture_signal!r} must be in `signals`")
+        if self.rep.signal != self.signals[0]:
+            raise ValueError(f"{where}: the rep signal {self.rep.signal!r} must come first in `signals`")
+        lo, hi = self.t(self.rep.low_max), self.t(self.rep.high_min)
+        if not lo < hi:
+            raise ValueError(f"{where}: {self.rep.low_max} ({lo}) must be below {self.rep.high_min} ({hi})")
+        if self.hold and not self.t(self.hold.low) < self.t(self.hold.high):
+            raise ValueError(f"{where}: {self.hold.low} must be below {self.hold.high}")
+        codes = set(self.fault_codes)
+        for r in (*self.frame_rules, *self.rep_rules):
+            if r.code not in codes:
+                raise ValueError(f"{where}: rule for {r.code!r} has no entry in `faults`")
+            if (r.above is None) == (r.below is None):
+                raise ValueError(f"{where}: rule for {r.code!r} needs exactly one of above/below")
+        for r in self.rep_rules:
+            kind, _, sig = r.stat.partition(":")
+            if kind not in REP_STATS or (kind == "duration_s") != (sig == ""):
+                raise ValueError(f"{where}: rep rule stat {r.stat!r} must be duration_s or max:/min:/range:<signal>")
+            if sig and sig not in self.signals:
+                raise ValueError(f"{where}: rep rule stat {r.stat!r} needs {sig!r} in `signals`")
+
+    def with_thresholds(self, overrides: Mapping[str, float]) -> ExerciseSpec:
+        """A copy with some thresholds replaced.
+
+        Raises:
+            ValueError: for an unknown name (listing the valid ones) or a value the spec rejects.
+        """
+        unknown = set(overrides) - set(self.thresholds)
+        if unknown:
+            raise ValueError(
+                f"exercise {self.name!r}: unknown threshold(s) {', '.join(sorted(unknown))}; "
+                f"expected some of {', '.join(sorted(self.thresholds))}"
+            )
+        merged = {**self.thresholds, **{k: float(v) if not isinstance(v, bool) else v for k, v in overrides.items()}}
+        return replace(self, thresholds=merged)
+
+
+# Thresholds every spec shares; a spec may override any of them.
+COMMON_THRESHOLDS: dict[str, float] = {
+    # Below this MediaPipe visibility a landmark is treated as unknown, not guessed.
+    "landmark_visibility_min_ratio": 0.5,
+    # One Euro smoothing of landmark pixels: steady when still, little lag when moving.
+    "smoothing_min_cutoff_hz": 2.0,
+    "smoothing_beta_ratio": 0.01,
+    # Faults shorter than this are landmark noise, not form.
+    "fault_min_duration_s": 0.4,
+    # Trunk further than this from the exercise's posture (upright, or level when lying or on all fours)
+    # means the person is not doing the exercise right now: getting down, kneeling up, walking.
+    "posture_trunk_tilt_max_deg": 45.0,
+    # The working side is chosen from this much reliable footage before it is fixed (live use).
+    "side_lock_s": 1.0,
+}

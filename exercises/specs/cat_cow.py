@@ -1,0 +1,54 @@
+"""Cat-cow: on hands and knees, round the back up (cat) and let it sag (cow), slowly."""
+
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
+
+CAT_COW = ExerciseSpec(
+    name="cat_cow",
+    title="Cat-cow",
+    posture="quadruped",
+    facing_from="head",
+    side_rule="nearer",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("shoulder", "hip", "knee", "wrist"),
+    signals=(
+        "spine_flexion_deg", "neck_deg", "wrist_offset_ratio", "knee_offset_ratio", "neck_length_ratio",
+        "trunk_from_horizontal_deg",
+    ),
+    rep=RepSpec("spine_flexion_deg", "cycle", low_max="cow_max_deg", high_min="cat_min_deg", dwell_s="rep_dwell_s"),
+    hold=None,
+    frame_rules=(
+        FrameRule("hands_not_under_shoulders", "wrist_offset_ratio", above="wrist_offset_max_ratio", during="rep"),
+        FrameRule("hands_not_under_shoulders", "wrist_offset_ratio", below="wrist_offset_min_ratio", during="rep"),
+        FrameRule("knees_not_under_hips", "knee_offset_ratio", above="knee_offset_max_ratio", during="rep"),
+        FrameRule("knees_not_under_hips", "knee_offset_ratio", below="knee_offset_min_ratio", during="rep"),
+        FrameRule("shoulders_shrugged", "neck_length_ratio", below="neck_length_min_ratio", during="rep",
+                  min_duration_s="shrug_min_duration_s"),
+    ),
+    rep_rules=(
+        RepRule("small_range", "range:spine_flexion_deg", below="spine_range_min_deg"),
+        RepRule("too_fast", "duration_s", below="rep_duration_min_s"),
+    ),
+    faults=(
+        FaultInfo("small_range", "warn"),
+        FaultInfo("hands_not_under_shoulders", "warn"),
+        FaultInfo("knees_not_under_hips", "warn"),
+        FaultInfo("shoulders_shrugged", "info"),
+        FaultInfo("too_fast", "warn"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Back outline bend (pose.outline): a flat back reads within about +-10 degrees.
+        "cat_min_deg": 15.0,
+        "cow_max_deg": -15.0,
+        "rep_dwell_s": 0.3,
+        # Full cat-to-cow on real people spans about 100-150 degrees of outline bend.
+        "spine_range_min_deg": 50.0,
+        "wrist_offset_max_ratio": 0.4,
+        "wrist_offset_min_ratio": -0.4,
+        "knee_offset_max_ratio": 0.4,
+        "knee_offset_min_ratio": -0.4,
+        "neck_length_min_ratio": 0.1,
+        "shrug_min_duration_s": 1.0,
+        "rep_duration_min_s": 1.5,
+    },
+)

@@ -1,0 +1,51 @@
+"""Supine sciatic nerve glide: thigh held vertical, the knee straightens slowly to light tension and bends back."""
+
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
+
+NERVE_GLIDE = ExerciseSpec(
+    name="nerve_glide",
+    title="Sciatic nerve glide (lying, knee extension)",
+    posture="supine",
+    facing_from="head",
+    side_rule="raised_leg",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("shoulder", "hip", "knee", "ankle"),
+    signals=("knee_deg", "hip_deg", "ankle_deg", "other_leg_lift_deg", "trunk_from_horizontal_deg"),
+    rep=RepSpec("knee_deg", "return_to_low", low_max="knee_bent_max_deg",
+                high_min="knee_extended_min_deg", dwell_s="rep_dwell_s"),
+    hold=None,
+    frame_rules=(
+        # Thigh vertical means the hip near 90; the band is wider than the 80-100 taught, for landmark noise.
+        FrameRule("thigh_drift", "hip_deg", below="hip_min_deg", during="rep"),
+        FrameRule("thigh_drift", "hip_deg", above="hip_max_deg", during="rep"),
+        FrameRule("pelvis_lift", "other_leg_lift_deg", above="other_leg_lift_max_deg", during="rep"),
+    ),
+    rep_rules=(
+        RepRule("too_fast", "duration_s", below="rep_duration_min_s"),
+        RepRule("beyond_target", "max:knee_deg", above="knee_extension_target_deg"),
+        RepRule("ankle_not_dorsiflexed", "min:ankle_deg", above="ankle_dorsiflexed_max_deg",
+                enabled_by="dorsiflexion_required_flag"),
+    ),
+    faults=(
+        FaultInfo("thigh_drift", "warn"),
+        FaultInfo("too_fast", "warn"),
+        FaultInfo("beyond_target", "stop"),
+        FaultInfo("pelvis_lift", "warn"),
+        FaultInfo("ankle_not_dorsiflexed", "info"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        "knee_bent_max_deg": 115.0,
+        "knee_extended_min_deg": 140.0,
+        "rep_dwell_s": 0.2,
+        "hip_min_deg": 72.0,
+        "hip_max_deg": 108.0,
+        "other_leg_lift_max_deg": 20.0,
+        # Slow and gentle: a straighten-and-bend faster than this is jerking the nerve.
+        "rep_duration_min_s": 2.0,
+        # Set per patient: extension is limited by symptoms, not by the joint; 180 means no limit.
+        "knee_extension_target_deg": 180.0,
+        "ankle_dorsiflexed_max_deg": 100.0,
+        "dorsiflexion_required_flag": 0,
+    },
+)

@@ -1,0 +1,60 @@
+"""Wall squat / wall sit: slide down a wall to about 90 degrees at knee and hip, back flat on the wall."""
+
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepRule, RepSpec
+
+WALL_SQUAT = ExerciseSpec(
+    name="wall_squat",
+    title="Wall squat / wall sit",
+    posture="standing",
+    facing_from="nose",
+    side_rule="nearer",
+    posture_signal="trunk_from_vertical_deg",
+    required_parts=("shoulder", "hip", "knee", "ankle"),
+    signals=(
+        "support_knee_deg", "hip_deg", "trunk_lean_deg", "support_shin_from_vertical_deg",
+        "support_heel_lift_deg", "hand_thigh_gap_ratio", "thigh_drop_deg", "trunk_from_vertical_deg",
+    ),
+    rep=RepSpec("support_knee_deg", "return_to_high", low_max="knee_work_max_deg",
+                high_min="knee_rest_min_deg", dwell_s="rep_dwell_s"),
+    hold=HoldSpec("support_knee_deg", low="hold_knee_min_deg", high="hold_knee_max_deg", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(
+        # The fault named for this exercise: the trunk tipping away from the wall behind it.
+        FrameRule("back_off_wall", "trunk_lean_deg", above="trunk_lean_max_deg"),
+        FrameRule("too_deep", "thigh_drop_deg", above="thigh_drop_max_deg", during="work"),
+        FrameRule("knees_past_toes", "support_shin_from_vertical_deg", above="shin_forward_max_deg", during="work"),
+        FrameRule("heels_lifting", "support_heel_lift_deg", above="heel_lift_max_deg"),
+        FrameRule("hands_on_thighs", "hand_thigh_gap_ratio", below="hand_thigh_gap_min_ratio", during="work"),
+    ),
+    rep_rules=(RepRule("too_fast", "duration_s", below="rep_duration_min_s"),),
+    faults=(
+        FaultInfo("back_off_wall", "warn"),
+        FaultInfo("too_deep", "warn"),
+        FaultInfo("knees_past_toes", "warn"),
+        FaultInfo("heels_lifting", "warn"),
+        FaultInfo("hands_on_thighs", "info"),
+        FaultInfo("too_fast", "info"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Standing tall vs squatted: the gap between them is the hysteresis band.
+        "knee_rest_min_deg": 150.0,
+        "knee_work_max_deg": 120.0,
+        "rep_dwell_s": 0.2,
+        # A wall sit: thighs near parallel, knees about 90 degrees; shallower than 125 is not yet sitting.
+        "hold_knee_min_deg": 55.0,
+        "hold_knee_max_deg": 125.0,
+        "hold_min_s": 3.0,
+        "hold_gap_max_s": 1.5,
+        "hold_settle_s": 1.5,
+        # Back flat on the wall keeps the trunk within a few degrees of vertical.
+        "trunk_lean_max_deg": 15.0,
+        # "Hips below the knees": judged on the thigh, not the knee angle, so a deep knee bend with the
+        # shins forward (a free squat at parallel) is not called too deep.
+        "thigh_drop_max_deg": 12.0,
+        "shin_forward_max_deg": 25.0,
+        "heel_lift_max_deg": 25.0,
+        "hand_thigh_gap_min_ratio": 0.12,
+        "rep_duration_min_s": 1.5,
+    },
+)

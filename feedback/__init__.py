@@ -1,0 +1,1 @@
+"""Stage 3: words, reports and the runners (CLI) built on the exercise engine's results."""

@@ -1,0 +1,111 @@
+"""Tables and charts of a clip report, as pandas frames and Altair specs (the app only displays them)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from exercises.results import ClipReport
+from exercises.spec import ExerciseSpec
+from feedback.wording import description
+
+# Longest suffix first: `_deg_per_s` also ends in `_s`.
+_UNITS = (("_deg_per_s", "°/s"), ("_deg", "°"), ("_ratio", "ratio"), ("_hz", "Hz"), ("_flag", "0 = off, 1 = on"),
+          ("_s", "s"))
+
+
+def unit_of(name: str) -> str:
+    """The unit a threshold or signal name ends in, for labels ("" if it has none)."""
+    return next((label for suffix, label in _UNITS if name.endswith(suffix)), "")
+
+
+def label_of(name: str) -> str:
+    """A readable label: the name without its unit suffix, then the unit, e.g. "hold min (s)"."""
+    stem = name
+    for suffix, _ in _UNITS:
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            break
+    unit = unit_of(name)
+    return f"{stem.replace('_', ' ')} ({unit})" if unit else stem.replace("_", " ")
+
+
+def _r(x: float, digits: int = 1) -> float | None:
+    return round(float(x), digits) if x is not None and math.isfinite(x) else None
+
+
+def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
+    """One row per rep: timing, the low and high of the rep signal, and faults in therapist wording."""
+    sig = spec.rep.signal
+    unit = unit_of(sig)
+    rows = [
+        {"rep": r.index, "start (s)": _r(r.start_s), "end (s)": _r(r.end_s), "duration (s)": _r(r.duration_s),
+         f"{sig} low ({unit})": _r(r.low.get(sig, math.nan)), f"{sig} high ({unit})": _r(r.high.get(sig, math.nan)),
+         "faults": "; ".join(description(c) for c in r.faults) or "none"}
+        for r in report.reps
+    ]
+    columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{sig} low ({unit})", f"{sig} high ({unit})", "faults"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def holds_table(report: ClipReport) -> pd.DataFrame:
+    """One row per reported hold: timing, seconds held with good form, and faults."""
+    rows = [
+        {"hold": i + 1, "start (s)": _r(h.start_s), "end (s)": _r(h.end_s), "good form (s)": _r(h.good_s),
+         "faults": "; ".join(description(c) for c in h.faults) or "none"}
+        for i, h in enumerate(report.holds)
+    ]
+    return pd.DataFrame(rows, columns=["hold", "start (s)", "end (s)", "good form (s)", "faults"])
+
+
+def fault_lines(report: ClipReport) -> list[str]:
+    """Every fault with when it happened, in time order: frame-rule episodes, then rep-level faults."""
+    items: list[tuple[float, str]] = [
+        (e.start_s, f"{e.start_s:.1f}–{e.end_s:.1f} s: {description(e.code)} (`{e.code}`)") for e in report.episodes
+    ]
+    episode_codes = {e.code for e in report.episodes}
+    for r in report.reps:
+        for code in r.faults:
+            # Rep-level faults (too fast, small range) have no episode of their own; list them by rep.
+            if code not in episode_codes:
+                items.append((r.start_s, f"rep {r.index}, {r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} "
+                                         f"(`{code}`)"))
+    return [text for _, text in sorted(items, key=lambda it: it[0])]
+
+
+def series_frame(report: ClipReport, signals: list[str]) -> pd.DataFrame:
+    """Long-format (t_s, signal, value) rows of the chosen signals; unknown values stay missing (gaps)."""
+    parts = [pd.DataFrame({"t_s": report.t_s, "signal": s, "value": report.series[s]}) for s in signals
+             if s in report.series]
+    if not parts:
+        return pd.DataFrame(columns=["t_s", "signal", "value"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def signal_chart(report: ClipReport, spec: ExerciseSpec, signals: list[str]) -> alt.LayerChart:
+    """Signals over time, with reps shaded, fault episodes in red and the rep thresholds as dashed lines."""
+    x = alt.X("t_s:Q", title="time (s)")
+    layers: list[alt.Chart] = []
+    if report.reps:
+        reps = pd.DataFrame([{"start": r.start_s, "end": r.end_s, "rep": f"rep {r.index}"} for r in report.reps])
+        layers.append(alt.Chart(reps).mark_rect(color="#4caf50", opacity=0.12).encode(
+            x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["rep", "start", "end"]))
+    if report.episodes:
+        eps = pd.DataFrame([{"start": e.start_s, "end": e.end_s, "fault": description(e.code), "code": e.code}
+                            for e in report.episodes])
+        layers.append(alt.Chart(eps).mark_rect(color="#e53935", opacity=0.18).encode(
+            x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["code", "fault", "start", "end"]))
+    data = series_frame(report, signals)
+    layers.append(alt.Chart(data).mark_line(interpolate="linear").encode(
+        x=x, y=alt.Y("value:Q", title="value"), color=alt.Color("signal:N", legend=alt.Legend(orient="bottom")),
+        tooltip=["signal", alt.Tooltip("t_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".1f")]))
+    if spec.rep.signal in signals:
+        th = pd.DataFrame([
+            {"value": spec.t(spec.rep.low_max), "threshold": spec.rep.low_max},
+            {"value": spec.t(spec.rep.high_min), "threshold": spec.rep.high_min},
+        ])
+        layers.append(alt.Chart(th).mark_rule(strokeDash=[6, 4], color="#777").encode(
+            y="value:Q", tooltip=["threshold", "value"]))
+    return alt.layer(*layers).properties(height=320)

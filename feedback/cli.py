@@ -1,0 +1,136 @@
+"""The `formcheck` command: a thin shell over feedback.runner; it parses, wires and prints, nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+# Quiet MediaPipe/TensorFlow Lite C++ logging before anything imports mediapipe.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from exercises.config import ConfigError, load_overrides  # noqa: E402
+from exercises.registry import EXERCISES  # noqa: E402
+from feedback import report as rep  # noqa: E402
+from feedback.progress import ProgressBar  # noqa: E402
+from feedback.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
+from feedback.wording import cue, description  # noqa: E402
+from pose.estimator import EstimatorSettings  # noqa: E402
+
+EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as the CLI contract says
+        self.exit(EXIT_USAGE, f"formcheck: error: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="formcheck", description="Form checker for sciatica rehab exercises.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    s = sub.add_parser("score", help="score recorded clips: reps, holds and faults")
+    s.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="video files or folders")
+    s.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES],
+                   help="exercise to score with (default: guessed from the posture)")
+    s.add_argument("--jobs", type=int, default=1, help="clips scored in parallel (processes); 0 = one per core")
+    s.add_argument("--out", type=Path, help="write results here instead of stdout")
+    s.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    s.add_argument("--config", type=Path, help="TOML file of per-patient threshold overrides")
+    s.add_argument("--model", type=Path, help="a MediaPipe Tasks .task pose landmarker model to use instead")
+    s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
+    s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
+    s.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines on stderr")
+    e = sub.add_parser("exercises", help="list the exercises and their fault codes")
+    e.add_argument("--json", action="store_true", help="machine-readable output")
+    return p
+
+
+def _cmd_exercises(args: argparse.Namespace) -> int:
+    data = [
+        {"name": s.name, "title": s.title, "posture": s.posture,
+         "faults": [{"code": f.code, "severity": f.severity, "cue": cue(f.code), "description": description(f.code)}
+                    for f in s.faults],
+         "thresholds": dict(s.thresholds)}
+        for s in EXERCISES.values()
+    ]
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    for ex in data:
+        print(f"{ex['name']}: {ex['title']} ({ex['posture']})")
+        for f in ex["faults"]:
+            print(f"  {f['code']:<28} {f['severity']:<5} {f['description']}")
+    return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        overrides = load_overrides(args.config) if args.config else None
+        settings = EstimatorSettings(task_model_path=str(args.model) if args.model else None)
+    except (ConfigError, ValueError) as exc:
+        parser.error(str(exc))
+    if args.jobs < 0:
+        parser.error(f"--jobs must be >= 0, got {args.jobs}")
+    jobs = args.jobs or os.cpu_count() or 1
+    paths = expand_paths(args.paths)
+    if not paths:
+        parser.error("no video files found in the given paths")
+    options = ScoreOptions(args.exercise, overrides, settings, str(args.cache_dir) if args.cache_dir else None,
+                           not args.no_cache)
+    try:
+        out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    except OSError as exc:
+        parser.error(f"cannot write {args.out}: {exc.strerror}")
+    failed = 0
+    bar = ProgressBar(len(paths), enabled=sys.stderr.isatty())
+    try:
+        if args.format == "csv":
+            out.write(rep.csv_header())
+        for result in score_many(paths, options, jobs):
+            failed += result.error is not None
+            out.write(rep.to_csv_line(result) if args.format == "csv" else rep.to_json_line(result) + "\n")
+            out.flush()
+            bar.advance(Path(result.file).name)
+    finally:
+        bar.close()
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_CLIP_FAILED if failed else EXIT_OK
+
+
+def _silence_native_logging() -> None:
+    # MediaPipe and TensorFlow Lite write C++ log lines straight to file descriptor 2, past Python. Point
+    # fd 2 at /dev/null (worker processes inherit it) and keep Python's own stderr on a copy of the real one,
+    # so the user sees our one-line errors and the progress bar, and nothing else.
+    try:
+        real = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        sys.stderr = os.fdopen(real, "w", buffering=1)
+    except OSError:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `formcheck` console script; returns the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "score" and not args.verbose:
+        _silence_native_logging()
+    if args.command == "exercises":
+        return _cmd_exercises(args)
+    try:
+        return _cmd_score(args, parser)
+    except KeyboardInterrupt:
+        print("formcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""Drawing the engine's view of a frame onto the image, and rendering an annotated replay of a clip.
+
+The annotator is stateless: everything it draws comes from the PoseFrame and the engine's FrameResult for that
+frame, so the app, a live view and the replay writer draw the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from exercises.engine import Checker
+from exercises.results import FrameResult
+from exercises.spec import ExerciseSpec
+from feedback.wording import cue
+from pose.estimator import EstimatorSettings, PoseEstimator
+from pose.frames import PoseFrame
+from pose.landmarks import SKELETON_EDGES
+from pose.video import iter_video, probe
+
+ProgressFn = Callable[[float], None]
+
+# RGB colours.
+_GOOD = (60, 200, 90)
+_FAULT = (235, 70, 50)
+_MUTED = (170, 170, 170)
+_WHITE = (255, 255, 255)
+_PANEL = (20, 20, 20)
+
+
+def _ascii(text: str) -> str:
+    # OpenCV's Hershey fonts draw ASCII only; anything else would come out as '?'.
+    return text.replace("\u2013", "-").replace("\u2014", "-").encode("ascii", "replace").decode()
+
+
+@dataclass(frozen=True)
+class FormAnnotator:
+    """Draws the skeleton, rep count, hold timer and the current cue.
+
+    Attributes:
+        visibility_min: landmarks less visible than this, in [0, 1], are not drawn (a guessed joint would
+            mislead more than a missing one).
+        line_scale: skeleton line thickness as a fraction of the image's longer side.
+        text_scale: text height factor relative to the image's longer side.
+    """
+
+    visibility_min: float = 0.5
+    line_scale: float = 0.005
+    text_scale: float = 0.0009
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.visibility_min <= 1.0:
+            raise ValueError(f"visibility_min must be in [0, 1], got {self.visibility_min}")
+        if self.line_scale <= 0 or self.text_scale <= 0:
+            raise ValueError("line_scale and text_scale must be > 0")
+
+    def annotate(self, rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
+                 spec: ExerciseSpec | None = None) -> np.ndarray:
+        """Draw one frame's feedback.
+
+        Args:
+            rgb: (height, width, 3) uint8 RGB image; not modified.
+            pose: the pose found in it (an empty frame draws no skeleton).
+            result: the engine's result for the frame, or None to draw the skeleton only.
+            spec: the exercise, to show whether it has a hold timer; None shows the timer only while holding.
+
+        Returns:
+            A new (height, width, 3) uint8 RGB image.
+        """
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"rgb must be a (height, width, 3) uint8 image, got {rgb.shape} {rgb.dtype}")
+        out = np.ascontiguousarray(rgb).copy()
+        h, w = out.shape[:2]
+        side = max(h, w)
+        faulted = bool(result and result.active_faults)
+        self._skeleton(out, pose, _FAULT if faulted else _GOOD, max(1, round(side * self.line_scale)))
+        if result is not None:
+            self._panel(out, result, spec, side)
+        return out
+
+    def _skeleton(self, img: np.ndarray, pose: PoseFrame, colour: tuple[int, int, int], thickness: int) -> None:
+        if not pose.found:
+            return
+        h, w = img.shape[:2]
+        # Landmarks are normalised to the image, so they fit this image whatever size it was estimated at.
+        xy = pose.xyz[:, :2] * np.array([w, h])
+        ok = np.isfinite(xy).all(axis=1) & (pose.visibility >= self.visibility_min)
+        pts = {i: (int(round(x)), int(round(y))) for i, (x, y) in enumerate(xy) if ok[i]}
+        for a, b in SKELETON_EDGES:
+            if a in pts and b in pts:
+                cv2.line(img, pts[a], pts[b], colour, thickness, cv2.LINE_AA)
+        for i in {int(j) for edge in SKELETON_EDGES for j in edge} & pts.keys():
+            cv2.circle(img, pts[i], thickness + 2, _WHITE, -1, cv2.LINE_AA)
+
+    def _panel(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec | None, side: int) -> None:
+        scale = max(0.4, side * self.text_scale)
+        lines: list[tuple[str, tuple[int, int, int]]] = [(f"Reps: {result.reps}", _WHITE)]
+        if (spec is not None and spec.hold is not None) or (spec is None and result.hold_s > 0):
+            lines.append((f"Hold: {result.hold_s:4.1f} s", _WHITE))
+        if not result.reliable:
+            lines.append(("Can't see you clearly - not counting", _MUTED))
+        elif result.active_faults:
+            lines.append((cue(result.active_faults[0]), _FAULT))
+        thick = max(1, round(scale * 2))
+        pad = round(10 * scale)
+        y = pad
+        for text, colour in lines:
+            text = _ascii(text)
+            (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
+            bottom = y + th + base + pad
+            cv2.rectangle(img, (pad, y), (min(img.shape[1] - 1, 3 * pad + tw), bottom), _PANEL, -1)
+            cv2.putText(img, text, (2 * pad, y + pad // 2 + th), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick,
+                        cv2.LINE_AA)
+            y = bottom + pad // 2
+
+
+_DEFAULT = FormAnnotator()
+
+
+def annotate(rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
+             spec: ExerciseSpec | None = None) -> np.ndarray:
+    """Draw one frame's feedback with the default annotator (see FormAnnotator.annotate)."""
+    return _DEFAULT.annotate(rgb, pose, result, spec)
+
+
+def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorSettings | None = None,
+                  annotator: FormAnnotator = _DEFAULT, progress: ProgressFn | None = None) -> int:
+    """Write an annotated H.264 mp4 of a clip, re-running the estimator and the engine frame by frame.
+
+    Frames are estimated at the same size and rate cap as scoring (`settings`), so the replay shows what the
+    score saw. Frames skipped by the rate cap are still written, drawn with the last pose.
+
+    Args:
+        src: the clip.
+        dst: the mp4 to write (replaced if present; written to a temporary name first).
+        spec: the exercise, with any per-patient thresholds applied.
+        settings: estimator settings; defaults to EstimatorSettings().
+        annotator: how frames are drawn.
+        progress: called with the fraction of the clip done, in [0, 1].
+
+    Returns:
+        The number of frames written.
+
+    Raises:
+        VideoError: if the clip cannot be read.
+    """
+    src, dst = Path(src), Path(dst)
+    settings = settings or EstimatorSettings()
+    info = probe(src)
+    # The container's rate sets the time base; real frame times become pts, so variable-rate clips keep timing.
+    rate = Fraction(info.fps).limit_denominator(1001) if info.fps and math.isfinite(info.fps) else Fraction(30)
+    min_gap_s = 0.97 / settings.max_fps
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(dst.stem + ".part.mp4")
+    n = 0
+    last_pts = -1
+    checker = Checker(spec)
+    pose: PoseFrame | None = None
+    result: FrameResult | None = None
+    last_t = float("-inf")
+    container = av.open(str(tmp), mode="w", options={"movflags": "+faststart"})
+    try:
+        stream = None
+        with PoseEstimator(settings) as estimator:
+            for vf in iter_video(src, max_side_px=settings.max_side_px):
+                # yuv420p needs even sizes; dropping one edge row or column is invisible.
+                rgb = vf.rgb[: vf.rgb.shape[0] // 2 * 2, : vf.rgb.shape[1] // 2 * 2]
+                if stream is None:
+                    stream = container.add_stream("libx264", rate=rate)
+                    stream.width, stream.height = rgb.shape[1], rgb.shape[0]
+                    stream.pix_fmt = "yuv420p"
+                    stream.options = {"crf": "23", "preset": "veryfast"}
+                if vf.t_s - last_t >= min_gap_s or pose is None:
+                    last_t = vf.t_s
+                    pose = estimator.process(np.ascontiguousarray(rgb), vf.t_s)
+                    result = checker.update(pose)
+                frame = av.VideoFrame.from_ndarray(annotator.annotate(rgb, pose, result, spec), format="rgb24")
+                pts = max(last_pts + 1, round(vf.t_s * rate))
+                frame.pts, frame.time_base = pts, 1 / rate
+                last_pts = pts
+                container.mux(stream.encode(frame))
+                n += 1
+                if progress and info.duration_s > 0:
+                    progress(min(1.0, vf.t_s / info.duration_s))
+        if stream is not None:
+            container.mux(stream.encode(None))
+    except BaseException:
+        container.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    container.close()
+    tmp.replace(dst)
+    if progress:
+        progress(1.0)
+    return n

@@ -1,0 +1,176 @@
+"""Video input with real timestamps: files through PyAV (container time stamps, rotation), webcams through OpenCV.
+
+Frames are yielded one at a time so a clip is never held in memory whole.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+
+class VideoError(ValueError):
+    """A video that cannot be read; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class VideoFrame:
+    """One decoded frame.
+
+    Attributes:
+        t_s: presentation time in seconds from the first frame.
+        rgb: (height, width, 3) uint8 RGB image, already turned upright.
+    """
+
+    t_s: float
+    rgb: np.ndarray
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a clip (all sizes upright, after rotation)."""
+
+    width: int
+    height: int
+    fps: float
+    duration_s: float
+    rotation_deg: int
+    codec: str
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise VideoError(f"{path}: no such file")
+    if path.is_dir():
+        raise VideoError(f"{path}: is a folder, not a video")
+    if path.stat().st_size == 0:
+        raise VideoError(f"{path}: empty file")
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        raise VideoError(f"{path}: not a readable video ({_one_line(exc)})") from None
+    if not container.streams.video:
+        container.close()
+        raise VideoError(f"{path}: has no video stream")
+    return container
+
+
+def _upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
+    # PyAV reports the display matrix rotation counter-clockwise; undo it so people stand upright.
+    turns = (rotation_deg // 90) % 4
+    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
+
+
+def probe(path: Path) -> VideoInfo:
+    """Read a clip's size, frame rate, duration and rotation without decoding it.
+
+    Raises:
+        VideoError: if the file is missing, empty, not a video, or has no video stream.
+    """
+    container = _open(Path(path))
+    try:
+        stream = container.streams.video[0]
+        rotation = 0
+        try:
+            first = next(container.decode(stream))
+            rotation = int(round(first.rotation or 0))
+        except (StopIteration, av.FFmpegError):
+            raise VideoError(f"{path}: contains no decodable video frame") from None
+        w, h = stream.codec_context.width, stream.codec_context.height
+        if (rotation // 90) % 2:
+            w, h = h, w
+        rate = float(stream.average_rate or stream.guessed_rate or 0.0)
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            duration = container.duration / av.time_base
+        else:
+            duration = float("nan")
+        return VideoInfo(w, h, rate, duration, rotation, stream.codec_context.name)
+    finally:
+        container.close()
+
+
+def iter_video(path: Path, max_side_px: int | None = None) -> Iterator[VideoFrame]:
+    """Decode a clip frame by frame, with timestamps from the container.
+
+    Timestamps come from each frame's presentation time, so variable frame rate clips keep their real
+    timing. Frames whose time does not advance are dropped (duplicates would make speeds infinite).
+
+    Args:
+        path: the video file.
+        max_side_px: if given, frames are downscaled so their longer side is at most this many pixels
+            (the pose model works at 256 px anyway; this bounds the cost of 4K and 8K input).
+
+    Yields:
+        VideoFrame with upright RGB images.
+
+    Raises:
+        VideoError: if the file cannot be opened, or not one frame can be decoded. A clip that breaks off
+            after some good frames ends there quietly, as a truncated upload should.
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        t0: float | None = None
+        last_t = -np.inf
+        n = 0
+        fallback_rate = float(stream.average_rate or stream.guessed_rate or 30.0)
+        try:
+            for frame in container.decode(stream):
+                t_abs = frame.time if frame.time is not None else n / fallback_rate
+                t0 = t_abs if t0 is None else t0
+                t_s = float(t_abs - t0)
+                if not t_s > last_t:
+                    continue
+                w, h = frame.width, frame.height
+                scale = 1.0 if not max_side_px else min(1.0, max_side_px / max(w, h))
+                if scale < 1.0:
+                    # Even sizes keep swscale happy with chroma subsampling.
+                    frame = frame.reformat(width=int(w * scale) // 2 * 2, height=int(h * scale) // 2 * 2)
+                rgb = frame.to_ndarray(format="rgb24")
+                last_t = t_s
+                n += 1
+                yield VideoFrame(t_s, _upright(rgb, int(round(frame.rotation or 0))))
+        except av.FFmpegError as exc:
+            if n == 0:
+                raise VideoError(f"{path}: cannot decode video ({_one_line(exc)})") from None
+        if n == 0:
+            raise VideoError(f"{path}: contains no decodable video frame")
+    finally:
+        container.close()
+
+
+def iter_webcam(index: int = 0, width: int = 640, height: int = 480) -> Iterator[VideoFrame]:
+    """Read a local camera, stamping each frame with monotonic time since the first one.
+
+    Raises:
+        VideoError: if the camera cannot be opened.
+    """
+    cap = cv2.VideoCapture(index)
+    if not cap.isOpened():
+        raise VideoError(f"camera {index}: cannot be opened")
+    cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+    cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+    t0 = time.monotonic()
+    try:
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                return
+            yield VideoFrame(time.monotonic() - t0, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        cap.release()

@@ -1,0 +1,76 @@
+"""Which side of the body faces the camera, and whether the camera sees the person from the side."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+import numpy as np
+
+from pose.geometry import distance, midpoint
+from pose.landmarks import Landmark, Side, sided
+
+View = Literal["side", "oblique", "front", "unknown"]
+
+_TORSO_PARTS = ("shoulder", "hip", "knee")
+# Shoulder width over trunk length: about 0.0-0.3 seen from the side, 0.6-0.9 from the front
+# (BlazePose landmarks on adults); the band between is an oblique view.
+SIDE_VIEW_WIDTH_RATIO_MAX = 0.35
+FRONT_VIEW_WIDTH_RATIO_MIN = 0.6
+
+
+def nearer_side(world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+    """Per frame, the body side nearer the camera.
+
+    MediaPipe's world z grows away from the camera, so the side with the smaller z is nearer; visibility
+    breaks ties when depth is flat (front views).
+
+    Args:
+        world_xyz: (..., 33, 3) world landmarks in metres.
+        visibility: (..., 33) visibilities.
+
+    Returns:
+        (...) array of +1 where the left side is nearer, -1 where the right is, 0 where unknown.
+    """
+    left = [sided(p, "left") for p in _TORSO_PARTS]
+    right = [sided(p, "right") for p in _TORSO_PARTS]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-unknown frame is simply NaN
+        dz = np.nanmean(world_xyz[..., right, 2] - world_xyz[..., left, 2], axis=-1)
+    dv = np.mean(visibility[..., left] - visibility[..., right], axis=-1)
+    score = np.where(np.isfinite(dz), dz + 0.1 * dv, np.nan)
+    return np.where(np.isfinite(score), np.sign(score), 0.0)
+
+
+def majority_side(votes: np.ndarray) -> Side:
+    """The side most frames vote for (+1 left, -1 right); left on a tie or with no votes."""
+    return "right" if np.sum(votes < 0) > np.sum(votes > 0) else "left"
+
+
+def shoulder_width_ratio(xy_px: np.ndarray) -> np.ndarray:
+    """Shoulder width seen in the image over trunk length: small from the side, large from the front.
+
+    Args:
+        xy_px: (..., 33, 2) landmarks in pixels.
+
+    Returns:
+        (...) ratio, NaN where unknown.
+    """
+    width = distance(xy_px[..., Landmark.LEFT_SHOULDER, :], xy_px[..., Landmark.RIGHT_SHOULDER, :])
+    trunk = distance(
+        midpoint(xy_px[..., Landmark.LEFT_SHOULDER, :], xy_px[..., Landmark.RIGHT_SHOULDER, :]),
+        midpoint(xy_px[..., Landmark.LEFT_HIP, :], xy_px[..., Landmark.RIGHT_HIP, :]),
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(trunk > 0, width / trunk, np.nan)
+
+
+def classify_view(ratio: float) -> View:
+    """Name the view from a (median) shoulder width ratio."""
+    if not np.isfinite(ratio):
+        return "unknown"
+    if ratio <= SIDE_VIEW_WIDTH_RATIO_MAX:
+        return "side"
+    if ratio >= FRONT_VIEW_WIDTH_RATIO_MIN:
+        return "front"
+    return "oblique"

@@ -1,0 +1,202 @@
+"""Synthetic skeleton traces through the engine: "this trace gives these reps, holds and faults"."""
+
+import math
+
+import numpy as np
+import pytest
+
+from exercises.engine import Checker, score_sequence
+from exercises.registry import get_exercise
+from pose.frames import PoseFrame
+from tests import skeleton as sk
+
+WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
+
+
+def wall_clip(keys, fps=30.0, lean=lambda t: 0.0, shin=lambda t: 5.0, facing=1):
+    t, knee = sk.trace(keys, fps)
+    return sk.sequence([sk.wall_squat_frame(ti, ki, lean(ti), shin(ti), facing) for ti, ki in zip(t, knee)])
+
+
+@pytest.mark.parametrize("fps", [24.0, 30.0, 60.0])
+@pytest.mark.parametrize("facing", [1, -1])
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_wall_squat_counts_reps_at_any_fps_and_facing(n, fps, facing):
+    report = score_sequence(wall_clip(sk.squat_reps(n), fps, facing=facing), WALL)
+    assert report.rep_count == n
+    assert report.fault_counts == {}
+    assert report.side == ("left" if facing > 0 else "right")
+    bottom = [r.low["support_knee_deg"] for r in report.reps]
+    assert np.allclose(bottom, 90.0, atol=3.0)
+
+
+def test_dropped_frames_do_not_change_the_count():
+    seq = wall_clip(sk.squat_reps(4), 30.0)
+    rng = np.random.default_rng(3)
+    keep = np.sort(rng.choice(len(seq), size=len(seq) // 2, replace=False))
+    frames = [seq.frame(i) for i in keep]
+    assert score_sequence(sk.sequence(frames), WALL).rep_count == 4
+
+
+def test_nan_gap_holds_state_and_counts_nothing():
+    seq = wall_clip(sk.squat_reps(3), 30.0)
+    frames = [PoseFrame.empty(f.t_s, f.image_size) if 2.5 < f.t_s < 3.2 else f for f in seq]
+    report = score_sequence(sk.sequence(frames), WALL)
+    assert report.rep_count == 3
+    assert report.pose_coverage < 0.97
+
+
+def test_jitter_around_one_threshold_adds_no_reps():
+    t = np.arange(0, 10, 1 / 30)
+    knee = 150 + 6 * np.sin(2 * np.pi * 3 * t)  # crosses knee_rest_min_deg many times, never reaches the squat
+    report = score_sequence(sk.sequence([sk.wall_squat_frame(a, b) for a, b in zip(t, knee)]), WALL)
+    assert report.rep_count == 0
+
+
+def test_noisy_landmarks_keep_count():
+    seq = wall_clip(sk.squat_reps(5), 30.0)
+    rng = np.random.default_rng(7)
+    noisy = [PoseFrame(f.t_s, f.xyz + rng.normal(0, 0.003, f.xyz.shape), f.world_xyz, f.visibility, f.image_size)
+             for f in seq]
+    assert score_sequence(sk.sequence(noisy), WALL).rep_count == 5
+
+
+@pytest.mark.parametrize(
+    "fault, lean, shin, keys",
+    [
+        ("back_off_wall", lambda t: 25.0 if 9.0 < t < 11.0 else 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0)),
+        ("knees_past_toes", lambda t: 0.0, lambda t: 35.0 if 9.0 < t < 11.0 else 5.0, sk.squat_reps(3, rep_s=3.0)),
+        ("too_deep", lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0, bottom_deg=55.0)),
+        ("too_fast", lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=1.0)),
+    ],
+)
+def test_wall_squat_faults(fault, lean, shin, keys):
+    report = score_sequence(wall_clip(keys, 30.0, lean, shin), WALL)
+    assert report.rep_count == 3
+    assert fault in report.fault_counts
+    if fault in ("back_off_wall", "knees_past_toes"):
+        # injected during rep 3 only (9-11 s)
+        assert report.fault_counts[fault] == 1 and fault in report.reps[2].faults
+
+
+def test_wall_sit_hold_counts_only_good_form():
+    keys = [(0, 175), (1, 175), (3, 90), (23, 90), (25, 175), (26, 175)]
+    report = score_sequence(wall_clip(keys), WALL)
+    assert report.rep_count == 1
+    assert report.hold_s == pytest.approx(21.5, abs=1.0)
+    leaned = score_sequence(wall_clip(keys, lean=lambda t: 25.0 if 10 < t < 14 else 0.0), WALL)
+    assert leaned.hold_s == pytest.approx(report.hold_s - 4.0, abs=1.0)
+    assert leaned.fault_counts == {"back_off_wall": 1}
+
+
+def test_threshold_override_changes_result_without_new_pose():
+    seq = wall_clip(sk.squat_reps(3, bottom_deg=125.0))
+    assert score_sequence(seq, WALL).rep_count == 0  # 125 is not deep enough by default
+    deeper_ok = WALL.with_thresholds({"knee_work_max_deg": 130.0})
+    assert score_sequence(seq, deeper_ok).rep_count == 3
+
+
+def glide_clip(keys, hip=lambda t: 90.0, leg_facing=1, leg="left", fps=30.0):
+    t, knee = sk.trace(keys, fps)
+    return sk.sequence([sk.nerve_glide_frame(ti, ki, hip(ti), leg_facing, leg) for ti, ki in zip(t, knee)])
+
+
+def glide_reps(n, rep_s=4.0, top=170.0):
+    keys, t = [(0.0, 90.0)], 0.0
+    for _ in range(n):
+        keys += [(t + 0.5, 90.0), (t + 0.5 + rep_s / 2, top), (t + 0.5 + rep_s, 90.0)]
+        t += 0.5 + rep_s
+    return keys + [(t + 1.0, 90.0)]
+
+
+@pytest.mark.parametrize("leg", ["left", "right"])
+@pytest.mark.parametrize("facing", [1, -1])
+def test_nerve_glide_reps_and_working_leg(leg, facing):
+    report = score_sequence(glide_clip(glide_reps(6), leg_facing=facing, leg=leg), GLIDE)
+    assert report.rep_count == 6
+    assert report.side == leg
+    assert report.fault_counts == {}
+
+
+@pytest.mark.parametrize(
+    "fault, kwargs, overrides",
+    [
+        ("thigh_drift", {"hip": lambda t: 60.0 if 9.5 < t < 12.5 else 90.0}, {}),
+        ("beyond_target", {}, {"knee_extension_target_deg": 150.0}),
+    ],
+)
+def test_nerve_glide_faults(fault, kwargs, overrides):
+    spec = GLIDE.with_thresholds(overrides)
+    report = score_sequence(glide_clip(glide_reps(4), **kwargs), spec)
+    assert report.rep_count == 4
+    assert fault in report.fault_counts
+
+
+def test_nerve_glide_too_fast():
+    report = score_sequence(glide_clip(glide_reps(4, rep_s=1.2)), GLIDE)
+    assert report.fault_counts.get("too_fast") == 4
+
+
+def catcow_clip(amplitude, cycles, period_s=6.0, fps=30.0, wrist_shift=0.0, facing=1):
+    t = np.arange(0, cycles * period_s + 1.0, 1 / fps)
+    flex = amplitude * np.sin(2 * np.pi * t / period_s)
+    return sk.sequence([sk.cat_cow_frame(a, b, facing, wrist_shift) for a, b in zip(t, flex)])
+
+
+@pytest.mark.parametrize("cycles", [1, 2, 5])
+@pytest.mark.parametrize("facing", [1, -1])
+def test_cat_cow_counts_cycles(cycles, facing):
+    report = score_sequence(catcow_clip(50.0, cycles, facing=facing), CATCOW)
+    assert report.rep_count == cycles
+    assert report.fault_counts == {}
+
+
+@pytest.mark.parametrize(
+    "fault, kwargs",
+    [("small_range", {"amplitude": 20.0}), ("too_fast", {"period_s": 2.0}),
+     ("hands_not_under_shoulders", {"wrist_shift": 70.0})],
+)
+def test_cat_cow_faults(fault, kwargs):
+    args = {"amplitude": 50.0, "cycles": 3} | kwargs
+    report = score_sequence(catcow_clip(**args), CATCOW)
+    assert report.rep_count == 3
+    assert report.fault_counts.get(fault) == 3
+
+
+def test_live_checker_matches_offline_scoring_and_reports_each_rep_once():
+    seq = wall_clip(sk.squat_reps(3))
+    live = Checker(WALL)
+    events = [r.rep.index for f in seq if (r := live.update(f)).rep]
+    assert events == [1, 2, 3]
+    assert live.report().rep_count == score_sequence(seq, WALL).rep_count
+
+
+def test_time_going_backwards_is_ignored():
+    seq = wall_clip(sk.squat_reps(1))
+    c = Checker(WALL)
+    for f in seq:
+        c.update(f)
+    result = c.update(seq.frame(0))
+    assert not result.reliable and c.report().rep_count == 1
+
+
+def test_unknown_signal_or_threshold_is_rejected_with_the_valid_names():
+    with pytest.raises(ValueError, match="expected some of"):
+        WALL.with_thresholds({"knee_max": 3})
+    from exercises.signals import get_signal
+
+    with pytest.raises(ValueError, match="knee_deg"):
+        get_signal("kne_deg")
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"knee_work_max_deg": 160.0}, "must be below"),
+        ({"hold_min_s": -1.0}, ">= 0"),
+        ({"hold_knee_min_deg": math.nan}, "must be a number"),
+    ],
+)
+def test_inconsistent_thresholds_fail_at_construction(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        WALL.with_thresholds(overrides)

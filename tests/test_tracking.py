@@ -1,0 +1,78 @@
+import math
+
+import pytest
+
+from exercises.tracking import EpisodeTracker, HoldTimer, ZoneTracker
+
+NAN = math.nan
+
+
+def _run_zones(values, dt=0.1, dwell=0.2):
+    z = ZoneTracker(low_max=100, high_min=150, dwell_s=dwell)
+    return [(c.zone, c.previous) for i, v in enumerate(values) if (c := z.step(i * dt, v))]
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([170] * 5, [("high", None)]),
+        ([170] * 5 + [90] * 5 + [170] * 5, [("high", None), ("low", "high"), ("high", "low")]),
+        # jitter across one threshold, never reaching the other: no change after the first zone
+        ([170] * 5 + [148, 152] * 10, [("high", None)]),
+        # a one-frame spike shorter than the dwell is ignored
+        ([170] * 5 + [90] + [170] * 5, [("high", None)]),
+        # unknown values neither count nor break the dwell
+        ([170] * 5 + [90, NAN, 90, 90] + [170] * 5, [("high", None), ("low", "high"), ("high", "low")]),
+        # in the band between thresholds the last zone holds
+        ([90] * 5 + [120] * 20, [("low", None)]),
+    ],
+)
+def test_zone_tracker_traces(values, expected):
+    assert _run_zones(values) == expected
+
+
+def test_zone_tracker_rejects_inverted_band():
+    with pytest.raises(ValueError, match="low_max"):
+        ZoneTracker(150, 100, 0.2)
+
+
+@pytest.mark.parametrize(
+    "conds, min_s, expected",
+    [
+        ([True] * 3 + [False], 0.4, []),  # 0.2 s long: noise
+        ([True] * 6 + [False], 0.4, [(0.0, 0.5)]),
+        ([True] * 3 + [None] * 3 + [True] * 2 + [False], 0.4, [(0.0, 0.7)]),  # unknown frames do not end it
+    ],
+)
+def test_episode_tracker(conds, min_s, expected):
+    tr = EpisodeTracker("x", min_s)
+    got = [(e.start_s, round(e.end_s, 6)) for i, c in enumerate(conds) if (e := tr.step(i * 0.1, c))]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "values, faults, expected_good",
+    [
+        ([90.0] * 51, [False] * 51, 5.0),
+        ([90.0] * 21 + [NAN] * 5 + [90.0] * 25, [False] * 51, 4.4),  # a 0.6 s gap is bridged but not counted
+        ([90.0] * 51, [False] * 20 + [True] * 10 + [False] * 21, 4.0),  # faulted time does not count
+    ],
+)
+def test_hold_timer(values, faults, expected_good):
+    h = HoldTimer(60, 120, min_s=3, gap_max_s=1.0, settle_s=0.5)
+    for i, (v, f) in enumerate(zip(values, faults)):
+        h.step(i * 0.1, v, f)
+    event = h.close()
+    assert event is not None and event.good_s == pytest.approx(expected_good, abs=1e-6)
+
+
+def test_hold_timer_long_gap_splits_and_short_hold_is_dropped():
+    h = HoldTimer(60, 120, min_s=3, gap_max_s=1.0, settle_s=0.5)
+    events = []
+    values = [90.0] * 20 + [170.0] * 20 + [90.0] * 41
+    for i, v in enumerate(values):
+        if (e := h.step(i * 0.1, v, False)):
+            events.append(e)
+    events.append(h.close())
+    # the first 1.9 s hold is too short to report; the second is 4 s
+    assert [(e.start_s, round(e.good_s, 6)) for e in events if e] == [(4.0, 4.0)]
