@@ -40,7 +40,7 @@ class Body:
         return self.xy[:, lm]
 
     def mid(self, part: str) -> np.ndarray:
-        """(T, 2) midpoint of a part's left and right landmarks, or the working side's alone when the other is unknown."""
+        """(T, 2) midpoint of a part's left and right landmarks; the working side's alone if the other is unknown."""
         both = midpoint(self.point(part, "left"), self.point(part, "right"))
         return np.where(np.isfinite(both), both, self.point(part))
 

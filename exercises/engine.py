@@ -56,7 +56,8 @@ class Checker:
         self._zones = ZoneTracker(t(spec.rep.low_max), t(spec.rep.high_min), t(spec.rep.dwell_s))
         self._rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[spec.rep.mode]
         self._hold = (
-            HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s), t(spec.hold.settle_s))
+            HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
+                      t(spec.hold.settle_s))
             if spec.hold else None
         )
         self._rules = [r for r in spec.frame_rules if _rule_on(spec, r)]

@@ -33,8 +33,9 @@ class ScoreOptions:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the video files inside folders (recursively, sorted); missing paths are kept so
-    they are reported as errors rather than silently skipped.
+    """Files as given, and the video files inside folders (recursively, sorted).
+
+    Missing paths are kept, so they are reported as errors rather than silently skipped.
     """
     out: list[Path] = []
     for p in map(Path, paths):
