@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from exercises.registry import EXERCISES
+from exercises.results import FrameResult
+from feedback.overlay import FormAnnotator, annotate, render_replay
+from pose.frames import PoseFrame
+from pose.landmarks import N_LANDMARKS, Landmark
+from pose.video import VideoError
+from tests.app.clips import write_clip
+
+W, H = 320, 240
+
+
+def _pose() -> PoseFrame:
+    """A standing figure facing left, every landmark fully visible."""
+    xyz = np.zeros((N_LANDMARKS, 3))
+    xyz[:, :2] = 0.5
+    spots = {
+        "SHOULDER": (0.5, 0.3), "ELBOW": (0.45, 0.45), "WRIST": (0.45, 0.55), "HIP": (0.5, 0.6),
+        "KNEE": (0.5, 0.75), "ANKLE": (0.5, 0.9), "HEEL": (0.52, 0.93), "FOOT_INDEX": (0.45, 0.93),
+    }
+    for part, (x, y) in spots.items():
+        for s, dx in (("LEFT", 0.0), ("RIGHT", 0.02)):
+            xyz[Landmark[f"{s}_{part}"], :2] = (x + dx, y)
+    return PoseFrame(1.0, xyz, np.zeros((N_LANDMARKS, 3)), np.ones(N_LANDMARKS), (W, H))
+
+
+def _result(faults: tuple[str, ...] = (), reliable: bool = True) -> FrameResult:
+    return FrameResult(1.0, reliable, {}, "low", 3, 2.5, faults)
+
+
+@pytest.fixture
+def image() -> np.ndarray:
+    return np.full((H, W, 3), 100, np.uint8)
+
+
+def test_annotate_keeps_shape_and_dtype_and_leaves_input_alone(image):
+    before = image.copy()
+    out = annotate(image, _pose(), _result(), EXERCISES["wall_squat"])
+    assert out.shape == image.shape and out.dtype == image.dtype
+    assert np.array_equal(image, before)
+
+
+def test_annotate_draws_the_skeleton_on_its_edges(image):
+    out = annotate(image, _pose(), None)
+    # Midpoint of the left hip-knee edge: (0.5, 0.675) of the image.
+    x, y = int(0.5 * W), int(0.675 * H)
+    assert not np.array_equal(out[y, x], image[y, x])
+    # Far from every landmark, nothing changes.
+    assert np.array_equal(out[H - 5, 5], image[H - 5, 5])
+
+
+def test_skeleton_turns_red_while_a_fault_is_active(image):
+    x, y = int(0.5 * W), int(0.675 * H)
+    good = annotate(image, _pose(), _result())[y, x]
+    bad = annotate(image, _pose(), _result(("back_off_wall",)))[y, x]
+    assert bad[0] > bad[1] and good[1] > good[0]
+
+
+@pytest.mark.parametrize("result", [None, _result(), _result(("too_deep",)), _result(reliable=False)])
+def test_empty_pose_draws_no_skeleton_and_does_not_raise(image, result):
+    out = annotate(image, PoseFrame.empty(0.0, (W, H)), result, EXERCISES["wall_squat"])
+    assert out.shape == image.shape
+    # Only the text panel in the top left may change.
+    assert np.array_equal(out[H // 2:], image[H // 2:])
+    if result is None:
+        assert np.array_equal(out, image)
+    else:
+        assert not np.array_equal(out[: H // 2], image[: H // 2])
+
+
+def test_hidden_landmarks_are_not_drawn(image):
+    pose = _pose()
+    hidden = PoseFrame(pose.t_s, pose.xyz, pose.world_xyz, np.zeros(N_LANDMARKS), pose.image_size)
+    assert np.array_equal(annotate(image, hidden, None), image)
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({}, None),
+    ({"visibility_min": 1.5}, ValueError),
+    ({"line_scale": 0}, ValueError),
+])
+def test_annotator_settings_are_checked(kwargs, error):
+    if error is None:
+        FormAnnotator(**kwargs)
+    else:
+        with pytest.raises(error):
+            FormAnnotator(**kwargs)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((H, W), np.uint8), np.zeros((H, W, 3), np.float32)])
+def test_annotate_rejects_non_rgb_images(bad):
+    with pytest.raises(ValueError, match="uint8"):
+        annotate(bad, _pose(), None)
+
+
+@pytest.mark.slow
+def test_replay_is_a_browser_playable_mp4_with_every_frame(tmp_path: Path):
+    src = tmp_path / "in.mp4"
+    n = write_clip(src, seconds=2.0, fps=10)
+    dst = tmp_path / "out" / "replay.mp4"
+    seen = []
+    written = render_replay(src, dst, EXERCISES["cat_cow"], progress=seen.append)
+    assert written == n
+    with av.open(str(dst)) as c:
+        stream = c.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert stream.codec_context.pix_fmt == "yuv420p"
+        frames = list(c.decode(stream))
+    assert len(frames) == n
+    assert (frames[0].width, frames[0].height) == (96, 64)
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_replay_of_a_bad_file_raises_a_one_line_error_and_writes_nothing(tmp_path: Path):
+    src = tmp_path / "notes.mp4"
+    src.write_text("this is not a video\n")
+    dst = tmp_path / "replay.mp4"
+    with pytest.raises(VideoError) as info:
+        render_replay(src, dst, EXERCISES["wall_squat"])
+    assert "\n" not in str(info.value)
+    assert list(tmp_path.iterdir()) == [src]

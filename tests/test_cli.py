@@ -1,0 +1,96 @@
+"""The `formcheck` command as a user runs it: exit codes, one-line errors, machine-readable output."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.media import write_clip
+
+ROOT = Path(__file__).parents[1]
+
+
+def run(*args, cache=None, timeout=300):
+    env = dict(os.environ, FORMCHECK_CACHE_DIR=str(cache or ROOT / ".pytest_cache" / "landmarks"))
+    return subprocess.run([sys.executable, "-m", "feedback.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def bad_inputs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bad")
+    (d / "empty.mp4").write_bytes(b"")
+    (d / "text.mp4").write_text("this is not a video\n" * 100)
+    good = write_clip(d / "truncated.mp4", n_frames=60)
+    good.write_bytes(good.read_bytes()[:3000])
+    write_clip(d / "no_person.mp4", n_frames=20)
+    return d
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("empty.mp4", "empty file"),
+        ("text.mp4", "not a readable video"),
+        ("truncated.mp4", ""),
+        ("no_person.mp4", "no person found"),
+        ("missing.mp4", "no such file"),
+    ],
+)
+def test_bad_input_gives_its_error_line_and_exit_1(bad_inputs, tmp_path, name, message):
+    proc = run("score", "--exercise", "wall_squat", bad_inputs / name, cache=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    row = json.loads(proc.stdout)
+    assert row["error"] and "\n" not in row["error"] and message in row["error"]
+    assert row["reps"] == 0 and row["file"].endswith(name)
+
+
+def test_batch_goes_on_past_bad_files_in_input_order(bad_inputs, tmp_path):
+    proc = run("score", "--exercise", "cat_cow", "--jobs", "2", "--format", "csv", bad_inputs, cache=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0].startswith("file,exercise,reps,hold_s")
+    assert len(lines) == 1 + 4  # every clip in the folder has a row
+    assert [Path(line.split(",")[0]).name for line in lines[1:]] == sorted(p.name for p in bad_inputs.iterdir())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["score"], "PATH"),
+        (["score", "--exercise", "yoga", "x.mp4"], "invalid choice"),
+        (["score", "--format", "xml", "x.mp4"], "invalid choice"),
+        (["score", "--jobs", "-1", "x.mp4"], "--jobs"),
+        (["nonsense"], "invalid choice"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args, message):
+    proc = run(*args)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_config_is_a_usage_error(tmp_path):
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[wall_squat]\nknee_maximum = 3\n")
+    proc = run("score", "--config", cfg, "x.mp4")
+    assert proc.returncode == 2 and "unknown threshold" in proc.stderr
+
+
+def test_exercises_lists_every_fault_code():
+    proc = run("exercises", "--json")
+    data = {e["name"]: e for e in json.loads(proc.stdout)}
+    assert set(data) == {"wall_squat", "nerve_glide", "cat_cow"}
+    assert "back_off_wall" in [f["code"] for f in data["wall_squat"]["faults"]]
+    assert all(f["cue"] and f["description"] != f["code"] for e in data.values() for f in e["faults"])
+
+
+def test_out_file_gets_the_rows(bad_inputs, tmp_path):
+    out = tmp_path / "r.jsonl"
+    proc = run("score", "--exercise", "wall_squat", "--out", out, bad_inputs / "empty.mp4", cache=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert json.loads(out.read_text())["error"]

@@ -1,0 +1,38 @@
+"""End to end on the shared real clips: video -> MediaPipe -> engine, compared with the manifest's labels."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from feedback.runner import ScoreOptions, score_path
+from tests.labels import check_against_label
+
+CLIPS = Path(__file__).parents[1].parent / "shared" / "clips"
+MANIFEST = CLIPS / "manifest.csv"
+ROWS = list(csv.DictReader(open(MANIFEST, encoding="utf-8"))) if MANIFEST.is_file() else []
+CACHE = Path(__file__).parents[1] / ".pytest_cache" / "landmarks"
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not ROWS, reason="../shared/clips is not present")]
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["checker"]], ids=lambda r: r["file"])
+def test_labelled_clip_matches_its_label(row):
+    result = score_path(CLIPS / row["file"], ScoreOptions(exercise=row["checker"], cache_dir=str(CACHE)))
+    assert result.error is None
+    report = result.report
+    assert check_against_label(row, report.rep_count, report.hold_s) == []
+    assert report.pose_coverage > 0.9
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if not r["checker"]], ids=lambda r: r["file"])
+def test_other_clips_score_without_error(row):
+    result = score_path(CLIPS / row["file"], ScoreOptions(cache_dir=str(CACHE)))
+    assert result.error is None and result.report is not None
+    assert result.report.frames > 0
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["checker"]], ids=lambda r: r["file"])
+def test_guessed_exercise_on_real_clips(row):
+    result = score_path(CLIPS / row["file"], ScoreOptions(cache_dir=str(CACHE)))
+    assert result.exercise == row["checker"]
