@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from exercises.registry import EXERCISES
+from exercises.results import ClipReport, FaultEpisode, RepEvent
+from feedback.charts import fault_lines, label_of, reps_table, series_frame, signal_chart
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("hold_min_s", "hold min (s)"),
+    ("knee_rest_min_deg", "knee rest min (°)"),
+    ("max_speed_deg_per_s", "max speed (°/s)"),
+    ("hand_thigh_gap_min_ratio", "hand thigh gap min (ratio)"),
+    ("dorsiflexion_required_flag", "dorsiflexion required (0 = off, 1 = on)"),
+    ("plain", "plain"),
+])
+def test_labels_carry_the_unit_from_the_name(name, label):
+    assert label_of(name) == label
+
+
+def _report() -> ClipReport:
+    t = np.linspace(0, 4, 5)
+    return ClipReport(
+        exercise="wall_squat", side="left", view="side", frames=5, pose_coverage=0.8, duration_s=4.0,
+        reps=(RepEvent(1, 0.5, 3.0, {"support_knee_deg": 95.0}, {"support_knee_deg": 170.0}, ("too_fast",)),),
+        holds=(), episodes=(FaultEpisode("back_off_wall", 1.0, 2.0),), fault_counts={"too_fast": 1},
+        thresholds=dict(EXERCISES["wall_squat"].thresholds), t_s=t,
+        series={"support_knee_deg": np.array([170, 120, math.nan, 100, 170.0])}, reliable=np.ones(5, bool),
+    )
+
+
+def test_rep_table_has_one_row_per_rep_with_therapist_wording():
+    table = reps_table(_report(), EXERCISES["wall_squat"])
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["duration (s)"] == 2.5 and row["support knee (°) low"] == 95.0
+    assert "minimum duration" in row["faults"]
+
+
+def test_fault_lines_are_in_time_order_with_timestamps():
+    lines = fault_lines(_report())
+    assert lines[0].startswith("rep 1, 0.5–3.0 s") and "`too_fast`" in lines[0]
+    assert lines[1].startswith("1.0–2.0 s") and "`back_off_wall`" in lines[1]
+
+
+def test_unknown_values_stay_missing_in_the_chart_data():
+    frame = series_frame(_report(), ["support_knee_deg", "not_a_signal"])
+    assert len(frame) == 5 and frame["value"].isna().sum() == 1
+    chart = signal_chart(_report(), EXERCISES["wall_squat"], ["support_knee_deg"]).to_dict()
+    # Rep band, fault band, signal line, and one layer holding both rep-threshold rules.
+    assert len(chart["layer"]) == 4
