@@ -39,14 +39,14 @@ def _r(x: float, digits: int = 1) -> float | None:
 def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
     """One row per rep: timing, the low and high of the rep signal, and faults in therapist wording."""
     sig = spec.rep.signal
-    unit = unit_of(sig)
+    name = label_of(sig)
     rows = [
         {"rep": r.index, "start (s)": _r(r.start_s), "end (s)": _r(r.end_s), "duration (s)": _r(r.duration_s),
-         f"{sig} low ({unit})": _r(r.low.get(sig, math.nan)), f"{sig} high ({unit})": _r(r.high.get(sig, math.nan)),
+         f"{name} low": _r(r.low.get(sig, math.nan)), f"{name} high": _r(r.high.get(sig, math.nan)),
          "faults": "; ".join(description(c) for c in r.faults) or "none"}
         for r in report.reps
     ]
-    columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{sig} low ({unit})", f"{sig} high ({unit})", "faults"]
+    columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{name} low", f"{name} high", "faults"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -85,13 +85,20 @@ def series_frame(report: ClipReport, signals: list[str]) -> pd.DataFrame:
 
 
 def signal_chart(report: ClipReport, spec: ExerciseSpec, signals: list[str]) -> alt.LayerChart:
-    """Signals over time, with reps shaded, fault episodes in red and the rep thresholds as dashed lines."""
+    """Signals over time: reps shaded green, holds blue, fault episodes red, rep thresholds as dashed lines."""
     x = alt.X("t_s:Q", title="time (s)")
     layers: list[alt.Chart] = []
     if report.reps:
         reps = pd.DataFrame([{"start": r.start_s, "end": r.end_s, "rep": f"rep {r.index}"} for r in report.reps])
         layers.append(alt.Chart(reps).mark_rect(color="#4caf50", opacity=0.12).encode(
             x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["rep", "start", "end"]))
+    if report.holds:
+        holds = pd.DataFrame([
+            {"start": h.start_s, "end": h.end_s, "hold": f"hold {i + 1}", "good_s": round(h.good_s, 1)}
+            for i, h in enumerate(report.holds)
+        ])
+        layers.append(alt.Chart(holds).mark_rect(color="#1e88e5", opacity=0.10).encode(
+            x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["hold", "start", "end", "good_s"]))
     if report.episodes:
         eps = pd.DataFrame([{"start": e.start_s, "end": e.end_s, "fault": description(e.code), "code": e.code}
                             for e in report.episodes])
