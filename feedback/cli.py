@@ -19,6 +19,7 @@ from feedback.progress import ProgressBar  # noqa: E402
 from feedback.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
 from feedback.wording import cue, description  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
+from pose.video import VideoError  # noqa: E402
 
 EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -43,6 +44,14 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
     s.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines on stderr")
+    b = sub.add_parser("bench", help="benchmarks that print figures")
+    bsub = b.add_subparsers(dest="bench", required=True, parser_class=_Parser)
+    bs = bsub.add_parser("speed", help="per-stage ms/frame, fps, real-time factor, memory, vs a naive baseline")
+    bs.add_argument("clips", nargs="+", type=Path, metavar="CLIP")
+    bs.add_argument("--exercise", default="wall_squat", choices=list(EXERCISES))
+    bs.add_argument("--frames", type=int, default=300, help="frames per clip at most")
+    bs.add_argument("--max-side", type=int, default=1280, help="downscale frames to this longer side first")
+    bs.add_argument("--json", type=Path, help="also write the results as JSON here")
     e = sub.add_parser("exercises", help="list the exercises and their fault codes")
     e.add_argument("--json", action="store_true", help="machine-readable output")
     return p
@@ -115,12 +124,36 @@ def _silence_native_logging() -> None:
         pass
 
 
+def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from feedback import bench_speed
+
+    if args.bench == "speed":
+        try:
+            settings = EstimatorSettings(max_side_px=args.max_side)
+        except ValueError as exc:
+            parser.error(str(exc))
+        results = []
+        for clip in args.clips:
+            try:
+                res = bench_speed.bench_clip(clip, args.exercise, settings, args.frames)
+            except VideoError as exc:
+                print(f"formcheck: {exc}", file=sys.stderr)
+                return EXIT_CLIP_FAILED
+            print(bench_speed.format_table(res), flush=True)
+            results.append(res)
+        if args.json:
+            args.json.write_text(bench_speed.to_json(results))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `formcheck` console script; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if args.command == "score" and not args.verbose:
+    if args.command in ("score", "bench") and not getattr(args, "verbose", False):
         _silence_native_logging()
+    if args.command == "bench":
+        return _cmd_bench(args, parser)
     if args.command == "exercises":
         return _cmd_exercises(args)
     try:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from types import EllipsisType
 
 import av
 import cv2
@@ -62,14 +63,21 @@ class FormAnnotator:
             raise ValueError("line_scale and text_scale must be > 0")
 
     def annotate(self, rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
-                 spec: ExerciseSpec | None = None) -> np.ndarray:
+                 spec: ExerciseSpec | None = None, *, cue_text: str | None | EllipsisType = ...,
+                 hold_target_s: float | None = None, show_angle: bool = False) -> np.ndarray:
         """Draw one frame's feedback.
 
         Args:
             rgb: (height, width, 3) uint8 RGB image; not modified.
             pose: the pose found in it (an empty frame draws no skeleton).
             result: the engine's result for the frame, or None to draw the skeleton only.
-            spec: the exercise, to show whether it has a hold timer; None shows the timer only while holding.
+            spec: the exercise, to show whether it has a hold timer and to draw the watched angle against its
+                rep thresholds; None shows the timer only while holding and no angle gauge.
+            cue_text: the one cue to show (already chosen and rate-limited by the caller), None for no cue;
+                left out, the first active fault's cue is shown.
+            hold_target_s: the prescribed hold, shown beside the hold timer ("12.0 / 30 s").
+            show_angle: draw the watched signal as a bar at the right edge, with its rep thresholds as the
+                target band (needs `spec`).
 
         Returns:
             A new (height, width, 3) uint8 RGB image.
@@ -82,7 +90,9 @@ class FormAnnotator:
         faulted = bool(result and result.active_faults)
         self._skeleton(out, pose, _FAULT if faulted else _GOOD, max(1, round(side * self.line_scale)))
         if result is not None:
-            self._panel(out, result, spec, side)
+            self._panel(out, result, spec, side, cue_text, hold_target_s)
+            if spec is not None and show_angle:
+                self._gauge(out, result, spec, side)
         return out
 
     def _skeleton(self, img: np.ndarray, pose: PoseFrame, colour: tuple[int, int, int], thickness: int) -> None:
@@ -99,12 +109,18 @@ class FormAnnotator:
         for i in {int(j) for edge in SKELETON_EDGES for j in edge} & pts.keys():
             cv2.circle(img, pts[i], thickness + 2, _WHITE, -1, cv2.LINE_AA)
 
-    def _panel(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec | None, side: int) -> None:
+    def _panel(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec | None, side: int,
+               cue_text: str | None | EllipsisType, hold_target_s: float | None) -> None:
         scale = max(0.4, side * self.text_scale)
         lines: list[tuple[str, tuple[int, int, int]]] = [(f"Reps: {result.reps}", _WHITE)]
         if (spec is not None and spec.hold is not None) or (spec is None and result.hold_s > 0):
-            lines.append((f"Hold: {result.hold_s:4.1f} s", _WHITE))
-        if not result.reliable:
+            target = f" / {hold_target_s:g} s" if hold_target_s else " s"
+            done = hold_target_s is not None and result.hold_s >= hold_target_s > 0
+            lines.append((f"Hold: {result.hold_s:4.1f}{target}", _GOOD if done else _WHITE))
+        if cue_text is not ...:
+            if cue_text:
+                lines.append((cue_text, _FAULT))
+        elif not result.reliable:
             lines.append(("Can't see you clearly - not counting", _MUTED))
         elif result.active_faults:
             lines.append((cue(result.active_faults[0]), _FAULT))
@@ -120,14 +136,56 @@ class FormAnnotator:
                         cv2.LINE_AA)
             y = bottom + pad // 2
 
+    def _gauge(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec, side: int) -> None:
+        """A vertical bar at the right edge: the rep signal now, against its two rep thresholds.
+
+        The zone the patient is working towards is green, the start zone grey; a cycle (cat-cow) has two
+        targets, so both ends are green.
+        """
+        low_max, high_min = spec.t(spec.rep.low_max), spec.t(spec.rep.high_min)
+        span = high_min - low_max
+        lo, hi = low_max - 1.5 * span, high_min + 1.5 * span
+        h, w = img.shape[:2]
+        bar_w = max(8, round(side * 0.02))
+        x1 = w - max(4, round(side * 0.03))
+        x0 = x1 - bar_w
+        y0, y1 = round(h * 0.15), round(h * 0.85)
+
+        def y_of(v: float) -> int:
+            return round(y1 - (min(max(v, lo), hi) - lo) / (hi - lo) * (y1 - y0))
+
+        target_low = spec.rep.mode in ("return_to_high", "cycle")
+        target_high = spec.rep.mode in ("return_to_low", "cycle")
+        cv2.rectangle(img, (x0, y0), (x1, y1), _PANEL, -1)
+        cv2.rectangle(img, (x0, y_of(low_max)), (x1, y1), _GOOD if target_low else _MUTED, -1)
+        cv2.rectangle(img, (x0, y0), (x1, y_of(high_min)), _GOOD if target_high else _MUTED, -1)
+        value = result.values.get(spec.rep.signal, math.nan)
+        scale = max(0.35, side * self.text_scale * 0.7)
+        thick = max(1, round(scale * 2))
+        if math.isfinite(value):
+            y = y_of(value)
+            cv2.rectangle(img, (x0 - bar_w // 2, y - 2), (x1 + bar_w // 2, y + 2), _WHITE, -1)
+            text = f"{value:.0f} deg"
+        else:
+            text = "-"
+        name = spec.rep.signal.removesuffix("_deg").replace("support_", "").replace("_", " ")
+        for i, line in enumerate((name, text)):
+            (tw, th), base = cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
+            ty = y0 - round(th * 1.6) * (1 - i) - base
+            tx = max(0, x1 - tw)
+            cv2.rectangle(img, (tx - 2, ty - th - 2), (tx + tw + 2, ty + base), _PANEL, -1)
+            cv2.putText(img, _ascii(line), (tx, ty), cv2.FONT_HERSHEY_SIMPLEX, scale, _WHITE, thick, cv2.LINE_AA)
+
 
 _DEFAULT = FormAnnotator()
 
 
 def annotate(rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
-             spec: ExerciseSpec | None = None) -> np.ndarray:
+             spec: ExerciseSpec | None = None, *, cue_text: str | None | EllipsisType = ...,
+             hold_target_s: float | None = None, show_angle: bool = False) -> np.ndarray:
     """Draw one frame's feedback with the default annotator (see FormAnnotator.annotate)."""
-    return _DEFAULT.annotate(rgb, pose, result, spec)
+    return _DEFAULT.annotate(rgb, pose, result, spec, cue_text=cue_text, hold_target_s=hold_target_s,
+                             show_angle=show_angle)
 
 
 def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorSettings | None = None,

@@ -74,3 +74,68 @@ def description(code: str) -> str:
     """The therapist-facing description of a fault code."""
     w = WORDING.get(code)
     return w.description if w else code
+
+
+# One plain instruction per setup status (exercises.setup), said to a patient who may be in pain: calm, short,
+# one thing to do. A posture-specific line (key "code:posture") wins over the general one.
+SETUP_WORDING: dict[str, str] = {
+    "no_person": "We can't see you yet. Move into the picture.",
+    "too_close_feet_cut": "Step back until your feet are visible.",
+    "too_close_feet_cut:supine": "Move the camera back until your feet are in the picture.",
+    "too_close_feet_cut:quadruped": "Move the camera back until your feet are in the picture.",
+    "head_cut": "Move back a little so your head is in the picture.",
+    "too_close": "Move back a little so all of you fits in the picture.",
+    "off_centre": "Move into the middle of the picture.",
+    "too_far": "Come a little closer to the camera.",
+    "not_side_view": "Turn so your side faces the camera.",
+    "not_side_view:supine": "Place the camera beside you, at floor level, so it sees your side.",
+    "not_side_view:quadruped": "Turn so your side faces the camera.",
+    "ready": "Good, we can see you. Start when you are ready.",
+}
+
+
+def setup_instruction(code: str, posture: str | None = None) -> str:
+    """The patient-facing instruction for a setup status (the code itself if it has no wording yet)."""
+    if posture and f"{code}:{posture}" in SETUP_WORDING:
+        return SETUP_WORDING[f"{code}:{posture}"]
+    return SETUP_WORDING.get(code, code)
+
+
+# How to get into each exercise, for the patient, before the camera starts: short and calm (EXERCISES.md).
+HOW_TO: dict[str, tuple[str, ...]] = {
+    "wall_squat": (
+        "Stand with your back flat against a wall: head, shoulders and hips touching it.",
+        "Feet hip-width apart, about one or two foot-lengths in front of the wall.",
+        "Slide down slowly, as if sitting on a chair, no lower than thighs level with the floor. Then slide up.",
+        "Place the camera to your side, about hip height, 2 to 3 metres away.",
+    ),
+    "nerve_glide": (
+        "Lie on your back. Bend one hip so the thigh points at the ceiling, hands holding behind the thigh.",
+        "Slowly straighten the knee until you feel a light stretch, not pain. Then bend it back.",
+        "Pull your toes towards you as you straighten, if your therapist asked for it.",
+        "Place the camera beside you, at floor level, so it sees your side.",
+    ),
+    "cat_cow": (
+        "Kneel on hands and knees: hands under your shoulders, knees under your hips.",
+        "Slowly round your back up towards the ceiling and tuck your chin (cat).",
+        "Then let your belly sink gently and look up (cow). Move with your breath.",
+        "Place the camera to your side, about 2 metres away, at the height of your back.",
+    ),
+}
+
+# After a set: what the patient's symptom answer means for them.
+SYMPTOM_ADVICE: dict[str, str] = {
+    "down_the_leg": (
+        "Symptoms spreading down your leg mean this exercise is not right for you today. Stop the exercise and "
+        "tell your therapist before you do it again."
+    ),
+    "towards_the_back": (
+        "Symptoms moving up towards your back is usually a good sign. Carry on as your therapist prescribed."
+    ),
+    "same": "Symptoms stayed the same. Carry on as prescribed, and mention it at your next visit.",
+    "high_pain": "Your pain is high. Rest now, and talk to your therapist before the next set.",
+    "emergency": (
+        "Numbness in the saddle area or loss of bladder or bowel control needs help at once. "
+        "Call your doctor or emergency services now."
+    ),
+}
