@@ -9,6 +9,7 @@ import numpy as np
 
 from exercises.body import Body, facing_sign
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
+from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
 from exercises.signals import get_signal
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
@@ -69,10 +70,9 @@ class Checker:
         self._reps: list[RepEvent] = []
         self._holds: list[HoldEvent] = []
         self._closed_episodes: list[FaultEpisode] = []
-        self._t: list[float] = []
-        self._values: list[dict[str, float]] = []
-        self._reliable: list[bool] = []
-        self._width_ratios: list[float] = []
+        # Times are float64 for precision; the rest float32 (plenty for degrees and ratios).
+        self._times: list[float] = []
+        self._series = SeriesRecorder((*spec.signals, "_reliable", "_width_ratio"))
         self._last_t = -math.inf
 
     @property
@@ -119,10 +119,9 @@ class Checker:
         # Out of the exercise's posture (kneeling up, standing up from the floor) nothing is judged,
         # though the pose itself may be fine.
         judged = reliable and self._in_posture(values)
-        self._width_ratios.append(float(shoulder_width_ratio(xy[None])[0]) if frame.found else math.nan)
-        self._t.append(t_s)
-        self._values.append(values)
-        self._reliable.append(reliable)
+        width_ratio = float(shoulder_width_ratio(xy[None])[0]) if frame.found else math.nan
+        self._times.append(t_s)
+        self._series.append([*(values[n] for n in spec.signals), float(reliable), width_ratio])
         if not judged:
             # A degraded frame counts nothing and changes no state; holds may bridge it (gap_max_s).
             if self._hold:
@@ -252,11 +251,11 @@ class Checker:
             in_hold = any(e.end_s >= h.start_s + settle and e.start_s <= h.end_s for h in self._holds)
             if in_rep or in_hold:
                 episodes.append(e)
-        t = np.array(self._t, float)
-        series = {n: np.array([v[n] for v in self._values], float) for n in self.spec.signals}
-        ratios = np.array(self._width_ratios, float)
+        t = np.array(self._times, float)
+        series = {n: self._series.column(n) for n in self.spec.signals}
+        ratios = self._series.column("_width_ratio")
         view = classify_view(float(np.nanmedian(ratios))) if np.isfinite(ratios).any() else "unknown"
-        reliable = np.array(self._reliable, bool)
+        reliable = self._series.column("_reliable") > 0.5
         return ClipReport(
             exercise=self.spec.name,
             side=self.side,

@@ -16,6 +16,7 @@ from exercises.config import ConfigError, load_overrides  # noqa: E402
 from exercises.registry import EXERCISES  # noqa: E402
 from feedback import report as rep  # noqa: E402
 from feedback.progress import ProgressBar  # noqa: E402
+from feedback.resume import append_line, finished_files  # noqa: E402
 from feedback.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
 from feedback.wording import cue, description  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
@@ -43,6 +44,8 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", type=Path, help="a MediaPipe Tasks .task pose landmarker model to use instead")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
+    s.add_argument("--resume", action="store_true",
+                   help="with --out: keep the clips already in that file and score only the rest")
     s.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines on stderr")
     b = sub.add_parser("bench", help="benchmarks that print figures")
     bsub = b.add_subparsers(dest="bench", required=True, parser_class=_Parser)
@@ -84,24 +87,28 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if args.jobs < 0:
         parser.error(f"--jobs must be >= 0, got {args.jobs}")
     jobs = args.jobs or os.cpu_count() or 1
+    if args.resume and not args.out:
+        parser.error("--resume needs --out FILE")
     paths = expand_paths(args.paths)
     if not paths:
         parser.error("no video files found in the given paths")
     options = ScoreOptions(args.exercise, overrides, settings, str(args.cache_dir) if args.cache_dir else None,
                            not args.no_cache)
     try:
-        out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+        done = finished_files(args.out, args.format) if args.resume else set()
+        appending = bool(args.resume and args.out.is_file() and args.out.stat().st_size)
+        out = open(args.out, "a" if appending else "w", encoding="utf-8", newline="") if args.out else sys.stdout
     except OSError as exc:
         parser.error(f"cannot write {args.out}: {exc.strerror}")
+    todo = [p for p in paths if str(p) not in done]
     failed = 0
-    bar = ProgressBar(len(paths), enabled=sys.stderr.isatty())
+    bar = ProgressBar(len(todo), enabled=sys.stderr.isatty())
     try:
-        if args.format == "csv":
-            out.write(rep.csv_header())
-        for result in score_many(paths, options, jobs):
+        if args.format == "csv" and not appending:
+            append_line(out, rep.csv_header())
+        for result in score_many(todo, options, jobs):
             failed += result.error is not None
-            out.write(rep.to_csv_line(result) if args.format == "csv" else rep.to_json_line(result) + "\n")
-            out.flush()
+            append_line(out, rep.to_csv_line(result) if args.format == "csv" else rep.to_json_line(result) + "\n")
             bar.advance(Path(result.file).name)
     finally:
         bar.close()

@@ -94,3 +94,22 @@ def test_out_file_gets_the_rows(bad_inputs, tmp_path):
     proc = run("score", "--exercise", "wall_squat", "--out", out, bad_inputs / "empty.mp4", cache=tmp_path)
     assert proc.returncode == 1 and proc.stdout == ""
     assert json.loads(out.read_text())["error"]
+
+
+def test_resume_keeps_finished_rows_and_drops_a_torn_line(bad_inputs, tmp_path):
+    out = tmp_path / "r.jsonl"
+    first = run("score", "--exercise", "wall_squat", "--out", out, bad_inputs / "empty.mp4", cache=tmp_path)
+    assert first.returncode == 1
+    kept = out.read_text()
+    out.write_text(kept + '{"file": "torn')  # a crash in the middle of writing the next row
+    again = run("score", "--exercise", "wall_squat", "--out", out, "--resume", bad_inputs, cache=tmp_path)
+    assert again.returncode == 1
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    names = [Path(r["file"]).name for r in rows]
+    assert names[0] == "empty.mp4" and sorted(names) == sorted(p.name for p in bad_inputs.iterdir())
+    assert len(names) == len(set(names))  # nothing scored twice
+
+
+def test_resume_needs_out():
+    proc = run("score", "--resume", "x.mp4")
+    assert proc.returncode == 2 and "--resume needs --out" in proc.stderr

@@ -1,0 +1,102 @@
+"""The setup check before a live set: is the whole body in the picture, seen from the side, at a usable distance?
+
+Pure functions of one PoseFrame. They return a status code; the words for each code live in
+feedback.wording.SETUP_WORDING, so the check itself never talks to the patient. One code at a time, in the
+order a person would fix things: be seen at all, get the whole body in, centre it, come close enough, turn.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from exercises.spec import ExerciseSpec
+from pose.frames import PoseFrame
+from pose.landmarks import Landmark, sided
+from pose.view import classify_view, shoulder_width_ratio
+
+SetupStatus = Literal[
+    "no_person", "too_close_feet_cut", "head_cut", "too_close", "off_centre", "too_far", "not_side_view", "ready",
+]
+SETUP_STATUSES: tuple[SetupStatus, ...] = (
+    "no_person", "too_close_feet_cut", "head_cut", "too_close", "off_centre", "too_far", "not_side_view", "ready",
+)
+
+# Below this MediaPipe visibility a landmark is not trusted to be in the picture.
+SETUP_VISIBILITY_MIN_RATIO = 0.5
+# A landmark closer than this to an image edge (fraction of width or height) counts as cut off: a joint at
+# the very edge is usually half out of the picture, and the person will move a little during the set.
+EDGE_MARGIN_RATIO = 0.02
+# The body's centre may sit this far from the image centre (fraction of the width) before we ask to move.
+OFF_CENTRE_MAX_RATIO = 0.25
+# A body wider than this (fraction of the image width) cannot be centred with room to move: step back.
+BODY_WIDTH_MAX_RATIO = 0.85
+# The body's longer extent (fraction of the image's matching side) below which the person is too far:
+# BlazePose's model card puts people more than about 4 m away out of scope.
+BODY_EXTENT_MIN_RATIO = 0.35
+
+_TRUNK = ("shoulder", "hip")
+_FEET = ("ankle", "heel", "foot_index")
+_HEAD = (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)
+
+
+def _both(parts: tuple[str, ...]) -> list[int]:
+    return [int(sided(p, s)) for p in parts for s in ("left", "right")]
+
+
+def _inside(xy: np.ndarray) -> np.ndarray:
+    m = EDGE_MARGIN_RATIO
+    return (xy[:, 0] >= m) & (xy[:, 0] <= 1 - m) & (xy[:, 1] >= m) & (xy[:, 1] <= 1 - m)
+
+
+def check_setup(frame: PoseFrame, spec: ExerciseSpec | None = None) -> SetupStatus:
+    """The first thing to fix before the set, or "ready".
+
+    Args:
+        frame: one pose frame (an empty frame means nobody was found).
+        spec: the exercise; reserved for posture-specific rules, every current exercise is filmed from the side.
+
+    Returns:
+        A code from SETUP_STATUSES.
+    """
+    del spec  # every registered exercise wants the same framing: whole body, side view
+    if not frame.found:
+        return "no_person"
+    xy = frame.xyz[:, :2]
+    seen = frame.visibility >= SETUP_VISIBILITY_MIN_RATIO
+    trunk = _both(_TRUNK)
+    if not seen[trunk].any():
+        return "no_person"
+    inside = _inside(xy) & seen
+    feet = _both(_FEET)
+    if not inside[feet].any():
+        return "too_close_feet_cut"
+    head = [int(i) for i in _HEAD]
+    if not inside[head].any():
+        return "head_cut"
+    # The body box from the landmarks the model is sure of; MediaPipe still places unseen ones, off-image.
+    body = xy[seen]
+    x0, y0 = body.min(axis=0)
+    x1, y1 = body.max(axis=0)
+    m = EDGE_MARGIN_RATIO
+    if x0 < m or x1 > 1 - m:
+        # Cut at the left or right: if the body would fit, moving sideways fixes it; else step back.
+        return "off_centre" if (x1 - x0) <= BODY_WIDTH_MAX_RATIO else "too_close"
+    if abs((x0 + x1) / 2 - 0.5) > OFF_CENTRE_MAX_RATIO:
+        return "off_centre"
+    if max(x1 - x0, y1 - y0) < BODY_EXTENT_MIN_RATIO:
+        return "too_far"
+    if not side_view(frame):
+        return "not_side_view"
+    return "ready"
+
+
+def side_view(frame: PoseFrame) -> bool:
+    """Whether the camera sees the person from the side (shoulders overlapping in the picture).
+
+    Raw landmark positions are used, not only confident ones: from the side the far shoulder is hidden and has
+    a low visibility, yet the model still places it close behind the near one, which is what a side view means.
+    """
+    xy_px = frame.xyz[:, :2] * np.array(frame.image_size, dtype=float)
+    return classify_view(float(shoulder_width_ratio(xy_px))) == "side"

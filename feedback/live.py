@@ -1,0 +1,243 @@
+"""Live coaching at a camera: one object per browser session turns webcam frames into drawn frames and statuses.
+
+`LiveCoach.recv` is the frame callback (streamlit-webrtc calls it in its own thread with an av.VideoFrame).
+It never touches the UI: everything the page shows leaves through `LiveCoach.statuses`, a bounded
+queue.Queue of LiveStatus. With async processing the transport drops frames the callback cannot keep up with,
+so all logic runs on frame timestamps, never on frame counts.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import statistics
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+from exercises.engine import Checker
+from exercises.results import ClipReport, FrameResult
+from exercises.setup import check_setup
+from exercises.spec import ExerciseSpec
+from feedback.coach import CueSelector
+from feedback.overlay import annotate
+from feedback.wording import cue as fault_cue
+from feedback.wording import setup_instruction
+from pose.estimator import EstimatorSettings, PoseEstimator
+from pose.frames import PoseFrame
+from pose.landmarks import Side
+
+# A webcam frame is estimated at this longer side: enough for a whole body at 2-3 m, and about half the cost
+# of a 1280 px frame, which keeps feedback inside ~100 ms on a laptop CPU.
+LIVE_MAX_SIDE_PX = 640
+# Statuses kept for a page that polls twice a second; older ones are dropped first (the page wants the latest).
+STATUS_QUEUE_SIZE = 256
+# The setup status must hold this long before the shown instruction changes, so it does not flicker.
+SETUP_MIN_SHOW_S = 1.5
+# Rate limits for fault cues (see CueSelector).
+CUE_MIN_SHOW_S = 2.5
+CUE_REPEAT_INTERVAL_S = 10.0
+# Processing times kept for the running median.
+_TIMING_WINDOW = 60
+
+EstimatorFactory = Callable[[], object]
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """The coaching state after one processed frame: what the page shows, plus timing.
+
+    Attributes:
+        t_s: frame time in seconds since the first frame of the set (from the frame's own timestamp).
+        setup: setup status code (exercises.setup).
+        setup_text: the instruction for it.
+        reliable: whether the engine could judge this frame.
+        reps: reps so far.
+        hold_s: good-form seconds in the current hold.
+        cue: the one code shown now (a setup or fault code), or None.
+        cue_text: its wording, or None.
+        cue_seq: increases each time a cue is newly announced (the page speaks on a change).
+        frames: frames processed so far in this set.
+        process_ms: time this frame took in the callback (estimate, score, draw), in milliseconds.
+        lag_ms: how far processing is behind the camera: wall time since the first frame minus frame time since
+            the first frame, relative to the smallest such value seen (so the first frame's transport delay,
+            which cannot be measured here, is not included).
+        wall_s: time.time() when the frame was done.
+    """
+
+    t_s: float
+    setup: str
+    setup_text: str
+    reliable: bool
+    reps: int
+    hold_s: float
+    cue: str | None
+    cue_text: str | None
+    cue_seq: int
+    frames: int
+    process_ms: float
+    lag_ms: float
+    wall_s: float
+
+
+class LiveCoach:
+    """Pose estimator + engine + cue selection for one live set in one browser session.
+
+    Thread-safe: `recv`/`process` run in the camera thread, `report` and `close` in the page's thread.
+    """
+
+    def __init__(self, spec: ExerciseSpec, side: Side | None = None, hold_target_s: float | None = None,
+                 estimator_factory: EstimatorFactory | None = None) -> None:
+        """Prepare a set (the model loads on the first frame, in the camera thread).
+
+        Args:
+            spec: the exercise, with any per-patient thresholds applied.
+            side: the working side, or None to let the engine choose it.
+            hold_target_s: the prescribed hold in seconds, drawn beside the hold timer.
+            estimator_factory: makes the pose estimator (anything with `process(rgb, t_s) -> PoseFrame` and
+                `close()`); defaults to MediaPipe at LIVE_MAX_SIDE_PX.
+        """
+        if hold_target_s is not None and not hold_target_s > 0:
+            raise ValueError(f"hold_target_s must be > 0 seconds, got {hold_target_s}")
+        self.spec = spec
+        self.hold_target_s = hold_target_s
+        self.statuses: queue.Queue[LiveStatus] = queue.Queue(maxsize=STATUS_QUEUE_SIZE)
+        self._factory = estimator_factory or (
+            lambda: PoseEstimator(EstimatorSettings(max_side_px=LIVE_MAX_SIDE_PX))
+        )
+        self._estimator = None
+        self._checker = Checker(spec, side)
+        self._severity = {f.code: f.severity for f in spec.faults}
+        self._setup_cues = CueSelector(min_show_s=SETUP_MIN_SHOW_S, repeat_interval_s=CUE_REPEAT_INTERVAL_S)
+        self._fault_cues = CueSelector(min_show_s=CUE_MIN_SHOW_S, repeat_interval_s=CUE_REPEAT_INTERVAL_S)
+        self._lock = threading.Lock()
+        self._t0: float | None = None
+        self._wall0 = 0.0
+        self._min_offset_s = math.inf
+        self._frames = 0
+        self._cue_seq = 0
+        self._timings: deque[float] = deque(maxlen=_TIMING_WINDOW)
+        self._report: ClipReport | None = None
+        self._closed = False
+
+    # --- camera thread -------------------------------------------------------------------------------------
+
+    def recv(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """The streamlit-webrtc frame callback: estimate, score, draw, report; returns the drawn frame."""
+        rgb = frame.to_ndarray(format="rgb24")
+        # The frame's own media time; a source without timestamps falls back to the clock, never to a count.
+        t = float(frame.time) if frame.time is not None else time.monotonic()
+        out_rgb, _ = self.process(rgb, t)
+        out = av.VideoFrame.from_ndarray(out_rgb, format="rgb24")
+        out.pts, out.time_base = frame.pts, frame.time_base
+        return out
+
+    def process(self, rgb: np.ndarray, t: float) -> tuple[np.ndarray, LiveStatus | None]:
+        """Process one RGB frame taken at media time `t` (seconds, any origin, increasing).
+
+        Returns:
+            The drawn (height, width, 3) uint8 image, and the status pushed to `statuses` (None once the set
+            has been reported: later frames are shown undrawn and change nothing).
+        """
+        start = time.perf_counter()
+        with self._lock:
+            if self._report is not None or self._closed:
+                return rgb, None
+            if self._t0 is None:
+                self._t0, self._wall0 = t, time.time()
+            t_s = t - self._t0
+            if self._estimator is None:
+                self._estimator = self._factory()
+            pose: PoseFrame = self._estimator.process(np.ascontiguousarray(rgb), t_s)
+            result = self._checker.update(pose)
+            setup = check_setup(pose, self.spec)
+            status_cue, cue_text = self._choose_cue(t_s, setup, result)
+            drawn = annotate(rgb, pose, result, self.spec, cue_text=cue_text, hold_target_s=self.hold_target_s,
+                             show_angle=True)
+            self._frames += 1
+            done = time.time()
+            process_ms = (time.perf_counter() - start) * 1000.0
+            self._timings.append(process_ms)
+            offset_s = (done - self._wall0) - t_s
+            self._min_offset_s = min(self._min_offset_s, offset_s)
+            status = LiveStatus(
+                t_s=t_s, setup=setup, setup_text=setup_instruction(setup, self.spec.posture),
+                reliable=result.reliable, reps=result.reps, hold_s=result.hold_s, cue=status_cue,
+                cue_text=cue_text, cue_seq=self._cue_seq, frames=self._frames, process_ms=process_ms,
+                lag_ms=(offset_s - self._min_offset_s) * 1000.0, wall_s=done,
+            )
+        self._push(status)
+        return drawn, status
+
+    def _choose_cue(self, t_s: float, setup: str, result: FrameResult) -> tuple[str | None, str | None]:
+        # A setup problem comes first: until the camera sees the body, form cannot be judged. Once ready, the
+        # setup selector is fed nothing, so its instruction clears after SETUP_MIN_SHOW_S.
+        chosen = self._setup_cues.update(t_s, [] if setup == "ready" else [(setup, "warn")])
+        if chosen is not None:
+            text = setup_instruction(chosen.code, self.spec.posture)
+        else:
+            faults = [(c, self._severity.get(c, "warn")) for c in result.active_faults] if result.reliable else []
+            chosen = self._fault_cues.update(t_s, faults)
+            text = fault_cue(chosen.code) if chosen else None
+        if chosen is None:
+            return None, None
+        if chosen.new:
+            self._cue_seq += 1
+        return chosen.code, text
+
+    def _push(self, status: LiveStatus) -> None:
+        while True:
+            try:
+                self.statuses.put_nowait(status)
+                return
+            except queue.Full:
+                try:
+                    self.statuses.get_nowait()
+                except queue.Empty:
+                    pass
+
+    # --- page thread ---------------------------------------------------------------------------------------
+
+    def drain(self) -> list[LiveStatus]:
+        """Take every status queued since the last call, oldest first."""
+        out = []
+        while True:
+            try:
+                out.append(self.statuses.get_nowait())
+            except queue.Empty:
+                return out
+
+    @property
+    def frames(self) -> int:
+        """Frames processed so far."""
+        return self._frames
+
+    def median_process_ms(self) -> float:
+        """Median callback time over the last frames, in milliseconds (NaN before the first frame)."""
+        with self._lock:
+            return statistics.median(self._timings) if self._timings else math.nan
+
+    def report(self) -> ClipReport:
+        """End the set and sum it up (idempotent: later calls return the same report)."""
+        with self._lock:
+            if self._report is None:
+                self._report = self._checker.report()
+            return self._report
+
+    @property
+    def finished(self) -> bool:
+        """Whether the set has been reported."""
+        return self._report is not None
+
+    def close(self) -> None:
+        """Release the model."""
+        with self._lock:
+            self._closed = True
+            if self._estimator is not None:
+                self._estimator.close()
+                self._estimator = None

@@ -1,0 +1,58 @@
+"""Resuming an interrupted batch: which clips an output file already holds, and cutting off a torn last line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def _complete_lines(text: str) -> list[str]:
+    # A crash mid-write can leave a last line without its newline; it is dropped and the clip scored again.
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]]
+
+
+def finished_files(out_path: Path, fmt: str) -> set[str]:
+    """The `file` of every complete, parseable row in an existing output file; repairs a torn tail in place.
+
+    Args:
+        out_path: the --out file of an earlier run (missing is fine: nothing finished).
+        fmt: "jsonl" or "csv".
+    """
+    path = Path(out_path)
+    if not path.is_file():
+        return set()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    kept: list[str] = []
+    done: set[str] = set()
+    lines = _complete_lines(text)
+    if fmt == "csv" and lines:
+        kept.append(lines[0])
+        lines = lines[1:]
+    for line in lines:
+        try:
+            name = json.loads(line)["file"] if fmt == "jsonl" else next(csv.reader(io.StringIO(line)))[0]
+        except (ValueError, KeyError, TypeError, StopIteration):
+            continue
+        kept.append(line)
+        done.add(name)
+    if "".join(kept) != text:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.writelines(kept)
+        os.replace(tmp, path)
+    return done
+
+
+def append_line(f, line: str) -> None:
+    """Write one whole result line and push it to disk, so a finished clip survives a crash right after."""
+    f.write(line)
+    f.flush()
+    try:
+        os.fsync(f.fileno())
+    except (OSError, io.UnsupportedOperation):
+        pass  # stdout to a pipe or terminal cannot be synced; nothing to lose there
