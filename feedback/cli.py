@@ -55,6 +55,13 @@ def _build_parser() -> argparse.ArgumentParser:
     bs.add_argument("--frames", type=int, default=300, help="frames per clip at most")
     bs.add_argument("--max-side", type=int, default=1280, help="downscale frames to this longer side first")
     bs.add_argument("--json", type=Path, help="also write the results as JSON here")
+    ba = bsub.add_parser("accuracy", help="reps, holds, faults and angles against exact truth and real labels")
+    ba.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json (rendered first if empty)")
+    ba.add_argument("--per-exercise", type=int, default=8, help="clips per exercise when rendering the suite")
+    ba.add_argument("--seed", type=int, default=0, help="seed of the rendered suite")
+    ba.add_argument("--manifest", type=Path, help="real clips manifest.csv to score too (default ../shared/clips)")
+    ba.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
+    ba.add_argument("--json", type=Path, help="also write the figures as JSON here")
     e = sub.add_parser("exercises", help="list the exercises and their fault codes")
     e.add_argument("--json", action="store_true", help="machine-readable output")
     return p
@@ -131,9 +138,38 @@ def _silence_native_logging() -> None:
         pass
 
 
+def _bench_accuracy(args: argparse.Namespace) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from feedback import bench_accuracy as ba
+
+    options = ScoreOptions()
+    scores = []
+    if args.suite:
+        clips = sorted(p for p in args.suite.glob("*.mp4") if p.with_suffix(".truth.json").is_file())
+        if not clips:
+            from synth.suite import build_suite
+
+            build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed)
+            clips = sorted(p for p in args.suite.glob("*.mp4") if p.with_suffix(".truth.json").is_file())
+        with ProcessPoolExecutor(max_workers=args.jobs or os.cpu_count() or 1) as pool:
+            scores += list(pool.map(ba.score_rendered, clips, [options] * len(clips)))
+    manifest = args.manifest or Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "manifest.csv"
+    if manifest.is_file():
+        scores += ba.score_manifest(manifest, options)
+    summary = ba.summarise(scores)
+    print(ba.format_summary(summary, scores))
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "clips": [vars(s) | {"angle_errors": None}
+                                                                       for s in scores]}, indent=1))
+    return EXIT_OK
+
+
 def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from feedback import bench_speed
 
+    if args.bench == "accuracy":
+        return _bench_accuracy(args)
     if args.bench == "speed":
         try:
             settings = EstimatorSettings(max_side_px=args.max_side)

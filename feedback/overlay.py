@@ -127,14 +127,26 @@ class FormAnnotator:
         thick = max(1, round(scale * 2))
         pad = round(10 * scale)
         y = pad
-        for text, colour in lines:
-            text = _ascii(text)
+        room = img.shape[1] - 4 * pad - (round(side * 0.08) if spec is not None else 0)
+        for text, colour in [(part, c) for t, c in lines for part in self._wrap(_ascii(t), scale, thick, room)]:
             (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
             bottom = y + th + base + pad
             cv2.rectangle(img, (pad, y), (min(img.shape[1] - 1, 3 * pad + tw), bottom), _PANEL, -1)
             cv2.putText(img, text, (2 * pad, y + pad // 2 + th), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick,
                         cv2.LINE_AA)
             y = bottom + pad // 2
+
+    @staticmethod
+    def _wrap(text: str, scale: float, thick: int, width_px: int) -> list[str]:
+        # A cue wider than the image would be cut off mid-sentence; break it between words instead.
+        out: list[str] = []
+        for word in text.split(" "):
+            trial = f"{out[-1]} {word}" if out else word
+            if out and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)[0][0] <= width_px:
+                out[-1] = trial
+            else:
+                out.append(word)
+        return out or [text]
 
     def _gauge(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec, side: int) -> None:
         """A vertical bar at the right edge: the rep signal now, against its two rep thresholds.

@@ -1,0 +1,208 @@
+"""Accuracy benchmark: our scores against exact truth (rendered clips with .truth.json) and real labels.
+
+Prints rep-count exactness, MAE and off-by-one accuracy per exercise; hold error; fault precision and recall
+per code; joint-angle error per joint, exercise and view; and pose coverage. The same figures go out as JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from exercises.results import ClipReport
+from feedback.runner import ScoreOptions, score_path
+
+# Truth series name -> our signal name, per exercise (the angle conventions match; see synth.skeleton).
+TRUTH_SIGNALS: dict[str, dict[str, str]] = {
+    "wall_squat": {"knee_deg": "support_knee_deg", "hip_deg": "hip_deg", "trunk_lean_deg": "trunk_lean_deg",
+                   "shin_from_vertical_deg": "support_shin_from_vertical_deg"},
+    "nerve_glide": {"knee_deg": "knee_deg", "hip_deg": "hip_deg", "ankle_deg": "ankle_deg"},
+    "cat_cow": {"spine_flexion_deg": "spine_flexion_deg"},
+}
+
+
+@dataclass
+class ClipScore:
+    """One clip's comparison with its truth."""
+
+    file: str
+    exercise: str
+    source: str
+    view: str
+    reps_true: float | None
+    reps: int
+    hold_true: float | None
+    hold_s: float
+    coverage: float
+    error: str | None = None
+    angle_errors: dict[str, list[float]] = field(default_factory=dict)
+    fault_tp: dict[str, int] = field(default_factory=dict)
+    fault_fp: dict[str, int] = field(default_factory=dict)
+    fault_fn: dict[str, int] = field(default_factory=dict)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _match_reps(true_reps: list[dict], reps) -> list[tuple[int | None, int | None]]:
+    """Pairs (truth index, our index) by greatest time overlap; unmatched sides get None."""
+    pairs, used = [], set()
+    for i, tr in enumerate(true_reps):
+        best, best_ov = None, 0.0
+        for j, r in enumerate(reps):
+            ov = _overlap(tr["start_s"], tr["end_s"], r.start_s, r.end_s)
+            if j not in used and ov > best_ov:
+                best, best_ov = j, ov
+        if best is not None:
+            used.add(best)
+        pairs.append((i, best))
+    pairs += [(None, j) for j in range(len(reps)) if j not in used]
+    return pairs
+
+
+def _fault_counts(truth: dict, report: ClipReport, codes: tuple[str, ...]) -> tuple[dict, dict, dict]:
+    tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
+    true_reps = truth.get("reps", [])
+    for i, j in _match_reps(true_reps, report.reps):
+        want = set(true_reps[i]["faults"]) if i is not None else set()
+        got = set(report.reps[j].faults) if j is not None else set()
+        for c in want & got:
+            tp[c] += 1
+        for c in got - want:
+            fp[c] += 1
+        for c in want - got:
+            fn[c] += 1
+    # Faults outside reps (during holds) are matched as time intervals.
+    in_rep = [f for f in truth.get("faults", [])
+              if not any(_overlap(f["start_s"], f["end_s"], r["start_s"], r["end_s"]) > 0 for r in true_reps)]
+    ours = [e for e in report.episodes if not any(_overlap(e.start_s, e.end_s, r.start_s, r.end_s) > 0
+                                                  for r in report.reps)]
+    for f in in_rep:
+        hit = any(e.code == f["code"] and _overlap(e.start_s, e.end_s, f["start_s"], f["end_s"]) > 0 for e in ours)
+        (tp if hit else fn)[f["code"]] += 1
+    for e in ours:
+        if not any(e.code == f["code"] and _overlap(e.start_s, e.end_s, f["start_s"], f["end_s"]) > 0 for f in in_rep):
+            fp[e.code] += 1
+    keep = set(codes)
+    return ({k: v for k, v in d.items() if k in keep} for d in (tp, fp, fn))
+
+
+def _angle_errors(truth: dict, report: ClipReport) -> dict[str, list[float]]:
+    frames = truth.get("frames", {})
+    t_true = np.asarray(frames.get("t_s", []), float)
+    out = {}
+    for true_name, ours in TRUTH_SIGNALS.get(report.exercise, {}).items():
+        if true_name not in frames or ours not in report.series or t_true.size < 2:
+            continue
+        want = np.interp(report.t_s, t_true, np.asarray(frames[true_name], float), left=np.nan, right=np.nan)
+        err = np.abs(report.series[ours] - want)
+        out[true_name] = [float(e) for e in err[np.isfinite(err)]]
+    return out
+
+
+def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
+    """Score a rendered clip and compare it with its `<stem>.truth.json`."""
+    truth = json.loads(clip.with_suffix(".truth.json").read_text())
+    opts = ScoreOptions(truth["exercise"], {truth["exercise"]: truth.get("thresholds", {})}
+                        if truth.get("thresholds") else options.overrides, options.settings, options.cache_dir)
+    res = score_path(clip, opts)
+    expected = truth.get("expected", {})
+    s = ClipScore(str(clip), truth["exercise"], "rendered", "side", expected.get("reps"), 0,
+                  expected.get("hold_s"), 0.0, 0.0, res.error)
+    if res.report:
+        r = res.report
+        s.reps, s.hold_s, s.coverage, s.view = r.rep_count, r.hold_s, r.pose_coverage, r.view
+        s.angle_errors = _angle_errors(truth, r)
+        from exercises.registry import get_exercise
+
+        s.fault_tp, s.fault_fp, s.fault_fn = _fault_counts(truth, r, get_exercise(r.exercise).fault_codes)
+    return s
+
+
+def score_manifest(manifest: Path, options: ScoreOptions) -> list[ClipScore]:
+    """Score the labelled rows (with a checker) of a real-clip manifest."""
+    out = []
+    for row in csv.DictReader(open(manifest, encoding="utf-8")):
+        if not row["checker"]:
+            continue
+        res = score_path(manifest.parent / row["file"], ScoreOptions(row["checker"], options.overrides,
+                                                                      options.settings, options.cache_dir))
+        num = lambda x: float(x.rstrip("?")) if x and x.strip() else None  # noqa: E731
+        s = ClipScore(row["file"], row["checker"], "real", row["view"], num(row["reps"]), 0, num(row["hold_s"]),
+                      0.0, 0.0, res.error)
+        if res.report:
+            s.reps, s.hold_s, s.coverage = res.report.rep_count, res.report.hold_s, res.report.pose_coverage
+        out.append(s)
+    return out
+
+
+def _pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else math.nan
+
+
+def summarise(scores: list[ClipScore]) -> dict:
+    """Aggregate figures per source and exercise."""
+    summary: dict = {"clips": len(scores), "errors": [s.file for s in scores if s.error], "groups": {}}
+    groups = defaultdict(list)
+    for s in scores:
+        groups[(s.source, s.exercise)].append(s)
+    for (source, ex), items in sorted(groups.items()):
+        rep_items = [s for s in items if s.reps_true is not None and not s.error]
+        hold_items = [s for s in items if s.hold_true is not None and not s.error]
+        diffs = [abs(s.reps - s.reps_true) for s in rep_items]
+        g = {
+            "clips": len(items),
+            "reps_exact_rate": float(np.mean([d == 0 for d in diffs])) if diffs else math.nan,
+            "reps_mae": float(np.mean(diffs)) if diffs else math.nan,
+            "reps_off_by_one_acc": float(np.mean([d <= 1 for d in diffs])) if diffs else math.nan,
+            "hold_abs_error_s": float(np.mean([abs(s.hold_s - s.hold_true) for s in hold_items])) if hold_items
+            else math.nan,
+            "pose_coverage_mean": float(np.mean([s.coverage for s in items])),
+            "angles": {},
+            "faults": {},
+        }
+        errs = defaultdict(list)
+        for s in items:
+            for joint, e in s.angle_errors.items():
+                errs[joint] += e
+        g["angles"] = {j: {"median_deg": _pct(e, 50), "p90_deg": _pct(e, 90), "frames": len(e)}
+                       for j, e in errs.items()}
+        codes = sorted({c for s in items for d in (s.fault_tp, s.fault_fp, s.fault_fn) for c in d})
+        for c in codes:
+            tp = sum(s.fault_tp.get(c, 0) for s in items)
+            fp = sum(s.fault_fp.get(c, 0) for s in items)
+            fn = sum(s.fault_fn.get(c, 0) for s in items)
+            g["faults"][c] = {"tp": tp, "fp": fp, "fn": fn,
+                              "precision": tp / (tp + fp) if tp + fp else math.nan,
+                              "recall": tp / (tp + fn) if tp + fn else math.nan}
+        summary["groups"][f"{source}/{ex}"] = g
+    return summary
+
+
+def format_summary(summary: dict, scores: list[ClipScore]) -> str:
+    """A human-readable report."""
+    lines = [f"{'clip':<58} {'reps':>9} {'hold s':>13} {'cover':>6}"]
+    for s in scores:
+        reps = f"{s.reps}/{'-' if s.reps_true is None else f'{s.reps_true:g}'}"
+        hold = f"{s.hold_s:.1f}/{'-' if s.hold_true is None else f'{s.hold_true:g}'}"
+        lines.append(f"{Path(s.file).name[:58]:<58} {reps:>9} {hold:>13} {s.coverage:6.2f}"
+                     + (f"  ERROR {s.error}" if s.error else ""))
+    for name, g in summary["groups"].items():
+        lines.append(f"\n== {name}: {g['clips']} clips; reps exact {g['reps_exact_rate']:.2f}, "
+                     f"MAE {g['reps_mae']:.2f}, off-by-one {g['reps_off_by_one_acc']:.2f}; "
+                     f"hold error {g['hold_abs_error_s']:.2f} s; "
+                     f"coverage {g['pose_coverage_mean']:.3f}")
+        for j, a in g["angles"].items():
+            lines.append(f"   angle {j:<24} median {a['median_deg']:5.1f} deg  p90 {a['p90_deg']:5.1f} deg  "
+                         f"({a['frames']} frames)")
+        for c, f in g["faults"].items():
+            lines.append(f"   fault {c:<26} precision {f['precision']:.2f} recall {f['recall']:.2f} "
+                         f"(tp {f['tp']} fp {f['fp']} fn {f['fn']})")
+    return "\n".join(lines)
