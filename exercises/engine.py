@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
 from exercises.signals import get_signal
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
-from exercises.tracking import EpisodeTracker, HoldTimer, ZoneTracker
+from exercises.tracking import EpisodeTracker, HoldTimer, ZoneChange, ZoneTracker
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import Side, sided
 from pose.smoothing import OneEuroFilter
@@ -168,6 +169,7 @@ class Checker:
         change = self._zones.step(t_s, x)
         if change is None:
             return None
+        self._check_end_hold(change)
         if self._rest is None:
             if self._rep_start_s is None or change.previous is None:
                 self._rep_start_s = change.entered_s
@@ -178,6 +180,16 @@ class Checker:
         elif change.zone == self._rest and self._rep_start_s is not None:
             return self._complete_rep(change.entered_s, t_s)
         return None
+
+    def _check_end_hold(self, change: ZoneChange) -> None:
+        rep = self.spec.rep
+        if not rep.end_hold_min_s or change.previous in (None, self._rest):
+            return
+        if rep.end_hold_enabled_by and self.spec.t(rep.end_hold_enabled_by) == 0:
+            return
+        if change.previous_held_s < self.spec.t(rep.end_hold_min_s):
+            start = self._zones.left_s - change.previous_held_s
+            self._closed_episodes.append(FaultEpisode(rep.end_hold_fault, start, self._zones.left_s))
 
     def _complete_rep(self, end_s: float, now_s: float) -> RepEvent:
         start_s = self._rep_start_s if self._rep_start_s is not None else end_s
@@ -233,6 +245,12 @@ class Checker:
         if self._hold:
             self._finish_hold(self._hold.close())
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
+        # Episodes that closed after their rep was counted (e.g. a short hold at the rep's last end) join it now.
+        self._reps = [
+            replace(r, faults=tuple(sorted(set(r.faults) | {e.code for e in self._closed_episodes
+                                                            if e.end_s >= r.start_s and e.start_s <= r.end_s})))
+            for r in self._reps
+        ]
         holds, episodes, units = [], [], {c: set() for c in self.spec.fault_codes}
         for rep in self._reps:
             for code in rep.faults:

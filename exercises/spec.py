@@ -37,6 +37,10 @@ class RepSpec:
             "return_to_low": the reverse (e.g. knee extension from bent); "cycle": a rep is reaching both
             zones once each, in either order (cat-cow).
         low_max, high_min, dwell_s: threshold names.
+        end_hold_min_s: optional threshold name: each end position must be held this long, else
+            `end_hold_fault` is flagged on the rep (for prescribed holds at the ends of a cat-cow).
+        end_hold_fault: the fault code for a short end hold.
+        end_hold_enabled_by: optional _flag threshold switching the end-hold check on.
     """
 
     signal: str
@@ -44,6 +48,9 @@ class RepSpec:
     low_max: str
     high_min: str
     dwell_s: str
+    end_hold_min_s: str | None = None
+    end_hold_fault: str | None = None
+    end_hold_enabled_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,7 @@ class ExerciseSpec:
     def referenced_thresholds(self) -> set[str]:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s}
+        names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
         for r in (*self.frame_rules, *self.rep_rules):
@@ -206,6 +214,10 @@ class ExerciseSpec:
         if self.hold and not self.t(self.hold.low) < self.t(self.hold.high):
             raise ValueError(f"{where}: {self.hold.low} must be below {self.hold.high}")
         codes = set(self.fault_codes)
+        if (self.rep.end_hold_min_s is None) != (self.rep.end_hold_fault is None):
+            raise ValueError(f"{where}: end_hold_min_s and end_hold_fault go together")
+        if self.rep.end_hold_fault and self.rep.end_hold_fault not in codes:
+            raise ValueError(f"{where}: end-hold fault {self.rep.end_hold_fault!r} has no entry in `faults`")
         for r in (*self.frame_rules, *self.rep_rules):
             if r.code not in codes:
                 raise ValueError(f"{where}: rule for {r.code!r} has no entry in `faults`")

@@ -18,6 +18,7 @@ class ZoneChange:
     zone: str
     entered_s: float
     previous: str | None
+    previous_held_s: float = math.nan
 
 
 class ZoneTracker:
@@ -37,6 +38,7 @@ class ZoneTracker:
         self.accepted: str | None = None
         self.raw: str | None = None
         self.left_s = math.nan
+        self.accepted_since_s = math.nan
         self._candidate: str | None = None
         self._candidate_s = math.nan
 
@@ -59,8 +61,10 @@ class ZoneTracker:
             self._candidate, self._candidate_s = raw, t_s
         if t_s - self._candidate_s < self.dwell_s:
             return None
-        change = ZoneChange(raw, self._candidate_s, self.accepted)
-        self.accepted, self._candidate = raw, None
+        # How long the previous zone was held: from entering it to last leaving it.
+        held = self.left_s - self.accepted_since_s if self.accepted is not None else math.nan
+        change = ZoneChange(raw, self._candidate_s, self.accepted, held)
+        self.accepted, self._candidate, self.accepted_since_s = raw, None, self._candidate_s
         return change
 
 

@@ -58,6 +58,10 @@ WORDING: dict[str, FaultWording] = {
     "knees_not_under_hips": FaultWording(
         "Place your knees under your hips.", "Knees well ahead of or behind the hips.",
     ),
+    "end_hold_short": FaultWording(
+        "Pause a moment at each end of the movement.",
+        "An end position (cat or cow) was held for less than the prescribed time.",
+    ),
     "shoulders_shrugged": FaultWording(
         "Let your shoulders relax away from your ears.", "Ear-to-shoulder distance small: shoulders shrugged.",
     ),

@@ -200,3 +200,11 @@ def test_unknown_signal_or_threshold_is_rejected_with_the_valid_names():
 def test_inconsistent_thresholds_fail_at_construction(overrides, message):
     with pytest.raises(ValueError, match=message):
         WALL.with_thresholds(overrides)
+
+
+@pytest.mark.parametrize("period_s, flag, expect_fault", [(4.0, 1, True), (12.0, 1, False), (4.0, 0, False)])
+def test_cat_cow_end_holds_when_prescribed(period_s, flag, expect_fault):
+    spec = CATCOW.with_thresholds({"end_hold_required_flag": flag, "end_hold_min_s": 2.5})
+    report = score_sequence(catcow_clip(50.0, 3, period_s=period_s), spec)
+    assert report.rep_count == 3
+    assert ("end_hold_short" in report.fault_counts) == expect_fault

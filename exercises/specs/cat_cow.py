@@ -14,7 +14,9 @@ CAT_COW = ExerciseSpec(
         "spine_flexion_deg", "neck_deg", "wrist_offset_ratio", "knee_offset_ratio", "neck_length_ratio",
         "trunk_from_horizontal_deg",
     ),
-    rep=RepSpec("spine_flexion_deg", "cycle", low_max="cow_max_deg", high_min="cat_min_deg", dwell_s="rep_dwell_s"),
+    rep=RepSpec("spine_flexion_deg", "cycle", low_max="cow_max_deg", high_min="cat_min_deg", dwell_s="rep_dwell_s",
+                end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
+                end_hold_enabled_by="end_hold_required_flag"),
     hold=None,
     frame_rules=(
         FrameRule("hands_not_under_shoulders", "wrist_offset_ratio", above="wrist_offset_max_ratio", during="rep"),
@@ -34,6 +36,7 @@ CAT_COW = ExerciseSpec(
         FaultInfo("knees_not_under_hips", "warn"),
         FaultInfo("shoulders_shrugged", "info"),
         FaultInfo("too_fast", "warn"),
+        FaultInfo("end_hold_short", "info"),
     ),
     thresholds={
         **COMMON_THRESHOLDS,
@@ -50,5 +53,8 @@ CAT_COW = ExerciseSpec(
         "neck_length_min_ratio": 0.1,
         "shrug_min_duration_s": 1.0,
         "rep_duration_min_s": 1.5,
+        # Holds at each end are prescribed per patient (often with the breath); off unless switched on.
+        "end_hold_required_flag": 0,
+        "end_hold_min_s": 2.0,
     },
 )
