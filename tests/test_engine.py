@@ -208,3 +208,14 @@ def test_cat_cow_end_holds_when_prescribed(period_s, flag, expect_fault):
     report = score_sequence(catcow_clip(50.0, 3, period_s=period_s), spec)
     assert report.rep_count == 3
     assert ("end_hold_short" in report.fault_counts) == expect_fault
+
+
+def test_long_stillness_never_wipes_the_count():
+    keys = sk.squat_reps(2)
+    t_end = keys[-1][0]
+    keys += [(t_end + 40.0, 175.0)] + [(t + t_end + 40.0, v) for t, v in sk.squat_reps(2)[1:]]
+    live = Checker(WALL)
+    t, knee = sk.trace(keys, 30.0)
+    counts = [live.update(sk.wall_squat_frame(a, b)).reps for a, b in zip(t, knee)]
+    assert counts[-1] == 4
+    assert all(b >= a for a, b in zip(counts, counts[1:]))  # never goes down

@@ -50,3 +50,10 @@ def test_cat_cow_spine_range_is_large_on_a_real_full_range_clip():
     for rep in report.reps:
         assert rep.high["spine_flexion_deg"] - rep.low["spine_flexion_deg"] > 60
     assert "small_range" not in report.fault_counts
+
+
+@pytest.mark.parametrize("name", ["cat_cow_side_polybag", "cat_cow_side_istock"])
+def test_getting_onto_all_fours_is_not_a_squat(name):
+    # The kneeling and crawling in these real clips must not count as wall squats (the posture gate).
+    report = score_sequence(load(name), get_exercise("wall_squat"))
+    assert report.rep_count == 0 and report.hold_s == 0.0

@@ -17,7 +17,9 @@ DISCLAIMER = "This is feedback on exercise form, not medical advice."
 
 
 def _app(timeout: float = 30) -> AppTest:
-    return AppTest.from_file(APP, default_timeout=timeout).run()
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state["mode"] = "Review a recording"  # the live coaching page opens first
+    return at.run()
 
 
 def _number_input(at: AppTest, threshold: str):
