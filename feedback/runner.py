@@ -46,14 +46,17 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Callable[[float], None] | None = None
-               ) -> ClipResult:
-    """Score one clip; any problem with the file becomes the result's one-line `error`."""
+def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Callable[[float], None] | None = None,
+               jobs: int = 1) -> ClipResult:
+    """Score one clip; any problem with the file becomes the result's one-line `error`.
+
+    A long clip is split by time across `jobs` processes.
+    """
     path = Path(path)
     name = options.exercise
     try:
         cache = LandmarkCache(Path(options.cache_dir) if options.cache_dir else None) if options.use_cache else None
-        sequence = extract_poses(path, options.settings, cache, progress)
+        sequence = extract_poses(path, options.settings, cache, progress, jobs)
         if not sequence.found.any():
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
         if name == AUTO:
@@ -77,8 +80,9 @@ def _score_in_worker(args: tuple[str, ScoreOptions]) -> ClipResult:
 def score_many(paths: list[Path], options: ScoreOptions, jobs: int = 1) -> Iterator[ClipResult]:
     """Score clips, `jobs` at a time in separate processes; yields results in the order of `paths`."""
     if jobs <= 1 or len(paths) <= 1:
+        # One clip and several cores: split the clip by time instead.
         for p in paths:
-            yield score_path(p, options)
+            yield score_path(p, options, jobs=jobs)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
         yield from pool.map(_score_in_worker, [(str(p), options) for p in paths])

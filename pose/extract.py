@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import numpy as np
 
 from pose.cache import LandmarkCache, file_digest
 from pose.estimator import EstimatorSettings, PoseEstimator
@@ -11,6 +16,44 @@ from pose.frames import PoseSequence
 from pose.video import VideoError, iter_video, probe
 
 ProgressFn = Callable[[float], None]
+# Splitting a clip restarts MediaPipe's tracking at each cut; below this length it is not worth it.
+SPLIT_MIN_SEGMENT_S = 15.0
+
+
+def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = None, end_s: float | None = None,
+              progress: ProgressFn | None = None, duration_s: float = math.nan) -> PoseSequence:
+    frames = []
+    # A little slack so a 30.0 fps cap keeps every frame of a 29.97 fps clip.
+    min_gap_s = 0.97 / settings.max_fps
+    last_t = float("-inf")
+    with PoseEstimator(settings) as estimator:
+        for vf in iter_video(path, settings.max_side_px, start_s, end_s):
+            if vf.t_s - last_t < min_gap_s:
+                continue
+            last_t = vf.t_s
+            frames.append(estimator.process(vf.rgb, vf.t_s))
+            if progress and duration_s > 0:
+                progress(min(1.0, vf.t_s / duration_s))
+    return PoseSequence.from_frames(frames)
+
+
+def _estimate_segment(args: tuple[str, EstimatorSettings, float, float | None]) -> PoseSequence:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    path, settings, start_s, end_s = args
+    return _estimate(Path(path), settings, start_s, end_s)
+
+
+def concatenate(parts: list[PoseSequence]) -> PoseSequence:
+    """Join sequences of consecutive segments, dropping any frame that does not advance time."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return PoseSequence.empty()
+    t = np.concatenate([p.t_s for p in parts])
+    keep = np.ones(len(t), bool)
+    keep[1:] = t[1:] > np.maximum.accumulate(t)[:-1]
+    cat = {name: np.concatenate([getattr(p, name) for p in parts])[keep]
+           for name in ("xyz", "world_xyz", "visibility", "back_profile")}
+    return PoseSequence(t[keep], image_size=parts[0].image_size, **cat)
 
 
 def extract_poses(
@@ -18,6 +61,7 @@ def extract_poses(
     settings: EstimatorSettings | None = None,
     cache: LandmarkCache | None = None,
     progress: ProgressFn | None = None,
+    jobs: int = 1,
 ) -> PoseSequence:
     """Estimate the pose in every frame of a clip, using the cache when it has the answer.
 
@@ -26,6 +70,7 @@ def extract_poses(
         settings: estimator settings (part of the cache key).
         cache: where poses are kept between runs; None to always estimate.
         progress: called with the fraction of the clip done, in [0, 1].
+        jobs: processes to split a long clip across by time (each at least SPLIT_MIN_SEGMENT_S long).
 
     Raises:
         VideoError: if the clip cannot be read.
@@ -41,21 +86,16 @@ def extract_poses(
             if progress:
                 progress(1.0)
             return hit
-    frames = []
-    # A little slack so a 30.0 fps cap keeps every frame of a 29.97 fps clip.
-    min_gap_s = 0.97 / settings.max_fps
-    last_t = float("-inf")
-    with PoseEstimator(settings) as estimator:
-        for vf in iter_video(path, max_side_px=settings.max_side_px):
-            if vf.t_s - last_t < min_gap_s:
-                continue
-            last_t = vf.t_s
-            frames.append(estimator.process(vf.rgb, vf.t_s))
-            if progress and info.duration_s > 0:
-                progress(min(1.0, vf.t_s / info.duration_s))
-    if not frames:
+    segments = int(min(jobs, info.duration_s // SPLIT_MIN_SEGMENT_S)) if math.isfinite(info.duration_s) else 1
+    if segments > 1:
+        cuts = [info.duration_s * i / segments for i in range(segments)] + [None]
+        with ProcessPoolExecutor(max_workers=segments) as pool:
+            parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b) for a, b in zip(cuts, cuts[1:])]))
+        sequence = concatenate(parts)
+    else:
+        sequence = _estimate(path, settings, progress=progress, duration_s=info.duration_s)
+    if not len(sequence):
         raise VideoError(f"{path}: contains no decodable video frame")
-    sequence = PoseSequence.from_frames(frames)
     if cache is not None and key is not None:
         cache.put(key, sequence)
     if progress:

@@ -102,7 +102,8 @@ def probe(path: Path) -> VideoInfo:
         container.close()
 
 
-def iter_video(path: Path, max_side_px: int | None = None) -> Iterator[VideoFrame]:
+def iter_video(path: Path, max_side_px: int | None = None, start_s: float | None = None,
+               end_s: float | None = None) -> Iterator[VideoFrame]:
     """Decode a clip frame by frame, with timestamps from the container.
 
     Timestamps come from each frame's presentation time, so variable frame rate clips keep their real
@@ -112,6 +113,8 @@ def iter_video(path: Path, max_side_px: int | None = None) -> Iterator[VideoFram
         path: the video file.
         max_side_px: if given, frames are downscaled so their longer side is at most this many pixels
             (the pose model works at 256 px anyway; this bounds the cost of 4K and 8K input).
+        start_s: if given, seek and yield only frames at or after this time (for splitting long clips).
+        end_s: if given, stop before this time.
 
     Yields:
         VideoFrame with upright RGB images.
@@ -125,17 +128,23 @@ def iter_video(path: Path, max_side_px: int | None = None) -> Iterator[VideoFram
     try:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        t0: float | None = None
+        # Times count from the stream's start, not the first decoded frame, so a segment read after a seek
+        # keeps the same clock as the whole clip.
+        t0: float | None = float(stream.start_time * stream.time_base) if stream.start_time is not None else None
         last_t = -np.inf
         n = 0
         fallback_rate = float(stream.average_rate or stream.guessed_rate or 30.0)
+        if start_s:
+            container.seek(int(((t0 or 0.0) + start_s) / stream.time_base), stream=stream, backward=True)
         try:
             for frame in container.decode(stream):
                 t_abs = frame.time if frame.time is not None else n / fallback_rate
                 t0 = t_abs if t0 is None else t0
                 t_s = float(t_abs - t0)
-                if not t_s > last_t:
+                if not t_s > last_t or (start_s is not None and t_s < start_s):
                     continue
+                if end_s is not None and t_s >= end_s:
+                    break
                 w, h = frame.width, frame.height
                 scale = 1.0 if not max_side_px else min(1.0, max_side_px / max(w, h))
                 if scale < 1.0:
@@ -148,7 +157,7 @@ def iter_video(path: Path, max_side_px: int | None = None) -> Iterator[VideoFram
         except av.FFmpegError as exc:
             if n == 0:
                 raise VideoError(f"{path}: cannot decode video ({_one_line(exc)})") from None
-        if n == 0:
+        if n == 0 and not start_s:
             raise VideoError(f"{path}: contains no decodable video frame")
     finally:
         container.close()

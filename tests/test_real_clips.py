@@ -36,3 +36,18 @@ def test_other_clips_score_without_error(row):
 def test_guessed_exercise_on_real_clips(row):
     result = score_path(CLIPS / row["file"], ScoreOptions(cache_dir=str(CACHE)))
     assert result.exercise == row["checker"]
+
+
+def test_a_long_clip_split_across_processes_scores_the_same():
+    from exercises.engine import score_sequence
+    from exercises.registry import get_exercise
+    from pose.cache import LandmarkCache
+    from pose.extract import extract_poses
+
+    clip = CLIPS / "cat_cow" / "cat_cow_side_shvasa_instructional.mp4"
+    whole = extract_poses(clip, cache=LandmarkCache(CACHE))
+    split = extract_poses(clip, jobs=2)
+    assert abs(len(split) - len(whole)) <= 2
+    assert abs(split.t_s[-1] - whole.t_s[-1]) < 0.1
+    spec = get_exercise("cat_cow")
+    assert score_sequence(split, spec).rep_count == score_sequence(whole, spec).rep_count

@@ -64,3 +64,11 @@ def test_truncated_clip_is_an_error_or_its_readable_part(tmp_path):
         assert "\n" not in str(exc)
     else:
         assert 0 < len(frames) < 60
+
+
+def test_segments_keep_the_whole_clip_clock(tmp_path):
+    clip = write_clip(tmp_path / "s.mp4", n_frames=90, fps=30)
+    whole = [f.t_s for f in iter_video(clip)]
+    first = [f.t_s for f in iter_video(clip, end_s=1.5)]
+    second = [f.t_s for f in iter_video(clip, start_s=1.5)]
+    assert first + second == whole

@@ -16,6 +16,14 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DISCLAIMER = "This is feedback on exercise form, not medical advice."
 
 
+@pytest.fixture(autouse=True)
+def no_webrtc_server(monkeypatch):
+    # streamlit-webrtc's component needs a real server session; the review page does not use it.
+    import streamlit_webrtc
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: None)
+
+
 def _app(timeout: float = 30) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["mode"] = "Review a recording"  # the live coaching page opens first

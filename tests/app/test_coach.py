@@ -1,0 +1,92 @@
+"""CueSelector rate limiting, set summary and symptom advice (feedback.coach), driven by timestamps."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from exercises.engine import Checker
+from exercises.registry import EXERCISES
+from feedback.coach import CueSelector, summarise, symptom_advice
+from tests.skeleton import squat_reps, trace, wall_squat_frame
+
+
+def _run(selector: CueSelector, steps: list[tuple[float, list[tuple[str, str]]]]):
+    return [(t, selector.update(t, cands)) for t, cands in steps]
+
+
+def test_the_same_cue_is_announced_once_then_not_repeated_within_the_interval():
+    sel = CueSelector(min_show_s=1.0, repeat_interval_s=5.0)
+    fault = [("back_off_wall", "warn")]
+    out = _run(sel, [(t / 10, fault) for t in range(30)])  # 3 s at 10 fps, fault active throughout
+    assert out[0][1].new and out[0][1].code == "back_off_wall"
+    assert all(c.code == "back_off_wall" and not c.new for _, c in out[1:])
+    # It clears, comes back 2 s later: shown again, but not announced again (inside 5 s).
+    assert sel.update(3.5, []) is None
+    again = sel.update(4.0, fault)
+    assert again.code == "back_off_wall" and not again.new
+    sel.update(4.5, [])
+    sel.update(7.0, [])
+    assert sel.update(7.5, fault).new  # 7.5 s after the first announcement: say it again
+
+
+def test_a_more_severe_cue_wins_and_replaces_a_fresh_one():
+    sel = CueSelector(min_show_s=3.0, repeat_interval_s=10.0)
+    assert sel.update(0.0, [("too_fast", "info"), ("heels_lifting", "warn")]).code == "heels_lifting"
+    # Stop outranks warn even inside the minimum show time.
+    assert sel.update(0.5, [("heels_lifting", "warn"), ("pain", "stop")]).code == "pain"
+
+
+def test_one_cue_at_a_time_and_no_flicker_within_the_minimum_show_time():
+    sel = CueSelector(min_show_s=2.0, repeat_interval_s=10.0)
+    assert sel.update(0.0, [("back_off_wall", "warn")]).code == "back_off_wall"
+    # An equal-severity fault arrives and the first one flickers off: the shown cue stays for 2 s.
+    assert sel.update(0.5, [("heels_lifting", "warn")]).code == "back_off_wall"
+    assert sel.update(1.9, [("heels_lifting", "warn")]).code == "back_off_wall"
+    switched = sel.update(2.1, [("heels_lifting", "warn")])
+    assert switched.code == "heels_lifting" and switched.new
+    # While it stays true, a new equal-severity fault does not take over.
+    assert sel.update(5.0, [("heels_lifting", "warn"), ("too_deep", "warn")]).code == "heels_lifting"
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"min_show_s": -1}, "min_show_s"),
+    ({"repeat_interval_s": math.nan}, "repeat_interval_s"),
+])
+def test_bad_intervals_are_rejected(kwargs, error):
+    with pytest.raises(ValueError, match=error):
+        CueSelector(**kwargs)
+
+
+def test_summary_of_a_synthetic_squat_set():
+    spec = EXERCISES["wall_squat"]
+    checker = Checker(spec)
+    t, knee = trace(squat_reps(3, bottom_deg=95.0, top_deg=172.0), fps=30)
+    for ti, k in zip(t, knee):
+        checker.update(wall_squat_frame(float(ti), float(k)))
+    summary = summarise(checker.report(), spec)
+    assert summary.reps == 3 and summary.has_hold
+    assert [i for i, _ in summary.faults_per_rep] == [1, 2, 3]
+    assert summary.range_low == pytest.approx(95.0, abs=3.0)
+    # A rep ends once the knee is back in the standing zone (>= 150 deg for the dwell), before full extension.
+    assert spec.t("knee_rest_min_deg") <= summary.range_high <= 172.5
+
+
+@pytest.mark.parametrize(("move", "pain", "emergency", "codes"), [
+    ("down_the_leg", 2, False, ["down_the_leg"]),
+    ("down_the_leg", 8, False, ["down_the_leg", "high_pain"]),
+    ("towards_the_back", 3, False, ["towards_the_back"]),
+    ("same", 7, False, ["high_pain", "same"]),
+    ("same", 0, True, ["emergency", "same"]),
+])
+def test_symptom_advice(move, pain, emergency, codes):
+    assert [c for c, _ in symptom_advice(move, pain, emergency)] == codes
+
+
+def test_moving_down_the_leg_is_an_error_level_stop():
+    assert symptom_advice("down_the_leg", 0)[0] == ("down_the_leg", "error")
+    with pytest.raises(ValueError, match="unknown symptom"):
+        symptom_advice("sideways", 0)
+    with pytest.raises(ValueError, match="0-10"):
+        symptom_advice("same", 11)

@@ -1,0 +1,109 @@
+"""feedback.live.LiveCoach driven with synthetic av frames, without a browser."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+
+from exercises.registry import EXERCISES
+from feedback.live import LiveCoach
+from pose.frames import PoseFrame
+from tests.skeleton import SIZE, squat_reps, trace, wall_squat_frame
+
+
+class ScriptedEstimator:
+    """Stands in for MediaPipe: returns the pose planned for each timestamp."""
+
+    def __init__(self, pose_at):
+        self.pose_at = pose_at
+        self.calls: list[float] = []
+        self.closed = False
+
+    def process(self, rgb: np.ndarray, t_s: float) -> PoseFrame:
+        self.calls.append(t_s)
+        return self.pose_at(t_s)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _av_frame(t_s: float, pts_offset: int = 900_000) -> av.VideoFrame:
+    # RTP-like media clock (90 kHz) with an arbitrary start, as a browser sends it.
+    frame = av.VideoFrame.from_ndarray(np.full((SIZE[1], SIZE[0], 3), 80, np.uint8), format="rgb24")
+    frame.pts, frame.time_base = pts_offset + round(t_s * 90_000), Fraction(1, 90_000)
+    return frame
+
+
+def _squat_pose(keys):
+    t, knee = trace(keys, fps=100)
+    return lambda t_s: wall_squat_frame(t_s, float(np.interp(t_s, t, knee)))
+
+
+@pytest.mark.parametrize("fps", [30, 12, 7])
+def test_reps_counted_from_frame_timestamps_whatever_the_rate(fps):
+    keys = squat_reps(2, rep_s=3.0)
+    est = ScriptedEstimator(_squat_pose(keys))
+    coach = LiveCoach(EXERCISES["wall_squat"], hold_target_s=5.0, estimator_factory=lambda: est)
+    for t in np.arange(0.0, keys[-1][0] + 0.5, 1.0 / fps):
+        out = coach.recv(_av_frame(float(t)))
+        assert out.width == SIZE[0] and out.height == SIZE[1]
+    statuses = coach.drain()
+    assert statuses[-1].reps == 2 and statuses[-1].setup == "ready"
+    assert est.calls[0] == 0.0  # times are relative to the set's first frame, from the media clock
+    assert est.calls[1] == pytest.approx(1.0 / fps, abs=1e-4)
+    assert coach.report().rep_count == 2
+    assert coach.frames == statuses[-1].frames
+
+
+def test_a_missing_person_gives_one_calm_instruction_not_a_flood():
+    est = ScriptedEstimator(lambda t_s: PoseFrame.empty(t_s, SIZE))
+    coach = LiveCoach(EXERCISES["cat_cow"], estimator_factory=lambda: est)
+    for i in range(60):
+        coach.recv(_av_frame(i / 30))
+    statuses = coach.drain()
+    assert {s.setup for s in statuses} == {"no_person"}
+    assert {s.cue_text for s in statuses} == {"We can't see you yet. Move into the picture."}
+    assert statuses[-1].cue_seq == 1  # announced once in two seconds
+    assert statuses[-1].reps == 0 and not statuses[-1].reliable
+
+
+def test_the_drawn_frame_differs_and_the_queue_drops_oldest_when_full():
+    est = ScriptedEstimator(lambda t_s: wall_squat_frame(t_s, 170.0))
+    coach = LiveCoach(EXERCISES["wall_squat"], estimator_factory=lambda: est)
+    frame = _av_frame(0.0)
+    drawn = coach.recv(frame)
+    assert not np.array_equal(drawn.to_ndarray(format="rgb24"), frame.to_ndarray(format="rgb24"))
+    assert drawn.pts == frame.pts
+    for i in range(1, 400):
+        coach.recv(_av_frame(i / 30))
+    statuses = coach.drain()
+    assert len(statuses) == coach.statuses.maxsize and statuses[-1].frames == 400
+
+
+def test_after_the_report_frames_change_nothing_and_close_releases_the_model():
+    est = ScriptedEstimator(lambda t_s: wall_squat_frame(t_s, 170.0))
+    coach = LiveCoach(EXERCISES["wall_squat"], estimator_factory=lambda: est)
+    coach.recv(_av_frame(0.0))
+    report = coach.report()
+    coach.recv(_av_frame(0.1))
+    assert coach.report() is report and coach.frames == 1 and coach.finished
+    coach.close()
+    assert est.closed
+
+
+def test_real_estimator_on_a_blank_frame_reports_no_person():
+    coach = LiveCoach(EXERCISES["wall_squat"])
+    try:
+        coach.recv(_av_frame(0.0))
+        (status,) = coach.drain()
+        assert status.setup == "no_person" and status.process_ms > 0
+    finally:
+        coach.close()
+
+
+def test_bad_hold_target_is_rejected():
+    with pytest.raises(ValueError, match="hold_target_s"):
+        LiveCoach(EXERCISES["wall_squat"], hold_target_s=0)

@@ -1,0 +1,106 @@
+"""The live coaching page through Streamlit's AppTest (the webcam component itself needs a browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from exercises.registry import EXERCISES
+from feedback.wording import HOW_TO, SYMPTOM_ADVICE
+from tests.skeleton import squat_reps, trace, wall_squat_frame
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+class _Stopped:
+    """What streamlit-webrtc's context looks like with the camera off (its component needs a real server)."""
+
+    class state:  # noqa: N801 - mirrors ctx.state
+        playing = False
+
+
+@pytest.fixture(autouse=True)
+def no_webrtc_server(monkeypatch):
+    import streamlit_webrtc
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: _Stopped())
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=30).run()
+
+
+def _markdown(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_live_page_opens_first_with_the_disclaimer(isolated_dirs):
+    at = _app()
+    assert not at.exception
+    assert at.title[0].value == "formcheck: live coaching"
+    assert any("not medical advice" in w.value for w in at.warning)
+    assert any("Ready for wall squat" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_each_exercise_shows_its_patient_description(isolated_dirs, name):
+    at = _app()
+    at.selectbox(key="live_exercise").select(name).run()
+    assert not at.exception
+    for line in HOW_TO[name]:
+        assert line in _markdown(at)
+    has_side = EXERCISES[name].side_rule == "raised_leg"
+    assert bool([r for r in at.radio if r.key == "live_side"]) == has_side
+    assert bool([n for n in at.number_input if n.key == "live_hold"]) == (EXERCISES[name].hold is not None)
+
+
+def _finished_set(at: AppTest) -> None:
+    """Feed a synthetic set into the page's coach, as the camera thread would."""
+    coach = at.session_state["live_slot"]["coach"]
+    t, knee = trace(squat_reps(2), fps=30)
+    for ti, k in zip(t, knee):
+        coach._checker.update(wall_squat_frame(float(ti), float(k)))
+    coach._frames = len(t)
+
+
+@pytest.mark.parametrize(("move", "advice", "level"), [
+    ("down_the_leg", SYMPTOM_ADVICE["down_the_leg"], "error"),
+    ("towards_the_back", SYMPTOM_ADVICE["towards_the_back"], "success"),
+    ("same", SYMPTOM_ADVICE["same"], "success"),
+])
+def test_after_a_set_the_summary_and_symptom_advice(isolated_dirs, move, advice, level):
+    at = _app()
+    _finished_set(at)
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == "Your set"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reps"] == "2"
+    assert any("not medical advice" in w.value for w in at.warning)  # the disclaimer stays
+    at.radio(key="live_move").set_value(move).run()
+    shown = [e.value for e in getattr(at, level)]
+    assert advice in shown
+    if move == "down_the_leg":
+        assert "tell your therapist" in advice
+
+
+def test_high_pain_and_emergency_answers_are_flagged(isolated_dirs):
+    at = _app()
+    _finished_set(at)
+    at.run()
+    at.slider(key="live_pain").set_value(8).run()
+    at.checkbox(key="live_emergency").check().run()
+    assert SYMPTOM_ADVICE["emergency"] in [e.value for e in at.error]
+    assert SYMPTOM_ADVICE["high_pain"] in [w.value for w in at.warning]
+
+
+def test_a_new_set_starts_clean(isolated_dirs):
+    at = _app()
+    _finished_set(at)
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["live_slot"]["coach"].frames == 0
+    assert not at.header
