@@ -77,6 +77,11 @@ class Checker:
         self._last_t = -math.inf
 
     @property
+    def frames(self) -> int:
+        """Frames fed so far."""
+        return len(self._times)
+
+    @property
     def side(self) -> Side:
         """The working side (left until one is chosen)."""
         return self._side or "left"

@@ -62,6 +62,11 @@ def _build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--manifest", type=Path, help="real clips manifest.csv to score too (default ../shared/clips)")
     ba.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
     ba.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    bm = bsub.add_parser("memory", help="memory over a long live session (a clip's poses replayed)")
+    bm.add_argument("clip", type=Path)
+    bm.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES])
+    bm.add_argument("--minutes", type=float, default=60.0, help="stream length to simulate")
+    bm.add_argument("--json", type=Path, help="also write the samples as JSON here")
     e = sub.add_parser("exercises", help="list the exercises and their fault codes")
     e.add_argument("--json", action="store_true", help="machine-readable output")
     return p
@@ -138,6 +143,28 @@ def _silence_native_logging() -> None:
         pass
 
 
+def _bench_memory(args: argparse.Namespace) -> int:
+    from exercises.detect import guess_exercise
+    from feedback.bench_memory import soak
+    from pose.cache import LandmarkCache
+    from pose.extract import extract_poses
+
+    try:
+        seq = extract_poses(args.clip, cache=LandmarkCache())
+    except VideoError as exc:
+        print(f"formcheck: {exc}", file=sys.stderr)
+        return EXIT_CLIP_FAILED
+    exercise = guess_exercise(seq) if args.exercise == AUTO else args.exercise
+    samples = soak(seq, exercise, args.minutes)
+    print(f"{'stream min':>10} {'RSS MB':>8} {'frames':>8} {'reps':>6} {'wall s':>7}")
+    for s in samples:
+        print(f"{s['stream_min']:10.1f} {s['rss_mb']:8.1f} {s['frames']:8d} {s['reps']:6d} {s['wall_s']:7.1f}")
+    print(f"growth: {samples[-1]['rss_mb'] - samples[0]['rss_mb']:+.1f} MB over {samples[-1]['stream_min']:.0f} min")
+    if args.json:
+        args.json.write_text(json.dumps(samples, indent=1))
+    return EXIT_OK
+
+
 def _bench_accuracy(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
@@ -170,6 +197,8 @@ def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
     if args.bench == "accuracy":
         return _bench_accuracy(args)
+    if args.bench == "memory":
+        return _bench_memory(args)
     if args.bench == "speed":
         try:
             settings = EstimatorSettings(max_side_px=args.max_side)
