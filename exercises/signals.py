@@ -16,10 +16,10 @@ from pose.geometry import (
     angle_from_vertical_deg,
     arc_bend_deg,
     distance,
+    elevation_deg,
     joint_angle_deg,
     point_to_segment_distance,
 )
-from pose.landmarks import Landmark
 from pose.outline import BACK_SAMPLE_FRACTIONS
 
 SignalFn = Callable[[Body], np.ndarray]
@@ -82,28 +82,6 @@ def trunk_lean_deg(b: Body) -> np.ndarray:
     return angle_from_vertical_deg(b.mid("hip"), b.mid("shoulder"), b.forward)
 
 
-@signal("shin_from_vertical_deg")
-def shin_from_vertical_deg(b: Body) -> np.ndarray:
-    """Ankle->knee line from vertical; positive when the knee is ahead of the ankle."""
-    return angle_from_vertical_deg(b.point("ankle"), b.point("knee"), b.forward)
-
-
-@signal("knee_past_toe_ratio")
-def knee_past_toe_ratio(b: Body) -> np.ndarray:
-    """How far the knee is ahead of the toes, as a fraction of shin length (positive = past the toes)."""
-    ahead = (b.point("knee")[:, 0] - b.point("foot_index")[:, 0]) * b.forward
-    return _ratio(ahead, distance(b.point("knee"), b.point("ankle")))
-
-
-@signal("heel_lift_deg")
-def heel_lift_deg(b: Body) -> np.ndarray:
-    """Toe->heel line above the horizontal; about 0 with the heel down (unsigned in direction)."""
-    toe, heel = b.point("foot_index"), b.point("heel")
-    rise = toe[:, 1] - heel[:, 1]
-    with np.errstate(invalid="ignore"):
-        return np.degrees(np.arcsin(np.clip(_ratio(rise, distance(toe, heel)), -1, 1)))
-
-
 @signal("hand_thigh_gap_ratio")
 def hand_thigh_gap_ratio(b: Body) -> np.ndarray:
     """Nearest wrist's distance to the knee half of the thigh, as a fraction of thigh length (0 = pushing on it).
@@ -128,10 +106,7 @@ def ankle_deg(b: Body) -> np.ndarray:
 @signal("other_leg_lift_deg")
 def other_leg_lift_deg(b: Body) -> np.ndarray:
     """Non-working hip->ankle line above the horizontal: a leg that should rest on the floor rising."""
-    hip, ankle = b.other("hip"), b.other("ankle")
-    rise = hip[:, 1] - ankle[:, 1]
-    with np.errstate(invalid="ignore"):
-        return np.degrees(np.arcsin(np.clip(_ratio(rise, distance(hip, ankle)), -1, 1)))
+    return elevation_deg(b.other("hip"), b.other("ankle"))
 
 
 @signal("spine_flexion_deg")
@@ -177,12 +152,6 @@ def neck_length_ratio(b: Body) -> np.ndarray:
     return _ratio(distance(b.point("ear"), b.point("shoulder")), _trunk_length(b))
 
 
-@signal("nose_height_ratio")
-def nose_height_ratio(b: Body) -> np.ndarray:
-    """Nose above the shoulder, as a fraction of trunk length (head lifting off the floor when supine)."""
-    return _ratio(b.point("shoulder")[:, 1] - b.landmark(Landmark.NOSE)[:, 1], _trunk_length(b))
-
-
 @signal("trunk_from_vertical_deg")
 def trunk_from_vertical_deg(b: Body) -> np.ndarray:
     """Unsigned tilt of the hip->shoulder line from upright (posture check for standing exercises)."""
@@ -223,14 +192,10 @@ def support_shin_from_vertical_deg(b: Body) -> np.ndarray:
 @signal("support_heel_lift_deg")
 def support_heel_lift_deg(b: Body) -> np.ndarray:
     """Supporting foot's toe->heel line above the horizontal; about 0 with the heel down."""
-    toe, heel = _support_point(b, "foot_index"), _support_point(b, "heel")
-    with np.errstate(invalid="ignore"):
-        return np.degrees(np.arcsin(np.clip(_ratio(toe[:, 1] - heel[:, 1], distance(toe, heel)), -1, 1)))
+    return elevation_deg(_support_point(b, "foot_index"), _support_point(b, "heel"))
 
 
 @signal("thigh_drop_deg")
 def thigh_drop_deg(b: Body) -> np.ndarray:
     """Supporting thigh's knee->hip line below the horizontal: positive when the hips sink below the knees."""
-    knee, hip = _support_point(b, "knee"), _support_point(b, "hip")
-    with np.errstate(invalid="ignore"):
-        return np.degrees(np.arcsin(np.clip(_ratio(hip[:, 1] - knee[:, 1], distance(knee, hip)), -1, 1)))
+    return elevation_deg(_support_point(b, "hip"), _support_point(b, "knee"))

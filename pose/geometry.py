@@ -67,6 +67,22 @@ def angle_from_horizontal_deg(start: np.ndarray, end: np.ndarray, forward_sign: 
     return np.where(np.hypot(dx, up) > 0, ang, np.nan)
 
 
+def elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Angle of start->end above the horizontal, whichever way it points (2D pixels, y down).
+
+    Args:
+        start: (..., 2) pixel point.
+        end: (..., 2) pixel point.
+
+    Returns:
+        (...) degrees in [-90, 90]: positive when end is higher than start, NaN if the points coincide.
+    """
+    d = np.asarray(end, float) - np.asarray(start, float)
+    length = np.hypot(d[..., 0], d[..., 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.degrees(np.arcsin(np.clip(np.where(length > 0, -d[..., 1] / length, np.nan), -1.0, 1.0)))
+
+
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance between (..., D) points, NaN if either is unknown."""
     return np.linalg.norm(np.asarray(a, float) - np.asarray(b, float), axis=-1)

@@ -194,3 +194,10 @@ def test_back_profile_unknown_without_landmarks():
     mask, xy = _quadruped_mask(20)
     xy[:] = np.nan
     assert np.isnan(back_profile(mask, xy)).all()
+
+
+@pytest.mark.parametrize("end, expected", [((10, 0), 0.0), ((-10, -10), 45.0), ((10, 10), -45.0), ((0, -5), 90.0)])
+def test_elevation_is_direction_free(end, expected):
+    from pose.geometry import elevation_deg
+
+    assert elevation_deg(np.array([0.0, 0.0]), np.array(end, float)) == pytest.approx(expected)

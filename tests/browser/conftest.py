@@ -48,7 +48,7 @@ def pick_source_clip() -> SourceClip | None:
         reps = (truth.get("expected") or {}).get("reps")
         if isinstance(reps, int) and reps > 0 and truth.get("exercise"):
             found.append(SourceClip(clip, truth["exercise"], reps))
-    found.sort(key=lambda c: c.exercise != "wall_squat")
+    found.sort(key=lambda c: (c.exercise != "wall_squat", -c.reps))  # a wall squat rep set first
     if found:
         return found[0]
     if SHARED_CLIP.is_file():

@@ -1,0 +1,87 @@
+"""Rendering: video container facts and the truth JSON schema."""
+
+import json
+
+import av
+import numpy as np
+import pytest
+
+from synth.render import SERIES, ClipSpec, render_clip
+from synth.scene import SceneStyle
+from synth.script import CatCowScript, Fault, WallSquatScript
+
+TOP_KEYS = {"exercise", "fps", "width", "height", "duration_s", "facing", "working_side", "body", "frames", "reps",
+            "holds", "faults", "expected"}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("clips")
+    spec = ClipSpec("tiny", WallSquatScript(reps=2, rep_s=1.6, bottom_s=0.0, pause_s=0.2, lead_in_s=0.2, tail_s=0.2,
+                                            faults=(Fault("too_deep", 2),)),
+                    width=160, height=120, fps=24.0, facing="left", body="slim",
+                    style=SceneStyle(tilt_deg=2.0))
+    path, truth = render_clip(spec, out)
+    return spec, path, truth
+
+
+def test_video_is_h264_yuv420p_with_one_frame_per_truth_row(rendered):
+    spec, path, truth = rendered
+    with av.open(str(path)) as c:
+        stream = c.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert stream.codec_context.pix_fmt == "yuv420p"
+        frames = [f.to_ndarray(format="bgr24") for f in c.decode(video=0)]
+    assert len(frames) == len(truth["frames"]["t_s"])
+    assert frames[0].shape == (spec.height, spec.width, 3)
+    assert float(stream.average_rate) == pytest.approx(spec.fps)
+
+
+def test_truth_json_schema(rendered):
+    spec, path, truth = rendered
+    on_disk = json.loads(path.with_suffix(".truth.json").read_text())
+    assert on_disk == truth
+    assert TOP_KEYS <= set(truth)
+    assert truth["exercise"] == "wall_squat"
+    assert (truth["width"], truth["height"], truth["fps"]) == (160, 120, 24.0)
+    assert truth["facing"] == "left" and truth["working_side"] == "left"
+    assert set(truth["frames"]) == {"t_s", *SERIES["wall_squat"]}
+    n = len(truth["frames"]["t_s"])
+    assert all(len(v) == n for v in truth["frames"].values())
+    np.testing.assert_allclose(np.diff(truth["frames"]["t_s"]), 1 / 24.0, atol=1e-4)
+    assert truth["duration_s"] == pytest.approx(n / 24.0, abs=1e-3)
+    assert [set(r) for r in truth["reps"]] == [{"start_s", "end_s", "faults"}] * 2
+    assert truth["reps"][1]["faults"] == ["too_deep"]
+    assert [f["code"] for f in truth["faults"]] == ["too_deep"]
+    assert truth["expected"]["reps"] == 2
+    assert truth["camera_tilt_deg"] == 2.0
+
+
+@pytest.mark.parametrize(("facing", "side"), [("right", "right"), ("left", "left")])
+def test_working_side_is_the_near_side(facing, side):
+    assert ClipSpec("x", CatCowScript(), facing=facing).working_side == side
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"facing": "up"}, "facing"), ({"fps": 25.0}, "fps"), ({"width": 641}, "even"), ({"body": "giant"}, "giant")],
+)
+def test_bad_clip_specs_raise(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ClipSpec("x", CatCowScript(), **kwargs)
+
+
+def test_facing_mirrors_the_picture(tmp_path):
+    # Same clip facing both ways: the figure's mass moves to mirrored columns.
+    imgs = {}
+    for facing in ("right", "left"):
+        spec = ClipSpec(f"m_{facing}", CatCowScript(cycles=1, cycle_s=2.0, end_hold_s=0.0, lead_in_s=0.1,
+                                                    tail_s=0.1, jitter_deg=0.0),
+                        width=160, height=120, facing=facing,
+                        style=SceneStyle(noise_sigma=0.0, blur_sigma_px=0.0, texture=0.0))
+        path, _ = render_clip(spec, tmp_path)
+        with av.open(str(path)) as c:
+            imgs[facing] = next(c.decode(video=0)).to_ndarray(format="gray").astype(float)
+    diff = np.abs(imgs["right"] - imgs["left"][:, ::-1])
+    assert np.median(diff) < 3.0
+    assert np.abs(imgs["right"] - imgs["left"]).mean() > diff.mean()
