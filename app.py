@@ -1,23 +1,32 @@
-"""formcheck review page: score a recorded clip, chart it, export it, and make an annotated replay.
+"""formcheck app: live coaching at a camera (patient page) and review of a recorded clip (therapist page).
 
 Run with `streamlit run app.py`. This file only wires widgets to the feedback package; it holds no scoring logic.
+The live page's camera runs through streamlit-webrtc: frames go to feedback.live.LiveCoach in the camera's
+thread, and the page reads its status queue twice a second.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from exercises.config import ConfigError, Overrides, parse_overrides, spec_for
 from exercises.registry import EXERCISES
 from feedback import charts
+from feedback.coach import SYMPTOM_MOVES, summarise, symptom_advice
+from feedback.live import LiveCoach, LiveStatus
 from feedback.overlay import render_replay
 from feedback.report import ClipResult, reps_csv, to_row
 from feedback.runner import ScoreOptions, score_path
+from feedback.wording import HOW_TO, SYMPTOM_ADVICE, cue
 from pose.video import VideoError
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -77,7 +86,7 @@ def choose_sample(path: Path, exercise: str | None) -> None:
 
 def sidebar() -> tuple[str, Overrides | None]:
     """Exercise picker and threshold overrides; overrides are None while they are invalid."""
-    st.sidebar.header("Exercise")
+    st.sidebar.header("Exercise to review")
     name = st.sidebar.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title,
                                 key="exercise")
     spec = EXERCISES[name]
@@ -208,9 +217,8 @@ def replay(path: str, name: str, overrides: Overrides) -> None:
         st.caption("Shows the skeleton, rep count, hold timer and cues on the clip. Takes about as long as scoring.")
 
 
-def main() -> None:
-    """Lay out the page."""
-    st.set_page_config(page_title="formcheck", layout="wide")
+def review_page() -> None:
+    """The therapist page: score a recorded clip."""
     st.title("formcheck: exercise form review")
     st.warning(DISCLAIMER)
     name, overrides = sidebar()
@@ -229,6 +237,169 @@ def main() -> None:
         return
     show_report(result, name, overrides, display)
     replay(path, name, overrides)
+
+
+# --- live coaching (patient page) ------------------------------------------------------------------------------
+
+LIVE = "Live coaching"
+REVIEW = "Review a recording"
+SIDES = {"left": "Left leg", "right": "Right leg"}
+# Localhost only: no STUN/TURN server, so nothing leaves the machine.
+RTC_CONFIGURATION = {"iceServers": []}
+START_LABEL = "Start the camera"
+STOP_LABEL = "Finish the set"
+_BIG = "<div style='font-size:{size}rem;line-height:1.25;margin:0.2rem 0'>{text}</div>"
+
+
+def _big(text: str, size: float = 2.0) -> None:
+    st.markdown(_BIG.format(size=size, text=text), unsafe_allow_html=True)
+
+
+def _recv(slot: dict, frame):
+    # Runs in the camera thread: no st.* here, only the coach held in the slot (replaced between sets).
+    return slot["coach"].recv(frame)
+
+
+def live_choices() -> tuple[str, str | None, float | None]:
+    """Exercise, working side (nerve glide only) and hold target for the live set."""
+    name = st.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title, key="live_exercise")
+    spec = EXERCISES[name]
+    side = None
+    if spec.side_rule == "raised_leg":
+        side = st.radio("Which leg are you moving?", list(SIDES), format_func=SIDES.get, horizontal=True,
+                        key="live_side")
+    hold = None
+    if spec.hold is not None:
+        hold = st.number_input("Hold target (seconds)", min_value=1.0, max_value=300.0, value=5.0, step=5.0,
+                               key="live_hold", help="The hold your therapist prescribed; 5 s to start with.")
+    return name, side, hold
+
+
+def new_set(slot: dict, name: str, side: str | None, hold: float | None) -> None:
+    """Replace the slot's coach with a fresh one (a new set)."""
+    if slot.get("coach") is not None:
+        slot["coach"].close()
+    slot.update(config=(name, side, hold), coach=LiveCoach(EXERCISES[name], side, hold))
+    st.session_state.pop("live_view", None)
+
+
+def _fps(history: list[tuple[float, int]]) -> float:
+    if len(history) < 2 or history[-1][0] <= history[0][0]:
+        return math.nan
+    return (history[-1][1] - history[0][1]) / (history[-1][0] - history[0][0])
+
+
+@st.fragment(run_every=0.5)
+def live_panel(slot: dict, speak: bool) -> None:
+    """Large calm text under the video: the one instruction or cue, reps, hold. Polls the coach's queue."""
+    coach: LiveCoach = slot["coach"]
+    view = st.session_state.setdefault("live_view", {"last": None, "history": [], "spoken": 0})
+    statuses = coach.drain()
+    if statuses:
+        view["last"] = statuses[-1]
+        view["history"] = [*view["history"], *[(s.wall_s, s.frames) for s in statuses[-1:]]][-20:]
+    last: LiveStatus | None = view["last"]
+    if last is None:
+        _big("Starting the camera…", 1.6)
+        return
+    if last.cue_text:
+        _big(last.cue_text, 2.2)
+    elif last.setup == "ready":
+        _big("Good. Keep going at your own pace.", 2.2)
+    reps_col, hold_col = st.columns(2)
+    with reps_col:
+        _big(f"Reps: <b data-testid='live-reps'>{last.reps}</b>", 2.6)
+    if coach.spec.hold is not None:
+        with hold_col:
+            target = f" / {coach.hold_target_s:g}" if coach.hold_target_s else ""
+            _big(f"Hold: {last.hold_s:.0f}{target} s", 2.6)
+    fps = _fps(view["history"])
+    st.caption(f"Camera check: {fps:.1f} frames/s processed · {coach.median_process_ms():.0f} ms per frame · "
+               f"lag {last.lag_ms:.0f} ms · {last.frames} frames")
+    if speak and last.cue_text and last.cue_seq > view["spoken"]:
+        view["spoken"] = last.cue_seq
+        # The browser speaks (no server audio); the sequence number makes each snippet new.
+        components.html(f"<script>/*{last.cue_seq}*/window.speechSynthesis && speechSynthesis.speak("
+                        f"new SpeechSynthesisUtterance({json.dumps(last.cue_text)}));</script>", height=0)
+
+
+def live_summary(coach: LiveCoach) -> None:
+    """After the set: what was done, then the symptom check and its advice."""
+    spec = coach.spec
+    summary = summarise(coach.report(), spec)
+    st.header("Your set")
+    cols = st.columns(3)
+    cols[0].metric("Reps", summary.reps)
+    cols[1].metric("Best hold (good form)", f"{summary.best_hold_s:.1f} s" if summary.has_hold else "—")
+    reach = (f"{summary.range_low:.0f}° to {summary.range_high:.0f}°"
+             if math.isfinite(summary.range_low) else "—")
+    cols[2].metric(f"Range reached: {charts.label_of(summary.signal).removesuffix(' (deg)')}", reach,
+                   help="Lowest and highest angle in your reps, as the camera saw it.")
+    if summary.faults_per_rep:
+        rows = [{"Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
+                for i, codes in summary.faults_per_rep]
+        st.dataframe(rows, hide_index=True, use_container_width=True)
+    elif summary.reps == 0:
+        st.info("No complete reps were counted. That is fine: check the camera can see your whole body, "
+                "and try again when you are ready.")
+    st.subheader("How do you feel?")
+    pain = st.slider("Pain right now (0 = none, 10 = worst)", 0, 10, 0, key="live_pain")
+    move = st.radio("During the set, did your symptoms…", list(SYMPTOM_MOVES), index=None,
+                    format_func=SYMPTOM_MOVES.get, key="live_move")
+    emergency = st.checkbox("I have numbness in the saddle area, or trouble controlling my bladder or bowel",
+                            key="live_emergency")
+    if move is None and not emergency:
+        return
+    for code, level in symptom_advice(move or "same", pain, emergency):
+        if move is None and code == "same":
+            continue
+        {"error": st.error, "warning": st.warning, "ok": st.success}[level](SYMPTOM_ADVICE[code])
+
+
+def live_page() -> None:
+    """The patient page: set up, exercise with live cues, then the summary and symptom check."""
+    st.title("formcheck: live coaching")
+    st.warning(DISCLAIMER)
+    name, side, hold = live_choices()
+    spec = EXERCISES[name]
+    with st.expander("How to do it", expanded=True):
+        st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(name, ())))
+        st.caption("Go gently. Stop if pain spreads down your leg.")
+    slot = st.session_state.setdefault("live_slot", {})
+    if slot.get("config") != (name, side, hold):
+        new_set(slot, name, side, hold)
+    speak = st.checkbox("Speak the cues aloud", key="live_speak")
+    st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are ready, "
+               f"then do your set. Press “{STOP_LABEL}” when you are done.")
+    video_col, panel_col = st.columns([3, 2])
+    with video_col:
+        ctx = webrtc_streamer(
+            key=f"live:{name}", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
+            media_stream_constraints={"video": True, "audio": False}, video_frame_callback=partial(_recv, slot),
+            # Async: a frame that arrives while the last is still being processed is dropped, not queued.
+            async_processing=True, translations={"start": START_LABEL, "stop": STOP_LABEL},
+        )
+    coach: LiveCoach = slot["coach"]
+    if ctx.state.playing:
+        if coach.finished:
+            new_set(slot, name, side, hold)
+        with panel_col:
+            live_panel(slot, speak)
+    elif coach.frames > 0:
+        live_summary(coach)
+        st.button("Start a new set", on_click=new_set, args=(slot, name, side, hold))
+    else:
+        st.info(f"Ready for {spec.title.lower()} when you are.")
+
+
+def main() -> None:
+    """Lay out the page: live coaching or review."""
+    st.set_page_config(page_title="formcheck", layout="wide")
+    mode = st.sidebar.radio("Page", [LIVE, REVIEW], key="mode")
+    if mode == LIVE:
+        live_page()
+    else:
+        review_page()
 
 
 main()

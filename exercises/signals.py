@@ -26,6 +26,9 @@ SignalFn = Callable[[Body], np.ndarray]
 _SIGNALS: dict[str, SignalFn] = {}
 # A back outline needs most of its samples to fit a curve through them.
 _BACK_SAMPLES_MIN = 5
+# Neighbouring outline samples are a ninth of the trunk apart; a smooth back cannot move further than this
+# fraction of the trunk between them.
+_BACK_OUTLINE_STEP_MAX_RATIO = 0.15
 
 
 def signal(name: str) -> Callable[[SignalFn], SignalFn]:
@@ -109,14 +112,26 @@ def other_leg_lift_deg(b: Body) -> np.ndarray:
     return elevation_deg(b.other("hip"), b.other("ankle"))
 
 
+def _until_step(prof: np.ndarray) -> np.ndarray:
+    out = prof.copy()
+    steps = np.abs(np.diff(prof, axis=1)) > _BACK_OUTLINE_STEP_MAX_RATIO  # (T, K-1); step k is between k and k+1
+    for i, k in zip(*np.nonzero(steps)):
+        out[i, : k + 1] = np.nan
+    return out
+
+
 @signal("spine_flexion_deg")
 def spine_flexion_deg(b: Body) -> np.ndarray:
     """Bend of the back's outline between shoulder and hip: positive rounded up (cat), negative sagging (cow).
 
     A parabola fitted through the outline samples gives the bulge at mid-back relative to the line through
     its ends; `arc_bend_deg` turns that into the turning angle of an equivalent circular arc.
+
+    The back is smooth, so the outline is followed from the hip end (which nothing covers) towards the
+    shoulders only until it jumps: a jump means the sample hit the head or hair raised over the shoulders
+    (looking up in cow), not the back.
     """
-    prof = b.back_profile
+    prof = _until_step(b.back_profile)
     ok = np.isfinite(prof)
     out = np.full(len(prof), np.nan)
     design = np.stack([np.ones_like(BACK_SAMPLE_FRACTIONS), BACK_SAMPLE_FRACTIONS, BACK_SAMPLE_FRACTIONS**2], axis=1)

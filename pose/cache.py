@@ -10,7 +10,7 @@ from pathlib import Path
 from pose.frames import PoseSequence
 
 # Bump when what is stored changes meaning (e.g. how the back outline is measured).
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2
 _CHUNK_BYTES = 1 << 20
 
 

@@ -38,8 +38,9 @@ def back_profile(mask: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
         xy_px: (33, 2) landmarks in pixels (NaN where unknown).
 
     Returns:
-        (N_BACK_SAMPLES,) distance from the line to the outline, as a fraction of the line's length; NaN where
-        unknown (no mask, landmarks unknown, or the sample does not start inside the body).
+        (N_BACK_SAMPLES,) signed distance from the line to the outline, as a fraction of the line's length:
+        positive when the back's surface is on the back's side of the line, negative when it has sunk below
+        it (a deep cow); NaN where unknown (no mask, landmarks unknown, or no body along the sample's normal).
     """
     out = np.full(N_BACK_SAMPLES, np.nan)
     shoulder = _mid_known(xy_px[Landmark.LEFT_SHOULDER], xy_px[Landmark.RIGHT_SHOULDER])
@@ -54,7 +55,8 @@ def back_profile(mask: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
     normal = np.array([-chord[1], chord[0]]) / length
     if np.dot(knee - shoulder, normal) > 0:
         normal = -normal
-    steps = np.arange(int(length * _MAX_REACH_OF_CHORD))
+    reach = int(length * _MAX_REACH_OF_CHORD)
+    steps = np.arange(-reach, reach + 1)
     starts = shoulder + BACK_SAMPLE_FRACTIONS[:, None] * chord
     pts = starts[:, None, :] + steps[None, :, None] * normal
     h, w = mask.shape
@@ -63,8 +65,14 @@ def back_profile(mask: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
     in_image = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
     inside = np.zeros(xs.shape, bool)
     inside[in_image] = mask[ys[in_image], xs[in_image]] >= _MASK_INSIDE_MIN
-    leaves = ~inside
-    first_out = np.argmax(leaves, axis=1)
-    ok = inside[:, 0] & leaves.any(axis=1)
-    out[ok] = first_out[ok] / length
+    up, down = inside[:, reach:], inside[:, reach::-1]  # from the line towards the back, and away from it
+    for k in range(N_BACK_SAMPLES):
+        if up[k, 0]:
+            # On the body: walk out towards the back until leaving it.
+            leaves = ~up[k]
+            if leaves.any():
+                out[k] = (np.argmax(leaves) - 1) / length
+        elif down[k].any():
+            # The back has sunk below the line: the surface is the first body pixel on the other side.
+            out[k] = -np.argmax(down[k]) / length
     return out
