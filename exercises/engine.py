@@ -32,9 +32,10 @@ def _rule_on(spec: ExerciseSpec, rule: FrameRule | RepRule) -> bool:
 def _breaks(spec: ExerciseSpec, value: float, rule: FrameRule | RepRule) -> bool | None:
     if not math.isfinite(value):
         return None
+    margin = spec.t(rule.margin) if getattr(rule, "margin", None) else 0.0
     if rule.above is not None:
-        return value > spec.t(rule.above)
-    return value < spec.t(rule.below)
+        return value > spec.t(rule.above) + margin
+    return value < spec.t(rule.below) - margin
 
 
 class Checker:

@@ -103,6 +103,8 @@ class RepRule:
         code: fault code.
         stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>".
         above, below: threshold names.
+        margin: optional threshold name of a tolerance added beyond `above` (or below `below`), for limits a
+            therapist sets as a target that measurement noise alone must not break.
         enabled_by: optional threshold name ending in _flag; the rule is off while that value is 0.
     """
 
@@ -110,6 +112,7 @@ class RepRule:
     stat: str
     above: str | None = None
     below: str | None = None
+    margin: str | None = None
     enabled_by: str | None = None
 
 
@@ -177,7 +180,7 @@ class ExerciseSpec:
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
         for r in (*self.frame_rules, *self.rep_rules):
-            names |= {n for n in (r.above, r.below, r.enabled_by) if n}
+            names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
         return names
 

@@ -110,8 +110,13 @@ def _angle_errors(truth: dict, report: ClipReport) -> dict[str, list[float]]:
 def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
     """Score a rendered clip and compare it with its `<stem>.truth.json`."""
     truth = json.loads(clip.with_suffix(".truth.json").read_text())
-    opts = ScoreOptions(truth["exercise"], {truth["exercise"]: truth.get("thresholds", {})}
-                        if truth.get("thresholds") else options.overrides, options.settings, options.cache_dir)
+    # The truth's own "thresholds" are the generator's definitions of its faults, not ours; only a prescribed
+    # target (what a therapist would set for this patient) is passed on as an override.
+    overrides = dict((options.overrides or {}).get(truth["exercise"], {}))
+    target = truth.get("expected", {}).get("target_knee_deg")
+    if truth["exercise"] == "nerve_glide" and target is not None:
+        overrides["knee_extension_target_deg"] = float(target)
+    opts = ScoreOptions(truth["exercise"], {truth["exercise"]: overrides}, options.settings, options.cache_dir)
     res = score_path(clip, opts)
     expected = truth.get("expected", {})
     s = ClipScore(str(clip), truth["exercise"], "rendered", "side", expected.get("reps"), 0,

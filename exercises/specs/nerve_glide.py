@@ -22,7 +22,8 @@ NERVE_GLIDE = ExerciseSpec(
     ),
     rep_rules=(
         RepRule("too_fast", "duration_s", below="rep_duration_min_s"),
-        RepRule("beyond_target", "max:knee_deg", above="knee_extension_target_deg"),
+        RepRule("beyond_target", "max:knee_deg", above="knee_extension_target_deg",
+                margin="knee_extension_margin_deg"),
         RepRule("ankle_not_dorsiflexed", "min:ankle_deg", above="ankle_dorsiflexed_max_deg",
                 enabled_by="dorsiflexion_required_flag"),
     ),
@@ -45,6 +46,8 @@ NERVE_GLIDE = ExerciseSpec(
         "rep_duration_min_s": 2.0,
         # Set per patient: extension is limited by symptoms, not by the joint; 180 means no limit.
         "knee_extension_target_deg": 180.0,
+        # Knee angles from landmarks carry a few degrees of error; past the target by more than this is real.
+        "knee_extension_margin_deg": 8.0,
         "ankle_dorsiflexed_max_deg": 100.0,
         "dorsiflexion_required_flag": 0,
     },
