@@ -19,6 +19,8 @@ During = Literal["rep", "work", "hold", "rep_or_hold", "always"]
 Severity = Literal["info", "warn", "stop"]
 Posture = Literal["standing", "supine", "quadruped"]
 
+# Signals computed from the segmentation outline rather than from landmarks alone.
+OUTLINE_SIGNALS = frozenset({"spine_flexion_deg"})
 # A threshold's name ends in its unit; values are floats in that unit.
 THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag")
 REP_STATS = ("duration_s", "max", "min", "range")
@@ -163,6 +165,11 @@ class ExerciseSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
         self.validate()
+
+    @property
+    def needs_outline(self) -> bool:
+        """Whether a signal reads the back's outline (so pose estimation must compute the person mask)."""
+        return any(s in OUTLINE_SIGNALS for s in self.signals)
 
     @property
     def fault_codes(self) -> tuple[str, ...]:

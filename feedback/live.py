@@ -108,7 +108,8 @@ class LiveCoach:
         self.hold_target_s = hold_target_s
         self.statuses: queue.Queue[LiveStatus] = queue.Queue(maxsize=STATUS_QUEUE_SIZE)
         self._factory = estimator_factory or (
-            lambda: PoseEstimator(EstimatorSettings(max_side_px=LIVE_MAX_SIDE_PX))
+            lambda: PoseEstimator(EstimatorSettings(max_side_px=LIVE_MAX_SIDE_PX,
+                                                    segmentation=spec.needs_outline))
         )
         self._estimator = None
         self._checker = Checker(spec, side)

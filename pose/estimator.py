@@ -34,6 +34,8 @@ class EstimatorSettings:
         max_side_px: frames are downscaled to this longer side before estimation.
         max_fps: frames closer together than 1/max_fps are skipped; rehab movements are slow, and this keeps
             60 fps phone clips faster than real time on two cores.
+        segmentation: compute the person mask and the back's outline; about a fifth of the model's cost, so
+            live use turns it off for exercises that do not read the outline.
     """
 
     model_complexity: int = 1
@@ -42,6 +44,7 @@ class EstimatorSettings:
     task_model_path: str | None = None
     max_side_px: int = 1280
     max_fps: float = 30.0
+    segmentation: bool = True
 
     def __post_init__(self) -> None:
         if self.model_complexity not in (0, 1, 2):
@@ -93,7 +96,7 @@ class PoseEstimator:
                 num_poses=1,
                 min_pose_detection_confidence=self.settings.min_detection_confidence,
                 min_tracking_confidence=self.settings.min_tracking_confidence,
-                output_segmentation_masks=True,
+                output_segmentation_masks=self.settings.segmentation,
             )
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
             self._pose = None
@@ -102,7 +105,7 @@ class PoseEstimator:
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=False,
                 model_complexity=self.settings.model_complexity,
-                enable_segmentation=True,
+                enable_segmentation=self.settings.segmentation,
                 min_detection_confidence=self.settings.min_detection_confidence,
                 min_tracking_confidence=self.settings.min_tracking_confidence,
             )
