@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint samples clean
+.PHONY: run test lint samples clean postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: lint
+# tests/store start a throw-away PostgreSQL server of their own; this puts Debian's server binaries on a clean
+# machine (apt-get needs root, as on CI; elsewhere install the `postgresql` package yourself).
+postgres:
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
+
+test: lint postgres
 	$(PY) -m pytest
 
 samples: $(STAMP)

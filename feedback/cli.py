@@ -21,6 +21,7 @@ from feedback.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa
 from feedback.wording import cue, description  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.video import VideoError  # noqa: E402
+from store.cli import add_store_commands, run_store_command  # noqa: E402
 
 EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +45,9 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", type=Path, help="a MediaPipe Tasks .task pose landmarker model to use instead")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
+    s.add_argument("--db", metavar="URL", help="also save each scored clip as a session in this database "
+                   "(default $FORMCHECK_DATABASE_URL or the local SQLite file; needs --patient)")
+    s.add_argument("--patient", metavar="USERNAME", help="the patient whose sessions the clips are")
     s.add_argument("--resume", action="store_true",
                    help="with --out: keep the clips already in that file and score only the rest")
     s.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines on stderr")
@@ -67,6 +71,7 @@ def _build_parser() -> argparse.ArgumentParser:
     bm.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES])
     bm.add_argument("--minutes", type=float, default=60.0, help="stream length to simulate")
     bm.add_argument("--json", type=Path, help="also write the samples as JSON here")
+    add_store_commands(sub)
     e = sub.add_parser("exercises", help="list the exercises and their fault codes")
     e.add_argument("--json", action="store_true", help="machine-readable output")
     return p
@@ -90,6 +95,26 @@ def _cmd_exercises(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _save_to_store(args: argparse.Namespace, options: ScoreOptions, result: rep.ClipResult) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pose.cache import LandmarkCache
+    from pose.extract import extract_poses
+    from store.batch import BatchError, save_clip_result
+
+    # The landmarks were just cached by the scoring run, so this reads them back rather than re-estimating.
+    sequence = None
+    if options.use_cache:
+        cache = LandmarkCache(Path(options.cache_dir) if options.cache_dir else None)
+        sequence = extract_poses(Path(result.file), options.settings, cache)
+    try:
+        save_clip_result(args.db, args.patient, result, sequence)
+        return True
+    except (BatchError, SQLAlchemyError, OSError) as exc:
+        print(f"formcheck: {result.file}: not saved: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return False
+
+
 def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         overrides = load_overrides(args.config) if args.config else None
@@ -101,6 +126,8 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     jobs = args.jobs or os.cpu_count() or 1
     if args.resume and not args.out:
         parser.error("--resume needs --out FILE")
+    if args.db and not args.patient:
+        parser.error("--db needs --patient USERNAME")
     paths = expand_paths(args.paths)
     if not paths:
         parser.error("no video files found in the given paths")
@@ -121,6 +148,8 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         for result in score_many(todo, options, jobs):
             failed += result.error is not None
             append_line(out, rep.to_csv_line(result) if args.format == "csv" else rep.to_json_line(result) + "\n")
+            if args.patient and result.error is None:
+                failed += not _save_to_store(args, options, result)
             bar.advance(Path(result.file).name)
     finally:
         bar.close()
@@ -228,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_bench(args, parser)
     if args.command == "exercises":
         return _cmd_exercises(args)
+    if args.command in ("user", "db"):
+        return run_store_command(args)
     try:
         return _cmd_score(args, parser)
     except KeyboardInterrupt:

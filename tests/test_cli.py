@@ -113,3 +113,29 @@ def test_resume_keeps_finished_rows_and_drops_a_torn_line(bad_inputs, tmp_path):
 def test_resume_needs_out():
     proc = run("score", "--resume", "x.mp4")
     assert proc.returncode == 2 and "--resume needs --out" in proc.stderr
+
+
+def test_score_saves_sessions_for_a_patient(tmp_path):
+    db = f"sqlite:///{tmp_path / 'f.sqlite3'}"
+    env_pw = "correct horse battery"
+    create = subprocess.run([sys.executable, "-m", "feedback.cli", "user", "create", "--role", "patient",
+                             "--username", "pat", "--password-stdin", "--db", db], input=env_pw + "\n",
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert create.returncode == 0, create.stderr
+    clip = ROOT / "sample_videos" / "wall_squat_5_reps.mp4"
+    if not clip.is_file():
+        pytest.skip("sample_videos not generated")
+    proc = run("score", "--exercise", "wall_squat", "--db", db, "--patient", "pat", clip, cache=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    from sqlalchemy import create_engine, text
+
+    with create_engine(db).connect() as c:
+        reps, has_landmarks = c.execute(text(
+            "select s.reps, count(l.session_id) from sessions s left join session_landmarks l "
+            "on l.session_id = s.id group by s.id")).one()
+    assert reps == json.loads(proc.stdout)["reps"] and has_landmarks == 1
+
+
+def test_db_needs_patient():
+    proc = run("score", "--db", "sqlite://", "x.mp4")
+    assert proc.returncode == 2 and "--patient" in proc.stderr

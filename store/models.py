@@ -1,0 +1,244 @@
+"""The database schema as SQLAlchemy 2 typed ORM classes. Migrations in store/migrations mirror it exactly."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints, so migrations can refer to them and both backends name them the same.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+USERNAME_MAX_CHARS = 64
+PAIN_MAX = 10  # 0-10 numeric pain rating scale
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    PostgreSQL stores `timestamptz`; SQLite has no time zone type, so the UTC wall time is stored and UTC is
+    attached on the way out. Naive datetimes are refused: their zone is a guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Aware datetime -> UTC (naive UTC wall time on SQLite)."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"timestamps must be timezone-aware, got naive {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Stored value -> aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Role(enum.StrEnum):
+    """Account roles."""
+
+    PATIENT = "patient"
+    THERAPIST = "therapist"
+
+
+class Source(enum.StrEnum):
+    """Where a session's set came from."""
+
+    LIVE = "live"
+    UPLOAD = "upload"
+
+
+class Symptom(enum.StrEnum):
+    """The patient's symptom response after a set (centralising is good, peripheralising means stop)."""
+
+    CENTRALISING = "centralising"
+    PERIPHERALISING = "peripheralising"
+    UNCHANGED = "unchanged"
+
+
+class ItemSide(enum.StrEnum):
+    """The side a programme item is prescribed for."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as VARCHAR + CHECK on both backends: no PostgreSQL ENUM type to migrate when a value is added.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=16,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class User(Base):
+    """An account: a patient or a therapist."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX_CHARS), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CareLink(Base):
+    """A therapist treats a patient: the only way a therapist gets to see a patient's data."""
+
+    __tablename__ = "care_links"
+
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Programme(Base):
+    """What a therapist prescribed for a patient, from a start date, in phases of weeks (see ProgrammeItem)."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    start_date: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    items: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeItem.id")
+
+
+class ProgrammeItem(Base):
+    """One prescribed exercise in one phase (weeks week_from..week_to, 1-based, inclusive).
+
+    Dose: `sets` sets, `sessions_per_week` times a week; each set is one saved session. A set is either reps
+    (`reps_target`) or a hold (`hold_target_s`), or both (e.g. 5 reps with a 5 s hold).
+    """
+
+    __tablename__ = "programme_items"
+    __table_args__ = (
+        CheckConstraint("sets >= 1", name="sets_positive"),
+        CheckConstraint("sessions_per_week >= 1", name="sessions_per_week_positive"),
+        CheckConstraint("week_from >= 1 AND week_to >= week_from", name="weeks_ordered"),
+        CheckConstraint("reps_target IS NOT NULL OR hold_target_s IS NOT NULL", name="has_target"),
+        CheckConstraint("reps_target IS NULL OR reps_target >= 1", name="reps_target_positive"),
+        CheckConstraint("hold_target_s IS NULL OR hold_target_s > 0", name="hold_target_positive"),
+        CheckConstraint("tempo_s_per_rep IS NULL OR tempo_s_per_rep > 0", name="tempo_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    exercise: Mapped[str] = mapped_column(String(64))
+    side: Mapped[ItemSide] = mapped_column(_enum(ItemSide, "item_side"), default=ItemSide.BOTH)
+    sets: Mapped[int] = mapped_column(Integer, default=1)
+    reps_target: Mapped[int | None] = mapped_column(Integer)
+    hold_target_s: Mapped[float | None] = mapped_column(Float)
+    tempo_s_per_rep: Mapped[float | None] = mapped_column(Float)
+    # {threshold_name: value} for this item's exercise, validated with exercises.config.parse_overrides.
+    threshold_overrides: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    week_from: Mapped[int] = mapped_column(Integer, default=1)
+    week_to: Mapped[int] = mapped_column(Integer, default=1)
+    sessions_per_week: Mapped[int] = mapped_column(Integer, default=7)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="items")
+
+
+class ExerciseSession(Base):
+    """One set a patient did, live or uploaded, with its report and how it felt.
+
+    Video is never stored here: only the path of a clip the patient chose to share.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint(f"pain_before IS NULL OR (pain_before >= 0 AND pain_before <= {PAIN_MAX})",
+                        name="pain_before_range"),
+        CheckConstraint(f"pain_after IS NULL OR (pain_after >= 0 AND pain_after <= {PAIN_MAX})",
+                        name="pain_after_range"),
+        CheckConstraint("reps >= 0 AND faulted_reps >= 0 AND faulted_reps <= reps", name="reps_counts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    programme_item_id: Mapped[int | None] = mapped_column(ForeignKey("programme_items.id", ondelete="SET NULL"))
+    exercise: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column()
+    saved_at: Mapped[datetime] = mapped_column(default=utc_now)
+    source: Mapped[Source] = mapped_column(_enum(Source, "source"))
+    reps: Mapped[int] = mapped_column(Integer)
+    faulted_reps: Mapped[int] = mapped_column(Integer)
+    best_hold_s: Mapped[float] = mapped_column(Float)
+    pose_coverage: Mapped[float] = mapped_column(Float)
+    # The rep signal (e.g. support_knee_deg) and the lowest / highest value it reached, in its unit.
+    rep_signal: Mapped[str | None] = mapped_column(String(64))
+    range_low: Mapped[float | None] = mapped_column(Float)
+    range_high: Mapped[float | None] = mapped_column(Float)
+    # feedback.report.to_row of the clip, with rep_detail, hold_detail and fault_episodes.
+    report: Mapped[dict[str, Any]] = mapped_column()
+    pain_before: Mapped[int | None] = mapped_column(Integer)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    symptom_response: Mapped[Symptom | None] = mapped_column(_enum(Symptom, "symptom"))
+    shared_video_path: Mapped[str | None] = mapped_column(Text)
+
+    landmarks: Mapped[SessionLandmarks | None] = relationship(cascade="all, delete-orphan", lazy="raise")
+
+
+# One index serves "this patient's sessions, newest first" for lists, progress and the attention list.
+Index("ix_sessions_patient_started", ExerciseSession.patient_id, ExerciseSession.started_at)
+
+
+class SessionLandmarks(Base):
+    """The pose landmarks of a session: PoseSequence .npz bytes, compressed.
+
+    Kept apart from the session row so lists never load megabytes; they are what re-scoring reads.
+    """
+
+    __tablename__ = "session_landmarks"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    frames: Mapped[int] = mapped_column(Integer)
+    npz: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,147 @@
+"""Progress, adherence, the attention list and exports on hand-made sessions with hand-computed answers."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from exercises.registry import get_exercise
+from store import auth, repo
+from store.repo import ItemSpec
+from tests.store.conftest import PASSWORD, at, make_row
+
+TODAY = date(2025, 1, 15)  # a Wednesday in week 2 of a programme started Monday 2025-01-06
+NOTES = '<script>alert("x")</script> & go gently'
+
+
+@pytest.fixture
+def alice_programme(db, people):
+    """Week 1-2: wall squats, 2 sets x 3 days (knee must reach 110); weeks 1-3: nerve glides, 1 set daily."""
+    prog = repo.create_programme(db, people.t, people.a.id, date(2025, 1, 6), [
+        ItemSpec("wall_squat", sets=2, sessions_per_week=3, reps_target=10, week_from=1, week_to=2,
+                 threshold_overrides={"knee_work_max_deg": 110}, notes=NOTES),
+        ItemSpec("nerve_glide", sets=1, sessions_per_week=7, reps_target=10, week_from=1, week_to=3, side="right"),
+    ], notes=NOTES)
+    squat = prog.items[0].id
+    a = people.a
+    repo.save_session(db, a, a.id, make_row(reps=[(90, 165, []), (95, 160, ["too_fast"])]), started_at=at("2025-01-06"),
+                      pain_before=3, pain_after=4, symptom_response="centralising", programme_item_id=squat)
+    repo.save_session(db, a, a.id, make_row(reps=[(85, 170, ["too_fast"]), (88, 168, ["too_fast"]), (92, 165, [])]),
+                      started_at=at("2025-01-08"), pain_before=4, pain_after=5, programme_item_id=squat)
+    repo.save_session(db, a, a.id, make_row("nerve_glide", reps=[(100, 150, [])]), started_at=at("2025-01-09"),
+                      pain_before=2, pain_after=2, symptom_response="unchanged")
+    repo.save_session(db, a, a.id, make_row("cat_cow", reps=[(-10, 20, [])]), started_at=at("2025-01-10"))
+    return prog
+
+
+def test_progress_series(db, people, alice_programme):
+    got = repo.progress(db, people.t, people.a.id)
+    assert set(got) == {"wall_squat", "nerve_glide", "cat_cow"}
+    ws = got["wall_squat"]
+    assert [(p.range_low, p.range_high, p.reps, p.fault_rate) for p in ws] == [(90, 165, 2, 0.5), (85, 170, 3, 2 / 3)]
+    assert [(p.target_low, p.target_high) for p in ws] == [(110.0, 150.0)] * 2  # the item's override, the default
+    assert [(p.pain_before, p.pain_after) for p in ws] == [(3, 4), (4, 5)]
+    ng = get_exercise("nerve_glide")
+    (p,) = got["nerve_glide"]
+    assert (p.target_low, p.target_high) == (ng.t(ng.rep.low_max), ng.t(ng.rep.high_min))
+    assert p.symptom_response == "unchanged"
+    assert list(repo.progress(db, people.a, people.a.id, "cat_cow")) == ["cat_cow"]
+
+
+def test_adherence_by_week(db, people, alice_programme):
+    w1, w2 = repo.adherence(db, people.a, people.a.id, today=TODAY)
+    assert (w1.week, w1.start, w1.end) == (1, date(2025, 1, 6), date(2025, 1, 13))
+    # 2 sets x 3 squat days + 1 x 7 glides prescribed; cat-cow was not prescribed and does not count.
+    assert w1.by_exercise == {"cat_cow": (1, 0), "nerve_glide": (1, 7), "wall_squat": (2, 6)}
+    assert (w1.prescribed, w1.done, w1.done_capped, w1.ratio) == (13, 4, 3, 3 / 13)
+    assert (w2.prescribed, w2.done, w2.ratio) == (13, 0, 0.0)
+    assert repo.adherence(db, people.a, people.a.id, today=date(2025, 1, 5)) == []  # before the start
+    weeks = repo.adherence(db, people.a, people.a.id, today=date(2025, 3, 1))  # after the end: the 3 weeks
+    assert [(w.week, w.prescribed) for w in weeks] == [(1, 13), (2, 13), (3, 7)]
+
+
+def test_attention_list_order_and_reasons(db, people, alice_programme):
+    t, c = people.t, people.c
+    # Carol: spreading symptoms yesterday and pain after exercise 2 -> 3 -> 5.
+    for day, pain, symptom in [("2025-01-10", 2, "unchanged"), ("2025-01-12", 3, None),
+                               ("2025-01-14", 5, "peripheralising")]:
+        repo.save_session(db, c, c.id, make_row("nerve_glide", reps=[(100, 150, [])]), started_at=at(day),
+                          pain_after=pain, symptom_response=symptom)
+    # Dan: 7 of 12 reps faulted this week; his spreading symptoms were 26 days ago, outside the window.
+    dan = auth.create_user(db, "dan", PASSWORD, "patient")
+    auth.link(db, "thera", "dan")
+    repo.save_session(db, dan, dan.id, make_row(reps=[(90, 170, ["too_deep"])] * 7 + [(90, 170, [])] * 5),
+                      started_at=at("2025-01-10"))
+    repo.save_session(db, dan, dan.id, make_row(), started_at=at("2024-12-20"), symptom_response="peripheralising")
+    # Erin: nothing recorded, no programme: nothing to flag.
+    auth.create_user(db, "erin", PASSWORD, "patient")
+    auth.link(db, "thera", "erin")
+
+    items = repo.attention_list(db, t, today=TODAY)
+    assert [(i.username, [r.code for r in i.reasons]) for i in items] == [
+        ("carol", ["peripheralising", "pain_rising"]),
+        ("dan", ["frequent_faults"]),
+        ("alice", ["missed_sessions"]),  # week 1: 3 of 13 sets; pain 4, 5, 2 is not rising
+        ("erin", []),
+    ]
+    assert items[1].reasons[0].detail == "7 of 12 reps had a form fault in the last 14 days"
+    assert items[2].reasons[0].detail == "week 1: 3 of 13 prescribed sets done"
+    assert "2 -> 3 -> 5" in items[0].reasons[1].detail
+
+
+def test_fault_rate_at_the_threshold_is_not_flagged(db, people):
+    c = people.c
+    repo.save_session(db, c, c.id, make_row(reps=[(90, 170, ["too_deep"])] * 5 + [(90, 170, [])] * 5),
+                      started_at=at("2025-01-14"))
+    assert repo.attention_list(db, people.t, today=TODAY)[1].reasons == ()  # 5/10 is not above 0.5
+
+
+@pytest.mark.parametrize(("item", "error"), [
+    (ItemSpec("burpee", reps_target=5), "unknown exercise"),
+    (ItemSpec("wall_squat"), "reps_target or a hold_target_s"),
+    (ItemSpec("wall_squat", reps_target=5, week_from=3, week_to=2), "week_to"),
+    (ItemSpec("wall_squat", reps_target=5, sets=0), "sets"),
+    (ItemSpec("wall_squat", hold_target_s=-5), "hold_target_s"),
+    (ItemSpec("wall_squat", reps_target=5, side="middle"), "side"),
+    (ItemSpec("nerve_glide", reps_target=5, threshold_overrides={"knee_bogus_deg": 1}), "knee_bogus_deg"),
+    (ItemSpec("nerve_glide", reps_target=5, threshold_overrides={"knee_extension_target_deg": "far"}), "number"),
+])
+def test_bad_programme_items_are_refused(db, people, item, error):
+    with pytest.raises(ValueError, match=error):
+        repo.create_programme(db, people.t, people.a.id, date(2025, 1, 6), [item])
+    assert repo.list_programmes(db, people.t, people.a.id) == []
+
+
+def test_programme_round_trip(db, people, alice_programme):
+    (p,) = repo.list_programmes(db, people.a, people.a.id)
+    assert p == alice_programme and p.weeks == 3 and p.notes == NOTES
+    assert p.items[0].threshold_overrides == {"knee_work_max_deg": 110.0}
+    assert (p.items[1].side, p.items[1].sessions_per_week) == ("right", 7)
+
+
+def test_csv_export(db, people, alice_programme):
+    rows = list(csv.DictReader(io.StringIO(repo.export_csv(db, people.t, people.a.id))))
+    assert [r["exercise"] for r in rows] == ["wall_squat", "wall_squat", "nerve_glide", "cat_cow"]
+    first = rows[0]
+    assert first["started_at_utc"] == "2025-01-06T09:00:00+00:00"
+    assert (first["reps"], first["faulted_reps"], first["fault_rate"]) == ("2", "1", "0.5")
+    assert (first["range_low"], first["range_high"], first["faults"]) == ("90.0", "165.0", "too_fast=1")
+    assert (first["pain_before"], first["pain_after"], first["symptom_response"]) == ("3", "4", "centralising")
+    assert rows[3]["pain_before"] == "" and rows[3]["symptom_response"] == ""
+
+
+def test_csv_cells_cannot_become_formulas():
+    assert repo._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert repo._cell("wall_squat") == "wall_squat"
+
+
+def test_html_export_is_escaped_and_complete(db, people, alice_programme):
+    page = repo.export_html(db, people.t, people.a.id, today=TODAY)
+    assert "<script>" not in page
+    assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; go gently") == 2  # programme + item
+    assert "formcheck report: alice" in page and "not a diagnosis" in page
+    assert "knee_work_max_deg=110" in page
+    assert "<td>2025-01-06 09:00</td><td>wall_squat</td>" in page
+    assert "<td>23%</td>" in page and "<td>0%</td>" in page  # adherence weeks 1 and 2
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>")
