@@ -14,7 +14,7 @@ from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
 from exercises.signals import get_signal
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
-from exercises.tracking import EpisodeTracker, HoldTimer, ZoneChange, ZoneTracker
+from exercises.tracking import EpisodeTracker, HoldTimer, RunningNeutral, ZoneChange, ZoneTracker
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import Side, sided
 from pose.smoothing import OneEuroFilter
@@ -57,6 +57,7 @@ class Checker:
         self._facing_ema = 0.0
         self._filter = OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio"))
         self._zones = ZoneTracker(t(spec.rep.low_max), t(spec.rep.high_min), t(spec.rep.dwell_s))
+        self._neutral = RunningNeutral(t(spec.rep.neutral_window_s)) if spec.rep.neutral_window_s else None
         self._rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[spec.rep.mode]
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
@@ -70,6 +71,9 @@ class Checker:
         self._rep_start_s: float | None = None
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
         self._reps: list[RepEvent] = []
+        # Until when each rep's low/high are measured: its end, or for a cycle (cat-cow) the moment its second
+        # end position is left, so the whole excursion counts (NaN while that end is still held).
+        self._rep_stats_end: list[float] = []
         self._holds: list[HoldEvent] = []
         self._closed_episodes: list[FaultEpisode] = []
         # Times are float64 for precision; the rest float32 (plenty for degrees and ratios).
@@ -172,10 +176,15 @@ class Checker:
                 self._closed_episodes.append(episode)
 
     def _step_reps(self, t_s: float, x: float) -> RepEvent | None:
+        if self._neutral is not None:
+            x = x - self._neutral.step(t_s, x)
         change = self._zones.step(t_s, x)
         if change is None:
             return None
         self._check_end_hold(change)
+        if self._rest is None and self._reps and math.isnan(self._rep_stats_end[-1]):
+            # The last rep's second end position has now been left: its range is complete.
+            self._rep_stats_end[-1] = self._zones.left_s
         if self._rest is None:
             if self._rep_start_s is None or change.previous is None:
                 self._rep_start_s = change.entered_s
@@ -213,6 +222,7 @@ class Checker:
         faults |= {e.code for e in self._closed_episodes if e.end_s >= start_s and e.start_s <= end_s}
         rep = RepEvent(rep.index, start_s, end_s, low, high, tuple(sorted(faults)))
         self._reps.append(rep)
+        self._rep_stats_end.append(end_s if self._rest is not None else math.nan)
         return rep
 
     def _rep_rule_faults(self, rep: RepEvent) -> list[str]:
@@ -242,6 +252,28 @@ class Checker:
             self._hold.good_s if self._hold else 0.0, active, rep,
         )
 
+    def _final_reps(self) -> list[RepEvent]:
+        # Reps are re-measured over their whole extent now that it is known, their rep rules judged on that, and
+        # episodes that closed after the rep was counted (e.g. a short hold at its last end) join it.
+        t = np.array(self._times, float)
+        last_t = t[-1] if len(t) else math.nan
+        columns = {n: self._series.column(n) for n in self.spec.signals}
+        final = []
+        for rep, stats_end in zip(self._reps, self._rep_stats_end):
+            stop = last_t if math.isnan(stats_end) else stats_end
+            window = (t >= rep.start_s) & (t <= stop)
+            low, high = dict(rep.low), dict(rep.high)
+            for name, col in columns.items():
+                vals = col[window]
+                vals = vals[np.isfinite(vals)]
+                if vals.size:
+                    low[name], high[name] = float(vals.min()), float(vals.max())
+            measured = replace(rep, low=low, high=high)
+            codes = set(self._rep_rule_faults(measured))
+            codes |= {e.code for e in self._closed_episodes if e.end_s >= rep.start_s and e.start_s <= rep.end_s}
+            final.append(replace(measured, faults=tuple(sorted(codes))))
+        return final
+
     def report(self) -> ClipReport:
         """Close what is open and sum the set up. Call once, after the last frame."""
         for tracker in self._episodes:
@@ -251,12 +283,7 @@ class Checker:
         if self._hold:
             self._finish_hold(self._hold.close())
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
-        # Episodes that closed after their rep was counted (e.g. a short hold at the rep's last end) join it now.
-        self._reps = [
-            replace(r, faults=tuple(sorted(set(r.faults) | {e.code for e in self._closed_episodes
-                                                            if e.end_s >= r.start_s and e.start_s <= r.end_s})))
-            for r in self._reps
-        ]
+        self._reps = self._final_reps()
         holds, episodes, units = [], [], {c: set() for c in self.spec.fault_codes}
         for rep in self._reps:
             for code in rep.faults:

@@ -43,6 +43,9 @@ class RepSpec:
             `end_hold_fault` is flagged on the rep (for prescribed holds at the ends of a cat-cow).
         end_hold_fault: the fault code for a short end hold.
         end_hold_enabled_by: optional _flag threshold switching the end-hold check on.
+        neutral_window_s: optional threshold name; when set, low_max and high_min are offsets from a neutral
+            that follows the person (the signal's median over that many seconds), for signals
+            whose zero differs from body to body.
     """
 
     signal: str
@@ -53,6 +56,7 @@ class RepSpec:
     end_hold_min_s: str | None = None
     end_hold_fault: str | None = None
     end_hold_enabled_by: str | None = None
+    neutral_window_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ class ExerciseSpec:
     def referenced_thresholds(self) -> set[str]:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s}
-        names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by) if n}
+        names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
         for r in (*self.frame_rules, *self.rep_rules):

@@ -6,6 +6,8 @@ All of them take timestamps in seconds, never frame counts, so dropped frames an
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 
 from exercises.results import FaultEpisode, HoldEvent
@@ -156,3 +158,29 @@ class HoldTimer:
         event = HoldEvent(self._start_s, self._last_in_s, self.good_s)
         self._start_s, self.good_s, self._previous_in_band = None, 0.0, False
         return event if event.good_s >= self.min_s else None
+
+
+class RunningNeutral:
+    """The median of a signal over the last window_s seconds: a neutral that follows the person.
+
+    A back outline reads differently on every body (shoulder blades, buttocks, clothes), so cat and cow are
+    judged as excursions from this neutral rather than from a fixed zero. The median, not the middle of the
+    range, so one glitch does not move it and the first excursion from a still start is measured from rest.
+    """
+
+    def __init__(self, window_s: float) -> None:
+        """Keep values for window_s seconds; raises ValueError unless window_s > 0."""
+        if not window_s > 0:
+            raise ValueError(f"window_s must be > 0, got {window_s}")
+        self.window_s = window_s
+        self._values: deque[tuple[float, float]] = deque()
+
+    def step(self, t_s: float, x: float) -> float:
+        """Add a value (NaN is ignored) and return the current neutral (NaN before any value)."""
+        if math.isfinite(x):
+            self._values.append((t_s, x))
+        while self._values and self._values[0][0] < t_s - self.window_s:
+            self._values.popleft()
+        if not self._values:
+            return math.nan
+        return statistics.median(v for _, v in self._values)

@@ -67,7 +67,8 @@ def wall_squat_frame(
     t_s: float, knee_deg: float, trunk_lean_deg: float = 0.0, shin_deg: float = 5.0, facing: int = 1
 ) -> PoseFrame:
     """Standing side view: ankle on the floor, shin `shin_deg` forward of vertical, knee angle `knee_deg`,
-    trunk leaning `trunk_lean_deg` forward from vertical. facing=+1 faces image-right (left side nearer)."""
+    trunk leaning `trunk_lean_deg` forward from vertical. facing=+1 faces image-right, so the right side is
+    nearer the camera."""
     ankle = np.array([320.0, 430.0])
     knee = ankle + SHIN * np.array([np.sin(np.radians(shin_deg)) * facing, -np.cos(np.radians(shin_deg))])
     down = (ankle - knee) / SHIN
@@ -91,7 +92,7 @@ def wall_squat_frame(
         "wrist": shoulder + np.array([-5.0 * facing, 85.0]),
         "index": shoulder + np.array([-5.0 * facing, 95.0]),
     }
-    return _frame(t_s, pts, facing, "left" if facing > 0 else "right")
+    return _frame(t_s, pts, facing, "right" if facing > 0 else "left")
 
 
 def nerve_glide_frame(
@@ -152,7 +153,7 @@ def cat_cow_frame(t_s: float, spine_flexion_deg: float, facing: int = 1, wrist_s
     }
     sagitta = np.tan(np.radians(spine_flexion_deg) / 4.0) / 2.0
     profile = 0.25 + 4.0 * sagitta * BACK_SAMPLE_FRACTIONS * (1.0 - BACK_SAMPLE_FRACTIONS)
-    return _frame(t_s, pts, facing, "left" if facing > 0 else "right", back_profile=profile)
+    return _frame(t_s, pts, facing, "right" if facing > 0 else "left", back_profile=profile)
 
 
 def sequence(frames: list[PoseFrame]) -> PoseSequence:

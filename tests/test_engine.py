@@ -25,7 +25,7 @@ def test_wall_squat_counts_reps_at_any_fps_and_facing(n, fps, facing):
     report = score_sequence(wall_clip(sk.squat_reps(n), fps, facing=facing), WALL)
     assert report.rep_count == n
     assert report.fault_counts == {}
-    assert report.side == ("left" if facing > 0 else "right")
+    assert report.side == ("right" if facing > 0 else "left")
     bottom = [r.low["support_knee_deg"] for r in report.reps]
     assert np.allclose(bottom, 90.0, atol=3.0)
 
@@ -137,9 +137,12 @@ def test_nerve_glide_too_fast():
     assert report.fault_counts.get("too_fast") == 4
 
 
-def catcow_clip(amplitude, cycles, period_s=6.0, fps=30.0, wrist_shift=0.0, facing=1):
-    t = np.arange(0, cycles * period_s + 1.0, 1 / fps)
-    flex = amplitude * np.sin(2 * np.pi * t / period_s)
+def catcow_clip(amplitude, cycles, period_s=6.0, fps=30.0, wrist_shift=0.0, facing=1, lead_s=3.0, neutral=-20.0):
+    # A few still seconds on all fours first, as people settle before starting; the outline's neutral is
+    # deliberately not zero, as on real bodies.
+    t = np.arange(0, lead_s + cycles * period_s + 1.0, 1 / fps)
+    moving = np.clip(t - lead_s, 0, cycles * period_s)
+    flex = neutral + amplitude * np.sin(2 * np.pi * moving / period_s)
     return sk.sequence([sk.cat_cow_frame(a, b, facing, wrist_shift) for a, b in zip(t, flex)])
 
 

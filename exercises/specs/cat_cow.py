@@ -14,9 +14,9 @@ CAT_COW = ExerciseSpec(
         "spine_flexion_deg", "neck_deg", "wrist_offset_ratio", "knee_offset_ratio", "neck_length_ratio",
         "trunk_from_horizontal_deg",
     ),
-    rep=RepSpec("spine_flexion_deg", "cycle", low_max="cow_max_deg", high_min="cat_min_deg", dwell_s="rep_dwell_s",
-                end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
-                end_hold_enabled_by="end_hold_required_flag"),
+    rep=RepSpec("spine_flexion_deg", "cycle", low_max="cow_below_neutral_deg", high_min="cat_above_neutral_deg",
+                dwell_s="rep_dwell_s", end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
+                end_hold_enabled_by="end_hold_required_flag", neutral_window_s="neutral_window_s"),
     hold=None,
     frame_rules=(
         FrameRule("hands_not_under_shoulders", "wrist_offset_ratio", above="wrist_offset_max_ratio", during="rep"),
@@ -40,9 +40,11 @@ CAT_COW = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
-        # Back outline bend (pose.outline): a flat back reads within about +-10 degrees.
-        "cat_min_deg": 15.0,
-        "cow_max_deg": -15.0,
+        # Back outline bend (pose.outline) away from the person's own neutral, which reads anywhere from about
+        # -25 to +10 degrees depending on build and clothes: a cat or cow end is this far either side of it.
+        "cat_above_neutral_deg": 15.0,
+        "cow_below_neutral_deg": -15.0,
+        "neutral_window_s": 20.0,
         "rep_dwell_s": 0.3,
         # Full cat-to-cow on real people spans about 100-150 degrees of outline bend.
         "spine_range_min_deg": 50.0,

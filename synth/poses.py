@@ -1,0 +1,264 @@
+"""Pose generators: small dataclasses of angles -> joint positions + drawing hints.
+
+Each generator is a pure function. Positions are in the canonical body frame
+(body heights, x forward, y up, floor at y = 0); see ``synth.skeleton`` for the
+angle conventions. The "near" side is the side nearer the camera.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.skeleton import (
+    BodyProportions,
+    Skeleton,
+    arc_points,
+    direction_deg,
+    foot_points,
+    head_points,
+    rotate,
+    sole_dir_for_ankle_angle,
+    two_link_ik,
+    unit,
+)
+
+#: Far-side joints are shifted by this much (body heights) so that they peek
+#: out behind the near limbs, as a slightly elevated camera would show them.
+FAR_SIDE_OFFSET = np.array([-0.010, 0.006])
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One frame of a pose: joints plus what the scene and drawing need.
+
+    Attributes:
+        skeleton: Joint positions in the canonical body frame.
+        hand_style: ``"relaxed"`` (hanging), ``"grip"`` (holding the thigh) or
+            ``"flat"`` (palms on the floor).
+        prop: Scene prop the pose needs: ``"wall"`` or ``"mat"``.
+    """
+
+    skeleton: Skeleton
+    hand_style: str
+    prop: str
+
+
+@dataclass(frozen=True)
+class WallSquatAngles:
+    """Wall squat, side view, back against a wall behind the person.
+
+    Attributes:
+        knee_deg: Knee interior angle, 180 = straight.
+        trunk_lean_deg: Signed trunk angle from vertical; positive = leaning
+            forward, i.e. the back leaves the wall (the hip stays on it).
+        shin_from_vertical_deg: Signed shin angle; positive = knee ahead of
+            the ankle ("knees past toes" when large).
+        heel_lift_deg: Foot rotation about the toes, 0 = heel on the floor.
+        neck_flexion_deg: Head tilt relative to the trunk, positive = chin down.
+    """
+
+    knee_deg: float = 180.0
+    trunk_lean_deg: float = 0.0
+    shin_from_vertical_deg: float = 0.0
+    heel_lift_deg: float = 0.0
+    neck_flexion_deg: float = 0.0
+
+
+@dataclass(frozen=True)
+class NerveGlideAngles:
+    """Supine sciatic nerve glide: lying on the back, near leg raised.
+
+    Attributes:
+        knee_deg: Raised-leg knee interior angle (about 90 at rest, extends
+            towards straight).
+        hip_deg: Raised-leg hip interior angle; 90 = thigh vertical.
+        ankle_deg: Interior angle knee-ankle-toe; smaller = toes pulled towards
+            the head (dorsiflexion).
+        neck_flexion_deg: Positive = chin towards the chest (the "slider").
+    """
+
+    knee_deg: float = 90.0
+    hip_deg: float = 90.0
+    ankle_deg: float = 105.0
+    neck_flexion_deg: float = 0.0
+
+
+@dataclass(frozen=True)
+class CatCowAngles:
+    """Quadruped cat-cow: hands under shoulders, knees under hips.
+
+    Attributes:
+        spine_flexion_deg: Turning angle of the back arc; positive = cat
+            (rounded up), negative = cow (sagging).
+        neck_flexion_deg: Head relative to the end of the back curve; positive =
+            chin tucked, negative = looking up.
+    """
+
+    spine_flexion_deg: float = 0.0
+    neck_flexion_deg: float = 0.0
+
+
+def _sided(near: dict[str, np.ndarray], far: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    joints = {f"near_{k}": np.asarray(v, dtype=float) for k, v in near.items()}
+    joints.update({f"far_{k}": np.asarray(v, dtype=float) for k, v in far.items()})
+    return joints
+
+
+def wall_squat_shin_deg(knee_deg: float, hip_setback: float, props: BodyProportions) -> float:
+    """Shin angle that keeps the hip on the wall and the feet still.
+
+    With the feet planted at a fixed distance from the wall and the hip sliding
+    down the wall, the shin angle is not free: it follows from the knee angle.
+    Solves ``shin*sin(s) - thigh*sin(s + k) = -hip_setback`` for s.
+
+    Args:
+        knee_deg: Knee interior angle.
+        hip_setback: Horizontal distance from the ankle back to the hip joint,
+            body heights (feet 30-60 cm from a wall give about 0.1-0.25).
+        props: Body proportions.
+
+    Returns:
+        Signed shin angle from vertical in degrees (positive = knee ahead).
+    """
+    k = np.radians(knee_deg)
+    a = props.shin - props.thigh * np.cos(k)
+    b = -props.thigh * np.sin(k)
+    r = float(np.hypot(a, b))
+    phi = float(np.arctan2(b, a))
+    ratio = float(np.clip(-hip_setback / r, -1.0, 1.0))
+    return float(np.degrees(np.arcsin(ratio) - phi))
+
+
+def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
+    """Joints of a wall squat; the hip joint is at x = 0, the floor at y = 0.
+
+    The wall is behind the person (at negative x); the scene puts its surface
+    where the drawn buttocks are.
+
+    Args:
+        angles: Joint angles.
+        props: Body proportions.
+
+    Returns:
+        The pose.
+    """
+    s, k, lean = angles.shin_from_vertical_deg, angles.knee_deg, angles.trunk_lean_deg
+    # Build from the toes up: the toes stay on the floor even with a heel lift.
+    sole_dir = -angles.heel_lift_deg
+    heel0, toe0 = foot_points(np.zeros(2), sole_dir, props)
+    ankle = -toe0
+    heel = heel0 - toe0
+    toe = np.zeros(2)
+    knee = ankle + props.shin * np.array([np.sin(np.radians(s)), np.cos(np.radians(s))])
+    hip = knee + props.thigh * unit(-90.0 - s - k)
+    trunk_dir = 90.0 - lean
+    shoulder = hip + props.trunk * unit(trunk_dir)
+    # Arms hang relaxed, a little forward, elbows soft.
+    elbow = shoulder + props.upper_arm * unit(trunk_dir - 180.0 + 12.0)
+    wrist = elbow + props.forearm * unit(trunk_dir - 180.0 + 40.0)
+    near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle, "heel": heel, "toe": toe}
+    far = {k_: v + FAR_SIDE_OFFSET for k_, v in near.items()}
+    far["elbow"] = shoulder + FAR_SIDE_OFFSET + props.upper_arm * unit(trunk_dir - 180.0 + 4.0)
+    far["wrist"] = far["elbow"] + props.forearm * unit(trunk_dir - 180.0 + 25.0)
+    joints = _sided(near, far)
+    neck_base = shoulder + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
+    joints.update(head_points(neck_base, trunk_dir - angles.neck_flexion_deg, props))
+    spine = arc_points(hip, shoulder, 0.0)
+    skel = Skeleton(joints=joints, spine=spine, head_dir_deg=trunk_dir - angles.neck_flexion_deg)
+    return Pose(skeleton=skel.translated(np.array([-hip[0], 0.0])), hand_style="relaxed", prop="wall")
+
+
+#: Heights of joints above the floor when lying or kneeling, body heights; the
+#: soft tissue under the joint keeps it off the floor.
+SUPINE_HIP_HEIGHT = 0.055
+SUPINE_SHOULDER_HEIGHT = 0.05
+KNEELING_KNEE_HEIGHT = 0.03
+PALM_HEIGHT = 0.02
+
+
+def nerve_glide_pose(angles: NerveGlideAngles, props: BodyProportions) -> Pose:
+    """Joints of a supine nerve glide; head towards -x, feet towards +x.
+
+    The near leg is the raised (working) leg; both hands hold behind its thigh.
+
+    Args:
+        angles: Joint angles.
+        props: Body proportions.
+
+    Returns:
+        The pose.
+    """
+    hip = np.array([0.0, SUPINE_HIP_HEIGHT])
+    dy = SUPINE_SHOULDER_HEIGHT - SUPINE_HIP_HEIGHT
+    shoulder = hip + np.array([-np.sqrt(props.trunk**2 - dy**2), dy])
+    trunk_back = float(direction_deg(shoulder - hip))  # about 180: hip -> shoulder
+    thigh_dir = trunk_back - angles.hip_deg
+    knee = hip + props.thigh * unit(thigh_dir)
+    ankle = knee + props.shin * unit(thigh_dir + 180.0 + angles.knee_deg)
+    heel, toe = foot_points(ankle, sole_dir_for_ankle_angle(knee, ankle, angles.ankle_deg, props), props)
+    # Hands clasp the back of the thigh, a little above the knee.
+    grip = hip + 0.62 * props.thigh * unit(thigh_dir) + 0.05 * rotate(unit(thigh_dir), -90.0)
+    elbow = two_link_ik(shoulder, grip, props.upper_arm, props.forearm + 0.3 * props.hand, bend_left=True)
+    wrist = elbow + props.forearm * unit(float(direction_deg(grip - elbow)))
+    near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle, "heel": heel, "toe": toe}
+    # The other leg lies flat, knee almost straight, toes up.
+    far_hip = hip + FAR_SIDE_OFFSET
+    far_thigh_dir = -2.5
+    far_knee = far_hip + props.thigh * unit(far_thigh_dir)
+    far_ankle = far_knee + props.shin * unit(far_thigh_dir + 180.0 + 176.0)
+    far_heel, far_toe = foot_points(far_ankle, sole_dir_for_ankle_angle(far_knee, far_ankle, 100.0, props), props)
+    far_shoulder = shoulder + FAR_SIDE_OFFSET
+    far_elbow = two_link_ik(far_shoulder, grip + FAR_SIDE_OFFSET, props.upper_arm,
+                            props.forearm + 0.3 * props.hand, bend_left=True)
+    far_wrist = far_elbow + props.forearm * unit(float(direction_deg(grip + FAR_SIDE_OFFSET - far_elbow)))
+    far = {"shoulder": far_shoulder, "elbow": far_elbow, "wrist": far_wrist, "hip": far_hip, "knee": far_knee,
+           "ankle": far_ankle, "heel": far_heel, "toe": far_toe}
+    joints = _sided(near, far)
+    neck_base = shoulder + 0.02 * unit(trunk_back) + 0.012 * unit(trunk_back + 90.0)
+    head_dir = trunk_back - angles.neck_flexion_deg
+    joints.update(head_points(neck_base, head_dir, props))
+    spine = arc_points(hip, shoulder, 0.0)
+    return Pose(skeleton=Skeleton(joints=joints, spine=spine, head_dir_deg=head_dir), hand_style="grip", prop="mat")
+
+
+def cat_cow_pose(angles: CatCowAngles, props: BodyProportions) -> Pose:
+    """Joints of a quadruped cat-cow; head towards +x, knee at x = 0.
+
+    Hands and knees stay planted: shoulder and hip joints do not move, the back
+    curve between them bends (the arc's chord is fixed).
+
+    Args:
+        angles: Spine and neck angles.
+        props: Body proportions.
+
+    Returns:
+        The pose.
+    """
+    knee = np.array([0.0, KNEELING_KNEE_HEIGHT])
+    hip = knee + np.array([0.0, props.thigh])
+    ankle = knee + np.array([-props.shin, 0.006])
+    # Top of the foot on the floor, toes pointing back: the sole faces up.
+    heel, toe = foot_points(ankle, 180.0, props)
+    arm = props.upper_arm + props.forearm
+    shoulder_y = PALM_HEIGHT + arm
+    dy = shoulder_y - hip[1]
+    shoulder = hip + np.array([np.sqrt(max(props.trunk**2 - dy**2, 1e-6)), dy])
+    elbow = shoulder + np.array([0.0, -props.upper_arm])
+    wrist = shoulder + np.array([0.0, -arm])
+    near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
+            "ankle": ankle, "heel": heel, "toe": toe}
+    far = {k: v + FAR_SIDE_OFFSET for k, v in near.items()}
+    # Far palm and knee stay on the floor: only shift them sideways.
+    for name in ("wrist", "knee", "ankle", "heel", "toe"):
+        far[name] = near[name] + np.array([FAR_SIDE_OFFSET[0], 0.0])
+    joints = _sided(near, far)
+    spine = arc_points(hip, shoulder, angles.spine_flexion_deg, n=32)
+    end_tangent = float(direction_deg(spine[-1] - spine[-2]))
+    head_dir = end_tangent - angles.neck_flexion_deg
+    neck_base = shoulder + 0.02 * unit(end_tangent) + 0.012 * unit(end_tangent + 90.0)
+    joints.update(head_points(neck_base, head_dir, props))
+    return Pose(skeleton=Skeleton(joints=joints, spine=spine, head_dir_deg=head_dir), hand_style="flat", prop="mat")

@@ -1,0 +1,244 @@
+"""Render a scripted session to an H.264 mp4 plus a ``<name>.truth.json``.
+
+Truth angles are recomputed from the joint positions that were drawn (not
+copied from the script's requests), so they are exactly what the video shows,
+jitter included. Angles are in the room frame: a camera tilt rotates the image
+but not the truth; it is recorded as ``camera_tilt_deg``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from synth.mannequin import draw_mannequin, get_body_shape
+from synth.poses import Pose
+from synth.scene import SceneStyle, apply_camera, fit_transform, render_background
+from synth.script import THRESHOLDS, CatCowScript, NerveGlideScript, Session, WallSquatScript, fault_intervals
+from synth.skeleton import direction_deg, interior_angle_deg, turning_angle_deg
+
+Script = WallSquatScript | NerveGlideScript | CatCowScript
+
+SUPPORTED_FPS: tuple[float, ...] = (24.0, 30.0, 60.0)
+
+#: Frame series written to the truth JSON, per exercise.
+SERIES: dict[str, tuple[str, ...]] = {
+    "wall_squat": ("knee_deg", "hip_deg", "trunk_lean_deg", "shin_from_vertical_deg", "ankle_deg"),
+    "nerve_glide": ("knee_deg", "hip_deg", "ankle_deg", "thigh_from_vertical_deg"),
+    "cat_cow": ("spine_flexion_deg", "neck_flexion_deg", "hip_deg", "knee_deg"),
+}
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Everything needed to render one clip reproducibly.
+
+    Attributes:
+        name: File stem; the clip is ``<name>.mp4``.
+        script: Exercise script.
+        width: Frame width, px (even, for yuv420p).
+        height: Frame height, px (even).
+        fps: Frames per second, one of ``SUPPORTED_FPS``.
+        facing: ``"right"`` or ``"left"``: where the person's front points
+            (for lying poses: the feet; on hands and knees: the head).
+        body: Body shape name (see ``synth.mannequin.BODY_SHAPES``).
+        style: Scene and camera look.
+        seed: Seed for background texture and sensor noise.
+    """
+
+    name: str
+    script: Script
+    width: int = 640
+    height: int = 480
+    fps: float = 30.0
+    facing: str = "right"
+    body: str = "average"
+    style: SceneStyle = field(default_factory=SceneStyle)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.facing not in ("left", "right"):
+            raise ValueError(f"facing must be 'left' or 'right', got {self.facing!r}")
+        if self.fps not in SUPPORTED_FPS:
+            raise ValueError(f"fps must be one of {SUPPORTED_FPS}, got {self.fps!r}")
+        if self.width % 2 or self.height % 2 or min(self.width, self.height) < 64:
+            raise ValueError(f"width and height must be even and >= 64 px, got {self.width}x{self.height}")
+        get_body_shape(self.body)  # fail early on a bad name
+
+    @property
+    def working_side(self) -> str:
+        """Anatomical side nearer the camera (the raised leg in a nerve glide).
+
+        Seen from the side, a person facing image-right shows their RIGHT side
+        to the camera (checked with MediaPipe: its RIGHT_* landmarks are the
+        near ones, with smaller z, and are the visible ones).
+        """
+        return "right" if self.facing == "right" else "left"
+
+
+def _signed_from_vertical(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Angle of lower->upper from straight up; positive when upper is at +x."""
+    d = upper - lower
+    return np.degrees(np.arctan2(d[..., 0], d[..., 1]))
+
+
+def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str, np.ndarray]:
+    """Truth angle series recomputed from drawn joints (near side).
+
+    Args:
+        exercise: Exercise name.
+        poses: One pose per frame.
+        t_s: (T,) frame times.
+
+    Returns:
+        ``t_s`` plus the exercise's ``SERIES`` -> (T,) arrays in degrees.
+    """
+    def j(name: str) -> np.ndarray:
+        return np.stack([p.skeleton[f"near_{name}"] for p in poses])
+
+    sh, hip, knee, ankle, toe = j("shoulder"), j("hip"), j("knee"), j("ankle"), j("toe")
+    all_series = {
+        "knee_deg": interior_angle_deg(hip, knee, ankle),
+        "hip_deg": interior_angle_deg(sh, hip, knee),
+        "ankle_deg": interior_angle_deg(knee, ankle, toe),
+    }
+    if exercise == "wall_squat":
+        all_series["trunk_lean_deg"] = _signed_from_vertical(hip, sh)
+        all_series["shin_from_vertical_deg"] = _signed_from_vertical(ankle, knee)
+    elif exercise == "nerve_glide":
+        # Positive = thigh tipped towards the feet (hip angle above 90).
+        all_series["thigh_from_vertical_deg"] = _signed_from_vertical(hip, knee)
+    elif exercise == "cat_cow":
+        all_series["spine_flexion_deg"] = np.array([turning_angle_deg(p.skeleton.spine) for p in poses])
+        end = np.array([float(direction_deg(p.skeleton.spine[-1] - p.skeleton.spine[-2])) for p in poses])
+        head = np.array([p.skeleton.head_dir_deg for p in poses])
+        all_series["neck_flexion_deg"] = (end - head + 180.0) % 360.0 - 180.0
+    out = {"t_s": np.asarray(t_s, dtype=float)}
+    out.update({k: all_series[k] for k in SERIES[exercise]})
+    return out
+
+
+def _intervals_json(intervals: list, with_faults: bool) -> list[dict[str, Any]]:
+    rows = []
+    for iv in intervals:
+        row: dict[str, Any] = {"start_s": round(iv.start_s, 3), "end_s": round(iv.end_s, 3)}
+        if with_faults:
+            row["faults"] = list(iv.faults)
+        if iv.label:
+            row["position"] = iv.label
+        rows.append(row)
+    return rows
+
+
+def build_truth(spec: ClipSpec, session: Session, frames: dict[str, np.ndarray], scale_px: float) -> dict[str, Any]:
+    """Assemble the truth JSON document for a rendered clip.
+
+    Args:
+        spec: The clip spec.
+        session: The compiled script.
+        frames: Truth series from ``truth_series``.
+        scale_px: Pixels per body height of the figure.
+
+    Returns:
+        JSON-ready dict (schema in the package README / module docs).
+    """
+    faults = fault_intervals(session, frames)
+    return {
+        "exercise": session.exercise,
+        "fps": float(spec.fps),
+        "width": spec.width,
+        "height": spec.height,
+        "duration_s": round(len(frames["t_s"]) / spec.fps, 3),
+        "facing": spec.facing,
+        "working_side": spec.working_side,
+        "body": spec.body,
+        "camera_tilt_deg": round(spec.style.tilt_deg, 2),
+        "figure_px_per_height": round(scale_px, 1),
+        # Times to 0.1 ms (60 fps needs more than 10 ms), angles to 0.01 deg.
+        "frames": {k: np.round(v, 4 if k == "t_s" else 2).tolist() for k, v in frames.items()},
+        "reps": _intervals_json(session.reps, with_faults=True),
+        "holds": _intervals_json(session.holds, with_faults=False),
+        "faults": [{"code": iv.faults[0], "start_s": round(iv.start_s, 3), "end_s": round(iv.end_s, 3)}
+                   for iv in faults],
+        "expected": session.expected,
+        "thresholds": THRESHOLDS[session.exercise],
+        # Round-tripped through JSON so the returned dict equals the file.
+        "script": json.loads(json.dumps({"type": type(spec.script).__name__, **asdict(spec.script)})),
+    }
+
+
+def simulate(
+    script: Script, body: str = "average", fps: float = 30.0
+) -> tuple[Session, list[Pose], dict[str, np.ndarray]]:
+    """Run a script without drawing: the poses and truth series of every frame.
+
+    Args:
+        script: Exercise script.
+        body: Body shape name.
+        fps: Frame rate.
+
+    Returns:
+        (compiled session, one pose per frame, truth frame series).
+    """
+    session = script.compile()
+    props = get_body_shape(body).proportions
+    n_frames = int(round(session.duration_s * fps))
+    t_s = np.arange(n_frames) / fps
+    params = session.params(t_s)
+    poses = [session.pose({k: float(v[i]) for k, v in params.items()}, props) for i in range(n_frames)]
+    return session, poses, truth_series(session.exercise, poses, t_s)
+
+
+def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Path, dict[str, Any]]:
+    """Render one clip to ``out_dir/<name>.mp4`` and ``<name>.truth.json``.
+
+    Args:
+        spec: What to render.
+        out_dir: Output directory (created if missing).
+        crf: x264 quality (lower = better, bigger).
+
+    Returns:
+        (video path, truth dict).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    body = get_body_shape(spec.body)
+    session, poses, frames = simulate(spec.script, spec.body, spec.fps)
+    n_frames = len(poses)
+
+    pts = np.vstack([p.skeleton.points() for p in poses[:: max(1, n_frames // 200)]])
+    prop = poses[0].prop
+    if prop == "wall":
+        surface = -body.pelvis_back_depth
+        prop_x = (surface, surface - 0.07)
+        pts = np.vstack([pts, [[prop_x[1], 0.0]]])
+    else:
+        prop_x = (float(pts[:, 0].min()) - 0.08, float(pts[:, 0].max()) + 0.08)
+    transform = fit_transform(pts, spec.width, spec.height, spec.style, mirror=spec.facing == "left")
+    rng = np.random.default_rng(spec.seed)
+    background = render_background(spec.width, spec.height, spec.style, transform, prop, prop_x, rng)
+
+    video_path = out / f"{spec.name}.mp4"
+    with av.open(str(video_path), mode="w") as container:
+        stream = container.add_stream("libx264", rate=Fraction(str(spec.fps)).limit_denominator(1001))
+        stream.width, stream.height = spec.width, spec.height
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(crf), "preset": "medium"}
+        for pose in poses:
+            img = background.copy()
+            draw_mannequin(img, pose.skeleton, body, transform, pose.hand_style)
+            img = apply_camera(img, spec.style, rng)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="bgr24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+    truth = build_truth(spec, session, frames, transform.scale_px)
+    (out / f"{spec.name}.truth.json").write_text(json.dumps(truth, indent=1) + "\n")
+    return video_path, truth

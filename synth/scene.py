@@ -1,0 +1,201 @@
+"""Scene around the mannequin: background, floor, wall, mat and camera effects.
+
+The static part of a scene (walls, floor, texture) is drawn once per clip;
+per frame only the figure is drawn on a copy, then the camera effects (tilt,
+blur, sensor noise) are applied to the whole frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from synth.mannequin import BGR, ImageTransform
+
+
+@dataclass(frozen=True)
+class SceneStyle:
+    """Look of one clip's scene and camera.
+
+    Attributes:
+        wall_colour: Back wall colour (BGR).
+        floor_colour: Floor colour (BGR).
+        prop_colour: Colour of the wall edge (wall squat) or the mat (floor
+            exercises).
+        floor_frac: Height of the floor line from the top, as a frame fraction.
+        figure_frac: How much of the frame the figure's extent fills, (0, 1];
+            stands in for camera distance.
+        tilt_deg: Camera roll; the whole frame is rotated by this.
+        noise_sigma: Std of per-pixel Gaussian noise, in 8-bit levels.
+        blur_sigma_px: Gaussian blur sigma in pixels, 0 for none.
+        texture: Strength of the low-frequency background mottling, 0-1.
+    """
+
+    wall_colour: BGR = (205, 210, 215)
+    floor_colour: BGR = (120, 140, 160)
+    prop_colour: BGR = (180, 185, 190)
+    floor_frac: float = 0.82
+    figure_frac: float = 0.75
+    tilt_deg: float = 0.0
+    noise_sigma: float = 2.0
+    blur_sigma_px: float = 0.6
+    texture: float = 0.3
+
+    def __post_init__(self) -> None:
+        if not 0.1 <= self.figure_frac <= 1.0:
+            raise ValueError(f"figure_frac must be in [0.1, 1], got {self.figure_frac!r}")
+        if not 0.3 <= self.floor_frac <= 0.98:
+            raise ValueError(f"floor_frac must be in [0.3, 0.98], got {self.floor_frac!r}")
+        if abs(self.tilt_deg) > 15:
+            raise ValueError(f"tilt_deg must be within +-15, got {self.tilt_deg!r}")
+
+
+def random_scene_style(rng: np.random.Generator, figure_frac: tuple[float, float] = (0.6, 0.85)) -> SceneStyle:
+    """Draw a plausible random scene style.
+
+    Args:
+        rng: Random generator (seeded by the caller for reproducibility).
+        figure_frac: Range of figure sizes (camera distances).
+
+    Returns:
+        A style with random colours, framing and camera effects.
+    """
+    wall = rng.choice([(205, 210, 215), (180, 200, 215), (200, 215, 200), (225, 220, 205), (160, 170, 180),
+                       (215, 205, 225)])
+    floor = rng.choice([(110, 135, 160), (90, 100, 110), (150, 160, 165), (70, 95, 130)])
+    prop = rng.choice([(170, 120, 60), (80, 150, 90), (150, 90, 150), (60, 80, 170), (160, 160, 160)])
+    return SceneStyle(
+        wall_colour=tuple(int(c) for c in wall),
+        floor_colour=tuple(int(c) for c in floor),
+        prop_colour=tuple(int(c) for c in prop),
+        floor_frac=float(rng.uniform(0.78, 0.9)),
+        figure_frac=float(rng.uniform(*figure_frac)),
+        tilt_deg=float(rng.uniform(-3.0, 3.0)),
+        noise_sigma=float(rng.uniform(1.0, 4.0)),
+        blur_sigma_px=float(rng.uniform(0.0, 1.0)),
+        texture=float(rng.uniform(0.1, 0.5)),
+    )
+
+
+def fit_transform(points: np.ndarray, width: int, height: int, style: SceneStyle, mirror: bool,
+                  min_y: float = 0.0) -> ImageTransform:
+    """Choose scale and position so that all ``points`` fit the frame.
+
+    The floor (canonical y = 0) lands on the floor line; the figure is centred
+    horizontally and scaled so that its extent fills ``figure_frac`` of the
+    frame width or of the space above the floor, whichever is tighter.
+
+    Args:
+        points: (n, 2) canonical points over the whole clip.
+        width: Frame width, px.
+        height: Frame height, px.
+        style: Scene style (floor line, figure size).
+        mirror: Person faces image-left.
+        min_y: Lowest canonical y to keep in frame (the floor is 0).
+
+    Returns:
+        The transform.
+    """
+    lo = points.min(axis=0)
+    hi = points.max(axis=0)
+    # Head and limb radii stick out past the joints.
+    pad = 0.08
+    span_x = hi[0] - lo[0] + 2 * pad
+    span_y = hi[1] + pad - min(lo[1], min_y)
+    floor_y = style.floor_frac * height
+    scale = style.figure_frac * min(width / span_x, floor_y / span_y)
+    cx = (lo[0] + hi[0]) / 2.0
+    ox = width / 2.0 + (cx * scale if mirror else -cx * scale)
+    return ImageTransform(scale_px=float(scale), origin_px=(float(ox), float(floor_y)), mirror=mirror)
+
+
+def render_background(width: int, height: int, style: SceneStyle, transform: ImageTransform, prop: str,
+                      prop_x: tuple[float, float], rng: np.random.Generator) -> np.ndarray:
+    """Static background: wall with gradient and texture, floor, wall edge or mat.
+
+    Args:
+        width: Frame width, px.
+        height: Frame height, px.
+        style: Colours and floor line.
+        transform: Canonical -> image mapping of the clip.
+        prop: ``"wall"`` (a wall the person leans on, edge-on to the camera)
+            or ``"mat"`` (exercise mat on the floor).
+        prop_x: Canonical x range of the prop: for the wall (surface, back)
+            with the person on the surface side; for the mat its two ends.
+        rng: Random generator for the texture.
+
+    Returns:
+        (H, W, 3) uint8 BGR image.
+    """
+    if prop not in ("wall", "mat"):
+        raise ValueError(f"prop must be 'wall' or 'mat', got {prop!r}")
+    floor_px = int(round(transform.origin_px[1]))
+    img = np.empty((height, width, 3), np.float32)
+    img[:] = style.wall_colour
+    # Light falls off towards the floor and the sides, as in a lit room.
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    vignette = 1.0 - 0.12 * (yy / height) - 0.08 * ((xx / width - 0.5) * 2) ** 2
+    img *= vignette[..., None]
+    img[floor_px:] = style.floor_colour
+    img[floor_px:] *= (0.9 + 0.15 * (yy[floor_px:] - floor_px) / max(height - floor_px, 1))[..., None]
+    # Low-frequency mottling: small random field, upsampled smoothly.
+    small = rng.normal(0.0, 1.0, (max(2, height // 40), max(2, width // 40))).astype(np.float32)
+    mottle = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+    img += (style.texture * 10.0 * mottle)[..., None]
+    # Skirting line where wall meets floor.
+    cv2.line(img, (0, floor_px), (width, floor_px), tuple(0.6 * c for c in style.floor_colour), 2, cv2.LINE_AA)
+    a = transform.apply(np.array([[prop_x[0], 0.0], [prop_x[1], 0.0]]))
+    if prop == "wall":
+        # The wall the person leans on is edge-on to the camera: a vertical
+        # slab behind the back, with a lit face and a dark edge line.
+        x_surface, x_back = a[0, 0], a[1, 0]
+        x0, x1 = (int(round(v)) for v in sorted((x_surface, x_back)))
+        cols = np.arange(max(x0, 0), min(x1, width))
+        if cols.size:
+            # The slab's face darkens away from its lit edge (the surface).
+            f = np.abs(cols - x_surface) / max(abs(x_back - x_surface), 1.0)
+            img[:floor_px, cols] = np.array(style.prop_colour, np.float32) * (1.05 - 0.2 * f)[None, :, None]
+        edge = int(round(x_surface))
+        cv2.line(img, (edge, 0), (edge, floor_px), tuple(0.45 * c for c in style.prop_colour), 3, cv2.LINE_AA)
+        cv2.line(img, (int(round(x_back)), 0), (int(round(x_back)), floor_px),
+                 tuple(0.7 * c for c in style.prop_colour), 1, cv2.LINE_AA)
+    else:
+        x0, x1 = sorted(a[:, 0])
+        thick = max(3, int(round(0.012 * transform.scale_px)))
+        top = floor_px - thick
+        # Seen from slightly above, the mat shows its top as a thin band.
+        cv2.rectangle(img, (int(x0), top), (int(x1), floor_px + thick), tuple(float(c) for c in style.prop_colour),
+                      -1, cv2.LINE_AA)
+        cv2.rectangle(img, (int(x0), top), (int(x1), floor_px + thick),
+                      tuple(0.6 * c for c in style.prop_colour), 1, cv2.LINE_AA)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def apply_camera(frame: np.ndarray, style: SceneStyle, rng: np.random.Generator) -> np.ndarray:
+    """Camera effects on a finished frame: roll, blur and sensor noise.
+
+    Roll keeps interior angles (knee, hip, ankle, spine flexion) but adds
+    ``tilt_deg`` to angles measured from the image vertical; the truth JSON
+    records angles in the room frame and the tilt separately.
+
+    Args:
+        frame: (H, W, 3) uint8 BGR.
+        style: Camera settings.
+        rng: Random generator for the noise.
+
+    Returns:
+        New (H, W, 3) uint8 frame.
+    """
+    h, w = frame.shape[:2]
+    out = frame
+    if abs(style.tilt_deg) > 1e-3:
+        m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), style.tilt_deg, 1.0)
+        out = cv2.warpAffine(out, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
+    if style.blur_sigma_px > 0.05:
+        out = cv2.GaussianBlur(out, (0, 0), style.blur_sigma_px)
+    if style.noise_sigma > 0:
+        noise = rng.normal(0.0, style.noise_sigma, out.shape).astype(np.float32)
+        out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    return out

@@ -1,0 +1,134 @@
+"""A deterministic, varied suite of synthetic clips, and the committed samples.
+
+``suite_specs`` only builds the list (cheap, testable); ``build_suite`` renders
+it. Variation is assigned round-robin from seeded choices so that even a small
+suite covers both facings, every body shape, every frame rate, several
+resolutions and every fault code of every exercise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from synth.mannequin import BODY_SHAPES
+from synth.render import SUPPORTED_FPS, ClipSpec, Script, render_clip
+from synth.scene import SceneStyle, random_scene_style
+from synth.script import FAULT_CODES, CatCowScript, Fault, NerveGlideScript, WallSquatScript
+
+RESOLUTIONS: tuple[tuple[int, int], ...] = ((640, 480), (1280, 720), (720, 1280), (640, 360))
+FACINGS: tuple[str, ...] = ("right", "left")
+
+
+def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int, hold: bool) -> Script:
+    """A short randomised script with ``fault`` injected into one rep (wall squat: hold mode if ``hold``)."""
+    if exercise == "wall_squat":
+        reps = 1 if hold else int(rng.integers(3, 6))
+        faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
+        return WallSquatScript(reps=reps, mode="hold" if hold else "reps", rep_s=float(rng.uniform(2.2, 3.5)),
+                               hold_s=float(rng.uniform(5.0, 8.0)), depth_knee_deg=float(rng.uniform(88.0, 100.0)),
+                               hip_setback=float(rng.uniform(0.16, 0.24)), faults=faults, seed=seed)
+    if exercise == "nerve_glide":
+        reps = int(rng.integers(3, 6))
+        faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
+        return NerveGlideScript(reps=reps, rep_s=float(rng.uniform(2.5, 4.0)),
+                                target_knee_deg=float(rng.uniform(140.0, 155.0)), faults=faults, seed=seed)
+    cycles = int(rng.integers(2, 4))
+    faults = (Fault(fault, int(rng.integers(1, cycles + 1))),) if fault else ()
+    return CatCowScript(cycles=cycles, cycle_s=float(rng.uniform(3.0, 4.5)), end_hold_s=float(rng.uniform(0.5, 1.5)),
+                        amplitude_deg=float(rng.uniform(20.0, 30.0)), faults=faults, seed=seed)
+
+
+def suite_specs(n_per_exercise: int = 8, seed: int = 0) -> list[ClipSpec]:
+    """The suite's clip specs, deterministic for a given seed.
+
+    Args:
+        n_per_exercise: Clips per exercise; at least the number of that
+            exercise's faults + 1 so each fault and one clean clip appear.
+        seed: Master seed.
+
+    Returns:
+        Specs, grouped by exercise.
+
+    Raises:
+        ValueError: ``n_per_exercise`` too small to cover every fault.
+    """
+    need = max(len(v) for v in FAULT_CODES.values()) + 1
+    if n_per_exercise < need:
+        raise ValueError(f"n_per_exercise must be >= {need} to cover every fault, got {n_per_exercise}")
+    rng = np.random.default_rng(seed)
+    bodies = sorted(BODY_SHAPES)
+    specs = []
+    for e, exercise in enumerate(FAULT_CODES):
+        faults: list[str | None] = [None, *FAULT_CODES[exercise]]
+        for i in range(n_per_exercise):
+            fault = faults[i % len(faults)]
+            clip_seed = int(rng.integers(0, 2**31))
+            w, h = RESOLUTIONS[(i + e) % len(RESOLUTIONS)]
+            # Portrait frames leave a lying body small; keep it larger there.
+            style = random_scene_style(rng, (0.7, 0.9) if h > w and exercise != "wall_squat" else (0.6, 0.85))
+            specs.append(ClipSpec(
+                name=f"{exercise}_{i:02d}_{fault or 'clean'}",
+                # After one round of faults, repeat the clean and back-off-wall
+                # clips as wall sits so holds are covered too.
+                script=_script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall")),
+                width=w, height=h,
+                fps=SUPPORTED_FPS[(i + 2 * e) % len(SUPPORTED_FPS)],
+                facing=FACINGS[(i + (i // 2) + e) % 2],
+                body=bodies[(i + e) % len(bodies)],
+                style=style,
+                seed=clip_seed,
+            ))
+    return specs
+
+
+def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0) -> list[Path]:
+    """Render the suite into ``out_dir`` with an ``index.json`` listing it.
+
+    Args:
+        out_dir: Output directory.
+        n_per_exercise: Clips per exercise (see ``suite_specs``).
+        seed: Master seed.
+
+    Returns:
+        Paths of the rendered videos.
+    """
+    out = Path(out_dir)
+    paths = []
+    index = []
+    for spec in suite_specs(n_per_exercise, seed):
+        path, truth = render_clip(spec, out)
+        paths.append(path)
+        index.append({"video": path.name, "truth": f"{spec.name}.truth.json", "exercise": truth["exercise"],
+                      "faults": sorted({f["code"] for f in truth["faults"]}), "expected": truth["expected"]})
+    (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
+    return paths
+
+
+def sample_specs() -> list[ClipSpec]:
+    """The small committed ``sample_videos/`` set (640x480, 30 fps)."""
+    base = SceneStyle(noise_sigma=1.5, blur_sigma_px=0.5, tilt_deg=0.0, figure_frac=0.8)
+    return [
+        ClipSpec("wall_squat_5_reps", WallSquatScript(reps=5, rep_s=2.0, bottom_s=0.3, pause_s=0.3, lead_in_s=0.6,
+                                                      tail_s=0.6, seed=1),
+                 facing="right", body="average", style=base, seed=1),
+        ClipSpec("wall_sit_hold_10s", WallSquatScript(mode="hold", hold_s=10.0, rep_s=3.0, lead_in_s=0.5,
+                                                      tail_s=0.5, seed=2),
+                 facing="left", body="broad",
+                 style=SceneStyle(wall_colour=(180, 200, 215), prop_colour=(150, 150, 150), noise_sigma=1.5,
+                                  figure_frac=0.8), seed=2),
+        ClipSpec("nerve_glide_right_6_reps_drift", NerveGlideScript(reps=6, rep_s=1.8, end_hold_s=0.3, pause_s=0.2,
+                                                                    lead_in_s=0.5, tail_s=0.5,
+                                                                    faults=(Fault("thigh_drift", 4),), seed=3),
+                 facing="right", body="slim",
+                 style=SceneStyle(wall_colour=(200, 215, 200), prop_colour=(170, 120, 60), figure_frac=0.85), seed=3),
+        ClipSpec("cat_cow_4_cycles", CatCowScript(cycles=4, cycle_s=2.4, end_hold_s=0.4, pause_s=0.2, seed=4),
+                 facing="left", body="average",
+                 style=SceneStyle(wall_colour=(225, 220, 205), prop_colour=(80, 150, 90), figure_frac=0.85), seed=4),
+        ClipSpec("wall_squat_back_off_wall_rep3", WallSquatScript(reps=4, rep_s=2.0, pause_s=0.4,
+                                                                  faults=(Fault("back_off_wall", 3),), seed=5),
+                 facing="left", body="slim",
+                 style=SceneStyle(wall_colour=(215, 205, 225), tilt_deg=2.0, figure_frac=0.75), seed=5),
+    ]
