@@ -29,7 +29,7 @@ test: lint postgres
 	$(PY) -m pytest
 
 samples: $(STAMP)
-	$(PY) -m synth.cli render-samples sample_videos
+	$(PY) -m synth render-samples sample_videos
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

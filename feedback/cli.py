@@ -71,6 +71,8 @@ def _build_parser() -> argparse.ArgumentParser:
     bm.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES])
     bm.add_argument("--minutes", type=float, default=60.0, help="stream length to simulate")
     bm.add_argument("--json", type=Path, help="also write the samples as JSON here")
+    sub.add_parser("render", help="render ground-truth mannequin clips (see `formcheck render --help`)",
+                   add_help=False)
     add_store_commands(sub)
     e = sub.add_parser("exercises", help="list the exercises and their fault codes")
     e.add_argument("--json", action="store_true", help="machine-readable output")
@@ -249,6 +251,11 @@ def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `formcheck` console script; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["render"]:
+        from synth.cli import main as render_main  # the renderer has its own commands
+
+        return render_main(argv[1:])
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command in ("score", "bench") and not getattr(args, "verbose", False):
