@@ -197,9 +197,8 @@ def _bench_memory(args: argparse.Namespace) -> int:
 
 
 def _bench_accuracy(args: argparse.Namespace) -> int:
-    from concurrent.futures import ProcessPoolExecutor
-
     from feedback import bench_accuracy as ba
+    from pose.workers import process_pool
 
     options = ScoreOptions()
     scores = []
@@ -210,7 +209,7 @@ def _bench_accuracy(args: argparse.Namespace) -> int:
 
             build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed)
             clips = sorted(p for p in args.suite.glob("*.mp4") if p.with_suffix(".truth.json").is_file())
-        with ProcessPoolExecutor(max_workers=args.jobs or os.cpu_count() or 1) as pool:
+        with process_pool(args.jobs or os.cpu_count() or 1) as pool:
             scores += list(pool.map(ba.score_rendered, clips, [options] * len(clips)))
     manifest = args.manifest or Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "manifest.csv"
     if manifest.is_file():

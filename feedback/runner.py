@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
 from pose.video import VideoError
+from pose.workers import process_pool
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
 AUTO = "auto"
@@ -84,5 +84,5 @@ def score_many(paths: list[Path], options: ScoreOptions, jobs: int = 1) -> Itera
         for p in paths:
             yield score_path(p, options, jobs=jobs)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    with process_pool(min(jobs, len(paths))) as pool:
         yield from pool.map(_score_in_worker, [(str(p), options) for p in paths])

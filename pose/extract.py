@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ from pose.cache import LandmarkCache, file_digest
 from pose.estimator import EstimatorSettings, PoseEstimator
 from pose.frames import PoseSequence
 from pose.video import VideoError, iter_video, probe
+from pose.workers import process_pool
 
 ProgressFn = Callable[[float], None]
 # Splitting a clip restarts MediaPipe's tracking at each cut; below this length it is not worth it.
@@ -89,7 +89,7 @@ def extract_poses(
     segments = int(min(jobs, info.duration_s // SPLIT_MIN_SEGMENT_S)) if math.isfinite(info.duration_s) else 1
     if segments > 1:
         cuts = [info.duration_s * i / segments for i in range(segments)] + [None]
-        with ProcessPoolExecutor(max_workers=segments) as pool:
+        with process_pool(segments) as pool:
             parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b) for a, b in zip(cuts, cuts[1:])]))
         sequence = concatenate(parts)
     else:

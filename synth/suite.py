@@ -9,11 +9,14 @@ resolutions and every fault code of every exercise.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
+from pose.workers import process_pool
 from synth.mannequin import BODY_SHAPES
+from synth.poses import WALL_SQUAT_ARMS
 from synth.render import SUPPORTED_FPS, ClipSpec, Script, render_clip
 from synth.scene import SceneStyle, random_scene_style
 from synth.script import FAULT_CODES, CatCowScript, Fault, NerveGlideScript, WallSquatScript
@@ -22,23 +25,40 @@ RESOLUTIONS: tuple[tuple[int, int], ...] = ((640, 480), (1280, 720), (720, 1280)
 FACINGS: tuple[str, ...] = ("right", "left")
 
 
-def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int, hold: bool) -> Script:
-    """A short randomised script with ``fault`` injected into one rep (wall squat: hold mode if ``hold``)."""
+def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int, hold: bool, index: int) -> Script:
+    """A short randomised script with ``fault`` injected into one rep (wall squat: hold mode if ``hold``).
+
+    Tempos follow what a clinic prescribes: wall squat and nerve glide 3-5 s per rep (pause included), cat-cow
+    5-8 s per cycle with 1-2 s holds at each end. ``index`` picks the wall squat's arms round-robin.
+    """
     if exercise == "wall_squat":
-        reps = 1 if hold else int(rng.integers(3, 6))
+        reps = 1 if hold else int(rng.integers(3, 5))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
-        return WallSquatScript(reps=reps, mode="hold" if hold else "reps", rep_s=float(rng.uniform(2.2, 3.5)),
+        # 3-5 s per rep: 2.8-4.4 s of sliding plus a 0.3-0.6 s pause at the bottom.
+        return WallSquatScript(reps=reps, mode="hold" if hold else "reps",
+                               rep_s=float(rng.uniform(2.8, 4.4)), bottom_s=float(rng.uniform(0.3, 0.6)),
+                               pause_s=float(rng.uniform(0.6, 1.5)), arms=WALL_SQUAT_ARMS[index % len(WALL_SQUAT_ARMS)],
                                hold_s=float(rng.uniform(5.0, 8.0)), depth_knee_deg=float(rng.uniform(88.0, 100.0)),
                                hip_setback=float(rng.uniform(0.16, 0.24)), faults=faults, seed=seed)
     if exercise == "nerve_glide":
-        reps = int(rng.integers(3, 6))
+        reps = int(rng.integers(3, 5))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
-        return NerveGlideScript(reps=reps, rep_s=float(rng.uniform(2.5, 4.0)),
-                                target_knee_deg=float(rng.uniform(140.0, 155.0)), faults=faults, seed=seed)
+        # The thigh drifts either way: falling towards the feet, or pulled towards the chest.
+        drift = float(rng.uniform(118.0, 126.0)) if rng.random() < 0.7 else float(rng.uniform(56.0, 62.0))
+        # 3.6-5 s per rep: 3.2-4.4 s of movement plus a 0.4-0.6 s pause at the end of the range.
+        return NerveGlideScript(reps=reps, rep_s=float(rng.uniform(3.2, 4.4)), end_hold_s=float(rng.uniform(0.4, 0.6)),
+                                pause_s=float(rng.uniform(0.5, 1.0)), target_knee_deg=float(rng.uniform(155.0, 162.0)),
+                                short_of_target_deg=float(rng.uniform(5.0, 10.0)),
+                                beyond_target_deg=float(rng.uniform(15.0, 20.0)), drift_hip_deg=drift,
+                                faults=faults, seed=seed)
     cycles = int(rng.integers(2, 4))
     faults = (Fault(fault, int(rng.integers(1, cycles + 1))),) if fault else ()
-    return CatCowScript(cycles=cycles, cycle_s=float(rng.uniform(3.0, 4.5)), end_hold_s=float(rng.uniform(0.5, 1.5)),
-                        amplitude_deg=float(rng.uniform(20.0, 30.0)), faults=faults, seed=seed)
+    # Back arc +-35-50 deg, like real people; a small range is +-17-22 deg and under half the normal one.
+    amplitude = float(rng.uniform(35.0, 50.0))
+    small = float(rng.uniform(17.0, min(22.0, amplitude / 2.0)))
+    # 5-8 s per cycle: 3-4 s of movement plus a 1-2 s hold at each end.
+    return CatCowScript(cycles=cycles, cycle_s=float(rng.uniform(3.0, 4.0)), end_hold_s=float(rng.uniform(1.0, 2.0)),
+                        amplitude_deg=amplitude, small_amplitude_deg=small, faults=faults, seed=seed)
 
 
 def suite_specs(n_per_exercise: int = 8, seed: int = 0) -> list[ClipSpec]:
@@ -73,7 +93,8 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0) -> list[ClipSpec]:
                 name=f"{exercise}_{i:02d}_{fault or 'clean'}",
                 # After one round of faults, repeat the clean and back-off-wall
                 # clips as wall sits so holds are covered too.
-                script=_script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall")),
+                script=_script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall"),
+                               i),
                 width=w, height=h,
                 fps=SUPPORTED_FPS[(i + 2 * e) % len(SUPPORTED_FPS)],
                 facing=FACINGS[(i + (i // 2) + e) % 2],
@@ -84,50 +105,57 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0) -> list[ClipSpec]:
     return specs
 
 
-def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0) -> list[Path]:
+def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, jobs: int | None = None) -> list[Path]:
     """Render the suite into ``out_dir`` with an ``index.json`` listing it.
 
     Args:
         out_dir: Output directory.
         n_per_exercise: Clips per exercise (see ``suite_specs``).
         seed: Master seed.
+        jobs: Clips rendered at once (default: every core); each clip is
+            deterministic, so the result does not depend on it.
 
     Returns:
         Paths of the rendered videos.
     """
     out = Path(out_dir)
-    paths = []
-    index = []
-    for spec in suite_specs(n_per_exercise, seed):
-        path, truth = render_clip(spec, out)
-        paths.append(path)
-        index.append({"video": path.name, "truth": f"{spec.name}.truth.json", "exercise": truth["exercise"],
-                      "faults": sorted({f["code"] for f in truth["faults"]}), "expected": truth["expected"]})
+    specs = suite_specs(n_per_exercise, seed)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
+    if jobs == 1:
+        results = [render_clip(spec, out) for spec in specs]
+    else:
+        with process_pool(jobs) as pool:
+            results = list(pool.map(render_clip, specs, [out] * len(specs)))
+    index = [{"video": path.name, "truth": f"{spec.name}.truth.json", "exercise": truth["exercise"],
+              "faults": sorted({f["code"] for f in truth["faults"]}), "expected": truth["expected"]}
+             for spec, (path, truth) in zip(specs, results)]
     (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
-    return paths
+    return [path for path, _ in results]
 
 
 def sample_specs() -> list[ClipSpec]:
-    """The small committed ``sample_videos/`` set (640x480, 30 fps)."""
+    """The small committed ``sample_videos/`` set (640x480, 30 fps), at a clinic's slow tempo."""
     base = SceneStyle(noise_sigma=1.5, blur_sigma_px=0.5, tilt_deg=0.0, figure_frac=0.8)
     return [
-        ClipSpec("wall_squat_5_reps", WallSquatScript(reps=5, rep_s=2.0, bottom_s=0.3, pause_s=0.3, lead_in_s=0.6,
-                                                      tail_s=0.6, seed=1),
+        ClipSpec("wall_squat_5_reps", WallSquatScript(reps=5, rep_s=3.0, bottom_s=0.5, pause_s=0.8, lead_in_s=0.8,
+                                                      tail_s=0.8, arms="crossed", seed=1),
                  facing="right", body="average", style=base, seed=1),
-        ClipSpec("wall_sit_hold_10s", WallSquatScript(mode="hold", hold_s=10.0, rep_s=3.0, lead_in_s=0.5,
-                                                      tail_s=0.5, seed=2),
+        ClipSpec("wall_sit_hold_10s", WallSquatScript(mode="hold", hold_s=10.0, rep_s=3.6, lead_in_s=0.5,
+                                                      tail_s=0.5, arms="wall", seed=2),
                  facing="left", body="broad",
                  style=SceneStyle(wall_colour=(180, 200, 215), prop_colour=(150, 150, 150), noise_sigma=1.5,
                                   figure_frac=0.8), seed=2),
-        ClipSpec("nerve_glide_right_6_reps_drift", NerveGlideScript(reps=6, rep_s=1.8, end_hold_s=0.3, pause_s=0.2,
+        ClipSpec("nerve_glide_right_6_reps_drift", NerveGlideScript(reps=6, rep_s=3.4, end_hold_s=0.5, pause_s=0.6,
                                                                     lead_in_s=0.5, tail_s=0.5,
                                                                     faults=(Fault("thigh_drift", 4),), seed=3),
                  facing="right", body="slim",
                  style=SceneStyle(wall_colour=(200, 215, 200), prop_colour=(170, 120, 60), figure_frac=0.85), seed=3),
-        ClipSpec("cat_cow_4_cycles", CatCowScript(cycles=4, cycle_s=2.4, end_hold_s=0.4, pause_s=0.2, seed=4),
+        ClipSpec("cat_cow_4_cycles", CatCowScript(cycles=4, cycle_s=3.2, end_hold_s=1.2, amplitude_deg=42.0,
+                                                  pause_s=0.3, lead_in_s=0.6, tail_s=0.6, seed=4),
                  facing="left", body="average",
                  style=SceneStyle(wall_colour=(225, 220, 205), prop_colour=(80, 150, 90), figure_frac=0.85), seed=4),
-        ClipSpec("wall_squat_back_off_wall_rep3", WallSquatScript(reps=4, rep_s=2.0, pause_s=0.4,
+        ClipSpec("wall_squat_back_off_wall_rep3", WallSquatScript(reps=4, rep_s=3.2, bottom_s=0.5, pause_s=0.8,
+                                                                  lead_in_s=0.8, tail_s=0.8, arms="hanging",
                                                                   faults=(Fault("back_off_wall", 3),), seed=5),
                  facing="left", body="slim",
                  style=SceneStyle(wall_colour=(215, 205, 225), tilt_deg=2.0, figure_frac=0.75), seed=5),

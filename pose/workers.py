@@ -1,0 +1,16 @@
+"""Worker processes that are safe to start after MediaPipe has run in the parent."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+
+def process_pool(max_workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers start fresh interpreters.
+
+    Forking a parent that has already run MediaPipe (or any library with its own threads and allocators)
+    copies their locked state into the child, which then dies in malloc. CI caught exactly that, so workers
+    are spawned: each pays an import of about a second, which is small beside scoring a clip.
+    """
+    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"))
