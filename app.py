@@ -1,8 +1,12 @@
-"""formcheck app: live coaching at a camera (patient page) and review of a recorded clip (therapist page).
+"""formcheck app: live coaching, review of a recorded clip, and (signed in) programmes, saved sets and progress.
 
-Run with `streamlit run app.py`. This file only wires widgets to the feedback package; it holds no scoring logic.
-The live page's camera runs through streamlit-webrtc: frames go to feedback.live.LiveCoach in the camera's
-thread, and the page reads its status queue twice a second.
+Run with `streamlit run app.py`. This file only wires widgets to the feedback and store packages; it holds no
+scoring logic. The live page's camera runs through streamlit-webrtc: frames go to feedback.live.LiveCoach in the
+camera's thread, and the page reads its status queue twice a second.
+
+Without signing in, the live and review pages work as a guest and nothing is saved. A patient sees their
+programme, saves sets and sees their progress; a therapist sees their patients (store.repo enforces who sees what).
+The database is store.db.database_url() ($FORMCHECK_DATABASE_URL or the SQLite file in $FORMCHECK_DATA_DIR).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -20,14 +25,20 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from exercises.config import ConfigError, Overrides, parse_overrides, spec_for
 from exercises.registry import EXERCISES
-from feedback import charts
+from feedback import charts, pages
 from feedback.coach import SYMPTOM_MOVES, summarise, symptom_advice
 from feedback.live import LiveCoach, LiveStatus
 from feedback.overlay import render_replay
 from feedback.report import ClipResult, reps_csv, to_row
 from feedback.runner import ScoreOptions, score_path
 from feedback.wording import HOW_TO, SYMPTOM_ADVICE, cue
+from pose.cache import LandmarkCache
+from pose.extract import extract_poses
 from pose.video import VideoError
+from store import repo
+from store.auth import Actor, authenticate
+from store.db import database_url, open_store
+from store.models import ItemSide, Role, Source, utc_now
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
@@ -84,11 +95,20 @@ def choose_sample(path: Path, exercise: str | None) -> None:
         st.session_state["exercise"] = exercise
 
 
-def sidebar() -> tuple[str, Overrides | None]:
-    """Exercise picker and threshold overrides; overrides are None while they are invalid."""
+def sidebar(actor: Actor | None = None) -> tuple[str, Overrides | None]:
+    """Exercise picker and threshold overrides; overrides are None while they are invalid.
+
+    A signed-in patient gets no threshold widgets: their clip is scored with their programme's thresholds.
+    """
     st.sidebar.header("Exercise to review")
     name = st.sidebar.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title,
                                 key="exercise")
+    if actor is not None and actor.role == Role.PATIENT:
+        item = prescribed_item(actor, name)
+        if item is None or not item.threshold_overrides:
+            return name, {}
+        st.sidebar.caption("Scored with the settings your therapist chose for you.")
+        return name, parse_overrides({name: dict(item.threshold_overrides)}, source="programme")
     spec = EXERCISES[name]
     changed: dict[str, float] = {}
     with st.sidebar.expander("Threshold overrides"):
@@ -217,11 +237,12 @@ def replay(path: str, name: str, overrides: Overrides) -> None:
         st.caption("Shows the skeleton, rep count, hold timer and cues on the clip. Takes about as long as scoring.")
 
 
-def review_page() -> None:
-    """The therapist page: score a recorded clip."""
+def review_page(actor: Actor | None) -> None:
+    """Score a recorded clip; a signed-in patient can then save it as a set."""
     st.title("formcheck: exercise form review")
     st.warning(DISCLAIMER)
-    name, overrides = sidebar()
+    guest_note(actor)
+    name, overrides = sidebar(actor)
     clip = clip_input()
     if clip is None:
         st.info("Upload a clip or choose a sample to see the form check.")
@@ -235,7 +256,15 @@ def review_page() -> None:
     if result.error or result.report is None:
         st.error((result.error or "could not score this clip").replace(path, display))
         return
-    show_report(result, name, overrides, display)
+    if actor is not None and actor.role == Role.PATIENT:
+        # Patients: the few numbers that matter and the save form first; the therapist-level detail folded away.
+        save_upload_form(actor, path, name, overrides, result)
+        with st.expander("Details of this clip"):
+            show_report(result, name, overrides, display)
+    else:
+        show_report(result, name, overrides, display)
+        if actor is None:
+            st.info("Sign in (in the sidebar) to save this set for your therapist. As a guest nothing is saved.")
     replay(path, name, overrides)
 
 
@@ -279,7 +308,7 @@ def new_set(slot: dict, name: str, side: str | None, hold: float | None) -> None
     """Replace the slot's coach with a fresh one (a new set)."""
     if slot.get("coach") is not None:
         slot["coach"].close()
-    slot.update(config=(name, side, hold), coach=LiveCoach(EXERCISES[name], side, hold))
+    slot.update(config=(name, side, hold), coach=LiveCoach(EXERCISES[name], side, hold), saved=None)
     st.session_state.pop("live_view", None)
 
 
@@ -323,8 +352,8 @@ def live_panel(slot: dict, speak: bool) -> None:
                         f"new SpeechSynthesisUtterance({json.dumps(last.cue_text)}));</script>", height=0)
 
 
-def live_summary(coach: LiveCoach) -> None:
-    """After the set: what was done, then the symptom check and its advice."""
+def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None = None) -> None:
+    """After the set: what was done, then the symptom check and its advice, and (patients) saving it."""
     spec = coach.spec
     summary = summarise(coach.report(), spec)
     st.header("Your set")
@@ -348,18 +377,20 @@ def live_summary(coach: LiveCoach) -> None:
                     format_func=SYMPTOM_MOVES.get, key="live_move")
     emergency = st.checkbox("I have numbness in the saddle area, or trouble controlling my bladder or bowel",
                             key="live_emergency")
-    if move is None and not emergency:
-        return
-    for code, level in symptom_advice(move or "same", pain, emergency):
-        if move is None and code == "same":
-            continue
-        {"error": st.error, "warning": st.warning, "ok": st.success}[level](SYMPTOM_ADVICE[code])
+    if move is not None or emergency:
+        for code, level in symptom_advice(move or "same", pain, emergency):
+            if move is None and code == "same":
+                continue
+            {"error": st.error, "warning": st.warning, "ok": st.success}[level](SYMPTOM_ADVICE[code])
+    if actor is not None and actor.role == Role.PATIENT and slot is not None:
+        save_live_set(actor, slot, coach, pain, move)
 
 
-def live_page() -> None:
+def live_page(actor: Actor | None = None) -> None:
     """The patient page: set up, exercise with live cues, then the summary and symptom check."""
     st.title("formcheck: live coaching")
     st.warning(DISCLAIMER)
+    guest_note(actor)
     name, side, hold = live_choices()
     spec = EXERCISES[name]
     with st.expander("How to do it", expanded=True):
@@ -386,20 +417,440 @@ def live_page() -> None:
         with panel_col:
             live_panel(slot, speak)
     elif coach.frames > 0:
-        live_summary(coach)
+        live_summary(coach, actor, slot)
         st.button("Start a new set", on_click=new_set, args=(slot, name, side, hold))
     else:
         st.info(f"Ready for {spec.title.lower()} when you are.")
 
 
-def main() -> None:
-    """Lay out the page: live coaching or review."""
-    st.set_page_config(page_title="formcheck", layout="wide")
-    mode = st.sidebar.radio("Page", [LIVE, REVIEW], key="mode")
-    if mode == LIVE:
-        live_page()
+# --- accounts and the store --------------------------------------------------------------------------------------
+
+PROGRAMME = "My programme"
+PROGRESS = "My progress"
+PATIENTS = "My patients"
+PAGES = {None: [LIVE, REVIEW], Role.PATIENT: [PROGRAMME, LIVE, REVIEW, PROGRESS],
+         Role.THERAPIST: [PATIENTS, REVIEW, LIVE]}
+SIDE_LABELS = {ItemSide.BOTH.value: "Both / either", ItemSide.LEFT.value: "Left", ItemSide.RIGHT.value: "Right"}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):  # noqa: ANN202 - a sessionmaker
+    # One engine per database for the whole server, migrated to the newest schema the first time it is opened.
+    return open_store(url)
+
+
+def db_session():  # noqa: ANN201 - a SQLAlchemy Session (a context manager)
+    """A new session on the app's database."""
+    return _store(database_url())()
+
+
+def today() -> date:
+    """Today's date in UTC (the store's days are UTC dates)."""
+    return utc_now().date()
+
+
+def signed_in() -> Actor | None:
+    """The signed-in user, or None for a guest."""
+    return st.session_state.get("actor")
+
+
+def sign_out() -> None:
+    """Forget the user and everything their pages kept (button callback)."""
+    for key in list(st.session_state):
+        del st.session_state[key]
+
+
+def account_sidebar() -> Actor | None:
+    """Sign-in form, or who is signed in and a sign-out button."""
+    actor = signed_in()
+    if actor is not None:
+        st.sidebar.markdown(f"Signed in as **{actor.username}** ({actor.role.value})")
+        st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
+        return actor
+    with st.sidebar.form("sign_in"):
+        st.markdown("**Sign in** (or carry on as a guest)")
+        username = st.text_input("Username", key="login_user")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        try:
+            with db_session() as db:
+                actor = authenticate(db, username.strip(), password)
+        except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
+            st.sidebar.error(f"Cannot reach the database: {str(exc).splitlines()[0]}")
+            return None
+        if actor is None:
+            st.sidebar.error("Wrong username or password.")
+            return None
+        st.session_state.pop("login_password", None)
+        st.session_state["actor"] = actor
+        st.rerun()
+    return None
+
+
+def guest_note(actor: Actor | None) -> None:
+    """Tell a guest that nothing is kept."""
+    if actor is None:
+        st.caption("You are not signed in: this works as a guest and nothing is saved.")
+
+
+def prescribed_item(actor: Actor, exercise: str) -> repo.ItemView | None:
+    """The patient's item for this exercise in this week of their programme, if one is prescribed."""
+    with db_session() as db:
+        programme = pages.current_programme(repo.list_programmes(db, actor, actor.id), today())
+    if programme is None:
+        return None
+    _, items = pages.items_this_week(programme, today())
+    return next((i for i in items if i.exercise == exercise), None)
+
+
+def _symptom_radio(key: str) -> str | None:
+    return st.radio("During the set, did your symptoms…", list(SYMPTOM_MOVES), index=None,
+                    format_func=SYMPTOM_MOVES.get, key=key)
+
+
+def save_upload_form(actor: Actor, path: str, name: str, overrides: Overrides, result: ClipResult) -> None:
+    """A patient's scored clip: the headline numbers, then pain, symptoms and Save (landmarks, not the video)."""
+    report = result.report
+    st.subheader("Your set")
+    cols = st.columns(2)
+    cols[0].metric("Reps", report.rep_count)
+    cols[1].metric("Best hold (good form)", f"{report.hold_s:.1f} s" if EXERCISES[name].hold else "—")
+    key = json.dumps([path, name, overrides], sort_keys=True)
+    saved = st.session_state.setdefault("saved_uploads", {})
+    if key in saved:
+        st.success("Saved. Your therapist can see this set.")
+        return
+    with st.form("save_upload"):
+        st.markdown("**How did it feel?**")
+        before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, 0, key="up_pain_before")
+        after = st.slider("Pain after the set (0 = none, 10 = worst)", 0, 10, 0, key="up_pain_after")
+        move = _symptom_radio("up_move")
+        share = st.checkbox("Share the video with my therapist (otherwise only the measurements are kept)",
+                            key="up_share")
+        submitted = st.form_submit_button("Save this set")
+    if not submitted:
+        return
+    if move is None:
+        st.error("Please say how your symptoms changed before saving.")
+        return
+    for code, level in symptom_advice(move, after):
+        {"error": st.error, "warning": st.warning, "ok": st.success}[level](SYMPTOM_ADVICE[code])
+    item = prescribed_item(actor, name)
+    # A cache hit: scoring just ran pose estimation on this clip and kept the landmarks.
+    landmarks = extract_poses(Path(path), cache=LandmarkCache())
+    with db_session() as db:
+        saved[key] = repo.save_session(
+            db, actor, actor.id, report, landmarks, source=Source.UPLOAD, pain_before=before, pain_after=after,
+            symptom_response=pages.SYMPTOM_OF_MOVE[move], programme_item_id=item.id if item else None,
+            shared_video_path=path if share else None)
+    st.success("Saved. Your therapist can see this set.")
+
+
+def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, pain_after: int, move: str | None) -> None:
+    """Save a finished live set (its report; live frames' landmarks are not kept)."""
+    if slot.get("saved") is not None:
+        st.success("Saved. Your therapist can see this set.")
+        return
+    before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, 0, key="live_pain_before")
+    if not st.button("Save this set", key="live_save"):
+        return
+    if move is None:
+        st.error("Please say how your symptoms changed before saving.")
+        return
+    item = prescribed_item(actor, coach.spec.name)
+    with db_session() as db:
+        slot["saved"] = repo.save_session(
+            db, actor, actor.id, coach.report(), None, source=Source.LIVE, pain_before=before, pain_after=pain_after,
+            symptom_response=pages.SYMPTOM_OF_MOVE[move], programme_item_id=item.id if item else None)
+    st.success("Saved. Your therapist can see this set.")
+
+
+# --- patient pages -----------------------------------------------------------------------------------------------
+
+
+def programme_page(actor: Actor) -> None:
+    """This week's prescribed exercises with their targets and what is done so far."""
+    st.title("My programme")
+    st.warning(DISCLAIMER)
+    with db_session() as db:
+        programme = pages.current_programme(repo.list_programmes(db, actor, actor.id), today())
+        weeks = repo.adherence(db, actor, actor.id, today())
+    if programme is None:
+        st.info("Your therapist has not set a programme yet. You can still practise on the Live coaching page.")
+        return
+    week, items = pages.items_this_week(programme, today())
+    if programme.notes:
+        st.markdown(f"> {programme.notes}")
+    if not items:
+        st.info(f"Week {week}: nothing is prescribed this week. Your therapist will set the next part.")
+        return
+    this_week = weeks[-1] if weeks and weeks[-1].week == week else None
+    st.subheader(f"Week {week} of {programme.weeks}")
+    for item in items:
+        done, planned = (this_week.by_exercise.get(item.exercise, (0, 0)) if this_week else (0, 0))
+        with st.container(border=True):
+            st.markdown(f"**{EXERCISES[item.exercise].title}**: {pages.target_text(item)}")
+            if item.notes:
+                st.caption(item.notes)
+            st.progress(min(1.0, done / planned) if planned else 0.0, text=f"{done} of {planned} sets this week")
+    st.caption(f"Do a set on “{LIVE}”, or film it and choose “{REVIEW}”; save it at the end.")
+
+
+def patient_progress_page(actor: Actor) -> None:
+    """Simple and encouraging: reps or hold over sessions, pain trend, this week's sets."""
+    st.title("My progress")
+    st.warning(DISCLAIMER)
+    with db_session() as db:
+        frame = pages.progress_frame(repo.progress(db, actor, actor.id))
+        weeks = repo.adherence(db, actor, actor.id, today())
+    week = weeks[-1] if weeks else None
+    st.success(pages.encouragement(frame, week))
+    if week is not None and week.prescribed:
+        st.metric("Sets this week", f"{week.done_capped} of {week.prescribed}")
+    if frame.empty:
+        return
+    for name, part in frame.groupby("exercise", sort=False):
+        st.subheader(EXERCISES[name].title)
+        cols = st.columns(2)
+        if EXERCISES[name].hold is not None and (part["best hold (s)"] > 0).any():
+            cols[0].altair_chart(pages.metric_chart(part, "best hold (s)", "Best hold"), use_container_width=True)
+        else:
+            cols[0].altair_chart(pages.metric_chart(part, "reps", "Reps per set"), use_container_width=True)
+        if part[["pain before", "pain after"]].notna().any().any():
+            cols[1].altair_chart(pages.pain_chart(part, symptoms=False), use_container_width=True)
+
+
+# --- therapist pages ---------------------------------------------------------------------------------------------
+
+
+def patients_page(actor: Actor) -> None:
+    """Patient list (who needs attention first), then one patient: sessions, progress, programme, report."""
+    st.title("My patients")
+    with db_session() as db:
+        listed = repo.attention_list(db, actor, today())
+    if not listed:
+        st.info("No patients are linked to you yet: `formcheck user link --therapist YOU --patient NAME`.")
+        return
+    st.dataframe([{"patient": i.username, "needs attention": "; ".join(r.detail for r in i.reasons) or "—"}
+                  for i in listed], hide_index=True, use_container_width=True)
+    names = {i.patient_id: i.username for i in listed}
+    pid = st.selectbox("Open patient", list(names), format_func=names.get, key="patient")
+    reasons = next(i.reasons for i in listed if i.patient_id == pid)
+    st.header(names[pid])
+    for r in reasons:
+        st.warning(r.detail)
+    sessions_tab, progress_tab, programme_tab, report_tab = st.tabs(
+        ["Sessions", "Progress", "Programme", "Report"])
+    with sessions_tab:
+        sessions_section(actor, pid)
+    with progress_tab:
+        progress_section(actor, pid)
+    with programme_tab:
+        programme_section(actor, pid)
+    with report_tab:
+        report_section(actor, pid, names[pid])
+
+
+def sessions_section(actor: Actor, pid: int) -> None:
+    """Every saved set; open one to see its report and re-score it."""
+    with db_session() as db:
+        sessions = repo.list_sessions(db, actor, pid)
+    if not sessions:
+        st.info("No sets saved yet.")
+        return
+    st.dataframe(pages.session_rows(sessions), hide_index=True, use_container_width=True)
+    by_id = {s.id: s for s in sessions}
+    sid = st.selectbox("Open a session", sorted(by_id, reverse=True),
+                       format_func=lambda i: pages.session_label(by_id[i]), key=f"session:{pid}")
+    with db_session() as db:
+        detail = repo.get_session(db, actor, sid)
+    session_detail(actor, detail)
+
+
+def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
+    """One saved set: numbers, per-rep table, faults, and re-scoring with changed thresholds."""
+    s, row = detail.summary, detail.report
+    spec = EXERCISES[s.exercise]
+    cols = st.columns(5)
+    cols[0].metric("Reps", s.reps)
+    cols[1].metric("Faulted reps", s.faulted_reps)
+    cols[2].metric("Best hold", f"{s.best_hold_s:.1f} s" if spec.hold else "—")
+    cols[3].metric("Pose coverage", f"{s.pose_coverage:.0%}")
+    cols[4].metric("Pain before → after", f"{_dash(s.pain_before)} → {_dash(s.pain_after)}")
+    st.caption(f"{s.source.value} · {row.get('view')} view, {row.get('side')} side · symptoms: "
+               f"{s.symptom_response.value if s.symptom_response else 'not given'}"
+               + (f" · shared video: {s.shared_video_path}" if s.shared_video_path else ""))
+    if row.get("rep_detail"):
+        st.dataframe(pages.rep_rows(row, spec.rep.signal), hide_index=True, use_container_width=True)
+    lines = pages.fault_summary(row.get("faults") or {})
+    st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines else "none flagged."))
+    rescore_form(actor, s, row)
+
+
+def _dash(x: int | None) -> str:
+    return "–" if x is None else str(x)
+
+
+def rescore_form(actor: Actor, s: repo.SessionSummary, row: dict) -> None:
+    """Re-score the stored landmarks with other thresholds and show saved against new."""
+    if not s.has_landmarks:
+        st.caption("This set has no stored landmarks (a live set), so it cannot be re-scored.")
+        return
+    spec = EXERCISES[s.exercise]
+    used = {**spec.thresholds, **(row.get("thresholds") or {})}
+    with st.expander("Re-score with changed thresholds", expanded=False), st.form(f"rescore:{s.id}"):
+        st.caption("Scores the stored landmarks again; nothing is saved. Values start at those the set was "
+                   "scored with.")
+        values = {}
+        cols = st.columns(3)
+        for n, (key, value) in enumerate(used.items()):
+            step = 1.0 if key.endswith(("_deg", "_flag")) else 0.01 if key.endswith("_ratio") else 0.1
+            values[key] = cols[n % 3].number_input(charts.label_of(key), value=float(value), step=step,
+                                                   format="%.2f", key=f"rs:{s.id}:{key}")
+        submitted = st.form_submit_button("Re-score")
+    state_key = f"rescored:{s.id}"
+    if submitted:
+        changed = {k: v for k, v in values.items() if v != float(spec.thresholds.get(k, math.nan))}
+        try:
+            with db_session() as db:
+                st.session_state[state_key] = repo.rescore_session(db, actor, s.id, changed)
+        except (ConfigError, ValueError) as exc:
+            st.session_state.pop(state_key, None)
+            st.error(str(exc).splitlines()[0])
+    new = st.session_state.get(state_key)
+    if new is not None:
+        st.markdown("**Saved result against re-scored**")
+        st.dataframe(pages.rescore_comparison(row, new), hide_index=True, use_container_width=True)
+        if new.reps:
+            st.dataframe(charts.reps_table(new, spec_for(s.exercise, {s.exercise: dict(new.thresholds)})),
+                         hide_index=True, use_container_width=True)
+
+
+def progress_section(actor: Actor, pid: int) -> None:
+    """Detailed charts per exercise and weekly adherence."""
+    with db_session() as db:
+        frame = pages.progress_frame(repo.progress(db, actor, pid))
+        weeks = repo.adherence(db, actor, pid, today())
+    st.subheader("Adherence (sets done of prescribed)")
+    if weeks:
+        st.dataframe(pages.adherence_rows(weeks), hide_index=True, use_container_width=True)
     else:
-        review_page()
+        st.caption("No programme in force.")
+    if frame.empty:
+        st.info("No sets saved yet.")
+        return
+    for name, part in frame.groupby("exercise", sort=False):
+        spec = EXERCISES[name]
+        st.subheader(spec.title)
+        a, b = st.columns(2)
+        a.altair_chart(pages.range_chart(part, charts.label_of(spec.rep.signal)), use_container_width=True)
+        b.altair_chart(pages.metric_chart(part, "reps", "Reps"), use_container_width=True)
+        c, d = st.columns(2)
+        c.altair_chart(pages.metric_chart(part, "fault rate", "Fault rate (faulted reps / reps)", percent=True),
+                       use_container_width=True)
+        d.altair_chart(pages.pain_chart(part), use_container_width=True)
+        if spec.hold is not None:
+            st.altair_chart(pages.metric_chart(part, "best hold (s)", "Best hold (good form)"),
+                            use_container_width=True)
+    st.caption("Ticks: the rep thresholds in force (a rep goes past the low one and back past the high one). "
+               "Triangles on the pain chart: the symptom response after the set.")
+
+
+def programme_section(actor: Actor, pid: int) -> None:
+    """Programmes so far, and a new one built item by item (editing = a new version from today)."""
+    with db_session() as db:
+        programmes = repo.list_programmes(db, actor, pid)
+    current = pages.current_programme(programmes, today())
+    for p in programmes:
+        tag = " (in force)" if p is current else " (future)" if p.start_date > today() else ""
+        with st.expander(f"Programme from {p.start_date.isoformat()}{tag}", expanded=p is current):
+            if p.notes:
+                st.markdown(p.notes)
+            st.dataframe([pages.item_row(i) for i in p.items], hide_index=True, use_container_width=True)
+    draft_key = f"draft:{pid}"
+    draft: list[dict] = st.session_state.setdefault(draft_key, [])
+    st.subheader("New programme" if current is None else "New version of the programme")
+    if current is not None and st.button("Start from the programme in force", key=f"copy:{pid}"):
+        draft[:] = [{k: getattr(i, k) for k in repo.ItemSpec.__dataclass_fields__} for i in current.items]
+    with st.form(f"item:{pid}", clear_on_submit=False):
+        st.markdown("**Add an exercise**")
+        c1, c2, c3 = st.columns(3)
+        exercise = c1.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title,
+                                key=f"it_ex:{pid}")
+        side = c2.selectbox("Side", list(SIDE_LABELS), format_func=SIDE_LABELS.get, key=f"it_side:{pid}")
+        sets = c3.number_input("Sets", 1, 20, 1, key=f"it_sets:{pid}")
+        c1, c2, c3 = st.columns(3)
+        reps = c1.number_input("Reps target (0 = none)", 0, 100, 10, key=f"it_reps:{pid}")
+        hold = c2.number_input("Hold target, s (0 = none)", 0.0, 600.0, 0.0, step=5.0, key=f"it_hold:{pid}")
+        tempo = c3.number_input("Tempo, s per rep (0 = any)", 0.0, 60.0, 0.0, step=0.5, key=f"it_tempo:{pid}")
+        c1, c2, c3 = st.columns(3)
+        week_from = c1.number_input("From week", 1, 104, 1, key=f"it_wf:{pid}")
+        week_to = c2.number_input("To week", 1, 104, 4, key=f"it_wt:{pid}")
+        per_week = c3.number_input("Days a week", 1, 14, 5, key=f"it_pw:{pid}")
+        thresholds = st.text_area("Threshold overrides, one `name = value` a line (optional)", key=f"it_thr:{pid}",
+                                  placeholder="knee_extension_target_deg = 150", height=80,
+                                  help="Names: `formcheck exercises --json` or the review page's sidebar.")
+        notes = st.text_input("Notes for the patient", key=f"it_notes:{pid}")
+        add = st.form_submit_button("Add to the programme")
+    if add:
+        try:
+            draft.append(pages.item_fields(exercise, side, sets, reps, hold, tempo, thresholds, week_from, week_to,
+                                           per_week, notes))
+        except ValueError as exc:
+            st.error(str(exc).splitlines()[0])
+    if not draft:
+        st.caption("Add at least one exercise, then save the programme.")
+        return
+    st.markdown("**Draft, not saved yet:**")
+    st.dataframe([pages.item_row(repo.ItemSpec(**d)) for d in draft], hide_index=True, use_container_width=True)
+    if st.button("Remove the last exercise", key=f"pop:{pid}"):
+        draft.pop()
+        st.rerun()
+    with st.form(f"programme:{pid}"):
+        start = st.date_input("Starts on", value=today(), key=f"pg_start:{pid}")
+        notes = st.text_area("Programme notes", key=f"pg_notes:{pid}", height=80)
+        save = st.form_submit_button("Save programme")
+    if save:
+        try:
+            with db_session() as db:
+                repo.create_programme(db, actor, pid, start, [repo.ItemSpec(**d) for d in draft], notes)
+        except ValueError as exc:
+            st.error(str(exc).splitlines()[0])
+            return
+        draft.clear()
+        st.session_state["flash"] = "Programme saved."
+        st.rerun()
+
+
+def report_section(actor: Actor, pid: int, username: str) -> None:
+    """Printable HTML report and CSV of every set."""
+    with db_session() as db:
+        report_html = repo.export_html(db, actor, pid, today())
+        report_csv = repo.export_csv(db, actor, pid)
+    st.caption("The HTML report prints cleanly from the browser (programme, weekly adherence, every set).")
+    a, b = st.columns(2)
+    a.download_button("Download patient report (HTML)", report_html, file_name=f"formcheck-{username}.html",
+                      mime="text/html", key=f"dl_html:{pid}")
+    b.download_button("Download sessions (CSV)", report_csv, file_name=f"formcheck-{username}.csv",
+                      mime="text/csv", key=f"dl_csv:{pid}")
+
+
+def main() -> None:
+    """Lay out the page: the sign-in sidebar, then the pages for this role."""
+    st.set_page_config(page_title="formcheck", layout="wide")
+    actor = account_sidebar()
+    options = PAGES[actor.role if actor else None]
+    # One page picker per role: the browser keeps a widget's last value, which the other roles' lists lack.
+    mode = st.sidebar.radio("Page", options, key="mode" if actor is None else f"mode:{actor.role.value}")
+    if flash := st.session_state.pop("flash", None):
+        st.success(flash)
+    try:
+        {LIVE: lambda: live_page(actor), REVIEW: lambda: review_page(actor),
+         PROGRAMME: lambda: programme_page(actor), PROGRESS: lambda: patient_progress_page(actor),
+         PATIENTS: lambda: patients_page(actor)}[mode]()
+    except repo.PermissionDenied as exc:
+        st.error(f"Not allowed: {exc}. Sign out and in again.")
 
 
 main()

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,20 +83,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """`streamlit run app.py` on a free port, with its data and samples folders in a temp dir."""
-    base = tmp_path_factory.mktemp("app")
-    samples = base / "samples"
-    samples.mkdir()
-    clip = pick_source_clip()
-    if clip is not None:
-        # A symlink, never a copy, of the clip (the shared clips are not to be duplicated).
-        (samples / clip.path.name).symlink_to(clip.path)
-        (samples / clip.path.with_suffix(".truth.json").name).write_text(json.dumps({"exercise": clip.exercise}))
+@contextmanager
+def streamlit_server(base: Path, env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with `env` added; yields its URL, stops it afterwards."""
     port = _free_port()
-    env = {**os.environ, "FORMCHECK_DATA_DIR": str(base / "data"), "FORMCHECK_CACHE_DIR": str(base / "cache"),
-           "FORMCHECK_SAMPLES_DIR": str(samples), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env}
     log = open(base / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
@@ -123,6 +116,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> str:
             proc.kill()
         log.close()
         print(f"\nstreamlit log: {base / 'streamlit.log'}")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, with its data and samples folders in a temp dir."""
+    base = tmp_path_factory.mktemp("app")
+    samples = base / "samples"
+    samples.mkdir()
+    clip = pick_source_clip()
+    if clip is not None:
+        # A symlink, never a copy, of the clip (the shared clips are not to be duplicated).
+        (samples / clip.path.name).symlink_to(clip.path)
+        (samples / clip.path.with_suffix(".truth.json").name).write_text(json.dumps({"exercise": clip.exercise}))
+    env = {"FORMCHECK_DATA_DIR": str(base / "data"), "FORMCHECK_CACHE_DIR": str(base / "cache"),
+           "FORMCHECK_SAMPLES_DIR": str(samples)}
+    with streamlit_server(base, env) as url:
+        yield url
 
 
 @pytest.fixture

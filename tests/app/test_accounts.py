@@ -1,0 +1,251 @@
+"""Signed-in pages through AppTest on a temporary SQLite store: sign-in, who sees what, programme, re-score."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import auth, repo
+from store.db import open_store
+from store.models import Symptom, utc_now
+from tests.app.test_live_page import _finished_set
+from tests.store.helpers import SQUAT_REPS, squat_clip
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PASSWORD = "correct horse battery"
+
+
+class _Stopped:
+    class state:  # noqa: N801 - mirrors streamlit-webrtc's ctx.state
+        playing = False
+
+
+@pytest.fixture(autouse=True)
+def no_webrtc_server(monkeypatch):
+    import streamlit_webrtc
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: _Stopped())
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+def people(isolated_dirs, tmp_path, monkeypatch):
+    """thera treats alice and carol; thera2 treats bob. alice has one squat set (landmarks), bob two, carol one
+    that spread down her leg."""
+    monkeypatch.delenv("FORMCHECK_DATABASE_URL", raising=False)
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
+    seq, report = squat_clip()
+    now = utc_now()
+    with factory() as db:
+        actors = {name: auth.create_user(db, name, PASSWORD, role) for name, role in [
+            ("thera", "therapist"), ("thera2", "therapist"), ("alice", "patient"), ("bob", "patient"),
+            ("carol", "patient")]}
+        auth.link(db, "thera", "alice")
+        auth.link(db, "thera", "carol")
+        auth.link(db, "thera2", "bob")
+        a, b, c = actors["alice"], actors["bob"], actors["carol"]
+        repo.save_session(db, a, a.id, report, seq, source="upload", pain_before=3, pain_after=2,
+                          symptom_response="centralising", started_at=now - timedelta(hours=2))
+        for h in (3, 1):
+            repo.save_session(db, b, b.id, report, None, pain_before=8, pain_after=9,
+                              symptom_response=Symptom.PERIPHERALISING, started_at=now - timedelta(hours=h))
+        repo.save_session(db, c, c.id, report, None, pain_after=6, symptom_response="peripheralising",
+                          started_at=now - timedelta(hours=1))
+    factory.kw["bind"].dispose()
+    return actors
+
+
+def _app(actor=None, **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def _text(at: AppTest) -> str:
+    """Everything a user can read on the page: text elements, metrics, tables."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
+                 "text", "code"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.value.to_string() for e in at.dataframe]
+    parts += [str(o) for s in at.selectbox for o in s.options]
+    return "\n".join(parts)
+
+
+def _sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.sidebar.text_input(key="login_user").input(username)
+    at.sidebar.text_input(key="login_password").input(password)
+    return next(b for b in at.sidebar.button if b.label == "Sign in").click().run()
+
+
+def test_guest_is_told_nothing_is_saved(people):
+    at = _app()
+    assert not at.exception
+    assert "nothing is saved" in _text(at)
+    assert [o for o in at.sidebar.radio(key="mode").options] == ["Live coaching", "Review a recording"]
+
+
+@pytest.mark.parametrize(("username", "password", "signed_in"), [
+    ("alice", "wrong password!", False),
+    ("nobody", PASSWORD, False),
+    ("alice", PASSWORD, True),
+])
+def test_sign_in(people, username, password, signed_in):
+    at = _sign_in(_app(), username, password)
+    assert not at.exception
+    if signed_in:
+        assert "Signed in as **alice** (patient)" in " ".join(m.value for m in at.sidebar.markdown)
+        assert at.session_state["actor"] == people["alice"]
+        assert at.title[0].value == "My programme"
+        assert not at.sidebar.error
+    else:
+        assert [e.value for e in at.sidebar.error] == ["Wrong username or password."]
+        assert "actor" not in at.session_state
+
+
+def test_sign_out_returns_to_guest(people):
+    at = _app(people["alice"])
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    assert "actor" not in at.session_state
+    assert at.sidebar.radio(key="mode").value == "Live coaching"
+
+
+@pytest.mark.parametrize("page", ["My programme", "Live coaching", "Review a recording", "My progress"])
+def test_a_patient_sees_only_their_own_data(people, page):
+    at = _app(people["alice"], **{"mode:patient": page})
+    assert not at.exception
+    text = _text(at)
+    assert "not medical advice" in text  # the disclaimer stays on every patient page
+    for other in ("bob", "carol", "thera2"):
+        assert other not in text
+    if page == "My progress":
+        assert "You have saved 1 set so far" in text  # alice's one set, not bob's two
+
+
+def test_patient_programme_page_lists_this_weeks_items(people, tmp_path):
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
+    with factory() as db:
+        repo.create_programme(db, people["thera"], people["alice"].id, utc_now().date(), [
+            repo.ItemSpec("wall_squat", sets=2, reps_target=10, sessions_per_week=5, notes="slow and easy"),
+            repo.ItemSpec("cat_cow", reps_target=5, week_from=3, week_to=4)])
+    factory.kw["bind"].dispose()
+    at = _app(people["alice"], **{"mode:patient": "My programme"})
+    assert not at.exception
+    text = _text(at)
+    assert "Wall squat" in text and "2 sets of 10 reps" in text and "slow and easy" in text
+    assert "Cat" not in text  # week 3 onwards, not this week
+
+
+def test_therapist_sees_attention_order_and_only_their_patients(people):
+    at = _app(people["thera"])
+    assert not at.exception
+    assert at.title[0].value == "My patients"
+    table = at.dataframe[0].value
+    assert list(table["patient"]) == ["carol", "alice"]  # carol's symptoms spread down the leg
+    assert "symptoms spread down the leg" in table["needs attention"][0]
+    assert table["needs attention"][1] == "—"
+    assert "bob" not in _text(at)
+
+
+def _patient(at: AppTest, people, name: str) -> AppTest:
+    at.selectbox(key="patient").set_value(people[name].id)
+    return at.run()
+
+
+def _fill_item(at: AppTest, pid: int, **values) -> AppTest:
+    for key, value in values.items():
+        widget = {"thr": at.text_area, "notes": at.text_input}.get(key, at.number_input)
+        widget(key=f"it_{key}:{pid}").set_value(value)
+    return next(b for b in at.button if b.label == "Add to the programme").click().run()
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"reps": 0, "hold": 0.0}, "give a reps target or a hold target"),
+    ({"wf": 3, "wt": 2}, "before it starts"),
+    ({"thr": "bogus_deg = 3"}, "bogus_deg"),
+    ({"thr": "knee_work_max_deg = lots"}, "not a number"),
+    ({"thr": "knee_work_max_deg"}, "expected `name = value`"),
+])
+def test_programme_form_errors_are_one_line(people, values, message):
+    at = _patient(_app(people["thera"]), people, "alice")
+    at = _fill_item(at, people["alice"].id, **values)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and message in errors[0] and "\n" not in errors[0], errors
+
+
+def test_therapist_creates_a_programme(people, tmp_path):
+    pid = people["alice"].id
+    at = _patient(_app(people["thera"]), people, "alice")
+    at = _fill_item(at, pid, reps=8, sets=2, thr="knee_work_max_deg = 110", notes="back flat on the wall")
+    assert not at.exception and not at.error
+    next(b for b in at.button if b.label == "Save programme").click().run()
+    assert not at.exception and not at.error
+    assert "Programme saved." in _text(at)
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
+    with factory() as db:
+        (programme,) = repo.list_programmes(db, people["thera"], pid)
+    factory.kw["bind"].dispose()
+    (item,) = programme.items
+    assert (item.exercise, item.sets, item.reps_target, item.notes) == ("wall_squat", 2, 8, "back flat on the wall")
+    assert item.threshold_overrides == {"knee_work_max_deg": 110.0}
+
+
+def test_rescore_shows_changed_results(people):
+    at = _patient(_app(people["thera"]), people, "alice")
+    (sid,) = [s for s in at.selectbox(key=f"session:{people['alice'].id}").options]
+    assert str(SQUAT_REPS) in sid
+    # The squats reach 90 degrees: a working-depth threshold of 80 leaves no rep counted.
+    at.number_input(key="rs:1:knee_work_max_deg").set_value(80.0)
+    next(b for b in at.button if b.label == "Re-score").click().run()
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe if "re-scored" in d.value.columns)
+    reps = table[table[""] == "reps"].iloc[0]
+    assert (reps["saved"], reps["re-scored"], reps["changed"]) == (SQUAT_REPS, 0, "yes")
+
+
+def test_rescore_rejects_bad_thresholds_in_one_line(people):
+    at = _patient(_app(people["thera"]), people, "alice")
+    at.number_input(key="rs:1:hold_knee_min_deg").set_value(130.0)  # above hold_knee_max_deg
+    next(b for b in at.button if b.label == "Re-score").click().run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "\n" not in errors[0]
+
+
+def test_therapist_downloads_report_of_their_patient(people):
+    at = _patient(_app(people["thera"]), people, "alice")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download patient report (HTML)" in labels and "Download sessions (CSV)" in labels
+
+
+def test_patient_saves_a_live_set(people, tmp_path):
+    at = _app(people["alice"], **{"mode:patient": "Live coaching"})
+    _finished_set(at)
+    at.run()
+    at.radio(key="live_move").set_value("towards_the_back")
+    at.slider(key="live_pain").set_value(1)
+    at.slider(key="live_pain_before").set_value(4)
+    at.button(key="live_save").click().run()
+    assert not at.exception and not at.error
+    assert "Saved. Your therapist can see this set." in _text(at)
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
+    with factory() as db:
+        latest = repo.list_sessions(db, people["alice"], people["alice"].id)[-1]
+    factory.kw["bind"].dispose()
+    assert (latest.source.value, latest.reps, latest.pain_before, latest.pain_after, latest.symptom_response) == (
+        "live", 2, 4, 1, Symptom.CENTRALISING)
+    assert not latest.has_landmarks
