@@ -57,6 +57,11 @@ class WallSquatAngles:
             the ankle ("knees past toes" when large).
         heel_lift_deg: Foot rotation about the toes, 0 = heel on the floor.
         neck_flexion_deg: Head tilt relative to the trunk, positive = chin down.
+        arms: Where the arms rest, one of ``WALL_SQUAT_ARMS``: ``"crossed"``
+            over the chest, ``"hanging"`` relaxed by the sides, or ``"wall"``
+            (palms flat on the wall beside the hips).
+        hands_on_thighs: 0 = arms as ``arms`` says, 1 = both hands pushing on
+            the lower thighs (the fault); in between blends the two.
     """
 
     knee_deg: float = 180.0
@@ -64,6 +69,27 @@ class WallSquatAngles:
     shin_from_vertical_deg: float = 0.0
     heel_lift_deg: float = 0.0
     neck_flexion_deg: float = 0.0
+    arms: str = "crossed"
+    hands_on_thighs: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.arms not in WALL_SQUAT_ARMS:
+            raise ValueError(f"unknown arms {self.arms!r}; expected one of {WALL_SQUAT_ARMS}")
+        if not 0.0 <= self.hands_on_thighs <= 1.0:
+            raise ValueError(f"hands_on_thighs must be in [0, 1], got {self.hands_on_thighs!r}")
+
+
+#: Arm placements of a correct wall squat; none touches the thighs.
+WALL_SQUAT_ARMS: tuple[str, ...] = ("crossed", "hanging", "wall")
+#: Where a pushing hand's wrist sits: this far along the thigh from the hip
+#: (just into the knee half, with the palm and fingers over the lower thigh;
+#: an upright trunk's arms reach no further), and this far (body heights) off
+#: the thigh's axis towards its top/front: the palm is on the outer side of the
+#: thigh, so in a side view the wrist projects inside the thigh's outline.
+PUSH_ALONG_THIGH = 0.53
+PUSH_OFF_AXIS = 0.015
+#: Palms on the wall: wrist behind and a little above the hip joint (body heights).
+WALL_HAND_OFFSET = np.array([-0.045, -0.015])
 
 
 @dataclass(frozen=True)
@@ -131,6 +157,38 @@ def wall_squat_shin_deg(knee_deg: float, hip_setback: float, props: BodyProporti
     return float(np.degrees(np.arcsin(ratio) - phi))
 
 
+def _wall_squat_arm(shoulder: np.ndarray, hip: np.ndarray, knee: np.ndarray, trunk_dir: float,
+                    angles: WallSquatAngles, props: BodyProportions, far: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Elbow and wrist of one arm in a wall squat, (2,) each.
+
+    Crossed arms are mostly across the body, into the picture, so seen from the
+    side the forearm is foreshortened: the wrist shows in front of the chest.
+    """
+    down = trunk_dir - 180.0  # along the trunk, towards the hips
+    spread = 3.0 if far else 0.0  # the far arm is not an exact copy
+    if angles.arms == "crossed":
+        elbow = shoulder + props.upper_arm * unit(down + 24.0 + spread)
+        wrist = elbow + 0.55 * props.forearm * unit(trunk_dir - 8.0)
+    elif angles.arms == "hanging":
+        elbow = shoulder + props.upper_arm * unit(down + 3.0 + spread)
+        wrist = elbow + props.forearm * unit(down + 8.0 + spread)
+    else:
+        # The hip stays on the wall, so the palms do too (even when the back leans off).
+        target = hip + WALL_HAND_OFFSET
+        # The arm is almost straight; the soft elbow goes out to the side, seen a little forward, not
+        # through the wall.
+        elbow = two_link_ik(shoulder, target, props.upper_arm, props.forearm, bend_left=True)
+        wrist = elbow + props.forearm * unit(float(direction_deg(target - elbow)))
+    if angles.hands_on_thighs <= 0.0:
+        return elbow, wrist
+    along = unit(float(direction_deg(knee - hip)))
+    target = hip + PUSH_ALONG_THIGH * (knee - hip) + PUSH_OFF_AXIS * rotate(along, 90.0)
+    push_elbow = two_link_ik(shoulder, target, props.upper_arm, props.forearm, bend_left=False)
+    push_wrist = push_elbow + props.forearm * unit(float(direction_deg(target - push_elbow)))
+    f = angles.hands_on_thighs
+    return (1 - f) * elbow + f * push_elbow, (1 - f) * wrist + f * push_wrist
+
+
 def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
     """Joints of a wall squat; the hip joint is at x = 0, the floor at y = 0.
 
@@ -155,14 +213,12 @@ def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
     hip = knee + props.thigh * unit(-90.0 - s - k)
     trunk_dir = 90.0 - lean
     shoulder = hip + props.trunk * unit(trunk_dir)
-    # Arms hang relaxed, a little forward, elbows soft.
-    elbow = shoulder + props.upper_arm * unit(trunk_dir - 180.0 + 12.0)
-    wrist = elbow + props.forearm * unit(trunk_dir - 180.0 + 40.0)
+    elbow, wrist = _wall_squat_arm(shoulder, hip, knee, trunk_dir, angles, props, far=False)
     near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
             "ankle": ankle, "heel": heel, "toe": toe}
     far = {k_: v + FAR_SIDE_OFFSET for k_, v in near.items()}
-    far["elbow"] = shoulder + FAR_SIDE_OFFSET + props.upper_arm * unit(trunk_dir - 180.0 + 4.0)
-    far["wrist"] = far["elbow"] + props.forearm * unit(trunk_dir - 180.0 + 25.0)
+    far["elbow"], far["wrist"] = _wall_squat_arm(shoulder + FAR_SIDE_OFFSET, hip + FAR_SIDE_OFFSET,
+                                                 knee + FAR_SIDE_OFFSET, trunk_dir, angles, props, far=True)
     joints = _sided(near, far)
     neck_base = shoulder + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
     joints.update(head_points(neck_base, trunk_dir - angles.neck_flexion_deg, props))

@@ -29,7 +29,8 @@ SUPPORTED_FPS: tuple[float, ...] = (24.0, 30.0, 60.0)
 
 #: Frame series written to the truth JSON, per exercise.
 SERIES: dict[str, tuple[str, ...]] = {
-    "wall_squat": ("knee_deg", "hip_deg", "trunk_lean_deg", "shin_from_vertical_deg", "ankle_deg"),
+    "wall_squat": ("knee_deg", "hip_deg", "trunk_lean_deg", "shin_from_vertical_deg", "ankle_deg",
+                   "hand_thigh_gap_ratio"),
     "nerve_glide": ("knee_deg", "hip_deg", "ankle_deg", "thigh_from_vertical_deg"),
     "cat_cow": ("spine_flexion_deg", "neck_flexion_deg", "hip_deg", "knee_deg"),
 }
@@ -88,6 +89,13 @@ def _signed_from_vertical(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(d[..., 0], d[..., 1]))
 
 
+def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from points ``p`` (T, 2) to segments ``a``-``b`` (T, 2 each)."""
+    ab = b - a
+    f = np.clip(np.sum((p - a) * ab, axis=-1) / np.maximum(np.sum(ab * ab, axis=-1), 1e-12), 0.0, 1.0)
+    return np.hypot(*(p - (a + f[:, None] * ab)).T)
+
+
 def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str, np.ndarray]:
     """Truth angle series recomputed from drawn joints (near side).
 
@@ -111,6 +119,12 @@ def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str,
     if exercise == "wall_squat":
         all_series["trunk_lean_deg"] = _signed_from_vertical(hip, sh)
         all_series["shin_from_vertical_deg"] = _signed_from_vertical(ankle, knee)
+        # Nearest wrist to the knee half of the near thigh, in thigh lengths (0 = on it).
+        thigh = np.hypot(*(knee - hip).T)
+        mid = (hip + knee) / 2.0
+        gaps = [_point_segment_distance(np.stack([p.skeleton[f"{side}_wrist"] for p in poses]), mid, knee)
+                for side in ("near", "far")]
+        all_series["hand_thigh_gap_ratio"] = np.minimum(*gaps) / thigh
     elif exercise == "nerve_glide":
         # Positive = thigh tipped towards the feet (hip angle above 90).
         all_series["thigh_from_vertical_deg"] = _signed_from_vertical(hip, knee)

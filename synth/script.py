@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from synth.poses import (
+    WALL_SQUAT_ARMS,
     CatCowAngles,
     NerveGlideAngles,
     Pose,
@@ -35,9 +36,10 @@ from synth.skeleton import BodyProportions
 EXERCISES: tuple[str, ...] = ("wall_squat", "nerve_glide", "cat_cow")
 
 FAULT_CODES: dict[str, tuple[str, ...]] = {
-    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast"),
+    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs"),
     "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
-    "cat_cow": ("small_range", "too_fast", "neck_only"),
+    # "Motion only from the head and neck" is not generated: formcheck does not detect it (a known gap).
+    "cat_cow": ("small_range", "too_fast"),
 }
 
 #: Thresholds the truth uses to mark fault intervals, one place, units in names.
@@ -46,17 +48,20 @@ THRESHOLDS: dict[str, dict[str, float]] = {
         "trunk_lean_max_deg": 20.0,  # back_off_wall when lean >= this
         "knee_min_deg": 65.0,  # too_deep when knee <= this
         "shin_max_deg": 30.0,  # knees_past_toes when shin >= this
-        "rep_min_s": 1.2,  # too_fast when a rep is shorter
+        # hands_on_thighs when a wrist is this close (thigh lengths) to the knee half of the thigh.
+        "hand_thigh_gap_max_ratio": 0.15,
+        "rep_min_s": 1.5,  # too_fast when a rep is shorter
     },
     "nerve_glide": {
         "hip_low_deg": 80.0,
         "hip_high_deg": 100.0,
         "hip_drift_deg": 15.0,  # thigh_drift when hip leaves [low, high] by >= this
         "beyond_target_margin_deg": 10.0,  # beyond_target when knee > target + this
-        "rep_min_s": 1.5,
+        "rep_min_s": 2.0,
     },
     "cat_cow": {
-        "range_min_deg": 15.0,  # small_range when a cycle's peak-to-peak is below
+        # small_range when a cycle's peak-to-peak is below this fraction of the clip's normal range.
+        "range_min_frac": 0.6,
         "rep_min_s": 2.0,
     },
 }
@@ -135,6 +140,10 @@ class Session:
         expected: Summary truth (rep count, hold time, targets).
         jitter: Parameter name -> amplitude (deg) of smooth natural jitter.
         seed: Seed of the jitter.
+        options: Per-clip pose choices that are not animated (wall squat:
+            ``arms``).
+        normal_range_deg: Cat-cow: peak-to-peak spine flexion of a normal
+            cycle, the reference for ``small_range``.
     """
 
     exercise: str
@@ -145,6 +154,8 @@ class Session:
     expected: dict[str, float]
     jitter: dict[str, float] = field(default_factory=dict)
     seed: int = 0
+    options: dict[str, str] = field(default_factory=dict)
+    normal_range_deg: float = 0.0
 
     def params(self, t_s: np.ndarray) -> dict[str, np.ndarray]:
         """Pose parameters at times ``t_s`` (T,), jitter included."""
@@ -160,26 +171,28 @@ class Session:
 
     def pose(self, params: dict[str, float], props: BodyProportions) -> Pose:
         """Pose for one frame's parameter values."""
-        return POSE_BUILDERS[self.exercise](params, props)
+        return POSE_BUILDERS[self.exercise](params, props, self.options)
 
 
-def _wall_squat_pose(p: dict[str, float], props: BodyProportions) -> Pose:
+def _wall_squat_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
     shin = wall_squat_shin_deg(p["knee_deg"], p["hip_setback"], props)
     return wall_squat_pose(WallSquatAngles(knee_deg=p["knee_deg"], trunk_lean_deg=p["trunk_lean_deg"],
-                                           shin_from_vertical_deg=shin, heel_lift_deg=p["heel_lift_deg"]), props)
+                                           shin_from_vertical_deg=shin, heel_lift_deg=p["heel_lift_deg"],
+                                           arms=options.get("arms", "crossed"),
+                                           hands_on_thighs=float(np.clip(p["hands_on_thighs"], 0.0, 1.0))), props)
 
 
-def _nerve_glide_pose(p: dict[str, float], props: BodyProportions) -> Pose:
+def _nerve_glide_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
     return nerve_glide_pose(NerveGlideAngles(knee_deg=p["knee_deg"], hip_deg=p["hip_deg"], ankle_deg=p["ankle_deg"],
                                              neck_flexion_deg=p["neck_flexion_deg"]), props)
 
 
-def _cat_cow_pose(p: dict[str, float], props: BodyProportions) -> Pose:
+def _cat_cow_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
     return cat_cow_pose(CatCowAngles(spine_flexion_deg=p["spine_flexion_deg"],
                                      neck_flexion_deg=p["neck_flexion_deg"]), props)
 
 
-POSE_BUILDERS: dict[str, Callable[[dict[str, float], BodyProportions], Pose]] = {
+POSE_BUILDERS: dict[str, Callable[[dict[str, float], BodyProportions, dict[str, str]], Pose]] = {
     "wall_squat": _wall_squat_pose,
     "nerve_glide": _nerve_glide_pose,
     "cat_cow": _cat_cow_pose,
@@ -201,11 +214,16 @@ def _check_faults(exercise: str, faults: Sequence[Fault], n_reps: int) -> dict[i
 class WallSquatScript:
     """Wall squat session.
 
+    Defaults follow a clinic's prescription: a slow slide, about 4 s per rep
+    (3-5 s with the pause at the bottom), arms crossed over the chest.
+
     Attributes:
         reps: Number of reps (rep mode) - ignored in hold mode (one rep).
         mode: ``"reps"`` (down and up) or ``"hold"`` (down, hold, up).
         rep_s: Seconds per normal rep (descent + ascent).
         bottom_s: Pause at the bottom of each rep.
+        arms: Where the hands rest, one of ``synth.poses.WALL_SQUAT_ARMS``
+            (never on the thighs unless ``hands_on_thighs`` is injected).
         pause_s: Standing pause between reps.
         hold_s: Hold duration in hold mode.
         depth_knee_deg: Knee angle at the bottom of a normal rep.
@@ -220,9 +238,10 @@ class WallSquatScript:
 
     reps: int = 5
     mode: str = "reps"
-    rep_s: float = 3.0
-    bottom_s: float = 0.4
-    pause_s: float = 0.8
+    rep_s: float = 3.6
+    bottom_s: float = 0.5
+    arms: str = "crossed"
+    pause_s: float = 1.0
     hold_s: float = 10.0
     depth_knee_deg: float = 92.0
     hip_setback: float = 0.2
@@ -239,9 +258,11 @@ class WallSquatScript:
         n = 1 if self.mode == "hold" else self.reps
         if n < 1:
             raise ValueError(f"reps must be >= 1, got {self.reps!r}")
+        if self.arms not in WALL_SQUAT_ARMS:
+            raise ValueError(f"unknown arms {self.arms!r}; expected one of {WALL_SQUAT_ARMS}")
         by_rep = _check_faults("wall_squat", self.faults, n)
         tl = Timeline({"knee_deg": 178.0, "trunk_lean_deg": 0.5, "hip_setback": self.hip_setback,
-                       "heel_lift_deg": 0.0})
+                       "heel_lift_deg": 0.0, "hands_on_thighs": 0.0})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
         for i in range(1, n + 1):
@@ -250,9 +271,15 @@ class WallSquatScript:
                 # Feet too close to the wall: they shuffle in before the rep.
                 tl.move(0.6, hip_setback=0.06)
             fast = "too_fast" in codes
+            # A too-fast rep drops and pops up in under a second.
             half = 0.45 if fast else self.rep_s / 2.0
             knee = 58.0 if "too_deep" in codes else self.depth_knee_deg
-            lean = 26.0 if "back_off_wall" in codes else 1.5
+            # Hands pushing on the thighs: they go on before the slide and come off back at the top; the
+            # shoulders come a little forward with them (well short of leaving the wall).
+            push = 1.0 if "hands_on_thighs" in codes else 0.0
+            lean = 26.0 if "back_off_wall" in codes else 1.5 + 4.0 * push
+            if push:
+                tl.move(0.5, hands_on_thighs=1.0)
             start = tl.t_s
             if self.mode == "hold":
                 tl.move(half, knee_deg=knee, trunk_lean_deg=1.5)
@@ -276,23 +303,34 @@ class WallSquatScript:
             reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
             if "knees_past_toes" in codes:
                 tl.move(0.6, hip_setback=self.hip_setback)
+            if push:
+                tl.move(0.5, hands_on_thighs=0.0)
             tl.hold(self.pause_s if i < n else self.tail_s)
         expected = {"reps": n, "hold_s": float(sum(h.end_s - h.start_s for h in holds))}
         jitter = {"knee_deg": self.jitter_deg, "trunk_lean_deg": 0.4 * self.jitter_deg}
-        return Session("wall_squat", tl, tl.t_s, reps, holds, expected, jitter, self.seed)
+        return Session("wall_squat", tl, tl.t_s, reps, holds, expected, jitter, self.seed, {"arms": self.arms})
 
 
 @dataclass(frozen=True)
 class NerveGlideScript:
     """Supine nerve glide session (near leg raised).
 
+    Defaults follow a clinic's prescription: slow and gentle, about 4 s per rep
+    (3-5 s with the end pause), a short pause with the knee bent, and the knee
+    stopping a little short of the prescribed target (light tension).
+
     Attributes:
         reps: Number of reps.
         rep_s: Seconds per normal rep (extend + return).
         end_hold_s: Pause at the end of the range.
-        pause_s: Pause at rest between reps.
+        pause_s: Pause at rest (knee bent) between reps.
         rest_knee_deg: Knee angle at rest (bent).
         target_knee_deg: Prescribed knee extension target.
+        short_of_target_deg: Normal reps stop this far short of the target.
+        beyond_target_deg: A ``beyond_target`` rep goes this far past it.
+        drift_hip_deg: Hip angle a ``thigh_drift`` rep drifts to (90 = thigh
+            vertical; above 90 the thigh falls towards the feet, below 90 it is
+            pulled towards the chest).
         lead_in_s: Still time before the first rep.
         tail_s: Still time after the last rep.
         faults: Injected faults.
@@ -301,11 +339,14 @@ class NerveGlideScript:
     """
 
     reps: int = 6
-    rep_s: float = 3.5
+    rep_s: float = 3.6
     end_hold_s: float = 0.4
-    pause_s: float = 0.6
+    pause_s: float = 0.8
     rest_knee_deg: float = 90.0
-    target_knee_deg: float = 150.0
+    target_knee_deg: float = 158.0
+    short_of_target_deg: float = 7.0
+    beyond_target_deg: float = 17.0
+    drift_hip_deg: float = 122.0
     lead_in_s: float = 0.8
     tail_s: float = 0.8
     faults: tuple[Fault, ...] = ()
@@ -318,6 +359,8 @@ class NerveGlideScript:
             raise ValueError(f"reps must be >= 1, got {self.reps!r}")
         if not self.rest_knee_deg + 20 <= self.target_knee_deg <= 170:
             raise ValueError(f"target_knee_deg must be in [rest + 20, 170], got {self.target_knee_deg!r}")
+        if not 0.0 <= self.short_of_target_deg < self.target_knee_deg - self.rest_knee_deg:
+            raise ValueError(f"short_of_target_deg must be in [0, target - rest), got {self.short_of_target_deg!r}")
         by_rep = _check_faults("nerve_glide", self.faults, self.reps)
         rest = {"knee_deg": self.rest_knee_deg, "hip_deg": 90.0, "ankle_deg": 110.0, "neck_flexion_deg": 0.0}
         tl = Timeline(rest)
@@ -325,10 +368,14 @@ class NerveGlideScript:
         reps = []
         for i in range(1, self.reps + 1):
             codes = by_rep[i]
+            # A too-fast rep flicks the knee straight and back in a second.
             half = 0.5 if "too_fast" in codes else self.rep_s / 2.0
-            knee = min(self.target_knee_deg + 22.0, 177.0) if "beyond_target" in codes else self.target_knee_deg
-            # Drift: the thigh falls away towards the feet as the knee extends.
-            hip = 120.0 if "thigh_drift" in codes else 90.0
+            if "beyond_target" in codes:
+                knee = min(self.target_knee_deg + self.beyond_target_deg, 179.0)
+            else:
+                knee = self.target_knee_deg - self.short_of_target_deg
+            # Drift: the thigh leaves vertical as the knee extends.
+            hip = self.drift_hip_deg if "thigh_drift" in codes else 90.0
             start = tl.t_s
             tl.move(half, knee_deg=knee, ankle_deg=88.0, hip_deg=hip)
             tl.hold(0.0 if "too_fast" in codes else self.end_hold_s)
@@ -344,11 +391,17 @@ class NerveGlideScript:
 class CatCowScript:
     """Cat-cow session on hands and knees.
 
+    Defaults follow a clinic's prescription: slow, about 6.5 s per cycle
+    (5-8 s) with a 1-2 s hold at each end, and a real person's range: the back
+    arc turns about 40 degrees each way.
+
     Attributes:
         cycles: Number of full cycles (reps).
         cycle_s: Seconds of movement per normal cycle (holds excluded).
         end_hold_s: Hold at each end (cat and cow).
         amplitude_deg: Spine flexion at each end (+cat, -cow).
+        small_amplitude_deg: Spine flexion at each end of a ``small_range``
+            cycle (less than half the normal range).
         neck_gain: Head follows the spine by this fraction.
         pause_s: Neutral pause between cycles.
         lead_in_s: Still time before the first cycle.
@@ -359,9 +412,10 @@ class CatCowScript:
     """
 
     cycles: int = 4
-    cycle_s: float = 4.0
-    end_hold_s: float = 1.0
-    amplitude_deg: float = 25.0
+    cycle_s: float = 3.5
+    end_hold_s: float = 1.5
+    amplitude_deg: float = 42.0
+    small_amplitude_deg: float = 19.0
     neck_gain: float = 0.8
     pause_s: float = 0.3
     lead_in_s: float = 0.8
@@ -374,6 +428,9 @@ class CatCowScript:
         """Build the session trajectory and its truth."""
         if self.cycles < 1:
             raise ValueError(f"cycles must be >= 1, got {self.cycles!r}")
+        if not 0.0 < self.small_amplitude_deg < 0.5 * self.amplitude_deg + 1e-9 or self.amplitude_deg >= 80.0:
+            raise ValueError(f"need 0 < small_amplitude_deg <= amplitude_deg / 2 and amplitude_deg < 80, got "
+                             f"{self.small_amplitude_deg!r} and {self.amplitude_deg!r}")
         by_rep = _check_faults("cat_cow", self.faults, self.cycles)
         tl = Timeline({"spine_flexion_deg": 0.0, "neck_flexion_deg": 0.0})
         tl.hold(self.lead_in_s)
@@ -381,11 +438,11 @@ class CatCowScript:
         for i in range(1, self.cycles + 1):
             codes = by_rep[i]
             fast = "too_fast" in codes
+            # A too-fast cycle swings cat to cow and back in under 2 s, with no holds.
             quarter = 0.4 if fast else self.cycle_s / 4.0
             hold = 0.0 if fast else self.end_hold_s
-            amp = 5.0 if "small_range" in codes else self.amplitude_deg
-            spine = 0.0 if "neck_only" in codes else amp
-            neck = 30.0 if "neck_only" in codes else self.neck_gain * amp
+            spine = self.small_amplitude_deg if "small_range" in codes else self.amplitude_deg
+            neck = self.neck_gain * spine
             start = tl.t_s
             for sign, label in ((1.0, "cat"), (-1.0, "cow")):
                 tl.move(quarter if sign > 0 else 2 * quarter, spine_flexion_deg=sign * spine,
@@ -399,7 +456,8 @@ class CatCowScript:
             tl.hold(self.pause_s if i < self.cycles else self.tail_s)
         expected = {"reps": self.cycles, "hold_s": self.end_hold_s}
         jitter = {"spine_flexion_deg": self.jitter_deg, "neck_flexion_deg": self.jitter_deg}
-        return Session("cat_cow", tl, tl.t_s, reps, holds, expected, jitter, self.seed)
+        return Session("cat_cow", tl, tl.t_s, reps, holds, expected, jitter, self.seed,
+                       normal_range_deg=2.0 * self.amplitude_deg)
 
 
 def _runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
@@ -437,6 +495,7 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
         add("back_off_wall", frames["trunk_lean_deg"] >= th["trunk_lean_max_deg"])
         add("too_deep", frames["knee_deg"] <= th["knee_min_deg"])
         add("knees_past_toes", frames["shin_from_vertical_deg"] >= th["shin_max_deg"])
+        add("hands_on_thighs", frames["hand_thigh_gap_ratio"] <= th["hand_thigh_gap_max_ratio"])
     elif session.exercise == "nerve_glide":
         hip = frames["hip_deg"]
         drift = (hip <= th["hip_low_deg"] - th["hip_drift_deg"]) | (hip >= th["hip_high_deg"] + th["hip_drift_deg"])
@@ -449,8 +508,6 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
             inside = (t >= rep.start_s) & (t <= rep.end_s)
             if inside.any():
                 p2p = float(np.ptp(frames["spine_flexion_deg"][inside]))
-                if p2p < th["range_min_deg"]:
-                    # Range faults: neck_only when the head still moves a lot.
-                    head = float(np.ptp(frames["neck_flexion_deg"][inside]))
-                    out.append(Interval(rep.start_s, rep.end_s, ("neck_only" if head >= 30.0 else "small_range",)))
+                if p2p < th["range_min_frac"] * session.normal_range_deg:
+                    out.append(Interval(rep.start_s, rep.end_s, ("small_range",)))
     return sorted(out, key=lambda iv: (iv.start_s, iv.faults))

@@ -94,7 +94,10 @@ def test_wall_sit_hold_duration_and_knee_in_hold():
         (NerveGlideScript(reps=5, target_knee_deg=140.0, faults=(Fault("beyond_target", 5),)), "beyond_target", 5),
         (CatCowScript(cycles=3, faults=(Fault("small_range", 2),)), "small_range", 2),
         (CatCowScript(cycles=3, faults=(Fault("too_fast", 3),)), "too_fast", 3),
-        (CatCowScript(cycles=3, faults=(Fault("neck_only", 1),)), "neck_only", 1),
+        (WallSquatScript(reps=3, arms="hanging", faults=(Fault("hands_on_thighs", 2),)), "hands_on_thighs", 2),
+        (WallSquatScript(reps=3, arms="wall", faults=(Fault("hands_on_thighs", 1),)), "hands_on_thighs", 1),
+        (WallSquatScript(mode="hold", arms="crossed", faults=(Fault("hands_on_thighs", 1),)), "hands_on_thighs", 1),
+        (NerveGlideScript(reps=4, drift_hip_deg=60.0, faults=(Fault("thigh_drift", 2),)), "thigh_drift", 2),
     ],
 )
 def test_injected_fault_lands_in_its_rep_only(script, code, rep):
@@ -117,12 +120,55 @@ def test_fault_thresholds_hold_in_the_fault_interval():
     assert np.all(frames["trunk_lean_deg"][~inside] < limit)
 
 
-def test_cat_cow_range_and_neck_only_range():
-    normal, _, f1 = simulate(CatCowScript(cycles=1, amplitude_deg=25.0))
-    assert 45.0 <= np.ptp(f1["spine_flexion_deg"]) <= 55.0
-    neck, _, f2 = simulate(CatCowScript(cycles=1, faults=(Fault("neck_only", 1),)))
-    assert np.ptp(f2["spine_flexion_deg"]) < 5.0
-    assert np.ptp(f2["neck_flexion_deg"]) >= 55.0
+def test_cat_cow_normal_and_small_range():
+    _, _, f1 = simulate(CatCowScript(cycles=1, amplitude_deg=42.0))
+    assert 80.0 <= np.ptp(f1["spine_flexion_deg"]) <= 88.0
+    _, _, f2 = simulate(CatCowScript(cycles=1, amplitude_deg=42.0, small_amplitude_deg=20.0,
+                                     faults=(Fault("small_range", 1),)))
+    assert 36.0 <= np.ptp(f2["spine_flexion_deg"]) <= 44.0
+
+
+@pytest.mark.parametrize("arms", ["crossed", "hanging", "wall"])
+def test_wall_squat_arms_stay_off_the_thighs(arms):
+    _, _, frames = simulate(WallSquatScript(reps=2, arms=arms))
+    # The knee half of the thigh: a wrist there is the hands_on_thighs fault (formcheck flags gaps < 0.12).
+    assert frames["hand_thigh_gap_ratio"].min() > 0.25
+
+
+def test_hands_on_thighs_puts_a_wrist_on_the_knee_half_of_the_thigh():
+    session, _, frames = simulate(WallSquatScript(reps=1, faults=(Fault("hands_on_thighs", 1),)))
+    bottom = frames["knee_deg"] < 100.0
+    assert bottom.any() and frames["hand_thigh_gap_ratio"][bottom].max() < 0.1
+
+
+@pytest.mark.parametrize(
+    ("script", "rep_min_s", "rep_max_s"),
+    [
+        (WallSquatScript(), 3.0, 5.0),
+        (WallSquatScript(faults=(Fault("too_fast", 2),)), 0.0, 1.0),
+        (NerveGlideScript(), 3.0, 5.0),
+        (NerveGlideScript(faults=(Fault("too_fast", 2),)), 0.0, 1.2),
+        (CatCowScript(), 5.0, 8.0),
+        (CatCowScript(faults=(Fault("too_fast", 2),)), 0.0, 2.0),
+    ],
+)
+def test_default_tempo_is_a_clinics_and_too_fast_is_clearly_fast(script, rep_min_s, rep_max_s):
+    session = script.compile()
+    durations = {i: r.end_s - r.start_s for i, r in enumerate(session.reps, start=1)}
+    fast = {f.rep for f in script.faults}
+    for i, d in durations.items():
+        if i in fast or not fast:
+            assert rep_min_s <= d <= rep_max_s, (i, d)
+
+
+def test_nerve_glide_normal_reps_stop_short_and_beyond_target_goes_past():
+    target = 158.0
+    session, _, frames = simulate(NerveGlideScript(reps=3, target_knee_deg=target, short_of_target_deg=7.0,
+                                                   beyond_target_deg=17.0, faults=(Fault("beyond_target", 2),)))
+    t, knee = frames["t_s"], frames["knee_deg"]
+    peaks = [knee[(t >= r.start_s) & (t <= r.end_s)].max() for r in session.reps]
+    assert target - 10.0 <= peaks[0] <= target - 5.0 and target - 10.0 <= peaks[2] <= target - 5.0
+    assert peaks[1] >= target + 15.0
 
 
 @pytest.mark.parametrize(
@@ -132,6 +178,9 @@ def test_cat_cow_range_and_neck_only_range():
         (WallSquatScript(reps=3, faults=(Fault("too_deep", 4),)), "reps 1..3"),
         (WallSquatScript(mode="sideways"), "mode must be"),
         (NerveGlideScript(target_knee_deg=100.0), "target_knee_deg"),
+        (WallSquatScript(arms="on_hips"), "unknown arms"),
+        (CatCowScript(amplitude_deg=30.0, small_amplitude_deg=20.0), "small_amplitude_deg"),
+        (CatCowScript(faults=(Fault("neck_only", 1),)), "unknown cat_cow fault"),
         (CatCowScript(cycles=0), "cycles must be"),
     ],
 )
@@ -146,7 +195,7 @@ def test_every_fault_code_is_scriptable():
 
 
 THRESHOLDS_FAULTS = {
-    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast"),
+    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs"),
     "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
-    "cat_cow": ("small_range", "too_fast", "neck_only"),
+    "cat_cow": ("small_range", "too_fast"),
 }

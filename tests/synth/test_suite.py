@@ -42,7 +42,8 @@ def test_samples_are_short_vga_30fps_and_cover_the_brief():
     samples = sample_specs()
     sessions = {s.name: s.script.compile() for s in samples}
     assert all((s.width, s.height, s.fps) == (640, 480, 30.0) for s in samples)
-    assert all(8.0 <= ses.duration_s <= 15.5 for ses in sessions.values())
+    # At a clinic's slow tempo the clips run 10-30 s; the five stay a few MB together.
+    assert all(10.0 <= ses.duration_s <= 30.0 for ses in sessions.values())
     assert sessions["wall_squat_5_reps"].expected["reps"] == 5
     assert sessions["wall_sit_hold_10s"].expected["hold_s"] == pytest.approx(10.0)
     glide = next(s for s in samples if s.name.startswith("nerve_glide"))
