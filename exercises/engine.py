@@ -56,7 +56,7 @@ class Checker:
         self._vote_time_s = 0.0
         self._facing_ema = 0.0
         self._filter = OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio"))
-        self._zones = ZoneTracker(t(spec.rep.low_max), t(spec.rep.high_min), t(spec.rep.dwell_s))
+        self._zones = ZoneTracker(*spec.rep_band(), t(spec.rep.dwell_s))
         self._neutral = RunningNeutral(t(spec.rep.neutral_window_s)) if spec.rep.neutral_window_s else None
         self._rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[spec.rep.mode]
         self._hold = (

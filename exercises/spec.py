@@ -46,6 +46,9 @@ class RepSpec:
         neutral_window_s: optional threshold name; when set, low_max and high_min are offsets from a neutral
             that follows the person (the signal's median over that many seconds), for signals
             whose zero differs from body to body.
+        high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
+            than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
+            high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
     """
 
     signal: str
@@ -57,6 +60,7 @@ class RepSpec:
     end_hold_fault: str | None = None
     end_hold_enabled_by: str | None = None
     neutral_window_s: str | None = None
+    high_min_near_target: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -184,9 +188,17 @@ class ExerciseSpec:
         """A threshold's value."""
         return self.thresholds[name]
 
+    def rep_band(self) -> tuple[float, float]:
+        """The rep signal's (low_max, high_min) in force, after a prescribed target has lowered high_min."""
+        low, high = self.t(self.rep.low_max), self.t(self.rep.high_min)
+        if self.rep.high_min_near_target:
+            target, short_of = self.rep.high_min_near_target
+            high = min(high, self.t(target) - self.t(short_of))
+        return low, high
+
     def referenced_thresholds(self) -> set[str]:
         """Threshold names the rules refer to."""
-        names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s}
+        names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
@@ -222,8 +234,12 @@ class ExerciseSpec:
             raise ValueError(f"{where}: posture signal {self.posture_signal!r} must be in `signals`")
         if self.rep.signal != self.signals[0]:
             raise ValueError(f"{where}: the rep signal {self.rep.signal!r} must come first in `signals`")
-        lo, hi = self.t(self.rep.low_max), self.t(self.rep.high_min)
+        lo, hi = self.rep_band()
         if not lo < hi:
+            if hi < self.t(self.rep.high_min):
+                target, short_of = self.rep.high_min_near_target
+                raise ValueError(f"{where}: {target} ({self.t(target):g}) less {short_of} ({self.t(short_of):g}) "
+                                 f"leaves no range above {self.rep.low_max} ({lo:g}); lower {self.rep.low_max} too")
             raise ValueError(f"{where}: {self.rep.low_max} ({lo}) must be below {self.rep.high_min} ({hi})")
         if self.hold and not self.t(self.hold.low) < self.t(self.hold.high):
             raise ValueError(f"{where}: {self.hold.low} must be below {self.hold.high}")

@@ -110,8 +110,8 @@ def signal_chart(report: ClipReport, spec: ExerciseSpec, signals: list[str]) -> 
         tooltip=["signal", alt.Tooltip("t_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".1f")]))
     if spec.rep.signal in signals:
         th = pd.DataFrame([
-            {"value": spec.t(spec.rep.low_max), "threshold": spec.rep.low_max},
-            {"value": spec.t(spec.rep.high_min), "threshold": spec.rep.high_min},
+            {"value": spec.rep_band()[0], "threshold": spec.rep.low_max},
+            {"value": spec.rep_band()[1], "threshold": spec.rep.high_min},
         ])
         layers.append(alt.Chart(th).mark_rule(strokeDash=[6, 4], color="#777").encode(
             y="value:Q", tooltip=["threshold", "value"]))

@@ -154,7 +154,7 @@ class FormAnnotator:
         The zone the patient is working towards is green, the start zone grey; a cycle (cat-cow) has two
         targets, so both ends are green.
         """
-        low_max, high_min = spec.t(spec.rep.low_max), spec.t(spec.rep.high_min)
+        low_max, high_min = spec.rep_band()
         span = high_min - low_max
         lo, hi = low_max - 1.5 * span, high_min + 1.5 * span
         h, w = img.shape[:2]

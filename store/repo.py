@@ -564,7 +564,7 @@ def _targets(exercise: str, overrides: Mapping[str, float] | None) -> tuple[floa
         spec = spec_for(exercise, {exercise: dict(overrides)} if overrides else None)
     except (ValueError, ConfigError):  # an item saved under older specs: fall back to the defaults
         spec = get_exercise(exercise)
-    return spec.t(spec.rep.low_max), spec.t(spec.rep.high_min)
+    return spec.rep_band()
 
 
 def progress(db: Session, actor: Actor, patient_id: int, exercise: str | None = None

@@ -132,6 +132,22 @@ def test_nerve_glide_faults(fault, kwargs, overrides):
     assert fault in report.fault_counts
 
 
+@pytest.mark.parametrize("target, expect_reps", [(180.0, 0), (135.0, 4)])
+def test_nerve_glide_counts_reps_up_to_a_prescribed_target_below_the_default_extension(target, expect_reps):
+    # A patient limited to 135 degrees who straightens to 130 does the prescribed glide; by default 130 is no rep.
+    report = score_sequence(glide_clip(glide_reps(4, top=130.0)),
+                            GLIDE.with_thresholds({"knee_extension_target_deg": target}))
+    assert report.rep_count == expect_reps
+    assert "beyond_target" not in report.fault_counts
+
+
+def test_a_target_leaving_no_range_above_the_bent_knee_is_rejected():
+    with pytest.raises(ValueError, match="lower knee_bent_max_deg too"):
+        GLIDE.with_thresholds({"knee_extension_target_deg": 120.0})
+    assert GLIDE.with_thresholds({"knee_extension_target_deg": 120.0, "knee_bent_max_deg": 100.0}).rep_band() \
+        == (100.0, 110.0)
+
+
 def test_nerve_glide_too_fast():
     report = score_sequence(glide_clip(glide_reps(4, rep_s=1.2)), GLIDE)
     assert report.fault_counts.get("too_fast") == 4

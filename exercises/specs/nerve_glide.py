@@ -12,7 +12,8 @@ NERVE_GLIDE = ExerciseSpec(
     required_parts=("shoulder", "hip", "knee", "ankle"),
     signals=("knee_deg", "hip_deg", "ankle_deg", "other_leg_lift_deg", "trunk_from_horizontal_deg"),
     rep=RepSpec("knee_deg", "return_to_low", low_max="knee_bent_max_deg",
-                high_min="knee_extended_min_deg", dwell_s="rep_dwell_s"),
+                high_min="knee_extended_min_deg", dwell_s="rep_dwell_s",
+                high_min_near_target=("knee_extension_target_deg", "knee_extended_short_of_target_deg")),
     hold=None,
     frame_rules=(
         # Thigh vertical means the hip near 90; the band is wider than the 80-100 taught, for landmark noise.
@@ -48,6 +49,8 @@ NERVE_GLIDE = ExerciseSpec(
         "knee_extension_target_deg": 180.0,
         # Knee angles from landmarks carry a few degrees of error; past the target by more than this is real.
         "knee_extension_margin_deg": 8.0,
+        # A straightening counts as a rep once it comes this close to a prescribed target below 140.
+        "knee_extended_short_of_target_deg": 10.0,
         "ankle_dorsiflexed_max_deg": 100.0,
         "dorsiflexion_required_flag": 0,
     },

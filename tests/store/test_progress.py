@@ -44,7 +44,7 @@ def test_progress_series(db, people, alice_programme):
     assert [(p.pain_before, p.pain_after) for p in ws] == [(3, 4), (4, 5)]
     ng = get_exercise("nerve_glide")
     (p,) = got["nerve_glide"]
-    assert (p.target_low, p.target_high) == (ng.t(ng.rep.low_max), ng.t(ng.rep.high_min))
+    assert (p.target_low, p.target_high) == ng.rep_band()
     assert p.symptom_response == "unchanged"
     assert list(repo.progress(db, people.a, people.a.id, "cat_cow")) == ["cat_cow"]
 
