@@ -29,6 +29,8 @@ _BACK_SAMPLES_MIN = 5
 # Neighbouring outline samples are a ninth of the trunk apart; a smooth back cannot move further than this
 # fraction of the trunk between them.
 _BACK_OUTLINE_STEP_MAX_RATIO = 0.15
+# A standing shin leans at most 60 degrees from vertical (cos 60 = 0.5), even in the deepest squat.
+_SHIN_DROP_MIN_RATIO = 0.5
 
 
 def signal(name: str) -> Callable[[SignalFn], SignalFn]:
@@ -192,6 +194,19 @@ def _support_point(b: Body, part: str) -> np.ndarray:
     return np.where(_support_is_other(b)[:, None], b.other(part), b.point(part))
 
 
+def _support_foot_point(b: Body, part: str) -> np.ndarray:
+    """A supporting-leg point, NaN in frames where that leg's foot is not plausibly on the floor.
+
+    A standing foot is below its knee: an "ankle" level with or above the knee is the pose model taking a hand
+    (hanging behind the hips in a deep squat) for the foot. The shin and foot angles of such frames would claim
+    knees far past the toes; they are unknown instead. The knee angle is kept, as the rep still happened.
+    """
+    knee, ankle = _support_point(b, "knee"), _support_point(b, "ankle")
+    with np.errstate(invalid="ignore"):
+        on_floor = (ankle[:, 1] - knee[:, 1]) >= _SHIN_DROP_MIN_RATIO * distance(knee, ankle)
+    return np.where(on_floor[:, None], _support_point(b, part), np.nan)
+
+
 @signal("support_knee_deg")
 def support_knee_deg(b: Body) -> np.ndarray:
     """Knee of the supporting leg (the one with the lower foot); 180 is straight."""
@@ -201,13 +216,13 @@ def support_knee_deg(b: Body) -> np.ndarray:
 @signal("support_shin_from_vertical_deg")
 def support_shin_from_vertical_deg(b: Body) -> np.ndarray:
     """Supporting leg's ankle->knee line from vertical; positive when the knee is ahead of the ankle."""
-    return angle_from_vertical_deg(_support_point(b, "ankle"), _support_point(b, "knee"), b.forward)
+    return angle_from_vertical_deg(_support_foot_point(b, "ankle"), _support_foot_point(b, "knee"), b.forward)
 
 
 @signal("support_heel_lift_deg")
 def support_heel_lift_deg(b: Body) -> np.ndarray:
     """Supporting foot's toe->heel line above the horizontal; about 0 with the heel down."""
-    return elevation_deg(_support_point(b, "foot_index"), _support_point(b, "heel"))
+    return elevation_deg(_support_foot_point(b, "foot_index"), _support_foot_point(b, "heel"))
 
 
 @signal("thigh_drop_deg")

@@ -201,3 +201,23 @@ def test_elevation_is_direction_free(end, expected):
     from pose.geometry import elevation_deg
 
     assert elevation_deg(np.array([0.0, 0.0]), np.array(end, float)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("ankle_xy, shin_known", [((220.0, 400.0), True), ((330.0, 290.0), False)])
+def test_a_foot_above_its_knee_gives_no_shin_or_heel_angle_but_keeps_the_knee(ankle_xy, shin_known):
+    # Standing leg seen from the left, facing right: hip (300, 200), knee (200, 300). An "ankle" level with the
+    # knee, back under the hips, is the pose model taking a hand for the foot.
+    from exercises.body import Body
+    from exercises.signals import get_signal
+
+    xy = np.full((N_LANDMARKS, 2), np.nan)
+    for side in ("left", "right"):
+        xy[sided("hip", side)] = (300.0, 200.0)
+        xy[sided("knee", side)] = (200.0, 300.0)
+        xy[sided("ankle", side)] = ankle_xy
+        xy[sided("heel", side)] = (ankle_xy[0] - 10, ankle_xy[1] + 10)
+        xy[sided("foot_index", side)] = (ankle_xy[0] + 40, ankle_xy[1] + 10)
+    body = Body(xy[None], np.full((1, N_BACK_SAMPLES), np.nan), "left", np.array([1.0]))
+    assert np.isfinite(get_signal("support_knee_deg")(body)[0])
+    assert np.isfinite(get_signal("support_shin_from_vertical_deg")(body)[0]) == shin_known
+    assert np.isfinite(get_signal("support_heel_lift_deg")(body)[0]) == shin_known
