@@ -31,13 +31,15 @@ from feedback.live import LiveCoach, LiveStatus
 from feedback.overlay import render_replay
 from feedback.report import ClipResult, reps_csv, to_row
 from feedback.runner import ScoreOptions, score_path
+from feedback.uploads import MAX_UPLOAD_MB, UPLOAD_TYPES, UploadError
+from feedback.uploads import save_upload as store_upload
 from feedback.wording import HOW_TO, SYMPTOM_ADVICE, cue
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
 from store import repo
 from store.auth import Actor, authenticate
-from store.db import database_url, open_store
+from store.db import database_url, open_store, redact
 from store.models import ItemSide, Role, Source, utc_now
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -46,8 +48,6 @@ DISCLAIMER = (
     "This is feedback on exercise form, not medical advice. Stop and contact your clinician if pain spreads "
     "down your leg, or at once if you have numbness in the saddle area or lose bladder or bowel control."
 )
-UPLOAD_TYPES = ("mp4", "mov", "webm", "m4v")
-MAX_UPLOAD_MB = 200
 
 
 def data_dir() -> Path:
@@ -76,16 +76,8 @@ def list_samples() -> list[tuple[Path, str | None]]:
 
 
 def save_upload(data: bytes, original_name: str) -> Path:
-    """Store an upload under a name made from its content (the user's file name never becomes a path)."""
-    suffix = Path(original_name).suffix.lower().lstrip(".")
-    folder = data_dir() / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:24]}.{suffix if suffix in UPLOAD_TYPES else 'mp4'}"
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return path
+    """Check an upload and store it under a name made from its content (see feedback.uploads)."""
+    return store_upload(data, original_name, data_dir() / "uploads")
 
 
 def choose_sample(path: Path, exercise: str | None) -> None:
@@ -137,11 +129,10 @@ def clip_input() -> tuple[str, str] | None:
         up = st.file_uploader(f"Video of the exercise, filmed from the side (up to {MAX_UPLOAD_MB} MB)",
                               type=list(UPLOAD_TYPES))
         if up is not None:
-            if up.size > MAX_UPLOAD_MB * 1024 * 1024:
-                st.error(f"{up.name} is {up.size / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
-                         "Trim the clip to the exercise itself, or record at a lower resolution.")
-            else:
+            try:
                 st.session_state["clip"] = (str(save_upload(up.getvalue(), up.name)), up.name)
+            except UploadError as exc:
+                st.error(str(exc))
     with sample_tab:
         samples = list_samples()
         if not samples:
@@ -304,12 +295,34 @@ def live_choices() -> tuple[str, str | None, float | None]:
     return name, side, hold
 
 
-def new_set(slot: dict, name: str, side: str | None, hold: float | None) -> None:
+def new_set(slot: dict, name: str, side: str | None, hold: float | None, actor: Actor | None = None) -> None:
     """Replace the slot's coach with a fresh one (a new set)."""
     if slot.get("coach") is not None:
         slot["coach"].close()
-    slot.update(config=(name, side, hold), coach=LiveCoach(EXERCISES[name], side, hold), saved=None)
+    coach = LiveCoach(EXERCISES[name], side, hold, on_interrupted=_keeper(actor, slot))
+    slot.update(config=(name, side, hold), owner=actor, coach=coach, saved=None, rated=False)
     st.session_state.pop("live_view", None)
+
+
+def _keeper(actor: Actor | None, slot: dict):  # noqa: ANN202 - a LiveCoach.on_interrupted callback, or None
+    # A patient's set that the camera stopped mid-way is saved; a guest's stays on the page only. The store is
+    # opened here, in the page's thread: the callback runs in the coach's watchdog thread, where st.* is not used.
+    if actor is None or actor.role != Role.PATIENT:
+        return None
+    return partial(keep_interrupted_set, _store(database_url()), actor, slot)
+
+
+def keep_interrupted_set(factory, actor: Actor, slot: dict, report) -> None:  # noqa: ANN001 - sessionmaker, ClipReport
+    """Save the set so far when the camera stopped mid-set (runs in the coach's watchdog thread: no st.*)."""
+    if not report.reps and not report.holds:
+        return  # nothing done yet (still setting up): nothing to keep
+    try:
+        with factory() as db:
+            item = _prescribed_in(db, actor, report.exercise)
+            slot["saved"] = repo.save_session(db, actor, actor.id, report, None, source=Source.LIVE,
+                                              programme_item_id=item.id if item else None, interrupted=True)
+    except Exception as exc:  # noqa: BLE001 - the coach logs it; the message must carry no password or data
+        raise RuntimeError(redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from None
 
 
 def _fps(history: list[tuple[float, int]]) -> float:
@@ -322,6 +335,8 @@ def _fps(history: list[tuple[float, int]]) -> float:
 def live_panel(slot: dict, speak: bool) -> None:
     """Large calm text under the video: the one instruction or cue, reps, hold. Polls the coach's queue."""
     coach: LiveCoach = slot["coach"]
+    if coach.interrupted:
+        st.rerun()  # the camera stopped mid-set: the whole page shows the summary
     view = st.session_state.setdefault("live_view", {"last": None, "history": [], "spoken": 0})
     statuses = coach.drain()
     if statuses:
@@ -397,8 +412,8 @@ def live_page(actor: Actor | None = None) -> None:
         st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(name, ())))
         st.caption("Go gently. Stop if pain spreads down your leg.")
     slot = st.session_state.setdefault("live_slot", {})
-    if slot.get("config") != (name, side, hold):
-        new_set(slot, name, side, hold)
+    if slot.get("config") != (name, side, hold) or slot.get("owner") != actor:
+        new_set(slot, name, side, hold, actor)  # also on signing in: the set is then kept as theirs
     speak = st.checkbox("Speak the cues aloud", key="live_speak")
     st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are ready, "
                f"then do your set. Press “{STOP_LABEL}” when you are done.")
@@ -410,15 +425,20 @@ def live_page(actor: Actor | None = None) -> None:
             # Async: a frame that arrives while the last is still being processed is dropped, not queued.
             async_processing=True, translations={"start": START_LABEL, "stop": STOP_LABEL},
         )
+    playing, was_playing = ctx.state.playing, slot.get("playing", False)
+    slot["playing"] = playing
+    if playing and not was_playing and slot["coach"].finished:
+        new_set(slot, name, side, hold, actor)  # the camera started again after a set: a new set
     coach: LiveCoach = slot["coach"]
-    if ctx.state.playing:
-        if coach.finished:
-            new_set(slot, name, side, hold)
+    if playing and not coach.finished:
         with panel_col:
             live_panel(slot, speak)
     elif coach.frames > 0:
+        if coach.interrupted:
+            st.warning("The camera stopped sending pictures, so the set ended there. Here is your set so far"
+                       + (" (it has been saved)." if slot.get("saved") is not None else "."))
         live_summary(coach, actor, slot)
-        st.button("Start a new set", on_click=new_set, args=(slot, name, side, hold))
+        st.button("Start a new set", on_click=new_set, args=(slot, name, side, hold, actor))
     else:
         st.info(f"Ready for {spec.title.lower()} when you are.")
 
@@ -477,7 +497,7 @@ def account_sidebar() -> Actor | None:
             with db_session() as db:
                 actor = authenticate(db, username.strip(), password)
         except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
-            st.sidebar.error(f"Cannot reach the database: {str(exc).splitlines()[0]}")
+            st.sidebar.error(f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}")
             return None
         if actor is None:
             st.sidebar.error("Wrong username or password.")
@@ -497,7 +517,11 @@ def guest_note(actor: Actor | None) -> None:
 def prescribed_item(actor: Actor, exercise: str) -> repo.ItemView | None:
     """The patient's item for this exercise in this week of their programme, if one is prescribed."""
     with db_session() as db:
-        programme = pages.current_programme(repo.list_programmes(db, actor, actor.id), today())
+        return _prescribed_in(db, actor, exercise)
+
+
+def _prescribed_in(db, actor: Actor, exercise: str) -> repo.ItemView | None:  # noqa: ANN001 - a Session
+    programme = pages.current_programme(repo.list_programmes(db, actor, actor.id), today())
     if programme is None:
         return None
     _, items = pages.items_this_week(programme, today())
@@ -548,21 +572,29 @@ def save_upload_form(actor: Actor, path: str, name: str, overrides: Overrides, r
 
 
 def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, pain_after: int, move: str | None) -> None:
-    """Save a finished live set (its report; live frames' landmarks are not kept)."""
-    if slot.get("saved") is not None:
+    """Save a finished live set (its report; live frames' landmarks are not kept), or rate one already kept."""
+    if slot.get("rated"):
         st.success("Saved. Your therapist can see this set.")
         return
+    kept = slot.get("saved")  # a set the camera stopped mid-way was saved then, without how it felt
     before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, 0, key="live_pain_before")
-    if not st.button("Save this set", key="live_save"):
+    if not st.button("Save this set" if kept is None else "Save how it felt", key="live_save"):
         return
     if move is None:
         st.error("Please say how your symptoms changed before saving.")
         return
-    item = prescribed_item(actor, coach.spec.name)
-    with db_session() as db:
-        slot["saved"] = repo.save_session(
-            db, actor, actor.id, coach.report(), None, source=Source.LIVE, pain_before=before, pain_after=pain_after,
-            symptom_response=pages.SYMPTOM_OF_MOVE[move], programme_item_id=item.id if item else None)
+    symptom = pages.SYMPTOM_OF_MOVE[move]
+    if kept is None:
+        item = prescribed_item(actor, coach.spec.name)
+        with db_session() as db:
+            slot["saved"] = repo.save_session(
+                db, actor, actor.id, coach.report(), None, source=Source.LIVE, pain_before=before,
+                pain_after=pain_after, symptom_response=symptom, programme_item_id=item.id if item else None)
+    else:
+        with db_session() as db:
+            repo.add_set_feedback(db, actor, kept, pain_before=before, pain_after=pain_after,
+                                  symptom_response=symptom)
+    slot["rated"] = True
     st.success("Saved. Your therapist can see this set.")
 
 
@@ -678,6 +710,8 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     cols[2].metric("Best hold", f"{s.best_hold_s:.1f} s" if spec.hold else "—")
     cols[3].metric("Pose coverage", f"{s.pose_coverage:.0%}")
     cols[4].metric("Pain before → after", f"{_dash(s.pain_before)} → {_dash(s.pain_after)}")
+    if s.interrupted:
+        st.warning("The camera stopped mid-set: this is the set as far as it went.")
     st.caption(f"{s.source.value} · {row.get('view')} view, {row.get('side')} side · symptoms: "
                f"{s.symptom_response.value if s.symptom_response else 'not given'}"
                + (f" · shared video: {s.shared_video_path}" if s.shared_video_path else ""))

@@ -221,6 +221,8 @@ class ExerciseSpec:
                 raise ValueError(f"{where}: threshold {name!r} must be a number, got {value!r}")
             if name.endswith("_s") and value < 0:
                 raise ValueError(f"{where}: threshold {name!r} is a duration and must be >= 0, got {value}")
+            if name.endswith("_hz") and not value > 0:
+                raise ValueError(f"{where}: threshold {name!r} is a frequency and must be > 0, got {value}")
             if name.endswith("_flag") and value not in (0, 1):
                 raise ValueError(f"{where}: threshold {name!r} is a switch and must be 0 or 1, got {value}")
         missing = self.referenced_thresholds() - set(self.thresholds)
@@ -280,7 +282,8 @@ class ExerciseSpec:
 COMMON_THRESHOLDS: dict[str, float] = {
     # Below this MediaPipe visibility a landmark is treated as unknown, not guessed.
     "landmark_visibility_min_ratio": 0.5,
-    # One Euro smoothing of landmark pixels: steady when still, little lag when moving.
+    # One Euro smoothing of landmark pixels: steady when still, little lag when moving (0 turns it off).
+    "smoothing_enabled_flag": 1,
     "smoothing_min_cutoff_hz": 2.0,
     "smoothing_beta_ratio": 0.01,
     # Faults shorter than this are landmark noise, not form.

@@ -4,10 +4,16 @@
 It never touches the UI: everything the page shows leaves through `LiveCoach.statuses`, a bounded
 queue.Queue of LiveStatus. With async processing the transport drops frames the callback cannot keep up with,
 so all logic runs on frame timestamps, never on frame counts.
+
+A set can also end without the page: the camera is unplugged, the tab is closed or the connection drops, and
+frames simply stop coming. Once frames have stopped for `stall_after_s`, a watchdog thread ends the set as
+interrupted and hands the set so far to `on_interrupted` (the app saves it for a signed-in patient; a guest's
+page shows its summary).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import queue
 import statistics
@@ -44,6 +50,12 @@ CUE_MIN_SHOW_S = 2.5
 CUE_REPEAT_INTERVAL_S = 10.0
 # Processing times kept for the running median.
 _TIMING_WINDOW = 60
+# No frame for this long in a running set means the camera stopped (unplugged, tab closed, connection lost). The
+# callback sees several frames a second even when it drops some, and the model loads before the first frame is
+# counted, so only a stopped stream is this quiet.
+STALL_AFTER_S = 5.0
+
+_log = logging.getLogger(__name__)
 
 EstimatorFactory = Callable[[], object]
 
@@ -92,7 +104,8 @@ class LiveCoach:
     """
 
     def __init__(self, spec: ExerciseSpec, side: Side | None = None, hold_target_s: float | None = None,
-                 estimator_factory: EstimatorFactory | None = None) -> None:
+                 estimator_factory: EstimatorFactory | None = None, stall_after_s: float = STALL_AFTER_S,
+                 on_interrupted: Callable[[ClipReport], None] | None = None) -> None:
         """Prepare a set (the model loads on the first frame, in the camera thread).
 
         Args:
@@ -101,9 +114,16 @@ class LiveCoach:
             hold_target_s: the prescribed hold in seconds, drawn beside the hold timer.
             estimator_factory: makes the pose estimator (anything with `process(rgb, t_s) -> PoseFrame` and
                 `close()`); defaults to MediaPipe at LIVE_MAX_SIDE_PX.
+            stall_after_s: seconds without a frame after which a running set counts as interrupted.
+            on_interrupted: called once with the set so far when it is interrupted, in the watchdog thread (so it
+                must not touch the UI); an exception it raises is logged, never raised.
         """
         if hold_target_s is not None and not hold_target_s > 0:
             raise ValueError(f"hold_target_s must be > 0 seconds, got {hold_target_s}")
+        if not stall_after_s > 0:
+            raise ValueError(f"stall_after_s must be > 0 seconds, got {stall_after_s}")
+        self.stall_after_s = stall_after_s
+        self.on_interrupted = on_interrupted
         self.spec = spec
         self.hold_target_s = hold_target_s
         self.statuses: queue.Queue[LiveStatus] = queue.Queue(maxsize=STATUS_QUEUE_SIZE)
@@ -125,6 +145,10 @@ class LiveCoach:
         self._timings: deque[float] = deque(maxlen=_TIMING_WINDOW)
         self._report: ClipReport | None = None
         self._closed = False
+        self._interrupted = False
+        self._last_frame_mono: float | None = None  # time.monotonic() when the last frame was done
+        self._watchdog: threading.Thread | None = None
+        self._stop = threading.Event()
 
     # --- camera thread -------------------------------------------------------------------------------------
 
@@ -161,6 +185,11 @@ class LiveCoach:
             drawn = annotate(rgb, pose, result, self.spec, cue_text=cue_text, hold_target_s=self.hold_target_s,
                              show_angle=True)
             self._frames += 1
+            self._last_frame_mono = time.monotonic()
+            if self._watchdog is None:
+                # Started with the first frame: a set that never got one has nothing to keep.
+                self._watchdog = threading.Thread(target=self._watch, name="live-set-watchdog", daemon=True)
+                self._watchdog.start()
             done = time.time()
             process_ms = (time.perf_counter() - start) * 1000.0
             self._timings.append(process_ms)
@@ -202,6 +231,43 @@ class LiveCoach:
                 except queue.Empty:
                     pass
 
+    # --- watchdog thread -----------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        poll_s = min(1.0, self.stall_after_s / 4)
+        while not self._stop.wait(poll_s):
+            if self.finished or self.interrupt_if_stalled():
+                return
+
+    def interrupt_if_stalled(self, now: float | None = None) -> bool:
+        """End the set as interrupted if no frame came for `stall_after_s`; returns whether it did.
+
+        Args:
+            now: time.monotonic() to judge by (default: now).
+        """
+        with self._lock:
+            if self._report is not None or self._closed or self._last_frame_mono is None:
+                return False
+            now = time.monotonic() if now is None else now
+            if now - self._last_frame_mono < self.stall_after_s:
+                return False
+            report = self._checker.report()
+            # Kept before the set shows as finished, all under the lock: a page that sees it finished (or asks
+            # for the report meanwhile) also sees what `on_interrupted` did, so it cannot save the set twice.
+            if self.on_interrupted is not None:
+                try:
+                    self.on_interrupted(report)
+                except Exception as exc:  # noqa: BLE001 - a failed save must not kill the thread silently
+                    _log.warning("could not keep an interrupted live set: %s: %s", type(exc).__name__,
+                                 str(exc).splitlines()[0][:200] if str(exc) else "")
+            self._interrupted = True
+            self._report = report
+            # The page may be gone for good (a closed tab): nothing else would release the model.
+            if self._estimator is not None:
+                self._estimator.close()
+                self._estimator = None
+        return True
+
     # --- page thread ---------------------------------------------------------------------------------------
 
     def drain(self) -> list[LiveStatus]:
@@ -232,11 +298,22 @@ class LiveCoach:
 
     @property
     def finished(self) -> bool:
-        """Whether the set has been reported."""
+        """Whether the set has been reported (finished by the page, or interrupted)."""
         return self._report is not None
 
+    @property
+    def interrupted(self) -> bool:
+        """Whether the set ended because frames stopped coming, not because the page finished it."""
+        return self._interrupted
+
+    def idle_s(self, now: float | None = None) -> float:
+        """Seconds since the last frame was processed (infinite before the first), by time.monotonic()."""
+        last = self._last_frame_mono
+        return math.inf if last is None else (time.monotonic() if now is None else now) - last
+
     def close(self) -> None:
-        """Release the model."""
+        """Release the model and stop the watchdog."""
+        self._stop.set()
         with self._lock:
             self._closed = True
             if self._estimator is not None:

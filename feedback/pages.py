@@ -129,9 +129,12 @@ def session_rows(sessions: Iterable[Any]) -> list[dict[str, Any]]:
     """Saved sets as table rows, newest first."""
     rows = []
     for s in sorted(sessions, key=lambda s: (s.started_at, s.id), reverse=True):
+        source = s.source.value if hasattr(s.source, "value") else s.source
+        if getattr(s, "interrupted", False):
+            source += " (camera stopped mid-set)"
         rows.append({
             "id": s.id, "date (UTC)": s.started_at.strftime("%Y-%m-%d %H:%M"), "exercise": s.exercise,
-            "source": s.source.value if hasattr(s.source, "value") else s.source, "reps": s.reps,
+            "source": source, "reps": s.reps,
             "faulted reps": s.faulted_reps, "best hold (s)": round(s.best_hold_s, 1),
             "range": "" if s.range_low is None or s.range_high is None else f"{s.range_low:g}–{s.range_high:g}",
             "pose coverage": f"{s.pose_coverage:.0%}", "pain before": s.pain_before, "pain after": s.pain_after,

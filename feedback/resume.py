@@ -1,4 +1,8 @@
-"""Resuming an interrupted batch: which clips an output file already holds, and cutting off a torn last line."""
+"""Resuming an interrupted batch: which clips an output file already holds, and cutting off a torn last line.
+
+A row whose worker was killed (pose.workers.WORKER_DIED) is not a finished clip: the kill may have come from
+memory pressure that is gone now, so resuming drops that row and scores the clip again.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from pose.workers import WORKER_DIED
+
 
 def _complete_lines(text: str) -> list[str]:
     # A crash mid-write can leave a last line without its newline; it is dropped and the clip scored again.
@@ -18,6 +24,8 @@ def _complete_lines(text: str) -> list[str]:
 
 def finished_files(out_path: Path, fmt: str) -> set[str]:
     """The `file` of every complete, parseable row in an existing output file; repairs a torn tail in place.
+
+    Torn lines and rows of clips whose worker was killed are removed from the file (those clips are scored again).
 
     Args:
         out_path: the --out file of an earlier run (missing is fine: nothing finished).
@@ -35,8 +43,15 @@ def finished_files(out_path: Path, fmt: str) -> set[str]:
         lines = lines[1:]
     for line in lines:
         try:
-            name = json.loads(line)["file"] if fmt == "jsonl" else next(csv.reader(io.StringIO(line)))[0]
-        except (ValueError, KeyError, TypeError, StopIteration):
+            if fmt == "jsonl":
+                row = json.loads(line)
+                name, error = row["file"], row.get("error")
+            else:
+                cells = next(csv.reader(io.StringIO(line)))
+                name, error = cells[0], cells[-1]
+        except (ValueError, KeyError, TypeError, StopIteration, IndexError):
+            continue
+        if isinstance(error, str) and error.endswith(WORKER_DIED):
             continue
         kept.append(line)
         done.add(name)

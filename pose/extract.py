@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -13,15 +14,27 @@ from pose.cache import LandmarkCache, file_digest
 from pose.estimator import EstimatorSettings, PoseEstimator
 from pose.frames import PoseSequence
 from pose.video import VideoError, iter_video, probe
-from pose.workers import process_pool
+from pose.workers import WORKER_DIED, WorkerDied, process_pool
 
 ProgressFn = Callable[[float], None]
 # Splitting a clip restarts MediaPipe's tracking at each cut; below this length it is not worth it.
 SPLIT_MIN_SEGMENT_S = 15.0
+# Longest clip scored. An exercise set lasts minutes; an hour-long file is a whole session or a mistake: on two
+# cores it takes about as long to score as it runs, and scoring holds about 6 kB a frame (0.6 GB an hour at
+# 30 fps, measured). Checked against the container's duration first, then against the frames' own times while
+# decoding (a header can lie).
+MAX_CLIP_DURATION_S = 30 * 60.0
+
+
+def _too_long(path: Path, max_duration_s: float, duration_s: float | None = None) -> VideoError:
+    length = f"{duration_s / 60:.0f} min long" if duration_s else f"longer than {max_duration_s / 60:.0f} min"
+    return VideoError(f"{path}: {length}; formcheck scores clips of up to {max_duration_s / 60:.0f} min, so trim it "
+                      "to the exercise")
 
 
 def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = None, end_s: float | None = None,
-              progress: ProgressFn | None = None, duration_s: float = math.nan) -> PoseSequence:
+              progress: ProgressFn | None = None, duration_s: float = math.nan,
+              max_duration_s: float | None = None) -> PoseSequence:
     frames = []
     # A little slack so a 30.0 fps cap keeps every frame of a 29.97 fps clip.
     min_gap_s = 0.97 / settings.max_fps
@@ -30,6 +43,8 @@ def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = N
         for vf in iter_video(path, settings.max_side_px, start_s, end_s):
             if vf.t_s - last_t < min_gap_s:
                 continue
+            if max_duration_s is not None and vf.t_s > max_duration_s:
+                raise _too_long(path, max_duration_s)
             last_t = vf.t_s
             frames.append(estimator.process(vf.rgb, vf.t_s))
             if progress and duration_s > 0:
@@ -37,10 +52,10 @@ def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = N
     return PoseSequence.from_frames(frames)
 
 
-def _estimate_segment(args: tuple[str, EstimatorSettings, float, float | None]) -> PoseSequence:
+def _estimate_segment(args: tuple[str, EstimatorSettings, float, float | None, float | None]) -> PoseSequence:
     os.environ.setdefault("GLOG_minloglevel", "2")
-    path, settings, start_s, end_s = args
-    return _estimate(Path(path), settings, start_s, end_s)
+    path, settings, start_s, end_s, max_duration_s = args
+    return _estimate(Path(path), settings, start_s, end_s, max_duration_s=max_duration_s)
 
 
 def concatenate(parts: list[PoseSequence]) -> PoseSequence:
@@ -62,6 +77,7 @@ def extract_poses(
     cache: LandmarkCache | None = None,
     progress: ProgressFn | None = None,
     jobs: int = 1,
+    max_duration_s: float | None = MAX_CLIP_DURATION_S,
 ) -> PoseSequence:
     """Estimate the pose in every frame of a clip, using the cache when it has the answer.
 
@@ -71,13 +87,17 @@ def extract_poses(
         cache: where poses are kept between runs; None to always estimate.
         progress: called with the fraction of the clip done, in [0, 1].
         jobs: processes to split a long clip across by time (each at least SPLIT_MIN_SEGMENT_S long).
+        max_duration_s: longer clips are refused (None: no limit).
 
     Raises:
-        VideoError: if the clip cannot be read.
+        VideoError: if the clip cannot be read, or is longer than `max_duration_s`.
+        WorkerDied: if a process estimating a segment of a split clip was killed.
     """
     path = Path(path)
     settings = settings or EstimatorSettings()
     info = probe(path)
+    if max_duration_s is not None and info.duration_s > max_duration_s:
+        raise _too_long(path, max_duration_s, info.duration_s)
     key = None
     if cache is not None:
         key = cache.key(file_digest(path), settings.cache_key())
@@ -89,11 +109,17 @@ def extract_poses(
     segments = int(min(jobs, info.duration_s // SPLIT_MIN_SEGMENT_S)) if math.isfinite(info.duration_s) else 1
     if segments > 1:
         cuts = [info.duration_s * i / segments for i in range(segments)] + [None]
-        with process_pool(segments) as pool:
-            parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b) for a, b in zip(cuts, cuts[1:])]))
+        try:
+            with process_pool(segments) as pool:
+                parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b, max_duration_s)
+                                                          for a, b in zip(cuts, cuts[1:])]))
+        except BrokenProcessPool:
+            # A segment's worker was killed (often the out-of-memory killer): the clip fails, not the batch.
+            raise WorkerDied(f"{path}: {WORKER_DIED}") from None
         sequence = concatenate(parts)
     else:
-        sequence = _estimate(path, settings, progress=progress, duration_s=info.duration_s)
+        sequence = _estimate(path, settings, progress=progress, duration_s=info.duration_s,
+                             max_duration_s=max_duration_s)
     if not len(sequence):
         raise VideoError(f"{path}: contains no decodable video frame")
     if cache is not None and key is not None:

@@ -138,8 +138,9 @@ class PoseSequence:
 
     @classmethod
     def load(cls, path: Path) -> PoseSequence:
-        """Read a sequence written by `save`."""
-        with np.load(path) as data:
+        """Read a sequence written by `save`; plain arrays only (an object array would need unpickling: refused)."""
+        # Explicit, though numpy's default: a cache file or a stored blob must never run code when it is read.
+        with np.load(path, allow_pickle=False) as data:
             return cls(
                 t_s=data["t_s"], xyz=data["xyz"], world_xyz=data["world_xyz"], visibility=data["visibility"],
                 back_profile=data["back_profile"], image_size=tuple(int(v) for v in data["image_size"]),

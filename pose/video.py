@@ -44,8 +44,21 @@ class VideoInfo:
     codec: str
 
 
+# Demuxers that read a single picture: a photo renamed .mp4 is opened by these, and has nothing to score.
+_STILL_IMAGE_FORMATS = ("image2",)
+# Demuxers whose "video" is a list of other files or streams: an uploaded text file in one of these formats would
+# make FFmpeg read other files beside it (other uploads) or fetch URLs. A clip is one self-contained file.
+_REFERENCING_FORMATS = ("concat", "hls", "dash", "imf", "sdp", "rtp", "rtsp")
+# Nested opens (a playlist's entries) may only be local files, never network protocols.
+_OPEN_OPTIONS = {"protocol_whitelist": "file"}
+
+
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    # FFmpeg errors carry an errno and the file name; the reason alone is what the user needs.
+    reason = getattr(exc, "strerror", None) if isinstance(exc, av.FFmpegError) else None
+    if isinstance(exc, UnicodeDecodeError):
+        reason = "damaged metadata"
+    text = str(reason or exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 
@@ -57,13 +70,40 @@ def _open(path: Path) -> av.container.InputContainer:
     if path.stat().st_size == 0:
         raise VideoError(f"{path}: empty file")
     try:
-        container = av.open(str(path), mode="r")
+        container = av.open(str(path), mode="r", options=_OPEN_OPTIONS)
     except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise VideoError(f"{path}: not a readable video ({_one_line(exc)})") from None
     if not container.streams.video:
         container.close()
         raise VideoError(f"{path}: has no video stream")
+    stream = container.streams.video[0]
+    fmt = container.format.name
+    if fmt in _REFERENCING_FORMATS:
+        container.close()
+        raise VideoError(f"{path}: is a list of other files or streams ({fmt}), not a video")
+    if fmt in _STILL_IMAGE_FORMATS or fmt.endswith("_pipe"):
+        codec = stream.codec_context.name if stream.codec_context is not None else fmt
+        container.close()
+        raise VideoError(f"{path}: is a still image ({codec}), not a video")
+    if stream.codec_context is None:
+        container.close()
+        raise VideoError(f"{path}: video codec not supported (no decoder for it)")
     return container
+
+
+def _rotation_deg(frame: av.VideoFrame) -> int:
+    # A damaged display matrix can give NaN; such a frame is shown as stored.
+    rotation = frame.rotation or 0
+    return int(round(rotation)) if np.isfinite(rotation) else 0
+
+
+def _untimed_rate(stream: av.video.stream.VideoStream) -> float:
+    # Frames without timestamps (a raw H.264 stream has none) are spaced at the codec's own rate, which the
+    # encoder wrote into the stream; the demuxer's figure is FFmpeg's 25 fps guess.
+    for rate in (stream.codec_context.framerate, stream.average_rate, stream.guessed_rate):
+        if rate and 0 < float(rate) < np.inf:
+            return float(rate)
+    return 30.0
 
 
 def _upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -84,9 +124,11 @@ def probe(path: Path) -> VideoInfo:
         rotation = 0
         try:
             first = next(container.decode(stream))
-            rotation = int(round(first.rotation or 0))
-        except (StopIteration, av.FFmpegError):
+            rotation = _rotation_deg(first)
+        except StopIteration:
             raise VideoError(f"{path}: contains no decodable video frame") from None
+        except av.FFmpegError as exc:
+            raise VideoError(f"{path}: cannot decode video ({_one_line(exc)})") from None
         w, h = stream.codec_context.width, stream.codec_context.height
         if (rotation // 90) % 2:
             w, h = h, w
@@ -133,9 +175,12 @@ def iter_video(path: Path, max_side_px: int | None = None, start_s: float | None
         t0: float | None = float(stream.start_time * stream.time_base) if stream.start_time is not None else None
         last_t = -np.inf
         n = 0
-        fallback_rate = float(stream.average_rate or stream.guessed_rate or 30.0)
+        fallback_rate = _untimed_rate(stream)
         if start_s:
-            container.seek(int(((t0 or 0.0) + start_s) / stream.time_base), stream=stream, backward=True)
+            try:
+                container.seek(int(((t0 or 0.0) + start_s) / stream.time_base), stream=stream, backward=True)
+            except av.FFmpegError:
+                pass  # not seekable (a raw stream, a damaged index): decode from the start; early frames are skipped
         try:
             for frame in container.decode(stream):
                 t_abs = frame.time if frame.time is not None else n / fallback_rate
@@ -149,11 +194,12 @@ def iter_video(path: Path, max_side_px: int | None = None, start_s: float | None
                 scale = 1.0 if not max_side_px else min(1.0, max_side_px / max(w, h))
                 if scale < 1.0:
                     # Even sizes keep swscale happy with chroma subsampling.
-                    frame = frame.reformat(width=int(w * scale) // 2 * 2, height=int(h * scale) // 2 * 2)
+                    frame = frame.reformat(width=max(2, int(w * scale) // 2 * 2),
+                                           height=max(2, int(h * scale) // 2 * 2))
                 rgb = frame.to_ndarray(format="rgb24")
                 last_t = t_s
                 n += 1
-                yield VideoFrame(t_s, _upright(rgb, int(round(frame.rotation or 0))))
+                yield VideoFrame(t_s, _upright(rgb, _rotation_deg(frame)))
         except av.FFmpegError as exc:
             if n == 0:
                 raise VideoError(f"{path}: cannot decode video ({_one_line(exc)})") from None

@@ -1,9 +1,16 @@
-"""Worker processes that are safe to start after MediaPipe has run in the parent."""
+"""Worker processes that are safe to start after MediaPipe has run in the parent, and what a dead one means."""
 
 from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+
+# The one line a clip gets when the process scoring it vanished: SIGKILL, or the kernel's out-of-memory killer.
+WORKER_DIED = "worker stopped while scoring (killed or out of memory)"
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without an answer while it was scoring (its pool is broken)."""
 
 
 def process_pool(max_workers: int) -> ProcessPoolExecutor:

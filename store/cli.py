@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from store.auth import AccountError, create_user, link
-from store.db import database_url, make_engine, session_factory, upgrade
+from store.db import database_url, make_engine, redact, session_factory, upgrade
 from store.models import Role
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -66,8 +66,13 @@ def _redacted(url: str) -> str:
 
 def run_store_command(args: argparse.Namespace) -> int:
     """Run a parsed `user` or `db` command; returns the exit status. Errors are one line on stderr."""
-    url = database_url(getattr(args, "db", None) or getattr(args, "url", None))
-    engine = make_engine(url)
+    try:
+        url = database_url(getattr(args, "db", None) or getattr(args, "url", None))
+        engine = make_engine(url)
+    except (SQLAlchemyError, ValueError) as exc:  # an unparsable URL, an unknown driver, a port that is no number
+        print(f"formcheck: bad database URL: {redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         upgrade(engine)
         if args.command == "db":
@@ -85,7 +90,7 @@ def run_store_command(args: argparse.Namespace) -> int:
         print(f"formcheck: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except SQLAlchemyError as exc:
-        print(f"formcheck: database error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"formcheck: database error: {redact(str(exc).splitlines()[0])}", file=sys.stderr)
         return EXIT_FAILED
     finally:
         engine.dispose()

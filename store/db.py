@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "formcheck.sqlite3"
 # A writer waits this long for another writer's lock before failing (SQLite allows one writer at a time).
 SQLITE_BUSY_TIMEOUT_S = 10.0
+# Secrets that can reach an error message: the password in a URL (scheme://user:password@host) and in a libpq
+# connection string (password=...).
+_URL_PASSWORD = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^/\s]*(?=@)")  # to the host's @
+_CONNINFO_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with every database password in it replaced by ***, for messages and logs."""
+    return _CONNINFO_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***", text))
 
 
 def default_data_dir() -> Path:

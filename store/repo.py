@@ -144,6 +144,8 @@ class SessionSummary:
     programme_item_id: int | None
     shared_video_path: str | None
     has_landmarks: bool
+    # The set ended because the camera stopped mid-set (unplugged, tab closed); what was done so far was kept.
+    interrupted: bool = False
 
     @property
     def fault_rate(self) -> float | None:
@@ -419,6 +421,7 @@ def save_session(
     symptom_response: Symptom | str | None = None,
     programme_item_id: int | None = None,
     shared_video_path: str | None = None,
+    interrupted: bool = False,
 ) -> int:
     """Save one set with its report, landmarks and how it felt, in one transaction; returns the session id.
 
@@ -438,6 +441,7 @@ def save_session(
         programme_item_id: the prescribed item this set was for, if any (must be this patient's).
         shared_video_path: where the clip is kept, only when the patient chose to share it; the video itself is
             never stored in the database.
+        interrupted: the set stopped mid-way (the camera stopped); kept in the report as `"interrupted": true`.
 
     Raises:
         PermissionDenied: the actor may not write this patient's data, or the item is not theirs.
@@ -452,6 +456,8 @@ def save_session(
         row = dict(report)
     if row.get("error"):
         raise ValueError(f"a clip that could not be scored is not a session: {row['error']}")
+    if interrupted:
+        row["interrupted"] = True
     exercise = row.get("exercise")
     if exercise not in EXERCISES:
         raise ValueError(f"unknown exercise {exercise!r}; expected one of {', '.join(EXERCISES)}")
@@ -501,7 +507,32 @@ def _summary(s: ExerciseSession, has_landmarks: bool) -> SessionSummary:
         rep_signal=s.rep_signal, range_low=s.range_low, range_high=s.range_high, pain_before=s.pain_before,
         pain_after=s.pain_after, symptom_response=None if s.symptom_response is None else Symptom(s.symptom_response),
         programme_item_id=s.programme_item_id, shared_video_path=s.shared_video_path, has_landmarks=bool(has_landmarks),
+        interrupted=bool((s.report or {}).get("interrupted")),
     )
+
+
+def add_set_feedback(db: Session, actor: Actor, session_id: int, *, pain_before: int | None = None,
+                     pain_after: int | None = None, symptom_response: Symptom | str | None = None) -> None:
+    """Add how a saved set felt, afterwards (a set kept when the camera stopped is saved before it is rated).
+
+    Only the values given are changed; one transaction.
+
+    Raises:
+        PermissionDenied: not the actor's to change.
+        ValueError: out-of-range ratings or an unknown symptom response.
+    """
+    row = _session_row(db, actor, session_id)
+    try:
+        if pain_before is not None:
+            row.pain_before = _pain("pain_before", pain_before)
+        if pain_after is not None:
+            row.pain_after = _pain("pain_after", pain_after)
+        if symptom_response is not None:
+            row.symptom_response = Symptom(symptom_response)
+    except ValueError:
+        db.rollback()
+        raise
+    _commit(db)
 
 
 def list_sessions(db: Session, actor: Actor, patient_id: int, exercise: str | None = None,
