@@ -5,12 +5,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint samples clean postgres
+.PHONY: run test lint samples clean postgres audit
 
+# setuptools: a venv made by Python 3.11 carries 65.5, which has known vulnerabilities (78.1.1 fixes the last).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
+	$(PY) -m pip install --quiet -e '.[test,ray]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -27,6 +28,13 @@ postgres:
 
 test: lint postgres
 	$(PY) -m pytest
+	$(PY) .ci/audit.py
+
+# Known vulnerabilities in the installed packages (pip-audit, which needs network access to PyPI). A finding fails,
+# unless .ci/audit-ignore.toml accepts it with its reason; without network it says "NOT DONE" and passes
+# (FORMCHECK_AUDIT_REQUIRED=1 makes that fail too).
+audit: $(STAMP)
+	$(PY) .ci/audit.py
 
 samples: $(STAMP)
 	$(PY) -m synth render-samples sample_videos

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +27,14 @@ class Body:
     back_profile: np.ndarray
     side: Side
     forward: np.ndarray
+    # Values several signals derive from the same landmarks (which leg supports the body), computed once.
+    _derived: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: str, compute: Callable[[Body], np.ndarray]) -> np.ndarray:
+        """`compute(self)`, computed on the first call with this key and reused after (the body never changes)."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]
 
     def point(self, part: str, side: Side | None = None) -> np.ndarray:
         """(T, 2) pixel positions of a sided part (e.g. "knee") on the working side or the one given."""

@@ -182,6 +182,10 @@ def trunk_from_horizontal_deg(b: Body) -> np.ndarray:
 
 
 def _support_is_other(b: Body) -> np.ndarray:
+    return b.derived("support_is_other", _find_support_is_other)
+
+
+def _find_support_is_other(b: Body) -> np.ndarray:
     # The supporting leg is the one whose ankle is lower (larger y): during a single-leg lift in a wall sit
     # the lifted leg's knee angle says nothing about the squat. Ties go to the working (nearer) side.
     own, other = b.point("ankle")[:, 1], b.other("ankle")[:, 1]
@@ -201,10 +205,14 @@ def _support_foot_point(b: Body, part: str) -> np.ndarray:
     (hanging behind the hips in a deep squat) for the foot. The shin and foot angles of such frames would claim
     knees far past the toes; they are unknown instead. The knee angle is kept, as the rep still happened.
     """
+    return np.where(b.derived("support_foot_on_floor", _support_foot_on_floor)[:, None], _support_point(b, part),
+                    np.nan)
+
+
+def _support_foot_on_floor(b: Body) -> np.ndarray:
     knee, ankle = _support_point(b, "knee"), _support_point(b, "ankle")
     with np.errstate(invalid="ignore"):
-        on_floor = (ankle[:, 1] - knee[:, 1]) >= _SHIN_DROP_MIN_RATIO * distance(knee, ankle)
-    return np.where(on_floor[:, None], _support_point(b, part), np.nan)
+        return (ankle[:, 1] - knee[:, 1]) >= _SHIN_DROP_MIN_RATIO * distance(knee, ankle)
 
 
 @signal("support_knee_deg")

@@ -10,12 +10,14 @@ import csv
 import json
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from exercises.registry import get_exercise
 from exercises.results import ClipReport
+from feedback.report import ClipResult
 from feedback.runner import ScoreOptions, score_path
 
 # Truth series name -> our signal name, per exercise (the angle conventions match; see synth.skeleton).
@@ -115,8 +117,8 @@ def _angle_errors(truth: dict, report: ClipReport) -> dict[str, list[float]]:
     return out
 
 
-def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
-    """Score a rendered clip and compare it with its `<stem>.truth.json`."""
+def rendered_options(clip: Path, options: ScoreOptions) -> tuple[dict, ScoreOptions]:
+    """A rendered clip's truth (`<stem>.truth.json`), and `options` narrowed to what that clip is scored with."""
     truth = json.loads(clip.with_suffix(".truth.json").read_text())
     # The truth's own "thresholds" are the generator's definitions of its faults, not ours; only a prescribed
     # target (what a therapist would set for this patient) is passed on as an override.
@@ -124,11 +126,12 @@ def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
     target = truth.get("expected", {}).get("target_knee_deg")
     if truth["exercise"] == "nerve_glide" and target is not None:
         overrides["knee_extension_target_deg"] = float(target)
-    opts = ScoreOptions(truth["exercise"], {truth["exercise"]: overrides}, options.settings, options.cache_dir)
-    res = score_path(clip, opts)
-    expected = truth.get("expected", {})
-    from exercises.registry import get_exercise
+    return truth, replace(options, exercise=truth["exercise"], overrides={truth["exercise"]: overrides})
 
+
+def compare_rendered(clip: Path, truth: dict, res: ClipResult) -> ClipScore:
+    """Compare a rendered clip's scoring result with its truth."""
+    expected = truth.get("expected", {})
     # The truth's hold of a rep exercise (cat-cow's end-range pause) is not the timed hold our report gives.
     times_holds = get_exercise(truth["exercise"]).hold is not None
     s = ClipScore(str(clip), truth["exercise"], "rendered", "side", expected.get("reps"), 0,
@@ -141,21 +144,32 @@ def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
     return s
 
 
+def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
+    """Score a rendered clip and compare it with its `<stem>.truth.json`."""
+    truth, opts = rendered_options(clip, options)
+    return compare_rendered(clip, truth, score_path(clip, opts))
+
+
+def manifest_rows(manifest: Path) -> list[dict[str, str]]:
+    """The labelled rows (with a checker) of a real-clip manifest."""
+    with open(manifest, encoding="utf-8") as f:
+        return [row for row in csv.DictReader(f) if row["checker"]]
+
+
+def compare_real(row: dict[str, str], res: ClipResult) -> ClipScore:
+    """Compare a real clip's scoring result with its manifest row (a trailing `?` marks an uncertain label)."""
+    num = lambda x: float(x.rstrip("?")) if x and x.strip() else None  # noqa: E731
+    s = ClipScore(row["file"], row["checker"], "real", row["view"], num(row["reps"]), 0, num(row["hold_s"]),
+                  0.0, 0.0, res.error)
+    if res.report:
+        s.reps, s.hold_s, s.coverage = res.report.rep_count, res.report.hold_s, res.report.pose_coverage
+    return s
+
+
 def score_manifest(manifest: Path, options: ScoreOptions) -> list[ClipScore]:
     """Score the labelled rows (with a checker) of a real-clip manifest."""
-    out = []
-    for row in csv.DictReader(open(manifest, encoding="utf-8")):
-        if not row["checker"]:
-            continue
-        res = score_path(manifest.parent / row["file"], ScoreOptions(row["checker"], options.overrides,
-                                                                      options.settings, options.cache_dir))
-        num = lambda x: float(x.rstrip("?")) if x and x.strip() else None  # noqa: E731
-        s = ClipScore(row["file"], row["checker"], "real", row["view"], num(row["reps"]), 0, num(row["hold_s"]),
-                      0.0, 0.0, res.error)
-        if res.report:
-            s.reps, s.hold_s, s.coverage = res.report.rep_count, res.report.hold_s, res.report.pose_coverage
-        out.append(s)
-    return out
+    return [compare_real(row, score_path(manifest.parent / row["file"], replace(options, exercise=row["checker"])))
+            for row in manifest_rows(manifest)]
 
 
 def _pct(values: list[float], q: float) -> float:

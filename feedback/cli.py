@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 # Quiet MediaPipe/TensorFlow Lite C++ logging before anything imports mediapipe.
@@ -31,6 +32,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"formcheck: error: {message}\n")
 
 
+def _number_list(kind: type) -> Callable[[str], tuple]:
+    def parse(text: str) -> tuple:
+        try:
+            return tuple(kind(v) for v in text.split(","))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
+
+    return parse
+
+
 def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="formcheck", description="Form checker for sciatica rehab exercises.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -38,11 +49,18 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="video files or folders")
     s.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES],
                    help="exercise to score with (default: guessed from the posture)")
-    s.add_argument("--jobs", type=int, default=1, help="clips scored in parallel (processes); 0 = one per core")
+    s.add_argument("--jobs", type=int, default=None,
+                   help="clips scored in parallel (processes); 0 = one per core (default 1; with --backend ray: "
+                        "clips in flight on the cluster, default 0 = two per cluster CPU)")
     s.add_argument("--out", type=Path, help="write results here instead of stdout")
     s.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     s.add_argument("--config", type=Path, help="TOML file of per-patient threshold overrides")
     s.add_argument("--model", type=Path, help="a MediaPipe Tasks .task pose landmarker model to use instead")
+    s.add_argument("--max-fps", type=float, default=EstimatorSettings.max_fps,
+                   help="frames per second estimated at most (default %(default)g; `formcheck bench tradeoff` "
+                        "found 15 as accurate on its suite at 1.8x the throughput)")
+    s.add_argument("--max-side", type=int, default=EstimatorSettings.max_side_px,
+                   help="frames downscaled to this longer side in px first (default %(default)d)")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
     s.add_argument("--db", metavar="URL", help="also save each scored clip as a session in this database "
@@ -51,6 +69,12 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--resume", action="store_true",
                    help="with --out: keep the clips already in that file and score only the rest")
     s.add_argument("--verbose", action="store_true", help="keep MediaPipe's own log lines on stderr")
+    s.add_argument("--backend", choices=["local", "ray"], default="local",
+                   help="where clips are scored: this machine's processes, or a Ray cluster (the ray extra)")
+    s.add_argument("--address", metavar="ADDR", help="with --backend ray: the cluster, HOST:6379, ray://HOST:10001 "
+                   "or auto (default $RAY_ADDRESS, else a Ray instance on this machine for the run)")
+    s.add_argument("--send-clips", action="store_true", help="with --backend ray: send clips to the workers "
+                   "through Ray's object store (default: workers read them at the same path, on a shared filesystem)")
     b = sub.add_parser("bench", help="benchmarks that print figures")
     bsub = b.add_subparsers(dest="bench", required=True, parser_class=_Parser)
     bs = bsub.add_parser("speed", help="per-stage ms/frame, fps, real-time factor, memory, vs a naive baseline")
@@ -66,11 +90,34 @@ def _build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--manifest", type=Path, help="real clips manifest.csv to score too (default ../shared/clips)")
     ba.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
     ba.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    bt = bsub.add_parser("tradeoff", help="fps against rep and angle error over frame-rate caps, sizes, smoothing")
+    bt.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json (rendered first if empty)")
+    bt.add_argument("--per-exercise", type=int, default=8, help="clips per exercise when rendering the suite")
+    bt.add_argument("--seed", type=int, default=0, help="seed of the rendered suite")
+    bt.add_argument("--clips-per-exercise", type=int, help="use at most this many suite clips of each exercise")
+    bt.add_argument("--manifest", type=Path, help="real clips manifest.csv to score too (default ../shared/clips)")
+    bt.add_argument("--no-real", action="store_true", help="leave out the real clips")
+    bt.add_argument("--fps", type=_number_list(float), help="frame-rate caps to try (default 30,15,10)")
+    bt.add_argument("--max-side", type=_number_list(int), help="longer sides in px to try (default 1280,960,640,480)")
+    bt.add_argument("--smoothing", type=lambda v: tuple(v.split(",")),
+                    help="smoothing variants to try: off, light, default, heavy (default off,default,heavy)")
+    bt.add_argument("--quick", action="store_true",
+                    help="a few minutes: 30,10 fps x 1280,640 px x off,default, 4 suite clips per exercise")
+    bt.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
+    bt.add_argument("--json", type=Path, help="also write the rows and per-clip figures as JSON here")
     bm = bsub.add_parser("memory", help="memory over a long live session (a clip's poses replayed)")
     bm.add_argument("clip", type=Path)
     bm.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES])
     bm.add_argument("--minutes", type=float, default=60.0, help="stream length to simulate")
     bm.add_argument("--json", type=Path, help="also write the samples as JSON here")
+    bb = bsub.add_parser("batch", help="memory of the parent and workers over a large batch (one clip, many copies)")
+    bb.add_argument("clip", type=Path)
+    bb.add_argument("--copies", type=int, default=200, help="times the clip is scored")
+    bb.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
+    bb.add_argument("--exercise", default=AUTO, choices=[AUTO, *EXERCISES])
+    bb.add_argument("--no-cache", action="store_true", help="run MediaPipe on every copy (default: cache hits)")
+    bb.add_argument("--cache-dir", type=Path, help="landmark cache folder (default: a fresh temporary one)")
+    bb.add_argument("--json", type=Path, help="also write the samples as JSON here")
     sub.add_parser("render", help="render ground-truth mannequin clips (see `formcheck render --help`)",
                    add_help=False)
     add_store_commands(sub)
@@ -113,16 +160,22 @@ def _save_to_store(args: argparse.Namespace, options: ScoreOptions, result: rep.
         save_clip_result(args.db, args.patient, result, sequence)
         return True
     except (BatchError, SQLAlchemyError, OSError) as exc:
-        print(f"formcheck: {result.file}: not saved: {str(exc).splitlines()[0]}", file=sys.stderr)
+        from store.db import redact
+
+        print(f"formcheck: {result.file}: not saved: {redact(str(exc).splitlines()[0])}", file=sys.stderr)
         return False
 
 
 def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         overrides = load_overrides(args.config) if args.config else None
-        settings = EstimatorSettings(task_model_path=str(args.model) if args.model else None)
+        settings = EstimatorSettings(task_model_path=str(args.model) if args.model else None,
+                                     max_side_px=args.max_side, max_fps=args.max_fps)
     except (ConfigError, ValueError) as exc:
         parser.error(str(exc))
+    if args.jobs is None:
+        # A cluster is there to be used whole; one machine keeps the old default of one clip at a time.
+        args.jobs = 0 if args.backend == "ray" else 1
     if args.jobs < 0:
         parser.error(f"--jobs must be >= 0, got {args.jobs}")
     jobs = args.jobs or os.cpu_count() or 1
@@ -130,6 +183,16 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error("--resume needs --out FILE")
     if args.db and not args.patient:
         parser.error("--db needs --patient USERNAME")
+    if args.backend != "ray" and (args.address or args.send_clips):
+        parser.error("--address and --send-clips need --backend ray")
+    from feedback import cluster  # imports no ray: that happens only when --backend ray is used (optional extra)
+
+    if args.backend == "ray":
+        try:
+            cluster.import_ray()
+        except cluster.ClusterError as exc:
+            print(f"formcheck: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     paths = expand_paths(args.paths)
     if not paths:
         parser.error("no video files found in the given paths")
@@ -147,12 +210,17 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     try:
         if args.format == "csv" and not appending:
             append_line(out, rep.csv_header())
-        for result in score_many(todo, options, jobs):
+        results = score_many(todo, options, jobs) if args.backend == "local" else cluster.score_on_ray(
+            todo, options, args.jobs, args.address, args.send_clips)
+        for result in results:
             failed += result.error is not None
             append_line(out, rep.to_csv_line(result) if args.format == "csv" else rep.to_json_line(result) + "\n")
             if args.patient and result.error is None:
                 failed += not _save_to_store(args, options, result)
             bar.advance(Path(result.file).name)
+    except cluster.ClusterError as exc:  # only the ray backend raises it: nothing was scored
+        print(f"formcheck: {exc}", file=sys.stderr)
+        return EXIT_CLIP_FAILED
     finally:
         bar.close()
         if out is not sys.stdout:
@@ -196,7 +264,25 @@ def _bench_memory(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bench_accuracy(args: argparse.Namespace) -> int:
+def _bench_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import tempfile
+
+    from feedback.bench_memory import format_batch, soak_batch
+
+    if args.copies < 1 or args.jobs < 0:
+        parser.error("--copies must be >= 1 and --jobs >= 0")
+    if not args.clip.is_file():
+        parser.error(f"no such clip: {args.clip}")
+    with tempfile.TemporaryDirectory(prefix="formcheck-soak-cache-") as fresh:
+        options = ScoreOptions(args.exercise, cache_dir=str(args.cache_dir or fresh), use_cache=not args.no_cache)
+        samples = soak_batch(args.clip, args.copies, options, args.jobs or os.cpu_count() or 1)
+    print(format_batch(samples))
+    if args.json:
+        args.json.write_text(json.dumps(samples, indent=1))
+    return EXIT_CLIP_FAILED if samples[-1]["errors"] else EXIT_OK
+
+
+def _bench_accuracy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from feedback import bench_accuracy as ba
     from pose.workers import process_pool
 
@@ -207,7 +293,10 @@ def _bench_accuracy(args: argparse.Namespace) -> int:
         if not clips:
             from synth.suite import build_suite
 
-            build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed)
+            try:
+                build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed)
+            except ValueError as exc:
+                parser.error(str(exc))
             clips = sorted(p for p in args.suite.glob("*.mp4") if p.with_suffix(".truth.json").is_file())
         with process_pool(args.jobs or os.cpu_count() or 1) as pool:
             scores += list(pool.map(ba.score_rendered, clips, [options] * len(clips)))
@@ -222,13 +311,56 @@ def _bench_accuracy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import time
+
+    from feedback import bench_tradeoff as bt
+
+    base = bt.QUICK_GRID if args.quick else bt.Grid()
+    try:
+        grid = bt.Grid(args.fps or base.max_fps, args.max_side or base.max_side_px, args.smoothing or base.smoothing)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.suite and not any(args.suite.glob("*.truth.json")):
+        from synth.suite import build_suite
+
+        try:
+            build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed)
+        except ValueError as exc:
+            parser.error(str(exc))
+    manifest = None if args.no_real else (
+        args.manifest or Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "manifest.csv")
+    clips = bt.find_clips(args.suite, manifest, args.clips_per_exercise or (4 if args.quick else None))
+    if not clips:
+        parser.error("no clips: give --suite DIR (rendered there if empty) or --manifest FILE")
+    jobs = args.jobs or os.cpu_count() or 1
+    t0 = time.monotonic()
+    bar = ProgressBar(len(clips) * len(grid.pose_points()), enabled=sys.stderr.isatty())
+    try:
+        measurements = bt.run_grid(clips, grid, ScoreOptions(), jobs, bar.advance)
+    finally:
+        bar.close()
+    rows = bt.make_rows(measurements, grid)
+    print(bt.format_table(rows))
+    took_s = time.monotonic() - t0
+    print(f"{len(clips)} clips, {len(grid.pose_points())} pose settings, {jobs} processes: {took_s:.0f} s")
+    if args.json:
+        meta = {"jobs": jobs, "cpu_count": os.cpu_count(), "clips": len(clips), "took_s": took_s}
+        args.json.write_text(bt.to_json(rows, measurements, grid, meta))
+    return EXIT_OK
+
+
 def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from feedback import bench_speed
 
     if args.bench == "accuracy":
-        return _bench_accuracy(args)
+        return _bench_accuracy(args, parser)
+    if args.bench == "tradeoff":
+        return _bench_tradeoff(args, parser)
     if args.bench == "memory":
         return _bench_memory(args)
+    if args.bench == "batch":
+        return _bench_batch(args, parser)
     if args.bench == "speed":
         try:
             settings = EstimatorSettings(max_side_px=args.max_side)

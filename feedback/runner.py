@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +16,9 @@ from exercises.engine import score_sequence
 from feedback.report import ClipResult
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
-from pose.extract import extract_poses
+from pose.extract import MAX_CLIP_DURATION_S, extract_poses
 from pose.video import VideoError
-from pose.workers import process_pool
+from pose.workers import WORKER_DIED, WorkerDied, process_pool
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
 AUTO = "auto"
@@ -30,6 +33,8 @@ class ScoreOptions:
     settings: EstimatorSettings = EstimatorSettings()
     cache_dir: str | None = None
     use_cache: bool = True
+    # Longer clips get an error instead of a score (None: no limit); see pose.extract.MAX_CLIP_DURATION_S.
+    max_duration_s: float | None = MAX_CLIP_DURATION_S
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -56,14 +61,14 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
     name = options.exercise
     try:
         cache = LandmarkCache(Path(options.cache_dir) if options.cache_dir else None) if options.use_cache else None
-        sequence = extract_poses(path, options.settings, cache, progress, jobs)
+        sequence = extract_poses(path, options.settings, cache, progress, jobs, options.max_duration_s)
         if not sequence.found.any():
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
         if name == AUTO:
             name = guess_exercise(sequence)
         report = score_sequence(sequence, spec_for(name, options.overrides))
         return ClipResult(str(path), name, report=report)
-    except VideoError as exc:
+    except (VideoError, WorkerDied) as exc:
         return ClipResult(str(path), name, error=str(exc))
     except MemoryError:
         return ClipResult(str(path), name, error=f"{path}: too large to score in memory")
@@ -84,5 +89,64 @@ def score_many(paths: list[Path], options: ScoreOptions, jobs: int = 1) -> Itera
         for p in paths:
             yield score_path(p, options, jobs=jobs)
         return
-    with process_pool(min(jobs, len(paths))) as pool:
-        yield from pool.map(_score_in_worker, [(str(p), options) for p in paths])
+    yield from _score_in_pools(paths, options, min(jobs, len(paths)))
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # missing or unreadable: its error row costs nothing
+
+
+def _score_in_pools(paths: list[Path], options: ScoreOptions, jobs: int) -> Iterator[ClipResult]:
+    """`score_many` across processes, surviving workers that are killed (SIGKILL, the out-of-memory killer).
+
+    A killed worker breaks its whole pool, and every clip in flight then fails with it, so which clip was being
+    scored by the dead worker is not known. The clips in flight are re-run one at a time in a pool of one: a clip
+    that breaks a pool on its own gets the WORKER_DIED error row, the others are scored, and then a new pool of
+    `jobs` goes on with the rest. At most `jobs` clips are in flight, and results are yielded in input order as
+    soon as they are ready.
+    """
+    # Largest files first (a free proxy for the work in a clip): a long clip started last would leave the other
+    # processes idle at the end. Measured on the 11 shared clips with two jobs: 1.53x the one-job throughput in
+    # input order, 1.66x largest file first (173 s and 104 s). Rows still come out in input order.
+    todo = deque(sorted(range(len(paths)), key=lambda i: -_file_size(paths[i])))
+    suspects: deque[int] = deque()  # in flight when a pool of several broke: each is re-run alone
+    ready: dict[int, ClipResult] = {}
+    emitted = 0
+    while emitted < len(paths):
+        queue, width = (suspects, 1) if suspects else (todo, jobs)
+        pool = process_pool(width)
+        running: dict[Future[ClipResult], int] = {}
+        try:
+            while True:
+                while queue and len(running) < width:
+                    running[pool.submit(_score_in_worker, (str(paths[queue[0]]), options))] = queue[0]
+                    queue.popleft()
+                if not running:
+                    break  # this queue is done; the suspects' pool of one gives way to a full one
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    ready[running[future]] = future.result()
+                    del running[future]
+                while emitted in ready:
+                    yield ready.pop(emitted)
+                    emitted += 1
+        except BrokenProcessPool:
+            lost = []
+            for future, i in running.items():
+                if future.done() and future.exception() is None:
+                    ready[i] = future.result()
+                else:
+                    lost.append(i)
+            if len(lost) == 1:  # alone in its pool (or the only clip in flight): this clip killed it
+                i = lost[0]
+                ready[i] = ClipResult(str(paths[i]), options.exercise, error=f"{paths[i]}: {WORKER_DIED}")
+            else:
+                suspects.extend(sorted(lost))
+            while emitted in ready:
+                yield ready.pop(emitted)
+                emitted += 1
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

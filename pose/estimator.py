@@ -7,15 +7,25 @@ The embedded default is mediapipe 0.10.21's bundled full model (model_complexity
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-import mediapipe as mp
 import numpy as np
 
 from pose.frames import PoseFrame, pixel_xy
 from pose.landmarks import N_LANDMARKS
 from pose.outline import back_profile
+
+
+def _mediapipe() -> Any:
+    # Imported when a model is loaded, not with this module: mediapipe takes about a second to import, and
+    # re-scoring from the landmark cache never needs it.
+    import mediapipe
+
+    return mediapipe
+
 
 # The outline is measured from landmarks the model is fairly sure of; below this they are guesses.
 _OUTLINE_VISIBILITY_MIN = 0.3
@@ -63,7 +73,7 @@ class EstimatorSettings:
     def cache_key(self) -> str:
         """A short stable digest of the settings (and of the task model's content, if any)."""
         parts = asdict(self)
-        parts["mediapipe"] = mp.__version__
+        parts["mediapipe"] = importlib.metadata.version("mediapipe")
         if self.task_model_path:
             parts["task_model_path"] = hashlib.sha256(Path(self.task_model_path).read_bytes()).hexdigest()
         return hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()[:16]
@@ -88,6 +98,7 @@ class PoseEstimator:
         self.settings = settings or EstimatorSettings()
         self.keep_mask = keep_mask
         self._last_ms = -1
+        mp = self._mp = _mediapipe()
         if self.settings.task_model_path:
             vision = mp.tasks.vision
             options = vision.PoseLandmarkerOptions(
@@ -126,7 +137,7 @@ class PoseEstimator:
             # The Tasks API insists on strictly increasing integer milliseconds.
             ms = max(int(round(t_s * 1000)), self._last_ms + 1)
             self._last_ms = ms
-            image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+            image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
             res = self._landmarker.detect_for_video(image, ms)
             if not res.pose_landmarks:
                 return PoseFrame.empty(t_s, size)

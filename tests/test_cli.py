@@ -65,6 +65,8 @@ def test_batch_goes_on_past_bad_files_in_input_order(bad_inputs, tmp_path):
         (["score", "--exercise", "yoga", "x.mp4"], "invalid choice"),
         (["score", "--format", "xml", "x.mp4"], "invalid choice"),
         (["score", "--jobs", "-1", "x.mp4"], "--jobs"),
+        (["score", "--max-fps", "0", "x.mp4"], "max_fps"),
+        (["score", "--max-side", "10", "x.mp4"], "max_side_px"),
         (["nonsense"], "invalid choice"),
     ],
 )
@@ -139,3 +141,16 @@ def test_score_saves_sessions_for_a_patient(tmp_path):
 def test_db_needs_patient():
     proc = run("score", "--db", "sqlite://", "x.mp4")
     assert proc.returncode == 2 and "--patient" in proc.stderr
+
+
+def test_frame_rate_cap_and_size_reach_the_estimator(tmp_path):
+    # The sample is 30 fps (its truth says so); a 10 fps cap must estimate a third of its frames, from their own
+    # cache entry (the settings are part of the key).
+    clip = ROOT / "sample_videos" / "wall_sit_hold_10s.mp4"
+    fps = json.loads(clip.with_suffix(".truth.json").read_text())["fps"]
+    full = json.loads(run("score", "--exercise", "wall_squat", clip, cache=tmp_path).stdout)
+    capped = json.loads(run("score", "--exercise", "wall_squat", "--max-fps", 10, "--max-side", 640, clip,
+                            cache=tmp_path).stdout)
+    assert full["error"] is None and capped["error"] is None
+    assert abs(capped["frames"] - full["frames"] * 10 / fps) <= 2, (capped["frames"], full["frames"])
+    assert len(list(tmp_path.rglob("*.npz"))) == 2
