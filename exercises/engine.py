@@ -113,15 +113,20 @@ class Checker:
         self._side_fixed = self._vote_time_s >= self.spec.t("side_lock_s")
 
     def _signals(self, xy: np.ndarray, frame: PoseFrame) -> dict[str, float]:
-        forward = float(facing_sign(xy[None], self.spec.facing_from)[0])
-        if math.isfinite(forward):
-            self._facing_ema += _FACING_EMA_WEIGHT * (forward - self._facing_ema)
-        sign = np.array([math.copysign(1.0, self._facing_ema) if self._facing_ema else math.nan])
+        sign = np.array([self._facing_step(float(facing_sign(xy[None], self.spec.facing_from)[0]))])
         body = Body(xy[None], frame.back_profile[None], self.side, sign)
         return {name: float(get_signal(name)(body)[0]) for name in self.spec.signals}
 
-    def _reliable_pose(self, xy: np.ndarray) -> bool:
-        return all(np.isfinite(xy[sided(p, self.side)]).all() for p in self.spec.required_parts)
+    def _facing_step(self, forward: float) -> float:
+        # The facing direction is a running average of scored frames: one frame's flip is noise, not a turn.
+        if math.isfinite(forward):
+            self._facing_ema += _FACING_EMA_WEIGHT * (forward - self._facing_ema)
+        return math.copysign(1.0, self._facing_ema) if self._facing_ema else math.nan
+
+    def _reliable_pose(self, xy: np.ndarray) -> np.ndarray:
+        """(...) whether every required part is known, for (..., 33, 2) landmarks."""
+        required = [sided(p, self.side) for p in self.spec.required_parts]
+        return np.isfinite(xy[..., required, :]).all(axis=(-2, -1))
 
     def prepare(self, sequence: PoseSequence) -> list[Prepared | None]:
         """The per-frame work of `update` for a whole recorded clip at once (signals are vectorised over frames).
@@ -144,14 +149,11 @@ class Checker:
         if self._filter is not None:
             xy = np.stack([self._filter(t, frame_xy) for t, frame_xy in zip(t_s.tolist(), xy)]) if len(xy) else xy
         found = sequence.found[keep]
-        required = [sided(p, self.side) for p in spec.required_parts]
-        reliable = found & np.isfinite(xy[:, required]).all(axis=(1, 2))
+        reliable = found & self._reliable_pose(xy)
         forward = facing_sign(xy, spec.facing_from)
         sign = np.full(len(xy), math.nan)
         for i in np.flatnonzero(reliable):  # the facing average moves only on frames that are scored, as in update
-            if math.isfinite(forward[i]):
-                self._facing_ema += _FACING_EMA_WEIGHT * (forward[i] - self._facing_ema)
-            sign[i] = math.copysign(1.0, self._facing_ema) if self._facing_ema else math.nan
+            sign[i] = self._facing_step(float(forward[i]))
         body = Body(xy, sequence.back_profile[keep], self.side, sign)
         columns = {name: np.where(reliable, get_signal(name)(body), math.nan).tolist() for name in spec.signals}
         width = np.where(found, shoulder_width_ratio(xy), math.nan).tolist()
@@ -177,7 +179,7 @@ class Checker:
             raw = pixel_xy(frame.xyz, frame.visibility, frame.image_size, spec.t("landmark_visibility_min_ratio"))
             xy = self._filter(t_s, raw) if self._filter is not None else raw
             self._choose_side(xy, frame, dt)
-            reliable = frame.found and self._reliable_pose(xy)
+            reliable = frame.found and bool(self._reliable_pose(xy))
             values = self._signals(xy, frame) if reliable else {n: math.nan for n in spec.signals}
             width_ratio = float(shoulder_width_ratio(xy[None])[0]) if frame.found else math.nan
         else:

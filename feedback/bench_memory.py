@@ -27,9 +27,7 @@ from pose.frames import PoseFrame, PoseSequence
 
 
 def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        pages = int(f.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
+    return _proc_rss_mb("self") or 0.0
 
 
 class _Replay:
@@ -91,7 +89,7 @@ def soak(sequence: PoseSequence, exercise: str, minutes: float, sample_every_min
 # --- a large batch -----------------------------------------------------------------------------------------------
 
 
-def _proc_rss_mb(pid: int) -> float | None:
+def _proc_rss_mb(pid: int | str) -> float | None:
     try:
         with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[1]) * resource.getpagesize() / 2**20

@@ -58,12 +58,6 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
-def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
 def run_store_command(args: argparse.Namespace) -> int:
     """Run a parsed `user` or `db` command; returns the exit status. Errors are one line on stderr."""
     try:
@@ -76,7 +70,7 @@ def run_store_command(args: argparse.Namespace) -> int:
     try:
         upgrade(engine)
         if args.command == "db":
-            print(f"database at {_redacted(url)} is at the newest schema")
+            print(f"database at {redact(url)} is at the newest schema")
             return EXIT_OK
         with session_factory(engine)() as db:
             if args.user_command == "create":

@@ -17,17 +17,9 @@ from exercises.registry import EXERCISES
 from feedback.live import STALL_AFTER_S, LiveCoach
 from tests.app.test_live import ScriptedEstimator, _av_frame, _squat_pose
 from tests.skeleton import squat_reps
+from tests.waiting import wait_for
 
 STALL_S = 0.3
-
-
-def _wait_for(predicate, timeout_s: float = 5.0) -> bool:
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _two_reps_then_nothing(coach: LiveCoach, fps: float = 15) -> float:
@@ -51,7 +43,7 @@ def test_frames_stopping_mid_set_end_it_as_interrupted_and_hand_over_the_set_so_
     coach, est = _coach(kept)
     _two_reps_then_nothing(coach)
     assert not coach.finished  # frames came in time so far
-    assert _wait_for(lambda: coach.finished)
+    assert wait_for(lambda: coach.finished, timeout_s=5.0)
     assert coach.interrupted
     (report,) = kept  # handed over exactly once
     assert report.rep_count == 2 and report is coach.report()
@@ -106,7 +98,7 @@ def test_a_failing_keeper_is_logged_once_and_the_set_still_ends(caplog):
                       on_interrupted=broken)
     with caplog.at_level(logging.WARNING, logger="feedback.live"):
         coach.recv(_av_frame(0.0))
-        assert _wait_for(lambda: coach.finished)
+        assert wait_for(lambda: coach.finished, timeout_s=5.0)
     assert coach.interrupted
     (record,) = [r for r in caplog.records if r.name == "feedback.live"]
     assert "database is locked" in record.getMessage() and "hunter2" not in record.getMessage()

@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -231,13 +230,3 @@ def make_row(exercise: str = "wall_squat", reps: list[tuple[float, float, list[s
 def at(day: str, hour: int = 9) -> datetime:
     """A UTC time on an ISO date."""
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
-
-
-def wait_for(predicate, timeout_s: float = 10.0) -> bool:  # noqa: ANN001
-    """Poll until predicate() is true or the timeout passes."""
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
