@@ -55,11 +55,35 @@ def cut(src: Path, dst: Path, seconds: float) -> Path:
     return write_clip(dst, n_frames=len(frames), fps=30, size=(w, h), frame=lambda i: frames[i])
 
 
+# Ray >= 2.52 heads want a token. The tests make their own, in a folder of their own (RAY_AUTH_TOKEN_PATH), as the
+# README tells a clinic to: a fresh machine has no ~/.ray, and the user's is never read or written. Older Rays
+# ignore these variables.
+_AUTH: dict[str, str] = {}
+
+
 def env() -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "FORMCHECK_CACHE_DIR")}
-    # Ray >= 2.5x heads want a token (kept in ~/.ray/auth_token on this machine); older Rays ignore this.
-    e["RAY_AUTH_MODE"] = "token"
+    e = {k: v for k, v in os.environ.items()
+         if k not in ("RAY_ADDRESS", "FORMCHECK_CACHE_DIR", "RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH")}
+    e.update(_AUTH)
     return e
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_token(tmp_path_factory):
+    """A token made for this module with `ray get-auth-token --generate`, in a temp folder; yields its path."""
+    home = tmp_path_factory.mktemp("ray-home")
+    path = home / ".ray" / "auth_token"
+    ray_bin = Path(sys.executable).parent / "ray"
+    if not ray_bin.is_file():
+        pytest.fail("ray is not installed: `make test` installs the ray extra (pip install -e '.[test,ray]')")
+    # `--generate` writes to ~/.ray/auth_token only (it ignores RAY_AUTH_TOKEN_PATH), so it runs with a HOME of its own.
+    made = subprocess.run([ray_bin, "get-auth-token", "--generate"], capture_output=True, text=True,
+                          env={**env(), "HOME": str(home), "RAY_AUTH_MODE": "token"}, timeout=120)
+    assert made.returncode == 0, made.stderr
+    _AUTH.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN_PATH=str(path))
+    assert path.is_file() and path.read_text().strip(), f"no token written to {path}"
+    yield path
+    _AUTH.clear()
 
 
 def score(*args, timeout=300) -> subprocess.CompletedProcess:
