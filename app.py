@@ -1,7 +1,7 @@
 """formcheck app: live coaching, review of a recorded clip, and (signed in) programmes, saved sets and progress.
 
 Run with `streamlit run app.py`. This file only wires widgets to the feedback and store packages; it holds no
-scoring logic. The live page's camera runs through streamlit-webrtc: frames go to feedback.live.LiveCoach in the
+scoring logic. The live page's camera runs through streamlit-webrtc: frames go to scoring.live.LiveCoach in the
 camera's thread, and the page reads its status queue twice a second.
 
 Without signing in, the live and review pages work as a guest and nothing is saved. A patient sees their
@@ -25,18 +25,19 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from exercises.config import ConfigError, Overrides, parse_overrides, spec_for
 from exercises.registry import EXERCISES
-from feedback import charts, pages
+from feedback import charts
+from feedback import views as pages
 from feedback.coach import SYMPTOM_MOVES, summarise, symptom_advice
-from feedback.live import LiveCoach, LiveStatus
 from feedback.overlay import render_replay
 from feedback.report import ClipResult, reps_csv, to_row
-from feedback.runner import ScoreOptions, score_path
-from feedback.uploads import MAX_UPLOAD_MB, UPLOAD_TYPES, UploadError
-from feedback.uploads import save_upload as store_upload
 from feedback.wording import HOW_TO, SYMPTOM_ADVICE, cue
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
+from scoring.live import LiveCoach, LiveStatus
+from scoring.runner import ScoreOptions, score_path
+from scoring.uploads import MAX_UPLOAD_MB, UPLOAD_TYPES, UploadError
+from scoring.uploads import save_upload as store_upload
 from store import repo
 from store.auth import Actor, authenticate
 from store.db import database_url, open_store, redact
@@ -76,7 +77,7 @@ def list_samples() -> list[tuple[Path, str | None]]:
 
 
 def save_upload(data: bytes, original_name: str) -> Path:
-    """Check an upload and store it under a name made from its content (see feedback.uploads)."""
+    """Check an upload and store it under a name made from its content (see scoring.uploads)."""
     return store_upload(data, original_name, data_dir() / "uploads")
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench import tradeoff as bt
 from exercises.config import spec_for
 from exercises.engine import score_sequence
-from feedback import bench_tradeoff as bt
 from tests.skeleton import sequence, wall_squat_frame
 
 ROOT = Path(__file__).parents[1]
@@ -95,7 +95,7 @@ def test_smoothing_cutoff_must_be_positive():
 
 
 def test_cli_rejects_an_unknown_smoothing_in_one_line():
-    res = subprocess.run([sys.executable, "-m", "feedback.cli", "bench", "tradeoff", "--smoothing", "off,wobbly",
+    res = subprocess.run([sys.executable, "-m", "cli.main", "bench", "tradeoff", "--smoothing", "off,wobbly",
                           "--no-real"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0

@@ -15,7 +15,7 @@ ROOT = Path(__file__).parents[1]
 
 def run(*args, cache=None, timeout=300):
     env = dict(os.environ, FORMCHECK_CACHE_DIR=str(cache or ROOT / ".pytest_cache" / "landmarks"))
-    return subprocess.run([sys.executable, "-m", "feedback.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *map(str, args)], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=timeout)
 
 
@@ -120,7 +120,7 @@ def test_resume_needs_out():
 def test_score_saves_sessions_for_a_patient(tmp_path):
     db = f"sqlite:///{tmp_path / 'f.sqlite3'}"
     env_pw = "correct horse battery"
-    create = subprocess.run([sys.executable, "-m", "feedback.cli", "user", "create", "--role", "patient",
+    create = subprocess.run([sys.executable, "-m", "cli.main", "user", "create", "--role", "patient",
                              "--username", "pat", "--password-stdin", "--db", db], input=env_pw + "\n",
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert create.returncode == 0, create.stderr

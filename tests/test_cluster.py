@@ -22,9 +22,9 @@ from types import SimpleNamespace
 import av
 import pytest
 
-from feedback import cluster
 from feedback.report import ClipResult
 from pose.workers import WORKER_DIED
+from scoring import cluster
 from tests.media import write_clip
 
 ROOT = Path(__file__).parents[1]
@@ -87,7 +87,7 @@ def ray_token(tmp_path_factory):
 
 
 def score(*args, timeout=300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "feedback.cli", "score", *map(str, args)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", "score", *map(str, args)], capture_output=True,
                           text=True, cwd=ROOT, env=env(), timeout=timeout)
 
 
@@ -195,7 +195,7 @@ def test_killed_worker_costs_its_clip_only_and_resume_scores_it_again(clips, hea
     order = [clips / "nerve_glide_right_6_reps_drift.mp4", clips / "wall_squat_5_reps.mp4", clips / "empty.mp4"]
     args = ["score", "--backend", "ray", "--address", head[0], "--jobs", "1", "--config", clips / "patient.toml",
             "--cache-dir", cache, "--out", out, *order]
-    run = subprocess.Popen([sys.executable, "-m", "feedback.cli", *map(str, args)], cwd=ROOT, env=env(),
+    run = subprocess.Popen([sys.executable, "-m", "cli.main", *map(str, args)], cwd=ROOT, env=env(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not (workers := _score_workers(head[1])):  # with --jobs 1 the only task running is the first clip's
@@ -214,7 +214,7 @@ def test_killed_worker_costs_its_clip_only_and_resume_scores_it_again(clips, hea
     # Resume: the killed clip is scored again, finished rows are kept as written (a marker proves it), each clip once.
     marked = dict(first[1], reps=99)
     out.write_text("".join(json.dumps(r) + "\n" for r in (first[0], marked, first[2])))
-    again = subprocess.run([sys.executable, "-m", "feedback.cli", *map(str, args), "--resume"], capture_output=True,
+    again = subprocess.run([sys.executable, "-m", "cli.main", *map(str, args), "--resume"], capture_output=True,
                            text=True, cwd=ROOT, env=env(), timeout=300)
     assert again.returncode == 0, again.stderr  # only the nerve glide was scored, and it scored
     final = rows(out.read_text())
@@ -310,8 +310,8 @@ def test_unreachable_address_is_one_line_without_traceback(clips):
 
 
 def test_without_the_ray_extra_it_says_how_to_install_it(clips):
-    # ray made unimportable in this one process; feedback.cluster itself must import without it.
-    code = ("import sys; sys.modules['ray'] = None; import feedback.cluster; from feedback.cli import main; "
+    # ray made unimportable in this one process; scoring.cluster itself must import without it.
+    code = ("import sys; sys.modules['ray'] = None; import scoring.cluster; from cli.main import main; "
             f"sys.exit(main(['score', '--backend', 'ray', {str(clips / 'empty.mp4')!r}]))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env(),
                           timeout=60)

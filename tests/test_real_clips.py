@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback.runner import ScoreOptions, score_path
+from scoring.runner import ScoreOptions, score_path
 from tests.labels import check_against_label
 
 CLIPS = Path(__file__).parents[1].parent / "shared" / "clips"

@@ -1,4 +1,4 @@
-"""feedback.live.LiveCoach driven with synthetic av frames, without a browser."""
+"""scoring.live.LiveCoach driven with synthetic av frames, without a browser."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from exercises.registry import EXERCISES
-from feedback.live import LiveCoach
 from pose.frames import PoseFrame
+from scoring.live import LiveCoach
 from tests.skeleton import SIZE, squat_reps, trace, wall_squat_frame
 
 

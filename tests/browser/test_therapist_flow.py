@@ -26,7 +26,7 @@ SCORE_TIMEOUT_MS = 240_000
 
 
 def _cli(env: dict[str, str], *args: str, stdin: str = "") -> None:
-    done = subprocess.run([sys.executable, "-m", "feedback.cli", *args], input=stdin, text=True, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "cli.main", *args], input=stdin, text=True, capture_output=True,
                           cwd=ROOT, env={**os.environ, **env}, timeout=120)
     assert done.returncode == 0, done.stderr
 

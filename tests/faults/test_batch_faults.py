@@ -55,7 +55,7 @@ def _run(*args, kill: str | None = None, where: str = "worker", cache: Path, tim
     env.pop("FORMCHECK_FAULT_KILL", None)
     if kill:
         env.update(FORMCHECK_FAULT_KILL=kill, FORMCHECK_FAULT_WHERE=where)
-    return subprocess.run([sys.executable, "-m", "feedback.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *map(str, args)], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=timeout)
 
 

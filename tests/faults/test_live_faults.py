@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from exercises.registry import EXERCISES
-from feedback.live import STALL_AFTER_S, LiveCoach
+from scoring.live import STALL_AFTER_S, LiveCoach
 from tests.app.test_live import ScriptedEstimator, _av_frame, _squat_pose
 from tests.skeleton import squat_reps
 from tests.waiting import wait_for
@@ -96,11 +96,11 @@ def test_a_failing_keeper_is_logged_once_and_the_set_still_ends(caplog):
     est = ScriptedEstimator(_squat_pose(squat_reps(2)))
     coach = LiveCoach(EXERCISES["wall_squat"], estimator_factory=lambda: est, stall_after_s=STALL_S,
                       on_interrupted=broken)
-    with caplog.at_level(logging.WARNING, logger="feedback.live"):
+    with caplog.at_level(logging.WARNING, logger="scoring.live"):
         coach.recv(_av_frame(0.0))
         assert wait_for(lambda: coach.finished, timeout_s=5.0)
     assert coach.interrupted
-    (record,) = [r for r in caplog.records if r.name == "feedback.live"]
+    (record,) = [r for r in caplog.records if r.name == "scoring.live"]
     assert "database is locked" in record.getMessage() and "hunter2" not in record.getMessage()
 
 

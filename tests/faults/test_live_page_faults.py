@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from feedback.pages import session_rows
+from feedback.views import session_rows
 from store import auth, repo
 from store.db import open_store
 from store.models import Symptom

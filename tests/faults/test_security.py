@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from feedback.report import ClipResult
-from feedback.uploads import MAX_UPLOAD_MB, UploadError, check_upload, save_upload
 from pose.cache import LandmarkCache
 from pose.frames import PoseSequence
 from pose.video import VideoError, probe
+from scoring.uploads import MAX_UPLOAD_MB, UploadError, check_upload, save_upload
 from store.db import redact
 from tests.media import write_clip
 from tests.store.helpers import squat_clip
@@ -160,7 +160,7 @@ def test_redact_masks_database_passwords(text, expected):
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "feedback.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=120, env=env, input="a long enough password\n")
 
 
@@ -179,8 +179,8 @@ def test_store_commands_never_print_the_database_password(url):
 
 
 def test_a_failed_save_from_a_batch_never_prints_the_password(capsys):
-    from feedback import cli
-    from feedback.runner import ScoreOptions
+    from cli import main as cli
+    from scoring.runner import ScoreOptions
 
     _, report = squat_clip()
     args = argparse.Namespace(db=f"postgresql://sam:{SECRET}@127.0.0.1:1/formcheck", patient="sam")

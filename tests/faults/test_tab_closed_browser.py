@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from exercises.registry import EXERCISES
-from feedback.live import STALL_AFTER_S
+from scoring.live import STALL_AFTER_S
 from store import repo
 from store.auth import authenticate
 from store.db import open_store
@@ -39,7 +39,7 @@ def patient_app(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}"
     env = {"FORMCHECK_DATA_DIR": str(tmp_path / "data"), "FORMCHECK_CACHE_DIR": str(tmp_path / "cache"),
            "FORMCHECK_SAMPLES_DIR": str(tmp_path), "FORMCHECK_DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "-m", "feedback.cli", "user", "create", "--role", "patient", "--username",
+    done = subprocess.run([sys.executable, "-m", "cli.main", "user", "create", "--role", "patient", "--username",
                            PATIENT, "--password-stdin"], input=PASSWORD + "\n", text=True, capture_output=True,
                           cwd=ROOT, env={**os.environ, **env}, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from feedback.report import to_json_line, to_row
-from feedback.runner import ScoreOptions, score_path
+from scoring.runner import ScoreOptions, score_path
 from tests.hardening.corpus import CASES, ERROR, EXERCISE, NO_PERSON, SCORED, SCORED_OR_NO_PERSON, Case, build
 
 ROOT = Path(__file__).parents[2]
@@ -85,7 +85,7 @@ def cache_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def api_results(corpus, cache_dir) -> dict[str, tuple[dict, float, list[float]]]:
-    """Every case through feedback.runner.score_path: name -> (row, seconds, progress values reported)."""
+    """Every case through scoring.runner.score_path: name -> (row, seconds, progress values reported)."""
     options = ScoreOptions(exercise=EXERCISE, cache_dir=str(cache_dir))
     out = {}
     old = signal.signal(signal.SIGALRM, _alarm)
@@ -141,7 +141,7 @@ sys.exit(os.waitstatus_to_exitcode(status) % 256)
 
 def _cli(*args: object, timeout: float = 300) -> tuple[subprocess.CompletedProcess, int]:
     """Run `formcheck` as a user would; returns the process and its peak memory in MB (its workers included)."""
-    cmd = [sys.executable, "-m", "feedback.cli", *map(str, args)]
+    cmd = [sys.executable, "-m", "cli.main", *map(str, args)]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("r") as peak:
         # Linux carries a process's peak RSS across fork and exec, so a child forked straight from this (large)

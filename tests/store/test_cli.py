@@ -2,10 +2,10 @@ import io
 
 import pytest
 
+from cli.store_commands import main
 from feedback.report import ClipResult
+from scoring.save import BatchError, save_clip_result
 from store import auth, repo
-from store.batch import BatchError, save_clip_result
-from store.cli import main
 from store.db import make_engine, session_factory
 from tests.store.helpers import SQUAT_REPS, squat_clip
 

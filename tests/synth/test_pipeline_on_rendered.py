@@ -54,7 +54,7 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 @pytest.mark.parametrize(("spec", "fault"), CLIPS)
 def test_pipeline_counts_reps_and_puts_the_fault_on_its_rep(tmp_path, spec, fault):
     pytest.importorskip("mediapipe")
-    from feedback.runner import ScoreOptions, score_path
+    from scoring.runner import ScoreOptions, score_path
 
     path, truth = render_clip(spec, tmp_path)
     assert 6.0 <= truth["duration_s"] <= 10.0

@@ -1,8 +1,8 @@
 """Store administration: `user create`, `user link`, `db upgrade`. A thin shell over store.auth and store.db.
 
-    python -m store.cli user create --role therapist --username U [--password-stdin] [--db URL]
-    python -m store.cli user link --therapist U --patient U [--db URL]
-    python -m store.cli db upgrade [--url URL]
+    python -m cli.store_commands user create --role therapist --username U [--password-stdin] [--db URL]
+    python -m cli.store_commands user link --therapist U --patient U [--db URL]
+    python -m cli.store_commands db upgrade [--url URL]
 
 The database is the one store.db.database_url picks: --db/--url, else $FORMCHECK_DATABASE_URL, else the SQLite file
 in the data folder. Every command migrates it to the newest schema first.

@@ -18,7 +18,7 @@ import numpy as np
 from exercises.registry import get_exercise
 from exercises.results import ClipReport
 from feedback.report import ClipResult
-from feedback.runner import ScoreOptions, score_path
+from scoring.runner import ScoreOptions, score_path
 
 # Truth series name -> our signal name, per exercise (the angle conventions match; see synth.skeleton).
 TRUTH_SIGNALS: dict[str, dict[str, str]] = {

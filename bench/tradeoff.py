@@ -24,17 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import accuracy as ba
 from exercises.config import spec_for
 from exercises.engine import score_sequence
 from exercises.spec import COMMON_THRESHOLDS
-from feedback import bench_accuracy as ba
 from feedback.report import ClipResult
-from feedback.runner import ScoreOptions
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
 from pose.frames import PoseSequence
 from pose.video import VideoError, probe
 from pose.workers import process_pool
+from scoring.runner import ScoreOptions
 
 # Smoothing variants by name: threshold overrides applied to every exercise ("default" is the specs' own).
 SMOOTHING_PRESETS: dict[str, dict[str, float]] = {

@@ -1,4 +1,4 @@
-"""Scoring clips on a Ray cluster: one Ray task per clip, each running feedback.runner.score_path as locally.
+"""Scoring clips on a Ray cluster: one Ray task per clip, each running scoring.runner.score_path as locally.
 
 The same function scores a clip here and in the local runner, with the same ScoreOptions, so a row from the
 cluster is the row `--backend local` writes. Workers read each clip by its absolute path, so every node must see
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from feedback.report import ClipResult
-from feedback.runner import ScoreOptions, score_path
 from pose.workers import WORKER_DIED
+from scoring.runner import ScoreOptions, score_path
 
 RAY_EXTRA_MISSING = "--backend ray needs the ray extra: pip install 'formcheck[ray]'"
 # Set in each worker before it starts, so before mediapipe is imported: glog reads it when its library loads,

@@ -4,7 +4,7 @@ Live: a clip's real landmarks replayed for an hour through the live coach (engin
 MediaPipe's own memory does not depend on session length, so the stream replays cached poses (time-shifted)
 instead of re-estimating them; what grows, if anything, is ours.
 
-Batch: one clip scored many times through feedback.runner.score_many, with the memory of the parent and of the
+Batch: one clip scored many times through scoring.runner.score_many, with the memory of the parent and of the
 worker processes sampled from /proc (Linux).
 """
 
@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from exercises.config import spec_for
-from feedback.live import LiveCoach
-from feedback.runner import ScoreOptions, score_many
 from pose.frames import PoseFrame, PoseSequence
+from scoring.live import LiveCoach
+from scoring.runner import ScoreOptions, score_many
 
 
 def _rss_mb() -> float:
@@ -47,7 +47,7 @@ def soak(sequence: PoseSequence, exercise: str, minutes: float, sample_every_min
          size: tuple[int, int] = (640, 480)) -> list[dict[str, float]]:
     """Replay `sequence` back to back for `minutes` of stream time through the live path; samples memory.
 
-    Each frame goes through feedback.live.LiveCoach.process as a webcam frame would (estimate, setup check,
+    Each frame goes through scoring.live.LiveCoach.process as a webcam frame would (estimate, setup check,
     engine, cue choice, overlay, status queue), with the estimator replaying the recorded poses. The page drains
     the status queue every second of stream time, as it polls twice a second.
     """
@@ -119,7 +119,7 @@ def _worker_pids(parent: int) -> list[int]:
 
 def soak_batch(clip: Path, copies: int, options: ScoreOptions, jobs: int,
                sample_every_s: float = 2.0) -> list[dict[str, float]]:
-    """Score `copies` copies of one clip with feedback.runner.score_many; samples memory of parent and workers.
+    """Score `copies` copies of one clip with scoring.runner.score_many; samples memory of parent and workers.
 
     The copies are symlinks in a temporary folder, so each is a separate file to the runner; with the cache on,
     all but the first few are cache hits (what a re-score of a large batch costs), with it off every copy runs

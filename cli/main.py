@@ -1,4 +1,4 @@
-"""The `formcheck` command: a thin shell over feedback.runner; it parses, wires and prints, nothing more."""
+"""The `formcheck` command: a thin shell over scoring.runner; it parses, wires and prints, nothing more."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from cli.progress import ProgressBar  # noqa: E402
+from cli.resume import append_line, finished_files  # noqa: E402
+from cli.store_commands import add_store_commands, run_store_command  # noqa: E402
 from exercises.config import ConfigError, load_overrides  # noqa: E402
 from exercises.registry import EXERCISES  # noqa: E402
 from feedback import report as rep  # noqa: E402
-from feedback.progress import ProgressBar  # noqa: E402
-from feedback.resume import append_line, finished_files  # noqa: E402
-from feedback.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
 from feedback.wording import cue, description  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.video import VideoError  # noqa: E402
-from store.cli import add_store_commands, run_store_command  # noqa: E402
+from scoring.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
 
 EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -149,7 +149,7 @@ def _save_to_store(args: argparse.Namespace, options: ScoreOptions, result: rep.
 
     from pose.cache import LandmarkCache
     from pose.extract import extract_poses
-    from store.batch import BatchError, save_clip_result
+    from scoring.save import BatchError, save_clip_result
 
     # The landmarks were just cached by the scoring run, so this reads them back rather than re-estimating.
     sequence = None
@@ -185,7 +185,7 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error("--db needs --patient USERNAME")
     if args.backend != "ray" and (args.address or args.send_clips):
         parser.error("--address and --send-clips need --backend ray")
-    from feedback import cluster  # imports no ray: that happens only when --backend ray is used (optional extra)
+    from scoring import cluster  # imports no ray: that happens only when --backend ray is used (optional extra)
 
     if args.backend == "ray":
         try:
@@ -243,8 +243,8 @@ def _silence_native_logging() -> None:
 
 
 def _bench_memory(args: argparse.Namespace) -> int:
+    from bench.memory import soak
     from exercises.detect import guess_exercise
-    from feedback.bench_memory import soak
     from pose.cache import LandmarkCache
     from pose.extract import extract_poses
 
@@ -267,7 +267,7 @@ def _bench_memory(args: argparse.Namespace) -> int:
 def _bench_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import tempfile
 
-    from feedback.bench_memory import format_batch, soak_batch
+    from bench.memory import format_batch, soak_batch
 
     if args.copies < 1 or args.jobs < 0:
         parser.error("--copies must be >= 1 and --jobs >= 0")
@@ -283,7 +283,7 @@ def _bench_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 
 
 def _bench_accuracy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from feedback import bench_accuracy as ba
+    from bench import accuracy as ba
     from pose.workers import process_pool
 
     options = ScoreOptions()
@@ -314,7 +314,7 @@ def _bench_accuracy(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import time
 
-    from feedback import bench_tradeoff as bt
+    from bench import tradeoff as bt
 
     base = bt.QUICK_GRID if args.quick else bt.Grid()
     try:
@@ -351,7 +351,7 @@ def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 
 
 def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from feedback import bench_speed
+    from bench import speed as bench_speed
 
     if args.bench == "accuracy":
         return _bench_accuracy(args, parser)
