@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from exercises.config import Overrides, spec_for
+from exercises.config import Overrides
 from exercises.detect import guess_exercise
 from exercises.engine import score_sequence
 from feedback.report import ClipResult
@@ -19,6 +19,7 @@ from pose.estimator import EstimatorSettings
 from pose.extract import MAX_CLIP_DURATION_S, extract_poses
 from pose.video import VideoError
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
+from scoring.prescription import plan_set
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
 AUTO = "auto"
@@ -66,7 +67,7 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
         if name == AUTO:
             name = guess_exercise(sequence)
-        report = score_sequence(sequence, spec_for(name, options.overrides))
+        report = score_sequence(sequence, plan_set(name, config=options.overrides).spec)
         return ClipResult(str(path), name, report=report)
     except (VideoError, WorkerDied) as exc:
         return ClipResult(str(path), name, error=str(exc))
