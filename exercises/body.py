@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from exercises.names import Registry
 from pose.geometry import midpoint
 from pose.landmarks import Landmark, Side, other_side, sided
 
@@ -54,27 +55,39 @@ class Body:
         return np.where(np.isfinite(both), both, self.point(part))
 
 
+# (xy (T, 33, 2) pixels) -> (T,) image x of the front end of the body less that of the back end, NaN if unknown.
+FacingFn = Callable[[np.ndarray], np.ndarray]
+FACING_RULES: Registry[FacingFn] = Registry("facing rule")
+
+
+@FACING_RULES.register("nose")
+def _nose_ahead_of_ears(xy: np.ndarray) -> np.ndarray:
+    """Upright postures: the nose is ahead of the ears."""
+    ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR], 0], axis=1)
+    return xy[:, Landmark.NOSE, 0] - ears
+
+
+@FACING_RULES.register("head")
+def _head_end_ahead(xy: np.ndarray) -> np.ndarray:
+    """Lying and quadruped postures: the head end of the body (the shoulders, seen from the hips) is forward."""
+    shoulders = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], 0], axis=1)
+    hips = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0], axis=1)
+    return shoulders - hips
+
+
 def facing_sign(xy: np.ndarray, facing_from: str) -> np.ndarray:
     """Per frame, +1 if the person faces image-right, -1 if image-left, NaN if unknown.
 
     Args:
         xy: (T, 33, 2) pixel landmarks.
-        facing_from: "nose" (upright postures: the nose is ahead of the ears) or "head" (lying and
-            quadruped postures: the head end of the body counts as forward).
+        facing_from: a name in FACING_RULES: "nose" (upright postures: the nose is ahead of the ears) or "head"
+            (lying and quadruped postures: the head end of the body counts as forward).
+
+    Raises:
+        ValueError: for an unknown rule, listing the valid ones.
     """
+    rule = FACING_RULES.get(facing_from)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-unknown frame is simply NaN
-        return _facing_sign(xy, facing_from)
-
-
-def _facing_sign(xy: np.ndarray, facing_from: str) -> np.ndarray:
-    if facing_from == "nose":
-        ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR], 0], axis=1)
-        dx = xy[:, Landmark.NOSE, 0] - ears
-    elif facing_from == "head":
-        shoulders = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], 0], axis=1)
-        hips = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0], axis=1)
-        dx = shoulders - hips
-    else:
-        raise ValueError(f"facing_from must be 'nose' or 'head', got {facing_from!r}")
+        dx = rule(xy)
     return np.where(np.isfinite(dx) & (dx != 0), np.sign(dx), np.nan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from exercises.names import look_up
 from exercises.spec import ExerciseSpec
 from exercises.specs.cat_cow import CAT_COW
 from exercises.specs.nerve_glide import NERVE_GLIDE
@@ -21,7 +22,4 @@ def get_exercise(name: str) -> ExerciseSpec:
     Raises:
         ValueError: for an unknown name, listing the valid ones.
     """
-    try:
-        return EXERCISES[name]
-    except KeyError:
-        raise ValueError(f"unknown exercise {name!r}; expected one of {', '.join(EXERCISES)}") from None
+    return look_up(EXERCISES, name, "exercise")

@@ -7,21 +7,30 @@ order a person would fix things: be seen at all, get the whole body in, centre i
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 
-from exercises.spec import ExerciseSpec
+from exercises.names import Registry
 from pose.frames import PoseFrame
 from pose.landmarks import Landmark, sided
 from pose.view import classify_view, shoulder_width_ratio
 
+if TYPE_CHECKING:  # only a type here; exercises.spec itself imports POSTURES from this module
+    from exercises.spec import ExerciseSpec
+
 SetupStatus = Literal[
     "no_person", "too_close_feet_cut", "head_cut", "too_close", "off_centre", "too_far", "not_side_view", "ready",
 ]
-SETUP_STATUSES: tuple[SetupStatus, ...] = (
-    "no_person", "too_close_feet_cut", "head_cut", "too_close", "off_centre", "too_far", "not_side_view", "ready",
-)
+SETUP_STATUSES: tuple[SetupStatus, ...] = get_args(SetupStatus)
+
+# The postures an exercise is done in (a spec's `posture`), each with the signal that measures how far the trunk
+# is from it: the spec's `posture_signal`, which the engine's posture gate reads. The words of the setup check may
+# differ by posture (feedback.wording.SETUP_WORDING).
+POSTURES: Registry[str] = Registry("posture")
+POSTURES.add("standing", "trunk_from_vertical_deg")
+POSTURES.add("supine", "trunk_from_horizontal_deg")
+POSTURES.add("quadruped", "trunk_from_horizontal_deg")
 
 # Below this MediaPipe visibility a landmark is not trusted to be in the picture.
 SETUP_VISIBILITY_MIN_RATIO = 0.5

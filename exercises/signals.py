@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from exercises.body import Body
+from exercises.names import Registry
 from pose.geometry import (
     angle_from_horizontal_deg,
     angle_from_vertical_deg,
@@ -23,7 +24,10 @@ from pose.geometry import (
 from pose.outline import BACK_SAMPLE_FRACTIONS
 
 SignalFn = Callable[[Body], np.ndarray]
-_SIGNALS: dict[str, SignalFn] = {}
+# Every signal by name (its unit is the name's suffix); `@signal(name)` adds one.
+SIGNALS: Registry[SignalFn] = Registry("signal")
+signal = SIGNALS.register
+get_signal = SIGNALS.get
 # A back outline needs most of its samples to fit a curve through them.
 _BACK_SAMPLES_MIN = 5
 # Neighbouring outline samples are a ninth of the trunk apart; a smooth back cannot move further than this
@@ -31,33 +35,6 @@ _BACK_SAMPLES_MIN = 5
 _BACK_OUTLINE_STEP_MAX_RATIO = 0.15
 # A standing shin leans at most 60 degrees from vertical (cos 60 = 0.5), even in the deepest squat.
 _SHIN_DROP_MIN_RATIO = 0.5
-
-
-def signal(name: str) -> Callable[[SignalFn], SignalFn]:
-    """Register a signal function under a name (its unit is the name's suffix)."""
-
-    def register(fn: SignalFn) -> SignalFn:
-        _SIGNALS[name] = fn
-        return fn
-
-    return register
-
-
-def signal_names() -> tuple[str, ...]:
-    """All registered signal names."""
-    return tuple(sorted(_SIGNALS))
-
-
-def get_signal(name: str) -> SignalFn:
-    """The signal function registered under `name`.
-
-    Raises:
-        ValueError: for an unknown name, listing the valid ones.
-    """
-    try:
-        return _SIGNALS[name]
-    except KeyError:
-        raise ValueError(f"unknown signal {name!r}; expected one of {', '.join(signal_names())}") from None
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

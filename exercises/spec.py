@@ -10,14 +10,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
-from exercises.signals import get_signal
+from exercises.body import FACING_RULES
+from exercises.names import check_name
+from exercises.setup import POSTURES
+from exercises.side import SIDE_RULES
+from exercises.signals import SIGNALS
+from pose.landmarks import SIDED_PARTS
 
 RepMode = Literal["return_to_high", "return_to_low", "cycle"]
 During = Literal["rep", "work", "hold", "rep_or_hold", "always"]
 Severity = Literal["info", "warn", "stop"]
-Posture = Literal["standing", "supine", "quadruped"]
 
 # Signals computed from the segmentation outline rather than from landmarks alone.
 OUTLINE_SIGNALS = frozenset({"spine_flexion_deg"})
@@ -142,10 +146,12 @@ class ExerciseSpec:
     Attributes:
         name: registry name, e.g. "wall_squat".
         title: human name.
-        posture: standing, supine or quadruped (used by the setup check).
-        facing_from: how the forward direction is read ("nose" or "head", see exercises.body).
-        side_rule: "nearer" (the side facing the camera) or "raised_leg" (the leg whose knee is higher).
-        posture_signal: signal giving the trunk's tilt away from the exercise's posture, in degrees.
+        posture: a name in exercises.setup.POSTURES: standing, supine or quadruped.
+        facing_from: a name in exercises.body.FACING_RULES: how the forward direction is read ("nose" or "head").
+        side_rule: a name in exercises.side.SIDE_RULES: "nearer" (the side facing the camera) or "raised_leg" (the
+            leg whose knee is higher).
+        posture_signal: signal giving the trunk's tilt away from the exercise's posture, in degrees (the one
+            POSTURES gives for `posture`).
         required_parts: sided parts that must be visible on the working side for a frame to count.
         signals: signals computed and reported; the rep signal first.
         rep: rep counting.
@@ -157,7 +163,7 @@ class ExerciseSpec:
 
     name: str
     title: str
-    posture: Posture
+    posture: str
     facing_from: str
     side_rule: str
     posture_signal: str
@@ -214,6 +220,7 @@ class ExerciseSpec:
             ValueError: naming what is wrong and what was expected.
         """
         where = f"exercise {self.name!r}"
+        self._check_names(where)
         for name, value in self.thresholds.items():
             if not name.endswith(THRESHOLD_UNITS):
                 raise ValueError(f"{where}: threshold {name!r} must end in a unit ({', '.join(THRESHOLD_UNITS)})")
@@ -228,10 +235,6 @@ class ExerciseSpec:
         missing = self.referenced_thresholds() - set(self.thresholds)
         if missing:
             raise ValueError(f"{where}: rules refer to undefined thresholds {sorted(missing)}")
-        for sig in {self.rep.signal, *(r.signal for r in self.frame_rules), *self.signals}:
-            get_signal(sig)
-        if self.hold:
-            get_signal(self.hold.signal)
         if self.posture_signal not in self.signals:
             raise ValueError(f"{where}: posture signal {self.posture_signal!r} must be in `signals`")
         if self.rep.signal != self.signals[0]:
@@ -261,6 +264,29 @@ class ExerciseSpec:
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} must be duration_s or max:/min:/range:<signal>")
             if sig and sig not in self.signals:
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} needs {sig!r} in `signals`")
+
+    def _check_names(self, where: str) -> None:
+        """Every name the spec holds is registered (or one of its field's values), so a typo fails here."""
+        POSTURES.check(self.posture, f"{where}: posture")
+        FACING_RULES.check(self.facing_from, f"{where}: facing_from")
+        SIDE_RULES.check(self.side_rule, f"{where}: side_rule")
+        signals = [("posture_signal", self.posture_signal), ("rep.signal", self.rep.signal)]
+        signals += [(f"signals[{i}]", s) for i, s in enumerate(self.signals)]
+        signals += [(f"frame_rules[{i}].signal", r.signal) for i, r in enumerate(self.frame_rules)]
+        signals += [("hold.signal", self.hold.signal)] if self.hold else []
+        for field_name, sig in signals:
+            SIGNALS.check(sig, f"{where}: {field_name}")
+        expected = POSTURES.get(self.posture)
+        if self.posture_signal != expected:
+            raise ValueError(f"{where}: posture_signal {self.posture_signal!r} does not measure the "
+                             f"{self.posture!r} posture; expected {expected!r}")
+        check_name(self.rep.mode, get_args(RepMode), "rep mode", f"{where}: rep.mode")
+        for i, r in enumerate(self.frame_rules):
+            check_name(r.during, get_args(During), "rule context", f"{where}: frame_rules[{i}].during")
+        for i, f in enumerate(self.faults):
+            check_name(f.severity, get_args(Severity), "severity", f"{where}: faults[{i}].severity")
+        for i, part in enumerate(self.required_parts):
+            check_name(part, SIDED_PARTS, "body part", f"{where}: required_parts[{i}]")
 
     def with_thresholds(self, overrides: Mapping[str, float]) -> ExerciseSpec:
         """A copy with some thresholds replaced.

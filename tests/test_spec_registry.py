@@ -1,0 +1,138 @@
+"""Every name a spec holds is checked when the spec is built: a typo fails at import, naming the spec and field."""
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from exercises.body import FACING_RULES, facing_sign
+from exercises.names import Registry
+from exercises.registry import EXERCISES, get_exercise
+from exercises.setup import POSTURES
+from exercises.side import SIDE_RULES, side_votes
+from exercises.signals import SIGNALS, get_signal
+from exercises.spec import FaultInfo, FrameRule, HoldSpec
+
+WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
+SIGNAL_NAMES = ", ".join(SIGNALS.names())
+
+
+def _rule(spec, i, **changes):
+    rules = list(spec.frame_rules)
+    rules[i] = replace(rules[i], **changes)
+    return tuple(rules)
+
+
+@pytest.mark.parametrize(
+    "spec, changes, error",
+    [
+        # Valid alternatives are accepted.
+        (WALL, {"side_rule": "raised_leg"}, None),
+        (WALL, {"facing_from": "head"}, None),
+        (GLIDE, {"posture": "quadruped"}, None),
+        (GLIDE, {"side_rule": "nearer"}, None),
+        # Side rules.
+        (WALL, {"side_rule": "neares"},
+         "exercise 'wall_squat': side_rule 'neares' is not a known side rule; expected one of nearer, raised_leg"),
+        (GLIDE, {"side_rule": "raised leg"},
+         "exercise 'nerve_glide': side_rule 'raised leg' is not a known side rule; expected one of nearer, raised_leg"),
+        (WALL, {"side_rule": None},
+         "exercise 'wall_squat': side_rule None is not a known side rule; expected one of nearer, raised_leg"),
+        # Facing rules.
+        (WALL, {"facing_from": "nse"},
+         "exercise 'wall_squat': facing_from 'nse' is not a known facing rule; expected one of head, nose"),
+        (CATCOW, {"facing_from": "Head"},
+         "exercise 'cat_cow': facing_from 'Head' is not a known facing rule; expected one of head, nose"),
+        # Postures, and the posture signal that goes with each.
+        (WALL, {"posture": "standin"},
+         "exercise 'wall_squat': posture 'standin' is not a known posture; expected one of quadruped, standing, "
+         "supine"),
+        (CATCOW, {"posture": "prone"},
+         "exercise 'cat_cow': posture 'prone' is not a known posture; expected one of quadruped, standing, supine"),
+        (WALL, {"posture": "supine"},
+         "exercise 'wall_squat': posture_signal 'trunk_from_vertical_deg' does not measure the 'supine' posture; "
+         "expected 'trunk_from_horizontal_deg'"),
+        (GLIDE, {"posture": "standing"},
+         "exercise 'nerve_glide': posture_signal 'trunk_from_horizontal_deg' does not measure the 'standing' "
+         "posture; expected 'trunk_from_vertical_deg'"),
+        # Signals, wherever a spec names one.
+        (WALL, {"posture_signal": "trunk_from_vertical"},
+         f"exercise 'wall_squat': posture_signal 'trunk_from_vertical' is not a known signal; expected one of "
+         f"{SIGNAL_NAMES}"),
+        (WALL, {"signals": (*WALL.signals, "knee_angle")},
+         f"exercise 'wall_squat': signals[8] 'knee_angle' is not a known signal; expected one of {SIGNAL_NAMES}"),
+        (WALL, {"rep": replace(WALL.rep, signal="suport_knee_deg")},
+         f"exercise 'wall_squat': rep.signal 'suport_knee_deg' is not a known signal; expected one of "
+         f"{SIGNAL_NAMES}"),
+        (WALL, {"hold": replace(WALL.hold, signal="knee")},
+         f"exercise 'wall_squat': hold.signal 'knee' is not a known signal; expected one of {SIGNAL_NAMES}"),
+        (GLIDE, {"frame_rules": _rule(GLIDE, 2, signal="other_leg_deg")},
+         f"exercise 'nerve_glide': frame_rules[2].signal 'other_leg_deg' is not a known signal; expected one of "
+         f"{SIGNAL_NAMES}"),
+        # Values of the spec's own fields.
+        (CATCOW, {"rep": replace(CATCOW.rep, mode="cycles")},
+         "exercise 'cat_cow': rep.mode 'cycles' is not a known rep mode; expected one of return_to_high, "
+         "return_to_low, cycle"),
+        (WALL, {"frame_rules": _rule(WALL, 1, during="reps")},
+         "exercise 'wall_squat': frame_rules[1].during 'reps' is not a known rule context; expected one of rep, "
+         "work, hold, rep_or_hold, always"),
+        (WALL, {"faults": (*WALL.faults[:-1], FaultInfo("too_fast", "warning"))},
+         "exercise 'wall_squat': faults[5].severity 'warning' is not a known severity; expected one of info, warn, "
+         "stop"),
+        (CATCOW, {"required_parts": ("shoulder", "hips")},
+         "exercise 'cat_cow': required_parts[1] 'hips' is not a known body part; expected one of eye, ear, "
+         "shoulder, elbow, wrist, index, hip, knee, ankle, heel, foot_index"),
+    ],
+)
+def test_a_spec_with_a_bad_name_fails_when_built(spec, changes, error):
+    if error is None:
+        assert replace(spec, **changes) is not spec
+        return
+    with pytest.raises(ValueError, match=f"^{re.escape(error)}$"):
+        replace(spec, **changes)
+
+
+def test_the_registered_specs_build():
+    # They are built at import; this names them, so a registry change that breaks one shows here first.
+    assert set(EXERCISES) == {"wall_squat", "nerve_glide", "cat_cow"}
+    for spec in EXERCISES.values():
+        assert spec.side_rule in SIDE_RULES.names()
+        assert spec.facing_from in FACING_RULES.names()
+        assert POSTURES.get(spec.posture) == spec.posture_signal
+
+
+@pytest.mark.parametrize(
+    "look_up, error",
+    [
+        (lambda: SIDE_RULES.get("left"), "unknown side rule 'left'; expected one of nearer, raised_leg"),
+        (lambda: side_votes("facing", np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), np.ones((1, 33))),
+         "unknown side rule 'facing'; expected one of nearer, raised_leg"),
+        (lambda: facing_sign(np.zeros((1, 33, 2)), "feet"), "unknown facing rule 'feet'; expected one of head, nose"),
+        (lambda: POSTURES.get("sitting"), "unknown posture 'sitting'; expected one of quadruped, standing, supine"),
+        (lambda: get_signal("kne_deg"), f"unknown signal 'kne_deg'; expected one of {SIGNAL_NAMES}"),
+        (lambda: get_signal(["knee_deg"]), f"unknown signal ['knee_deg']; expected one of {SIGNAL_NAMES}"),
+        (lambda: get_exercise("squat"), "unknown exercise 'squat'; expected one of wall_squat, nerve_glide, cat_cow"),
+    ],
+)
+def test_looking_up_an_unknown_name_lists_the_valid_ones(look_up, error):
+    with pytest.raises(ValueError, match=f"^{re.escape(error)}$"):
+        look_up()
+
+
+def test_a_name_cannot_be_registered_twice():
+    things = Registry("thing")
+    things.add("a", 1)
+    with pytest.raises(ValueError, match="thing 'a' is registered twice"):
+        things.register("a")(2)
+    assert things.get("a") == 1 and things.names() == ("a",)
+
+
+def test_a_spec_built_from_fields_fails_before_it_exists():
+    # The same check on direct construction, not only on replace(): nothing half-built escapes.
+    fields = {f: getattr(WALL, f) for f in WALL.__dataclass_fields__}
+    with pytest.raises(ValueError, match="hold.signal 'knee_deg_' is not a known signal"):
+        type(WALL)(**(fields | {"hold": HoldSpec("knee_deg_", "hold_knee_min_deg", "hold_knee_max_deg", "hold_min_s",
+                                                 "hold_gap_max_s", "hold_settle_s")}))
+    with pytest.raises(ValueError, match=r"frame_rules\[0\].signal 'lean' is not a known signal"):
+        type(WALL)(**(fields | {"frame_rules": (FrameRule("back_off_wall", "lean", above="trunk_lean_max_deg"),)}))
