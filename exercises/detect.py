@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from pose.frames import PoseSequence, pixel_xy
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseSequence, pixel_xy
 from pose.geometry import angle_from_vertical_deg, distance, midpoint
 from pose.landmarks import Landmark
 
@@ -18,7 +18,7 @@ _QUADRUPED_KNEE_DROP_RATIO = 0.35
 
 def guess_exercise(sequence: PoseSequence) -> str:
     """"wall_squat" for an upright body, "cat_cow" on hands and knees, "nerve_glide" lying on the back."""
-    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, 0.5)
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
     shoulder = midpoint(xy[:, Landmark.LEFT_SHOULDER], xy[:, Landmark.RIGHT_SHOULDER])
     hip = midpoint(xy[:, Landmark.LEFT_HIP], xy[:, Landmark.RIGHT_HIP])
     knee_y = np.fmin(xy[:, Landmark.LEFT_KNEE, 1], xy[:, Landmark.RIGHT_KNEE, 1])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 
 from exercises.names import Registry
-from pose.frames import PoseFrame
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseFrame
 from pose.landmarks import Landmark, sided
 from pose.view import classify_view, shoulder_width_ratio
 
@@ -32,8 +32,6 @@ POSTURES.add("standing", "trunk_from_vertical_deg")
 POSTURES.add("supine", "trunk_from_horizontal_deg")
 POSTURES.add("quadruped", "trunk_from_horizontal_deg")
 
-# Below this MediaPipe visibility a landmark is not trusted to be in the picture.
-SETUP_VISIBILITY_MIN_RATIO = 0.5
 # A landmark closer than this to an image edge (fraction of width or height) counts as cut off: a joint at
 # the very edge is usually half out of the picture, and the person will move a little during the set.
 EDGE_MARGIN_RATIO = 0.02
@@ -73,7 +71,7 @@ def check_setup(frame: PoseFrame, spec: ExerciseSpec | None = None) -> SetupStat
     if not frame.found:
         return "no_person"
     xy = frame.xyz[:, :2]
-    seen = frame.visibility >= SETUP_VISIBILITY_MIN_RATIO
+    seen = frame.visibility >= LANDMARK_VISIBILITY_MIN_RATIO  # below it, not trusted to be in the picture
     trunk = _both(_TRUNK)
     if not seen[trunk].any():
         return "no_person"

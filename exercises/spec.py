@@ -17,6 +17,7 @@ from exercises.names import check_name
 from exercises.setup import POSTURES
 from exercises.side import SIDE_RULES
 from exercises.signals import SIGNALS
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO
 from pose.landmarks import SIDED_PARTS
 
 RepMode = Literal["return_to_high", "return_to_low", "cycle"]
@@ -307,7 +308,7 @@ class ExerciseSpec:
 # Thresholds every spec shares; a spec may override any of them.
 COMMON_THRESHOLDS: dict[str, float] = {
     # Below this MediaPipe visibility a landmark is treated as unknown, not guessed.
-    "landmark_visibility_min_ratio": 0.5,
+    "landmark_visibility_min_ratio": LANDMARK_VISIBILITY_MIN_RATIO,
     # One Euro smoothing of landmark pixels: steady when still, little lag when moving (0 turns it off).
     "smoothing_enabled_flag": 1,
     "smoothing_min_cutoff_hz": 2.0,

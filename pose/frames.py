@@ -12,6 +12,10 @@ from pose.landmarks import N_LANDMARKS
 
 # Samples of the back's outline between shoulder and hip (see pose.outline).
 N_BACK_SAMPLES = 9
+# Below this MediaPipe visibility (the model's confidence, in [0, 1], that a landmark is in view and not hidden)
+# a landmark is treated as unknown, not guessed. The engine's default (a spec's landmark_visibility_min_ratio,
+# which a therapist may override), the setup check and the exercise guess all use it.
+LANDMARK_VISIBILITY_MIN_RATIO = 0.5
 
 
 def _check_shape(name: str, array: np.ndarray, shape: tuple[int | None, ...]) -> None:
@@ -156,7 +160,8 @@ def pixel_xy(xyz: np.ndarray, visibility: np.ndarray, image_size: tuple[int, int
         xyz: (..., 33, 3) image-normalised landmarks.
         visibility: (..., 33) visibilities in [0, 1].
         image_size: (width, height) in pixels.
-        visibility_min: visibility below which a landmark counts as unknown.
+        visibility_min: visibility below which a landmark counts as unknown (usually
+            LANDMARK_VISIBILITY_MIN_RATIO).
 
     Returns:
         (..., 33, 2) x right and y down, in pixels.
