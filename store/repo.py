@@ -12,8 +12,6 @@ Each write is one transaction, committed before the call returns; on any error n
 
 from __future__ import annotations
 
-import csv
-import html
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -21,15 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import numpy as np
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from exercises.config import ConfigError, parse_overrides, spec_for
-from exercises.engine import score_sequence
 from exercises.registry import EXERCISES, get_exercise
-from exercises.results import ClipReport
-from feedback.report import ClipResult, to_row
 from pose.frames import PoseSequence
 from store.auth import Actor
 from store.models import (
@@ -47,23 +41,7 @@ from store.models import (
     utc_now,
 )
 
-# What puts a patient on top of a therapist's list (see attention_list).
-ATTENTION_WINDOW_DAYS = 14  # peripheralising symptoms and fault rates are judged over this many recent days
-PAIN_TREND_SESSIONS = 3  # pain is "rising" over this many latest sessions with a pain-after rating ...
-PAIN_RISE_MIN_POINTS = 2  # ... when it never fell and rose by at least this many points of the 0-10 scale
-FAULT_RATE_ATTENTION_RATIO = 0.5  # faulted reps / reps in the window above this is "frequent faults" ...
-FAULT_RATE_MIN_REPS = 10  # ... once at least this many reps were done (fewer say little)
-ADHERENCE_ATTENTION_MIN_RATIO = 0.5  # sets done / prescribed in the last complete programme week below this
 DAYS_PER_WEEK = 7
-
-# Attention reasons, most urgent first.
-ATTENTION_CODES = ("peripheralising", "pain_rising", "frequent_faults", "missed_sessions")
-
-SESSION_CSV_COLUMNS = (
-    "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
-    "rep_signal", "range_low", "range_high", "pose_coverage", "pain_before", "pain_after", "symptom_response",
-    "faults",
-)
 
 
 class PermissionDenied(Exception):
@@ -155,7 +133,7 @@ class SessionSummary:
 
 @dataclass(frozen=True)
 class SessionDetail:
-    """One saved set with its full report (feedback.report.to_row plus the thresholds used)."""
+    """One saved set with its full report (its row, as saved by scoring.save.save_set, with the thresholds used)."""
 
     summary: SessionSummary
     report: dict[str, Any]
@@ -218,23 +196,6 @@ class AdherenceWeek:
         return self.done_capped / self.prescribed if self.prescribed else None
 
 
-@dataclass(frozen=True)
-class AttentionReason:
-    """Why a patient needs attention: a code from ATTENTION_CODES and a one-line detail."""
-
-    code: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class AttentionItem:
-    """A patient on a therapist's list, with the reasons to look at them (empty when none)."""
-
-    patient_id: int
-    username: str
-    reasons: tuple[AttentionReason, ...]
-
-
 # ---------------------------------------------------------------- access rules
 
 
@@ -246,7 +207,7 @@ def _acting_user(db: Session, actor: Actor) -> User:
     return user
 
 
-def _check_patient(db: Session, actor: Actor, patient_id: int) -> None:
+def check_patient(db: Session, actor: Actor, patient_id: int) -> None:
     """Raise unless `actor` may see the patient's data."""
     _acting_user(db, actor)
     if actor.role == Role.PATIENT and actor.id == patient_id:
@@ -262,13 +223,14 @@ def _session_row(db: Session, actor: Actor, session_id: int) -> ExerciseSession:
         _acting_user(db, actor)
         raise PermissionDenied("no such session, or not yours")
     try:
-        _check_patient(db, actor, row.patient_id)
+        check_patient(db, actor, row.patient_id)
     except PermissionDenied:
         raise PermissionDenied("no such session, or not yours") from None
     return row
 
 
-def _require_therapist(db: Session, actor: Actor) -> None:
+def require_therapist(db: Session, actor: Actor) -> None:
+    """Raise PermissionDenied unless the actor is a therapist."""
     _acting_user(db, actor)
     if actor.role != Role.THERAPIST:
         raise PermissionDenied("only a therapist may do this")
@@ -339,8 +301,8 @@ def create_programme(db: Session, actor: Actor, patient_id: int, start_date: dat
         PermissionDenied: not a therapist, or not this patient's.
         ValueError (ConfigError for thresholds): an item that cannot be prescribed, saying which and why.
     """
-    _require_therapist(db, actor)
-    _check_patient(db, actor, patient_id)
+    require_therapist(db, actor)
+    check_patient(db, actor, patient_id)
     if not items:
         raise ValueError("a programme needs at least one item")
     checked = [_validate_item(i) for i in items]
@@ -353,13 +315,14 @@ def create_programme(db: Session, actor: Actor, patient_id: int, start_date: dat
 
 def list_programmes(db: Session, actor: Actor, patient_id: int) -> list[ProgrammeView]:
     """A patient's programmes, newest start first."""
-    _check_patient(db, actor, patient_id)
+    check_patient(db, actor, patient_id)
     rows = db.scalars(select(Programme).where(Programme.patient_id == patient_id)
                       .order_by(Programme.start_date.desc(), Programme.id.desc()))
     return [_programme_view(p) for p in rows]
 
 
-def _current_programme(db: Session, patient_id: int, today: date) -> Programme | None:
+def current_programme(db: Session, patient_id: int, today: date) -> Programme | None:
+    """The patient's programme in force on `today`: the newest one started by then, or None."""
     return db.scalars(select(Programme).where(Programme.patient_id == patient_id, Programme.start_date <= today)
                       .order_by(Programme.start_date.desc(), Programme.id.desc()).limit(1)).first()
 
@@ -375,22 +338,12 @@ def _commit(db: Session) -> None:
         raise
 
 
-def _range_reached(row: Mapping[str, Any], report: ClipReport | None, signal: str) -> tuple[float | None, ...]:
-    """The rep signal's lowest and highest value over the reps, or over the holds when there were no reps."""
+def rep_range(row: Mapping[str, Any], signal: str) -> tuple[float | None, float | None]:
+    """The rep signal's lowest and highest value over the reps of a row (None, None without reps)."""
     lows = [r["low"].get(signal) for r in row.get("rep_detail", [])]
     highs = [r["high"].get(signal) for r in row.get("rep_detail", [])]
     lows, highs = [v for v in lows if v is not None], [v for v in highs if v is not None]
-    if lows or highs:
-        return (min(lows) if lows else None), (max(highs) if highs else None)
-    if report is not None and report.holds and signal in report.series and len(report.t_s):
-        t, x = report.t_s, np.asarray(report.series[signal], float)
-        inside = np.zeros(len(t), bool)
-        for h in report.holds:
-            inside |= (t >= h.start_s) & (t <= h.end_s)
-        values = x[inside & report.reliable & np.isfinite(x)]
-        if len(values):
-            return round(float(values.min()), 1), round(float(values.max()), 1)
-    return None, None
+    return (min(lows) if lows else None), (max(highs) if highs else None)
 
 
 def _pain(name: str, value: int | None) -> int | None:
@@ -411,9 +364,10 @@ def save_session(
     db: Session,
     actor: Actor,
     patient_id: int,
-    report: ClipReport | Mapping[str, Any],
+    report: Mapping[str, Any],
     landmarks: PoseSequence | None = None,
     *,
+    range_reached: tuple[float | None, float | None] | None = None,
     source: Source | str = Source.LIVE,
     started_at: datetime | None = None,
     pain_before: int | None = None,
@@ -431,8 +385,11 @@ def save_session(
         db: a session on the store.
         actor: the patient themselves, or one of their therapists.
         patient_id: whose set it is.
-        report: the engine's ClipReport, or a feedback.report.to_row dict with its rep_detail.
+        report: the set's row (feedback.report.to_row with its rep_detail, plus "thresholds"); scoring.save.save_set
+            makes it from the engine's report.
         landmarks: the clip's poses (kept for re-scoring), or None.
+        range_reached: the rep signal's lowest and highest value, when the caller measured it (over holds too);
+            else taken from the reps in the row.
         source: "live" or "upload".
         started_at: when the set started, timezone-aware (default: now, UTC).
         pain_before: 0-10 rating before the set, or None if not given.
@@ -447,13 +404,8 @@ def save_session(
         PermissionDenied: the actor may not write this patient's data, or the item is not theirs.
         ValueError: a report that failed or has no per-rep detail, an unknown exercise, out-of-range ratings.
     """
-    _check_patient(db, actor, patient_id)
-    clip = report if isinstance(report, ClipReport) else None
-    if clip is not None:
-        row = to_row(ClipResult(file="", exercise=clip.exercise, report=clip))
-        row["thresholds"] = dict(clip.thresholds)
-    else:
-        row = dict(report)
+    check_patient(db, actor, patient_id)
+    row = dict(report)
     if row.get("error"):
         raise ValueError(f"a clip that could not be scored is not a session: {row['error']}")
     if interrupted:
@@ -469,7 +421,7 @@ def save_session(
     if started_at.tzinfo is None:
         raise ValueError("started_at must be timezone-aware")
     signal = get_exercise(exercise).rep.signal
-    low, high = _range_reached(row, clip, signal)
+    low, high = range_reached if range_reached is not None else rep_range(row, signal)
     session = ExerciseSession(
         patient_id=patient_id, exercise=exercise, started_at=started_at, source=Source(source), reps=reps,
         faulted_reps=sum(1 for r in detail if r.get("faults")), best_hold_s=float(row.get("hold_s") or 0.0),
@@ -538,7 +490,7 @@ def add_set_feedback(db: Session, actor: Actor, session_id: int, *, pain_before:
 def list_sessions(db: Session, actor: Actor, patient_id: int, exercise: str | None = None,
                   since: datetime | None = None) -> list[SessionSummary]:
     """A patient's sessions, oldest first, optionally of one exercise and from a time on."""
-    _check_patient(db, actor, patient_id)
+    check_patient(db, actor, patient_id)
     q = select(ExerciseSession, _has_landmarks()).where(ExerciseSession.patient_id == patient_id)
     if exercise is not None:
         q = q.where(ExerciseSession.exercise == exercise)
@@ -562,32 +514,7 @@ def get_landmarks(db: Session, actor: Actor, session_id: int) -> PoseSequence | 
     return None if blob is None else PoseSequence.load(io.BytesIO(blob))
 
 
-def rescore_session(db: Session, actor: Actor, session_id: int,
-                    overrides: Mapping[str, float] | None = None) -> ClipReport:
-    """Score a session's stored landmarks again with other thresholds (no MediaPipe); nothing is written.
-
-    Args:
-        db: a session on the store.
-        actor: who asks.
-        session_id: the session to re-score.
-        overrides: threshold name -> value for the session's exercise, over the defaults.
-
-    Raises:
-        PermissionDenied: not the actor's to see.
-        ConfigError: unknown threshold names or values the exercise rejects.
-        ValueError: the session has no stored landmarks.
-    """
-    s = _session_row(db, actor, session_id)
-    blob = db.scalar(select(SessionLandmarks.npz).where(SessionLandmarks.session_id == s.id))
-    if blob is None:
-        raise ValueError(f"session {session_id} has no stored landmarks to re-score")
-    checked = parse_overrides({s.exercise: dict(overrides)}, "re-score") if overrides else None
-    side = s.report.get("side")
-    return score_sequence(PoseSequence.load(io.BytesIO(blob)), spec_for(s.exercise, checked),
-                          side if side in ("left", "right") else None)
-
-
-# ---------------------------------------------------------------- progress, adherence, attention
+# ---------------------------------------------------------------- progress and adherence
 
 
 def _targets(exercise: str, overrides: Mapping[str, float] | None) -> tuple[float, float]:
@@ -614,7 +541,8 @@ def progress(db: Session, actor: Actor, patient_id: int, exercise: str | None = 
     return out
 
 
-def _adherence_weeks(programme: Programme, sessions: Sequence[SessionSummary], today: date) -> list[AdherenceWeek]:
+def adherence_weeks(programme: Programme, sessions: Sequence[SessionSummary], today: date) -> list[AdherenceWeek]:
+    """Sets done against prescribed for each programme week up to the one holding `today`."""
     last_week = max((i.week_to for i in programme.items), default=0)
     current = (today - programme.start_date).days // DAYS_PER_WEEK + 1
     weeks = []
@@ -638,140 +566,9 @@ def adherence(db: Session, actor: Actor, patient_id: int, today: date | None = N
     Each set is a saved session; an item prescribes `sets * sessions_per_week` of them in each week of its
     phase. Weeks run from the programme's start date up to the current week; days are UTC dates.
     """
-    _check_patient(db, actor, patient_id)
+    check_patient(db, actor, patient_id)
     today = today or utc_now().date()
-    programme = _current_programme(db, patient_id, today)
+    programme = current_programme(db, patient_id, today)
     if programme is None:
         return []
-    return _adherence_weeks(programme, list_sessions(db, actor, patient_id), today)
-
-
-def _reasons(db: Session, actor: Actor, patient_id: int, today: date) -> tuple[AttentionReason, ...]:
-    sessions = list_sessions(db, actor, patient_id)
-    window_start = today - timedelta(days=ATTENTION_WINDOW_DAYS)
-    recent = [s for s in sessions if s.started_at.date() > window_start]
-    reasons = []
-    peripheral = [s for s in recent if s.symptom_response == Symptom.PERIPHERALISING]
-    if peripheral:
-        reasons.append(AttentionReason("peripheralising", f"symptoms spread down the leg in {len(peripheral)} "
-                                       f"set(s) in the last {ATTENTION_WINDOW_DAYS} days, last on "
-                                       f"{peripheral[-1].started_at.date().isoformat()}"))
-    pains = [s.pain_after for s in sessions if s.pain_after is not None][-PAIN_TREND_SESSIONS:]
-    if (len(pains) == PAIN_TREND_SESSIONS and all(b >= a for a, b in zip(pains, pains[1:]))
-            and pains[-1] - pains[0] >= PAIN_RISE_MIN_POINTS):
-        reasons.append(AttentionReason("pain_rising", f"pain after exercise rose {' -> '.join(map(str, pains))} "
-                                       f"over the last {PAIN_TREND_SESSIONS} rated sets"))
-    reps = sum(s.reps for s in recent)
-    faulted = sum(s.faulted_reps for s in recent)
-    if reps >= FAULT_RATE_MIN_REPS and faulted / reps > FAULT_RATE_ATTENTION_RATIO:
-        reasons.append(AttentionReason("frequent_faults", f"{faulted} of {reps} reps had a form fault in the last "
-                                       f"{ATTENTION_WINDOW_DAYS} days"))
-    programme = _current_programme(db, patient_id, today)
-    if programme is not None:
-        complete = [w for w in _adherence_weeks(programme, sessions, today) if w.end <= today]
-        if complete and complete[-1].ratio is not None and complete[-1].ratio < ADHERENCE_ATTENTION_MIN_RATIO:
-            w = complete[-1]
-            reasons.append(AttentionReason("missed_sessions", f"week {w.week}: {w.done_capped} of {w.prescribed} "
-                                           "prescribed sets done"))
-    return tuple(reasons)
-
-
-def attention_list(db: Session, actor: Actor, today: date | None = None) -> list[AttentionItem]:
-    """A therapist's patients, those needing attention first (by their most urgent reason, then how many)."""
-    _require_therapist(db, actor)
-    today = today or utc_now().date()
-    items = [AttentionItem(p.id, p.username, _reasons(db, actor, p.id, today)) for p in list_patients(db, actor)]
-
-    def urgency(item: AttentionItem) -> tuple:
-        ranks = [ATTENTION_CODES.index(r.code) for r in item.reasons]
-        return (min(ranks, default=len(ATTENTION_CODES)), -len(ranks), item.username)
-
-    return sorted(items, key=urgency)
-
-
-# ---------------------------------------------------------------- exports
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return round(value, 3)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    value = str(value)
-    # A cell starting like a formula would run as one when the CSV is opened in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
-    """The patient's sessions as CSV, one row per set (SESSION_CSV_COLUMNS), oldest first."""
-    sessions = list_sessions(db, actor, patient_id)
-    faults = {i: r for i, r in db.execute(select(ExerciseSession.id, ExerciseSession.report)
-                                          .where(ExerciseSession.patient_id == patient_id))}
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(SESSION_CSV_COLUMNS)
-    for s in sessions:
-        f = ";".join(f"{k}={v}" for k, v in sorted((faults[s.id].get("faults") or {}).items()))
-        w.writerow([_cell(v) for v in (
-            s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
-            s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
-            s.symptom_response.value if s.symptom_response else None, f)])
-    return buf.getvalue()
-
-
-def _td(value: Any) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "<td>–</td>"
-    if isinstance(value, float):
-        value = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"<td>{html.escape(str(value))}</td>"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(_td(v) for v in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-_STYLE = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-          "th,td{border:1px solid #999;padding:.25em .5em;text-align:left}"
-          "@media print{body{margin:0}h2{page-break-after:avoid}table{page-break-inside:auto}}")
-
-
-def export_html(db: Session, actor: Actor, patient_id: int, today: date | None = None) -> str:
-    """A printable HTML report of a patient: programme, weekly adherence and every session. All text escaped."""
-    _check_patient(db, actor, patient_id)
-    today = today or utc_now().date()
-    username = db.get(User, patient_id).username
-    programmes = list_programmes(db, actor, patient_id)
-    sessions = list_sessions(db, actor, patient_id)
-    e = html.escape
-    parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>formcheck report: {e(username)}"
-             f"</title><style>{_STYLE}</style></head><body>",
-             f"<h1>formcheck report: {e(username)}</h1><p>Generated {e(today.isoformat())}. formcheck gives feedback "
-             "on exercise form; it is not a diagnosis and not medical advice.</p>"]
-    for p in programmes:
-        parts.append(f"<h2>Programme from {e(p.start_date.isoformat())}</h2><p>{e(p.notes)}</p>")
-        parts.append(_table(
-            ["exercise", "side", "weeks", "sets", "reps", "hold s", "tempo s/rep", "sessions/week", "thresholds",
-             "notes"],
-            [[i.exercise, i.side, f"{i.week_from}–{i.week_to}", i.sets, i.reps_target, i.hold_target_s,
-              i.tempo_s_per_rep, i.sessions_per_week,
-              ", ".join(f"{k}={v:g}" for k, v in sorted(i.threshold_overrides.items())), i.notes] for i in p.items]))
-    weeks = adherence(db, actor, patient_id, today)
-    if weeks:
-        parts.append("<h2>Adherence</h2>")
-        parts.append(_table(["week", "from", "sets done", "prescribed", "adherence"],
-                            [[w.week, w.start.isoformat(), w.done_capped, w.prescribed,
-                              None if w.ratio is None else f"{w.ratio:.0%}"] for w in weeks]))
-    parts.append("<h2>Sessions</h2>")
-    parts.append(_table(
-        ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold s", "range", "pose coverage",
-         "pain before", "pain after", "symptoms"],
-        [[s.started_at.strftime("%Y-%m-%d %H:%M"), s.exercise, s.source.value, s.reps, s.faulted_reps, s.best_hold_s,
-          None if s.range_low is None else f"{s.range_low:g}–{s.range_high:g}", f"{s.pose_coverage:.0%}",
-          s.pain_before, s.pain_after, s.symptom_response.value if s.symptom_response else None] for s in sessions]))
-    parts.append("</body></html>")
-    return "".join(parts)
+    return adherence_weeks(programme, list_sessions(db, actor, patient_id), today)

@@ -22,7 +22,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from store import auth, repo
+from scoring.rescore import rescore_set
+from scoring.save import save_set
+from store import attention, auth, export, repo
 from store.auth import Actor
 from store.models import Role, utc_now
 from store.repo import ItemSpec, PermissionDenied
@@ -71,7 +73,7 @@ def world(db) -> World:
                                   [ItemSpec("wall_squat", reps_target=5)])
         for k in range(rng.randint(0, 3)):
             with_landmarks = rng.random() < 0.5
-            sid = repo.save_session(db, p, p.id, report, seq if with_landmarks else None, pain_after=rng.randint(0, 9),
+            sid = save_set(db, p, p.id, report, seq if with_landmarks else None, pain_after=rng.randint(0, 9),
                                     started_at=utc_now() - timedelta(days=k, hours=rng.randint(0, 20)))
             w.owner[sid] = p.id
     # A patient claiming to be a therapist, and an account that no longer exists.
@@ -93,14 +95,14 @@ CALLS = {
     "adherence": ("patient", lambda db, a, pid: repo.adherence(db, a, pid, today=TODAY), lambda w, pid, got: True),
     "list_programmes": ("patient", lambda db, a, pid: repo.list_programmes(db, a, pid),
                         lambda w, pid, got: all(p.patient_id == pid for p in got)),
-    "export_csv": ("patient", lambda db, a, pid: repo.export_csv(db, a, pid),
+    "export_csv": ("patient", lambda db, a, pid: export.export_csv(db, a, pid),
                    lambda w, pid, got: all(w.owner.get(i) == pid for i in _session_ids_in_csv(got))),
-    "export_html": ("patient", lambda db, a, pid: repo.export_html(db, a, pid, today=TODAY),
+    "export_html": ("patient", lambda db, a, pid: export.export_html(db, a, pid, today=TODAY),
                     lambda w, pid, got: not any(n in got for n in w.usernames_except(pid))),
     "get_session": ("session", lambda db, a, sid: repo.get_session(db, a, sid),
                     lambda w, sid, got: got.summary.patient_id == w.owner[sid] and got.summary.id == sid),
     "get_landmarks": ("session", lambda db, a, sid: repo.get_landmarks(db, a, sid), lambda w, sid, got: True),
-    "rescore_session": ("session", lambda db, a, sid: repo.rescore_session(db, a, sid, {"knee_work_max_deg": 100}),
+    "rescore_session": ("session", lambda db, a, sid: rescore_set(db, a, sid, {"knee_work_max_deg": 100}),
                         lambda w, sid, got: got.exercise == "wall_squat"),
     "add_set_feedback": ("session", lambda db, a, sid: repo.add_set_feedback(db, a, sid, pain_before=3),
                          lambda w, sid, got: got is None),
@@ -162,12 +164,12 @@ def test_lists_hold_exactly_ones_own_patients(db, world, who):
             with pytest.raises(PermissionDenied):
                 repo.list_patients(db, actor)
             with pytest.raises(PermissionDenied):
-                repo.attention_list(db, actor, today=TODAY)
+                attention.attention_list(db, actor, today=TODAY)
             continue
         expected = {actor.id} if who == "patient" else {p for t, p in w.links if t == actor.id}
         assert {p.id for p in repo.list_patients(db, actor)} == expected
         if who == "therapist":
-            assert {i.patient_id for i in repo.attention_list(db, actor, today=TODAY)} == expected
+            assert {i.patient_id for i in attention.attention_list(db, actor, today=TODAY)} == expected
         else:
             with pytest.raises(PermissionDenied):
-                repo.attention_list(db, actor, today=TODAY)
+                attention.attention_list(db, actor, today=TODAY)

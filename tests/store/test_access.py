@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
-from store import repo
+from scoring.rescore import rescore_set
+from scoring.save import save_set
+from store import attention, export, repo
 from store.repo import ItemSpec, PermissionDenied
 from tests.store.conftest import make_row
 from tests.store.helpers import squat_clip
@@ -15,7 +17,7 @@ def bobs(db, people):
     """Bob's data: a programme from his therapist t2 and a session with landmarks."""
     seq, report = squat_clip()
     repo.create_programme(db, people.t2, people.b.id, date(2025, 1, 6), [ItemSpec("wall_squat", reps_target=10)])
-    sid = repo.save_session(db, people.b, people.b.id, report, seq, pain_before=2, pain_after=2)
+    sid = save_set(db, people.b, people.b.id, report, seq, pain_before=2, pain_after=2)
     return sid
 
 
@@ -24,12 +26,12 @@ CALLS = {
     "list_sessions": lambda db, who, pid, sid: repo.list_sessions(db, who, pid),
     "get_session": lambda db, who, pid, sid: repo.get_session(db, who, sid),
     "get_landmarks": lambda db, who, pid, sid: repo.get_landmarks(db, who, sid),
-    "rescore_session": lambda db, who, pid, sid: repo.rescore_session(db, who, sid, {"knee_work_max_deg": 100}),
+    "rescore_session": lambda db, who, pid, sid: rescore_set(db, who, sid, {"knee_work_max_deg": 100}),
     "progress": lambda db, who, pid, sid: repo.progress(db, who, pid),
     "adherence": lambda db, who, pid, sid: repo.adherence(db, who, pid, today=date(2025, 1, 20)),
     "list_programmes": lambda db, who, pid, sid: repo.list_programmes(db, who, pid),
-    "export_csv": lambda db, who, pid, sid: repo.export_csv(db, who, pid),
-    "export_html": lambda db, who, pid, sid: repo.export_html(db, who, pid),
+    "export_csv": lambda db, who, pid, sid: export.export_csv(db, who, pid),
+    "export_html": lambda db, who, pid, sid: export.export_html(db, who, pid),
     "save_session": lambda db, who, pid, sid: repo.save_session(db, who, pid, make_row(reps=[(90, 170, [])])),
     "create_programme": lambda db, who, pid, sid: repo.create_programme(
         db, who, pid, date(2025, 1, 1), [ItemSpec("cat_cow", reps_target=5)]),
@@ -65,12 +67,12 @@ def test_lists_show_only_ones_own(db, people, bobs):
     assert [s.patient_id for s in repo.list_sessions(db, people.a, people.a.id)] == [people.a.id]
     assert [p.username for p in repo.list_patients(db, people.t)] == ["alice", "carol"]
     assert [p.username for p in repo.list_patients(db, people.a)] == ["alice"]
-    assert [i.username for i in repo.attention_list(db, people.t2, today=date(2025, 1, 20))] == ["bob"]
+    assert [i.username for i in attention.attention_list(db, people.t2, today=date(2025, 1, 20))] == ["bob"]
 
 
 def test_patients_have_no_attention_list_and_a_stale_actor_is_refused(db, people):
     with pytest.raises(PermissionDenied):
-        repo.attention_list(db, people.a)
+        attention.attention_list(db, people.a)
     forged = type(people.a)(people.a.id, people.a.username, "therapist")  # a patient claiming to be a therapist
     with pytest.raises(PermissionDenied):
         repo.list_sessions(db, forged, people.a.id)

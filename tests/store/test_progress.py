@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from exercises.registry import get_exercise
-from store import auth, repo
+from store import attention, auth, export, repo
 from store.repo import ItemSpec
 from tests.store.conftest import PASSWORD, at, make_row
 
@@ -78,7 +78,7 @@ def test_attention_list_order_and_reasons(db, people, alice_programme):
     auth.create_user(db, "erin", PASSWORD, "patient")
     auth.link(db, "thera", "erin")
 
-    items = repo.attention_list(db, t, today=TODAY)
+    items = attention.attention_list(db, t, today=TODAY)
     assert [(i.username, [r.code for r in i.reasons]) for i in items] == [
         ("carol", ["peripheralising", "pain_rising"]),
         ("dan", ["frequent_faults"]),
@@ -94,7 +94,7 @@ def test_fault_rate_at_the_threshold_is_not_flagged(db, people):
     c = people.c
     repo.save_session(db, c, c.id, make_row(reps=[(90, 170, ["too_deep"])] * 5 + [(90, 170, [])] * 5),
                       started_at=at("2025-01-14"))
-    assert repo.attention_list(db, people.t, today=TODAY)[1].reasons == ()  # 5/10 is not above 0.5
+    assert attention.attention_list(db, people.t, today=TODAY)[1].reasons == ()  # 5/10 is not above 0.5
 
 
 @pytest.mark.parametrize(("item", "error"), [
@@ -121,7 +121,7 @@ def test_programme_round_trip(db, people, alice_programme):
 
 
 def test_csv_export(db, people, alice_programme):
-    rows = list(csv.DictReader(io.StringIO(repo.export_csv(db, people.t, people.a.id))))
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, people.a.id))))
     assert [r["exercise"] for r in rows] == ["wall_squat", "wall_squat", "nerve_glide", "cat_cow"]
     first = rows[0]
     assert first["started_at_utc"] == "2025-01-06T09:00:00+00:00"
@@ -132,12 +132,12 @@ def test_csv_export(db, people, alice_programme):
 
 
 def test_csv_cells_cannot_become_formulas():
-    assert repo._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert repo._cell("wall_squat") == "wall_squat"
+    assert export._cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert export._cell("wall_squat") == "wall_squat"
 
 
 def test_html_export_is_escaped_and_complete(db, people, alice_programme):
-    page = repo.export_html(db, people.t, people.a.id, today=TODAY)
+    page = export.export_html(db, people.t, people.a.id, today=TODAY)
     assert "<script>" not in page
     assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; go gently") == 2  # programme + item
     assert "formcheck report: alice" in page and "not a diagnosis" in page

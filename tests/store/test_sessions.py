@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import LargeBinary, func, select
 
 from exercises.config import ConfigError
+from scoring.rescore import rescore_set
+from scoring.save import save_set
 from store import repo
 from store.models import Base, ExerciseSession, SessionLandmarks, Source, Symptom
 from tests.store.conftest import make_row
@@ -30,7 +32,7 @@ def _counts(db):
 def test_save_clip_report_with_landmarks(db, people):
     seq, report = squat_clip()
     started = datetime(2025, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
-    sid = repo.save_session(db, people.a, people.a.id, report, seq, source="upload", started_at=started,
+    sid = save_set(db, people.a, people.a.id, report, seq, source="upload", started_at=started,
                             pain_before=3, pain_after=2, symptom_response="centralising")
     d = repo.get_session(db, people.t, sid)
     s = d.summary
@@ -87,10 +89,10 @@ def test_a_failure_between_the_two_inserts_leaves_nothing(db, people, monkeypatc
 
     monkeypatch.setattr(repo, "_landmarks_row", boom)
     with pytest.raises(OSError, match="disk full"):
-        repo.save_session(db, people.a, people.a.id, report, seq)
+        save_set(db, people.a, people.a.id, report, seq)
     assert _counts(db) == (0, 0)
     monkeypatch.undo()
-    sid = repo.save_session(db, people.a, people.a.id, report, seq)  # the session is still usable
+    sid = save_set(db, people.a, people.a.id, report, seq)  # the session is still usable
     assert _counts(db) == (1, 1) and repo.get_landmarks(db, people.a, sid) is not None
 
 
@@ -108,7 +110,7 @@ CHILD = textwrap.dedent("""
     if mode == "kill_mid_save":
         # Killed after the session row was flushed (sent, not committed), before the landmarks are.
         repo._landmarks_row = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
-    sid = repo.save_session(db, alice, alice.id, report, seq, pain_before=4)
+    sid = save_set(db, alice, alice.id, report, seq, pain_before=4)
     print(sid, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)  # confirmed, then killed without closing anything
 """)
@@ -141,13 +143,13 @@ def test_a_confirmed_session_survives_the_writer_being_killed(db, url, people):
 
 def test_rescore_from_stored_landmarks_with_new_thresholds(db, people):
     seq, report = squat_clip()
-    sid = repo.save_session(db, people.a, people.a.id, report, seq)
-    same = repo.rescore_session(db, people.t, sid)
+    sid = save_set(db, people.a, people.a.id, report, seq)
+    same = rescore_set(db, people.t, sid)
     assert same.rep_count == SQUAT_REPS and same.fault_counts == {}
     # The reps bottom out at 90 degrees: a rep that must reach 80 is never done.
-    assert repo.rescore_session(db, people.t, sid, {"knee_work_max_deg": 80}).rep_count == 0
+    assert rescore_set(db, people.t, sid, {"knee_work_max_deg": 80}).rep_count == 0
     # Each rep takes 3 s: requiring 4 s flags every one as too fast.
-    slow = repo.rescore_session(db, people.t, sid, {"rep_duration_min_s": 4})
+    slow = rescore_set(db, people.t, sid, {"rep_duration_min_s": 4})
     assert (slow.rep_count, slow.fault_counts) == (SQUAT_REPS, {"too_fast": SQUAT_REPS})
     # Re-scoring writes nothing.
     assert repo.get_session(db, people.a, sid).summary.faulted_reps == 0
@@ -155,12 +157,12 @@ def test_rescore_from_stored_landmarks_with_new_thresholds(db, people):
 
 def test_rescore_rejects_bad_thresholds_and_sessions_without_landmarks(db, people):
     seq, report = squat_clip()
-    sid = repo.save_session(db, people.a, people.a.id, report, seq)
+    sid = save_set(db, people.a, people.a.id, report, seq)
     with pytest.raises(ConfigError, match="knee_bogus_deg"):
-        repo.rescore_session(db, people.a, sid, {"knee_bogus_deg": 1})
+        rescore_set(db, people.a, sid, {"knee_bogus_deg": 1})
     with pytest.raises(ConfigError):
-        repo.rescore_session(db, people.a, sid, {"knee_work_max_deg": 170})  # above knee_rest_min_deg
-    bare = repo.save_session(db, people.a, people.a.id, report)
+        rescore_set(db, people.a, sid, {"knee_work_max_deg": 170})  # above knee_rest_min_deg
+    bare = save_set(db, people.a, people.a.id, report)
     with pytest.raises(ValueError, match="no stored landmarks"):
-        repo.rescore_session(db, people.a, bare)
+        rescore_set(db, people.a, bare)
     assert repo.get_landmarks(db, people.a, bare) is None
