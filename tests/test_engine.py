@@ -1,6 +1,7 @@
 """Synthetic skeleton traces through the engine: "this trace gives these reps, holds and faults"."""
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -61,22 +62,30 @@ def test_noisy_landmarks_keep_count():
     assert score_sequence(sk.sequence(noisy), WALL).rep_count == 5
 
 
+def expected_counts(rep_faults):
+    """fault_counts of a clip with these reps' faults and no hold: how many reps carry each code."""
+    return dict(Counter(code for faults in rep_faults for code in faults))
+
+
+# Each row: the trace, and the exact faults of each rep; no other fault may appear anywhere in the report.
 @pytest.mark.parametrize(
-    "fault, lean, shin, keys",
+    "lean, shin, keys, rep_faults",
     [
-        ("back_off_wall", lambda t: 25.0 if 9.0 < t < 11.0 else 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0)),
-        ("knees_past_toes", lambda t: 0.0, lambda t: 35.0 if 9.0 < t < 11.0 else 5.0, sk.squat_reps(3, rep_s=3.0)),
-        ("too_deep", lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0, bottom_deg=55.0)),
-        ("too_fast", lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=1.0)),
+        # back_off_wall and knees_past_toes are injected during rep 3 only (9-11 s).
+        pytest.param(lambda t: 25.0 if 9.0 < t < 11.0 else 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0),
+                     [(), (), ("back_off_wall",)], id="back_off_wall"),
+        pytest.param(lambda t: 0.0, lambda t: 35.0 if 9.0 < t < 11.0 else 5.0, sk.squat_reps(3, rep_s=3.0),
+                     [(), (), ("knees_past_toes",)], id="knees_past_toes"),
+        pytest.param(lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0, bottom_deg=55.0),
+                     [("too_deep",)] * 3, id="too_deep"),
+        pytest.param(lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=1.0), [("too_fast",)] * 3, id="too_fast"),
     ],
 )
-def test_wall_squat_faults(fault, lean, shin, keys):
+def test_wall_squat_faults(lean, shin, keys, rep_faults):
     report = score_sequence(wall_clip(keys, 30.0, lean, shin), WALL)
-    assert report.rep_count == 3
-    assert fault in report.fault_counts
-    if fault in ("back_off_wall", "knees_past_toes"):
-        # injected during rep 3 only (9-11 s)
-        assert report.fault_counts[fault] == 1 and fault in report.reps[2].faults
+    assert [r.faults for r in report.reps] == rep_faults
+    assert report.fault_counts == expected_counts(rep_faults)
+    assert report.holds == ()
 
 
 def test_wall_sit_hold_counts_only_good_form():
@@ -119,17 +128,21 @@ def test_nerve_glide_reps_and_working_leg(leg, facing):
 
 
 @pytest.mark.parametrize(
-    "fault, kwargs, overrides",
+    "kwargs, overrides, rep_faults",
     [
-        ("thigh_drift", {"hip": lambda t: 60.0 if 9.5 < t < 12.5 else 90.0}, {}),
-        ("beyond_target", {}, {"knee_extension_target_deg": 150.0}),
+        # The thigh drifts during rep 3 only (9.5-12.5 s).
+        pytest.param({"hip": lambda t: 60.0 if 9.5 < t < 12.5 else 90.0}, {}, [(), (), ("thigh_drift",), ()],
+                     id="thigh_drift"),
+        pytest.param({}, {"knee_extension_target_deg": 150.0}, [("beyond_target",)] * 4, id="beyond_target"),
+        pytest.param({"rep_s": 1.2}, {}, [("too_fast",)] * 4, id="too_fast"),
     ],
 )
-def test_nerve_glide_faults(fault, kwargs, overrides):
+def test_nerve_glide_faults(kwargs, overrides, rep_faults):
     spec = GLIDE.with_thresholds(overrides)
-    report = score_sequence(glide_clip(glide_reps(4), **kwargs), spec)
-    assert report.rep_count == 4
-    assert fault in report.fault_counts
+    rep_s = kwargs.pop("rep_s", 4.0)
+    report = score_sequence(glide_clip(glide_reps(4, rep_s=rep_s), **kwargs), spec)
+    assert [r.faults for r in report.reps] == rep_faults
+    assert report.fault_counts == expected_counts(rep_faults)
 
 
 @pytest.mark.parametrize("target, expect_reps", [(180.0, 0), (135.0, 4)])
@@ -138,7 +151,18 @@ def test_nerve_glide_counts_reps_up_to_a_prescribed_target_below_the_default_ext
     report = score_sequence(glide_clip(glide_reps(4, top=130.0)),
                             GLIDE.with_thresholds({"knee_extension_target_deg": target}))
     assert report.rep_count == expect_reps
-    assert "beyond_target" not in report.fault_counts
+    assert "beyond_target" not in report.fault_counts  # the exact faults: the next test
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known false positive (issue 12): each slow 4 s rep is called too_fast. A rep is timed only while the knee is "
+    "out of the bent zone (above knee_bent_max_deg, 115), about 1.7 s of a 4 s straighten-and-bend that peaks at "
+    "130, under rep_duration_min_s (2 s)."))
+def test_nerve_glide_slow_reps_up_to_a_prescribed_target_have_no_fault():
+    report = score_sequence(glide_clip(glide_reps(4, top=130.0)),
+                            GLIDE.with_thresholds({"knee_extension_target_deg": 135.0}))
+    assert report.rep_count == 4
+    assert report.fault_counts == {}
 
 
 def test_a_target_leaving_no_range_above_the_bent_knee_is_rejected():
@@ -146,11 +170,6 @@ def test_a_target_leaving_no_range_above_the_bent_knee_is_rejected():
         GLIDE.with_thresholds({"knee_extension_target_deg": 120.0})
     assert GLIDE.with_thresholds({"knee_extension_target_deg": 120.0, "knee_bent_max_deg": 100.0}).rep_band() \
         == (100.0, 110.0)
-
-
-def test_nerve_glide_too_fast():
-    report = score_sequence(glide_clip(glide_reps(4, rep_s=1.2)), GLIDE)
-    assert report.fault_counts.get("too_fast") == 4
 
 
 def catcow_clip(amplitude, cycles, period_s=6.0, fps=30.0, wrist_shift=0.0, facing=1, lead_s=3.0, neutral=-20.0):
@@ -171,15 +190,18 @@ def test_cat_cow_counts_cycles(cycles, facing):
 
 
 @pytest.mark.parametrize(
-    "fault, kwargs",
-    [("small_range", {"amplitude": 20.0}), ("too_fast", {"period_s": 2.0}),
-     ("hands_not_under_shoulders", {"wrist_shift": 70.0})],
+    "kwargs, rep_faults",
+    [
+        pytest.param({"amplitude": 20.0}, [("small_range",)] * 3, id="small_range"),
+        pytest.param({"period_s": 2.0}, [("too_fast",)] * 3, id="too_fast"),
+        pytest.param({"wrist_shift": 70.0}, [("hands_not_under_shoulders",)] * 3, id="hands_not_under_shoulders"),
+    ],
 )
-def test_cat_cow_faults(fault, kwargs):
+def test_cat_cow_faults(kwargs, rep_faults):
     args = {"amplitude": 50.0, "cycles": 3} | kwargs
     report = score_sequence(catcow_clip(**args), CATCOW)
-    assert report.rep_count == 3
-    assert report.fault_counts.get(fault) == 3
+    assert [r.faults for r in report.reps] == rep_faults
+    assert report.fault_counts == expected_counts(rep_faults)
 
 
 def test_live_checker_matches_offline_scoring_and_reports_each_rep_once():
@@ -221,12 +243,15 @@ def test_inconsistent_thresholds_fail_at_construction(overrides, message):
         WALL.with_thresholds(overrides)
 
 
-@pytest.mark.parametrize("period_s, flag, expect_fault", [(4.0, 1, True), (12.0, 1, False), (4.0, 0, False)])
-def test_cat_cow_end_holds_when_prescribed(period_s, flag, expect_fault):
+@pytest.mark.parametrize(
+    "period_s, flag, rep_faults",
+    [(4.0, 1, [("end_hold_short",)] * 3), (12.0, 1, [()] * 3), (4.0, 0, [()] * 3)],
+)
+def test_cat_cow_end_holds_when_prescribed(period_s, flag, rep_faults):
     spec = CATCOW.with_thresholds({"end_hold_required_flag": flag, "end_hold_min_s": 2.5})
     report = score_sequence(catcow_clip(50.0, 3, period_s=period_s), spec)
-    assert report.rep_count == 3
-    assert ("end_hold_short" in report.fault_counts) == expect_fault
+    assert [r.faults for r in report.reps] == rep_faults
+    assert report.fault_counts == expected_counts(rep_faults)
 
 
 def test_long_stillness_never_wipes_the_count():
