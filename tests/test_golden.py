@@ -1,5 +1,6 @@
 """Golden landmark files recorded from real clips (tests/golden/record.py): the engine on real poses, no MediaPipe."""
 
+import io
 import json
 from pathlib import Path
 
@@ -8,6 +9,8 @@ import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
+from exercises.results import ClipReport
+from feedback.report import ClipResult, to_json_line
 from pose.frames import PoseSequence
 from tests.labels import check_against_label
 
@@ -31,11 +34,48 @@ def test_golden_clip_scores_match_labels(name):
     assert report.view in ("side", "oblique")
 
 
-def test_rescoring_is_deterministic():
-    seq = load("cat_cow_side_polybag")
-    a = score_sequence(seq, get_exercise("cat_cow"))
-    b = score_sequence(seq, get_exercise("cat_cow"))
-    assert [(r.start_s, r.end_s) for r in a.reps] == [(r.start_s, r.end_s) for r in b.reps]
+def _assert_same_report(got: ClipReport, want: ClipReport) -> None:
+    # The saved row (every number the store and the exports keep) to the byte, then the per-frame arrays.
+    assert to_json_line(ClipResult("clip", got.exercise, got)) == to_json_line(ClipResult("clip", want.exercise, want))
+    assert got.series.keys() == want.series.keys()
+    for name in want.series:
+        np.testing.assert_array_equal(got.series[name], want.series[name], err_msg=name)
+    np.testing.assert_array_equal(got.t_s, want.t_s)
+    np.testing.assert_array_equal(got.reliable, want.reliable)
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_rescoring_stored_landmarks_is_deterministic_and_equals_scoring_directly(name):
+    spec = get_exercise(LABELS[name]["checker"])
+    sequence = load(name)
+    direct = score_sequence(sequence, spec)
+    stored = io.BytesIO()
+    sequence.save(stored)  # the .npz the store and the landmark cache keep
+    rescored = [score_sequence(PoseSequence.load(io.BytesIO(stored.getvalue())), spec) for _ in range(2)]
+    _assert_same_report(rescored[0], rescored[1])
+    _assert_same_report(rescored[0], direct)
+    # Scoring again the very same objects changes nothing either (no state left behind in spec or sequence).
+    _assert_same_report(score_sequence(sequence, spec), direct)
+
+
+@pytest.mark.parametrize(
+    "name, overrides, changed",
+    [
+        # Every rep of a full-range cat-cow is "small" against an impossible range; the reps themselves stay.
+        ("cat_cow_side_polybag", {"spine_range_min_deg": 200.0},
+         lambda base, new: new.fault_counts == {"small_range": base.rep_count} == {"small_range": 2}
+         and [(r.start_s, r.end_s) for r in new.reps] == [(r.start_s, r.end_s) for r in base.reps]),
+        # An 8.9 s wall sit is no hold when 30 s are prescribed.
+        ("wall_sit_oblique_leapfitness", {"hold_min_s": 30.0},
+         lambda base, new: base.hold_s > 8.0 and new.hold_s == 0.0 and new.holds == ()),
+    ],
+)
+def test_rescoring_with_a_changed_threshold_changes_the_result(name, overrides, changed):
+    spec = get_exercise(LABELS[name]["checker"])
+    base = score_sequence(load(name), spec)
+    new = score_sequence(load(name), spec.with_thresholds(overrides))
+    assert changed(base, new)
+    assert new.thresholds == {**base.thresholds, **overrides}
 
 
 def test_guessed_exercise_matches_the_clip():
