@@ -1,0 +1,43 @@
+"""The words match the specs: every fault code and exercise has its wording, and no wording is left for nothing."""
+
+import pytest
+
+from exercises.registry import EXERCISES
+from exercises.setup import POSTURES, SETUP_STATUSES
+from feedback.wording import HOW_TO, SETUP_WORDING, WORDING
+
+SPEC_CODES = sorted({code for spec in EXERCISES.values() for code in spec.fault_codes})
+
+
+@pytest.mark.parametrize("code", SPEC_CODES)
+def test_every_fault_code_has_patient_and_therapist_wording(code):
+    wording = WORDING.get(code)
+    assert wording is not None, f"{code} has no entry in feedback.wording.WORDING"
+    assert wording.cue.strip() and wording.description.strip()
+    # A cue is said to the patient: a sentence, never the code itself.
+    assert wording.cue != code and wording.description != code
+    assert wording.cue.endswith(".") and wording.description.endswith(".")
+
+
+def test_no_wording_for_a_code_no_spec_has():
+    assert sorted(WORDING) == SPEC_CODES
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_every_exercise_has_a_how_to(name):
+    steps = HOW_TO.get(name)
+    assert steps, f"{name} has no entry in feedback.wording.HOW_TO"
+    assert all(step.strip() for step in steps)
+
+
+def test_no_how_to_for_an_exercise_that_is_not_registered():
+    assert sorted(HOW_TO) == sorted(EXERCISES)
+
+
+def test_setup_wording_covers_every_status_and_names_only_known_postures():
+    general = {key for key in SETUP_WORDING if ":" not in key}
+    assert general == set(SETUP_STATUSES)
+    for key in SETUP_WORDING.keys() - general:
+        status, posture = key.split(":")
+        assert status in SETUP_STATUSES, key
+        assert posture in POSTURES.names(), key
