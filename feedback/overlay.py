@@ -23,7 +23,7 @@ from exercises.spec import ExerciseSpec
 from feedback.wording import cue
 from pose.estimator import EstimatorSettings, PoseEstimator
 from pose.frames import PoseFrame
-from pose.landmarks import SKELETON_EDGES
+from pose.landmarks import SKELETON_EDGES, Side
 from pose.video import iter_video, probe
 
 ProgressFn = Callable[[float], None]
@@ -200,8 +200,22 @@ def annotate(rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
                              show_angle=show_angle)
 
 
+@dataclass(frozen=True)
+class Replay:
+    """What `render_replay` wrote.
+
+    Attributes:
+        frames: the number of frames written.
+        side: the working side the replay's engine measured (the one given, else the one it chose).
+    """
+
+    frames: int
+    side: Side
+
+
 def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorSettings | None = None,
-                  annotator: FormAnnotator = _DEFAULT, progress: ProgressFn | None = None) -> int:
+                  annotator: FormAnnotator = _DEFAULT, progress: ProgressFn | None = None,
+                  side: Side | None = None) -> Replay:
     """Write an annotated H.264 mp4 of a clip, re-running the estimator and the engine frame by frame.
 
     Frames are estimated at the same size and rate cap as scoring (`settings`), so the replay shows what the
@@ -214,9 +228,11 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
         settings: estimator settings; defaults to EstimatorSettings().
         annotator: how frames are drawn.
         progress: called with the fraction of the clip done, in [0, 1].
+        side: the working side, e.g. the report's. Give it: a recorded clip's report votes over the whole clip,
+            while an engine left to choose fixes the side after its first seconds, and the two can differ.
 
     Returns:
-        The number of frames written.
+        The frames written and the side drawn.
 
     Raises:
         VideoError: if the clip cannot be read.
@@ -231,7 +247,7 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
     tmp = dst.with_name(dst.stem + ".part.mp4")
     n = 0
     last_pts = -1
-    checker = Checker(spec)
+    checker = Checker(spec, side)
     pose: PoseFrame | None = None
     result: FrameResult | None = None
     last_t = float("-inf")
@@ -269,4 +285,4 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
     tmp.replace(dst)
     if progress:
         progress(1.0)
-    return n
+    return Replay(frames=n, side=checker.side)

@@ -107,7 +107,7 @@ def test_replay_is_a_browser_playable_mp4_with_every_frame(tmp_path: Path):
     dst = tmp_path / "out" / "replay.mp4"
     seen = []
     written = render_replay(src, dst, EXERCISES["cat_cow"], progress=seen.append)
-    assert written == n
+    assert written.frames == n
     with av.open(str(dst)) as c:
         stream = c.streams.video[0]
         assert stream.codec_context.name == "h264"
