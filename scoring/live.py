@@ -105,7 +105,7 @@ class LiveCoach:
 
     def __init__(self, spec: ExerciseSpec, side: Side | None = None, hold_target_s: float | None = None,
                  estimator_factory: EstimatorFactory | None = None, stall_after_s: float = STALL_AFTER_S,
-                 on_interrupted: Callable[[ClipReport], None] | None = None) -> None:
+                 on_interrupted: Callable[[ClipReport], None] | None = None, reps_target: int | None = None) -> None:
         """Prepare a set (the model loads on the first frame, in the camera thread).
 
         Args:
@@ -117,15 +117,19 @@ class LiveCoach:
             stall_after_s: seconds without a frame after which a running set counts as interrupted.
             on_interrupted: called once with the set so far when it is interrupted, in the watchdog thread (so it
                 must not touch the UI); an exception it raises is logged, never raised.
+            reps_target: the prescribed reps for the set, shown beside the count (scoring does not use it).
         """
         if hold_target_s is not None and not hold_target_s > 0:
             raise ValueError(f"hold_target_s must be > 0 seconds, got {hold_target_s}")
+        if reps_target is not None and not reps_target > 0:
+            raise ValueError(f"reps_target must be > 0, got {reps_target}")
         if not stall_after_s > 0:
             raise ValueError(f"stall_after_s must be > 0 seconds, got {stall_after_s}")
         self.stall_after_s = stall_after_s
         self.on_interrupted = on_interrupted
         self.spec = spec
         self.hold_target_s = hold_target_s
+        self.reps_target = reps_target
         self.statuses: queue.Queue[LiveStatus] = queue.Queue(maxsize=STATUS_QUEUE_SIZE)
         self._factory = estimator_factory or (
             lambda: PoseEstimator(EstimatorSettings(max_side_px=LIVE_MAX_SIDE_PX,
