@@ -45,10 +45,6 @@ class Body:
         """(T, 2) positions of a part on the non-working side."""
         return self.xy[:, sided(part, other_side(self.side))]
 
-    def landmark(self, lm: Landmark) -> np.ndarray:
-        """(T, 2) positions of an unsided landmark (e.g. the nose)."""
-        return self.xy[:, lm]
-
     def mid(self, part: str) -> np.ndarray:
         """(T, 2) midpoint of a part's left and right landmarks; the working side's alone if the other is unknown."""
         both = midpoint(self.point(part, "left"), self.point(part, "right"))

@@ -11,11 +11,6 @@ from exercises.specs.wall_squat import WALL_SQUAT
 EXERCISES: dict[str, ExerciseSpec] = {s.name: s for s in (WALL_SQUAT, NERVE_GLIDE, CAT_COW)}
 
 
-def exercise_names() -> tuple[str, ...]:
-    """Registered exercise names."""
-    return tuple(EXERCISES)
-
-
 def get_exercise(name: str) -> ExerciseSpec:
     """The spec registered under `name`.
 

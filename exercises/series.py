@@ -34,7 +34,3 @@ class SeriesRecorder:
         i = self.columns.index(name)
         whole = np.concatenate([b[:, i] for b in self._blocks])
         return whole[: len(self)].astype(float)
-
-    def nbytes(self) -> int:
-        """Memory held by the blocks."""
-        return sum(b.nbytes for b in self._blocks)

@@ -133,11 +133,10 @@ class RepRule:
 
 @dataclass(frozen=True)
 class FaultInfo:
-    """What a fault code means for the engine: how serious, and which view can see it."""
+    """What a fault code means for the engine: how serious it is."""
 
     code: str
     severity: Severity = "warn"
-    needs_view: str = "side"
 
 
 @dataclass(frozen=True)

@@ -56,17 +56,3 @@ class OneEuroFilter:
         self._t_s, self._x, self._dx = t_s, x_hat, dx_hat
         return x_hat.copy()
 
-
-def smooth_series(t_s: np.ndarray, x: np.ndarray, **params: float) -> np.ndarray:
-    """Run a fresh One Euro filter over a whole series.
-
-    Args:
-        t_s: (T,) timestamps in seconds.
-        x: (T, ...) samples.
-        **params: OneEuroFilter parameters.
-
-    Returns:
-        (T, ...) smoothed samples; NaN where the input is NaN.
-    """
-    filt = OneEuroFilter(**params)
-    return np.array([filt(float(t), xi) for t, xi in zip(t_s, x)]).reshape(np.shape(x))

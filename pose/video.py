@@ -1,17 +1,15 @@
-"""Video input with real timestamps: files through PyAV (container time stamps, rotation), webcams through OpenCV.
+"""Video files in, with real timestamps: PyAV decodes them, with the container's time stamps and rotation.
 
 Frames are yielded one at a time so a clip is never held in memory whole.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 
 
@@ -208,24 +206,3 @@ def iter_video(path: Path, max_side_px: int | None = None, start_s: float | None
     finally:
         container.close()
 
-
-def iter_webcam(index: int = 0, width: int = 640, height: int = 480) -> Iterator[VideoFrame]:
-    """Read a local camera, stamping each frame with monotonic time since the first one.
-
-    Raises:
-        VideoError: if the camera cannot be opened.
-    """
-    cap = cv2.VideoCapture(index)
-    if not cap.isOpened():
-        raise VideoError(f"camera {index}: cannot be opened")
-    cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
-    cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
-    t0 = time.monotonic()
-    try:
-        while True:
-            ok, bgr = cap.read()
-            if not ok:
-                return
-            yield VideoFrame(time.monotonic() - t0, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-    finally:
-        cap.release()

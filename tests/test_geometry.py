@@ -14,7 +14,7 @@ from pose.geometry import (
 )
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from pose.outline import back_profile
-from pose.smoothing import OneEuroFilter, smooth_series
+from pose.smoothing import OneEuroFilter
 from pose.view import classify_view
 
 NAN = math.nan
@@ -88,6 +88,12 @@ def test_one_euro_keeps_constant_signal_and_resets_on_nan():
     assert math.isnan(out[0]) and 5.0 < out[1] < 9.0
     out = f(1.2, np.array([7.0, 9.0]))
     assert out[0] == pytest.approx(7.0)  # a landmark coming back starts fresh, not dragged from 5
+
+
+def smooth_series(t_s, x):
+    """A fresh One Euro filter over a whole series, as the engine runs one over a clip."""
+    f = OneEuroFilter()
+    return np.array([f(float(t), xi) for t, xi in zip(t_s, x)])
 
 
 def test_one_euro_smooths_jitter_and_uses_time_not_frames():
