@@ -30,6 +30,13 @@ def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
+def _forward_and_up(start: np.ndarray, end: np.ndarray,
+                    forward_sign: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    # start->end as (towards where the person faces, up the image); image y grows downwards.
+    d = np.asarray(end, float) - np.asarray(start, float)
+    return d[..., 0] * forward_sign, -d[..., 1]
+
+
 def angle_from_vertical_deg(start: np.ndarray, end: np.ndarray, forward_sign: np.ndarray | float = 1.0) -> np.ndarray:
     """Signed angle of the segment start->end from straight up in the image (2D, y down).
 
@@ -42,11 +49,8 @@ def angle_from_vertical_deg(start: np.ndarray, end: np.ndarray, forward_sign: np
         (...) degrees in (-180, 180]: 0 when end is straight above start, positive when end leans
         towards the direction the person faces.
     """
-    d = np.asarray(end, float) - np.asarray(start, float)
-    dx = d[..., 0] * forward_sign
-    up = -d[..., 1]
-    ang = np.degrees(np.arctan2(dx, up))
-    return np.where(np.hypot(dx, up) > 0, ang, np.nan)
+    dx, up = _forward_and_up(start, end, forward_sign)
+    return np.where(np.hypot(dx, up) > 0, np.degrees(np.arctan2(dx, up)), np.nan)
 
 
 def angle_from_horizontal_deg(start: np.ndarray, end: np.ndarray, forward_sign: np.ndarray | float = 1.0) -> np.ndarray:
@@ -60,11 +64,8 @@ def angle_from_horizontal_deg(start: np.ndarray, end: np.ndarray, forward_sign: 
     Returns:
         (...) degrees in (-180, 180]: 0 when end is level and in front of start, positive when end is higher.
     """
-    d = np.asarray(end, float) - np.asarray(start, float)
-    dx = d[..., 0] * forward_sign
-    up = -d[..., 1]
-    ang = np.degrees(np.arctan2(up, dx))
-    return np.where(np.hypot(dx, up) > 0, ang, np.nan)
+    dx, up = _forward_and_up(start, end, forward_sign)
+    return np.where(np.hypot(dx, up) > 0, np.degrees(np.arctan2(up, dx)), np.nan)
 
 
 def elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
