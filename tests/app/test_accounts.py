@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pages.live
+from pages.menu import MENUS, PAGES
+from scoring.save import save_set
 from store import auth, repo
 from store.db import open_store
-from store.models import Symptom, utc_now
+from store.models import Role, Symptom, utc_now
+from tests.app.nav import LIVE, PROGRAMME, PROGRESS, REVIEW, app_test
 from tests.app.test_live_page import _finished_set
 from tests.store.helpers import SQUAT_REPS, squat_clip
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "correct horse battery"
 
 
@@ -25,9 +27,7 @@ class _Stopped:
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
-    import streamlit_webrtc
-
-    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
 
 
 @pytest.fixture(autouse=True)
@@ -53,24 +53,19 @@ def people(isolated_dirs, tmp_path, monkeypatch):
         auth.link(db, "thera", "carol")
         auth.link(db, "thera2", "bob")
         a, b, c = actors["alice"], actors["bob"], actors["carol"]
-        repo.save_session(db, a, a.id, report, seq, source="upload", pain_before=3, pain_after=2,
+        save_set(db, a, a.id, report, seq, source="upload", pain_before=3, pain_after=2,
                           symptom_response="centralising", started_at=now - timedelta(hours=2))
         for h in (3, 1):
-            repo.save_session(db, b, b.id, report, None, pain_before=8, pain_after=9,
+            save_set(db, b, b.id, report, None, pain_before=8, pain_after=9,
                               symptom_response=Symptom.PERIPHERALISING, started_at=now - timedelta(hours=h))
-        repo.save_session(db, c, c.id, report, None, pain_after=6, symptom_response="peripheralising",
+        save_set(db, c, c.id, report, None, pain_after=6, symptom_response="peripheralising",
                           started_at=now - timedelta(hours=1))
     factory.kw["bind"].dispose()
     return actors
 
 
-def _app(actor=None, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if actor is not None:
-        at.session_state["actor"] = actor
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+def _app(actor=None, page: str | None = None) -> AppTest:
+    return app_test(page, actor).run()
 
 
 def _text(at: AppTest) -> str:
@@ -95,7 +90,17 @@ def test_guest_is_told_nothing_is_saved(people):
     at = _app()
     assert not at.exception
     assert "nothing is saved" in _text(at)
-    assert [o for o in at.sidebar.radio(key="mode").options] == ["Live coaching", "Review a recording"]
+    assert at.title[0].value == "formcheck: live coaching"
+
+
+@pytest.mark.parametrize(("role", "titles"), [
+    (None, ["Live coaching", "Review a recording"]),
+    ("patient", ["My programme", "Live coaching", "Review a recording", "My progress"]),
+    ("therapist", ["My patients", "Review a recording", "Live coaching"]),
+])
+def test_each_role_has_its_menu_home_page_first(role, titles):
+    # st.Page is inert outside a script run, so the menu is read from its table.
+    assert [PAGES[path][0] for path in MENUS[None if role is None else Role(role)]] == titles
 
 
 @pytest.mark.parametrize(("username", "password", "signed_in"), [
@@ -121,18 +126,18 @@ def test_sign_out_returns_to_guest(people):
     at.sidebar.button(key="sign_out").click().run()
     assert not at.exception
     assert "actor" not in at.session_state
-    assert at.sidebar.radio(key="mode").value == "Live coaching"
+    assert at.title[0].value == "formcheck: live coaching"  # the guest's home page
 
 
-@pytest.mark.parametrize("page", ["My programme", "Live coaching", "Review a recording", "My progress"])
+@pytest.mark.parametrize("page", [PROGRAMME, LIVE, REVIEW, PROGRESS])
 def test_a_patient_sees_only_their_own_data(people, page):
-    at = _app(people["alice"], **{"mode:patient": page})
+    at = _app(people["alice"], page)
     assert not at.exception
     text = _text(at)
     assert "not medical advice" in text  # the disclaimer stays on every patient page
     for other in ("bob", "carol", "thera2"):
         assert other not in text
-    if page == "My progress":
+    if page == PROGRESS:
         assert "You have saved 1 set so far" in text  # alice's one set, not bob's two
 
 
@@ -143,7 +148,7 @@ def test_patient_programme_page_lists_this_weeks_items(people, tmp_path):
             repo.ItemSpec("wall_squat", sets=2, reps_target=10, sessions_per_week=5, notes="slow and easy"),
             repo.ItemSpec("cat_cow", reps_target=5, week_from=3, week_to=4)])
     factory.kw["bind"].dispose()
-    at = _app(people["alice"], **{"mode:patient": "My programme"})
+    at = _app(people["alice"], PROGRAMME)
     assert not at.exception
     text = _text(at)
     assert "Wall squat" in text and "2 sets of 10 reps" in text and "slow and easy" in text
@@ -233,7 +238,7 @@ def test_therapist_downloads_report_of_their_patient(people):
 
 
 def test_patient_saves_a_live_set(people, tmp_path):
-    at = _app(people["alice"], **{"mode:patient": "Live coaching"})
+    at = _app(people["alice"], LIVE)
     _finished_set(at)
     at.run()
     at.radio(key="live_move").set_value("towards_the_back")

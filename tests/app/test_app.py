@@ -8,26 +8,23 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pages.live
 from exercises.registry import EXERCISES
 from feedback.charts import label_of
 from tests.app.clips import write_clip
+from tests.app.nav import REVIEW, app_test
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DISCLAIMER = "This is feedback on exercise form, not medical advice."
 
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
     # streamlit-webrtc's component needs a real server session; the review page does not use it.
-    import streamlit_webrtc
-
-    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: None)
+    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: None)
 
 
 def _app(timeout: float = 30) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    at.session_state["mode"] = "Review a recording"  # the live coaching page opens first
-    return at.run()
+    return app_test(REVIEW, timeout=timeout).run()  # the live coaching page opens first
 
 
 def _number_input(at: AppTest, threshold: str):

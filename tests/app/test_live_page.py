@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pages.live
 from exercises.registry import EXERCISES
 from feedback.wording import HOW_TO, SYMPTOM_ADVICE
+from tests.app.nav import app_test
 from tests.skeleton import squat_reps, trace, wall_squat_frame
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 class _Stopped:
@@ -23,13 +21,11 @@ class _Stopped:
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
-    import streamlit_webrtc
-
-    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
 
 
 def _app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=30).run()
+    return app_test(timeout=30).run()  # a guest's home page
 
 
 def _markdown(at: AppTest) -> str:

@@ -1,27 +1,27 @@
 """The live page when the camera stops mid-set (unplugged, track ended) or the tab is closed mid-set.
 
-AppTest drives app.py with streamlit-webrtc's component stubbed (its state says whether the camera is playing);
-frames go into the page's own coach through `recv`, as the camera thread sends them, with a scripted estimator in
-place of MediaPipe and a short stall time.
+AppTest drives app.py's live page (pages/live.py) with streamlit-webrtc's component stubbed (its state says whether
+the camera is playing); frames go into the page's own coach through `recv`, as the camera thread sends them, with a
+scripted estimator in place of MediaPipe and a short stall time.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pages.live
 from feedback.views import session_rows
 from store import auth, repo
 from store.db import open_store
 from store.models import Symptom
+from tests.app.nav import LIVE, app_test
 from tests.app.test_live import ScriptedEstimator, _av_frame, _squat_pose
 from tests.skeleton import squat_reps
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PASSWORD = "correct horse battery"
 STALL_S = 0.3
 
@@ -35,10 +35,8 @@ class _Camera:
 
 @pytest.fixture
 def camera(monkeypatch) -> _Camera:
-    import streamlit_webrtc
-
     cam = _Camera()
-    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", lambda **kwargs: cam)
+    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: cam)
     return cam
 
 
@@ -69,11 +67,7 @@ def _sessions(url: str, actor) -> list[repo.SessionSummary]:
 
 
 def _live_app(actor=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if actor is not None:
-        at.session_state["actor"] = actor
-        at.session_state["mode:patient"] = "Live coaching"
-    return at.run()
+    return app_test(LIVE, actor).run()
 
 
 def _two_reps_from_the_camera(at: AppTest):
@@ -208,7 +202,6 @@ def test_signing_in_on_the_live_page_makes_the_next_set_the_patients(alice, stor
     patient, _ = alice
     at = _live_app()
     at.session_state["actor"] = patient
-    at.session_state["mode:patient"] = "Live coaching"
     camera.state.playing = True
     at.run()
     assert not at.exception

@@ -1,0 +1,160 @@
+"""What every page shares: folders, the store, who is signed in, the account sidebar, and the set's plan.
+
+The pages are Streamlit shells: they wire widgets to scoring/, store/ and feedback/ and hold no scoring logic.
+Which spec, thresholds, side and targets a set uses is decided by scoring.prescription.plan_set alone; `plan_for`
+only finds the programme item to hand it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from feedback import views
+from feedback.coach import SYMPTOM_MOVES
+from feedback.wording import SYMPTOM_ADVICE
+from pose.landmarks import Side
+from scoring.prescription import SetPlan, plan_set
+from store import repo
+from store.auth import Actor, authenticate
+from store.db import database_url, open_store, redact
+from store.models import Role, utc_now
+
+DISCLAIMER = (
+    "This is feedback on exercise form, not medical advice. Stop and contact your clinician if pain spreads "
+    "down your leg, or at once if you have numbness in the saddle area or lose bladder or bowel control."
+)
+# Page titles, as the menu shows them (some pages name the others).
+LIVE = "Live coaching"
+REVIEW = "Review a recording"
+PROGRAMME = "My programme"
+PROGRESS = "My progress"
+PATIENTS = "My patients"
+# Set on signing in or out: app.py then opens the new role's first page (the page the browser is on may not be in
+# the new role's menu, and Streamlit would say "page not found").
+GO_HOME = "go_home"
+SAVED_TEXT = "Saved. Your therapist can see this set."
+
+
+def data_dir() -> Path:
+    """$FORMCHECK_DATA_DIR, else ~/.local/share/formcheck."""
+    env = os.environ.get("FORMCHECK_DATA_DIR")
+    return Path(env) if env else Path.home() / ".local" / "share" / "formcheck"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):  # noqa: ANN202 - a sessionmaker
+    # One engine per database for the whole server, migrated to the newest schema the first time it is opened.
+    return open_store(url)
+
+
+def store_factory():  # noqa: ANN201 - a sessionmaker
+    """The app's sessionmaker (for a thread that must not call st.*, open it in the page's thread)."""
+    return _store(database_url())
+
+
+def db_session():  # noqa: ANN201 - a SQLAlchemy Session (a context manager)
+    """A new session on the app's database."""
+    return store_factory()()
+
+
+def today() -> date:
+    """Today's date in UTC (the store's days are UTC dates)."""
+    return utc_now().date()
+
+
+def signed_in() -> Actor | None:
+    """The signed-in user, or None for a guest."""
+    return st.session_state.get("actor")
+
+
+def is_patient(actor: Actor | None) -> bool:
+    """Whether the user is a signed-in patient (the only role whose sets are saved)."""
+    return actor is not None and actor.role == Role.PATIENT
+
+
+def sign_out() -> None:
+    """Forget the user and everything their pages kept (button callback)."""
+    for key in list(st.session_state):
+        del st.session_state[key]
+    st.session_state[GO_HOME] = True
+
+
+def account_sidebar() -> Actor | None:
+    """Sign-in form, or who is signed in and a sign-out button."""
+    actor = signed_in()
+    if actor is not None:
+        st.sidebar.markdown(f"Signed in as **{actor.username}** ({actor.role.value})")
+        st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
+        return actor
+    with st.sidebar.form("sign_in"):
+        st.markdown("**Sign in** (or carry on as a guest)")
+        username = st.text_input("Username", key="login_user")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        try:
+            with db_session() as db:
+                actor = authenticate(db, username.strip(), password)
+        except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
+            st.sidebar.error(f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}")
+            return None
+        if actor is None:
+            st.sidebar.error("Wrong username or password.")
+            return None
+        st.session_state.pop("login_password", None)
+        st.session_state["actor"] = actor
+        st.session_state[GO_HOME] = True
+        st.rerun()
+    return None
+
+
+def header(title: str, actor: Actor | None) -> None:
+    """The page title, the disclaimer, and for a guest that nothing is kept."""
+    st.title(title)
+    st.warning(DISCLAIMER)
+    if actor is None:
+        st.caption("You are not signed in: this works as a guest and nothing is saved.")
+
+
+def prescribed_item(actor: Actor | None, exercise: str) -> repo.ItemView | None:
+    """A patient's item for this exercise in this week of their programme, if one is prescribed."""
+    if not is_patient(actor):
+        return None
+    with db_session() as db:
+        return prescribed_in(db, actor, exercise)
+
+
+def prescribed_in(db, actor: Actor, exercise: str) -> repo.ItemView | None:  # noqa: ANN001 - a Session
+    """`prescribed_item` on an open session."""
+    programme = views.current_programme(repo.list_programmes(db, actor, actor.id), today())
+    if programme is None:
+        return None
+    _, items = views.items_this_week(programme, today())
+    return next((i for i in items if i.exercise == exercise), None)
+
+
+def plan_for(actor: Actor | None, exercise: str, sidebar: Mapping[str, float] | None = None,
+             side: Side | None = None) -> SetPlan:
+    """The plan of a set of `exercise` for this user: a patient's programme item this week, if any, goes in.
+
+    Raises:
+        ConfigError: overrides the exercise refuses (one line).
+    """
+    return plan_set(exercise, item=prescribed_item(actor, exercise), sidebar=sidebar, side=side)
+
+
+def symptom_radio(key: str) -> str | None:
+    """How the symptoms moved during the set (None until answered)."""
+    return st.radio("During the set, did your symptoms…", list(SYMPTOM_MOVES), index=None,
+                    format_func=SYMPTOM_MOVES.get, key=key)
+
+
+def show_advice(advice: list[tuple[str, str]]) -> None:
+    """Symptom advice as (code, level) pairs from feedback.coach.symptom_advice: red, amber or green."""
+    for code, level in advice:
+        {"error": st.error, "warning": st.warning, "ok": st.success}[level](SYMPTOM_ADVICE[code])

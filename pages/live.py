@@ -1,0 +1,270 @@
+"""Live coaching at the camera: set up, exercise with live cues, then the summary and the symptom check.
+
+The camera runs through streamlit-webrtc: frames go to scoring.live.LiveCoach in the camera's thread, and the
+page reads its status queue twice a second. A patient's set follows their programme item for the exercise this
+week (its thresholds, targets and side, through scoring.prescription.plan_set) and is saved against that item.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import partial
+
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from exercises.config import ConfigError
+from exercises.registry import EXERCISES
+from exercises.results import ClipReport
+from feedback import charts, views
+from feedback.coach import summarise, symptom_advice
+from feedback.wording import HOW_TO, cue
+from pages import common
+from scoring.live import LiveCoach, LiveStatus
+from scoring.prescription import SetPlan, plan_set
+from scoring.save import save_set
+from store import repo
+from store.auth import Actor
+from store.db import redact
+from store.models import Source
+
+SIDES = {"left": "Left leg", "right": "Right leg"}
+# Localhost only: no STUN/TURN server, so nothing leaves the machine.
+RTC_CONFIGURATION = {"iceServers": []}
+START_LABEL = "Start the camera"
+STOP_LABEL = "Finish the set"
+_BIG = "<div style='font-size:{size}rem;line-height:1.25;margin:0.2rem 0'>{text}</div>"
+
+
+def _big(text: str, size: float = 2.0) -> None:
+    st.markdown(_BIG.format(size=size, text=text), unsafe_allow_html=True)
+
+
+def _recv(slot: dict, frame):  # noqa: ANN001, ANN202 - an av.VideoFrame in and out
+    # Runs in the camera thread: no st.* here, only the coach held in the slot (replaced between sets).
+    return slot["coach"].recv(frame)
+
+
+def target_text(plan: SetPlan) -> str:
+    """A prescribed set's targets in plain words, e.g. "5 reps, hold 20 s, right leg" ("" when none is set)."""
+    parts = []
+    if plan.reps_target is not None:
+        parts.append(f"{plan.reps_target} reps")
+    if plan.hold_target_s is not None:
+        parts.append(f"hold {plan.hold_target_s:g} s")
+    if plan.side is not None and plan.prescribed:
+        parts.append(views.SIDE_WORDS[plan.side])
+    return ", ".join(parts)
+
+
+def live_choices(actor: Actor | None) -> tuple[SetPlan, float | None] | None:
+    """The live set's plan and hold target: a patient's prescription for the exercise, else the page's choices.
+
+    Returns None when the prescription cannot be used (the page says so).
+    """
+    name = st.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title, key="live_exercise")
+    spec = EXERCISES[name]
+    item = common.prescribed_item(actor, name)
+    side = None
+    if spec.side_rule == "raised_leg" and (item is None or item.side not in SIDES):
+        side = st.radio("Which leg are you moving?", list(SIDES), format_func=SIDES.get, horizontal=True,
+                        key="live_side")
+    try:
+        plan = plan_set(name, item=item, side=side)
+    except ConfigError as exc:
+        st.error(f"Your programme's settings for this exercise cannot be used ({exc}). Please tell your therapist.")
+        return None
+    if plan.prescribed:
+        target = target_text(plan)
+        _big(f"Your therapist's target: <b data-testid='live-target'>{target}</b>" if target
+             else "Your therapist chose the settings for this exercise.", 1.4)
+        return plan, plan.hold_target_s
+    hold = None
+    if spec.hold is not None:
+        hold = st.number_input("Hold target (seconds)", min_value=1.0, max_value=300.0, value=5.0, step=5.0,
+                               key="live_hold", help="The hold your therapist prescribed; 5 s to start with.")
+    return plan, hold
+
+
+def _config(plan: SetPlan, hold: float | None) -> tuple:
+    # What makes a set different: a change in any of these starts a new set.
+    return (plan.exercise, plan.side, hold, plan.reps_target, plan.programme_item_id,
+            tuple(sorted(plan.overrides.items())))
+
+
+def new_set(slot: dict, plan: SetPlan, hold: float | None, actor: Actor | None = None) -> None:
+    """Replace the slot's coach with a fresh one (a new set) scored as `plan` says."""
+    if slot.get("coach") is not None:
+        slot["coach"].close()
+    coach = LiveCoach(plan.spec, plan.side, hold, on_interrupted=_keeper(actor, slot, plan),
+                      reps_target=plan.reps_target)
+    slot.update(config=_config(plan, hold), owner=actor, plan=plan, coach=coach, saved=None, rated=False)
+    st.session_state.pop("live_view", None)
+
+
+def _keeper(actor: Actor | None, slot: dict, plan: SetPlan):  # noqa: ANN202 - a LiveCoach.on_interrupted callback
+    # A patient's set that the camera stopped mid-way is saved; a guest's stays on the page only. The store is
+    # opened here, in the page's thread: the callback runs in the coach's watchdog thread, where st.* is not used.
+    if not common.is_patient(actor):
+        return None
+    return partial(keep_interrupted_set, common.store_factory(), actor, slot, plan.programme_item_id)
+
+
+def keep_interrupted_set(factory, actor: Actor, slot: dict, item_id: int | None,  # noqa: ANN001 - sessionmaker
+                         report: ClipReport) -> None:
+    """Save the set so far when the camera stopped mid-set (runs in the coach's watchdog thread: no st.*)."""
+    if not report.reps and not report.holds:
+        return  # nothing done yet (still setting up): nothing to keep
+    try:
+        with factory() as db:
+            slot["saved"] = save_set(db, actor, actor.id, report, None, source=Source.LIVE,
+                                     programme_item_id=item_id, interrupted=True)
+    except Exception as exc:  # noqa: BLE001 - the coach logs it; the message must carry no password or data
+        raise RuntimeError(redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)) from None
+
+
+def _fps(history: list[tuple[float, int]]) -> float:
+    if len(history) < 2 or history[-1][0] <= history[0][0]:
+        return math.nan
+    return (history[-1][1] - history[0][1]) / (history[-1][0] - history[0][0])
+
+
+@st.fragment(run_every=0.5)
+def live_panel(slot: dict, speak: bool) -> None:
+    """Large calm text under the video: the one instruction or cue, reps, hold. Polls the coach's queue."""
+    coach: LiveCoach = slot["coach"]
+    if coach.interrupted:
+        st.rerun()  # the camera stopped mid-set: the whole page shows the summary
+    view = st.session_state.setdefault("live_view", {"last": None, "history": [], "spoken": 0})
+    statuses = coach.drain()
+    if statuses:
+        view["last"] = statuses[-1]
+        view["history"] = [*view["history"], *[(s.wall_s, s.frames) for s in statuses[-1:]]][-20:]
+    last: LiveStatus | None = view["last"]
+    if last is None:
+        _big("Starting the camera…", 1.6)
+        return
+    if last.cue_text:
+        _big(last.cue_text, 2.2)
+    elif last.setup == "ready":
+        _big("Good. Keep going at your own pace.", 2.2)
+    reps_col, hold_col = st.columns(2)
+    with reps_col:
+        reps_target = f" / {coach.reps_target}" if coach.reps_target else ""
+        _big(f"Reps: <b data-testid='live-reps'>{last.reps}</b>{reps_target}", 2.6)
+    if coach.spec.hold is not None:
+        with hold_col:
+            target = f" / {coach.hold_target_s:g}" if coach.hold_target_s else ""
+            _big(f"Hold: {last.hold_s:.0f}{target} s", 2.6)
+    fps = _fps(view["history"])
+    st.caption(f"Camera check: {fps:.1f} frames/s processed · {coach.median_process_ms():.0f} ms per frame · "
+               f"lag {last.lag_ms:.0f} ms · {last.frames} frames")
+    if speak and last.cue_text and last.cue_seq > view["spoken"]:
+        view["spoken"] = last.cue_seq
+        # The browser speaks (no server audio); the sequence number makes each snippet new.
+        components.html(f"<script>/*{last.cue_seq}*/window.speechSynthesis && speechSynthesis.speak("
+                        f"new SpeechSynthesisUtterance({json.dumps(last.cue_text)}));</script>", height=0)
+
+
+def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None = None) -> None:
+    """After the set: what was done, then the symptom check and its advice, and (patients) saving it."""
+    spec = coach.spec
+    summary = summarise(coach.report(), spec)
+    st.header("Your set")
+    cols = st.columns(3)
+    cols[0].metric("Reps", summary.reps)
+    cols[1].metric("Best hold (good form)", f"{summary.best_hold_s:.1f} s" if summary.has_hold else "—")
+    reach = (f"{summary.range_low:.0f}° to {summary.range_high:.0f}°"
+             if math.isfinite(summary.range_low) else "—")
+    cols[2].metric(f"Range reached: {charts.label_of(summary.signal).removesuffix(' (deg)')}", reach,
+                   help="Lowest and highest angle in your reps, as the camera saw it.")
+    plan: SetPlan | None = (slot or {}).get("plan")
+    if plan is not None and plan.prescribed and target_text(plan):
+        st.caption(f"Your therapist's target: {target_text(plan)}.")
+    if summary.faults_per_rep:
+        rows = [{"Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
+                for i, codes in summary.faults_per_rep]
+        st.dataframe(rows, hide_index=True, use_container_width=True)
+    elif summary.reps == 0:
+        st.info("No complete reps were counted. That is fine: check the camera can see your whole body, "
+                "and try again when you are ready.")
+    st.subheader("How do you feel?")
+    pain = st.slider("Pain right now (0 = none, 10 = worst)", 0, 10, 0, key="live_pain")
+    move = common.symptom_radio("live_move")
+    emergency = st.checkbox("I have numbness in the saddle area, or trouble controlling my bladder or bowel",
+                            key="live_emergency")
+    if move is not None or emergency:
+        common.show_advice([(code, level) for code, level in symptom_advice(move or "same", pain, emergency)
+                            if move is not None or code != "same"])
+    if common.is_patient(actor) and slot is not None:
+        save_live_set(actor, slot, coach, pain, move)
+
+
+def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, pain_after: int, move: str | None) -> None:
+    """Save a finished live set (its report; live frames' landmarks are not kept), or rate one already kept."""
+    if slot.get("rated"):
+        st.success(common.SAVED_TEXT)
+        return
+    kept = slot.get("saved")  # a set the camera stopped mid-way was saved then, without how it felt
+    before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, 0, key="live_pain_before")
+    if not st.button("Save this set" if kept is None else "Save how it felt", key="live_save"):
+        return
+    if move is None:
+        st.error("Please say how your symptoms changed before saving.")
+        return
+    symptom = views.SYMPTOM_OF_MOVE[move]
+    with common.db_session() as db:
+        if kept is None:
+            # The report carries the thresholds the set was judged by; the item is the one the set was planned for.
+            slot["saved"] = save_set(
+                db, actor, actor.id, coach.report(), None, source=Source.LIVE, pain_before=before,
+                pain_after=pain_after, symptom_response=symptom, programme_item_id=slot["plan"].programme_item_id)
+        else:
+            repo.add_set_feedback(db, actor, kept, pain_before=before, pain_after=pain_after,
+                                  symptom_response=symptom)
+    slot["rated"] = True
+    st.success(common.SAVED_TEXT)
+
+
+def page(actor: Actor | None = None) -> None:
+    """The patient page: set up, exercise with live cues, then the summary and symptom check."""
+    common.header("formcheck: live coaching", actor)
+    choices = live_choices(actor)
+    if choices is None:
+        return
+    plan, hold = choices
+    with st.expander("How to do it", expanded=True):
+        st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(plan.exercise, ())))
+        st.caption("Go gently. Stop if pain spreads down your leg.")
+    slot = st.session_state.setdefault("live_slot", {})
+    if slot.get("config") != _config(plan, hold) or slot.get("owner") != actor:
+        new_set(slot, plan, hold, actor)  # also on signing in: the set is then kept as theirs
+    speak = st.checkbox("Speak the cues aloud", key="live_speak")
+    st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are ready, "
+               f"then do your set. Press “{STOP_LABEL}” when you are done.")
+    video_col, panel_col = st.columns([3, 2])
+    with video_col:
+        ctx = webrtc_streamer(
+            key=f"live:{plan.exercise}", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
+            media_stream_constraints={"video": True, "audio": False}, video_frame_callback=partial(_recv, slot),
+            # Async: a frame that arrives while the last is still being processed is dropped, not queued.
+            async_processing=True, translations={"start": START_LABEL, "stop": STOP_LABEL},
+        )
+    playing, was_playing = ctx.state.playing, slot.get("playing", False)
+    slot["playing"] = playing
+    if playing and not was_playing and slot["coach"].finished:
+        new_set(slot, plan, hold, actor)  # the camera started again after a set: a new set
+    coach: LiveCoach = slot["coach"]
+    if playing and not coach.finished:
+        with panel_col:
+            live_panel(slot, speak)
+    elif coach.frames > 0:
+        if coach.interrupted:
+            st.warning("The camera stopped sending pictures, so the set ended there. Here is your set so far"
+                       + (" (it has been saved)." if slot.get("saved") is not None else "."))
+        live_summary(coach, actor, slot)
+        st.button("Start a new set", on_click=new_set, args=(slot, plan, hold, actor))
+    else:
+        st.info(f"Ready for {plan.spec.title.lower()} when you are.")

@@ -1,0 +1,31 @@
+"""The menu of each role: which pages a guest, a patient and a therapist see, as st.Page objects for st.navigation."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from pages import common, live, patients, programme, progress, review
+from store.auth import Actor
+from store.models import Role
+
+# url path -> (title, page function taking the signed-in user); a path names the same page in every role's menu.
+# No path is a module name in pages/: a server's first script run (and every AppTest run) goes through that folder
+# as Streamlit's own multipage app before st.navigation takes over, and /live would run pages/live.py as a script.
+PAGES = {
+    "live-coaching": (common.LIVE, live.page), "review-a-recording": (common.REVIEW, review.page),
+    "my-programme": (common.PROGRAMME, programme.page), "my-progress": (common.PROGRESS, progress.page),
+    "my-patients": (common.PATIENTS, patients.page),
+}
+# Each role's menu, its home page first.
+MENUS = {None: ("live-coaching", "review-a-recording"),
+         Role.PATIENT: ("my-programme", "live-coaching", "review-a-recording", "my-progress"),
+         Role.THERAPIST: ("my-patients", "review-a-recording", "live-coaching")}
+
+
+def menu(actor: Actor | None) -> list[st.Page]:
+    """The pages of this user's role, its home page first."""
+    paths = MENUS[actor.role if actor is not None else None]
+    return [st.Page(partial(PAGES[p][1], actor), title=PAGES[p][0], url_path=p, default=n == 0)
+            for n, p in enumerate(paths)]

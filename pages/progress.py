@@ -1,0 +1,34 @@
+"""A patient's own progress: simple and encouraging (the therapist's detailed charts are in pages.patients)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from exercises.registry import EXERCISES
+from feedback import views
+from pages import common
+from store import repo
+from store.auth import Actor
+
+
+def page(actor: Actor) -> None:
+    """Reps or hold over sessions, pain trend, this week's sets."""
+    common.header(common.PROGRESS, actor)
+    with common.db_session() as db:
+        frame = views.progress_frame(repo.progress(db, actor, actor.id))
+        weeks = repo.adherence(db, actor, actor.id, common.today())
+    week = weeks[-1] if weeks else None
+    st.success(views.encouragement(frame, week))
+    if week is not None and week.prescribed:
+        st.metric("Sets this week", f"{week.done_capped} of {week.prescribed}")
+    if frame.empty:
+        return
+    for name, part in frame.groupby("exercise", sort=False):
+        st.subheader(EXERCISES[name].title)
+        cols = st.columns(2)
+        if EXERCISES[name].hold is not None and (part["best hold (s)"] > 0).any():
+            cols[0].altair_chart(views.metric_chart(part, "best hold (s)", "Best hold"), use_container_width=True)
+        else:
+            cols[0].altair_chart(views.metric_chart(part, "reps", "Reps per set"), use_container_width=True)
+        if part[["pain before", "pain after"]].notna().any().any():
+            cols[1].altair_chart(views.pain_chart(part, symptoms=False), use_container_width=True)

@@ -1,0 +1,278 @@
+"""Review a recorded clip: choose or upload it, score it, read the report, draw the replay; a patient saves it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from exercises.config import ConfigError
+from exercises.registry import EXERCISES
+from exercises.results import ClipReport
+from feedback import charts, views
+from feedback.coach import symptom_advice
+from feedback.overlay import ProgressFn, Replay, render_replay
+from feedback.report import ClipResult, reps_csv, to_row
+from pages import common
+from pose.cache import LandmarkCache
+from pose.extract import extract_poses
+from pose.video import VideoError
+from scoring.prescription import SetPlan
+from scoring.runner import ScoreOptions, score_path
+from scoring.save import save_set
+from scoring.uploads import MAX_UPLOAD_MB, UPLOAD_TYPES, UploadError
+from scoring.uploads import save_upload as store_upload
+from store.auth import Actor
+from store.models import Source
+
+
+def samples_dir() -> Path:
+    """$FORMCHECK_SAMPLES_DIR, else sample_videos/ in the project folder."""
+    env = os.environ.get("FORMCHECK_SAMPLES_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "sample_videos"
+
+
+def list_samples() -> list[tuple[Path, str | None]]:
+    """Bundled sample clips with the exercise named in their `<name>.truth.json`, if readable."""
+    folder = samples_dir()
+    out = []
+    for clip in sorted(folder.glob("*.mp4")) if folder.is_dir() else []:
+        try:
+            exercise = json.loads(clip.with_suffix(".truth.json").read_text(encoding="utf-8")).get("exercise")
+        except (OSError, ValueError, AttributeError):
+            exercise = None
+        out.append((clip, exercise if exercise in EXERCISES else None))
+    return out
+
+
+def save_upload(data: bytes, original_name: str) -> Path:
+    """Check an upload and store it under a name made from its content (see scoring.uploads)."""
+    return store_upload(data, original_name, common.data_dir() / "uploads")
+
+
+def choose_sample(path: Path, exercise: str | None) -> None:
+    """Button callback (runs before the page is redrawn, so it may set the exercise picker)."""
+    st.session_state["clip"] = (str(path), path.name)
+    if exercise:
+        st.session_state["exercise"] = exercise
+
+
+def sidebar(actor: Actor | None) -> tuple[str, SetPlan | None]:
+    """Exercise picker and threshold overrides, and the plan the clip is scored with (None while it is invalid).
+
+    A signed-in patient gets no threshold widgets: their clip is scored with their programme item's thresholds.
+    """
+    st.sidebar.header("Exercise to review")
+    name = st.sidebar.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title,
+                                key="exercise")
+    changed = {} if common.is_patient(actor) else threshold_widgets(name)
+    try:
+        plan = common.plan_for(actor, name, sidebar=changed)
+    except ConfigError as exc:
+        st.sidebar.error(str(exc))
+        return name, None
+    if common.is_patient(actor) and plan.overrides:
+        st.sidebar.caption("Scored with the settings your therapist chose for you.")
+    return name, plan
+
+
+def threshold_widgets(name: str) -> dict[str, float]:
+    """The sidebar's threshold overrides for one exercise: the values changed from the defaults."""
+    spec = EXERCISES[name]
+    changed: dict[str, float] = {}
+    with st.sidebar.expander("Threshold overrides"):
+        st.caption("Per-patient thresholds. Changing one re-scores the clip without re-running pose estimation.")
+        for key, default in spec.thresholds.items():
+            step = 1.0 if key.endswith(("_deg", "_flag")) else 0.01 if key.endswith("_ratio") else 0.1
+            value = st.number_input(charts.label_of(key), value=float(default), step=step, format="%.2f",
+                                    key=f"thr:{name}:{key}", help=f"`{key}` (default {default:g})")
+            if value != float(default):
+                changed[key] = value
+        if changed:
+            st.code(f"[{name}]\n" + "\n".join(f"{k} = {v:g}" for k, v in changed.items()), language="toml")
+    return changed
+
+
+def clip_input() -> tuple[str, str] | None:
+    """The chosen clip as (path, display name): an upload, or a bundled sample."""
+    upload_tab, sample_tab = st.tabs(["Upload a clip", "Sample clips"])
+    with upload_tab:
+        up = st.file_uploader(f"Video of the exercise, filmed from the side (up to {MAX_UPLOAD_MB} MB)",
+                              type=list(UPLOAD_TYPES))
+        if up is not None:
+            try:
+                st.session_state["clip"] = (str(save_upload(up.getvalue(), up.name)), up.name)
+            except UploadError as exc:
+                st.error(str(exc))
+    with sample_tab:
+        samples = list_samples()
+        if not samples:
+            st.info("No sample clips are installed yet.")
+        for path, exercise in samples:
+            label = f"{path.stem}" + (f" ({EXERCISES[exercise].title})" if exercise else "")
+            st.button(label, key=f"sample:{path.name}", on_click=choose_sample, args=(path, exercise))
+    return st.session_state.get("clip")
+
+
+def _plan_key(path: str, plan: SetPlan) -> str:
+    return json.dumps([path, plan.exercise, dict(plan.overrides)], sort_keys=True)
+
+
+def score(path: str, plan: SetPlan) -> ClipResult:
+    """Score once per (clip, exercise, thresholds); reruns for downloads or widgets reuse the result."""
+    key = _plan_key(path, plan)
+    results = st.session_state.setdefault("results", {})
+    if key not in results:
+        bar = st.progress(0.0, text="Finding the pose in each frame…")
+        last = [-1.0]
+
+        def progress(fraction: float) -> None:
+            # A progress message per frame would flood the browser; 1 % steps are enough to see it move.
+            if fraction - last[0] >= 0.01 or fraction >= 1.0:
+                last[0] = fraction
+                bar.progress(min(1.0, max(0.0, fraction)), text="Finding the pose in each frame…")
+
+        # The runner asks plan_set again with these as its config layer: the same spec as `plan.spec`.
+        options = ScoreOptions(exercise=plan.exercise, overrides={plan.exercise: dict(plan.overrides)})
+        results[key] = score_path(Path(path), options, progress=progress)
+        bar.empty()
+    return results[key]
+
+
+def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
+    """Summary, chart, tables, faults and downloads of a scored clip."""
+    report, spec = result.report, plan.spec
+    reps_col, hold_col, cov_col, view_col = st.columns(4)
+    reps_col.metric("Reps", report.rep_count)
+    hold_col.metric("Best hold (good form)", f"{report.hold_s:.1f} s" if spec.hold else "—")
+    cov_col.metric("Pose coverage", f"{report.pose_coverage:.0%}")
+    view_col.metric("View / side", f"{report.view} / {report.side}")
+    if report.pose_coverage < 0.5:
+        st.warning("The body was hard to see in much of the clip; counts may be low. Film from the side with "
+                   "the whole body in frame.")
+    if report.view not in ("side", "unknown"):
+        st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
+
+    st.subheader("Signals over time")
+    signals = st.multiselect("Signals", list(report.series), default=[spec.rep.signal],
+                             format_func=charts.label_of, key=f"signals:{plan.exercise}")
+    st.altair_chart(charts.signal_chart(report, spec, signals), use_container_width=True)
+    st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. Dashed lines: the rep thresholds.")
+
+    st.subheader("Reps")
+    if report.reps:
+        st.dataframe(charts.reps_table(report, spec), hide_index=True, use_container_width=True)
+    else:
+        st.write("No complete reps.")
+    if spec.hold:
+        st.subheader("Holds")
+        holds = charts.holds_table(report)
+        if len(holds):
+            st.dataframe(holds, hide_index=True, use_container_width=True)
+        else:
+            st.write("No hold long enough to report.")
+
+    st.subheader("Faults")
+    lines = charts.fault_lines(report)
+    st.markdown("\n".join(f"- {line}" for line in lines) if lines else "No faults flagged.")
+
+    stem = Path(display).stem
+    json_col, csv_col = st.columns(2)
+    json_col.download_button("Download report (JSON)", json.dumps(to_row(result), indent=2, ensure_ascii=False),
+                             file_name=f"{stem}.formcheck.json", mime="application/json")
+    csv_col.download_button("Download reps (CSV)", reps_csv(report), file_name=f"{stem}.reps.csv", mime="text/csv")
+
+
+def draw_replay(path: str, plan: SetPlan, report: ClipReport, out: Path,
+                progress: ProgressFn | None = None) -> Replay:
+    """Draw the annotated replay of a scored clip with the spec and the working side its report used."""
+    return render_replay(Path(path), out, plan.spec, side=report.side, progress=progress)
+
+
+def replay(path: str, plan: SetPlan, report: ClipReport) -> None:
+    """Annotated replay, made on request (it is a full pose-estimation pass)."""
+    st.subheader("Annotated replay")
+    digest = hashlib.sha256(f"{_plan_key(path, plan)}:{report.side}".encode()).hexdigest()[:24]
+    out = common.data_dir() / "replays" / f"{digest}.mp4"
+    slot = st.empty()
+    if not out.is_file() and slot.button("Make annotated replay"):
+        slot.empty()
+        bar = st.progress(0.0, text="Drawing the replay…")
+        try:
+            draw_replay(path, plan, report, out,
+                        progress=lambda f: bar.progress(min(1.0, max(0.0, f)), text="Drawing the replay…"))
+        except VideoError as exc:
+            st.error(str(exc))
+        bar.empty()
+    if out.is_file():
+        st.video(str(out))
+    else:
+        st.caption("Shows the skeleton, rep count, hold timer and cues on the clip. Takes about as long as scoring.")
+
+
+def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult) -> None:
+    """A patient's scored clip: the headline numbers, then pain, symptoms and Save (landmarks, not the video)."""
+    report = result.report
+    st.subheader("Your set")
+    cols = st.columns(2)
+    cols[0].metric("Reps", report.rep_count)
+    cols[1].metric("Best hold (good form)", f"{report.hold_s:.1f} s" if plan.spec.hold else "—")
+    key = _plan_key(path, plan)
+    saved = st.session_state.setdefault("saved_uploads", {})
+    if key in saved:
+        st.success(common.SAVED_TEXT)
+        return
+    with st.form("save_upload"):
+        st.markdown("**How did it feel?**")
+        before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, 0, key="up_pain_before")
+        after = st.slider("Pain after the set (0 = none, 10 = worst)", 0, 10, 0, key="up_pain_after")
+        move = common.symptom_radio("up_move")
+        share = st.checkbox("Share the video with my therapist (otherwise only the measurements are kept)",
+                            key="up_share")
+        submitted = st.form_submit_button("Save this set")
+    if not submitted:
+        return
+    if move is None:
+        st.error("Please say how your symptoms changed before saving.")
+        return
+    common.show_advice(symptom_advice(move, after))
+    # A cache hit: scoring just ran pose estimation on this clip and kept the landmarks.
+    landmarks = extract_poses(Path(path), cache=LandmarkCache())
+    with common.db_session() as db:
+        saved[key] = save_set(
+            db, actor, actor.id, report, landmarks, source=Source.UPLOAD, pain_before=before, pain_after=after,
+            symptom_response=views.SYMPTOM_OF_MOVE[move], programme_item_id=plan.programme_item_id,
+            shared_video_path=path if share else None)
+    st.success(common.SAVED_TEXT)
+
+
+def page(actor: Actor | None) -> None:
+    """Score a recorded clip; a signed-in patient can then save it as a set."""
+    common.header("formcheck: exercise form review", actor)
+    name, plan = sidebar(actor)
+    clip = clip_input()
+    if clip is None:
+        st.info("Upload a clip or choose a sample to see the form check.")
+        return
+    path, display = clip
+    st.markdown(f"**Clip:** {display} · **Exercise:** {EXERCISES[name].title}")
+    if plan is None:
+        st.info("Fix the threshold override in the sidebar to score the clip.")
+        return
+    result = score(path, plan)
+    if result.error or result.report is None:
+        st.error((result.error or "could not score this clip").replace(path, display))
+        return
+    if common.is_patient(actor):
+        # Patients: the few numbers that matter and the save form first; the therapist-level detail folded away.
+        save_upload_form(actor, path, plan, result)
+        with st.expander("Details of this clip"):
+            show_report(result, plan, display)
+    else:
+        show_report(result, plan, display)
+        if actor is None:
+            st.info("Sign in (in the sidebar) to save this set for your therapist. As a guest nothing is saved.")
+    replay(path, plan, result.report)

@@ -1,0 +1,38 @@
+"""AppTest of app.py, opened on one page of the menu and signed in as someone.
+
+AppTest.switch_page only takes page files, and app.py's pages are functions given to st.Page with a url path
+(pages/menu.py). Streamlit knows such a page by the hash of its url path, which is what the browser sends too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from pages.menu import PAGES
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+LIVE, REVIEW, PROGRAMME, PROGRESS, PATIENTS = (
+    "live-coaching", "review-a-recording", "my-programme", "my-progress", "my-patients")
+assert set(PAGES) == {LIVE, REVIEW, PROGRAMME, PROGRESS, PATIENTS}, "pages/menu.py changed its url paths"
+
+
+def app_test(page: str | None = None, actor=None, timeout: float = 60, **state) -> AppTest:  # noqa: ANN001
+    """AppTest of app.py, not run yet.
+
+    Args:
+        page: a url path from pages/menu.py, or None for the role's home page.
+        actor: the signed-in user (store.auth.Actor), or None for a guest.
+        timeout: seconds a run may take.
+        **state: more session_state.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    for key, value in state.items():
+        at.session_state[key] = value
+    if page is not None:
+        at._page_hash = calc_hash(page)  # AppTest has no public way to open a page that is not a file
+    return at
