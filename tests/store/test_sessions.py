@@ -98,6 +98,7 @@ def test_a_failure_between_the_two_inserts_leaves_nothing(db, people, monkeypatc
 
 CHILD = textwrap.dedent("""
     import os, signal, sys
+    from scoring.save import save_set
     from store import repo
     from store.auth import authenticate
     from store.db import make_engine, session_factory
