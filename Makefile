@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py
 
+# ruff, then the import contracts in pyproject.toml ([tool.importlinter]): which layer may import which.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # tests/store start a throw-away PostgreSQL server of their own; this puts Debian's server binaries on a clean
 # machine (apt-get needs root, as on CI; elsewhere install the `postgresql` package yourself).
