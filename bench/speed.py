@@ -20,7 +20,7 @@ from exercises.config import spec_for
 from exercises.engine import Checker
 from feedback.overlay import annotate
 from pose.estimator import EstimatorSettings, PoseEstimator
-from pose.frames import pixel_xy
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, pixel_xy
 from pose.geometry import joint_angle_deg
 from pose.landmarks import Landmark
 from pose.smoothing import OneEuroFilter
@@ -61,7 +61,7 @@ def _baseline(path: Path, settings: EstimatorSettings, max_frames: int) -> float
             if n >= max_frames:
                 break
             pf = est.process(vf.rgb, vf.t_s)
-            xy = pixel_xy(pf.xyz, pf.visibility, pf.image_size, 0.5)
+            xy = pixel_xy(pf.xyz, pf.visibility, pf.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
             joint_angle_deg(xy[Landmark.LEFT_HIP], xy[Landmark.LEFT_KNEE], xy[Landmark.LEFT_ANKLE])
             n += 1
     return 1000.0 * (time.perf_counter() - t0) / n if n else float("nan")
