@@ -38,6 +38,7 @@ PATIENTS = "My patients"
 # the new role's menu, and Streamlit would say "page not found").
 GO_HOME = "go_home"
 SAVED_TEXT = "Saved. Your therapist can see this set."
+TARGET_INTRO = "Your therapist's target for this set"
 
 
 def data_dir() -> Path:
@@ -146,6 +147,18 @@ def plan_for(actor: Actor | None, exercise: str, sidebar: Mapping[str, float] | 
         ConfigError: overrides the exercise refuses (one line).
     """
     return plan_set(exercise, item=prescribed_item(actor, exercise), sidebar=sidebar, side=side)
+
+
+def target_text(plan: SetPlan) -> str:
+    """A prescribed set's targets in plain words, e.g. "5 reps, hold 20 s, right leg" ("" when none is set)."""
+    parts = []
+    if plan.reps_target is not None:
+        parts.append(f"{plan.reps_target} reps")
+    if plan.hold_target_s is not None:
+        parts.append(f"hold {plan.hold_target_s:g} s")
+    if plan.side is not None and plan.prescribed:
+        parts.append(views.SIDE_WORDS[plan.side])
+    return ", ".join(parts)
 
 
 def symptom_radio(key: str) -> str | None:

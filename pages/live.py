@@ -47,18 +47,6 @@ def _recv(slot: dict, frame):  # noqa: ANN001, ANN202 - an av.VideoFrame in and 
     return slot["coach"].recv(frame)
 
 
-def target_text(plan: SetPlan) -> str:
-    """A prescribed set's targets in plain words, e.g. "5 reps, hold 20 s, right leg" ("" when none is set)."""
-    parts = []
-    if plan.reps_target is not None:
-        parts.append(f"{plan.reps_target} reps")
-    if plan.hold_target_s is not None:
-        parts.append(f"hold {plan.hold_target_s:g} s")
-    if plan.side is not None and plan.prescribed:
-        parts.append(views.SIDE_WORDS[plan.side])
-    return ", ".join(parts)
-
-
 def live_choices(actor: Actor | None) -> tuple[SetPlan, float | None] | None:
     """The live set's plan and hold target: a patient's prescription for the exercise, else the page's choices.
 
@@ -77,10 +65,13 @@ def live_choices(actor: Actor | None) -> tuple[SetPlan, float | None] | None:
         st.error(f"Your programme's settings for this exercise cannot be used ({exc}). Please tell your therapist.")
         return None
     if plan.prescribed:
-        target = target_text(plan)
-        _big(f"Your therapist's target: <b data-testid='live-target'>{target}</b>" if target
+        target = common.target_text(plan)
+        _big(f"{common.TARGET_INTRO}: <b data-testid='live-target'>{target}</b>" if target
              else "Your therapist chose the settings for this exercise.", 1.4)
         return plan, plan.hold_target_s
+    if common.is_patient(actor):
+        st.caption("This exercise is not in your programme this week. You can still practise it; a set you save "
+                   "is kept for your therapist.")
     hold = None
     if spec.hold is not None:
         hold = st.number_input("Hold target (seconds)", min_value=1.0, max_value=300.0, value=5.0, step=5.0,
@@ -150,14 +141,12 @@ def live_panel(slot: dict, speak: bool) -> None:
         _big(last.cue_text, 2.2)
     elif last.setup == "ready":
         _big("Good. Keep going at your own pace.", 2.2)
-    reps_col, hold_col = st.columns(2)
-    with reps_col:
-        reps_target = f" / {coach.reps_target}" if coach.reps_target else ""
-        _big(f"Reps: <b data-testid='live-reps'>{last.reps}</b>{reps_target}", 2.6)
+    # One line each, not side by side: with a target beside it, a count in half the panel wraps mid-number.
+    reps_target = f" of {coach.reps_target}" if coach.reps_target else ""
+    _big(f"Reps: <b data-testid='live-reps'>{last.reps}</b>{reps_target}", 2.6)
     if coach.spec.hold is not None:
-        with hold_col:
-            target = f" / {coach.hold_target_s:g}" if coach.hold_target_s else ""
-            _big(f"Hold: {last.hold_s:.0f}{target} s", 2.6)
+        hold_target = f" of {coach.hold_target_s:g}" if coach.hold_target_s else ""
+        _big(f"Hold: {last.hold_s:.0f}{hold_target} s", 2.6)
     fps = _fps(view["history"])
     st.caption(f"Camera check: {fps:.1f} frames/s processed · {coach.median_process_ms():.0f} ms per frame · "
                f"lag {last.lag_ms:.0f} ms · {last.frames} frames")
@@ -181,8 +170,8 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     cols[2].metric(f"Range reached: {charts.label_of(summary.signal).removesuffix(' (deg)')}", reach,
                    help="Lowest and highest angle in your reps, as the camera saw it.")
     plan: SetPlan | None = (slot or {}).get("plan")
-    if plan is not None and plan.prescribed and target_text(plan):
-        st.caption(f"Your therapist's target: {target_text(plan)}.")
+    if plan is not None and plan.prescribed and common.target_text(plan):
+        st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")
     if summary.faults_per_rep:
         rows = [{"Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
                 for i, codes in summary.faults_per_rep]

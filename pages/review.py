@@ -220,6 +220,8 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
     cols = st.columns(2)
     cols[0].metric("Reps", report.rep_count)
     cols[1].metric("Best hold (good form)", f"{report.hold_s:.1f} s" if plan.spec.hold else "—")
+    if plan.prescribed and common.target_text(plan):
+        st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")
     key = _plan_key(path, plan)
     saved = st.session_state.setdefault("saved_uploads", {})
     if key in saved:

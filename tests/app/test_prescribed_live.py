@@ -98,7 +98,7 @@ def test_a_guest_gets_the_defaults_and_chooses_the_hold(isolated_dirs):
     assert (coach.hold_target_s, coach.reps_target) == (5.0, None)
     at.number_input(key="live_hold").set_value(15.0).run()
     assert _coach(at).hold_target_s == 15.0
-    assert "Your therapist's target" not in _text(at)
+    assert "Your therapist's target" not in _text(at) and "not in your programme" not in _text(at)
 
 
 def test_a_prescribed_side_is_the_side_of_the_set(alice):
@@ -119,6 +119,7 @@ def test_an_exercise_not_prescribed_this_week_is_done_as_the_patient_chooses(ali
     assert not at.exception
     plan = at.session_state["live_slot"]["plan"]
     assert not plan.prescribed and plan.spec.thresholds == EXERCISES["cat_cow"].thresholds
+    assert "not in your programme this week" in _text(at)
 
 
 def test_a_live_set_is_saved_against_its_item_with_the_thresholds_used(alice, store_url):
@@ -126,7 +127,7 @@ def test_a_live_set_is_saved_against_its_item_with_the_thresholds_used(alice, st
     at = app_test(LIVE, patient).run()
     _finished_set(at)
     at.run()
-    assert "Your therapist's target: 5 reps, hold 20 s." in _text(at)
+    assert "Your therapist's target for this set: 5 reps, hold 20 s." in _text(at)
     at.radio(key="live_move").set_value("same")
     at.button(key="live_save").click().run()
     assert not at.exception and not at.error
