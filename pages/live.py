@@ -55,12 +55,12 @@ def live_choices(actor: Actor | None) -> tuple[SetPlan, float | None] | None:
     name = st.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title, key="live_exercise")
     spec = EXERCISES[name]
     item = common.prescribed_item(actor, name)
-    side = None
-    if spec.side_rule == "raised_leg" and (item is None or item.side not in SIDES):
-        side = st.radio("Which leg are you moving?", list(SIDES), format_func=SIDES.get, horizontal=True,
-                        key="live_side")
     try:
-        plan = plan_set(name, item=item, side=side)
+        plan = plan_set(name, item=item)
+        if spec.side_rule == "raised_leg" and plan.side is None:  # one leg works, and no side is prescribed
+            side = st.radio("Which leg are you moving?", list(SIDES), format_func=SIDES.get, horizontal=True,
+                            key="live_side")
+            plan = plan_set(name, item=item, side=side)
     except ConfigError as exc:
         st.error(f"Your programme's settings for this exercise cannot be used ({exc}). Please tell your therapist.")
         return None
