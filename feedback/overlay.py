@@ -22,7 +22,7 @@ from exercises.results import FrameResult
 from exercises.spec import ExerciseSpec
 from feedback.wording import cue
 from pose.estimator import EstimatorSettings, PoseEstimator
-from pose.frames import PoseFrame
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseFrame
 from pose.landmarks import SKELETON_EDGES, Side
 from pose.video import iter_video, probe
 
@@ -52,7 +52,7 @@ class FormAnnotator:
         text_scale: text height factor relative to the image's longer side.
     """
 
-    visibility_min: float = 0.5
+    visibility_min: float = LANDMARK_VISIBILITY_MIN_RATIO
     line_scale: float = 0.005
     text_scale: float = 0.0009
 
