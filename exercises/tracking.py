@@ -28,15 +28,21 @@ class ZoneTracker:
 
     Between the thresholds the last zone is kept, and a zone is accepted only after the signal has stayed in
     it for dwell_s, so neither jitter around a threshold nor a one-frame spike changes the zone.
+
+    A zone in `start_zones` that the signal is in from its very first value is accepted at once: a clip that
+    begins as the person leaves the start position (the first rep under way 0.2 s in) still had them there.
     """
 
-    def __init__(self, low_max: float, high_min: float, dwell_s: float) -> None:
-        """Configure; raises ValueError unless low_max < high_min and dwell_s >= 0."""
+    def __init__(self, low_max: float, high_min: float, dwell_s: float, start_zones: tuple[str, ...] = ()) -> None:
+        """Configure; raises ValueError unless low_max < high_min, dwell_s >= 0 and start_zones are zones."""
         if not low_max < high_min:
             raise ValueError(f"low_max ({low_max}) must be below high_min ({high_min})")
         if dwell_s < 0:
             raise ValueError(f"dwell_s must be >= 0, got {dwell_s}")
+        if not set(start_zones) <= {"low", "high"}:
+            raise ValueError(f"start_zones must be some of 'low', 'high', got {start_zones!r}")
         self.low_max, self.high_min, self.dwell_s = low_max, high_min, dwell_s
+        self.start_zones = tuple(start_zones)
         self.accepted: str | None = None
         self.raw: str | None = None
         self.left_s = math.nan
@@ -53,6 +59,11 @@ class ZoneTracker:
         if not math.isfinite(x):
             return None
         raw = self.classify(x)
+        if self.raw is None and raw in self.start_zones:
+            # The first value: the person was already in the start position when the footage began.
+            self.raw = self.accepted = raw
+            self.accepted_since_s = t_s
+            return ZoneChange(raw, t_s, None)
         if self.accepted is not None and raw != self.accepted and self.raw == self.accepted:
             self.left_s = t_s
         self.raw = raw
@@ -116,27 +127,48 @@ class EpisodeTracker:
 class HoldTimer:
     """Times holds: seconds inside a band, counting only stretches with no active fault.
 
-    Short gaps (out of band or no reliable pose) up to gap_max_s do not end a hold but are not counted.
+    Only time between two consecutive in-band frames counts, so a gap's frames are bridged, never credited. A
+    short gap does not end the hold; how short depends on what the gap shows:
+    - the pose out of the band at any point (the person moved): up to gap_max_s;
+    - no known value at all (the legs out of the picture, a camera cut to a close-up), with the pose in the band
+      before and after: up to unseen_gap_max_s.
+    A stream that sends no frames at all for longer than unseen_gap_max_s ends the hold too; the next frame in
+    the band starts a new one.
     """
 
-    def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float) -> None:
-        """Configure the band [low, high] and the times in seconds."""
+    def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
+                 unseen_gap_max_s: float | None = None) -> None:
+        """Configure the band [low, high] and the times in seconds (unseen_gap_max_s defaults to gap_max_s)."""
         if not low < high:
             raise ValueError(f"hold band low ({low}) must be below high ({high})")
         self.low, self.high = low, high
         self.min_s, self.gap_max_s, self.settle_s = min_s, gap_max_s, settle_s
+        self.unseen_gap_max_s = gap_max_s if unseen_gap_max_s is None else unseen_gap_max_s
         self._start_s: float | None = None
         self._last_in_s = math.nan
         self._previous_in_band = False
+        # Whether the gap since the last in-band frame has shown the pose out of the band.
+        self._seen_out = False
         self.good_s = 0.0
 
     def settled(self, t_s: float) -> bool:
         """Whether a hold is under way and past its settling time."""
         return self._start_s is not None and t_s - self._start_s >= self.settle_s
 
+    def _gap_too_long(self, t_s: float) -> bool:
+        limit = self.gap_max_s if self._seen_out else self.unseen_gap_max_s
+        return t_s - self._last_in_s > limit
+
     def step(self, t_s: float, x: float, faulted: bool) -> HoldEvent | None:
         """Feed a frame's value (NaN when unknown); returns a hold that just ended, if long enough."""
-        in_band = math.isfinite(x) and self.low <= x <= self.high
+        known = math.isfinite(x)
+        in_band = known and self.low <= x <= self.high
+        ended = None
+        if self._start_s is not None and not in_band:
+            self._seen_out = self._seen_out or known
+        if self._start_s is not None and self._gap_too_long(t_s):
+            # Also reached on an in-band frame after a stretch with no frames at all (a stalled stream).
+            ended = self.close()
         # Only time between two in-band frames counts: a gap is bridged, never credited.
         counts = self._previous_in_band and not faulted
         self._previous_in_band = in_band
@@ -146,17 +178,15 @@ class HoldTimer:
             elif counts:
                 self.good_s += t_s - self._last_in_s
             self._last_in_s = t_s
-            return None
-        if self._start_s is not None and t_s - self._last_in_s > self.gap_max_s:
-            return self.close()
-        return None
+            self._seen_out = False
+        return ended
 
     def close(self) -> HoldEvent | None:
         """End any hold under way; returns it if it reached min_s of good form."""
         if self._start_s is None:
             return None
         event = HoldEvent(self._start_s, self._last_in_s, self.good_s)
-        self._start_s, self.good_s, self._previous_in_band = None, 0.0, False
+        self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
         return event if event.good_s >= self.min_s else None
 
 
@@ -184,3 +214,190 @@ class RunningNeutral:
         if not self._values:
             return math.nan
         return statistics.median(v for _, v in self._values)
+
+
+@dataclass
+class RepSpan:
+    """A repetition RepCounter found: when it left its start and when it was complete, in seconds.
+
+    Attributes:
+        start_s, end_s: the rep's start and completion.
+        partial: True for an attempt that moved clearly but stayed short of the work zone (for a cycle, short of
+            the zone at one of its ends or both).
+        stats_end_s: until when the rep's range is measured: its end for a rep that returns to rest; for a cycle,
+            when its second end position was left (NaN while that end is still held).
+    """
+
+    start_s: float
+    end_s: float
+    partial: bool = False
+    stats_end_s: float = math.nan
+
+
+@dataclass
+class _End:
+    """One end position of a cycle: from passing a shallow edge on one side until passing the other."""
+
+    side: str
+    start_s: float
+    full_s: float = math.nan  # when the side's rep zone was entered (and held for the dwell time); NaN if never
+    left_s: float = math.nan  # when the next end began
+
+    @property
+    def full(self) -> bool:
+        return not math.isnan(self.full_s)
+
+
+class RepCounter:
+    """Counts full and partial repetitions of one signal, with hysteresis and dwell times (exercises.spec.RepSpec).
+
+    Two zone trackers watch the signal: the rep's own zones (`zones`), and shallow ones (`shallow`) whose work
+    edges sit `partial_ratio` of the way from rest to the work zone (for a cycle: from the middle of the band to
+    each zone), so an attempt that moves clearly but never reaches the work zone is seen too.
+
+    - "return_to_high" / "return_to_low": a rep leaves the rest zone, reaches the work zone and comes back. A
+      trip out of rest past the shallow edge and back that never reached the work zone is a partial rep.
+    - "cycle" (no rest): the signal alternates between end positions past the shallow edges, one each side.
+      Ends pair into cycles in order. A cycle both of whose ends reached their zones is a rep, counted as its
+      second end is reached; any other pair is a partial rep, decided when its second end is left (or the set
+      ends). A short end followed by two full ones is a stray half-cycle and is dropped, so one small movement
+      before the first full cycle does not put every later cycle out of step.
+
+    Without partial_ratio the shallow edges are the rep zones' own: no partial reps, and reps counted the same.
+    """
+
+    def __init__(self, mode: str, low_max: float, high_min: float, dwell_s: float,
+                 partial_ratio: float | None = None) -> None:
+        """Configure; raises ValueError for an unknown mode, or a partial_ratio outside (0, 1]."""
+        if mode not in ("return_to_high", "return_to_low", "cycle"):
+            raise ValueError(f"unknown rep mode {mode!r}; expected return_to_high, return_to_low or cycle")
+        if partial_ratio is not None and not 0 < partial_ratio <= 1:
+            raise ValueError(f"partial_ratio must be in (0, 1], got {partial_ratio}")
+        self.rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[mode]
+        self.dwell_s = dwell_s
+        start = (self.rest,) if self.rest else ("low", "high")
+        self.zones = ZoneTracker(low_max, high_min, dwell_s, start)
+        self.partials_on = partial_ratio is not None
+        ratio = partial_ratio if partial_ratio is not None else 1.0
+        if mode == "return_to_high":
+            shallow = (high_min + ratio * (low_max - high_min), high_min)
+        elif mode == "return_to_low":
+            shallow = (low_max, low_max + ratio * (high_min - low_max))
+        else:
+            mid = (low_max + high_min) / 2
+            shallow = (mid + ratio * (low_max - mid), mid + ratio * (high_min - mid))
+        self.shallow = ZoneTracker(*shallow, dwell_s, start)
+        self.reps: list[RepSpan] = []
+        self.partial_reps: list[RepSpan] = []
+        self._rep_start_s: float | None = None  # rest modes: the rep under way left rest then
+        self._trip_start_s: float | None = None  # rest modes: the attempt under way left rest then
+        self._trip_full = False
+        self._ends: list[_End] = []  # cycle: ends not yet part of a rep or a partial rep, oldest first
+        self._rep_end: _End | None = None  # cycle: the last rep's second end, until it is left
+        self._run_zone: str | None = None  # cycle: the rep zone the signal is in, and since when
+        self._run_start_s = math.nan
+
+    @property
+    def in_rep(self) -> bool:
+        """Whether a rep, or an attempt at one, is under way (for rules judged only during reps)."""
+        if self.rest is None:
+            return self.shallow.accepted is not None
+        z = self.zones
+        return self._rep_start_s is not None or (z.accepted == self.rest and z.raw not in (None, self.rest))
+
+    def step(self, t_s: float, x: float) -> tuple[ZoneChange | None, list[RepSpan]]:
+        """Feed one value (NaN is ignored).
+
+        Returns:
+            The rep zones' change at this value, if any, and the reps and partial reps completed at it.
+        """
+        change = self.zones.step(t_s, x)
+        shallow = self.shallow.step(t_s, x)
+        if not math.isfinite(x):
+            return change, []
+        if self.rest is None:
+            return change, self._step_cycle(t_s, x, change, shallow)
+        return change, self._step_rest(change, shallow)
+
+    def close(self) -> list[RepSpan]:
+        """At the end of the set: a cycle whose second end was reached is decided now. Returns its partial rep."""
+        ends = self._ends
+        if not self.partials_on:
+            return []
+        if len(ends) >= 3 and not ends[-3].full and ends[-2].full:
+            return [self._partial(ends[-3], ends[-2])]  # the short end before was not a stray after all
+        if len(ends) >= 2 and not (ends[-2].full and ends[-1].full):
+            return [self._partial(ends[-2], ends[-1])]
+        return []
+
+    def _step_rest(self, change: ZoneChange | None, shallow: ZoneChange | None) -> list[RepSpan]:
+        rest, out = self.rest, []
+        # The shallow zones share the rest edge with the rep zones, so both accept rest at the same value; the
+        # shallow work edge is nearer rest, so its work zone is accepted no later than the rep's.
+        if shallow is not None and shallow.zone != rest and shallow.previous == rest:
+            self._trip_start_s, self._trip_full = self.shallow.left_s, False
+        if change is not None:
+            if change.zone != rest:
+                self._trip_full = True
+                if change.previous == rest:
+                    self._rep_start_s = self.zones.left_s
+            elif self._rep_start_s is not None:
+                out.append(RepSpan(self._rep_start_s, change.entered_s, stats_end_s=change.entered_s))
+                self.reps.append(out[-1])
+                self._rep_start_s = None
+        if shallow is not None and shallow.zone == rest and self._trip_start_s is not None:
+            if not self._trip_full and self.partials_on:
+                out.append(RepSpan(self._trip_start_s, shallow.entered_s, True, shallow.entered_s))
+                self.partial_reps.append(out[-1])
+            self._trip_start_s = None
+        return out
+
+    def _step_cycle(self, t_s: float, x: float, change: ZoneChange | None,
+                    shallow: ZoneChange | None) -> list[RepSpan]:
+        out: list[RepSpan] = []
+        zone = self.zones.classify(x)
+        if zone != self._run_zone:
+            self._run_zone, self._run_start_s = zone, t_s
+        if shallow is not None:
+            if self._rep_end is not None:
+                # The last rep's second end is left: its range is complete.
+                self.reps[-1].stats_end_s = self.zones.left_s
+                self._rep_end = None
+            self._left(shallow.entered_s, out)
+            self._ends.append(_End(shallow.zone, shallow.entered_s))
+        end = self._ends[-1] if self._ends else None
+        if end is None or end.full:
+            return out
+        if change is not None and change.zone == end.side:
+            end.full_s = change.entered_s
+        elif self._run_zone == end.side and t_s - self._run_start_s >= self.dwell_s:
+            end.full_s = self._run_start_s  # the zone was already accepted from an earlier end of this side
+        if end.full and len(self._ends) >= 2 and self._ends[-2].full:
+            out.append(RepSpan(self._ends[-2].full_s, end.full_s))
+            self.reps.append(out[-1])
+            self._rep_end = end
+            self._ends = []  # an earlier short end, if any, was a stray half-cycle
+        return out
+
+    def _left(self, t_s: float, out: list[RepSpan]) -> None:
+        """The newest end was left at t_s (the next end began): decide what its pair was."""
+        ends = self._ends
+        if not ends:
+            return
+        ends[-1].left_s = t_s
+        if not self.partials_on:
+            return
+        if len(ends) >= 3 and not ends[-3].full and ends[-2].full:
+            # Short, full, and then not full: the short end and the full one were a partial cycle.
+            out.append(self._partial(ends[-3], ends[-2]))
+        elif len(ends) >= 2 and not (not ends[-2].full and ends[-1].full):
+            out.append(self._partial(ends[-2], ends[-1]))
+        # else: one end so far, or a short end then a full one (a stray half-cycle if a full end follows)
+
+    def _partial(self, first: _End, second: _End) -> RepSpan:
+        start = first.full_s if first.full else first.start_s
+        end = second.full_s if second.full else second.start_s
+        span = RepSpan(start, end, True, second.left_s)
+        self.partial_reps.append(span)
+        self._ends = [e for e in self._ends if e is not first and e is not second]
+        return span

@@ -1,0 +1,171 @@
+"""The counting state machines on raw value traces (exercises.tracking): start zones, partial reps, hold gaps.
+
+Values come every 0.1 s unless a row says otherwise; NaN is an unknown value (no reliable pose).
+"""
+
+import math
+
+import pytest
+
+from exercises.tracking import HoldTimer, RepCounter, ZoneTracker
+
+NAN = math.nan
+DT = 0.1
+
+
+def _zones(values, start_zones=()):
+    z = ZoneTracker(low_max=100, high_min=150, dwell_s=0.2, start_zones=start_zones)
+    # (when the accepted zone was entered, zone, zone before)
+    return [(round(c.entered_s, 6), c.zone, c.previous) for i, v in enumerate(values) if (c := z.step(i * DT, v))]
+
+
+@pytest.mark.parametrize(
+    "values, start_zones, expected",
+    [
+        # In the start zone from the first value: accepted at once, although it is left 0.1 s later.
+        ([170, 160, 120, 90, 90, 90, 90], ("high",), [(0.0, "high", None), (0.3, "low", "high")]),
+        # The same trace without a start zone: high is never held for its dwell time.
+        ([170, 160, 120, 90, 90, 90, 90], (), [(0.3, "low", None)]),
+        # The first known value decides, unknown values before it do not.
+        ([NAN, NAN, 170, 120, 90, 90, 90, 90], ("high",), [(0.2, "high", None), (0.4, "low", "high")]),
+        # Starting in the band between the zones, or in a zone that is not a start zone: the dwell applies.
+        ([140, 170, 120, 90, 90, 90, 90], ("high",), [(0.3, "low", None)]),
+        ([90, 170, 170, 170], ("high",), [(0.1, "high", None)]),
+        # Entering the start zone later is not the clip's start: a one-frame spike is still ignored.
+        ([140, 140, 170, 140, 140], ("high",), []),
+    ],
+)
+def test_a_start_zone_held_from_the_first_value_needs_no_dwell(values, start_zones, expected):
+    assert _zones(values, start_zones) == expected
+
+
+def _count(mode, values, partial_ratio=0.5, band=(100.0, 150.0), dwell=0.2):
+    counter = RepCounter(mode, *band, dwell, partial_ratio)
+    found = []
+    for i, v in enumerate(values):
+        _, spans = counter.step(i * DT, v)
+        found += spans
+    found += counter.close()
+    return ["partial" if s.partial else "rep" for s in found], counter
+
+
+def _trip(to, hold=5, back=170, stay=5):
+    return [to] * hold + [back] * stay
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        pytest.param([170] * 5 + _trip(90) * 2, ["rep", "rep"], id="two_full_squats"),
+        # Shallow edge at 125: halfway from rest (150) to the work zone (100).
+        pytest.param([170] * 5 + _trip(120) * 2, ["partial", "partial"], id="two_partial"),
+        pytest.param([170] * 5 + _trip(90) + _trip(120) + _trip(90), ["rep", "partial", "rep"], id="mixed"),
+        pytest.param([170] * 5 + _trip(130) * 3, [], id="not_clearly_moving"),
+        # Past the shallow edge for less than the dwell time: a spike, not an attempt.
+        pytest.param([170] * 5 + _trip(120, hold=1) * 3, [], id="spike"),
+        # A partial trip never returns to rest: not an attempt yet.
+        pytest.param([170] * 5 + [120] * 10, [], id="unfinished"),
+        # Deep for a frame, then back to partial depth: the attempt is partial (the work zone needs its dwell).
+        pytest.param([170] * 5 + [120, 90, 120, 120, 120] + [170] * 5, ["partial"], id="touch_and_go"),
+        # Unknown values inside a trip change nothing.
+        pytest.param([170] * 5 + [120, NAN, NAN, 120, 120] + [170] * 5, ["partial"], id="unknown_inside"),
+        # The clip begins as the first rep starts.
+        pytest.param([170, 140] + [90] * 5 + [170] * 5, ["rep"], id="starts_at_the_top"),
+        pytest.param([170, 140] + [120] * 5 + [170] * 5, ["partial"], id="starts_at_the_top_partial"),
+        pytest.param([140] + [90] * 5 + [170] * 5, [], id="starts_half_down"),
+    ],
+)
+def test_return_to_high_counts_full_and_partial_trips(values, expected):
+    assert _count("return_to_high", values)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        pytest.param([90] * 5 + [170] * 5 + [90] * 5, ["rep"], id="full"),
+        # Shallow edge at 125.
+        pytest.param([90] * 5 + ([130] * 5 + [90] * 5) * 2, ["partial", "partial"], id="partial"),
+        pytest.param([90] * 5 + [120] * 5 + [90] * 5, [], id="not_clearly_moving"),
+    ],
+)
+def test_return_to_low_counts_full_and_partial_trips(values, expected):
+    assert _count("return_to_low", values)[0] == expected
+
+
+def _ends(*offsets, hold=5, middle=3):
+    """A cycle signal around a middle of 0 (band -15..15, shallow edges at +-7.5): still, then each end in turn."""
+    values = [0.0] * 5
+    for e in offsets:
+        values += [e] * hold + [0.0] * middle
+    return values
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        pytest.param(_ends(30, -30, 30, -30), ["rep", "rep"], id="full_cycles"),
+        pytest.param(_ends(10, -10, 10, -10, 10, -10), ["partial"] * 3, id="small_cycles"),
+        pytest.param(_ends(30, -10, 30, -10), ["partial", "partial"], id="one_end_short"),
+        pytest.param(_ends(30, -30, 10, -10, 30, -30), ["rep", "partial", "rep"], id="mixed"),
+        pytest.param(_ends(5, -5, 5, -5), [], id="not_clearly_moving"),
+        # A small movement before the first full cycle is a stray half-cycle, not a reason to pair every later
+        # end with the wrong partner.
+        pytest.param(_ends(10, -30, 30, -30, 30), ["rep", "rep"], id="stray_half_first"),
+        # Short, full, short: the first two were a partial cycle; the last end waits for a partner.
+        pytest.param(_ends(10, -30, 10), ["partial"], id="short_full_short"),
+        # A short end and a full one at the end of the set: a partial cycle, decided when the set ends.
+        pytest.param(_ends(30, -30, 10, -30), ["rep", "partial"], id="decided_at_close"),
+        # One end on its own is half a cycle.
+        pytest.param(_ends(10), [], id="half"),
+        # Back to the same side after a pause in the middle is the same end, deeper: it makes that end full.
+        pytest.param(_ends(10, 30, -30), ["rep"], id="same_end_deeper"),
+    ],
+)
+def test_cycles_count_full_and_partial(values, expected):
+    assert _count("cycle", values, band=(-15.0, 15.0))[0] == expected
+
+
+@pytest.mark.parametrize("mode, band", [("return_to_high", (100.0, 150.0)), ("cycle", (-15.0, 15.0))])
+def test_without_a_partial_ratio_no_partial_rep_is_found(mode, band):
+    values = _ends(30, -30, 10, -10, 30, -30) if mode == "cycle" else [170] * 5 + _trip(90) + _trip(120) + _trip(90)
+    assert _count(mode, values, partial_ratio=None, band=band)[0] == ["rep", "rep"]
+
+
+@pytest.mark.parametrize("ratio", [0.0, -0.5, 1.5, NAN])
+def test_a_partial_ratio_outside_the_band_is_rejected(ratio):
+    with pytest.raises(ValueError, match="partial_ratio"):
+        RepCounter("cycle", -15.0, 15.0, 0.2, ratio)
+
+
+def _holds(values, dt=DT, times=None):
+    h = HoldTimer(60, 120, min_s=1.0, gap_max_s=1.5, settle_s=0.5, unseen_gap_max_s=3.0)
+    times = times or [i * dt for i in range(len(values))]
+    events = [e for t, v in zip(times, values) if (e := h.step(t, v, False))]
+    events.append(h.close())
+    return [round(e.good_s, 6) for e in events if e]
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        # 2.5 s unseen between in-band poses: one hold; the unseen time is bridged, not credited.
+        pytest.param([90.0] * 50 + [NAN] * 25 + [90.0] * 50, [9.8], id="unseen_2.5s"),
+        pytest.param([90.0] * 50 + [NAN] * 35 + [90.0] * 50, [4.9, 4.9], id="unseen_3.5s_splits"),
+        # Out of the band: the shorter limit.
+        pytest.param([90.0] * 50 + [140.0] * 10 + [90.0] * 50, [9.8], id="out_1s"),
+        pytest.param([90.0] * 50 + [140.0] * 20 + [90.0] * 50, [4.9, 4.9], id="out_2s_splits"),
+        # Unseen, and out of the band when seen again: the pose after the gap is not in the band.
+        pytest.param([90.0] * 50 + [NAN] * 10 + [140.0] * 10 + [90.0] * 50, [4.9, 4.9], id="unseen_then_out"),
+        pytest.param([90.0] * 50 + [140.0] * 2 + [NAN] * 20 + [90.0] * 50, [4.9, 4.9], id="out_then_unseen"),
+    ],
+)
+def test_hold_gaps(values, expected):
+    assert _holds(values) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("stall_s, expected", [(2.5, [4.9 + 2.5 + 4.9]), (3.5, [4.9, 4.9])])
+def test_a_stream_that_stalls_keeps_the_hold_only_within_the_unseen_limit(stall_s, expected):
+    # No frames at all for stall_s: the two frames either side are consecutive, so the time between them is
+    # credited when the hold survives (as anywhere between two frames), and the hold ends when it does not.
+    times = [i * DT for i in range(50)] + [4.9 + stall_s + i * DT for i in range(50)]
+    assert _holds([90.0] * 100, times=times) == pytest.approx(expected)
