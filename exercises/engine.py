@@ -14,7 +14,7 @@ from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
 from exercises.signals import get_signal
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
-from exercises.tracking import EpisodeTracker, HoldTimer, RunningNeutral, ZoneChange, ZoneTracker
+from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, ZoneChange
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import Side, sided
 from pose.smoothing import OneEuroFilter
@@ -66,24 +66,28 @@ class Checker:
         self._facing_ema = 0.0
         self._filter = (OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio"))
                         if t("smoothing_enabled_flag") else None)
-        self._zones = ZoneTracker(*spec.rep_band(), t(spec.rep.dwell_s))
+        partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
+        self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio)
+        self._zones = self._counter.zones
         self._neutral = RunningNeutral(t(spec.rep.neutral_window_s)) if spec.rep.neutral_window_s else None
-        self._rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[spec.rep.mode]
+        self._rest = self._counter.rest
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
-                      t(spec.hold.settle_s))
+                      t(spec.hold.settle_s),
+                      t(spec.hold.unseen_gap_max_s) if spec.hold.unseen_gap_max_s else None)
             if spec.hold else None
         )
         self._rules = [r for r in spec.frame_rules if _rule_on(spec, r)]
         # One tracker per rule: two rules may share a code (a band broken on either side).
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
         self._severity = {f.code: f.severity for f in spec.faults}
-        self._rep_start_s: float | None = None
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
+        # Reps and partial reps as counted, beside the counter's spans (which know until when each is measured:
+        # for a cycle, until its second end position is left, so the whole excursion counts).
         self._reps: list[RepEvent] = []
-        # Until when each rep's low/high are measured: its end, or for a cycle (cat-cow) the moment its second
-        # end position is left, so the whole excursion counts (NaN while that end is still held).
-        self._rep_stats_end: list[float] = []
+        self._rep_spans: list[RepSpan] = []
+        self._partials: list[RepEvent] = []
+        self._partial_spans: list[RepSpan] = []
         self._holds: list[HoldEvent] = []
         self._closed_episodes: list[FaultEpisode] = []
         # Times are float64 for precision; the rest float32 (plenty for degrees and ratios).
@@ -191,14 +195,14 @@ class Checker:
         self._times.append(t_s)
         self._series.append([*(values[n] for n in spec.signals), float(reliable), width_ratio])
         if not judged:
-            # A degraded frame counts nothing and changes no state; holds may bridge it (gap_max_s).
+            # A degraded frame counts nothing and changes no state; holds may bridge it (unseen_gap_max_s).
             if self._hold:
                 self._finish_hold(self._hold.step(t_s, math.nan, False))
             return self._result(t_s, False, values, None)
         self._buffer.append((t_s, values))
         while self._buffer and self._buffer[0][0] < t_s - _REP_BUFFER_S:
             self._buffer.popleft()
-        rep = self._step_reps(t_s, values[spec.rep.signal])
+        rep, partial = self._step_reps(t_s, values[spec.rep.signal])
         self._step_faults(t_s, values)
         if self._hold and self._rest is not None and self._zones.accepted == self._rest:
             # Back at the start position: whatever hold there was has ended, however briefly the person stood.
@@ -206,17 +210,14 @@ class Checker:
         if self._hold:
             faulted = any(tr.active(t_s) and self._severity[tr.code] != "info" for tr in self._episodes)
             self._finish_hold(self._hold.step(t_s, values[spec.hold.signal], faulted))
-        return self._result(t_s, True, values, rep)
+        return self._result(t_s, True, values, rep, partial)
 
     def _in_posture(self, values: dict[str, float]) -> bool:
         tilt = values[self.spec.posture_signal]
         return not math.isfinite(tilt) or tilt <= self.spec.t("posture_trunk_tilt_max_deg")
 
     def _in_rep(self) -> bool:
-        z = self._zones
-        if self._rest is None:
-            return z.accepted is not None
-        return self._rep_start_s is not None or (z.accepted == self._rest and z.raw not in (None, self._rest))
+        return self._counter.in_rep
 
     def _context(self, t_s: float, during: str) -> bool:
         hold = self._hold is not None and self._hold.settled(t_s)
@@ -232,26 +233,19 @@ class Checker:
             if episode:
                 self._closed_episodes.append(episode)
 
-    def _step_reps(self, t_s: float, x: float) -> RepEvent | None:
+    def _step_reps(self, t_s: float, x: float) -> tuple[RepEvent | None, RepEvent | None]:
         if self._neutral is not None:
             x = x - self._neutral.step(t_s, x)
-        change = self._zones.step(t_s, x)
-        if change is None:
-            return None
-        self._check_end_hold(change)
-        if self._rest is None and self._reps and math.isnan(self._rep_stats_end[-1]):
-            # The last rep's second end position has now been left: its range is complete.
-            self._rep_stats_end[-1] = self._zones.left_s
-        if self._rest is None:
-            if self._rep_start_s is None or change.previous is None:
-                self._rep_start_s = change.entered_s
-                return None
-            return self._complete_rep(change.entered_s, t_s)
-        if change.zone != self._rest and change.previous == self._rest:
-            self._rep_start_s = self._zones.left_s
-        elif change.zone == self._rest and self._rep_start_s is not None:
-            return self._complete_rep(change.entered_s, t_s)
-        return None
+        change, spans = self._counter.step(t_s, x)
+        if change is not None:
+            self._check_end_hold(change)
+        rep = partial = None
+        for span in spans:
+            if span.partial:
+                partial = self._complete_rep(span, t_s)
+            else:
+                rep = self._complete_rep(span, t_s)
+        return rep, partial
 
     def _check_end_hold(self, change: ZoneChange) -> None:
         rep = self.spec.rep
@@ -263,24 +257,33 @@ class Checker:
             start = self._zones.left_s - change.previous_held_s
             self._closed_episodes.append(FaultEpisode(rep.end_hold_fault, start, self._zones.left_s))
 
-    def _complete_rep(self, end_s: float, now_s: float) -> RepEvent:
-        start_s = self._rep_start_s if self._rep_start_s is not None else end_s
-        self._rep_start_s = None
-        rows = [v for (ts, v) in self._buffer if start_s <= ts <= now_s]
+    def _complete_rep(self, span: RepSpan, now_s: float) -> RepEvent:
+        """A rep (or partial rep) the counter just found, measured on what the buffer holds up to now."""
+        rows = [v for (ts, v) in self._buffer if span.start_s <= ts <= now_s]
         low, high = {}, {}
         for name in self.spec.signals:
             col = np.array([r[name] for r in rows], float)
             finite = col[np.isfinite(col)]
             low[name] = float(finite.min()) if finite.size else math.nan
             high[name] = float(finite.max()) if finite.size else math.nan
-        rep = RepEvent(len(self._reps) + 1, start_s, end_s, low, high)
-        faults = {c for c in self._rep_rule_faults(rep)}
-        faults |= {tr.code for tr in self._episodes if tr.active(now_s)}
-        faults |= {e.code for e in self._closed_episodes if e.end_s >= start_s and e.start_s <= end_s}
-        rep = RepEvent(rep.index, start_s, end_s, low, high, tuple(sorted(faults)))
-        self._reps.append(rep)
-        self._rep_stats_end.append(end_s if self._rest is not None else math.nan)
+        done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
+        rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial)
+        faults = self._rep_faults(rep) | {tr.code for tr in self._episodes if tr.active(now_s)}
+        rep = replace(rep, faults=tuple(sorted(faults)))
+        done.append(rep)
+        spans.append(span)
         return rep
+
+    def _rep_faults(self, rep: RepEvent) -> set[str]:
+        """A rep's faults from its statistics and from the episodes that closed within it.
+
+        A partial rep carries the range fault instead of the rep rules: those judge a completed movement, and a
+        partial one is short in range and, timed only while it is out of rest, in duration too, by definition.
+        """
+        codes = {e.code for e in self._closed_episodes if e.end_s >= rep.start_s and e.start_s <= rep.end_s}
+        if rep.partial:
+            return codes | {self.spec.rep.partial_fault}
+        return codes | set(self._rep_rule_faults(rep))
 
     def _rep_rule_faults(self, rep: RepEvent) -> list[str]:
         out = []
@@ -302,22 +305,23 @@ class Checker:
         if hold is not None:
             self._holds.append(hold)
 
-    def _result(self, t_s: float, reliable: bool, values: dict[str, float], rep: RepEvent | None) -> FrameResult:
+    def _result(self, t_s: float, reliable: bool, values: dict[str, float], rep: RepEvent | None,
+                partial: RepEvent | None = None) -> FrameResult:
         active = tuple(sorted({tr.code for tr in self._episodes if tr.active(t_s)}))
         return FrameResult(
             t_s, reliable, values, self._zones.accepted, len(self._reps),
-            self._hold.good_s if self._hold else 0.0, active, rep,
+            self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial,
         )
 
-    def _final_reps(self) -> list[RepEvent]:
+    def _final_reps(self, reps: list[RepEvent], spans: list[RepSpan]) -> list[RepEvent]:
         # Reps are re-measured over their whole extent now that it is known, their rep rules judged on that, and
         # episodes that closed after the rep was counted (e.g. a short hold at its last end) join it.
         t = np.array(self._times, float)
         last_t = t[-1] if len(t) else math.nan
         columns = {n: self._series.column(n) for n in self.spec.signals}
         final = []
-        for rep, stats_end in zip(self._reps, self._rep_stats_end):
-            stop = last_t if math.isnan(stats_end) else stats_end
+        for rep, span in zip(reps, spans):
+            stop = last_t if math.isnan(span.stats_end_s) else span.stats_end_s
             window = (t >= rep.start_s) & (t <= stop)
             low, high = dict(rep.low), dict(rep.high)
             for name, col in columns.items():
@@ -326,9 +330,7 @@ class Checker:
                 if vals.size:
                     low[name], high[name] = float(vals.min()), float(vals.max())
             measured = replace(rep, low=low, high=high)
-            codes = set(self._rep_rule_faults(measured))
-            codes |= {e.code for e in self._closed_episodes if e.end_s >= rep.start_s and e.start_s <= rep.end_s}
-            final.append(replace(measured, faults=tuple(sorted(codes))))
+            final.append(replace(measured, faults=tuple(sorted(self._rep_faults(measured)))))
         return final
 
     def report(self) -> ClipReport:
@@ -339,23 +341,27 @@ class Checker:
                 self._closed_episodes.append(episode)
         if self._hold:
             self._finish_hold(self._hold.close())
+        for span in self._counter.close():
+            self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
-        self._reps = self._final_reps()
+        self._reps = self._final_reps(self._reps, self._rep_spans)
+        self._partials = self._final_reps(self._partials, self._partial_spans)
+        attempts = (*self._reps, *self._partials)
         holds, episodes, units = [], [], {c: set() for c in self.spec.fault_codes}
-        for rep in self._reps:
+        for rep in attempts:
             for code in rep.faults:
-                units[code].add(("rep", rep.index))
+                units[code].add(("partial" if rep.partial else "rep", rep.index))
         for i, hold in enumerate(self._holds):
             codes = set()
             for e in self._closed_episodes:
-                in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in self._reps)
+                in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in attempts)
                 if e.end_s >= hold.start_s + settle and e.start_s <= hold.end_s:
                     codes.add(e.code)
                     if not in_rep:
                         units[e.code].add(("hold", i))
             holds.append(HoldEvent(hold.start_s, hold.end_s, hold.good_s, tuple(sorted(codes))))
         for e in self._closed_episodes:
-            in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in self._reps)
+            in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in attempts)
             in_hold = any(e.end_s >= h.start_s + settle and e.start_s <= h.end_s for h in self._holds)
             if in_rep or in_hold:
                 episodes.append(e)
@@ -372,6 +378,7 @@ class Checker:
             pose_coverage=float(reliable.mean()) if len(t) else 0.0,
             duration_s=float(t[-1] - t[0]) if len(t) else 0.0,
             reps=tuple(self._reps),
+            partial_reps=tuple(self._partials),
             holds=tuple(holds),
             episodes=tuple(episodes),
             fault_counts={c: len(u) for c, u in units.items() if u},

@@ -9,14 +9,15 @@ import numpy as np
 
 @dataclass(frozen=True)
 class RepEvent:
-    """One completed repetition.
+    """One completed repetition, or one partial rep (an attempt that moved clearly but fell short of the zone).
 
     Attributes:
-        index: 1-based rep number.
+        index: 1-based number among the reps, or among the partial reps for a partial one.
         start_s, end_s: when the rep left its start position and when it was complete, in seconds.
         low: per signal, the lowest value during the rep (NaN if never known).
         high: per signal, the highest value during the rep.
-        faults: fault codes flagged during the rep, sorted.
+        faults: fault codes flagged during the rep, sorted; a partial rep always carries the spec's range fault.
+        partial: whether this is a partial rep (never counted as a rep).
     """
 
     index: int
@@ -25,6 +26,7 @@ class RepEvent:
     low: dict[str, float]
     high: dict[str, float]
     faults: tuple[str, ...] = ()
+    partial: bool = False
 
     @property
     def duration_s(self) -> float:
@@ -64,6 +66,8 @@ class FrameResult:
         hold_s: good-form seconds in the current hold (0 when not holding).
         active_faults: fault codes active now.
         rep: the rep completed at this frame, if any.
+        partial_reps: partial reps found so far (a partial rep is known once its attempt has ended).
+        partial_rep: the partial rep found at this frame, if any.
     """
 
     t_s: float
@@ -74,6 +78,8 @@ class FrameResult:
     hold_s: float
     active_faults: tuple[str, ...]
     rep: RepEvent | None = None
+    partial_reps: int = 0
+    partial_rep: RepEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -88,9 +94,11 @@ class ClipReport:
         pose_coverage: share of frames with a reliable pose, in [0, 1].
         duration_s: time from first to last frame.
         reps: completed reps.
+        partial_reps: partial reps: attempts that moved clearly but fell short of the work zone, each carrying
+            the spec's range fault; never counted in `reps`.
         holds: holds at least the spec's minimum long.
         episodes: fault episodes from frame rules that fell in a rep or a reported hold.
-        fault_counts: fault code -> reps flagged plus hold episodes flagged.
+        fault_counts: fault code -> reps and partial reps flagged, plus hold episodes flagged.
         thresholds: the thresholds used (defaults merged with overrides).
         t_s: (T,) frame times, for charts.
         series: signal name -> (T,) values, for charts (NaN where unknown).
@@ -108,6 +116,7 @@ class ClipReport:
     episodes: tuple[FaultEpisode, ...]
     fault_counts: dict[str, int]
     thresholds: dict[str, float]
+    partial_reps: tuple[RepEvent, ...] = ()
     t_s: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     series: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     reliable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
@@ -116,6 +125,11 @@ class ClipReport:
     def rep_count(self) -> int:
         """Completed reps."""
         return len(self.reps)
+
+    @property
+    def partial_rep_count(self) -> int:
+        """Partial reps."""
+        return len(self.partial_reps)
 
     @property
     def hold_s(self) -> float:

@@ -54,6 +54,10 @@ class RepSpec:
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
+        partial_min_ratio: optional threshold name (a _ratio in (0, 1]): an attempt that goes this share of the
+            way from rest to the work zone (for a cycle: from the middle of the band to each end's zone), held for
+            the dwell time, but does not reach the zone, is a partial rep. It never counts as a rep.
+        partial_fault: the fault code every partial rep carries (the range fault: the movement fell short).
     """
 
     signal: str
@@ -66,6 +70,8 @@ class RepSpec:
     end_hold_enabled_by: str | None = None
     neutral_window_s: str | None = None
     high_min_near_target: tuple[str, str] | None = None
+    partial_min_ratio: str | None = None
+    partial_fault: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,11 @@ class HoldSpec:
         signal: the signal watched.
         low, high: threshold names of the band's edges.
         min_s: threshold name; shorter holds are not reported.
-        gap_max_s: threshold name; the longest stretch out of the band (or without a reliable pose) a hold survives.
+        gap_max_s: threshold name; the longest stretch out of the band a hold survives.
         settle_s: threshold name; faults are not judged in a hold's first seconds, while the person settles.
+        unseen_gap_max_s: optional threshold name; the longest stretch with no reliable pose at all (legs out of
+            the picture, a camera cut) a hold survives when the pose before and after is in the band; without it,
+            gap_max_s.
     """
 
     signal: str
@@ -86,6 +95,7 @@ class HoldSpec:
     min_s: str
     gap_max_s: str
     settle_s: str
+    unseen_gap_max_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,9 +215,11 @@ class ExerciseSpec:
     def referenced_thresholds(self) -> set[str]:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
-        names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s) if n}
+        names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
+                              self.rep.partial_min_ratio) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
+            names |= {self.hold.unseen_gap_max_s} if self.hold.unseen_gap_max_s else set()
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
@@ -253,6 +265,13 @@ class ExerciseSpec:
             raise ValueError(f"{where}: end_hold_min_s and end_hold_fault go together")
         if self.rep.end_hold_fault and self.rep.end_hold_fault not in codes:
             raise ValueError(f"{where}: end-hold fault {self.rep.end_hold_fault!r} has no entry in `faults`")
+        if (self.rep.partial_min_ratio is None) != (self.rep.partial_fault is None):
+            raise ValueError(f"{where}: partial_min_ratio and partial_fault go together")
+        if self.rep.partial_fault and self.rep.partial_fault not in codes:
+            raise ValueError(f"{where}: partial-rep fault {self.rep.partial_fault!r} has no entry in `faults`")
+        if self.rep.partial_min_ratio and not 0 < self.t(self.rep.partial_min_ratio) <= 1:
+            raise ValueError(f"{where}: threshold {self.rep.partial_min_ratio!r} is a share of the way to the work "
+                             f"zone and must be in (0, 1], got {self.t(self.rep.partial_min_ratio)}")
         for r in (*self.frame_rules, *self.rep_rules):
             if r.code not in codes:
                 raise ValueError(f"{where}: rule for {r.code!r} has no entry in `faults`")

@@ -32,6 +32,11 @@ WORDING: dict[str, FaultWording] = {
         "Wrist on the lower thigh during the squat: hands pushing on the thighs.",
     ),
     "too_fast": FaultWording("Slow down - smooth and steady.", "Repetition shorter than the minimum duration."),
+    "not_deep_enough": FaultWording(
+        "Slide a little lower, towards thighs level, if it is comfortable.",
+        "Partial rep: the knee bent clearly but came back up before reaching the squat (knee angle stayed above "
+        "knee_work_max_deg); not counted as a rep.",
+    ),
     "thigh_drift": FaultWording(
         "Keep your thigh pointing at the ceiling.",
         "Hip angle left the band around 90 degrees: the held thigh drifted from vertical.",
@@ -39,6 +44,11 @@ WORDING: dict[str, FaultWording] = {
     "beyond_target": FaultWording(
         "Not so far - stop at light tension.",
         "Knee extension went past the prescribed target angle.",
+    ),
+    "short_of_target": FaultWording(
+        "Straighten your knee a little further, only as far as light tension.",
+        "Partial rep: the knee straightened clearly but bent back before reaching the extension zone "
+        "(knee_extended_min_deg, or the prescribed target less its allowance); not counted as a rep.",
     ),
     "pelvis_lift": FaultWording(
         "Keep your other leg and hips resting on the floor.",
@@ -50,7 +60,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "small_range": FaultWording(
         "Round and arch your back a little more, if it is comfortable.",
-        "Spinal flexion-extension range of the rep below the minimum (back outline bend).",
+        "Spinal flexion-extension range of the rep below the minimum (back outline bend); on a partial rep, a "
+        "cycle that did not reach the cat or the cow position, not counted as a rep.",
     ),
     "hands_not_under_shoulders": FaultWording(
         "Place your hands under your shoulders.", "Wrists well ahead of or behind the shoulders.",

@@ -286,7 +286,276 @@ def test_a_recorded_clip_scored_at_once_matches_frame_by_frame(exercise, smoothi
         live, batch = frame_by_frame.report(), score_sequence(seq, spec)
         assert (live.rep_count, live.hold_s, live.fault_counts) == (batch.rep_count, batch.hold_s, batch.fault_counts)
         assert live.reps == batch.reps and live.holds == batch.holds and live.episodes == batch.episodes
+        assert live.partial_reps == batch.partial_reps
         assert live.series.keys() == batch.series.keys()
         for name in live.series:
             np.testing.assert_array_equal(live.series[name], batch.series[name], err_msg=f"{path.name} {name}")
         np.testing.assert_array_equal(live.reliable, batch.reliable)
+
+
+# --- Counting on real clips (issue 13): a clip that starts mid-rep, partial reps, holds across a lost pose ----------
+#
+# Every row runs at 24, 30 and 60 fps, with and without dropped frames (a third of them, at random; the first frame
+# is kept, as the start of the footage is what a row is about), and gives exactly these reps, partial reps and faults.
+
+FPS = (24.0, 30.0, 60.0)
+
+
+def _drop(seq, dropped, seed=0):
+    if not dropped:
+        return seq
+    rng = np.random.default_rng(seed)
+    keep = [0] + sorted(rng.choice(np.arange(1, len(seq)), size=(2 * (len(seq) - 1)) // 3, replace=False).tolist())
+    return sk.sequence([seq.frame(i) for i in keep])
+
+
+def _outcome(report):
+    """What a row checks: each rep's faults, each partial rep's faults, and the fault counts."""
+    return [r.faults for r in report.reps], [r.faults for r in report.partial_reps], report.fault_counts
+
+
+def squat_keys(bottoms, rep_s=3.0, pause_s=1.0, top=175.0, start=None):
+    """Keyframes of squats to these knee angles; `start`: the clip begins with the knee there, already bending."""
+    keys, t = ([(0.0, start)], 0.0) if start is not None else ([(0.0, top)], pause_s)
+    for i, bottom in enumerate(bottoms):
+        if i or start is None:
+            keys.append((t, top))
+        keys += [(t + rep_s / 2, bottom), (t + rep_s, top)]
+        t += rep_s + pause_s
+    return keys + [(t, top)]
+
+
+def glide_keys(tops, rep_s=4.0, pause_s=0.5, bent=90.0, start=None):
+    """Keyframes of glides straightening to these knee angles; `start`: the clip begins there, already moving."""
+    keys, t = ([(0.0, start)], 0.0) if start is not None else ([(0.0, bent)], pause_s)
+    for i, top in enumerate(tops):
+        if i or start is None:
+            keys.append((t, bent))
+        keys += [(t + rep_s / 2, top), (t + rep_s, bent)]
+        t += rep_s + pause_s
+    return keys + [(t, bent)]
+
+
+def catcow_ends(ends, move_s=1.5, hold_s=1.0, lead_s=3.0, neutral=-20.0):
+    """Keyframes of a cat-cow through these end positions (degrees from the person's neutral, + cat, - cow)."""
+    keys, t = [(0.0, neutral), (lead_s, neutral)], lead_s
+    for e in ends:
+        keys += [(t + move_s, neutral + e), (t + move_s + hold_s, neutral + e)]
+        t += move_s + hold_s
+    return keys + [(t + move_s, neutral), (t + move_s + 2.0, neutral)]
+
+
+def _frames(exercise, keys, fps, lean=lambda t: 0.0):
+    t, angle = sk.trace(keys, fps)
+    if exercise == "wall_squat":
+        return [sk.wall_squat_frame(a, b, lean(a)) for a, b in zip(t, angle)]
+    if exercise == "nerve_glide":
+        return [sk.nerve_glide_frame(a, b) for a, b in zip(t, angle)]
+    return [sk.cat_cow_frame(a, b) for a, b in zip(t, angle)]
+
+
+NDE, SOT, SR = ("not_deep_enough",), ("short_of_target",), ("small_range",)
+
+# (exercise, keyframes, each rep's faults, each partial rep's faults). Shallow edges: squat 135, glide 127.5,
+# cat-cow 7.5 degrees either side of neutral; past them for the dwell time is "moving clearly".
+START_ROWS = [
+    # The first frame is in the start zone and the knee is already bending: that first rep counts.
+    pytest.param("wall_squat", squat_keys([90] * 3, start=167.0), [()] * 3, [], id="squat_starts_bending_at_167"),
+    pytest.param("wall_squat", squat_keys([90] * 3, start=152.0), [()] * 3, [], id="squat_starts_bending_at_152"),
+    pytest.param("wall_squat", squat_keys([90] * 3, start=175.0, rep_s=3.4), [()] * 3, [],
+                 id="squat_starts_bending_at_175_slow"),
+    pytest.param("wall_squat", squat_keys([130, 90], start=170.0), [()], [NDE], id="squat_starts_with_a_partial"),
+    # Half-way down in the first frame: the start position was never seen, so that first descent is no rep.
+    pytest.param("wall_squat", squat_keys([90] * 3, start=140.0), [()] * 2, [], id="squat_starts_half_down"),
+    pytest.param("wall_squat", squat_keys([90] * 3, start=90.0), [()] * 2, [], id="squat_starts_at_the_bottom"),
+    pytest.param("nerve_glide", glide_keys([170] * 3, start=100.0), [()] * 3, [], id="glide_starts_straightening"),
+    pytest.param("nerve_glide", glide_keys([170] * 3, start=125.0), [()] * 2, [], id="glide_starts_half_way"),
+]
+PARTIAL_ROWS = [
+    pytest.param("wall_squat", squat_keys([130] * 3), [], [NDE] * 3, id="squat_three_partial"),
+    pytest.param("wall_squat", squat_keys([90, 130, 90]), [()] * 2, [NDE], id="squat_full_partial_full"),
+    pytest.param("wall_squat", squat_keys([125, 90, 128], rep_s=4.0), [()], [NDE] * 2, id="squat_slow_mixed"),
+    pytest.param("wall_squat", squat_keys([140] * 3), [], [], id="squat_too_small_to_be_an_attempt"),
+    pytest.param("nerve_glide", glide_keys([132] * 3), [], [SOT] * 3, id="glide_three_partial"),
+    pytest.param("nerve_glide", glide_keys([170, 132, 170]), [()] * 2, [SOT], id="glide_full_partial_full"),
+    pytest.param("nerve_glide", glide_keys([124] * 3), [], [], id="glide_too_small_to_be_an_attempt"),
+    pytest.param("cat_cow", catcow_ends([12, -12] * 3), [], [SR] * 3, id="catcow_three_small_cycles"),
+    pytest.param("cat_cow", catcow_ends([10, -10] * 3, move_s=1.0, hold_s=2.0), [], [SR] * 3,
+                 id="catcow_small_cycles_held"),
+    pytest.param("cat_cow", catcow_ends([50, -50] * 3), [()] * 3, [], id="catcow_three_full_cycles"),
+    pytest.param("cat_cow", catcow_ends([50, -50, 12, -12, 50, -50]), [()] * 2, [SR], id="catcow_full_small_full"),
+    # The cat reaches its zone, the cow never does: each cycle is partial.
+    # (The neutral follows the person: with the cat deeper than the cow it moves towards the cat by a few degrees.)
+    pytest.param("cat_cow", catcow_ends([25, -10] * 3), [], [SR] * 3, id="catcow_cow_short"),
+    pytest.param("cat_cow", catcow_ends([4, -4] * 3), [], [], id="catcow_too_small_to_be_an_attempt"),
+    # One small movement before the first full cycle is a stray half-cycle, and the full cycles still pair up.
+    pytest.param("cat_cow", catcow_ends([12, -50, 50, -50, 50]), [()] * 2, [], id="catcow_stray_half_first"),
+]
+
+
+def _check_row(exercise, keys, rep_faults, partial_faults, fps, dropped, spec=None, **frame_kw):
+    spec = spec or get_exercise(exercise)
+    seq = _drop(sk.sequence(_frames(exercise, keys, fps, **frame_kw)), dropped)
+    report = score_sequence(seq, spec)
+    assert _outcome(report) == (rep_faults, partial_faults, expected_counts([*rep_faults, *partial_faults]))
+    assert all(r.partial for r in report.partial_reps) and not any(r.partial for r in report.reps)
+    return seq, report
+
+
+@pytest.mark.parametrize("dropped", [False, True], ids=["all_frames", "dropped_frames"])
+@pytest.mark.parametrize("fps", FPS)
+@pytest.mark.parametrize("exercise, keys, rep_faults, partial_faults", START_ROWS)
+def test_a_clip_that_starts_as_the_first_rep_starts(exercise, keys, rep_faults, partial_faults, fps, dropped):
+    _check_row(exercise, keys, rep_faults, partial_faults, fps, dropped)
+
+
+@pytest.mark.parametrize("dropped", [False, True], ids=["all_frames", "dropped_frames"])
+@pytest.mark.parametrize("fps", FPS)
+@pytest.mark.parametrize("exercise, keys, rep_faults, partial_faults", PARTIAL_ROWS)
+def test_partial_reps(exercise, keys, rep_faults, partial_faults, fps, dropped):
+    _, report = _check_row(exercise, keys, rep_faults, partial_faults, fps, dropped)
+    for partial in report.partial_reps:
+        assert partial.start_s < partial.end_s
+        assert all(p.end_s < r.start_s or p.start_s > r.end_s for p in report.partial_reps for r in report.reps)
+
+
+@pytest.mark.parametrize("fps", FPS)
+def test_a_fault_during_a_partial_rep_is_flagged_on_it(fps):
+    # The back leaves the wall during the second (partial) squat only.
+    _check_row("wall_squat", squat_keys([90, 130, 90]), [(), ()], [("back_off_wall", "not_deep_enough")], fps, False,
+               lean=lambda t: 25.0 if 5.5 < t < 7.0 else 0.0)
+
+
+@pytest.mark.parametrize("fps", FPS)
+def test_partial_reps_on_noisy_landmarks(fps):
+    seq = sk.sequence(_frames("wall_squat", squat_keys([90, 130, 128, 90]), fps))
+    rng = np.random.default_rng(11)
+    noisy = [PoseFrame(f.t_s, f.xyz + rng.normal(0, 0.003, f.xyz.shape), f.world_xyz, f.visibility, f.image_size)
+             for f in seq]
+    report = score_sequence(sk.sequence(noisy), WALL)
+    assert _outcome(report) == ([(), ()], [NDE, NDE], {"not_deep_enough": 2})
+
+
+@pytest.mark.parametrize("overrides, partials", [({}, 3), ({"partial_rep_min_ratio": 0.9}, 0)])
+def test_the_partial_rep_edge_is_a_threshold(overrides, partials):
+    # 130 degrees is past the default shallow edge (135) but not past one 90% of the way to the squat (123).
+    report = score_sequence(wall_clip(squat_keys([130] * 3)), WALL.with_thresholds(overrides))
+    assert (report.rep_count, report.partial_rep_count) == (0, partials)
+
+
+def test_the_partial_rep_edge_must_lie_in_the_band():
+    with pytest.raises(ValueError, match="partial_rep_min_ratio"):
+        WALL.with_thresholds({"partial_rep_min_ratio": 1.5})
+
+
+def _hide_legs(frame):
+    # Legs out of the picture: MediaPipe still guesses them, with a visibility the engine does not trust.
+    vis = frame.visibility.copy()
+    for part in ("knee", "ankle", "heel", "foot_index"):
+        for side in ("left", "right"):
+            vis[sk.sided(part, side)] = 0.05
+    return PoseFrame(frame.t_s, frame.xyz, frame.world_xyz, vis, frame.image_size, frame.back_profile)
+
+
+WALL_SIT = [(0, 175), (1, 175), (3, 90), (23, 90), (25, 175), (26, 175)]
+GAP_START_S = 10.0
+# The knee takes this long to go from the sit (90) past the band's edge (125) on the way to 140 (eased over 0.4 s).
+_RISE_S = 0.25
+
+
+def _gapped_wall_sit(kind, gap_s, fps):
+    """A wall sit with a gap from 10 s: legs out of the picture, no person, no frames, or the knee out of the band."""
+    g0, g1 = GAP_START_S, GAP_START_S + gap_s
+    keys = WALL_SIT
+    if kind in ("risen", "legs_out_then_risen"):
+        # Up to 140 (out of the band, short of standing) and back, moving as a person does.
+        keys = [*WALL_SIT[:3], (g0, 90), (g0 + 0.4, 140), (g1 - 0.4, 140), (g1, 90), *WALL_SIT[3:]]
+    frames = _frames("wall_squat", keys, fps)
+    hidden = {"legs_out": g1, "no_person": g1, "no_frames": g1, "legs_out_then_risen": g0 + gap_s / 2}.get(kind, g0)
+    in_gap = [g0 <= f.t_s < hidden for f in frames]
+    if kind == "no_frames":
+        return sk.sequence([f for f, g in zip(frames, in_gap) if not g])
+    hide = (lambda f: PoseFrame.empty(f.t_s, f.image_size)) if kind == "no_person" else _hide_legs
+    return sk.sequence([hide(f) if g else f for f, g in zip(frames, in_gap)])
+
+
+# (kind of gap, its length, holds expected, seconds of the hold not credited: time unseen or out of the band)
+HOLD_GAP_ROWS = [
+    pytest.param("legs_out", 1.0, 1, 1.0, id="legs_out_1s"),
+    pytest.param("legs_out", 2.5, 1, 2.5, id="legs_out_2.5s_close_up"),
+    pytest.param("legs_out", 2.9, 1, 2.9, id="legs_out_2.9s"),
+    pytest.param("legs_out", 3.6, 2, 3.6, id="legs_out_3.6s_splits"),
+    pytest.param("no_person", 2.5, 1, 2.5, id="no_person_2.5s"),
+    pytest.param("no_person", 3.6, 2, 3.6, id="no_person_3.6s_splits"),
+    # Frames lost altogether: the two frames either side are consecutive, and time between frames counts.
+    pytest.param("no_frames", 2.5, 1, 0.0, id="no_frames_2.5s"),
+    pytest.param("no_frames", 3.6, 2, 3.6, id="no_frames_3.6s_splits"),
+    # Seen out of the band: the person moved, and the shorter out-of-band limit (hold_gap_max_s, 1.5 s) applies.
+    pytest.param("risen", 1.4, 1, 1.4 - 2 * _RISE_S, id="risen_1.4s"),
+    pytest.param("risen", 2.5, 2, 2.5 - 2 * _RISE_S, id="risen_2.5s_splits"),
+    # Unseen for 1.25 s, then seen out of the band: the pose after the gap is not in the band, so the out-of-band
+    # limit applies to the whole gap.
+    pytest.param("legs_out_then_risen", 2.5, 2, 2.5 - _RISE_S, id="legs_out_then_risen_splits"),
+]
+
+
+@pytest.mark.parametrize("fps", FPS)
+@pytest.mark.parametrize("kind, gap_s, holds, lost_s", HOLD_GAP_ROWS)
+def test_a_hold_survives_a_short_loss_of_the_legs(kind, gap_s, holds, lost_s, fps):
+    whole = score_sequence(sk.sequence(_frames("wall_squat", WALL_SIT, fps)), WALL)
+    report = score_sequence(_gapped_wall_sit(kind, gap_s, fps), WALL)
+    assert len(report.holds) == holds
+    assert all(h.faults == () for h in report.holds) and report.fault_counts == {}
+    assert (report.rep_count, report.partial_rep_count) == (1, 0)
+    # Within a few frames: the edges of a gap fall between frames, and smoothing moves them by a frame or two.
+    assert sum(h.good_s for h in report.holds) == pytest.approx(whole.hold_s - lost_s, abs=3.5 / fps)
+    if holds == 2:
+        first, second = report.holds
+        assert first.end_s < GAP_START_S + 0.5 and second.start_s > GAP_START_S + gap_s - 0.5
+
+
+@pytest.mark.parametrize("unseen_s, holds", [(3.0, 1), (2.0, 2)])
+def test_the_unseen_gap_a_hold_survives_is_a_threshold(unseen_s, holds):
+    spec = WALL.with_thresholds({"hold_unseen_gap_max_s": unseen_s})
+    assert len(score_sequence(_gapped_wall_sit("legs_out", 2.5, 30.0), spec).holds) == holds
+
+
+def _live_and_recorded_agree(seq, spec):
+    """The live path (Checker.update frame by frame, no prepared entries) gives the recorded path's report."""
+    from exercises.side import choose_side
+    from pose.frames import pixel_xy
+
+    batch = score_sequence(seq, spec)
+    xy = pixel_xy(seq.xyz, seq.visibility, seq.image_size, spec.t("landmark_visibility_min_ratio"))
+    fixed, live = Checker(spec, choose_side(spec.side_rule, xy, seq.world_xyz, seq.visibility)), Checker(spec)
+    counts = []
+    for frame in seq:
+        fixed.update(frame)
+        result = live.update(frame)
+        counts.append((result.reps, result.partial_reps))
+        assert (result.partial_rep is not None) == (counts[-1][1] > (counts[-2][1] if len(counts) > 1 else 0))
+    fixed_report, live_report = fixed.report(), live.report()
+    assert fixed_report.reps == batch.reps and fixed_report.partial_reps == batch.partial_reps
+    assert fixed_report.holds == batch.holds and fixed_report.episodes == batch.episodes
+    assert fixed_report.fault_counts == batch.fault_counts
+    # Side chosen on the fly: the same counts; the live counts never go down and end at the report's (a cycle's
+    # last partial rep may be decided only when the set ends).
+    assert _outcome(live_report) == _outcome(batch) and live_report.hold_s == batch.hold_s
+    assert all(b >= a for pair in zip(counts, counts[1:]) for a, b in zip(*pair))
+    assert counts[-1][0] == batch.rep_count and counts[-1][1] <= batch.partial_rep_count
+    return batch
+
+
+# Each row once, at one of the frame rates in turn, with dropped frames.
+@pytest.mark.parametrize("i, row", list(enumerate(START_ROWS + PARTIAL_ROWS)), ids=lambda v: getattr(v, "id", ""))
+def test_live_and_recorded_paths_agree_on_every_counting_row(i, row):
+    exercise, keys, rep_faults, partial_faults = row.values
+    seq, _ = _check_row(exercise, keys, rep_faults, partial_faults, FPS[i % 3], True)
+    _live_and_recorded_agree(seq, get_exercise(exercise))
+
+
+@pytest.mark.parametrize("i, row", list(enumerate(HOLD_GAP_ROWS)), ids=lambda v: getattr(v, "id", ""))
+def test_live_and_recorded_paths_agree_on_every_hold_gap_row(i, row):
+    kind, gap_s, holds, _ = row.values
+    report = _live_and_recorded_agree(_gapped_wall_sit(kind, gap_s, FPS[i % 3]), WALL)
+    assert len(report.holds) == holds

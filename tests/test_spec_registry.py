@@ -78,7 +78,7 @@ def _rule(spec, i, **changes):
          "exercise 'wall_squat': frame_rules[1].during 'reps' is not a known rule context; expected one of rep, "
          "work, hold, rep_or_hold, always"),
         (WALL, {"faults": (*WALL.faults[:-1], FaultInfo("too_fast", "warning"))},
-         "exercise 'wall_squat': faults[5].severity 'warning' is not a known severity; expected one of info, warn, "
+         "exercise 'wall_squat': faults[6].severity 'warning' is not a known severity; expected one of info, warn, "
          "stop"),
         (CATCOW, {"required_parts": ("shoulder", "hips")},
          "exercise 'cat_cow': required_parts[1] 'hips' is not a known body part; expected one of eye, ear, "

@@ -16,7 +16,8 @@ CAT_COW = ExerciseSpec(
     ),
     rep=RepSpec("spine_flexion_deg", "cycle", low_max="cow_below_neutral_deg", high_min="cat_above_neutral_deg",
                 dwell_s="rep_dwell_s", end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
-                end_hold_enabled_by="end_hold_required_flag", neutral_window_s="neutral_window_s"),
+                end_hold_enabled_by="end_hold_required_flag", neutral_window_s="neutral_window_s",
+                partial_min_ratio="partial_rep_min_ratio", partial_fault="small_range"),
     hold=None,
     frame_rules=(
         FrameRule("hands_not_under_shoulders", "wrist_offset_ratio", above="wrist_offset_max_ratio", during="rep"),
@@ -46,6 +47,10 @@ CAT_COW = ExerciseSpec(
         "cow_below_neutral_deg": -15.0,
         "neutral_window_s": 20.0,
         "rep_dwell_s": 0.3,
+        # A cycle whose ends pass this share of the way from neutral to the cat and cow zones (7.5 degrees either
+        # side of neutral) but not both zones is a partial rep (small_range); the outline holds a still back to a
+        # few degrees, and an end must be held for rep_dwell_s.
+        "partial_rep_min_ratio": 0.5,
         # Full cat-to-cow on real people spans about 100-150 degrees of outline bend.
         "spine_range_min_deg": 50.0,
         "wrist_offset_max_ratio": 0.4,

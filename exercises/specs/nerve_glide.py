@@ -13,7 +13,8 @@ NERVE_GLIDE = ExerciseSpec(
     signals=("knee_deg", "hip_deg", "ankle_deg", "other_leg_lift_deg", "trunk_from_horizontal_deg"),
     rep=RepSpec("knee_deg", "return_to_low", low_max="knee_bent_max_deg",
                 high_min="knee_extended_min_deg", dwell_s="rep_dwell_s",
-                high_min_near_target=("knee_extension_target_deg", "knee_extended_short_of_target_deg")),
+                high_min_near_target=("knee_extension_target_deg", "knee_extended_short_of_target_deg"),
+                partial_min_ratio="partial_rep_min_ratio", partial_fault="short_of_target"),
     hold=None,
     frame_rules=(
         # Thigh vertical means the hip near 90; the band is wider than the 80-100 taught, for landmark noise.
@@ -34,12 +35,17 @@ NERVE_GLIDE = ExerciseSpec(
         FaultInfo("beyond_target", "stop"),
         FaultInfo("pelvis_lift", "warn"),
         FaultInfo("ankle_not_dorsiflexed", "info"),
+        FaultInfo("short_of_target", "info"),
     ),
     thresholds={
         **COMMON_THRESHOLDS,
         "knee_bent_max_deg": 115.0,
         "knee_extended_min_deg": 140.0,
         "rep_dwell_s": 0.2,
+        # A straightening that passes this share of the way from the bent zone (115) to the extended one (140, or
+        # the prescribed target less its margin), i.e. 127.5 degrees by default, and bends back without getting
+        # there is a partial rep (short_of_target).
+        "partial_rep_min_ratio": 0.5,
         "hip_min_deg": 72.0,
         "hip_max_deg": 108.0,
         "other_leg_lift_max_deg": 20.0,

@@ -15,9 +15,10 @@ WALL_SQUAT = ExerciseSpec(
         "support_heel_lift_deg", "hand_thigh_gap_ratio", "thigh_drop_deg", "trunk_from_vertical_deg",
     ),
     rep=RepSpec("support_knee_deg", "return_to_high", low_max="knee_work_max_deg",
-                high_min="knee_rest_min_deg", dwell_s="rep_dwell_s"),
+                high_min="knee_rest_min_deg", dwell_s="rep_dwell_s",
+                partial_min_ratio="partial_rep_min_ratio", partial_fault="not_deep_enough"),
     hold=HoldSpec("support_knee_deg", low="hold_knee_min_deg", high="hold_knee_max_deg", min_s="hold_min_s",
-                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s", unseen_gap_max_s="hold_unseen_gap_max_s"),
     frame_rules=(
         # The fault named for this exercise: the trunk tipping away from the wall behind it.
         FrameRule("back_off_wall", "trunk_lean_deg", above="trunk_lean_max_deg"),
@@ -34,6 +35,7 @@ WALL_SQUAT = ExerciseSpec(
         FaultInfo("heels_lifting", "warn"),
         FaultInfo("hands_on_thighs", "info"),
         FaultInfo("too_fast", "info"),
+        FaultInfo("not_deep_enough", "info"),
     ),
     thresholds={
         **COMMON_THRESHOLDS,
@@ -41,11 +43,18 @@ WALL_SQUAT = ExerciseSpec(
         "knee_rest_min_deg": 150.0,
         "knee_work_max_deg": 120.0,
         "rep_dwell_s": 0.2,
+        # A slide down that passes this share of the way from standing (150) to the squat (120), i.e. 135
+        # degrees, and comes back up without reaching the squat is a partial rep (not_deep_enough): 15 degrees
+        # past the standing edge is well clear of standing sway, and still short of a squat.
+        "partial_rep_min_ratio": 0.5,
         # A wall sit: thighs near parallel, knees about 90 degrees; shallower than 125 is not yet sitting.
         "hold_knee_min_deg": 55.0,
         "hold_knee_max_deg": 125.0,
         "hold_min_s": 3.0,
+        # A hold survives this long out of the band (shifting, a brief rise), and this long with the legs not seen
+        # at all (a camera cut, a close-up, an arm across the knee) when the knee is in the band before and after.
         "hold_gap_max_s": 1.5,
+        "hold_unseen_gap_max_s": 3.0,
         "hold_settle_s": 1.5,
         # Back flat on the wall keeps the trunk within a few degrees of vertical.
         "trunk_lean_max_deg": 15.0,
