@@ -211,17 +211,14 @@ def app_dirs(tmp_path, monkeypatch, cache_dir):
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.uploadable], ids=lambda c: c.name)
 def test_app_review_of_an_upload_gives_the_defined_outcome(case, corpus, api_results, app_dirs):
-    from streamlit.testing.v1 import AppTest
+    from tests.app.nav import REVIEW, app_test
 
     # Where the uploader leaves a file: under a generated name in the data folder, shown by the user's name.
     stored = app_dirs / "uploads" / f"0123456789abcdef{Path(case.name).suffix}"
     stored.parent.mkdir(parents=True)
     shutil.copy(corpus[case.name], stored)
     display = f"my {case.name}"
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["mode"] = "Review a recording"
-    at.session_state["exercise"] = EXERCISE
-    at.session_state["clip"] = (str(stored), display)
+    at = app_test(REVIEW, timeout=120, exercise=EXERCISE, clip=(str(stored), display))
     at.run()
     assert not at.exception, at.exception
     errors = [e.value for e in at.error]
