@@ -136,7 +136,8 @@ def score(path: str, plan: SetPlan) -> ClipResult:
                 bar.progress(min(1.0, max(0.0, fraction)), text="Finding the pose in each frame…")
 
         # The runner asks plan_set again with these as its config layer: the same spec as `plan.spec`.
-        options = ScoreOptions(exercise=plan.exercise, overrides={plan.exercise: dict(plan.overrides)})
+        options = ScoreOptions(exercise=plan.exercise, overrides={plan.exercise: dict(plan.overrides)},
+                               side=plan.side)
         results[key] = score_path(Path(path), options, progress=progress)
         bar.empty()
     return results[key]

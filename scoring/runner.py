@@ -17,6 +17,7 @@ from feedback.report import ClipResult
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import MAX_CLIP_DURATION_S, extract_poses
+from pose.landmarks import Side
 from pose.video import VideoError
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
 from scoring.prescription import plan_set
@@ -31,6 +32,8 @@ class ScoreOptions:
 
     exercise: str = AUTO
     overrides: Overrides | None = None
+    # The working side when the set prescribes it (scoring.prescription.SetPlan.side), else chosen from the clip.
+    side: Side | None = None
     settings: EstimatorSettings = EstimatorSettings()
     cache_dir: str | None = None
     use_cache: bool = True
@@ -67,7 +70,8 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
         if name == AUTO:
             name = guess_exercise(sequence)
-        report = score_sequence(sequence, plan_set(name, config=options.overrides).spec)
+        plan = plan_set(name, config=options.overrides, side=options.side)
+        report = score_sequence(sequence, plan.spec, plan.side)
         return ClipResult(str(path), name, report=report)
     except (VideoError, WorkerDied) as exc:
         return ClipResult(str(path), name, error=str(exc))

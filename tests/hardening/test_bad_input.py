@@ -29,7 +29,6 @@ from scoring.runner import ScoreOptions, score_path
 from tests.hardening.corpus import CASES, ERROR, EXERCISE, NO_PERSON, SCORED, SCORED_OR_NO_PERSON, Case, build
 
 ROOT = Path(__file__).parents[2]
-APP = str(ROOT / "app.py")
 BY_NAME = {c.name: c for c in CASES}
 # The 8K case through the CLI: MediaPipe and its process take about 0.3 GB, the 8K decoder about 0.3 GB more
 # (measured 0.6 GB); its frames held whole would be 1.6 GB more.
