@@ -8,7 +8,8 @@ does not import store/ (store imports feedback, never the reverse).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -113,15 +114,30 @@ def item_fields(exercise: str, side: str, sets: int, reps_target: int, hold_targ
     }
 
 
+def dose_text(item: Any) -> str:
+    """An item's prescribed dose in plain units: "2 sets of 10 reps", "hold 20 s", "" when none is set."""
+    dose = [f"{item.reps_target} reps"] if item.reps_target else []
+    if item.hold_target_s:
+        dose.append(f"hold {_num(item.hold_target_s)} s")
+    sets = f"{item.sets} set{'s' if item.sets != 1 else ''} of " if item.sets and dose else ""
+    return sets + " with a ".join(dose)
+
+
+def thresholds_text(overrides: Mapping[str, float]) -> str:
+    """Threshold overrides in plain units, e.g. "knee extension target (°): 150" ("" when none)."""
+    return "; ".join(f"{label_of(k)}: {v:g}" for k, v in sorted(dict(overrides).items()))
+
+
 def item_row(item: Any) -> dict[str, Any]:
-    """A programme item as a table row for the therapist."""
+    """A programme item as a table row for the therapist: plain words and units, an empty cell for "not set"."""
     return {
         "exercise": EXERCISES[item.exercise].title if item.exercise in EXERCISES else item.exercise,
-        "side": item.side, "weeks": f"{item.week_from}–{item.week_to}", "sets": item.sets,
-        "reps": item.reps_target, "hold (s)": item.hold_target_s, "tempo (s/rep)": item.tempo_s_per_rep,
-        "days/week": item.sessions_per_week,
-        "thresholds": ", ".join(f"{k}={v:g}" for k, v in sorted(dict(item.threshold_overrides).items())),
-        "notes": item.notes,
+        "side": SIDE_WORDS.get(item.side, item.side), "weeks": f"{item.week_from}–{item.week_to}",
+        "dose": dose_text(item),
+        "tempo": f"{_num(item.tempo_s_per_rep)} s a rep" if item.tempo_s_per_rep else "",
+        "days a week": item.sessions_per_week,
+        "thresholds": thresholds_text(item.threshold_overrides),
+        "notes": item.notes or "",
     }
 
 
@@ -249,19 +265,119 @@ def adherence_rows(weeks: Iterable[Any]) -> list[dict[str, Any]]:
             for w in weeks]
 
 
-def encouragement(frame: pd.DataFrame, week: Any | None) -> str:
-    """One short, true, positive sentence for the patient's progress page."""
+# ---------------------------------------------------------------- encouragement
+
+# Pain at or above this after a set (0-10) gets "rest and talk to your therapist" (feedback.coach uses the same).
+ENCOURAGE_PAIN_HIGH_MIN_SCORE = 7
+# A rise of at least this many points from before to after a set, or from the first to the last rated set, is
+# "pain went up": two points is the smallest change a patient reliably feels on a 0-10 scale.
+ENCOURAGE_PAIN_RISE_MIN_POINTS = 2
+
+
+@dataclass(frozen=True)
+class SetSignals:
+    """What the encouragement rules look at, taken from the patient's saved sets (newest set last).
+
+    Attributes:
+        sets: sets saved so far.
+        pain_before: the newest set's pain before it (0-10), or None if not given.
+        pain_after: the newest set's pain after it (0-10), or None if not given.
+        symptoms: the newest set's symptom response ("centralising", "unchanged", "peripheralising"), or None.
+        pain_trend: pain after exercise over the rated sets, first to last: "up", "down", "flat", or None for
+            fewer than two rated sets.
+        week_done: every set planned for this week is done.
+        more_reps: how many more reps the newest set has than the first set of the same exercise (0 if not more).
+    """
+
+    sets: int
+    pain_before: int | None = None
+    pain_after: int | None = None
+    symptoms: str | None = None
+    pain_trend: str | None = None
+    week_done: bool = False
+    more_reps: int = 0
+
+    @property
+    def pain_rise(self) -> int:
+        """Points the newest set's pain went up during it (0 when it did not, or is unknown)."""
+        if self.pain_before is None or self.pain_after is None:
+            return 0
+        return max(0, self.pain_after - self.pain_before)
+
+
+@dataclass(frozen=True)
+class EncouragementRule:
+    """One row of the message table: when it applies, what is said, and how (st.error, warning or success)."""
+
+    key: str
+    applies: Callable[[SetSignals], bool]
+    message: str
+    level: str = "ok"
+
+
+# The clinical rules (EXERCISES.md) come first, so praise never follows a set that should have stopped:
+# symptoms spreading down the leg mean stop and contact the clinician; high or rising pain means rest and tell
+# the therapist. Only then does anything encouraging apply. The first matching row wins.
+ENCOURAGEMENT_RULES: tuple[EncouragementRule, ...] = (
+    EncouragementRule("none_yet", lambda s: s.sets == 0,
+                      "Your first saved set will show up here. Every set counts."),
+    EncouragementRule(
+        "spreading", lambda s: s.symptoms == "peripheralising",
+        "In your last set your symptoms spread down your leg. Stop this exercise and contact your therapist or "
+        "clinician before you do it again.", "error"),
+    EncouragementRule(
+        "pain_high", lambda s: s.pain_after is not None and s.pain_after >= ENCOURAGE_PAIN_HIGH_MIN_SCORE,
+        "Your pain was high after your last set. Rest, and talk to your therapist before the next set.", "error"),
+    EncouragementRule(
+        "pain_rising",
+        lambda s: s.pain_rise >= ENCOURAGE_PAIN_RISE_MIN_POINTS or s.pain_trend == "up",
+        "Your pain has gone up after exercising. Go gently, and tell your therapist before your next set.",
+        "warning"),
+    EncouragementRule(
+        "centralising", lambda s: s.symptoms == "centralising",
+        "Your symptoms moved up towards your back in your last set. That is a good sign. Carry on as prescribed."),
+    EncouragementRule("week_done", lambda s: s.week_done,
+                      "You have done every set planned for this week. Well done."),
+    EncouragementRule("pain_down", lambda s: s.pain_trend == "down",
+                      "Your pain after exercise is lower than when you started. Keep it up."),
+    EncouragementRule("more_reps", lambda s: s.more_reps > 0,
+                      "You did {more_reps} more reps in your last set than in your first. Nice work."),
+    EncouragementRule("steady", lambda s: True,
+                      "You have saved {sets} set{plural} so far. Steady practice is what helps."),
+)
+
+
+def _int_or_none(x: Any) -> int | None:
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else int(x)
+
+
+def set_signals(frame: pd.DataFrame, week: Any | None) -> SetSignals:
+    """The encouragement rules' inputs from progress_frame (oldest set first) and this week's adherence."""
+    week_done = bool(week is not None and week.prescribed and week.done_capped >= week.prescribed)
     if frame.empty:
-        return "Your first saved set will show up here. Every set counts."
-    if week is not None and week.prescribed and week.done_capped >= week.prescribed:
-        return "You have done every set planned for this week. Well done."
-    if len(frame) >= 2:
-        rated = frame.dropna(subset=["pain after"])
-        if len(rated) >= 2 and rated["pain after"].iloc[-1] < rated["pain after"].iloc[0]:
-            return "Your pain after exercise is lower than when you started. Keep it up."
-        last = frame.iloc[-1]
-        first = frame[frame["exercise"] == last["exercise"]].iloc[0]
-        if last["reps"] > first["reps"]:
-            return f"You did {last['reps'] - first['reps']} more reps in your last set than in your first. Nice work."
-    n = len(frame)
-    return f"You have saved {n} set{'s' if n != 1 else ''} so far. Steady practice is what helps."
+        return SetSignals(sets=0, week_done=week_done)
+    last = frame.iloc[-1]
+    rated = frame.dropna(subset=["pain after"])
+    trend = None
+    if len(rated) >= 2:
+        change = rated["pain after"].iloc[-1] - rated["pain after"].iloc[0]
+        trend = "up" if change >= ENCOURAGE_PAIN_RISE_MIN_POINTS else "down" if change < 0 else "flat"
+    first = frame[frame["exercise"] == last["exercise"]].iloc[0]
+    symptoms = last["symptoms"] if isinstance(last["symptoms"], str) else None
+    return SetSignals(sets=len(frame), pain_before=_int_or_none(last["pain before"]),
+                      pain_after=_int_or_none(last["pain after"]), symptoms=symptoms, pain_trend=trend,
+                      week_done=week_done, more_reps=max(0, int(last["reps"]) - int(first["reps"])))
+
+
+def encourage(signals: SetSignals) -> tuple[str, str, str]:
+    """The first rule of ENCOURAGEMENT_RULES that applies, as (key, message, level)."""
+    rule = next(r for r in ENCOURAGEMENT_RULES if r.applies(signals))
+    text = rule.message.format(sets=signals.sets, plural="s" if signals.sets != 1 else "",
+                               more_reps=signals.more_reps)
+    return rule.key, text, rule.level
+
+
+def encouragement(frame: pd.DataFrame, week: Any | None) -> tuple[str, str]:
+    """One short, true sentence for the patient's progress page, and its level ("error", "warning" or "ok")."""
+    _, text, level = encourage(set_signals(frame, week))
+    return text, level

@@ -18,7 +18,9 @@ def page(actor: Actor) -> None:
         frame = views.progress_frame(repo.progress(db, actor, actor.id))
         weeks = repo.adherence(db, actor, actor.id, common.today())
     week = weeks[-1] if weeks else None
-    st.success(views.encouragement(frame, week))
+    text, level = views.encouragement(frame, week)
+    # The clinical rules decide the colour too: spreading symptoms or high pain is never shown as a success.
+    {"error": st.error, "warning": st.warning, "ok": st.success}[level](text)
     if week is not None and week.prescribed:
         st.metric("Sets this week", f"{week.done_capped} of {week.prescribed}")
     if frame.empty:
