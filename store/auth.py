@@ -7,8 +7,12 @@ argon2-cffi ships wheels for every platform we support.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,9 +20,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from store.models import USERNAME_MAX_CHARS, CareLink, Role, User
+from store.models import USERNAME_MAX_CHARS, CareLink, Role, SignInThrottle, User, utc_now
 
-PASSWORD_MIN_CHARS = 8
+# NIST SP 800-63B: length and a blocklist, no composition rules.
+PASSWORD_MIN_CHARS = 12
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+# Sign-in limits. Failures are counted per account (the username typed, whether or not it exists) and per client
+# address; SIGN_IN_FAILURES_MAX failures of one account within SIGN_IN_WINDOW_S lock it for SIGN_IN_LOCKOUT_S, and
+# SIGN_IN_CLIENT_FAILURES_MAX failures from one address (any usernames) lock that address as long. While locked,
+# even the right password is refused. The client limit is higher: a clinic's patients may share one address.
+SIGN_IN_FAILURES_MAX = 5
+SIGN_IN_CLIENT_FAILURES_MAX = 20
+SIGN_IN_WINDOW_S = 15 * 60
+SIGN_IN_LOCKOUT_S = 15 * 60
+WRONG_SIGN_IN_TEXT = "Wrong username or password."
+LOCKED_SIGN_IN_TEXT = (f"Too many failed sign-ins. Wait {SIGN_IN_LOCKOUT_S // 60} minutes, then try again "
+                       "(or ask your therapist or the clinic to check your account).")
 USERNAME_PATTERN = re.compile(rf"^[A-Za-z0-9_.@-]{{3,{USERNAME_MAX_CHARS}}}$")
 
 # argon2-cffi's defaults are RFC 9106's low-memory profile (argon2id, t=3, m=64 MiB, p=4).
@@ -58,16 +75,34 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower case (store/common_passwords.txt)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_password(password: str) -> None:
+    """Refuse a password that is too short or common (every way of setting one calls this).
+
+    Raises:
+        AccountError: one line saying what is wrong.
+    """
+    if len(password) < PASSWORD_MIN_CHARS:
+        raise AccountError(f"password must be at least {PASSWORD_MIN_CHARS} characters")
+    if password.strip().lower() in common_passwords():
+        raise AccountError("that password is one of the most common ones: choose another")
+
+
 def create_user(db: Session, username: str, password: str, role: Role | str) -> Actor:
     """Create an account and commit it.
 
     Raises:
-        AccountError: for a bad username, a short password, an unknown role or a username already taken.
+        AccountError: for a bad username, a short or common password, an unknown role or a username already taken.
     """
     if not USERNAME_PATTERN.match(username):
         raise AccountError(f"username must be 3-{USERNAME_MAX_CHARS} characters of letters, digits and _ . @ -")
-    if len(password) < PASSWORD_MIN_CHARS:
-        raise AccountError(f"password must be at least {PASSWORD_MIN_CHARS} characters")
+    check_password(password)
     try:
         role = Role(role)
     except ValueError:
@@ -97,6 +132,85 @@ def authenticate(db: Session, username: str, password: str) -> Actor | None:
         user.password_hash = hash_password(password)
         db.commit()
     return Actor.of(user)
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """What a sign-in attempt gave: the actor, or why not in words that never tell whether the account exists."""
+
+    actor: Actor | None
+    locked: bool = False
+
+    @property
+    def message(self) -> str:
+        """The one line to show after a refused attempt ("" when signed in)."""
+        if self.actor is not None:
+            return ""
+        return LOCKED_SIGN_IN_TEXT if self.locked else WRONG_SIGN_IN_TEXT
+
+
+def _throttle_keys(username: str, client: str | None) -> list[tuple[str, int]]:
+    # The typed name is hashed: it may be a password typed into the wrong box, and must not be stored as typed.
+    digest = hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()
+    keys = [(f"account:{digest}", SIGN_IN_FAILURES_MAX)]
+    if client:
+        keys.append((f"client:{client[:100]}", SIGN_IN_CLIENT_FAILURES_MAX))
+    return keys
+
+
+def _record_failure(db: Session, key: str, limit: int, now: datetime) -> bool:
+    """Count one failure against `key`; whether that locks it."""
+    row = db.get(SignInThrottle, key)
+    if row is None:
+        row = SignInThrottle(key=key, failures=0, window_started_at=now)
+        db.add(row)
+    elif now - row.window_started_at > timedelta(seconds=SIGN_IN_WINDOW_S):
+        row.failures, row.window_started_at = 0, now
+    row.failures += 1
+    if row.failures < limit:
+        return False
+    # Locked: the count starts again when the lockout ends.
+    row.locked_until, row.failures, row.window_started_at = now + timedelta(seconds=SIGN_IN_LOCKOUT_S), 0, now
+    return True
+
+
+def sign_in(db: Session, username: str, password: str, client: str | None = None,
+            now: datetime | None = None) -> SignInResult:
+    """Sign in with the limits above; failures are counted in the store, so a restart does not reset them.
+
+    Args:
+        db: an open session; this commits.
+        username: as typed.
+        password: as typed.
+        client: the client's address, or None when unknown (then only the per-account limit applies).
+        now: the time (tests); default the current UTC time.
+
+    Returns:
+        The actor, or None with `locked` set when the account name or the client is locked out. An unknown
+        username is counted and locked exactly like a known one, and every refusal costs one password hash.
+    """
+    now = now or utc_now()
+    keys = _throttle_keys(username, client)
+    rows = [db.get(SignInThrottle, key) for key, _ in keys]
+    if any(r is not None and r.locked_until is not None and r.locked_until > now for r in rows):
+        verify_password(_DUMMY_HASH, password)  # as long as a real check
+        return SignInResult(None, locked=True)
+    actor = authenticate(db, username, password)
+    if actor is not None:
+        if rows[0] is not None:  # the account's own count starts again; the client's does not
+            db.delete(rows[0])
+            db.commit()
+        return SignInResult(actor)
+    for attempt in range(2):
+        try:
+            locked = [_record_failure(db, key, limit, now) for key, limit in keys]
+            db.commit()
+            return SignInResult(None, locked=any(locked))
+        except IntegrityError:  # two failures of one new key at once: count again against the row now there
+            db.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def link(db: Session, therapist_username: str, patient_username: str) -> None:

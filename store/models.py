@@ -242,3 +242,20 @@ class SessionLandmarks(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
     frames: Mapped[int] = mapped_column(Integer)
     npz: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account and per client, so a lockout outlives a server restart (store.auth).
+
+    `key` is "account:" + a SHA-256 of the lower-cased username typed (known or not, so a lockout says nothing
+    about whether the account exists, and no typed name, which may be a mistyped password, is stored), or
+    "client:" + the client's IP address.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # When the current run of failures began: failures older than store.auth.SIGN_IN_WINDOW_S are forgotten.
+    window_started_at: Mapped[datetime] = mapped_column()
+    locked_until: Mapped[datetime | None] = mapped_column()

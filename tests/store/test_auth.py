@@ -1,3 +1,6 @@
+import time
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -50,7 +53,11 @@ def test_authenticate(db, people):
     ("alice", PASSWORD, "patient", "taken"),
     ("x", PASSWORD, "patient", "username"),
     ("<script>", PASSWORD, "patient", "username"),
-    ("dave", "short", "patient", "at least"),
+    ("dave", "short", "patient", "at least 12"),
+    ("dave", "elevenchars", "patient", "at least 12"),
+    ("dave", "qwerty123456", "patient", "most common"),
+    ("dave", "QWERTY123456", "patient", "most common"),
+    ("dave", "1qaz2wsx3edc", "patient", "most common"),
     ("dave", PASSWORD, "admin", "role"),
 ])
 def test_create_user_validation(db, people, username, password, role, error):
@@ -66,3 +73,95 @@ def test_create_user_validation(db, people, username, password, role, error):
 def test_link_needs_a_therapist_and_a_patient(db, people, therapist, patient):
     with pytest.raises(AccountError):
         auth.link(db, therapist, patient)
+
+
+def test_the_common_password_list_is_shipped_and_used():
+    common = auth.common_passwords()
+    assert len(common) >= 10_000
+    assert {"123456", "password", "qwerty"} <= common
+    assert PASSWORD not in common
+    with pytest.raises(AccountError, match="most common"):
+        auth.check_password("LeaveMeAlone")  # in the list as leavemealone
+    auth.check_password(PASSWORD)
+
+
+T0 = auth.utc_now()
+
+
+def _tries(db, username, password, n, client=None, now=T0):
+    return [auth.sign_in(db, username, password, client, now=now) for _ in range(n)]
+
+
+@pytest.mark.parametrize("username", ["alice", "nobody"])
+def test_an_account_name_is_locked_after_repeated_failures_known_or_not(db, people, username):
+    before = _tries(db, username, "wrong password!", auth.SIGN_IN_FAILURES_MAX - 1)
+    assert [r.message for r in before] == [auth.WRONG_SIGN_IN_TEXT] * (auth.SIGN_IN_FAILURES_MAX - 1)
+    last = auth.sign_in(db, username, "wrong password!", now=T0)
+    assert last.locked and last.message == auth.LOCKED_SIGN_IN_TEXT
+    # Locked: even the right password is refused, with the same words for a real and a made-up account.
+    during = auth.sign_in(db, username, PASSWORD, now=T0 + timedelta(seconds=auth.SIGN_IN_LOCKOUT_S - 1))
+    assert during.actor is None and during.message == auth.LOCKED_SIGN_IN_TEXT
+    after = auth.sign_in(db, username, PASSWORD, now=T0 + timedelta(seconds=auth.SIGN_IN_LOCKOUT_S + 1))
+    assert (after.actor == people.a) if username == "alice" else (after.actor is None and not after.locked)
+    assert "alice" not in str(db.scalars(select(auth.SignInThrottle.key)).all())  # names are stored hashed
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(db, people):
+    step = timedelta(seconds=auth.SIGN_IN_WINDOW_S / (auth.SIGN_IN_FAILURES_MAX - 1) + 1)
+    for i in range(2 * auth.SIGN_IN_FAILURES_MAX):
+        assert not auth.sign_in(db, "alice", "wrong password!", now=T0 + i * step).locked
+    assert auth.sign_in(db, "alice", PASSWORD, now=T0 + 20 * step).actor == people.a
+
+
+def test_a_right_password_starts_the_account_count_again(db, people):
+    _tries(db, "alice", "wrong password!", auth.SIGN_IN_FAILURES_MAX - 1)
+    assert auth.sign_in(db, "alice", PASSWORD, now=T0).actor == people.a
+    assert not any(r.locked for r in _tries(db, "alice", "wrong password!", auth.SIGN_IN_FAILURES_MAX - 1))
+
+
+def test_a_client_is_locked_after_failures_across_many_names(db, people):
+    names = [f"user{i}" for i in range(auth.SIGN_IN_CLIENT_FAILURES_MAX)]
+    results = [auth.sign_in(db, n, "wrong password!", "203.0.113.7", now=T0) for n in names]
+    assert [r.locked for r in results] == [False] * (len(names) - 1) + [True]
+    assert auth.sign_in(db, "alice", PASSWORD, "203.0.113.7", now=T0).locked  # this address, any account
+    assert auth.sign_in(db, "alice", PASSWORD, "198.51.100.1", now=T0).actor == people.a  # another address
+    assert auth.sign_in(db, "alice", PASSWORD, None, now=T0).actor == people.a  # unknown address: account limit
+
+
+def test_a_lockout_survives_a_restart(url, people, db):
+    from store.db import make_engine, session_factory
+
+    _tries(db, "alice", "wrong password!", auth.SIGN_IN_FAILURES_MAX)
+    engine = make_engine(url)  # a new engine: what a restarted server opens
+    try:
+        with session_factory(engine)() as fresh:
+            assert auth.sign_in(fresh, "alice", PASSWORD, now=T0 + timedelta(seconds=60)).locked
+    finally:
+        engine.dispose()
+
+
+def test_refusals_take_about_as_long_for_a_known_an_unknown_and_a_locked_name(db, people, monkeypatch):
+    from argon2 import PasswordHasher
+
+    # A cost high enough that the hash dominates the time (the database work is far smaller), low enough for CI.
+    hasher = PasswordHasher(time_cost=2, memory_cost=16 * 1024, parallelism=1)
+    monkeypatch.setattr(auth, "_HASHER", hasher)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", hasher.hash("dummy"))
+    db.get(auth.User, people.a.id).password_hash = hasher.hash(PASSWORD)
+    db.commit()
+    _tries(db, "bob", "wrong password!", auth.SIGN_IN_FAILURES_MAX)  # bob is locked
+
+    def median_s(username: str) -> float:
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            auth.sign_in(db, username, "wrong password!", now=T0 - timedelta(days=1))
+            times.append(time.perf_counter() - t)
+        return sorted(times)[2]
+
+    known, unknown = median_s("alice"), median_s("nobody")
+    t = time.perf_counter()
+    locked = auth.sign_in(db, "bob", "x" * 12, now=T0 + timedelta(seconds=1))
+    locked_s = time.perf_counter() - t
+    assert locked.locked
+    assert 0.5 < unknown / known < 2 and 0.4 < locked_s / known < 2.5, (known, unknown, locked_s)

@@ -36,9 +36,13 @@ def test_first_accounts_from_the_cli(empty_url, monkeypatch, capsys):
 def test_cli_errors_are_one_line(url, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["user", "create", "--role", "patient", "--username", "zed", "--password-stdin", "--db", url]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("qwerty123456\n"))
+    assert main(["user", "create", "--role", "patient", "--username", "zed", "--password-stdin", "--db", url]) == 1
     assert main(["user", "link", "--therapist", "nobody", "--patient", "zed", "--db", url]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["formcheck: password must be at least 8 characters", "formcheck: no therapist account 'nobody'"]
+    assert err == ["formcheck: password must be at least 12 characters",
+                   "formcheck: that password is one of the most common ones: choose another",
+                   "formcheck: no therapist account 'nobody'"]
     with pytest.raises(SystemExit) as exc:
         main(["user", "create", "--role", "admin", "--username", "zed"])
     assert exc.value.code == 2

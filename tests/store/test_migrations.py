@@ -5,7 +5,8 @@ from sqlalchemy import inspect, text
 from store.db import downgrade, make_engine, upgrade
 from store.models import Base
 
-TABLES = {"users", "care_links", "programmes", "programme_items", "sessions", "session_landmarks"}
+TABLES = {"users", "care_links", "programmes", "programme_items", "sessions", "session_landmarks",
+          "sign_in_throttle"}
 
 
 def _tables(url: str) -> set[str]:
