@@ -116,19 +116,26 @@ class SetSummary:
     signal: str
     duration_s: float
     pose_coverage: float
+    # Attempts that moved clearly but fell short of the work zone, each flagged with the range fault
+    # (faults_per_partial_rep, as (index among partial reps, faults)); never counted in `reps`.
+    partial_reps: int = 0
+    faults_per_partial_rep: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 def summarise(report: ClipReport, spec: ExerciseSpec) -> SetSummary:
-    """Sum up a live set from the engine's report (range = lowest and highest rep-signal value in any rep).
+    """Sum up a live set from the engine's report (range: lowest and highest rep-signal value in any attempt).
+
+    Attempts are the reps and the partial reps: a patient who only managed partial ones still sees their range.
 
     Args:
         report: Checker.report() of the set.
         spec: the exercise the set was checked against.
     """
     signal = spec.rep.signal
-    lows = [r.low.get(signal, math.nan) for r in report.reps]
-    highs = [r.high.get(signal, math.nan) for r in report.reps]
-    if not report.reps:
+    attempts = (*report.reps, *report.partial_reps)
+    lows = [r.low.get(signal, math.nan) for r in attempts]
+    highs = [r.high.get(signal, math.nan) for r in attempts]
+    if not attempts:
         # No complete rep: show the range reached while the pose was reliable, which is still useful.
         series = report.series.get(signal)
         lows = highs = list(series[report.reliable]) if series is not None and len(series) else []
@@ -144,6 +151,8 @@ def summarise(report: ClipReport, spec: ExerciseSpec) -> SetSummary:
         signal=signal,
         duration_s=report.duration_s,
         pose_coverage=report.pose_coverage,
+        partial_reps=report.partial_rep_count,
+        faults_per_partial_rep=tuple((r.index, r.faults) for r in report.partial_reps),
     )
 
 

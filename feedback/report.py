@@ -9,11 +9,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from exercises.results import ClipReport
+from exercises.results import ClipReport, RepEvent
 
-# Columns of the per-clip CSV, in order; the JSONL row has the same keys plus nested detail.
+# Columns of the per-clip CSV, in order; the JSONL row has the same keys plus nested detail. partial_reps came
+# later and goes last, so scripts that read the older columns by position keep working.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
-               "duration_s", "error")
+               "duration_s", "error", "partial_reps")
 
 
 @dataclass(frozen=True)
@@ -34,18 +35,28 @@ def _values(d: dict[str, float]) -> dict[str, float | None]:
     return {k: _num(v, 1) for k, v in d.items()}
 
 
+def _rep_detail(x: RepEvent) -> dict[str, Any]:
+    return {"index": x.index, "start_s": _num(x.start_s), "end_s": _num(x.end_s), "duration_s": _num(x.duration_s),
+            "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults)}
+
+
 def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
     """The machine-readable summary of one clip (the CLI contract's JSONL object).
 
+    `reps` counts completed reps and `partial_reps` the attempts that moved clearly but fell short of the work
+    zone; `faults` counts the reps, partial reps and holds flagged with each code. With detail, `rep_detail` has
+    one entry per completed rep (so its length is `reps`) and `partial_rep_detail` one per partial rep, alike.
+
     Args:
         result: the scored clip.
-        detail: include per-rep, per-hold and fault-episode detail.
+        detail: include per-rep, per-partial-rep, per-hold and fault-episode detail.
     """
     r = result.report
     row: dict[str, Any] = {
         "file": result.file,
         "exercise": result.exercise,
         "reps": r.rep_count if r else 0,
+        "partial_reps": r.partial_rep_count if r else 0,
         "hold_s": _num(r.hold_s) if r else 0.0,
         "faults": dict(sorted(r.fault_counts.items())) if r else {},
         "frames": r.frames if r else 0,
@@ -56,11 +67,8 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "error": result.error,
     }
     if detail and r:
-        row["rep_detail"] = [
-            {"index": x.index, "start_s": _num(x.start_s), "end_s": _num(x.end_s), "duration_s": _num(x.duration_s),
-             "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults)}
-            for x in r.reps
-        ]
+        row["rep_detail"] = [_rep_detail(x) for x in r.reps]
+        row["partial_rep_detail"] = [_rep_detail(x) for x in r.partial_reps]
         row["hold_detail"] = [
             {"start_s": _num(h.start_s), "end_s": _num(h.end_s), "good_s": _num(h.good_s), "faults": list(h.faults)}
             for h in r.holds
@@ -93,14 +101,17 @@ def to_csv_line(result: ClipResult) -> str:
 
 
 def reps_csv(report: ClipReport) -> str:
-    """The per-rep table as CSV: timing, the low and high of each signal, and faults."""
+    """The per-rep table as CSV: timing, the low and high of each signal, and faults.
+
+    Reps and partial reps in time order; `partial` is 1 on a partial rep, whose `rep` numbers the partial reps.
+    """
     buf = io.StringIO()
     w = csv.writer(buf)
     sigs = list(report.series)
     w.writerow(["rep", "start_s", "end_s", "duration_s", *[f"{s}_low" for s in sigs], *[f"{s}_high" for s in sigs],
-                "faults"])
-    for x in report.reps:
+                "faults", "partial"])
+    for x in sorted((*report.reps, *report.partial_reps), key=lambda x: x.start_s):
         w.writerow([x.index, _num(x.start_s), _num(x.end_s), _num(x.duration_s),
                     *[_num(x.low.get(s, math.nan), 1) for s in sigs], *[_num(x.high.get(s, math.nan), 1) for s in sigs],
-                    ";".join(x.faults)])
+                    ";".join(x.faults), int(x.partial)])
     return buf.getvalue()
