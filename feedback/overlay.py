@@ -6,6 +6,7 @@ frame, so the app, a live view and the replay writer draw the same thing.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from exercises.results import FrameResult
 from exercises.spec import ExerciseSpec
 from feedback.wording import cue
 from pose.estimator import EstimatorSettings, PoseEstimator
-from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseFrame
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseFrame, PoseSequence
 from pose.landmarks import SKELETON_EDGES, Side
 from pose.video import iter_video, probe
 
@@ -39,6 +40,24 @@ _PANEL = (20, 20, 20)
 def _ascii(text: str) -> str:
     # OpenCV's Hershey fonts draw ASCII only; anything else would come out as '?'.
     return text.replace("\u2013", "-").replace("\u2014", "-").encode("ascii", "replace").decode()
+
+
+def shows_hold(spec: ExerciseSpec, reps_target: int | None, hold_target_s: float | None) -> bool:
+    """Whether a set shows a hold timer: the exercise has a hold, and the set is not a rep exercise.
+
+    A rep exercise is one prescribed as reps with no hold; a hold timer stuck at 0 beside it only confuses.
+    """
+    return spec.hold is not None and not (reps_target is not None and hold_target_s is None)
+
+
+def reps_text(reps: int, reps_target: int | None) -> str:
+    """The rep count as the patient reads it: "3 of 5", or "3" with no target."""
+    return f"{reps} of {reps_target}" if reps_target else f"{reps}"
+
+
+def hold_text(hold_s: float, hold_target_s: float | None) -> str:
+    """The hold timer as the patient reads it, in whole seconds: "12 of 20 s", or "12 s" with no target."""
+    return f"{hold_s:.0f} of {hold_target_s:g} s" if hold_target_s else f"{hold_s:.0f} s"
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,8 @@ class FormAnnotator:
 
     def annotate(self, rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
                  spec: ExerciseSpec | None = None, *, cue_text: str | None | EllipsisType = ...,
-                 hold_target_s: float | None = None, show_angle: bool = False) -> np.ndarray:
+                 hold_target_s: float | None = None, show_angle: bool = False,
+                 reps_target: int | None = None) -> np.ndarray:
         """Draw one frame's feedback.
 
         Args:
@@ -75,9 +95,11 @@ class FormAnnotator:
                 rep thresholds; None shows the timer only while holding and no angle gauge.
             cue_text: the one cue to show (already chosen and rate-limited by the caller), None for no cue;
                 left out, the first active fault's cue is shown.
-            hold_target_s: the prescribed hold, shown beside the hold timer ("12.0 / 30 s").
+            hold_target_s: the prescribed hold, shown beside the hold timer ("Hold: 12 of 30 s").
             show_angle: draw the watched signal as a bar at the right edge, with its rep thresholds as the
                 target band (needs `spec`).
+            reps_target: the prescribed reps, shown beside the count ("Reps: 3 of 5"). A set with a reps
+                target and no hold target is a rep exercise: no hold timer is drawn (see `shows_hold`).
 
         Returns:
             A new (height, width, 3) uint8 RGB image.
@@ -90,7 +112,7 @@ class FormAnnotator:
         faulted = bool(result and result.active_faults)
         self._skeleton(out, pose, _FAULT if faulted else _GOOD, max(1, round(side * self.line_scale)))
         if result is not None:
-            self._panel(out, result, spec, side, cue_text, hold_target_s)
+            self._panel(out, result, spec, side, cue_text, hold_target_s, reps_target)
             if spec is not None and show_angle:
                 self._gauge(out, result, spec, side)
         return out
@@ -110,13 +132,12 @@ class FormAnnotator:
             cv2.circle(img, pts[i], thickness + 2, _WHITE, -1, cv2.LINE_AA)
 
     def _panel(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec | None, side: int,
-               cue_text: str | None | EllipsisType, hold_target_s: float | None) -> None:
+               cue_text: str | None | EllipsisType, hold_target_s: float | None, reps_target: int | None) -> None:
         scale = max(0.4, side * self.text_scale)
-        lines: list[tuple[str, tuple[int, int, int]]] = [(f"Reps: {result.reps}", _WHITE)]
-        if (spec is not None and spec.hold is not None) or (spec is None and result.hold_s > 0):
-            target = f" / {hold_target_s:g} s" if hold_target_s else " s"
+        lines: list[tuple[str, tuple[int, int, int]]] = [(f"Reps: {reps_text(result.reps, reps_target)}", _WHITE)]
+        if shows_hold(spec, reps_target, hold_target_s) if spec is not None else result.hold_s > 0:
             done = hold_target_s is not None and result.hold_s >= hold_target_s > 0
-            lines.append((f"Hold: {result.hold_s:4.1f}{target}", _GOOD if done else _WHITE))
+            lines.append((f"Hold: {hold_text(result.hold_s, hold_target_s)}", _GOOD if done else _WHITE))
         if cue_text is not ...:
             if cue_text:
                 lines.append((cue_text, _FAULT))
@@ -194,10 +215,11 @@ _DEFAULT = FormAnnotator()
 
 def annotate(rgb: np.ndarray, pose: PoseFrame, result: FrameResult | None,
              spec: ExerciseSpec | None = None, *, cue_text: str | None | EllipsisType = ...,
-             hold_target_s: float | None = None, show_angle: bool = False) -> np.ndarray:
+             hold_target_s: float | None = None, show_angle: bool = False,
+             reps_target: int | None = None) -> np.ndarray:
     """Draw one frame's feedback with the default annotator (see FormAnnotator.annotate)."""
     return _DEFAULT.annotate(rgb, pose, result, spec, cue_text=cue_text, hold_target_s=hold_target_s,
-                             show_angle=show_angle)
+                             show_angle=show_angle, reps_target=reps_target)
 
 
 @dataclass(frozen=True)
@@ -215,11 +237,14 @@ class Replay:
 
 def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorSettings | None = None,
                   annotator: FormAnnotator = _DEFAULT, progress: ProgressFn | None = None,
-                  side: Side | None = None) -> Replay:
-    """Write an annotated H.264 mp4 of a clip, re-running the estimator and the engine frame by frame.
+                  side: Side | None = None, poses: PoseSequence | None = None, reps_target: int | None = None,
+                  hold_target_s: float | None = None) -> Replay:
+    """Write an annotated H.264 mp4 of a clip, running the engine frame by frame over its poses.
 
-    Frames are estimated at the same size and rate cap as scoring (`settings`), so the replay shows what the
-    score saw. Frames skipped by the rate cap are still written, drawn with the last pose.
+    The poses are the ones scoring found (`poses`, e.g. from the landmark cache), so the replay shows what the
+    score saw and no pose estimation runs again: drawing and encoding are all that is left. Without `poses`
+    the estimator runs here, at the same size and rate cap as scoring (`settings`). Frames skipped by the rate
+    cap are still written, drawn with the last pose.
 
     Args:
         src: the clip.
@@ -230,6 +255,9 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
         progress: called with the fraction of the clip done, in [0, 1].
         side: the working side, e.g. the report's. Give it: a recorded clip's report votes over the whole clip,
             while an engine left to choose fixes the side after its first seconds, and the two can differ.
+        poses: the clip's poses as scoring estimated them (same `settings`); None estimates them here.
+        reps_target: the prescribed reps, drawn beside the count.
+        hold_target_s: the prescribed hold, drawn beside the hold timer.
 
     Returns:
         The frames written and the side drawn.
@@ -254,7 +282,9 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
     container = av.open(str(tmp), mode="w", options={"movflags": "+faststart"})
     try:
         stream = None
-        with PoseEstimator(settings) as estimator:
+        with contextlib.ExitStack() as stack:
+            estimator = stack.enter_context(PoseEstimator(settings)) if poses is None else None
+            next_pose = 0  # the next of `poses` to feed the engine
             for vf in iter_video(src, max_side_px=settings.max_side_px):
                 # yuv420p needs even sizes; dropping one edge row or column is invisible.
                 rgb = vf.rgb[: vf.rgb.shape[0] // 2 * 2, : vf.rgb.shape[1] // 2 * 2]
@@ -263,11 +293,23 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
                     stream.width, stream.height = rgb.shape[1], rgb.shape[0]
                     stream.pix_fmt = "yuv420p"
                     stream.options = {"crf": "23", "preset": "veryfast"}
-                if vf.t_s - last_t >= min_gap_s or pose is None:
-                    last_t = vf.t_s
-                    pose = estimator.process(np.ascontiguousarray(rgb), vf.t_s)
-                    result = checker.update(pose)
-                frame = av.VideoFrame.from_ndarray(annotator.annotate(rgb, pose, result, spec), format="rgb24")
+                if estimator is not None:
+                    if vf.t_s - last_t >= min_gap_s or pose is None:
+                        last_t = vf.t_s
+                        pose = estimator.process(np.ascontiguousarray(rgb), vf.t_s)
+                        result = checker.update(pose)
+                else:
+                    # Scoring kept the frames its rate cap let through, with their times: feed each one to the
+                    # engine when the video reaches it (a small tolerance for rounding in the stored times).
+                    while next_pose < len(poses) and poses.t_s[next_pose] <= vf.t_s + 1e-6:
+                        pose = poses.frame(next_pose)
+                        result = checker.update(pose)
+                        next_pose += 1
+                    if pose is None:
+                        pose = PoseFrame.empty(vf.t_s, (rgb.shape[1], rgb.shape[0]))
+                frame = av.VideoFrame.from_ndarray(
+                    annotator.annotate(rgb, pose, result, spec, reps_target=reps_target, hold_target_s=hold_target_s),
+                    format="rgb24")
                 pts = max(last_pts + 1, round(vf.t_s * rate))
                 frame.pts, frame.time_base = pts, 1 / rate
                 last_pts = pts

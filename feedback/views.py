@@ -20,7 +20,7 @@ from exercises.config import ConfigError, parse_overrides
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback.charts import label_of
-from feedback.wording import description
+from feedback.wording import cue, description
 
 DAYS_PER_WEEK = 7
 # The patient's answer after a set (feedback.coach.SYMPTOM_MOVES) as the store's symptom response.
@@ -177,6 +177,20 @@ def rep_rows(row: Mapping[str, Any], signal: str) -> list[dict[str, Any]]:
              f"{name} high": _fmt((r.get("high") or {}).get(signal)),
              "faults": "; ".join(description(c) for c in r.get("faults") or ()) or "none"}
             for r in row.get("rep_detail") or ()]
+
+
+def patient_fault_lines(report: ClipReport) -> list[str]:
+    """The faults of a clip as a patient reads them: the calm cue, and in which reps or holds (no codes)."""
+    where: dict[str, list[str]] = {}
+    for r in report.reps:
+        for code in r.faults:
+            where.setdefault(code, []).append(f"rep {r.index}")
+    for i, h in enumerate(report.holds):
+        for code in h.faults:
+            where.setdefault(code, []).append(f"hold {i + 1}")
+    for e in report.episodes:
+        where.setdefault(e.code, [])
+    return [f"{cue(code)}" + (f" ({', '.join(dict.fromkeys(at))})" if at else "") for code, at in where.items()]
 
 
 def fault_summary(faults: Mapping[str, int]) -> list[str]:

@@ -18,8 +18,9 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
-from feedback import charts, views
+from feedback import views
 from feedback.coach import summarise, symptom_advice
+from feedback.overlay import hold_text, reps_text, shows_hold
 from feedback.wording import HOW_TO, cue
 from pages import common
 from scoring.live import LiveCoach, LiveStatus
@@ -28,14 +29,21 @@ from scoring.save import save_set
 from store import repo
 from store.auth import Actor
 from store.db import redact
-from store.models import Source
+from store.models import Role, Source
 
 SIDES = {"left": "Left leg", "right": "Right leg"}
 # Localhost only: no STUN/TURN server, so nothing leaves the machine.
 RTC_CONFIGURATION = {"iceServers": []}
 START_LABEL = "Start the camera"
 STOP_LABEL = "Finish the set"
-_BIG = "<div style='font-size:{size}rem;line-height:1.25;margin:0.2rem 0'>{text}</div>"
+_BIG = "<div style='font-size:{size}rem;line-height:1.2;margin:0.1rem 0'>{text}</div>"
+# While a set runs the page is the video and the panel only, so it fits a 1366x768 laptop screen unscrolled:
+# Streamlit's top padding (6rem) is cut to 1rem. A fixed string, no user text.
+_SET_RUNNING_CSS = ("<style>[data-testid='stMainBlockContainer'],.block-container"
+                    "{padding-top:1rem !important;padding-bottom:0 !important}</style>")
+# The rep count is read from 2-3 m away: about 2 cm letters on a laptop screen, so 5rem for the number.
+_COUNT = ("<div style='line-height:1;margin:0.2rem 0'><span style='font-size:1.6rem'>{label}</span><br>"
+          "<span style='font-size:4.6rem;font-weight:700'>{value}</span></div>")
 
 
 def _big(text: str, size: float = 2.0) -> None:
@@ -138,18 +146,21 @@ def live_panel(slot: dict, speak: bool) -> None:
         _big("Starting the camera…", 1.6)
         return
     if last.cue_text:
-        _big(last.cue_text, 2.2)
+        _big(last.cue_text, 2.0)
     elif last.setup == "ready":
-        _big("Good. Keep going at your own pace.", 2.2)
+        _big("Good. Keep going at your own pace.", 2.0)
     # One line each, not side by side: with a target beside it, a count in half the panel wraps mid-number.
-    reps_target = f" of {coach.reps_target}" if coach.reps_target else ""
-    _big(f"Reps: <b data-testid='live-reps'>{last.reps}</b>{reps_target}", 2.6)
-    if coach.spec.hold is not None:
-        hold_target = f" of {coach.hold_target_s:g}" if coach.hold_target_s else ""
-        _big(f"Hold: {last.hold_s:.0f}{hold_target} s", 2.6)
-    fps = _fps(view["history"])
-    st.caption(f"Camera check: {fps:.1f} frames/s processed · {coach.median_process_ms():.0f} ms per frame · "
-               f"lag {last.lag_ms:.0f} ms · {last.frames} frames")
+    # The words are the overlay's (feedback.overlay), so the video and the panel read the same.
+    reps = reps_text(last.reps, coach.reps_target).replace(str(last.reps), f"<b data-testid='live-reps'>"
+                                                                          f"{last.reps}</b>", 1)
+    st.markdown(_COUNT.format(label="Reps", value=reps), unsafe_allow_html=True)
+    if shows_hold(coach.spec, coach.reps_target, coach.hold_target_s):
+        st.markdown(_COUNT.format(label="Hold", value=hold_text(last.hold_s, coach.hold_target_s)),
+                    unsafe_allow_html=True)
+    if slot.get("debug"):  # frame rate and lag mean nothing to a patient: a therapist's or debug view only
+        fps = _fps(view["history"])
+        st.caption(f"Camera check: {fps:.1f} frames/s processed · {coach.median_process_ms():.0f} ms per frame · "
+                   f"lag {last.lag_ms:.0f} ms · {last.frames} frames")
     if speak and last.cue_text and last.cue_seq > view["spoken"]:
         view["spoken"] = last.cue_seq
         # The browser speaks (no server audio); the sequence number makes each snippet new.
@@ -157,18 +168,26 @@ def live_panel(slot: dict, speak: bool) -> None:
                         f"new SpeechSynthesisUtterance({json.dumps(last.cue_text)}));</script>", height=0)
 
 
+def _joint(signal: str) -> str:
+    # "support_knee_deg" -> "knee": the patient's word for the joint, not the signal's name.
+    return signal.removesuffix("_deg").replace("support_", "").replace("raised_", "").replace("_", " ")
+
+
 def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None = None) -> None:
     """After the set: what was done, then the symptom check and its advice, and (patients) saving it."""
     spec = coach.spec
     summary = summarise(coach.report(), spec)
     st.header("Your set")
-    cols = st.columns(3)
-    cols[0].metric("Reps", summary.reps)
-    cols[1].metric("Best hold (good form)", f"{summary.best_hold_s:.1f} s" if summary.has_hold else "—")
+    hold = shows_hold(spec, coach.reps_target, coach.hold_target_s)
+    cols = st.columns(3 if hold else 2)
+    cols[0].metric("Reps", reps_text(summary.reps, coach.reps_target))
+    if hold:  # a rep set has no "best hold 0.0 s"
+        cols[1].metric("Longest hold in good form",
+                       hold_text(summary.best_hold_s, coach.hold_target_s) if summary.has_hold else "—")
     reach = (f"{summary.range_low:.0f}° to {summary.range_high:.0f}°"
              if math.isfinite(summary.range_low) else "—")
-    cols[2].metric(f"Range reached: {charts.label_of(summary.signal).removesuffix(' (deg)')}", reach,
-                   help="Lowest and highest angle in your reps, as the camera saw it.")
+    cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
+                    help="The smallest and largest angle in your reps, as the camera saw it.")
     plan: SetPlan | None = (slot or {}).get("plan")
     if plan is not None and plan.prescribed and common.target_text(plan):
         st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")
@@ -180,6 +199,11 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
         st.info("No complete reps were counted. That is fine: check the camera can see your whole body, "
                 "and try again when you are ready.")
     st.subheader("How do you feel?")
+    before = None
+    if common.is_patient(actor) and slot is not None:
+        # Asked before the set started (pain_before_question); shown first again here, and can be corrected.
+        before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, slot.get("pain_before", 0),
+                           key="live_pain_before_after")
     pain = st.slider("Pain right now (0 = none, 10 = worst)", 0, 10, 0, key="live_pain")
     move = common.symptom_radio("live_move")
     emergency = st.checkbox("I have numbness in the saddle area, or trouble controlling my bladder or bowel",
@@ -187,17 +211,26 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     if move is not None or emergency:
         common.show_advice([(code, level) for code, level in symptom_advice(move or "same", pain, emergency)
                             if move is not None or code != "same"])
-    if common.is_patient(actor) and slot is not None:
-        save_live_set(actor, slot, coach, pain, move)
+    if before is not None:
+        save_live_set(actor, slot, coach, before, pain, move)
 
 
-def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, pain_after: int, move: str | None) -> None:
+def pain_before_question(slot: dict) -> None:
+    """A patient's pain before the set, asked before the camera starts.
+
+    The answer is kept in the slot: the widget is not drawn while the set runs, and Streamlit forgets it then.
+    """
+    slot["pain_before"] = st.slider("Before you start: your pain right now (0 = none, 10 = worst)", 0, 10,
+                                    slot.get("pain_before", 0), key="live_pain_before")
+
+
+def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, before: int, pain_after: int,
+                  move: str | None) -> None:
     """Save a finished live set (its report; live frames' landmarks are not kept), or rate one already kept."""
     if slot.get("rated"):
         st.success(common.SAVED_TEXT)
         return
     kept = slot.get("saved")  # a set the camera stopped mid-way was saved then, without how it felt
-    before = st.slider("Pain before the set (0 = none, 10 = worst)", 0, 10, 0, key="live_pain_before")
     if not st.button("Save this set" if kept is None else "Save how it felt", key="live_save"):
         return
     if move is None:
@@ -217,23 +250,49 @@ def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, pain_after: int, m
     st.success(common.SAVED_TEXT)
 
 
+def debug_view(actor: Actor | None) -> bool:
+    """Camera figures (frames/s, lag) are for a therapist, or a debug view opened with `?debug=1`."""
+    return (actor is not None and actor.role == Role.THERAPIST) or st.query_params.get("debug") == "1"
+
+
 def page(actor: Actor | None = None) -> None:
-    """The patient page: set up, exercise with live cues, then the summary and symptom check."""
-    common.header("formcheck: live coaching", actor)
-    choices = live_choices(actor)
+    """The patient page: set up, exercise with live cues, then the summary and symptom check.
+
+    While the set runs the page is only the video and the panel beside it (the big rep count and one cue), so it
+    fits a laptop screen unscrolled; the setup (exercise, how to do it, pain before) is folded away until the end.
+    """
+    slot = st.session_state.setdefault("live_slot", {})
+    running = slot.get("playing", False)  # as of the last run: the layout changes (with a rerun) when it does
+    if running:
+        st.markdown(_SET_RUNNING_CSS, unsafe_allow_html=True)
+        video_col, panel_col = st.columns([5, 4])
+        panel_box = panel_col.container()
+        with panel_col.expander("Exercise and settings"):
+            choices = live_choices(actor)
+            speak = st.checkbox("Speak the cues aloud", key="live_speak")
+        panel_col.caption("Go gently. Stop if pain spreads down your leg. "
+                          f"Press “{STOP_LABEL}” under the video when you are done.")
+    else:
+        common.header("formcheck: live coaching", actor)
+        choices = live_choices(actor)
     if choices is None:
         return
     plan, hold = choices
-    with st.expander("How to do it", expanded=True):
-        st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(plan.exercise, ())))
-        st.caption("Go gently. Stop if pain spreads down your leg.")
-    slot = st.session_state.setdefault("live_slot", {})
+    if not running:
+        with st.expander("How to do it", expanded=True):
+            st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(plan.exercise, ())))
+            st.caption("Go gently. Stop if pain spreads down your leg.")
     if slot.get("config") != _config(plan, hold) or slot.get("owner") != actor:
         new_set(slot, plan, hold, actor)  # also on signing in: the set is then kept as theirs
-    speak = st.checkbox("Speak the cues aloud", key="live_speak")
-    st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are ready, "
-               f"then do your set. Press “{STOP_LABEL}” when you are done.")
-    video_col, panel_col = st.columns([3, 2])
+    slot["debug"] = debug_view(actor)
+    if not running:
+        if common.is_patient(actor) and slot["coach"].frames == 0:
+            pain_before_question(slot)
+        speak = st.checkbox("Speak the cues aloud", key="live_speak")
+        st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are ready, "
+                   f"then do your set. Press “{STOP_LABEL}” when you are done.")
+        video_col, panel_col = st.columns([5, 4])
+        panel_box = panel_col.container()
     with video_col:
         ctx = webrtc_streamer(
             key=f"live:{plan.exercise}", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
@@ -245,9 +304,11 @@ def page(actor: Actor | None = None) -> None:
     slot["playing"] = playing
     if playing and not was_playing and slot["coach"].finished:
         new_set(slot, plan, hold, actor)  # the camera started again after a set: a new set
+    if playing != running:
+        st.rerun()  # lay the page out for the set (or for the summary) now
     coach: LiveCoach = slot["coach"]
     if playing and not coach.finished:
-        with panel_col:
+        with panel_box:
             live_panel(slot, speak)
     elif coach.frames > 0:
         if coach.interrupted:

@@ -187,7 +187,7 @@ class LiveCoach:
             setup = check_setup(pose, self.spec)
             status_cue, cue_text = self._choose_cue(t_s, setup, result)
             drawn = annotate(rgb, pose, result, self.spec, cue_text=cue_text, hold_target_s=self.hold_target_s,
-                             show_angle=True)
+                             show_angle=True, reps_target=self.reps_target)
             self._frames += 1
             self._last_frame_mono = time.monotonic()
             if self._watchdog is None:

@@ -8,8 +8,8 @@ import pytest
 
 from exercises.registry import EXERCISES
 from exercises.results import FrameResult
-from feedback.overlay import FormAnnotator, annotate, render_replay
-from pose.frames import PoseFrame
+from feedback.overlay import FormAnnotator, annotate, hold_text, render_replay, reps_text, shows_hold
+from pose.frames import PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark
 from pose.video import VideoError
 from tests.app.clips import write_clip
@@ -126,3 +126,62 @@ def test_replay_of_a_bad_file_raises_a_one_line_error_and_writes_nothing(tmp_pat
         render_replay(src, dst, EXERCISES["wall_squat"])
     assert "\n" not in str(info.value)
     assert list(tmp_path.iterdir()) == [src]
+
+
+# --- issue 15: the overlay reads like the live panel ("Reps: 3 of 5", "Hold: 1 of 20 s"), no hold in a rep set
+
+
+@pytest.mark.parametrize(("exercise", "reps_target", "hold_target_s", "shown"), [
+    ("wall_squat", 5, None, False),   # a rep exercise: no hold counter
+    ("wall_squat", 5, 20.0, True),    # reps and a hold prescribed
+    ("wall_squat", None, 20.0, True),  # a hold
+    ("wall_squat", None, None, True),  # nothing prescribed (guest, review): the exercise's hold timer
+    ("nerve_glide", None, 20.0, False) if EXERCISES["nerve_glide"].hold is None else ("nerve_glide", 5, None, False),
+])
+def test_shows_hold(exercise, reps_target, hold_target_s, shown):
+    assert shows_hold(EXERCISES[exercise], reps_target, hold_target_s) is shown
+
+
+@pytest.mark.parametrize(("reps", "target", "text"), [(3, 5, "3 of 5"), (3, None, "3"), (0, 10, "0 of 10")])
+def test_reps_text(reps, target, text):
+    assert reps_text(reps, target) == text
+
+
+@pytest.mark.parametrize(("hold_s", "target", "text"), [(1.2, 20.0, "1 of 20 s"), (12.6, None, "13 s"),
+                                                         (0.0, 7.5, "0 of 7.5 s")])
+def test_hold_text(hold_s, target, text):
+    assert hold_text(hold_s, target) == text
+
+
+def _drawn_texts(monkeypatch, **kwargs) -> list[str]:
+    import cv2
+
+    texts: list[str] = []
+    real = cv2.putText
+    monkeypatch.setattr(cv2, "putText", lambda img, text, *a, **k: (texts.append(text), real(img, text, *a, **k))[1])
+    rgb = np.zeros((240, 320, 3), np.uint8)
+    pose = PoseFrame.empty(0.0, (320, 240))
+    result = FrameResult(t_s=0.0, reliable=True, values={}, zone="high", reps=3, hold_s=1.2, active_faults=())
+    annotate(rgb, pose, result, EXERCISES["wall_squat"], cue_text=None, **kwargs)
+    return texts
+
+
+def test_overlay_reads_like_the_panel(monkeypatch):
+    assert _drawn_texts(monkeypatch, reps_target=5) == ["Reps: 3 of 5"]
+    assert _drawn_texts(monkeypatch, reps_target=5, hold_target_s=20.0) == ["Reps: 3 of 5", "Hold: 1 of 20 s"]
+    assert _drawn_texts(monkeypatch) == ["Reps: 3", "Hold: 1 s"]
+
+
+def test_replay_from_given_poses_runs_no_estimator(tmp_path: Path, monkeypatch):
+    import feedback.overlay as overlay
+
+    src, dst = tmp_path / "in.mp4", tmp_path / "out.mp4"
+    n = write_clip(src, seconds=1.0, fps=10)
+
+    def no_estimator(*a, **k):
+        raise AssertionError("the replay must not run pose estimation when it is given the poses")
+
+    monkeypatch.setattr(overlay, "PoseEstimator", no_estimator)
+    poses = PoseSequence.from_frames([PoseFrame.empty(i / 10, (96, 64)) for i in range(n)])
+    written = render_replay(src, dst, EXERCISES["wall_squat"], poses=poses, reps_target=5)
+    assert written.frames == n and dst.is_file()
