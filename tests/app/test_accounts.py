@@ -138,7 +138,8 @@ def test_a_patient_sees_only_their_own_data(people, page):
     for other in ("bob", "carol", "thera2"):
         assert other not in text
     if page == PROGRESS:
-        assert "You have saved 1 set so far" in text  # alice's one set, not bob's two
+        # alice's one set (symptoms moved towards the back: the clinical rules speak first), not bob's two
+        assert "Your symptoms moved up towards your back in your last set" in text
 
 
 def test_patient_programme_page_lists_this_weeks_items(people, tmp_path):
@@ -243,7 +244,7 @@ def test_patient_saves_a_live_set(people, tmp_path):
     at.run()
     at.radio(key="live_move").set_value("towards_the_back")
     at.slider(key="live_pain").set_value(1)
-    at.slider(key="live_pain_before").set_value(4)
+    at.slider(key="live_pain_before_after").set_value(4)  # asked before the set, shown again first
     at.button(key="live_save").click().run()
     assert not at.exception and not at.error
     assert "Saved. Your therapist can see this set." in _text(at)
