@@ -106,7 +106,7 @@ def clip_input() -> tuple[str, str] | None:
             try:
                 st.session_state["clip"] = (str(save_upload(up.getvalue(), up.name)), up.name)
             except UploadError as exc:
-                st.error(str(exc))
+                st.error(common.plain(str(exc)))  # may quote the file name
     with sample_tab:
         samples = list_samples()
         if not samples:
@@ -182,7 +182,9 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
 
     stem = Path(display).stem
     json_col, csv_col = st.columns(2)
-    json_col.download_button("Download report (JSON)", json.dumps(to_row(result), indent=2, ensure_ascii=False),
+    # The row's "file" is where the server keeps the clip: the download names the clip as the user did.
+    row = {**to_row(result), "file": display}
+    json_col.download_button("Download report (JSON)", json.dumps(row, indent=2, ensure_ascii=False),
                              file_name=f"{stem}.formcheck.json", mime="application/json")
     csv_col.download_button("Download reps (CSV)", reps_csv(report), file_name=f"{stem}.reps.csv", mime="text/csv")
 
@@ -261,13 +263,14 @@ def page(actor: Actor | None) -> None:
         st.info("Upload a clip or choose a sample to see the form check.")
         return
     path, display = clip
-    st.markdown(f"**Clip:** {display} · **Exercise:** {EXERCISES[name].title}")
+    # The file name is the user's: plain text.
+    st.text(f"Clip: {display} · Exercise: {EXERCISES[name].title}")
     if plan is None:
         st.info("Fix the threshold override in the sidebar to score the clip.")
         return
     result = score(path, plan)
     if result.error or result.report is None:
-        st.error((result.error or "could not score this clip").replace(path, display))
+        st.error(common.plain((result.error or "could not score this clip").replace(path, display)))
         return
     if common.is_patient(actor):
         # Patients: the few numbers that matter and the save form first; the therapist-level detail folded away.
