@@ -14,7 +14,7 @@ from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback import charts, views
 from feedback.coach import symptom_advice
-from feedback.overlay import ProgressFn, Replay, render_replay
+from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
 from pages import common
 from pose.cache import LandmarkCache
@@ -25,8 +25,9 @@ from scoring.runner import ScoreOptions, score_path
 from scoring.save import save_set
 from scoring.uploads import MAX_UPLOAD_MB, UPLOAD_TYPES, UploadError
 from scoring.uploads import save_upload as store_upload
+from store import repo
 from store.auth import Actor
-from store.models import Source
+from store.models import Role, Source
 
 
 def samples_dir() -> Path:
@@ -191,12 +192,18 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
 
 def draw_replay(path: str, plan: SetPlan, report: ClipReport, out: Path,
                 progress: ProgressFn | None = None) -> Replay:
-    """Draw the annotated replay of a scored clip with the spec and the working side its report used."""
-    return render_replay(Path(path), out, plan.spec, side=report.side, progress=progress)
+    """Draw the annotated replay of a scored clip with the spec, side and poses its report used.
+
+    The poses come from the landmark cache that scoring filled (a cache hit), so no pose estimation runs again:
+    a 22 s clip took 36 s with the estimator and 6 s from the cache.
+    """
+    poses = extract_poses(Path(path), cache=LandmarkCache())
+    return render_replay(Path(path), out, plan.spec, side=report.side, progress=progress, poses=poses,
+                         reps_target=plan.reps_target, hold_target_s=plan.hold_target_s)
 
 
 def replay(path: str, plan: SetPlan, report: ClipReport) -> None:
-    """Annotated replay, made on request (it is a full pose-estimation pass)."""
+    """Annotated replay, made on request (drawn from the cached poses: a few seconds for a short clip)."""
     st.subheader("Annotated replay")
     digest = hashlib.sha256(f"{_plan_key(path, plan)}:{report.side}".encode()).hexdigest()[:24]
     out = common.data_dir() / "replays" / f"{digest}.mp4"
@@ -213,18 +220,23 @@ def replay(path: str, plan: SetPlan, report: ClipReport) -> None:
     if out.is_file():
         st.video(str(out))
     else:
-        st.caption("Shows the skeleton, rep count, hold timer and cues on the clip. Takes about as long as scoring.")
+        st.caption("Shows the skeleton, rep count, hold timer and cues on the clip. Takes a few seconds.")
 
 
 def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult) -> None:
     """A patient's scored clip: the headline numbers, then pain, symptoms and Save (landmarks, not the video)."""
     report = result.report
     st.subheader("Your set")
-    cols = st.columns(2)
-    cols[0].metric("Reps", report.rep_count)
-    cols[1].metric("Best hold (good form)", f"{report.hold_s:.1f} s" if plan.spec.hold else "—")
+    hold = shows_hold(plan.spec, plan.reps_target, plan.hold_target_s)
+    cols = st.columns(2 if hold else 1)
+    cols[0].metric("Reps", reps_text(report.rep_count, plan.reps_target))
+    if hold:  # a rep set has no "best hold 0.0 s"
+        cols[1].metric("Longest hold in good form", hold_text(report.hold_s, plan.hold_target_s))
     if plan.prescribed and common.target_text(plan):
-        st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")
+        st.markdown(f"{common.TARGET_INTRO}: **{common.target_text(plan)}**.")
+    st.markdown("**What to work on**")
+    lines = views.patient_fault_lines(report)
+    st.markdown("\n".join(f"- {line}" for line in lines) if lines else "Good form: nothing to work on in this clip.")
     key = _plan_key(path, plan)
     saved = st.session_state.setdefault("saved_uploads", {})
     if key in saved:
@@ -254,6 +266,31 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
     st.success(common.SAVED_TEXT)
 
 
+def save_for_patient(actor: Actor, path: str, plan: SetPlan, result: ClipResult) -> None:
+    """A therapist saves the reviewed clip to one of their linked patients' records (landmarks, not the video)."""
+    with common.db_session() as db:
+        patients = repo.list_patients(db, actor)
+    st.subheader("Save to a patient's record")
+    if not patients:
+        st.caption("No patients are linked to you yet.")
+        return
+    names = {p.id: p.username for p in patients}
+    key = f"therapist:{_plan_key(path, plan)}"
+    saved = st.session_state.setdefault("saved_uploads", {})
+    with st.form("save_for_patient"):
+        pid = st.selectbox("Patient", list(names), format_func=names.get, key="review_patient")
+        submitted = st.form_submit_button("Save to this patient's record")
+    if submitted:
+        # A cache hit: scoring just ran pose estimation on this clip and kept the landmarks.
+        landmarks = extract_poses(Path(path), cache=LandmarkCache())
+        with common.db_session() as db:
+            # The report carries the thresholds it was scored with (the sidebar's overrides), so they are saved.
+            saved[key] = (pid, save_set(db, actor, pid, result.report, landmarks, source=Source.UPLOAD))
+    if key in saved:
+        name = common.plain(names.get(saved[key][0], "the patient"))  # a username: user text
+        st.success(f"Saved to {name}'s record (set #{saved[key][1]}).")
+
+
 def page(actor: Actor | None) -> None:
     """Score a recorded clip; a signed-in patient can then save it as a set."""
     common.header("formcheck: exercise form review", actor)
@@ -279,6 +316,8 @@ def page(actor: Actor | None) -> None:
             show_report(result, plan, display)
     else:
         show_report(result, plan, display)
+        if actor is not None and actor.role == Role.THERAPIST:
+            save_for_patient(actor, path, plan, result)
         if actor is None:
             st.info("Sign in (in the sidebar) to save this set for your therapist. As a guest nothing is saved.")
     replay(path, plan, result.report)
