@@ -8,6 +8,7 @@ only finds the programme item to hand it.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from feedback.wording import SYMPTOM_ADVICE
 from pose.landmarks import Side
 from scoring.prescription import SetPlan, plan_set
 from store import repo
-from store.auth import Actor, authenticate
+from store.auth import Actor, sign_in
 from store.db import database_url, open_store, redact
 from store.models import Role, utc_now
 
@@ -38,6 +39,16 @@ PATIENTS = "My patients"
 # the new role's menu, and Streamlit would say "page not found").
 GO_HOME = "go_home"
 SAVED_TEXT = "Saved. Your therapist can see this set."
+# A signed-in session with no interaction for this long is signed out on its next interaction.
+SESSION_IDLE_TIMEOUT_S = 30 * 60
+IDLE_SIGNED_OUT_TEXT = (f"You were signed out after {SESSION_IDLE_TIMEOUT_S // 60} minutes without activity. "
+                        "Sign in again to go on.")
+# Streamlit keeps who is signed in with the browser tab's connection: a reload or a new tab starts signed out
+# (README, "Running it for a clinic", says why there is no session cookie).
+SESSION_SCOPE_TEXT = (f"You stay signed in until you close or reload this tab, sign out, or leave it for "
+                      f"{SESSION_IDLE_TIMEOUT_S // 60} minutes.")
+_SEEN_AT = "seen_at_monotonic_s"
+_SIGNED_OUT_REASON = "signed_out_reason"
 TARGET_INTRO = "Your therapist's target for this set"
 
 
@@ -78,40 +89,86 @@ def is_patient(actor: Actor | None) -> bool:
     return actor is not None and actor.role == Role.PATIENT
 
 
-def sign_out() -> None:
-    """Forget the user and everything their pages kept (button callback)."""
+def sign_out(reason: str | None = None) -> None:
+    """Forget the user and everything their pages kept (button callback); `reason` is shown on the sign-in form."""
     for key in list(st.session_state):
         del st.session_state[key]
     st.session_state[GO_HOME] = True
+    if reason:
+        st.session_state[_SIGNED_OUT_REASON] = reason
+
+
+def client_address() -> str | None:
+    """The browser's address for the per-client sign-in limit, or None when it is not known.
+
+    Streamlit gives the websocket peer's address, and None for a peer on this machine. A peer on this machine is
+    either a browser here (no address to count: only the per-account limit applies) or the reverse proxy of
+    README "Running it for a clinic", which sets X-Real-IP to the address it was connected from, overwriting any
+    the browser sent. The app listens on 127.0.0.1 by default, so only a local process can set that header.
+    """
+    address = st.context.ip_address
+    if address:
+        return address
+    return (st.context.headers.get("X-Real-IP") or "").strip() or None
+
+
+def _idle_timed_out() -> bool:
+    """Whether the signed-in session was left longer than SESSION_IDLE_TIMEOUT_S; notes this interaction."""
+    now = time.monotonic()
+    seen = st.session_state.get(_SEEN_AT)
+    st.session_state[_SEEN_AT] = now
+    return seen is not None and now - seen > SESSION_IDLE_TIMEOUT_S
 
 
 def account_sidebar() -> Actor | None:
     """Sign-in form, or who is signed in and a sign-out button."""
     actor = signed_in()
+    if actor is not None and _idle_timed_out():
+        sign_out(IDLE_SIGNED_OUT_TEXT)
+        st.rerun()
     if actor is not None:
-        st.sidebar.markdown(f"Signed in as **{actor.username}** ({actor.role.value})")
+        # Plain text: a username is user input (see tests/faults/test_user_text.py).
+        st.sidebar.text(f"Signed in as {actor.username} ({actor.role.value})")
         st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
         return actor
+    if reason := st.session_state.get(_SIGNED_OUT_REASON):
+        st.sidebar.info(reason)
     with st.sidebar.form("sign_in"):
         st.markdown("**Sign in** (or carry on as a guest)")
         username = st.text_input("Username", key="login_user")
         password = st.text_input("Password", type="password", key="login_password")
         submitted = st.form_submit_button("Sign in")
+        st.caption(SESSION_SCOPE_TEXT)
     if submitted:
         try:
             with db_session() as db:
-                actor = authenticate(db, username.strip(), password)
+                result = sign_in(db, username.strip(), password, client_address())
         except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
             st.sidebar.error(f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}")
             return None
-        if actor is None:
-            st.sidebar.error("Wrong username or password.")
+        if result.actor is None:
+            st.sidebar.error(result.message)
             return None
         st.session_state.pop("login_password", None)
-        st.session_state["actor"] = actor
+        st.session_state.pop(_SIGNED_OUT_REASON, None)
+        st.session_state["actor"] = result.actor
+        st.session_state[_SEEN_AT] = time.monotonic()
         st.session_state[GO_HOME] = True
         st.rerun()
     return None
+
+
+def plain(text: str) -> str:
+    """User text made safe inside Markdown (a widget label, an expander title, a message with other words).
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows that for each one), so no link,
+    image, emphasis, HTML tag, Streamlit colour or icon directive (`:red[...]`), or LaTeX (`$`) can form.
+    Where the user text stands alone, pages use st.text instead, which never parses Markdown.
+    """
+    return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text.replace("\n", " "))
+
+
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def header(title: str, actor: Actor | None) -> None:

@@ -32,7 +32,7 @@ def page(actor: Actor) -> None:
     names = {i.patient_id: i.username for i in listed}
     pid = st.selectbox("Open patient", list(names), format_func=names.get, key="patient")
     reasons = next(i.reasons for i in listed if i.patient_id == pid)
-    st.header(names[pid])
+    st.header(common.plain(names[pid]))
     for r in reasons:
         st.warning(r.detail)
     sessions_tab, progress_tab, programme_tab, report_tab = st.tabs(
@@ -75,14 +75,28 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     cols[4].metric("Pain before → after", f"{_dash(s.pain_before)} → {_dash(s.pain_after)}")
     if s.interrupted:
         st.warning("The camera stopped mid-set: this is the set as far as it went.")
+    shared = s.shared_video_path is not None  # the path itself is never shown
     st.caption(f"{s.source.value} · {row.get('view')} view, {row.get('side')} side · symptoms: "
                f"{s.symptom_response.value if s.symptom_response else 'not given'}"
-               + (f" · shared video: {s.shared_video_path}" if s.shared_video_path else ""))
+               + (" · video shared" if shared else ""))
+    if shared:
+        shared_video(actor, s.id)
     if row.get("rep_detail"):
         st.dataframe(views.rep_rows(row, spec.rep.signal), hide_index=True, use_container_width=True)
     lines = views.fault_summary(row.get("faults") or {})
     st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines else "none flagged."))
     rescore_form(actor, s, row)
+
+
+def shared_video(actor: Actor, session_id: int) -> None:
+    """Play the clip the patient shared, after store.repo's access check; its stored path is never shown."""
+    with common.db_session() as db:
+        data = repo.shared_video(db, actor, session_id, common.data_dir())
+    if data is None:
+        st.info("The patient shared the video of this set, but it is no longer on the server.")
+    else:
+        # Uploads are mp4, mov, m4v or webm (checked by content on upload); only WebM needs another type.
+        st.video(data, format="video/webm" if data.startswith(b"\x1aE\xdf\xa3") else "video/mp4")
 
 
 def _dash(x: int | None) -> str:
@@ -114,7 +128,7 @@ def rescore_form(actor: Actor, s: repo.SessionSummary, row: dict) -> None:
                 st.session_state[state_key] = rescore_set(db, actor, s.id, changed)
         except (ConfigError, ValueError) as exc:
             st.session_state.pop(state_key, None)
-            st.error(str(exc).splitlines()[0])
+            st.error(common.plain(str(exc).splitlines()[0]))  # may quote what was typed
     new = st.session_state.get(state_key)
     if new is not None:
         st.markdown("**Saved result against re-scored**")
@@ -163,7 +177,7 @@ def programme_section(actor: Actor, pid: int) -> None:
         tag = " (in force)" if p is current else " (future)" if p.start_date > common.today() else ""
         with st.expander(f"Programme from {p.start_date.isoformat()}{tag}", expanded=p is current):
             if p.notes:
-                st.markdown(p.notes)
+                st.text(p.notes)
             st.dataframe([views.item_row(i) for i in p.items], hide_index=True, use_container_width=True)
     draft_key = f"draft:{pid}"
     draft: list[dict] = st.session_state.setdefault(draft_key, [])
@@ -195,7 +209,7 @@ def programme_section(actor: Actor, pid: int) -> None:
             draft.append(views.item_fields(exercise, side, sets, reps, hold, tempo, thresholds, week_from, week_to,
                                            per_week, notes))
         except ValueError as exc:
-            st.error(str(exc).splitlines()[0])
+            st.error(common.plain(str(exc).splitlines()[0]))  # may quote what was typed
     if not draft:
         st.caption("Add at least one exercise, then save the programme.")
         return
@@ -213,7 +227,7 @@ def programme_section(actor: Actor, pid: int) -> None:
             with common.db_session() as db:
                 repo.create_programme(db, actor, pid, start, [repo.ItemSpec(**d) for d in draft], notes)
         except ValueError as exc:
-            st.error(str(exc).splitlines()[0])
+            st.error(common.plain(str(exc).splitlines()[0]))  # may quote what was typed
             return
         draft.clear()
         st.session_state["flash"] = "Programme saved."

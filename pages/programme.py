@@ -22,7 +22,9 @@ def page(actor: Actor) -> None:
         return
     week, items = views.items_this_week(programme, common.today())
     if programme.notes:
-        st.markdown(f"> {programme.notes}")
+        # A therapist's words: plain text, never Markdown or HTML (an image link would be fetched).
+        st.markdown("**Notes from your therapist**")
+        st.text(programme.notes)
     if not items:
         st.info(f"Week {week}: nothing is prescribed this week. Your therapist will set the next part.")
         return
@@ -33,6 +35,6 @@ def page(actor: Actor) -> None:
         with st.container(border=True):
             st.markdown(f"**{EXERCISES[item.exercise].title}**: {views.target_text(item)}")
             if item.notes:
-                st.caption(item.notes)
+                st.text(item.notes)
             st.progress(min(1.0, done / planned) if planned else 0.0, text=f"{done} of {planned} sets this week")
     st.caption(f"Do a set on “{common.LIVE}”, or film it and choose “{common.REVIEW}”; save it at the end.")

@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -26,6 +27,7 @@ from exercises.config import ConfigError, parse_overrides, spec_for
 from exercises.registry import EXERCISES, get_exercise
 from pose.frames import PoseSequence
 from store.auth import Actor
+from store.db import default_data_dir
 from store.models import (
     PAIN_MAX,
     CareLink,
@@ -515,6 +517,28 @@ def get_landmarks(db: Session, actor: Actor, session_id: int) -> PoseSequence | 
 
 
 # ---------------------------------------------------------------- progress and adherence
+
+
+def shared_video(db: Session, actor: Actor, session_id: int, data_dir: Path | None = None) -> bytes | None:
+    """The clip a patient shared with a set, as bytes, for that patient or their therapist only.
+
+    The page plays these bytes: a stored path is never shown or exported. None when no clip was shared, or the
+    file is gone or lies outside the data folder (store.db.default_data_dir(), where uploads are kept).
+
+    Raises:
+        PermissionDenied: the actor may not see this session.
+    """
+    row = _session_row(db, actor, session_id)
+    if not row.shared_video_path:
+        return None
+    folder = (data_dir or default_data_dir()).resolve()
+    path = Path(row.shared_video_path).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _targets(exercise: str, overrides: Mapping[str, float] | None) -> tuple[float, float]:
