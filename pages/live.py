@@ -38,9 +38,9 @@ START_LABEL = "Start the camera"
 STOP_LABEL = "Finish the set"
 _BIG = "<div style='font-size:{size}rem;line-height:1.2;margin:0.1rem 0'>{text}</div>"
 # While a set runs the page is the video and the panel only, so it fits a 1366x768 laptop screen unscrolled:
-# Streamlit's top padding (6rem) is cut to 1rem. A fixed string, no user text.
+# Streamlit's top padding (6rem) is cut to 4rem, just under its fixed header bar. A fixed string, no user text.
 _SET_RUNNING_CSS = ("<style>[data-testid='stMainBlockContainer'],.block-container"
-                    "{padding-top:1rem !important;padding-bottom:0 !important}</style>")
+                    "{padding-top:4rem !important;padding-bottom:0 !important}</style>")
 # The rep count is read from 2-3 m away: about 2 cm letters on a laptop screen, so 5rem for the number.
 _COUNT = ("<div style='line-height:1;margin:0.2rem 0'><span style='font-size:1.6rem'>{label}</span><br>"
           "<span style='font-size:4.6rem;font-weight:700'>{value}</span></div>")
@@ -263,36 +263,40 @@ def page(actor: Actor | None = None) -> None:
     """
     slot = st.session_state.setdefault("live_slot", {})
     running = slot.get("playing", False)  # as of the last run: the layout changes (with a rerun) when it does
+    # The same element tree in both layouts, so the camera component is never re-mounted (that would stop it):
+    # the setup above the columns, the video on the left, the panel and (while the set runs) settings on the right.
+    head = st.container()
+    video_col, panel_col = st.columns([3, 2])
+    panel_box = panel_col.container()
+    settings = panel_col.container()
     if running:
-        st.markdown(_SET_RUNNING_CSS, unsafe_allow_html=True)
-        video_col, panel_col = st.columns([5, 4])
-        panel_box = panel_col.container()
-        with panel_col.expander("Exercise and settings"):
-            choices = live_choices(actor)
-            speak = st.checkbox("Speak the cues aloud", key="live_speak")
-        panel_col.caption("Go gently. Stop if pain spreads down your leg. "
-                          f"Press “{STOP_LABEL}” under the video when you are done.")
+        head.markdown(_SET_RUNNING_CSS, unsafe_allow_html=True)
+        with settings:
+            with st.expander("Exercise and settings"):
+                choices = live_choices(actor)
+                speak = st.checkbox("Speak the cues aloud", key="live_speak")
+            st.caption("Go gently. Stop if pain spreads down your leg. "
+                       f"Press “{STOP_LABEL}” under the video when you are done.")
     else:
-        common.header("formcheck: live coaching", actor)
-        choices = live_choices(actor)
+        with head:
+            common.header("formcheck: live coaching", actor)
+            choices = live_choices(actor)
     if choices is None:
         return
     plan, hold = choices
-    if not running:
-        with st.expander("How to do it", expanded=True):
-            st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(plan.exercise, ())))
-            st.caption("Go gently. Stop if pain spreads down your leg.")
     if slot.get("config") != _config(plan, hold) or slot.get("owner") != actor:
         new_set(slot, plan, hold, actor)  # also on signing in: the set is then kept as theirs
     slot["debug"] = debug_view(actor)
     if not running:
-        if common.is_patient(actor) and slot["coach"].frames == 0:
-            pain_before_question(slot)
-        speak = st.checkbox("Speak the cues aloud", key="live_speak")
-        st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are ready, "
-                   f"then do your set. Press “{STOP_LABEL}” when you are done.")
-        video_col, panel_col = st.columns([5, 4])
-        panel_box = panel_col.container()
+        with head:
+            with st.expander("How to do it", expanded=True):
+                st.markdown("\n".join(f"- {line}" for line in HOW_TO.get(plan.exercise, ())))
+                st.caption("Go gently. Stop if pain spreads down your leg.")
+            if common.is_patient(actor) and slot["coach"].frames == 0:
+                pain_before_question(slot)
+            speak = st.checkbox("Speak the cues aloud", key="live_speak")
+            st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are "
+                       f"ready, then do your set. Press “{STOP_LABEL}” when you are done.")
     with video_col:
         ctx = webrtc_streamer(
             key=f"live:{plan.exercise}", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,

@@ -76,7 +76,7 @@ def _play_set(page, duration_s: float, shots: Path, prefix: str) -> LiveSet:  # 
     webrtc = page.frame_locator('iframe[title*="webrtc"]')
     webrtc.get_by_role("button", name="Start the camera").click()
     # The set starts when the first frame is processed; the clip plays once from the camera's start.
-    page.get_by_text("Camera check:").wait_for(timeout=60_000)
+    page.locator("[data-testid='live-reps']").wait_for(timeout=60_000)
     started = time.monotonic()
     seen = LiveSet()
     while time.monotonic() - started < LEAD_S + duration_s + SETTLE_S:
@@ -112,7 +112,7 @@ def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Pa
         browser = _launch(pw, chromium, y4m)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1600})
-            page.goto(app_url)
+            page.goto(f"{app_url}/?debug=1")  # the camera figures are a debug view's, not a patient's
             page.get_by_text("formcheck: live coaching").wait_for(timeout=60_000)
             _select_exercise(page, EXERCISES[source.exercise].title)
             page.get_by_text("How to do it").wait_for()
