@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint samples clean postgres audit
+.PHONY: run test lint samples clean postgres proxy audit
 
 # setuptools: a venv made by Python 3.11 carries 65.5, which has known vulnerabilities (78.1.1 fixes the last).
 $(STAMP): pyproject.toml
@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,ray]'
 	touch $(STAMP)
 
+# Listens on this machine only (also set in .streamlit/config.toml); for a clinic network put the TLS reverse proxy
+# of the README in front rather than ADDRESS=0.0.0.0.
+ADDRESS ?= 127.0.0.1
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/streamlit run app.py --server.address $(ADDRESS)
 
 # ruff, then the import contracts in pyproject.toml ([tool.importlinter]): which layer may import which.
 lint: $(STAMP)
@@ -28,7 +31,13 @@ postgres:
 	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
 
-test: lint postgres
+# tests/browser/test_https_proxy.py runs the README's nginx config for real; this puts Debian's nginx on a clean
+# machine (root and apt-get, as on CI; elsewhere install the `nginx` package yourself).
+proxy:
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx)
+
+test: lint postgres proxy
 	$(PY) -m pytest
 	$(PY) .ci/audit.py
 

@@ -219,3 +219,12 @@ def test_the_audit_fails_on_findings_and_accepts_only_documented_ones(deps, stat
 def test_every_accepted_finding_says_why():
     entries = tomllib.loads((ROOT / ".ci" / "audit-ignore.toml").read_text())["ignore"]
     assert entries and all(len(e["reason"]) > 80 and e["package"] for e in entries)
+
+
+def test_the_app_listens_on_this_machine_only_with_xsrf_and_cors_checks_on():
+    server = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["address"] == "127.0.0.1"
+    assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
+    make_run = subprocess.run(["make", "-n", "run"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60).stdout
+    assert "streamlit run app.py --server.address 127.0.0.1" in make_run
