@@ -1,8 +1,12 @@
 """Pose generators: small dataclasses of angles -> joint positions + drawing hints.
 
 Each generator is a pure function. Positions are in the canonical body frame
-(body heights, x forward, y up, floor at y = 0); see ``synth.skeleton`` for the
-angle conventions. The "near" side is the side nearer the camera.
+(body heights, x forward, y up, z towards the near side, floor at y = 0); see
+``synth.skeleton`` for the angle conventions. The "near" side is the working
+side, the one a side-on camera (yaw 0) looks at. Each chain is built in the
+sagittal plane, then lifted to 3D with the body's widths: hips and feet
+``hip_width`` apart, shoulders ``shoulder_width`` apart, the far side the
+mirror image of the near side in z unless the pose says otherwise.
 """
 
 from __future__ import annotations
@@ -18,15 +22,16 @@ from synth.skeleton import (
     direction_deg,
     foot_points,
     head_points,
+    lift,
+    planar_length,
     rotate,
     sole_dir_for_ankle_angle,
     two_link_ik,
     unit,
 )
 
-#: Far-side joints are shifted by this much (body heights) so that they peek
-#: out behind the near limbs, as a slightly elevated camera would show them.
-FAR_SIDE_OFFSET = np.array([-0.010, 0.006])
+#: The ear sits on the side of the skull, this many head radii from the midline.
+EAR_LATERAL_RATIO = 0.97
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,17 @@ PUSH_ALONG_THIGH = 0.53
 PUSH_OFF_AXIS = 0.015
 #: Palms on the wall: wrist behind and a little above the hip joint (body heights).
 WALL_HAND_OFFSET = np.array([-0.045, -0.015])
+#: How far out of the shoulder's plane (body heights) the elbow and the wrist go, per arm placement; None for a
+#: crossed wrist, which goes as far across the chest as the forearm reaches. Palms on the wall sit just outside
+#: the hips.
+ARM_LATERAL: dict[str, tuple[float, float | None]] = {
+    "crossed": (0.01, None),
+    "hanging": (0.015, 0.02),
+    "wall": (0.04, 0.035),
+}
+#: A pushing hand: how far (body heights) the elbow goes out of the shoulder's plane, and the wrist out of the
+#: hip's: the palm is on the outer side of the thigh, so the arm reaches straight down to it.
+PUSH_LATERAL = (0.0, 0.055)
 
 
 @dataclass(frozen=True)
@@ -126,12 +142,6 @@ class CatCowAngles:
     neck_flexion_deg: float = 0.0
 
 
-def _sided(near: dict[str, np.ndarray], far: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    joints = {f"near_{k}": np.asarray(v, dtype=float) for k, v in near.items()}
-    joints.update({f"far_{k}": np.asarray(v, dtype=float) for k, v in far.items()})
-    return joints
-
-
 def wall_squat_shin_deg(knee_deg: float, hip_setback: float, props: BodyProportions) -> float:
     """Shin angle that keeps the hip on the wall and the feet still.
 
@@ -158,35 +168,66 @@ def wall_squat_shin_deg(knee_deg: float, hip_setback: float, props: BodyProporti
 
 
 def _wall_squat_arm(shoulder: np.ndarray, hip: np.ndarray, knee: np.ndarray, trunk_dir: float,
-                    angles: WallSquatAngles, props: BodyProportions, far: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Elbow and wrist of one arm in a wall squat, (2,) each.
+                    angles: WallSquatAngles, props: BodyProportions,
+                    far: bool) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Elbow and wrist of one arm in a wall squat: (2,) sagittal positions, then their z on the near side.
 
-    Crossed arms are mostly across the body, into the picture, so seen from the
-    side the forearm is foreshortened: the wrist shows in front of the chest.
+    Crossed arms are mostly across the body: the forearm runs across the chest,
+    so seen from the side it is foreshortened and the wrist shows in front of
+    the chest; its z follows from the forearm's length.
     """
     down = trunk_dir - 180.0  # along the trunk, towards the hips
     spread = 3.0 if far else 0.0  # the far arm is not an exact copy
+    z_shoulder, z_hip = props.shoulder_width / 2.0, props.hip_width / 2.0
+    elbow_out, wrist_out = ARM_LATERAL[angles.arms]
+    z_elbow = z_shoulder + elbow_out
     if angles.arms == "crossed":
         elbow = shoulder + props.upper_arm * unit(down + 24.0 + spread)
         wrist = elbow + 0.55 * props.forearm * unit(trunk_dir - 8.0)
+        z_wrist = z_elbow - planar_length(props.forearm, 0.55 * props.forearm)
     elif angles.arms == "hanging":
         elbow = shoulder + props.upper_arm * unit(down + 3.0 + spread)
         wrist = elbow + props.forearm * unit(down + 8.0 + spread)
+        z_wrist = z_shoulder + wrist_out
     else:
-        # The hip stays on the wall, so the palms do too (even when the back leans off).
+        # The hip stays on the wall, so the palms do too (even when the back leans off), beside the hips.
         target = hip + WALL_HAND_OFFSET
+        z_wrist = z_shoulder + wrist_out
         # The arm is almost straight; the soft elbow goes out to the side, seen a little forward, not
         # through the wall.
-        elbow = two_link_ik(shoulder, target, props.upper_arm, props.forearm, bend_left=True)
-        wrist = elbow + props.forearm * unit(float(direction_deg(target - elbow)))
+        l1 = planar_length(props.upper_arm, elbow_out)
+        l2 = planar_length(props.forearm, z_wrist - z_elbow)
+        elbow = two_link_ik(shoulder, target, l1, l2, bend_left=True)
+        wrist = elbow + l2 * unit(float(direction_deg(target - elbow)))
     if angles.hands_on_thighs <= 0.0:
-        return elbow, wrist
+        return elbow, wrist, z_elbow, z_wrist
     along = unit(float(direction_deg(knee - hip)))
     target = hip + PUSH_ALONG_THIGH * (knee - hip) + PUSH_OFF_AXIS * rotate(along, 90.0)
-    push_elbow = two_link_ik(shoulder, target, props.upper_arm, props.forearm, bend_left=False)
-    push_wrist = push_elbow + props.forearm * unit(float(direction_deg(target - push_elbow)))
+    push_z_elbow, push_z_wrist = z_shoulder + PUSH_LATERAL[0], z_hip + PUSH_LATERAL[1]
+    l1 = planar_length(props.upper_arm, PUSH_LATERAL[0])
+    l2 = planar_length(props.forearm, push_z_wrist - push_z_elbow)
+    push_elbow = two_link_ik(shoulder, target, l1, l2, bend_left=False)
+    push_wrist = push_elbow + l2 * unit(float(direction_deg(target - push_elbow)))
     f = angles.hands_on_thighs
-    return (1 - f) * elbow + f * push_elbow, (1 - f) * wrist + f * push_wrist
+    return ((1 - f) * elbow + f * push_elbow, (1 - f) * wrist + f * push_wrist,
+            (1 - f) * z_elbow + f * push_z_elbow, (1 - f) * z_wrist + f * push_z_wrist)
+
+
+def _legs_lateral(props: BodyProportions) -> dict[str, float]:
+    """Near-side z of the trunk and leg joints: shoulders and hips apart, feet hip-width."""
+    z_hip = props.hip_width / 2.0
+    return {"shoulder": props.shoulder_width / 2.0, "hip": z_hip, "knee": z_hip, "ankle": z_hip, "heel": z_hip,
+            "toe": z_hip}
+
+
+def _skeleton(near: dict[str, np.ndarray], far: dict[str, np.ndarray], z_near: dict[str, float],
+              z_far: dict[str, float], head: dict[str, np.ndarray], spine: np.ndarray, head_dir_deg: float,
+              props: BodyProportions) -> Skeleton:
+    """Lift planar joints to 3D and assemble the skeleton; head and spine on the midline, the ear on the near side."""
+    joints = {f"near_{k}": v for k, v in lift(near, z_near).items()}
+    joints.update({f"far_{k}": v for k, v in lift(far, z_far).items()})
+    joints.update(lift(head, {"ear": EAR_LATERAL_RATIO * props.head_radius}))
+    return Skeleton(joints=joints, spine=np.column_stack([spine, np.zeros(len(spine))]), head_dir_deg=head_dir_deg)
 
 
 def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
@@ -213,17 +254,18 @@ def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
     hip = knee + props.thigh * unit(-90.0 - s - k)
     trunk_dir = 90.0 - lean
     shoulder = hip + props.trunk * unit(trunk_dir)
-    elbow, wrist = _wall_squat_arm(shoulder, hip, knee, trunk_dir, angles, props, far=False)
+    elbow, wrist, z_elbow, z_wrist = _wall_squat_arm(shoulder, hip, knee, trunk_dir, angles, props, far=False)
     near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
             "ankle": ankle, "heel": heel, "toe": toe}
-    far = {k_: v + FAR_SIDE_OFFSET for k_, v in near.items()}
-    far["elbow"], far["wrist"] = _wall_squat_arm(shoulder + FAR_SIDE_OFFSET, hip + FAR_SIDE_OFFSET,
-                                                 knee + FAR_SIDE_OFFSET, trunk_dir, angles, props, far=True)
-    joints = _sided(near, far)
+    far = dict(near)
+    far["elbow"], far["wrist"], far_z_elbow, far_z_wrist = _wall_squat_arm(shoulder, hip, knee, trunk_dir, angles,
+                                                                           props, far=True)
+    z_near = _legs_lateral(props) | {"elbow": z_elbow, "wrist": z_wrist}
+    z_far = {k_: -v for k_, v in (_legs_lateral(props) | {"elbow": far_z_elbow, "wrist": far_z_wrist}).items()}
     neck_base = shoulder + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
-    joints.update(head_points(neck_base, trunk_dir - angles.neck_flexion_deg, props))
-    spine = arc_points(hip, shoulder, 0.0)
-    skel = Skeleton(joints=joints, spine=spine, head_dir_deg=trunk_dir - angles.neck_flexion_deg)
+    head_dir = trunk_dir - angles.neck_flexion_deg
+    skel = _skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props), arc_points(hip, shoulder, 0.0),
+                     head_dir, props)
     return Pose(skeleton=skel.translated(np.array([-hip[0], 0.0])), hand_style="relaxed", prop="wall")
 
 
@@ -255,30 +297,37 @@ def nerve_glide_pose(angles: NerveGlideAngles, props: BodyProportions) -> Pose:
     knee = hip + props.thigh * unit(thigh_dir)
     ankle = knee + props.shin * unit(thigh_dir + 180.0 + angles.knee_deg)
     heel, toe = foot_points(ankle, sole_dir_for_ankle_angle(knee, ankle, angles.ankle_deg, props), props)
-    # Hands clasp the back of the thigh, a little above the knee.
+    # Hands clasp the back of the thigh, a little above the knee: the near hand on its outer side, the far hand
+    # (reaching across the body) on its inner side.
     grip = hip + 0.62 * props.thigh * unit(thigh_dir) + 0.05 * rotate(unit(thigh_dir), -90.0)
-    elbow = two_link_ik(shoulder, grip, props.upper_arm, props.forearm + 0.3 * props.hand, bend_left=True)
-    wrist = elbow + props.forearm * unit(float(direction_deg(grip - elbow)))
+    z_shoulder, z_hip = props.shoulder_width / 2.0, props.hip_width / 2.0
+    reach = props.forearm + 0.3 * props.hand
+
+    def arm(z_from: float, z_elbow: float, z_wrist: float) -> tuple[np.ndarray, np.ndarray]:
+        l1, l2 = planar_length(props.upper_arm, z_elbow - z_from), planar_length(reach, z_wrist - z_elbow)
+        elbow = two_link_ik(shoulder, grip, l1, l2, bend_left=True)
+        return elbow, elbow + planar_length(props.forearm, z_wrist - z_elbow) * unit(float(direction_deg(grip - elbow)))
+
+    near_z_wrist, far_z_wrist = z_hip + 0.045, z_hip - 0.045
+    elbow, wrist = arm(z_shoulder, z_shoulder + 0.03, near_z_wrist)
+    far_z_elbow = (far_z_wrist - z_shoulder) / 2.0
+    far_elbow, far_wrist = arm(-z_shoulder, far_z_elbow, far_z_wrist)
     near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
             "ankle": ankle, "heel": heel, "toe": toe}
     # The other leg lies flat, knee almost straight, toes up.
-    far_hip = hip + FAR_SIDE_OFFSET
     far_thigh_dir = -2.5
-    far_knee = far_hip + props.thigh * unit(far_thigh_dir)
+    far_knee = hip + props.thigh * unit(far_thigh_dir)
     far_ankle = far_knee + props.shin * unit(far_thigh_dir + 180.0 + 176.0)
     far_heel, far_toe = foot_points(far_ankle, sole_dir_for_ankle_angle(far_knee, far_ankle, 100.0, props), props)
-    far_shoulder = shoulder + FAR_SIDE_OFFSET
-    far_elbow = two_link_ik(far_shoulder, grip + FAR_SIDE_OFFSET, props.upper_arm,
-                            props.forearm + 0.3 * props.hand, bend_left=True)
-    far_wrist = far_elbow + props.forearm * unit(float(direction_deg(grip + FAR_SIDE_OFFSET - far_elbow)))
-    far = {"shoulder": far_shoulder, "elbow": far_elbow, "wrist": far_wrist, "hip": far_hip, "knee": far_knee,
+    far = {"shoulder": shoulder, "elbow": far_elbow, "wrist": far_wrist, "hip": hip, "knee": far_knee,
            "ankle": far_ankle, "heel": far_heel, "toe": far_toe}
-    joints = _sided(near, far)
+    z_near = _legs_lateral(props) | {"elbow": z_shoulder + 0.03, "wrist": near_z_wrist}
+    z_far = {k: -v for k, v in _legs_lateral(props).items()} | {"elbow": far_z_elbow, "wrist": far_z_wrist}
     neck_base = shoulder + 0.02 * unit(trunk_back) + 0.012 * unit(trunk_back + 90.0)
     head_dir = trunk_back - angles.neck_flexion_deg
-    joints.update(head_points(neck_base, head_dir, props))
-    spine = arc_points(hip, shoulder, 0.0)
-    return Pose(skeleton=Skeleton(joints=joints, spine=spine, head_dir_deg=head_dir), hand_style="grip", prop="mat")
+    skel = _skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props), arc_points(hip, shoulder, 0.0),
+                     head_dir, props)
+    return Pose(skeleton=skel, hand_style="grip", prop="mat")
 
 
 def cat_cow_pose(angles: CatCowAngles, props: BodyProportions) -> Pose:
@@ -307,14 +356,12 @@ def cat_cow_pose(angles: CatCowAngles, props: BodyProportions) -> Pose:
     wrist = shoulder + np.array([0.0, -arm])
     near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
             "ankle": ankle, "heel": heel, "toe": toe}
-    far = {k: v + FAR_SIDE_OFFSET for k, v in near.items()}
-    # Far palm and knee stay on the floor: only shift them sideways.
-    for name in ("wrist", "knee", "ankle", "heel", "toe"):
-        far[name] = near[name] + np.array([FAR_SIDE_OFFSET[0], 0.0])
-    joints = _sided(near, far)
+    # Hands under the shoulders, knees under the hips.
+    z_near = _legs_lateral(props) | {"elbow": props.shoulder_width / 2.0, "wrist": props.shoulder_width / 2.0}
     spine = arc_points(hip, shoulder, angles.spine_flexion_deg, n=32)
     end_tangent = float(direction_deg(spine[-1] - spine[-2]))
     head_dir = end_tangent - angles.neck_flexion_deg
     neck_base = shoulder + 0.02 * unit(end_tangent) + 0.012 * unit(end_tangent + 90.0)
-    joints.update(head_points(neck_base, head_dir, props))
-    return Pose(skeleton=Skeleton(joints=joints, spine=spine, head_dir_deg=head_dir), hand_style="flat", prop="mat")
+    skel = _skeleton(near, dict(near), z_near, {k: -v for k, v in z_near.items()},
+                     head_points(neck_base, head_dir, props), spine, head_dir, props)
+    return Pose(skeleton=skel, hand_style="flat", prop="mat")

@@ -2,8 +2,10 @@
 
 Truth angles are recomputed from the joint positions that were drawn (not
 copied from the script's requests), so they are exactly what the video shows,
-jitter included. Angles are in the room frame: a camera tilt rotates the image
-but not the truth; it is recorded as ``camera_tilt_deg``.
+jitter included. They are the body's own angles, in its sagittal plane (where
+every exercise here bends), so they do not depend on the camera: the view
+(yaw, pitch, field of view) is recorded beside them as ``view``, and a camera
+roll, which rotates the image but not the truth, as ``camera_tilt_deg``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 import av
 import numpy as np
 
+from synth.camera import MAX_YAW_DEG, PinholeCamera, View, place_camera
 from synth.mannequin import draw_mannequin, get_body_shape
 from synth.poses import Pose
 from synth.scene import SceneStyle, apply_camera, fit_transform, render_background
@@ -51,6 +54,8 @@ class ClipSpec:
         body: Body shape name (see ``synth.mannequin.BODY_SHAPES``).
         style: Scene and camera look.
         seed: Seed for background texture and sensor noise.
+        view: Camera yaw, pitch and field of view; the yaw is at most the
+            exercise's ``synth.camera.MAX_YAW_DEG``.
     """
 
     name: str
@@ -62,6 +67,7 @@ class ClipSpec:
     body: str = "average"
     style: SceneStyle = field(default_factory=SceneStyle)
     seed: int = 0
+    view: View = field(default_factory=View)
 
     def __post_init__(self) -> None:
         if self.facing not in ("left", "right"):
@@ -71,6 +77,9 @@ class ClipSpec:
         if self.width % 2 or self.height % 2 or min(self.width, self.height) < 64:
             raise ValueError(f"width and height must be even and >= 64 px, got {self.width}x{self.height}")
         get_body_shape(self.body)  # fail early on a bad name
+        max_yaw = MAX_YAW_DEG[self.script.exercise]
+        if self.view.yaw_deg > max_yaw:
+            raise ValueError(f"{self.script.exercise} is filmed at yaw 0-{max_yaw:g} deg, got {self.view.yaw_deg:g}")
 
     @property
     def working_side(self) -> str:
@@ -97,7 +106,11 @@ def _point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.n
 
 
 def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str, np.ndarray]:
-    """Truth angle series recomputed from drawn joints (near side).
+    """Truth angle series recomputed from drawn joints (near side), in the body's sagittal plane.
+
+    The legs and arms bend in planes parallel to the sagittal plane, so their
+    3D angles are these; the trunk is the midline's (mid-hip to mid-shoulder),
+    which lies in it. No camera enters: the truth is the same from every view.
 
     Args:
         exercise: Exercise name.
@@ -107,8 +120,8 @@ def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str,
     Returns:
         ``t_s`` plus the exercise's ``SERIES`` -> (T,) arrays in degrees.
     """
-    def j(name: str) -> np.ndarray:
-        return np.stack([p.skeleton[f"near_{name}"] for p in poses])
+    def j(name: str, side: str = "near") -> np.ndarray:
+        return np.stack([p.skeleton[f"{side}_{name}"][:2] for p in poses])
 
     sh, hip, knee, ankle, toe = j("shoulder"), j("hip"), j("knee"), j("ankle"), j("toe")
     all_series = {
@@ -119,18 +132,18 @@ def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str,
     if exercise == "wall_squat":
         all_series["trunk_lean_deg"] = _signed_from_vertical(hip, sh)
         all_series["shin_from_vertical_deg"] = _signed_from_vertical(ankle, knee)
-        # Nearest wrist to the knee half of the near thigh, in thigh lengths (0 = on it).
+        # Nearer of the two wrists to the knee half of its own thigh, seen along the lateral axis, in thigh
+        # lengths (0 = on it): the palm rests on the top and outer side of the thigh, not inside it.
         thigh = np.hypot(*(knee - hip).T)
-        mid = (hip + knee) / 2.0
-        gaps = [_point_segment_distance(np.stack([p.skeleton[f"{side}_wrist"] for p in poses]), mid, knee)
+        gaps = [_point_segment_distance(j("wrist", side), (j("hip", side) + j("knee", side)) / 2.0, j("knee", side))
                 for side in ("near", "far")]
         all_series["hand_thigh_gap_ratio"] = np.minimum(*gaps) / thigh
     elif exercise == "nerve_glide":
         # Positive = thigh tipped towards the feet (hip angle above 90).
         all_series["thigh_from_vertical_deg"] = _signed_from_vertical(hip, knee)
     elif exercise == "cat_cow":
-        all_series["spine_flexion_deg"] = np.array([turning_angle_deg(p.skeleton.spine) for p in poses])
-        end = np.array([float(direction_deg(p.skeleton.spine[-1] - p.skeleton.spine[-2])) for p in poses])
+        all_series["spine_flexion_deg"] = np.array([turning_angle_deg(p.skeleton.spine[:, :2]) for p in poses])
+        end = np.array([float(direction_deg(p.skeleton.spine[-1, :2] - p.skeleton.spine[-2, :2])) for p in poses])
         head = np.array([p.skeleton.head_dir_deg for p in poses])
         all_series["neck_flexion_deg"] = (end - head + 180.0) % 360.0 - 180.0
     out = {"t_s": np.asarray(t_s, dtype=float)}
@@ -157,7 +170,7 @@ def build_truth(spec: ClipSpec, session: Session, frames: dict[str, np.ndarray],
         spec: The clip spec.
         session: The compiled script.
         frames: Truth series from ``truth_series``.
-        scale_px: Pixels per body height of the figure.
+        scale_px: Pixels per body height of the figure at the near hip.
 
     Returns:
         JSON-ready dict (schema in the package README / module docs).
@@ -173,6 +186,7 @@ def build_truth(spec: ClipSpec, session: Session, frames: dict[str, np.ndarray],
         "working_side": spec.working_side,
         "body": spec.body,
         "camera_tilt_deg": round(spec.style.tilt_deg, 2),
+        "view": spec.view.to_json(),
         "figure_px_per_height": round(scale_px, 1),
         # Times to 0.1 ms (60 fps needs more than 10 ms), angles to 0.01 deg.
         "frames": {k: np.round(v, 4 if k == "t_s" else 2).tolist() for k, v in frames.items()},
@@ -209,6 +223,29 @@ def simulate(
     return session, poses, truth_series(session.exercise, poses, t_s)
 
 
+def clip_camera(spec: ClipSpec, poses: list[Pose], prop_x: tuple[float, float]) -> PinholeCamera:
+    """The clip's camera: its view, placed so that side-on it frames the clip as the plain side view does.
+
+    Args:
+        spec: The clip spec (frame size, style, facing, view).
+        poses: Every frame's pose (a subsample frames the clip).
+        prop_x: Canonical x range of the prop, kept in frame for the wall.
+
+    Returns:
+        The camera.
+    """
+    sample = poses[:: max(1, len(poses) // 200)]
+    pts = np.vstack([p.skeleton.points() for p in sample])
+    if poses[0].prop == "wall":
+        pts = np.vstack([pts, [[prop_x[1], 0.0]]])
+    side = fit_transform(pts, spec.width, spec.height, spec.style, mirror=False)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pivot = np.array([(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0, 0.0])
+    z_ref = float(poses[0].skeleton["near_hip"][2])
+    fit = np.vstack([p.skeleton.points3d() for p in sample])
+    return place_camera(spec.view, side, spec.width, spec.height, pivot, z_ref, fit, mirror=spec.facing == "left")
+
+
 def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Path, dict[str, Any]]:
     """Render one clip to ``out_dir/<name>.mp4`` and ``<name>.truth.json``.
 
@@ -226,17 +263,16 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Pat
     session, poses, frames = simulate(spec.script, spec.body, spec.fps)
     n_frames = len(poses)
 
-    pts = np.vstack([p.skeleton.points() for p in poses[:: max(1, n_frames // 200)]])
     prop = poses[0].prop
     if prop == "wall":
         surface = -body.pelvis_back_depth
         prop_x = (surface, surface - 0.07)
-        pts = np.vstack([pts, [[prop_x[1], 0.0]]])
     else:
-        prop_x = (float(pts[:, 0].min()) - 0.08, float(pts[:, 0].max()) + 0.08)
-    transform = fit_transform(pts, spec.width, spec.height, spec.style, mirror=spec.facing == "left")
+        xs = np.concatenate([p.skeleton.points()[:, 0] for p in poses[:: max(1, n_frames // 200)]])
+        prop_x = (float(xs.min()) - 0.08, float(xs.max()) + 0.08)
+    camera = clip_camera(spec, poses, prop_x)
     rng = np.random.default_rng(spec.seed)
-    background = render_background(spec.width, spec.height, spec.style, transform, prop, prop_x, rng)
+    background = render_background(spec.width, spec.height, spec.style, camera, prop, prop_x, rng)
 
     video_path = out / f"{spec.name}.mp4"
     with av.open(str(video_path), mode="w") as container:
@@ -246,13 +282,13 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Pat
         stream.options = {"crf": str(crf), "preset": "medium"}
         for pose in poses:
             img = background.copy()
-            draw_mannequin(img, pose.skeleton, body, transform, pose.hand_style)
+            draw_mannequin(img, pose.skeleton, body, camera, pose.hand_style)
             img = apply_camera(img, spec.style, rng)
             for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="bgr24")):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
 
-    truth = build_truth(spec, session, frames, transform.scale_px)
+    truth = build_truth(spec, session, frames, float(camera.px_per_unit(poses[0].skeleton["near_hip"])))
     (out / f"{spec.name}.truth.json").write_text(json.dumps(truth, indent=1) + "\n")
     return video_path, truth

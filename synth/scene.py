@@ -3,6 +3,11 @@
 The static part of a scene (walls, floor, texture) is drawn once per clip;
 per frame only the figure is drawn on a copy, then the camera effects (tilt,
 blur, sensor noise) are applied to the whole frame.
+
+The room is 3D and seen through the clip's camera: a floor (y = 0), a back
+wall across the camera's view behind the person, and the prop: for the wall
+squat a wall panel the person leans on (edge-on from the side, face-on from
+the front), for the floor exercises a mat.
 """
 
 from __future__ import annotations
@@ -12,7 +17,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from synth.mannequin import BGR, ImageTransform
+from synth.camera import ImageTransform, Projection
+from synth.mannequin import BGR
+
+#: The room's back wall stands this far (body heights) behind the person, across the camera's view.
+ROOM_BACK_WALL = 1.2
+#: The wall panel the person leans on: height, and how far it reaches to each side (body heights); its thickness
+#: is the prop's x range.
+WALL_PANEL = {"height": 2.5, "half_width": 0.5}
+#: The exercise mat: thickness and half-width (body heights); its length follows the body.
+MAT = {"thickness": 0.012, "half_width": 0.2}
 
 
 @dataclass(frozen=True)
@@ -111,17 +125,56 @@ def fit_transform(points: np.ndarray, width: int, height: int, style: SceneStyle
     return ImageTransform(scale_px=float(scale), origin_px=(float(ox), float(floor_y)), mirror=mirror)
 
 
-def render_background(width: int, height: int, style: SceneStyle, transform: ImageTransform, prop: str,
+def _box_faces(lo: np.ndarray, hi: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The six faces of an axis-aligned box: (outward normal (3,), corners (4, 3))."""
+    faces = []
+    for axis in range(3):
+        for sign, value in ((-1.0, lo[axis]), (1.0, hi[axis])):
+            a, b = [i for i in range(3) if i != axis]
+            corners = []
+            for ua, ub in ((0, 0), (1, 0), (1, 1), (0, 1)):
+                c = np.empty(3)
+                c[axis], c[a], c[b] = value, (lo[a], hi[a])[ua], (lo[b], hi[b])[ub]
+                corners.append(c)
+            normal = np.zeros(3)
+            normal[axis] = sign
+            faces.append((normal, np.array(corners)))
+    return faces
+
+
+def _draw_box(img: np.ndarray, camera: Projection, lo: np.ndarray, hi: np.ndarray, colour: BGR,
+              shades: dict[tuple[int, float], float]) -> None:
+    """Fill the faces of a box that face the camera (a convex box needs no depth order), with dark edges.
+
+    ``shades`` maps (axis, sign) of a face's normal to a brightness factor (1 by default).
+    """
+    for normal, corners in _box_faces(lo, hi):
+        centre = corners.mean(axis=0)
+        if float(np.dot(normal, camera.toward_camera(centre))) <= 1e-6:
+            continue
+        poly = camera.clip_polygon(corners)
+        if len(poly) < 3:
+            continue
+        axis = int(np.flatnonzero(normal)[0])
+        factor = shades.get((axis, float(normal[axis])), 1.0)
+        px = camera.project(poly).astype(np.float32)
+        pts = np.round(px * 16).astype(np.int32).reshape(-1, 1, 2)
+        cv2.fillPoly(img, [pts], tuple(factor * float(c) for c in colour), cv2.LINE_AA, 4)
+        cv2.polylines(img, [pts], True, tuple(0.6 * float(c) for c in colour), 1, cv2.LINE_AA, 4)
+
+
+def render_background(width: int, height: int, style: SceneStyle, transform: Projection, prop: str,
                       prop_x: tuple[float, float], rng: np.random.Generator) -> np.ndarray:
-    """Static background: wall with gradient and texture, floor, wall edge or mat.
+    """Static background: wall with gradient and texture, floor, wall panel or mat.
 
     Args:
         width: Frame width, px.
         height: Frame height, px.
-        style: Colours and floor line.
-        transform: Canonical -> image mapping of the clip.
-        prop: ``"wall"`` (a wall the person leans on, edge-on to the camera)
-            or ``"mat"`` (exercise mat on the floor).
+        style: Colours and camera look.
+        transform: The clip's camera (``ImageTransform`` for the plain side
+            view, or a ``synth.camera.PinholeCamera``).
+        prop: ``"wall"`` (a wall panel the person leans on) or ``"mat"``
+            (exercise mat on the floor).
         prop_x: Canonical x range of the prop: for the wall (surface, back)
             with the person on the surface side; for the mat its two ends.
         rng: Random generator for the texture.
@@ -131,7 +184,12 @@ def render_background(width: int, height: int, style: SceneStyle, transform: Ima
     """
     if prop not in ("wall", "mat"):
         raise ValueError(f"prop must be 'wall' or 'mat', got {prop!r}")
-    floor_px = int(round(transform.origin_px[1]))
+    # Where the back wall meets the floor: a line across the view behind the person, so a level row of the
+    # picture (the camera has no roll; a tilt is applied to the finished frame).
+    anchor = np.array([(prop_x[0] + prop_x[1]) / 2.0, 0.0, 0.0])
+    away = -transform.toward_camera(anchor) * np.array([1.0, 0.0, 1.0])
+    back = anchor + ROOM_BACK_WALL * away / max(float(np.linalg.norm(away)), 1e-12)
+    floor_px = int(np.clip(np.round(transform.project(back)[1]), 0, height))
     img = np.empty((height, width, 3), np.float32)
     img[:] = style.wall_colour
     # Light falls off towards the floor and the sides, as in a lit room.
@@ -146,30 +204,22 @@ def render_background(width: int, height: int, style: SceneStyle, transform: Ima
     img += (style.texture * 10.0 * mottle)[..., None]
     # Skirting line where wall meets floor.
     cv2.line(img, (0, floor_px), (width, floor_px), tuple(0.6 * c for c in style.floor_colour), 2, cv2.LINE_AA)
-    a = transform.apply(np.array([[prop_x[0], 0.0], [prop_x[1], 0.0]]))
     if prop == "wall":
-        # The wall the person leans on is edge-on to the camera: a vertical
-        # slab behind the back, with a lit face and a dark edge line.
-        x_surface, x_back = a[0, 0], a[1, 0]
-        x0, x1 = (int(round(v)) for v in sorted((x_surface, x_back)))
-        cols = np.arange(max(x0, 0), min(x1, width))
-        if cols.size:
-            # The slab's face darkens away from its lit edge (the surface).
-            f = np.abs(cols - x_surface) / max(abs(x_back - x_surface), 1.0)
-            img[:floor_px, cols] = np.array(style.prop_colour, np.float32) * (1.05 - 0.2 * f)[None, :, None]
-        edge = int(round(x_surface))
-        cv2.line(img, (edge, 0), (edge, floor_px), tuple(0.45 * c for c in style.prop_colour), 3, cv2.LINE_AA)
-        cv2.line(img, (int(round(x_back)), 0), (int(round(x_back)), floor_px),
-                 tuple(0.7 * c for c in style.prop_colour), 1, cv2.LINE_AA)
+        # A panel behind the back: from the side its end shows as a slab beside the person, from the front its
+        # face fills the space behind them. The face the back rests on is lit; the end is a little darker.
+        surface, back_x = prop_x
+        w = WALL_PANEL["half_width"]
+        lo = np.array([min(surface, back_x), 0.0, -w])
+        hi = np.array([max(surface, back_x), WALL_PANEL["height"], w])
+        _draw_box(img, transform, lo, hi, style.prop_colour, {(0, 1.0): 1.05, (2, 1.0): 0.9, (2, -1.0): 0.9})
+        edge = transform.project(np.array([[surface, 0.0, w], [surface, WALL_PANEL["height"], w]]))
+        cv2.line(img, tuple(int(round(v)) for v in edge[0]), tuple(int(round(v)) for v in edge[1]),
+                 tuple(0.45 * c for c in style.prop_colour), 3, cv2.LINE_AA)
     else:
-        x0, x1 = sorted(a[:, 0])
-        thick = max(3, int(round(0.012 * transform.scale_px)))
-        top = floor_px - thick
-        # Seen from slightly above, the mat shows its top as a thin band.
-        cv2.rectangle(img, (int(x0), top), (int(x1), floor_px + thick), tuple(float(c) for c in style.prop_colour),
-                      -1, cv2.LINE_AA)
-        cv2.rectangle(img, (int(x0), top), (int(x1), floor_px + thick),
-                      tuple(0.6 * c for c in style.prop_colour), 1, cv2.LINE_AA)
+        x0, x1 = sorted(prop_x)
+        w = MAT["half_width"]
+        _draw_box(img, transform, np.array([x0, 0.0, -w]), np.array([x1, MAT["thickness"], w]), style.prop_colour,
+                  {(1, 1.0): 1.0, (2, 1.0): 0.8, (0, 1.0): 0.85, (0, -1.0): 0.85})
     return np.clip(img, 0, 255).astype(np.uint8)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -236,6 +237,7 @@ class WallSquatScript:
         seed: Jitter seed.
     """
 
+    exercise: ClassVar[str] = "wall_squat"
     reps: int = 5
     mode: str = "reps"
     rep_s: float = 3.6
@@ -338,6 +340,7 @@ class NerveGlideScript:
         seed: Jitter seed.
     """
 
+    exercise: ClassVar[str] = "nerve_glide"
     reps: int = 6
     rep_s: float = 3.6
     end_hold_s: float = 0.4
@@ -411,6 +414,7 @@ class CatCowScript:
         seed: Jitter seed.
     """
 
+    exercise: ClassVar[str] = "cat_cow"
     cycles: int = 4
     cycle_s: float = 3.5
     end_hold_s: float = 1.5

@@ -1,7 +1,15 @@
-"""2D side-view forward kinematics for the mannequin.
+"""Forward kinematics for the mannequin: planar chains in the sagittal plane, placed in 3D.
 
 Everything here is in the canonical body frame (see the package docstring):
-units of body height, x forward, y up, floor at y = 0. Angles are degrees.
+units of body height, x forward, y up, z towards the near (working) side,
+floor at y = 0. Angles are degrees.
+
+The exercises move the limbs in planes parallel to the body's sagittal plane,
+so the generators build each chain in (x, y) with the 2D helpers below, then
+set each joint's z from the body's widths (hips and shoulders apart, feet
+hip-width). A leg then lies in the plane z = +-hip_width / 2, and its 3D
+angles equal the planar ones; the trunk angles are those of the midline
+(mid-hip to mid-shoulder), which is in the sagittal plane too.
 
 Angle conventions (shared with the truth JSON and with ``formcheck``):
     * knee angle: interior angle hip-knee-ankle, 180 = straight leg.
@@ -53,6 +61,9 @@ class BodyProportions:
         hand: Wrist to finger tips.
         neck: Top of the trunk to the base of the skull.
         head_radius: Radius of the (circular) skull.
+        hip_width: Between the hip joint centres; the feet stand this far
+            apart too.
+        shoulder_width: Between the shoulder joint centres.
     """
 
     trunk: float = 0.30
@@ -65,6 +76,9 @@ class BodyProportions:
     hand: float = 0.09
     neck: float = 0.035
     head_radius: float = 0.062
+    # About 19 and 38 cm on a 1.75 m adult: the spread of BlazePose's hip and shoulder landmarks seen from the front.
+    hip_width: float = 0.11
+    shoulder_width: float = 0.22
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -95,15 +109,16 @@ class BodyProportions:
 
 @dataclass(frozen=True)
 class Skeleton:
-    """Named 2D joint positions of one frame, in the canonical body frame.
+    """Named 3D joint positions of one frame, in the canonical body frame.
 
     Attributes:
-        joints: Name -> (2,) position. Sided joints are ``near_<joint>`` and
+        joints: Name -> (3,) position. Sided joints are ``near_<joint>`` and
             ``far_<joint>`` for every name in ``SIDED_JOINTS``, plus the
-            ``HEAD_JOINTS``.
-        spine: (n, 2) polyline of the back curve from hip to shoulder.
-        head_dir_deg: Direction of the head's long axis (neck -> crown), degrees
-            counter-clockwise from +x.
+            ``HEAD_JOINTS`` (on the midline, except ``ear``: the near ear).
+        spine: (n, 3) polyline of the back curve from mid-hip to
+            mid-shoulder, in the midline plane z = 0.
+        head_dir_deg: Direction of the head's long axis (neck -> crown) in the
+            sagittal plane, degrees counter-clockwise from +x.
     """
 
     joints: dict[str, np.ndarray]
@@ -115,24 +130,51 @@ class Skeleton:
         missing = expected - set(self.joints)
         if missing:
             raise ValueError(f"Skeleton is missing joints {sorted(missing)}")
-        if self.spine.ndim != 2 or self.spine.shape[1] != 2 or len(self.spine) < 2:
-            raise ValueError(f"spine must be (n>=2, 2), got {self.spine.shape}")
+        bad = sorted(k for k, v in self.joints.items() if np.shape(v) != (3,))
+        if bad:
+            raise ValueError(f"joints must be (3,) positions; {bad} are not")
+        if self.spine.ndim != 2 or self.spine.shape[1] != 3 or len(self.spine) < 2:
+            raise ValueError(f"spine must be (n>=2, 3), got {self.spine.shape}")
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.joints[name]
 
     def translated(self, offset: np.ndarray) -> Skeleton:
-        """Return the skeleton moved by ``offset`` (2,) body heights."""
+        """Return the skeleton moved by ``offset``, (2,) in the sagittal plane or (3,), body heights."""
         offset = np.asarray(offset, dtype=float)
+        offset = np.concatenate([offset, np.zeros(3 - offset.size)])
         return replace(
             self,
             joints={k: v + offset for k, v in self.joints.items()},
             spine=self.spine + offset,
         )
 
-    def points(self) -> np.ndarray:
-        """All joint and spine points stacked, (n, 2); used for framing."""
+    def points3d(self) -> np.ndarray:
+        """All joint and spine points stacked, (n, 3)."""
         return np.vstack([np.stack(list(self.joints.values())), self.spine])
+
+    def points(self) -> np.ndarray:
+        """All joint and spine points in the sagittal plane, (n, 2) (x, y); used to frame the side view."""
+        return self.points3d()[:, :2]
+
+
+def lift(points: dict[str, np.ndarray], lateral: dict[str, float]) -> dict[str, np.ndarray]:
+    """Place planar (x, y) joints in 3D at the given lateral offsets.
+
+    Args:
+        points: Name -> (2,) sagittal position.
+        lateral: Name -> z in body heights (+ towards the near side); names
+            missing here get z = 0.
+
+    Returns:
+        Name -> (3,) position.
+    """
+    return {k: np.array([v[0], v[1], lateral.get(k, 0.0)], dtype=float) for k, v in points.items()}
+
+
+def planar_length(length: float, lateral: float) -> float:
+    """Length a segment shows in the sagittal plane when its ends are ``lateral`` apart in z."""
+    return float(np.sqrt(max(length * length - lateral * lateral, 1e-12)))
 
 
 def unit(angle_deg: float) -> np.ndarray:
@@ -150,19 +192,23 @@ def direction_deg(vector: np.ndarray) -> np.ndarray:
 def interior_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Interior angle a-b-c at vertex ``b`` in degrees, in [0, 180].
 
-    Works for one frame ((2,) points) or a clip ((T, 2) points); NaN in, NaN out.
+    Works for one frame ((2,) or (3,) points) or a clip ((T, 2) or (T, 3)
+    points); NaN in, NaN out.
 
     Args:
-        a: (..., 2) first end point.
-        b: (..., 2) vertex.
-        c: (..., 2) second end point.
+        a: (..., 2 or 3) first end point.
+        b: (..., 2 or 3) vertex.
+        c: (..., 2 or 3) second end point.
 
     Returns:
         (...) angles in degrees.
     """
     u = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     v = np.asarray(c, dtype=float) - np.asarray(b, dtype=float)
-    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    if u.shape[-1] == 3:
+        cross = np.linalg.norm(np.cross(u, v), axis=-1)
+    else:
+        cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
     dot = np.sum(u * v, axis=-1)
     # atan2 of |cross| and dot stays accurate near 0 and 180, unlike arccos.
     return np.degrees(np.arctan2(np.abs(cross), dot))

@@ -33,8 +33,9 @@ def test_wall_squat_angles(props, knee, lean, shin):
     assert interior_angle_deg(sk["near_hip"], sk["near_knee"], sk["near_ankle"]) == pytest.approx(knee)
     assert _signed_from_vertical(sk["near_hip"], sk["near_shoulder"]) == pytest.approx(lean)
     assert _signed_from_vertical(sk["near_ankle"], sk["near_knee"]) == pytest.approx(shin)
-    # In a planar chain the hip angle follows: knee + shin - lean.
-    hip = interior_angle_deg(sk["near_shoulder"], sk["near_hip"], sk["near_knee"])
+    # In a planar chain the hip angle follows: knee + shin - lean. The trunk is the midline's, in the sagittal
+    # plane (the near shoulder is wider than the near hip, so it is measured on the (x, y) projection).
+    hip = interior_angle_deg(sk["near_shoulder"][:2], sk["near_hip"][:2], sk["near_knee"][:2])
     assert hip == pytest.approx(knee + shin - lean)
     # The hip is the wall anchor and the toes are on the floor.
     assert sk["near_hip"][0] == pytest.approx(0.0)
@@ -43,7 +44,7 @@ def test_wall_squat_angles(props, knee, lean, shin):
 
 def test_wall_squat_standing_straight_has_hip_180():
     sk = wall_squat_pose(WallSquatAngles(180.0, 0.0, 0.0), BodyProportions()).skeleton
-    assert interior_angle_deg(sk["near_shoulder"], sk["near_hip"], sk["near_knee"]) == pytest.approx(180.0)
+    assert interior_angle_deg(sk["near_shoulder"][:2], sk["near_hip"][:2], sk["near_knee"][:2]) == pytest.approx(180.0)
 
 
 @pytest.mark.parametrize("setback", [0.06, 0.15, 0.22])
@@ -75,7 +76,7 @@ def test_heel_lift_raises_heel_keeps_toe_down():
 def test_nerve_glide_angles(props, knee, hip, ankle):
     sk = nerve_glide_pose(NerveGlideAngles(knee, hip, ankle), props).skeleton
     assert interior_angle_deg(sk["near_hip"], sk["near_knee"], sk["near_ankle"]) == pytest.approx(knee)
-    assert interior_angle_deg(sk["near_shoulder"], sk["near_hip"], sk["near_knee"]) == pytest.approx(hip)
+    assert interior_angle_deg(sk["near_shoulder"][:2], sk["near_hip"][:2], sk["near_knee"][:2]) == pytest.approx(hip)
     assert interior_angle_deg(sk["near_knee"], sk["near_ankle"], sk["near_toe"]) == pytest.approx(ankle)
 
 
@@ -97,8 +98,9 @@ def test_cat_cow_spine_and_support(flexion):
     # Wrists under shoulders, knees under hips.
     assert sk["near_wrist"][0] == pytest.approx(sk["near_shoulder"][0])
     assert sk["near_knee"][0] == pytest.approx(sk["near_hip"][0])
-    np.testing.assert_allclose(sk.spine[0], sk["near_hip"], atol=1e-12)
-    np.testing.assert_allclose(sk.spine[-1], sk["near_shoulder"], atol=1e-12)
+    # The back curve runs on the midline, from mid-hip to mid-shoulder.
+    np.testing.assert_allclose(sk.spine[0], (sk["near_hip"] + sk["far_hip"]) / 2, atol=1e-12)
+    np.testing.assert_allclose(sk.spine[-1], (sk["near_shoulder"] + sk["far_shoulder"]) / 2, atol=1e-12)
 
 
 def test_cat_rounds_up_and_cow_sags():

@@ -6,12 +6,13 @@ import av
 import numpy as np
 import pytest
 
+from synth.camera import View
 from synth.render import SERIES, ClipSpec, render_clip
 from synth.scene import SceneStyle
-from synth.script import CatCowScript, Fault, WallSquatScript
+from synth.script import CatCowScript, Fault, NerveGlideScript, WallSquatScript
 
 TOP_KEYS = {"exercise", "fps", "width", "height", "duration_s", "facing", "working_side", "body", "frames", "reps",
-            "holds", "faults", "expected"}
+            "holds", "faults", "expected", "view"}
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,34 @@ def test_truth_json_schema(rendered):
     assert [f["code"] for f in truth["faults"]] == ["too_deep"]
     assert truth["expected"]["reps"] == 2
     assert truth["camera_tilt_deg"] == 2.0
+    assert truth["view"] == {"yaw_deg": 0.0, "pitch_deg": 0.0, "fov_deg": 60.0}
+
+
+TINY = dict(width=160, height=120, fps=24.0, style=SceneStyle(noise_sigma=0.0, blur_sigma_px=0.0, texture=0.0))
+
+
+@pytest.mark.parametrize(
+    ("script", "views"),
+    [
+        (WallSquatScript(reps=1, rep_s=1.6, bottom_s=0.0, lead_in_s=0.2, tail_s=0.2, faults=(Fault("too_deep", 1),)),
+         [View(0, 0, 60), View(40, 14, 50), View(90, -15, 75)]),
+        (NerveGlideScript(reps=1, rep_s=1.6, end_hold_s=0.0, lead_in_s=0.2, tail_s=0.2), [View(0), View(60, 15, 70)]),
+        (CatCowScript(cycles=1, cycle_s=1.6, end_hold_s=0.2, lead_in_s=0.2, tail_s=0.2), [View(0), View(20, -15, 45)]),
+    ],
+    ids=["wall_squat", "nerve_glide", "cat_cow"],
+)
+def test_truth_is_the_bodys_the_same_from_every_view_which_it_records(tmp_path, script, views):
+    truths, firsts = [], []
+    for k, view in enumerate(views):
+        path, truth = render_clip(ClipSpec(f"v{k}", script, view=view, **TINY), tmp_path)
+        assert truth["view"] == view.to_json()
+        assert json.loads(path.with_suffix(".truth.json").read_text())["view"] == view.to_json()
+        truths.append({k_: v for k_, v in truth.items() if k_ not in ("view", "figure_px_per_height")})
+        with av.open(str(path)) as c:
+            firsts.append(next(c.decode(video=0)).to_ndarray(format="gray").astype(float))
+    assert all(t == truths[0] for t in truths[1:])
+    # ... while the pictures differ.
+    assert all(np.abs(f - firsts[0]).mean() > 2.0 for f in firsts[1:])
 
 
 @pytest.mark.parametrize(("facing", "side"), [("right", "right"), ("left", "left")])
