@@ -4,6 +4,12 @@
 it. Variation is assigned round-robin from seeded choices so that even a small
 suite covers both facings, every body shape, every frame rate, several
 resolutions and every fault code of every exercise.
+
+A ``synth.camera.ViewPlan`` films the suite from several cameras. Views are paired: every
+script is rendered once at each yaw its exercise allows, with the same body,
+scene, pitch and lens, so a difference between yaws is the yaw's alone. Pitch
+bands (a level, a floor and a table camera) and the field of view vary from
+script to script.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pose.workers import process_pool
+from synth.camera import ViewPlan
 from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
 from synth.render import SUPPORTED_FPS, ClipSpec, Script, render_clip
@@ -23,8 +30,6 @@ from synth.script import FAULT_CODES, CatCowScript, Fault, NerveGlideScript, Wal
 
 RESOLUTIONS: tuple[tuple[int, int], ...] = ((640, 480), (1280, 720), (720, 1280), (640, 360))
 FACINGS: tuple[str, ...] = ("right", "left")
-
-
 def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int, hold: bool, index: int) -> Script:
     """A short randomised script with ``fault`` injected into one rep (wall squat: hold mode if ``hold``).
 
@@ -61,24 +66,29 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
                         amplitude_deg=amplitude, small_amplitude_deg=small, faults=faults, seed=seed)
 
 
-def suite_specs(n_per_exercise: int = 8, seed: int = 0) -> list[ClipSpec]:
+def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None = None) -> list[ClipSpec]:
     """The suite's clip specs, deterministic for a given seed.
 
     Args:
-        n_per_exercise: Clips per exercise; at least the number of that
+        n_per_exercise: Scripts per exercise; at least the number of that
             exercise's faults + 1 so each fault and one clean clip appear.
         seed: Master seed.
+        views: Cameras; each script is rendered at every yaw its exercise
+            allows (default: the one level side view, one clip per script).
 
     Returns:
-        Specs, grouped by exercise.
+        Specs, grouped by exercise, then script, then yaw.
 
     Raises:
         ValueError: ``n_per_exercise`` too small to cover every fault.
     """
+    views = views or ViewPlan()
     need = max(len(v) for v in FAULT_CODES.values()) + 1
     if n_per_exercise < need:
         raise ValueError(f"n_per_exercise must be >= {need} to cover every fault, got {n_per_exercise}")
     rng = np.random.default_rng(seed)
+    # Views come from their own stream, so the scripts and scenes of a seed do not depend on the plan.
+    view_rng = np.random.default_rng([seed, 1])
     bodies = sorted(BODY_SHAPES)
     specs = []
     for e, exercise in enumerate(FAULT_CODES):
@@ -89,37 +99,42 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0) -> list[ClipSpec]:
             w, h = RESOLUTIONS[(i + e) % len(RESOLUTIONS)]
             # Portrait frames leave a lying body small; keep it larger there.
             style = random_scene_style(rng, (0.7, 0.9) if h > w and exercise != "wall_squat" else (0.6, 0.85))
-            specs.append(ClipSpec(
-                name=f"{exercise}_{i:02d}_{fault or 'clean'}",
-                # After one round of faults, repeat the clean and back-off-wall
-                # clips as wall sits so holds are covered too.
-                script=_script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall"),
-                               i),
-                width=w, height=h,
-                fps=SUPPORTED_FPS[(i + 2 * e) % len(SUPPORTED_FPS)],
-                facing=FACINGS[(i + (i // 2) + e) % 2],
-                body=bodies[(i + e) % len(bodies)],
-                style=style,
-                seed=clip_seed,
-            ))
+            # After one round of faults, repeat the clean and back-off-wall
+            # clips as wall sits so holds are covered too.
+            script = _script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall"), i)
+            name = f"{exercise}_{i:02d}_{fault or 'clean'}"
+            for view in views.views(exercise, i, view_rng):
+                specs.append(ClipSpec(
+                    name=f"{name}_yaw{view.yaw_deg:02.0f}" if views.varies else name,
+                    script=script,
+                    width=w, height=h,
+                    fps=SUPPORTED_FPS[(i + 2 * e) % len(SUPPORTED_FPS)],
+                    facing=FACINGS[(i + (i // 2) + e) % 2],
+                    body=bodies[(i + e) % len(bodies)],
+                    style=style,
+                    seed=clip_seed,
+                    view=view,
+                ))
     return specs
 
 
-def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, jobs: int | None = None) -> list[Path]:
+def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, jobs: int | None = None,
+                views: ViewPlan | None = None) -> list[Path]:
     """Render the suite into ``out_dir`` with an ``index.json`` listing it.
 
     Args:
         out_dir: Output directory.
-        n_per_exercise: Clips per exercise (see ``suite_specs``).
+        n_per_exercise: Scripts per exercise (see ``suite_specs``).
         seed: Master seed.
         jobs: Clips rendered at once (default: every core); each clip is
             deterministic, so the result does not depend on it.
+        views: Cameras (see ``suite_specs``).
 
     Returns:
         Paths of the rendered videos.
     """
     out = Path(out_dir)
-    specs = suite_specs(n_per_exercise, seed)
+    specs = suite_specs(n_per_exercise, seed, views)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
     if jobs == 1:
         results = [render_clip(spec, out) for spec in specs]
@@ -127,7 +142,8 @@ def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, job
         with process_pool(jobs) as pool:
             results = list(pool.map(render_clip, specs, [out] * len(specs)))
     index = [{"video": path.name, "truth": f"{spec.name}.truth.json", "exercise": truth["exercise"],
-              "faults": sorted({f["code"] for f in truth["faults"]}), "expected": truth["expected"]}
+              "faults": sorted({f["code"] for f in truth["faults"]}), "expected": truth["expected"],
+              "view": truth["view"]}
              for spec, (path, truth) in zip(specs, results)]
     (out / "index.json").write_text(json.dumps(index, indent=1) + "\n")
     return [path for path, _ in results]

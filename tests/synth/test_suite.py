@@ -1,9 +1,14 @@
 """The generated suite covers the required combinations, deterministically."""
 
+from collections import defaultdict
+
 import pytest
 
+from synth.camera import MAX_YAW_DEG, View, ViewPlan, pitch_band
 from synth.script import FAULT_CODES
 from synth.suite import sample_specs, suite_specs
+
+VIEWS = ViewPlan(yaws_deg=(0.0, 20.0, 40.0, 60.0, 90.0), pitch_deg=15.0, fov_deg=(50.0, 75.0))
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +36,47 @@ def test_suite_covers_required_combinations(specs):
     assert any(s.height > s.width for s in specs)
     assert any(s.script.compile().holds for s in specs if s.name.startswith("wall_squat"))
     assert len({s.name for s in specs}) == len(specs)
+
+
+def test_default_suite_is_one_level_side_view_per_script(specs):
+    assert len(specs) == 8 * len(FAULT_CODES)
+    assert {s.view for s in specs} == {View()}
+    assert not any("_yaw" in s.name for s in specs)
+
+
+@pytest.fixture(scope="module")
+def view_specs():
+    return suite_specs(n_per_exercise=6, seed=5, views=VIEWS)
+
+
+def test_views_are_paired_every_script_at_every_yaw_its_exercise_allows(view_specs, specs):
+    by_script = defaultdict(list)
+    for s in view_specs:
+        by_script[s.name.rsplit("_yaw", 1)[0]].append(s)
+    assert len(by_script) == 6 * len(FAULT_CODES)
+    for name, clips in by_script.items():
+        exercise = clips[0].script.exercise
+        assert [c.view.yaw_deg for c in clips] == [y for y in VIEWS.yaws_deg if y <= MAX_YAW_DEG[exercise]]
+        # Everything but the yaw is shared, so a difference between yaws is the yaw's alone.
+        assert len({(c.script, c.body, c.facing, c.fps, c.width, c.height, c.style, c.seed, c.view.pitch_deg,
+                     c.view.fov_deg) for c in clips}) == 1, name
+    assert sum(1 for s in view_specs if s.view.yaw_deg == 90.0) == 6
+    assert {s.script.exercise for s in view_specs if s.view.yaw_deg == 90.0} == {"wall_squat"}
+    assert len({s.name for s in view_specs}) == len(view_specs)
+    # The views come from their own random stream: the scripts of a seed do not depend on the plan.
+    plain = suite_specs(n_per_exercise=6, seed=5)
+    assert [s.script for s in plain] == [c[0].script for c in by_script.values()]
+
+
+def test_views_cover_every_pitch_band_and_the_lens_range_per_exercise(view_specs):
+    for exercise in FAULT_CODES:
+        mine = [s for s in view_specs if s.script.exercise == exercise]
+        assert {pitch_band(s.view.pitch_deg) for s in mine} == {"floor", "level", "table"}
+        assert all(abs(abs(s.view.pitch_deg) - (15.0 if pitch_band(s.view.pitch_deg) != "level" else 0.0)) <= 2.0
+                   for s in mine)
+        assert all(50.0 <= s.view.fov_deg <= 75.0 for s in mine)
+        assert len({s.view.fov_deg for s in mine}) > 1
+    assert suite_specs(n_per_exercise=6, seed=5, views=VIEWS) == view_specs
 
 
 def test_suite_needs_room_for_every_fault():
