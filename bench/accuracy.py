@@ -2,6 +2,10 @@
 
 Prints rep-count exactness, MAE and off-by-one accuracy per exercise; hold error; fault precision and recall
 per code; joint-angle error per joint, exercise and view; and pose coverage. The same figures go out as JSON.
+
+Rendered clips record their camera in the truth JSON (``view``: yaw, pitch, field of view; clips rendered
+before the renderer had a camera have none and are side-on and level). Every figure is also given per view:
+per exercise and yaw, per exercise and pitch band (floor, level, table camera), and per both.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from exercises.registry import get_exercise
 from exercises.results import ClipReport
 from feedback.report import ClipResult
 from scoring.runner import ScoreOptions, score_path
+from synth.camera import pitch_band
 
 # Truth series name -> our signal name, per exercise (the angle conventions match; see synth.skeleton).
 TRUTH_SIGNALS: dict[str, dict[str, str]] = {
@@ -50,6 +55,11 @@ class ClipScore:
     fault_tp: dict[str, int] = field(default_factory=dict)
     fault_fp: dict[str, int] = field(default_factory=dict)
     fault_fn: dict[str, int] = field(default_factory=dict)
+    # The rendering camera (truth JSON "view"); None for real clips, and fov_deg None for a clip rendered
+    # before the renderer had a camera (an orthographic side view).
+    yaw_deg: float | None = None
+    pitch_deg: float | None = None
+    fov_deg: float | None = None
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -129,13 +139,21 @@ def rendered_options(clip: Path, options: ScoreOptions) -> tuple[dict, ScoreOpti
     return truth, replace(options, exercise=truth["exercise"], overrides={truth["exercise"]: overrides})
 
 
+def truth_view(truth: dict) -> tuple[float, float, float | None]:
+    """(yaw_deg, pitch_deg, fov_deg) a rendered clip was filmed at; side-on, level and no lens when not recorded."""
+    view = truth.get("view") or {}
+    return float(view.get("yaw_deg", 0.0)), float(view.get("pitch_deg", 0.0)), view.get("fov_deg")
+
+
 def compare_rendered(clip: Path, truth: dict, res: ClipResult) -> ClipScore:
     """Compare a rendered clip's scoring result with its truth."""
     expected = truth.get("expected", {})
     # The truth's hold of a rep exercise (cat-cow's end-range pause) is not the timed hold our report gives.
     times_holds = get_exercise(truth["exercise"]).hold is not None
+    yaw, pitch, fov = truth_view(truth)
     s = ClipScore(str(clip), truth["exercise"], "rendered", "side", expected.get("reps"), 0,
-                  expected.get("hold_s") if times_holds else None, 0.0, 0.0, res.error)
+                  expected.get("hold_s") if times_holds else None, 0.0, 0.0, res.error, yaw_deg=yaw, pitch_deg=pitch,
+                  fov_deg=fov)
     if res.report:
         r = res.report
         s.reps, s.hold_s, s.coverage, s.view = r.rep_count, r.hold_s, r.pose_coverage, r.view
@@ -176,43 +194,106 @@ def _pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else math.nan
 
 
+def _figures(items: list[ClipScore]) -> dict:
+    """Every figure of a group of clips: reps, holds, coverage, angle errors, faults per code and pooled."""
+    rep_items = [s for s in items if s.reps_true is not None and not s.error]
+    hold_items = [s for s in items if s.hold_true is not None and not s.error]
+    diffs = [abs(s.reps - s.reps_true) for s in rep_items]
+    g = {
+        "clips": len(items),
+        "reps_exact_rate": float(np.mean([d == 0 for d in diffs])) if diffs else math.nan,
+        "reps_mae": float(np.mean(diffs)) if diffs else math.nan,
+        "reps_off_by_one_acc": float(np.mean([d <= 1 for d in diffs])) if diffs else math.nan,
+        "hold_abs_error_s": float(np.mean([abs(s.hold_s - s.hold_true) for s in hold_items])) if hold_items
+        else math.nan,
+        "pose_coverage_mean": float(np.mean([s.coverage for s in items])),
+        "angles": {},
+        "faults": {},
+    }
+    errs = defaultdict(list)
+    for s in items:
+        for joint, e in s.angle_errors.items():
+            errs[joint] += e
+    g["angles"] = {j: {"median_deg": _pct(e, 50), "p90_deg": _pct(e, 90), "frames": len(e)} for j, e in errs.items()}
+    codes = sorted({c for s in items for d in (s.fault_tp, s.fault_fp, s.fault_fn) for c in d})
+    totals = {"tp": 0, "fp": 0, "fn": 0}
+    for c in codes:
+        tp = sum(s.fault_tp.get(c, 0) for s in items)
+        fp = sum(s.fault_fp.get(c, 0) for s in items)
+        fn = sum(s.fault_fn.get(c, 0) for s in items)
+        g["faults"][c] = {"tp": tp, "fp": fp, "fn": fn,
+                          "precision": tp / (tp + fp) if tp + fp else math.nan,
+                          "recall": tp / (tp + fn) if tp + fn else math.nan}
+        totals = {"tp": totals["tp"] + tp, "fp": totals["fp"] + fp, "fn": totals["fn"] + fn}
+    # Pooled over every code, so a view's fault figures fit in one table cell.
+    g["fault_precision"] = totals["tp"] / (totals["tp"] + totals["fp"]) if totals["tp"] + totals["fp"] else math.nan
+    g["fault_recall"] = totals["tp"] / (totals["tp"] + totals["fn"]) if totals["tp"] + totals["fn"] else math.nan
+    return g
+
+
+def summarise_views(scores: list[ClipScore]) -> list[dict]:
+    """The figures of the rendered clips per view: rows per exercise and yaw, per pitch band, and per both.
+
+    Each row has ``exercise``, ``yaw_deg`` (None when pooled over yaws), ``pitch_band`` (``floor``, ``level``,
+    ``table``; None when pooled over pitches), and every figure of a summary group.
+    """
+    rendered = [s for s in scores if s.source == "rendered" and s.yaw_deg is not None]
+    keys = {"yaw": lambda s: (s.yaw_deg, None), "pitch": lambda s: (None, pitch_band(s.pitch_deg or 0.0)),
+            "yaw+pitch": lambda s: (s.yaw_deg, pitch_band(s.pitch_deg or 0.0))}
+    band_order = {band: i for i, band in enumerate(("floor", "level", "table"))}
+    rows = []
+    for group, key in keys.items():
+        groups = defaultdict(list)
+        for s in rendered:
+            groups[(s.exercise, *key(s))].append(s)
+        for (ex, yaw, band), items in groups.items():
+            rows.append({"group": group, "exercise": ex, "yaw_deg": yaw, "pitch_band": band, **_figures(items)})
+    order = list(keys)
+    return sorted(rows, key=lambda r: (r["exercise"], order.index(r["group"]), r["yaw_deg"] or 0.0,
+                                       band_order.get(r["pitch_band"], -1)))
+
+
 def summarise(scores: list[ClipScore]) -> dict:
-    """Aggregate figures per source and exercise."""
+    """Aggregate figures per source and exercise, and for rendered clips per view (``views``)."""
     summary: dict = {"clips": len(scores), "errors": [s.file for s in scores if s.error], "groups": {}}
     groups = defaultdict(list)
     for s in scores:
         groups[(s.source, s.exercise)].append(s)
     for (source, ex), items in sorted(groups.items()):
-        rep_items = [s for s in items if s.reps_true is not None and not s.error]
-        hold_items = [s for s in items if s.hold_true is not None and not s.error]
-        diffs = [abs(s.reps - s.reps_true) for s in rep_items]
-        g = {
-            "clips": len(items),
-            "reps_exact_rate": float(np.mean([d == 0 for d in diffs])) if diffs else math.nan,
-            "reps_mae": float(np.mean(diffs)) if diffs else math.nan,
-            "reps_off_by_one_acc": float(np.mean([d <= 1 for d in diffs])) if diffs else math.nan,
-            "hold_abs_error_s": float(np.mean([abs(s.hold_s - s.hold_true) for s in hold_items])) if hold_items
-            else math.nan,
-            "pose_coverage_mean": float(np.mean([s.coverage for s in items])),
-            "angles": {},
-            "faults": {},
-        }
-        errs = defaultdict(list)
-        for s in items:
-            for joint, e in s.angle_errors.items():
-                errs[joint] += e
-        g["angles"] = {j: {"median_deg": _pct(e, 50), "p90_deg": _pct(e, 90), "frames": len(e)}
-                       for j, e in errs.items()}
-        codes = sorted({c for s in items for d in (s.fault_tp, s.fault_fp, s.fault_fn) for c in d})
-        for c in codes:
-            tp = sum(s.fault_tp.get(c, 0) for s in items)
-            fp = sum(s.fault_fp.get(c, 0) for s in items)
-            fn = sum(s.fault_fn.get(c, 0) for s in items)
-            g["faults"][c] = {"tp": tp, "fp": fp, "fn": fn,
-                              "precision": tp / (tp + fp) if tp + fp else math.nan,
-                              "recall": tp / (tp + fn) if tp + fn else math.nan}
-        summary["groups"][f"{source}/{ex}"] = g
+        summary["groups"][f"{source}/{ex}"] = _figures(items)
+    summary["views"] = summarise_views(scores)
     return summary
+
+
+def _cell(value: float, fmt: str) -> str:
+    return "-" if value is None or not math.isfinite(value) else format(value, fmt)
+
+
+def format_views(summary: dict, group: str = "yaw") -> str:
+    """The per-view figures as a table, one row per exercise and view.
+
+    Args:
+        summary: From ``summarise``.
+        group: ``yaw``, ``pitch`` or ``yaw+pitch``: which per-view rows.
+
+    Returns:
+        The table (empty without rendered clips); angle errors are median/p90 in degrees per truth signal.
+    """
+    rows = [r for r in summary.get("views", []) if r["group"] == group]
+    if not rows:
+        return ""
+    head = (f"{'exercise':<12} {'yaw':>4} {'pitch':<6} {'clips':>5} {'reps=':>5} {'MAE':>5} {'hold s':>6} "
+            f"{'f.prec':>6} {'f.rec':>6} {'cover':>5}  angle error median/p90 deg")
+    lines = [head]
+    for r in rows:
+        angles = "  ".join(f"{j.removesuffix('_deg')} {_cell(a['median_deg'], '.1f')}/{_cell(a['p90_deg'], '.1f')}"
+                           for j, a in r["angles"].items() if "offset removed" not in j)
+        yaw = "all" if r["yaw_deg"] is None else f"{r['yaw_deg']:g}"
+        lines.append(f"{r['exercise']:<12} {yaw:>4} {r['pitch_band'] or 'all':<6} {r['clips']:>5} "
+                     f"{_cell(r['reps_exact_rate'], '.2f'):>5} {_cell(r['reps_mae'], '.2f'):>5} "
+                     f"{_cell(r['hold_abs_error_s'], '.2f'):>6} {_cell(r['fault_precision'], '.2f'):>6} "
+                     f"{_cell(r['fault_recall'], '.2f'):>6} {_cell(r['pose_coverage_mean'], '.2f'):>5}  {angles}")
+    return "\n".join(lines)
 
 
 def format_summary(summary: dict, scores: list[ClipScore]) -> str:
@@ -234,4 +315,9 @@ def format_summary(summary: dict, scores: list[ClipScore]) -> str:
         for c, f in g["faults"].items():
             lines.append(f"   fault {c:<26} precision {f['precision']:.2f} recall {f['recall']:.2f} "
                          f"(tp {f['tp']} fp {f['fp']} fn {f['fn']})")
+    if summary.get("views"):
+        lines += ["", "== rendered clips by camera yaw (0 side-on, 90 front), all pitches",
+                  format_views(summary, "yaw"),
+                  "", "== rendered clips by camera pitch (floor camera looks up, table camera down), all yaws",
+                  format_views(summary, "pitch")]
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from feedback.wording import cue, description  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.video import VideoError  # noqa: E402
 from scoring.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
+from synth.cli import add_view_arguments, view_plan  # noqa: E402
 
 EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -85,11 +86,16 @@ def _build_parser() -> argparse.ArgumentParser:
     bs.add_argument("--json", type=Path, help="also write the results as JSON here")
     ba = bsub.add_parser("accuracy", help="reps, holds, faults and angles against exact truth and real labels")
     ba.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json (rendered first if empty)")
-    ba.add_argument("--per-exercise", type=int, default=8, help="clips per exercise when rendering the suite")
+    ba.add_argument("--per-exercise", type=int, default=8,
+                    help="scripts per exercise when rendering the suite (each filmed at every --yaws)")
     ba.add_argument("--seed", type=int, default=0, help="seed of the rendered suite")
     ba.add_argument("--manifest", type=Path, help="real clips manifest.csv to score too (default ../shared/clips)")
+    ba.add_argument("--no-real", action="store_true", help="leave out the real clips")
     ba.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
     ba.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ba_views = ba.add_argument_group("cameras of the rendered suite (when it is rendered; every figure is also "
+                                     "reported per view)")
+    add_view_arguments(ba_views)
     bt = bsub.add_parser("tradeoff", help="fps against rep and angle error over frame-rate caps, sizes, smoothing")
     bt.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json (rendered first if empty)")
     bt.add_argument("--per-exercise", type=int, default=8, help="clips per exercise when rendering the suite")
@@ -294,14 +300,16 @@ def _bench_accuracy(args: argparse.Namespace, parser: argparse.ArgumentParser) -
             from synth.suite import build_suite
 
             try:
-                build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed)
+                build_suite(args.suite, n_per_exercise=args.per_exercise, seed=args.seed, jobs=args.jobs or None,
+                            views=view_plan(args))
             except ValueError as exc:
                 parser.error(str(exc))
             clips = sorted(p for p in args.suite.glob("*.mp4") if p.with_suffix(".truth.json").is_file())
         with process_pool(args.jobs or os.cpu_count() or 1) as pool:
             scores += list(pool.map(ba.score_rendered, clips, [options] * len(clips)))
-    manifest = args.manifest or Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "manifest.csv"
-    if manifest.is_file():
+    manifest = None if args.no_real else (
+        args.manifest or Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "manifest.csv")
+    if manifest is not None and manifest.is_file():
         scores += ba.score_manifest(manifest, options)
     summary = ba.summarise(scores)
     print(ba.format_summary(summary, scores))

@@ -1,0 +1,110 @@
+"""The accuracy benchmark reads each rendered clip's camera from its truth JSON and reports every figure per view.
+
+A tiny fake result set, no MediaPipe: clip scores built by hand, and comparisons of hand-made truth with reports
+that are missing (a clip that could not be scored).
+"""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from bench import accuracy as ba
+from feedback.report import ClipResult
+
+
+def _score(ex: str, yaw: float, pitch: float, reps: int, reps_true: int, knee_err: list[float], *, hold=None,
+           faults=None) -> ba.ClipScore:
+    tp, fp, fn = faults or ({}, {}, {})
+    hold_s, hold_true = hold or (0.0, None)
+    return ba.ClipScore(f"{ex}_{yaw:g}_{pitch:g}.mp4", ex, "rendered", "side", reps_true, reps, hold_true, hold_s,
+                        1.0, angle_errors={"knee_deg": knee_err}, fault_tp=tp, fault_fp=fp, fault_fn=fn,
+                        yaw_deg=yaw, pitch_deg=pitch, fov_deg=60.0)
+
+
+SCORES = [
+    # Wall squat side-on: exact, small angle errors, one fault found.
+    _score("wall_squat", 0.0, 0.0, 3, 3, [1.0, 2.0, 3.0], faults=({"too_deep": 1}, {}, {})),
+    _score("wall_squat", 0.0, 15.0, 1, 1, [2.0, 4.0], hold=(6.5, 7.0)),
+    # ... at 40 degrees: one rep short, larger errors, the fault missed and another invented.
+    _score("wall_squat", 40.0, 0.0, 2, 3, [10.0, 12.0, 14.0], faults=({}, {"back_off_wall": 1}, {"too_deep": 1})),
+    _score("wall_squat", 40.0, -15.0, 1, 1, [8.0], hold=(3.0, 7.0)),
+    _score("cat_cow", 20.0, 0.0, 2, 2, [5.0]),
+    # A real clip has no camera of ours: it stays out of the views.
+    ba.ClipScore("real.mp4", "wall_squat", "real", "oblique", 4, 4, None, 0.0, 1.0),
+]
+
+
+def _row(summary, group, ex, yaw, band):
+    (row,) = [r for r in summary["views"] if (r["group"], r["exercise"], r["yaw_deg"], r["pitch_band"])
+              == (group, ex, yaw, band)]
+    return row
+
+
+def test_every_figure_is_grouped_by_yaw():
+    summary = ba.summarise(SCORES)
+    side, oblique = _row(summary, "yaw", "wall_squat", 0.0, None), _row(summary, "yaw", "wall_squat", 40.0, None)
+    assert (side["clips"], oblique["clips"]) == (2, 2)
+    assert side["reps_exact_rate"] == 1.0 and oblique["reps_exact_rate"] == 0.5
+    assert side["reps_mae"] == 0.0 and oblique["reps_mae"] == 0.5
+    assert side["hold_abs_error_s"] == pytest.approx(0.5) and oblique["hold_abs_error_s"] == pytest.approx(4.0)
+    assert (side["fault_precision"], side["fault_recall"]) == (1.0, 1.0)
+    assert (oblique["fault_precision"], oblique["fault_recall"]) == (0.0, 0.0)
+    missed = oblique["faults"]["too_deep"]
+    assert (missed["tp"], missed["fn"], missed["recall"]) == (0, 1, 0.0) and math.isnan(missed["precision"])
+    assert side["angles"]["knee_deg"]["median_deg"] == pytest.approx(2.0)
+    assert side["angles"]["knee_deg"]["frames"] == 5
+    assert oblique["angles"]["knee_deg"]["median_deg"] == pytest.approx(11.0)
+    assert oblique["angles"]["knee_deg"]["p90_deg"] == pytest.approx(13.4)
+    # The per-exercise groups are unchanged by the views, and real clips stay out of them.
+    assert summary["groups"]["rendered/wall_squat"]["clips"] == 4
+    assert {r["exercise"] for r in summary["views"]} == {"wall_squat", "cat_cow"}
+
+
+def test_figures_are_grouped_by_pitch_band_and_by_both():
+    summary = ba.summarise(SCORES)
+    assert _row(summary, "pitch", "wall_squat", None, "level")["clips"] == 2
+    assert _row(summary, "pitch", "wall_squat", None, "table")["hold_abs_error_s"] == pytest.approx(0.5)
+    assert _row(summary, "pitch", "wall_squat", None, "floor")["hold_abs_error_s"] == pytest.approx(4.0)
+    both = _row(summary, "yaw+pitch", "wall_squat", 40.0, "level")
+    assert both["clips"] == 1 and both["reps_mae"] == 1.0
+    assert [(r["group"], r["yaw_deg"], r["pitch_band"]) for r in summary["views"] if r["exercise"] == "wall_squat"] == [
+        ("yaw", 0.0, None), ("yaw", 40.0, None),
+        ("pitch", None, "floor"), ("pitch", None, "level"), ("pitch", None, "table"),
+        ("yaw+pitch", 0.0, "level"), ("yaw+pitch", 0.0, "table"), ("yaw+pitch", 40.0, "floor"),
+        ("yaw+pitch", 40.0, "level")]
+
+
+def test_the_printed_report_has_a_table_by_view():
+    summary = ba.summarise(SCORES)
+    text = ba.format_summary(summary, SCORES)
+    assert "by camera yaw" in text and "by camera pitch" in text
+    table = ba.format_views(summary, "yaw").splitlines()
+    assert table[0].split()[:4] == ["exercise", "yaw", "pitch", "clips"]
+    rows = {tuple(line.split()[:2]): line for line in table[1:]}
+    assert set(rows) == {("cat_cow", "20"), ("wall_squat", "0"), ("wall_squat", "40")}
+    assert rows[("wall_squat", "40")].split()[2:7] == ["all", "2", "0.50", "0.50", "4.00"]
+    assert "knee 11.0/13.4" in rows[("wall_squat", "40")]
+    assert ba.format_views({"views": []}) == ""
+
+
+TRUTH = {"exercise": "wall_squat", "expected": {"reps": 3, "hold_s": 0.0}, "reps": [], "faults": [],
+         "frames": {"t_s": [0.0, 0.1]}}
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        ({"yaw_deg": 40.0, "pitch_deg": -14.2, "fov_deg": 55.0}, (40.0, -14.2, 55.0)),
+        ({"yaw_deg": 90.0, "pitch_deg": 0.0, "fov_deg": 60.0}, (90.0, 0.0, 60.0)),
+        # A clip rendered before the renderer had a camera: side-on, level, orthographic.
+        (None, (0.0, 0.0, None)),
+    ],
+)
+def test_the_view_is_read_from_the_truth_json(view, expected):
+    truth = dict(TRUTH, **({"view": view} if view else {}))
+    s = ba.compare_rendered(Path("clip.mp4"), truth, ClipResult("clip.mp4", "wall_squat", error="no person found"))
+    assert (s.yaw_deg, s.pitch_deg, s.fov_deg) == expected
+    assert s.error == "no person found" and s.reps_true == 3
+    (row,) = [r for r in ba.summarise([s])["views"] if r["group"] == "yaw"]
+    assert row["yaw_deg"] == expected[0]
