@@ -143,6 +143,13 @@ def check_report(report: ClipReport, spec: ExerciseSpec, times: list[float]) -> 
         assert hold.start_s <= hold.end_s and 0 <= hold.good_s <= hold.end_s - hold.start_s + 1e-6
     for episode in report.episodes:
         assert episode.start_s <= episode.end_s
+    # Partial reps: numbered on their own, each flagged with the range fault, never overlapping a rep.
+    assert [r.index for r in report.partial_reps] == list(range(1, report.partial_rep_count + 1))
+    for partial in report.partial_reps:
+        assert partial.partial and spec.rep.partial_fault in partial.faults
+        assert advancing[0] <= partial.start_s <= partial.end_s <= advancing[-1]
+        assert all(partial.end_s < rep.start_s or partial.start_s > rep.end_s for rep in report.reps)
+    assert not any(rep.partial for rep in report.reps)
     assert set(report.fault_counts) <= set(spec.fault_codes)
     assert all(n >= 1 for n in report.fault_counts.values())
     for name, column in report.series.items():
@@ -152,6 +159,8 @@ def check_report(report: ClipReport, spec: ExerciseSpec, times: list[float]) -> 
     dwell_s = spec.t(spec.rep.dwell_s)
     assert dwell_s > 0
     assert report.rep_count <= report.duration_s / dwell_s / 2 + 1e-9
+    # A partial rep needs two zone changes held for the dwell time too, and never shares one with a rep.
+    assert report.rep_count + report.partial_rep_count <= report.duration_s / dwell_s / 2 + 1e-9
     if spec.rep.neutral_window_s is None:
         low_max, high_min = spec.rep_band()
         crossings = _alternations(report.series[spec.rep.signal].astype(float), low_max, high_min)
@@ -165,15 +174,18 @@ def test_live_checker_survives_any_stream(name, data):
     spec = EXERCISES[name]
     frames = data.draw(clips(name))
     checker = Checker(spec)
-    last_reps = 0
+    last_reps = last_partial = 0
     for frame in frames:
         result = checker.update(frame)
         assert result.reps >= last_reps, "the live count never goes down"
+        assert result.partial_reps >= last_partial, "nor the partial count"
         assert result.hold_s >= 0
-        last_reps = result.reps
+        last_reps, last_partial = result.reps, result.partial_reps
     report = checker.report()
     check_report(report, spec, [f.t_s for f in frames])
     assert report.rep_count == last_reps
+    # A cycle whose second end is still held when the set ends is decided then: one more partial rep at most.
+    assert last_partial <= report.partial_rep_count <= last_partial + 1
     event(f"reps: {min(report.rep_count, 3)}")
     target(float(report.rep_count))  # steer towards clips with many reps, where an over-count would show
 
