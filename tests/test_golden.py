@@ -30,8 +30,20 @@ def test_golden_clip_scores_match_labels(name):
     label = LABELS[name]
     report = score_sequence(load(name), get_exercise(label["checker"]))
     assert check_against_label(label, report.rep_count, report.hold_s) == []
+    # Every recorded clip is of full movements: real footage must not make partial reps out of noise.
+    assert report.partial_rep_count == 0
     assert report.pose_coverage > 0.9
     assert report.view in ("side", "oblique")
+
+
+def test_a_real_clip_that_begins_as_its_first_rep_starts_counts_that_rep():
+    # squat_side_istock: the knee reads 167 degrees in the first frame and 145 degrees 0.2 s later, so standing
+    # is never held for the dwell time; the first bottom is at about 1.0 s (manifest notes).
+    report = score_sequence(load("squat_side_istock"), get_exercise("wall_squat"))
+    assert report.rep_count == 6 and report.partial_rep_count == 0
+    first = report.reps[0]
+    assert first.start_s < 0.5 and first.low["support_knee_deg"] < 100.0
+    assert report.t_s[0] <= first.start_s
 
 
 def _assert_same_report(got: ClipReport, want: ClipReport) -> None:
