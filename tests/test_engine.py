@@ -1,6 +1,7 @@
 """Synthetic skeleton traces through the engine: "this trace gives these reps, holds and faults"."""
 
 import math
+import os
 from collections import Counter
 
 import numpy as np
@@ -559,3 +560,47 @@ def test_live_and_recorded_paths_agree_on_every_hold_gap_row(i, row):
     kind, gap_s, holds, _ = row.values
     report = _live_and_recorded_agree(_gapped_wall_sit(kind, gap_s, FPS[i % 3]), WALL)
     assert len(report.holds) == holds
+
+
+# Random sets, not tuned to any one trace: each attempt's size is drawn well inside one class (a full rep, a partial
+# rep, or too small to be an attempt) at random speeds, frame rates, dropped frames and landmark noise.
+# FORMCHECK_SWEEP_SETS raises the number of sets per exercise for a longer local run (120 passed when written).
+SIZES = {
+    # exercise: {class: (low, high)} of the squat's bottom, the glide's top, or a cat-cow end's depth from neutral
+    "wall_squat": {"full": (80.0, 112.0), "partial": (123.0, 131.0), "none": (139.0, 146.0)},
+    "nerve_glide": {"full": (150.0, 175.0), "partial": (131.0, 137.0), "none": (105.0, 122.0)},
+    "cat_cow": {"full": (32.0, 55.0), "partial": (10.0, 12.5), "none": (2.0, 4.5)},
+}
+
+
+def _random_set(exercise, rng):
+    classes = rng.choice(["full", "partial", "none"], size=int(rng.integers(3, 6)), p=[0.4, 0.4, 0.2]).tolist()
+    sizes = [float(rng.uniform(*SIZES[exercise][c])) for c in classes]
+    if exercise == "wall_squat":
+        keys = squat_keys(sizes, rep_s=float(rng.uniform(3.0, 5.0)), pause_s=float(rng.uniform(0.6, 1.5)),
+                          start=float(rng.uniform(160, 175)) if rng.random() < 0.5 else None)
+    elif exercise == "nerve_glide":
+        keys = glide_keys(sizes, rep_s=float(rng.uniform(4.0, 6.0)), pause_s=float(rng.uniform(0.5, 1.5)))
+    else:
+        # A cycle is a cat and a cow as deep as each other (the neutral follows the person, a median over 20 s,
+        # so a set whose cows are far deeper than its cats would move it and make small cats look deeper).
+        ends = [e for s in sizes for e in (s, -s)]
+        keys = catcow_ends(ends, move_s=float(rng.uniform(1.2, 2.2)), hold_s=float(rng.uniform(0.6, 1.5)))
+    return classes, keys
+
+
+@pytest.mark.parametrize("exercise", list(SIZES))
+@pytest.mark.parametrize("seed", range(int(os.environ.get("FORMCHECK_SWEEP_SETS", "6"))))
+def test_random_sets_count_full_and_partial_reps(exercise, seed):
+    rng = np.random.default_rng(1000 * seed + len(exercise))
+    classes, keys = _random_set(exercise, rng)
+    fps = float(rng.choice(FPS))
+    frames = _frames(exercise, keys, fps)
+    if rng.random() < 0.5:
+        frames = [PoseFrame(f.t_s, f.xyz + rng.normal(0, 0.002, f.xyz.shape), f.world_xyz, f.visibility,
+                            f.image_size, f.back_profile) for f in frames]
+    seq = _drop(sk.sequence(frames), bool(rng.random() < 0.5), seed)
+    report = score_sequence(seq, get_exercise(exercise))
+    fault = get_exercise(exercise).rep.partial_fault
+    full, partial = classes.count("full"), classes.count("partial")
+    assert _outcome(report) == ([()] * full, [(fault,)] * partial, {fault: partial} if partial else {}), classes
