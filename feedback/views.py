@@ -69,49 +69,157 @@ def target_text(item: Any) -> str:
 
 
 def parse_threshold_text(exercise: str, text: str) -> dict[str, float]:
-    """Threshold overrides typed as `name = value` lines (blank lines and # comments ignored), checked.
+    """Threshold overrides typed as `name = value` entries, one a line or separated by `;` (# comments ignored).
 
     Raises:
-        ConfigError: one line naming the bad line, an unknown name (with the valid ones) or a bad value.
+        ConfigError: one line naming the bad entry, an unknown name (with the valid ones) or a bad value.
     """
     raw: dict[str, object] = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        name, sep, value = line.partition("=")
+    entries = [e.split("#", 1)[0].strip() for line in text.splitlines() for e in line.split(";")]
+    for n, entry in enumerate([e for e in entries if e], 1):
+        name, sep, value = entry.partition("=")
         if not sep:
-            raise ConfigError(f"thresholds line {n}: expected `name = value`, got {line!r}")
+            raise ConfigError(f"threshold {n}: expected `name = value`, got {entry!r}")
         try:
             raw[name.strip()] = float(value)
         except ValueError:
-            raise ConfigError(f"thresholds line {n}: {value.strip()!r} is not a number") from None
+            raise ConfigError(f"threshold {n}: {value.strip()!r} is not a number") from None
     if not raw:
         return {}
     return dict(parse_overrides({exercise: raw}, source="thresholds").get(exercise, {}))
 
 
-def item_fields(exercise: str, side: str, sets: int, reps_target: int, hold_target_s: float, tempo_s_per_rep: float,
-                thresholds: str, week_from: int, week_to: int, sessions_per_week: int, notes: str) -> dict[str, Any]:
-    """A programme item from the therapist's form as store.repo.ItemSpec keyword arguments.
+# ---------------------------------------------------------------- the programme form (one row per exercise)
 
-    0 in reps, hold or tempo means "not prescribed".
+# The therapist's programme table: column -> (what goes in it, its unit). A blank reps, hold or tempo cell means
+# "not prescribed"; the page gives each column its editor (pages/patients.py).
+EDITOR_COLUMNS: dict[str, str] = {
+    "exercise": "the exercise", "side": "the working side", "sets": "sets per session",
+    "reps": "reps per set (blank: none)", "hold (s)": "seconds to hold (blank: none)",
+    "tempo (s a rep)": "seconds per rep (blank: any pace)", "from week": "first week (1 = the start week)",
+    "to week": "last week", "days a week": "sessions a week",
+    "thresholds": "overrides, `name = value; ...` (optional)", "notes": "for the patient (optional)",
+}
+EDITOR_SIDES = {words: key for key, words in SIDE_WORDS.items()}  # "left leg" -> "left"
+EDITOR_SETS_MAX, EDITOR_REPS_MAX, EDITOR_HOLD_MAX_S, EDITOR_TEMPO_MAX_S = 20, 100, 600.0, 60.0
+EDITOR_WEEKS_MAX, EDITOR_DAYS_MAX = 104, 14
+_NUMERIC = ("sets", "reps", "hold (s)", "tempo (s a rep)", "from week", "to week", "days a week")
 
-    Raises:
-        ValueError: (ConfigError for thresholds) a one-line message saying what is wrong.
+
+def exercise_titles() -> dict[str, str]:
+    """Exercise title -> registry name, for the table's exercise picker."""
+    return {spec.title: name for name, spec in EXERCISES.items()}
+
+
+def editor_frame(items: Sequence[Any] = ()) -> pd.DataFrame:
+    """The programme table to start from: the given items (e.g. the programme in force), or one default row.
+
+    Numbers are floats so a blank cell is NaN (shown empty), never "None".
     """
-    if exercise not in EXERCISES:
-        raise ValueError(f"unknown exercise {exercise!r}; expected one of {', '.join(EXERCISES)}")
-    if not reps_target and not hold_target_s:
-        raise ValueError("give a reps target or a hold target (or both)")
-    if week_to < week_from:
-        raise ValueError(f"the phase ends in week {week_to}, before it starts (week {week_from})")
-    return {
-        "exercise": exercise, "side": side, "sets": int(sets), "reps_target": int(reps_target) or None,
-        "hold_target_s": float(hold_target_s) or None, "tempo_s_per_rep": float(tempo_s_per_rep) or None,
-        "threshold_overrides": parse_threshold_text(exercise, thresholds), "week_from": int(week_from),
-        "week_to": int(week_to), "sessions_per_week": int(sessions_per_week), "notes": notes.strip(),
-    }
+    rows = [{
+        "exercise": EXERCISES[i.exercise].title if i.exercise in EXERCISES else i.exercise,
+        "side": SIDE_WORDS.get(i.side, i.side), "sets": i.sets, "reps": i.reps_target,
+        "hold (s)": i.hold_target_s, "tempo (s a rep)": i.tempo_s_per_rep, "from week": i.week_from,
+        "to week": i.week_to, "days a week": i.sessions_per_week,
+        "thresholds": "; ".join(f"{k} = {v:g}" for k, v in sorted(dict(i.threshold_overrides).items())),
+        "notes": i.notes or "",
+    } for i in items] or [{
+        "exercise": next(iter(EXERCISES.values())).title, "side": SIDE_WORDS["both"], "sets": 1, "reps": 10,
+        "hold (s)": None, "tempo (s a rep)": None, "from week": 1, "to week": 4, "days a week": 5,
+        "thresholds": "", "notes": "",
+    }]
+    frame = pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))
+    frame[list(_NUMERIC)] = frame[list(_NUMERIC)].astype(float)
+    return frame
+
+
+def _blank(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or (isinstance(x, str) and not x.strip())
+
+
+def _whole(row: Mapping[str, Any], column: str, lo: int, hi: int, problems: list[str],
+           optional: bool = False) -> int | None:
+    x = row.get(column)
+    if _blank(x) or (optional and x == 0):
+        if not optional:
+            problems.append(f"{column} is empty")
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        problems.append(f"{column} must be a whole number, got {x!r}")
+        return None
+    if not value.is_integer() or not lo <= value <= hi:
+        problems.append(f"{column} must be a whole number from {lo} to {hi}, got {value:g}")
+        return None
+    return int(value)
+
+
+def _seconds(row: Mapping[str, Any], column: str, hi: float, problems: list[str]) -> float | None:
+    x = row.get(column)
+    if _blank(x) or x == 0:
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        problems.append(f"{column} must be a number of seconds, got {x!r}")
+        return None
+    if not 0 < value <= hi:
+        problems.append(f"{column} must be more than 0 and at most {hi:g} s, got {value:g}")
+        return None
+    return value
+
+
+def programme_items(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], list[str]]:
+    """The therapist's programme table, checked as a whole: store.repo.ItemSpec keyword arguments and errors.
+
+    Blank rows are skipped. Each bad row gives one error line naming it ("row 2 (Nerve glide): ..."), with every
+    problem of that row; the items are only meant to be saved when there are no errors.
+    """
+    titles = exercise_titles()
+    items, errors = [], []
+    for n, row in enumerate(frame.to_dict("records"), 1):
+        if all(_blank(v) for v in row.values()):
+            continue
+        problems: list[str] = []
+        label = "" if _blank(row.get("exercise")) else str(row["exercise"]).strip()
+        exercise = titles.get(label, label if label in EXERCISES else None)
+        if exercise is None:
+            problems.append("choose an exercise" if not label else f"unknown exercise {label!r}")
+        side_text = "" if _blank(row.get("side")) else str(row["side"])
+        side = EDITOR_SIDES.get(side_text, side_text if side_text in SIDE_WORDS else None) if side_text else "both"
+        if side is None:
+            problems.append(f"side must be one of {', '.join(EDITOR_SIDES)}, got {side_text!r}")
+        sets = _whole(row, "sets", 1, EDITOR_SETS_MAX, problems)
+        reps = _whole(row, "reps", 1, EDITOR_REPS_MAX, problems, optional=True)
+        hold = _seconds(row, "hold (s)", EDITOR_HOLD_MAX_S, problems)
+        tempo = _seconds(row, "tempo (s a rep)", EDITOR_TEMPO_MAX_S, problems)
+        if reps is None and hold is None and not any(p.startswith(("reps", "hold")) for p in problems):
+            problems.append("give reps or a hold in seconds (or both)")
+        week_from = _whole(row, "from week", 1, EDITOR_WEEKS_MAX, problems)
+        week_to = _whole(row, "to week", 1, EDITOR_WEEKS_MAX, problems)
+        if week_from is not None and week_to is not None and week_to < week_from:
+            problems.append(f"it ends in week {week_to}, before it starts (week {week_from})")
+        per_week = _whole(row, "days a week", 1, EDITOR_DAYS_MAX, problems)
+        thresholds: dict[str, float] = {}
+        if exercise is not None and not _blank(row.get("thresholds")):
+            try:
+                thresholds = parse_threshold_text(exercise, str(row["thresholds"]))
+            except ConfigError as exc:
+                problems.append(str(exc).splitlines()[0])
+        if problems:
+            name = EXERCISES[exercise].title if exercise is not None else ""
+            errors.append(f"row {n}{f' ({name})' if name else ''}: {'; '.join(problems)}")
+            continue
+        items.append({
+            "exercise": exercise, "side": side, "sets": sets, "reps_target": reps, "hold_target_s": hold,
+            "tempo_s_per_rep": tempo, "threshold_overrides": thresholds, "week_from": week_from,
+            "week_to": week_to, "sessions_per_week": per_week,
+            "notes": "" if _blank(row.get("notes")) else str(row["notes"]).strip(),
+        })
+    if not items and not errors:
+        errors.append("add at least one exercise: one row per exercise")
+    return items, errors
 
 
 def dose_text(item: Any) -> str:

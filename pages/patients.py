@@ -8,15 +8,12 @@ import streamlit as st
 
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
-from feedback import charts, views
+from feedback import charts, printable, views
 from pages import common
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
 from store.auth import Actor
-from store.models import ItemSide
-
-SIDE_LABELS = {ItemSide.BOTH.value: "Both / either", ItemSide.LEFT.value: "Left", ItemSide.RIGHT.value: "Right"}
 
 
 def page(actor: Actor) -> None:
@@ -169,7 +166,7 @@ def progress_section(actor: Actor, pid: int) -> None:
 
 
 def programme_section(actor: Actor, pid: int) -> None:
-    """Programmes so far, and a new one built item by item (editing = a new version from today)."""
+    """Programmes so far, and a new one built as one form: a table with one row per exercise, saved together."""
     with common.db_session() as db:
         programmes = repo.list_programmes(db, actor, pid)
     current = views.current_programme(programmes, common.today())
@@ -178,68 +175,88 @@ def programme_section(actor: Actor, pid: int) -> None:
         with st.expander(f"Programme from {p.start_date.isoformat()}{tag}", expanded=p is current):
             if p.notes:
                 st.text(p.notes)
-            st.dataframe([views.item_row(i) for i in p.items], hide_index=True, use_container_width=True)
-    draft_key = f"draft:{pid}"
-    draft: list[dict] = st.session_state.setdefault(draft_key, [])
+            st.dataframe([views.item_row(i) for i in p.items], hide_index=True, use_container_width=True,
+                         column_config=_ITEM_COLUMNS)
     st.subheader("New programme" if current is None else "New version of the programme")
+    # The table's starting rows; a new version number makes the editor start again from them.
+    version_key, seed_key = f"pg_version:{pid}", f"pg_seed:{pid}"
     if current is not None and st.button("Start from the programme in force", key=f"copy:{pid}"):
-        draft[:] = [{k: getattr(i, k) for k in repo.ItemSpec.__dataclass_fields__} for i in current.items]
-    with st.form(f"item:{pid}", clear_on_submit=False):
-        st.markdown("**Add an exercise**")
-        c1, c2, c3 = st.columns(3)
-        exercise = c1.selectbox("Exercise", list(EXERCISES), format_func=lambda n: EXERCISES[n].title,
-                                key=f"it_ex:{pid}")
-        side = c2.selectbox("Side", list(SIDE_LABELS), format_func=SIDE_LABELS.get, key=f"it_side:{pid}")
-        sets = c3.number_input("Sets", 1, 20, 1, key=f"it_sets:{pid}")
-        c1, c2, c3 = st.columns(3)
-        reps = c1.number_input("Reps target (0 = none)", 0, 100, 10, key=f"it_reps:{pid}")
-        hold = c2.number_input("Hold target, s (0 = none)", 0.0, 600.0, 0.0, step=5.0, key=f"it_hold:{pid}")
-        tempo = c3.number_input("Tempo, s per rep (0 = any)", 0.0, 60.0, 0.0, step=0.5, key=f"it_tempo:{pid}")
-        c1, c2, c3 = st.columns(3)
-        week_from = c1.number_input("From week", 1, 104, 1, key=f"it_wf:{pid}")
-        week_to = c2.number_input("To week", 1, 104, 4, key=f"it_wt:{pid}")
-        per_week = c3.number_input("Days a week", 1, 14, 5, key=f"it_pw:{pid}")
-        thresholds = st.text_area("Threshold overrides, one `name = value` a line (optional)", key=f"it_thr:{pid}",
-                                  placeholder="knee_extension_target_deg = 150", height=80,
-                                  help="Names: `formcheck exercises --json` or the review page's sidebar.")
-        notes = st.text_input("Notes for the patient", key=f"it_notes:{pid}")
-        add = st.form_submit_button("Add to the programme")
-    if add:
-        try:
-            draft.append(views.item_fields(exercise, side, sets, reps, hold, tempo, thresholds, week_from, week_to,
-                                           per_week, notes))
-        except ValueError as exc:
-            st.error(common.plain(str(exc).splitlines()[0]))  # may quote what was typed
-    if not draft:
-        st.caption("Add at least one exercise, then save the programme.")
-        return
-    st.markdown("**Draft, not saved yet:**")
-    st.dataframe([views.item_row(repo.ItemSpec(**d)) for d in draft], hide_index=True, use_container_width=True)
-    if st.button("Remove the last exercise", key=f"pop:{pid}"):
-        draft.pop()
-        st.rerun()
+        st.session_state[seed_key] = views.editor_frame(current.items)
+        st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    seed = st.session_state.get(seed_key)
     with st.form(f"programme:{pid}"):
-        start = st.date_input("Starts on", value=common.today(), key=f"pg_start:{pid}")
-        notes = st.text_area("Programme notes", key=f"pg_notes:{pid}", height=80)
+        st.caption("One row per exercise; add rows with ＋ under the table, remove one by ticking it and pressing "
+                   "the bin. Leave reps, hold or tempo blank when not prescribed. Threshold names: "
+                   "`formcheck exercises --json` or the review page's sidebar.")
+        rows = st.data_editor(views.editor_frame() if seed is None else seed, num_rows="dynamic", hide_index=True,
+                              use_container_width=True, column_config=_editor_columns(),
+                              key=f"pg_rows:{pid}:{st.session_state.get(version_key, 0)}")
+        c1, c2 = st.columns([1, 3])
+        start = c1.date_input("Starts on", value=common.today(), key=f"pg_start:{pid}")
+        notes = c2.text_area("Programme notes", key=f"pg_notes:{pid}", height=80)
         save = st.form_submit_button("Save programme")
-    if save:
-        try:
-            with common.db_session() as db:
-                repo.create_programme(db, actor, pid, start, [repo.ItemSpec(**d) for d in draft], notes)
-        except ValueError as exc:
-            st.error(common.plain(str(exc).splitlines()[0]))  # may quote what was typed
-            return
-        draft.clear()
-        st.session_state["flash"] = "Programme saved."
-        st.rerun()
+    if not save:
+        return
+    items, errors = views.programme_items(rows)
+    for error in errors:
+        st.error(common.plain(error))  # may quote what was typed
+    if errors:
+        return
+    try:
+        with common.db_session() as db:
+            repo.create_programme(db, actor, pid, start, [repo.ItemSpec(**i) for i in items], notes)
+    except ValueError as exc:
+        st.error(common.plain(str(exc).splitlines()[0]))
+        return
+    st.session_state.pop(seed_key, None)
+    st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    st.session_state["flash"] = f"Programme saved. It has {len(items)} exercise{'s' if len(items) != 1 else ''}."
+    st.rerun()
+
+
+# Column widths for the programme tables, so no header or cell is clipped at 1366 px.
+_ITEM_COLUMNS = {"exercise": st.column_config.TextColumn(width="medium"),
+                 "side": st.column_config.TextColumn(width="small"),
+                 "weeks": st.column_config.TextColumn(width="small"),
+                 "dose": st.column_config.TextColumn(width="medium"),
+                 "days a week": st.column_config.NumberColumn(width="small"),
+                 "thresholds": st.column_config.TextColumn(width="large"),
+                 "notes": st.column_config.TextColumn(width="large")}
+
+
+def _editor_columns() -> dict:
+    """The programme table's editors: a picker for exercise and side, bounded whole numbers, seconds."""
+    cc, help_ = st.column_config, views.EDITOR_COLUMNS
+
+    def number(name: str, lo: float, hi: float, step: float, fmt: str, width: str = "small") -> object:
+        return cc.NumberColumn(name, help=help_[name], min_value=lo, max_value=hi, step=step, format=fmt,
+                               width=width)
+
+    return {
+        "exercise": cc.SelectboxColumn("exercise", help=help_["exercise"], options=list(views.exercise_titles()),
+                                       required=True, width="medium",
+                                       default=next(iter(views.exercise_titles()))),
+        "side": cc.SelectboxColumn("side", help=help_["side"], options=list(views.EDITOR_SIDES), required=True,
+                                   default=views.SIDE_WORDS["both"], width="small"),
+        "sets": number("sets", 1, views.EDITOR_SETS_MAX, 1, "%d"),
+        "reps": number("reps", 0, views.EDITOR_REPS_MAX, 1, "%d"),
+        "hold (s)": number("hold (s)", 0, views.EDITOR_HOLD_MAX_S, 1, "%g"),
+        "tempo (s a rep)": number("tempo (s a rep)", 0, views.EDITOR_TEMPO_MAX_S, 0.5, "%g", width="medium"),
+        "from week": number("from week", 1, views.EDITOR_WEEKS_MAX, 1, "%d"),
+        "to week": number("to week", 1, views.EDITOR_WEEKS_MAX, 1, "%d"),
+        "days a week": number("days a week", 1, views.EDITOR_DAYS_MAX, 1, "%d"),
+        "thresholds": cc.TextColumn("thresholds", help=help_["thresholds"], width="medium"),
+        "notes": cc.TextColumn("notes", help=help_["notes"], width="medium"),
+    }
 
 
 def report_section(actor: Actor, pid: int, username: str) -> None:
     """Printable HTML report and CSV of every set."""
     with common.db_session() as db:
-        report_html = export.export_html(db, actor, pid, common.today())
+        report_html = printable.report_html(export.report_data(db, actor, pid, common.today()))
         report_csv = export.export_csv(db, actor, pid)
-    st.caption("The HTML report prints cleanly from the browser (programme, weekly adherence, every set).")
+    st.caption("The HTML report prints from the browser: programme, weekly adherence, per exercise the range and "
+               "pain charts and the faults, then every set.")
     a, b = st.columns(2)
     a.download_button("Download patient report (HTML)", report_html, file_name=f"formcheck-{username}.html",
                       mime="text/html", key=f"dl_html:{pid}")

@@ -1,16 +1,15 @@
-"""A patient's stored sets as a clinic takes them away: CSV, one row per set, and a printable HTML report.
+"""A patient's stored sets as a clinic takes them away: CSV, one row per set, and the printable report's data.
 
-Every cell and every piece of text is escaped: a CSV cell that starts like a formula is quoted, and HTML is
-escaped, so a therapist's notes or a file name cannot run in a spreadsheet or a browser.
+A CSV cell that starts like a formula is quoted, so a therapist's notes or a file name cannot run in a
+spreadsheet. The printable HTML report is feedback.printable's (it needs the fault wording, and the store does not
+import feedback): `report_data` here reads what it shows, with the access check.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
-import math
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +18,17 @@ from sqlalchemy.orm import Session
 
 from store.auth import Actor
 from store.models import ExerciseSession, User, utc_now
-from store.repo import adherence, check_patient, list_programmes, list_sessions
+from store.repo import (
+    AdherenceWeek,
+    ProgrammeView,
+    ProgressPoint,
+    SessionSummary,
+    adherence,
+    check_patient,
+    list_programmes,
+    list_sessions,
+    progress,
+)
 
 SESSION_CSV_COLUMNS = (
     "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
@@ -40,16 +49,22 @@ def _cell(value: Any) -> Any:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _session_faults(db: Session, patient_id: int) -> dict[int, dict[str, int]]:
+    """Session id -> its fault counts (code -> count), for a patient whose access was checked already."""
+    rows = db.execute(select(ExerciseSession.id, ExerciseSession.report)
+                      .where(ExerciseSession.patient_id == patient_id))
+    return {i: dict((r or {}).get("faults") or {}) for i, r in rows}
+
+
 def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
     """The patient's sessions as CSV, one row per set (SESSION_CSV_COLUMNS), oldest first."""
     sessions = list_sessions(db, actor, patient_id)
-    faults = {i: r for i, r in db.execute(select(ExerciseSession.id, ExerciseSession.report)
-                                          .where(ExerciseSession.patient_id == patient_id))}
+    faults = _session_faults(db, patient_id)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(SESSION_CSV_COLUMNS)
     for s in sessions:
-        f = ";".join(f"{k}={v}" for k, v in sorted((faults[s.id].get("faults") or {}).items()))
+        f = ";".join(f"{k}={v}" for k, v in sorted(faults.get(s.id, {}).items()))
         w.writerow([_cell(v) for v in (
             s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
             s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
@@ -57,57 +72,28 @@ def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
     return buf.getvalue()
 
 
-def _td(value: Any) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "<td>–</td>"
-    if isinstance(value, float):
-        value = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"<td>{html.escape(str(value))}</td>"
+@dataclass(frozen=True)
+class PatientReportData:
+    """Everything the printable report of a patient shows, as plain data (feedback.printable renders it).
+
+    The store only reads: wording, charts and HTML are feedback's, which the store does not import.
+    """
+
+    username: str
+    today: date
+    programmes: list[ProgrammeView]  # newest first
+    weeks: list[AdherenceWeek]  # of the programme in force
+    sessions: list[SessionSummary]  # oldest first
+    progress: dict[str, list[ProgressPoint]]  # exercise -> one point per set, oldest first
+    faults: dict[int, dict[str, int]]  # session id -> fault code -> count
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(_td(v) for v in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-_STYLE = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}"
-          "th,td{border:1px solid #999;padding:.25em .5em;text-align:left}"
-          "@media print{body{margin:0}h2{page-break-after:avoid}table{page-break-inside:auto}}")
-
-
-def export_html(db: Session, actor: Actor, patient_id: int, today: date | None = None) -> str:
-    """A printable HTML report of a patient: programme, weekly adherence and every session. All text escaped."""
+def report_data(db: Session, actor: Actor, patient_id: int, today: date | None = None) -> PatientReportData:
+    """What the printable report shows of a patient, after the same access check as every read of their sets."""
     check_patient(db, actor, patient_id)
     today = today or utc_now().date()
-    username = db.get(User, patient_id).username
-    programmes = list_programmes(db, actor, patient_id)
-    sessions = list_sessions(db, actor, patient_id)
-    e = html.escape
-    parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>formcheck report: {e(username)}"
-             f"</title><style>{_STYLE}</style></head><body>",
-             f"<h1>formcheck report: {e(username)}</h1><p>Generated {e(today.isoformat())}. formcheck gives feedback "
-             "on exercise form; it is not a diagnosis and not medical advice.</p>"]
-    for p in programmes:
-        parts.append(f"<h2>Programme from {e(p.start_date.isoformat())}</h2><p>{e(p.notes)}</p>")
-        parts.append(_table(
-            ["exercise", "side", "weeks", "sets", "reps", "hold s", "tempo s/rep", "sessions/week", "thresholds",
-             "notes"],
-            [[i.exercise, i.side, f"{i.week_from}–{i.week_to}", i.sets, i.reps_target, i.hold_target_s,
-              i.tempo_s_per_rep, i.sessions_per_week,
-              ", ".join(f"{k}={v:g}" for k, v in sorted(i.threshold_overrides.items())), i.notes] for i in p.items]))
-    weeks = adherence(db, actor, patient_id, today)
-    if weeks:
-        parts.append("<h2>Adherence</h2>")
-        parts.append(_table(["week", "from", "sets done", "prescribed", "adherence"],
-                            [[w.week, w.start.isoformat(), w.done_capped, w.prescribed,
-                              None if w.ratio is None else f"{w.ratio:.0%}"] for w in weeks]))
-    parts.append("<h2>Sessions</h2>")
-    parts.append(_table(
-        ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold s", "range", "pose coverage",
-         "pain before", "pain after", "symptoms"],
-        [[s.started_at.strftime("%Y-%m-%d %H:%M"), s.exercise, s.source.value, s.reps, s.faulted_reps, s.best_hold_s,
-          None if s.range_low is None else f"{s.range_low:g}–{s.range_high:g}", f"{s.pose_coverage:.0%}",
-          s.pain_before, s.pain_after, s.symptom_response.value if s.symptom_response else None] for s in sessions]))
-    parts.append("</body></html>")
-    return "".join(parts)
+    return PatientReportData(
+        username=db.get(User, patient_id).username, today=today,
+        programmes=list_programmes(db, actor, patient_id), weeks=adherence(db, actor, patient_id, today),
+        sessions=list_sessions(db, actor, patient_id), progress=progress(db, actor, patient_id),
+        faults=_session_faults(db, patient_id))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import pages.live
+from feedback import views
 from pages.menu import MENUS, PAGES
 from scoring.save import save_set
 from store import auth, repo
@@ -173,44 +175,87 @@ def _patient(at: AppTest, people, name: str) -> AppTest:
     return at.run()
 
 
-def _fill_item(at: AppTest, pid: int, **values) -> AppTest:
-    for key, value in values.items():
-        widget = {"thr": at.text_area, "notes": at.text_input}.get(key, at.number_input)
-        widget(key=f"it_{key}:{pid}").set_value(value)
-    return next(b for b in at.button if b.label == "Add to the programme").click().run()
+def _submit_programme(at: AppTest, monkeypatch, rows: list[dict]) -> AppTest:
+    """Save the programme form as if the therapist had typed `rows` into its table.
+
+    AppTest cannot type into st.data_editor, so the real editor is drawn (with the page's column config) and its
+    answer replaced by these rows, in the editor's columns (feedback.views.EDITOR_COLUMNS).
+    """
+    import streamlit as st
+
+    real = st.data_editor
+
+    def typed(data, **kwargs):  # noqa: ANN001, ANN202
+        real(data, **kwargs)
+        frame = views.editor_frame()
+        return pd.DataFrame([{**frame.iloc[0].to_dict(), **r} for r in rows], columns=frame.columns)
+
+    monkeypatch.setattr(st, "data_editor", typed)
+    at = next(b for b in at.button if b.label == "Save programme").click().run()
+    monkeypatch.setattr(st, "data_editor", real)
+    return at
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"reps": 0, "hold": 0.0}, "give a reps target or a hold target"),
-    ({"wf": 3, "wt": 2}, "before it starts"),
-    ({"thr": "bogus_deg = 3"}, "bogus_deg"),
-    ({"thr": "knee_work_max_deg = lots"}, "not a number"),
-    ({"thr": "knee_work_max_deg"}, "expected `name = value`"),
-])
-def test_programme_form_errors_are_one_line(people, values, message):
-    at = _patient(_app(people["thera"]), people, "alice")
-    at = _fill_item(at, people["alice"].id, **values)
-    assert not at.exception
-    # The message may quote what was typed, so it comes Markdown-escaped (pages.common.plain): read it as shown.
-    errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
-    assert len(errors) == 1 and message in errors[0] and "\n" not in errors[0], errors
+def test_programme_form_starts_with_one_plain_row(people):
+    frame = views.editor_frame()
+    assert list(frame.columns) == list(views.EDITOR_COLUMNS)
+    assert frame.iloc[0][["exercise", "side", "sets", "reps"]].tolist() == ["Wall squat / wall sit", "either side",
+                                                                              1, 10]
+    assert "None" not in frame.to_string(na_rep="")
 
 
-def test_therapist_creates_a_programme(people, tmp_path):
+def test_therapist_saves_two_exercises_in_one_submit(people, tmp_path, monkeypatch):
     pid = people["alice"].id
     at = _patient(_app(people["thera"]), people, "alice")
-    at = _fill_item(at, pid, reps=8, sets=2, thr="knee_work_max_deg = 110", notes="back flat on the wall")
+    at = _submit_programme(at, monkeypatch, [
+        {"reps": 8, "sets": 2, "thresholds": "knee_work_max_deg = 110", "notes": "back flat on the wall"},
+        {"exercise": "Sciatic nerve glide (lying, knee extension)", "side": "right leg", "reps": None,
+         "hold (s)": 20.0, "tempo (s a rep)": 3.0, "from week": 2, "to week": 6, "days a week": 3},
+    ])
     assert not at.exception and not at.error
-    next(b for b in at.button if b.label == "Save programme").click().run()
-    assert not at.exception and not at.error
-    assert "Programme saved." in _text(at)
+    assert "Programme saved. It has 2 exercises." in _text(at)
     factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
     with factory() as db:
         (programme,) = repo.list_programmes(db, people["thera"], pid)
     factory.kw["bind"].dispose()
-    (item,) = programme.items
-    assert (item.exercise, item.sets, item.reps_target, item.notes) == ("wall_squat", 2, 8, "back flat on the wall")
-    assert item.threshold_overrides == {"knee_work_max_deg": 110.0}
+    squat, glide = programme.items
+    assert (squat.exercise, squat.sets, squat.reps_target, squat.notes) == ("wall_squat", 2, 8, "back flat on the wall")
+    assert squat.threshold_overrides == {"knee_work_max_deg": 110.0}
+    assert (glide.exercise, glide.side, glide.reps_target, glide.hold_target_s, glide.tempo_s_per_rep,
+            glide.week_from, glide.week_to, glide.sessions_per_week) == (
+        "nerve_glide", "right", None, 20.0, 3.0, 2, 6, 3)
+    shown = next(d.value for d in at.dataframe if "dose" in d.value.columns).to_string()
+    assert "None" not in shown and "hold 20 s" in shown and "3 s a rep" in shown
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"reps": None, "hold (s)": None}, "give reps or a hold in seconds"),
+    ({"from week": 3, "to week": 2}, "before it starts"),
+    ({"sets": 0}, "sets must be a whole number from 1 to 20"),
+    ({"thresholds": "bogus_deg = 3"}, "bogus_deg"),
+    ({"thresholds": "knee_work_max_deg = lots"}, "not a number"),
+    ({"thresholds": "knee_work_max_deg"}, "expected `name = value`"),
+])
+def test_a_bad_row_is_refused_in_one_line_naming_it(people, tmp_path, monkeypatch, row, message):
+    at = _patient(_app(people["thera"]), people, "alice")
+    at = _submit_programme(at, monkeypatch, [{"reps": 5}, row])
+    assert not at.exception
+    # The message may quote what was typed, so it comes Markdown-escaped (pages.common.plain): read it as shown.
+    errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert len(errors) == 1 and "\n" not in errors[0], errors
+    assert errors[0].startswith("row 2 (Wall squat / wall sit): ") and message in errors[0], errors
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
+    with factory() as db:
+        assert repo.list_programmes(db, people["thera"], people["alice"].id) == []  # nothing saved, not row 1 either
+    factory.kw["bind"].dispose()
+
+
+def test_every_bad_row_gets_its_own_line(people, monkeypatch):
+    at = _patient(_app(people["thera"]), people, "alice")
+    at = _submit_programme(at, monkeypatch, [{"sets": 0}, {"reps": 5}, {"exercise": None, "reps": None}])
+    errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert [e.split(":")[0] for e in errors] == ["row 1 (Wall squat / wall sit)", "row 3"], errors
+    assert "choose an exercise; give reps or a hold in seconds" in errors[1]
 
 
 def test_rescore_shows_changed_results(people):

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from feedback import printable
 from scoring.rescore import rescore_set
 from scoring.save import save_set
 from store import attention, auth, export, repo
@@ -97,7 +98,7 @@ CALLS = {
                         lambda w, pid, got: all(p.patient_id == pid for p in got)),
     "export_csv": ("patient", lambda db, a, pid: export.export_csv(db, a, pid),
                    lambda w, pid, got: all(w.owner.get(i) == pid for i in _session_ids_in_csv(got))),
-    "export_html": ("patient", lambda db, a, pid: export.export_html(db, a, pid, today=TODAY),
+    "report_html": ("patient", lambda db, a, pid: printable.report_html(export.report_data(db, a, pid, today=TODAY)),
                     lambda w, pid, got: not any(n in got for n in w.usernames_except(pid))),
     "get_session": ("session", lambda db, a, sid: repo.get_session(db, a, sid),
                     lambda w, sid, got: got.summary.patient_id == w.owner[sid] and got.summary.id == sid),

@@ -31,7 +31,7 @@ CALLS = {
     "adherence": lambda db, who, pid, sid: repo.adherence(db, who, pid, today=date(2025, 1, 20)),
     "list_programmes": lambda db, who, pid, sid: repo.list_programmes(db, who, pid),
     "export_csv": lambda db, who, pid, sid: export.export_csv(db, who, pid),
-    "export_html": lambda db, who, pid, sid: export.export_html(db, who, pid),
+    "report_data": lambda db, who, pid, sid: export.report_data(db, who, pid),
     "save_session": lambda db, who, pid, sid: repo.save_session(db, who, pid, make_row(reps=[(90, 170, [])])),
     "create_programme": lambda db, who, pid, sid: repo.create_programme(
         db, who, pid, date(2025, 1, 1), [ItemSpec("cat_cow", reps_target=5)]),

@@ -2,11 +2,12 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from exercises.registry import get_exercise
+from feedback import printable
 from store import attention, auth, export, repo
 from store.repo import ItemSpec
 from tests.store.conftest import PASSWORD, at, make_row
@@ -136,12 +137,43 @@ def test_csv_cells_cannot_become_formulas():
     assert export._cell("wall_squat") == "wall_squat"
 
 
-def test_html_export_is_escaped_and_complete(db, people, alice_programme):
-    page = export.export_html(db, people.t, people.a.id, today=TODAY)
+def test_printable_report_is_escaped_and_complete(db, people, alice_programme):
+    page = printable.report_html(export.report_data(db, people.t, people.a.id, today=TODAY))
     assert "<script>" not in page
     assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; go gently") == 2  # programme + item
     assert "formcheck report: alice" in page and "not a diagnosis" in page
-    assert "knee_work_max_deg=110" in page
-    assert "<td>2025-01-06 09:00</td><td>wall_squat</td>" in page
+    assert "knee work max (°): 110" in page  # threshold overrides in plain units
+    assert "<td>2025-01-06 09:00</td><td>Wall squat / wall sit</td>" in page
     assert "<td>23%</td>" in page and "<td>0%</td>" in page  # adherence weeks 1 and 2
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>")
+
+
+def test_printable_report_has_charts_and_faults_per_exercise(db, people, alice_programme):
+    page = printable.report_html(export.report_data(db, people.t, people.a.id, today=TODAY))
+    sections = page.split('<section class="exercise">')[1:]
+    assert [s.split("</h2>")[0] for s in sections] == [
+        "<h2>Wall squat / wall sit", "<h2>Sciatic nerve glide (lying, knee extension)", "<h2>Cat-cow",
+        "<h2>Every set"]
+    squat = sections[0]
+    assert squat.count("<svg") == 2 and "Range reached against target: support knee (°)" in squat
+    assert "Pain before and after each set" in squat
+    # Two squat sets: highs 165/170 and lows 90/85 are one marker each, the knee target ticks per set.
+    range_svg, pain_svg = squat.split("</svg>")[:2]
+    assert range_svg.count("<circle") == 2 + 1 and range_svg.count('stroke-dasharray="4 3"') == 4 + 1  # + legend
+    assert pain_svg.count("<circle") == 2 + 1  # pain after: 4 and 5
+    # too_fast: 1 rep of set 1 and 2 of set 2, in the therapist's wording, not as a code.
+    assert ("<tr><td>Repetition shorter than the minimum duration.</td><td>2 of 2</td><td>3</td>"
+            "<td>2025-01-08</td></tr>") in squat
+    assert "too_fast" not in page
+    assert "No faults flagged." in sections[1]
+
+
+def test_printable_report_escapes_text_inside_the_charts():
+    from types import SimpleNamespace as NS
+
+    point = NS(started_at=datetime(2025, 1, 6, 9), range_low=90.0, range_high=None, target_low=100.0,
+               target_high=150.0, pain_before=None, pain_after=3, symptom_response=None)
+    svg = printable.range_svg([point], '<img src="x"> & "knee"')
+    assert "<img" not in svg and "&lt;img src=&quot;x&quot;&gt; &amp; &quot;knee&quot;" in svg
+    assert svg.count("<circle") == 1  # the legend's: no high reached, so no marker and no NaN in the drawing
+    assert "nan" not in printable.pain_svg([point]).lower()

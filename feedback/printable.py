@@ -1,0 +1,284 @@
+"""The printable report of a patient: programme, adherence, and per exercise the range and pain charts and the faults.
+
+It renders plain data (store.export.PatientReportData, read by attribute: feedback does not import store) as one
+self-contained HTML page. The charts are inline SVG drawn here, so the report needs no script, no network and no
+new dependency, and prints as it shows. Every piece of text (a therapist's notes, a username, a fault's wording)
+is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from exercises.registry import EXERCISES
+from feedback.charts import label_of
+from feedback.views import SYMPTOM_COLOURS, item_row
+from feedback.wording import WORDING, description
+
+# The SVG canvas in user units (text is 14 of them); it scales to its figure: up to 620 px on screen, and
+# the full text width on paper, so the labels print at about 10 pt.
+CHART_W, CHART_H = 560, 260
+_PAD_L, _PAD_R, _PAD_T, _PAD_B = 58, 12, 52, 48
+# At most this many set labels under the x axis; more are thinned so they never overlap.
+CHART_MAX_X_LABELS = 10
+# Colours that stay apart in greyscale too: the lines also differ by marker shape and dash.
+HIGH_COLOUR, LOW_COLOUR, TARGET_COLOUR = "#1f4e99", "#c05a00", "#555555"
+SYMPTOM_WORDS = {"centralising": "moved towards the back", "unchanged": "unchanged",
+                 "peripheralising": "spread down the leg"}
+
+_STYLE = """
+body{font-family:sans-serif;margin:2em;color:#111;max-width:60em}
+table{border-collapse:collapse;margin-bottom:1.5em}
+th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#eee}
+section:last-of-type td:first-child{white-space:nowrap}
+.charts{display:flex;flex-wrap:wrap;gap:1em}
+figure{margin:0 0 1em 0;flex:1 1 22em;max-width:620px}
+figcaption{font-weight:bold;margin-bottom:.25em}
+svg{width:100%;height:auto;display:block}
+svg text{font-family:sans-serif;font-size:14px;fill:#111}
+@media print{
+  body{margin:0;max-width:none;font-size:10.5pt}
+  h2,h3,figcaption{break-after:avoid;page-break-after:avoid}
+  figure,tr{break-inside:avoid;page-break-inside:avoid}
+  figure{flex:1 1 100%;max-width:15cm}
+  th{background:#eee;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+  svg{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+"""
+
+e = html.escape
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{e(_fmt(v))}</td>" for v in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _title(exercise: str) -> str:
+    return EXERCISES[exercise].title if exercise in EXERCISES else exercise
+
+
+# ---------------------------------------------------------------- SVG charts
+
+
+def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About n round values covering lo..hi."""
+    span = hi - lo or 1.0
+    raw = span / max(1, n - 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.floor(lo / step) * step
+    return [round(start + k * step, 6) for k in range(int(math.ceil((hi - start) / step)) + 1)]
+
+
+class _Frame:
+    """The plot area of one chart: x is the set's index (ordinal), y a value."""
+
+    def __init__(self, n: int, y_lo: float, y_hi: float) -> None:
+        self.n, self.y_lo, self.y_hi = n, y_lo, y_hi
+        self.x0, self.x1 = _PAD_L, CHART_W - _PAD_R
+        self.y0, self.y1 = CHART_H - _PAD_B, _PAD_T  # y0 is the bottom
+
+    def x(self, i: int) -> float:
+        step = (self.x1 - self.x0) / self.n
+        return self.x0 + step * (i + 0.5)
+
+    def y(self, v: float) -> float:
+        return self.y0 - (v - self.y_lo) / (self.y_hi - self.y_lo) * (self.y0 - self.y1)
+
+
+def _axes(f: _Frame, ticks: Sequence[float], y_title: str, x_labels: Sequence[str]) -> list[str]:
+    out = [f'<rect x="{f.x0}" y="{f.y1}" width="{f.x1 - f.x0}" height="{f.y0 - f.y1}" fill="none" '
+           f'stroke="#999"/>']
+    for t in ticks:
+        y = f.y(t)
+        out.append(f'<line x1="{f.x0}" x2="{f.x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+                   f'<text x="{f.x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{e(_fmt(float(t)))}</text>')
+    out.append(f'<text transform="translate(16 {(f.y0 + f.y1) / 2:.1f}) rotate(-90)" text-anchor="middle">'
+               f'{e(y_title)}</text>')
+    every = max(1, math.ceil(len(x_labels) / CHART_MAX_X_LABELS))
+    for i, label in enumerate(x_labels):
+        if i % every == 0 or i == len(x_labels) - 1:
+            out.append(f'<text x="{f.x(i):.1f}" y="{f.y0 + 16}" text-anchor="middle">{e(label)}</text>')
+    out.append(f'<text x="{(f.x0 + f.x1) / 2:.1f}" y="{CHART_H - 8}" text-anchor="middle">set (date)</text>')
+    return out
+
+
+def _legend(entries: Sequence[tuple[str, str]]) -> str:
+    """Legend above the plot: (swatch SVG drawn around 0,0, label) pairs, left to right, wrapping onto a 2nd row."""
+    out, x, y = [], _PAD_L, 14
+    for swatch, label in entries:
+        width = 34 + 7.6 * len(label)  # 14-unit sans-serif: about 7.6 units a character
+        if x + width > CHART_W and x > _PAD_L:
+            x, y = _PAD_L, y + 18
+        out.append(f'<g transform="translate({x:.0f} {y})">{swatch}<text x="22" y="5">{e(label)}</text></g>')
+        x += width
+    return "".join(out)
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        return f'<path d="M{x - 6:.1f},{y - 5:.1f} h12 l-6,10 z" fill="{colour}" stroke="#111" stroke-width=".5"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+
+
+def _line(f: _Frame, values: Sequence[float | None], colour: str, shape: str, dash: str = "") -> list[str]:
+    """A polyline through the known values (a gap where one is missing) with a marker on each."""
+    out, run = [], []
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    for i, v in enumerate([*values, None]):
+        if v is not None and math.isfinite(v):
+            run.append((f.x(i), f.y(v)))
+            continue
+        if len(run) > 1:
+            pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>')
+        out += [_marker(shape, x, y, colour) for x, y in run]
+        run = []
+    return out
+
+
+def _svg(title: str, body: Sequence[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
+            f'aria-label="{e(title)}"><title>{e(title)}</title>{"".join(body)}</svg>')
+
+
+def _set_labels(points: Sequence[Any]) -> list[str]:
+    return [f"{p.started_at:%d %b}" for p in points]
+
+
+def range_svg(points: Sequence[Any], signal_label: str) -> str:
+    """Range reached against target over the sets: the rep signal's low and high per set, targets as dashes.
+
+    Args:
+        points: store.repo.ProgressPoint-like, oldest first (range_low/high, target_low/high, started_at).
+        signal_label: the y axis title, with its unit (e.g. "knee (°)").
+    """
+    lows = [p.range_low for p in points]
+    highs = [p.range_high for p in points]
+    values = [v for v in [*lows, *highs, *(p.target_low for p in points), *(p.target_high for p in points)]
+              if v is not None and math.isfinite(v)]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    pad = max(5.0, (hi - lo) * 0.08)
+    ticks = _ticks(lo - pad, hi + pad)
+    f = _Frame(len(points), ticks[0], ticks[-1])
+    body = _axes(f, ticks, signal_label, _set_labels(points))
+    half = min(18.0, (f.x1 - f.x0) / max(1, len(points)) * 0.35)
+    for i, p in enumerate(points):  # the thresholds in force for each set (they change with the programme)
+        for t in (p.target_low, p.target_high):
+            if t is not None and math.isfinite(t):
+                body.append(f'<line x1="{f.x(i) - half:.1f}" x2="{f.x(i) + half:.1f}" y1="{f.y(t):.1f}" '
+                            f'y2="{f.y(t):.1f}" stroke="{TARGET_COLOUR}" stroke-width="2.5" stroke-dasharray="4 3"/>')
+    body += _line(f, highs, HIGH_COLOUR, "circle")
+    body += _line(f, lows, LOW_COLOUR, "square")
+    body.append(_legend([
+        (_marker("circle", 8, 0, HIGH_COLOUR), "highest reached"),
+        (_marker("square", 8, 0, LOW_COLOUR), "lowest reached"),
+        (f'<line x1="0" x2="16" y1="0" y2="0" stroke="{TARGET_COLOUR}" stroke-width="2.5" stroke-dasharray="4 3"/>',
+         "targets (thresholds)")]))
+    return _svg(f"Range reached against target: {signal_label}", body)
+
+
+def pain_svg(points: Sequence[Any]) -> str:
+    """Pain before (dashed) and after (solid) each set on 0-10, the symptom response as a coloured triangle."""
+    f = _Frame(len(points), 0.0, 11.0)
+    body = _axes(f, range(0, 11, 2), "pain (0–10)", _set_labels(points))
+    body += _line(f, [p.pain_before for p in points], "#777777", "square", dash="6 4")
+    body += _line(f, [p.pain_after for p in points], "#111111", "circle")
+    for i, p in enumerate(points):
+        symptom = getattr(p.symptom_response, "value", p.symptom_response)
+        if symptom in SYMPTOM_COLOURS:
+            body.append(_marker("triangle", f.x(i), f.y(10.5), SYMPTOM_COLOURS[symptom]))
+    body.append(_legend([
+        ('<line x1="0" x2="16" y1="0" y2="0" stroke="#777" stroke-width="2" stroke-dasharray="6 4"/>', "before"),
+        (_marker("circle", 8, 0, "#111111"), "after"),
+        *((_marker("triangle", 8, 0, colour), SYMPTOM_WORDS[s]) for s, colour in SYMPTOM_COLOURS.items())]))
+    return _svg("Pain before and after each set (0–10)", body)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def fault_rows(sessions: Sequence[Any], faults: dict[int, dict[str, int]]) -> list[list[Any]]:
+    """One row per fault across the given sets: wording, sets with it, times flagged, last seen; most sets first."""
+    seen: dict[str, list[Any]] = {}
+    for s in sessions:
+        for code, count in (faults.get(s.id) or {}).items():
+            row = seen.setdefault(code, [0, 0, None])
+            row[0] += 1
+            row[1] += int(count)
+            row[2] = max(row[2] or s.started_at, s.started_at)
+    ordered = sorted(seen.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    return [[description(code) if code in WORDING else code, f"{n_sets} of {len(sessions)}", times,
+             f"{last:%Y-%m-%d}"] for code, (n_sets, times, last) in ordered]
+
+
+def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any],
+                      faults: dict[int, dict[str, int]]) -> str:
+    spec = EXERCISES.get(exercise)
+    signal = label_of(spec.rep.signal) if spec is not None else "range"
+    parts = [f'<section class="exercise"><h2>{e(_title(exercise))}</h2>',
+             f"<p>{len(sessions)} set{'s' if len(sessions) != 1 else ''} saved.</p>",
+             '<div class="charts">',
+             f"<figure><figcaption>Range reached against target: {e(signal)}</figcaption>"
+             f"{range_svg(points, signal)}</figure>",
+             f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
+             "<h3>Faults</h3>"]
+    rows = fault_rows(sessions, faults)
+    parts.append(_table(["fault", "sets with it", "times flagged", "last seen"], rows) if rows
+                 else "<p>No faults flagged.</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def report_html(data: Any) -> str:
+    """The printable report: programme, weekly adherence, per exercise its charts and faults, then every set.
+
+    Args:
+        data: store.export.PatientReportData (username, today, programmes, weeks, sessions, progress, faults).
+    """
+    parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>formcheck report: '
+             f"{e(data.username)}</title><style>{_STYLE}</style></head><body>",
+             f"<h1>formcheck report: {e(data.username)}</h1><p>Generated {e(data.today.isoformat())}. formcheck gives "
+             "feedback on exercise form; it is not a diagnosis and not medical advice.</p>"]
+    for p in data.programmes:
+        parts.append(f"<h2>Programme from {e(p.start_date.isoformat())}</h2>")
+        if p.notes:
+            parts.append(f"<p>{e(p.notes)}</p>")
+        rows = [item_row(i) for i in p.items]
+        parts.append(_table(list(rows[0]) if rows else [], [list(r.values()) for r in rows]))
+    if data.weeks:
+        parts.append("<h2>Adherence</h2>")
+        parts.append(_table(["week", "from", "sets done", "prescribed", "adherence"],
+                            [[w.week, w.start.isoformat(), w.done_capped, w.prescribed,
+                              None if w.ratio is None else f"{w.ratio:.0%}"] for w in data.weeks]))
+    by_exercise: dict[str, list[Any]] = {}
+    for s in data.sessions:
+        by_exercise.setdefault(s.exercise, []).append(s)
+    for exercise, points in data.progress.items():
+        parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults))
+    parts.append('<section class="exercise"><h2>Every set</h2>')
+    parts.append(_table(
+        ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "pose coverage",
+         "pain before", "pain after", "symptoms"],
+        [[s.started_at.strftime("%Y-%m-%d %H:%M"), _title(s.exercise), getattr(s.source, "value", s.source), s.reps,
+          s.faulted_reps, s.best_hold_s, None if s.range_low is None else f"{s.range_low:g}–{s.range_high:g}",
+          f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
+          SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
+    parts.append("</section></body></html>")
+    return "".join(parts)
