@@ -96,9 +96,15 @@ def test_therapist_flow(chromium, flow_app: str, shots: Path):
             _settled(page)
             page.screenshot(path=str(shots / "1-therapist-patients.png"), full_page=True)
             page.get_by_role("tab", name="Programme").click()
-            page.get_by_label("Reps target (0 = none)").fill("5")
-            page.get_by_label("Notes for the patient").fill("Slow, back flat on the wall")
-            page.get_by_role("button", name="Add to the programme").click()
+            # The programme table starts with one wall-squat row (1 set of 10 reps): type 5 into its reps cell.
+            grid = page.locator('[data-testid="stDataFrame"]').last
+            grid.wait_for(timeout=30_000)
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # the first row's exercise cell
+            for _ in range(3):  # exercise -> side -> sets -> reps
+                page.keyboard.press("ArrowRight")
+            page.keyboard.type("5")
+            page.keyboard.press("Enter")
             page.get_by_role("button", name="Save programme").wait_for(timeout=30_000)
             _settled(page)
             page.screenshot(path=str(shots / "2-therapist-programme-draft.png"), full_page=True)
@@ -158,5 +164,6 @@ def test_therapist_flow(chromium, flow_app: str, shots: Path):
             browser.close()
     assert f"formcheck report: {PATIENT}" in report
     # The session row: exercise, source, then its reps; and the pain and symptoms the patient gave.
-    assert f"<td>wall_squat</td><td>upload</td><td>{CLIP_REPS}</td>" in report
-    assert "<td>3</td><td>2</td><td>centralising</td>" in report
+    assert f"<td>Wall squat / wall sit</td><td>upload</td><td>{CLIP_REPS}</td>" in report
+    assert "<td>3</td><td>2</td><td>moved towards the back</td>" in report
+    assert report.count("<svg") == 2 and "<h3>Faults</h3>" in report  # range and pain charts, the faults
