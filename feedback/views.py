@@ -258,13 +258,16 @@ def session_rows(sessions: Iterable[Any]) -> list[dict[str, Any]]:
             source += " (camera stopped mid-set)"
         rows.append({
             "id": s.id, "date (UTC)": s.started_at.strftime("%Y-%m-%d %H:%M"), "exercise": s.exercise,
-            "source": source, "reps": s.reps,
-            "faulted reps": s.faulted_reps, "best hold (s)": round(s.best_hold_s, 1),
+            "source": source, "reps": s.reps, "faulted": s.faulted_reps, "best hold (s)": round(s.best_hold_s, 1),
             "range": "" if s.range_low is None or s.range_high is None else f"{s.range_low:g}–{s.range_high:g}",
-            "pose coverage": f"{s.pose_coverage:.0%}", "pain before": s.pain_before, "pain after": s.pain_after,
-            "symptoms": s.symptom_response.value if s.symptom_response else "",
+            "pose seen": f"{s.pose_coverage:.0%}", "pain before → after": f"{_pain(s.pain_before)} → "
+            f"{_pain(s.pain_after)}", "symptoms": s.symptom_response.value if s.symptom_response else "",
         })
     return rows
+
+
+def _pain(x: int | None) -> str:
+    return "–" if x is None else str(x)
 
 
 def session_label(s: Any) -> str:
@@ -338,8 +341,17 @@ def progress_frame(points: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
                                        "pain after", "symptoms"])
 
 
+# Room above the plot for the title: without it the title's top is cut off inside the page's chart frame.
+CHART_PADDING = {"top": 24, "left": 5, "right": 5, "bottom": 5}
+
+
 def _base(frame: pd.DataFrame, title: str) -> alt.Chart:
-    return alt.Chart(frame, title=title, height=220)
+    return alt.Chart(frame, title=alt.TitleParams(title, anchor="start", limit=0), height=220)
+
+
+def _set_axis() -> alt.X:
+    """The sets along x: level labels, thinned when they would overlap (rotated ones took a third of the chart)."""
+    return alt.X("set:O", title="set", sort=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
 
 
 def range_chart(frame: pd.DataFrame, signal_label: str) -> alt.LayerChart:
@@ -347,19 +359,20 @@ def range_chart(frame: pd.DataFrame, signal_label: str) -> alt.LayerChart:
     long = frame.melt(id_vars=["set"], value_vars=["range low", "range high"], var_name="measure").dropna()
     targets = frame.melt(id_vars=["set"], value_vars=["target low", "target high"], var_name="measure").dropna()
     y = alt.Y("value:Q", title=signal_label, scale=alt.Scale(zero=False))
-    reached = _base(long, f"Range reached: {signal_label}").mark_line(point=True).encode(
-        x=alt.X("set:O", title="set", sort=None), y=y, color=alt.Color("measure:N", title=""))
+    legend = alt.Legend(orient="bottom", title=None)
+    reached = _base(long, f"Range: {signal_label}").mark_line(point=True).encode(
+        x=_set_axis(), y=y, color=alt.Color("measure:N", legend=legend))
     target = alt.Chart(targets).mark_tick(thickness=2, size=24, opacity=0.8).encode(
-        x=alt.X("set:O", sort=None), y=y, color=alt.Color("measure:N", title=""))
-    return reached + target
+        x=alt.X("set:O", sort=None), y=y, color=alt.Color("measure:N", legend=legend))
+    return (reached + target).properties(padding=CHART_PADDING)
 
 
 def metric_chart(frame: pd.DataFrame, column: str, title: str, percent: bool = False) -> alt.Chart:
     """One per-session number over time (reps, hold, fault rate)."""
     axis = alt.Axis(format="%") if percent else alt.Axis()
     return _base(frame.dropna(subset=[column]), title).mark_line(point=True).encode(
-        x=alt.X("set:O", title="set", sort=None), y=alt.Y(f"{column}:Q", title=column, axis=axis),
-        tooltip=["set:O", f"{column}:Q"])
+        x=_set_axis(), y=alt.Y(f"{column}:Q", title=column, axis=axis),
+        tooltip=["set:O", f"{column}:Q"]).properties(padding=CHART_PADDING)
 
 
 def pain_chart(frame: pd.DataFrame, symptoms: bool = True) -> alt.LayerChart | alt.Chart:
@@ -367,16 +380,16 @@ def pain_chart(frame: pd.DataFrame, symptoms: bool = True) -> alt.LayerChart | a
     long = frame.melt(id_vars=["set", "symptoms"], value_vars=["pain before", "pain after"],
                       var_name="measure").dropna(subset=["value"])
     lines = _base(long, "Pain (0–10)").mark_line(point=True).encode(
-        x=alt.X("set:O", title="set", sort=None), y=alt.Y("value:Q", title="pain", scale=alt.Scale(domain=[0, 10])),
-        strokeDash=alt.StrokeDash("measure:N", title=""))
+        x=_set_axis(), y=alt.Y("value:Q", title="pain", scale=alt.Scale(domain=[0, 10])),
+        strokeDash=alt.StrokeDash("measure:N", legend=alt.Legend(orient="bottom", title=None)))
     if not symptoms:
-        return lines
+        return lines.properties(padding=CHART_PADDING)
     marks = frame.dropna(subset=["symptoms"]).assign(y=10.3)
     dots = alt.Chart(marks).mark_point(filled=True, size=120, shape="triangle-down").encode(
         x=alt.X("set:O", sort=None), y="y:Q", tooltip=["set:O", "symptoms:N"],
-        color=alt.Color("symptoms:N", title="symptom response",
+        color=alt.Color("symptoms:N", legend=alt.Legend(orient="bottom", title="symptoms"),
                         scale=alt.Scale(domain=list(SYMPTOM_COLOURS), range=list(SYMPTOM_COLOURS.values()))))
-    return alt.layer(lines, dots).resolve_scale(color="independent")
+    return alt.layer(lines, dots).resolve_scale(color="independent").properties(padding=CHART_PADDING)
 
 
 def adherence_rows(weeks: Iterable[Any]) -> list[dict[str, Any]]:

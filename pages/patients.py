@@ -24,8 +24,9 @@ def page(actor: Actor) -> None:
     if not listed:
         st.info("No patients are linked to you yet: `formcheck user link --therapist YOU --patient NAME`.")
         return
-    st.dataframe([{"patient": i.username, "needs attention": "; ".join(r.detail for r in i.reasons) or "—"}
-                  for i in listed], hide_index=True, use_container_width=True)
+    # A static table: its cells wrap, so a long list of reasons is read in full, never cut off at the edge.
+    st.table([{"patient": i.username, "needs attention": "; ".join(r.detail for r in i.reasons) or "—"}
+              for i in listed], hide_index=True)
     names = {i.patient_id: i.username for i in listed}
     pid = st.selectbox("Open patient", list(names), format_func=names.get, key="patient")
     reasons = next(i.reasons for i in listed if i.patient_id == pid)
@@ -51,7 +52,8 @@ def sessions_section(actor: Actor, pid: int) -> None:
     if not sessions:
         st.info("No sets saved yet.")
         return
-    st.dataframe(views.session_rows(sessions), hide_index=True, use_container_width=True)
+    st.dataframe(views.session_rows(sessions), hide_index=True, use_container_width=True,
+                 column_config=_SESSION_COLUMNS)
     by_id = {s.id: s for s in sessions}
     sid = st.selectbox("Open a session", sorted(by_id, reverse=True),
                        format_func=lambda i: views.session_label(by_id[i]), key=f"session:{pid}")
@@ -175,8 +177,7 @@ def programme_section(actor: Actor, pid: int) -> None:
         with st.expander(f"Programme from {p.start_date.isoformat()}{tag}", expanded=p is current):
             if p.notes:
                 st.text(p.notes)
-            st.dataframe([views.item_row(i) for i in p.items], hide_index=True, use_container_width=True,
-                         column_config=_ITEM_COLUMNS)
+            st.table([views.item_row(i) for i in p.items], hide_index=True)  # wraps: no column cut off
     st.subheader("New programme" if current is None else "New version of the programme")
     # The table's starting rows; a new version number makes the editor start again from them.
     version_key, seed_key = f"pg_version:{pid}", f"pg_seed:{pid}"
@@ -189,7 +190,7 @@ def programme_section(actor: Actor, pid: int) -> None:
                    "the bin. Leave reps, hold or tempo blank when not prescribed. Threshold names: "
                    "`formcheck exercises --json` or the review page's sidebar.")
         rows = st.data_editor(views.editor_frame() if seed is None else seed, num_rows="dynamic", hide_index=True,
-                              use_container_width=True, column_config=_editor_columns(),
+                              use_container_width=True, column_config=_editor_columns(), placeholder="",
                               key=f"pg_rows:{pid}:{st.session_state.get(version_key, 0)}")
         c1, c2 = st.columns([1, 3])
         start = c1.date_input("Starts on", value=common.today(), key=f"pg_start:{pid}")
@@ -214,39 +215,46 @@ def programme_section(actor: Actor, pid: int) -> None:
     st.rerun()
 
 
-# Column widths for the programme tables, so no header or cell is clipped at 1366 px.
-_ITEM_COLUMNS = {"exercise": st.column_config.TextColumn(width="medium"),
-                 "side": st.column_config.TextColumn(width="small"),
-                 "weeks": st.column_config.TextColumn(width="small"),
-                 "dose": st.column_config.TextColumn(width="medium"),
-                 "days a week": st.column_config.NumberColumn(width="small"),
-                 "thresholds": st.column_config.TextColumn(width="large"),
-                 "notes": st.column_config.TextColumn(width="large")}
+# Widths in px that add up to the 906 px of the page at 1366 px, so no column is cut off or scrolled away.
+_SESSION_COLUMNS = {"id": st.column_config.NumberColumn(width=40),
+                    "date (UTC)": st.column_config.TextColumn(width=122),
+                    "exercise": st.column_config.TextColumn(width=90),
+                    "source": st.column_config.TextColumn(width=62),
+                    "reps": st.column_config.NumberColumn(width=45),
+                    "faulted": st.column_config.NumberColumn(width=60),
+                    "best hold (s)": st.column_config.NumberColumn(width=95),
+                    "range": st.column_config.TextColumn(width=90),
+                    "pose seen": st.column_config.TextColumn(width=75),
+                    "pain before → after": st.column_config.TextColumn(width=130),
+                    "symptoms": st.column_config.TextColumn(width=95)}
 
 
 def _editor_columns() -> dict:
-    """The programme table's editors: a picker for exercise and side, bounded whole numbers, seconds."""
+    """The programme table's editors: pickers for exercise and side, bounded whole numbers, seconds.
+
+    Short headers and widths in px so all eleven columns fit the form at 1366 px; each header's tooltip says
+    what goes in it (feedback.views.EDITOR_COLUMNS).
+    """
     cc, help_ = st.column_config, views.EDITOR_COLUMNS
 
-    def number(name: str, lo: float, hi: float, step: float, fmt: str, width: str = "small") -> object:
-        return cc.NumberColumn(name, help=help_[name], min_value=lo, max_value=hi, step=step, format=fmt,
+    def number(name: str, label: str, lo: float, hi: float, step: float, fmt: str, width: int) -> object:
+        return cc.NumberColumn(label, help=help_[name], min_value=lo, max_value=hi, step=step, format=fmt,
                                width=width)
 
     return {
         "exercise": cc.SelectboxColumn("exercise", help=help_["exercise"], options=list(views.exercise_titles()),
-                                       required=True, width="medium",
-                                       default=next(iter(views.exercise_titles()))),
+                                       required=True, width=265, default=next(iter(views.exercise_titles()))),
         "side": cc.SelectboxColumn("side", help=help_["side"], options=list(views.EDITOR_SIDES), required=True,
-                                   default=views.SIDE_WORDS["both"], width="small"),
-        "sets": number("sets", 1, views.EDITOR_SETS_MAX, 1, "%d"),
-        "reps": number("reps", 0, views.EDITOR_REPS_MAX, 1, "%d"),
-        "hold (s)": number("hold (s)", 0, views.EDITOR_HOLD_MAX_S, 1, "%g"),
-        "tempo (s a rep)": number("tempo (s a rep)", 0, views.EDITOR_TEMPO_MAX_S, 0.5, "%g", width="medium"),
-        "from week": number("from week", 1, views.EDITOR_WEEKS_MAX, 1, "%d"),
-        "to week": number("to week", 1, views.EDITOR_WEEKS_MAX, 1, "%d"),
-        "days a week": number("days a week", 1, views.EDITOR_DAYS_MAX, 1, "%d"),
-        "thresholds": cc.TextColumn("thresholds", help=help_["thresholds"], width="medium"),
-        "notes": cc.TextColumn("notes", help=help_["notes"], width="medium"),
+                                   default=views.SIDE_WORDS["both"], width=88),
+        "sets": number("sets", "sets", 1, views.EDITOR_SETS_MAX, 1, "%d", 44),
+        "reps": number("reps", "reps", 0, views.EDITOR_REPS_MAX, 1, "%d", 46),
+        "hold (s)": number("hold (s)", "hold s", 0, views.EDITOR_HOLD_MAX_S, 1, "%g", 56),
+        "tempo (s a rep)": number("tempo (s a rep)", "s a rep", 0, views.EDITOR_TEMPO_MAX_S, 0.5, "%g", 62),
+        "from week": number("from week", "from wk", 1, views.EDITOR_WEEKS_MAX, 1, "%d", 64),
+        "to week": number("to week", "to wk", 1, views.EDITOR_WEEKS_MAX, 1, "%d", 54),
+        "days a week": number("days a week", "days/wk", 1, views.EDITOR_DAYS_MAX, 1, "%d", 64),
+        "thresholds": cc.TextColumn("thresholds", help=help_["thresholds"], width=90),
+        "notes": cc.TextColumn("notes", help=help_["notes"], width=80),
     }
 
 

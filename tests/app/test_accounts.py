@@ -78,7 +78,7 @@ def _text(at: AppTest) -> str:
                  "text", "code"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    parts += [e.value.to_string() for e in at.dataframe]
+    parts += [e.value.to_string() for e in [*at.dataframe, *at.table]]
     parts += [str(o) for s in at.selectbox for o in s.options]
     return "\n".join(parts)
 
@@ -163,7 +163,7 @@ def test_therapist_sees_attention_order_and_only_their_patients(people):
     at = _app(people["thera"])
     assert not at.exception
     assert at.title[0].value == "My patients"
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["patient"]) == ["carol", "alice"]  # carol's symptoms spread down the leg
     assert "symptoms spread down the leg" in table["needs attention"][0]
     assert table["needs attention"][1] == "—"
@@ -224,7 +224,7 @@ def test_therapist_saves_two_exercises_in_one_submit(people, tmp_path, monkeypat
     assert (glide.exercise, glide.side, glide.reps_target, glide.hold_target_s, glide.tempo_s_per_rep,
             glide.week_from, glide.week_to, glide.sessions_per_week) == (
         "nerve_glide", "right", None, 20.0, 3.0, 2, 6, 3)
-    shown = next(d.value for d in at.dataframe if "dose" in d.value.columns).to_string()
+    shown = next(d.value for d in at.table if "dose" in d.value.columns).to_string()
     assert "None" not in shown and "hold 20 s" in shown and "3 s a rep" in shown
 
 
