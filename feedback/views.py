@@ -359,7 +359,7 @@ def range_chart(frame: pd.DataFrame, signal_label: str) -> alt.LayerChart:
     long = frame.melt(id_vars=["set"], value_vars=["range low", "range high"], var_name="measure").dropna()
     targets = frame.melt(id_vars=["set"], value_vars=["target low", "target high"], var_name="measure").dropna()
     y = alt.Y("value:Q", title=signal_label, scale=alt.Scale(zero=False))
-    legend = alt.Legend(orient="bottom", title=None)
+    legend = alt.Legend(title=None)
     reached = _base(long, f"Range: {signal_label}").mark_line(point=True).encode(
         x=_set_axis(), y=y, color=alt.Color("measure:N", legend=legend))
     target = alt.Chart(targets).mark_tick(thickness=2, size=24, opacity=0.8).encode(
@@ -381,13 +381,13 @@ def pain_chart(frame: pd.DataFrame, symptoms: bool = True) -> alt.LayerChart | a
                       var_name="measure").dropna(subset=["value"])
     lines = _base(long, "Pain (0–10)").mark_line(point=True).encode(
         x=_set_axis(), y=alt.Y("value:Q", title="pain", scale=alt.Scale(domain=[0, 10])),
-        strokeDash=alt.StrokeDash("measure:N", legend=alt.Legend(orient="bottom", title=None)))
+        strokeDash=alt.StrokeDash("measure:N", legend=alt.Legend(title=None)))
     if not symptoms:
         return lines.properties(padding=CHART_PADDING)
     marks = frame.dropna(subset=["symptoms"]).assign(y=10.3)
     dots = alt.Chart(marks).mark_point(filled=True, size=120, shape="triangle-down").encode(
         x=alt.X("set:O", sort=None), y="y:Q", tooltip=["set:O", "symptoms:N"],
-        color=alt.Color("symptoms:N", legend=alt.Legend(orient="bottom", title="symptoms"),
+        color=alt.Color("symptoms:N", legend=alt.Legend(title="symptoms"),
                         scale=alt.Scale(domain=list(SYMPTOM_COLOURS), range=list(SYMPTOM_COLOURS.values()))))
     return alt.layer(lines, dots).resolve_scale(color="independent").properties(padding=CHART_PADDING)
 
