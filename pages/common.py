@@ -8,8 +8,10 @@ only finds the programme item to hand it.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from feedback.wording import SYMPTOM_ADVICE
 from pose.landmarks import Side
 from scoring.prescription import SetPlan, plan_set
 from store import repo
-from store.auth import Actor, sign_in
+from store.auth import Actor, SignInResult, sign_in
 from store.db import database_url, open_store, redact
 from store.models import Role, utc_now
 
@@ -120,14 +122,65 @@ def _idle_timed_out() -> bool:
     return seen is not None and now - seen > SESSION_IDLE_TIMEOUT_S
 
 
+# Sign-in results by a one-time token kept in the browser session's state (see _sign_in_clicked).
+_SIGN_INS: dict[str, Future[SignInResult | str]] = {}
+_SIGN_IN_TOKEN = "sign_in_token"
+_SIGN_IN_WAIT_S = 30.0
+
+
+def _sign_in_clicked() -> None:
+    """The Sign in button's callback: check the form's values; the result is applied by `_apply_sign_in`.
+
+    Why not sign in after the button in the page's code, or set the session state here: a rerun request arriving
+    while the password hash is checked (the live page's camera component sends its state once it has loaded, often
+    just as a fresh page's first click lands) makes Streamlit stop this script run, at the next st.session_state
+    access, and start another without the click. So the result goes into a plain dict under a token that was put
+    in the session state before the slow part, and whichever run comes next picks it up.
+    """
+    token = secrets.token_urlsafe(16)
+    pending: Future[SignInResult | str] = Future()
+    _SIGN_INS[token] = pending
+    username = (st.session_state.get("login_user") or "").strip()
+    password = st.session_state.get("login_password") or ""
+    client = client_address()
+    st.session_state[_SIGN_IN_TOKEN] = token
+    st.session_state["login_password"] = ""
+    try:
+        with db_session() as db:
+            pending.set_result(sign_in(db, username, password, client))
+    except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
+        pending.set_result(f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}")
+
+
+def _apply_sign_in() -> None:
+    """Sign in with the result of the last click, if one is waiting (it may still be hashing in another thread)."""
+    token = st.session_state.pop(_SIGN_IN_TOKEN, None)
+    pending = _SIGN_INS.pop(token, None) if token else None
+    if pending is None:
+        return
+    try:
+        result = pending.result(timeout=_SIGN_IN_WAIT_S)
+    except TimeoutError:
+        result = "Signing in took too long. Please try again."
+    if isinstance(result, str) or result.actor is None:
+        st.session_state[_SIGN_IN_ERROR] = result if isinstance(result, str) else result.message
+        return
+    st.session_state.pop(_SIGNED_OUT_REASON, None)
+    st.session_state.update({"actor": result.actor, _SEEN_AT: time.monotonic(), GO_HOME: True})
+
+
+_SIGN_IN_ERROR = "sign_in_error"
+
+
 def account_sidebar() -> Actor | None:
     """Sign-in form, or who is signed in and a sign-out button."""
+    _apply_sign_in()
     actor = signed_in()
     if actor is not None and _idle_timed_out():
         sign_out(IDLE_SIGNED_OUT_TEXT)
         st.rerun()
     if actor is not None:
-        # Plain text: a username is user input (see tests/faults/test_user_text.py).
+        # Plain text: a username is user input (tests/app/test_security_pages.py).
         st.sidebar.text(f"Signed in as {actor.username} ({actor.role.value})")
         st.sidebar.button("Sign out", on_click=sign_out, key="sign_out")
         return actor
@@ -135,26 +188,12 @@ def account_sidebar() -> Actor | None:
         st.sidebar.info(reason)
     with st.sidebar.form("sign_in"):
         st.markdown("**Sign in** (or carry on as a guest)")
-        username = st.text_input("Username", key="login_user")
-        password = st.text_input("Password", type="password", key="login_password")
-        submitted = st.form_submit_button("Sign in")
+        st.text_input("Username", key="login_user")
+        st.text_input("Password", type="password", key="login_password")
+        st.form_submit_button("Sign in", on_click=_sign_in_clicked)
         st.caption(SESSION_SCOPE_TEXT)
-    if submitted:
-        try:
-            with db_session() as db:
-                result = sign_in(db, username.strip(), password, client_address())
-        except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
-            st.sidebar.error(f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}")
-            return None
-        if result.actor is None:
-            st.sidebar.error(result.message)
-            return None
-        st.session_state.pop("login_password", None)
-        st.session_state.pop(_SIGNED_OUT_REASON, None)
-        st.session_state["actor"] = result.actor
-        st.session_state[_SEEN_AT] = time.monotonic()
-        st.session_state[GO_HOME] = True
-        st.rerun()
+    if error := st.session_state.pop(_SIGN_IN_ERROR, None):
+        st.sidebar.error(error)
     return None
 
 
