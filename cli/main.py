@@ -202,8 +202,8 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     paths = expand_paths(args.paths)
     if not paths:
         parser.error("no video files found in the given paths")
-    options = ScoreOptions(args.exercise, overrides, settings, str(args.cache_dir) if args.cache_dir else None,
-                           not args.no_cache)
+    options = ScoreOptions(exercise=args.exercise, overrides=overrides, settings=settings,
+                           cache_dir=str(args.cache_dir) if args.cache_dir else None, use_cache=not args.no_cache)
     try:
         done = finished_files(args.out, args.format) if args.resume else set()
         appending = bool(args.resume and args.out.is_file() and args.out.stat().st_size)

@@ -32,13 +32,13 @@ class ScoreOptions:
 
     exercise: str = AUTO
     overrides: Overrides | None = None
-    # The working side when the set prescribes it (scoring.prescription.SetPlan.side), else chosen from the clip.
-    side: Side | None = None
     settings: EstimatorSettings = EstimatorSettings()
     cache_dir: str | None = None
     use_cache: bool = True
     # Longer clips get an error instead of a score (None: no limit); see pose.extract.MAX_CLIP_DURATION_S.
     max_duration_s: float | None = MAX_CLIP_DURATION_S
+    # The working side when the set prescribes it (scoring.prescription.SetPlan.side), else chosen from the clip.
+    side: Side | None = None
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
