@@ -220,8 +220,22 @@ def pain_before_question(slot: dict) -> None:
 
     The answer is kept in the slot: the widget is not drawn while the set runs, and Streamlit forgets it then.
     """
+    keep_pain_before(slot)
     slot["pain_before"] = st.slider("Before you start: your pain right now (0 = none, 10 = worst)", 0, 10,
-                                    slot.get("pain_before", 0), key="live_pain_before")
+                                    key=PAIN_BEFORE_KEY)
+
+
+PAIN_BEFORE_KEY = "live_pain_before"
+
+
+def keep_pain_before(slot: dict) -> None:
+    """Keep the pain-before answer in the session while its slider is not drawn (during and after the set).
+
+    Streamlit drops a widget's state on a run that does not draw it; set as a plain value, it stays, and the
+    slider shows it again when it comes back.
+    """
+    if PAIN_BEFORE_KEY not in st.session_state:
+        st.session_state[PAIN_BEFORE_KEY] = slot.get("pain_before", 0)
 
 
 def save_live_set(actor: Actor, slot: dict, coach: LiveCoach, before: int, pain_after: int,
@@ -297,6 +311,8 @@ def page(actor: Actor | None = None) -> None:
             speak = st.checkbox("Speak the cues aloud", key="live_speak")
             st.caption(f"Press “{START_LABEL}”. Follow the instruction beside the video until it says you are "
                        f"ready, then do your set. Press “{STOP_LABEL}” when you are done.")
+    if common.is_patient(actor) and (running or slot["coach"].frames > 0):
+        keep_pain_before(slot)
     with video_col:
         ctx = webrtc_streamer(
             key=f"live:{plan.exercise}", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,

@@ -60,7 +60,11 @@ def _main_text(page) -> str:  # noqa: ANN001
 
 
 def _reps_shown(page) -> int | None:  # noqa: ANN001
-    m = re.search(r"Reps: (\d+)", _main_text(page))
+    # The big count, as the panel draws it (pages/live.py marks the number itself).
+    count = page.locator("[data-testid='live-reps']")
+    if not count.count():
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*", count.first.inner_text())
     return int(m.group(1)) if m else None
 
 
@@ -92,7 +96,7 @@ def _play_set(page, duration_s: float, shots: Path, prefix: str) -> LiveSet:  # 
     seen.reps_live = _reps_shown(page)
     page.screenshot(path=str(shots / f"{prefix}_3_end_of_set.png"), full_page=True)
     webrtc.get_by_role("button", name="Finish the set").click()
-    page.get_by_text("Your set").wait_for(timeout=30_000)
+    page.get_by_text("Your set", exact=True).wait_for(timeout=30_000)
     return seen
 
 
