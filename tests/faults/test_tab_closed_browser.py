@@ -48,7 +48,9 @@ def patient_app(tmp_path: Path):
 
 
 def _reps_shown(page) -> int:  # noqa: ANN001 - a playwright page
-    m = re.search(r"Reps: (\d+)", page.locator('[data-testid="stMain"]').inner_text())
+    # The big count, as the panel draws it (pages/live.py marks the number itself).
+    count = page.locator("[data-testid='live-reps']")
+    m = re.fullmatch(r"\s*(\d+)\s*", count.first.inner_text()) if count.count() else None
     return int(m.group(1)) if m else 0
 
 
@@ -72,7 +74,7 @@ def test_closing_the_tab_mid_set_keeps_the_set_so_far(chromium, patient_app, tmp
             page.get_by_role("option", name=EXERCISES[source.exercise].title).click()
             page.wait_for_timeout(800)
             page.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="Start the camera").click()
-            page.get_by_text("Camera check:").wait_for(timeout=60_000)
+            page.locator("[data-testid='live-reps']").wait_for(timeout=60_000)  # the set is running
             deadline = time.monotonic() + 90
             while _reps_shown(page) < REPS_BEFORE_CLOSING and time.monotonic() < deadline:
                 page.wait_for_timeout(500)
