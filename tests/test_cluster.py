@@ -56,7 +56,7 @@ def cut(src: Path, dst: Path, seconds: float) -> Path:
 
 
 # Ray >= 2.52 heads want a token. The tests make their own, in a folder of their own (RAY_AUTH_TOKEN_PATH), as the
-# README tells a clinic to: a fresh machine has no ~/.ray, and the user's is never read or written. Older Rays
+# README tells a clinic to: a fresh machine has no Ray folder in its home, and the user's is never read or written. Older Rays
 # ignore these variables.
 _AUTH: dict[str, str] = {}
 
@@ -76,7 +76,7 @@ def ray_token(tmp_path_factory):
     ray_bin = Path(sys.executable).parent / "ray"
     if not ray_bin.is_file():
         pytest.fail("ray is not installed: `make test` installs the ray extra (pip install -e '.[test,ray]')")
-    # `--generate` writes to ~/.ray/auth_token only (it ignores RAY_AUTH_TOKEN_PATH), so it runs with a HOME of its own.
+    # `--generate` writes only into the home folder (it ignores RAY_AUTH_TOKEN_PATH), so it runs with a HOME of its own.
     made = subprocess.run([ray_bin, "get-auth-token", "--generate"], capture_output=True, text=True,
                           env={**env(), "HOME": str(home), "RAY_AUTH_MODE": "token"}, timeout=120)
     assert made.returncode == 0, made.stderr
