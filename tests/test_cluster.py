@@ -56,8 +56,8 @@ def cut(src: Path, dst: Path, seconds: float) -> Path:
 
 
 # Ray >= 2.52 heads want a token. The tests make their own, in a folder of their own (RAY_AUTH_TOKEN_PATH), as the
-# README tells a clinic to: a fresh machine has no Ray folder in its home, and the user's is never read or written. Older Rays
-# ignore these variables.
+# README tells a clinic to: a fresh machine has no Ray folder in its home, and the user's is never read or
+# written. Older Rays ignore these variables.
 _AUTH: dict[str, str] = {}
 
 
