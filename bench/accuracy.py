@@ -286,8 +286,8 @@ def format_views(summary: dict, group: str = "yaw") -> str:
             f"{'f.prec':>6} {'f.rec':>6} {'cover':>5}  angle error median/p90 deg")
     lines = [head]
     for r in rows:
-        angles = "  ".join(f"{j.removesuffix('_deg')} {_cell(a['median_deg'], '.1f')}/{_cell(a['p90_deg'], '.1f')}"
-                           for j, a in r["angles"].items() if "offset removed" not in j)
+        angles = "  ".join(f"{j.replace('_deg', '')} {_cell(a['median_deg'], '.1f')}/{_cell(a['p90_deg'], '.1f')}"
+                           for j, a in r["angles"].items())
         yaw = "all" if r["yaw_deg"] is None else f"{r['yaw_deg']:g}"
         lines.append(f"{r['exercise']:<12} {yaw:>4} {r['pitch_band'] or 'all':<6} {r['clips']:>5} "
                      f"{_cell(r['reps_exact_rate'], '.2f'):>5} {_cell(r['reps_mae'], '.2f'):>5} "

@@ -29,7 +29,8 @@ SCORES = [
     # ... at 40 degrees: one rep short, larger errors, the fault missed and another invented.
     _score("wall_squat", 40.0, 0.0, 2, 3, [10.0, 12.0, 14.0], faults=({}, {"back_off_wall": 1}, {"too_deep": 1})),
     _score("wall_squat", 40.0, -15.0, 1, 1, [8.0], hold=(3.0, 7.0)),
-    _score("cat_cow", 20.0, 0.0, 2, 2, [5.0]),
+    ba.ClipScore("cat_cow.mp4", "cat_cow", "rendered", "side", 2, 2, None, 0.0, 1.0, yaw_deg=20.0, pitch_deg=0.0,
+                 angle_errors={"spine_flexion_deg": [20.0], "spine_flexion_deg (offset removed)": [5.0]}),
     # A real clip has no camera of ours: it stays out of the views.
     ba.ClipScore("real.mp4", "wall_squat", "real", "oblique", 4, 4, None, 0.0, 1.0),
 ]
@@ -85,6 +86,7 @@ def test_the_printed_report_has_a_table_by_view():
     assert set(rows) == {("cat_cow", "20"), ("wall_squat", "0"), ("wall_squat", "40")}
     assert rows[("wall_squat", "40")].split()[2:7] == ["all", "2", "0.50", "0.50", "4.00"]
     assert "knee 11.0/13.4" in rows[("wall_squat", "40")]
+    assert "spine_flexion 20.0/20.0  spine_flexion (offset removed) 5.0/5.0" in rows[("cat_cow", "20")]
     assert ba.format_views({"views": []}) == ""
 
 
