@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exercises.registry import FILE_WORDING
+
 
 @dataclass(frozen=True)
 class FaultWording:
@@ -79,16 +81,28 @@ WORDING: dict[str, FaultWording] = {
 }
 
 
-def cue(code: str) -> str:
-    """The patient-facing cue for a fault code (the code itself if it has no wording yet)."""
-    w = WORDING.get(code)
-    return w.cue if w else code
+def _file_words(code: str, exercise: str | None, kind: str) -> str | None:
+    """A spec file's words for a code: the exercise's own first, else any file's (exercises a clinic wrote)."""
+    files = FILE_WORDING.get(exercise) if exercise else None
+    found = getattr(files, kind).get(code) if files else None
+    return found or next((getattr(w, kind)[code] for w in FILE_WORDING.values() if code in getattr(w, kind)), None)
 
 
-def description(code: str) -> str:
-    """The therapist-facing description of a fault code."""
+def cue(code: str, exercise: str | None = None) -> str:
+    """The patient-facing cue for a fault code (the code itself if it has no wording yet).
+
+    A spec file's own words for its exercise come first; this table next; any spec file's words last.
+    """
+    own = _file_words(code, exercise, "cues") if exercise in FILE_WORDING else None
     w = WORDING.get(code)
-    return w.description if w else code
+    return own or (w.cue if w else None) or _file_words(code, None, "cues") or code
+
+
+def description(code: str, exercise: str | None = None) -> str:
+    """The therapist-facing description of a fault code (found as `cue` finds a cue)."""
+    own = _file_words(code, exercise, "descriptions") if exercise in FILE_WORDING else None
+    w = WORDING.get(code)
+    return own or (w.description if w else None) or _file_words(code, None, "descriptions") or code
 
 
 # One plain instruction per setup status (exercises.setup), said to a patient who may be in pain: calm, short,
@@ -137,6 +151,14 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Place the camera to your side, about 2 metres away, at the height of your back.",
     ),
 }
+
+def how_to(exercise: str) -> tuple[str, ...]:
+    """The steps into an exercise, camera placement last: HOW_TO, or the exercise's spec file; () if neither."""
+    if exercise in HOW_TO:
+        return HOW_TO[exercise]
+    words = FILE_WORDING.get(exercise)
+    return (*words.how_to, words.camera) if words else ()
+
 
 # After a set: what the patient's symptom answer means for them.
 SYMPTOM_ADVICE: dict[str, str] = {
