@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -35,6 +37,9 @@ NAMING_CONVENTION = {
 }
 
 USERNAME_MAX_CHARS = 64
+CLINIC_ID_MAX_CHARS = 64  # a clinic's patient identifier (e.g. a medical record number), as the FHIR export sends it
+TIME_ZONE_MAX_CHARS = 64  # an IANA time zone name, e.g. "America/Chicago"
+MINUTES_PER_DAY = 24 * 60
 PAIN_MAX = 10  # 0-10 numeric pain rating scale
 
 
@@ -122,6 +127,11 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The identifier the clinic knows the patient by: the FHIR export refers to the patient by it, never by this
+    # account. Unique, so one record cannot be sent under two accounts.
+    clinic_patient_id: Mapped[str | None] = mapped_column(String(CLINIC_ID_MAX_CHARS), unique=True)
+    # The patient's IANA time zone: a set counts for the calendar day it was done on there (RTM data-days).
+    time_zone: Mapped[str | None] = mapped_column(String(TIME_ZONE_MAX_CHARS))
 
 
 class CareLink(Base):
@@ -259,3 +269,77 @@ class SignInThrottle(Base):
     # When the current run of failures began: failures older than store.auth.SIGN_IN_WINDOW_S are forgotten.
     window_started_at: Mapped[datetime] = mapped_column()
     locked_until: Mapped[datetime | None] = mapped_column()
+
+
+class TherapistTime(Base):
+    """Time a therapist spent on a patient's remote monitoring on one calendar day (the clinic's date).
+
+    A record of facts for the RTM report (store.rtm): it never says whether a claim can be made.
+    """
+
+    __tablename__ = "therapist_time"
+    __table_args__ = (
+        CheckConstraint(f"minutes >= 1 AND minutes <= {MINUTES_PER_DAY}", name="minutes_in_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    on_date: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(Text, default="")
+    # A live (real-time, two-way) interaction with the patient: a call or video visit, not a message.
+    live_interaction: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ProposalKind(enum.StrEnum):
+    """What a progression proposal asks for (store.progression)."""
+
+    PROGRESS = "progress"
+    REGRESS = "regress"
+    PAUSE = "pause"
+
+
+class ProposalStatus(enum.StrEnum):
+    """Where a proposal stands: only a therapist's accept or edit changes the programme."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    EDITED = "edited"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # a newer set brought a newer proposal before this one was decided
+
+
+class ProgressionProposal(Base):
+    """The next dose proposed for one programme item after a set, with its reasons and the therapist's decision."""
+
+    __tablename__ = "progression_proposals"
+    __table_args__ = (
+        CheckConstraint("to_reps IS NULL OR to_reps >= 1", name="to_reps_positive"),
+        CheckConstraint("to_hold_s IS NULL OR to_hold_s > 0", name="to_hold_positive"),
+        UniqueConstraint("programme_item_id", "session_id", name="uq_progression_proposals_item_session"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    programme_item_id: Mapped[int | None] = mapped_column(ForeignKey("programme_items.id", ondelete="SET NULL"))
+    # The set after which it was proposed: one proposal per item and set.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+    exercise: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[ProposalKind] = mapped_column(_enum(ProposalKind, "proposal_kind"))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    from_reps: Mapped[int | None] = mapped_column(Integer)
+    from_hold_s: Mapped[float | None] = mapped_column(Float)
+    to_reps: Mapped[int | None] = mapped_column(Integer)
+    to_hold_s: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[ProposalStatus] = mapped_column(_enum(ProposalStatus, "proposal_status"),
+                                                  default=ProposalStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    decided_reps: Mapped[int | None] = mapped_column(Integer)
+    decided_hold_s: Mapped[float | None] = mapped_column(Float)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    # The programme version an accepted (or edited) proposal created.
+    new_programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"))

@@ -6,7 +6,7 @@ from store.db import downgrade, make_engine, upgrade
 from store.models import Base
 
 TABLES = {"users", "care_links", "programmes", "programme_items", "sessions", "session_landmarks",
-          "sign_in_throttle"}
+          "sign_in_throttle", "therapist_time", "progression_proposals"}
 
 
 def _tables(url: str) -> set[str]:
