@@ -16,6 +16,16 @@ class FaultWording:
 
 
 WORDING: dict[str, FaultWording] = {
+    "hips_lifting": FaultWording(
+        "Let your hips stay heavy on the floor as you push up.",
+        "Pelvis came off the floor during the press-up (thigh tipped up beyond thigh_rise_max_deg): the lift came "
+        "from the hips, not from extending the lower back.",
+    ),
+    "arms_not_straight": FaultWording(
+        "Push up a little higher, towards straight arms, if it is comfortable.",
+        "The press-up stopped with the elbows bent (straightest elbow below elbow_straight_min_deg): end range not "
+        "reached; on a partial rep, the chest rose clearly but not to the work zone, not counted as a rep.",
+    ),
     "back_off_wall": FaultWording(
         "Keep your back against the wall.",
         "Trunk tipped away from the wall (hip-shoulder line beyond the allowed lean from vertical).",
@@ -132,6 +142,12 @@ def setup_instruction(code: str, posture: str | None = None) -> str:
 
 # How to get into each exercise, for the patient, before the camera starts: short and calm (EXERCISES.md).
 HOW_TO: dict[str, tuple[str, ...]] = {
+    "prone_press_up": (
+        "Lie face down, hands flat on the floor beside your head, elbows bent.",
+        "Slowly straighten your arms to lift your chest, letting your hips and legs stay relaxed on the floor.",
+        "Pause at the top for a breath, then lower yourself slowly.",
+        "Place the camera beside you, at floor level, about 2 metres away, so it sees your side from head to feet.",
+    ),
     "wall_squat": (
         "Stand with your back flat against a wall: head, shoulders and hips touching it.",
         "Feet hip-width apart, about one or two foot-lengths in front of the wall.",

@@ -23,7 +23,15 @@ from synth.camera import MAX_YAW_DEG, PinholeCamera, View, place_camera
 from synth.mannequin import draw_mannequin, get_body_shape
 from synth.poses import Pose
 from synth.scene import SceneStyle, apply_camera, fit_transform, render_background
-from synth.script import THRESHOLDS, CatCowScript, NerveGlideScript, Session, WallSquatScript, fault_intervals
+from synth.script import (
+    THRESHOLDS,
+    TRUTH_SERIES,
+    CatCowScript,
+    NerveGlideScript,
+    Session,
+    WallSquatScript,
+    fault_intervals,
+)
 from synth.skeleton import direction_deg, interior_angle_deg, turning_angle_deg
 
 Script = WallSquatScript | NerveGlideScript | CatCowScript
@@ -123,6 +131,8 @@ def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str,
     def j(name: str, side: str = "near") -> np.ndarray:
         return np.stack([p.skeleton[f"{side}_{name}"][:2] for p in poses])
 
+    if exercise in TRUTH_SERIES:  # an exercise whose script module records its own truth
+        return {"t_s": np.asarray(t_s, dtype=float), **TRUTH_SERIES[exercise](poses)}
     sh, hip, knee, ankle, toe = j("shoulder"), j("hip"), j("knee"), j("ankle"), j("toe")
     all_series = {
         "knee_deg": interior_angle_deg(hip, knee, ankle),

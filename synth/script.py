@@ -198,6 +198,11 @@ POSE_BUILDERS: dict[str, Callable[[dict[str, float], BodyProportions, dict[str, 
     "nerve_glide": _nerve_glide_pose,
     "cat_cow": _cat_cow_pose,
 }
+#: Exercises whose scripts live in their own modules (e.g. ``synth.floor_scripts``) add themselves to the tables
+#: above and give their truth here: exercise -> fn(poses) -> series name -> (T,) drawn values (see
+#: ``synth.render.truth_series``), and exercise -> fn(session, frames) -> fault intervals beyond the tempo ones.
+TRUTH_SERIES: dict[str, Callable[[list[Pose]], dict[str, np.ndarray]]] = {}
+TRUTH_FAULTS: dict[str, Callable[[Session, dict[str, np.ndarray]], list[Interval]]] = {}
 
 
 def _check_faults(exercise: str, faults: Sequence[Fault], n_reps: int) -> dict[int, set[str]]:
@@ -505,6 +510,8 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
         drift = (hip <= th["hip_low_deg"] - th["hip_drift_deg"]) | (hip >= th["hip_high_deg"] + th["hip_drift_deg"])
         add("thigh_drift", drift)
         add("beyond_target", frames["knee_deg"] > session.expected["target_knee_deg"] + th["beyond_target_margin_deg"])
+    elif session.exercise in TRUTH_FAULTS:
+        out.extend(TRUTH_FAULTS[session.exercise](session, frames))
     for rep in session.reps:
         if rep.end_s - rep.start_s < th["rep_min_s"]:
             out.append(Interval(rep.start_s, rep.end_s, ("too_fast",)))
@@ -515,3 +522,7 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
                 if p2p < th["range_min_frac"] * session.normal_range_deg:
                     out.append(Interval(rep.start_s, rep.end_s, ("small_range",)))
     return sorted(out, key=lambda iv: (iv.start_s, iv.faults))
+
+
+# The floor exercises' scripts register themselves in the tables above; imported last, as they build on this module.
+from synth import floor_scripts  # noqa: E402, F401

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pose.workers import process_pool
+from synth import floor_scripts
 from synth.camera import ViewPlan
 from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
@@ -36,6 +37,8 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
     Tempos follow what a clinic prescribes: wall squat and nerve glide 3-5 s per rep (pause included), cat-cow
     5-8 s per cycle with 1-2 s holds at each end. ``index`` picks the wall squat's arms round-robin.
     """
+    if exercise in floor_scripts.FAULT_CODES:
+        return floor_scripts.random_script(exercise, fault, rng, seed)
     if exercise == "wall_squat":
         reps = 1 if hold else int(rng.integers(3, 5))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()

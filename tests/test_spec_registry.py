@@ -16,6 +16,8 @@ from exercises.spec import FaultInfo, FrameRule, HoldSpec
 
 WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
 SIGNAL_NAMES = ", ".join(SIGNALS.names())
+# Postures may be added by the modules the registered specs import (e.g. exercises.signals_floor's prone).
+POSTURE_NAMES = ", ".join(POSTURES.names())
 
 
 def _rule(spec, i, **changes):
@@ -46,10 +48,9 @@ def _rule(spec, i, **changes):
          "exercise 'cat_cow': facing_from 'Head' is not a known facing rule; expected one of head, nose"),
         # Postures, and the posture signal that goes with each.
         (WALL, {"posture": "standin"},
-         "exercise 'wall_squat': posture 'standin' is not a known posture; expected one of quadruped, standing, "
-         "supine"),
-        (CATCOW, {"posture": "prone"},
-         "exercise 'cat_cow': posture 'prone' is not a known posture; expected one of quadruped, standing, supine"),
+         f"exercise 'wall_squat': posture 'standin' is not a known posture; expected one of {POSTURE_NAMES}"),
+        (CATCOW, {"posture": "all_fours"},
+         f"exercise 'cat_cow': posture 'all_fours' is not a known posture; expected one of {POSTURE_NAMES}"),
         (WALL, {"posture": "supine"},
          "exercise 'wall_squat': posture_signal 'trunk_from_vertical_deg' does not measure the 'supine' posture; "
          "expected 'trunk_from_horizontal_deg'"),
@@ -109,7 +110,7 @@ def test_the_registered_specs_build():
         (lambda: side_votes("facing", np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), np.ones((1, 33))),
          "unknown side rule 'facing'; expected one of nearer, raised_leg"),
         (lambda: facing_sign(np.zeros((1, 33, 2)), "feet"), "unknown facing rule 'feet'; expected one of head, nose"),
-        (lambda: POSTURES.get("sitting"), "unknown posture 'sitting'; expected one of quadruped, standing, supine"),
+        (lambda: POSTURES.get("sitting"), f"unknown posture 'sitting'; expected one of {POSTURE_NAMES}"),
         (lambda: get_signal("kne_deg"), f"unknown signal 'kne_deg'; expected one of {SIGNAL_NAMES}"),
         (lambda: get_signal(["knee_deg"]), f"unknown signal ['knee_deg']; expected one of {SIGNAL_NAMES}"),
         (lambda: get_exercise("squat"), "unknown exercise 'squat'; expected one of wall_squat, nerve_glide, cat_cow"),

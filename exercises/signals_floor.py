@@ -1,0 +1,73 @@
+"""Signals of the floor exercises (lying face down or on the back), registered with `@signal` by name.
+
+Import this module before building a spec that names one of them: the spec modules in exercises/specs do.
+Angles are in degrees from pixel landmarks (y down), NaN when a landmark is unknown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from exercises.body import Body
+from exercises.setup import POSTURES
+from exercises.signals import signal
+from pose.geometry import distance, elevation_deg, joint_angle_deg
+
+# Lying face down: the trunk is judged from level like any lying posture (the press-up's own gate is wider).
+if "prone" not in POSTURES.names():
+    POSTURES.add("prone", "trunk_from_horizontal_deg")
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+@signal("trunk_rise_deg")
+def trunk_rise_deg(b: Body) -> np.ndarray:
+    """Mid-hip->mid-shoulder line above the horizontal: positive with the shoulders higher than the hips.
+
+    Lying flat it is about 0; pressed up on straight arms (hips on the floor) 35-50; in a downward dog, with the
+    hips high, it is negative.
+    """
+    return elevation_deg(b.mid("hip"), b.mid("shoulder"))
+
+
+@signal("trunk_over_thigh_deg")
+def trunk_over_thigh_deg(b: Body) -> np.ndarray:
+    """The trunk's rise above the line of the thigh (trunk_rise_deg less thigh_rise_deg): back and hip extension.
+
+    Lying face down it is about 0 and pressed up with the pelvis down 30-45; a plank (-20), a downward dog (-100)
+    and an upward dog with the hips high (about 5) are not extension of the back, though the chest is up in some.
+    """
+    return trunk_rise_deg(b) - thigh_rise_deg(b)
+
+
+@signal("arm_elbow_deg")
+def arm_elbow_deg(b: Body) -> np.ndarray:
+    """Working elbow, shoulder-elbow-wrist; 180 is a straight arm."""
+    return joint_angle_deg(b.point("shoulder"), b.point("elbow"), b.point("wrist"))
+
+
+@signal("thigh_rise_deg")
+def thigh_rise_deg(b: Body) -> np.ndarray:
+    """Working knee->hip line above the horizontal: about 5 with the pelvis resting on the floor, face down.
+
+    The knees stay on the floor, so hips lifting off it tip the thigh up.
+    """
+    return elevation_deg(b.point("knee"), b.point("hip"))
+
+
+@signal("hip_lift_ratio")
+def hip_lift_ratio(b: Body) -> np.ndarray:
+    """Hip height above the shoulder-heel line, in trunk lengths; about 0 lying on the back with the feet down.
+
+    Shoulders and heels rest on the floor, so this is the hips rising off it (bridging), whatever the camera's roll.
+    """
+    shoulder, heel, hip = b.point("shoulder"), b.point("heel"), b.point("hip")
+    line = heel - shoulder
+    rel = hip - shoulder
+    cross = line[:, 0] * rel[:, 1] - line[:, 1] * rel[:, 0]
+    # Image y points down: the hip above the line is on the side where the cross product's sign says "up".
+    up = -np.sign(line[:, 0]) * cross
+    return _ratio(_ratio(up, distance(shoulder, heel)), distance(shoulder, hip))

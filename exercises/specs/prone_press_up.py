@@ -1,0 +1,73 @@
+"""Prone press-up (McKenzie extension): lying face down, straighten the arms to lift the chest, hips stay down."""
+
+import exercises.signals_floor  # noqa: F401  (registers the signals named below)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepRule, RepSpec
+
+PRONE_PRESS_UP = ExerciseSpec(
+    name="prone_press_up",
+    title="Prone press-up (McKenzie extension)",
+    posture="prone",
+    facing_from="head",
+    side_rule="nearer",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("shoulder", "elbow", "wrist", "hip", "knee"),
+    signals=("trunk_over_thigh_deg", "arm_elbow_deg", "thigh_rise_deg", "trunk_rise_deg", "trunk_from_horizontal_deg"),
+    # Counted on the back's extension over the thighs, not the elbow: a press-up that stops with bent arms is
+    # still a rep (with its range fault), and a plank, an upward dog (hips high) or a downward dog are not.
+    rep=RepSpec("trunk_over_thigh_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_work_min_deg",
+                dwell_s="rep_dwell_s", end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
+                end_hold_enabled_by="end_hold_required_flag", partial_min_ratio="partial_rep_min_ratio",
+                partial_fault="arms_not_straight"),
+    # The end-range hold is timed while the arms are straight: the elbow is nearly straight only at the very top,
+    # so the band does not take in the way up and down as a band on the chest's rise would.
+    hold=HoldSpec("arm_elbow_deg", low="hold_elbow_min_deg", high="hold_elbow_max_deg", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(
+        FrameRule("hips_lifting", "thigh_rise_deg", above="thigh_rise_max_deg", during="rep",
+                  min_duration_s="hips_lift_min_duration_s"),
+    ),
+    rep_rules=(
+        RepRule("arms_not_straight", "max:arm_elbow_deg", below="elbow_straight_min_deg"),
+    ),
+    faults=(
+        FaultInfo("hips_lifting", "warn"),
+        FaultInfo("arms_not_straight", "info"),
+        FaultInfo("end_hold_short", "info"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Pressed up, the hip-shoulder line reaches 35-55 degrees from level; a downward dog sits at -40 to -50.
+        # Both must still be judged (the dog ends a rep), so the gate is wider than the lying default.
+        "posture_trunk_tilt_max_deg": 65.0,
+        # Lying flat the trunk is within a few degrees of the thighs' line (-6 to +4); pressed up 30-45 above it.
+        # 18 is a clear lift, which a press-up stopped with the elbows near a right angle still reaches, and which
+        # an upward dog (hips high, about 5-10) does not. Hips lifting at the top of a rep leave it above 5.
+        "rise_rest_max_deg": 5.0,
+        "rise_work_min_deg": 18.0,
+        "rep_dwell_s": 0.3,
+        # A lift that passes half way to the work zone (11.5 degrees) and goes back down short of it is a partial
+        # rep: the arms never did the work.
+        "partial_rep_min_ratio": 0.5,
+        # Straight arms read 170-180 from landmarks (rendered and real clips). A bent elbow reads 10-25 degrees
+        # straighter than it is, the forearm being out of the camera's plane, so an elbow still bent at 120 (the
+        # range fault the exercise is prescribed against) reads 130-145.
+        "elbow_straight_min_deg": 160.0,
+        # The hold band: arms straight at the top (the elbow flexes fast once the chest starts down).
+        "hold_elbow_min_deg": 160.0,
+        "hold_elbow_max_deg": 181.0,
+        # McKenzie: a pause of a second or two at the top; shorter is passing through.
+        "hold_min_s": 1.0,
+        "hold_gap_max_s": 0.5,
+        "hold_settle_s": 0.3,
+        # The pelvis resting on the floor leaves the thigh 3-8 degrees from level (knee on the floor, hip joint a
+        # few centimetres up), up to 17 at full extension on a real person (the pelvis rolls forward); hips lifted
+        # a hand's width off the floor tip it 25 or more.
+        "thigh_rise_max_deg": 21.0,
+        # Pushing back out of the exercise (to kneeling, or into a dog) lifts the hips for a moment as the rep
+        # ends; hips held up for this long are lifting during the press-up.
+        "hips_lift_min_duration_s": 0.8,
+        # Holds at the top are prescribed per patient; off unless switched on.
+        "end_hold_required_flag": 0,
+        "end_hold_min_s": 1.0,
+    },
+)
