@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_bench(args, parser)
     if args.command == "exercises":
         return _cmd_exercises(args)
-    if args.command in ("user", "db"):
+    if args.command in ("user", "db", "export"):
         return run_store_command(args)
     try:
         return _cmd_score(args, parser)

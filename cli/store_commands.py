@@ -1,8 +1,10 @@
-"""Store administration: `user create`, `user link`, `db upgrade`. A thin shell over store.auth and store.db.
+"""Store administration and clinic exports. A thin shell over store.auth, store.db, store.fhir and store.rtm.
 
     python -m cli.store_commands user create --role therapist --username U [--password-stdin] [--db URL]
     python -m cli.store_commands user link --therapist U --patient U [--db URL]
+    python -m cli.store_commands user clinic-id --patient U [--id ID] [--time-zone ZONE] [--db URL]
     python -m cli.store_commands db upgrade [--url URL]
+    python -m cli.store_commands export fhir --patient U [--since DATE] [--id-system URI] [--out FILE] [--db URL]
 
 The database is the one store.db.database_url picks: --db/--url, else $FORMCHECK_DATABASE_URL, else the SQLite file
 in the data folder. Every command migrates it to the newest schema first.
@@ -12,14 +14,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from store.auth import AccountError, create_user, link
+from store import fhir, repo
+from store.auth import AccountError, Actor, create_user, link
 from store.db import database_url, make_engine, redact, session_factory, upgrade
-from store.models import Role
+from store.models import Role, User
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -43,10 +51,67 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     ln.add_argument("--therapist", required=True, metavar="USERNAME")
     ln.add_argument("--patient", required=True, metavar="USERNAME")
     ln.add_argument("--db", help="database URL")
+    ci = usub.add_parser("clinic-id", help="set a patient's clinic identifier (for FHIR) and time zone (for RTM)")
+    ci.add_argument("--patient", required=True, metavar="USERNAME")
+    ci.add_argument("--id", dest="clinic_id", metavar="ID", help="the identifier the clinic knows the patient by")
+    ci.add_argument("--time-zone", metavar="ZONE", help="IANA time zone, e.g. America/Chicago")
+    ci.add_argument("--db", help="database URL")
+    ex = sub.add_parser("export", help="a patient's records for the clinic: FHIR")
+    exsub = ex.add_subparsers(dest="export_command", required=True, parser_class=_Parser)
+    fh = exsub.add_parser("fhir", help="a FHIR R4 Bundle of the patient's sets, one Observation per set")
+    fh.add_argument("--patient", required=True, metavar="USERNAME")
+    fh.add_argument("--since", type=_since, metavar="DATE", help="first day (UTC) or ISO date-time to include")
+    fh.add_argument("--id-system", default=os.environ.get("FORMCHECK_FHIR_ID_SYSTEM", fhir.DEFAULT_ID_SYSTEM),
+                    metavar="URI", help="the clinic's identifier system (default $FORMCHECK_FHIR_ID_SYSTEM or "
+                    f"{fhir.DEFAULT_ID_SYSTEM})")
+    fh.add_argument("--out", type=Path, help="write here instead of standard output")
+    fh.add_argument("--db", help="database URL")
     d = sub.add_parser("db", help="database: migrate to the newest schema")
     dsub = d.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dsub.add_parser("upgrade", help="create or migrate the database to the newest schema")
     up.add_argument("--url", help="database URL")
+
+
+def _since(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2026-11-01, got {text!r}") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _patient(db: Session, username: str) -> Actor:
+    """The patient account named `username`, acting for itself: this shell is run by the clinic's administrator."""
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None or user.role != Role.PATIENT:
+        raise AccountError(f"no patient account {username!r}")
+    return Actor.of(user)
+
+
+def _clinic_id(db: Session, args: argparse.Namespace) -> int:
+    if args.clinic_id is None and args.time_zone is None:
+        raise AccountError("give --id, --time-zone or both")
+    try:
+        d = repo.set_patient_details_by_name(db, args.patient, clinic_patient_id=args.clinic_id,
+                                             time_zone=args.time_zone)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from None
+    print(f"{d.username!r}: clinic identifier {d.clinic_patient_id!r}, time zone {d.time_zone or 'UTC'}")
+    return EXIT_OK
+
+
+def _export(db: Session, args: argparse.Namespace) -> int:
+    patient = _patient(db, args.patient)
+    try:
+        text = fhir.fhir_json(fhir.fhir_bundle(db, patient, patient.id, since=args.since, id_system=args.id_system))
+    except fhir.FhirExportError as exc:
+        raise AccountError(str(exc)) from None
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -73,6 +138,10 @@ def run_store_command(args: argparse.Namespace) -> int:
             print(f"database at {redact(url)} is at the newest schema")
             return EXIT_OK
         with session_factory(engine)() as db:
+            if args.command == "export":
+                return _export(db, args)
+            if args.user_command == "clinic-id":
+                return _clinic_id(db, args)
             if args.user_command == "create":
                 actor = create_user(db, args.username, _read_password(args.password_stdin), args.role)
                 print(f"created {actor.role.value} {actor.username!r}")

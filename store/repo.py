@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from pose.frames import PoseSequence
 from store.auth import Actor
 from store.db import default_data_dir
 from store.models import (
+    CLINIC_ID_MAX_CHARS,
     PAIN_MAX,
     CareLink,
     ExerciseSession,
@@ -59,6 +61,16 @@ class PatientInfo:
 
     id: int
     username: str
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """What the clinic records about a patient besides their sets: its identifier for them and their time zone."""
+
+    id: int
+    username: str
+    clinic_patient_id: str | None
+    time_zone: str | None
 
 
 @dataclass(frozen=True)
@@ -251,6 +263,67 @@ def list_patients(db: Session, actor: Actor) -> list[PatientInfo]:
     return [PatientInfo(i, u) for i, u in rows]
 
 
+def patient_details(db: Session, actor: Actor, patient_id: int) -> PatientDetails:
+    """The patient's clinic identifier and time zone (None where not set)."""
+    check_patient(db, actor, patient_id)
+    u = db.get(User, patient_id)
+    return PatientDetails(u.id, u.username, u.clinic_patient_id, u.time_zone)
+
+
+def check_time_zone(name: str) -> str:
+    """`name` if it is an IANA time zone known here (e.g. "Europe/London"), else ValueError saying so."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}; expected an IANA name such as 'America/Chicago'") from None
+    return name
+
+
+def set_patient_details(db: Session, actor: Actor, patient_id: int, *, clinic_patient_id: str | None = None,
+                        time_zone: str | None = None) -> PatientDetails:
+    """Set a patient's clinic identifier and/or time zone (their therapists only); only the values given change.
+
+    Raises:
+        PermissionDenied: not a therapist, or not this patient's.
+        ValueError: an empty, too long or already used identifier, or an unknown time zone.
+    """
+    require_therapist(db, actor)
+    check_patient(db, actor, patient_id)
+    return _write_details(db, db.get(User, patient_id), clinic_patient_id, time_zone)
+
+
+def set_patient_details_by_name(db: Session, username: str, *, clinic_patient_id: str | None = None,
+                                time_zone: str | None = None) -> PatientDetails:
+    """set_patient_details for the clinic's administrator (the `formcheck user clinic-id` shell), by username.
+
+    Raises:
+        ValueError: no such patient, or a value set_patient_details refuses.
+    """
+    user = db.scalar(select(User).where(User.username == username, User.role == Role.PATIENT))
+    if user is None:
+        raise ValueError(f"no patient account {username!r}")
+    return _write_details(db, user, clinic_patient_id, time_zone)
+
+
+def _write_details(db: Session, user: User, clinic_patient_id: str | None, time_zone: str | None) -> PatientDetails:
+    try:
+        if clinic_patient_id is not None:
+            value = clinic_patient_id.strip()
+            if not value or len(value) > CLINIC_ID_MAX_CHARS or not value.isprintable():
+                raise ValueError(f"a clinic identifier is 1 to {CLINIC_ID_MAX_CHARS} printable characters")
+            taken = db.scalar(select(User.id).where(User.clinic_patient_id == value, User.id != user.id))
+            if taken is not None:
+                raise ValueError("that clinic identifier is already given to another patient")
+            user.clinic_patient_id = value
+        if time_zone is not None:
+            user.time_zone = check_time_zone(time_zone.strip())
+    except ValueError:
+        db.rollback()
+        raise
+    _commit(db)
+    return PatientDetails(user.id, user.username, user.clinic_patient_id, user.time_zone)
+
+
 def _validate_item(item: ItemSpec) -> dict[str, Any]:
     where = f"programme item {item.exercise!r}"
     if item.exercise not in EXERCISES:
@@ -284,6 +357,11 @@ def _validate_item(item: ItemSpec) -> dict[str, Any]:
         "threshold_overrides": overrides.get(item.exercise, {}), "week_from": item.week_from,
         "week_to": item.week_to, "sessions_per_week": item.sessions_per_week, "notes": str(item.notes),
     }
+
+
+def check_item(item: ItemSpec) -> dict[str, Any]:
+    """The ProgrammeItem column values of `item`, checked (ValueError or ConfigError saying what is wrong)."""
+    return _validate_item(item)
 
 
 def _programme_view(p: Programme) -> ProgrammeView:
