@@ -37,8 +37,15 @@ proxy:
 	command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx)
 
+# Everything but the browser tests runs on every core (a module's tests stay in one process, so its fixtures are
+# built once); the browser tests then run alone, as they measure frame rates. Both runs always run; either failing
+# fails the target.
+TEST_JOBS ?= auto
 test: lint postgres proxy
-	$(PY) -m pytest
+	status=0; \
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile -m "not browser" || status=1; \
+	$(PY) -m pytest -m browser || status=1; \
+	exit $$status
 	$(PY) .ci/audit.py
 
 # Known vulnerabilities in the installed packages (pip-audit, which needs network access to PyPI). A finding fails,
