@@ -1,0 +1,120 @@
+"""Floor exercises through the engine on synthetic skeleton traces: "this trace gives these reps, holds and faults"."""
+
+import numpy as np
+import pytest
+
+from exercises.engine import score_sequence
+from exercises.registry import get_exercise
+from tests import skeleton as sk
+
+PRESS = get_exercise("prone_press_up")
+UPPER_ARM, FOREARM = 55.0, 50.0
+
+
+def prone_frame(t_s: float, rise_deg: float, thigh_deg: float, elbow_deg: float, facing: int = 1):
+    """Lying face down, head towards image-right when facing=+1: the knee on the floor, the thigh rising
+    `thigh_deg` to the hip, the trunk rising `rise_deg` from the hip, the arm bent at `elbow_deg`."""
+    knee = np.array([320.0 - 150.0 * facing, 420.0])
+    hip = knee + sk.THIGH * np.array([np.cos(np.radians(thigh_deg)) * facing, -np.sin(np.radians(thigh_deg))])
+    shoulder = hip + sk.TRUNK * np.array([np.cos(np.radians(rise_deg)) * facing, -np.sin(np.radians(rise_deg))])
+    elbow = shoulder + np.array([-10.0 * facing, UPPER_ARM])
+    up = (shoulder - elbow) / np.linalg.norm(shoulder - elbow)
+    forearm = max(sk._rotations(up, elbow_deg), key=lambda v: v[0] * facing)  # the hand is ahead of the elbow
+    wrist = elbow + FOREARM * forearm
+    ankle = knee + np.array([-sk.SHIN * facing, 0.0])
+    ear = shoulder + sk.NECK * np.array([np.cos(np.radians(rise_deg)) * facing, -np.sin(np.radians(rise_deg))])
+    pts = {
+        "knee": knee, "hip": hip, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "index": wrist,
+        "ankle": ankle, "heel": ankle + np.array([0.0, -8.0]), "foot_index": ankle + np.array([-20.0 * facing, 4.0]),
+        "ear": ear, "eye": ear + np.array([5.0 * facing, 3.0]),
+    }
+    return sk._frame(t_s, pts, facing, "right" if facing > 0 else "left")
+
+
+def trace_clip(keys, fps=30.0, facing=1):
+    """Frames from keyframes (t_s, rise_deg, thigh_deg, elbow_deg), each column eased between its keys."""
+    t, rise = sk.trace([(k[0], k[1]) for k in keys], fps)
+    _, thigh = sk.trace([(k[0], k[2]) for k in keys], fps)
+    _, elbow = sk.trace([(k[0], k[3]) for k in keys], fps)
+    return sk.sequence([prone_frame(*v, facing=facing) for v in zip(t, rise, thigh, elbow)])
+
+
+LYING = (0.0, 5.0, 50.0)  # rise, thigh, elbow
+
+
+def press_ups(n, top=(42.0, 5.0, 178.0), up_s=1.5, top_s=2.0, pause_s=1.0, faults=None):
+    """Keyframes of n press-ups from lying; `faults` maps a rep (1-based) to the pose held at its top instead."""
+    keys, t = [(0.0, *LYING)], 0.0
+    for i in range(1, n + 1):
+        t += pause_s
+        keys.append((t, *LYING))
+        at_top = (faults or {}).get(i, top)
+        t += up_s
+        keys.append((t, *at_top))
+        t += top_s
+        keys.append((t, *at_top))
+        t += up_s
+        keys.append((t, *LYING))
+    keys.append((t + pause_s, *LYING))
+    return keys
+
+
+@pytest.mark.parametrize(("n", "fps", "facing"), [(3, 30.0, 1), (1, 24.0, -1), (2, 60.0, -1)])
+def test_press_ups_are_counted_with_their_end_range_hold(n, fps, facing):
+    report = score_sequence(trace_clip(press_ups(n, top_s=2.0), fps, facing), PRESS)
+    assert report.rep_count == n
+    assert report.fault_counts == {}
+    assert report.side == ("right" if facing > 0 else "left")
+    # The hold is the time with the arms straight: the 2 s pause, and a little of the way up and down.
+    assert 1.8 <= report.hold_s <= 2.8
+    assert np.allclose([r.high["trunk_over_thigh_deg"] for r in report.reps], 37.0, atol=2.0)
+
+
+HIPS_UP = (50.0, 28.0, 178.0)  # the pelvis comes off the floor at the top: the thigh tips up
+BENT_ARMS = (30.0, 5.0, 120.0)  # stopped with the elbows bent: still a clear lift
+
+
+@pytest.mark.parametrize(
+    "faults, rep_faults",
+    [
+        pytest.param({2: HIPS_UP}, [(), ("hips_lifting",), ()], id="hips_lifting"),
+        pytest.param({3: BENT_ARMS}, [(), (), ("arms_not_straight",)], id="arms_not_straight"),
+        pytest.param({1: BENT_ARMS, 2: HIPS_UP}, [("arms_not_straight",), ("hips_lifting",), ()], id="both"),
+    ],
+)
+def test_each_fault_lands_on_its_rep_and_nowhere_else(faults, rep_faults):
+    report = score_sequence(trace_clip(press_ups(3, up_s=1.2, top_s=1.5, pause_s=0.6, faults=faults), 24.0), PRESS)
+    assert report.rep_count == 3
+    assert [r.faults for r in report.reps] == rep_faults
+    assert sum(report.fault_counts.values()) == sum(len(f) for f in rep_faults)
+
+
+def test_a_lift_half_way_to_the_work_zone_is_a_partial_rep_with_the_range_fault():
+    keys = [(0.0, *LYING), (1.0, *LYING), (2.5, 19.0, 5.0, 80.0), (4.0, 19.0, 5.0, 80.0), (5.5, *LYING), (6.5, *LYING)]
+    report = score_sequence(trace_clip(keys), PRESS)
+    assert report.rep_count == 0
+    assert [p.faults for p in report.partial_reps] == [("arms_not_straight",)]
+
+
+def test_plank_and_upward_dog_are_no_rep_and_a_downward_dog_ends_one():
+    # The real clip's sequence: a plank (hips high, chest level), an upward dog (chest up, hips still high), down to
+    # the floor, one press-up with the pelvis down, then pushing back into a downward dog (hips highest).
+    keys = [
+        (0.0, 5.0, 27.0, 178.0), (0.8, 5.0, 27.0, 178.0), (1.6, 37.0, 31.0, 178.0), (2.2, 37.0, 31.0, 178.0),
+        (3.2, *LYING), (3.8, *LYING), (5.0, 50.0, 12.0, 177.0), (8.5, 50.0, 14.0, 177.0),
+        (9.5, 5.0, 40.0, 178.0), (10.5, -40.0, 60.0, 160.0), (16.0, -40.0, 60.0, 160.0),
+    ]
+    report = score_sequence(trace_clip(keys), PRESS)
+    assert report.rep_count == 1
+    assert 4.5 <= report.reps[0].end_s - report.reps[0].start_s <= 6.5
+    assert report.fault_counts == {}
+    assert 2.5 <= report.hold_s <= 5.0
+
+
+def test_hips_up_only_while_pushing_back_out_is_no_fault():
+    # Pushing back to kneeling lifts the hips for a moment at the end of the rep.
+    keys = [(0.0, *LYING), (1.0, *LYING), (2.5, 42.0, 5.0, 178.0), (4.5, 42.0, 5.0, 178.0), (5.0, 30.0, 30.0, 178.0),
+            (5.4, -30.0, 55.0, 170.0), (7.0, -30.0, 55.0, 170.0)]
+    report = score_sequence(trace_clip(keys), PRESS)
+    assert report.rep_count == 1
+    assert report.fault_counts == {}
