@@ -29,7 +29,7 @@ HIGH_COLOUR, LOW_COLOUR, TARGET_COLOUR = "#1f4e99", "#c05a00", "#555555"
 SYMPTOM_WORDS = {"centralising": "moved towards the back", "unchanged": "unchanged",
                  "peripheralising": "spread down the leg"}
 
-_STYLE = """
+STYLE = """
 body{font-family:sans-serif;margin:2em;color:#111;max-width:60em}
 table{border-collapse:collapse;margin-bottom:1.5em}
 th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}
@@ -61,13 +61,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """An HTML table, every cell escaped; None and NaN shown as a dash."""
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{e(_fmt(v))}</td>" for v in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _title(exercise: str) -> str:
+def title_of(exercise: str) -> str:
+    """The exercise's title, or its name when it is not registered."""
     return EXERCISES[exercise].title if exercise in EXERCISES else exercise
 
 
@@ -232,7 +234,7 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
                       faults: dict[int, dict[str, int]]) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
-    parts = [f'<section class="exercise"><h2>{e(_title(exercise))}</h2>',
+    parts = [f'<section class="exercise"><h2>{e(title_of(exercise))}</h2>',
              f"<p>{len(sessions)} set{'s' if len(sessions) != 1 else ''} saved.</p>",
              '<div class="charts">',
              f"<figure><figcaption>Range reached against target: {e(signal)}</figcaption>"
@@ -240,7 +242,7 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
              f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
              "<h3>Faults</h3>"]
     rows = fault_rows(sessions, faults)
-    parts.append(_table(["fault", "sets with it", "times flagged", "last seen"], rows) if rows
+    parts.append(html_table(["fault", "sets with it", "times flagged", "last seen"], rows) if rows
                  else "<p>No faults flagged.</p>")
     parts.append("</section>")
     return "".join(parts)
@@ -253,7 +255,7 @@ def report_html(data: Any) -> str:
         data: store.export.PatientReportData (username, today, programmes, weeks, sessions, progress, faults).
     """
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>formcheck report: '
-             f"{e(data.username)}</title><style>{_STYLE}</style></head><body>",
+             f"{e(data.username)}</title><style>{STYLE}</style></head><body>",
              f"<h1>formcheck report: {e(data.username)}</h1><p>Generated {e(data.today.isoformat())}. formcheck gives "
              "feedback on exercise form; it is not a diagnosis and not medical advice.</p>"]
     for p in data.programmes:
@@ -261,10 +263,10 @@ def report_html(data: Any) -> str:
         if p.notes:
             parts.append(f"<p>{e(p.notes)}</p>")
         rows = [item_row(i) for i in p.items]
-        parts.append(_table(list(rows[0]) if rows else [], [list(r.values()) for r in rows]))
+        parts.append(html_table(list(rows[0]) if rows else [], [list(r.values()) for r in rows]))
     if data.weeks:
         parts.append("<h2>Adherence</h2>")
-        parts.append(_table(["week", "from", "sets done", "prescribed", "adherence"],
+        parts.append(html_table(["week", "from", "sets done", "prescribed", "adherence"],
                             [[w.week, w.start.isoformat(), w.done_capped, w.prescribed,
                               None if w.ratio is None else f"{w.ratio:.0%}"] for w in data.weeks]))
     by_exercise: dict[str, list[Any]] = {}
@@ -273,10 +275,10 @@ def report_html(data: Any) -> str:
     for exercise, points in data.progress.items():
         parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults))
     parts.append('<section class="exercise"><h2>Every set</h2>')
-    parts.append(_table(
+    parts.append(html_table(
         ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "pose coverage",
          "pain before", "pain after", "symptoms"],
-        [[s.started_at.strftime("%Y-%m-%d %H:%M"), _title(s.exercise), getattr(s.source, "value", s.source), s.reps,
+        [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source), s.reps,
           s.faulted_reps, s.best_hold_s, None if s.range_low is None else f"{s.range_low:g}–{s.range_high:g}",
           f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
           SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
