@@ -16,6 +16,16 @@ class FaultWording:
 
 
 WORDING: dict[str, FaultWording] = {
+    "other_leg_lifting": FaultWording(
+        "Let your other leg rest on the floor.",
+        "The resting leg rose off the floor during the knee-to-chest stretch (hip-ankle line above "
+        "other_leg_lift_max_deg): it is helping, or the pelvis is rolling.",
+    ),
+    "head_shoulders_lifting": FaultWording(
+        "Keep your head and shoulders resting on the floor.",
+        "Head and shoulders curled up off the floor (hip-shoulder line above trunk_rise_max_deg): the neck and "
+        "trunk are working instead of relaxing into the stretch.",
+    ),
     "hips_lifting": FaultWording(
         "Let your hips stay heavy on the floor as you push up.",
         "Pelvis came off the floor during the press-up (thigh tipped up beyond thigh_rise_max_deg): the lift came "
@@ -142,6 +152,13 @@ def setup_instruction(code: str, posture: str | None = None) -> str:
 
 # How to get into each exercise, for the patient, before the camera starts: short and calm (EXERCISES.md).
 HOW_TO: dict[str, tuple[str, ...]] = {
+    "knee_to_chest": (
+        "Lie on your back with your legs straight, or with your knees bent and feet on the floor.",
+        "Hold one knee with both hands and gently draw it towards your chest, until you feel a comfortable "
+        "stretch. Keep the other leg resting on the floor (or draw both knees in, if your therapist said so).",
+        "Keep your head and shoulders relaxed on the floor. Hold for as long as prescribed, then let go slowly.",
+        "Place the camera beside you, at floor level, so it sees your side.",
+    ),
     "prone_press_up": (
         "Lie face down, hands flat on the floor beside your head, elbows bent.",
         "Slowly straighten your arms to lift your chest, letting your hips and legs stay relaxed on the floor.",

@@ -110,3 +110,85 @@ def prone_press_up_pose(angles: PronePressUpAngles, props: BodyProportions) -> P
     joints.update(lift(head_points(neck_base, head_dir, props), {"ear": EAR_LATERAL_RATIO * props.head_radius}))
     skel = Skeleton(joints=joints, spine=np.column_stack([spine, np.zeros(len(spine))]), head_dir_deg=head_dir)
     return Pose(skeleton=skel, hand_style="flat", prop="mat")
+
+
+#: Lying on the back (as in ``synth.poses.nerve_glide_pose``): hip and shoulder joints above the floor.
+SUPINE_HIP_HEIGHT = 0.055
+SUPINE_SHOULDER_HEIGHT = 0.05
+#: A hugged knee: the hands clasp the shin this far below the knee (shin lengths).
+HUG_GRIP_ALONG_SHIN = 0.2
+
+
+@dataclass(frozen=True)
+class KneeToChestAngles:
+    """Supine knee-to-chest: the near leg drawn in by the hands, the far leg lying flat (or lifting: the fault).
+
+    Attributes:
+        hip_deg: Near hip interior angle shoulder-hip-knee; about 178 lying flat, 40-70 hugged in.
+        knee_deg: Near knee interior angle; the knee bends as it comes in.
+        other_hip_deg: Far hip angle from the lying trunk's line; 180 flat on the floor, less as the straight leg
+            lifts.
+        trunk_lift_deg: Head and shoulders curled up off the floor (hip->shoulder line above level).
+    """
+
+    hip_deg: float = 178.0
+    knee_deg: float = 176.0
+    other_hip_deg: float = 180.0
+    trunk_lift_deg: float = 0.0
+
+
+def knee_to_chest_pose(angles: KneeToChestAngles, props: BodyProportions) -> Pose:
+    """Joints of a supine knee-to-chest; head towards -x, feet towards +x, the hip at x = 0.
+
+    Both hands clasp the near shin below the knee when it is within reach; further out they reach along the sides.
+
+    Args:
+        angles: Hip, knee and trunk angles.
+        props: Body proportions.
+
+    Returns:
+        The pose.
+    """
+    hip = np.array([0.0, SUPINE_HIP_HEIGHT])
+    dy = SUPINE_SHOULDER_HEIGHT - SUPINE_HIP_HEIGHT
+    rest_dir = float(direction_deg(np.array([-planar_length(props.trunk, dy), dy])))  # about 180
+    trunk_dir = rest_dir - angles.trunk_lift_deg  # curling up turns the hip->shoulder line towards +y
+    shoulder = hip + props.trunk * unit(trunk_dir)
+
+    def leg(hip_deg: float, knee_deg: float, from_dir: float) -> dict[str, np.ndarray]:
+        thigh_dir = from_dir - hip_deg  # clockwise from the trunk's line: the thigh lies along +x at 180
+        knee = hip + props.thigh * unit(thigh_dir)
+        ankle = knee + props.shin * unit(thigh_dir + 180.0 + knee_deg)
+        # Ankle relaxed, toes pointing away from the shin's line a little.
+        heel, toe = foot_points(ankle, float(direction_deg(ankle - knee)) + 80.0, props)
+        return {"knee": knee, "ankle": ankle, "heel": heel, "toe": toe}
+
+    near_leg = leg(angles.hip_deg, angles.knee_deg, trunk_dir)
+    # The resting leg stays on the floor when the head and shoulders curl up: its angle is from the lying trunk.
+    far_leg = leg(angles.other_hip_deg, 176.0, rest_dir)
+    knee, ankle = near_leg["knee"], near_leg["ankle"]
+    grip = knee + HUG_GRIP_ALONG_SHIN * (ankle - knee)
+    z_shoulder, z_hip = props.shoulder_width / 2.0, props.hip_width / 2.0
+
+    def arm(z_from: float, z_elbow: float, z_wrist: float) -> tuple[np.ndarray, np.ndarray]:
+        l1, l2 = planar_length(props.upper_arm, z_elbow - z_from), planar_length(props.forearm, z_wrist - z_elbow)
+        elbow = two_link_ik(shoulder, grip, l1, l2, bend_left=False)
+        return elbow, elbow + l2 * unit(float(direction_deg(grip - elbow)))
+
+    near_z_wrist, far_z_wrist = z_hip + 0.04, z_hip - 0.04
+    elbow, wrist = arm(z_shoulder, z_shoulder + 0.04, near_z_wrist)
+    far_elbow, far_wrist = arm(-z_shoulder, -z_shoulder - 0.02, far_z_wrist)
+    near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, **near_leg}
+    far = {"shoulder": shoulder, "elbow": far_elbow, "wrist": far_wrist, "hip": hip, **far_leg}
+    z_legs = {"hip": z_hip, "knee": z_hip, "ankle": z_hip, "heel": z_hip, "toe": z_hip}
+    z_near = {"shoulder": z_shoulder, "elbow": z_shoulder + 0.04, "wrist": near_z_wrist, **z_legs}
+    z_far = {"shoulder": -z_shoulder, "elbow": -z_shoulder - 0.02, "wrist": far_z_wrist,
+             **{k: -v for k, v in z_legs.items()}}
+    neck_base = shoulder + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
+    head_dir = trunk_dir
+    joints = {f"near_{k}": v for k, v in lift(near, z_near).items()}
+    joints.update({f"far_{k}": v for k, v in lift(far, z_far).items()})
+    joints.update(lift(head_points(neck_base, head_dir, props), {"ear": EAR_LATERAL_RATIO * props.head_radius}))
+    spine = arc_points(hip, shoulder, 0.0)
+    skel = Skeleton(joints=joints, spine=np.column_stack([spine, np.zeros(len(spine))]), head_dir_deg=head_dir)
+    return Pose(skeleton=skel, hand_style="grip", prop="mat")

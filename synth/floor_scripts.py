@@ -6,7 +6,8 @@ those series show. ``synth.script`` imports this module last, so its tables (and
 exercise whichever module is imported first.
 
 Prone press-up: a rep leaves lying flat, straightens the arms to lift the chest, pauses at the top (the
-end-range hold) and lowers again.
+end-range hold) and lowers again. Knee-to-chest: a rep draws the knee in from lying flat, holds it (the hold) and
+lets it go.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from typing import ClassVar
 import numpy as np
 
 from synth import camera, script
-from synth.floor_poses import PronePressUpAngles, prone_press_up_pose
+from synth.floor_poses import KneeToChestAngles, PronePressUpAngles, knee_to_chest_pose, prone_press_up_pose
 from synth.poses import Pose
 from synth.script import Fault, Interval, Session, Timeline
 from synth.skeleton import BodyProportions, interior_angle_deg
 
 PRONE_PRESS_UP = "prone_press_up"
+KNEE_TO_CHEST = "knee_to_chest"
 
 FAULT_CODES: dict[str, tuple[str, ...]] = {
     PRONE_PRESS_UP: ("hips_lifting", "arms_not_straight"),
+    KNEE_TO_CHEST: ("other_leg_lifting", "head_shoulders_lifting"),
 }
 
 #: Thresholds the truth uses to mark fault intervals, units in names.
@@ -35,11 +38,16 @@ THRESHOLDS: dict[str, dict[str, float]] = {
         "elbow_straight_min_deg": 150.0,  # arms_not_straight when a rep's straightest elbow stays below this
         "rep_min_s": 0.0,  # no tempo fault is scripted
     },
+    KNEE_TO_CHEST: {
+        "other_leg_lift_min_deg": 25.0,  # other_leg_lifting while the far hip->ankle line rises this far or more
+        "trunk_rise_min_deg": 15.0,  # head_shoulders_lifting while the hip->shoulder line rises this far or more
+        "rep_min_s": 0.0,
+    },
 }
 
 #: Yaw each exercise can be filmed at: lying along x, like the nerve glide, the bends are seen edge-on from the
 #: front, so at most 60 degrees round from the side.
-MAX_YAW_DEG: dict[str, float] = {PRONE_PRESS_UP: 60.0}
+MAX_YAW_DEG: dict[str, float] = {PRONE_PRESS_UP: 60.0, KNEE_TO_CHEST: 60.0}
 
 
 def _elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -151,14 +159,116 @@ def _prone_press_up_faults(session: Session, frames: dict[str, np.ndarray]) -> l
     return out
 
 
-def random_script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int) -> PronePressUpScript:
+@dataclass(frozen=True)
+class KneeToChestScript:
+    """Supine knee-to-chest session (single: the near knee is hugged in, the far leg lies flat).
+
+    Defaults follow a home programme, shortened: the knee drawn in over a second or two and held (15-60 s is
+    prescribed; a few seconds keeps clips short), released, a pause lying flat.
+
+    Attributes:
+        reps: Number of holds.
+        pull_s: Seconds to draw the knee in (and as long to let it go).
+        hold_s: Hold with the knee in.
+        pause_s: Lying flat between holds.
+        hug_hip_deg: Near hip angle with the knee hugged in.
+        fault_deg: How far the fault goes: the far leg lifts (hip angle 180 less this), or the head and shoulders
+            curl up (the hip->shoulder line rises this far).
+        lead_in_s: Lying still before the first hold.
+        tail_s: Lying still after the last.
+        faults: Injected faults (during the hold's middle).
+        jitter_deg: Natural sway of the hugged hip.
+        seed: Jitter seed.
+    """
+
+    exercise: ClassVar[str] = KNEE_TO_CHEST
+    reps: int = 2
+    pull_s: float = 1.4
+    hold_s: float = 6.0
+    pause_s: float = 1.0
+    hug_hip_deg: float = 50.0
+    fault_deg: float = 35.0
+    lead_in_s: float = 0.8
+    tail_s: float = 0.8
+    faults: tuple[Fault, ...] = ()
+    jitter_deg: float = 0.6
+    seed: int = 0
+
+    def compile(self) -> Session:
+        """Build the session trajectory and its truth."""
+        if self.reps < 1:
+            raise ValueError(f"reps must be >= 1, got {self.reps!r}")
+        if not 35.0 <= self.hug_hip_deg <= 65.0 or self.hold_s < 4.0:
+            raise ValueError(f"need hug_hip_deg in [35, 65] and hold_s >= 4, got {self.hug_hip_deg!r} and "
+                             f"{self.hold_s!r}")
+        by_rep = script._check_faults(KNEE_TO_CHEST, self.faults, self.reps)
+        tl = Timeline({"hip_deg": 178.0, "knee_deg": 176.0, "other_hip_deg": 180.0, "trunk_lift_deg": 0.0})
+        tl.hold(self.lead_in_s)
+        reps, holds = [], []
+        for i in range(1, self.reps + 1):
+            codes = by_rep[i]
+            start = tl.t_s
+            tl.move(self.pull_s, hip_deg=self.hug_hip_deg, knee_deg=50.0)
+            h0 = tl.t_s
+            if codes:
+                # The fault comes in for the middle of the hold: lift over 0.8 s, stay, settle back.
+                fault = {"other_leg_lifting": {"other_hip_deg": 180.0 - self.fault_deg},
+                         "head_shoulders_lifting": {"trunk_lift_deg": self.fault_deg}}[next(iter(codes))]
+                back = {k: (180.0 if k == "other_hip_deg" else 0.0) for k in fault}
+                third = (self.hold_s - 1.6) / 3.0
+                tl.hold(third)
+                tl.move(0.8, **fault)
+                tl.hold(third)
+                tl.move(0.8, **back)
+                tl.hold(third)
+            else:
+                tl.hold(self.hold_s)
+                holds.append(Interval(h0, tl.t_s, label="knee in"))
+            tl.move(self.pull_s, hip_deg=178.0, knee_deg=176.0)
+            reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
+            tl.hold(self.pause_s if i < self.reps else self.tail_s)
+        expected = {"reps": self.reps, "hold_s": max((h.end_s - h.start_s for h in holds), default=0.0)}
+        return Session(KNEE_TO_CHEST, tl, tl.t_s, reps, holds, expected, {"hip_deg": self.jitter_deg}, self.seed)
+
+
+def _knee_to_chest_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
+    return knee_to_chest_pose(KneeToChestAngles(hip_deg=p["hip_deg"], knee_deg=p["knee_deg"],
+                                                other_hip_deg=p["other_hip_deg"], trunk_lift_deg=p["trunk_lift_deg"]),
+                              props)
+
+
+def _knee_to_chest_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
+    """Drawn angles: the near hip, the far leg's hip->ankle rise and the trunk's rise."""
+    hip, shoulder = _joints(poses, "near_hip"), _joints(poses, "near_shoulder")
+    return {"hip_deg": interior_angle_deg(shoulder, hip, _joints(poses, "near_knee")),
+            "other_leg_lift_deg": _elevation_deg(_joints(poses, "far_hip"), _joints(poses, "far_ankle")),
+            "trunk_rise_deg": _elevation_deg(hip, shoulder)}
+
+
+def _knee_to_chest_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
+    t, th = frames["t_s"], THRESHOLDS[KNEE_TO_CHEST]
+    return ([Interval(a, b, ("other_leg_lifting",))
+             for a, b in _runs(frames["other_leg_lift_deg"] >= th["other_leg_lift_min_deg"], t)]
+            + [Interval(a, b, ("head_shoulders_lifting",))
+               for a, b in _runs(frames["trunk_rise_deg"] >= th["trunk_rise_min_deg"], t)])
+
+
+def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
+                  seed: int) -> PronePressUpScript | KneeToChestScript:
     """A short randomised script of a floor exercise with ``fault`` injected into one rep (the rendered suite's).
 
-    Press-up: 3-4 reps, 1.2-2 s up and down, 1.5-3 s at the top, a full rise of 42-50 degrees and a short one of
-    30-34 (elbows bent at about 100-115), hips lifted 8-10 cm per metre of height.
+    Knee-to-chest: 2 holds of 5-7 s, the knee drawn in over 1-1.6 s to a hip angle of 42-55 degrees, a fault
+    going 25-35 degrees. Press-up: 3-4 reps, 1.2-2 s up and down, 1.5-3 s at the top, a full rise of 42-50
+    degrees and a short one of 30-34 (elbows bent at about 100-115), hips lifted 8-10 cm per metre of height.
     """
-    if exercise != PRONE_PRESS_UP:
+    if exercise not in FAULT_CODES:
         raise ValueError(f"unknown floor exercise {exercise!r}; expected one of {tuple(FAULT_CODES)}")
+    if exercise == KNEE_TO_CHEST:
+        reps = 2
+        faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
+        return KneeToChestScript(reps=reps, pull_s=float(rng.uniform(1.0, 1.6)), hold_s=float(rng.uniform(5.0, 7.0)),
+                                 pause_s=float(rng.uniform(0.6, 1.2)), hug_hip_deg=float(rng.uniform(42.0, 55.0)),
+                                 fault_deg=float(rng.uniform(25.0, 35.0)), faults=faults, seed=seed)
     reps = int(rng.integers(3, 5))
     faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
     return PronePressUpScript(reps=reps, up_s=float(rng.uniform(1.2, 2.0)), top_hold_s=float(rng.uniform(1.5, 3.0)),
@@ -175,6 +285,9 @@ def _register() -> None:
     script.POSE_BUILDERS[PRONE_PRESS_UP] = _prone_press_up_pose
     script.TRUTH_SERIES[PRONE_PRESS_UP] = _prone_press_up_truth
     script.TRUTH_FAULTS[PRONE_PRESS_UP] = _prone_press_up_faults
+    script.POSE_BUILDERS[KNEE_TO_CHEST] = _knee_to_chest_pose
+    script.TRUTH_SERIES[KNEE_TO_CHEST] = _knee_to_chest_truth
+    script.TRUTH_FAULTS[KNEE_TO_CHEST] = _knee_to_chest_faults
     camera.MAX_YAW_DEG.update(MAX_YAW_DEG)
 
 

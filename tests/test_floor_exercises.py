@@ -118,3 +118,92 @@ def test_hips_up_only_while_pushing_back_out_is_no_fault():
     report = score_sequence(trace_clip(keys), PRESS)
     assert report.rep_count == 1
     assert report.fault_counts == {}
+
+
+KNEE = get_exercise("knee_to_chest")
+
+
+def supine_frame(t_s: float, hip_deg: float, other_lift_deg: float = 0.0, trunk_lift_deg: float = 0.0,
+                 facing: int = 1, leg: str = "left"):
+    """Lying on the back, head towards image-right when facing=+1: the `leg` drawn in to `hip_deg` (knee bent),
+    the other leg lifted `other_lift_deg` off the floor, head and shoulders curled up `trunk_lift_deg`."""
+    hip = np.array([320.0 - 60.0 * facing, 400.0])
+    up = np.radians(trunk_lift_deg)
+    shoulder = hip + sk.TRUNK * np.array([np.cos(up) * facing, -np.sin(up)])
+    to_shoulder = (shoulder - hip) / sk.TRUNK
+    thigh_dir = min(sk._rotations(to_shoulder, hip_deg), key=lambda v: v[1])  # the drawn-in knee is above the floor
+    knee = hip + sk.THIGH * thigh_dir
+    shin_dir = max(sk._rotations(-thigh_dir, 60.0), key=lambda v: -v[0] * facing)  # the foot towards the feet end
+    ankle = knee + sk.SHIN * shin_dir
+    ear = shoulder + sk.NECK * to_shoulder
+    drawn_in = {
+        "hip": hip, "shoulder": shoulder, "knee": knee, "ankle": ankle, "ear": ear, "eye": ear + [3.0 * facing, -6],
+        "heel": ankle + np.array([-8.0 * facing, 5.0]), "foot_index": ankle + np.array([-5.0 * facing, -20.0]),
+        "elbow": shoulder + np.array([-30.0 * facing, -20.0]), "wrist": knee + np.array([-5.0 * facing, 10.0]),
+        "index": knee + np.array([-5.0 * facing, 5.0]),
+    }
+    lift = np.radians(other_lift_deg)
+    along = np.array([-np.cos(lift) * facing, -np.sin(lift)])
+    flat = dict(drawn_in)
+    flat.update({"knee": hip + sk.THIGH * along, "ankle": hip + (sk.THIGH + sk.SHIN) * along,
+                 "heel": hip + (sk.THIGH + sk.SHIN) * along + np.array([0.0, 5.0]),
+                 "foot_index": hip + (sk.THIGH + sk.SHIN + 5) * along + np.array([0.0, -20.0])})
+    return sk._frame(t_s, drawn_in, facing, leg, other=flat)
+
+
+def knee_clip(keys, fps=30.0, other=lambda t: 0.0, trunk=lambda t: 0.0, facing=1, leg="left"):
+    t, hip = sk.trace(keys, fps)
+    return sk.sequence([supine_frame(ti, hi, other(ti), trunk(ti), facing, leg) for ti, hi in zip(t, hip)])
+
+
+def hugs(n, hold_s=6.0, pull_s=1.2, pause_s=1.0, hug_deg=50.0):
+    """Keyframes of the drawn-in hip: n holds from lying flat (178)."""
+    keys, t = [(0.0, 178.0)], 0.0
+    for _ in range(n):
+        t += pause_s
+        keys.append((t, 178.0))
+        t += pull_s
+        keys.append((t, hug_deg))
+        t += hold_s
+        keys.append((t, hug_deg))
+        t += pull_s
+        keys.append((t, 178.0))
+    keys.append((t + pause_s, 178.0))
+    return keys
+
+
+@pytest.mark.parametrize(("n", "fps", "facing", "leg"), [(2, 30.0, 1, "left"), (1, 24.0, -1, "right")])
+def test_knee_to_chest_holds_are_timed_and_counted(n, fps, facing, leg):
+    report = score_sequence(knee_clip(hugs(n, hold_s=8.0), fps, facing=facing, leg=leg), KNEE)
+    assert report.rep_count == n
+    assert report.fault_counts == {}
+    assert report.side == leg
+    # The 8 s with the knee in, and a little of the way in and out (the hold band starts at 80 degrees).
+    assert 8.0 <= report.hold_s <= 8.9
+
+
+@pytest.mark.parametrize(
+    "other, trunk, rep_faults",
+    [
+        # The other leg lifts 35 degrees during the second hold (11-13 s), the head and shoulders curl up 25 during
+        # the first (3-5 s).
+        pytest.param(lambda t: 35.0 if 11.0 < t < 13.0 else 0.0, lambda t: 0.0, [(), ("other_leg_lifting",)],
+                     id="other_leg_lifting"),
+        pytest.param(lambda t: 0.0, lambda t: 25.0 if 3.0 < t < 5.0 else 0.0, [("head_shoulders_lifting",), ()],
+                     id="head_shoulders_lifting"),
+    ],
+)
+def test_knee_to_chest_faults_land_on_their_hold(other, trunk, rep_faults):
+    report = score_sequence(knee_clip(hugs(2, hold_s=5.0), 24.0, other, trunk), KNEE)
+    assert report.rep_count == 2
+    assert [r.faults for r in report.reps] == rep_faults
+    # The clean hold is timed whole; the faulted one loses the time the fault lasted.
+    assert 5.0 <= report.hold_s <= 5.9
+
+
+def test_double_knee_to_chest_switches_the_other_leg_rule_off():
+    clip = knee_clip(hugs(1, hold_s=5.0), 24.0, other=lambda t: 0.0 if t < 1.5 else 30.0)  # the other leg comes up
+    assert score_sequence(clip, KNEE).fault_counts == {"other_leg_lifting": 1}
+    report = score_sequence(clip, KNEE.with_thresholds({"single_leg_flag": 0}))
+    assert report.rep_count == 1
+    assert report.fault_counts == {}

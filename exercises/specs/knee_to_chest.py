@@ -1,0 +1,55 @@
+"""Knee-to-chest stretch: lying on the back, hug one knee (or both) towards the chest and hold, head down."""
+
+import exercises.signals_floor  # noqa: F401  (registers the signals named below)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+
+KNEE_TO_CHEST = ExerciseSpec(
+    name="knee_to_chest",
+    title="Knee-to-chest stretch (single or double)",
+    posture="supine",
+    facing_from="head",
+    # The hugged knee is the higher one; in the double version either leg serves.
+    side_rule="raised_leg",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("shoulder", "hip", "knee"),
+    signals=("hip_deg", "other_leg_lift_deg", "trunk_rise_deg", "trunk_from_horizontal_deg"),
+    rep=RepSpec("hip_deg", "return_to_high", low_max="hip_work_max_deg", high_min="hip_rest_min_deg",
+                dwell_s="rep_dwell_s"),
+    hold=HoldSpec("hip_deg", low="hold_hip_min_deg", high="hold_hip_max_deg", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s", unseen_gap_max_s="hold_unseen_gap_max_s"),
+    frame_rules=(
+        FrameRule("other_leg_lifting", "other_leg_lift_deg", above="other_leg_lift_max_deg",
+                  enabled_by="single_leg_flag"),
+        FrameRule("head_shoulders_lifting", "trunk_rise_deg", above="trunk_rise_max_deg"),
+    ),
+    rep_rules=(),
+    faults=(
+        FaultInfo("other_leg_lifting", "warn"),
+        FaultInfo("head_shoulders_lifting", "warn"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Lying with the leg out straight the hip reads 170-180, with the foot on the floor and the knee bent
+        # 120-140; a knee hugged to the chest 40-70. The gap between 100 and 80 is the hysteresis band.
+        "hip_rest_min_deg": 100.0,
+        "hip_work_max_deg": 80.0,
+        "rep_dwell_s": 0.3,
+        # The hold: the knee held in to the chest. Below 20 the landmarks have folded onto each other.
+        "hold_hip_min_deg": 20.0,
+        "hold_hip_max_deg": 80.0,
+        # Prescribed holds are 15-60 s; anything from 5 s is reported, so a short hold shows as short.
+        "hold_min_s": 5.0,
+        # Shifting the grip moves the knee for a moment; a leg out of the picture for a few seconds (the hands
+        # and the other leg cross it) does not end the hold when the knee is in before and after.
+        "hold_gap_max_s": 1.5,
+        "hold_unseen_gap_max_s": 3.0,
+        "hold_settle_s": 1.0,
+        # The resting leg lies flat (hip->ankle within 5-10 degrees of level); one lifted 20 or more is helping.
+        "other_leg_lift_max_deg": 20.0,
+        # Off for the double knee-to-chest, where both legs come up.
+        "single_leg_flag": 1,
+        # Lying, the hip-shoulder line is within a few degrees of level (the pelvis rolls up a little as the knee
+        # comes in, which tips it the other way); head and shoulders curled off the floor raise it 15-30.
+        "trunk_rise_max_deg": 12.0,
+    },
+)
