@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from store.auth import Actor
 from store.models import Symptom, utc_now
+from store.progression import FLAGGED_KINDS, evaluations
 from store.repo import adherence_weeks, current_programme, list_patients, list_sessions, require_therapist
 
 # What puts a patient on top of a therapist's list (see attention_list).
@@ -24,7 +25,7 @@ FAULT_RATE_MIN_REPS = 10  # ... once at least this many reps were done (fewer sa
 ADHERENCE_ATTENTION_MIN_RATIO = 0.5  # sets done / prescribed in the last complete programme week below this
 
 # Attention reasons, most urgent first.
-ATTENTION_CODES = ("peripheralising", "pain_rising", "frequent_faults", "missed_sessions")
+ATTENTION_CODES = ("peripheralising", "pain_rising", "dose_review", "frequent_faults", "missed_sessions")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ def _reasons(db: Session, actor: Actor, patient_id: int, today: date) -> tuple[A
             and pains[-1] - pains[0] >= PAIN_RISE_MIN_POINTS):
         reasons.append(AttentionReason("pain_rising", f"pain after exercise rose {' -> '.join(map(str, pains))} "
                                        f"over the last {PAIN_TREND_SESSIONS} rated sets"))
+    for ev in evaluations(db, actor, patient_id, today):  # the progression rules ask to regress or pause
+        if ev.kind in {k.value for k in FLAGGED_KINDS}:
+            reasons.append(AttentionReason("dose_review", f"{ev.exercise.replace('_', ' ')}: the rules propose to "
+                                           f"{ev.kind}: {ev.reasons[0]}"))
     reps = sum(s.reps for s in recent)
     faulted = sum(s.faulted_reps for s in recent)
     if reps >= FAULT_RATE_MIN_REPS and faulted / reps > FAULT_RATE_ATTENTION_RATIO:
