@@ -257,7 +257,7 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
                   seed: int) -> PronePressUpScript | KneeToChestScript:
     """A short randomised script of a floor exercise with ``fault`` injected into one rep (the rendered suite's).
 
-    Knee-to-chest: 2 holds of 5-7 s, the knee drawn in over 1-1.6 s to a hip angle of 42-55 degrees, a fault
+    Knee-to-chest: 2 holds of 5-7 s, the knee drawn in over 1-1.6 s to a hip angle of 40-52 degrees, a fault
     going 25-35 degrees. Press-up: 3-4 reps, 1.2-2 s up and down, 1.5-3 s at the top, a full rise of 42-50
     degrees and a short one of 30-34 (elbows bent at about 100-115), hips lifted 8-10 cm per metre of height.
     """
@@ -267,7 +267,7 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
         reps = 2
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
         return KneeToChestScript(reps=reps, pull_s=float(rng.uniform(1.0, 1.6)), hold_s=float(rng.uniform(5.0, 7.0)),
-                                 pause_s=float(rng.uniform(0.6, 1.2)), hug_hip_deg=float(rng.uniform(42.0, 55.0)),
+                                 pause_s=float(rng.uniform(0.6, 1.2)), hug_hip_deg=float(rng.uniform(40.0, 52.0)),
                                  fault_deg=float(rng.uniform(25.0, 35.0)), faults=faults, seed=seed)
     reps = int(rng.integers(3, 5))
     faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()

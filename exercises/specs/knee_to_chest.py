@@ -34,9 +34,10 @@ KNEE_TO_CHEST = ExerciseSpec(
         "hip_rest_min_deg": 100.0,
         "hip_work_max_deg": 80.0,
         "rep_dwell_s": 0.3,
-        # The hold: the knee held in to the chest. Below 20 the landmarks have folded onto each other.
+        # The hold: the knee held in to the chest (40-70). Below 20 the landmarks have folded onto each other; the
+        # upper edge is below the rep's work edge so that little of the way in and out is timed as holding.
         "hold_hip_min_deg": 20.0,
-        "hold_hip_max_deg": 80.0,
+        "hold_hip_max_deg": 70.0,
         # Prescribed holds are 15-60 s; anything from 5 s is reported, so a short hold shows as short.
         "hold_min_s": 5.0,
         # Shifting the grip moves the knee for a moment; a leg out of the picture for a few seconds (the hands
