@@ -98,6 +98,19 @@ WORDING: dict[str, FaultWording] = {
     "shoulders_shrugged": FaultWording(
         "Let your shoulders relax away from your ears.", "Ear-to-shoulder distance small: shoulders shrugged.",
     ),
+    "foot_touch_down": FaultWording(
+        "Keep the lifted foot off the floor, if you can do so safely.",
+        "The lifted foot touched down briefly during the stance (ankles level for a moment) and lifted again.",
+    ),
+    "hip_drop": FaultWording(
+        "Keep your hips level.",
+        "Pelvis dropped on the lifted leg's side, seen from the front (Trendelenburg sign): the standing hip's "
+        "abductors are not holding the pelvis level.",
+    ),
+    "arms_support": FaultWording(
+        "Try to balance without holding on; keep a hand near the support in case you need it.",
+        "A hand reached well out to the side (holding a chair or a wall) during the stance.",
+    ),
 }
 
 
@@ -182,6 +195,12 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Slowly round your back up towards the ceiling and tuck your chin (cat).",
         "Then let your belly sink gently and look up (cow). Move with your breath.",
         "Place the camera to your side, about 2 metres away, at the height of your back.",
+    ),
+    "single_leg_stance": (
+        "Stand tall beside a chair or a counter, hands on your hips, and look straight ahead.",
+        "Lift one foot a little off the floor behind you and balance for up to 30 seconds, hips level.",
+        "Put the foot down, rest, then do the same standing on the other leg.",
+        "Place the camera in front of you, about hip height, 2 to 3 metres away, so it sees you face on.",
     ),
 }
 

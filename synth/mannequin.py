@@ -134,6 +134,8 @@ _WIDTH_PROFILE = (_PROFILE_T, [0.070, 0.092, 0.100, 0.093, 0.086, 0.090, 0.100, 
 _SECTION_POINTS = 16
 #: Fraction of the torso (from the bottom) covered by trousers.
 _WAISTBAND_T = 0.22
+#: A tilted pelvis (``Skeleton.pelvis_roll_deg``) straightens out by this fraction of the way up the trunk.
+_PELVIS_ROLL_TOP_T = 0.3
 
 # Limb radii, body heights, before the body's girth factor.
 _THIGH_R = (0.052, 0.034)
@@ -259,7 +261,8 @@ class _Canvas:
         return self.cam.project(centre + r_axis * np.cos(t) * a + r_across * np.sin(t) * b)
 
 
-def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape) -> tuple[np.ndarray, np.ndarray]:
+def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape,
+                   pelvis_roll_deg: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Torso outline in pixels along the projected back curve, plus the matching centre points.
 
     The torso is a loft of cross-sections along the spine curve: each is an
@@ -272,6 +275,7 @@ def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape) -> tuple[np.
         cv: Canvas (its camera projects).
         spine: (n, 3) back curve from mid-hip to mid-shoulder.
         body: Body shape (girth, belly).
+        pelvis_roll_deg: Tilt of the pelvis seen from the front (``Skeleton.pelvis_roll_deg``).
 
     Returns:
         (polygon (m, 2), centres (m, 2)) in pixels, where each polygon point's
@@ -311,6 +315,13 @@ def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape) -> tuple[np.
     ring = np.empty((len(ts), _SECTION_POINTS, 3))
     ring[..., :2] = c[:, None, :] + reach[..., None] * dorsal[:, None, :]
     ring[..., 2] = half_width[:, None] * cos
+    if pelvis_roll_deg:
+        # The pelvis tilts about the forward axis through each section's centre, fully at the hips and not at all
+        # from the waist up, so the hip line drops on one side while the chest stays level.
+        roll = np.radians(pelvis_roll_deg) * np.clip((_PELVIS_ROLL_TOP_T - ts) / _PELVIS_ROLL_TOP_T, 0.0, 1.0)
+        dy, z = ring[..., 1] - c[:, None, 1], ring[..., 2]
+        ca, sa = np.cos(roll)[:, None], np.sin(roll)[:, None]
+        ring[..., 1], ring[..., 2] = c[:, None, 1] + dy * ca - z * sa, dy * sa + z * ca
     c3 = np.column_stack([c, np.zeros(len(c))])
     c_px = cv.cam.project(c3)
     ring_px = cv.cam.project(ring)
@@ -407,7 +418,7 @@ def _draw_upper_arm(cv: _Canvas, sk: Skeleton, side: str, body: BodyShape, dim: 
 
 
 def _draw_torso(cv: _Canvas, sk: Skeleton, body: BodyShape) -> None:
-    torso, centres = _torso_polygon(cv, sk.spine, body)
+    torso, centres = _torso_polygon(cv, sk.spine, body, sk.pelvis_roll_deg)
     torso = _chaikin(torso, 1)
     centres = _chaikin(centres, 1)
     width = 0.06 * body.girth * float(cv.cam.px_per_unit(sk.spine.mean(axis=0)))

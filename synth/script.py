@@ -525,4 +525,5 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
 
 
 # The floor exercises' scripts register themselves in the tables above; imported last, as they build on this module.
-from synth import floor_scripts  # noqa: E402, F401
+# The standing balance exercises' scripts (single-leg stance, synth.upright_scripts) do the same.
+from synth import floor_scripts, upright_scripts  # noqa: E402, F401

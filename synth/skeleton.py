@@ -119,11 +119,16 @@ class Skeleton:
             mid-shoulder, in the midline plane z = 0.
         head_dir_deg: Direction of the head's long axis (neck -> crown) in the
             sagittal plane, degrees counter-clockwise from +x.
+        pelvis_roll_deg: Tilt of the pelvis about the forward axis, seen from
+            the front; positive lowers the near side's hip (a single-leg
+            stance's Trendelenburg drop). The drawn pelvis tilts with it,
+            fading out towards the waist.
     """
 
     joints: dict[str, np.ndarray]
     spine: np.ndarray
     head_dir_deg: float
+    pelvis_roll_deg: float = 0.0
 
     def __post_init__(self) -> None:
         expected = {f"{s}_{j}" for s in ("near", "far") for j in SIDED_JOINTS} | set(HEAD_JOINTS)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pose.workers import process_pool
-from synth import floor_scripts
+from synth import floor_scripts, upright_scripts
 from synth.camera import ViewPlan
 from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
@@ -39,6 +39,8 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
     """
     if exercise in floor_scripts.FAULT_CODES:
         return floor_scripts.random_script(exercise, fault, rng, seed)
+    if exercise == upright_scripts.SINGLE_LEG_STANCE:
+        return upright_scripts.random_script(exercise, fault, rng, seed)
     if exercise == "wall_squat":
         reps = 1 if hold else int(rng.integers(3, 5))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
@@ -106,7 +108,7 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None =
             # clips as wall sits so holds are covered too.
             script = _script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall"), i)
             name = f"{exercise}_{i:02d}_{fault or 'clean'}"
-            for view in views.views(exercise, i, view_rng):
+            for view in upright_scripts.suite_views(exercise, views.views(exercise, i, view_rng)):
                 specs.append(ClipSpec(
                     name=f"{name}_yaw{view.yaw_deg:02.0f}" if views.varies else name,
                     script=script,

@@ -40,7 +40,9 @@ def test_suite_covers_required_combinations(specs):
 
 def test_default_suite_is_one_level_side_view_per_script(specs):
     assert len(specs) == 8 * len(FAULT_CODES)
-    assert {s.view for s in specs} == {View()}
+    # A single-leg stance is filmed from the front (its pelvis drops sideways); everything else from the side.
+    assert {s.view for s in specs if s.script.exercise != "single_leg_stance"} == {View()}
+    assert {s.view.yaw_deg for s in specs if s.script.exercise == "single_leg_stance"} == {90.0}
     assert not any("_yaw" in s.name for s in specs)
 
 
@@ -56,12 +58,14 @@ def test_views_are_paired_every_script_at_every_yaw_its_exercise_allows(view_spe
     assert len(by_script) == 6 * len(FAULT_CODES)
     for name, clips in by_script.items():
         exercise = clips[0].script.exercise
-        assert [c.view.yaw_deg for c in clips] == [y for y in VIEWS.yaws_deg if y <= MAX_YAW_DEG[exercise]]
+        # A single-leg stance is filmed from the front only (its pelvis drops sideways).
+        yaws = [90.0] if exercise == "single_leg_stance" else [y for y in VIEWS.yaws_deg if y <= MAX_YAW_DEG[exercise]]
+        assert [c.view.yaw_deg for c in clips] == yaws
         # Everything but the yaw is shared, so a difference between yaws is the yaw's alone.
         assert len({(c.script, c.body, c.facing, c.fps, c.width, c.height, c.style, c.seed, c.view.pitch_deg,
                      c.view.fov_deg) for c in clips}) == 1, name
-    assert sum(1 for s in view_specs if s.view.yaw_deg == 90.0) == 6
-    assert {s.script.exercise for s in view_specs if s.view.yaw_deg == 90.0} == {"wall_squat"}
+    assert sum(1 for s in view_specs if s.view.yaw_deg == 90.0) == 12
+    assert {s.script.exercise for s in view_specs if s.view.yaw_deg == 90.0} == {"wall_squat", "single_leg_stance"}
     assert len({s.name for s in view_specs}) == len(view_specs)
     # The views come from their own random stream: the scripts of a seed do not depend on the plan.
     plain = suite_specs(n_per_exercise=6, seed=5)

@@ -1,0 +1,66 @@
+"""Single-leg stance: stand on one leg, the other foot off the floor, up to 30 s per leg; filmed from the front.
+
+Each stance (foot up, held, foot down) is one rep, and its time with the foot up and good form is its hold; a set
+on the other leg is another stance, so a clip of both legs gives one hold per leg. The working side reported is
+the lifted leg. A front view is needed: the pelvis dropping on the lifted side (a Trendelenburg sign) is sideways.
+
+A foot that touches down and lifts again within `foot_down_dwell_s` is a fault of that stance, not its end. The
+touch is judged below a lower edge (`foot_touch_max_ratio`) than the one that ends a stance, so the final set-down,
+which passes the stance's edge first, is never taken for a touch.
+"""
+
+import exercises.signals_upright  # noqa: F401  (registers the signals this spec names)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+
+SINGLE_LEG_STANCE = ExerciseSpec(
+    name="single_leg_stance",
+    title="Single-leg stance (balance)",
+    posture="standing",
+    facing_from="nose",
+    side_rule="raised_leg",
+    posture_signal="trunk_from_vertical_deg",
+    required_parts=("shoulder", "hip", "knee", "ankle"),
+    signals=("foot_lift_ratio", "pelvis_drop_deg", "hand_reach_ratio", "trunk_from_vertical_deg"),
+    rep=RepSpec("foot_lift_ratio", "return_to_low", low_max="foot_down_max_ratio", high_min="foot_lifted_min_ratio",
+                dwell_s="foot_down_dwell_s"),
+    hold=HoldSpec("foot_lift_ratio", low="foot_lifted_min_ratio", high="foot_lift_max_ratio", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(
+        FrameRule("foot_touch_down", "foot_lift_ratio", below="foot_touch_max_ratio", during="work",
+                  min_duration_s="foot_touch_min_duration_s"),
+        FrameRule("hip_drop", "pelvis_drop_deg", above="pelvis_drop_max_deg", during="work"),
+        FrameRule("arms_support", "hand_reach_ratio", above="hand_reach_max_ratio", during="work"),
+    ),
+    rep_rules=(),
+    faults=(
+        FaultInfo("foot_touch_down", "warn"),
+        FaultInfo("hip_drop", "warn"),
+        FaultInfo("arms_support", "warn"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Both ankles level within landmark noise (a few percent of leg length) is both feet down; a foot lifted
+        # behind with the knee bent reads about 0.3, and a foot clear of the floor 0.15 or more.
+        "foot_down_max_ratio": 0.08,
+        "foot_lifted_min_ratio": 0.15,
+        # The hold band has no upper edge in practice: a foot cannot rise above the standing hip.
+        "foot_lift_max_ratio": 1.5,
+        # A foot down this long ends the stance (the leg is set down); a shorter touch, a tap to catch the balance,
+        # is the fault below. The same time passes before a lifted foot counts as a stance, and the hold with it.
+        "foot_down_dwell_s": 0.6,
+        # The foot back at floor level: below the stance's own edge, so a set-down reaches it only after the
+        # stance has ended. A touch shorter than this is landmark noise.
+        "foot_touch_max_ratio": 0.035,
+        "foot_touch_min_duration_s": 0.12,
+        # A level pelvis reads within about 3 degrees from the front; a Trendelenburg drop is 8 degrees or more.
+        "pelvis_drop_max_deg": 6.0,
+        # Hands on the hips or hanging keep the wrists within about half a trunk length of the midline; reaching
+        # for a chair back or a wall puts one well over a trunk length out.
+        "hand_reach_max_ratio": 0.85,
+        # A balance hold shorter than this is a stumble, not a stance.
+        "hold_min_s": 3.0,
+        # The hold bridges a touch-down of up to the time that would end the stance.
+        "hold_gap_max_s": 0.6,
+        "hold_settle_s": 1.0,
+    },
+)
