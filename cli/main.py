@@ -13,13 +13,13 @@ from pathlib import Path
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from cli.exercises_command import print_exercises  # noqa: E402
 from cli.progress import ProgressBar  # noqa: E402
 from cli.resume import append_line, finished_files  # noqa: E402
 from cli.store_commands import add_store_commands, run_store_command  # noqa: E402
 from exercises.config import ConfigError, load_overrides  # noqa: E402
-from exercises.registry import EXERCISES  # noqa: E402
+from exercises.registry import EXERCISES, SPEC_FILE_ERRORS  # noqa: E402
 from feedback import report as rep  # noqa: E402
-from feedback.wording import cue, description  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.video import VideoError  # noqa: E402
 from scoring.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
@@ -133,20 +133,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_exercises(args: argparse.Namespace) -> int:
-    data = [
-        {"name": s.name, "title": s.title, "posture": s.posture,
-         "faults": [{"code": f.code, "severity": f.severity, "cue": cue(f.code), "description": description(f.code)}
-                    for f in s.faults],
-         "thresholds": dict(s.thresholds)}
-        for s in EXERCISES.values()
-    ]
-    if args.json:
-        print(json.dumps(data, indent=2))
-        return EXIT_OK
-    for ex in data:
-        print(f"{ex['name']}: {ex['title']} ({ex['posture']})")
-        for f in ex["faults"]:
-            print(f"  {f['code']:<28} {f['severity']:<5} {f['description']}")
+    print_exercises(args.json)
     return EXIT_OK
 
 
@@ -395,6 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         from synth.cli import main as render_main  # the renderer has its own commands
 
         return render_main(argv[1:])
+    if SPEC_FILE_ERRORS:  # an exercise a clinic wrote must not go missing silently
+        for line in SPEC_FILE_ERRORS:
+            print(f"formcheck: error: {line}", file=sys.stderr)
+        return EXIT_USAGE
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command in ("score", "bench") and not getattr(args, "verbose", False):

@@ -216,6 +216,8 @@ def spec_from_dict(data: Mapping[str, Any]) -> tuple[ExerciseSpec, ExerciseWordi
     Raises:
         SpecFileError: one line naming the key and what was expected.
     """
+    defaults = {f.name for f in dataclasses.fields(ExerciseSpec)
+                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
     fields = {f.name for f in dataclasses.fields(ExerciseSpec)}
     allowed = fields | {"wording"}
     unknown = [k for k in data if k not in allowed]
@@ -242,7 +244,7 @@ def spec_from_dict(data: Mapping[str, Any]) -> tuple[ExerciseSpec, ExerciseWordi
                 kwargs[name] = None
             elif name in ("frame_rules", "rep_rules"):
                 kwargs[name] = ()
-            else:
+            elif name not in defaults:
                 raise SpecFileError(f"{name}: missing")
             continue
         value = data[name]
