@@ -9,7 +9,7 @@ import streamlit as st
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
-from pages import common
+from pages import common, patient_clinic
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -33,16 +33,21 @@ def page(actor: Actor) -> None:
     st.header(common.plain(names[pid]))
     for r in reasons:
         st.warning(r.detail)
-    sessions_tab, progress_tab, programme_tab, report_tab = st.tabs(
-        ["Sessions", "Progress", "Programme", "Report"])
+    sessions_tab, progress_tab, programme_tab, dose_tab, rtm_tab, report_tab = st.tabs(
+        ["Sessions", "Progress", "Programme", "Next dose", "Monitoring (RTM)", "Report & export"])
     with sessions_tab:
         sessions_section(actor, pid)
     with progress_tab:
         progress_section(actor, pid)
     with programme_tab:
         programme_section(actor, pid)
+    with dose_tab:
+        patient_clinic.next_dose_section(actor, pid)
+    with rtm_tab:
+        patient_clinic.monitoring_section(actor, pid)
     with report_tab:
         report_section(actor, pid, names[pid])
+        patient_clinic.fhir_section(actor, pid, names[pid])
 
 
 def sessions_section(actor: Actor, pid: int) -> None:
@@ -259,12 +264,19 @@ def _editor_columns() -> dict:
 
 
 def report_section(actor: Actor, pid: int, username: str) -> None:
-    """Printable HTML report and CSV of every set."""
-    with common.db_session() as db:
-        report_html = printable.report_html(export.report_data(db, actor, pid, common.today()))
-        report_csv = export.export_csv(db, actor, pid)
-    st.caption("The HTML report prints from the browser: programme, weekly adherence, per exercise the range and "
-               "pain charts and the faults, then every set.")
+    """Printable HTML report for a date range, and CSV of every set."""
+    a, b = st.columns(2)
+    start = a.date_input("Report from", value=None, key=f"rep_from:{pid}", help="Empty: from the first set")
+    end = b.date_input("Report to", value=None, key=f"rep_to:{pid}", help="Empty: up to today")
+    try:
+        with common.db_session() as db:
+            report_html = printable.report_html(export.report_data(db, actor, pid, common.today(), start, end))
+            report_csv = export.export_csv(db, actor, pid)
+    except ValueError as exc:
+        st.error(common.plain(str(exc).splitlines()[0]))
+        return
+    st.caption("The HTML report prints from the browser: adherence, per exercise range against target and pain "
+               "charts, faults, the proposed doses and your decisions, then every set in the range.")
     a, b = st.columns(2)
     a.download_button("Download patient report (HTML)", report_html, file_name=f"formcheck-{username}.html",
                       mime="text/html", key=f"dl_html:{pid}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.auth import Actor
 from store.models import ExerciseSession, User, utc_now
+from store.progression import ProposalView, list_proposals
 from store.repo import (
     AdherenceWeek,
     ProgrammeView,
@@ -86,14 +87,32 @@ class PatientReportData:
     sessions: list[SessionSummary]  # oldest first
     progress: dict[str, list[ProgressPoint]]  # exercise -> one point per set, oldest first
     faults: dict[int, dict[str, int]]  # session id -> fault code -> count
+    start: date | None = None  # the report's first day (UTC), None: from the first set
+    end: date | None = None  # its last day (inclusive), None: up to today
+    proposals: list[ProposalView] = field(default_factory=list)  # made in the range, newest first, with decisions
 
 
-def report_data(db: Session, actor: Actor, patient_id: int, today: date | None = None) -> PatientReportData:
-    """What the printable report shows of a patient, after the same access check as every read of their sets."""
+def report_data(db: Session, actor: Actor, patient_id: int, today: date | None = None, start: date | None = None,
+                end: date | None = None) -> PatientReportData:
+    """What the printable report shows of a patient, after the same access check as every read of their sets.
+
+    With `start` and/or `end` (UTC dates, inclusive) it keeps the sets, adherence weeks and proposals of that range.
+    """
     check_patient(db, actor, patient_id)
     today = today or utc_now().date()
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"the report's range ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+
+    def inside(day: date) -> bool:
+        return (start is None or day >= start) and (end is None or day <= end)
+
+    sessions = [s for s in list_sessions(db, actor, patient_id) if inside(s.started_at.date())]
+    points = {ex: kept for ex, pts in progress(db, actor, patient_id).items()
+              if (kept := [p for p in pts if inside(p.started_at.date())])}
+    weeks = [w for w in adherence(db, actor, patient_id, today)
+             if (start is None or w.end > start) and (end is None or w.start <= end)]
     return PatientReportData(
         username=db.get(User, patient_id).username, today=today,
-        programmes=list_programmes(db, actor, patient_id), weeks=adherence(db, actor, patient_id, today),
-        sessions=list_sessions(db, actor, patient_id), progress=progress(db, actor, patient_id),
-        faults=_session_faults(db, patient_id))
+        programmes=list_programmes(db, actor, patient_id), weeks=weeks, sessions=sessions, progress=points,
+        faults=_session_faults(db, patient_id), start=start, end=end,
+        proposals=[p for p in list_proposals(db, actor, patient_id) if inside(p.created_at.date())])

@@ -121,7 +121,8 @@ def test_edit_applies_the_therapists_dose_and_pause_drops_the_exercise(db, peopl
     _set(db, people, today + timedelta(days=1), pain=(2, 2), symptom="peripheralising")  # 09:00, after the edit
     (pause,) = progression.refresh(db, people.t, people.a.id, today + timedelta(days=1))
     assert pause.kind == "pause"
-    reasons = {i.username: [r.code for r in i.reasons] for i in attention.attention_list(db, people.t, today + timedelta(days=1))}
+    listed = attention.attention_list(db, people.t, today + timedelta(days=1))
+    reasons = {i.username: [r.code for r in i.reasons] for i in listed}
     assert "dose_review" in reasons["alice"]
     progression.decide(db, people.t, pause.id, "accept", now=_evening(today + timedelta(days=1)))
     latest = repo.list_programmes(db, people.t, people.a.id)[0]
