@@ -247,6 +247,9 @@ def _bench_memory(args: argparse.Namespace) -> int:
         print(f"formcheck: {exc}", file=sys.stderr)
         return EXIT_CLIP_FAILED
     exercise = guess_exercise(seq) if args.exercise == AUTO else args.exercise
+    if exercise == "unknown":
+        print(f"formcheck: {args.clip}: exercise not recognised; name it with --exercise", file=sys.stderr)
+        return EXIT_CLIP_FAILED
     samples = soak(seq, exercise, args.minutes)
     print(f"{'stream min':>10} {'RSS MB':>8} {'frames':>8} {'reps':>6} {'wall s':>7}")
     for s in samples:

@@ -1,31 +1,247 @@
-"""Guessing which exercise a clip shows from its posture, for batches scored without --exercise."""
+"""Which exercise a clip shows, among every registered spec, from posture and movement; or "unknown" and why.
+
+Rules from the specs, not a trained model: each spec says its posture and how its reps and holds are counted, so
+a clip is scored with every spec whose posture it shows, and the spec whose counting finds the clip's movement
+(reps, partial reps, holds) over most of the clip wins. A close second, or no spec that finds anything, makes the
+clip "unknown": scoring it with the wrong checker would tell the patient wrong things.
+
+Posture, per frame, from landmark geometry in the picture (y down), the camera beside the person:
+- trunk within 45 degrees of vertical: kneeling (a shin lies near level), seated (both thighs near level, legs
+  ahead of the trunk), prone (thighs level but behind the trunk: a press-up's top), else standing;
+- trunk near level: quadruped (knees under the hips, shins on the floor, hands under the shoulders), side-lying
+  (one shoulder above the other), supine (the face turned up), else prone.
+"""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from exercises.engine import score_sequence
+from exercises.registry import EXERCISES
+from exercises.results import ClipReport
+from exercises.setup import POSTURES
+from exercises.spec import ExerciseSpec
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseSequence, pixel_xy
-from pose.geometry import angle_from_vertical_deg, distance, midpoint
-from pose.landmarks import Landmark
+from pose.landmarks import Landmark, sided
 
-# A trunk more than this far from upright is lying or on all fours.
-_LYING_TRUNK_FROM_VERTICAL_DEG = 50.0
-# On all fours the knees sit about a thigh's length below the hips; lying, they are level or above.
-_QUADRUPED_KNEE_DROP_RATIO = 0.35
+UNKNOWN = "unknown"
+POSTURE_LABELS = ("standing", "seated", "kneeling", "supine", "prone", "quadruped", "side_lying")
+# Per spec posture, the frame postures that fit it: a wall sit or a squat's bottom looks seated, and a press-up's
+# top looks like kneeling-height trunk over lying legs; side-lying is told from the side only by the shoulders.
+_FITS: dict[str, frozenset[str]] = {
+    "standing": frozenset({"standing", "seated"}),
+    "seated": frozenset({"seated"}),
+    "kneeling": frozenset({"kneeling"}),
+    "half_kneeling": frozenset({"kneeling"}),
+    "supine": frozenset({"supine"}),
+    "prone": frozenset({"prone"}),
+    "quadruped": frozenset({"quadruped"}),
+    "side_lying": frozenset({"side_lying", "supine", "prone"}),
+}
+_UPRIGHT = frozenset({"standing", "seated", "kneeling"})
+_LYING = frozenset({"supine", "prone", "quadruped", "side_lying"})
+
+# A trunk further than this from vertical is lying or on all fours (the engine's own posture gate is 45 too).
+_UPRIGHT_MAX_DEG = 45.0
+# Beyond this from vertical the head is below the hips (a downward dog, a roll): no posture of a listed exercise.
+_INVERTED_MIN_DEG = 135.0
+# A segment whose drop is below this share of its length is nearer level than 60 degrees from vertical.
+_LEVEL_DROP_MAX_RATIO = 0.5
+# On all fours the knees sit about a thigh's length (0.6-0.9 trunks) below the hips and the wrists an arm's
+# length below the shoulders; lying, both are near the hips' and shoulders' height.
+_QUADRUPED_KNEE_DROP_MIN_RATIO = 0.35
+_QUADRUPED_WRIST_DROP_MIN_RATIO = 0.5
+# Lying on the back the nose points at the ceiling, about a head's depth (0.2 trunks) above the ears; lying face
+# down, or propped on the elbows looking ahead, it is level with them or below.
+_SUPINE_NOSE_RISE_MIN_RATIO = 0.1
+# Lying on the side, seen from the front or back, the shoulders are stacked: a shoulder width (0.7 trunks) apart.
+_SIDE_LYING_SHOULDER_GAP_MIN_RATIO = 0.4
+
+# A spec is tried on a clip when at least this share of its posed frames fit the spec's posture.
+POSTURE_SHARE_MIN_RATIO = 0.4
+# Evidence of the spec's movement: completed reps or a hold are full evidence, partial reps only some.
+_PARTIAL_ONLY_EVIDENCE_RATIO = 0.4
+# A recognition with a confidence below this is reported unknown.
+CONFIDENCE_MIN_RATIO = 0.45
+# The runner-up must score below this share of the winner's score, or the clip fits both: unknown.
+RUNNER_UP_MAX_RATIO = 0.85
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """How one spec fits a clip.
+
+    Attributes:
+        exercise: the spec's name.
+        posture_ratio: share of the frames with a posture that fit the spec's posture.
+        movement_ratio: how well the spec's counting finds movement: 1 for reps or a hold over the whole clip.
+        score: posture_ratio x movement_ratio.
+        found: what the counting found, for the reason line ("3 reps", "hold 12 s", "nothing").
+    """
+
+    exercise: str
+    posture_ratio: float
+    movement_ratio: float
+    score: float
+    found: str
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The exercise a clip shows, or UNKNOWN with a one-line reason.
+
+    Attributes:
+        exercise: a registered name, or UNKNOWN.
+        confidence: 0-1; how clearly the winner beat the others and fit the clip.
+        reason: one line saying why.
+        posture: the clip's most common frame posture, or UNKNOWN.
+        candidates: every spec tried, best first.
+        report: the winner's report with default thresholds (None when unknown).
+    """
+
+    exercise: str
+    confidence: float
+    reason: str
+    posture: str = UNKNOWN
+    candidates: tuple[Candidate, ...] = ()
+    report: ClipReport | None = field(default=None, compare=False, repr=False)
+
+
+def _pick(xy: np.ndarray, part: str) -> np.ndarray:
+    """(T, 2) each frame's left or right `part`, whichever is known; NaN where neither is."""
+    left, right = xy[:, sided(part, "left")], xy[:, sided(part, "right")]
+    return np.where(np.isfinite(left), left, right)
+
+
+def _drop_ratio(upper: np.ndarray, lower: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (lower[..., 1] - upper[..., 1]) / scale
+
+
+def frame_postures(sequence: PoseSequence) -> np.ndarray:
+    """(T,) each frame's posture, one of POSTURE_LABELS, or "" when the landmarks do not say.
+
+    Args:
+        sequence: the clip's poses.
+    """
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    raw = sequence.xyz[..., :2] * np.asarray(sequence.image_size, float)  # placed even when unsure
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        trunk = np.hypot(*(shoulder - hip).T)
+        tilt = np.degrees(np.arctan2(np.abs(shoulder[:, 0] - hip[:, 0]), hip[:, 1] - shoulder[:, 1]))
+        ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR]], axis=1)
+        nose = xy[:, Landmark.NOSE]
+        thigh_level, shin_level, knee_drop, legs_ahead = [], [], [], []
+        for side in ("left", "right"):
+            h, k, a = (xy[:, sided(p, side)] for p in ("hip", "knee", "ankle"))
+            thigh, shin = np.hypot(*(k - h).T), np.hypot(*(a - k).T)
+            thigh_level.append(np.abs(_drop_ratio(h, k, thigh)) < _LEVEL_DROP_MAX_RATIO)
+            shin_level.append(np.where(np.isfinite(shin), np.abs(_drop_ratio(k, a, shin)) < _LEVEL_DROP_MAX_RATIO,
+                                       np.nan))
+            knee_drop.append(_drop_ratio(hip, k, trunk))
+            # Facing from the nose ahead of the shoulders; the knee on that side of the hips is a leg in front.
+            legs_ahead.append(np.sign(k[:, 0] - h[:, 0]) * np.sign(nose[:, 0] - shoulder[:, 0]))
+        thigh_known = np.isfinite(np.stack(knee_drop))
+        all_thighs_level = np.where(thigh_known, np.stack(thigh_level), True).all(axis=0) & thigh_known.any(axis=0)
+        any_shin_level = np.nanmax(np.stack(shin_level), axis=0) > 0.5
+        legs_ahead = np.nanmean(np.stack(legs_ahead), axis=0)
+        knee_below = np.nanmax(np.stack(knee_drop), axis=0) > _QUADRUPED_KNEE_DROP_MIN_RATIO
+        wrist_below = _drop_ratio(shoulder, _pick(xy, "wrist"), trunk) > _QUADRUPED_WRIST_DROP_MIN_RATIO
+        nose_rise = (ears[:, 1] - nose[:, 1]) / trunk
+        shoulder_gap = np.abs(raw[:, Landmark.LEFT_SHOULDER, 1] - raw[:, Landmark.RIGHT_SHOULDER, 1]) / trunk
+    out = np.full(len(sequence), "", dtype=object)
+    known = sequence.found & np.isfinite(tilt) & (trunk > 0)
+    upright = known & (tilt < _UPRIGHT_MAX_DEG)
+    lying = known & (tilt >= _UPRIGHT_MAX_DEG) & (tilt <= _INVERTED_MIN_DEG)
+    out[upright] = "standing"
+    out[upright & all_thighs_level & (legs_ahead > 0)] = "seated"
+    out[upright & all_thighs_level & (legs_ahead < 0)] = "prone"
+    out[upright & any_shin_level & ~all_thighs_level] = "kneeling"
+    out[lying] = "prone"
+    out[lying & (nose_rise > _SUPINE_NOSE_RISE_MIN_RATIO)] = "supine"
+    out[lying & (shoulder_gap > _SIDE_LYING_SHOULDER_GAP_MIN_RATIO)] = "side_lying"
+    out[lying & knee_below & any_shin_level & wrist_below] = "quadruped"
+    return out
+
+
+def fitting_postures(spec: ExerciseSpec) -> frozenset[str]:
+    """The frame postures (POSTURE_LABELS) that fit a spec's posture.
+
+    A posture name this module does not know is judged by its posture signal alone: upright or lying.
+    """
+    key = spec.posture.lower().replace("-", "_").replace(" ", "_")
+    if key in _FITS:
+        return _FITS[key]
+    return _UPRIGHT if POSTURES.get(spec.posture) == "trunk_from_vertical_deg" else _LYING
+
+
+def _movement(spec: ExerciseSpec, report: ClipReport) -> tuple[float, str]:
+    """(evidence 0-1, what was found) of the spec's movement in its report."""
+    spans = [(r.start_s, r.end_s) for r in report.reps] + [(h.start_s, h.end_s) for h in report.holds if h.good_s]
+    found = []
+    if report.rep_count:
+        found.append(f"{report.rep_count} reps")
+    if report.hold_s:
+        found.append(f"hold {report.hold_s:.0f} s")
+    if not spans:
+        if report.partial_rep_count:
+            return _PARTIAL_ONLY_EVIDENCE_RATIO, f"{report.partial_rep_count} partial reps"
+        return 0.0, "nothing"
+    # The share of the clip the movement explains breaks ties between specs that both find something.
+    covered = sum(max(0.0, min(e, report.t_s[-1]) - max(s, report.t_s[0])) for s, e in spans) if report.frames else 0
+    share = min(1.0, covered / report.duration_s) if report.duration_s > 0 else 0.0
+    return 0.7 + 0.3 * share, ", ".join(found)
+
+
+def recognise(sequence: PoseSequence, exercises: dict[str, ExerciseSpec] | None = None) -> Recognition:
+    """The exercise the clip shows among `exercises` (default: every registered one), or UNKNOWN and why.
+
+    Args:
+        sequence: the clip's poses.
+        exercises: name -> spec to choose from.
+    """
+    specs = EXERCISES if exercises is None else exercises
+    postures = frame_postures(sequence)
+    posed = postures[postures != ""]
+    if posed.size == 0:
+        return Recognition(UNKNOWN, 0.0, "no frame shows enough of the body to tell its posture")
+    labels, counts = np.unique(posed.astype(str), return_counts=True)
+    main = str(labels[np.argmax(counts)])
+    candidates = []
+    for name, spec in specs.items():
+        share = float(np.isin(posed.astype(str), list(fitting_postures(spec))).mean())
+        if share < POSTURE_SHARE_MIN_RATIO:
+            continue
+        report = score_sequence(sequence, spec)
+        evidence, found = _movement(spec, report)
+        candidates.append((Candidate(name, share, evidence, share * evidence, found), report))
+    candidates.sort(key=lambda c: -c[0].score)
+    ranked = tuple(c for c, _ in candidates)
+    if not ranked or ranked[0].score == 0:
+        tried = ", ".join(c.exercise for c in ranked) or "none fits it"
+        return Recognition(UNKNOWN, 0.0, f"mostly {main}; no exercise's movement found (tried: {tried})", main, ranked)
+    best, report = candidates[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    # Confidence: the winner's fit, scaled down as the runner-up closes in (0 when they tie).
+    margin = min(1.0, (best.score - second) / (best.score * (1 - RUNNER_UP_MAX_RATIO) * 2))
+    confidence = round(best.score * margin, 3)
+    if second >= RUNNER_UP_MAX_RATIO * best.score:
+        return Recognition(UNKNOWN, confidence, f"fits {best.exercise} ({best.found}) and {ranked[1].exercise} "
+                                                f"({ranked[1].found}) about as well", main, ranked)
+    if confidence < CONFIDENCE_MIN_RATIO:
+        return Recognition(UNKNOWN, confidence, f"doubtful: best {best.exercise} ({best.found}, "
+                                                f"{best.posture_ratio:.0%} of frames in its posture)", main, ranked)
+    posture = specs[best.exercise].posture
+    reason = f"{best.exercise}: {best.found}, {best.posture_ratio:.0%} of frames fit {posture}"
+    return Recognition(best.exercise, confidence, reason, main, ranked, report)
 
 
 def guess_exercise(sequence: PoseSequence) -> str:
-    """"wall_squat" for an upright body, "cat_cow" on hands and knees, "nerve_glide" lying on the back."""
-    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
-    shoulder = midpoint(xy[:, Landmark.LEFT_SHOULDER], xy[:, Landmark.RIGHT_SHOULDER])
-    hip = midpoint(xy[:, Landmark.LEFT_HIP], xy[:, Landmark.RIGHT_HIP])
-    knee_y = np.fmin(xy[:, Landmark.LEFT_KNEE, 1], xy[:, Landmark.RIGHT_KNEE, 1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        tilt = np.nanmedian(np.abs(angle_from_vertical_deg(hip, shoulder)))
-        drop = np.nanmedian((knee_y - hip[:, 1]) / distance(shoulder, hip))
-    if not np.isfinite(tilt) or tilt < _LYING_TRUNK_FROM_VERTICAL_DEG:
-        return "wall_squat"
-    return "cat_cow" if drop > _QUADRUPED_KNEE_DROP_RATIO else "nerve_glide"
+    """The recognised exercise's name, or UNKNOWN (see `recognise`)."""
+    return recognise(sequence).exercise

@@ -12,9 +12,10 @@ from typing import Any
 from exercises.results import ClipReport, RepEvent
 
 # Columns of the per-clip CSV, in order; the JSONL row has the same keys plus nested detail. partial_reps came
-# later and goes last, so scripts that read the older columns by position keep working.
+# later and goes last, so scripts that read the older columns by position keep working; exercise_confidence (how
+# sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
-               "duration_s", "error", "partial_reps")
+               "duration_s", "error", "partial_reps", "exercise_confidence")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ClipResult:
     exercise: str
     report: ClipReport | None = None
     error: str | None = None
+    # How sure the recognition was (0-1) when the exercise was recognised; None when it was named.
+    exercise_confidence: float | None = None
 
 
 def _num(x: float, digits: int = 2) -> float | None:
@@ -65,6 +68,8 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "view": r.view if r else None,
         "duration_s": _num(r.duration_s) if r else None,
         "error": result.error,
+        "exercise_confidence": _num(result.exercise_confidence, 3) if result.exercise_confidence is not None
+        else None,
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exercises.config import Overrides
-from exercises.detect import guess_exercise
+from exercises.detect import UNKNOWN, recognise
 from exercises.engine import score_sequence
 from feedback.report import ClipResult
 from pose.cache import LandmarkCache
@@ -68,11 +68,16 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
         sequence = extract_poses(path, options.settings, cache, progress, jobs, options.max_duration_s)
         if not sequence.found.any():
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
+        confidence = None
         if name == AUTO:
-            name = guess_exercise(sequence)
+            recognised = recognise(sequence)
+            name, confidence = recognised.exercise, recognised.confidence
+            if name == UNKNOWN:  # never scored with a checker that may be the wrong one
+                return ClipResult(str(path), name, error=f"{path}: exercise not recognised: {recognised.reason}",
+                                  exercise_confidence=confidence)
         plan = plan_set(name, config=options.overrides, side=options.side)
         report = score_sequence(sequence, plan.spec, plan.side)
-        return ClipResult(str(path), name, report=report)
+        return ClipResult(str(path), name, report=report, exercise_confidence=confidence)
     except (VideoError, WorkerDied) as exc:
         return ClipResult(str(path), name, error=str(exc))
     except MemoryError:

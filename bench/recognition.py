@@ -1,0 +1,89 @@
+"""How well `--exercise auto` recognises exercises: rendered clips (truth known) and the labelled real clips.
+
+    python -m bench.recognition --manifest ../shared/clips/manifest.csv [--suite DIR] [--json out.json]
+
+A rendered clip's truth is its `.truth.json` exercise; a real clip's is the manifest's `checker`, else its
+`target_checker` (an exercise that may not be registered yet: then only `unknown` is right). Rows with neither
+must not be called any exercise that is not registered under the name in their label, e.g. pelvic tilt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+from exercises.detect import UNKNOWN, recognise
+from exercises.registry import EXERCISES
+from pose.cache import LandmarkCache
+from pose.estimator import EstimatorSettings
+from pose.extract import extract_poses
+
+
+def _verdict(truth: str | None, label: str, got: str) -> str:
+    """"right", "unknown" (safe: not scored) or "wrong"."""
+    if got == UNKNOWN:
+        return "right" if truth is not None and truth not in EXERCISES else "unknown"
+    if truth:
+        return "right" if got == truth else "wrong"
+    # No checker named: only an exercise whose name is in the label could be right (e.g. pelvic_tilt).
+    return "right" if got in label else "wrong"
+
+
+def recognise_clip(path: Path, cache: LandmarkCache | None) -> dict[str, object]:
+    """One clip's recognition as a row."""
+    rec = recognise(extract_poses(path, EstimatorSettings(), cache))
+    return {"file": str(path), "exercise": rec.exercise, "confidence": rec.confidence, "reason": rec.reason,
+            "posture": rec.posture}
+
+
+def real_rows(manifest: Path, cache: LandmarkCache | None) -> list[dict[str, object]]:
+    """Every clip in a manifest, recognised and judged."""
+    rows = []
+    for m in csv.DictReader(manifest.open(encoding="utf-8")):
+        truth = m["checker"] or m["target_checker"] or None
+        row = recognise_clip(manifest.parent / m["file"], cache)
+        row.update(truth=truth, verdict=_verdict(truth, m["exercise"], str(row["exercise"])))
+        rows.append(row)
+    return rows
+
+
+def suite_rows(suite: Path, cache: LandmarkCache | None) -> list[dict[str, object]]:
+    """Every rendered clip with a truth file in a folder, recognised and judged."""
+    rows = []
+    for truth_path in sorted(suite.glob("*.truth.json")):
+        clip = truth_path.with_name(truth_path.name.replace(".truth.json", ".mp4"))
+        if not clip.is_file():
+            continue
+        truth = json.loads(truth_path.read_text())["exercise"]
+        row = recognise_clip(clip, cache)
+        row.update(truth=truth, verdict=_verdict(truth, truth, str(row["exercise"])))
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print one line per clip and the totals; exit 1 if any clip was called the wrong exercise."""
+    p = argparse.ArgumentParser(prog="python -m bench.recognition", description=__doc__.splitlines()[0])
+    p.add_argument("--manifest", type=Path, help="real clips manifest.csv")
+    p.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json files")
+    p.add_argument("--cache-dir", type=Path, help="landmark cache (default ~/.cache/formcheck/landmarks)")
+    p.add_argument("--json", type=Path, help="also write the rows here")
+    args = p.parse_args(argv)
+    cache = LandmarkCache(args.cache_dir)
+    rows = (suite_rows(args.suite, cache) if args.suite else []) + (real_rows(args.manifest, cache)
+                                                                      if args.manifest else [])
+    for r in rows:
+        print(f"{r['verdict']:<8} {str(r['truth']):<20} -> {r['exercise']:<20} {r['confidence']:.2f}  "
+              f"{Path(str(r['file'])).name}: {r['reason']}")
+    counts = Counter(str(r["verdict"]) for r in rows)
+    print(f"{len(rows)} clips: right {counts['right']}, unknown {counts['unknown']}, wrong {counts['wrong']}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 1 if counts["wrong"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
