@@ -28,6 +28,10 @@ CHART_MAX_X_LABELS = 10
 HIGH_COLOUR, LOW_COLOUR, TARGET_COLOUR = "#1f4e99", "#c05a00", "#555555"
 SYMPTOM_WORDS = {"centralising": "moved towards the back", "unchanged": "unchanged",
                  "peripheralising": "spread down the leg"}
+DONE_COLOUR, PRESCRIBED_COLOUR = "#1f4e99", "#d9d9d9"
+PROPOSAL_WORDS = {"progress": "Progress", "regress": "Regress", "pause": "Pause"}
+DECISION_WORDS = {"accepted": "accepted", "edited": "accepted with changes", "rejected": "rejected",
+                  "superseded": "set aside (a newer set or programme came first)", "pending": "waiting for a decision"}
 
 STYLE = """
 body{font-family:sans-serif;margin:2em;color:#111;max-width:60em}
@@ -35,13 +39,21 @@ table{border-collapse:collapse;margin-bottom:1.5em}
 th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#eee}
 section:last-of-type td:first-child{white-space:nowrap}
+.glance th{width:14em}
+.charts>div{flex:1 1 16em}
+.note{color:#444;font-size:.95em}
+.range{font-size:1.05em}
 .charts{display:flex;flex-wrap:wrap;gap:1em}
 figure{margin:0 0 1em 0;flex:1 1 22em;max-width:620px}
 figcaption{font-weight:bold;margin-bottom:.25em}
 svg{width:100%;height:auto;display:block}
 svg text{font-family:sans-serif;font-size:14px;fill:#111}
+@page{size:A4;margin:14mm 14mm 16mm 14mm}
 @media print{
   body{margin:0;max-width:none;font-size:10.5pt}
+  h2+p,h2+p+p,.part>p.note{break-after:avoid;page-break-after:avoid}
+  .glance,.charts>div table{break-inside:avoid;page-break-inside:avoid}
+  .noprint{display:none}
   h2,h3,figcaption{break-after:avoid;page-break-after:avoid}
   figure,tr{break-inside:avoid;page-break-inside:avoid}
   figure{flex:1 1 100%;max-width:15cm}
@@ -213,6 +225,117 @@ def pain_svg(points: Sequence[Any]) -> str:
     return _svg("Pain before and after each set (0–10)", body)
 
 
+def adherence_svg(weeks: Sequence[Any]) -> str:
+    """Sets done (counting at most the prescribed per exercise) against prescribed, one pair of bars a week.
+
+    Args:
+        weeks: store.repo.AdherenceWeek-like (week, start, done_capped, prescribed, ratio), oldest first.
+    """
+    top = max([w.prescribed for w in weeks] + [w.done_capped for w in weeks] + [1])
+    ticks = _ticks(0.0, float(top) * 1.1)
+    f = _Frame(len(weeks), 0.0, ticks[-1])
+    body = _axes(f, ticks, "sets", [f"{w.start:%d %b}" for w in weeks])
+    body[-1] = (f'<text x="{(f.x0 + f.x1) / 2:.1f}" y="{CHART_H - 8}" text-anchor="middle">'
+                "programme week (first day)</text>")
+    width = min(40.0, (f.x1 - f.x0) / max(1, len(weeks)) * 0.35)
+    for i, w in enumerate(weeks):
+        for value, colour, dx in ((w.prescribed, PRESCRIBED_COLOUR, -width), (w.done_capped, DONE_COLOUR, 0.0)):
+            y = f.y(value)
+            body.append(f'<rect x="{f.x(i) + dx:.1f}" y="{y:.1f}" width="{width:.1f}" height="{f.y0 - y:.1f}" '
+                        f'fill="{colour}" stroke="#555" stroke-width=".5"/>')
+        if w.ratio is not None:
+            body.append(f'<text x="{f.x(i):.1f}" y="{f.y(max(w.prescribed, w.done_capped)) - 6:.1f}" '
+                        f'text-anchor="middle">{w.ratio:.0%}</text>')
+    body.append(_legend([
+        (f'<rect x="0" y="-6" width="16" height="12" fill="{PRESCRIBED_COLOUR}" stroke="#555"/>', "prescribed"),
+        (f'<rect x="0" y="-6" width="16" height="12" fill="{DONE_COLOUR}" stroke="#555"/>', "done")]))
+    return _svg("Sets done against prescribed, week by week", body)
+
+
+def _dose(reps: int | None, hold_s: float | None) -> str:
+    parts = ([f"{reps} reps"] if reps is not None else []) + ([f"{hold_s:g} s hold"] if hold_s is not None else [])
+    return ", ".join(parts) or "paused"
+
+
+def _symptom_counts(sessions: Sequence[Any]) -> str:
+    counts = {k: 0 for k in (*SYMPTOM_WORDS, None)}
+    for s in sessions:
+        counts[getattr(s.symptom_response, "value", s.symptom_response)] += 1
+    words = [f"{n} {SYMPTOM_WORDS[k]}" for k, n in counts.items() if k is not None]
+    return ", ".join(words) + (f", {counts[None]} not given" if counts[None] else "")
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _pain_text(sessions: Sequence[Any]) -> str:
+    before, after = _mean([s.pain_before for s in sessions]), _mean([s.pain_after for s in sessions])
+    rated = [s for s in sessions if s.pain_after is not None]
+    if after is None:
+        return "no pain ratings given"
+    text = f"on average {before:.1f} before and {after:.1f} after a set" if before is not None \
+        else f"on average {after:.1f} after a set"
+    if len(rated) > 1:
+        text += f" (after the first rated set {rated[0].pain_after}, after the latest {rated[-1].pain_after})"
+    return text
+
+
+def _glance(data: Any) -> str:
+    """The first table: range, sets, adherence, symptoms, pain, proposals."""
+    days = {s.started_at.date() for s in data.sessions}
+    done, prescribed = sum(w.done_capped for w in data.weeks), sum(w.prescribed for w in data.weeks)
+    first = data.start or (min(days) if days else None)
+    last = data.end or data.today
+    proposals = getattr(data, "proposals", [])
+    decided = [p for p in proposals if p.status in ("accepted", "edited", "rejected")]
+    rows = [
+        ("Period", f"{first.isoformat() if first else '–'} to {last.isoformat()}"),
+        ("Sets saved", f"{len(data.sessions)} on {len(days)} day{'s' if len(days) != 1 else ''}"),
+        ("Adherence", f"{done} of {prescribed} prescribed sets ({done / prescribed:.0%})" if prescribed
+         else "no programme in force"),
+        ("Symptoms after the sets", _symptom_counts(data.sessions) if data.sessions else "–"),
+        ("Pain (0–10)", _pain_text(data.sessions)),
+        ("Dose proposals", f"{len(proposals)} made, {len(decided)} decided" if proposals else "none"),
+    ]
+    body = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+    return f'<table class="glance"><tbody>{body}</tbody></table>'
+
+
+def _proposals_section(proposals: Sequence[Any]) -> str:
+    rows = [[p.created_at.strftime("%Y-%m-%d"), title_of(p.exercise),
+             f"{PROPOSAL_WORDS.get(p.kind, p.kind)}: {_dose(p.from_reps, p.from_hold_s)} → "
+             f"{_dose(p.to_reps, p.to_hold_s)}",
+             "; ".join(p.reasons),
+             DECISION_WORDS.get(p.status, p.status) + (f": {_dose(p.decided_reps, p.decided_hold_s)}"
+                                                      if p.status == "edited" else ""),
+             None if p.decided_at is None else p.decided_at.strftime("%Y-%m-%d"), p.decision_note or None]
+            for p in proposals]
+    return ('<section class="part"><h2>Proposed doses and decisions</h2><p class="note">formcheck proposes the next '
+            "dose from rules over the sets; only the therapist's decision changes the programme.</p>"
+            + html_table(["proposed", "exercise", "proposal", "reasons", "decision", "decided", "note"], rows)
+            + "</section>")
+
+
+def _span(low: float | None, high: float | None) -> str | None:
+    """"95–166": a range in whole units (the angles are not more precise than that); "?" for an unknown end."""
+    if low is None and high is None:
+        return None
+    return "–".join("?" if v is None else f"{v:.0f}" for v in (low, high))
+
+
+def _range_text(points: Sequence[Any], unit_label: str) -> str:
+    known = [p for p in points if p.range_low is not None or p.range_high is not None]
+    if not known:
+        return ""
+    first, last = known[0], known[-1]
+
+    return (f'<p class="range">{e(unit_label)}, lowest–highest reached: first set '
+            f"{e(_span(first.range_low, first.range_high))}, latest {e(_span(last.range_low, last.range_high))}; "
+            f"targets in force for the latest: {e(_fmt(last.target_low))} and {e(_fmt(last.target_high))}.</p>")
+
+
 # ---------------------------------------------------------------- tables
 
 
@@ -235,7 +358,9 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
     parts = [f'<section class="exercise"><h2>{e(title_of(exercise))}</h2>',
-             f"<p>{len(sessions)} set{'s' if len(sessions) != 1 else ''} saved.</p>",
+             f"<p>{len(sessions)} set{'s' if len(sessions) != 1 else ''} saved. Symptoms after the sets: "
+             f"{e(_symptom_counts(sessions))}. Pain {e(_pain_text(sessions))}.</p>",
+             _range_text(points, signal),
              '<div class="charts">',
              f"<figure><figcaption>Range reached against target: {e(signal)}</figcaption>"
              f"{range_svg(points, signal)}</figure>",
@@ -249,15 +374,16 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
 
 
 def report_html(data: Any) -> str:
-    """The printable report: programme, weekly adherence, per exercise its charts and faults, then every set.
+    """The printable report: at a glance, programme, adherence, per exercise charts and faults, doses, every set.
 
     Args:
-        data: store.export.PatientReportData (username, today, programmes, weeks, sessions, progress, faults).
+        data: store.export.PatientReportData (username, today, programmes, weeks, sessions, progress, faults, and
+            the date range and proposals when given).
     """
     parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>formcheck report: '
              f"{e(data.username)}</title><style>{STYLE}</style></head><body>",
              f"<h1>formcheck report: {e(data.username)}</h1><p>Generated {e(data.today.isoformat())}. formcheck gives "
-             "feedback on exercise form; it is not a diagnosis and not medical advice.</p>"]
+             "feedback on exercise form; it is not a diagnosis and not medical advice.</p>", _glance(data)]
     for p in data.programmes:
         parts.append(f"<h2>Programme from {e(p.start_date.isoformat())}</h2>")
         if p.notes:
@@ -266,20 +392,26 @@ def report_html(data: Any) -> str:
         parts.append(html_table(list(rows[0]) if rows else [], [list(r.values()) for r in rows]))
     if data.weeks:
         parts.append("<h2>Adherence</h2>")
+        parts.append(f'<div class="charts"><figure><figcaption>Sets done against prescribed</figcaption>'
+                     f"{adherence_svg(data.weeks)}</figure><div>")
         parts.append(html_table(["week", "from", "sets done", "prescribed", "adherence"],
-                            [[w.week, w.start.isoformat(), w.done_capped, w.prescribed,
-                              None if w.ratio is None else f"{w.ratio:.0%}"] for w in data.weeks]))
+                                [[w.week, w.start.isoformat(), w.done_capped, w.prescribed,
+                                  None if w.ratio is None else f"{w.ratio:.0%}"] for w in data.weeks]))
+        parts.append('<p class="note">Sets done count at most the prescribed sets of each exercise; a new programme '
+                     "version starts its weeks again at 1.</p></div></div>")
     by_exercise: dict[str, list[Any]] = {}
     for s in data.sessions:
         by_exercise.setdefault(s.exercise, []).append(s)
     for exercise, points in data.progress.items():
         parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults))
+    if getattr(data, "proposals", None):
+        parts.append(_proposals_section(data.proposals))
     parts.append('<section class="exercise"><h2>Every set</h2>')
     parts.append(html_table(
         ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "pose coverage",
          "pain before", "pain after", "symptoms"],
         [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source), s.reps,
-          s.faulted_reps, s.best_hold_s, None if s.range_low is None else f"{s.range_low:g}–{s.range_high:g}",
+          s.faulted_reps, s.best_hold_s, _span(s.range_low, s.range_high),
           f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
           SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
     parts.append("</section></body></html>")

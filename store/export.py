@@ -24,7 +24,7 @@ from store.repo import (
     ProgrammeView,
     ProgressPoint,
     SessionSummary,
-    adherence,
+    adherence_weeks,
     check_patient,
     list_programmes,
     list_sessions,
@@ -92,6 +92,18 @@ class PatientReportData:
     proposals: list[ProposalView] = field(default_factory=list)  # made in the range, newest first, with decisions
 
 
+def _adherence_all_versions(programmes: list[ProgrammeView], sessions: list[SessionSummary], today: date
+                            ) -> list[AdherenceWeek]:
+    """Weekly adherence of each programme version up to the week the next version started (oldest first)."""
+    ordered = sorted((p for p in programmes if p.start_date <= today), key=lambda p: (p.start_date, p.id))
+    weeks: list[AdherenceWeek] = []
+    for k, programme in enumerate(ordered):
+        next_start = ordered[k + 1].start_date if k + 1 < len(ordered) else None
+        weeks += [w for w in adherence_weeks(programme, sessions, today)
+                  if next_start is None or w.start < next_start]
+    return weeks
+
+
 def report_data(db: Session, actor: Actor, patient_id: int, today: date | None = None, start: date | None = None,
                 end: date | None = None) -> PatientReportData:
     """What the printable report shows of a patient, after the same access check as every read of their sets.
@@ -109,10 +121,11 @@ def report_data(db: Session, actor: Actor, patient_id: int, today: date | None =
     sessions = [s for s in list_sessions(db, actor, patient_id) if inside(s.started_at.date())]
     points = {ex: kept for ex, pts in progress(db, actor, patient_id).items()
               if (kept := [p for p in pts if inside(p.started_at.date())])}
-    weeks = [w for w in adherence(db, actor, patient_id, today)
+    programmes = list_programmes(db, actor, patient_id)
+    weeks = [w for w in _adherence_all_versions(programmes, list_sessions(db, actor, patient_id), today)
              if (start is None or w.end > start) and (end is None or w.start <= end)]
     return PatientReportData(
         username=db.get(User, patient_id).username, today=today,
-        programmes=list_programmes(db, actor, patient_id), weeks=weeks, sessions=sessions, progress=points,
+        programmes=programmes, weeks=weeks, sessions=sessions, progress=points,
         faults=_session_faults(db, patient_id), start=start, end=end,
         proposals=[p for p in list_proposals(db, actor, patient_id) if inside(p.created_at.date())])

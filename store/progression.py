@@ -304,11 +304,14 @@ def _spec(i: ProgrammeItem, **changes: Any) -> ItemSpec:
 
 
 def _new_version(old: Programme, item_id: int, today: date, dose: tuple[int | None, float | None] | None,
-                 therapist_id: int) -> Programme:
-    """The programme from the current week on, the item at its new dose (dropped when `dose` is None: a pause)."""
+                 therapist_id: int) -> tuple[Programme, dict[int, ProgrammeItem]]:
+    """The programme from the current week on, the item at its new dose (dropped when `dose` is None: a pause).
+
+    Returns it with old item id -> its copy in the new version (for the other items' pending proposals).
+    """
     week = _week(old, today)
     shift = week - 1
-    items = []
+    copies: dict[int, ProgrammeItem] = {}
     for i in old.items:
         if i.week_to < week:
             continue
@@ -317,11 +320,12 @@ def _new_version(old: Programme, item_id: int, today: date, dose: tuple[int | No
             if dose is None:
                 continue
             spec = replace(spec, reps_target=dose[0], hold_target_s=dose[1])
-        items.append(ProgrammeItem(**check_item(spec)))
-    if not items:
+        copies[i.id] = ProgrammeItem(**check_item(spec))
+    if not copies:
         raise ValueError("pausing the only exercise would leave an empty programme: edit the programme instead")
-    return Programme(patient_id=old.patient_id, therapist_id=therapist_id,
-                     start_date=old.start_date + timedelta(days=DAYS_PER_WEEK * shift), notes=old.notes, items=items)
+    new = Programme(patient_id=old.patient_id, therapist_id=therapist_id, notes=old.notes, items=list(copies.values()),
+                    start_date=old.start_date + timedelta(days=DAYS_PER_WEEK * shift))
+    return new, copies
 
 
 def _number(value: float | None, name: str) -> None:
@@ -370,9 +374,15 @@ def decide(db: Session, actor: Actor, proposal_id: int, decision: str, *, reps: 
                 dose = (p.from_reps if reps is None else int(reps), p.from_hold_s if hold_s is None else float(hold_s))
             else:
                 dose = None if p.kind == ProposalKind.PAUSE else (p.to_reps, p.to_hold_s)
-            new = _new_version(programme, p.programme_item_id, today, dose, actor.id)
+            new, copies = _new_version(programme, p.programme_item_id, today, dose, actor.id)
             db.add(new)
             db.flush()
+            # The other items' pending proposals follow their items into the new version, so they can still be
+            # decided; their doses are unchanged by this decision.
+            for other in db.scalars(select(ProgressionProposal).where(
+                    ProgressionProposal.status == ProposalStatus.PENDING, ProgressionProposal.id != p.id,
+                    ProgressionProposal.programme_item_id.in_([i for i in copies if i != p.programme_item_id]))):
+                other.programme_item_id = copies[other.programme_item_id].id
             p.new_programme_id = new.id
             p.decided_reps, p.decided_hold_s = dose if dose is not None else (None, None)
         p.status = {"accept": ProposalStatus.ACCEPTED, "edit": ProposalStatus.EDITED,

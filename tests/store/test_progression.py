@@ -129,6 +129,21 @@ def test_edit_applies_the_therapists_dose_and_pause_drops_the_exercise(db, peopl
     assert [i.exercise for i in latest.items] == ["nerve_glide"]
 
 
+def test_a_second_pending_proposal_can_be_decided_after_the_first(db, people):
+    _programme(db, people)
+    for day in _days(PROGRESS_SETS):
+        _set(db, people, day)
+        a = people.a
+        repo.save_session(db, a, a.id, make_row("nerve_glide", reps=[(100, 150, [])] * 10),
+                          started_at=at(day.isoformat(), 10), pain_before=2, pain_after=2, symptom_response="unchanged")
+    today = START + timedelta(days=3)
+    glide, squat = sorted(progression.refresh(db, people.t, people.a.id, today), key=lambda p: p.exercise)
+    progression.decide(db, people.t, squat.id, "accept", now=_evening(today))
+    progression.decide(db, people.t, glide.id, "accept", now=_evening(today))
+    latest = repo.list_programmes(db, people.t, people.a.id)[0]
+    assert [(i.exercise, i.reps_target) for i in latest.items] == [("wall_squat", 8), ("nerve_glide", 12)]
+
+
 def test_only_the_patients_therapist_decides(db, people):
     _programme(db, people)
     for day in _days(PROGRESS_SETS):
