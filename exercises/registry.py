@@ -19,10 +19,11 @@ from exercises.specs.knee_to_chest import KNEE_TO_CHEST
 from exercises.specs.nerve_glide import NERVE_GLIDE
 from exercises.specs.prone_press_up import PRONE_PRESS_UP
 from exercises.specs.single_leg_stance import SINGLE_LEG_STANCE
+from exercises.specs.walk import WALK
 from exercises.specs.wall_squat import WALL_SQUAT
 
 EXERCISES: dict[str, ExerciseSpec] = {
-    s.name: s for s in (WALL_SQUAT, NERVE_GLIDE, CAT_COW, PRONE_PRESS_UP, KNEE_TO_CHEST, SINGLE_LEG_STANCE)
+    s.name: s for s in (WALL_SQUAT, NERVE_GLIDE, CAT_COW, PRONE_PRESS_UP, KNEE_TO_CHEST, SINGLE_LEG_STANCE, WALK)
 }
 
 

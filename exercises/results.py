@@ -18,6 +18,8 @@ class RepEvent:
         high: per signal, the highest value during the rep.
         faults: fault codes flagged during the rep, sorted; a partial rep always carries the spec's range fault.
         partial: whether this is a partial rep (never counted as a rep).
+        leg: for a step (walk), the leg whose swing ended in this contact; None for other exercises.
+        measures: for a step, named numbers with units in the names (exercises.gait); empty otherwise.
     """
 
     index: int
@@ -27,6 +29,8 @@ class RepEvent:
     high: dict[str, float]
     faults: tuple[str, ...] = ()
     partial: bool = False
+    leg: str | None = None
+    measures: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration_s(self) -> float:
@@ -103,6 +107,10 @@ class ClipReport:
         t_s: (T,) frame times, for charts.
         series: signal name -> (T,) values, for charts (NaN where unknown).
         reliable: (T,) bool per frame.
+        measures: clip-level numbers an event detector adds (gait: cadence, timing, asymmetry, speed), units in
+            the names; empty for other exercises.
+        notes: plain sentences on what could not be measured and why (e.g. no speed without a scale).
+        image_size: (width, height) in pixels of the frames scored, (0, 0) before any frame.
     """
 
     exercise: str
@@ -120,6 +128,9 @@ class ClipReport:
     t_s: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     series: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     reliable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
+    measures: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    image_size: tuple[int, int] = (0, 0)
 
     @property
     def rep_count(self) -> int:

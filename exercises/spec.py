@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Literal, get_args
 
 from exercises.body import FACING_RULES
+from exercises.gait import EVENT_DETECTORS
 from exercises.names import check_name
 from exercises.setup import POSTURES
 from exercises.side import SIDE_RULES
@@ -27,7 +28,7 @@ Severity = Literal["info", "warn", "stop"]
 # Signals computed from the segmentation outline rather than from landmarks alone.
 OUTLINE_SIGNALS = frozenset({"spine_flexion_deg"})
 # A threshold's name ends in its unit; values are floats in that unit.
-THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag")
+THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag", "_m")
 REP_STATS = ("duration_s", "max", "min", "range")
 
 
@@ -169,6 +170,8 @@ class ExerciseSpec:
         frame_rules, rep_rules: fault rules.
         faults: every fault code the spec can emit, with severity.
         thresholds: name -> value, units in the names.
+        events: optional name in exercises.gait.EVENT_DETECTORS: a detector that finds the reps in the recorded
+            series instead of the one-signal count (walking: steps per leg); None for counted reps.
     """
 
     name: str
@@ -185,6 +188,7 @@ class ExerciseSpec:
     rep_rules: tuple[RepRule, ...]
     faults: tuple[FaultInfo, ...]
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    events: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
@@ -289,6 +293,8 @@ class ExerciseSpec:
         POSTURES.check(self.posture, f"{where}: posture")
         FACING_RULES.check(self.facing_from, f"{where}: facing_from")
         SIDE_RULES.check(self.side_rule, f"{where}: side_rule")
+        if self.events is not None:
+            EVENT_DETECTORS.check(self.events, f"{where}: events")
         signals = [("posture_signal", self.posture_signal), ("rep.signal", self.rep.signal)]
         signals += [(f"signals[{i}]", s) for i, s in enumerate(self.signals)]
         signals += [(f"frame_rules[{i}].signal", r.signal) for i, r in enumerate(self.frame_rules)]

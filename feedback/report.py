@@ -39,8 +39,11 @@ def _values(d: dict[str, float]) -> dict[str, float | None]:
 
 
 def _rep_detail(x: RepEvent) -> dict[str, Any]:
-    return {"index": x.index, "start_s": _num(x.start_s), "end_s": _num(x.end_s), "duration_s": _num(x.duration_s),
-            "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults)}
+    detail = {"index": x.index, "start_s": _num(x.start_s), "end_s": _num(x.end_s), "duration_s": _num(x.duration_s),
+              "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults)}
+    if x.leg is not None:  # a step (walk): which leg, and its gait measures
+        detail.update(leg=x.leg, measures={k: _num(v, 3) for k, v in x.measures.items()})
+    return detail
 
 
 def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
@@ -81,6 +84,9 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         row["fault_episodes"] = [
             {"code": e.code, "start_s": _num(e.start_s), "end_s": _num(e.end_s)} for e in r.episodes
         ]
+        if r.measures or r.notes:  # clip-level numbers from an event detector (walk: cadence, timing, speed)
+            row["measures"] = {k: _num(v, 3) for k, v in r.measures.items()}
+            row["notes"] = list(r.notes)
     return row
 
 

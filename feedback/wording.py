@@ -98,6 +98,31 @@ WORDING: dict[str, FaultWording] = {
     "shoulders_shrugged": FaultWording(
         "Let your shoulders relax away from your ears.", "Ear-to-shoulder distance small: shoulders shrugged.",
     ),
+    "foot_drop": FaultWording(
+        "Lift your toes as you swing the leg forward.",
+        "Foot drop in swing: the ankle stayed plantarflexed (peak dorsiflexion in swing below "
+        "swing_dorsiflexion_min_deg) or the toe passed the floor lower than toe_clearance_min_ratio shank lengths.",
+    ),
+    "foot_slap_or_forefoot_contact": FaultWording(
+        "Let your heel touch the floor first.",
+        "Initial contact with the foot flat or toes first (foot pitch at contact below contact_foot_pitch_min_deg "
+        "toes-up against the flat foot): foot slap or forefoot contact, a sign of weak ankle dorsiflexors.",
+    ),
+    "steppage": FaultWording(
+        "Lift your toes as you swing the leg forward, rather than your knee.",
+        "Steppage: hip and knee flexion in swing above steppage_hip_flexion_min_deg and "
+        "steppage_knee_flexion_min_deg, lifting the foot high to clear a dropped forefoot.",
+    ),
+    "circumduction": FaultWording(
+        "Swing your leg straight forward, lifting your toes.",
+        "Circumduction, seen from the front: the swing ankle swung out sideways more than "
+        "circumduction_lateral_min_ratio hip widths beyond its stance line to clear the foot.",
+    ),
+    "hip_hike": FaultWording(
+        "Keep your hips level as you step, lifting your toes.",
+        "Hip hike, seen from the front: the swing side's hip rose more than hip_hike_min_deg above its stance "
+        "level to clear the foot.",
+    ),
     "foot_touch_down": FaultWording(
         "Keep the lifted foot off the floor, if you can do so safely.",
         "The lifted foot touched down briefly during the stance (ankles level for a moment) and lifted again.",
@@ -195,6 +220,13 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Slowly round your back up towards the ceiling and tuck your chin (cat).",
         "Then let your belly sink gently and look up (cow). Move with your breath.",
         "Place the camera to your side, about 2 metres away, at the height of your back.",
+    ),
+    "walk": (
+        "Walk at your usual, comfortable pace, across the room or on a treadmill, with a support nearby if you "
+        "need one.",
+        "Wear your usual shoes, or none, and keep your feet and lower legs uncovered by long trousers if you can.",
+        "Place the camera to your side at about knee height, 3 to 4 metres away, so it sees both feet for a few "
+        "steps.",
     ),
     "single_leg_stance": (
         "Stand tall beside a chair or a counter, hands on your hips, and look straight ahead.",

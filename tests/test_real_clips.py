@@ -24,6 +24,9 @@ def _exercise(row: dict[str, str]) -> str:
 
 # Rows scored today, and rows whose target exercise exists (a free squat is scored as a wall squat).
 LABELLED = [r for r in ROWS if r["checker"] or r["target_checker"] in EXERCISES]
+# A walker crosses the picture: the clip may start before they enter it (side_walk_normal_barefoot_bg01: 0.7 s of
+# 4.1 s empty room), so a smaller share of frames has a pose.
+MIN_POSE_COVERAGE = {"walk": 0.75}
 
 
 @pytest.mark.parametrize("row", LABELLED, ids=lambda r: f"{r['file']}-{_exercise(r)}")
@@ -32,7 +35,7 @@ def test_labelled_clip_matches_its_label(row):
     assert result.error is None
     report = result.report
     assert check_against_label(row, report.rep_count, report.hold_s) == []
-    assert report.pose_coverage > 0.9
+    assert report.pose_coverage > MIN_POSE_COVERAGE.get(_exercise(row), 0.9)
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if not r["checker"]], ids=lambda r: r["file"])

@@ -1,0 +1,94 @@
+"""Walking, filmed from the side (across the frame or on a treadmill): steps per leg, and the signs of foot drop.
+
+Steps are found per leg by exercises.gait from the recorded foot trajectories (`events="gait"`); the rep count
+on `step_spread_ratio` (feet apart, then together, once per step) is what a live view shows until the set ends.
+"""
+
+import exercises.signals_gait  # noqa: F401  (registers the gait signals this spec names)
+from exercises.gait import GAIT_FAULTS
+from exercises.signals_gait import GAIT_SIGNALS
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, RepSpec
+
+WALK = ExerciseSpec(
+    name="walk",
+    title="Walking (gait check for foot drop)",
+    posture="standing",
+    facing_from="nose",
+    side_rule="nearer",
+    posture_signal="trunk_from_vertical_deg",
+    required_parts=("hip", "knee", "ankle"),
+    signals=("step_spread_ratio", "trunk_from_vertical_deg", *GAIT_SIGNALS),
+    rep=RepSpec("step_spread_ratio", "return_to_low", low_max="feet_together_max_ratio",
+                high_min="feet_apart_min_ratio", dwell_s="step_dwell_s"),
+    hold=None,
+    frame_rules=(),
+    rep_rules=(),
+    faults=tuple(FaultInfo(code, "info") for code in GAIT_FAULTS),
+    events="gait",
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Walking legs cross and hide each other every step; MediaPipe still places the far leg well, so its
+        # landmarks are used down to a lower visibility than for the held exercises.
+        "landmark_visibility_min_ratio": 0.5,
+        # A swinging foot moves at 3-5 m/s: the common smoothing lags its toe behind its heel by several pixels,
+        # turning the foot's angle by 10 degrees. Here smoothing follows fast movement closely (the gait analysis
+        # takes medians over each phase instead).
+        "smoothing_beta_ratio": 0.1,
+        # Live step count: ankles passing (under a fifth of a leg apart) and then a step's spread (a slow 0.6 m/s
+        # step of 0.45 m is half a 0.9 m leg).
+        "feet_together_max_ratio": 0.2,
+        "feet_apart_min_ratio": 0.4,
+        "step_dwell_s": 0.03,
+        # A step takes 0.45-0.75 s at 0.6-1.4 m/s: two contacts are never closer than 0.3 s.
+        "step_min_interval_s": 0.3,
+        # Legs alternate; a gap over this many median steps is a step not seen, after which the legs are
+        # named afresh.
+        "step_gap_max_ratio": 1.6,
+        # The heel swings about 1.5 shank lengths forward relative to the hips (0.8 on a first step from
+        # standing); half a shank tells a swing from landmark jitter.
+        "swing_excursion_min_ratio": 0.5,
+        # The rise of the heel's reach is looked for over one swing (0.35-0.5 s) and a little more.
+        "swing_window_s": 0.7,
+        # A foot this close to the picture's side edge (share of the width) is partly out: its step is cut there.
+        "frame_edge_margin_ratio": 0.02,
+        # A contact needs this much seen after it (the heel going back): a reach at the clip's last frame is cut.
+        "event_confirm_s": 0.08,
+        # The foot comes down to its stance height in the last part of swing, before the heel's furthest reach.
+        "contact_search_s": 0.2,
+        # The foot is down when its lowest point is within this of its own stance height (landmark jitter is
+        # about a twentieth of a shank).
+        "contact_height_margin_ratio": 0.06,
+        # A foot point's floor level is its height's low percentile over the clip: a foot is down 60% of the time,
+        # and the lowest few percent are landmark noise.
+        "floor_level_percentile_ratio": 0.1,
+        # A swing whose toe-off came before the clip started is measured over this much before contact.
+        "swing_default_s": 0.4,
+        # A frame's legs are taken as swapped (left labelled right) when the swapped labels fit where each leg
+        # was heading at least this much better (the pose model swaps them from the side, often at a crossing).
+        "leg_swap_cost_ratio": 0.5,
+        # The model's swaps last a few frames; a longer swapped stretch is the comparison losing track.
+        "leg_swap_max_s": 0.3,
+        # Landmark gaps up to this long (one leg hiding the other) are bridged by interpolation.
+        "gait_gap_fill_max_s": 0.15,
+        # foot_drop: the ankle never comes back to neutral in swing (normal swing peaks at 0-10 degrees of
+        # dorsiflexion; drop foot stays 10-25 plantarflexed) ...
+        "swing_dorsiflexion_min_deg": -5.0,
+        # ... or the toe passes the floor by less than this share of a shank over its stance height (normal
+        # minimum toe clearance is 1-2 cm, a tenth of a shank is about 4 cm: only a drag falls under 0).
+        "toe_clearance_min_ratio": -0.02,
+        # Heel strike tilts the foot toes-up 15-25 degrees from its flat stance; under 5 the foot lands flat or
+        # toes first (foot slap, forefoot contact).
+        "contact_foot_pitch_min_deg": 5.0,
+        # Steppage: hip and knee flexed well past normal swing peaks (about 30 and 60-65 degrees).
+        "steppage_hip_flexion_min_deg": 42.0,
+        "steppage_knee_flexion_min_deg": 78.0,
+        # Front view only: the swing ankle swings out by more than half a hip width, or the swing side's hip
+        # rises 5 degrees above its stance level.
+        "circumduction_lateral_min_ratio": 0.5,
+        "hip_hike_min_deg": 5.0,
+        # ... each against its level over the first part of the following stance.
+        "stance_level_window_s": 0.3,
+        # The patient's height from their programme; 0 means unknown, and speed is then not reported.
+        "patient_height_m": 0.0,
+    },
+)

@@ -1,0 +1,127 @@
+"""Gait analysis (issue 17): geometry by hand, scripted walks through the engine, per-patient thresholds, report rows."""
+
+import math
+
+import numpy as np
+import pytest
+
+from exercises.config import ConfigError, parse_overrides
+from exercises.engine import score_sequence
+from exercises.gait import analyse_gait, fit_floor_line, unswap_legs
+from exercises.registry import get_exercise
+from exercises.signals_gait import GAIT_SIGNALS, point_signal_name
+from feedback.report import ClipResult, to_row
+from synth.gait_render import GaitCamera, landmark_sequence
+from synth.gait_script import LEGS, WalkScript, simulate_walk
+
+WALK = get_exercise("walk")
+
+
+def test_floor_line_through_the_lowest_points_ignores_a_raised_one():
+    x = np.array([0.0, 100.0, 200.0, 300.0, 400.0, 250.0])
+    y = 300.0 + 0.1 * x
+    y[-1] -= 40.0  # a foot in swing caught as "lowest"
+    a, b = fit_floor_line(x, y, scale_px=50.0)
+    assert a == pytest.approx(300.0, abs=1.0) and b == pytest.approx(0.1, abs=0.01)
+
+
+def test_floor_line_without_travel_is_level():
+    a, b = fit_floor_line(np.array([10.0, 12.0, 11.0]), np.array([200.0, 202.0, 201.0]), scale_px=50.0)
+    assert (a, b) == (pytest.approx(201.0), 0.0)
+
+
+def test_floor_line_of_nothing_is_unknown():
+    assert all(math.isnan(v) for v in fit_floor_line(np.full(3, np.nan), np.full(3, np.nan), 50.0))
+
+
+def test_swapped_leg_labels_are_put_back():
+    t = np.arange(20) / 30.0
+    series = {}
+    for leg, x0, v in (("left", 0.0, 300.0), ("right", 80.0, 0.0)):
+        for part in ("knee", "ankle", "heel", "foot_index"):
+            series[point_signal_name(part, "x", leg)] = x0 + v * t
+            series[point_signal_name(part, "y", leg)] = np.full(len(t), 200.0)
+    swapped = {k: v.copy() for k, v in series.items()}
+    for part in ("knee", "ankle", "heel", "foot_index"):
+        left, right = point_signal_name(part, "x", "left"), point_signal_name(part, "x", "right")
+        swapped[left][5], swapped[right][5] = series[right][5], series[left][5]
+    fixed = unswap_legs(t, swapped, 50.0, 0.5, 0.3)
+    for name, values in series.items():
+        np.testing.assert_allclose(fixed[name], values)
+
+
+def test_no_legs_no_steps_and_a_reason():
+    t = np.arange(10) / 30.0
+    series = {name: np.full(10, np.nan) for name in GAIT_SIGNALS}
+    analysis = analyse_gait(t, series, WALK.thresholds)
+    assert analysis.steps == () and analysis.notes
+
+
+def _walk(script: WalkScript, seed: int, fps: float = 30.0, **camera) -> tuple:
+    t = np.arange(0.0, script.duration_s, 1.0 / fps)
+    walk = simulate_walk(script, t)
+    # Far enough back (6 m: a 7 m wide picture) to see the whole walk.
+    cam = GaitCamera(fps=fps, distance_m=6.0, x_m=script.start_x_m + script.speed_m_per_s * script.duration_s / 2
+                     if not script.treadmill else 0.0, **camera)
+    seq = landmark_sequence(walk, cam, np.random.default_rng(seed), height_m=script.height_m)
+    return walk, score_sequence(seq, WALK)
+
+
+# Walks fully in the picture (camera following the middle of the walk, or a treadmill): every contact counts.
+CASES = [
+    (WalkScript(speed_m_per_s=0.7, duration_s=4.0, start_phase=0.3), {}, 11),
+    (WalkScript(speed_m_per_s=1.3, duration_s=4.0, start_phase=0.8), {"walks_right": False, "near_leg": "left"}, 12),
+    (WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="right", drop_plantarflexion_deg=18.0), {}, 13),
+    (WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="left", drop_plantarflexion_deg=12.0, steppage=True,
+                treadmill=True, start_phase=0.5), {"swap_ratio": 0.2}, 14),
+]
+
+
+@pytest.mark.parametrize("script, camera, seed", CASES, ids=["slow", "fast-leftwards", "drop-right", "steppage-left"])
+def test_scripted_walks_give_their_steps_legs_and_foot_drop(script, camera, seed):
+    walk, report = _walk(script, seed, **camera)
+    truth = sorted((tc, leg) for leg in LEGS for tc in walk.contacts[leg])
+    # The first and last contact may be cut by the clip's start and end (no swing before, no stance after).
+    inner = [c for c in truth if 0.5 < c[0] < script.duration_s - 0.3]
+    assert len(inner) <= report.rep_count <= len(truth)
+    errors = []
+    for rep in report.reps:
+        tc, leg = min(truth, key=lambda c: abs(c[0] - rep.end_s))
+        errors.append(abs(tc - rep.end_s))
+        assert rep.leg == leg
+        judged = math.isfinite(rep.measures["ankle_swing_deg"])
+        assert ("foot_drop" in rep.faults) == (judged and leg == script.drop_leg)
+    assert np.median(errors) < 0.05
+    assert report.measures["cadence_steps_per_min"] == pytest.approx(script.cadence_steps_per_min, rel=0.08)
+
+
+def test_steppage_is_flagged_only_on_the_lifted_leg():
+    _, report = _walk(CASES[3][0], 14, **CASES[3][1])
+    flagged = {rep.leg for rep in report.reps if "steppage" in rep.faults}
+    assert flagged == {"left"}
+
+
+def test_speed_needs_a_scale():
+    script = WalkScript(speed_m_per_s=1.1, duration_s=4.0)
+    t = np.arange(0.0, 4.0, 1 / 30)
+    seq = landmark_sequence(simulate_walk(script, t), GaitCamera(x_m=2.2, distance_m=6.0), np.random.default_rng(3))
+    without = score_sequence(seq, WALK)
+    assert math.isnan(without.measures["speed_m_per_s"])
+    assert any("patient_height_m" in note for note in without.notes)
+    with_height = score_sequence(seq, WALK.with_thresholds({"patient_height_m": script.height_m}))
+    assert with_height.measures["speed_m_per_s"] == pytest.approx(1.1, rel=0.1)
+
+
+def test_thresholds_are_set_per_patient():
+    assert parse_overrides({"walk": {"swing_dorsiflexion_min_deg": -8, "patient_height_m": 1.68}})
+    with pytest.raises(ConfigError, match="unknown threshold"):
+        parse_overrides({"walk": {"swing_dorsiflexion_min": -8}})
+
+
+def test_report_row_has_one_entry_per_step_with_its_leg():
+    _, report = _walk(CASES[2][0], 13)
+    row = to_row(ClipResult("walk.mp4", "walk", report))
+    assert row["reps"] == len(row["rep_detail"]) == report.rep_count > 0
+    assert {d["leg"] for d in row["rep_detail"]} == {"left", "right"}
+    assert all("ankle_at_contact_deg" in d["measures"] for d in row["rep_detail"])
+    assert row["measures"]["cadence_steps_per_min"] > 0
