@@ -80,6 +80,9 @@ class PronePressUpScript:
         faults: Injected faults.
         jitter_deg: Natural sway of the rise.
         seed: Jitter seed.
+        settle_rise_deg: The clip opens as the person settles onto the mat from this small lift (trunk a little up,
+            not a rep): a camera sees someone arrive in position, and the pose model finds a body lying flat on its
+            face far more surely when it has followed it down than in a first frame.
     """
 
     exercise: ClassVar[str] = PRONE_PRESS_UP
@@ -95,6 +98,7 @@ class PronePressUpScript:
     faults: tuple[Fault, ...] = ()
     jitter_deg: float = 0.5
     seed: int = 0
+    settle_rise_deg: float = 14.0
 
     def compile(self) -> Session:
         """Build the session trajectory and its truth."""
@@ -104,7 +108,10 @@ class PronePressUpScript:
             raise ValueError(f"need 15 <= short_rise_deg < full_rise_deg <= 60, got {self.short_rise_deg!r} and "
                              f"{self.full_rise_deg!r}")
         by_rep = script._check_faults(PRONE_PRESS_UP, self.faults, self.reps)
-        tl = Timeline({"rise_deg": 0.0, "hip_lift": 0.0, "neck_deg": 0.0})
+        tl = Timeline({"rise_deg": self.settle_rise_deg, "hip_lift": 0.0, "neck_deg": 0.0})
+        if self.settle_rise_deg > 0:
+            tl.hold(0.3)
+            tl.move(0.8, rise_deg=0.0)
         tl.hold(self.lead_in_s)
         reps, holds = [], []
         for i in range(1, self.reps + 1):
