@@ -171,9 +171,6 @@ def test_sign_in_locks_after_repeated_failures(clinic, browser, shots: Path):
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit 1.60's /media/ route answers 500 with the installed starlette 1.10 "
-                   "(its gzip middleware sends a body before the response start): no st.video plays in this app, "
-                   "the review page's replay included. Passes once the pin is fixed.")
 def test_the_shared_video_bytes_reach_the_player(clinic, browser):
     url, video = clinic
     context, page, _ = _sign_in(browser, url, "thera")
