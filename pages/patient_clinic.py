@@ -64,12 +64,13 @@ def proposal_form(actor: Actor, p: progression.ProposalView) -> None:
     box(head)
     st.markdown("\n".join(f"- {common.plain(r)}" for r in p.reasons))
     with st.form(f"proposal:{p.id}"):
-        a, b, c = st.columns([1, 1, 3])
-        reps = a.number_input("reps", min_value=1, max_value=100, step=1, key=f"pr_reps:{p.id}",
-                              value=p.to_reps or p.from_reps) if (p.to_reps or p.from_reps) else None
-        hold = b.number_input("hold (s)", min_value=1.0, max_value=600.0, step=1.0, key=f"pr_hold:{p.id}",
-                              value=float(p.to_hold_s or p.from_hold_s)) if (p.to_hold_s or p.from_hold_s) else None
-        note = c.text_input("Note (optional)", key=f"pr_note:{p.id}")
+        start_reps, start_hold = p.to_reps or p.from_reps, p.to_hold_s or p.from_hold_s  # a pause starts from the dose
+        cols = iter(st.columns([1] * (start_reps is not None) + [1] * (start_hold is not None) + [3]))
+        reps = next(cols).number_input("reps", min_value=1, max_value=100, step=1, key=f"pr_reps:{p.id}",
+                                       value=start_reps) if start_reps is not None else None
+        hold = next(cols).number_input("hold (s)", min_value=1.0, max_value=600.0, step=1.0, key=f"pr_hold:{p.id}",
+                                       value=float(start_hold)) if start_hold is not None else None
+        note = next(cols).text_input("Note (optional)", key=f"pr_note:{p.id}")
         x, y, z = st.columns(3)
         accept = x.form_submit_button("Accept")
         edit = y.form_submit_button("Accept with my changes")
@@ -101,7 +102,7 @@ def monitoring_section(actor: Actor, pid: int) -> None:
     b.metric("Live interactions this month", month.live_interactions)
     c.metric(f"Data-days, period {p.index}" if p else "Data-days", f"{p.data_days} of 30" if p else "—")
     if p is not None:
-        st.caption(f"Period {p.index} runs {p.start.isoformat()} to {p.end.isoformat()} (exclusive), days counted in "
+        st.caption(f"Period {p.index}: {rtm.period_choices([p])[p.index].split(': ', 1)[1]}, days counted in "
                    f"{report.time_zone}. 2 to 15 data-days: {'yes' if p.in_low_band else 'no'} · 16 or more: "
                    f"{'yes' if p.in_high_band else 'no'}. {RTM_NOTE}")
     with st.form(f"time_log:{pid}", clear_on_submit=True):
@@ -140,6 +141,7 @@ def fhir_section(actor: Actor, pid: int, username: str) -> None:
     """The clinic identifier and time zone, and the FHIR Bundle download."""
     with common.db_session() as db:
         details = repo.patient_details(db, actor, pid)
+    st.markdown("**FHIR R4 export**")
     with st.form(f"clinic_id:{pid}"):
         a, b = st.columns(2)
         clinic_id = a.text_input("Clinic identifier (e.g. medical record number)", key=f"cid:{pid}",
