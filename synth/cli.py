@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     suite.add_argument("--n-per-exercise", type=int, default=8)
     suite.add_argument("--seed", type=int, default=0)
     suite.add_argument("--jobs", type=int, default=0, help="clips rendered at once (0 = one per core)")
+    suite.add_argument("--exercise", action="append", default=[], metavar="NAME",
+                       help="render only this exercise's clips of the suite (repeatable; default: all)")
     add_view_arguments(suite)
     check = sub.add_parser("check", help="run MediaPipe on clips and compare with their truth")
     check.add_argument("videos", nargs="+", type=Path)
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "render-suite":
         try:
             views = view_plan(args)
-            paths = build_suite(args.out_dir, args.n_per_exercise, args.seed, args.jobs or None, views)
+            paths = build_suite(args.out_dir, args.n_per_exercise, args.seed, args.jobs or None, views,
+                                tuple(args.exercise))
         except ValueError as exc:
             suite.error(str(exc))
         for path in paths:

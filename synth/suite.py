@@ -124,7 +124,7 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None =
 
 
 def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, jobs: int | None = None,
-                views: ViewPlan | None = None) -> list[Path]:
+                views: ViewPlan | None = None, exercises: tuple[str, ...] = ()) -> list[Path]:
     """Render the suite into ``out_dir`` with an ``index.json`` listing it.
 
     Args:
@@ -134,12 +134,21 @@ def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, job
         jobs: Clips rendered at once (default: every core); each clip is
             deterministic, so the result does not depend on it.
         views: Cameras (see ``suite_specs``).
+        exercises: Render only these exercises' clips (the same clips the whole suite of this seed holds); all
+            when empty.
 
     Returns:
         Paths of the rendered videos.
+
+    Raises:
+        ValueError: an exercise the suite does not hold.
     """
     out = Path(out_dir)
     specs = suite_specs(n_per_exercise, seed, views)
+    unknown = sorted(set(exercises) - set(FAULT_CODES))
+    if unknown:
+        raise ValueError(f"no rendered suite for {', '.join(unknown)}; expected some of {', '.join(FAULT_CODES)}")
+    specs = [s for s in specs if not exercises or s.script.exercise in exercises]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
     if jobs == 1:
         results = [render_clip(spec, out) for spec in specs]
