@@ -6,6 +6,7 @@ import math
 import os
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -100,12 +101,18 @@ def extract_poses(
         raise _too_long(path, max_duration_s, info.duration_s)
     key = None
     if cache is not None:
-        key = cache.key(file_digest(path), settings.cache_key())
-        hit = cache.get(key)
-        if hit is not None:
-            if progress:
-                progress(1.0)
-            return hit
+        digest = file_digest(path)
+        key = cache.key(digest, settings.cache_key())
+        keys = [key]
+        if not settings.segmentation:
+            # Poses estimated with the person mask hold everything those without it do, the back outline besides.
+            keys.append(cache.key(digest, replace(settings, segmentation=True).cache_key()))
+        for candidate in keys:
+            hit = cache.get(candidate)
+            if hit is not None:
+                if progress:
+                    progress(1.0)
+                return hit
     segments = int(min(jobs, info.duration_s // SPLIT_MIN_SEGMENT_S)) if math.isfinite(info.duration_s) else 1
     if segments > 1:
         cuts = [info.duration_s * i / segments for i in range(segments)] + [None]

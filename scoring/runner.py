@@ -7,12 +7,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from exercises.config import Overrides
 from exercises.detect import UNKNOWN, recognise
 from exercises.engine import score_sequence
+from exercises.registry import get_exercise
 from feedback.report import ClipResult
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
@@ -55,6 +56,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def _settings_for(exercise: str, settings: EstimatorSettings) -> EstimatorSettings:
+    # The person mask costs about a fifth of the model's time and only the back outline reads it: an exercise
+    # named in advance that never reads the outline is estimated without it. Recognition (auto) may need it.
+    if exercise == AUTO or not settings.segmentation or get_exercise(exercise).needs_outline:
+        return settings
+    return replace(settings, segmentation=False)
+
+
 def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Callable[[float], None] | None = None,
                jobs: int = 1) -> ClipResult:
     """Score one clip; any problem with the file becomes the result's one-line `error`.
@@ -65,7 +74,8 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
     name = options.exercise
     try:
         cache = LandmarkCache(Path(options.cache_dir) if options.cache_dir else None) if options.use_cache else None
-        sequence = extract_poses(path, options.settings, cache, progress, jobs, options.max_duration_s)
+        sequence = extract_poses(path, _settings_for(name, options.settings), cache, progress, jobs,
+                                 options.max_duration_s)
         if not sequence.found.any():
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
         confidence = None
