@@ -11,6 +11,7 @@ from typing import Any
 
 from feedback.printable import STYLE, e, html_table, title_of
 
+_NOWRAP = "<style>td:first-child,td:nth-child(2){white-space:nowrap}</style>"
 RTM_NOTE = ("formcheck records these facts as they were saved. Whether they meet a payer's requirements is for "
             "the clinic to decide; formcheck does not say whether any claim can be made.")
 # The data-day bands the report states as met or not (store.rtm holds the same numbers for the counting).
@@ -29,7 +30,7 @@ def rtm_html(report: Any) -> str:
             session_days, entries, months).
     """
     head = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>RTM record: {e(report.username)}'
-            f"</title><style>{STYLE}</style></head><body>")
+            f"</title><style>{STYLE}</style>{_NOWRAP}</head><body>")
     parts = [head, f"<h1>Remote monitoring record: {e(report.username)}</h1>",
              f"<p>Clinic identifier: {e(report.clinic_patient_id or 'not set')} · days counted in "
              f"{e(report.time_zone)} · generated {e(report.generated.isoformat())}</p>",
