@@ -154,3 +154,19 @@ def test_every_fault_has_words_and_the_exercise_a_how_to():
     for code in STANCE.fault_codes:
         assert WORDING[code].cue and WORDING[code].description
     assert any("front" in line for line in HOW_TO["single_leg_stance"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_landmark_noise_and_dropped_frames_change_neither_the_stances_nor_the_faults(seed):
+    rng = np.random.default_rng(seed)
+    seq = clip(stance_keys(1.0, 8.0) + stance_keys(12.0, 8.0), lifted=lambda t: "left" if t < 11.0 else "right")
+    keep = np.sort(rng.choice(len(seq), size=len(seq) * 2 // 3, replace=False))
+    frames = []
+    for i in keep:
+        f = seq.frame(i)
+        frames.append(PoseFrame(f.t_s, f.xyz + rng.normal(0, 0.004, f.xyz.shape), f.world_xyz, f.visibility,
+                                f.image_size))
+    report = score_sequence(PoseSequence.from_frames(frames), STANCE)
+    assert report.rep_count == 2
+    assert report.fault_counts == {}
+    assert [h.good_s for h in report.holds] == [pytest.approx(8.0, abs=0.6)] * 2
