@@ -198,5 +198,7 @@ THRESHOLDS_FAULTS = {
     "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs"),
     "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
     "cat_cow": ("small_range", "too_fast"),
+    "prone_press_up": ("hips_lifting", "arms_not_straight"),
+    "knee_to_chest": ("other_leg_lifting", "head_shoulders_lifting"),
     "single_leg_stance": ("foot_touch_down", "hip_drop", "arms_support"),
 }
