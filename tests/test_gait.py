@@ -1,4 +1,4 @@
-"""Gait analysis (issue 17): geometry by hand, scripted walks through the engine, per-patient thresholds, report rows."""
+"""Gait analysis (issue 17): geometry by hand, scripted walks through the engine, per-patient thresholds, rows."""
 
 import math
 
