@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import pytest
 
 from store import attention, progression, repo
+from store.models import Source, Symptom
 from store.progression import PROGRESS_HOLD_STEP_S, PROGRESS_REPS_STEP, PROGRESS_SETS, REGRESS_REPS_STEP
-from store.repo import ItemSpec
+from store.repo import ItemSpec, SessionSummary
 from tests.store.conftest import at, make_row
 
 START = date(2025, 3, 3)  # a Monday; the squat item runs weeks 1-4
-GOOD = (90, 165, [])
 
 
 def _programme(db, people, **squat):
@@ -41,6 +41,15 @@ def _days(n: int, first: date = START) -> list[date]:
     return [first + timedelta(days=k) for k in range(n)]
 
 
+def _summary(k: int, reps: int, faults: int, pain: tuple[int, int], symptom: str | None) -> SessionSummary:
+    return SessionSummary(
+        id=k + 1, patient_id=1, exercise="wall_squat", started_at=at((START + timedelta(days=k)).isoformat()),
+        source=Source.LIVE, reps=reps, faulted_reps=faults, best_hold_s=0.0, pose_coverage=1.0,
+        rep_signal="support_knee_deg", range_low=90.0, range_high=165.0, pain_before=pain[0], pain_after=pain[1],
+        symptom_response=None if symptom is None else Symptom(symptom), programme_item_id=1, shared_video_path=None,
+        has_landmarks=False)
+
+
 @pytest.mark.parametrize(("sets", "kind", "reason"), [
     # (reps, faulted reps, (pain before, after), symptom, partial reps) per set, oldest first
     ([(6, 0, (2, 2), "centralising", 0)] * 3, "progress", "the last 3 sets"),
@@ -55,16 +64,27 @@ def _days(n: int, first: date = START) -> list[date]:
     ([(6, 0, (1, 2), "unchanged", 0), (6, 0, (2, 3), "unchanged", 0), (6, 0, (3, 4), "unchanged", 0)], "regress",
      "rose 2 -> 3 -> 4 over the latest sets"),
     ([(6, 0, (2, 2), "centralising", 0)] * 3 + [(6, 0, (2, 2), "peripheralising", 0)], "pause", "spread down the leg"),
+    ([], "keep", "no set at this dose yet"),
 ])
-def test_rules_on_built_sets(db, people, sets, kind, reason):
-    _programme(db, people)
-    for day, (reps, faults, pain, symptom, partial) in zip(_days(len(sets)), sets):
-        _set(db, people, day, reps, faults, pain, symptom, partial=partial)
-    ev = _squat(db, people, START + timedelta(days=6))
+def test_rules_on_built_sets(sets, kind, reason):
+    built = [_summary(k, reps, faults, pain, symptom) for k, (reps, faults, pain, symptom, _) in enumerate(sets)]
+    partial = {k + 1: p for k, (*_, p) in enumerate(sets)}
+    ev = progression.evaluate(1, "wall_squat", 6, None, built, partial)
     assert ev.kind == kind
     assert any(reason in r for r in ev.reasons), ev.reasons
     expected = {"progress": 6 + PROGRESS_REPS_STEP, "regress": 6 - REGRESS_REPS_STEP, "keep": 6, "pause": None}[kind]
     assert ev.to_reps == expected and ev.from_reps == 6
+
+
+@pytest.mark.parametrize(("reps", "hold_s", "kind", "to"), [
+    (2, None, "pause", (None, None)),  # 2 - 2 reps is below 1: pause
+    (3, None, "regress", (1, None)),
+    (None, 8.0, "pause", (None, None)),  # 8 - 5 s is below a 5 s hold
+    (None, 10.0, "regress", (None, 5.0)),
+])
+def test_regression_below_the_minimum_is_a_pause(reps, hold_s, kind, to):
+    ev = progression.evaluate(1, "wall_squat", reps, hold_s, [_summary(0, 3, 0, (2, 5), "unchanged")], {})
+    assert (ev.kind, (ev.to_reps, ev.to_hold_s)) == (kind, to)
 
 
 def test_hold_items_progress_by_the_hold(db, people):
