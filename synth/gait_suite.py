@@ -53,8 +53,9 @@ class CaseResult:
     steps_ok: bool
     contact_errors_s: list[float] = field(default_factory=list)
     ankle_errors_deg: list[float] = field(default_factory=list)
-    # Per detected step matched to a true contact: (true leg, named leg, true foot drop, flagged foot drop).
-    step_truth: list[tuple[str, str, bool, bool]] = field(default_factory=list)
+    # Per detected step matched to a true contact: (true leg, named leg, true foot drop, flagged foot drop, judged:
+    # whether its swing was seen, so foot drop could be judged).
+    step_truth: list[tuple[str, str, bool, bool, bool]] = field(default_factory=list)
     drop_leg_named: str | None = None
     speed_m_per_s: float = math.nan
     speed_error_ratio: float = math.nan
@@ -127,7 +128,8 @@ def evaluate(seed: int) -> CaseResult:
         tc, leg = min(truth, key=lambda c: abs(c[0] - rep.end_s))
         if abs(tc - rep.end_s) <= ACCEPTANCE["contact_match_max_s"]:
             result.contact_errors_s.append(abs(tc - rep.end_s))
-            result.step_truth.append((leg, rep.leg or "", leg == script.drop_leg, "foot_drop" in rep.faults))
+            judged = math.isfinite(rep.measures.get("ankle_swing_deg", math.nan))
+            result.step_truth.append((leg, rep.leg or "", leg == script.drop_leg, "foot_drop" in rep.faults, judged))
     result.ankle_errors_deg = _ankle_errors(report, walk)
     flagged = [r.leg for r in report.reps if "foot_drop" in r.faults]
     if flagged:
@@ -160,8 +162,11 @@ def summarise(results: list[CaseResult]) -> dict[str, float]:
     out["contact_error_p90_s"] = float(np.percentile(contact, 90)) if contact else math.nan
     ankle = [e for r in results for e in r.ankle_errors_deg]
     out["ankle_error_median_deg"] = float(np.median(ankle)) if ankle else math.nan
+    steps = [s for r in results for s in r.step_truth]
+    # A step whose swing began before the clip (or before the person came into the picture) is not judged.
+    out["steps_unjudged_ratio"] = float(np.mean([not s[4] for s in steps])) if steps else math.nan
     for leg in LEGS:
-        rows = [s for r in results for s in r.step_truth if s[0] == leg]
+        rows = [s for s in steps if s[0] == leg and s[4]]
         tp = sum(1 for s in rows if s[2] and s[3])
         fp = sum(1 for s in rows if not s[2] and s[3])
         fn = sum(1 for s in rows if s[2] and not s[3])
