@@ -266,7 +266,15 @@ def refresh(db: Session, actor: Actor, patient_id: int, today: date | None = Non
     """
     require_therapist(db, actor)
     for ev in evaluations(db, actor, patient_id, today):
-        if ev.kind == KEEP or ev.session_id is None:
+        if ev.session_id is None:
+            continue
+        if ev.kind == KEEP:
+            # A later set no longer calls for the change a pending proposal asks for: it is set aside.
+            for old in db.scalars(select(ProgressionProposal).where(
+                    ProgressionProposal.programme_item_id == ev.item_id,
+                    ProgressionProposal.status == ProposalStatus.PENDING,
+                    ProgressionProposal.session_id != ev.session_id)):
+                old.status = ProposalStatus.SUPERSEDED
             continue
         seen = db.scalar(select(ProgressionProposal.id).where(ProgressionProposal.programme_item_id == ev.item_id,
                                                               ProgressionProposal.session_id == ev.session_id))

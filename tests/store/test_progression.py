@@ -164,6 +164,16 @@ def test_a_second_pending_proposal_can_be_decided_after_the_first(db, people):
     assert [(i.exercise, i.reps_target) for i in latest.items] == [("wall_squat", 8), ("nerve_glide", 12)]
 
 
+def test_a_later_set_that_no_longer_qualifies_sets_the_proposal_aside(db, people):
+    _programme(db, people)
+    for day in _days(PROGRESS_SETS):
+        _set(db, people, day)
+    (p,) = progression.refresh(db, people.t, people.a.id, START + timedelta(days=3))
+    _set(db, people, START + timedelta(days=3), faults=3)  # half the reps faulted: keep the dose
+    assert progression.refresh(db, people.t, people.a.id, START + timedelta(days=3)) == []
+    assert [x.status for x in progression.list_proposals(db, people.t, people.a.id)] == ["superseded"]
+
+
 def test_only_the_patients_therapist_decides(db, people):
     _programme(db, people)
     for day in _days(PROGRESS_SETS):
