@@ -4,8 +4,8 @@ Registers itself in the tables of ``synth.script`` (fault codes, truth threshold
 fault intervals) and in ``synth.camera.MAX_YAW_DEG``; ``synth.script`` imports it last.
 
 A stance is one rep: the foot lifts, is held, and is set down. Its hold, in the truth, is the time the foot is
-fully up, less the time a fault breaks good form (the foot touching down, the pelvis dropped, a hand on a
-support), since the checker times holds with good form only.
+fully up, less the time a fault breaks good form (from half-way into the foot touching down, the pelvis dropping
+or a hand going to a support, to half-way out of it), since the checker times holds with good form only.
 """
 
 from __future__ import annotations
@@ -101,7 +101,8 @@ class SingleLegStanceScript:
                 tl.hold(self.touch_s)
                 tl.move(0.3, lift=1.0)
                 tl.hold(self.hold_s - third - 1.1 - self.touch_s)
-                lost = 0.6 + self.touch_s
+                # Good form is lost from half-way down to half-way back up.
+                lost = 0.3 + self.touch_s
             elif codes & {"hip_drop", "arms_support"}:
                 key = "pelvis_drop_deg" if "hip_drop" in codes else "support"
                 value = self.drop_deg if key == "pelvis_drop_deg" else 1.0
@@ -110,7 +111,8 @@ class SingleLegStanceScript:
                 tl.hold(third - 0.8)
                 tl.move(0.8, **{key: 0.0})
                 tl.hold(third - 0.4)
-                lost = third + 0.8
+                # Good form is lost from half-way into the fault to half-way out of it.
+                lost = third
             else:
                 tl.hold(self.hold_s)
             holds.append(Interval(h0, tl.t_s))

@@ -40,7 +40,7 @@ def test_a_stance_on_each_leg_with_one_touch_down(tmp_path):
     # One hold per leg: the first loses the touch-down, the second is the whole 6 s.
     session = spec.script.compile()
     assert len(report.holds) == 2
-    assert report.holds[0].good_s == pytest.approx(6.0 - 0.6 - spec.script.touch_s, abs=HOLD_TOLERANCE_S)
+    assert report.holds[0].good_s == pytest.approx(6.0 - 0.3 - spec.script.touch_s, abs=HOLD_TOLERANCE_S)
     assert report.holds[1].good_s == pytest.approx(truth["expected"]["hold_s"], abs=HOLD_TOLERANCE_S)
     for ours, true in zip(report.holds, session.holds):
         assert ours.start_s < true.end_s and true.start_s < ours.end_s
