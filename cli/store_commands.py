@@ -5,6 +5,7 @@
     python -m cli.store_commands user clinic-id --patient U [--id ID] [--time-zone ZONE] [--db URL]
     python -m cli.store_commands db upgrade [--url URL]
     python -m cli.store_commands export fhir --patient U [--since DATE] [--id-system URI] [--out FILE] [--db URL]
+    python -m cli.store_commands export rtm --patient U [--period N] [--format html|csv] [--out FILE] [--db URL]
 
 The database is the one store.db.database_url picks: --db/--url, else $FORMCHECK_DATABASE_URL, else the SQLite file
 in the data folder. Every command migrates it to the newest schema first.
@@ -24,7 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from store import fhir, repo
+from feedback.rtm_printable import rtm_html
+from store import fhir, repo, rtm
 from store.auth import AccountError, Actor, create_user, link
 from store.db import database_url, make_engine, redact, session_factory, upgrade
 from store.models import Role, User
@@ -56,7 +58,7 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     ci.add_argument("--id", dest="clinic_id", metavar="ID", help="the identifier the clinic knows the patient by")
     ci.add_argument("--time-zone", metavar="ZONE", help="IANA time zone, e.g. America/Chicago")
     ci.add_argument("--db", help="database URL")
-    ex = sub.add_parser("export", help="a patient's records for the clinic: FHIR")
+    ex = sub.add_parser("export", help="a patient's records for the clinic: FHIR, RTM")
     exsub = ex.add_subparsers(dest="export_command", required=True, parser_class=_Parser)
     fh = exsub.add_parser("fhir", help="a FHIR R4 Bundle of the patient's sets, one Observation per set")
     fh.add_argument("--patient", required=True, metavar="USERNAME")
@@ -66,6 +68,13 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
                     f"{fhir.DEFAULT_ID_SYSTEM})")
     fh.add_argument("--out", type=Path, help="write here instead of standard output")
     fh.add_argument("--db", help="database URL")
+    rt = exsub.add_parser("rtm", help="the remote-monitoring record of one 30-day period (facts only)")
+    rt.add_argument("--patient", required=True, metavar="USERNAME")
+    rt.add_argument("--period", type=int, metavar="N", help="period number (1 = from the first monitored day; "
+                    "default: the latest)")
+    rt.add_argument("--format", choices=["html", "csv"], default="html")
+    rt.add_argument("--out", type=Path, help="write here instead of standard output")
+    rt.add_argument("--db", help="database URL")
     d = sub.add_parser("db", help="database: migrate to the newest schema")
     dsub = d.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dsub.add_parser("upgrade", help="create or migrate the database to the newest schema")
@@ -103,8 +112,13 @@ def _clinic_id(db: Session, args: argparse.Namespace) -> int:
 def _export(db: Session, args: argparse.Namespace) -> int:
     patient = _patient(db, args.patient)
     try:
-        text = fhir.fhir_json(fhir.fhir_bundle(db, patient, patient.id, since=args.since, id_system=args.id_system))
-    except fhir.FhirExportError as exc:
+        if args.export_command == "fhir":
+            text = fhir.fhir_json(fhir.fhir_bundle(db, patient, patient.id, since=args.since,
+                                                   id_system=args.id_system))
+        else:
+            report = rtm.rtm_report(db, patient, patient.id, args.period)
+            text = rtm_html(report) if args.format == "html" else rtm.rtm_csv(report)
+    except ValueError as exc:  # FhirExportError, or a period that does not exist yet
         raise AccountError(str(exc)) from None
     if args.out is None:
         sys.stdout.write(text)

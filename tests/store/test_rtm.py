@@ -130,3 +130,20 @@ def test_report_and_csv_of_a_period(db, people):
     with pytest.raises(repo.PermissionDenied):
         rtm.rtm_report(db, people.t2, a.id)
     assert rtm.rtm_report(db, t, people.c.id).period is None
+
+
+def test_cli_writes_the_rtm_record(url, db, people, tmp_path, capsys):
+    from cli.main import main
+
+    a = people.a
+    repo.save_session(db, a, a.id, make_row(reps=[(90, 165, [])]), started_at=_utc(FIRST))
+    rtm.log_time(db, people.t, a.id, FIRST, 11, "reviewed", live_interaction=False)
+    out = tmp_path / "rtm.csv"
+    assert main(["export", "rtm", "--patient", "alice", "--period", "1", "--format", "csv", "--out", str(out),
+                 "--db", url]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert (rows[0]["date"], rows[0]["sets"], rows[0]["minutes_logged"]) == (FIRST.isoformat(), "1", "11")
+    assert main(["export", "rtm", "--patient", "alice", "--db", url]) == 0  # the latest period: today's
+    assert "Remote monitoring record: alice" in capsys.readouterr().out
+    assert main(["export", "rtm", "--patient", "alice", "--period", "99", "--db", url]) == 1
+    assert capsys.readouterr().err.strip().startswith("formcheck: no period 99")
