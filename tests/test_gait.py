@@ -125,3 +125,19 @@ def test_report_row_has_one_entry_per_step_with_its_leg():
     assert {d["leg"] for d in row["rep_detail"]} == {"left", "right"}
     assert all("ankle_at_contact_deg" in d["measures"] for d in row["rep_detail"])
     assert row["measures"]["cadence_steps_per_min"] > 0
+
+
+def test_live_checker_gives_the_recorded_steps_and_counts_them_as_they_come():
+    from exercises.engine import Checker
+
+    script = WalkScript(speed_m_per_s=1.3, duration_s=4.0)
+    t = np.arange(0.0, 4.0, 1 / 30)
+    seq = landmark_sequence(simulate_walk(script, t), GaitCamera(distance_m=6.0, x_m=2.6), np.random.default_rng(5))
+    recorded = score_sequence(seq, WALK)
+    checker = Checker(WALK)
+    for frame in seq:
+        last = checker.update(frame)
+    live = checker.report()
+    assert [(r.leg, round(r.end_s, 3)) for r in live.reps] == [(r.leg, round(r.end_s, 3)) for r in recorded.reps]
+    # The running count (feet apart, then together, once per step) lags the last step, which ends with the clip.
+    assert live.rep_count - 1 <= last.reps <= live.rep_count

@@ -34,9 +34,9 @@ WALK = ExerciseSpec(
         # turning the foot's angle by 10 degrees. Here smoothing follows fast movement closely (the gait analysis
         # takes medians over each phase instead).
         "smoothing_beta_ratio": 0.1,
-        # Live step count: ankles passing (under a fifth of a leg apart) and then a step's spread (a slow 0.6 m/s
-        # step of 0.45 m is half a 0.9 m leg).
-        "feet_together_max_ratio": 0.2,
+        # Live step count: ankles passing (under 0.3 of a leg apart: at 30 fps a fast crossing is seen a frame or
+        # two, never at 0) and then a step's spread (a slow 0.6 m/s step of 0.38 m is nearly half a 0.8 m leg).
+        "feet_together_max_ratio": 0.3,
         "feet_apart_min_ratio": 0.4,
         "step_dwell_s": 0.03,
         # A step takes 0.45-0.75 s at 0.6-1.4 m/s: two contacts are never closer than 0.3 s.
