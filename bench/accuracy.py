@@ -33,6 +33,13 @@ TRUTH_SIGNALS: dict[str, dict[str, str]] = {
     "cat_cow": {"spine_flexion_deg": "spine_flexion_deg"},
 }
 
+# Joint angles are read from the picture side-on and from MediaPipe's world landmarks further round (exercises.body
+# VIEW_THRESHOLDS). To measure which is better per view, every rendered clip is also scored with each source alone.
+ANGLE_SOURCES: dict[str, dict[str, float]] = {
+    "image": {"view_image_only_max_deg": 90.0, "view_world_only_min_deg": 91.0},
+    "world": {"view_image_only_max_deg": -1.0, "view_world_only_min_deg": 0.0},
+}
+
 # Signals judged by their range over a rep (against a running neutral), not by their absolute value.
 RANGE_SIGNALS = frozenset({"spine_flexion_deg"})
 
@@ -60,6 +67,8 @@ class ClipScore:
     yaw_deg: float | None = None
     pitch_deg: float | None = None
     fov_deg: float | None = None
+    # The same angle errors with joint angles from one source alone (ANGLE_SOURCES): source -> joint -> errors.
+    source_errors: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -163,9 +172,16 @@ def compare_rendered(clip: Path, truth: dict, res: ClipResult) -> ClipScore:
 
 
 def score_rendered(clip: Path, options: ScoreOptions) -> ClipScore:
-    """Score a rendered clip and compare it with its `<stem>.truth.json`."""
+    """Score a rendered clip and compare it with its `<stem>.truth.json`, also with each angle source alone."""
     truth, opts = rendered_options(clip, options)
-    return compare_rendered(clip, truth, score_path(clip, opts))
+    score = compare_rendered(clip, truth, score_path(clip, opts))
+    ex = truth["exercise"]
+    if set(ANGLE_SOURCES["image"]) <= set(get_exercise(ex).thresholds):
+        for source, overrides in ANGLE_SOURCES.items():
+            res = score_path(clip, replace(opts, overrides={ex: {**opts.overrides[ex], **overrides}}))
+            if res.report:
+                score.source_errors[source] = _angle_errors(truth, res.report)
+    return score
 
 
 def manifest_rows(manifest: Path) -> list[dict[str, str]]:
@@ -215,6 +231,12 @@ def _figures(items: list[ClipScore]) -> dict:
         for joint, e in s.angle_errors.items():
             errs[joint] += e
     g["angles"] = {j: {"median_deg": _pct(e, 50), "p90_deg": _pct(e, 90), "frames": len(e)} for j, e in errs.items()}
+    for source in ANGLE_SOURCES:
+        by_joint = defaultdict(list)
+        for s in items:
+            for joint, e in s.source_errors.get(source, {}).items():
+                by_joint[joint] += e
+        g[f"angles_{source}"] = {j: {"median_deg": _pct(e, 50), "p90_deg": _pct(e, 90)} for j, e in by_joint.items()}
     codes = sorted({c for s in items for d in (s.fault_tp, s.fault_fp, s.fault_fn) for c in d})
     totals = {"tp": 0, "fp": 0, "fn": 0}
     for c in codes:
@@ -296,6 +318,30 @@ def format_views(summary: dict, group: str = "yaw") -> str:
     return "\n".join(lines)
 
 
+def format_sources(summary: dict, joints: tuple[str, ...] = ("knee_deg", "hip_deg")) -> str:
+    """Joint-angle error per exercise and yaw from the image alone, the world landmarks alone, and as chosen.
+
+    Returns:
+        The table (empty without rendered clips scored per source): median/p90 in degrees.
+    """
+    rows = [r for r in summary.get("views", []) if r["group"] == "yaw" and r.get("angles_image")]
+    if not rows:
+        return ""
+    lines = [f"{'exercise':<12} {'yaw':>4} {'clips':>5} {'reps=':>5}  " + "  ".join(
+        f"{j.replace('_deg', ''):<5} image / world / chosen" for j in joints)]
+    for r in rows:
+        cells = []
+        for j in joints:
+            got = [r.get(k, {}).get(j) for k in ("angles_image", "angles_world", "angles")]
+            cells.append(" / ".join("-" if a is None else
+                                    f"{_cell(a['median_deg'], '.1f')}|{_cell(a['p90_deg'], '.1f')}" for a in got))
+        if any(c.replace("-", "").replace(" / ", "") for c in cells):
+            reps = _cell(r["reps_exact_rate"], ".2f")
+            lines.append(f"{r['exercise']:<12} {r['yaw_deg']:>4g} {r['clips']:>5} {reps:>5}  "
+                         + "  ".join(f"{c:<27}" for c in cells))
+    return "\n".join(lines)
+
+
 def format_summary(summary: dict, scores: list[ClipScore]) -> str:
     """A human-readable report."""
     lines = [f"{'clip':<58} {'reps':>9} {'hold s':>13} {'cover':>6}"]
@@ -320,4 +366,8 @@ def format_summary(summary: dict, scores: list[ClipScore]) -> str:
                   format_views(summary, "yaw"),
                   "", "== rendered clips by camera pitch (floor camera looks up, table camera down), all yaws",
                   format_views(summary, "pitch")]
+        sources = format_sources(summary)
+        if sources:
+            lines += ["", "== joint angles by source: image plane alone / world landmarks alone / as chosen "
+                      "(median|p90 deg)", sources]
     return "\n".join(lines)

@@ -1,9 +1,12 @@
-"""The body as the signals see it: smoothed pixel landmarks, the working side and the facing direction."""
+"""The body as the signals see it: smoothed pixel and world landmarks, the working side, the facing direction.
+
+Also how far the camera is from side-on, which decides how much each kind of measurement can be trusted.
+"""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,6 +14,60 @@ import numpy as np
 from exercises.names import Registry
 from pose.geometry import midpoint
 from pose.landmarks import Landmark, Side, other_side, sided
+
+# How much each view of the camera is trusted, by the plane a measurement lies in. Names end in their unit, as every
+# threshold's does; a spec takes them into its thresholds (so a patient's file may override them), and a spec
+# without them gets these values.
+VIEW_THRESHOLDS: dict[str, float] = {
+    # Joint angles (knee, hip, ankle) come from the image alone up to this many degrees off side-on, where the
+    # image-plane angle is within a few degrees (cos 20 = 0.94) and steadier than MediaPipe's depth; from the world
+    # landmarks alone from the second value on; blended in between. Measured per yaw in bench.accuracy.
+    "view_image_only_max_deg": 20.0,
+    "view_world_only_min_deg": 35.0,
+    # Within this of side-on (or of square-on, for what only the front shows) a measurement is reliable; beyond it
+    # at best approximate.
+    "view_reliable_max_deg": 20.0,
+    # Angles in the body's side plane (trunk lean, shin, thigh, the back's bend) are read from the picture, corrected
+    # for the camera's turn; past this turn the correction divides by too small a cosine (cos 65 = 0.42) and the
+    # value is unknown.
+    "view_sagittal_max_deg": 65.0,
+    # What only the front shows (knees collapsing inward) is unknown closer to side-on than this. High, because the
+    # view estimate reads up to 80 at a true 60 degrees (seed 13 suite), where a knee moving forward already looks
+    # like a knee moving inward.
+    "view_frontal_min_deg": 80.0,
+    # A landmark seen with less visibility than this (but enough to use) makes the measurement approximate.
+    "landmark_reliable_min_ratio": 0.8,
+    # The view angle is averaged over about this long: the body turns slowly, MediaPipe's depth jitters fast.
+    "view_smoothing_s": 1.0,
+    # 0 (default): joint angles away from side-on from MediaPipe's world landmarks as they are; 1: from the picture
+    # with each segment's depth from its foreshortening (see exercises.signals._segment_3d; measured no better).
+    "depth_from_foreshortening_flag": 0.0,
+}
+
+# Segments whose full length (in pixels) is tracked, to read their depth from their foreshortening.
+REFERENCE_SEGMENTS: tuple[tuple[str, str], ...] = (
+    ("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"), ("ankle", "foot_index"))
+
+
+@dataclass(frozen=True)
+class ViewLimits:
+    """The view thresholds a Body's signals and their confidence use (see VIEW_THRESHOLDS for each one's meaning)."""
+
+    image_only_max_deg: float = VIEW_THRESHOLDS["view_image_only_max_deg"]
+    world_only_min_deg: float = VIEW_THRESHOLDS["view_world_only_min_deg"]
+    reliable_max_deg: float = VIEW_THRESHOLDS["view_reliable_max_deg"]
+    sagittal_max_deg: float = VIEW_THRESHOLDS["view_sagittal_max_deg"]
+    frontal_min_deg: float = VIEW_THRESHOLDS["view_frontal_min_deg"]
+    landmark_reliable_min_ratio: float = VIEW_THRESHOLDS["landmark_reliable_min_ratio"]
+    depth_from_foreshortening: bool = False
+
+    @classmethod
+    def from_thresholds(cls, thresholds: Mapping[str, float]) -> ViewLimits:
+        """The limits from a spec's thresholds, VIEW_THRESHOLDS filling in what it does not set."""
+        t = {**VIEW_THRESHOLDS, **thresholds}
+        return cls(t["view_image_only_max_deg"], t["view_world_only_min_deg"], t["view_reliable_max_deg"],
+                   t["view_sagittal_max_deg"], t["view_frontal_min_deg"], t["landmark_reliable_min_ratio"],
+                   bool(t["depth_from_foreshortening_flag"]))
 
 
 @dataclass(frozen=True)
@@ -22,12 +79,25 @@ class Body:
         back_profile: (T, K) back outline offsets (see pose.outline).
         side: the working side (nearer the camera, or the moving leg).
         forward: (T,) +1 where the person faces (or their head points) image-right, -1 image-left, NaN unknown.
+        world: (T, 33, 3) world landmarks in metres (camera-aligned axes, origin between the hips), NaN where unknown;
+            None when there are none (every value unknown).
+        view_deg: (T,) how far the camera is from side-on, 0..90 (see pose.view.view_from_side_deg); None or NaN
+            where unknown, which signals treat as side-on.
+        visibility: (T, 33) landmark visibility, or None (every known landmark counts as well seen).
+        limits: how the view angle weighs image against world and decides each measurement's confidence.
+        reference_px: (T, 2 * len(REFERENCE_SEGMENTS)) each segment's full length in pixels so far (left side's
+            segments, then the right's), NaN where unknown; None when not tracked.
     """
 
     xy: np.ndarray
     back_profile: np.ndarray
     side: Side
     forward: np.ndarray
+    world: np.ndarray | None = None
+    view_deg: np.ndarray | None = None
+    visibility: np.ndarray | None = None
+    limits: ViewLimits = ViewLimits()
+    reference_px: np.ndarray | None = None
     # Values several signals derive from the same landmarks (which leg supports the body), computed once.
     _derived: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -40,6 +110,49 @@ class Body:
     def point(self, part: str, side: Side | None = None) -> np.ndarray:
         """(T, 2) pixel positions of a sided part (e.g. "knee") on the working side or the one given."""
         return self.xy[:, sided(part, side or self.side)]
+
+    def world_point(self, part: str, side: Side | None = None) -> np.ndarray:
+        """(T, 3) world position (metres) of a sided part on the working side or the one given; NaN if unknown."""
+        if self.world is None:
+            return np.full((len(self.xy), 3), np.nan)
+        return self.world[:, sided(part, side or self.side)]
+
+    def world_mid(self, part: str) -> np.ndarray:
+        """(T, 3) world midpoint of a part's left and right landmarks; the working side's alone if the other is not."""
+        both = midpoint(self.world_point(part, "left"), self.world_point(part, "right"))
+        return np.where(np.isfinite(both), both, self.world_point(part))
+
+    def reference(self, a: str, c: str, side: Side | None = None) -> np.ndarray:
+        """(T,) full length in pixels of the segment a-c (either direction) on a side; NaN where not tracked."""
+        if self.reference_px is None:
+            return np.full(len(self.xy), np.nan)
+        key = (a, c) if (a, c) in REFERENCE_SEGMENTS else (c, a)
+        if key not in REFERENCE_SEGMENTS:
+            return np.full(len(self.xy), np.nan)
+        k = REFERENCE_SEGMENTS.index(key) + (0 if (side or self.side) == "left" else len(REFERENCE_SEGMENTS))
+        return self.reference_px[:, k]
+
+    @property
+    def view(self) -> np.ndarray:
+        """(T,) degrees off side-on, NaN where unknown."""
+        return np.full(len(self.xy), np.nan) if self.view_deg is None else np.asarray(self.view_deg, float)
+
+    def image_weight(self) -> np.ndarray:
+        """(T,) weight of the image-plane angle against the world angle for joint angles: 1 side-on, 0 far off it.
+
+        An unknown view counts as side-on, the view every exercise was first measured from.
+        """
+        lim = self.limits
+        span = max(lim.world_only_min_deg - lim.image_only_max_deg, 1e-9)
+        w = np.clip((lim.world_only_min_deg - self.view) / span, 0.0, 1.0)
+        return np.where(np.isfinite(w), w, 1.0)
+
+    def well_seen(self, parts: tuple[str, ...], side: Side | None = None) -> np.ndarray:
+        """(T,) whether every given sided part was seen with at least the reliable visibility."""
+        if self.visibility is None:
+            return np.ones(len(self.xy), bool)
+        idx = [sided(p, side or self.side) for p in parts]
+        return (self.visibility[:, idx] >= self.limits.landmark_reliable_min_ratio).all(axis=1)
 
     def other(self, part: str) -> np.ndarray:
         """(T, 2) positions of a part on the non-working side."""
@@ -87,3 +200,9 @@ def facing_sign(xy: np.ndarray, facing_from: str) -> np.ndarray:
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-unknown frame is simply NaN
         dx = rule(xy)
     return np.where(np.isfinite(dx) & (dx != 0), np.sign(dx), np.nan)
+
+
+def segment_lengths_px(xy: np.ndarray) -> np.ndarray:
+    """(T, 2 * len(REFERENCE_SEGMENTS)) image lengths of the tracked segments, left side then right (see Body)."""
+    return np.stack([np.linalg.norm(xy[:, sided(c, side)] - xy[:, sided(a, side)], axis=-1)
+                     for side in ("left", "right") for a, c in REFERENCE_SEGMENTS], axis=1)

@@ -8,22 +8,25 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from exercises.body import Body, facing_sign
-from exercises.gait import apply_events
+from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
-from exercises.signals import get_signal
+from exercises.signals import CONFIDENCE_NAMES, UNKNOWN, measure
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
 from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, ZoneChange
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import Side, sided
 from pose.smoothing import OneEuroFilter
-from pose.view import classify_view, shoulder_width_ratio
+from pose.view import classify_view, shoulder_width_ratio, view_from_side_deg, view_from_width_ratio_deg
 
 # Rows kept for rep statistics; a rep longer than this is judged on its last part.
 _REP_BUFFER_S = 120.0
 _FACING_EMA_WEIGHT = 0.1
+# A standing adult fills a few hundred pixels of a phone's frame: the ratio of pixel to metre speeds, for smoothing.
+_PX_PER_M = 500.0
+# A spec without view thresholds averages the view over this long (see exercises.body.VIEW_THRESHOLDS).
+_VIEW_SMOOTHING_S = 1.0
 
 
 def _rule_on(spec: ExerciseSpec, rule: FrameRule | RepRule) -> bool:
@@ -46,6 +49,8 @@ class Prepared:
     values: dict[str, float]
     reliable: bool
     width_ratio: float
+    confidence: dict[str, int] | None = None
+    view_deg: float = math.nan
 
 
 class Checker:
@@ -67,6 +72,15 @@ class Checker:
         self._facing_ema = 0.0
         self._filter = (OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio"))
                         if t("smoothing_enabled_flag") else None)
+        # World landmarks move in metres, pixels in hundreds per metre: the same filter, its speed term scaled.
+        self._world_filter = (OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio") * _PX_PER_M)
+                              if t("smoothing_enabled_flag") else None)
+        self._limits = ViewLimits.from_thresholds(spec.thresholds)
+        self._view_smoothing_s = spec.thresholds.get("view_smoothing_s", _VIEW_SMOOTHING_S)
+        self._view = math.nan
+        self._view_t = -math.inf
+        # Each tracked segment's longest image length so far: its full length, for reading depth from foreshortening.
+        self._reference = np.full(2 * len(REFERENCE_SEGMENTS), np.nan)
         partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
         self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio)
         self._zones = self._counter.zones
@@ -93,9 +107,9 @@ class Checker:
         self._closed_episodes: list[FaultEpisode] = []
         # Times are float64 for precision; the rest float32 (plenty for degrees and ratios).
         self._times: list[float] = []
-        self._series = SeriesRecorder((*spec.signals, "_reliable", "_width_ratio"))
+        self._series = SeriesRecorder((*spec.signals, "_reliable", "_width_ratio", "_view_deg",
+                                       *(f"_conf:{n}" for n in spec.signals)))
         self._last_t = -math.inf
-        self._image_size = (0, 0)
 
     @property
     def frames(self) -> int:
@@ -118,10 +132,40 @@ class Checker:
         # Fixed once enough footage has voted, so angles never jump to the other leg mid-set.
         self._side_fixed = self._vote_time_s >= self.spec.t("side_lock_s")
 
-    def _signals(self, xy: np.ndarray, frame: PoseFrame) -> dict[str, float]:
+    def _signals(self, xy: np.ndarray, world: np.ndarray, frame: PoseFrame,
+                 view: float) -> tuple[dict[str, float], dict[str, int]]:
         sign = np.array([self._facing_step(float(facing_sign(xy[None], self.spec.facing_from)[0]))])
-        body = Body(xy[None], frame.back_profile[None], self.side, sign)
-        return {name: float(get_signal(name)(body)[0]) for name in self.spec.signals}
+        body = Body(xy[None], frame.back_profile[None], self.side, sign, world[None], np.array([view]),
+                    frame.visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None])
+        values, conf = {}, {}
+        for name in self.spec.signals:
+            v, c = measure(name, body)
+            values[name], conf[name] = float(v[0]), int(c[0])
+        return values, conf
+
+    def _world(self, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+        """(..., 33, 3) world landmarks, NaN where not visible enough (as pixel_xy does for the image)."""
+        seen = visibility >= self.spec.t("landmark_visibility_min_ratio")
+        return np.where(seen[..., None], world_xyz, np.nan)
+
+    def _raw_view(self, world: np.ndarray, width_ratio: np.ndarray) -> np.ndarray:
+        view = view_from_side_deg(world)
+        return np.where(np.isfinite(view), view, view_from_width_ratio_deg(width_ratio))
+
+    def _reference_step(self, lengths: np.ndarray) -> np.ndarray:
+        self._reference = np.fmax(self._reference, lengths)
+        return self._reference.copy()
+
+    def _view_step(self, t_s: float, raw: float) -> float:
+        # A running average over time: the body turns slowly, MediaPipe's depth jitters from frame to frame.
+        if math.isfinite(raw):
+            if math.isfinite(self._view):
+                a = 1.0 - math.exp(-(t_s - self._view_t) / self._view_smoothing_s) if self._view_smoothing_s else 1.0
+                self._view += a * (raw - self._view)
+            else:
+                self._view = raw
+            self._view_t = t_s
+        return self._view
 
     def _facing_step(self, forward: float) -> float:
         # The facing direction is a running average of scored frames: one frame's flip is noise, not a turn.
@@ -154,18 +198,35 @@ class Checker:
                       spec.t("landmark_visibility_min_ratio"))
         if self._filter is not None:
             xy = np.stack([self._filter(t, frame_xy) for t, frame_xy in zip(t_s.tolist(), xy)]) if len(xy) else xy
+        world = self._world(sequence.world_xyz[keep], sequence.visibility[keep])
+        if self._world_filter is not None and len(world):
+            world = np.stack([self._world_filter(t, w) for t, w in zip(t_s.tolist(), world)])
         found = sequence.found[keep]
         reliable = found & self._reliable_pose(xy)
         forward = facing_sign(xy, spec.facing_from)
+        width_arr = np.where(found, shoulder_width_ratio(xy), math.nan)
+        raw_view = self._raw_view(world, width_arr)
+        lengths = segment_lengths_px(xy)
         sign = np.full(len(xy), math.nan)
+        view = np.full(len(xy), math.nan)
+        reference = np.full(lengths.shape, np.nan)
         for i in np.flatnonzero(reliable):  # the facing average moves only on frames that are scored, as in update
             sign[i] = self._facing_step(float(forward[i]))
-        body = Body(xy, sequence.back_profile[keep], self.side, sign)
-        columns = {name: np.where(reliable, get_signal(name)(body), math.nan).tolist() for name in spec.signals}
-        width = np.where(found, shoulder_width_ratio(xy), math.nan).tolist()
+            view[i] = self._view_step(float(t_s[i]), float(raw_view[i]))
+            reference[i] = self._reference_step(lengths[i])
+        body = Body(xy, sequence.back_profile[keep], self.side, sign, world, view, sequence.visibility[keep],
+                    self._limits, reference)
+        columns, confs = {}, {}
+        for name in spec.signals:
+            v, c = measure(name, body)
+            columns[name] = np.where(reliable, v, math.nan).tolist()
+            confs[name] = np.where(reliable, c, UNKNOWN).tolist()
+        width = width_arr.tolist()
+        view_list = view.tolist()
         out: list[Prepared | None] = [None] * len(sequence)
         for j, i in enumerate(keep):
-            out[i] = Prepared({name: columns[name][j] for name in spec.signals}, bool(reliable[j]), width[j])
+            out[i] = Prepared({name: columns[name][j] for name in spec.signals}, bool(reliable[j]), width[j],
+                              {name: confs[name][j] for name in spec.signals}, view_list[j])
         return out
 
     def update(self, frame: PoseFrame, prepared: Prepared | None = None) -> FrameResult:
@@ -177,7 +238,6 @@ class Checker:
         """
         spec = self.spec
         t_s = frame.t_s
-        self._image_size = frame.image_size
         dt = t_s - self._last_t if math.isfinite(self._last_t) else 0.0
         if t_s <= self._last_t:
             return self._result(t_s, False, {n: math.nan for n in spec.signals}, None)
@@ -185,18 +245,28 @@ class Checker:
         if prepared is None:
             raw = pixel_xy(frame.xyz, frame.visibility, frame.image_size, spec.t("landmark_visibility_min_ratio"))
             xy = self._filter(t_s, raw) if self._filter is not None else raw
+            world = self._world(frame.world_xyz, frame.visibility)
+            world = self._world_filter(t_s, world) if self._world_filter is not None else world
             self._choose_side(xy, frame, dt)
             reliable = frame.found and bool(self._reliable_pose(xy))
-            values = self._signals(xy, frame) if reliable else {n: math.nan for n in spec.signals}
             width_ratio = float(shoulder_width_ratio(xy[None])[0]) if frame.found else math.nan
+            view = math.nan
+            if reliable:
+                view = self._view_step(t_s, float(self._raw_view(world[None], np.array([width_ratio]))[0]))
+                values, conf = self._signals(xy, world, frame, view)
+            else:
+                values, conf = {n: math.nan for n in spec.signals}, {n: UNKNOWN for n in spec.signals}
         else:
             values, reliable, width_ratio = prepared.values, prepared.reliable, prepared.width_ratio
+            conf = prepared.confidence or {n: UNKNOWN for n in spec.signals}
+            view = prepared.view_deg
         reliable = reliable and math.isfinite(values[spec.rep.signal])
         # Out of the exercise's posture (kneeling up, standing up from the floor) nothing is judged,
         # though the pose itself may be fine.
         judged = reliable and self._in_posture(values)
         self._times.append(t_s)
-        self._series.append([*(values[n] for n in spec.signals), float(reliable), width_ratio])
+        self._series.append([*(values[n] for n in spec.signals), float(reliable), width_ratio, view,
+                             *(float(conf[n]) for n in spec.signals)])
         if not judged:
             # A degraded frame counts nothing and changes no state; holds may bridge it (unseen_gap_max_s).
             if self._hold:
@@ -269,6 +339,8 @@ class Checker:
             finite = col[np.isfinite(col)]
             low[name] = float(finite.min()) if finite.size else math.nan
             high[name] = float(finite.max()) if finite.size else math.nan
+        if not span.partial and self._short_range(RepEvent(0, span.start_s, span.end_s, low, high)):
+            span = replace(span, partial=True)
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
         rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes if tr.active(now_s)}
@@ -276,6 +348,16 @@ class Checker:
         done.append(rep)
         spans.append(span)
         return rep
+
+    def _short_range(self, rep: RepEvent) -> bool:
+        """Whether a counted movement breaks the rep rule named for the range fault (cat-cow's spine range).
+
+        Such a movement reached both zones yet moved too little overall (zones are relative to a running neutral):
+        it is reported as a partial rep with the range fault, never as a rep (issue 13: small cycles).
+        """
+        fault = self.spec.rep.partial_fault
+        return fault is not None and any(r.code == fault for r in self.spec.rep_rules) and \
+            fault in self._rep_rule_faults(rep)
 
     def _rep_faults(self, rep: RepEvent) -> set[str]:
         """A rep's faults from its statistics and from the episodes that closed within it.
@@ -322,6 +404,8 @@ class Checker:
         t = np.array(self._times, float)
         last_t = t[-1] if len(t) else math.nan
         columns = {n: self._series.column(n) for n in self.spec.signals}
+        confs = {n: self._series.column(f"_conf:{n}") for n in self.spec.signals}
+        views = self._series.column("_view_deg")
         final = []
         for rep, span in zip(reps, spans):
             stop = last_t if math.isnan(span.stats_end_s) else span.stats_end_s
@@ -332,7 +416,15 @@ class Checker:
                 vals = vals[np.isfinite(vals)]
                 if vals.size:
                     low[name], high[name] = float(vals.min()), float(vals.max())
-            measured = replace(rep, low=low, high=high)
+            confidence = {}
+            for name, col in confs.items():
+                known = col[window][np.isfinite(columns[name][window])]
+                # The confidence most of the rep's measured frames had (the lower one on a tie).
+                confidence[name] = CONFIDENCE_NAMES[int(np.floor(np.median(known))) if known.size else UNKNOWN]
+            view = views[window]
+            view = view[np.isfinite(view)]
+            measured = replace(rep, low=low, high=high, confidence=confidence,
+                               view_deg=float(np.median(view)) if view.size else math.nan)
             final.append(replace(measured, faults=tuple(sorted(self._rep_faults(measured)))))
         return final
 
@@ -347,8 +439,16 @@ class Checker:
         for span in self._counter.close():
             self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
-        self._reps = self._final_reps(self._reps, self._rep_spans)
-        self._partials = self._final_reps(self._partials, self._partial_spans)
+        reps = self._final_reps(self._reps, self._rep_spans)
+        short = [self._short_range(r) for r in reps]
+        spans = [replace(sp, partial=True) for sp, sh in zip(self._rep_spans, short) if sh]
+        partials = self._final_reps(
+            [*self._partials, *(replace(r, partial=True) for r, sh in zip(reps, short) if sh)],
+            [*self._partial_spans, *spans])
+        partials = [replace(r, faults=tuple(sorted({*r.faults, self.spec.rep.partial_fault})))
+                    for r in sorted(partials, key=lambda r: r.start_s)] if spans else partials
+        self._reps = [replace(r, index=i) for i, r in enumerate((r for r, sh in zip(reps, short) if not sh), 1)]
+        self._partials = [replace(r, index=i) for i, r in enumerate(partials, 1)]
         attempts = (*self._reps, *self._partials)
         holds, episodes, units = [], [], {c: set() for c in self.spec.fault_codes}
         for rep in attempts:
@@ -373,7 +473,7 @@ class Checker:
         ratios = self._series.column("_width_ratio")
         view = classify_view(float(np.nanmedian(ratios))) if np.isfinite(ratios).any() else "unknown"
         reliable = self._series.column("_reliable") > 0.5
-        report = ClipReport(
+        return ClipReport(
             exercise=self.spec.name,
             side=self.side,
             view=view,
@@ -389,10 +489,9 @@ class Checker:
             t_s=t,
             series=series,
             reliable=reliable,
-            image_size=self._image_size,
+            view_deg=self._series.column("_view_deg"),
+            confidence={n: self._series.column(f"_conf:{n}").astype(np.int8) for n in self.spec.signals},
         )
-        # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
-        return apply_events(report, self.spec.events) if self.spec.events else report
 
 
 def score_sequence(sequence: PoseSequence, spec: ExerciseSpec, side: Side | None = None) -> ClipReport:

@@ -18,8 +18,10 @@ class RepEvent:
         high: per signal, the highest value during the rep.
         faults: fault codes flagged during the rep, sorted; a partial rep always carries the spec's range fault.
         partial: whether this is a partial rep (never counted as a rep).
-        leg: for a step (walk), the leg whose swing ended in this contact; None for other exercises.
-        measures: for a step, named numbers with units in the names (exercises.gait); empty otherwise.
+        confidence: per signal, how sure its values in the rep are: "reliable", "approximate" or "unknown" (the
+            confidence most of its frames had; see exercises.signals.signal_confidence).
+        view_deg: how far the camera was from side-on during the rep (median, degrees; 90 is the front), NaN if
+            unknown.
     """
 
     index: int
@@ -29,8 +31,8 @@ class RepEvent:
     high: dict[str, float]
     faults: tuple[str, ...] = ()
     partial: bool = False
-    leg: str | None = None
-    measures: dict[str, float] = field(default_factory=dict)
+    confidence: dict[str, str] = field(default_factory=dict)
+    view_deg: float = float("nan")
 
     @property
     def duration_s(self) -> float:
@@ -107,10 +109,9 @@ class ClipReport:
         t_s: (T,) frame times, for charts.
         series: signal name -> (T,) values, for charts (NaN where unknown).
         reliable: (T,) bool per frame.
-        measures: clip-level numbers an event detector adds (gait: cadence, timing, asymmetry, speed), units in
-            the names; empty for other exercises.
-        notes: plain sentences on what could not be measured and why (e.g. no speed without a scale).
-        image_size: (width, height) in pixels of the frames scored, (0, 0) before any frame.
+        view_deg: (T,) how far the camera was from side-on per frame (degrees, 0 side-on, 90 front), NaN if unknown.
+        confidence: signal name -> (T,) confidence codes per frame (exercises.signals: 0 unknown, 1 approximate,
+            2 reliable).
     """
 
     exercise: str
@@ -128,9 +129,8 @@ class ClipReport:
     t_s: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     series: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
     reliable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
-    measures: dict[str, float] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    image_size: tuple[int, int] = (0, 0)
+    view_deg: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    confidence: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
     @property
     def rep_count(self) -> int:
@@ -141,6 +141,12 @@ class ClipReport:
     def partial_rep_count(self) -> int:
         """Partial reps."""
         return len(self.partial_reps)
+
+    @property
+    def camera_view_deg(self) -> float:
+        """How far the camera was from side-on over the clip (median degrees), NaN if unknown."""
+        finite = self.view_deg[np.isfinite(self.view_deg)] if len(self.view_deg) else self.view_deg
+        return float(np.median(finite)) if len(finite) else float("nan")
 
     @property
     def hold_s(self) -> float:

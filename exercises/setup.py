@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 import numpy as np
 
 from exercises.names import Registry
+from exercises.signals import SIGNAL_PLANES
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseFrame
 from pose.landmarks import Landmark, sided
 from pose.view import classify_view, shoulder_width_ratio
@@ -62,12 +63,12 @@ def check_setup(frame: PoseFrame, spec: ExerciseSpec | None = None) -> SetupStat
 
     Args:
         frame: one pose frame (an empty frame means nobody was found).
-        spec: the exercise; reserved for posture-specific rules, every current exercise is filmed from the side.
+        spec: the exercise; the person is asked to turn side-on only when it needs a side view (see needs_side_view).
+            None asks for a side view, the view every exercise can be measured from.
 
     Returns:
         A code from SETUP_STATUSES.
     """
-    del spec  # every registered exercise wants the same framing: whole body, side view
     if not frame.found:
         return "no_person"
     xy = frame.xyz[:, :2]
@@ -94,9 +95,20 @@ def check_setup(frame: PoseFrame, spec: ExerciseSpec | None = None) -> SetupStat
         return "off_centre"
     if max(x1 - x0, y1 - y0) < BODY_EXTENT_MIN_RATIO:
         return "too_far"
-    if not side_view(frame):
+    if (spec is None or needs_side_view(spec)) and not side_view(frame):
         return "not_side_view"
     return "ready"
+
+
+def needs_side_view(spec: ExerciseSpec) -> bool:
+    """Whether the exercise's count or hold is read in the body's side plane, so only a side view can score it.
+
+    Cat-cow's back bend is read from the back's outline, which only the side shows; the wall squat's and the
+    nerve glide's knee angles come from the world landmarks away from side-on, so they work from the front or at an
+    angle too (what only the side shows, such as the trunk's lean, is then reported as not measured).
+    """
+    watched = {spec.rep.signal, *((spec.hold.signal,) if spec.hold else ())}
+    return any(SIGNAL_PLANES.get(name, ("any", ()))[0] == "side" for name in watched)
 
 
 def side_view(frame: PoseFrame) -> bool:

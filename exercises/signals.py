@@ -20,6 +20,7 @@ from pose.geometry import (
     elevation_deg,
     joint_angle_deg,
     point_to_segment_distance,
+    widen_horizontal,
 )
 from pose.outline import BACK_SAMPLE_FRACTIONS
 
@@ -37,6 +38,50 @@ _BACK_OUTLINE_STEP_MAX_RATIO = 0.15
 _SHIN_DROP_MIN_RATIO = 0.5
 
 
+def _segment_3d(b: Body, a: str, c: str, side: str | None = None) -> np.ndarray:
+    """(T, 3) the segment a->c in 3D: from MediaPipe's world landmarks (metres), or from its foreshortening.
+
+    With `depth_from_foreshortening`, the segment is taken in pixels, and one seen shorter than its full length (its
+    longest so far, see Body.reference_px) points into or out of the picture by sqrt(full^2 - seen^2), the world
+    landmarks saying only which way. Measured on rendered clips (bench.accuracy, seed 13), neither reads a deep
+    oblique squat well (both 8 degrees median at 40 degrees off side-on); the world landmarks count reps better at
+    60, so they are the default.
+    """
+    if not b.limits.depth_from_foreshortening:
+        return b.world_point(c, side) - b.world_point(a, side)  # type: ignore[arg-type]
+    d = b.point(c, side) - b.point(a, side)  # type: ignore[arg-type]
+    seen = np.hypot(d[:, 0], d[:, 1])
+    full = b.reference(a, c, side)  # type: ignore[arg-type]
+    dz_world = b.world_point(c, side)[:, 2] - b.world_point(a, side)[:, 2]  # type: ignore[arg-type]
+    depth = np.sqrt(np.clip(full**2 - seen**2, 0.0, None)) * np.where(dz_world < 0, -1.0, 1.0)
+    return np.concatenate([d, np.where(np.isfinite(full), depth, 0.0)[:, None]], axis=1)
+
+
+def _joint_3d_deg(b: Body, a: str, joint: str, c: str, side: str | None = None) -> np.ndarray:
+    """The angle at `joint` between the 3D segments to `a` and to `c` (see _segment_3d)."""
+    zero = np.zeros((len(b.xy), 3))
+    return joint_angle_deg(_segment_3d(b, joint, a, side), zero, _segment_3d(b, joint, c, side))
+
+
+def _fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray) -> np.ndarray:
+    """A joint angle from the image near side-on and from the world landmarks further round, blended between.
+
+    Where one of the two is unknown the other is used alone: a missing world landmark does not hide a side view.
+    """
+    w = b.image_weight()
+    blend = w * image_deg + (1.0 - w) * world_deg
+    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, image_deg, world_deg))
+
+
+def _side_plane(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """`end` with start->end widened to undo the camera's turn, for a segment in the body's side plane.
+
+    Past `view_sagittal_max_deg` the widening is capped there (the value is reported unknown anyway).
+    """
+    view = np.nan_to_num(np.minimum(b.view, b.limits.sagittal_max_deg), nan=0.0)
+    return widen_horizontal(start, end, 1.0 / np.cos(np.radians(view)))
+
+
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
@@ -48,20 +93,28 @@ def _trunk_length(b: Body) -> np.ndarray:
 
 @signal("knee_deg")
 def knee_deg(b: Body) -> np.ndarray:
-    """Working knee, hip-knee-ankle; 180 is straight."""
-    return joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle"))
+    """Working knee, hip-knee-ankle; 180 is straight. Image angle side-on, world angle further round."""
+    return _fused_joint_deg(b, joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle")),
+                            _joint_3d_deg(b, "hip", "knee", "ankle"))
 
 
 @signal("hip_deg")
 def hip_deg(b: Body) -> np.ndarray:
     """Working hip, shoulder-hip-knee; 180 standing straight, 90 thigh square to the trunk."""
-    return joint_angle_deg(b.point("shoulder"), b.point("hip"), b.point("knee"))
+    return _fused_joint_deg(
+        b, joint_angle_deg(b.point("shoulder"), b.point("hip"), b.point("knee")),
+        _joint_3d_deg(b, "shoulder", "hip", "knee"))
 
 
 @signal("trunk_lean_deg")
 def trunk_lean_deg(b: Body) -> np.ndarray:
-    """Hip->shoulder line from vertical; positive leans towards where the person faces (away from a wall behind)."""
-    return angle_from_vertical_deg(b.mid("hip"), b.mid("shoulder"), b.forward)
+    """Hip->shoulder line from vertical; positive leans towards where the person faces (away from a wall behind).
+
+    Read in the picture, which keeps vertical whatever the camera's turn or tilt (MediaPipe's world axes follow
+    the camera, so a tilted camera tilts their vertical), with the forward-backward extent corrected for the turn.
+    """
+    hip = b.mid("hip")
+    return angle_from_vertical_deg(hip, _side_plane(b, hip, b.mid("shoulder")), b.forward)
 
 
 @signal("hand_thigh_gap_ratio")
@@ -81,14 +134,19 @@ def hand_thigh_gap_ratio(b: Body) -> np.ndarray:
 
 @signal("ankle_deg")
 def ankle_deg(b: Body) -> np.ndarray:
-    """Working ankle, knee-ankle-toe; smaller is more dorsiflexed."""
+    """Working ankle, knee-ankle-toe; smaller is more dorsiflexed.
+
+    From the picture only: MediaPipe's world foot is 30 degrees off even side-on (bench.accuracy, seed 13 nerve
+    glides), so away from side-on the value is only approximate (see SIGNAL_PLANES).
+    """
     return joint_angle_deg(b.point("knee"), b.point("ankle"), b.point("foot_index"))
 
 
 @signal("other_leg_lift_deg")
 def other_leg_lift_deg(b: Body) -> np.ndarray:
     """Non-working hip->ankle line above the horizontal: a leg that should rest on the floor rising."""
-    return elevation_deg(b.other("hip"), b.other("ankle"))
+    hip = b.other("hip")
+    return elevation_deg(hip, _side_plane(b, hip, b.other("ankle")))
 
 
 def _until_step(prof: np.ndarray) -> np.ndarray:
@@ -114,17 +172,21 @@ def spine_flexion_deg(b: Body) -> np.ndarray:
     ok = np.isfinite(prof)
     out = np.full(len(prof), np.nan)
     design = np.stack([np.ones_like(BACK_SAMPLE_FRACTIONS), BACK_SAMPLE_FRACTIONS, BACK_SAMPLE_FRACTIONS**2], axis=1)
+    # The bulge is up or down, whole in the picture; the shoulder-hip chord it is measured against runs forward and
+    # is shortened by the cosine of the camera's turn, so the ratio is scaled back by it.
+    turn = np.cos(np.radians(np.nan_to_num(np.minimum(b.view, b.limits.sagittal_max_deg), nan=0.0)))
     for i in np.flatnonzero(ok.sum(axis=1) >= _BACK_SAMPLES_MIN):
         coef, *_ = np.linalg.lstsq(design[ok[i]], prof[i, ok[i]], rcond=None)
-        out[i] = arc_bend_deg(-coef[2] / 4.0)
+        out[i] = arc_bend_deg(-coef[2] / 4.0 * turn[i])
     return out
 
 
 @signal("neck_deg")
 def neck_deg(b: Body) -> np.ndarray:
     """Head relative to the trunk line: ear direction from the shoulder minus trunk direction; positive looks up."""
-    head = angle_from_horizontal_deg(b.point("shoulder"), b.point("ear"), b.forward)
-    trunk = angle_from_horizontal_deg(b.point("hip"), b.point("shoulder"), b.forward)
+    shoulder, hip = b.point("shoulder"), b.point("hip")
+    head = angle_from_horizontal_deg(shoulder, _side_plane(b, shoulder, b.point("ear")), b.forward)
+    trunk = angle_from_horizontal_deg(hip, _side_plane(b, hip, shoulder), b.forward)
     return (head - trunk + 180.0) % 360.0 - 180.0
 
 
@@ -171,8 +233,14 @@ def _find_support_is_other(b: Body) -> np.ndarray:
         return np.isfinite(other) & (other - own > 0.25 * np.nan_to_num(shin, nan=np.inf))
 
 
+def _other_side(b: Body) -> str:
+    return "right" if b.side == "left" else "left"
+
+
 def _support_point(b: Body, part: str) -> np.ndarray:
     return np.where(_support_is_other(b)[:, None], b.other(part), b.point(part))
+
+
 
 
 def _support_foot_point(b: Body, part: str) -> np.ndarray:
@@ -194,23 +262,108 @@ def _support_foot_on_floor(b: Body) -> np.ndarray:
 
 @signal("support_knee_deg")
 def support_knee_deg(b: Body) -> np.ndarray:
-    """Knee of the supporting leg (the one with the lower foot); 180 is straight."""
-    return joint_angle_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle"))
+    """Knee of the supporting leg (the one with the lower foot); 180 is straight. Image side-on, world further round."""
+    return _fused_joint_deg(
+        b, joint_angle_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle")),
+        np.where(_support_is_other(b), _joint_3d_deg(b, "hip", "knee", "ankle", _other_side(b)),
+                 _joint_3d_deg(b, "hip", "knee", "ankle")))
 
 
 @signal("support_shin_from_vertical_deg")
 def support_shin_from_vertical_deg(b: Body) -> np.ndarray:
     """Supporting leg's ankle->knee line from vertical; positive when the knee is ahead of the ankle."""
-    return angle_from_vertical_deg(_support_foot_point(b, "ankle"), _support_foot_point(b, "knee"), b.forward)
+    ankle = _support_foot_point(b, "ankle")
+    return angle_from_vertical_deg(ankle, _side_plane(b, ankle, _support_foot_point(b, "knee")), b.forward)
 
 
 @signal("support_heel_lift_deg")
 def support_heel_lift_deg(b: Body) -> np.ndarray:
     """Supporting foot's toe->heel line above the horizontal; about 0 with the heel down."""
-    return elevation_deg(_support_foot_point(b, "foot_index"), _support_foot_point(b, "heel"))
+    toe = _support_foot_point(b, "foot_index")
+    return elevation_deg(toe, _side_plane(b, toe, _support_foot_point(b, "heel")))
 
 
 @signal("thigh_drop_deg")
 def thigh_drop_deg(b: Body) -> np.ndarray:
     """Supporting thigh's knee->hip line below the horizontal: positive when the hips sink below the knees."""
-    return elevation_deg(_support_point(b, "hip"), _support_point(b, "knee"))
+    hip = _support_point(b, "hip")
+    return elevation_deg(hip, _side_plane(b, hip, _support_point(b, "knee")))
+
+
+def _valgus_one(b: Body, side: str) -> np.ndarray:
+    hip, knee, ankle = (b.point(p, side) for p in ("hip", "knee", "ankle"))  # type: ignore[arg-type]
+    mid_hip_x = b.mid("hip")[:, 0]
+    inward = np.sign(mid_hip_x - hip[:, 0])  # towards the body's midline, in image x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Where the straight ankle->hip line passes at the knee's height; the knee inside it is collapsing inward.
+        frac = (knee[:, 1] - ankle[:, 1]) / (hip[:, 1] - ankle[:, 1])
+    line_x = ankle[:, 0] + frac * (hip[:, 0] - ankle[:, 0])
+    return _ratio((knee[:, 0] - line_x) * inward, distance(knee, ankle))
+
+
+@signal("knee_valgus_ratio")
+def knee_valgus_ratio(b: Body) -> np.ndarray:
+    """Knees collapsing inward, seen from the front, as a fraction of the shin length.
+
+    Per leg, the knee's offset from its straight ankle->hip line towards the midline; the more inward leg counts
+    (0 tracking over the foot, negative bowed outward).
+
+    Only the front shows it; from the side the offset is depth and the value is withheld (see signal_confidence).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # both legs unknown: NaN
+        return np.nanmax(np.stack([_valgus_one(b, "left"), _valgus_one(b, "right")]), axis=0)
+
+
+# Confidence of a measurement in a frame (see signal_confidence); stored as small integers in series.
+UNKNOWN, APPROXIMATE, RELIABLE = 0, 1, 2
+CONFIDENCE_NAMES: dict[int, str] = {UNKNOWN: "unknown", APPROXIMATE: "approximate", RELIABLE: "reliable"}
+
+# Which plane each signal measures in, and the (working-side) parts it reads, for its confidence:
+# "joint": an angle between two segments, read from the world landmarks away from side-on, so known from any view
+# but reliable only side-on; "side": an angle or offset in the body's side plane (against the vertical, the
+# horizontal, or forward), unknown past view_sagittal_max_deg; "front": what only the front shows; "any": the same
+# from every view. A signal not listed is "any" over no particular parts.
+SIGNAL_PLANES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "knee_deg": ("joint", ("hip", "knee", "ankle")),
+    "support_knee_deg": ("joint", ("hip", "knee", "ankle")),
+    "hip_deg": ("joint", ("shoulder", "hip", "knee")),
+    "ankle_deg": ("joint", ("knee", "ankle", "foot_index")),
+    "trunk_lean_deg": ("side", ("shoulder", "hip")),
+    "support_shin_from_vertical_deg": ("side", ("knee", "ankle")),
+    "support_heel_lift_deg": ("side", ("heel", "foot_index")),
+    "thigh_drop_deg": ("side", ("hip", "knee")),
+    "other_leg_lift_deg": ("side", ()),
+    "spine_flexion_deg": ("side", ("shoulder", "hip")),
+    "neck_deg": ("side", ("ear", "shoulder", "hip")),
+    "wrist_offset_ratio": ("side", ("wrist", "shoulder")),
+    "knee_offset_ratio": ("side", ("knee", "hip")),
+    "knee_valgus_ratio": ("front", ("hip", "knee", "ankle")),
+    "hand_thigh_gap_ratio": ("any", ("hip", "knee")),
+}
+
+
+def signal_confidence(name: str, b: Body, values: np.ndarray) -> np.ndarray:
+    """(T,) confidence codes of a signal's values: RELIABLE, APPROXIMATE or UNKNOWN.
+
+    From the view angle of the plane the signal measures in (an unknown view counts as side-on) and the visibility
+    of the parts it reads; a NaN value is always UNKNOWN.
+    """
+    plane, parts = SIGNAL_PLANES.get(name, ("any", ()))
+    lim = b.limits
+    view = np.nan_to_num(b.view, nan=0.0)
+    off = 90.0 - view if plane == "front" else view  # degrees away from the view this plane is best seen from
+    reliable = b.well_seen(parts) & ((off <= lim.reliable_max_deg) | (plane == "any"))
+    known = np.isfinite(values)
+    if plane == "side":
+        known &= view <= lim.sagittal_max_deg
+    elif plane == "front":
+        known &= view >= lim.frontal_min_deg
+    return np.where(known, np.where(reliable, RELIABLE, APPROXIMATE), UNKNOWN).astype(np.int8)
+
+
+def measure(name: str, b: Body) -> tuple[np.ndarray, np.ndarray]:
+    """A signal's (T,) values and confidence codes; values whose confidence is UNKNOWN are NaN, so no rule fires."""
+    values = np.asarray(get_signal(name)(b), float)
+    conf = signal_confidence(name, b, values)
+    return np.where(conf == UNKNOWN, np.nan, values), conf

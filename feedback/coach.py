@@ -122,6 +122,12 @@ class SetSummary:
     faults_per_partial_rep: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
+def count_text(reps: int, partial_reps: int) -> str:
+    """The live count as the patient reads it: full reps, and partial ones when there were any ("3 reps, 1 partial")."""
+    full = f"{reps} rep" + ("" if reps == 1 else "s")
+    return f"{full}, {partial_reps} partial" if partial_reps else full
+
+
 def summarise(report: ClipReport, spec: ExerciseSpec) -> SetSummary:
     """Sum up a live set from the engine's report (range: lowest and highest rep-signal value in any attempt).
 

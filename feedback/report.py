@@ -9,13 +9,19 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from exercises.results import ClipReport, RepEvent
+from exercises.signals import CONFIDENCE_NAMES
+from feedback.wording import confidence_note
 
 # Columns of the per-clip CSV, in order; the JSONL row has the same keys plus nested detail. partial_reps came
 # later and goes last, so scripts that read the older columns by position keep working; exercise_confidence (how
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
-               "duration_s", "error", "partial_reps", "exercise_confidence")
+               "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence")
+# angle_confidence (last, issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
+# "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored.
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,20 @@ def _values(d: dict[str, float]) -> dict[str, float | None]:
 def _rep_detail(x: RepEvent) -> dict[str, Any]:
     detail = {"index": x.index, "start_s": _num(x.start_s), "end_s": _num(x.end_s), "duration_s": _num(x.duration_s),
               "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults)}
-    if x.leg is not None:  # a step (walk): which leg, and its gait measures
-        detail.update(leg=x.leg, measures={k: _num(v, 3) for k, v in x.measures.items()})
+    if x.confidence:  # how sure each angle of the rep is, and that in words for the therapist
+        detail.update(confidence=dict(x.confidence), camera_view_deg=_num(x.view_deg, 0),
+                      confidence_note=confidence_note(x.confidence, x.view_deg))
     return detail
+
+
+def angle_confidence(report: ClipReport) -> str:
+    """How sure the counted (first) signal is over the clip: the confidence most of its measured frames had."""
+    codes = next(iter(report.confidence.values()), None)
+    series = next(iter(report.series.values()), None)
+    if codes is None or series is None or not len(codes):
+        return CONFIDENCE_NAMES[0]
+    known = codes[np.isfinite(series)]
+    return CONFIDENCE_NAMES[int(np.floor(np.median(known)))] if known.size else CONFIDENCE_NAMES[0]
 
 
 def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
@@ -73,6 +90,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "error": result.error,
         "exercise_confidence": _num(result.exercise_confidence, 3) if result.exercise_confidence is not None
         else None,
+        "angle_confidence": angle_confidence(r) if r else None,
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]
@@ -84,9 +102,6 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         row["fault_episodes"] = [
             {"code": e.code, "start_s": _num(e.start_s), "end_s": _num(e.end_s)} for e in r.episodes
         ]
-        if r.measures or r.notes:  # clip-level numbers from an event detector (walk: cadence, timing, speed)
-            row["measures"] = {k: _num(v, 3) for k, v in r.measures.items()}
-            row["notes"] = list(r.notes)
     return row
 
 

@@ -49,6 +49,11 @@ WORDING: dict[str, FaultWording] = {
         "Shins tilted forward beyond the limit: knees travelling past the toes, usually feet too close to the wall.",
     ),
     "heels_lifting": FaultWording("Keep your heels on the floor.", "Heel rose off the floor (toe-heel line tilted)."),
+    "knee_valgus": FaultWording(
+        "Keep your knees in line with your toes.",
+        "Knee collapsing inward (valgus), seen from the front: the knee moved inside the straight hip-ankle line by "
+        "more than knee_valgus_max_ratio of the shin length. Not judged from the side, where it cannot be seen.",
+    ),
     "hands_on_thighs": FaultWording(
         "Let your hands rest - no pushing on your thighs.",
         "Wrist on the lower thigh during the squat: hands pushing on the thighs.",
@@ -207,7 +212,8 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Stand with your back flat against a wall: head, shoulders and hips touching it.",
         "Feet hip-width apart, about one or two foot-lengths in front of the wall.",
         "Slide down slowly, as if sitting on a chair, no lower than thighs level with the floor. Then slide up.",
-        "Place the camera to your side, about hip height, 2 to 3 metres away.",
+        "Place the camera to your side, about hip height, 2 to 3 metres away. From the front works too; only the "
+        "side shows whether your back stays on the wall, and only the front whether your knees stay in line.",
     ),
     "nerve_glide": (
         "Lie on your back. Bend one hip so the thigh points at the ceiling, hands holding behind the thigh.",
@@ -260,3 +266,37 @@ SYMPTOM_ADVICE: dict[str, str] = {
         "Call your doctor or emergency services now."
     ),
 }
+
+
+# How a measurement's confidence (exercises.signals.signal_confidence) is said in reports.
+MEASURE_NAMES: dict[str, str] = {
+    "knee_deg": "knee angle", "support_knee_deg": "knee angle", "hip_deg": "hip angle", "ankle_deg": "ankle angle",
+    "trunk_lean_deg": "trunk lean", "support_shin_from_vertical_deg": "shin angle", "thigh_drop_deg": "thigh angle",
+    "support_heel_lift_deg": "heel", "spine_flexion_deg": "back bend", "knee_valgus_ratio": "knee alignment",
+    "neck_deg": "neck angle", "other_leg_lift_deg": "resting leg",
+}
+CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
+
+
+def confidence_note(confidence: dict[str, str], view_deg: float) -> str:
+    """How sure a rep's angles are, in one line, e.g. "knee angle approximate: camera about 40° off side-on".
+
+    Args:
+        confidence: signal name -> "reliable", "approximate" or "unknown" (a RepEvent's `confidence`).
+        view_deg: how far the camera was from side-on (degrees; NaN if unknown).
+
+    Returns:
+        The note; "" when every named measurement is reliable or none is named.
+    """
+    groups: dict[str, list[str]] = {}
+    for name, level in confidence.items():
+        words = MEASURE_NAMES.get(name)
+        if words and level != "reliable" and words not in groups.get(level, []):
+            groups.setdefault(level, []).append(words)
+    if not groups:
+        return ""
+    parts = [f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(groups.items())]
+    if view_deg != view_deg:  # NaN: the camera's view was not known
+        return "; ".join(parts)
+    where = "from the front" if view_deg >= 75 else f"camera about {10 * round(view_deg / 10):.0f}° off side-on"
+    return f"{'; '.join(parts)}: {where}"

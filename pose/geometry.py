@@ -112,3 +112,48 @@ def arc_bend_deg(sagitta_over_chord: np.ndarray) -> np.ndarray:
     bulge of the back's outline into degrees of spinal flexion (positive) or extension (negative).
     """
     return np.degrees(4.0 * np.arctan(2.0 * np.asarray(sagitta_over_chord, float)))
+
+
+def widen_horizontal(start: np.ndarray, end: np.ndarray, factor: np.ndarray | float) -> np.ndarray:
+    """`end` moved so that start->end's horizontal image component is `factor` times longer (2D pixels).
+
+    A segment in the body's sagittal plane, filmed with the camera turned v degrees from side-on, shows its
+    forward-backward extent shrunk by cos(v) and its vertical extent whole; widening by 1/cos(v) undoes that, so
+    angles from the vertical or the horizontal read as they would side-on.
+
+    Args:
+        start: (..., 2) pixel point.
+        end: (..., 2) pixel point.
+        factor: (...) or scalar stretch of the horizontal component.
+
+    Returns:
+        (..., 2) the moved end point.
+    """
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    d = end - start
+    return start + np.stack([d[..., 0] * factor, d[..., 1]], axis=-1)
+
+
+def sagittal_from_vertical_deg(start: np.ndarray, end: np.ndarray, up: np.ndarray, forward: np.ndarray) -> np.ndarray:
+    """Signed angle of the 3D segment start->end from `up`, within the plane of `up` and `forward`.
+
+    Args:
+        start: (..., 3) point.
+        end: (..., 3) point.
+        up: (..., 3) unit vector, straight up.
+        forward: (..., 3) unit vector, horizontal, where the person faces.
+
+    Returns:
+        (...) degrees in (-180, 180]: 0 straight up, positive leaning forward; NaN if unknown.
+    """
+    d = np.asarray(end, float) - np.asarray(start, float)
+    along_up, along_fwd = np.sum(d * up, axis=-1), np.sum(d * forward, axis=-1)
+    return np.where(np.hypot(along_up, along_fwd) > 0, np.degrees(np.arctan2(along_fwd, along_up)), np.nan)
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    """(..., D) vectors scaled to length 1; NaN where a vector has no length."""
+    v = np.asarray(v, float)
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, v / n, np.nan)

@@ -17,6 +17,8 @@ _TORSO_PARTS = ("shoulder", "hip", "knee")
 # (BlazePose landmarks on adults); the band between is an oblique view.
 SIDE_VIEW_WIDTH_RATIO_MAX = 0.35
 FRONT_VIEW_WIDTH_RATIO_MIN = 0.6
+# The shoulder width ratio of an adult seen square-on (the middle of the front band above).
+_FRONT_WIDTH_RATIO = 0.75
 
 
 def nearer_side(world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
@@ -74,3 +76,30 @@ def classify_view(ratio: float) -> View:
     if ratio >= FRONT_VIEW_WIDTH_RATIO_MIN:
         return "front"
     return "oblique"
+
+
+def view_from_side_deg(world_xyz: np.ndarray) -> np.ndarray:
+    """How far the camera is from side-on, from the body's left-right lines against the camera axis.
+
+    MediaPipe's world landmarks keep the camera's orientation (x right, y down, z away from the camera), so the
+    hip and shoulder lines run along z when the camera sees the person side-on and along x from the front. The two
+    lines are summed (each pointing from the right side to the left) so that one noisy line weighs less.
+
+    Args:
+        world_xyz: (..., 33, 3) world landmarks in metres, NaN where unknown.
+
+    Returns:
+        (...) degrees in [0, 90]: 0 side-on, 90 from the front (or the back); NaN where a line is unknown.
+    """
+    lines = [world_xyz[..., sided(p, "left"), :] - world_xyz[..., sided(p, "right"), :] for p in ("hip", "shoulder")]
+    across = lines[0] + lines[1]
+    return np.degrees(np.arctan2(np.abs(across[..., 0]), np.abs(across[..., 2])))
+
+
+def view_from_width_ratio_deg(ratio: np.ndarray) -> np.ndarray:
+    """A rough view angle from the image shoulder width ratio alone, for frames without world landmarks.
+
+    A shoulder width of about 0.75 of the trunk length seen square-on shrinks with the sine of the view angle.
+    """
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arcsin(np.clip(np.asarray(ratio, float) / _FRONT_WIDTH_RATIO, 0.0, 1.0)))

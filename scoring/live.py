@@ -30,7 +30,7 @@ from exercises.engine import Checker
 from exercises.results import ClipReport, FrameResult
 from exercises.setup import check_setup
 from exercises.spec import ExerciseSpec
-from feedback.coach import CueSelector
+from feedback.coach import CueSelector, count_text
 from feedback.overlay import annotate
 from feedback.wording import cue as fault_cue
 from feedback.wording import setup_instruction
@@ -80,6 +80,8 @@ class LiveStatus:
             the first frame, relative to the smallest such value seen (so the first frame's transport delay,
             which cannot be measured here, is not included).
         wall_s: time.time() when the frame was done.
+        partial_reps: partial reps so far (movements that fell short of the work zone; never counted in `reps`).
+        count_text: the count as the patient reads it, full and partial reps ("3 reps, 1 partial").
     """
 
     t_s: float
@@ -95,6 +97,8 @@ class LiveStatus:
     process_ms: float
     lag_ms: float
     wall_s: float
+    partial_reps: int = 0
+    count_text: str = ""
 
 
 class LiveCoach:
@@ -204,6 +208,7 @@ class LiveCoach:
                 reliable=result.reliable, reps=result.reps, hold_s=result.hold_s, cue=status_cue,
                 cue_text=cue_text, cue_seq=self._cue_seq, frames=self._frames, process_ms=process_ms,
                 lag_ms=(offset_s - self._min_offset_s) * 1000.0, wall_s=done,
+                partial_reps=result.partial_reps, count_text=count_text(result.reps, result.partial_reps),
             )
         self._push(status)
         return drawn, status
@@ -216,6 +221,9 @@ class LiveCoach:
             text = setup_instruction(chosen.code, self.spec.posture)
         else:
             faults = [(c, self._severity.get(c, "warn")) for c in result.active_faults] if result.reliable else []
+            # A partial rep just ended: its range fault (e.g. "slide a little lower") is the cue to give now.
+            if result.partial_rep is not None:
+                faults += [(c, self._severity.get(c, "warn")) for c in result.partial_rep.faults]
             chosen = self._fault_cues.update(t_s, faults)
             text = fault_cue(chosen.code) if chosen else None
         if chosen is None:

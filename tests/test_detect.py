@@ -86,8 +86,9 @@ def test_nobody_in_the_picture_is_unknown():
 
 
 def test_rows_carry_the_confidence_in_the_last_csv_column():
-    assert CSV_COLUMNS[-1] == "exercise_confidence"
+    # angle_confidence (issue 13) came after it and is the last column now.
+    assert CSV_COLUMNS[-2:] == ("exercise_confidence", "angle_confidence")
     row = to_row(ClipResult("a.mp4", UNKNOWN, error="a.mp4: exercise not recognised: x", exercise_confidence=0.25))
     assert row["exercise_confidence"] == 0.25
-    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8")
+    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,")
     assert to_row(ClipResult("a.mp4", "cat_cow"))["exercise_confidence"] is None  # the exercise was named

@@ -1,5 +1,6 @@
 """Cat-cow: on hands and knees, round the back up (cat) and let it sag (cow), slowly."""
 
+from exercises.body import VIEW_THRESHOLDS
 from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
 
 CAT_COW = ExerciseSpec(
@@ -41,6 +42,8 @@ CAT_COW = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
+        # How the camera's view weighs image against world angles and sets each measurement's confidence.
+        **VIEW_THRESHOLDS,
         # Back outline bend (pose.outline) away from the person's own neutral, which reads anywhere from about
         # -25 to +10 degrees depending on build and clothes: a cat or cow end is this far either side of it.
         "cat_above_neutral_deg": 15.0,

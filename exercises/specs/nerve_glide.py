@@ -1,5 +1,6 @@
 """Supine sciatic nerve glide: thigh held vertical, the knee straightens slowly to light tension and bends back."""
 
+from exercises.body import VIEW_THRESHOLDS
 from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
 
 NERVE_GLIDE = ExerciseSpec(
@@ -39,6 +40,8 @@ NERVE_GLIDE = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
+        # How the camera's view weighs image against world angles and sets each measurement's confidence.
+        **VIEW_THRESHOLDS,
         "knee_bent_max_deg": 115.0,
         "knee_extended_min_deg": 140.0,
         "rep_dwell_s": 0.2,

@@ -1,5 +1,6 @@
 """Wall squat / wall sit: slide down a wall to about 90 degrees at knee and hip, back flat on the wall."""
 
+from exercises.body import VIEW_THRESHOLDS
 from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepRule, RepSpec
 
 WALL_SQUAT = ExerciseSpec(
@@ -13,6 +14,7 @@ WALL_SQUAT = ExerciseSpec(
     signals=(
         "support_knee_deg", "hip_deg", "trunk_lean_deg", "support_shin_from_vertical_deg",
         "support_heel_lift_deg", "hand_thigh_gap_ratio", "thigh_drop_deg", "trunk_from_vertical_deg",
+        "knee_valgus_ratio",
     ),
     rep=RepSpec("support_knee_deg", "return_to_high", low_max="knee_work_max_deg",
                 high_min="knee_rest_min_deg", dwell_s="rep_dwell_s",
@@ -26,6 +28,8 @@ WALL_SQUAT = ExerciseSpec(
         FrameRule("knees_past_toes", "support_shin_from_vertical_deg", above="shin_forward_max_deg", during="work"),
         FrameRule("heels_lifting", "support_heel_lift_deg", above="heel_lift_max_deg"),
         FrameRule("hands_on_thighs", "hand_thigh_gap_ratio", below="hand_thigh_gap_min_ratio", during="work"),
+        # Only the front shows it: elsewhere the signal is unknown and the rule stays silent.
+        FrameRule("knee_valgus", "knee_valgus_ratio", above="knee_valgus_max_ratio", during="work"),
     ),
     rep_rules=(RepRule("too_fast", "duration_s", below="rep_duration_min_s"),),
     faults=(
@@ -33,12 +37,15 @@ WALL_SQUAT = ExerciseSpec(
         FaultInfo("too_deep", "warn"),
         FaultInfo("knees_past_toes", "warn"),
         FaultInfo("heels_lifting", "warn"),
+        FaultInfo("knee_valgus", "warn"),
         FaultInfo("hands_on_thighs", "info"),
         FaultInfo("too_fast", "info"),
         FaultInfo("not_deep_enough", "info"),
     ),
     thresholds={
         **COMMON_THRESHOLDS,
+        # How the camera's view weighs image against world angles and sets each measurement's confidence.
+        **VIEW_THRESHOLDS,
         # Standing tall vs squatted: the gap between them is the hysteresis band.
         "knee_rest_min_deg": 150.0,
         "knee_work_max_deg": 120.0,
@@ -64,6 +71,9 @@ WALL_SQUAT = ExerciseSpec(
         "shin_forward_max_deg": 25.0,
         "heel_lift_max_deg": 25.0,
         "hand_thigh_gap_min_ratio": 0.12,
+        # A knee a fifth of the shin length inside its straight hip-ankle line is about 11 degrees of inward
+        # collapse (atan 0.2), well past the few degrees a knee tracking over the toes shows in landmark noise.
+        "knee_valgus_max_ratio": 0.2,
         "rep_duration_min_s": 1.5,
     },
 )

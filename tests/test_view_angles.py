@@ -1,0 +1,159 @@
+"""Angles from any camera view (issue 13): the view estimate, 3D joint angles, side-plane corrections, and the
+confidence of each measurement (geometry and synthetic traces; no MediaPipe)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from exercises.body import Body, ViewLimits
+from exercises.engine import score_sequence
+from exercises.registry import get_exercise
+from exercises.signals import APPROXIMATE, RELIABLE, UNKNOWN, measure, signal_confidence
+from feedback.coach import count_text
+from feedback.wording import confidence_note
+from pose.frames import N_BACK_SAMPLES, PoseFrame
+from pose.landmarks import N_LANDMARKS, Landmark, sided
+from pose.view import view_from_side_deg
+from tests.skeleton import SIZE, sequence
+
+# A standing-squat body in metres, in its own frame: x forward, y down, z towards its left.
+_BODY = {"shoulder": (0.0, -0.5, 0.0), "hip": (0.0, 0.0, 0.0), "ear": (0.02, -0.75, 0.0),
+         "wrist": (0.0, -0.1, 0.2), "heel": (0.3, 0.85, 0.0), "foot_index": (0.5, 0.85, 0.0)}
+
+
+def _leg(knee_deg: float, shin_deg: float = 5.0) -> dict[str, tuple[float, float, float]]:
+    """Knee and ankle so that the shin leans `shin_deg` forward and the knee angle is `knee_deg`."""
+    thigh, shin = 0.45, 0.43
+    thigh_from_vertical = 180.0 - knee_deg - shin_deg  # forward, down from the hip
+    a = math.radians(thigh_from_vertical)
+    knee = (thigh * math.sin(a), thigh * math.cos(a), 0.0)
+    s = math.radians(shin_deg)
+    ankle = (knee[0] - shin * math.sin(s), knee[1] + shin * math.cos(s), 0.0)
+    return {"knee": knee, "ankle": ankle}
+
+
+def _world(knee_deg: float, lean_deg: float = 0.0, yaw_deg: float = 0.0, half_width: float = 0.15,
+           valgus: float = 0.0) -> np.ndarray:
+    """(33, 3) camera-aligned world landmarks of the body turned `yaw_deg` from side-on (90 faces the camera)."""
+    parts = {**_BODY, **_leg(knee_deg)}
+    lean = math.radians(lean_deg)
+    parts["shoulder"] = (0.5 * math.sin(lean), -0.5 * math.cos(lean), 0.0)
+    out = np.zeros((N_LANDMARKS, 3))
+    yaw = math.radians(yaw_deg)
+    for side, z in (("left", half_width), ("right", -half_width)):
+        for part, (x, y, _) in parts.items():
+            inward = -valgus * np.sign(z) if part == "knee" else 0.0
+            p = np.array([x, y, z + inward])
+            # Body frame -> camera: side-on, forward is image-right (+x) and the body's left is away (+z).
+            cam = np.array([p[0] * math.cos(yaw) - p[2] * math.sin(yaw), p[1],
+                            p[0] * math.sin(yaw) + p[2] * math.cos(yaw)])
+            out[sided(part, side)] = cam
+    out[Landmark.NOSE] = out[sided("ear", "left")] + np.array([0.05 * math.cos(yaw), 0.0, -0.05 * math.sin(yaw)])
+    for lm in (Landmark.LEFT_EAR, Landmark.RIGHT_EAR):
+        out[lm] = (out[sided("ear", "left")] + out[sided("ear", "right")]) / 2.0
+    return out
+
+
+def _frame(t_s: float, world: np.ndarray) -> PoseFrame:
+    """An orthographic picture of camera-aligned world landmarks: 300 px per metre, centred."""
+    xy_px = world[:, :2] * 300.0 + np.array([320.0, 200.0])
+    xyz = np.zeros((N_LANDMARKS, 3))
+    xyz[:, :2] = xy_px / np.array(SIZE)
+    return PoseFrame(t_s, xyz, world, np.ones(N_LANDMARKS), SIZE, np.full(N_BACK_SAMPLES, np.nan))
+
+
+def _body(world: np.ndarray, view_deg: float | None = None) -> Body:
+    xy = (world[:, :2] * 300.0 + np.array([320.0, 200.0]))[None]
+    view = view_from_side_deg(world[None]) if view_deg is None else np.array([view_deg])
+    return Body(xy, np.full((1, N_BACK_SAMPLES), np.nan), "right", np.array([1.0]), world[None], view,
+                np.ones((1, N_LANDMARKS)), ViewLimits())
+
+
+@pytest.mark.parametrize("yaw", [0.0, 20.0, 40.0, 60.0, 90.0])
+def test_view_from_the_hip_and_shoulder_lines(yaw):
+    assert view_from_side_deg(_world(120.0, yaw_deg=yaw)) == pytest.approx(yaw, abs=1e-6)
+
+
+def test_view_is_unknown_without_world_landmarks():
+    assert np.isnan(view_from_side_deg(np.full((N_LANDMARKS, 3), np.nan)))
+
+
+@pytest.mark.parametrize("yaw", [40.0, 60.0, 90.0])
+def test_knee_angle_holds_away_from_side_on_where_the_image_angle_does_not(yaw):
+    b = _body(_world(95.0, yaw_deg=yaw))
+    knee, conf = measure("knee_deg", b)
+    assert knee[0] == pytest.approx(95.0, abs=0.5)
+    assert conf[0] == APPROXIMATE  # read in 3D, from MediaPipe's depth: never "reliable" off side-on
+    image_only = Body(b.xy, b.back_profile, b.side, b.forward)  # no world landmarks: the picture alone
+    assert abs(measure("knee_deg", image_only)[0][0] - 95.0) > 3.0
+
+
+def test_side_on_the_image_angle_is_used_and_reliable():
+    b = _body(_world(95.0, yaw_deg=0.0))
+    knee, conf = measure("support_knee_deg", b)
+    assert knee[0] == pytest.approx(95.0, abs=0.5)
+    assert conf[0] == RELIABLE
+
+
+@pytest.mark.parametrize(("yaw", "expected"), [(0.0, RELIABLE), (40.0, APPROXIMATE), (60.0, APPROXIMATE),
+                                               (90.0, UNKNOWN)])
+def test_trunk_lean_is_corrected_for_the_turn_and_unknown_from_the_front(yaw, expected):
+    b = _body(_world(170.0, lean_deg=20.0, yaw_deg=yaw))
+    lean, conf = measure("trunk_lean_deg", b)
+    assert conf[0] == expected
+    if expected != UNKNOWN:
+        assert lean[0] == pytest.approx(20.0, abs=0.5)
+    else:
+        assert np.isnan(lean[0])
+
+
+def test_knee_valgus_is_measured_only_from_the_front():
+    front = _body(_world(100.0, yaw_deg=90.0, valgus=0.08))
+    value, conf = measure("knee_valgus_ratio", front)
+    assert value[0] > 0.15 and conf[0] == RELIABLE
+    straight = measure("knee_valgus_ratio", _body(_world(100.0, yaw_deg=90.0)))[0][0]
+    assert abs(straight) < 0.02
+    side, side_conf = measure("knee_valgus_ratio", _body(_world(100.0, yaw_deg=0.0, valgus=0.08)))
+    assert np.isnan(side[0]) and side_conf[0] == UNKNOWN
+
+
+def test_poorly_seen_landmarks_make_a_measurement_approximate():
+    b = _body(_world(95.0))
+    vis = np.ones((1, N_LANDMARKS))
+    vis[0, sided("knee", "right")] = 0.6  # above the 0.5 needed to use it, below the 0.8 to trust it
+    seen_poorly = Body(b.xy, b.back_profile, b.side, b.forward, b.world, b.view_deg, vis, b.limits)
+    assert signal_confidence("knee_deg", seen_poorly, np.array([95.0]))[0] == APPROXIMATE
+
+
+def _squat_frames(yaw: float, valgus: float, fps: float = 15.0) -> list[PoseFrame]:
+    """Three slow wall squats (170 -> 95 -> 170 degrees at the knee), valgus growing with depth."""
+    frames, t = [], 0.0
+    for _ in range(3):
+        for knee in [*np.linspace(170, 95, 30), *[95] * 15, *np.linspace(95, 170, 30), *[170] * 15]:
+            depth = (170.0 - knee) / 75.0
+            frames.append(_frame(t, _world(float(knee), yaw_deg=yaw, valgus=valgus * depth)))
+            t += 1.0 / fps
+    return frames
+
+
+def test_a_rule_does_not_fire_on_unknown_values():
+    spec = get_exercise("wall_squat")
+    side = score_sequence(sequence(_squat_frames(0.0, valgus=0.1)), spec)
+    assert side.rep_count == 3
+    assert "knee_valgus" not in side.fault_counts  # the knees move inward, but the side view cannot see it
+    assert (side.confidence["knee_valgus_ratio"] == UNKNOWN).all()
+    front = score_sequence(sequence(_squat_frames(90.0, valgus=0.1)), spec)
+    assert front.rep_count == 3
+    assert front.fault_counts.get("knee_valgus") == 3
+    assert "back_off_wall" not in front.fault_counts  # the lean is not seen from the front: unknown, silent
+    rep = front.reps[0]
+    assert rep.confidence["support_knee_deg"] == "approximate" and rep.confidence["trunk_lean_deg"] == "unknown"
+    assert confidence_note(rep.confidence, rep.view_deg).endswith("from the front")
+
+
+def test_the_live_count_says_full_and_partial_reps():
+    assert count_text(3, 0) == "3 reps"
+    assert count_text(1, 2) == "1 rep, 2 partial"
