@@ -287,8 +287,9 @@ def _facing(t: np.ndarray, series: Mapping[str, np.ndarray], shank: float) -> fl
     return 1.0 if s >= 0 else -1.0
 
 
-def _legs(t: np.ndarray, series: Mapping[str, np.ndarray], th: Mapping[str, float]) -> tuple[dict[Side, _Leg], float,
-                                                                                              float]:
+def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
+          th: Mapping[str, float]) -> tuple[dict[Side, _Leg], float, dict[Side, float]]:
+    """Each leg's trajectories, the shank length in pixels, and each foot's landmark-line tilt when flat (degrees)."""
     gap = th["gait_gap_fill_max_s"]
     fill = {k: _fill_gaps(t, np.asarray(v, float), gap) for k, v in series.items()}
     shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
@@ -306,7 +307,7 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray], th: Mapping[str, floa
         low = np.nanargmax(np.where(np.isfinite(ys), ys, -np.inf), axis=0)
     lx, ly = xs[low, np.arange(len(t))], ys[low, np.arange(len(t))]
     a, b = fit_floor_line(lx, ly, shank)
-    legs = {}
+    legs, tilts = {}, {}
     for leg in SIDES:
         def up(part: str, leg: Side = leg) -> np.ndarray:
             x, y = fill[point_signal_name(part, "x", leg)], fill[point_signal_name(part, "y", leg)]
@@ -326,11 +327,15 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray], th: Mapping[str, floa
         pitch = np.degrees(np.arctan2(-(ty - hy), (tx - hx) * forward)) + np.degrees(np.arctan(b)) * forward
         # Against the foot flat on the floor (both ends at their floor level), so a heel-strike tilts it positive.
         flat = (heel_up < th["contact_height_margin_ratio"]) & (toe_up < th["contact_height_margin_ratio"])
-        pitch = pitch - _nanmedian(pitch[flat])
-        legs[leg] = _Leg(ahead("heel"), ahead("foot_index"), heel_up, toe_up, pitch, hx,
-                         fill[leg_signal_name("ankle_dorsiflexion_deg", leg)],
+        tilt = _nanmedian(pitch[flat])
+        pitch = pitch - tilt
+        # The heel and toe landmarks need not lie on the sole (a shoe's toe box, the model's idea of a heel): their
+        # line's tilt with the foot flat is an offset in the ankle angle too, taken out here.
+        ankle = fill[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0.0)
+        tilts[leg] = tilt
+        legs[leg] = _Leg(ahead("heel"), ahead("foot_index"), heel_up, toe_up, pitch, hx, ankle,
                          fill[leg_signal_name("knee_flexion_deg", leg)], fill[leg_signal_name("hip_flexion_deg", leg)])
-    return legs, shank, forward
+    return legs, shank, tilts
 
 
 def _contacts(t: np.ndarray, legs: dict[Side, _Leg], th: Mapping[str, float]) -> list[tuple[float, Side]]:
@@ -491,7 +496,7 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
     notes: list[str] = []
     if len(t) < 3:
         return GaitAnalysis((), {}, ("too few frames to find steps",))
-    legs, shank, _ = _legs(t, series, th)
+    legs, shank, tilts = _legs(t, series, th)
     if not math.isfinite(shank) or shank <= 0:
         return GaitAnalysis((), {}, ("the legs were never seen: no steps measured",))
     if view in _FRONT_VIEWS:
@@ -542,6 +547,8 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
         steps.append(Step(k + 1, leg, tc, kind, toe_off, times[k - 1] if k else math.nan, m,
                           _step_faults(m, th, view)))
     summary = _summary(steps, stance, swing, shank, th, notes)
+    for leg in SIDES:  # the offset taken out of the ankle angles (see _legs)
+        summary[f"foot_line_tilt_{leg}_deg"] = tilts.get(leg, math.nan)
     return GaitAnalysis(tuple(steps), summary, tuple(notes))
 
 

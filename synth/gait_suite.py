@@ -141,11 +141,15 @@ def evaluate(seed: int) -> CaseResult:
 
 
 def _ankle_errors(report: ClipReport, walk: WalkFrames) -> list[float]:
-    """Per frame and leg, |measured - true| ankle dorsiflexion, where measured (legs as labelled by the pose)."""
+    """Per frame and leg, |measured - true| ankle dorsiflexion, where measured (legs as labelled by the pose).
+
+    Measured as the gait analysis reads it: less the foot's landmark-line tilt when flat (foot_line_tilt_*_deg).
+    """
     errors = []
     idx = np.searchsorted(walk.t_s, report.t_s).clip(0, len(walk.t_s) - 1)
     for leg in LEGS:
-        measured = report.series[leg_signal_name("ankle_dorsiflexion_deg", leg)]
+        tilt = report.measures.get(f"foot_line_tilt_{leg}_deg", 0.0)
+        measured = report.series[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0)
         true = walk.ankle_deg[leg][idx]
         ok = np.isfinite(measured)
         errors.extend(np.abs(measured[ok] - true[ok]).tolist())
