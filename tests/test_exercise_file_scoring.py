@@ -64,6 +64,7 @@ def test_a_toml_exercise_scores_a_clip_through_the_api(shallow_clip, exercises_d
         options = dict(cache_dir=str(tmp_path / "cache"))
         shallow = score_path(shallow_clip, ScoreOptions("shallow_wall_squat", **options))
         built_in = score_path(shallow_clip, ScoreOptions("wall_squat", **options))
+        recognised = score_path(shallow_clip, ScoreOptions(**options))  # --exercise auto
     finally:
         monkeypatch.delenv(registry.EXERCISES_DIR_ENV)
         load_exercise_files()
@@ -71,6 +72,9 @@ def test_a_toml_exercise_scores_a_clip_through_the_api(shallow_clip, exercises_d
     assert shallow.report.rep_count == REPS
     # The same clip under the built-in thresholds: the squats are too shallow to count.
     assert built_in.report.rep_count == 0 and built_in.report.partial_rep_count == REPS
+    # Recognition reads the file's rules too: only the shallow variant counts these squats as reps.
+    assert recognised.exercise == "shallow_wall_squat", recognised.error
+    assert recognised.report.rep_count == REPS and recognised.exercise_confidence > 0.5
 
 
 def _formcheck(*args, exercises_dir, cache):
