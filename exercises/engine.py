@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
+from exercises.gait import apply_events
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
@@ -110,6 +111,7 @@ class Checker:
         self._series = SeriesRecorder((*spec.signals, "_reliable", "_width_ratio", "_view_deg",
                                        *(f"_conf:{n}" for n in spec.signals)))
         self._last_t = -math.inf
+        self._image_size = (0, 0)
 
     @property
     def frames(self) -> int:
@@ -238,6 +240,7 @@ class Checker:
         """
         spec = self.spec
         t_s = frame.t_s
+        self._image_size = frame.image_size
         dt = t_s - self._last_t if math.isfinite(self._last_t) else 0.0
         if t_s <= self._last_t:
             return self._result(t_s, False, {n: math.nan for n in spec.signals}, None)
@@ -473,7 +476,7 @@ class Checker:
         ratios = self._series.column("_width_ratio")
         view = classify_view(float(np.nanmedian(ratios))) if np.isfinite(ratios).any() else "unknown"
         reliable = self._series.column("_reliable") > 0.5
-        return ClipReport(
+        report = ClipReport(
             exercise=self.spec.name,
             side=self.side,
             view=view,
@@ -489,9 +492,12 @@ class Checker:
             t_s=t,
             series=series,
             reliable=reliable,
+            image_size=self._image_size,
             view_deg=self._series.column("_view_deg"),
             confidence={n: self._series.column(f"_conf:{n}").astype(np.int8) for n in self.spec.signals},
         )
+        # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
+        return apply_events(report, self.spec.events) if self.spec.events else report
 
 
 def score_sequence(sequence: PoseSequence, spec: ExerciseSpec, side: Side | None = None) -> ClipReport:

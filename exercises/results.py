@@ -22,6 +22,8 @@ class RepEvent:
             confidence most of its frames had; see exercises.signals.signal_confidence).
         view_deg: how far the camera was from side-on during the rep (median, degrees; 90 is the front), NaN if
             unknown.
+        leg: for a step (walk), the leg whose swing ended in this contact; None for other exercises.
+        measures: for a step, named numbers with units in the names (exercises.gait); empty otherwise.
     """
 
     index: int
@@ -33,6 +35,8 @@ class RepEvent:
     partial: bool = False
     confidence: dict[str, str] = field(default_factory=dict)
     view_deg: float = float("nan")
+    leg: str | None = None
+    measures: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration_s(self) -> float:
@@ -112,6 +116,10 @@ class ClipReport:
         view_deg: (T,) how far the camera was from side-on per frame (degrees, 0 side-on, 90 front), NaN if unknown.
         confidence: signal name -> (T,) confidence codes per frame (exercises.signals: 0 unknown, 1 approximate,
             2 reliable).
+        measures: clip-level numbers an event detector adds (gait: cadence, timing, asymmetry, speed), units in
+            the names; empty for other exercises.
+        notes: plain sentences on what could not be measured and why (e.g. no speed without a scale).
+        image_size: (width, height) in pixels of the frames scored, (0, 0) before any frame.
     """
 
     exercise: str
@@ -131,6 +139,9 @@ class ClipReport:
     reliable: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
     view_deg: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     confidence: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    measures: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    image_size: tuple[int, int] = (0, 0)
 
     @property
     def rep_count(self) -> int:

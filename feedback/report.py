@@ -50,6 +50,8 @@ def _rep_detail(x: RepEvent) -> dict[str, Any]:
     if x.confidence:  # how sure each angle of the rep is, and that in words for the therapist
         detail.update(confidence=dict(x.confidence), camera_view_deg=_num(x.view_deg, 0),
                       confidence_note=confidence_note(x.confidence, x.view_deg))
+    if x.leg is not None:  # a step (walk): which leg, and its gait measures
+        detail.update(leg=x.leg, measures={k: _num(v, 3) for k, v in x.measures.items()})
     return detail
 
 
@@ -102,6 +104,9 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         row["fault_episodes"] = [
             {"code": e.code, "start_s": _num(e.start_s), "end_s": _num(e.end_s)} for e in r.episodes
         ]
+        if r.measures or r.notes:  # clip-level numbers from an event detector (walk: cadence, timing, speed)
+            row["measures"] = {k: _num(v, 3) for k, v in r.measures.items()}
+            row["notes"] = list(r.notes)
     return row
 
 
