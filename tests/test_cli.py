@@ -86,7 +86,11 @@ def test_bad_config_is_a_usage_error(tmp_path):
 def test_exercises_lists_every_fault_code():
     proc = run("exercises", "--json")
     data = {e["name"]: e for e in json.loads(proc.stdout)}
-    assert set(data) == {"wall_squat", "nerve_glide", "cat_cow"}
+    from exercises.registry import EXERCISES
+
+    assert list(data) == list(EXERCISES)  # every registered exercise, whoever added it
+    assert {"wall_squat", "nerve_glide", "cat_cow"} <= set(data)
+    assert all(e["thresholds"] and e["source"] for e in data.values())
     assert "back_off_wall" in [f["code"] for f in data["wall_squat"]["faults"]]
     assert all(f["cue"] and f["description"] != f["code"] for e in data.values() for f in e["faults"])
 
