@@ -342,8 +342,6 @@ class Checker:
             finite = col[np.isfinite(col)]
             low[name] = float(finite.min()) if finite.size else math.nan
             high[name] = float(finite.max()) if finite.size else math.nan
-        if not span.partial and self._short_range(RepEvent(0, span.start_s, span.end_s, low, high)):
-            span = replace(span, partial=True)
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
         rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes if tr.active(now_s)}
@@ -356,7 +354,9 @@ class Checker:
         """Whether a counted movement breaks the rep rule named for the range fault (cat-cow's spine range).
 
         Such a movement reached both zones yet moved too little overall (zones are relative to a running neutral):
-        it is reported as a partial rep with the range fault, never as a rep (issue 13: small cycles).
+        it is reported as a partial rep with the range fault, never as a rep (issue 13: small cycles). Judged in
+        `report`, on the whole movement: when a cycle is counted, its last end is still being held and its range
+        is not known yet (a live count may show such a cycle as a rep until the set ends).
         """
         fault = self.spec.rep.partial_fault
         return fault is not None and any(r.code == fault for r in self.spec.rep_rules) and \
