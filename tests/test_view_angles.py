@@ -157,3 +157,29 @@ def test_a_rule_does_not_fire_on_unknown_values():
 def test_the_live_count_says_full_and_partial_reps():
     assert count_text(3, 0) == "3 reps"
     assert count_text(1, 2) == "1 rep, 2 partial"
+
+
+def _cat_cow_cycles(amplitude_deg: float, cycles: int = 3, fps: float = 15.0) -> list[PoseFrame]:
+    """Cat-cow cycles of the given bend either side of a straight back, 1.5 s held at each end."""
+    from tests.skeleton import cat_cow_frame
+
+    frames, t = [], 0.0
+    ramp = lambda a, b: list(np.linspace(a, b, int(1.5 * fps)))  # noqa: E731
+    hold = lambda a: [a] * int(1.5 * fps)  # noqa: E731
+    plan = hold(0.0)
+    for _ in range(cycles):
+        plan += ramp(0, amplitude_deg) + hold(amplitude_deg) + ramp(amplitude_deg, -amplitude_deg)
+        plan += hold(-amplitude_deg) + ramp(-amplitude_deg, 0) + hold(0.0)
+    for bend in plan:
+        frames.append(cat_cow_frame(t, float(bend)))
+        t += 1.0 / fps
+    return frames
+
+
+def test_small_cycles_are_partial_reps_each_flagged_small_range():
+    spec = get_exercise("cat_cow")
+    small = score_sequence(sequence(_cat_cow_cycles(20.0)), spec)  # both zones reached, 40 degrees of range
+    assert small.rep_count == 0
+    assert [r.faults for r in small.partial_reps] == [("small_range",)] * 3
+    full = score_sequence(sequence(_cat_cow_cycles(40.0)), spec)
+    assert (full.rep_count, full.partial_rep_count) == (3, 0)
