@@ -304,8 +304,8 @@ def _bench_accuracy(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     summary = ba.summarise(scores)
     print(ba.format_summary(summary, scores))
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "clips": [vars(s) | {"angle_errors": None}
-                                                                       for s in scores]}, indent=1))
+        per_frame = {"angle_errors": None, "source_errors": None}  # per-frame lists: the summary has their figures
+        args.json.write_text(json.dumps({"summary": summary, "clips": [vars(s) | per_frame for s in scores]}, indent=1))
     return EXIT_OK
 
 
