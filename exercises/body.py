@@ -28,9 +28,10 @@ VIEW_THRESHOLDS: dict[str, float] = {
     # at best approximate.
     "view_reliable_max_deg": 20.0,
     # Angles in the body's side plane (trunk lean, shin, thigh, the back's bend) are read from the picture, corrected
-    # for the camera's turn; past this turn the correction divides by too small a cosine (cos 65 = 0.42) and the
-    # value is unknown.
-    "view_sagittal_max_deg": 65.0,
+    # for the camera's turn; past this turn the correction divides by too small a cosine (cos 55 = 0.57) and the
+    # value is unknown. At 65 a wall sit filmed at 60 degrees lost 1.5 s of its hold to a shin read far forward
+    # (seeds 13 and 29); the price is that a view read past 55 (some true 40 degree views) judges no back lean.
+    "view_sagittal_max_deg": 55.0,
     # What only the front shows (knees collapsing inward) is unknown closer to side-on than this. High, because the
     # view estimate reads up to 80 at a true 60 degrees (seed 13 suite), where a knee moving forward already looks
     # like a knee moving inward.
