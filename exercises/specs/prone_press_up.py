@@ -14,8 +14,9 @@ PRONE_PRESS_UP = ExerciseSpec(
     # loses them; the rep is counted on the trunk and thigh, and an unseen elbow only leaves its rules unjudged.
     required_parts=("shoulder", "hip", "knee"),
     signals=("trunk_over_thigh_deg", "arm_elbow_deg", "thigh_rise_deg", "trunk_rise_deg", "trunk_from_horizontal_deg"),
-    # Counted on the back's extension over the thighs, not the elbow: a press-up that stops with bent arms is
-    # still a rep (with its range fault), and a plank, an upward dog (hips high) or a downward dog are not.
+    # Counted on the back's extension over the thighs, not the elbow: a press-up that stops with bent arms still
+    # reaches the work zone (the engine then makes it a partial rep, as it breaks the range rule), and a plank, an
+    # upward dog (hips high) or a downward dog are not reps at all.
     rep=RepSpec("trunk_over_thigh_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_work_min_deg",
                 dwell_s="rep_dwell_s", end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
                 end_hold_enabled_by="end_hold_required_flag", partial_min_ratio="partial_rep_min_ratio",
