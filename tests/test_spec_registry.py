@@ -62,7 +62,7 @@ def _rule(spec, i, **changes):
          f"exercise 'wall_squat': posture_signal 'trunk_from_vertical' is not a known signal; expected one of "
          f"{SIGNAL_NAMES}"),
         (WALL, {"signals": (*WALL.signals, "knee_angle")},
-         f"exercise 'wall_squat': signals[8] 'knee_angle' is not a known signal; expected one of {SIGNAL_NAMES}"),
+         f"exercise 'wall_squat': signals[{len(WALL.signals)}] 'knee_angle' is not a known signal; expected one of {SIGNAL_NAMES}"),
         (WALL, {"rep": replace(WALL.rep, signal="suport_knee_deg")},
          f"exercise 'wall_squat': rep.signal 'suport_knee_deg' is not a known signal; expected one of "
          f"{SIGNAL_NAMES}"),
@@ -79,8 +79,8 @@ def _rule(spec, i, **changes):
          "exercise 'wall_squat': frame_rules[1].during 'reps' is not a known rule context; expected one of rep, "
          "work, hold, rep_or_hold, always"),
         (WALL, {"faults": (*WALL.faults[:-1], FaultInfo("too_fast", "warning"))},
-         "exercise 'wall_squat': faults[6].severity 'warning' is not a known severity; expected one of info, warn, "
-         "stop"),
+         f"exercise 'wall_squat': faults[{len(WALL.faults) - 1}].severity 'warning' is not a known severity; expected "
+         "one of info, warn, stop"),
         (CATCOW, {"required_parts": ("shoulder", "hips")},
          "exercise 'cat_cow': required_parts[1] 'hips' is not a known body part; expected one of eye, ear, "
          "shoulder, elbow, wrist, index, hip, knee, ankle, heel, foot_index"),
