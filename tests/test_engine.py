@@ -201,8 +201,11 @@ def test_cat_cow_counts_cycles(cycles, facing):
 def test_cat_cow_faults(kwargs, rep_faults):
     args = {"amplitude": 50.0, "cycles": 3} | kwargs
     report = score_sequence(catcow_clip(**args), CATCOW)
-    assert [r.faults for r in report.reps] == rep_faults
+    attempts = sorted((*report.reps, *report.partial_reps), key=lambda r: r.start_s)
+    assert [r.faults for r in attempts] == rep_faults
     assert report.fault_counts == expected_counts(rep_faults)
+    # A cycle short of its range is a partial rep, never a rep (issue 13).
+    assert report.rep_count == sum("small_range" not in f for f in rep_faults)
 
 
 def test_live_checker_matches_offline_scoring_and_reports_each_rep_once():
