@@ -12,8 +12,12 @@ import warnings
 import numpy as np
 
 from exercises.body import Body
-from exercises.signals import SIGNALS
-from pose.geometry import distance
+from exercises.signals import SIGNALS, _fused_joint_deg, _joint_3d_deg
+from pose.geometry import distance, joint_angle_deg
+
+# A balance stance is on a straight or softly bent knee (165-180 degrees). A foot raised with the standing knee bent
+# past this is another exercise: a leg lifted out of a wall sit (90-120 degrees), or a single-leg squat.
+_STANDING_KNEE_MIN_DEG = 135.0
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -35,14 +39,27 @@ def _standing(b: Body, part: str) -> np.ndarray:
     return np.where(_left_foot_up(b)[:, None], b.point(part, "right"), b.point(part, "left"))
 
 
+def _standing_knee_deg(b: Body) -> np.ndarray:
+    """The lower foot's knee: image angle side-on, world angle further round (from the front only depth shows it)."""
+    image = joint_angle_deg(_standing(b, "hip"), _standing(b, "knee"), _standing(b, "ankle"))
+    world = np.where(_left_foot_up(b), _joint_3d_deg(b, "hip", "knee", "ankle", "right"),
+                     _joint_3d_deg(b, "hip", "knee", "ankle", "left"))
+    return _fused_joint_deg(b, image, world)
+
+
 @SIGNALS.register("foot_lift_ratio")
 def foot_lift_ratio(b: Body) -> np.ndarray:
     """How far the higher ankle is above the other, as a fraction of the standing leg's hip-ankle length.
 
-    About 0 with both feet on the floor; a foot lifted behind with the knee bent reads about 0.3.
+    About 0 with both feet on the floor; a foot lifted behind with the knee bent reads about 0.3. NaN while the
+    standing knee is bent like a squat's: a leg raised out of a wall sit is not a balance stance.
     """
     lift = _standing(b, "ankle")[:, 1] - _lifted(b, "ankle")[:, 1]
-    return _ratio(lift, distance(_standing(b, "hip"), _standing(b, "ankle")))
+    ratio = _ratio(lift, distance(_standing(b, "hip"), _standing(b, "ankle")))
+    # Not a balance stance while the standing knee is bent like a squat's (an unknown knee does not veto).
+    with np.errstate(invalid="ignore"):
+        squatting = _standing_knee_deg(b) < _STANDING_KNEE_MIN_DEG
+    return np.where(squatting, np.nan, ratio)
 
 
 @SIGNALS.register("pelvis_drop_deg")

@@ -189,3 +189,14 @@ def test_a_set_down_seen_in_one_jump_is_not_a_touch():
     report = score_sequence(PoseSequence.from_frames(frames), STANCE)
     assert report.rep_count == 1
     assert report.fault_counts == {}
+
+
+@pytest.mark.parametrize("knee_forward_m", [0.0, 0.2])
+def test_a_leg_raised_out_of_a_squat_is_not_a_balance_stance(knee_forward_m):
+    # The standing (right) knee pushed towards the camera by 0.2 of a 0.2-long thigh bends it to about 90 degrees,
+    # as in a wall sit with one leg lifted; from the front only the world landmarks show the bend.
+    seq = clip(stance_keys(1.0, 8.0))
+    seq.world_xyz[:, Landmark.RIGHT_KNEE, 2] -= knee_forward_m
+    report = score_sequence(seq, STANCE)
+    assert report.rep_count == (1 if knee_forward_m == 0.0 else 0)
+    assert report.hold_s == (pytest.approx(8.0, abs=0.5) if knee_forward_m == 0.0 else 0.0)
