@@ -62,7 +62,8 @@ def _rule(spec, i, **changes):
          f"exercise 'wall_squat': posture_signal 'trunk_from_vertical' is not a known signal; expected one of "
          f"{SIGNAL_NAMES}"),
         (WALL, {"signals": (*WALL.signals, "knee_angle")},
-         f"exercise 'wall_squat': signals[{len(WALL.signals)}] 'knee_angle' is not a known signal; expected one of {SIGNAL_NAMES}"),
+         f"exercise 'wall_squat': signals[{len(WALL.signals)}] 'knee_angle' is not a known signal; expected one of "
+         f"{SIGNAL_NAMES}"),
         (WALL, {"rep": replace(WALL.rep, signal="suport_knee_deg")},
          f"exercise 'wall_squat': rep.signal 'suport_knee_deg' is not a known signal; expected one of "
          f"{SIGNAL_NAMES}"),
