@@ -10,10 +10,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exercises.config import Overrides
+from exercises.config import Overrides, spec_for
 from exercises.detect import UNKNOWN, recognise
 from exercises.engine import score_sequence
-from exercises.registry import get_exercise
+from exercises.registry import EXERCISES, get_exercise
 from feedback.report import ClipResult
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
@@ -80,7 +80,13 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
             return ClipResult(str(path), name, error=f"{path}: no person found in any frame")
         confidence = None
         if name == AUTO:
+            # Recognised with the usual thresholds and, if the patient has their own, with those too, keeping the
+            # surer answer: a hold prescribed as 1 s is still a hold, and a range bar set high for one patient does
+            # not make their cat-cow unrecognisable.
             recognised = recognise(sequence)
+            if options.overrides:
+                own = recognise(sequence, {n: spec_for(n, options.overrides) for n in EXERCISES})
+                recognised = max(recognised, own, key=lambda r: (r.exercise != UNKNOWN, r.confidence))
             name, confidence = recognised.exercise, recognised.confidence
             if name == UNKNOWN:  # never scored with a checker that may be the wrong one
                 return ClipResult(str(path), name, error=f"{path}: exercise not recognised: {recognised.reason}",

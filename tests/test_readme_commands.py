@@ -21,7 +21,7 @@ GROUPS = {"user", "db", "bench"}
 
 def readme_commands() -> list[tuple[str, ...]]:
     found = set()
-    for m in re.finditer(r"\.venv/bin/formcheck ([a-z]+)(?: ([a-z]+))?", README):
+    for m in re.finditer(r"\.venv/bin/formcheck ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", README):
         cmd, sub = m.groups()
         found.add((cmd, sub) if cmd in GROUPS and sub else (cmd,))
     return sorted(found)

@@ -162,4 +162,7 @@ def test_therapist_flow(chromium, flow_app: str, shots: Path):
     # The session row: exercise, source, then its reps; and the pain and symptoms the patient gave.
     assert f"<td>Wall squat / wall sit</td><td>upload</td><td>{CLIP_REPS}</td>" in report
     assert "<td>3</td><td>2</td><td>moved towards the back</td>" in report
-    assert report.count("<svg") == 2 and "<h3>Faults</h3>" in report  # range and pain charts, the faults
+    # The adherence chart, the exercise's range and pain charts, and its faults.
+    assert report.count("<svg") == 3 and "<h3>Faults</h3>" in report
+    for caption in ("Sets done against prescribed", "Range reached against target", "Pain before and after each set"):
+        assert f"<figcaption>{caption}" in report, caption
