@@ -36,6 +36,41 @@ WORDING: dict[str, FaultWording] = {
         "The press-up stopped with the elbows bent (straightest elbow below elbow_straight_min_deg): end range not "
         "reached; on a partial rep, the chest rose clearly but not to the work zone, not counted as a rep.",
     ),
+    "elbows_ahead_of_shoulders": FaultWording(
+        "Bring your elbows back under your shoulders.",
+        "Prone on elbows with the elbows planted ahead of the shoulders (elbow ahead by more than "
+        "elbow_ahead_max_ratio of the trunk length): the upper arms slope forward and stop supporting the chest.",
+    ),
+    "neck_extension": FaultWording(
+        "Let your head rest in line with your back, eyes on the floor in front of you.",
+        "Neck extended during the sphinx (head tipped back from the upper back's line beyond "
+        "neck_extension_max_deg): the extension is coming from the neck rather than the lower back.",
+    ),
+    "small_reach": FaultWording(
+        "Reach a little further, arm and leg out level with your back, if it is comfortable.",
+        "Bird dog reach short of level (the lower of the raised arm and leg under reach_work_min_deg from hanging); "
+        "on a partial rep, the limbs came up clearly but not to the work zone, not counted as a rep.",
+    ),
+    "back_sagging": FaultWording(
+        "Lift your leg only as high as your hips, keeping your back flat.",
+        "Bird dog leg lifted past level (raised thigh above thigh_above_level_max_deg): the lower back extends and "
+        "sags with it.",
+    ),
+    "hips_hiking": FaultWording(
+        "Keep both hips level, as if balancing a cup on your lower back.",
+        "Pelvis rolled against the shoulders during the bird dog (hips' height split beyond the shoulders' by "
+        "pelvis_roll_max_ratio of the trunk length): the hip hikes and the trunk rotates with the lifted leg.",
+    ),
+    "small_rotation": FaultWording(
+        "Let your arm and chest open a little further, if it is comfortable.",
+        "Open book turn short of the open zone (shoulders still stacked above stack_open_max_ratio); on a partial "
+        "rep, the chest turned clearly but not far enough to count as a rep.",
+    ),
+    "knees_separating": FaultWording(
+        "Keep your knees resting together.",
+        "Knees came apart during the open book (knee gap above knee_gap_max_ratio of the trunk length): the pelvis "
+        "turned with the chest, so the rotation did not come from the upper back.",
+    ),
     "back_off_wall": FaultWording(
         "Keep your back against the wall.",
         "Trunk tipped away from the wall (hip-shoulder line beyond the allowed lean from vertical).",
@@ -80,6 +115,11 @@ WORDING: dict[str, FaultWording] = {
     "pelvis_lift": FaultWording(
         "Keep your other leg and hips resting on the floor.",
         "The resting leg rose from the floor (pelvis or other leg lifting).",
+    ),
+    "trunk_not_slumped": FaultWording(
+        "Let your back round and your chin drop to your chest as you straighten.",
+        "Seated knee extension done sitting tall although the slump is prescribed (hip-ear line leaning forward "
+        "less than slump_min_deg during the rep): the nerve is not tensioned as intended.",
     ),
     "ankle_not_dorsiflexed": FaultWording(
         "Pull your toes towards you as you straighten.",
@@ -182,6 +222,7 @@ SETUP_WORDING: dict[str, str] = {
     "not_side_view": "Turn so your side faces the camera.",
     "not_side_view:supine": "Place the camera beside you, at floor level, so it sees your side.",
     "not_side_view:quadruped": "Turn so your side faces the camera.",
+    "not_side_view:side_lying": "Place the camera at floor level in front of you, so it sees your chest.",
     "ready": "Good, we can see you. Start when you are ready.",
 }
 
@@ -227,12 +268,40 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Then let your belly sink gently and look up (cow). Move with your breath.",
         "Place the camera to your side, about 2 metres away, at the height of your back.",
     ),
+    "prone_on_elbows": (
+        "Lie face down and come up onto your forearms, elbows under your shoulders, forearms flat on the floor.",
+        "Let your hips and legs relax on the floor and your lower back sag gently. Keep your head in line, "
+        "looking at the floor just ahead.",
+        "Breathe and hold for as long as prescribed, then lower yourself slowly.",
+        "Place the camera beside you, at floor level, about 2 metres away, so it sees your side from head to feet.",
+    ),
+    "bird_dog": (
+        "Kneel on hands and knees: hands under your shoulders, knees under your hips, back flat.",
+        "Slowly reach one arm forward and the opposite leg back, until both are level with your back. Keep your "
+        "hips level.",
+        "Pause, come back to hands and knees, then do the other side.",
+        "Place the camera to your side, about 2 metres away, at the height of your back.",
+    ),
+    "open_book": (
+        "Lie on your side with your hips and knees bent, knees resting together, both arms straight out in front.",
+        "Slowly lift the top arm and open it like a book, letting your chest and head turn towards the ceiling. "
+        "Keep your knees together.",
+        "Go as far as is comfortable, then bring the arm back to the other hand.",
+        "Place the camera at floor level in front of you, about 2 metres away, so it sees you from head to knees.",
+    ),
     "walk": (
         "Walk at your usual, comfortable pace, across the room or on a treadmill, with a support nearby if you "
         "need one.",
         "Wear your usual shoes, or none, and keep your feet and lower legs uncovered by long trousers if you can.",
         "Place the camera to your side at about knee height, 3 to 4 metres away, so it sees both feet for a few "
         "steps.",
+    ),
+    "seated_knee_extension": (
+        "Sit on a firm chair, feet on the floor, hands resting on your thighs or behind your back.",
+        "Let your back round and your chin drop towards your chest (the slump), unless your therapist said to sit "
+        "tall.",
+        "Slowly straighten one knee until you feel a light stretch, not pain, then bend it back. Slow and gentle.",
+        "Place the camera beside you, at seat height, 2 to 3 metres away, with the leg that moves nearer to it.",
     ),
     "single_leg_stance": (
         "Stand tall beside a chair or a counter, hands on your hips, and look straight ahead.",
@@ -274,6 +343,7 @@ MEASURE_NAMES: dict[str, str] = {
     "trunk_lean_deg": "trunk lean", "support_shin_from_vertical_deg": "shin angle", "thigh_drop_deg": "thigh angle",
     "support_heel_lift_deg": "heel", "spine_flexion_deg": "back bend", "knee_valgus_ratio": "knee alignment",
     "neck_deg": "neck angle", "other_leg_lift_deg": "resting leg",
+    "slump_deg": "slump",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
 

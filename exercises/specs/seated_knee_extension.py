@@ -1,0 +1,71 @@
+"""Seated knee extension (slump mobilisation of the sciatic nerve): sitting on a chair, the knee straightens slowly.
+
+Each straightening from the hanging knee and back is one rep. The slump version, the default, is done with the back
+rounded and the chin dropped, which tensions the nerve further; a therapist who prescribes the knee extension
+sitting tall switches the slump check off (`slump_required_flag` 0). As in the lying nerve glide, the knee goes only
+as far as light tension: the therapist sets `knee_extension_target_deg`, and a rep past it is `beyond_target`.
+
+Filmed from the side, the working leg nearer the camera: the slump is a forward lean, seen only from the side. The
+knee itself is read from the world landmarks away from side-on, so the reps count from an angle too.
+"""
+
+import exercises.signals_seated  # noqa: F401  (registers the seated posture and the slump signal)
+from exercises.body import VIEW_THRESHOLDS
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
+
+SEATED_KNEE_EXTENSION = ExerciseSpec(
+    name="seated_knee_extension",
+    title="Seated knee extension (slump nerve mobility)",
+    posture="seated",
+    facing_from="nose",
+    side_rule="nearer",
+    posture_signal="trunk_from_vertical_deg",
+    required_parts=("hip", "knee", "ankle"),
+    signals=("knee_deg", "slump_deg", "hip_deg", "trunk_from_vertical_deg"),
+    rep=RepSpec("knee_deg", "return_to_low", low_max="knee_bent_max_deg", high_min="knee_extended_min_deg",
+                dwell_s="rep_dwell_s",
+                high_min_near_target=("knee_extension_target_deg", "knee_extended_short_of_target_deg"),
+                partial_min_ratio="partial_rep_min_ratio", partial_fault="short_of_target"),
+    hold=None,
+    frame_rules=(
+        FrameRule("trunk_not_slumped", "slump_deg", below="slump_min_deg", during="rep",
+                  enabled_by="slump_required_flag"),
+    ),
+    rep_rules=(
+        RepRule("too_fast", "duration_s", below="rep_duration_min_s"),
+        RepRule("beyond_target", "max:knee_deg", above="knee_extension_target_deg",
+                margin="knee_extension_margin_deg"),
+    ),
+    faults=(
+        FaultInfo("trunk_not_slumped", "warn"),
+        FaultInfo("too_fast", "warn"),
+        FaultInfo("beyond_target", "stop"),
+        FaultInfo("short_of_target", "info"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # How the camera's view weighs image against world angles and sets each measurement's confidence.
+        **VIEW_THRESHOLDS,
+        # The knee hangs at 80-100 degrees from the chair's edge; well above that it has started to straighten.
+        "knee_bent_max_deg": 115.0,
+        # Slumped, light tension comes at 140-170 degrees; a straightening past 145 is a rep.
+        "knee_extended_min_deg": 145.0,
+        "rep_dwell_s": 0.2,
+        # A straightening half the way from the bent zone to the extended one (130 degrees by default) that bends
+        # back without getting there is a partial rep (short_of_target).
+        "partial_rep_min_ratio": 0.5,
+        # Set per patient: extension is limited by symptoms, not by the joint; 180 means no limit.
+        "knee_extension_target_deg": 180.0,
+        # Knee angles from landmarks carry a few degrees of error; past the target by more than this is real.
+        "knee_extension_margin_deg": 8.0,
+        # A straightening counts as a rep once it comes this close to a prescribed target below 145.
+        "knee_extended_short_of_target_deg": 10.0,
+        # Slow and gentle, as in the lying glide: a straighten-and-bend faster than this is jerking the nerve.
+        "rep_duration_min_s": 2.0,
+        # The slump is prescribed by default (this is the slump mobilisation); 0 for the version sitting tall.
+        "slump_required_flag": 1,
+        # Sitting tall the hip-ear line leans 0-8 degrees; a slump with the chin down 25-40. Halfway-plus is
+        # slumped enough; below it during a rep, the trunk was not slumped.
+        "slump_min_deg": 15.0,
+    },
+)
