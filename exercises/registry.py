@@ -14,9 +14,15 @@ from pathlib import Path
 from exercises.names import look_up
 from exercises.spec import ExerciseSpec
 from exercises.spec_files import ExerciseWording, load_spec_folder
+from exercises.specs.bird_dog import BIRD_DOG
 from exercises.specs.cat_cow import CAT_COW
+from exercises.specs.figure_four_stretch import FIGURE_FOUR_STRETCH
 from exercises.specs.knee_to_chest import KNEE_TO_CHEST
+from exercises.specs.lower_trunk_rotation import LOWER_TRUNK_ROTATION
 from exercises.specs.nerve_glide import NERVE_GLIDE
+from exercises.specs.open_book import OPEN_BOOK
+from exercises.specs.pelvic_tilt import PELVIC_TILT
+from exercises.specs.prone_on_elbows import PRONE_ON_ELBOWS
 from exercises.specs.prone_press_up import PRONE_PRESS_UP
 from exercises.specs.seated_knee_extension import SEATED_KNEE_EXTENSION
 from exercises.specs.single_leg_stance import SINGLE_LEG_STANCE
@@ -27,7 +33,13 @@ EXERCISES: dict[str, ExerciseSpec] = {
     s.name: s for s in (WALL_SQUAT, NERVE_GLIDE, CAT_COW, PRONE_PRESS_UP, KNEE_TO_CHEST, SINGLE_LEG_STANCE, WALK)
 }
 # Added one per line, so engineers adding exercises at once do not edit the same line.
+EXERCISES[PRONE_ON_ELBOWS.name] = PRONE_ON_ELBOWS
+EXERCISES[BIRD_DOG.name] = BIRD_DOG
+EXERCISES[OPEN_BOOK.name] = OPEN_BOOK
 EXERCISES[SEATED_KNEE_EXTENSION.name] = SEATED_KNEE_EXTENSION
+EXERCISES[PELVIC_TILT.name] = PELVIC_TILT
+EXERCISES[LOWER_TRUNK_ROTATION.name] = LOWER_TRUNK_ROTATION
+EXERCISES[FIGURE_FOUR_STRETCH.name] = FIGURE_FOUR_STRETCH
 
 
 def get_exercise(name: str) -> ExerciseSpec:

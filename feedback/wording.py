@@ -68,8 +68,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "knees_separating": FaultWording(
         "Keep your knees resting together.",
-        "Knees came apart during the open book (knee gap above knee_gap_max_ratio of the trunk length): the pelvis "
-        "turned with the chest, so the rotation did not come from the upper back.",
+        "Knees came apart during the open book (knee gap above knee_stack_gap_max_ratio of the trunk length): the "
+        "pelvis turned with the chest, so the rotation did not come from the upper back.",
     ),
     "back_off_wall": FaultWording(
         "Keep your back against the wall.",

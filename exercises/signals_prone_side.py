@@ -1,0 +1,113 @@
+"""Signals of the sphinx (prone on elbows), the bird dog and the open book (side-lying), registered by name.
+
+Import this module before building a spec that names one of them: the spec modules in exercises/specs do.
+Angles are in degrees and ratios in trunk lengths, from pixel landmarks (y down); NaN when a landmark is unknown.
+The side-lying posture and the "upper" side rule (the top arm of someone lying on their side) are added here too.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from exercises.body import Body
+from exercises.setup import POSTURES
+from exercises.side import SIDE_RULES
+from exercises.signals import signal
+from pose.geometry import distance, elevation_deg
+from pose.landmarks import sided
+
+# Lying on one side, seen from the front (the chest towards the camera): the hip-shoulder line is level.
+if "side_lying" not in POSTURES.names():
+    POSTURES.add("side_lying", "trunk_from_horizontal_deg")
+
+
+def _upper_shoulder(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+    """The side whose shoulder is higher in the image: the top arm, which opens, of someone lying on their side."""
+    dy = xy[:, sided("shoulder", "right"), 1] - xy[:, sided("shoulder", "left"), 1]
+    return np.where(np.isfinite(dy), np.sign(dy), 0.0)
+
+
+if "upper" not in SIDE_RULES.names():
+    SIDE_RULES.add("upper", _upper_shoulder)
+
+
+def _in_trunks(b: Body, length: np.ndarray, *, working_side: bool = True) -> np.ndarray:
+    """A length in pixels over the trunk's (hip to shoulder, the working side's or the midline's): build-free."""
+    trunk = (distance(b.point("hip"), b.point("shoulder")) if working_side
+             else distance(b.mid("hip"), b.mid("shoulder")))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(trunk > 0, length / trunk, np.nan)
+
+
+def _higher(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per frame the larger of two sides' values, either alone where the other is unknown."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # both unknown: NaN
+        return np.nanmax(np.stack([left, right]), axis=0)
+
+
+def _vertical_split(b: Body, part: str) -> np.ndarray:
+    """Image height of the left landmark of a part above the right one, in pixels (positive: left higher)."""
+    return b.point(part, "right")[:, 1] - b.point(part, "left")[:, 1]
+
+
+@signal("elbow_ahead_ratio")
+def elbow_ahead_ratio(b: Body) -> np.ndarray:
+    """Working elbow ahead of (+, towards the head) or behind (-) its shoulder, in trunk lengths.
+
+    Propped on the forearms the elbow sits under the shoulder (about 0); planted well ahead of it, the upper arm
+    slopes forward and the back sags into extension without support.
+    """
+    return _in_trunks(b, (b.point("elbow")[:, 0] - b.point("shoulder")[:, 0]) * b.forward)
+
+
+@signal("reach_deg")
+def reach_deg(b: Body) -> np.ndarray:
+    """How far the reaching arm and leg of a bird dog have come up from hanging, the lesser of the two, degrees.
+
+    Each limb reads 0 hanging straight down (on all fours) and 90 level with the body; the arm is the higher of the
+    two shoulder->wrist lines, the leg the higher of the two hip->knee lines, so either diagonal counts.
+    """
+    arm = _higher(*(90.0 + elevation_deg(b.point("shoulder", s), b.point("wrist", s)) for s in ("left", "right")))
+    leg = raised_thigh_rise_deg(b) + 90.0
+    return np.minimum(arm, leg)
+
+
+@signal("raised_thigh_rise_deg")
+def raised_thigh_rise_deg(b: Body) -> np.ndarray:
+    """The higher thigh's hip->knee line above level: -90 kneeling on all fours, 0 reaching back level.
+
+    A leg lifted past level takes the lower back into extension with it (the back sags).
+    """
+    return _higher(*(elevation_deg(b.point("hip", s), b.point("knee", s)) for s in ("left", "right")))
+
+
+@signal("pelvis_roll_ratio")
+def pelvis_roll_ratio(b: Body) -> np.ndarray:
+    """How far the pelvis has rolled against the shoulders, in trunk lengths (hips' height split less shoulders').
+
+    On all fours both lines are level, so from any camera height or turn they split alike (about 0 here); a hip
+    hiking up with the lifted leg, the trunk twisting, splits the hips alone.
+    """
+    return _in_trunks(b, np.abs(_vertical_split(b, "hip") - _vertical_split(b, "shoulder")), working_side=False)
+
+
+@signal("shoulder_stack_ratio")
+def shoulder_stack_ratio(b: Body) -> np.ndarray:
+    """Height of the top shoulder above the bottom one, in trunk lengths, lying on one side seen from the front.
+
+    Stacked (chest towards the camera) it is the shoulder width, about 0.7-0.8 trunk lengths; as the chest turns
+    open to the ceiling it falls with the cosine of the turn, to about 0 flat.
+    """
+    return _in_trunks(b, np.abs(_vertical_split(b, "shoulder")))
+
+
+@signal("knee_stack_gap_ratio")
+def knee_stack_gap_ratio(b: Body) -> np.ndarray:
+    """Distance between the two knees, in trunk lengths.
+
+    About 0.3 resting one on the other (side-lying), more as the top knee lifts or slides off the bottom one.
+    """
+    return _in_trunks(b, distance(b.point("knee", "left"), b.point("knee", "right")))

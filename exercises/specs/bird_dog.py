@@ -1,0 +1,47 @@
+"""Bird dog: on hands and knees, reach one arm forward and the opposite leg back, level, then change sides."""
+
+import exercises.signals_prone_side  # noqa: F401  (registers the signals named below)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepSpec
+
+BIRD_DOG = ExerciseSpec(
+    name="bird_dog",
+    title="Bird dog",
+    posture="quadruped",
+    facing_from="head",
+    side_rule="nearer",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("shoulder", "hip"),
+    signals=("reach_deg", "raised_thigh_rise_deg", "pelvis_roll_ratio", "trunk_from_horizontal_deg"),
+    # Each reach is a rep, whichever diagonal: the signal takes the higher arm and the higher leg, so reps
+    # alternating sides count one each.
+    rep=RepSpec("reach_deg", "return_to_low", low_max="reach_rest_max_deg", high_min="reach_work_min_deg",
+                dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio", partial_fault="small_reach"),
+    hold=None,
+    frame_rules=(
+        FrameRule("back_sagging", "raised_thigh_rise_deg", above="thigh_above_level_max_deg", during="rep"),
+        FrameRule("hips_hiking", "pelvis_roll_ratio", above="pelvis_roll_max_ratio", during="rep"),
+    ),
+    rep_rules=(),
+    faults=(
+        FaultInfo("small_reach", "warn"),
+        FaultInfo("back_sagging", "warn"),
+        FaultInfo("hips_hiking", "warn"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # On all fours arm and thigh hang within 10-20 degrees of straight down; reached out they come within
+        # 10-20 of level (75-90). The reach is the lesser limb's, so both must come up for a rep.
+        "reach_rest_max_deg": 30.0,
+        "reach_work_min_deg": 65.0,
+        "rep_dwell_s": 0.3,
+        # An arm and leg that come up past half way to the work zone (47.5) and go back down short of it are a
+        # partial rep: the reach was small.
+        "partial_rep_min_ratio": 0.5,
+        # A leg reaching back level reads within 10 degrees of it; kicked up 20 and more past level, the lower
+        # back goes into extension with it (the back sags).
+        "thigh_above_level_max_deg": 15.0,
+        # Level hips split from the shoulders by a few hundredths of a trunk length (landmark noise, builds); a
+        # hip hiked a hand's width (8-10 cm, about 0.15-0.2 trunk lengths) with the lifted leg splits them by more.
+        "pelvis_roll_max_ratio": 0.1,
+    },
+)

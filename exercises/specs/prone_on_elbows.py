@@ -1,0 +1,52 @@
+"""Prone on elbows (sphinx): lying face down, propped on the forearms with the elbows under the shoulders, held."""
+
+import exercises.signals_floor  # noqa: F401  (registers the signals named below)
+import exercises.signals_prone_side  # noqa: F401
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+
+PRONE_ON_ELBOWS = ExerciseSpec(
+    name="prone_on_elbows",
+    title="Prone on elbows (sphinx)",
+    posture="prone",
+    facing_from="head",
+    side_rule="nearer",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("shoulder", "hip", "elbow"),
+    signals=("trunk_rise_deg", "elbow_ahead_ratio", "neck_deg", "trunk_from_horizontal_deg"),
+    # A "rep" is one time up on the elbows and down again; the dose is the time held up.
+    rep=RepSpec("trunk_rise_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_up_min_deg",
+                dwell_s="rep_dwell_s"),
+    hold=HoldSpec("trunk_rise_deg", low="hold_rise_min_deg", high="hold_rise_max_deg", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(
+        FrameRule("elbows_ahead_of_shoulders", "elbow_ahead_ratio", above="elbow_ahead_max_ratio"),
+        FrameRule("neck_extension", "neck_deg", above="neck_extension_max_deg"),
+    ),
+    rep_rules=(),
+    faults=(
+        FaultInfo("elbows_ahead_of_shoulders", "warn"),
+        FaultInfo("neck_extension", "info"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Lying flat the hip-shoulder line is within a few degrees of level; propped on the forearms, the
+        # shoulders an upper arm's length up, it rises 18-30. 12 is clearly up, and the gap to 6 is the hysteresis.
+        "rise_rest_max_deg": 6.0,
+        "rise_up_min_deg": 12.0,
+        "rep_dwell_s": 0.3,
+        # The hold: up on the forearms (18-30), with room for a low sphinx (elbows a little ahead) and a higher
+        # one; 40 and more is a press-up's straight arms, a different exercise.
+        "hold_rise_min_deg": 10.0,
+        "hold_rise_max_deg": 40.0,
+        # Prescribed holds are 30 s to a few minutes; anything from 5 s is reported, so a short one shows as short.
+        "hold_min_s": 5.0,
+        "hold_gap_max_s": 1.5,
+        "hold_settle_s": 1.0,
+        # Elbows under the shoulders read within about 0.1 trunk lengths; planted a forearm's width ahead (the
+        # upper arm sloping 30 degrees or more forward) 0.25 and more. Landmark noise is a few hundredths.
+        "elbow_ahead_max_ratio": 0.2,
+        # The head in line with the upper back reads within about 10 degrees of it; looking up at the wall ahead
+        # (the neck extending instead of the low back) 30 and more.
+        "neck_extension_max_deg": 22.0,
+    },
+)

@@ -1,0 +1,247 @@
+"""Sphinx, bird dog and open book through the engine on synthetic skeleton traces (reps, holds and each fault)."""
+
+import numpy as np
+import pytest
+
+from exercises.engine import score_sequence
+from exercises.registry import get_exercise
+from tests import skeleton as sk
+
+SPHINX = get_exercise("prone_on_elbows")
+BIRD_DOG = get_exercise("bird_dog")
+OPEN_BOOK = get_exercise("open_book")
+UPPER_ARM, FOREARM, FLOOR_Y = 55.0, 50.0, 420.0
+
+
+def _along(deg: float, facing: int) -> np.ndarray:
+    """Unit vector `deg` above the horizontal, pointing image-right when facing=+1 (image y down)."""
+    return np.array([np.cos(np.radians(deg)) * facing, -np.sin(np.radians(deg))])
+
+
+def clip(frame, keys, fps=30.0, **kw):
+    """Frames from keyframes (t_s, *values), each value eased between its keys, built by `frame(t, *values)`."""
+    cols = [sk.trace([(k[0], k[i]) for k in keys], fps) for i in range(1, len(keys[0]))]
+    t = cols[0][0]
+    return sk.sequence([frame(ti, *(c[1][j] for c in cols), **kw) for j, ti in enumerate(t)])
+
+
+def sphinx_frame(t_s, rise_deg, elbow_ahead_px, neck_deg, facing=1):
+    """Face down, head image-right when facing=+1: the trunk rising `rise_deg` from the hip, the elbow on the floor
+    `elbow_ahead_px` ahead of the shoulder, the head `neck_deg` above the trunk's line."""
+    hip = np.array([320.0 - 120.0 * facing, FLOOR_Y - 10.0])
+    shoulder = hip + sk.TRUNK * _along(rise_deg, facing)
+    elbow = np.array([shoulder[0] + elbow_ahead_px * facing, FLOOR_Y])
+    wrist = elbow + np.array([FOREARM * facing, 0.0])
+    knee = hip + np.array([-sk.THIGH * facing, 8.0])
+    ankle = knee + np.array([-sk.SHIN * facing, 0.0])
+    ear = shoulder + sk.NECK * _along(rise_deg + neck_deg, facing)
+    pts = {"hip": hip, "shoulder": shoulder, "elbow": elbow, "wrist": wrist, "index": wrist, "knee": knee,
+           "ankle": ankle, "heel": ankle + np.array([0.0, -8.0]), "foot_index": ankle + np.array([-20.0 * facing, 4]),
+           "ear": ear, "eye": ear + np.array([5.0 * facing, 3.0])}
+    return sk._frame(t_s, pts, facing, "right" if facing > 0 else "left")
+
+
+LYING, PROPPED = (0.0, 0.0, 0.0), (22.0, 0.0, 0.0)
+
+
+def sphinx_holds(n, hold_s=8.0, up_s=1.0, pause_s=1.0, faults=None):
+    """Keyframes of n times up on the elbows; `faults` maps a hold (1-based) to the pose held in its middle third."""
+    keys, t = [(0.0, *LYING)], 0.0
+    for i in range(1, n + 1):
+        t += pause_s
+        keys.append((t, *LYING))
+        t += up_s
+        keys.append((t, *PROPPED))
+        if i in (faults or {}):
+            third = (hold_s - 1.0) / 3.0
+            for dt, pose in ((third, PROPPED), (0.5, faults[i]), (third, faults[i]), (0.5, PROPPED)):
+                t += dt
+                keys.append((t, *pose))
+            t += third
+        else:
+            t += hold_s
+        keys.append((t, *PROPPED))
+        t += up_s
+        keys.append((t, *LYING))
+    keys.append((t + pause_s, *LYING))
+    return keys
+
+
+@pytest.mark.parametrize(("n", "fps", "facing"), [(1, 30.0, 1), (2, 24.0, -1)])
+def test_sphinx_holds_are_timed_and_counted(n, fps, facing):
+    report = score_sequence(clip(sphinx_frame, sphinx_holds(n), fps, facing=facing), SPHINX)
+    assert report.rep_count == n
+    assert report.fault_counts == {}
+    # The 8 s up on the elbows and a little of the way up and down (the band starts at 10 degrees of rise).
+    assert 8.0 <= report.hold_s <= 8.8
+
+
+@pytest.mark.parametrize(
+    ("pose", "code"),
+    [pytest.param((18.0, 45.0, 0.0), "elbows_ahead_of_shoulders", id="elbows_ahead"),
+     pytest.param((22.0, 0.0, 40.0), "neck_extension", id="neck_extension")],
+)
+def test_sphinx_fault_lands_on_its_hold_and_shortens_it(pose, code):
+    report = score_sequence(clip(sphinx_frame, sphinx_holds(2, faults={2: pose}), 24.0), SPHINX)
+    assert report.rep_count == 2
+    assert [r.faults for r in report.reps] == [(), (code,)]
+    # The clean hold is timed whole; the faulted one is cut at the fault.
+    assert 8.0 <= report.hold_s <= 8.8
+
+
+def test_sphinx_elbows_just_ahead_or_a_slight_nod_up_are_no_fault():
+    report = score_sequence(clip(sphinx_frame, sphinx_holds(1, faults={1: (21.0, 12.0, 12.0)}), 24.0), SPHINX)
+    assert report.rep_count == 1
+    assert report.fault_counts == {}
+
+
+def bird_dog_frame(t_s, arm_deg, leg_deg, hike_px, diagonal, facing=1):
+    """On all fours, head image-right when facing=+1. One diagonal's arm and leg are raised: `arm_deg` and `leg_deg`
+    from hanging straight down (90 is level). diagonal=+1 raises the near arm and the far leg, -1 the far arm and
+    the near leg; the raised leg's hip rises `hike_px` (the pelvis rolls)."""
+    hip = np.array([320.0 - 60.0 * facing, 250.0])
+    shoulder = hip + np.array([sk.TRUNK * facing, 0.0])
+
+    def limbs(arm, leg, hike):
+        h = hip + np.array([0.0, -hike])
+        wrist = shoulder + 100.0 * _along(arm - 90.0, facing)
+        knee = h + sk.THIGH * _along(leg - 90.0, -facing)
+        shin_dir = _along(0.0, -facing) if leg < 45.0 else (knee - h) / sk.THIGH
+        ankle = knee + sk.SHIN * shin_dir
+        return {"hip": h, "shoulder": shoulder, "elbow": (shoulder + wrist) / 2, "wrist": wrist, "index": wrist,
+                "knee": knee, "ankle": ankle, "heel": ankle + np.array([0.0, -8.0]), "foot_index": ankle + [0, 8.0],
+                "ear": shoulder + np.array([35.0 * facing, -10.0]), "eye": shoulder + np.array([40.0 * facing, -14.0])}
+
+    rest = 0.0
+    if diagonal > 0:
+        near, far = limbs(arm_deg, rest, 0.0), limbs(rest, leg_deg, hike_px)
+    else:
+        near, far = limbs(rest, leg_deg, hike_px), limbs(arm_deg, rest, 0.0)
+    return sk._frame(t_s, near, facing, "right" if facing > 0 else "left", other=far)
+
+
+REACHED = (85.0, 88.0, 0.0)
+
+
+def bird_dogs(n, reach_s=1.2, top_s=1.5, pause_s=0.8, faults=None):
+    """Keyframes (t, arm, leg, hike, diagonal) of n reaches alternating diagonals; `faults` maps a rep to its top."""
+    keys, t = [(0.0, 0.0, 0.0, 0.0, 1.0)], 0.0
+    for i in range(1, n + 1):
+        d = 1.0 if i % 2 else -1.0
+        top = (faults or {}).get(i, REACHED)
+        for dt, pose in ((pause_s, (0.0, 0.0, 0.0)), (reach_s, top), (top_s, top), (reach_s, (0.0, 0.0, 0.0))):
+            t += dt
+            keys.append((t, *pose, d))
+    keys.append((t + pause_s, 0.0, 0.0, 0.0, keys[-1][-1]))
+    return keys
+
+
+def bird_dog_clip(keys, fps=30.0, facing=1):
+    # The diagonal switches while both limbs are down: step it, do not ease it.
+    frames = []
+    t, arm = sk.trace([(k[0], k[1]) for k in keys], fps)
+    _, leg = sk.trace([(k[0], k[2]) for k in keys], fps)
+    _, hike = sk.trace([(k[0], k[3]) for k in keys], fps)
+    diag = [keys[max(np.searchsorted([k[0] for k in keys], ti, side="left"), 0)][4] if ti <= keys[-1][0] else 1.0
+            for ti in t]
+    for ti, a, g, h, d in zip(t, arm, leg, hike, diag):
+        frames.append(bird_dog_frame(ti, a, g, h, d, facing))
+    return sk.sequence(frames)
+
+
+@pytest.mark.parametrize(("n", "fps", "facing"), [(4, 30.0, 1), (3, 24.0, -1)])
+def test_bird_dog_reaches_alternating_sides_each_count(n, fps, facing):
+    report = score_sequence(bird_dog_clip(bird_dogs(n), fps, facing), BIRD_DOG)
+    assert report.rep_count == n
+    assert report.partial_rep_count == 0
+    assert report.fault_counts == {}
+
+
+@pytest.mark.parametrize(
+    ("top", "reps", "partial"),
+    [
+        pytest.param((85.0, 118.0, 0.0), [(), ("back_sagging",), ()], [], id="back_sagging"),
+        pytest.param((85.0, 88.0, 25.0), [(), ("hips_hiking",), ()], [], id="hips_hiking"),
+        # Arm and leg up to about 55 degrees from hanging: past half way to the work zone, short of it.
+        pytest.param((55.0, 58.0, 0.0), [(), ()], [("small_reach",)], id="small_reach"),
+    ],
+)
+def test_bird_dog_fault_lands_on_its_rep(top, reps, partial):
+    report = score_sequence(bird_dog_clip(bird_dogs(3, faults={2: top}), 24.0), BIRD_DOG)
+    assert [r.faults for r in report.reps] == reps
+    assert [p.faults for p in report.partial_reps] == partial
+
+
+def test_bird_dog_arm_alone_is_no_rep():
+    keys = [(0.0, 0.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 0.0, 1.0), (2.2, 85.0, 0.0, 0.0, 1.0),
+            (3.7, 85.0, 0.0, 0.0, 1.0), (4.9, 0.0, 0.0, 0.0, 1.0), (5.8, 0.0, 0.0, 0.0, 1.0)]
+    report = score_sequence(bird_dog_clip(keys), BIRD_DOG)
+    assert report.rep_count == 0
+    assert report.partial_rep_count == 0
+
+
+SHOULDER_W, HIP_W, KNEES_TOGETHER = 90.0, 75.0, 35.0
+
+
+def open_book_frame(t_s, turn_deg, knee_gap_px, facing=1):
+    """Lying on the left side, seen from the front, head image-right when facing=+1: the chest turned `turn_deg`
+    open (0 stacked), the top knee `knee_gap_px` above the bottom one."""
+    hip_low = np.array([320.0 - 70.0 * facing, FLOOR_Y - 20.0])
+    shoulder_low = hip_low + np.array([sk.TRUNK * facing, 0.0])
+    up = np.array([0.0, -1.0])
+    top_shoulder = shoulder_low + SHOULDER_W * np.cos(np.radians(turn_deg)) * up
+    knee_low = hip_low + np.array([25.0 * facing, 10.0])
+
+    def side(hip, shoulder, knee, wrist):
+        ankle = knee + np.array([-sk.SHIN * facing, 5.0])
+        ear = shoulder_low + np.array([40.0 * facing, -40.0])
+        return {"hip": hip, "shoulder": shoulder, "elbow": (shoulder + wrist) / 2, "wrist": wrist, "index": wrist,
+                "knee": knee, "ankle": ankle, "heel": ankle + np.array([-5.0 * facing, 0]),
+                "foot_index": ankle + np.array([0.0, 12.0]), "ear": ear, "eye": ear + np.array([6.0 * facing, 2])}
+
+    reach = shoulder_low + np.array([15.0 * facing, 40.0])
+    top = side(hip_low + HIP_W * up, top_shoulder, knee_low + (KNEES_TOGETHER + knee_gap_px) * up,
+               top_shoulder + 100.0 * np.array([0.3 * facing, -np.sin(np.radians(turn_deg))]))
+    bottom = side(hip_low, shoulder_low, knee_low, reach)
+    return sk._frame(t_s, top, facing, "left", other=bottom)
+
+
+def open_books(n, turn_deg=80.0, open_s=1.5, top_s=1.0, pause_s=0.8, faults=None):
+    """Keyframes (t, turn, knee gap) of n open books; `faults` maps a rep to its (turn, knee gap) at the top."""
+    keys, t = [(0.0, 0.0, 0.0)], 0.0
+    for i in range(1, n + 1):
+        top = (faults or {}).get(i, (turn_deg, 0.0))
+        for dt, pose in ((pause_s, (0.0, 0.0)), (open_s, top), (top_s, top), (open_s, (0.0, 0.0))):
+            t += dt
+            keys.append((t, *pose))
+    keys.append((t + pause_s, 0.0, 0.0))
+    return keys
+
+
+@pytest.mark.parametrize(("n", "fps", "facing"), [(3, 30.0, 1), (2, 24.0, -1)])
+def test_open_book_turns_are_counted_on_the_top_arm(n, fps, facing):
+    report = score_sequence(clip(open_book_frame, open_books(n), fps, facing=facing), OPEN_BOOK)
+    assert report.rep_count == n
+    assert report.partial_rep_count == 0
+    assert report.fault_counts == {}
+    assert report.side == "left"  # the top shoulder's side
+
+
+@pytest.mark.parametrize(
+    ("top", "reps", "partial"),
+    [
+        pytest.param((80.0, 50.0), [(), ("knees_separating",), ()], [], id="knees_separating"),
+        # Turned 52 degrees: clearly off the stack, short of open.
+        pytest.param((52.0, 0.0), [(), ()], [("small_rotation",)], id="small_rotation"),
+    ],
+)
+def test_open_book_fault_lands_on_its_rep(top, reps, partial):
+    report = score_sequence(clip(open_book_frame, open_books(3, faults={2: top}), 24.0), OPEN_BOOK)
+    assert [r.faults for r in report.reps] == reps
+    assert [p.faults for p in report.partial_reps] == partial
+
+
+def test_open_book_a_turn_of_a_few_degrees_is_nothing():
+    report = score_sequence(clip(open_book_frame, open_books(2, turn_deg=20.0), 24.0), OPEN_BOOK)
+    assert report.rep_count == 0
+    assert report.partial_rep_count == 0
