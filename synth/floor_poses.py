@@ -55,7 +55,7 @@ class PronePressUpAngles:
     neck_deg: float = 0.0
 
 
-def _legs_prone(hip: np.ndarray, props: BodyProportions) -> dict[str, np.ndarray]:
+def legs_prone(hip: np.ndarray, props: BodyProportions) -> dict[str, np.ndarray]:
     """Knee on the floor behind the hip, leg straight back, top of the foot on the floor (sole up)."""
     dy = hip[1] - PRONE_KNEE_HEIGHT
     knee = hip + np.array([-planar_length(props.thigh, dy), -dy])
@@ -91,7 +91,7 @@ def prone_press_up_pose(angles: PronePressUpAngles, props: BodyProportions) -> P
     if np.hypot(*(shoulder - wrist)) > reach:
         shoulder = np.array([wrist[0] - planar_length(reach, min(shoulder[1] - wrist[1], reach)), shoulder[1]])
     hip = shoulder - props.trunk * unit(angles.rise_deg)
-    legs = _legs_prone(hip, props)
+    legs = legs_prone(hip, props)
     l1 = planar_length(props.upper_arm, z_elbow - z_shoulder)
     l2 = planar_length(props.forearm, z_wrist - z_elbow)
     # The elbow bends up and back, behind the line from the shoulder to the palm.

@@ -220,7 +220,7 @@ def _legs_lateral(props: BodyProportions) -> dict[str, float]:
             "toe": z_hip}
 
 
-def _skeleton(near: dict[str, np.ndarray], far: dict[str, np.ndarray], z_near: dict[str, float],
+def assemble_skeleton(near: dict[str, np.ndarray], far: dict[str, np.ndarray], z_near: dict[str, float],
               z_far: dict[str, float], head: dict[str, np.ndarray], spine: np.ndarray, head_dir_deg: float,
               props: BodyProportions) -> Skeleton:
     """Lift planar joints to 3D and assemble the skeleton; head and spine on the midline, the ear on the near side."""
@@ -264,8 +264,8 @@ def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
     z_far = {k_: -v for k_, v in (_legs_lateral(props) | {"elbow": far_z_elbow, "wrist": far_z_wrist}).items()}
     neck_base = shoulder + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
     head_dir = trunk_dir - angles.neck_flexion_deg
-    skel = _skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props), arc_points(hip, shoulder, 0.0),
-                     head_dir, props)
+    skel = assemble_skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props),
+                             arc_points(hip, shoulder, 0.0), head_dir, props)
     return Pose(skeleton=skel.translated(np.array([-hip[0], 0.0])), hand_style="relaxed", prop="wall")
 
 
@@ -325,8 +325,8 @@ def nerve_glide_pose(angles: NerveGlideAngles, props: BodyProportions) -> Pose:
     z_far = {k: -v for k, v in _legs_lateral(props).items()} | {"elbow": far_z_elbow, "wrist": far_z_wrist}
     neck_base = shoulder + 0.02 * unit(trunk_back) + 0.012 * unit(trunk_back + 90.0)
     head_dir = trunk_back - angles.neck_flexion_deg
-    skel = _skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props), arc_points(hip, shoulder, 0.0),
-                     head_dir, props)
+    skel = assemble_skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props),
+                             arc_points(hip, shoulder, 0.0), head_dir, props)
     return Pose(skeleton=skel, hand_style="grip", prop="mat")
 
 
@@ -362,6 +362,6 @@ def cat_cow_pose(angles: CatCowAngles, props: BodyProportions) -> Pose:
     end_tangent = float(direction_deg(spine[-1] - spine[-2]))
     head_dir = end_tangent - angles.neck_flexion_deg
     neck_base = shoulder + 0.02 * unit(end_tangent) + 0.012 * unit(end_tangent + 90.0)
-    skel = _skeleton(near, dict(near), z_near, {k: -v for k, v in z_near.items()},
-                     head_points(neck_base, head_dir, props), spine, head_dir, props)
+    skel = assemble_skeleton(near, dict(near), z_near, {k: -v for k, v in z_near.items()},
+                             head_points(neck_base, head_dir, props), spine, head_dir, props)
     return Pose(skeleton=skel, hand_style="flat", prop="mat")
