@@ -14,10 +14,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,ray]'
 	touch $(STAMP)
 
+# The lite and heavy pose models (--model lite|heavy), which the wheel would download at run time and cannot
+# offline: copied from the npm package @mediapipe/pose, pinned and checked by SHA-256 (pose/models.py). Without npm
+# or network it prints one line and goes on (the full model needs neither); the next `make` tries again.
+MODELS := $(VENV)/.pose-models
+$(MODELS): $(STAMP) pose/models.py
+	$(PY) -m pose.models install && touch $(MODELS) || true
+
 # Listens on this machine only (also set in .streamlit/config.toml); for a clinic network put the TLS reverse proxy
 # of the README in front rather than ADDRESS=0.0.0.0.
 ADDRESS ?= 127.0.0.1
-run: $(STAMP)
+run: $(STAMP) $(MODELS)
 	$(VENV)/bin/streamlit run app.py --server.address $(ADDRESS)
 
 # ruff, then the import contracts in pyproject.toml ([tool.importlinter]): which layer may import which.
@@ -41,7 +48,7 @@ proxy:
 # built once); the browser tests then run alone, as they measure frame rates. Both runs always run; either failing
 # fails the target.
 TEST_JOBS ?= auto
-test: lint postgres proxy
+test: lint postgres proxy $(MODELS)
 	status=0; \
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile -m "not browser" || status=1; \
 	$(PY) -m pytest -m browser || status=1; \

@@ -21,6 +21,7 @@ from exercises.config import ConfigError, load_overrides  # noqa: E402
 from exercises.registry import EXERCISES, SPEC_FILE_ERRORS  # noqa: E402
 from feedback import report as rep  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
+from pose.models import MODEL_FOR_USE, model_settings  # noqa: E402
 from pose.video import VideoError  # noqa: E402
 from scoring.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
 from synth.cli import add_view_arguments, view_plan  # noqa: E402
@@ -56,7 +57,9 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, help="write results here instead of stdout")
     s.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     s.add_argument("--config", type=Path, help="TOML file of per-patient threshold overrides")
-    s.add_argument("--model", type=Path, help="a MediaPipe Tasks .task pose landmarker model to use instead")
+    s.add_argument("--model", metavar="lite|full|heavy|FILE.task",
+                   help="pose model: lite, full or heavy (lite and heavy installed by `make`), or a MediaPipe Tasks "
+                        f".task pose landmarker bundle (default {MODEL_FOR_USE['batch']})")
     s.add_argument("--max-fps", type=float, default=EstimatorSettings.max_fps,
                    help="frames per second estimated at most (default %(default)g; `formcheck bench tradeoff` "
                         "found 15 as accurate on its suite at 1.8x the throughput)")
@@ -162,8 +165,7 @@ def _save_to_store(args: argparse.Namespace, options: ScoreOptions, result: rep.
 def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         overrides = load_overrides(args.config) if args.config else None
-        settings = EstimatorSettings(task_model_path=str(args.model) if args.model else None,
-                                     max_side_px=args.max_side, max_fps=args.max_fps)
+        settings = EstimatorSettings(**model_settings(args.model), max_side_px=args.max_side, max_fps=args.max_fps)
     except (ConfigError, ValueError) as exc:
         parser.error(str(exc))
     if args.jobs is None:

@@ -1,7 +1,8 @@
 """MediaPipe pose estimation, one person, frames in time order (VIDEO mode).
 
 The embedded default is mediapipe 0.10.21's bundled full model (model_complexity=1). A user-supplied
-`.task` bundle runs through the Tasks API instead. Complexity 0 and 2 need a download and fail offline.
+`.task` bundle runs through the Tasks API instead. Complexity 0 (lite) and 2 (heavy) run offline once `make` has
+installed their files (pose/models.py); without them the estimator refuses with one line rather than download.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 
 from pose.frames import PoseFrame, pixel_xy
 from pose.landmarks import N_LANDMARKS
+from pose.models import require_model
 from pose.outline import back_profile
 
 
@@ -36,7 +38,7 @@ class EstimatorSettings:
     """How pose is estimated; part of the landmark cache key.
 
     Attributes:
-        model_complexity: 1 is the bundled full model; 0 and 2 need a download.
+        model_complexity: 0 lite, 1 the bundled full model, 2 heavy (0 and 2 installed by `make`).
         min_detection_confidence: person detector threshold in [0, 1].
         min_tracking_confidence: landmark tracking threshold in [0, 1].
         task_model_path: a MediaPipe Tasks `.task` pose landmarker bundle; when given it replaces the
@@ -113,6 +115,7 @@ class PoseEstimator:
             self._pose = None
         else:
             self._landmarker = None
+            require_model(self.settings.model_complexity)
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=False,
                 model_complexity=self.settings.model_complexity,
