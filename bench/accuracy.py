@@ -35,9 +35,12 @@ TRUTH_SIGNALS: dict[str, dict[str, str]] = {
 
 # Joint angles are read from the picture side-on and from MediaPipe's world landmarks further round (exercises.body
 # VIEW_THRESHOLDS). To measure which is better per view, every rendered clip is also scored with each source alone.
+# Each joint's view window (the knee's, and the hip's of its own) is opened wide or shut.
 ANGLE_SOURCES: dict[str, dict[str, float]] = {
-    "image": {"view_image_only_max_deg": 90.0, "view_world_only_min_deg": 91.0},
-    "world": {"view_image_only_max_deg": -1.0, "view_world_only_min_deg": 0.0},
+    "image": {"view_image_only_max_deg": 90.0, "view_world_only_min_deg": 91.0,
+              "view_hip_image_only_max_deg": 90.0, "view_hip_world_only_min_deg": 91.0},
+    "world": {"view_image_only_max_deg": -1.0, "view_world_only_min_deg": 0.0,
+              "view_hip_image_only_max_deg": -1.0, "view_hip_world_only_min_deg": 0.0},
 }
 
 # Signals judged by their range over a rep (against a running neutral), not by their absolute value.

@@ -19,11 +19,21 @@ from pose.landmarks import Landmark, Side, other_side, sided
 # threshold's does; a spec takes them into its thresholds (so a patient's file may override them), and a spec
 # without them gets these values.
 VIEW_THRESHOLDS: dict[str, float] = {
-    # Joint angles (knee, hip, ankle) come from the image alone up to this many degrees off side-on, where the
-    # image-plane angle is within a few degrees (cos 20 = 0.94) and steadier than MediaPipe's depth; from the world
-    # landmarks alone from the second value on; blended in between. Measured per yaw in bench.accuracy.
-    "view_image_only_max_deg": 20.0,
-    "view_world_only_min_deg": 35.0,
+    # Joint angles come from the image alone up to the first value of their pair (degrees off side-on, as the view
+    # is read), from the world landmarks alone from the second on, blended in between; measured per joint and yaw on
+    # rendered clips (bench.accuracy; seeds 13 and 29, pitch -15..+15, field of view 50-75). The view is read high
+    # (MediaPipe's depth is about half the true one: a true 40 reads 45-68, a true 60 reads 65-80), so the values
+    # are in the view as read. The knee (and every joint but the hip): MediaPipe's world knee reads a deep bend
+    # 10-30 degrees too straight away from side-on, and the picture's is better (median) until the view reads
+    # nearly front-on; but the picture's reads a squat filmed at a true 60 too shallow to count (wall squat reps
+    # exact at 60: 0.75 with the world from a read 35 on, 0.38 with the image up to 70). Image up to 35: the knee
+    # at a true 20 goes 3.9|7.3 -> 3.4|6.6 degrees (median|p90), 40 7.8 -> 8.3, reps unchanged.
+    "view_image_only_max_deg": 35.0,
+    "view_world_only_min_deg": 50.0,
+    # The hip: a turned trunk foreshortens the shoulder-hip line in the picture at once, and the world hip is
+    # better from a read 20 on (wall squat at a true 20: 6.2 -> 4.8 median; side-on unchanged at 2.1).
+    "view_hip_image_only_max_deg": 0.0,
+    "view_hip_world_only_min_deg": 20.0,
     # Within this of side-on (or of square-on, for what only the front shows) a measurement is reliable; beyond it
     # at best approximate.
     "view_reliable_max_deg": 20.0,
@@ -61,6 +71,8 @@ class ViewLimits:
     frontal_min_deg: float = VIEW_THRESHOLDS["view_frontal_min_deg"]
     landmark_reliable_min_ratio: float = VIEW_THRESHOLDS["landmark_reliable_min_ratio"]
     depth_from_foreshortening: bool = False
+    hip_image_only_max_deg: float = VIEW_THRESHOLDS["view_hip_image_only_max_deg"]
+    hip_world_only_min_deg: float = VIEW_THRESHOLDS["view_hip_world_only_min_deg"]
 
     @classmethod
     def from_thresholds(cls, thresholds: Mapping[str, float]) -> ViewLimits:
@@ -68,7 +80,14 @@ class ViewLimits:
         t = {**VIEW_THRESHOLDS, **thresholds}
         return cls(t["view_image_only_max_deg"], t["view_world_only_min_deg"], t["view_reliable_max_deg"],
                    t["view_sagittal_max_deg"], t["view_frontal_min_deg"], t["landmark_reliable_min_ratio"],
-                   bool(t["depth_from_foreshortening_flag"]))
+                   bool(t["depth_from_foreshortening_flag"]), t["view_hip_image_only_max_deg"],
+                   t["view_hip_world_only_min_deg"])
+
+    def image_window_deg(self, joint: str) -> tuple[float, float]:
+        """(image only up to, world only from) the view in degrees, for a joint's angle ("hip", "knee", ...)."""
+        if joint == "hip":
+            return self.hip_image_only_max_deg, self.hip_world_only_min_deg
+        return self.image_only_max_deg, self.world_only_min_deg
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,7 @@ class Body:
         limits: how the view angle weighs image against world and decides each measurement's confidence.
         reference_px: (T, 2 * len(REFERENCE_SEGMENTS)) each segment's full length in pixels so far (left side's
             segments, then the right's), NaN where unknown; None when not tracked.
+        thresholds: the spec's thresholds, for the few signals that take a limit of their own (see `threshold`).
     """
 
     xy: np.ndarray
@@ -99,6 +119,7 @@ class Body:
     visibility: np.ndarray | None = None
     limits: ViewLimits = ViewLimits()
     reference_px: np.ndarray | None = None
+    thresholds: Mapping[str, float] = field(default_factory=dict)
     # Values several signals derive from the same landmarks (which leg supports the body), computed once.
     _derived: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -107,6 +128,10 @@ class Body:
         if key not in self._derived:
             self._derived[key] = compute(self)
         return self._derived[key]
+
+    def threshold(self, name: str) -> float:
+        """A threshold of the spec being scored; NaN when the spec has none by that name (the limit is off)."""
+        return float(self.thresholds.get(name, np.nan))
 
     def point(self, part: str, side: Side | None = None) -> np.ndarray:
         """(T, 2) pixel positions of a sided part (e.g. "knee") on the working side or the one given."""
@@ -138,14 +163,17 @@ class Body:
         """(T,) degrees off side-on, NaN where unknown."""
         return np.full(len(self.xy), np.nan) if self.view_deg is None else np.asarray(self.view_deg, float)
 
-    def image_weight(self) -> np.ndarray:
-        """(T,) weight of the image-plane angle against the world angle for joint angles: 1 side-on, 0 far off it.
+    def image_weight(self, joint: str = "knee") -> np.ndarray:
+        """(T,) weight of the image-plane angle against the world angle for a joint's angle: 1 side-on, 0 far off it.
 
         An unknown view counts as side-on, the view every exercise was first measured from.
+
+        Args:
+            joint: which joint's view window (ViewLimits.image_window_deg): "hip", or any other for the knee's.
         """
-        lim = self.limits
-        span = max(lim.world_only_min_deg - lim.image_only_max_deg, 1e-9)
-        w = np.clip((lim.world_only_min_deg - self.view) / span, 0.0, 1.0)
+        image_max, world_min = self.limits.image_window_deg(joint)
+        span = max(world_min - image_max, 1e-9)
+        w = np.clip((world_min - self.view) / span, 0.0, 1.0)
         return np.where(np.isfinite(w), w, 1.0)
 
     def well_seen(self, parts: tuple[str, ...], side: Side | None = None) -> np.ndarray:

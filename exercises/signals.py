@@ -63,12 +63,13 @@ def _joint_3d_deg(b: Body, a: str, joint: str, c: str, side: str | None = None) 
     return joint_angle_deg(_segment_3d(b, joint, a, side), zero, _segment_3d(b, joint, c, side))
 
 
-def _fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray) -> np.ndarray:
+def _fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, joint: str = "knee") -> np.ndarray:
     """A joint angle from the image near side-on and from the world landmarks further round, blended between.
 
     Where one of the two is unknown the other is used alone: a missing world landmark does not hide a side view.
+    `joint` picks the view window measured for that joint (exercises.body.ViewLimits.image_window_deg).
     """
-    w = b.image_weight()
+    w = b.image_weight(joint)
     blend = w * image_deg + (1.0 - w) * world_deg
     return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, image_deg, world_deg))
 
@@ -103,7 +104,7 @@ def hip_deg(b: Body) -> np.ndarray:
     """Working hip, shoulder-hip-knee; 180 standing straight, 90 thigh square to the trunk."""
     return _fused_joint_deg(
         b, joint_angle_deg(b.point("shoulder"), b.point("hip"), b.point("knee")),
-        _joint_3d_deg(b, "shoulder", "hip", "knee"))
+        _joint_3d_deg(b, "shoulder", "hip", "knee"), "hip")
 
 
 @signal("trunk_lean_deg")

@@ -81,7 +81,7 @@ def test_view_is_unknown_without_world_landmarks():
     assert np.isnan(view_from_side_deg(np.full((N_LANDMARKS, 3), np.nan)))
 
 
-@pytest.mark.parametrize("yaw", [40.0, 60.0, 90.0])
+@pytest.mark.parametrize("yaw", [50.0, 60.0, 90.0])
 def test_knee_angle_holds_away_from_side_on_where_the_image_angle_does_not(yaw):
     b = _body(_world(95.0, yaw_deg=yaw))
     knee, conf = measure("knee_deg", b)
@@ -89,6 +89,28 @@ def test_knee_angle_holds_away_from_side_on_where_the_image_angle_does_not(yaw):
     assert conf[0] == APPROXIMATE  # read in 3D, from MediaPipe's depth: never "reliable" off side-on
     image_only = Body(b.xy, b.back_profile, b.side, b.forward)  # no world landmarks: the picture alone
     assert abs(measure("knee_deg", image_only)[0][0] - 95.0) > 3.0
+
+
+@pytest.mark.parametrize(("view", "knee_weight", "hip_weight"), [
+    (0.0, 1.0, 1.0), (10.0, 1.0, 0.5), (20.0, 1.0, 0.0), (42.5, 0.5, 0.0), (50.0, 0.0, 0.0), (math.nan, 1.0, 1.0)])
+def test_each_joint_weighs_the_image_by_its_own_view_window(view, knee_weight, hip_weight):
+    lim = ViewLimits(image_only_max_deg=35.0, world_only_min_deg=50.0, hip_image_only_max_deg=0.0,
+                     hip_world_only_min_deg=20.0)
+    b = Body(np.zeros((1, N_LANDMARKS, 2)), np.full((1, N_BACK_SAMPLES), np.nan), "right", np.array([1.0]),
+             view_deg=np.array([view]), limits=lim)
+    assert b.image_weight("knee")[0] == pytest.approx(knee_weight)
+    assert b.image_weight("hip")[0] == pytest.approx(hip_weight)
+
+
+def test_the_hip_angle_follows_the_world_landmarks_sooner_than_the_knee():
+    # Read 30 degrees off side-on: the knee still from the picture (which a turned body distorts), the hip from 3D.
+    world = _world(95.0, yaw_deg=30.0)
+    b = _body(world, view_deg=30.0)
+    image_only = Body(b.xy, b.back_profile, b.side, b.forward)
+    assert measure("knee_deg", b)[0][0] == pytest.approx(measure("knee_deg", image_only)[0][0])
+    hip_3d = measure("hip_deg", _body(world, view_deg=90.0))[0][0]
+    assert measure("hip_deg", b)[0][0] == pytest.approx(hip_3d)
+    assert ViewLimits.from_thresholds({"view_hip_world_only_min_deg": 25.0}).hip_world_only_min_deg == 25.0
 
 
 def test_side_on_the_image_angle_is_used_and_reliable():
