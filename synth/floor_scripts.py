@@ -50,13 +50,14 @@ THRESHOLDS: dict[str, dict[str, float]] = {
 MAX_YAW_DEG: dict[str, float] = {PRONE_PRESS_UP: 60.0, KNEE_TO_CHEST: 60.0}
 
 
-def _elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Angle of (T, 2) start->end above the horizontal, y up, whichever way it points."""
     d = end - start
     return np.degrees(np.arctan2(d[..., 1], np.abs(d[..., 0])))
 
 
-def _joints(poses: list[Pose], name: str) -> np.ndarray:
+def joint_track(poses: list[Pose], name: str) -> np.ndarray:
+    """(T, 2) drawn position of one joint over the poses."""
     return np.stack([p.skeleton[name][:2] for p in poses])
 
 
@@ -144,13 +145,16 @@ def _prone_press_up_pose(p: dict[str, float], props: BodyProportions, options: d
 
 def _prone_press_up_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
     """Drawn angles: the trunk's rise (midline), the near thigh's rise, their difference and the near elbow."""
-    hip, shoulder, knee = _joints(poses, "near_hip"), _joints(poses, "near_shoulder"), _joints(poses, "near_knee")
-    trunk, thigh = _elevation_deg(hip, shoulder), _elevation_deg(knee, hip)
+    hip, shoulder = joint_track(poses, "near_hip"), joint_track(poses, "near_shoulder")
+    knee = joint_track(poses, "near_knee")
+    trunk, thigh = elevation_deg(hip, shoulder), elevation_deg(knee, hip)
     return {"trunk_rise_deg": trunk, "thigh_rise_deg": thigh, "trunk_over_thigh_deg": trunk - thigh,
-            "elbow_deg": interior_angle_deg(shoulder, _joints(poses, "near_elbow"), _joints(poses, "near_wrist"))}
+            "elbow_deg": interior_angle_deg(shoulder, joint_track(poses, "near_elbow"),
+                                            joint_track(poses, "near_wrist"))}
 
 
-def _runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
+def truth_runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
+    """(first, last) times of each run of frames where ``mask`` holds."""
     m = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(m.astype(int)))
     return [(float(t_s[a]), float(t_s[b - 1])) for a, b in zip(edges[::2], edges[1::2])]
@@ -158,7 +162,8 @@ def _runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
 
 def _prone_press_up_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
     t, th = frames["t_s"], THRESHOLDS[PRONE_PRESS_UP]
-    out = [Interval(a, b, ("hips_lifting",)) for a, b in _runs(frames["thigh_rise_deg"] >= th["thigh_rise_min_deg"], t)]
+    lifted = frames["thigh_rise_deg"] >= th["thigh_rise_min_deg"]
+    out = [Interval(a, b, ("hips_lifting",)) for a, b in truth_runs(lifted, t)]
     for rep in session.reps:
         inside = (t >= rep.start_s) & (t <= rep.end_s)
         if inside.any() and float(np.max(frames["elbow_deg"][inside])) < th["elbow_straight_min_deg"]:
@@ -247,18 +252,18 @@ def _knee_to_chest_pose(p: dict[str, float], props: BodyProportions, options: di
 
 def _knee_to_chest_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
     """Drawn angles: the near hip, the far leg's hip->ankle rise and the trunk's rise."""
-    hip, shoulder = _joints(poses, "near_hip"), _joints(poses, "near_shoulder")
-    return {"hip_deg": interior_angle_deg(shoulder, hip, _joints(poses, "near_knee")),
-            "other_leg_lift_deg": _elevation_deg(_joints(poses, "far_hip"), _joints(poses, "far_ankle")),
-            "trunk_rise_deg": _elevation_deg(hip, shoulder)}
+    hip, shoulder = joint_track(poses, "near_hip"), joint_track(poses, "near_shoulder")
+    return {"hip_deg": interior_angle_deg(shoulder, hip, joint_track(poses, "near_knee")),
+            "other_leg_lift_deg": elevation_deg(joint_track(poses, "far_hip"), joint_track(poses, "far_ankle")),
+            "trunk_rise_deg": elevation_deg(hip, shoulder)}
 
 
 def _knee_to_chest_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
     t, th = frames["t_s"], THRESHOLDS[KNEE_TO_CHEST]
     return ([Interval(a, b, ("other_leg_lifting",))
-             for a, b in _runs(frames["other_leg_lift_deg"] >= th["other_leg_lift_min_deg"], t)]
+             for a, b in truth_runs(frames["other_leg_lift_deg"] >= th["other_leg_lift_min_deg"], t)]
             + [Interval(a, b, ("head_shoulders_lifting",))
-               for a, b in _runs(frames["trunk_rise_deg"] >= th["trunk_rise_min_deg"], t)])
+               for a, b in truth_runs(frames["trunk_rise_deg"] >= th["trunk_rise_min_deg"], t)])
 
 
 def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
