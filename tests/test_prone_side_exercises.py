@@ -27,10 +27,12 @@ def clip(frame, keys, fps=30.0, **kw):
 
 def sphinx_frame(t_s, rise_deg, elbow_ahead_px, neck_deg, facing=1):
     """Face down, head image-right when facing=+1: the trunk rising `rise_deg` from the hip, the elbow on the floor
-    `elbow_ahead_px` ahead of the shoulder, the head `neck_deg` above the trunk's line."""
+    at least `elbow_ahead_px` ahead of the shoulder, the head `neck_deg` above the trunk's line."""
     hip = np.array([320.0 - 120.0 * facing, FLOOR_Y - 10.0])
     shoulder = hip + sk.TRUNK * _along(rise_deg, facing)
-    elbow = np.array([shoulder[0] + elbow_ahead_px * facing, FLOOR_Y])
+    # The elbow stays on the floor an upper arm's length from the shoulder: ahead of it whenever the shoulder is lower.
+    reach = np.sqrt(max(UPPER_ARM**2 - (FLOOR_Y - shoulder[1]) ** 2, 0.0))
+    elbow = np.array([shoulder[0] + max(elbow_ahead_px, reach) * facing, FLOOR_Y])
     wrist = elbow + np.array([FOREARM * facing, 0.0])
     knee = hip + np.array([-sk.THIGH * facing, 8.0])
     ankle = knee + np.array([-sk.SHIN * facing, 0.0])
@@ -41,7 +43,7 @@ def sphinx_frame(t_s, rise_deg, elbow_ahead_px, neck_deg, facing=1):
     return sk._frame(t_s, pts, facing, "right" if facing > 0 else "left")
 
 
-LYING, PROPPED = (0.0, 0.0, 0.0), (22.0, 0.0, 0.0)
+LYING, PROPPED = (0.0, 0.0, 0.0), (25.0, 0.0, 0.0)  # propped: the shoulder an upper arm's length up
 
 
 def sphinx_holds(n, hold_s=8.0, up_s=1.0, pause_s=1.0, faults=None):

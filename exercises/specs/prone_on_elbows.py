@@ -19,7 +19,10 @@ PRONE_ON_ELBOWS = ExerciseSpec(
     hold=HoldSpec("trunk_rise_deg", low="hold_rise_min_deg", high="hold_rise_max_deg", min_s="hold_min_s",
                   gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
     frame_rules=(
-        FrameRule("elbows_ahead_of_shoulders", "elbow_ahead_ratio", above="elbow_ahead_max_ratio"),
+        # Judged in the hold only, and only when it lasts: on the way up and down the elbows are ahead of the
+        # shoulders by necessity (the shoulders are lower than an upper arm's length above the floor).
+        FrameRule("elbows_ahead_of_shoulders", "elbow_ahead_ratio", above="elbow_ahead_max_ratio", during="hold",
+                  min_duration_s="elbows_ahead_min_duration_s"),
         FrameRule("neck_extension", "neck_deg", above="neck_extension_max_deg"),
     ),
     rep_rules=(),
@@ -45,6 +48,9 @@ PRONE_ON_ELBOWS = ExerciseSpec(
         # Elbows under the shoulders read within about 0.1 trunk lengths; planted a forearm's width ahead (the
         # upper arm sloping 30 degrees or more forward) 0.25 and more. Landmark noise is a few hundredths.
         "elbow_ahead_max_ratio": 0.2,
+        # Coming up or going down passes through elbows-ahead for well under a second; a set-up with the elbows
+        # ahead lasts the hold.
+        "elbows_ahead_min_duration_s": 1.0,
         # The head in line with the upper back reads within about 10 degrees of it; looking up at the wall ahead
         # (the neck extending instead of the low back) 30 and more.
         "neck_extension_max_deg": 22.0,
