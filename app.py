@@ -1,8 +1,8 @@
 """formcheck app: live coaching, review of a recorded clip, and (signed in) programmes, saved sets and progress.
 
 Run with `streamlit run app.py`. This file is the entry point only: the page config, the account sidebar and the
-menu of the signed-in role (pages/menu.py). The pages are functions in the pages/ package, shells that wire widgets
-to scoring/, store/ and feedback/ and hold no scoring logic.
+menu of the signed-in role (app_pages/menu.py). The pages are functions in the app_pages/ package (not
+pages/: see app_pages/menu.py), shells that wire widgets to scoring/, store/ and feedback/ and hold no scoring logic.
 
 Without signing in, the live and review pages work as a guest and nothing is saved. A patient sees their
 programme, saves sets and sees their progress; a therapist sees their patients (store.repo enforces who sees what).
@@ -15,8 +15,8 @@ import os
 
 import streamlit as st
 
-from pages import common
-from pages.menu import menu
+from app_pages import common
+from app_pages.menu import menu
 from store import repo
 
 os.environ.setdefault("GLOG_minloglevel", "2")

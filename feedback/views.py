@@ -92,7 +92,7 @@ def parse_threshold_text(exercise: str, text: str) -> dict[str, float]:
 # ---------------------------------------------------------------- the programme form (one row per exercise)
 
 # The therapist's programme table: column -> (what goes in it, its unit). A blank reps, hold or tempo cell means
-# "not prescribed"; the page gives each column its editor (pages/patients.py).
+# "not prescribed"; the page gives each column its editor (app_pages/patients.py).
 EDITOR_COLUMNS: dict[str, str] = {
     "exercise": "the exercise", "side": "the working side", "sets": "sets per session",
     "reps": "reps per set (blank: none)", "hold (s)": "seconds to hold (blank: none)",

@@ -1,7 +1,7 @@
 """AppTest of app.py, opened on one page of the menu and signed in as someone.
 
 AppTest.switch_page only takes page files, and app.py's pages are functions given to st.Page with a url path
-(pages/menu.py). Streamlit knows such a page by the hash of its url path, which is what the browser sends too.
+(app_pages/menu.py). Streamlit knows such a page by the hash of its url path, which is what the browser sends too.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from pages.menu import PAGES
+from app_pages.menu import PAGES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 LIVE, REVIEW, PROGRAMME, PROGRESS, PATIENTS = (
     "live-coaching", "review-a-recording", "my-programme", "my-progress", "my-patients")
-assert set(PAGES) == {LIVE, REVIEW, PROGRAMME, PROGRESS, PATIENTS}, "pages/menu.py changed its url paths"
+assert set(PAGES) == {LIVE, REVIEW, PROGRAMME, PROGRESS, PATIENTS}, "app_pages/menu.py changed its url paths"
 
 
 def app_test(page: str | None = None, actor=None, timeout: float = 60, **state) -> AppTest:  # noqa: ANN001
     """AppTest of app.py, not run yet.
 
     Args:
-        page: a url path from pages/menu.py, or None for the role's home page.
+        page: a url path from app_pages/menu.py, or None for the role's home page.
         actor: the signed-in user (store.auth.Actor), or None for a guest.
         timeout: seconds a run may take.
         **state: more session_state.

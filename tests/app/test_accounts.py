@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.live
+import app_pages.live
+from app_pages.menu import MENUS, PAGES
 from feedback import views
-from pages.menu import MENUS, PAGES
 from scoring.save import save_set
 from store import auth, repo
 from store.db import open_store
@@ -30,7 +30,7 @@ class _Stopped:
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
-    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
 
 
 @pytest.fixture(autouse=True)
@@ -240,7 +240,7 @@ def test_a_bad_row_is_refused_in_one_line_naming_it(people, tmp_path, monkeypatc
     at = _patient(_app(people["thera"]), people, "alice")
     at = _submit_programme(at, monkeypatch, [{"reps": 5}, row])
     assert not at.exception
-    # The message may quote what was typed, so it comes Markdown-escaped (pages.common.plain): read it as shown.
+    # The message may quote what was typed, so it comes Markdown-escaped (app_pages.common.plain): read it as shown.
     errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
     assert len(errors) == 1 and "\n" not in errors[0], errors
     assert errors[0].startswith("row 2 (Wall squat / wall sit): ") and message in errors[0], errors

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.live
+import app_pages.live
 from exercises.registry import EXERCISES
 from feedback.charts import label_of
 from tests.app.clips import write_clip
@@ -21,7 +21,13 @@ DISCLAIMER = "This is feedback on exercise form, not medical advice."
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
     # streamlit-webrtc's component needs a real server session; the review page does not use it.
-    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: None)
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: None)
+
+
+def test_no_pages_folder_beside_app_py():
+    # Streamlit runs a fresh server's first script run through a pages/ folder beside app.py (its old multipage
+    # mode), with other widget ids: the first "Sign in" click on a fresh server was lost (issue 15).
+    assert not (Path(__file__).resolve().parents[2] / "pages").exists()
 
 
 def _app(timeout: float = 30) -> AppTest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.live
+import app_pages.live
 from exercises.registry import EXERCISES
 from feedback.wording import HOW_TO, SYMPTOM_ADVICE
 from tests.app.nav import app_test
@@ -21,7 +21,7 @@ class _Stopped:
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
-    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
 
 
 def _app() -> AppTest:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.live
+import app_pages.live
 from exercises.registry import EXERCISES
 from store import auth, repo
 from store.db import open_store
@@ -30,7 +30,7 @@ class _Stopped:
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
-    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
 
 
 @pytest.fixture(autouse=True)

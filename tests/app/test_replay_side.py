@@ -2,7 +2,7 @@
 
 A recorded clip's report chooses the working side by a vote over the whole clip; an engine left to choose fixes it
 after its first seconds, so a replay drawn that way could show the other leg's angles. The page draws the replay
-with the report's side (pages.review.draw_replay). MediaPipe runs twice per clip, so each clip is cut to its first
+with the report's side (app_pages.review.draw_replay). MediaPipe runs twice per clip, so each clip is cut to its first
 seconds at half size, and the report and the replay are both made from that cut.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import av
 import pytest
 
-from pages.review import draw_replay
+from app_pages.review import draw_replay
 from scoring.prescription import plan_set
 from scoring.runner import ScoreOptions, score_path
 

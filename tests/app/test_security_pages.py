@@ -2,7 +2,7 @@
 and a shared video played through the app, never shown as a path.
 
 The user-text checks come twice: AppTest runs the pages with hostile notes and file names and reads every element
-Streamlit would parse as Markdown, and a static check reads pages/ and app.py for user fields reaching a Markdown
+Streamlit would parse as Markdown, and a static check reads app_pages/ and app.py for user fields reaching a Markdown
 call unescaped (a page not reached by the AppTest runs is still covered).
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.common
-import pages.live
+import app_pages.common
+import app_pages.live
 from scoring.save import save_set
 from store import auth, repo
 from store.db import open_store
@@ -45,7 +45,7 @@ class _Stopped:
 
 @pytest.fixture(autouse=True)
 def no_webrtc_server(monkeypatch):
-    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +121,7 @@ def test_a_hostile_file_name_is_plain_text_on_the_review_page(clinic, tmp_path):
     at = app_test(REVIEW, actors["alice"], clip=(str(bad), name)).run()
     _assert_no_raw_user_markup(at)
     assert any(name in t.value for t in at.text)
-    assert any(pages.common.plain(name) in e.value for e in at.error)  # the error names it, escaped
+    assert any(app_pages.common.plain(name) in e.value for e in at.error)  # the error names it, escaped
 
 
 def test_a_shared_video_plays_for_the_linked_therapist_and_its_path_is_never_shown(clinic):
@@ -133,7 +133,7 @@ def test_a_shared_video_plays_for_the_linked_therapist_and_its_path_is_never_sho
     everything = " ".join(_markdown_bodies(at) + [t.value for t in at.text])
     assert "video shared" in everything
     assert str(video.parent) not in everything and video.name not in everything
-    factory = open_store(pages.common.database_url())
+    factory = open_store(app_pages.common.database_url())
     with factory() as db:
         assert repo.shared_video(db, actors["thera"], sid) == video.read_bytes()
         assert repo.shared_video(db, actors["alice"], sid) == video.read_bytes()
@@ -147,7 +147,7 @@ def test_a_stored_path_outside_the_data_folder_is_never_read(clinic, tmp_path):
     actors, sid, _ = clinic
     outside = tmp_path / "elsewhere.mp4"
     outside.write_bytes(b"secret")
-    factory = open_store(pages.common.database_url())
+    factory = open_store(app_pages.common.database_url())
     with factory() as db:
         db.get(repo.ExerciseSession, sid).shared_video_path = str(outside)
         db.commit()
@@ -179,11 +179,11 @@ def test_sign_in_locks_after_repeated_failures_with_the_same_words_for_any_name(
 
 def test_an_idle_session_is_signed_out_with_a_message(clinic):
     actors, _, _ = clinic
-    left_at = time.monotonic() - pages.common.SESSION_IDLE_TIMEOUT_S - 1
+    left_at = time.monotonic() - app_pages.common.SESSION_IDLE_TIMEOUT_S - 1
     at = app_test(PROGRAMME, actors["alice"], seen_at_monotonic_s=left_at).run()
     assert not at.exception
     assert "actor" not in at.session_state
-    assert [e.value for e in at.sidebar.info] == [pages.common.IDLE_SIGNED_OUT_TEXT]
+    assert [e.value for e in at.sidebar.info] == [app_pages.common.IDLE_SIGNED_OUT_TEXT]
     assert at.title[0].value == "formcheck: live coaching"
 
 
@@ -196,7 +196,7 @@ def test_an_active_session_stays_signed_in(clinic):
 
 def test_the_sign_in_form_says_how_long_a_session_lasts():
     at = app_test().run()
-    assert pages.common.SESSION_SCOPE_TEXT in [c.value for c in at.sidebar.caption]
+    assert app_pages.common.SESSION_SCOPE_TEXT in [c.value for c in at.sidebar.caption]
 
 
 # --- static check ----------------------------------------------------------------------------------------------------
@@ -254,6 +254,6 @@ def test_the_static_check_tells_user_text_in_markdown(source, flagged):
 
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in
-                                        [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]))
+                                        [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")]))
 def test_no_page_passes_user_text_to_markdown(path):
     assert user_text_in_markdown((ROOT / path).read_text(encoding="utf-8")) == []

@@ -60,7 +60,7 @@ def _main_text(page) -> str:  # noqa: ANN001
 
 
 def _reps_shown(page) -> int | None:  # noqa: ANN001
-    # The big count, as the panel draws it (pages/live.py marks the number itself).
+    # The big count, as the panel draws it (app_pages/live.py marks the number itself).
     count = page.locator("[data-testid='live-reps']")
     if not count.count():
         return None

@@ -88,14 +88,6 @@ def _sign_in(browser, url: str, username: str):  # noqa: ANN001, ANN202
     return context, page, requests
 
 
-def test_00_warm_up(clinic, browser):
-    # Streamlit runs a fresh server's very first script run in its old pages-folder mode (app.py has a pages/
-    # folder beside it), with other widget ids than every later run: a click in that one session can still be
-    # lost. One visit first, as any server gets long before a patient signs in.
-    context, page, _ = _open(browser, clinic[0])
-    context.close()
-
-
 def test_hostile_notes_are_text_and_their_image_is_never_fetched(clinic, browser, shots: Path):
     context, page, requests = _sign_in(browser, clinic[0], "pat")
     try:

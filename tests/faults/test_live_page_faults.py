@@ -1,6 +1,6 @@
 """The live page when the camera stops mid-set (unplugged, track ended) or the tab is closed mid-set.
 
-AppTest drives app.py's live page (pages/live.py) with streamlit-webrtc's component stubbed (its state says whether
+AppTest drives app.py's live page (app_pages/live.py) with streamlit-webrtc's component stubbed (its state says whether
 the camera is playing); frames go into the page's own coach through `recv`, as the camera thread sends them, with a
 scripted estimator in place of MediaPipe and a short stall time.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.live
+import app_pages.live
 from feedback.views import session_rows
 from store import auth, repo
 from store.db import open_store
@@ -36,7 +36,7 @@ class _Camera:
 @pytest.fixture
 def camera(monkeypatch) -> _Camera:
     cam = _Camera()
-    monkeypatch.setattr(pages.live, "webrtc_streamer", lambda **kwargs: cam)
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: cam)
     return cam
 
 

@@ -48,7 +48,7 @@ def patient_app(tmp_path: Path):
 
 
 def _reps_shown(page) -> int:  # noqa: ANN001 - a playwright page
-    # The big count, as the panel draws it (pages/live.py marks the number itself).
+    # The big count, as the panel draws it (app_pages/live.py marks the number itself).
     count = page.locator("[data-testid='live-reps']")
     m = re.fullmatch(r"\s*(\d+)\s*", count.first.inner_text()) if count.count() else None
     return int(m.group(1)) if m else 0

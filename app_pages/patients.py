@@ -6,10 +6,10 @@ import math
 
 import streamlit as st
 
+from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
-from pages import common, patient_clinic
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo

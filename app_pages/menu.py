@@ -6,13 +6,14 @@ from functools import partial
 
 import streamlit as st
 
-from pages import common, live, patients, programme, progress, review
+from app_pages import common, live, patients, programme, progress, review
 from store.auth import Actor
 from store.models import Role
 
 # url path -> (title, page function taking the signed-in user); a path names the same page in every role's menu.
-# No path is a module name in pages/: a server's first script run (and every AppTest run) goes through that folder
-# as Streamlit's own multipage app before st.navigation takes over, and /live would run pages/live.py as a script.
+# The package is app_pages/, never pages/: Streamlit takes a pages/ folder beside app.py for its old multipage mode
+# and runs a fresh server's first script run through it, with other widget ids than every later run (the first
+# "Sign in" click on a fresh server was lost: issue 15; tests/browser/test_security_browser.py signs in with one click).
 PAGES = {
     "live-coaching": (common.LIVE, live.page), "review-a-recording": (common.REVIEW, review.page),
     "my-programme": (common.PROGRAMME, programme.page), "my-progress": (common.PROGRESS, progress.page),

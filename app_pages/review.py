@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages import common
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
@@ -16,7 +17,6 @@ from feedback import charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
-from pages import common
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError

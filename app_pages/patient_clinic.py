@@ -8,9 +8,9 @@ from datetime import UTC, datetime, time
 import streamlit as st
 from pydantic import ValidationError
 
+from app_pages import common
 from exercises.registry import EXERCISES
 from feedback.rtm_printable import RTM_NOTE, rtm_html
-from pages import common
 from store import fhir, progression, repo, rtm
 from store.auth import Actor
 

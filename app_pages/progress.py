@@ -1,12 +1,12 @@
-"""A patient's own progress: simple and encouraging (the therapist's detailed charts are in pages.patients)."""
+"""A patient's own progress: simple and encouraging (the therapist's detailed charts are in app_pages.patients)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import common
 from exercises.registry import EXERCISES
 from feedback import views
-from pages import common
 from store import repo
 from store.auth import Actor
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import common
 from exercises.registry import EXERCISES
 from feedback import views
-from pages import common
 from store import repo
 from store.auth import Actor
 

@@ -15,6 +15,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
+from app_pages import common
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
@@ -22,7 +23,6 @@ from feedback import views
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
 from feedback.wording import HOW_TO, cue
-from pages import common
 from scoring.live import LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
