@@ -14,7 +14,7 @@ import numpy as np
 from exercises.body import Body
 from exercises.setup import POSTURES
 from exercises.side import SIDE_RULES
-from exercises.signals import signal
+from exercises.signals import SIGNAL_PLANES, signal
 from pose.geometry import distance, elevation_deg
 from pose.landmarks import sided
 
@@ -84,14 +84,21 @@ def raised_thigh_rise_deg(b: Body) -> np.ndarray:
     return _higher(*(elevation_deg(b.point("hip", s), b.point("knee", s)) for s in ("left", "right")))
 
 
-@signal("pelvis_roll_ratio")
-def pelvis_roll_ratio(b: Body) -> np.ndarray:
-    """How far the pelvis has rolled against the shoulders, in trunk lengths (hips' height split less shoulders').
+@signal("hip_hike_ratio")
+def hip_hike_ratio(b: Body) -> np.ndarray:
+    """Height of the lifted leg's hip (the side whose knee is higher) above the other hip, in trunk lengths.
 
-    On all fours both lines are level, so from any camera height or turn they split alike (about 0 here); a hip
-    hiking up with the lifted leg, the trunk twisting, splits the hips alone.
+    On all fours, filmed from the side at hip height, the hips read within about 0.05 of each other, the lifted
+    leg's a little higher (its landmark follows the leg); a hip hiked up with the leg, the pelvis rolling, 0.15 and
+    more. A camera looking down or up tips the split by up to 0.1 at 15 degrees.
     """
-    return _in_trunks(b, np.abs(_vertical_split(b, "hip") - _vertical_split(b, "shoulder")), working_side=False)
+    knee_up = b.point("knee", "right")[:, 1] < b.point("knee", "left")[:, 1]
+    split = _vertical_split(b, "hip")  # left hip above the right, pixels
+    return _in_trunks(b, np.where(knee_up, -split, split), working_side=False)
+
+
+SIGNAL_PLANES.setdefault("elbow_ahead_ratio", ("side", ("elbow", "shoulder")))
+SIGNAL_PLANES.setdefault("raised_thigh_rise_deg", ("side", ("hip", "knee")))
 
 
 @signal("shoulder_stack_ratio")

@@ -58,8 +58,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "hips_hiking": FaultWording(
         "Keep both hips level, as if balancing a cup on your lower back.",
-        "Pelvis rolled against the shoulders during the bird dog (hips' height split beyond the shoulders' by "
-        "pelvis_roll_max_ratio of the trunk length): the hip hikes and the trunk rotates with the lifted leg.",
+        "The lifted leg's hip rose above the other during the bird dog (by more than hip_hike_max_ratio of the trunk "
+        "length): the pelvis rolls and the trunk rotates with the leg.",
     ),
     "small_rotation": FaultWording(
         "Let your arm and chest open a little further, if it is comfortable.",
@@ -180,6 +180,26 @@ WORDING: dict[str, FaultWording] = {
     "arms_support": FaultWording(
         "Try to balance without holding on; keep a hand near the support in case you need it.",
         "A hand reached well out to the side (holding a chair or a wall) during the stance.",
+    ),
+    "buttocks_lifting": FaultWording(
+        "Keep your bottom resting on the floor; only your lower back moves.",
+        "Buttocks lifted off the floor during the pelvic tilt (hips above the shoulder-heel line by more than "
+        "hip_lift_max_ratio trunk lengths): a small bridge, using the buttocks instead of tilting the pelvis.",
+    ),
+    "shoulders_lifting": FaultWording(
+        "Keep both shoulders resting on the floor as your knees go over.",
+        "A shoulder lifted off the floor during the lower trunk rotation (shoulder line more than "
+        "shoulder_roll_max_deg out of level): the upper trunk turned with the knees.",
+    ),
+    "knees_apart": FaultWording(
+        "Keep your knees together as they roll side to side.",
+        "Knees fell apart during the lower trunk rotation (knee gap above knee_gap_max_ratio hip widths): the "
+        "legs moved on their own rather than the lower trunk rotating.",
+    ),
+    "pelvis_rotating": FaultWording(
+        "Keep your hips level on the floor; let the crossed knee open gently instead.",
+        "Pelvis rolled to one side during the figure-four stretch (hip line more than pelvis_roll_max_deg out of "
+        "level): the stretch moved away from the piriformis.",
     ),
 }
 
@@ -308,6 +328,27 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Lift one foot a little off the floor behind you and balance for up to 30 seconds, hips level.",
         "Put the foot down, rest, then do the same standing on the other leg.",
         "Place the camera in front of you, about hip height, 2 to 3 metres away, so it sees you face on.",
+    ),
+    "pelvic_tilt": (
+        "Lie on your back with your knees bent and your feet flat on the floor, arms resting by your sides.",
+        "Gently tighten your tummy and press the small of your back flat into the floor, tilting your pelvis. "
+        "Keep your bottom on the floor.",
+        "Hold for about 5 seconds, breathing normally, then relax. Slow and gentle.",
+        "Place the camera beside you, at floor level, so it sees your side from head to feet.",
+    ),
+    "lower_trunk_rotation": (
+        "Lie on your back with your knees bent and together, feet flat on the floor, arms out by your sides.",
+        "Slowly let both knees roll to one side as far as is comfortable, then back through the middle to the "
+        "other side.",
+        "Keep your knees together and both shoulders resting on the floor.",
+        "Place the camera beside you, at floor level, so it sees your side from head to feet.",
+    ),
+    "figure_four_stretch": (
+        "Lie on your back with your knees bent and feet flat on the floor.",
+        "Cross one ankle over the other knee, letting the crossed knee fall gently outwards, until you feel a "
+        "stretch in the buttock. You may draw the lower leg towards you if your therapist said so.",
+        "Keep your hips level on the floor. Hold for as long as prescribed, then put the foot down slowly.",
+        "Place the camera beside you, at floor level, with the crossed leg nearer to it.",
     ),
 }
 
