@@ -18,8 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from synth import camera, script
-from synth.floor_scripts import elevation_deg, joint_track, truth_runs
+from synth import camera, floor_scripts, script
 from synth.poses import Pose
 from synth.prone_side_poses import BirdDogAngles, SphinxAngles, bird_dog_pose, sphinx_pose
 from synth.script import Fault, Interval, Session, Timeline
@@ -122,11 +121,12 @@ def _sphinx_pose(p: dict[str, float], props: BodyProportions, options: dict[str,
 
 def _sphinx_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
     """Drawn trunk rise, the near elbow's lead over its shoulder (trunk lengths) and the head's tilt back."""
-    hip, shoulder = joint_track(poses, "near_hip"), joint_track(poses, "near_shoulder")
+    track, elev = floor_scripts.joint_track, floor_scripts.elevation_deg
+    hip, shoulder = track(poses, "near_hip"), track(poses, "near_shoulder")
     trunk = np.hypot(*(shoulder - hip).T)
-    rise = elevation_deg(hip, shoulder)
+    rise = elev(hip, shoulder)
     head = np.array([p.skeleton.head_dir_deg for p in poses])
-    ahead = (joint_track(poses, "near_elbow")[:, 0] - shoulder[:, 0]) / trunk
+    ahead = (track(poses, "near_elbow")[:, 0] - shoulder[:, 0]) / trunk
     return {"trunk_rise_deg": rise, "elbow_ahead_ratio": ahead,
             "neck_deg": head - np.degrees(np.arctan2(*(shoulder - hip).T[::-1]))}
 
@@ -135,7 +135,7 @@ def _sphinx_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Inte
     t, th = frames["t_s"], THRESHOLDS[PRONE_ON_ELBOWS]
     marks = (("elbows_ahead_of_shoulders", frames["elbow_ahead_ratio"] >= th["elbow_ahead_min_ratio"]),
              ("neck_extension", frames["neck_deg"] >= th["neck_min_deg"]))
-    return [Interval(a, b, (code,)) for code, mask in marks for a, b in truth_runs(mask, t)]
+    return [Interval(a, b, (code,)) for code, mask in marks for a, b in floor_scripts.truth_runs(mask, t)]
 
 
 @dataclass(frozen=True)
@@ -217,16 +217,17 @@ def _bird_dog_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
     The reach is the lesser of the higher arm and the higher thigh, from hanging; the hike is the lifted leg's hip
     above the other.
     """
+    track, elev = floor_scripts.joint_track, floor_scripts.elevation_deg
 
     def higher(part_a: str, part_b: str) -> np.ndarray:
-        return np.maximum(*(elevation_deg(joint_track(poses, f"{s}_{part_a}"), joint_track(poses, f"{s}_{part_b}"))
+        return np.maximum(*(elev(track(poses, f"{s}_{part_a}"), track(poses, f"{s}_{part_b}"))
                             for s in ("near", "far")))
 
     thigh = higher("hip", "knee")
-    hip = (joint_track(poses, "near_hip") + joint_track(poses, "far_hip")) / 2.0
-    shoulder = (joint_track(poses, "near_shoulder") + joint_track(poses, "far_shoulder")) / 2.0
-    near_up = joint_track(poses, "near_knee")[:, 1] > joint_track(poses, "far_knee")[:, 1]
-    split = joint_track(poses, "near_hip")[:, 1] - joint_track(poses, "far_hip")[:, 1]
+    hip = (track(poses, "near_hip") + track(poses, "far_hip")) / 2.0
+    shoulder = (track(poses, "near_shoulder") + track(poses, "far_shoulder")) / 2.0
+    near_up = track(poses, "near_knee")[:, 1] > track(poses, "far_knee")[:, 1]
+    split = track(poses, "near_hip")[:, 1] - track(poses, "far_hip")[:, 1]
     return {"reach_deg": np.minimum(higher("shoulder", "wrist"), thigh) + 90.0, "raised_thigh_rise_deg": thigh,
             "hip_hike_ratio": np.where(near_up, split, -split) / np.hypot(*(shoulder - hip).T)}
 
@@ -235,7 +236,7 @@ def _bird_dog_faults(session: Session, frames: dict[str, np.ndarray]) -> list[In
     t, th = frames["t_s"], THRESHOLDS[BIRD_DOG]
     marks = (("back_sagging", frames["raised_thigh_rise_deg"] >= th["thigh_above_level_min_deg"]),
              ("hips_hiking", frames["hip_hike_ratio"] >= th["hip_hike_min_ratio"]))
-    out = [Interval(a, b, (code,)) for code, mask in marks for a, b in truth_runs(mask, t)]
+    out = [Interval(a, b, (code,)) for code, mask in marks for a, b in floor_scripts.truth_runs(mask, t)]
     for rep in session.reps:
         inside = (t >= rep.start_s) & (t <= rep.end_s)
         if inside.any() and float(np.max(frames["reach_deg"][inside])) < th["reach_work_min_deg"]:

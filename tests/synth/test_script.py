@@ -201,4 +201,6 @@ THRESHOLDS_FAULTS = {
     "prone_press_up": ("hips_lifting", "arms_not_straight"),
     "knee_to_chest": ("other_leg_lifting", "head_shoulders_lifting"),
     "single_leg_stance": ("foot_touch_down", "hip_drop", "arms_support"),
+    "prone_on_elbows": ("elbows_ahead_of_shoulders", "neck_extension"),
+    "bird_dog": ("small_reach", "back_sagging", "hips_hiking"),
 }
