@@ -153,6 +153,8 @@ def live_panel(slot: dict, speak: bool) -> None:
     # The words are the overlay's (feedback.overlay), so the video and the panel read the same.
     reps = reps_text(last.reps, coach.reps_target).replace(str(last.reps), f"<b data-testid='live-reps'>"
                                                                           f"{last.reps}</b>", 1)
+    if last.partial_reps:  # a movement short of the range is shown, never counted as a rep (issue 13)
+        reps += f" <span data-testid='live-partial' style='font-size:0.5em'>({last.count_text})</span>"
     st.markdown(_COUNT.format(label="Reps", value=reps), unsafe_allow_html=True)
     if shows_hold(coach.spec, coach.reps_target, coach.hold_target_s):
         st.markdown(_COUNT.format(label="Hold", value=hold_text(last.hold_s, coach.hold_target_s)),
