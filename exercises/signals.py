@@ -68,10 +68,18 @@ def _fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, join
 
     Where one of the two is unknown the other is used alone: a missing world landmark does not hide a side view.
     `joint` picks the view window measured for that joint (exercises.body.ViewLimits.image_window_deg).
+
+    Past the knee's image-only window the more bent of the two is taken: away from side-on both read a deep knee
+    bend too straight (the picture foreshortens it, MediaPipe's depth is shallow; median +6 to +27 degrees at a
+    true 40-60, seeds 13 and 29), so the more bent is the nearer (wall squat knee at a true 40: 8.3 -> 6.5 degrees
+    median; nerve glide reps exact at 60: 0.67 -> 1.00).
     """
     w = b.image_weight(joint)
     blend = w * image_deg + (1.0 - w) * world_deg
-    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, image_deg, world_deg))
+    fused = np.where(np.isfinite(blend), blend, np.where(w >= 0.5, image_deg, world_deg))
+    if joint != "knee":
+        return fused
+    return np.where((w < 1.0) & np.isfinite(blend), np.fmin(image_deg, world_deg), fused)
 
 
 def _side_plane(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:

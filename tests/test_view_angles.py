@@ -113,6 +113,17 @@ def test_the_hip_angle_follows_the_world_landmarks_sooner_than_the_knee():
     assert ViewLimits.from_thresholds({"view_hip_world_only_min_deg": 25.0}).hip_world_only_min_deg == 25.0
 
 
+def test_past_the_image_only_window_the_knee_is_the_more_bent_of_picture_and_depth():
+    # Both read a deep bend too straight off side-on (bench.accuracy), so the more bent of the two is the nearer.
+    world = _world(95.0, yaw_deg=60.0)
+    b = _body(world, view_deg=42.5)  # between the knee's image-only and world-only views: a blend before
+    image = measure("knee_deg", Body(b.xy, b.back_profile, b.side, b.forward))[0][0]
+    depth = measure("knee_deg", _body(world, view_deg=90.0))[0][0]
+    assert abs(image - depth) > 3.0
+    assert measure("knee_deg", b)[0][0] == pytest.approx(min(image, depth))
+    assert measure("hip_deg", b)[0][0] == pytest.approx(measure("hip_deg", _body(world, view_deg=90.0))[0][0])
+
+
 def test_side_on_the_image_angle_is_used_and_reliable():
     b = _body(_world(95.0, yaw_deg=0.0))
     knee, conf = measure("support_knee_deg", b)
