@@ -526,4 +526,5 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
 
 # The floor exercises' scripts register themselves in the tables above; imported last, as they build on this module.
 # The standing balance exercises' scripts (single-leg stance, synth.upright_scripts) do the same.
-from synth import floor_scripts, upright_scripts  # noqa: E402, F401
+# So do the hook-lying supine ones (pelvic tilt, lower trunk rotation, figure four: synth.supine_scripts).
+from synth import floor_scripts, supine_scripts, upright_scripts  # noqa: E402, F401

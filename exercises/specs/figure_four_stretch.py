@@ -1,0 +1,38 @@
+"""Figure-four (piriformis) stretch: lying on the back, one ankle crossed over the other knee, held."""
+
+import exercises.signals_supine  # noqa: F401  (registers the hook-lying signals named below)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+
+FIGURE_FOUR_STRETCH = ExerciseSpec(
+    name="figure_four_stretch",
+    title="Figure-four stretch (piriformis)",
+    posture="supine",
+    facing_from="head",
+    # The crossed leg's ankle rests up on the other knee: the higher ankle.
+    side_rule="raised_ankle",
+    posture_signal="trunk_from_horizontal_deg",
+    required_parts=("hip", "knee", "ankle"),
+    signals=("ankle_on_knee_ratio", "pelvis_roll_deg", "trunk_from_horizontal_deg"),
+    rep=RepSpec("ankle_on_knee_ratio", "return_to_high", low_max="crossed_max_ratio", high_min="uncrossed_min_ratio",
+                dwell_s="rep_dwell_s"),
+    hold=HoldSpec("ankle_on_knee_ratio", low="hold_min_ratio", high="crossed_max_ratio", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(FrameRule("pelvis_rotating", "pelvis_roll_deg", above="pelvis_roll_max_deg"),),
+    rep_rules=(),
+    faults=(FaultInfo("pelvis_rotating", "warn"),),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # The crossed ankle rests on the other thigh by its knee: 0.1-0.4 thigh lengths away in the picture. With
+        # both feet on the floor it is a shin's length or more (0.9-1.1); the gap between is the hysteresis band.
+        "crossed_max_ratio": 0.5,
+        "uncrossed_min_ratio": 0.75,
+        "rep_dwell_s": 0.3,
+        "hold_min_ratio": 0.0,
+        # Stretches are held 20-30 s as prescribed; anything from 3 s is reported, so a short one shows as short.
+        "hold_min_s": 3.0,
+        "hold_gap_max_s": 1.0,
+        "hold_settle_s": 1.0,
+        # The hip line stays within a few degrees of level; the pelvis rolling to the crossed side tips it 20 or more.
+        "pelvis_roll_max_deg": 14.0,
+    },
+)

@@ -1,0 +1,234 @@
+"""Hook-lying supine exercises through the engine on synthetic landmark streams: "this trace gives these reps,
+holds and faults".
+
+Landmarks are the renderer's own joints (synth.supine_poses) seen exactly side-on: pixels from the sagittal
+plane, world landmarks in metres from all three axes, and the back's outline from the drawn arch. No MediaPipe.
+"""
+
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from exercises.engine import score_sequence
+from exercises.registry import get_exercise
+from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
+from pose.landmarks import N_LANDMARKS, Landmark, sided
+from pose.outline import BACK_SAMPLE_FRACTIONS
+from synth.skeleton import BodyProportions
+from synth.supine_poses import HookLyingAngles, hook_lying_pose
+
+PELVIC_TILT = get_exercise("pelvic_tilt")
+ROTATION = get_exercise("lower_trunk_rotation")
+FIGURE_FOUR = get_exercise("figure_four_stretch")
+PROPS = BodyProportions()
+SIZE = (640, 480)
+PX_PER_HEIGHT, HEIGHT_M = 380.0, 1.7
+JOINTS = {"shoulder": "shoulder", "elbow": "elbow", "wrist": "wrist", "index": "wrist", "hip": "hip", "knee": "knee",
+          "ankle": "ankle", "heel": "heel", "foot_index": "toe"}
+
+
+def hook_frame(t_s: float, angles: HookLyingAngles, facing: int = 1, near: str = "left") -> PoseFrame:
+    """One frame of the drawn pose, filmed side-on from the near side; the head towards image-right if facing=+1.
+
+    Poses are drawn once per value, rounded to 0.1 degree and 0.5 mm: the holds and rests repeat them.
+    """
+    key = tuple(v if isinstance(v, str) else round(float(v), 1 if name.endswith("_deg") else 4)
+                for name, v in vars(angles).items())
+    return replace(_drawn_frame(key, facing, near), t_s=float(t_s))
+
+
+@lru_cache(maxsize=4096)
+def _drawn_frame(key: tuple[float, ...], facing: int, near: str) -> PoseFrame:
+    angles = HookLyingAngles(*key)
+    sk = hook_lying_pose(angles, PROPS).skeleton
+    far = "right" if near == "left" else "left"
+    xy, world = np.full((N_LANDMARKS, 2), np.nan), np.zeros((N_LANDMARKS, 3))
+    origin = (sk["near_hip"] + sk["far_hip"]) / 2.0
+
+    def put(index: int, p: np.ndarray) -> None:
+        xy[index] = [320.0 - facing * p[0] * PX_PER_HEIGHT, 430.0 - p[1] * PX_PER_HEIGHT]
+        # MediaPipe's world axes: x with the image, y down, z away from the camera (the near side is nearer).
+        world[index] = (p - origin) * [-facing * HEIGHT_M, -HEIGHT_M, -HEIGHT_M]
+
+    for side, lm_side in (("near", near), ("far", far)):
+        for part, joint in JOINTS.items():
+            put(sided(part, lm_side), sk[f"{side}_{joint}"])
+        ear = sk["ear"] * [1.0, 1.0, 1.0 if side == "near" else -1.0]
+        put(sided("ear", lm_side), ear)
+        put(sided("eye", lm_side), (ear + sk["nose"]) / 2.0)
+    put(Landmark.NOSE, sk["nose"])
+    for lm in (Landmark.LEFT_EYE_INNER, Landmark.LEFT_EYE_OUTER, Landmark.RIGHT_EYE_INNER, Landmark.RIGHT_EYE_OUTER,
+               Landmark.MOUTH_LEFT, Landmark.MOUTH_RIGHT, Landmark.LEFT_PINKY, Landmark.RIGHT_PINKY,
+               Landmark.LEFT_THUMB, Landmark.RIGHT_THUMB):
+        put(lm, sk["nose"])
+    # The outline on the floor side: a circular arc turning `lumbar_arch_deg` has a sagitta of tan(turn/4)/2 chords.
+    sagitta = np.tan(np.radians(angles.lumbar_arch_deg) / 4.0) / 2.0
+    profile = 0.25 + 4.0 * sagitta * BACK_SAMPLE_FRACTIONS * (1.0 - BACK_SAMPLE_FRACTIONS)
+    assert profile.shape == (N_BACK_SAMPLES,)
+    xyz = np.zeros((N_LANDMARKS, 3))
+    xyz[:, :2] = xy / np.array(SIZE)
+    return PoseFrame(0.0, xyz, world, np.ones(N_LANDMARKS), SIZE, profile)
+
+
+def clip(keys: list[tuple[float, dict[str, float]]], fps: float = 30.0, facing: int = 1, near: str = "left"):
+    """Frames from keyframes (t_s, HookLyingAngles fields), each field eased between its keys (missing: at rest)."""
+    t = np.arange(0.0, keys[-1][0] + 1e-9, 1.0 / fps)
+    kt = np.array([k[0] for k in keys])
+    idx = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, len(kt) - 2)
+    u = np.clip((t - kt[idx]) / (kt[idx + 1] - kt[idx]), 0.0, 1.0)
+    ease = (1.0 - np.cos(np.pi * u)) / 2.0
+    rest = HookLyingAngles()
+    frames = []
+    for i, ti in enumerate(t):
+        a, b = keys[idx[i]][1], keys[idx[i] + 1][1]
+        values = {f: getattr(rest, f) for f in ("lumbar_arch_deg", "hip_lift", "knee_roll_deg", "knee_gap",
+                                                "shoulder_lift_deg", "cross", "pelvis_roll_deg")}
+        for f in values:
+            va, vb = a.get(f, values[f]), b.get(f, values[f])
+            values[f] = va + (vb - va) * ease[i]
+        frames.append(hook_frame(ti, HookLyingAngles(**values), facing, near))
+    return PoseSequence.from_frames(frames)
+
+
+def timeline(steps: list[tuple[float, dict[str, float]]]) -> list[tuple[float, dict[str, float]]]:
+    """Keyframes from (duration_s, pose reached at its end) steps, from rest at 0 s."""
+    keys, t = [(0.0, {})], 0.0
+    for dur, pose in steps:
+        t += dur
+        keys.append((t, pose))
+    return keys
+
+
+ARCHED, FLAT = {"lumbar_arch_deg": -25.0}, {"lumbar_arch_deg": 0.0}
+
+
+def tilts(n: int, hold_s: float = 5.0, tilt_s: float = 1.2, fault: dict[int, dict[str, float]] | None = None,
+          fast: tuple[int, ...] = ()):
+    """n pelvic tilts: flatten, hold (with `fault[i]` added for its middle third), release, rest."""
+    steps = [(1.0, ARCHED)]
+    for i in range(1, n + 1):
+        if i in fast:
+            steps += [(0.5, FLAT), (0.2, FLAT), (0.5, ARCHED), (1.2, ARCHED)]
+            continue
+        steps.append((tilt_s, FLAT))
+        if fault and i in fault:
+            third = (hold_s - 1.6) / 3.0
+            steps += [(third, FLAT), (0.8, {**FLAT, **fault[i]}), (third, {**FLAT, **fault[i]}), (0.8, FLAT),
+                      (third, FLAT)]
+        else:
+            steps.append((hold_s, FLAT))
+        steps += [(tilt_s, ARCHED), (1.2, ARCHED)]
+    return timeline(steps)
+
+
+@pytest.mark.parametrize(("n", "fps", "facing", "near"), [(3, 30.0, 1, "left"), (2, 24.0, -1, "right")])
+def test_pelvic_tilts_are_counted_and_their_holds_timed(n, fps, facing, near):
+    report = score_sequence(clip(tilts(n), fps, facing, near), PELVIC_TILT)
+    assert report.rep_count == n
+    assert report.fault_counts == {}
+    # The 5 s with the back flat, and a little of the way in and out (the hold starts at -8 of a -25 arch).
+    assert 5.0 <= report.hold_s <= 6.0
+
+
+def test_buttocks_lifting_lands_on_its_tilt_and_cuts_its_hold():
+    report = score_sequence(clip(tilts(3, fault={2: {"hip_lift": 0.07}})), PELVIC_TILT)
+    assert report.rep_count == 3
+    assert [r.faults for r in report.reps] == [(), ("buttocks_lifting",), ()]
+    assert report.fault_counts == {"buttocks_lifting": 1}
+
+
+def test_a_tilt_rocked_flat_and_straight_back_is_too_fast():
+    report = score_sequence(clip(tilts(3, fast=(3,))), PELVIC_TILT)
+    assert report.rep_count == 3
+    assert [r.faults for r in report.reps] == [(), (), ("too_fast",)]
+
+
+def test_lying_still_with_the_natural_arch_is_no_tilt_and_no_hold():
+    report = score_sequence(clip(timeline([(8.0, ARCHED)])), PELVIC_TILT)
+    assert report.rep_count == 0
+    assert report.hold_s == 0.0
+
+
+def rolls(n: int, roll_deg: float = 50.0, roll_s: float = 1.5, first: float = 1.0,
+          fault: dict[int, dict[str, float]] | None = None):
+    """n lower trunk rotations: knees to the `first` side, back, to the other side, back; `fault[i]` is added to
+    rep i's rolls to the first side (the far shoulder lifts as the knees go towards the camera)."""
+    steps = [(1.0, {})]
+    for i in range(1, n + 1):
+        extra = (fault or {}).get(i, {})
+        for k, sign in enumerate((first, -first)):
+            out = {"knee_roll_deg": sign * roll_deg, **(extra if k == 0 or "knee_gap" in extra else {})}
+            steps += [(roll_s, out), (0.5, out), (roll_s, {})]
+        steps.append((0.6, {}))
+    return timeline(steps)
+
+
+@pytest.mark.parametrize(("n", "fps", "first", "facing"), [(3, 30.0, 1.0, 1), (2, 24.0, -1.0, -1)])
+def test_lower_trunk_rotations_count_one_roll_to_each_side(n, fps, first, facing):
+    report = score_sequence(clip(rolls(n, first=first), fps, facing), ROTATION)
+    assert report.rep_count == n
+    assert report.fault_counts == {}
+
+
+def test_rolling_to_one_side_only_is_no_rep():
+    steps = [(1.0, {})] + [(1.5, {"knee_roll_deg": 50.0}), (0.5, {"knee_roll_deg": 50.0}), (1.5, {})] * 3
+    assert score_sequence(clip(timeline(steps)), ROTATION).rep_count == 0
+
+
+@pytest.mark.parametrize(
+    ("fault", "rep_faults"),
+    [
+        pytest.param({2: {"shoulder_lift_deg": 25.0}}, [(), ("shoulders_lifting",), ()], id="shoulders_lifting"),
+        pytest.param({1: {"knee_gap": 0.2}}, [("knees_apart",), (), ()], id="knees_apart"),
+    ],
+)
+def test_lower_trunk_rotation_faults_land_on_their_rep(fault, rep_faults):
+    report = score_sequence(clip(rolls(3, fault=fault), 24.0), ROTATION)
+    assert report.rep_count == 3
+    assert [r.faults for r in report.reps] == rep_faults
+
+
+CROSSED = {"cross": 1.0}
+
+
+def crossings(n: int, hold_s: float = 6.0, cross_s: float = 1.5, fault: dict[int, dict[str, float]] | None = None):
+    """n figure-four holds: the near ankle onto the far knee, held (with `fault[i]` for its middle third), down."""
+    steps = [(1.0, {})]
+    for i in range(1, n + 1):
+        steps.append((cross_s, CROSSED))
+        if fault and i in fault:
+            third = (hold_s - 1.6) / 3.0
+            steps += [(third, CROSSED), (0.8, {**CROSSED, **fault[i]}), (third, {**CROSSED, **fault[i]}),
+                      (0.8, CROSSED), (third, CROSSED)]
+        else:
+            steps.append((hold_s, CROSSED))
+        steps += [(cross_s, {}), (1.0, {})]
+    return timeline(steps)
+
+
+@pytest.mark.parametrize(("n", "fps", "facing", "near"), [(2, 30.0, 1, "left"), (1, 24.0, -1, "right")])
+def test_figure_four_holds_are_timed_on_the_crossed_leg(n, fps, facing, near):
+    report = score_sequence(clip(crossings(n, hold_s=8.0), fps, facing, near), FIGURE_FOUR)
+    assert report.rep_count == n
+    assert report.side == near
+    assert report.fault_counts == {}
+    # The 8 s with the ankle on the knee, and a little of the way on and off (the hold band ends at 0.5 thighs).
+    assert 8.0 <= report.hold_s <= 9.8
+
+
+def test_pelvis_rotating_lands_on_its_hold():
+    report = score_sequence(clip(crossings(2, fault={2: {"pelvis_roll_deg": 28.0}}), 24.0), FIGURE_FOUR)
+    assert report.rep_count == 2
+    assert [r.faults for r in report.reps] == [(), ("pelvis_rotating",)]
+
+
+@pytest.mark.parametrize("spec", [PELVIC_TILT, ROTATION, FIGURE_FOUR], ids=lambda s: s.name)
+def test_each_supine_spec_finds_nothing_in_the_others_clips(spec):
+    # Recognition picks the spec whose counting finds the clip's movement: each must stay silent on the others'.
+    others = {"pelvic_tilt": [rolls(2), crossings(1)], "lower_trunk_rotation": [tilts(2), crossings(1)],
+              "figure_four_stretch": [tilts(2), rolls(2)]}[spec.name]
+    for keys in others:
+        report = score_sequence(clip(keys, 24.0), spec)
+        assert (report.rep_count, report.hold_s) == (0, 0.0), spec.name
