@@ -155,6 +155,8 @@ def fit_floor_line(x: np.ndarray, y: np.ndarray, scale_px: float) -> tuple[float
     keep = np.ones(len(x), bool)
     a, b = float(np.median(y)), 0.0
     for _ in range(4):
+        if not keep.any():  # every point trimmed (far-out garbage values): the last line stands
+            break
         if np.ptp(x[keep]) > 2.0 * scale_px and keep.sum() >= 3:
             b, a = np.polyfit(x[keep], y[keep], 1)
         else:
@@ -173,17 +175,22 @@ def _peaks(t: np.ndarray, x: np.ndarray, half_window_s: float, rise_min: float, 
     A maximum at the edge of the known data (the clip's ends, the person entering or leaving) is not a peak: it
     needs `confirm_s` of known data after it, falling.
     """
-    out = []
+    out: list[int] = []
     ok = np.isfinite(x)
+    # Each frame's windows as index ranges (t increases): a long clip costs its length, not its length squared.
+    near_lo = np.searchsorted(t, t - half_window_s, side="left")
+    near_hi = np.searchsorted(t, t + half_window_s, side="right")
+    after_hi = np.searchsorted(t, t + confirm_s, side="right")
+    before_lo = np.searchsorted(t, t - rise_window_s, side="left")
     for i in np.flatnonzero(ok):
-        near = (t >= t[i] - half_window_s) & (t <= t[i] + half_window_s) & ok
-        if x[i] < x[near].max() or (out and t[i] - t[out[-1]] < half_window_s):
+        near = x[near_lo[i]:near_hi[i]]
+        if x[i] < np.nanmax(near) or (out and t[i] - t[out[-1]] < half_window_s):
             continue
-        after = (t > t[i]) & (t <= t[i] + confirm_s)
-        if not after.any() or not ok[after].all() or not (x[after] < x[i]).any():
+        after = x[i + 1:after_hi[i]]
+        if not after.size or not np.isfinite(after).all() or not (after < x[i]).any():
             continue
-        before = (t >= t[i] - rise_window_s) & (t < t[i]) & ok
-        if not before.any() or x[i] - x[before].min() < rise_min:
+        before = x[before_lo[i]:i]
+        if not np.isfinite(before).any() or x[i] - np.nanmin(before) < rise_min:
             continue
         out.append(int(i))
     return out
@@ -242,7 +249,8 @@ def unswap_legs(t_s: np.ndarray, series: dict[str, np.ndarray], scale_px: float,
 
         def cost(a: np.ndarray, b: np.ndarray) -> float:
             d = np.abs(a - b)
-            return float(np.nanmean(d)) if np.isfinite(d).any() else math.nan
+            d = d[np.isfinite(d)]  # by hand, not nanmean: this runs for every frame of an hour's walk
+            return float(d.sum()) / d.size if d.size else math.nan
 
         keep = cost(pts["left"][i], pred["left"]) + cost(pts["right"][i], pred["right"])
         cross = cost(pts["right"][i], pred["left"]) + cost(pts["left"][i], pred["right"])
@@ -308,6 +316,8 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     lx, ly = xs[low, np.arange(len(t))], ys[low, np.arange(len(t))]
     a, b = fit_floor_line(lx, ly, shank)
     legs, tilts = {}, {}
+    if not (math.isfinite(shank) and shank > 0 and math.isfinite(a) and math.isfinite(b)):
+        return legs, math.nan, tilts
     for leg in SIDES:
         def up(part: str, leg: Side = leg) -> np.ndarray:
             x, y = fill[point_signal_name(part, "x", leg)], fill[point_signal_name(part, "y", leg)]

@@ -50,6 +50,21 @@ def test_swapped_leg_labels_are_put_back():
         np.testing.assert_allclose(fixed[name], values)
 
 
+def test_floor_line_of_far_out_garbage_is_still_a_line():
+    # Values a broken pose model can send (1e30, one point inf): every point may be trimmed, never a raise.
+    x = np.array([1e30, -1e30, np.inf, 5.0])
+    a, b = fit_floor_line(x, np.array([1e30, 3.0, 7.0, -1e30]), scale_px=50.0)
+    assert isinstance(a, float) and isinstance(b, float)
+
+
+def test_garbage_landmarks_give_no_steps_and_a_reason():
+    t = np.arange(40) / 30.0
+    rng = np.random.default_rng(3)
+    series = {name: rng.choice([1e30, -1e30, np.nan, 0.0], size=len(t)) for name in GAIT_SIGNALS}
+    analysis = analyse_gait(t, series, WALK.thresholds)
+    assert all(math.isfinite(s.contact_s) for s in analysis.steps)
+
+
 def test_no_legs_no_steps_and_a_reason():
     t = np.arange(10) / 30.0
     series = {name: np.full(10, np.nan) for name in GAIT_SIGNALS}

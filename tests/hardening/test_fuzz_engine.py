@@ -76,9 +76,9 @@ _DONOR_BY_POSTURE = {"standing": "wall_squat", "supine": "nerve_glide", "prone":
                      "quadruped": "cat_cow"}
 
 
-# Known, and shown as a skip in every run until fixed: the walk's step detector stalls (minutes, not an error) on
-# some damaged streams found with 10 or more examples, probably times hours apart. Not fuzzed until it is bounded.
-_STALLS = {"walk": "the step detector stalls on some damaged streams (a known bug, issue 17)"}
+# Exercises that cannot be fuzzed yet, each with why (shown as a skip in every run). The walk was here: its step
+# detector raised on garbage landmarks, and hypothesis spent minutes shrinking the 90-frame failing stream.
+_STALLS: dict[str, str] = {}
 SURVIVAL = [pytest.param(n, marks=pytest.mark.skip(reason=_STALLS[n])) if n in _STALLS else n for n in EXERCISES]
 
 
@@ -205,10 +205,12 @@ def test_live_checker_survives_any_stream(name, data):
     check_report(report, spec, [f.t_s for f in frames])
     # A live rep whose range falls short is made a partial rep when the set is scored (its range fault is a rep
     # rule, judged on the whole rep): the final count is never higher, and every live rep is a rep or a partial.
-    reclassified = last_reps - report.rep_count
-    assert 0 <= reclassified <= report.partial_rep_count
-    # A cycle whose second end is still held when the set ends is decided then: one more partial rep at most.
-    assert last_partial <= report.partial_rep_count - reclassified <= last_partial + 1
+    # (Steps found by an event detector, as in walking, replace the live count when the set is scored.)
+    if spec.events is None:
+        reclassified = last_reps - report.rep_count
+        assert 0 <= reclassified <= report.partial_rep_count
+        # A cycle whose second end is still held when the set ends is decided then: one more partial rep at most.
+        assert last_partial <= report.partial_rep_count - reclassified <= last_partial + 1
     event(f"reps: {min(report.rep_count, 3)}")
     target(float(report.rep_count))  # steer towards clips with many reps, where an over-count would show
 
