@@ -138,7 +138,8 @@ class Checker:
                  view: float) -> tuple[dict[str, float], dict[str, int]]:
         sign = np.array([self._facing_step(float(facing_sign(xy[None], self.spec.facing_from)[0]))])
         body = Body(xy[None], frame.back_profile[None], self.side, sign, world[None], np.array([view]),
-                    frame.visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None])
+                    frame.visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None],
+                    self.spec.thresholds)
         values, conf = {}, {}
         for name in self.spec.signals:
             v, c = measure(name, body)
@@ -217,7 +218,7 @@ class Checker:
             view[i] = self._view_step(float(t_s[i]), float(raw_view[i]))
             reference[i] = self._reference_step(lengths[i])
         body = Body(xy, sequence.back_profile[keep], self.side, sign, world, view, sequence.visibility[keep],
-                    self._limits, reference)
+                    self._limits, reference, spec.thresholds)
         columns, confs = {}, {}
         for name in spec.signals:
             v, c = measure(name, body)

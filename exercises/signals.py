@@ -57,13 +57,13 @@ def _segment_3d(b: Body, a: str, c: str, side: str | None = None) -> np.ndarray:
     return np.concatenate([d, np.where(np.isfinite(full), depth, 0.0)[:, None]], axis=1)
 
 
-def _joint_3d_deg(b: Body, a: str, joint: str, c: str, side: str | None = None) -> np.ndarray:
+def joint_3d_deg(b: Body, a: str, joint: str, c: str, side: str | None = None) -> np.ndarray:
     """The angle at `joint` between the 3D segments to `a` and to `c` (see _segment_3d)."""
     zero = np.zeros((len(b.xy), 3))
     return joint_angle_deg(_segment_3d(b, joint, a, side), zero, _segment_3d(b, joint, c, side))
 
 
-def _fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, joint: str = "knee") -> np.ndarray:
+def fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, joint: str = "knee") -> np.ndarray:
     """A joint angle from the image near side-on and from the world landmarks further round, blended between.
 
     Where one of the two is unknown the other is used alone: a missing world landmark does not hide a side view.
@@ -82,7 +82,7 @@ def _fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, join
     return np.where((w < 1.0) & np.isfinite(blend), np.fmin(image_deg, world_deg), fused)
 
 
-def _side_plane(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def side_plane(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """`end` with start->end widened to undo the camera's turn, for a segment in the body's side plane.
 
     Past `view_sagittal_max_deg` the widening is capped there (the value is reported unknown anyway).
@@ -103,16 +103,16 @@ def _trunk_length(b: Body) -> np.ndarray:
 @signal("knee_deg")
 def knee_deg(b: Body) -> np.ndarray:
     """Working knee, hip-knee-ankle; 180 is straight. Image angle side-on, world angle further round."""
-    return _fused_joint_deg(b, joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle")),
-                            _joint_3d_deg(b, "hip", "knee", "ankle"))
+    return fused_joint_deg(b, joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle")),
+                           joint_3d_deg(b, "hip", "knee", "ankle"))
 
 
 @signal("hip_deg")
 def hip_deg(b: Body) -> np.ndarray:
     """Working hip, shoulder-hip-knee; 180 standing straight, 90 thigh square to the trunk."""
-    return _fused_joint_deg(
+    return fused_joint_deg(
         b, joint_angle_deg(b.point("shoulder"), b.point("hip"), b.point("knee")),
-        _joint_3d_deg(b, "shoulder", "hip", "knee"), "hip")
+        joint_3d_deg(b, "shoulder", "hip", "knee"), "hip")
 
 
 @signal("trunk_lean_deg")
@@ -123,7 +123,7 @@ def trunk_lean_deg(b: Body) -> np.ndarray:
     the camera, so a tilted camera tilts their vertical), with the forward-backward extent corrected for the turn.
     """
     hip = b.mid("hip")
-    return angle_from_vertical_deg(hip, _side_plane(b, hip, b.mid("shoulder")), b.forward)
+    return angle_from_vertical_deg(hip, side_plane(b, hip, b.mid("shoulder")), b.forward)
 
 
 @signal("hand_thigh_gap_ratio")
@@ -155,7 +155,7 @@ def ankle_deg(b: Body) -> np.ndarray:
 def other_leg_lift_deg(b: Body) -> np.ndarray:
     """Non-working hip->ankle line above the horizontal: a leg that should rest on the floor rising."""
     hip = b.other("hip")
-    return elevation_deg(hip, _side_plane(b, hip, b.other("ankle")))
+    return elevation_deg(hip, side_plane(b, hip, b.other("ankle")))
 
 
 def _until_step(prof: np.ndarray) -> np.ndarray:
@@ -195,8 +195,8 @@ def spine_flexion_deg(b: Body) -> np.ndarray:
 def neck_deg(b: Body) -> np.ndarray:
     """Head relative to the trunk line: ear direction from the shoulder minus trunk direction; positive looks up."""
     shoulder, hip = b.point("shoulder"), b.point("hip")
-    head = angle_from_horizontal_deg(shoulder, _side_plane(b, shoulder, b.point("ear")), b.forward)
-    trunk = angle_from_horizontal_deg(hip, _side_plane(b, hip, shoulder), b.forward)
+    head = angle_from_horizontal_deg(shoulder, side_plane(b, shoulder, b.point("ear")), b.forward)
+    trunk = angle_from_horizontal_deg(hip, side_plane(b, hip, shoulder), b.forward)
     return (head - trunk + 180.0) % 360.0 - 180.0
 
 
@@ -273,31 +273,31 @@ def _support_foot_on_floor(b: Body) -> np.ndarray:
 @signal("support_knee_deg")
 def support_knee_deg(b: Body) -> np.ndarray:
     """Knee of the supporting leg (the one with the lower foot); 180 is straight. Image side-on, world further round."""
-    return _fused_joint_deg(
+    return fused_joint_deg(
         b, joint_angle_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle")),
-        np.where(_support_is_other(b), _joint_3d_deg(b, "hip", "knee", "ankle", _other_side(b)),
-                 _joint_3d_deg(b, "hip", "knee", "ankle")))
+        np.where(_support_is_other(b), joint_3d_deg(b, "hip", "knee", "ankle", _other_side(b)),
+                 joint_3d_deg(b, "hip", "knee", "ankle")))
 
 
 @signal("support_shin_from_vertical_deg")
 def support_shin_from_vertical_deg(b: Body) -> np.ndarray:
     """Supporting leg's ankle->knee line from vertical; positive when the knee is ahead of the ankle."""
     ankle = _support_foot_point(b, "ankle")
-    return angle_from_vertical_deg(ankle, _side_plane(b, ankle, _support_foot_point(b, "knee")), b.forward)
+    return angle_from_vertical_deg(ankle, side_plane(b, ankle, _support_foot_point(b, "knee")), b.forward)
 
 
 @signal("support_heel_lift_deg")
 def support_heel_lift_deg(b: Body) -> np.ndarray:
     """Supporting foot's toe->heel line above the horizontal; about 0 with the heel down."""
     toe = _support_foot_point(b, "foot_index")
-    return elevation_deg(toe, _side_plane(b, toe, _support_foot_point(b, "heel")))
+    return elevation_deg(toe, side_plane(b, toe, _support_foot_point(b, "heel")))
 
 
 @signal("thigh_drop_deg")
 def thigh_drop_deg(b: Body) -> np.ndarray:
     """Supporting thigh's knee->hip line below the horizontal: positive when the hips sink below the knees."""
     hip = _support_point(b, "hip")
-    return elevation_deg(hip, _side_plane(b, hip, _support_point(b, "knee")))
+    return elevation_deg(hip, side_plane(b, hip, _support_point(b, "knee")))
 
 
 def _valgus_one(b: Body, side: str) -> np.ndarray:

@@ -12,12 +12,8 @@ import warnings
 import numpy as np
 
 from exercises.body import Body
-from exercises.signals import SIGNALS, _fused_joint_deg, _joint_3d_deg
+from exercises.signals import SIGNALS, fused_joint_deg, joint_3d_deg
 from pose.geometry import distance, joint_angle_deg
-
-# A balance stance is on a straight or softly bent knee (165-180 degrees). A foot raised with the standing knee bent
-# past this is another exercise: a leg lifted out of a wall sit (90-120 degrees), or a single-leg squat.
-_STANDING_KNEE_MIN_DEG = 135.0
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -42,9 +38,9 @@ def _standing(b: Body, part: str) -> np.ndarray:
 def _standing_knee_deg(b: Body) -> np.ndarray:
     """The lower foot's knee: image angle side-on, world angle further round (from the front only depth shows it)."""
     image = joint_angle_deg(_standing(b, "hip"), _standing(b, "knee"), _standing(b, "ankle"))
-    world = np.where(_left_foot_up(b), _joint_3d_deg(b, "hip", "knee", "ankle", "right"),
-                     _joint_3d_deg(b, "hip", "knee", "ankle", "left"))
-    return _fused_joint_deg(b, image, world)
+    world = np.where(_left_foot_up(b), joint_3d_deg(b, "hip", "knee", "ankle", "right"),
+                     joint_3d_deg(b, "hip", "knee", "ankle", "left"))
+    return fused_joint_deg(b, image, world)
 
 
 @SIGNALS.register("foot_lift_ratio")
@@ -52,13 +48,14 @@ def foot_lift_ratio(b: Body) -> np.ndarray:
     """How far the higher ankle is above the other, as a fraction of the standing leg's hip-ankle length.
 
     About 0 with both feet on the floor; a foot lifted behind with the knee bent reads about 0.3. NaN while the
-    standing knee is bent like a squat's: a leg raised out of a wall sit is not a balance stance.
+    standing knee is bent like a squat's (below the spec's `standing_knee_min_deg`; a spec without it has no
+    such limit): a leg raised out of a wall sit is not a balance stance.
     """
     lift = _standing(b, "ankle")[:, 1] - _lifted(b, "ankle")[:, 1]
     ratio = _ratio(lift, distance(_standing(b, "hip"), _standing(b, "ankle")))
     # Not a balance stance while the standing knee is bent like a squat's (an unknown knee does not veto).
     with np.errstate(invalid="ignore"):
-        squatting = _standing_knee_deg(b) < _STANDING_KNEE_MIN_DEG
+        squatting = _standing_knee_deg(b) < b.threshold("standing_knee_min_deg")
     return np.where(squatting, np.nan, ratio)
 
 

@@ -65,6 +65,10 @@ SINGLE_LEG_STANCE = ExerciseSpec(
         # Hands on the hips or hanging keep the wrists within about half a trunk length of the midline; reaching
         # for a chair back or a wall puts one well over a trunk length out.
         "hand_reach_max_ratio": 0.85,
+        # A balance stance is on a straight or softly bent knee (165-180 degrees). A foot raised with the standing
+        # knee bent past this is another exercise: a leg lifted out of a wall sit (90-120 degrees), or a single-leg
+        # squat; foot_lift_ratio is unknown then.
+        "standing_knee_min_deg": 135.0,
         # A balance hold shorter than this is a stumble, not a stance.
         "hold_min_s": 3.0,
         # The hold bridges a touch-down that does not end the stance: the foot down for up to foot_down_dwell_s,
