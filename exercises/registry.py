@@ -14,9 +14,12 @@ from pathlib import Path
 from exercises.names import look_up
 from exercises.spec import ExerciseSpec
 from exercises.spec_files import ExerciseWording, load_spec_folder
+from exercises.specs.back_extension import BACK_EXTENSION
 from exercises.specs.bird_dog import BIRD_DOG
+from exercises.specs.calf_stretch import CALF_STRETCH
 from exercises.specs.cat_cow import CAT_COW
 from exercises.specs.figure_four_stretch import FIGURE_FOUR_STRETCH
+from exercises.specs.hip_flexor_stretch import HIP_FLEXOR_STRETCH
 from exercises.specs.knee_to_chest import KNEE_TO_CHEST
 from exercises.specs.lower_trunk_rotation import LOWER_TRUNK_ROTATION
 from exercises.specs.nerve_glide import NERVE_GLIDE
@@ -40,6 +43,9 @@ EXERCISES[SEATED_KNEE_EXTENSION.name] = SEATED_KNEE_EXTENSION
 EXERCISES[PELVIC_TILT.name] = PELVIC_TILT
 EXERCISES[LOWER_TRUNK_ROTATION.name] = LOWER_TRUNK_ROTATION
 EXERCISES[FIGURE_FOUR_STRETCH.name] = FIGURE_FOUR_STRETCH
+EXERCISES[HIP_FLEXOR_STRETCH.name] = HIP_FLEXOR_STRETCH
+EXERCISES[CALF_STRETCH.name] = CALF_STRETCH
+EXERCISES[BACK_EXTENSION.name] = BACK_EXTENSION
 
 
 def get_exercise(name: str) -> ExerciseSpec:

@@ -181,6 +181,36 @@ WORDING: dict[str, FaultWording] = {
         "Try to balance without holding on; keep a hand near the support in case you need it.",
         "A hand reached well out to the side (holding a chair or a wall) during the stance.",
     ),
+    "trunk_leaning_back": FaultWording(
+        "Keep your chest tall and move your hips forward, not your back.",
+        "Hip flexor stretch: the trunk leaned back (beyond trunk_lean_back_max_deg): lumbar extension standing in "
+        "for hip extension, loading the low back instead of stretching the kneeling hip.",
+    ),
+    "front_knee_past_toes": FaultWording(
+        "Keep your front knee above your ankle, not past your toes.",
+        "Hip flexor stretch: the front knee went ahead of its toes (beyond front_knee_past_toes_max_ratio of the "
+        "shin): the stretch became a lunge onto the front knee.",
+    ),
+    "back_heel_lifting": FaultWording(
+        "Press your back heel into the floor.",
+        "Calf stretch: the back heel rose (toe-heel line above back_heel_lift_max_deg), taking the stretch off "
+        "the calf.",
+    ),
+    "back_knee_bent": FaultWording(
+        "Keep your back knee straight.",
+        "Calf stretch, gastrocnemius version: the back knee bent below back_knee_min_deg, moving the stretch off "
+        "the gastrocnemius (set straight_knee_version_flag to 0 for the bent-knee soleus version).",
+    ),
+    "knees_bending": FaultWording(
+        "Keep your knees straight as you lean back.",
+        "Standing back extension: the knees bent below knee_min_deg during the lean, so the lean came from the "
+        "legs rather than the low back.",
+    ),
+    "hips_not_forward": FaultWording(
+        "Push your hips gently forward as you lean back.",
+        "Standing back extension: the hips stayed over or behind the ankles (less than hips_forward_min_ratio of "
+        "a leg length ahead): the body tipped back from the ankles instead of extending the low back.",
+    ),
     "buttocks_lifting": FaultWording(
         "Keep your bottom resting on the floor; only your lower back moves.",
         "Buttocks lifted off the floor during the pelvic tilt (hips above the shoulder-heel line by more than "
@@ -328,6 +358,26 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Lift one foot a little off the floor behind you and balance for up to 30 seconds, hips level.",
         "Put the foot down, rest, then do the same standing on the other leg.",
         "Place the camera in front of you, about hip height, 2 to 3 metres away, so it sees you face on.",
+    ),
+    "hip_flexor_stretch": (
+        "Kneel on one knee on a soft mat, the other foot flat on the floor in front, knee above the ankle.",
+        "Stand your trunk tall, tighten your tummy a little, and move your hips gently forward until you feel a "
+        "stretch at the front of the kneeling hip. Keep your back from arching.",
+        "Hold about 30 seconds, come back up, and repeat; then change legs.",
+        "Place the camera beside you, at hip height, 2 to 3 metres away, so it sees your side from head to knees.",
+    ),
+    "calf_stretch": (
+        "Stand facing a wall, hands on it at shoulder height. Step one foot back, toes pointing forward.",
+        "Keep the back heel on the floor and the back knee straight, and bend the front knee to lean towards "
+        "the wall until you feel a stretch in the calf of the back leg.",
+        "Hold about 30 seconds, then ease off; then change legs. Bend the back knee only if your therapist asked.",
+        "Place the camera beside you, at knee height, 2 to 3 metres away, so it sees both feet from the side.",
+    ),
+    "back_extension": (
+        "Stand tall, feet hip-width apart, hands on your low back or hips, fingers pointing down.",
+        "Push your hips gently forward and lean your upper body back, as far as is comfortable, knees straight.",
+        "Pause for a breath, come back up to standing, and repeat about 10 times.",
+        "Place the camera beside you, at hip height, 2 to 3 metres away, so it sees your side from head to feet.",
     ),
     "pelvic_tilt": (
         "Lie on your back with your knees bent and your feet flat on the floor, arms resting by your sides.",

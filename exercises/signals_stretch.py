@@ -1,0 +1,152 @@
+"""Signals for the upright stretches and the standing back extension, read from the side.
+
+In a half-kneeling hip flexor stretch one knee is on the floor and the other leg is in front; in a calf stretch at
+a wall one foot is stepped back. Either leg may take either role, and the camera may see either side, so these
+signals find each leg's role frame by frame (the knee lower in the picture kneels; the ankle further behind, in
+the direction the person faces, is the back foot) rather than follow the spec's working side.
+
+Importing this module registers the signals, the half-kneeling posture and the side rules that name the stretched
+leg; the specs that use them import it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from exercises.body import Body, facing_sign
+from exercises.setup import POSTURES
+from exercises.side import SIDE_RULES
+from exercises.signals import SIGNAL_PLANES, SIGNALS, fused_joint_deg, joint_3d_deg, side_plane, trunk_lean_deg
+from pose.geometry import angle_from_vertical_deg, distance, elevation_deg, joint_angle_deg
+from pose.landmarks import sided
+
+if "half_kneeling" not in POSTURES.names():
+    # Kneeling on one knee keeps the trunk upright: the same posture check as standing.
+    POSTURES.add("half_kneeling", "trunk_from_vertical_deg")
+
+
+def _left_kneels(b: Body) -> np.ndarray:
+    """(T,) True where the left knee is lower in the picture than the right (y grows downwards): it kneels."""
+    return b.derived("left_knee_down",
+                     lambda body: body.point("knee", "left")[:, 1] > body.point("knee", "right")[:, 1])
+
+
+def _left_foot_back(b: Body) -> np.ndarray:
+    """(T,) True where the left ankle is further behind than the right, along the direction the person faces."""
+    def find(body: Body) -> np.ndarray:
+        ahead = (body.point("ankle", "left")[:, 0] - body.point("ankle", "right")[:, 0]) * body.forward
+        with np.errstate(invalid="ignore"):
+            return ahead < 0
+
+    return b.derived("left_foot_back", find)
+
+
+def _role(b: Body, part: str, left: np.ndarray) -> np.ndarray:
+    """(T, 2) `part` of the leg whose role `left` says is the left one's."""
+    return np.where(left[:, None], b.point(part, "left"), b.point(part, "right"))
+
+
+def _forward_lean_deg(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """start->end from vertical in the body's side plane, positive when `end` is ahead of `start`."""
+    return angle_from_vertical_deg(start, side_plane(b, start, end), b.forward)
+
+
+def _per_length(b: Body, ahead_px: np.ndarray, length_px: np.ndarray) -> np.ndarray:
+    """A forward offset in pixels (the camera's turn undone) as a fraction of a segment's length."""
+    turn = np.cos(np.radians(np.nan_to_num(np.minimum(b.view, b.limits.sagittal_max_deg), nan=0.0)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(length_px > 0, ahead_px * b.forward / turn / length_px, np.nan)
+
+
+@SIGNALS.register("back_thigh_extension_deg")
+def back_thigh_extension_deg(b: Body) -> np.ndarray:
+    """Kneeling leg's knee->hip line from vertical, positive when the hip is pushed ahead of the knee.
+
+    About 0 kneeling upright; a half-kneeling hip flexor stretch brings the hip 15-30 degrees ahead. The hip moving
+    forward over the knee is the hip extension that stretches the front of the kneeling hip.
+    """
+    kneels = _left_kneels(b)
+    return _forward_lean_deg(b, _role(b, "knee", kneels), _role(b, "hip", kneels))
+
+
+@SIGNALS.register("front_knee_past_toes_ratio")
+def front_knee_past_toes_ratio(b: Body) -> np.ndarray:
+    """Front (not kneeling) leg's knee ahead of its toes, as a fraction of its shin length; negative behind them.
+
+    A front shin upright over the ankle puts the knee about half a shin behind the toes.
+    """
+    front = ~_left_kneels(b)
+    knee, toe = _role(b, "knee", front), _role(b, "foot_index", front)
+    return _per_length(b, knee[:, 0] - toe[:, 0], distance(knee, _role(b, "ankle", front)))
+
+
+@SIGNALS.register("trunk_lean_back_deg")
+def trunk_lean_back_deg(b: Body) -> np.ndarray:
+    """Hip->shoulder line from vertical, positive leaning back (away from where the person faces)."""
+    return -trunk_lean_deg(b)
+
+
+@SIGNALS.register("back_shin_lean_deg")
+def back_shin_lean_deg(b: Body) -> np.ndarray:
+    """Back leg's ankle->knee line from vertical, positive when the knee is ahead of the ankle.
+
+    With the heel down this is the ankle's bend that stretches the calf: about 15 degrees standing with one foot
+    stepped back, 25-40 leaning into a wall.
+    """
+    back = _left_foot_back(b)
+    return _forward_lean_deg(b, _role(b, "ankle", back), _role(b, "knee", back))
+
+
+@SIGNALS.register("back_heel_lift_deg")
+def back_heel_lift_deg(b: Body) -> np.ndarray:
+    """Back foot's toe->heel line above the horizontal; about 0 with the heel on the floor."""
+    back = _left_foot_back(b)
+    toe = _role(b, "foot_index", back)
+    return elevation_deg(toe, side_plane(b, toe, _role(b, "heel", back)))
+
+
+@SIGNALS.register("back_knee_deg")
+def back_knee_deg(b: Body) -> np.ndarray:
+    """Back leg's knee, hip-knee-ankle; 180 is straight. Image angle side-on, world angle further round."""
+    back = _left_foot_back(b)
+    image = joint_angle_deg(_role(b, "hip", back), _role(b, "knee", back), _role(b, "ankle", back))
+    world = np.where(back, joint_3d_deg(b, "hip", "knee", "ankle", "left"),
+                     joint_3d_deg(b, "hip", "knee", "ankle", "right"))
+    return fused_joint_deg(b, image, world)
+
+
+@SIGNALS.register("hips_forward_ratio")
+def hips_forward_ratio(b: Body) -> np.ndarray:
+    """Hips ahead of the ankles (mid-points), as a fraction of the working leg's hip-ankle length.
+
+    About 0 standing tall; a standing back extension done well pushes the hips forward as the trunk leans back.
+    """
+    hip, ankle = b.mid("hip"), b.mid("ankle")
+    return _per_length(b, hip[:, 0] - ankle[:, 0], distance(b.point("hip"), b.point("ankle")))
+
+
+# Each leg's role changes frame by frame, so no working-side part decides reliability ("side", no parts); the
+# knee angle is a joint angle, known from any view.
+SIGNAL_PLANES.update({
+    "back_thigh_extension_deg": ("side", ()),
+    "front_knee_past_toes_ratio": ("side", ()),
+    "trunk_lean_back_deg": ("side", ("shoulder", "hip")),
+    "back_shin_lean_deg": ("side", ()),
+    "back_heel_lift_deg": ("side", ()),
+    "back_knee_deg": ("joint", ()),
+    "hips_forward_ratio": ("side", ("hip", "ankle")),
+})
+
+
+@SIDE_RULES.register("kneeling_leg")
+def _kneeling_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+    """The leg whose knee is lower in the picture: the one kneeling, whose hip is stretched."""
+    dy = xy[:, sided("knee", "left"), 1] - xy[:, sided("knee", "right"), 1]
+    return np.where(np.isfinite(dy), np.sign(dy), 0.0)
+
+
+@SIDE_RULES.register("back_foot")
+def _back_foot(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+    """The leg whose ankle is further behind, along the way the person faces: the calf being stretched."""
+    ahead = (xy[:, sided("ankle", "right"), 0] - xy[:, sided("ankle", "left"), 0]) * facing_sign(xy, "nose")
+    return np.where(np.isfinite(ahead), np.sign(ahead), 0.0)

@@ -1,0 +1,60 @@
+"""Calf stretch at a wall: hands on the wall, one foot stepped back, heel down, leaning in until the calf stretches.
+
+Each stretch (leaning in, held, and back) is one rep, and its time in the stretch with good form is its hold; a
+clinic prescribes about 30 s, two or three times a side. The working side reported is the back leg, whose calf is
+stretched. A side view is needed: the lean, the heel and the knee are all seen from the side.
+
+The gastrocnemius version keeps the back knee straight; the soleus version bends it on purpose, so the bent-knee
+fault is switched by `straight_knee_version_flag` (1 by default; a therapist sets 0 for the soleus version).
+"""
+
+import exercises.signals_stretch  # noqa: F401  (registers the signals this spec names)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+
+CALF_STRETCH = ExerciseSpec(
+    name="calf_stretch",
+    title="Calf stretch at a wall",
+    posture="standing",
+    facing_from="nose",
+    side_rule="back_foot",
+    posture_signal="trunk_from_vertical_deg",
+    # The trunk only: each leg's role is found frame by frame, and the signals are unknown without its landmarks.
+    required_parts=("shoulder", "hip"),
+    signals=("back_shin_lean_deg", "back_heel_lift_deg", "back_knee_deg", "trunk_from_vertical_deg"),
+    rep=RepSpec("back_shin_lean_deg", "return_to_low", low_max="shin_rest_max_deg",
+                high_min="shin_stretch_min_deg", dwell_s="rep_dwell_s"),
+    hold=HoldSpec("back_shin_lean_deg", low="shin_stretch_min_deg", high="shin_stretch_max_deg",
+                  min_s="hold_min_s", gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(
+        FrameRule("back_heel_lifting", "back_heel_lift_deg", above="back_heel_lift_max_deg", during="rep_or_hold"),
+        FrameRule("back_knee_bent", "back_knee_deg", below="back_knee_min_deg", during="rep_or_hold",
+                  enabled_by="straight_knee_version_flag"),
+    ),
+    rep_rules=(),
+    faults=(
+        FaultInfo("back_heel_lifting", "warn"),
+        FaultInfo("back_knee_bent", "warn"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Standing with one foot a step back, the back shin leans 10-17 degrees forward; leaning into the wall
+        # with the heel down takes it to 25-40 (the ankle's dorsiflexion). The gap is the hysteresis band.
+        "shin_rest_max_deg": 18.0,
+        "shin_stretch_min_deg": 23.0,
+        # A shin further forward than this is a lunge or a fall, not a calf stretch.
+        "shin_stretch_max_deg": 60.0,
+        # A lean held this long counts: shorter is passing through it.
+        "rep_dwell_s": 0.5,
+        # A stretch held shorter than this is not a hold (a clinic prescribes about 30 s).
+        "hold_min_s": 5.0,
+        "hold_gap_max_s": 1.5,
+        "hold_settle_s": 1.0,
+        # The heel on the floor keeps the foot's toe-heel line within a few degrees of level; a heel coming up
+        # (the stretch lost to the toes) tips it 15 degrees or more.
+        "back_heel_lift_max_deg": 10.0,
+        # 1: the gastrocnemius version, back knee straight (170-180 degrees); bent past this the stretch moves
+        # off the gastrocnemius. 0: the soleus version, the knee bent on purpose, no fault.
+        "straight_knee_version_flag": 1.0,
+        "back_knee_min_deg": 160.0,
+    },
+)

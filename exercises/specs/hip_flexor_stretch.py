@@ -1,0 +1,63 @@
+"""Half-kneeling hip flexor stretch: one knee on the floor, the other foot in front, hips pushed gently forward.
+
+Each stretch (the hip moved forward over the kneeling knee, held, and back) is one rep, and its time in the stretch
+with good form is its hold; a clinic prescribes about 30 s, two or three times a side. The working side reported
+is the kneeling leg, whose hip is stretched. A side view is needed: the stretch and both faults are forward and
+backward movements.
+
+The stretch must come from the hip, not the low back: arching back (the trunk leaning back) looks like a stretch
+but loads the lumbar spine, which a patient with radiculopathy is to protect.
+"""
+
+import exercises.signals_stretch  # noqa: F401  (registers the signals and the posture this spec names)
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+
+HIP_FLEXOR_STRETCH = ExerciseSpec(
+    name="hip_flexor_stretch",
+    title="Half-kneeling hip flexor stretch",
+    posture="half_kneeling",
+    facing_from="nose",
+    side_rule="kneeling_leg",
+    posture_signal="trunk_from_vertical_deg",
+    # The trunk only: each leg's role is found frame by frame, and the signals are unknown without its landmarks.
+    required_parts=("shoulder", "hip"),
+    signals=("back_thigh_extension_deg", "trunk_lean_back_deg", "front_knee_past_toes_ratio",
+             "trunk_from_vertical_deg"),
+    rep=RepSpec("back_thigh_extension_deg", "return_to_low", low_max="thigh_rest_max_deg",
+                high_min="thigh_stretch_min_deg", dwell_s="rep_dwell_s"),
+    hold=HoldSpec("back_thigh_extension_deg", low="thigh_stretch_min_deg", high="thigh_stretch_max_deg",
+                  min_s="hold_min_s", gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    frame_rules=(
+        # Judged from the moment the hip leaves the upright kneel: arching back is how a stretch goes wrong.
+        FrameRule("trunk_leaning_back", "trunk_lean_back_deg", above="trunk_lean_back_max_deg", during="rep_or_hold"),
+        FrameRule("front_knee_past_toes", "front_knee_past_toes_ratio", above="front_knee_past_toes_max_ratio",
+                  during="rep_or_hold"),
+    ),
+    rep_rules=(),
+    faults=(
+        FaultInfo("trunk_leaning_back", "warn"),
+        FaultInfo("front_knee_past_toes", "warn"),
+    ),
+    thresholds={
+        **COMMON_THRESHOLDS,
+        # Kneeling upright, the kneeling thigh hangs within a few degrees of vertical; the stretch brings the hip
+        # 15-30 degrees ahead of the knee. The gap between the two edges is the hysteresis band.
+        "thigh_rest_max_deg": 6.0,
+        "thigh_stretch_min_deg": 11.0,
+        # Past this the hip is lunging, not stretching; the band has no practical upper edge below it.
+        "thigh_stretch_max_deg": 60.0,
+        # A stretch position held this long counts: shorter is passing through it.
+        "rep_dwell_s": 0.5,
+        # A stretch held shorter than this is not a hold (a clinic prescribes about 30 s).
+        "hold_min_s": 5.0,
+        # Shifting the knee on the mat takes the hip out of the stretch for a moment without ending it.
+        "hold_gap_max_s": 1.5,
+        "hold_settle_s": 1.0,
+        # Upright is within a few degrees; arching the low back to reach the stretch tips the trunk 10 degrees or
+        # more behind vertical.
+        "trunk_lean_back_max_deg": 8.0,
+        # A front shin upright puts the knee about half a shin behind the toes; the knee level with the toes
+        # (0) is the limit taught, with a tenth of a shin for landmark noise.
+        "front_knee_past_toes_max_ratio": 0.1,
+    },
+)
