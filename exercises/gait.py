@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -646,3 +647,60 @@ def apply_events(report: ClipReport, events: str) -> ClipReport:
             counts[code] = counts.get(code, 0) + 1
     return replace(report, reps=reps, partial_reps=(), fault_counts=counts, measures=analysis.summary,
                    notes=analysis.notes)
+
+
+class LiveSteps:
+    """Step faults while walking live: the gait analysis over the last few seconds, run about once a second.
+
+    A step's faults are known only once its foot is down and its swing seen, so a live cue comes a second or two
+    after the step, once per newly finished step. Keeps only a bounded window, so an hour's walk costs the same
+    per frame as a minute's.
+    """
+
+    def __init__(self, events: str, thresholds: Mapping[str, float]) -> None:
+        """Use the named detector (EVENT_DETECTORS) with a walk spec's thresholds.
+
+        Raises:
+            ValueError: for an unknown detector name, or a window not longer than the interval.
+        """
+        self._detect = EVENT_DETECTORS.get(events)
+        self._th = dict(thresholds)
+        self._window_s = float(thresholds["live_window_s"])
+        self._interval_s = float(thresholds["live_interval_s"])
+        if not self._window_s > self._interval_s > 0:
+            raise ValueError(f"live_window_s must exceed live_interval_s > 0, got {self._window_s}, "
+                             f"{self._interval_s}")
+        self._frames: deque[tuple[float, Mapping[str, float]]] = deque()
+        self._next_s = math.nan
+        self._reported_s = -math.inf
+
+    def update(self, t_s: float, values: Mapping[str, float], view: str = "side",
+               image_size: tuple[int, int] = (0, 0)) -> tuple[str, ...]:
+        """Record one frame's signals; returns the fault codes of steps finished since the last call that found any.
+
+        Args:
+            t_s: frame time, seconds (increasing; a frame that does not advance is ignored).
+            values: the engine's signal values for this frame (FrameResult.values), NaN when unknown.
+            view: the camera view, as for analyse_gait.
+            image_size: (width, height) pixels.
+        """
+        if self._frames and t_s <= self._frames[-1][0]:
+            return ()
+        self._frames.append((t_s, dict(values)))
+        while self._frames[0][0] < t_s - self._window_s:
+            self._frames.popleft()
+        if not math.isfinite(self._next_s):
+            self._next_s = t_s + self._interval_s
+        if t_s < self._next_s:
+            return ()
+        self._next_s = t_s + self._interval_s
+        t = np.array([f[0] for f in self._frames])
+        names = self._frames[-1][1].keys()
+        series = {n: np.array([f[1].get(n, math.nan) for f in self._frames], float) for n in names}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            analysis = self._detect(t, series, self._th, view, image_size)
+        new = [s for s in analysis.steps if s.contact_s > self._reported_s]
+        if new:
+            self._reported_s = new[-1].contact_s
+        return tuple(sorted({code for s in new for code in s.faults}))

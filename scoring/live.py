@@ -27,6 +27,7 @@ import av
 import numpy as np
 
 from exercises.engine import Checker
+from exercises.gait import LiveSteps
 from exercises.results import ClipReport, FrameResult
 from exercises.setup import check_setup
 from exercises.spec import ExerciseSpec
@@ -141,6 +142,8 @@ class LiveCoach:
         )
         self._estimator = None
         self._checker = Checker(spec, side)
+        # Walking: step faults need a few seconds of both legs, found by the spec's event detector as it goes.
+        self._steps = LiveSteps(spec.events, spec.thresholds) if spec.events else None
         self._severity = {f.code: f.severity for f in spec.faults}
         self._setup_cues = CueSelector(min_show_s=SETUP_MIN_SHOW_S, repeat_interval_s=CUE_REPEAT_INTERVAL_S)
         self._fault_cues = CueSelector(min_show_s=CUE_MIN_SHOW_S, repeat_interval_s=CUE_REPEAT_INTERVAL_S)
@@ -189,7 +192,7 @@ class LiveCoach:
             pose: PoseFrame = self._estimator.process(np.ascontiguousarray(rgb), t_s)
             result = self._checker.update(pose)
             setup = check_setup(pose, self.spec)
-            status_cue, cue_text = self._choose_cue(t_s, setup, result)
+            status_cue, cue_text = self._choose_cue(t_s, setup, result, pose.image_size)
             drawn = annotate(rgb, pose, result, self.spec, cue_text=cue_text, hold_target_s=self.hold_target_s,
                              show_angle=True, reps_target=self.reps_target)
             self._frames += 1
@@ -213,9 +216,13 @@ class LiveCoach:
         self._push(status)
         return drawn, status
 
-    def _choose_cue(self, t_s: float, setup: str, result: FrameResult) -> tuple[str | None, str | None]:
+    def _choose_cue(self, t_s: float, setup: str, result: FrameResult,
+                    image_size: tuple[int, int] = (0, 0)) -> tuple[str | None, str | None]:
         # A setup problem comes first: until the camera sees the body, form cannot be judged. Once ready, the
         # setup selector is fed nothing, so its instruction clears after SETUP_MIN_SHOW_S.
+        # A step just found with a fault (walking): its cue, once, as the patient takes the next steps. Every frame
+        # is recorded for it, whatever the setup says.
+        step_faults = self._steps.update(t_s, result.values, image_size=image_size) if self._steps else ()
         chosen = self._setup_cues.update(t_s, [] if setup == "ready" else [(setup, "warn")])
         if chosen is not None:
             text = setup_instruction(chosen.code, self.spec.posture)
@@ -224,6 +231,7 @@ class LiveCoach:
             # A partial rep just ended: its range fault (e.g. "slide a little lower") is the cue to give now.
             if result.partial_rep is not None:
                 faults += [(c, self._severity.get(c, "warn")) for c in result.partial_rep.faults]
+            faults += [(c, self._severity.get(c, "info")) for c in step_faults]
             chosen = self._fault_cues.update(t_s, faults)
             text = fault_cue(chosen.code) if chosen else None
         if chosen is None:

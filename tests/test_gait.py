@@ -156,3 +156,40 @@ def test_live_checker_gives_the_recorded_steps_and_counts_them_as_they_come():
     assert [(r.leg, round(r.end_s, 3)) for r in live.reps] == [(r.leg, round(r.end_s, 3)) for r in recorded.reps]
     # The running count (feet apart, then together, once per step) lags the last step, which ends with the clip.
     assert live.rep_count - 1 <= last.reps <= live.rep_count
+
+
+class _Replay:
+    """Stands in for MediaPipe at a live camera: the landmark frame nearest each timestamp."""
+
+    def __init__(self, seq):
+        self.frames = list(seq)
+        self.t = np.array([f.t_s for f in self.frames])
+
+    def process(self, rgb, t_s):
+        f = self.frames[int(np.argmin(np.abs(self.t - t_s)))]
+        return type(f)(t_s, f.xyz, f.world_xyz, f.visibility, f.image_size, f.back_profile)
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("drop_leg", [None, "right"], ids=["normal", "drop-right"])
+def test_live_coaching_gives_the_toe_cue_only_to_a_dropped_foot(drop_leg):
+    from feedback.wording import cue
+    from scoring.live import LiveCoach
+
+    script = WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg=drop_leg, drop_plantarflexion_deg=15.0,
+                        treadmill=True)
+    t = np.arange(0.0, 4.0, 1 / 20)  # a webcam dropping frames: 20 a second
+    seq = landmark_sequence(simulate_walk(script, t), GaitCamera(distance_m=4.0), np.random.default_rng(21))
+    replay = _Replay(seq)
+    coach = LiveCoach(WALK, estimator_factory=lambda: replay)
+    rgb = np.zeros((90, 160, 3), np.uint8)  # what is drawn on is not what is judged: small and cheap
+    for ts in t:
+        coach.process(rgb, float(ts))
+    cues = {s.cue: s.cue_text for s in coach.drain() if s.cue in ("foot_drop", "steppage",
+                                                                 "foot_slap_or_forefoot_contact")}
+    if drop_leg is None:
+        assert cues == {}
+    else:
+        assert cues.get("foot_drop") == cue("foot_drop") == "Lift your toes as you swing the leg forward."

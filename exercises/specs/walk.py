@@ -88,6 +88,10 @@ WALK = ExerciseSpec(
         "hip_hike_min_deg": 5.0,
         # ... each against its level over the first part of the following stance.
         "stance_level_window_s": 0.3,
+        # Live: steps are found over the last 6 s (several steps, so legs alternate and the floor line holds)
+        # once a second; a step's cue then comes at most about a second after its foot is down.
+        "live_window_s": 6.0,
+        "live_interval_s": 1.0,
         # The patient's height from their programme; 0 means unknown, and speed is then not reported.
         "patient_height_m": 0.0,
     },
