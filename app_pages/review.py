@@ -13,7 +13,7 @@ from app_pages import common
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
-from feedback import charts, views
+from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
@@ -148,7 +148,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     """Summary, chart, tables, faults and downloads of a scored clip."""
     report, spec = result.report, plan.spec
     reps_col, hold_col, cov_col, view_col = st.columns(4)
-    reps_col.metric("Reps", report.rep_count)
+    reps_col.metric("Steps" if spec.events == "gait" else "Reps", report.rep_count)
     hold_col.metric("Best hold (good form)", f"{report.hold_s:.1f} s" if spec.hold else "—")
     cov_col.metric("Pose coverage", f"{report.pose_coverage:.0%}")
     view_col.metric("View / side", f"{report.view} / {report.side}")
@@ -164,11 +164,24 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     st.altair_chart(charts.signal_chart(report, spec, signals), use_container_width=True)
     st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. Dashed lines: the rep thresholds.")
 
-    st.subheader("Reps")
-    if report.reps:
-        st.dataframe(charts.reps_table(report, spec), hide_index=True, use_container_width=True)
+    if spec.events == "gait":  # walking: steps, each leg's ankle and toe clearance
+        st.subheader("Steps")
+        if report.reps:
+            st.altair_chart(gait_charts.step_chart(report), use_container_width=True)
+            st.caption("Each point is a step (blue left leg, orange right). Red rings: the foot stayed pointed or "
+                       "the toe low in swing. Dashed line: ankle square to the shin; the toe at its standing height.")
+            st.dataframe(gait_charts.steps_frame(report), hide_index=True, use_container_width=True)
+        else:
+            st.write("No steps found.")
+        st.write(gait_charts.pace_text(report))
+        for note in report.notes:
+            st.caption(note[0].upper() + note[1:] + ".")
     else:
-        st.write("No complete reps.")
+        st.subheader("Reps")
+        if report.reps:
+            st.dataframe(charts.reps_table(report, spec), hide_index=True, use_container_width=True)
+        else:
+            st.write("No complete reps.")
     if spec.hold:
         st.subheader("Holds")
         holds = charts.holds_table(report)

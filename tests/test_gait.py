@@ -193,3 +193,21 @@ def test_live_coaching_gives_the_toe_cue_only_to_a_dropped_foot(drop_leg):
         assert cues == {}
     else:
         assert cues.get("foot_drop") == cue("foot_drop") == "Lift your toes as you swing the leg forward."
+
+
+def test_review_chart_and_table_show_each_steps_ankle_and_clearance_per_leg():
+    from feedback.gait_charts import pace_text, step_chart, steps_frame
+
+    _, report = _walk(CASES[2][0], 13)
+    table = steps_frame(report)
+    assert list(table["step"]) == [r.index for r in report.reps]
+    assert set(table["leg"]) == {"left", "right"}
+    flagged = table[table["faults"].str.contains("Foot drop")]
+    assert set(flagged["leg"]) == {"right"}  # the dropped foot, in the therapist's words
+    # A swing not seen is a gap, never a zero.
+    unseen = [i for i, r in enumerate(report.reps) if math.isnan(r.measures["ankle_swing_deg"])]
+    assert all(table.iloc[i]["ankle in late swing (°, + toes up)"] is None or
+               math.isnan(table.iloc[i]["ankle in late swing (°, + toes up)"]) for i in unseen)
+    spec = step_chart(report).to_dict()
+    assert len(spec["vconcat"]) == 2
+    assert "steps a minute" in pace_text(report) and "height" in pace_text(report)
