@@ -205,7 +205,12 @@ TRUTH_SERIES: dict[str, Callable[[list[Pose]], dict[str, np.ndarray]]] = {}
 TRUTH_FAULTS: dict[str, Callable[[Session, dict[str, np.ndarray]], list[Interval]]] = {}
 
 
-def _check_faults(exercise: str, faults: Sequence[Fault], n_reps: int) -> dict[int, set[str]]:
+def check_faults(exercise: str, faults: Sequence[Fault], n_reps: int) -> dict[int, set[str]]:
+    """The scripted faults by rep (1-based), each checked against the exercise's codes and the script's reps.
+
+    Raises:
+        ValueError: for an unknown fault code or a rep outside 1..n_reps.
+    """
     by_rep: dict[int, set[str]] = {i: set() for i in range(1, n_reps + 1)}
     for f in faults:
         if f.code not in FAULT_CODES[exercise]:
@@ -214,6 +219,10 @@ def _check_faults(exercise: str, faults: Sequence[Fault], n_reps: int) -> dict[i
             raise ValueError(f"fault {f.code!r} at rep {f.rep}, but the script has reps 1..{n_reps}")
         by_rep[f.rep].add(f.code)
     return by_rep
+
+
+# The name the script modules written before it was public still use.
+_check_faults = check_faults
 
 
 @dataclass(frozen=True)
@@ -267,7 +276,7 @@ class WallSquatScript:
             raise ValueError(f"reps must be >= 1, got {self.reps!r}")
         if self.arms not in WALL_SQUAT_ARMS:
             raise ValueError(f"unknown arms {self.arms!r}; expected one of {WALL_SQUAT_ARMS}")
-        by_rep = _check_faults("wall_squat", self.faults, n)
+        by_rep = check_faults("wall_squat", self.faults, n)
         tl = Timeline({"knee_deg": 178.0, "trunk_lean_deg": 0.5, "hip_setback": self.hip_setback,
                        "heel_lift_deg": 0.0, "hands_on_thighs": 0.0})
         tl.hold(self.lead_in_s)
@@ -369,7 +378,7 @@ class NerveGlideScript:
             raise ValueError(f"target_knee_deg must be in [rest + 20, 170], got {self.target_knee_deg!r}")
         if not 0.0 <= self.short_of_target_deg < self.target_knee_deg - self.rest_knee_deg:
             raise ValueError(f"short_of_target_deg must be in [0, target - rest), got {self.short_of_target_deg!r}")
-        by_rep = _check_faults("nerve_glide", self.faults, self.reps)
+        by_rep = check_faults("nerve_glide", self.faults, self.reps)
         rest = {"knee_deg": self.rest_knee_deg, "hip_deg": 90.0, "ankle_deg": 110.0, "neck_flexion_deg": 0.0}
         tl = Timeline(rest)
         tl.hold(self.lead_in_s)
@@ -440,7 +449,7 @@ class CatCowScript:
         if not 0.0 < self.small_amplitude_deg < 0.5 * self.amplitude_deg + 1e-9 or self.amplitude_deg >= 80.0:
             raise ValueError(f"need 0 < small_amplitude_deg <= amplitude_deg / 2 and amplitude_deg < 80, got "
                              f"{self.small_amplitude_deg!r} and {self.amplitude_deg!r}")
-        by_rep = _check_faults("cat_cow", self.faults, self.cycles)
+        by_rep = check_faults("cat_cow", self.faults, self.cycles)
         tl = Timeline({"spine_flexion_deg": 0.0, "neck_flexion_deg": 0.0})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
@@ -527,4 +536,5 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
 # The floor exercises' scripts register themselves in the tables above; imported last, as they build on this module.
 # The standing balance exercises' scripts (single-leg stance, synth.upright_scripts) do the same.
 # So do the hook-lying supine ones (pelvic tilt, lower trunk rotation, figure four: synth.supine_scripts).
-from synth import floor_scripts, supine_scripts, upright_scripts  # noqa: E402, F401
+# And the upright stretches and the standing back extension (synth.stretch_scripts).
+from synth import floor_scripts, stretch_scripts, supine_scripts, upright_scripts  # noqa: E402, F401

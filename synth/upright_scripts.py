@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from synth import floor_scripts
 from synth.camera import MAX_YAW_DEG, View
 from synth.poses import Pose
 from synth.script import (
@@ -27,8 +28,7 @@ from synth.script import (
     Interval,
     Session,
     Timeline,
-    _check_faults,
-    _runs,
+    check_faults,
 )
 from synth.skeleton import BodyProportions
 from synth.upright_poses import STANCE_ARMS, SingleLegStanceAngles, single_leg_stance_pose
@@ -81,7 +81,7 @@ class SingleLegStanceScript:
             raise ValueError(f"unknown arms {self.arms!r}; expected one of {STANCE_ARMS}")
         if self.hold_s < 6.0:
             raise ValueError(f"hold_s must be >= 6 s (a fault takes its middle third), got {self.hold_s!r}")
-        by_rep = _check_faults(SINGLE_LEG_STANCE, self.faults, len(self.legs))
+        by_rep = check_faults(SINGLE_LEG_STANCE, self.faults, len(self.legs))
         tl = Timeline({"lift": 0.0, "far_lifted": 0.0, "pelvis_drop_deg": 0.0, "support": 0.0})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
@@ -177,7 +177,7 @@ def stance_fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> l
         "hip_drop": in_stance & (frames["pelvis_drop_deg"] >= th["pelvis_drop_min_deg"]),
         "arms_support": in_stance & (frames["hand_reach_ratio"] >= th["hand_reach_min_ratio"]),
     }
-    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in _runs(mask, t)]
+    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in floor_scripts.truth_runs(mask, t)]
 
 
 FAULT_CODES[SINGLE_LEG_STANCE] = ("foot_touch_down", "hip_drop", "arms_support")

@@ -1,0 +1,157 @@
+"""Hip flexor stretch, calf stretch and standing back extension through the engine, on exact side-view traces.
+
+The traces are the synth scripts' own poses (known angles, injected faults) projected side-on into the picture,
+without MediaPipe: each row says "this script gives these reps, these holds and exactly these faults".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exercises.engine import score_sequence
+from exercises.registry import EXERCISES, get_exercise
+from feedback.wording import HOW_TO, WORDING
+from pose.frames import PoseFrame, PoseSequence
+from pose.landmarks import N_LANDMARKS, Landmark, sided
+from synth.script import Fault
+from synth.skeleton import BodyProportions
+from synth.stretch_scripts import BackExtensionScript, StretchScript
+
+SIZE = (640, 480)
+SCALE_PX = 260.0  # pixels per body height
+FLOOR_PX = 440.0
+NAMES = ("hip_flexor_stretch", "calf_stretch", "back_extension")
+_JOINTS = {"shoulder": "shoulder", "elbow": "elbow", "wrist": "wrist", "hip": "hip", "knee": "knee",
+           "ankle": "ankle", "heel": "heel", "foot_index": "toe"}
+
+
+def _frame(t_s: float, pose, facing: int, near: str) -> PoseFrame:
+    """The pose filmed exactly side-on: x forward to image-right when `facing` is 1, y up to image-up."""
+    far = "right" if near == "left" else "left"
+    x0 = 200.0 if facing > 0 else 440.0
+
+    def px(p: np.ndarray) -> tuple[float, float]:
+        return x0 + facing * SCALE_PX * float(p[0]), FLOOR_PX - SCALE_PX * float(p[1])
+
+    xy = np.full((N_LANDMARKS, 2), np.nan)
+    for part, joint in _JOINTS.items():
+        xy[sided(part, near)] = px(pose.skeleton[f"near_{joint}"])
+        xy[sided(part, far)] = px(pose.skeleton[f"far_{joint}"])
+    for lm in (Landmark.LEFT_EAR, Landmark.RIGHT_EAR):
+        xy[lm] = px(pose.skeleton["ear"])
+    nose = px(pose.skeleton["nose"])
+    for lm in (Landmark.NOSE, Landmark.LEFT_EYE, Landmark.RIGHT_EYE, Landmark.LEFT_EYE_INNER,
+               Landmark.RIGHT_EYE_INNER, Landmark.LEFT_EYE_OUTER, Landmark.RIGHT_EYE_OUTER, Landmark.MOUTH_LEFT,
+               Landmark.MOUTH_RIGHT):
+        xy[lm] = nose
+    for side in ("left", "right"):
+        for finger in ("PINKY", "INDEX", "THUMB"):
+            xy[Landmark[f"{side.upper()}_{finger}"]] = xy[sided("wrist", side)]
+    xyz = np.zeros((N_LANDMARKS, 3))
+    xyz[:, :2] = xy / np.array(SIZE)
+    return PoseFrame(float(t_s), xyz, np.zeros((N_LANDMARKS, 3)), np.ones(N_LANDMARKS), SIZE)
+
+
+def trace(script, fps: float = 15.0, facing: int = 1, near: str = "left") -> PoseSequence:
+    """Every frame of a compiled script, side-on."""
+    session = script.compile()
+    t = np.arange(0.0, session.duration_s, 1.0 / fps)
+    params = session.params(t)
+    props = BodyProportions()
+    return PoseSequence.from_frames([
+        _frame(ti, session.pose({k: float(v[i]) for k, v in params.items()}, props), facing, near)
+        for i, ti in enumerate(t)])
+
+
+def _hold_truth(script) -> float:
+    return script.compile().expected["hold_s"]
+
+
+@pytest.mark.parametrize("seed, facing, stretched", [(1, 1, "near"), (2, -1, "far")])
+def test_hip_flexor_stretches_count_and_hold_with_no_fault(seed, facing, stretched):
+    script = StretchScript("hip_flexor_stretch", stretches=2, stretched=stretched, hold_s=8.0, rest_deg=-1.0,
+                           stretch_deg=20.0 + seed, base_deg=3.0, seed=seed)
+    report = score_sequence(trace(script, facing=facing), get_exercise("hip_flexor_stretch"))
+    assert report.rep_count == 2
+    assert report.fault_counts == {}
+    assert len(report.holds) == 2
+    assert report.hold_s == pytest.approx(_hold_truth(script), abs=1.0)
+    # The working side is the kneeling leg: the near one is the left, seen from the left.
+    assert report.side == ("left" if stretched == "near" else "right")
+
+
+@pytest.mark.parametrize("fault, fault_deg", [("trunk_leaning_back", 20.0), ("front_knee_past_toes", 42.0)])
+def test_hip_flexor_fault_lands_on_its_stretch_and_shortens_its_hold(fault, fault_deg):
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=9.0, stretch_deg=22.0, fault_deg=fault_deg,
+                           base_deg=2.0, faults=(Fault(fault, 2),), seed=4)
+    report = score_sequence(trace(script), get_exercise("hip_flexor_stretch"))
+    assert [r.faults for r in report.reps] == [(), (fault,)]
+    assert report.fault_counts == {fault: 1}
+    # From half-way in to half-way out (9 + 1.5 s), less the middle third for the fault.
+    assert [h.good_s for h in report.holds] == pytest.approx([10.5, 7.5], abs=1.0)
+
+
+def test_kneeling_upright_without_the_stretch_is_no_rep_and_no_hold():
+    script = StretchScript("hip_flexor_stretch", stretches=1, hold_s=8.0, rest_deg=0.0, stretch_deg=5.0, seed=5)
+    report = score_sequence(trace(script), get_exercise("hip_flexor_stretch"))
+    assert (report.rep_count, len(report.holds), report.fault_counts) == (0, 0, {})
+
+
+@pytest.mark.parametrize("seed, facing, stretched", [(1, 1, "far"), (2, -1, "near")])
+def test_calf_stretches_count_and_hold_with_no_fault(seed, facing, stretched):
+    script = StretchScript("calf_stretch", stretches=2, stretched=stretched, hold_s=7.0, rest_deg=10.0,
+                           stretch_deg=30.0 + seed, seed=seed)
+    report = score_sequence(trace(script, facing=facing), get_exercise("calf_stretch"))
+    assert report.rep_count == 2
+    assert report.fault_counts == {}
+    assert report.hold_s == pytest.approx(_hold_truth(script), abs=1.0)
+    assert report.side == ("left" if stretched == "near" else "right")
+
+
+@pytest.mark.parametrize("fault, fault_deg", [("back_heel_lifting", 24.0), ("back_knee_bent", 35.0)])
+def test_calf_fault_lands_on_its_stretch(fault, fault_deg):
+    script = StretchScript("calf_stretch", stretches=2, hold_s=9.0, rest_deg=10.0, stretch_deg=31.0,
+                           fault_deg=fault_deg, faults=(Fault(fault, 1),), seed=6)
+    report = score_sequence(trace(script), get_exercise("calf_stretch"))
+    assert [r.faults for r in report.reps] == [(fault,), ()]
+    assert report.fault_counts == {fault: 1}
+    assert [h.good_s for h in report.holds] == pytest.approx([7.5, 10.5], abs=1.0)
+
+
+def test_a_bent_back_knee_is_no_fault_in_the_soleus_version():
+    script = StretchScript("calf_stretch", stretches=1, hold_s=8.0, rest_deg=10.0, stretch_deg=31.0, fault_deg=35.0,
+                           faults=(Fault("back_knee_bent", 1),), seed=7)
+    soleus = get_exercise("calf_stretch").with_thresholds({"straight_knee_version_flag": 0})
+    report = score_sequence(trace(script), soleus)
+    assert (report.rep_count, report.fault_counts) == (1, {})
+
+
+@pytest.mark.parametrize("seed, facing", [(1, 1), (2, -1)])
+def test_back_extensions_count_with_no_fault(seed, facing):
+    script = BackExtensionScript(reps=3 + seed % 2, lean_deg=22.0 + seed, seed=seed)
+    report = score_sequence(trace(script, facing=facing), get_exercise("back_extension"))
+    assert report.rep_count == script.reps
+    assert report.fault_counts == {}
+
+
+@pytest.mark.parametrize("fault", ["knees_bending", "hips_not_forward"])
+def test_back_extension_fault_lands_on_its_rep(fault):
+    script = BackExtensionScript(reps=3, faults=(Fault(fault, 2),), seed=8)
+    report = score_sequence(trace(script), get_exercise("back_extension"))
+    assert [r.faults for r in report.reps] == [(), (fault,), ()]
+    assert report.fault_counts == {fault: 1}
+
+
+def test_leaning_back_a_little_is_no_back_extension():
+    script = BackExtensionScript(reps=3, lean_deg=4.0, seed=9)
+    report = score_sequence(trace(script), get_exercise("back_extension"))
+    assert (report.rep_count, report.partial_rep_count) == (0, 0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_is_registered_with_wording_a_how_to_and_thresholds_in_units(name):
+    spec = EXERCISES[name]
+    assert spec.faults and all(f.code in WORDING for f in spec.faults)
+    assert HOW_TO[name][-1].startswith("Place the camera beside you")
+    assert all(k.endswith(("_deg", "_s", "_ratio", "_hz", "_flag")) for k in spec.thresholds)
