@@ -40,7 +40,7 @@ ANGLE_SOURCES: dict[str, dict[str, float]] = {
     "image": {"view_image_only_max_deg": 90.0, "view_world_only_min_deg": 91.0,
               "view_hip_image_only_max_deg": 90.0, "view_hip_world_only_min_deg": 91.0},
     "world": {"view_image_only_max_deg": -1.0, "view_world_only_min_deg": 0.0,
-              "view_hip_image_only_max_deg": -1.0, "view_hip_world_only_min_deg": 0.0},
+              "view_hip_image_only_max_deg": -1.0, "view_hip_world_only_min_deg": 0.0, "knee_more_bent_flag": 0.0},
 }
 
 # Signals judged by their range over a rep (against a running neutral), not by their absolute value.

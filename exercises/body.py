@@ -34,6 +34,9 @@ VIEW_THRESHOLDS: dict[str, float] = {
     # better from a read 20 on (wall squat at a true 20: 6.2 -> 4.8 median; side-on unchanged at 2.1).
     "view_hip_image_only_max_deg": 0.0,
     "view_hip_world_only_min_deg": 20.0,
+    # 1 (default): past its image-only view the knee is the more bent of picture and depth, as both read a deep bend
+    # too straight there (see exercises.signals.fused_joint_deg); 0: the blend alone (bench.accuracy's sources).
+    "knee_more_bent_flag": 1.0,
     # Within this of side-on (or of square-on, for what only the front shows) a measurement is reliable; beyond it
     # at best approximate.
     "view_reliable_max_deg": 20.0,
@@ -73,6 +76,7 @@ class ViewLimits:
     depth_from_foreshortening: bool = False
     hip_image_only_max_deg: float = VIEW_THRESHOLDS["view_hip_image_only_max_deg"]
     hip_world_only_min_deg: float = VIEW_THRESHOLDS["view_hip_world_only_min_deg"]
+    knee_more_bent: bool = True
 
     @classmethod
     def from_thresholds(cls, thresholds: Mapping[str, float]) -> ViewLimits:
@@ -81,7 +85,7 @@ class ViewLimits:
         return cls(t["view_image_only_max_deg"], t["view_world_only_min_deg"], t["view_reliable_max_deg"],
                    t["view_sagittal_max_deg"], t["view_frontal_min_deg"], t["landmark_reliable_min_ratio"],
                    bool(t["depth_from_foreshortening_flag"]), t["view_hip_image_only_max_deg"],
-                   t["view_hip_world_only_min_deg"])
+                   t["view_hip_world_only_min_deg"], bool(t["knee_more_bent_flag"]))
 
     def image_window_deg(self, joint: str) -> tuple[float, float]:
         """(image only up to, world only from) the view in degrees, for a joint's angle ("hip", "knee", ...)."""

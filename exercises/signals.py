@@ -77,7 +77,7 @@ def fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, joint
     w = b.image_weight(joint)
     blend = w * image_deg + (1.0 - w) * world_deg
     fused = np.where(np.isfinite(blend), blend, np.where(w >= 0.5, image_deg, world_deg))
-    if joint != "knee":
+    if joint != "knee" or not b.limits.knee_more_bent:
         return fused
     return np.where((w < 1.0) & np.isfinite(blend), np.fmin(image_deg, world_deg), fused)
 

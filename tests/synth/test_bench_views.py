@@ -110,3 +110,19 @@ def test_the_view_is_read_from_the_truth_json(view, expected):
     assert s.error == "no person found" and s.reps_true == 3
     (row,) = [r for r in ba.summarise([s])["views"] if r["group"] == "yaw"]
     assert row["yaw_deg"] == expected[0]
+
+
+@pytest.mark.parametrize(("source", "weight"), [("image", 1.0), ("world", 0.0)])
+@pytest.mark.parametrize("joint", ["knee", "hip"])
+@pytest.mark.parametrize("view", [0.0, 15.0, 40.0, 60.0, 90.0])
+def test_each_angle_source_alone_holds_for_every_joint_at_every_view(source, weight, joint, view):
+    import numpy as np
+
+    from exercises.body import Body, ViewLimits
+    from exercises.registry import get_exercise
+
+    limits = ViewLimits.from_thresholds({**get_exercise("wall_squat").thresholds, **ba.ANGLE_SOURCES[source]})
+    body = Body(np.zeros((1, 33, 2)), np.zeros((1, 0)), "left", np.array([1.0]), view_deg=np.array([view]),
+                limits=limits)
+    assert body.image_weight(joint)[0] == weight
+    assert limits.knee_more_bent == (source == "image")  # the world alone is the world's, not the more bent
