@@ -8,16 +8,18 @@ the rest from pixel landmarks (y down). NaN when a landmark is unknown.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from exercises.body import Body
 from exercises.side import SIDE_RULES
-from exercises.signals import signal, spine_flexion_deg
+from exercises.signals import signal
 from pose.geometry import distance, joint_angle_deg
 from pose.landmarks import sided
 
-# Hook lying: the knee bent between these (feet flat near the buttocks, about 80-110); outside, the back's curve
-# belongs to another position (legs out straight, a knee hugged in) and is no pelvic tilt.
+# Hook lying: the knee bent between these (feet flat near the buttocks, about 80-110); outside, the legs are out
+# straight or a knee is hugged in, and a hand on the hip moving is no pelvic tilt.
 HOOK_KNEE_MIN_DEG = 55.0
 HOOK_KNEE_MAX_DEG = 135.0
 # Both feet on the floor: the ankles within this many trunk lengths of each other's height (a foot rolled onto
@@ -37,18 +39,33 @@ def _line_roll_deg(b: Body, part: str) -> np.ndarray:
         return np.degrees(np.arcsin(np.clip(_ratio(np.abs(d[:, 1]), np.linalg.norm(d, axis=1)), 0.0, 1.0)))
 
 
-@signal("hook_arch_deg")
-def hook_arch_deg(b: Body) -> np.ndarray:
-    """The back's outline bend (spine_flexion_deg) while hook lying, NaN otherwise.
+@signal("hand_pelvis_deg")
+def hand_pelvis_deg(b: Body) -> np.ndarray:
+    """Angle at the working hip between the floor, towards the head, and the hand resting on the hip bone.
 
-    Lying on the back the outline is read on the floor side: the lower back's natural arch off the floor reads
-    negative (-10 to -25), pressed flat by a posterior pelvic tilt about 0. Only with the working knee bent as in
-    hook lying, so a flat back with the legs out straight (a knee-to-chest, a nerve glide) is not a held tilt.
+    The hands rest on the front of the pelvis, as patients are taught, to feel it tilt: the pelvis rocks back on
+    the sacrum, the hip bone turning towards the head, and this angle closes by about the tilt (rendered: 55-60
+    at rest, 12-18 less pressed flat). The floor is the heel->shoulder line (both rest on it), so buttocks lifted
+    into a bridge, which carry hip and hand up together, do not read as a tilt. Only while hook lying (knee bent),
+    so the same angle with the legs out or a knee hugged in is not read as one either.
     """
-    knee = joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle"))
+    hip = b.point("hip")
+    knee = joint_angle_deg(hip, b.point("knee"), b.point("ankle"))
+    angle = joint_angle_deg(hip + (b.mid("shoulder") - b.point("heel")), hip, b.point("wrist"))
     with np.errstate(invalid="ignore"):
         hook = (knee >= HOOK_KNEE_MIN_DEG) & (knee <= HOOK_KNEE_MAX_DEG)
-    return np.where(hook, spine_flexion_deg(b), np.nan)
+    return np.where(hook, angle, np.nan)
+
+
+@signal("arm_lift_ratio")
+def arm_lift_ratio(b: Body) -> np.ndarray:
+    """One wrist's height above the other, in trunk lengths (pixels): a shoulder and its arm coming off the floor.
+
+    Spread on the floor both hands lie at floor level; when the upper trunk turns with the knees, the far shoulder
+    lifts and its arm with it, which a camera beside the person sees as that hand rising.
+    """
+    dy = np.abs(b.point("wrist", "left")[:, 1] - b.point("wrist", "right")[:, 1])
+    return _ratio(dy, distance(b.mid("shoulder"), b.mid("hip")))
 
 
 @signal("knee_roll_ratio")
@@ -92,11 +109,17 @@ def pelvis_roll_deg(b: Body) -> np.ndarray:
 
 @signal("ankle_on_knee_ratio")
 def ankle_on_knee_ratio(b: Body) -> np.ndarray:
-    """Working ankle's distance from the other knee, in thigh lengths (pixels).
+    """Nearer of each ankle to the other leg's knee, in thigh lengths (pixels).
 
-    About 0.2-0.4 with the ankle crossed over that knee (figure four), 1 or more with both feet on the floor.
+    About 0.4-0.6 with one ankle crossed over the other knee (figure four, rendered clips through MediaPipe), 0.8 or
+    more with both feet on the floor. Either pairing, as the pose model may swap which leg is crossed.
     """
-    return _ratio(distance(b.point("ankle"), b.other("knee")), distance(b.point("hip"), b.point("knee")))
+    thigh = distance(b.point("hip"), b.point("knee"))
+    pairs = [distance(b.point("ankle", s), b.point("knee", "right" if s == "left" else "left"))
+             for s in ("left", "right")]
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _ratio(np.nanmin(np.stack(pairs), axis=0), thigh)
 
 
 @SIDE_RULES.register("raised_ankle")

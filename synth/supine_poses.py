@@ -28,6 +28,10 @@ from synth.skeleton import (
 FLAT_FOOT_ANKLE_HEIGHT = 0.045
 #: Hook lying: the feet rest this far (body heights) from the hips along the floor, so the knees bend to about 90.
 HOOK_FEET_AHEAD = 0.3
+#: The pelvis rocks on the sacrum's contact with the floor, this far (body heights) along x from the hip joints; the
+#: hip bone (front of the pelvis, where the hands rest) sits this far along x and above the hip joint.
+SACRUM_CONTACT = (-0.03,)
+HIP_BONE = (-0.04, 0.045)
 #: The crossed ankle rests on the other thigh this far (thigh lengths) up from that knee, and this far (body
 #: heights) outside the thigh's midline.
 CROSS_ALONG_THIGH_RATIO = 0.1
@@ -49,8 +53,10 @@ class HookLyingAngles:
         shoulder_lift_deg: The far shoulder's rise off the floor, as a roll of the shoulder line (degrees).
         cross: 0 both feet on the floor; 1 the near ankle rests on the far knee (figure four), in between on its way.
         pelvis_roll_deg: Extra roll of the pelvis and legs towards the near side (figure four's fault).
-        arms: Where the arms rest: ``"sides"`` (along the floor by the body), ``"belly"`` (hands on the belly,
-            clear of the back's outline) or ``"out"`` (spread on the floor, away from the body).
+        arms: Where the arms rest: ``"sides"`` (along the floor by the body), ``"pelvis"`` (hands on the hip bones,
+            feeling the pelvis tilt, as taught) or ``"out"`` (spread on the floor, away from the body).
+        pelvic_tilt_deg: Posterior tilt of the pelvis: it rocks on the sacrum, the hip bones (and the hands on them)
+            turning towards the head, the hip joints with them; the feet stay planted.
     """
 
     lumbar_arch_deg: float = -25.0
@@ -62,6 +68,14 @@ class HookLyingAngles:
     cross: float = 0.0
     pelvis_roll_deg: float = 0.0
     arms: str = "sides"
+    pelvic_tilt_deg: float = 0.0
+
+
+def _tilt(p: np.ndarray, centre: np.ndarray, deg: float) -> np.ndarray:
+    """``p`` (3,) turned ``deg`` in the sagittal plane about ``centre``: positive turns +y towards -x (the head)."""
+    a = np.radians(deg)
+    d = p - centre
+    return centre + np.array([d[0] * np.cos(a) - d[1] * np.sin(a), d[0] * np.sin(a) + d[1] * np.cos(a), d[2]])
 
 
 def _roll_about_x(p: np.ndarray, centre: np.ndarray, deg: float) -> np.ndarray:
@@ -82,19 +96,19 @@ def knee_between(hip: np.ndarray, ankle: np.ndarray, thigh: float, shin: float, 
     return hip + a * axis + r * out / np.linalg.norm(out)
 
 
-def _arm(shoulder: np.ndarray, waist: np.ndarray, sign: float, arms: str,
+def _arm(shoulder: np.ndarray, hip_bone: np.ndarray, sign: float, arms: str,
          props: BodyProportions) -> tuple[np.ndarray, np.ndarray]:
     """(elbow, wrist) of one arm; ``sign`` +1 for the near side."""
     if arms == "sides":  # along the floor, palms down
         elbow = shoulder + [props.upper_arm * 0.97, -0.01, sign * 0.04]
         return elbow, elbow + [props.forearm * 0.97, -0.005, sign * 0.02]
-    if arms == "belly":  # elbows on the floor beside the waist, hands resting on the belly
+    if arms == "pelvis":  # elbows on the floor beside the waist, hands on the hip bones (``waist``: the hip bone)
         elbow = shoulder + [props.upper_arm * 0.8, -0.01, sign * 0.1]
-        return elbow, waist + [0.05, 0.11, sign * 0.04]
+        return elbow, hip_bone + [0.0, 0.02, 0.0]
     if arms == "out":  # spread on the floor, square to the body
         elbow = shoulder + [0.03, -0.01, sign * props.upper_arm * 0.97]
         return elbow, elbow + [0.03, -0.005, sign * props.forearm * 0.97]
-    raise ValueError(f"unknown arms {arms!r}; expected 'sides', 'belly' or 'out'")
+    raise ValueError(f"unknown arms {arms!r}; expected 'sides', 'pelvis' or 'out'")
 
 
 def hook_lying_pose(angles: HookLyingAngles, props: BodyProportions) -> Pose:
@@ -108,7 +122,10 @@ def hook_lying_pose(angles: HookLyingAngles, props: BodyProportions) -> Pose:
         The pose.
     """
     z_hip, z_sh = props.hip_width / 2.0, props.shoulder_width / 2.0
-    hip_mid = np.array([0.0, SUPINE_HIP_HEIGHT + angles.hip_lift, 0.0])
+    sacrum = np.array([SACRUM_CONTACT[0], angles.hip_lift, 0.0])
+    hip_mid = _tilt(np.array([0.0, SUPINE_HIP_HEIGHT + angles.hip_lift, 0.0]), sacrum, angles.pelvic_tilt_deg)
+    hip_bone = _tilt(np.array([HIP_BONE[0], SUPINE_HIP_HEIGHT + HIP_BONE[1] + angles.hip_lift, 0.0]), sacrum,
+                     angles.pelvic_tilt_deg)
     dy = SUPINE_SHOULDER_HEIGHT - SUPINE_HIP_HEIGHT
     shoulder_mid = np.array([-planar_length(props.trunk, dy + angles.hip_lift), SUPINE_SHOULDER_HEIGHT, 0.0])
     pelvis_roll = angles.pelvis_follow_ratio * angles.knee_roll_deg + angles.pelvis_roll_deg
@@ -142,7 +159,11 @@ def hook_lying_pose(angles: HookLyingAngles, props: BodyProportions) -> Pose:
         shoulder = shoulder_mid + [0.0, 0.0, sign * z_sh]
         if s == "far":
             shoulder = _roll_about_x(shoulder, shoulder_mid + [0.0, 0.0, z_sh], -angles.shoulder_lift_deg)
-        elbow, wrist = _arm(shoulder, (shoulder_mid + hip_mid) / 2.0, sign, angles.arms, props)
+        elbow, wrist = _arm(shoulder, hip_bone + [0.0, 0.0, sign * 0.8 * z_hip], sign, angles.arms, props)
+        if s == "far":
+            # The arm comes up off the floor with its shoulder.
+            pivot = shoulder_mid + [0.0, 0.0, z_sh]
+            elbow, wrist = (_roll_about_x(p, pivot, -angles.shoulder_lift_deg) for p in (elbow, wrist))
         joints.update({f"{s}_shoulder": shoulder, f"{s}_elbow": elbow, f"{s}_wrist": wrist, f"{s}_hip": hips[s],
                        f"{s}_knee": knee, f"{s}_ankle": ankle, f"{s}_heel": np.array([*heel, ankle[2]]),
                        f"{s}_toe": np.array([*toe, ankle[2]])})

@@ -15,7 +15,7 @@ import numpy as np
 from synth import camera, script
 from synth.poses import Pose
 from synth.script import Fault, Interval, Session, Timeline
-from synth.skeleton import BodyProportions, turning_angle_deg
+from synth.skeleton import BodyProportions, interior_angle_deg, turning_angle_deg
 from synth.supine_poses import HookLyingAngles, hook_lying_pose
 
 PELVIC_TILT = "pelvic_tilt"
@@ -48,13 +48,13 @@ THRESHOLDS: dict[str, dict[str, float]] = {
 #: Lying along x and moving across it, these are seen side-on; a turn of 40 degrees still shows the hook.
 MAX_YAW_DEG: dict[str, float] = {PELVIC_TILT: 40.0, LOWER_TRUNK_ROTATION: 40.0, FIGURE_FOUR: 40.0}
 
-REST = {"lumbar_arch_deg": -25.0, "hip_lift": 0.0, "knee_roll_deg": 0.0, "knee_gap": 0.0, "shoulder_lift_deg": 0.0,
-        "cross": 0.0, "pelvis_roll_deg": 0.0}
+REST = {"pelvic_tilt_deg": 0.0, "lumbar_arch_deg": -25.0, "hip_lift": 0.0, "knee_roll_deg": 0.0, "knee_gap": 0.0,
+        "shoulder_lift_deg": 0.0, "cross": 0.0, "pelvis_roll_deg": 0.0}
 
 
-#: Where the arms rest in each exercise: clear of the back's outline in a pelvic tilt, spread for balance in a
-#: lower trunk rotation, by the sides in a figure four.
-ARMS = {PELVIC_TILT: "belly", LOWER_TRUNK_ROTATION: "out", FIGURE_FOUR: "sides"}
+#: Where the arms rest in each exercise: hands on the hip bones in a pelvic tilt (feeling it), by the sides in the
+#: others (spread arms, pointing at a side camera, hide the hands from the pose model).
+ARMS = {PELVIC_TILT: "pelvis", LOWER_TRUNK_ROTATION: "sides", FIGURE_FOUR: "sides"}
 
 
 def _pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
@@ -90,6 +90,7 @@ def _truth(poses: list[Pose]) -> dict[str, np.ndarray]:
     thigh = np.linalg.norm(_j(poses, "far_knee") - _j(poses, "far_hip"), axis=1)
     return {
         "lumbar_arch_deg": np.array([turning_angle_deg(p.skeleton.spine[:, :2]) for p in poses]),
+        "hand_pelvis_deg": interior_angle_deg(sh[:, :2], _j(poses, "near_hip")[:, :2], _j(poses, "near_wrist")[:, :2]),
         "hip_lift_ratio": hip_lift,
         "knee_roll_deg": np.degrees(np.arctan2(d[:, 2], d[:, 1])),
         "knee_gap_ratio": np.linalg.norm(_j(poses, "near_knee") - _j(poses, "far_knee"), axis=1) / hip_gap,
@@ -131,6 +132,7 @@ class PelvicTiltScript:
         hold_s: Hold with the back flat.
         pause_s: Resting between tilts.
         rest_arch_deg: The back's natural arch at rest (spine arc turn, negative off the floor).
+        tilt_deg: How far the pelvis tilts back (rocking on the sacrum) to flatten it.
         hip_lift: Hips raised (body heights) during a ``buttocks_lifting`` rep's hold.
         lead_in_s, tail_s: Resting before the first tilt and after the last.
         faults: Injected faults.
@@ -144,6 +146,7 @@ class PelvicTiltScript:
     hold_s: float = 5.0
     pause_s: float = 1.5
     rest_arch_deg: float = -30.0
+    tilt_deg: float = 15.0
     hip_lift: float = 0.07
     lead_in_s: float = 1.0
     tail_s: float = 1.0
@@ -164,11 +167,11 @@ class PelvicTiltScript:
             start = tl.t_s
             if "too_fast" in codes:
                 # Rocked flat and straight back, no hold.
-                tl.move(0.5, lumbar_arch_deg=0.0)
+                tl.move(0.5, lumbar_arch_deg=0.0, pelvic_tilt_deg=self.tilt_deg)
                 tl.hold(0.2)
-                tl.move(0.5, lumbar_arch_deg=self.rest_arch_deg)
+                tl.move(0.5, lumbar_arch_deg=self.rest_arch_deg, pelvic_tilt_deg=0.0)
             else:
-                tl.move(self.tilt_s, lumbar_arch_deg=0.0)
+                tl.move(self.tilt_s, lumbar_arch_deg=0.0, pelvic_tilt_deg=self.tilt_deg)
                 h0 = tl.t_s
                 if "buttocks_lifting" in codes:
                     # The buttocks come up into a small bridge for the middle of the hold.
@@ -181,11 +184,11 @@ class PelvicTiltScript:
                 else:
                     tl.hold(self.hold_s)
                     holds.append(Interval(h0, tl.t_s, label="flat"))
-                tl.move(self.tilt_s, lumbar_arch_deg=self.rest_arch_deg)
+                tl.move(self.tilt_s, lumbar_arch_deg=self.rest_arch_deg, pelvic_tilt_deg=0.0)
             reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
             tl.hold(self.pause_s if i < self.reps else self.tail_s)
         return Session(PELVIC_TILT, tl, tl.t_s, reps, holds, _expected(self.reps, holds),
-                       {"lumbar_arch_deg": self.jitter_deg}, self.seed,
+                       {"pelvic_tilt_deg": 0.3 * self.jitter_deg}, self.seed,
                        {"arms": ARMS[PELVIC_TILT]})
 
 
@@ -312,10 +315,10 @@ SupineScript = PelvicTiltScript | LowerTrunkRotationScript | FigureFourScript
 def random_script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int) -> SupineScript:
     """A short randomised script of a hook-lying exercise with ``fault`` injected into one rep (the suite's).
 
-    Pelvic tilt: 2-3 tilts, 0.9-1.5 s to flatten, holds of 4-6 s, a resting arch of 25-35 degrees, a bridge of
-    6-8 cm per metre of height. Lower trunk rotation: 2-3 reps, 1.2-2 s per roll, 40-60 degrees each way, a
-    shoulder lifting 22-30 degrees, knees 0.18-0.24 body heights further apart. Figure four: 2 holds of 5-7 s,
-    a pelvis rolling 24-32 degrees.
+    Pelvic tilt: 2-3 tilts, 0.9-1.5 s to flatten, holds of 4-6 s, a resting arch of 25-35 degrees flattened by a
+    tilt of 12-18, a bridge of 6-8 cm per metre of height. Lower trunk rotation: 2-3 reps, 1.2-2 s per roll,
+    40-60 degrees each way, a shoulder lifting 22-30 degrees, knees 0.18-0.24 body heights further apart. Figure
+    four: 2 holds of 5-7 s, a pelvis rolling 24-32 degrees.
     """
     if exercise not in FAULT_CODES:
         raise ValueError(f"unknown supine exercise {exercise!r}; expected one of {tuple(FAULT_CODES)}")
@@ -324,7 +327,8 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator, se
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
         return PelvicTiltScript(reps=reps, tilt_s=float(rng.uniform(0.9, 1.5)), hold_s=float(rng.uniform(4.0, 6.0)),
                                 pause_s=float(rng.uniform(1.0, 2.0)), rest_arch_deg=-float(rng.uniform(25.0, 35.0)),
-                                hip_lift=float(rng.uniform(0.06, 0.08)), faults=faults, seed=seed)
+                                tilt_deg=float(rng.uniform(12.0, 18.0)), hip_lift=float(rng.uniform(0.06, 0.08)),
+                                faults=faults, seed=seed)
     if exercise == LOWER_TRUNK_ROTATION:
         reps = int(rng.integers(2, 4))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()

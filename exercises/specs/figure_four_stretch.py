@@ -22,17 +22,19 @@ FIGURE_FOUR_STRETCH = ExerciseSpec(
     faults=(FaultInfo("pelvis_rotating", "warn"),),
     thresholds={
         **COMMON_THRESHOLDS,
-        # The crossed ankle rests on the other thigh by its knee: 0.1-0.4 thigh lengths away in the picture. With
-        # both feet on the floor it is a shin's length or more (0.9-1.1); the gap between is the hysteresis band.
-        "crossed_max_ratio": 0.5,
-        "uncrossed_min_ratio": 0.75,
+        # The crossed ankle rests on the other thigh by its knee: drawn 0.2 thigh lengths away, read 0.4-0.6 through
+        # MediaPipe (rendered side views). With both feet on the floor 0.8-1.1; the gap between is the hysteresis band.
+        "crossed_max_ratio": 0.65,
+        "uncrossed_min_ratio": 0.78,
         "rep_dwell_s": 0.3,
         "hold_min_ratio": 0.0,
         # Stretches are held 20-30 s as prescribed; anything from 3 s is reported, so a short one shows as short.
         "hold_min_s": 3.0,
         "hold_gap_max_s": 1.0,
         "hold_settle_s": 1.0,
-        # The hip line stays within a few degrees of level; the pelvis rolling to the crossed side tips it 20 or more.
-        "pelvis_roll_max_deg": 14.0,
+        # Drawn, the hip line stays level and a rolling pelvis tips it 25 or more. Through MediaPipe's world
+        # landmarks a clean crossed hold already reads 20-23 (the crossed thigh pulls the hips' estimate round),
+        # so the limit sits above that, at the cost of missing small rolls.
+        "pelvis_roll_max_deg": 30.0,
     },
 )

@@ -12,25 +12,26 @@ PELVIC_TILT = ExerciseSpec(
     side_rule="nearer",
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip", "knee", "ankle"),
-    # spine_flexion_deg is listed so that pose estimation computes the outline hook_arch_deg reads.
-    signals=("hook_arch_deg", "hip_lift_ratio", "spine_flexion_deg", "trunk_from_horizontal_deg"),
-    rep=RepSpec("hook_arch_deg", "return_to_low", low_max="arch_rest_max_deg", high_min="arch_flat_min_deg",
+    signals=("hand_pelvis_deg", "hip_lift_ratio", "trunk_from_horizontal_deg"),
+    rep=RepSpec("hand_pelvis_deg", "return_to_high", low_max="tilted_max_deg", high_min="rest_min_deg",
                 dwell_s="rep_dwell_s"),
-    hold=HoldSpec("hook_arch_deg", low="hold_arch_min_deg", high="hold_arch_max_deg", min_s="hold_min_s",
+    hold=HoldSpec("hand_pelvis_deg", low="hold_min_deg", high="hold_max_deg", min_s="hold_min_s",
                   gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
     frame_rules=(FrameRule("buttocks_lifting", "hip_lift_ratio", above="hip_lift_max_ratio"),),
     rep_rules=(RepRule("too_fast", "duration_s", below="rep_duration_min_s"),),
     faults=(FaultInfo("buttocks_lifting", "warn"), FaultInfo("too_fast", "warn")),
     thresholds={
         **COMMON_THRESHOLDS,
-        # The back's outline bend lying hook-lying: the natural arch reads about -20 to -30 (rendered clips through
-        # MediaPipe), pressed flat about -5 to 0. The gap between -14 and -8 is the hysteresis band.
-        "arch_rest_max_deg": -14.0,
-        "arch_flat_min_deg": -8.0,
+        # Floor to hand-on-hip-bone angle at the hip: drawn about 54 resting and 12-18 less with the pelvis tilted
+        # back; MediaPipe reads 50-64 resting and 42-48 tilted, lagging the movement (rendered side views). The gap
+        # between 46 and 49 is the hysteresis band.
+        "rest_min_deg": 49.0,
+        "tilted_max_deg": 46.0,
         "rep_dwell_s": 0.3,
-        # The hold: the back pressed flat (a curl further, into flexion, is still flat on the floor).
-        "hold_arch_min_deg": -8.0,
-        "hold_arch_max_deg": 25.0,
+        # The hold: tilted back, up to where a held tilt drifts as the model settles; below 10 the hand has left the
+        # hip bone (a bridge reads 16-26).
+        "hold_min_deg": 10.0,
+        "hold_max_deg": 48.5,
         # Prescribed holds are about 5 s; from 2 s a hold is reported, so a short one shows as short.
         "hold_min_s": 2.0,
         "hold_gap_max_s": 0.6,
