@@ -15,7 +15,9 @@ Posture, per frame, from landmark geometry in the picture (y down), the camera b
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
@@ -41,36 +43,52 @@ _FITS: dict[str, frozenset[str]] = {
     "quadruped": frozenset({"quadruped"}),
     "side_lying": frozenset({"side_lying", "supine", "prone"}),
 }
+# The fitting frame postures that fit only loosely (see posture_loose_fit_ratio).
+_LOOSE_FITS: dict[str, frozenset[str]] = {"standing": frozenset({"seated"}),
+                                          "side_lying": frozenset({"supine", "prone"})}
 _UPRIGHT = frozenset({"standing", "seated", "kneeling"})
 _LYING = frozenset({"supine", "prone", "quadruped", "side_lying"})
 
-# A trunk further than this from vertical is lying or on all fours (the engine's own posture gate is 45 too).
-_UPRIGHT_MAX_DEG = 45.0
-# Beyond this from vertical the head is below the hips (a downward dog, a roll): no posture of a listed exercise.
-_INVERTED_MIN_DEG = 135.0
-# A segment whose drop is below this share of its length is nearer level than 60 degrees from vertical.
-_LEVEL_DROP_MAX_RATIO = 0.5
-# On all fours the knees sit about a thigh's length (0.6-0.9 trunks) below the hips and the wrists an arm's
-# length below the shoulders; lying, both are near the hips' and shoulders' height.
-_QUADRUPED_KNEE_DROP_MIN_RATIO = 0.35
-_QUADRUPED_WRIST_DROP_MIN_RATIO = 0.5
-# Lying on the back the nose points at the ceiling, above the ears: about 0.1 trunks from a side camera (0.09-0.12
-# measured on rendered supine clips), more with the head raised. Lying face down, or propped on the elbows looking
-# ahead, it is level with them or below (median 0.01 on a real press-up). Between the two the face does not say
-# which way the body lies, and the frame's posture is left unknown rather than guessed.
-_SUPINE_NOSE_RISE_MIN_RATIO = 0.07
-_PRONE_NOSE_RISE_MAX_RATIO = 0.04
-# Lying on the side, seen from the front or back, the shoulders are stacked: a shoulder width (0.7 trunks) apart.
-_SIDE_LYING_SHOULDER_GAP_MIN_RATIO = 0.4
-
-# A spec is tried on a clip when at least this share of its posed frames fit the spec's posture.
-POSTURE_SHARE_MIN_RATIO = 0.4
-# Evidence of the spec's movement: completed reps or a hold are full evidence, partial reps only some.
-_PARTIAL_ONLY_EVIDENCE_RATIO = 0.4
-# A recognition with a confidence below this is reported unknown.
-CONFIDENCE_MIN_RATIO = 0.45
-# The runner-up must score below this share of the winner's score, or the clip fits both: unknown.
-RUNNER_UP_MAX_RATIO = 0.85
+# Recognition's own thresholds, in one table with the unit in each name. They are not a spec's: they say what a
+# frame's posture is and how sure a choice between specs must be, the same for every patient, so they are not
+# overridden per patient (a spec's thresholds are, and the specs are scored with their defaults here).
+RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
+    # A trunk further than this from vertical is lying or on all fours (the engine's own posture gate is 45 too).
+    "upright_max_deg": 45.0,
+    # Beyond this from vertical the head is below the hips (a downward dog, a roll): no posture of a listed exercise.
+    "inverted_min_deg": 135.0,
+    # A segment whose drop is below this share of its length is nearer level than 60 degrees from vertical.
+    "level_drop_max_ratio": 0.5,
+    # On all fours the knees sit about a thigh's length (0.6-0.9 trunks) below the hips and the wrists an arm's
+    # length below the shoulders; lying, both are near the hips' and shoulders' height.
+    "quadruped_knee_drop_min_ratio": 0.35,
+    "quadruped_wrist_drop_min_ratio": 0.5,
+    # Lying on the back the nose points at the ceiling, above the ears: about 0.1 trunks from a side camera
+    # (0.09-0.12 measured on rendered supine clips), more with the head raised. Lying face down, or propped on the
+    # elbows looking ahead, it is level with them or below (median 0.01 on a real press-up). Between the two the
+    # face does not say which way the body lies, and the frame's posture is left unknown rather than guessed.
+    "supine_nose_rise_min_ratio": 0.07,
+    "prone_nose_rise_max_ratio": 0.04,
+    # Lying on the side, seen from the front or back, the shoulders are stacked: a shoulder width (0.7 trunks) apart.
+    "side_lying_shoulder_gap_min_ratio": 0.4,
+    # A spec is tried on a clip when at least this share of its posed frames fit the spec's posture.
+    "posture_share_min_ratio": 0.4,
+    # A frame that fits a spec's posture only loosely (a seated-looking frame for a standing exercise, whose wall sit
+    # looks seated; a supine or prone one for a side-lying exercise) counts this much: a spec done in exactly the
+    # frames' posture (a seated knee extension) is preferred when both find their movement.
+    "posture_loose_fit_ratio": 0.8,
+    # Evidence of the spec's movement: completed reps or a hold are full evidence, partial reps only some.
+    "partial_only_evidence_ratio": 0.4,
+    # A recognition with a confidence below this is reported unknown.
+    "confidence_min_ratio": 0.45,
+    # The runner-up must score below this share of the winner's score, or the clip fits both: unknown.
+    "runner_up_max_ratio": 0.85,
+    # A cat-cow moves the head with the spine (chin tucked in cat, looking up in cow): the ears travel 0.34-0.58
+    # trunk lengths up and down against the shoulders over real cat-cow clips (5th to 95th percentile), more on
+    # rendered ones. A quadruped pelvic tilt rocks the pelvis alone (0.09): its cycles are no cat-cow.
+    "cat_cow_head_travel_min_ratio": 0.2,
+})
+_T = RECOGNITION_THRESHOLDS
 
 
 @dataclass(frozen=True)
@@ -81,7 +99,7 @@ class Candidate:
         exercise: the spec's name.
         posture_ratio: share of the frames with a posture that fit the spec's posture.
         movement_ratio: how well the spec's counting finds movement: 1 for reps or a hold over the whole clip.
-        score: posture_ratio x movement_ratio.
+        score: posture_ratio, loose fits weighted down (posture_loose_fit_ratio), x movement_ratio.
         found: what the counting found, for the reason line ("3 reps", "hold 12 s", "nothing").
     """
 
@@ -144,8 +162,8 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         for side in ("left", "right"):
             h, k, a = (xy[:, sided(p, side)] for p in ("hip", "knee", "ankle"))
             thigh, shin = np.hypot(*(k - h).T), np.hypot(*(a - k).T)
-            thigh_level.append(np.abs(_drop_ratio(h, k, thigh)) < _LEVEL_DROP_MAX_RATIO)
-            shin_level.append(np.where(np.isfinite(shin), np.abs(_drop_ratio(k, a, shin)) < _LEVEL_DROP_MAX_RATIO,
+            thigh_level.append(np.abs(_drop_ratio(h, k, thigh)) < _T["level_drop_max_ratio"])
+            shin_level.append(np.where(np.isfinite(shin), np.abs(_drop_ratio(k, a, shin)) < _T["level_drop_max_ratio"],
                                        np.nan))
             knee_drop.append(_drop_ratio(hip, k, trunk))
             # Facing from the nose ahead of the shoulders; the knee on that side of the hips is a leg in front.
@@ -154,22 +172,22 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         all_thighs_level = np.where(thigh_known, np.stack(thigh_level), True).all(axis=0) & thigh_known.any(axis=0)
         any_shin_level = np.nanmax(np.stack(shin_level), axis=0) > 0.5
         legs_ahead = np.nanmean(np.stack(legs_ahead), axis=0)
-        knee_below = np.nanmax(np.stack(knee_drop), axis=0) > _QUADRUPED_KNEE_DROP_MIN_RATIO
-        wrist_below = _drop_ratio(shoulder, _pick(xy, "wrist"), trunk) > _QUADRUPED_WRIST_DROP_MIN_RATIO
+        knee_below = np.nanmax(np.stack(knee_drop), axis=0) > _T["quadruped_knee_drop_min_ratio"]
+        wrist_below = _drop_ratio(shoulder, _pick(xy, "wrist"), trunk) > _T["quadruped_wrist_drop_min_ratio"]
         nose_rise = (ears[:, 1] - nose[:, 1]) / trunk
         shoulder_gap = np.abs(raw[:, Landmark.LEFT_SHOULDER, 1] - raw[:, Landmark.RIGHT_SHOULDER, 1]) / trunk
     out = np.full(len(sequence), "", dtype=object)
     known = sequence.found & np.isfinite(tilt) & (trunk > 0)
-    upright = known & (tilt < _UPRIGHT_MAX_DEG)
-    lying = known & (tilt >= _UPRIGHT_MAX_DEG) & (tilt <= _INVERTED_MIN_DEG)
+    upright = known & (tilt < _T["upright_max_deg"])
+    lying = known & (tilt >= _T["upright_max_deg"]) & (tilt <= _T["inverted_min_deg"])
     out[upright] = "standing"
     out[upright & all_thighs_level & (legs_ahead > 0)] = "seated"
     out[upright & all_thighs_level & (legs_ahead < 0)] = "prone"
     out[upright & any_shin_level & ~all_thighs_level] = "kneeling"
     with np.errstate(invalid="ignore"):
-        out[lying & (nose_rise < _PRONE_NOSE_RISE_MAX_RATIO)] = "prone"
-        out[lying & (nose_rise > _SUPINE_NOSE_RISE_MIN_RATIO)] = "supine"
-    out[lying & (shoulder_gap > _SIDE_LYING_SHOULDER_GAP_MIN_RATIO)] = "side_lying"
+        out[lying & (nose_rise < _T["prone_nose_rise_max_ratio"])] = "prone"
+        out[lying & (nose_rise > _T["supine_nose_rise_min_ratio"])] = "supine"
+    out[lying & (shoulder_gap > _T["side_lying_shoulder_gap_min_ratio"])] = "side_lying"
     out[lying & knee_below & any_shin_level & wrist_below] = "quadruped"
     return out
 
@@ -185,6 +203,53 @@ def fitting_postures(spec: ExerciseSpec) -> frozenset[str]:
     return _UPRIGHT if POSTURES.get(spec.posture) == "trunk_from_vertical_deg" else _LYING
 
 
+def posture_fit(spec: ExerciseSpec, postures: np.ndarray) -> tuple[float, float]:
+    """(share of the frames whose posture fits the spec's, that share with loose fits weighted down).
+
+    Args:
+        spec: the exercise.
+        postures: (T,) frame postures (POSTURE_LABELS), unposed frames left out.
+    """
+    fits = np.isin(postures, list(fitting_postures(spec)))
+    key = spec.posture.lower().replace("-", "_").replace(" ", "_")
+    loose = np.isin(postures, list(_LOOSE_FITS.get(key, ())))
+    weight = np.where(fits & ~loose, 1.0, np.where(fits, _T["posture_loose_fit_ratio"], 0.0))
+    return float(fits.mean()), float(weight.mean())
+
+
+def head_travel_ratio(sequence: PoseSequence) -> float:
+    """How far the ears travel up and down against the shoulders over the clip, in trunk lengths (5th-95th pct).
+
+    NaN when the ears, shoulders or hips are never seen.
+    """
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR]], axis=1)
+        rise = (shoulder[:, 1] - ears[:, 1]) / np.nanmedian(np.hypot(*(shoulder - hip).T))
+        if not np.isfinite(rise).any():
+            return float("nan")
+        return float(np.nanpercentile(rise, 95) - np.nanpercentile(rise, 5))
+
+
+# Exercises whose movement has a mark over the whole clip that their count alone does not check, so a lookalike in
+# the same posture is not taken for them: name -> (measure of the clip, its threshold's name, what is missing).
+SIGNATURES: dict[str, tuple[Callable[[PoseSequence], float], str, str]] = {
+    "cat_cow": (head_travel_ratio, "cat_cow_head_travel_min_ratio", "the head hardly moves with the back"),
+}
+
+
+def _signature_missing(name: str, sequence: PoseSequence) -> str:
+    """What the clip lacks of the exercise's mark (SIGNATURES), or "" when it has it or the mark cannot be read."""
+    if name not in SIGNATURES:
+        return ""
+    measure, threshold, missing = SIGNATURES[name]
+    value = measure(sequence)
+    return f"{missing} ({value:.2f} < {_T[threshold]:g})" if value < _T[threshold] else ""
+
+
 def _movement(spec: ExerciseSpec, report: ClipReport) -> tuple[float, str]:
     """(evidence 0-1, what was found) of the spec's movement in its report."""
     spans = [(r.start_s, r.end_s) for r in report.reps] + [(h.start_s, h.end_s) for h in report.holds if h.good_s]
@@ -195,7 +260,7 @@ def _movement(spec: ExerciseSpec, report: ClipReport) -> tuple[float, str]:
         found.append(f"hold {report.hold_s:.0f} s")
     if not spans:
         if report.partial_rep_count:
-            return _PARTIAL_ONLY_EVIDENCE_RATIO, f"{report.partial_rep_count} partial reps"
+            return _T["partial_only_evidence_ratio"], f"{report.partial_rep_count} partial reps"
         return 0.0, "nothing"
     # The share of the clip the movement explains breaks ties between specs that both find something.
     covered = sum(max(0.0, min(e, report.t_s[-1]) - max(s, report.t_s[0])) for s, e in spans) if report.frames else 0
@@ -219,26 +284,30 @@ def recognise(sequence: PoseSequence, exercises: dict[str, ExerciseSpec] | None 
     main = str(labels[np.argmax(counts)])
     candidates = []
     for name, spec in specs.items():
-        share = float(np.isin(posed.astype(str), list(fitting_postures(spec))).mean())
-        if share < POSTURE_SHARE_MIN_RATIO:
+        share, weighted = posture_fit(spec, posed.astype(str))
+        if share < _T["posture_share_min_ratio"]:
             continue
         report = score_sequence(sequence, spec)
         evidence, found = _movement(spec, report)
-        candidates.append((Candidate(name, share, evidence, share * evidence, found), report))
+        missing = _signature_missing(name, sequence) if evidence else ""
+        if missing:
+            evidence, found = 0.0, f"{found}, but {missing}"
+        candidates.append((Candidate(name, share, evidence, weighted * evidence, found), report))
     candidates.sort(key=lambda c: -c[0].score)
     ranked = tuple(c for c, _ in candidates)
     if not ranked or ranked[0].score == 0:
-        tried = ", ".join(c.exercise for c in ranked) or "none fits it"
+        tried = ", ".join(c.exercise + ("" if c.found == "nothing" else f" ({c.found})") for c in ranked)
+        tried = tried or "none fits it"
         return Recognition(UNKNOWN, 0.0, f"mostly {main}; no exercise's movement found (tried: {tried})", main, ranked)
     best, report = candidates[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     # Confidence: the winner's fit, scaled down as the runner-up closes in (0 when they tie).
-    margin = min(1.0, (best.score - second) / (best.score * (1 - RUNNER_UP_MAX_RATIO) * 2))
+    margin = min(1.0, (best.score - second) / (best.score * (1 - _T["runner_up_max_ratio"]) * 2))
     confidence = round(best.score * margin, 3)
-    if second >= RUNNER_UP_MAX_RATIO * best.score:
+    if second >= _T["runner_up_max_ratio"] * best.score:
         return Recognition(UNKNOWN, confidence, f"fits {best.exercise} ({best.found}) and {ranked[1].exercise} "
                                                 f"({ranked[1].found}) about as well", main, ranked)
-    if confidence < CONFIDENCE_MIN_RATIO:
+    if confidence < _T["confidence_min_ratio"]:
         return Recognition(UNKNOWN, confidence, f"doubtful: best {best.exercise} ({best.found}, "
                                                 f"{best.posture_ratio:.0%} of frames in its posture)", main, ranked)
     posture = specs[best.exercise].posture

@@ -8,10 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exercises.detect import UNKNOWN, fitting_postures, frame_postures, recognise
+from exercises.detect import (
+    RECOGNITION_THRESHOLDS,
+    UNKNOWN,
+    fitting_postures,
+    frame_postures,
+    head_travel_ratio,
+    posture_fit,
+    recognise,
+)
 from exercises.registry import EXERCISES, get_exercise
 from feedback.report import CSV_COLUMNS, ClipResult, to_csv_line, to_row
 from pose.frames import PoseSequence
+from pose.landmarks import Landmark
 
 GOLDEN = Path(__file__).parent / "golden"
 LABELS = json.loads((GOLDEN / "labels.json").read_text())
@@ -92,3 +101,35 @@ def test_rows_carry_the_confidence_in_the_last_csv_column():
     assert row["exercise_confidence"] == 0.25
     assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,")
     assert to_row(ClipResult("a.mp4", "cat_cow"))["exercise_confidence"] is None  # the exercise was named
+
+
+def test_recognition_thresholds_are_one_table_with_units_in_their_names():
+    assert RECOGNITION_THRESHOLDS and all(name.endswith(("_deg", "_ratio")) for name in RECOGNITION_THRESHOLDS)
+    with pytest.raises(TypeError):
+        RECOGNITION_THRESHOLDS["runner_up_max_ratio"] = 0.5  # read-only: recognition is the same for every patient
+
+
+def _head_frozen(seq: PoseSequence) -> PoseSequence:
+    """The clip with the face carried along with the mid-shoulder point: the back moves, the head does not."""
+    xyz = seq.xyz.copy()
+    shoulders = xyz[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER], :2].mean(axis=1)
+    face = [lm for lm in Landmark if lm <= Landmark.MOUTH_RIGHT]
+    xyz[:, face, :2] = np.nanmedian(xyz[:, face, :2] - shoulders[:, None], axis=0) + shoulders[:, None]
+    return replace(seq, xyz=xyz)
+
+
+def test_a_quadruped_rocking_without_the_head_is_no_cat_cow():
+    # A quadruped pelvic tilt rocks the pelvis alone; its outline cycles look like cat-cow's (the real clip
+    # pelvic_tilt_quadruped_side_bloomfit counted 6 "reps"), but a cat-cow carries the head with the back.
+    real = load("cat_cow_side_polybag")
+    assert head_travel_ratio(real) > RECOGNITION_THRESHOLDS["cat_cow_head_travel_min_ratio"]
+    rec = recognise(_head_frozen(real))
+    assert rec.exercise == UNKNOWN
+    assert "head hardly moves" in rec.reason
+
+
+def test_a_spec_in_the_frames_exact_posture_outweighs_one_that_fits_them_loosely():
+    postures = np.array(["seated"] * 8 + ["standing"] * 2)
+    assert posture_fit(get_exercise("seated_knee_extension"), postures) == (0.8, 0.8)
+    share, weighted = posture_fit(get_exercise("wall_squat"), postures)
+    assert share == 1.0 and weighted == pytest.approx(0.8 * RECOGNITION_THRESHOLDS["posture_loose_fit_ratio"] + 0.2)
