@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import common
 from exercises.registry import EXERCISES
-from feedback import views
+from feedback import gait_charts, views
 from store import repo
 from store.auth import Actor
 
@@ -34,3 +34,18 @@ def page(actor: Actor) -> None:
             cols[0].altair_chart(views.metric_chart(part, "reps", "Reps per set"), use_container_width=True)
         if part[["pain before", "pain after"]].notna().any().any():
             cols[1].altair_chart(views.pain_chart(part, symptoms=False), use_container_width=True)
+        if EXERCISES[name].events == "gait":
+            walking_by_week(actor)
+
+
+def walking_by_week(actor: Actor) -> None:
+    """Toe clearance and ankle lift by week, each leg: whether a dragging toe is fading."""
+    with common.db_session() as db:
+        sets = [(s.started_at, repo.get_session(db, actor, s.id).report)
+                for s in repo.list_sessions(db, actor, actor.id, "walk")]
+    weekly = gait_charts.weekly_gait_frame(sets)
+    if weekly.empty:
+        return
+    st.altair_chart(gait_charts.weekly_gait_chart(weekly), use_container_width=True)
+    st.caption("Each point is a week's typical walking set. Higher is better for both: the toes clear the floor "
+               "more, and the foot lifts more as the leg swings forward.")

@@ -7,6 +7,9 @@ measures. NaN (a swing not seen, a foot hidden) stays a gap, never a zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -68,3 +71,54 @@ def pace_text(report: ClipReport) -> str:
     parts.append(f"walking speed {speed:.2f} m/s" if math.isfinite(speed) else
                  "walking speed not measured (it needs the patient's height)")
     return "; ".join(parts).capitalize() + "."
+
+
+# Per-leg summary measures of a walking set (exercises.gait summary, saved in the row's `measures`) shown by week.
+WEEKLY_MEASURES = {
+    "toe_clearance_{leg}_ratio": "toe clearance (shank lengths)",
+    "ankle_swing_peak_{leg}_deg": "peak ankle lift in swing (°)",
+}
+
+
+def weekly_gait_frame(sets: list[tuple[datetime, Mapping[str, Any]]]) -> pd.DataFrame:
+    """Walking sets by week and leg: the median of each set's WEEKLY_MEASURES, and the share of steps flagged.
+
+    Args:
+        sets: (when the set started, its saved row: feedback.report.to_row, with `measures`) per walking set.
+
+    Returns:
+        One row per (week, leg): "week" (the Monday, as text), "leg", the WEEKLY_MEASURES titles, "foot drop
+        steps (share)" and "sets"; a measure no set of that week had is missing, never zero.
+    """
+    rows = []
+    for when, row in sets:
+        m = row.get("measures") or {}
+        monday = (when.date() - timedelta(days=when.weekday())).isoformat()
+        for leg in ("left", "right"):
+            out = {"week": monday, "leg": leg}
+            for key, title in WEEKLY_MEASURES.items():
+                value = m.get(key.format(leg=leg))
+                out[title] = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else math.nan
+            steps, dropped = m.get(f"steps_{leg}"), m.get(f"foot_drop_steps_{leg}")
+            out["foot drop steps (share)"] = dropped / steps if steps and dropped is not None else math.nan
+            rows.append(out)
+    columns = ["week", "leg", *WEEKLY_MEASURES.values(), "foot drop steps (share)"]
+    if not rows:
+        return pd.DataFrame(columns=[*columns, "sets"])
+    frame = pd.DataFrame(rows, columns=columns)
+    grouped = frame.groupby(["week", "leg"], sort=True)
+    out = grouped.median(numeric_only=True).reset_index()
+    out["sets"] = grouped.size().to_numpy()
+    return out
+
+
+def weekly_gait_chart(frame: pd.DataFrame) -> alt.HConcatChart:
+    """Toe clearance and peak ankle lift by week, one line per leg: is the toe drag fading?"""
+    legs = alt.Color("leg:N", scale=alt.Scale(domain=["left", "right"], range=["#1e88e5", "#fb8c00"]),
+                     legend=alt.Legend(orient="bottom"))
+    panels = []
+    for title in WEEKLY_MEASURES.values():
+        panels.append(alt.Chart(frame.dropna(subset=[title]), title=title, height=200).mark_line(point=True).encode(
+            x=alt.X("week:O", title="week of", axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+            y=alt.Y(f"{title}:Q", title=None), color=legs, tooltip=["week", "leg", title, "sets"]))
+    return alt.hconcat(*panels)

@@ -211,3 +211,29 @@ def test_review_chart_and_table_show_each_steps_ankle_and_clearance_per_leg():
     spec = step_chart(report).to_dict()
     assert len(spec["vconcat"]) == 2
     assert "steps a minute" in pace_text(report) and "height" in pace_text(report)
+
+
+def test_clearance_and_ankle_lift_by_week_per_leg_show_a_drag_fading():
+    from datetime import datetime, timedelta
+
+    from feedback.gait_charts import weekly_gait_chart, weekly_gait_frame
+
+    start = datetime(2026, 3, 2, 9, 0)  # a Monday
+    sets = []
+    for week, clearance in enumerate((0.01, 0.04, 0.08)):
+        for day in (0, 3):
+            sets.append((start + timedelta(weeks=week, days=day),
+                         {"measures": {"toe_clearance_right_ratio": clearance, "toe_clearance_left_ratio": 0.1,
+                                       "ankle_swing_peak_right_deg": -15 + 8 * week,
+                                       "ankle_swing_peak_left_deg": float("nan"),
+                                       "steps_right": 4.0, "foot_drop_steps_right": 2.0 - week}}))
+    frame = weekly_gait_frame(sets)
+    right = frame[frame["leg"] == "right"]
+    assert list(right["week"]) == ["2026-03-02", "2026-03-09", "2026-03-16"]
+    assert list(right["toe clearance (shank lengths)"]) == pytest.approx([0.01, 0.04, 0.08])
+    assert list(right["foot drop steps (share)"]) == pytest.approx([0.5, 0.25, 0.0])
+    assert list(right["sets"]) == [2, 2, 2]
+    left = frame[frame["leg"] == "left"]
+    assert left["peak ankle lift in swing (°)"].isna().all()  # unknown stays unknown
+    assert weekly_gait_chart(frame).to_dict()["hconcat"]
+    assert weekly_gait_frame([]).empty
