@@ -45,6 +45,8 @@ from synth.stretch_poses import (
 HIP_FLEXOR_STRETCH = "hip_flexor_stretch"
 CALF_STRETCH = "calf_stretch"
 BACK_EXTENSION = "back_extension"
+#: The exercises this module scripts.
+EXERCISES: tuple[str, ...] = (HIP_FLEXOR_STRETCH, CALF_STRETCH, BACK_EXTENSION)
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,7 @@ POSE_BUILDERS[BACK_EXTENSION] = _back_extension_pose
 TRUTH_SERIES[HIP_FLEXOR_STRETCH] = hip_flexor_truth_series
 TRUTH_SERIES[CALF_STRETCH] = calf_truth_series
 TRUTH_SERIES[BACK_EXTENSION] = back_extension_truth_series
-for _exercise in (HIP_FLEXOR_STRETCH, CALF_STRETCH, BACK_EXTENSION):
+for _exercise in EXERCISES:
     TRUTH_FAULTS[_exercise] = stretch_fault_intervals
     # Every signal is read in the body's side plane, unknown past 55 degrees off side-on: films up to 40.
     MAX_YAW_DEG[_exercise] = 40.0

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pose.workers import process_pool
-from synth import floor_scripts, prone_side_scripts, supine_scripts, upright_scripts
+from synth import floor_scripts, prone_side_scripts, stretch_scripts, supine_scripts, upright_scripts
 from synth.camera import ViewPlan
 from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
@@ -43,6 +43,8 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
         return supine_scripts.random_script(exercise, fault, rng, seed)
     if exercise in prone_side_scripts.FAULT_CODES:
         return prone_side_scripts.random_script(exercise, fault, rng, seed)
+    if exercise in stretch_scripts.EXERCISES:
+        return stretch_scripts.random_script(exercise, fault, rng, seed)
     if exercise == upright_scripts.SINGLE_LEG_STANCE:
         return upright_scripts.random_script(exercise, fault, rng, seed)
     if exercise == "wall_squat":
