@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common, patient_clinic
@@ -25,14 +26,14 @@ def page(actor: Actor) -> None:
         st.info("No patients are linked to you yet: `formcheck user link --therapist YOU --patient NAME`.")
         return
     # A static table: its cells wrap, so a long list of reasons is read in full, never cut off at the edge.
-    st.table([{"patient": i.username, "needs attention": "; ".join(r.detail for r in i.reasons) or "—"}
+    st.table([{"patient": i.username, "needs attention": "; ".join(_details(i.reasons)) or "—"}
               for i in listed], hide_index=True)
     names = {i.patient_id: i.username for i in listed}
     pid = st.selectbox("Open patient", list(names), format_func=names.get, key="patient")
     reasons = next(i.reasons for i in listed if i.patient_id == pid)
     st.header(common.plain(names[pid]))
-    for r in reasons:
-        st.warning(r.detail)
+    for detail in _details(reasons):
+        st.warning(detail)
     sessions_tab, progress_tab, programme_tab, dose_tab, rtm_tab, report_tab = st.tabs(
         ["Sessions", "Progress", "Programme", "Next dose", "Monitoring (RTM)", "Report & export"])
     with sessions_tab:
@@ -50,6 +51,11 @@ def page(actor: Actor) -> None:
         patient_clinic.fhir_section(actor, pid, names[pid])
 
 
+def _details(reasons: list) -> list[str]:
+    # Two items of one exercise can bring the same proposal: say it once.
+    return list(dict.fromkeys(r.detail for r in reasons))
+
+
 def sessions_section(actor: Actor, pid: int) -> None:
     """Every saved set; open one to see its report and re-score it."""
     with common.db_session() as db:
@@ -57,8 +63,12 @@ def sessions_section(actor: Actor, pid: int) -> None:
     if not sessions:
         st.info("No sets saved yet.")
         return
-    st.dataframe(views.session_rows(sessions), hide_index=True, use_container_width=True,
-                 column_config=_SESSION_COLUMNS)
+    rows = views.session_rows(sessions)
+    # A static table: its cells wrap, so no column is cut off at 1366 px whatever the exercise's name.
+    st.table(rows[:SESSIONS_SHOWN], hide_index=True)
+    if len(rows) > SESSIONS_SHOWN:
+        st.caption(f"The {SESSIONS_SHOWN} latest of {len(rows)} sets; open any below, or export them all "
+                   "under Report & export.")
     by_id = {s.id: s for s in sessions}
     sid = st.selectbox("Open a session", sorted(by_id, reverse=True),
                        format_func=lambda i: views.session_label(by_id[i]), key=f"session:{pid}")
@@ -149,7 +159,7 @@ def progress_section(actor: Actor, pid: int) -> None:
         weeks = repo.adherence(db, actor, pid, common.today())
     st.subheader("Adherence (sets done of prescribed)")
     if weeks:
-        st.dataframe(views.adherence_rows(weeks), hide_index=True, use_container_width=True)
+        st.table(views.adherence_rows(weeks), hide_index=True)  # wraps: one column per exercise, none cut off
     else:
         st.caption("No programme in force.")
     if frame.empty:
@@ -165,7 +175,7 @@ def progress_section(actor: Actor, pid: int) -> None:
         c.altair_chart(views.metric_chart(part, "fault rate", "Fault rate (faulted reps / reps)", percent=True),
                        use_container_width=True)
         d.altair_chart(views.pain_chart(part), use_container_width=True)
-        if spec.hold is not None:
+        if spec.hold is not None and (part["best hold (s)"] > 0).any():  # no line of zeros for rep sets
             st.altair_chart(views.metric_chart(part, "best hold (s)", "Best hold (good form)"),
                             use_container_width=True)
     st.caption("Ticks: the rep thresholds in force (a rep goes past the low one and back past the high one). "
@@ -184,26 +194,30 @@ def programme_section(actor: Actor, pid: int) -> None:
                 st.text(p.notes)
             st.table([views.item_row(i) for i in p.items], hide_index=True)  # wraps: no column cut off
     st.subheader("New programme" if current is None else "New version of the programme")
-    # The table's starting rows; a new version number makes the editor start again from them.
-    version_key, seed_key = f"pg_version:{pid}", f"pg_seed:{pid}"
+    # The form's starting rows; a new version number makes every field start again from them.
+    version_key, seed_key, count_key = f"pg_version:{pid}", f"pg_seed:{pid}", f"pg_count:{pid}"
     if current is not None and st.button("Start from the programme in force", key=f"copy:{pid}"):
         st.session_state[seed_key] = views.editor_frame(current.items)
+        st.session_state[count_key] = len(current.items)
         st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
     seed = st.session_state.get(seed_key)
+    seed_rows = (views.editor_frame() if seed is None else seed).to_dict("records")
+    st.session_state.setdefault(count_key, len(seed_rows))
+    count = st.number_input("Exercises in this programme", min_value=1, max_value=PROGRAMME_ROWS_MAX, step=1,
+                            key=count_key, help="Each exercise gets its own fields below; all are saved together.")
+    version = st.session_state.get(version_key, 0)
     with st.form(f"programme:{pid}"):
-        st.caption("One row per exercise; add rows with ＋ under the table, remove one by ticking it and pressing "
-                   "the bin. Leave reps, hold or tempo blank when not prescribed. Threshold names: "
+        st.caption("Leave reps, hold or seconds per rep empty when not prescribed. Threshold names: "
                    "`formcheck exercises --json` or the review page's sidebar.")
-        rows = st.data_editor(views.editor_frame() if seed is None else seed, num_rows="dynamic", hide_index=True,
-                              use_container_width=True, column_config=_editor_columns(), placeholder="",
-                              key=f"pg_rows:{pid}:{st.session_state.get(version_key, 0)}")
+        rows = [programme_row(f"pg:{pid}:{version}:{n}", n, seed_rows[n] if n < len(seed_rows) else {})
+                for n in range(int(count))]
         c1, c2 = st.columns([1, 3])
         start = c1.date_input("Starts on", value=common.today(), key=f"pg_start:{pid}")
         notes = c2.text_area("Programme notes", key=f"pg_notes:{pid}", height=80)
         save = st.form_submit_button("Save programme")
     if not save:
         return
-    items, errors = views.programme_items(rows)
+    items, errors = views.programme_items(pd.DataFrame(rows, columns=list(views.EDITOR_COLUMNS)))
     for error in errors:
         st.error(common.plain(error))  # may quote what was typed
     if errors:
@@ -215,52 +229,64 @@ def programme_section(actor: Actor, pid: int) -> None:
         st.error(common.plain(str(exc).splitlines()[0]))
         return
     st.session_state.pop(seed_key, None)
+    st.session_state.pop(count_key, None)
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
     st.session_state["flash"] = f"Programme saved. It has {len(items)} exercise{'s' if len(items) != 1 else ''}."
     st.rerun()
 
 
-# Widths in px that add up to the 906 px of the page at 1366 px, so no column is cut off or scrolled away.
-_SESSION_COLUMNS = {"id": st.column_config.NumberColumn(width=40),
-                    "date (UTC)": st.column_config.TextColumn(width=122),
-                    "exercise": st.column_config.TextColumn(width=90),
-                    "source": st.column_config.TextColumn(width=62),
-                    "reps": st.column_config.NumberColumn(width=45),
-                    "faulted": st.column_config.NumberColumn(width=60),
-                    "best hold (s)": st.column_config.NumberColumn(width=95),
-                    "range": st.column_config.TextColumn(width=90),
-                    "pose seen": st.column_config.TextColumn(width=75),
-                    "pain before → after": st.column_config.TextColumn(width=130),
-                    "symptoms": st.column_config.TextColumn(width=95)}
+SESSIONS_SHOWN = 20  # rows of the sets table; the picker and the CSV export reach every set
+PROGRAMME_ROWS_MAX = 15  # exercises in one programme form
 
 
-def _editor_columns() -> dict:
-    """The programme table's editors: pickers for exercise and side, bounded whole numbers, seconds.
+def _given(x: object) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x)) and x != ""
 
-    Short headers and widths in px so all eleven columns fit the form at 1366 px; each header's tooltip says
-    what goes in it (feedback.views.EDITOR_COLUMNS).
+
+def programme_row(key: str, n: int, seed: dict) -> dict:
+    """One exercise of the programme form, with labels in plain units; returns it in views.EDITOR_COLUMNS' names.
+
+    Fields, not a table: every label is shown in full at 1366 px, and an empty field means "not prescribed" (never
+    "None"). The exercises are the registry's, so a newly registered exercise is offered at once.
     """
-    cc, help_ = st.column_config, views.EDITOR_COLUMNS
+    help_, titles, sides = views.EDITOR_COLUMNS, list(views.exercise_titles()), list(views.EDITOR_SIDES)
 
-    def number(name: str, label: str, lo: float, hi: float, step: float, fmt: str, width: int) -> object:
-        return cc.NumberColumn(label, help=help_[name], min_value=lo, max_value=hi, step=step, format=fmt,
-                               width=width)
+    def whole(col: st.delta_generator.DeltaGenerator, name: str, label: str, hi: int, lo: int = 1) -> int | None:
+        value = int(seed[name]) if _given(seed.get(name)) else None
+        return col.number_input(label, min_value=lo, max_value=hi, value=value, step=1, help=help_[name],
+                                key=f"{key}:{name}", placeholder="none")
 
-    return {
-        "exercise": cc.SelectboxColumn("exercise", help=help_["exercise"], options=list(views.exercise_titles()),
-                                       required=True, width=265, default=next(iter(views.exercise_titles()))),
-        "side": cc.SelectboxColumn("side", help=help_["side"], options=list(views.EDITOR_SIDES), required=True,
-                                   default=views.SIDE_WORDS["both"], width=88),
-        "sets": number("sets", "sets", 1, views.EDITOR_SETS_MAX, 1, "%d", 44),
-        "reps": number("reps", "reps", 0, views.EDITOR_REPS_MAX, 1, "%d", 46),
-        "hold (s)": number("hold (s)", "hold s", 0, views.EDITOR_HOLD_MAX_S, 1, "%g", 56),
-        "tempo (s a rep)": number("tempo (s a rep)", "s a rep", 0, views.EDITOR_TEMPO_MAX_S, 0.5, "%g", 62),
-        "from week": number("from week", "from wk", 1, views.EDITOR_WEEKS_MAX, 1, "%d", 64),
-        "to week": number("to week", "to wk", 1, views.EDITOR_WEEKS_MAX, 1, "%d", 54),
-        "days a week": number("days a week", "days/wk", 1, views.EDITOR_DAYS_MAX, 1, "%d", 64),
-        "thresholds": cc.TextColumn("thresholds", help=help_["thresholds"], width=90),
-        "notes": cc.TextColumn("notes", help=help_["notes"], width=80),
-    }
+    def seconds(col: st.delta_generator.DeltaGenerator, name: str, label: str, hi: float, step: float) -> float | None:
+        value = float(seed[name]) if _given(seed.get(name)) else None
+        return col.number_input(label, min_value=0.0, max_value=hi, value=value, step=step, format="%g",
+                                help=help_[name], key=f"{key}:{name}", placeholder="none")
+
+    with st.container(border=True):
+        a = st.columns([3, 1.3, 1, 1.2])
+        title = seed.get("exercise") if seed else None
+        exercise = a[0].selectbox(f"Exercise {n + 1}", titles, index=titles.index(title) if title in titles else None,
+                                  placeholder="Choose an exercise", key=f"{key}:exercise")
+        side_words = seed.get("side") if seed.get("side") in sides else views.SIDE_WORDS["both"]
+        side = a[1].selectbox("Side", sides, index=sides.index(side_words), help=help_["side"], key=f"{key}:side")
+        row = {"exercise": exercise, "side": side,
+               "sets": whole(a[2], "sets", "Sets", views.EDITOR_SETS_MAX) if seed else
+               a[2].number_input("Sets", 1, views.EDITOR_SETS_MAX, 1, 1, help=help_["sets"], key=f"{key}:sets"),
+               "reps": whole(a[3], "reps", "Reps per set", views.EDITOR_REPS_MAX)}
+        b = st.columns(5)
+        row["hold (s)"] = seconds(b[0], "hold (s)", "Hold (seconds)", views.EDITOR_HOLD_MAX_S, 1.0)
+        row["tempo (s a rep)"] = seconds(b[1], "tempo (s a rep)", "Seconds per rep", views.EDITOR_TEMPO_MAX_S, 0.5)
+        for col, name, label, hi, default in ((b[2], "from week", "From week", views.EDITOR_WEEKS_MAX, 1),
+                                              (b[3], "to week", "To week", views.EDITOR_WEEKS_MAX, 4),
+                                              (b[4], "days a week", "Days a week", views.EDITOR_DAYS_MAX, 5)):
+            row[name] = whole(col, name, label, hi) if seed else col.number_input(
+                label, 1, hi, default, 1, help=help_[name], key=f"{key}:{name}")
+        c = st.columns(2)
+        row["thresholds"] = c[0].text_input("Threshold overrides (optional)", value=seed.get("thresholds") or "",
+                                            help=help_["thresholds"], placeholder="name = value; ...",
+                                            key=f"{key}:thresholds")
+        row["notes"] = c[1].text_input("Notes for the patient (optional)", value=seed.get("notes") or "",
+                                       help=help_["notes"], key=f"{key}:notes")
+    return row
 
 
 def report_section(actor: Actor, pid: int, username: str) -> None:

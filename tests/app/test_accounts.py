@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import app_pages.live
 from app_pages.menu import MENUS, PAGES
+from exercises.registry import EXERCISES
 from feedback import views
 from scoring.save import save_set
 from store import auth, repo
@@ -176,24 +177,33 @@ def _patient(at: AppTest, people, name: str) -> AppTest:
 
 
 def _submit_programme(at: AppTest, monkeypatch, rows: list[dict]) -> AppTest:
-    """Save the programme form as if the therapist had typed `rows` into its table.
+    """Fill the programme form with `rows` (keys as feedback.views.EDITOR_COLUMNS; a key left out keeps the first
+    default row's value) and save it."""
+    del monkeypatch  # the form's fields are typed into directly
+    at = next(n for n in at.number_input if n.label == "Exercises in this programme").set_value(len(rows)).run()
+    default = views.editor_frame().iloc[0].to_dict()
+    widgets = {":".join(w.key.split(":")[3:]): w for kind in (at.selectbox, at.number_input, at.text_input)
+               for w in kind if w.key and w.key.startswith("pg:")}
+    for n, row in enumerate(rows):
+        for name, value in {**default, **row}.items():
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            widget = widgets[f"{n}:{name}"]
+            widget.set_value(int(value) if isinstance(value, float) and name not in ("hold (s)", "tempo (s a rep)")
+                             else value)
+    return next(b for b in at.button if b.label == "Save programme").click().run()
 
-    AppTest cannot type into st.data_editor, so the real editor is drawn (with the page's column config) and its
-    answer replaced by these rows, in the editor's columns (feedback.views.EDITOR_COLUMNS).
-    """
-    import streamlit as st
 
-    real = st.data_editor
-
-    def typed(data, **kwargs):  # noqa: ANN001, ANN202
-        real(data, **kwargs)
-        frame = views.editor_frame()
-        return pd.DataFrame([{**frame.iloc[0].to_dict(), **r} for r in rows], columns=frame.columns)
-
-    monkeypatch.setattr(st, "data_editor", typed)
-    at = next(b for b in at.button if b.label == "Save programme").click().run()
-    monkeypatch.setattr(st, "data_editor", real)
-    return at
+def test_programme_form_has_plain_labels_and_the_registry_exercises(people):
+    at = _patient(_app(people["thera"]), people, "alice")
+    labels = {w.label for kind in (at.selectbox, at.number_input, at.text_input) for w in kind
+              if w.key and w.key.startswith("pg:")}
+    assert {"Exercise 1", "Side", "Sets", "Reps per set", "Hold (seconds)", "Seconds per rep", "From week", "To week",
+            "Days a week"} <= labels
+    exercise = next(w for w in at.selectbox if w.label == "Exercise 1")
+    assert list(exercise.options) == [spec.title for spec in EXERCISES.values()]
+    assert "None" not in [str(w.value) for kind in (at.number_input, at.text_input) for w in kind
+                          if w.key and w.key.startswith("pg:") and w.value is not None]
 
 
 def test_programme_form_starts_with_one_plain_row(people):
@@ -231,7 +241,6 @@ def test_therapist_saves_two_exercises_in_one_submit(people, tmp_path, monkeypat
 @pytest.mark.parametrize(("row", "message"), [
     ({"reps": None, "hold (s)": None}, "give reps or a hold in seconds"),
     ({"from week": 3, "to week": 2}, "before it starts"),
-    ({"sets": 0}, "sets must be a whole number from 1 to 20"),
     ({"thresholds": "bogus_deg = 3"}, "bogus_deg"),
     ({"thresholds": "knee_work_max_deg = lots"}, "not a number"),
     ({"thresholds": "knee_work_max_deg"}, "expected `name = value`"),
@@ -252,7 +261,8 @@ def test_a_bad_row_is_refused_in_one_line_naming_it(people, tmp_path, monkeypatc
 
 def test_every_bad_row_gets_its_own_line(people, monkeypatch):
     at = _patient(_app(people["thera"]), people, "alice")
-    at = _submit_programme(at, monkeypatch, [{"sets": 0}, {"reps": 5}, {"exercise": None, "reps": None}])
+    at = _submit_programme(at, monkeypatch, [{"from week": 3, "to week": 2}, {"reps": 5},
+                                             {"exercise": None, "reps": None}])
     errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
     assert [e.split(":")[0] for e in errors] == ["row 1 (Wall squat / wall sit)", "row 3"], errors
     assert "choose an exercise; give reps or a hold in seconds" in errors[1]

@@ -91,10 +91,9 @@ def test_therapist_flow(chromium, flow_app: str, shots: Path):
             _settled(page)
             page.screenshot(path=str(shots / "1-therapist-patients.png"), full_page=True)
             page.get_by_role("tab", name="Programme").click()
-            # The programme table starts with one wall-squat row (1 set of 10 reps), saved as it is. Typing into the
-            # data editor's canvas cells is not driven here (its cell positions move with column widths); the
-            # AppTests in tests/app/test_accounts.py cover edited rows, and this flow covers what reaches the patient.
-            page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=30_000)
+            # The programme form starts with one wall-squat exercise (1 set of 10 reps), saved as it is; the AppTests
+            # in tests/app/test_accounts.py fill several exercises, and this flow covers what reaches the patient.
+            page.get_by_text("Exercise 1", exact=True).wait_for(timeout=30_000)
             page.get_by_role("button", name="Save programme").wait_for(timeout=30_000)
             _settled(page)
             page.screenshot(path=str(shots / "2-therapist-programme-draft.png"), full_page=True)
