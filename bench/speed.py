@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import resource
+import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -148,3 +151,80 @@ def format_table(res: SpeedResult) -> str:
 def to_json(results: list[SpeedResult]) -> str:
     """The results as JSON."""
     return json.dumps([asdict(r) for r in results], indent=1)
+
+
+# The issue's targets (issue 16), printed beside the measured ratios.
+TARGET_BARE_RATIO = 0.95
+TARGET_JOBS_SPEEDUP = {4: 1.7, 20: 1.85}
+
+
+def _children_cpu_s() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+def _run_timed(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (the command and its worker processes) and stdout of a command.
+
+    On a loaded machine wall time flatters parallel runs (two processes get two shares of the CPU), so CPU time
+    is reported beside it: extra CPU spent by --jobs N over --jobs 1 is its real overhead.
+    """
+    c0 = _children_cpu_s()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, GLOG_minloglevel="2"))
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):  # 1: a clip scored with an error row, which still counts
+        raise RuntimeError(f"{' '.join(cmd[:6])} ... failed: {(err.strip().splitlines() or ['?'])[-1]}")
+    return seconds, _children_cpu_s() - c0, out
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f} (1 min) {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def side_by_side(clips: list[Path], exercise: str = "auto", jobs: int = 2, model: str = "full") -> dict:
+    """The issue's batch rows, each pair measured back to back in one run (ratios outlast the machine's load).
+
+    Row 1: `formcheck score --no-cache --jobs 1` against the bare MediaPipe loop (pose.bare) on the same clips.
+    Row 2: `formcheck score --no-cache --jobs N` against `--jobs 1`. Each command runs as its own process, so
+    start-up, imports and worker spawning are counted.
+    """
+    paths = [str(p) for p in clips]
+    score = [sys.executable, "-m", "cli.main", "score", "--no-cache", "--exercise", exercise, "--model", model,
+             "--out", os.devnull, "--jobs"]
+    load_before = _load()
+    bare_s, bare_cpu_s, bare_out = _run_timed([sys.executable, "-m", "pose.bare", "--model", model, *paths])
+    one_s, one_cpu_s, _ = _run_timed([*score, "1", *paths])
+    many_s, many_cpu_s, _ = _run_timed([*score, str(jobs), *paths])
+    frames = json.loads(bare_out)["frames"]
+    return {
+        "clips": len(paths), "frames": frames, "exercise": exercise, "model": model, "jobs": jobs,
+        "bare_s": bare_s, "jobs1_s": one_s, "jobsN_s": many_s,
+        "bare_cpu_s": bare_cpu_s, "jobs1_cpu_s": one_cpu_s, "jobsN_cpu_s": many_cpu_s,
+        "bare_ratio": bare_s / one_s, "jobs_speedup": one_s / many_s,
+        "bare_ratio_cpu": bare_cpu_s / one_cpu_s, "jobs_cpu_ratio": many_cpu_s / one_cpu_s,
+        "load_before": load_before, "load_after": _load(),
+    }
+
+
+def format_side_by_side(res: dict) -> str:
+    """The rows as the issue's table: what, measured side by side, ratio, target."""
+    n = res["clips"]
+    target = TARGET_JOBS_SPEEDUP.get(n, TARGET_JOBS_SPEEDUP[20])
+    return "\n".join([
+        f"{n} clips, {res['frames']} frames, exercise {res['exercise']}, {res['model']} model; "
+        f"{res['load_before']} before, {res['load_after']} after",
+        "| what | wall time | ratio | CPU time | CPU ratio | target |",
+        "|---|---|---|---|---|---|",
+        f"| `score --no-cache --jobs 1` vs bare MediaPipe loop | {res['jobs1_s']:.1f} s vs {res['bare_s']:.1f} s | "
+        f"{res['bare_ratio']:.2f} of bare throughput | {res['jobs1_cpu_s']:.1f} s vs {res['bare_cpu_s']:.1f} s | "
+        f"{res['bare_ratio_cpu']:.2f} | >= {TARGET_BARE_RATIO} |",
+        f"| `--jobs {res['jobs']}` vs `--jobs 1` | {res['jobsN_s']:.1f} s vs {res['jobs1_s']:.1f} s | "
+        f"{res['jobs_speedup']:.2f}x | {res['jobsN_cpu_s']:.1f} s vs {res['jobs1_cpu_s']:.1f} s | "
+        f"{res['jobs_cpu_ratio']:.2f} (CPU spent, N over 1) | >= {target}x |",
+        "On a machine busy with other work, wall-time speed-ups of --jobs N are flattered (N processes get N shares "
+        "of the CPU); the CPU ratio (1.00 = no extra work for running in parallel) is the steadier figure.",
+    ])

@@ -1,14 +1,14 @@
-"""Speed against accuracy: frame-rate cap, input size and smoothing, measured on the accuracy benchmark's clips.
+"""Speed against accuracy: pose model, frame-rate cap, input size and smoothing, on the accuracy benchmark's clips.
 
 Each clip's landmarks are estimated once per pose setting (frame-rate cap x longer side), timed from opening the
 file to the last landmark, decoding included. Every smoothing variant then re-scores those same landmarks in
 memory, so the grid costs one estimation per clip and pose setting, not one per row. Accuracy comes from
 bench_accuracy's own comparison with the rendered truth and the real labels.
 
-A row "keeps" accuracy when, against the reference row (the most expensive pose setting with the default
-smoothing), it counts as many clips' reps exactly, finds as many injected faults with at most one more false
-one, times holds as well (within `HOLD_TOL_S`), and its median angle error is within `ANGLE_TOL_DEG` for every
-joint (90th percentile within twice that).
+A row "keeps" accuracy when, against the reference row (the full model, which ships with mediapipe, at the most
+expensive pose setting with the default smoothing), it counts as many clips' reps exactly, finds as many injected
+faults with at most one more false one, times holds as well (within `HOLD_TOL_S`), and its median angle error
+is within `ANGLE_TOL_DEG` for every joint (90th percentile within twice that).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from feedback.report import ClipResult
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
 from pose.frames import PoseSequence
+from pose.models import MODEL_COMPLEXITY, MODEL_NAMES
 from pose.video import VideoError, probe
 from pose.workers import process_pool
 from scoring.runner import ScoreOptions
@@ -54,15 +55,20 @@ TABLE_JOINTS = (("knee", "knee_deg"), ("hip", "hip_deg"), ("spine*", "spine_flex
 
 @dataclass(frozen=True)
 class Grid:
-    """The settings tried: every frame-rate cap x longer side (one estimation each) x smoothing variant."""
+    """The settings tried: every pose model x frame-rate cap x longer side (one estimation each) x smoothing."""
 
     max_fps: tuple[float, ...] = (30.0, 15.0, 10.0)
     max_side_px: tuple[int, ...] = (1280, 960, 640, 480)
     smoothing: tuple[str, ...] = ("off", "default", "heavy")
+    models: tuple[str, ...] = ("full",)
 
     def __post_init__(self) -> None:
-        if not (self.max_fps and self.max_side_px and self.smoothing):
+        if not (self.max_fps and self.max_side_px and self.smoothing and self.models):
             raise ValueError(f"every grid axis needs at least one value, got {self}")
+        unknown_models = [m for m in self.models if m not in MODEL_COMPLEXITY]
+        if unknown_models:
+            raise ValueError(f"unknown model {', '.join(unknown_models)}; "
+                             f"expected some of {', '.join(MODEL_COMPLEXITY)}")
         unknown = [s for s in self.smoothing if s not in SMOOTHING_PRESETS]
         if unknown:
             raise ValueError(f"unknown smoothing {', '.join(unknown)}; expected some of {', '.join(SMOOTHING_PRESETS)}")
@@ -72,6 +78,10 @@ class Grid:
     def pose_points(self) -> list[tuple[float, int]]:
         """(max_fps, max_side_px) pairs, most expensive first."""
         return [(f, s) for f in sorted(self.max_fps, reverse=True) for s in sorted(self.max_side_px, reverse=True)]
+
+    def reference_model(self) -> str:
+        """The model others are judged against: full (the shipped default) if tried, else the first."""
+        return "full" if "full" in self.models else self.models[0]
 
     def reference(self) -> tuple[float, int, str]:
         """The row others are judged against: highest frame rate and size, default smoothing if tried."""
@@ -110,6 +120,7 @@ class Measurement:
     pose_cpu_s: float
     checker_cpu_s: float
     score: ba.ClipScore
+    model: str = "full"
 
 
 def find_clips(suite: Path | None, manifest: Path | None, per_exercise: int | None = None) -> list[BenchClip]:
@@ -162,7 +173,8 @@ def measure_clip(clip: BenchClip, settings: EstimatorSettings, smoothing: Iterab
                   ClipResult(str(path), exercise, report=score_sequence(sequence, spec_for(exercise, overrides))))
         checker_s, checker_cpu_s = time.perf_counter() - t0, time.process_time() - c0
         out.append(Measurement(str(path), clip.source, settings.max_fps, settings.max_side_px, name, len(sequence),
-                               duration_s, pose_s, checker_s, pose_cpu_s, checker_cpu_s, compare(result)))
+                               duration_s, pose_s, checker_s, pose_cpu_s, checker_cpu_s, compare(result),
+                               MODEL_NAMES[settings.model_complexity]))
     return out
 
 
@@ -175,18 +187,20 @@ def run_grid(clips: list[BenchClip], grid: Grid, options: ScoreOptions | None = 
              progress: Callable[[str], None] | None = None) -> list[Measurement]:
     """Measure every clip at every grid point, `jobs` estimations at a time.
 
-    Tasks go clip by clip, each clip through every pose setting in turn, so a burst of load from elsewhere on
-    the machine lands on all settings alike rather than on one.
+    Tasks go clip by clip, each clip through every model and pose setting in turn, so a burst of load from
+    elsewhere on the machine lands on all settings alike rather than on one: their speeds are side by side.
     """
     options = options or ScoreOptions()
-    tasks = [(clip, replace(options.settings, max_fps=fps, max_side_px=side), grid.smoothing, options)
-             for clip in clips for fps, side in grid.pose_points()]
+    tasks = [(clip, replace(options.settings, max_fps=fps, max_side_px=side, model_complexity=MODEL_COMPLEXITY[m]),
+              grid.smoothing, options)
+             for clip in clips for m in grid.models for fps, side in grid.pose_points()]
     out: list[Measurement] = []
 
     def done(ms: list[Measurement], task: tuple) -> None:
         out.extend(ms)
         if progress:
-            progress(f"{Path(task[0].path).name} {task[1].max_fps:g} fps {task[1].max_side_px} px")
+            progress(f"{Path(task[0].path).name} {MODEL_NAMES[task[1].model_complexity]} {task[1].max_fps:g} fps "
+                     f"{task[1].max_side_px} px")
 
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -240,32 +254,33 @@ def make_rows(measurements: list[Measurement], grid: Grid) -> list[dict]:
     """One row per grid point: speed, pooled accuracy per source, bench_accuracy's per-exercise summary."""
     groups: dict[tuple, list[Measurement]] = defaultdict(list)
     for m in measurements:
-        groups[(m.max_fps, m.max_side_px, m.smoothing)].append(m)
+        groups[(m.model, m.max_fps, m.max_side_px, m.smoothing)].append(m)
     rows = []
-    for fps, side in grid.pose_points():
-        for name in grid.smoothing:
-            ms = groups.get((fps, side, name), [])
-            frames = sum(m.frames for m in ms)
-            pose_s, checker_s = sum(m.pose_s for m in ms), sum(m.checker_s for m in ms)
-            duration_s = sum(m.duration_s for m in ms if math.isfinite(m.duration_s))
-            wall_s = pose_s + checker_s
-            cpu_s = sum(m.pose_cpu_s + m.checker_cpu_s for m in ms)
-            scores = [m.score for m in ms]
-            rows.append({
-                "max_fps": fps, "max_side_px": side, "smoothing": name, "smoothing_thresholds": _smoothing_values(name),
-                "clips": len(ms), "frames": frames, "duration_s": duration_s,
-                "pose_s": pose_s, "checker_s": checker_s,
-                "fps": frames / wall_s if wall_s > 0 else math.nan,
-                "realtime_x": duration_s / wall_s if wall_s > 0 else math.nan,
-                "checker_ms_per_frame": 1000.0 * checker_s / frames if frames else math.nan,
-                "cpu_ms_per_frame": 1000.0 * cpu_s / frames if frames else math.nan,
-                "realtime_x_cpu": duration_s / cpu_s if cpu_s > 0 else math.nan,
-                "rendered": headline([s for s in scores if s.source == "rendered"]),
-                "real": headline([s for s in scores if s.source == "real"]),
-                "summary": ba.summarise(scores),
-            })
-    ref_key = grid.reference()
-    ref = next(r for r in rows if (r["max_fps"], r["max_side_px"], r["smoothing"]) == ref_key)
+    points = [(m, p, n) for m in grid.models for p in grid.pose_points() for n in grid.smoothing]
+    for model, (fps, side), name in points:
+        ms = groups.get((model, fps, side, name), [])
+        frames = sum(m.frames for m in ms)
+        pose_s, checker_s = sum(m.pose_s for m in ms), sum(m.checker_s for m in ms)
+        duration_s = sum(m.duration_s for m in ms if math.isfinite(m.duration_s))
+        wall_s = pose_s + checker_s
+        cpu_s = sum(m.pose_cpu_s + m.checker_cpu_s for m in ms)
+        scores = [m.score for m in ms]
+        rows.append({
+            "model": model, "max_fps": fps, "max_side_px": side, "smoothing": name,
+            "smoothing_thresholds": _smoothing_values(name),
+            "clips": len(ms), "frames": frames, "duration_s": duration_s,
+            "pose_s": pose_s, "checker_s": checker_s,
+            "fps": frames / wall_s if wall_s > 0 else math.nan,
+            "realtime_x": duration_s / wall_s if wall_s > 0 else math.nan,
+            "checker_ms_per_frame": 1000.0 * checker_s / frames if frames else math.nan,
+            "cpu_ms_per_frame": 1000.0 * cpu_s / frames if frames else math.nan,
+            "realtime_x_cpu": duration_s / cpu_s if cpu_s > 0 else math.nan,
+            "rendered": headline([s for s in scores if s.source == "rendered"]),
+            "real": headline([s for s in scores if s.source == "real"]),
+            "summary": ba.summarise(scores),
+        })
+    ref_key = (grid.reference_model(), *grid.reference())
+    ref = next(r for r in rows if (r["model"], r["max_fps"], r["max_side_px"], r["smoothing"]) == ref_key)
     for r in rows:
         r["reference"] = r is ref
         r["keeps_accuracy"], r["worse"] = keeps_accuracy(r, ref)
@@ -307,8 +322,9 @@ def _f(x: float, fmt: str) -> str:
 def format_table(rows: list[dict]) -> str:
     """The grid as a text table, one line per row, and the cheapest row that keeps accuracy."""
     joints = "  ".join(f"{label + ' med/p90':>14}" for label, _ in TABLE_JOINTS)
-    head = (f"{'fps cap':>7} {'side px':>7} {'smoothing':<9} {'frames/s':>8} {'x real':>6} {'cpu ms/f':>8} "
-            f"{'x cpu':>5} {'reps':>6} {'MAE':>5}  "
+    ref = next((r for r in rows if r["reference"]), None)
+    head = (f"{'fps cap':>7} {'side px':>7} {'smoothing':<9} {'model':<5} {'frames/s':>8} {'x ref':>5} {'x real':>6} "
+            f"{'cpu ms/f':>8} {'x cpu':>5} {'reps':>6} {'MAE':>5}  "
             f"{joints}  {'faults P/R':>10} {'hold s':>6}  {'real reps':>9} {'hold s':>6}  keeps")
     lines = [head]
     for r in rows:
@@ -317,8 +333,11 @@ def format_table(rows: list[dict]) -> str:
                            f"{_f(rd['angles'].get(j, {}).get('p90_deg', math.nan), '.1f'):>6}" for _, j in TABLE_JOINTS)
         faults = f"{_f(rd['faults']['precision'], '.2f')}/{_f(rd['faults']['recall'], '.2f')}"
         keeps = "ref" if r["reference"] else ("yes" if r["keeps_accuracy"] else "no: " + "; ".join(r["worse"][:2]))
+        # Speed against the reference's, in CPU time: side by side in one run, and steadier under load than wall time.
+        x_ref = ref["cpu_ms_per_frame"] / r["cpu_ms_per_frame"] if ref and r["cpu_ms_per_frame"] > 0 else math.nan
         lines.append(
-            f"{r['max_fps']:7g} {r['max_side_px']:7d} {r['smoothing']:<9} {_f(r['fps'], '.1f'):>8} "
+            f"{r['max_fps']:7g} {r['max_side_px']:7d} {r['smoothing']:<9} {r.get('model', 'full'):<5} "
+            f"{_f(r['fps'], '.1f'):>8} {_f(x_ref, '.2f'):>5} "
             f"{_f(r['realtime_x'], '.2f'):>6} {_f(r['cpu_ms_per_frame'], '.1f'):>8} "
             f"{_f(r['realtime_x_cpu'], '.2f'):>5} {rd['reps_exact']:>2}/{rd['reps_labelled']:<3} "
             f"{_f(rd['reps_mae'], '.2f'):>5}  "
@@ -326,9 +345,11 @@ def format_table(rows: list[dict]) -> str:
             f"{rl['reps_exact']:>4}/{rl['reps_labelled']:<4} {_f(rl['hold_abs_error_s'], '.2f'):>6}  {keeps}")
     best = cheapest_keeping(rows)
     if best is not None:
-        lines.append(f"\nfastest setting that keeps accuracy: {best['max_fps']:g} fps, {best['max_side_px']} px, "
-                     f"smoothing {best['smoothing']} ({best['realtime_x']:.2f}x real time)")
-    lines.append("spine* = cat-cow spine bend with each clip's constant offset removed. frames/s and x real (clip "
+        lines.append(f"\nfastest setting that keeps accuracy: {best.get('model', 'full')} model, "
+                     f"{best['max_fps']:g} fps, {best['max_side_px']} px, smoothing {best['smoothing']} "
+                     f"({best['realtime_x']:.2f}x real time)")
+    lines.append("spine* = cat-cow spine bend with each clip's constant offset removed. x ref = the reference row's "
+                 "CPU ms per frame over this row's. frames/s and x real (clip "
                  "seconds per wall second) are per process, decoding, pose and checker included; cpu ms/f and x cpu "
                  "use the CPU time of the process instead, which other load on the machine hardly changes.")
     return "\n".join(lines)

@@ -87,6 +87,10 @@ def _build_parser() -> argparse.ArgumentParser:
     bs.add_argument("--frames", type=int, default=300, help="frames per clip at most")
     bs.add_argument("--max-side", type=int, default=1280, help="downscale frames to this longer side first")
     bs.add_argument("--json", type=Path, help="also write the results as JSON here")
+    bs.add_argument("--side-by-side", action="store_true", help="instead: issue 16's batch rows, measured back to "
+                    "back: `score --no-cache --jobs 1` vs a bare MediaPipe loop, and --jobs N vs --jobs 1, with ratios")
+    bs.add_argument("--jobs", type=int, default=2, help="with --side-by-side: the N of --jobs N (default 2)")
+    bs.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="with --side-by-side")
     ba = bsub.add_parser("accuracy", help="reps, holds, faults and angles against exact truth and real labels")
     ba.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json (rendered first if empty)")
     ba.add_argument("--per-exercise", type=int, default=8,
@@ -110,6 +114,8 @@ def _build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--max-side", type=_number_list(int), help="longer sides in px to try (default 1280,960,640,480)")
     bt.add_argument("--smoothing", type=lambda v: tuple(v.split(",")),
                     help="smoothing variants to try: off, light, default, heavy (default off,default,heavy)")
+    bt.add_argument("--models", type=lambda v: tuple(v.split(",")),
+                    help="pose models to try: lite, full, heavy (default full; lite and heavy installed by `make`)")
     bt.add_argument("--quick", action="store_true",
                     help="a few minutes: 30,10 fps x 1280,640 px x off,default, 4 suite clips per exercise")
     bt.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
@@ -318,7 +324,10 @@ def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 
     base = bt.QUICK_GRID if args.quick else bt.Grid()
     try:
-        grid = bt.Grid(args.fps or base.max_fps, args.max_side or base.max_side_px, args.smoothing or base.smoothing)
+        grid = bt.Grid(args.fps or base.max_fps, args.max_side or base.max_side_px, args.smoothing or base.smoothing,
+                       args.models or base.models)
+        for model in grid.models:
+            model_settings(model)  # a model that is not installed: one line now, not a crash in a worker
     except ValueError as exc:
         parser.error(str(exc))
     if args.suite and not any(args.suite.glob("*.truth.json")):
@@ -361,6 +370,16 @@ def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         return _bench_memory(args)
     if args.bench == "batch":
         return _bench_batch(args, parser)
+    if args.bench == "speed" and args.side_by_side:
+        try:
+            model_settings(args.model)
+        except ValueError as exc:
+            parser.error(str(exc))
+        res = bench_speed.side_by_side(args.clips, args.exercise, args.jobs, args.model)
+        print(bench_speed.format_side_by_side(res))
+        if args.json:
+            args.json.write_text(json.dumps(res, indent=1))
+        return EXIT_OK
     if args.bench == "speed":
         try:
             settings = EstimatorSettings(max_side_px=args.max_side)

@@ -176,3 +176,32 @@ def test_table_and_json(measured):
     assert doc["meta"]["reference"] == [30.0, 480, "default"]
     assert len(doc["rows"]) == 4 and len(doc["clips"]) == 4
     assert doc["clips"][0]["score"]["angle_errors"] is None
+
+
+def test_grid_checks_its_models():
+    assert bt.Grid(models=("lite", "heavy")).reference_model() == "lite"
+    assert bt.Grid(models=("heavy", "full")).reference_model() == "full"
+    with pytest.raises(ValueError, match="unknown model tiny"):
+        bt.Grid(models=("tiny",))
+
+
+def _measurement(model: str, cpu_s: float, reps: int) -> bt.Measurement:
+    from bench.accuracy import ClipScore
+
+    score = ClipScore("a.mp4", "wall_squat", "rendered", "side", 3, reps, None, float("nan"), 1.0,
+                      angle_errors={"knee_deg": [1.0, 2.0, 3.0]})
+    return bt.Measurement("a.mp4", "rendered", 30.0, 640, "default", 100, 4.0, cpu_s, 0.1, cpu_s, 0.1, score, model)
+
+
+def test_rows_put_models_side_by_side_against_full():
+    grid = bt.Grid(max_fps=(30.0,), max_side_px=(640,), smoothing=("default",), models=("lite", "full", "heavy"))
+    ms = [_measurement("lite", 1.9, 3), _measurement("full", 3.9, 3), _measurement("heavy", 9.9, 2)]
+    rows = bt.make_rows(ms, grid)
+    assert [(r["model"], r["reference"]) for r in rows] == [("lite", False), ("full", True), ("heavy", False)]
+    assert [r["keeps_accuracy"] for r in rows] == [True, True, False]
+    assert rows[2]["worse"] == ["rendered reps exact 0/1"]
+    table = bt.format_table(rows).splitlines()
+    # x ref: the full row's CPU ms per frame over each row's (40 ms against 20 and 100).
+    lite, full, heavy = (next(line for line in table if f" {m} " in line) for m in ("lite", "full", "heavy"))
+    assert " 2.00 " in lite and " 1.00 " in full and " 0.40 " in heavy
+    assert "fastest setting that keeps accuracy: lite model" in "\n".join(table)
