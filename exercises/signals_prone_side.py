@@ -88,15 +88,16 @@ def raised_thigh_rise_deg(b: Body) -> np.ndarray:
 def hip_hike_ratio(b: Body) -> np.ndarray:
     """Height of the lifted leg's hip (the side whose knee is higher) above the other hip, in trunk lengths.
 
-    On all fours, filmed from the side at hip height, the hips read within about 0.05 of each other, the lifted
-    leg's a little higher (its landmark follows the leg); a hip hiked up with the leg, the pelvis rolling, 0.15 and
-    more. A camera looking down or up tips the split by up to 0.1 at 15 degrees.
+    Judged only from in front or behind (SIGNAL_PLANES below): from the side MediaPipe's hip landmark follows the
+    near leg whenever it is lifted, and rendered bird dogs read 0.14-0.19 with the near leg up whether the hip
+    hiked or not (0.05 with the far leg up), so there the value is unknown and the rule stays silent.
     """
     knee_up = b.point("knee", "right")[:, 1] < b.point("knee", "left")[:, 1]
     split = _vertical_split(b, "hip")  # left hip above the right, pixels
     return _in_trunks(b, np.where(knee_up, -split, split), working_side=False)
 
 
+SIGNAL_PLANES.setdefault("hip_hike_ratio", ("front", ("hip", "knee")))
 SIGNAL_PLANES.setdefault("elbow_ahead_ratio", ("side", ("elbow", "shoulder")))
 SIGNAL_PLANES.setdefault("raised_thigh_rise_deg", ("side", ("hip", "knee")))
 

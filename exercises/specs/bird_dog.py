@@ -40,8 +40,8 @@ BIRD_DOG = ExerciseSpec(
         # A leg reaching back level reads within 10 degrees of it; kicked up 20 and more past level, the lower
         # back goes into extension with it (the back sags).
         "thigh_above_level_max_deg": 15.0,
-        # Level hips read within about 0.05 trunk lengths of each other (rendered side views: the lifted leg's hip
-        # 0.05 up, its landmark following the leg); a hip hiked 8-10 cm with the lifted leg (about 0.15-0.2).
+        # Seen from behind or in front (the only views it is judged from), level hips read within a few hundredths
+        # of a trunk length of each other; a hip hiked 8-10 cm with the lifted leg about 0.15-0.2.
         "hip_hike_max_ratio": 0.12,
     },
 )
