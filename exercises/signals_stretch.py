@@ -91,10 +91,16 @@ def back_shin_lean_deg(b: Body) -> np.ndarray:
     """Back leg's ankle->knee line from vertical, positive when the knee is ahead of the ankle.
 
     With the heel down this is the ankle's bend that stretches the calf: about 15 degrees standing with one foot
-    stepped back, 25-40 leaning into a wall.
+    stepped back, 25-40 leaning into a wall. Unknown unless one foot is a step behind the other (the spec's
+    `feet_stagger_min_ratio` of a leg length; a spec without it has no such limit): knees moving forward over feet
+    side by side are a squat, not a calf stretch.
     """
     back = _left_foot_back(b)
-    return _forward_lean_deg(b, _role(b, "ankle", back), _role(b, "knee", back))
+    ankle, front_ankle = _role(b, "ankle", back), _role(b, "ankle", ~back)
+    stagger = np.abs(_per_length(b, front_ankle[:, 0] - ankle[:, 0], distance(_role(b, "hip", back), ankle)))
+    with np.errstate(invalid="ignore"):
+        together = stagger < b.threshold("feet_stagger_min_ratio")
+    return np.where(together, np.nan, _forward_lean_deg(b, ankle, _role(b, "knee", back)))
 
 
 @SIGNALS.register("back_heel_lift_deg")

@@ -14,7 +14,7 @@ from exercises.registry import EXERCISES, get_exercise
 from feedback.wording import HOW_TO, WORDING
 from pose.frames import PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
-from synth.script import Fault
+from synth.script import Fault, WallSquatScript
 from synth.skeleton import BodyProportions
 from synth.stretch_scripts import BackExtensionScript, StretchScript
 
@@ -147,6 +147,15 @@ def test_leaning_back_a_little_is_no_back_extension():
     script = BackExtensionScript(reps=3, lean_deg=4.0, seed=9)
     report = score_sequence(trace(script), get_exercise("back_extension"))
     assert (report.rep_count, report.partial_rep_count) == (0, 0)
+
+
+@pytest.mark.parametrize("name", ["calf_stretch", "back_extension"])
+def test_a_wall_squat_is_neither_a_calf_stretch_nor_a_back_extension(name):
+    # Knees well forward over feet side by side: the shins lean like a calf stretch's (without the feet's stagger
+    # limit the calf stretch counts each squat), but no foot is stepped back.
+    squats = WallSquatScript(reps=3, faults=tuple(Fault("knees_past_toes", i) for i in (1, 2, 3)), seed=10)
+    report = score_sequence(trace(squats), get_exercise(name))
+    assert (report.rep_count, report.partial_rep_count, len(report.holds)) == (0, 0, 0)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -43,6 +43,10 @@ CALF_STRETCH = ExerciseSpec(
         "shin_stretch_min_deg": 23.0,
         # A shin further forward than this is a lunge or a fall, not a calf stretch.
         "shin_stretch_max_deg": 60.0,
+        # A calf stretch has one foot a step (half a leg length or more) behind the other; feet side by side
+        # (within landmark noise, a tenth of a leg) with the knees moving forward are a squat. Below this the
+        # stretch is unknown.
+        "feet_stagger_min_ratio": 0.25,
         # A lean held this long counts: shorter is passing through it.
         "rep_dwell_s": 0.5,
         # A stretch held shorter than this is not a hold (a clinic prescribes about 30 s).
