@@ -182,19 +182,24 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     st.header("Your set")
     hold = shows_hold(spec, coach.reps_target, coach.hold_target_s)
     cols = st.columns(3 if hold else 2)
-    cols[0].metric("Reps", reps_text(summary.reps, coach.reps_target))
+    walking = spec.events == "gait"  # steps, not reps; the pace, not a joint's range
+    cols[0].metric("Steps" if walking else "Reps", reps_text(summary.reps, coach.reps_target))
     if hold:  # a rep set has no "best hold 0.0 s"
         cols[1].metric("Longest hold in good form",
                        hold_text(summary.best_hold_s, coach.hold_target_s) if summary.has_hold else "—")
     reach = (f"{summary.range_low:.0f}° to {summary.range_high:.0f}°"
              if math.isfinite(summary.range_low) else "—")
-    cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
-                    help="The smallest and largest angle in your reps, as the camera saw it.")
+    if walking:
+        cadence = coach.report().measures.get("cadence_steps_per_min", math.nan)
+        cols[-1].metric("Steps a minute", f"{cadence:.0f}" if math.isfinite(cadence) else "—")
+    else:
+        cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
+                        help="The smallest and largest angle in your reps, as the camera saw it.")
     plan: SetPlan | None = (slot or {}).get("plan")
     if plan is not None and plan.prescribed and common.target_text(plan):
         st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")
     if summary.faults_per_rep:
-        rows = [{"Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
+        rows = [{"Step" if walking else "Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
                 for i, codes in summary.faults_per_rep]
         st.dataframe(rows, hide_index=True, use_container_width=True)
     elif summary.reps == 0:

@@ -336,13 +336,20 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
         tx, ty = fill[point_signal_name("foot_index", "x", leg)], fill[point_signal_name("foot_index", "y", leg)]
         # Toe above heel, measured against the floor line's own slope.
         pitch = np.degrees(np.arctan2(-(ty - hy), (tx - hx) * forward)) + np.degrees(np.arctan(b)) * forward
+        # A foot whose toe is not ahead of its heel (heel and toe landmarks swapped), or whose heel-toe line is
+        # much shorter than a foot (seen end-on, or the points collapsed on a blurred foot), gives no angle: its
+        # ankle and pitch are unknown, never a steep plantarflexion.
+        with np.errstate(invalid="ignore"):
+            foot_ok = ((tx - hx) * forward > 0) & (np.hypot(tx - hx, ty - hy) >= th["foot_length_min_ratio"] * shank)
+        pitch = np.where(foot_ok, pitch, np.nan)
         # Against the foot flat on the floor (both ends at their floor level), so a heel-strike tilts it positive.
         flat = (heel_up < th["contact_height_margin_ratio"]) & (toe_up < th["contact_height_margin_ratio"])
         tilt = _nanmedian(pitch[flat])
         pitch = pitch - tilt
         # The heel and toe landmarks need not lie on the sole (a shoe's toe box, the model's idea of a heel): their
         # line's tilt with the foot flat is an offset in the ankle angle too, taken out here.
-        ankle = fill[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0.0)
+        ankle = np.where(foot_ok, fill[leg_signal_name("ankle_dorsiflexion_deg", leg)], np.nan) - (
+            tilt if math.isfinite(tilt) else 0.0)
         tilts[leg] = tilt
         legs[leg] = _Leg(ahead("heel"), ahead("foot_index"), heel_up, toe_up, pitch, hx, ankle,
                          fill[leg_signal_name("knee_flexion_deg", leg)], fill[leg_signal_name("hip_flexion_deg", leg)])
@@ -464,7 +471,11 @@ def _step_faults(m: Mapping[str, float], th: Mapping[str, float], view: str) -> 
         return math.isfinite(m[v]) and m[v] > th[limit]
 
     faults = set()
-    if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or \
+    # One foot hanging lower in swing than the other foot of the same walk: the person against themselves, so
+    # footwear and where the model puts the foot's points cancel out.
+    lower_than_other = below("ankle_swing_deg", "swing_dorsiflexion_asymmetric_min_deg") and \
+        above("ankle_swing_below_other_leg_deg", "swing_dorsiflexion_asymmetry_min_deg")
+    if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or lower_than_other or \
             below("toe_clearance_ratio", "toe_clearance_min_ratio"):
         faults.add("foot_drop")
     if below("foot_pitch_at_contact_deg", "contact_foot_pitch_min_deg"):
@@ -555,8 +566,12 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
             for name in ("ankle_swing_deg", "ankle_swing_peak_deg", "toe_clearance_ratio",
                          "hip_flexion_swing_peak_deg", "knee_flexion_swing_peak_deg"):
                 m[name] = math.nan
-        steps.append(Step(k + 1, leg, tc, kind, toe_off, times[k - 1] if k else math.nan, m,
-                          _step_faults(m, th, view)))
+        steps.append(Step(k + 1, leg, tc, kind, toe_off, times[k - 1] if k else math.nan, m))
+    typical = {leg: _nanmedian([x.measures["ankle_swing_deg"] for x in steps if x.leg == leg]) for leg in SIDES}
+    for k, x in enumerate(steps):
+        other = typical["right" if x.leg == "left" else "left"]
+        x.measures["ankle_swing_below_other_leg_deg"] = other - typical[x.leg]
+        steps[k] = replace(x, faults=_step_faults(x.measures, th, view))
     summary = _summary(steps, stance, swing, shank, th, notes)
     for leg in SIDES:  # the offset taken out of the ankle angles (see _legs)
         summary[f"foot_line_tilt_{leg}_deg"] = tilts.get(leg, math.nan)

@@ -145,8 +145,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "foot_drop": FaultWording(
         "Lift your toes as you swing the leg forward.",
-        "Foot drop in swing: the ankle stayed plantarflexed (peak dorsiflexion in swing below "
-        "swing_dorsiflexion_min_deg) or the toe passed the floor lower than toe_clearance_min_ratio shank lengths.",
+        "Foot drop in swing: the ankle stayed plantarflexed (late swing below swing_dorsiflexion_min_deg, or below "
+        "swing_dorsiflexion_asymmetric_min_deg with that leg swing_dorsiflexion_asymmetry_min_deg lower than the "
+        "other) or the toe passed the floor lower than toe_clearance_min_ratio shank lengths.",
     ),
     "foot_slap_or_forefoot_contact": FaultWording(
         "Let your heel touch the floor first.",

@@ -70,9 +70,19 @@ WALK = ExerciseSpec(
         "leg_swap_max_s": 0.3,
         # Landmark gaps up to this long (one leg hiding the other) are bridged by interpolation.
         "gait_gap_fill_max_s": 0.15,
+        # The heel-toe landmark line is about 0.6 of a shank (foot 0.15, shank 0.25 of height); under 0.3 the foot
+        # is seen end-on or its points have collapsed, and its angle is not judged.
+        "foot_length_min_ratio": 0.3,
         # foot_drop: the ankle never comes back to neutral in swing (normal swing peaks at 0-10 degrees of
         # dorsiflexion; drop foot stays 10-25 plantarflexed) ...
-        "swing_dorsiflexion_min_deg": -5.0,
+        # Through MediaPipe a normal late swing reads -10 to +20 (real clips, 13 steps): only past -10 is the
+        # ankle itself clearly pointed ...
+        "swing_dorsiflexion_min_deg": -10.0,
+        # ... or, past -5, when that leg's typical swing reads this much below the other leg's in the same walk
+        # (foot drop from a nerve root is one-sided; the model reads the two feet of a normal walk within about
+        # 6 degrees of each other on the rendered walks).
+        "swing_dorsiflexion_asymmetric_min_deg": -5.0,
+        "swing_dorsiflexion_asymmetry_min_deg": 6.0,
         # ... or the toe passes the floor by less than this share of a shank over its stance height (normal
         # minimum toe clearance is 1-2 cm, a tenth of a shank is about 4 cm: only a drag falls under 0).
         "toe_clearance_min_ratio": -0.02,
