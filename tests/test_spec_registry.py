@@ -18,6 +18,8 @@ WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "c
 SIGNAL_NAMES = ", ".join(SIGNALS.names())
 # Postures may be added by the modules the registered specs import (e.g. exercises.signals_floor's prone).
 POSTURE_NAMES = ", ".join(POSTURES.names())
+# So may side rules (e.g. exercises.signals_prone_side's upper).
+SIDE_RULE_NAMES = ", ".join(SIDE_RULES.names())
 
 
 def _rule(spec, i, **changes):
@@ -36,11 +38,11 @@ def _rule(spec, i, **changes):
         (GLIDE, {"side_rule": "nearer"}, None),
         # Side rules.
         (WALL, {"side_rule": "neares"},
-         "exercise 'wall_squat': side_rule 'neares' is not a known side rule; expected one of nearer, raised_leg"),
+         f"exercise 'wall_squat': side_rule 'neares' is not a known side rule; expected one of {SIDE_RULE_NAMES}"),
         (GLIDE, {"side_rule": "raised leg"},
-         "exercise 'nerve_glide': side_rule 'raised leg' is not a known side rule; expected one of nearer, raised_leg"),
+         f"exercise 'nerve_glide': side_rule 'raised leg' is not a known side rule; expected one of {SIDE_RULE_NAMES}"),
         (WALL, {"side_rule": None},
-         "exercise 'wall_squat': side_rule None is not a known side rule; expected one of nearer, raised_leg"),
+         f"exercise 'wall_squat': side_rule None is not a known side rule; expected one of {SIDE_RULE_NAMES}"),
         # Facing rules.
         (WALL, {"facing_from": "nse"},
          "exercise 'wall_squat': facing_from 'nse' is not a known facing rule; expected one of head, nose"),
@@ -107,9 +109,9 @@ def test_the_registered_specs_build():
 @pytest.mark.parametrize(
     "look_up, error",
     [
-        (lambda: SIDE_RULES.get("left"), "unknown side rule 'left'; expected one of nearer, raised_leg"),
+        (lambda: SIDE_RULES.get("left"), f"unknown side rule 'left'; expected one of {SIDE_RULE_NAMES}"),
         (lambda: side_votes("facing", np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), np.ones((1, 33))),
-         "unknown side rule 'facing'; expected one of nearer, raised_leg"),
+         f"unknown side rule 'facing'; expected one of {SIDE_RULE_NAMES}"),
         (lambda: facing_sign(np.zeros((1, 33, 2)), "feet"), "unknown facing rule 'feet'; expected one of head, nose"),
         (lambda: POSTURES.get("sitting"), f"unknown posture 'sitting'; expected one of {POSTURE_NAMES}"),
         (lambda: get_signal("kne_deg"), f"unknown signal 'kne_deg'; expected one of {SIGNAL_NAMES}"),
