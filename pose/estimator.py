@@ -162,6 +162,12 @@ class PoseEstimator:
                           **({} if profile is None else {"back_profile": profile}))
         return frame
 
+    def reset(self) -> None:
+        """Forget the previous frames' tracking, so the next frame starts a new clip."""
+        if self._pose is not None:
+            self._pose.reset()
+        self._last_ms = -1
+
     def close(self) -> None:
         """Release the model."""
         if self._pose is not None:

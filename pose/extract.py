@@ -6,6 +6,7 @@ import math
 import os
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +34,36 @@ def _too_long(path: Path, max_duration_s: float, duration_s: float | None = None
                       "to the exercise")
 
 
+# A batch worker's one estimator (see keep_estimator), reused clip after clip; None elsewhere.
+_kept: dict[str, PoseEstimator | None] = {"estimator": None, "used": None}
+_keeping = {"on": False}
+
+
+def keep_estimator(settings: EstimatorSettings) -> None:
+    """Load the model now and keep it for every clip this process estimates (batch workers only).
+
+    A batch worker scores clip after clip in one thread: it loads MediaPipe once, while the parent is still
+    handing out clips, instead of once per clip. Between clips the model is reset, so no clip's tracking leaks
+    into the next. Not for threaded callers (the app): one estimator must not serve two threads at once.
+    """
+    _keeping["on"] = True
+    if not settings.task_model_path:
+        _kept_estimator(settings)
+
+
+def _kept_estimator(settings: EstimatorSettings) -> PoseEstimator:
+    kept = _kept["estimator"]
+    if kept is not None and kept.settings == settings:
+        if _kept["used"] is kept:  # a fresh model has no tracking to forget
+            kept.reset()
+    else:
+        if kept is not None:
+            kept.close()
+        kept = _kept["estimator"] = PoseEstimator(settings)
+        _kept["used"] = None
+    return kept
+
+
 def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = None, end_s: float | None = None,
               progress: ProgressFn | None = None, duration_s: float = math.nan,
               max_duration_s: float | None = None) -> PoseSequence:
@@ -40,7 +71,10 @@ def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = N
     # A little slack so a 30.0 fps cap keeps every frame of a 29.97 fps clip.
     min_gap_s = 0.97 / settings.max_fps
     last_t = float("-inf")
-    with PoseEstimator(settings) as estimator:
+    # The Tasks API wants ever-increasing timestamps across clips, so a .task model is never kept.
+    keep = _keeping["on"] and not settings.task_model_path
+    with nullcontext(_kept_estimator(settings)) if keep else PoseEstimator(settings) as estimator:
+        _kept["used"] = estimator
         for vf in iter_video(path, settings.max_side_px, start_s, end_s):
             if vf.t_s - last_t < min_gap_s:
                 continue

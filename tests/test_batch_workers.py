@@ -1,0 +1,103 @@
+"""Batch workers load the pose model once and reset it between clips (issue 16: workers that start once)."""
+
+import numpy as np
+import pytest
+
+from pose import extract
+from pose.estimator import EstimatorSettings, PoseEstimator
+from pose.video import iter_video
+from tests.media import write_clip
+from tests.test_real_clips import CLIPS, ROWS
+
+
+class _CountingEstimator:
+    made = 0
+
+    def __init__(self, settings):
+        type(self).made += 1
+        self.settings, self.resets, self.closed = settings, 0, False
+
+    def process(self, rgb, t_s):
+        from pose.frames import PoseFrame
+
+        return PoseFrame.empty(t_s, rgb.shape[1::-1])
+
+    def reset(self):
+        self.resets += 1
+
+    def close(self):
+        self.closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    monkeypatch.setattr(extract, "PoseEstimator", _CountingEstimator)
+    monkeypatch.setattr(extract, "_kept", {"estimator": None, "used": None})
+    monkeypatch.setattr(extract, "_keeping", {"on": False})
+    _CountingEstimator.made = 0
+    return _CountingEstimator
+
+
+def test_a_worker_builds_one_model_and_resets_it_between_clips(counting, tmp_path):
+    clips = [write_clip(tmp_path / f"{i}.mp4", n_frames=3) for i in range(3)]
+    settings = EstimatorSettings(segmentation=False)
+    extract.keep_estimator(settings)
+    for clip in clips:
+        extract.extract_poses(clip, settings)
+    kept = extract._kept["estimator"]
+    assert counting.made == 1 and not kept.closed
+    assert kept.resets == 2  # before the 2nd and 3rd clips; the fresh model needs none
+    other = EstimatorSettings(segmentation=True)  # another exercise's settings: that model replaces it
+    extract.extract_poses(clips[0], other)
+    assert counting.made == 2 and kept.closed and extract._kept["estimator"].settings == other
+
+
+def test_outside_a_worker_each_clip_gets_its_own_model(counting, tmp_path):
+    clip = write_clip(tmp_path / "a.mp4", n_frames=3)
+    extract.extract_poses(clip, EstimatorSettings())
+    extract.extract_poses(clip, EstimatorSettings())
+    assert counting.made == 2 and extract._kept["estimator"] is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ROWS, reason="../shared/clips is not present")
+def test_a_reset_model_reads_a_clip_as_a_fresh_one_does():
+    clip = CLIPS / "cat_cow" / "cat_cow_side_istock.mp4"
+    frames = [f for _, f in zip(range(4), iter_video(clip, 256, start_s=5.0))]
+    other = [f for _, f in zip(range(2), iter_video(CLIPS / "squat" / "squat_side_istock.mp4", 256))]
+    settings = EstimatorSettings(segmentation=False)
+    with PoseEstimator(settings) as fresh:
+        want = np.stack([fresh.process(f.rgb, f.t_s).xyz for f in frames])
+    with PoseEstimator(settings) as reused:
+        for f in other:  # another clip first: its tracking must not carry over
+            reused.process(f.rgb, f.t_s)
+        reused.reset()
+        got = np.stack([reused.process(f.rgb, f.t_s).xyz for f in frames])
+    assert np.isfinite(want).all()
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_side_by_side_rows_show_both_times_and_their_ratios():
+    from bench import speed
+
+    res = {"clips": 4, "frames": 500, "exercise": "wall_squat", "model": "full", "jobs": 2,
+           "bare_s": 10.0, "jobs1_s": 12.5, "jobsN_s": 7.0, "bare_cpu_s": 11.0, "jobs1_cpu_s": 13.0,
+           "jobsN_cpu_s": 14.3, "bare_ratio": 0.8, "jobs_speedup": 12.5 / 7.0, "bare_ratio_cpu": 11 / 13,
+           "jobs_cpu_ratio": 1.1, "load_before": "load 8.0", "load_after": "load 9.0"}
+    table = speed.format_side_by_side(res)
+    assert "12.5 s vs 10.0 s | 0.80 of bare throughput" in table and ">= 0.95" in table
+    assert "7.0 s vs 12.5 s | 1.79x" in table and ">= 1.7x" in table  # the 4-clip target
+    assert "load 8.0" in table and "load 9.0" in table
+
+
+def test_bare_loop_refuses_an_unknown_model(capsys):
+    from pose import bare
+
+    assert bare.main(["--model", "tiny", "a.mp4"]) == 2
+    assert "usage" in capsys.readouterr().err
