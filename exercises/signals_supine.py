@@ -22,9 +22,15 @@ from pose.landmarks import sided
 # straight or a knee is hugged in, and a hand on the hip moving is no pelvic tilt.
 HOOK_KNEE_MIN_DEG = 55.0
 HOOK_KNEE_MAX_DEG = 135.0
+# A hand on the hip bone is within this many trunk lengths of the hip (drawn 0.25); spread arms put it a trunk length
+# away, by the shoulders.
+HAND_ON_HIP_MAX_RATIO = 0.5
 # Both feet on the floor: the ankles within this many trunk lengths of each other's height (a foot rolled onto
 # its edge stays within 0.05; an ankle lifted onto the other knee is 0.5 or more above it).
 FEET_LEVEL_MAX_RATIO = 0.15
+# An ankle crossed over the other knee sits at knee height, 0.4-0.6 trunk lengths above the hips (drawn); a foot on
+# the floor is level with them or below.
+ANKLE_RAISED_MIN_RATIO = 0.25
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -47,13 +53,15 @@ def hand_pelvis_deg(b: Body) -> np.ndarray:
     the sacrum, the hip bone turning towards the head, and this angle closes by about the tilt (rendered: 55-60
     at rest, 12-18 less pressed flat). The floor is the heel->shoulder line (both rest on it), so buttocks lifted
     into a bridge, which carry hip and hand up together, do not read as a tilt. Only while hook lying (knee bent),
-    so the same angle with the legs out or a knee hugged in is not read as one either.
+    so the same angle with the legs out or a knee hugged in is not read as one either, and only with the hand by the
+    hip (arms spread or by the sides are no hand on the pelvis).
     """
-    hip = b.point("hip")
+    hip, wrist = b.point("hip"), b.point("wrist")
     knee = joint_angle_deg(hip, b.point("knee"), b.point("ankle"))
-    angle = joint_angle_deg(hip + (b.mid("shoulder") - b.point("heel")), hip, b.point("wrist"))
+    angle = joint_angle_deg(hip + (b.mid("shoulder") - b.point("heel")), hip, wrist)
+    near = _ratio(distance(wrist, hip), distance(b.mid("shoulder"), b.mid("hip")))
     with np.errstate(invalid="ignore"):
-        hook = (knee >= HOOK_KNEE_MIN_DEG) & (knee <= HOOK_KNEE_MAX_DEG)
+        hook = (knee >= HOOK_KNEE_MIN_DEG) & (knee <= HOOK_KNEE_MAX_DEG) & (near <= HAND_ON_HIP_MAX_RATIO)
     return np.where(hook, angle, np.nan)
 
 
@@ -109,15 +117,24 @@ def pelvis_roll_deg(b: Body) -> np.ndarray:
 
 @signal("ankle_on_knee_ratio")
 def ankle_on_knee_ratio(b: Body) -> np.ndarray:
-    """Nearer of each ankle to the other leg's knee, in thigh lengths (pixels).
+    """Nearer of each ankle to the other leg's knee, in thigh lengths (pixels), while that ankle is off the floor.
 
     About 0.4-0.6 with one ankle crossed over the other knee (figure four, rendered clips through MediaPipe), 0.8 or
-    more with both feet on the floor. Either pairing, as the pose model may swap which leg is crossed.
+    more with both feet on the floor. Either pairing, as the pose model may swap which leg is crossed. An ankle not
+    raised above the hips reads at least a thigh length (1.0) away, as it is on the floor: seen from the side, the
+    far knee of a person lying with both feet down can sit close to the near ankle in the picture (a real hook-lying
+    clip: 0.6).
     """
     thigh = distance(b.point("hip"), b.point("knee"))
-    pairs = [distance(b.point("ankle", s), b.point("knee", "right" if s == "left" else "left"))
-             for s in ("left", "right")]
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+    trunk = distance(b.mid("shoulder"), b.mid("hip"))
+    pairs = []
+    for s in ("left", "right"):
+        ankle = b.point("ankle", s)
+        gap = distance(ankle, b.point("knee", "right" if s == "left" else "left"))
+        with np.errstate(invalid="ignore"):
+            raised = _ratio(b.mid("hip")[:, 1] - ankle[:, 1], trunk) >= ANKLE_RAISED_MIN_RATIO
+        pairs.append(np.where(raised | np.isnan(gap), gap, np.maximum(gap, thigh)))
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return _ratio(np.nanmin(np.stack(pairs), axis=0), thigh)
 

@@ -153,9 +153,12 @@ def hook_lying_pose(angles: HookLyingAngles, props: BodyProportions) -> Pose:
     joints: dict[str, np.ndarray] = {}
     for s, sign in (("near", 1.0), ("far", -1.0)):
         ankle, knee = ankles[s], knees[s]
-        shin_dir = float(direction_deg((ankle - knee)[:2]))
-        sole = 0.0 if s == "far" or angles.cross <= 0 else shin_dir + 90.0 * (1.0 - 0.5 * angles.cross)
-        heel, toe = foot_points(ankle[:2], sole, props)
+        heel, toe = (np.array([*p, ankle[2]]) for p in foot_points(ankle[:2], 0.0, props))
+        if s == "near" and angles.cross > 0:
+            # The crossed foot lies across the other thigh, toes towards the far side.
+            across = np.array([0.2 * props.foot, -0.02, -0.75 * props.foot])
+            toe = (1.0 - angles.cross) * toe + angles.cross * (ankle + across)
+            heel = (1.0 - angles.cross) * heel + angles.cross * (ankle - 0.33 * across)
         shoulder = shoulder_mid + [0.0, 0.0, sign * z_sh]
         if s == "far":
             shoulder = _roll_about_x(shoulder, shoulder_mid + [0.0, 0.0, z_sh], -angles.shoulder_lift_deg)
@@ -165,8 +168,8 @@ def hook_lying_pose(angles: HookLyingAngles, props: BodyProportions) -> Pose:
             pivot = shoulder_mid + [0.0, 0.0, z_sh]
             elbow, wrist = (_roll_about_x(p, pivot, -angles.shoulder_lift_deg) for p in (elbow, wrist))
         joints.update({f"{s}_shoulder": shoulder, f"{s}_elbow": elbow, f"{s}_wrist": wrist, f"{s}_hip": hips[s],
-                       f"{s}_knee": knee, f"{s}_ankle": ankle, f"{s}_heel": np.array([*heel, ankle[2]]),
-                       f"{s}_toe": np.array([*toe, ankle[2]])})
+                       f"{s}_knee": knee, f"{s}_ankle": ankle, f"{s}_heel": heel,
+                       f"{s}_toe": toe})
     trunk_dir = float(direction_deg((shoulder_mid - hip_mid)[:2]))
     neck_base = shoulder_mid[:2] + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
     head = head_points(neck_base, trunk_dir, props)

@@ -54,7 +54,7 @@ REST = {"pelvic_tilt_deg": 0.0, "lumbar_arch_deg": -25.0, "hip_lift": 0.0, "knee
 
 #: Where the arms rest in each exercise: hands on the hip bones in a pelvic tilt (feeling it), by the sides in the
 #: others (spread arms, pointing at a side camera, hide the hands from the pose model).
-ARMS = {PELVIC_TILT: "pelvis", LOWER_TRUNK_ROTATION: "sides", FIGURE_FOUR: "sides"}
+ARMS = {PELVIC_TILT: "pelvis", LOWER_TRUNK_ROTATION: "out", FIGURE_FOUR: "sides"}
 
 
 def _pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:

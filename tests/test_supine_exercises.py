@@ -103,8 +103,8 @@ def timeline(steps: list[tuple[float, dict[str, float]]]) -> list[tuple[float, d
 
 
 ARCHED, FLAT = {"lumbar_arch_deg": -25.0, "pelvic_tilt_deg": 0.0}, {"lumbar_arch_deg": 0.0, "pelvic_tilt_deg": 15.0}
-# Each exercise's arms, as the renderer draws them: hands on the hip bones, by the sides.
-TILT, ROLL = {"arms": "pelvis"}, {"arms": "sides"}
+# Each exercise's arms, as the renderer draws them: hands on the hip bones, spread on the floor.
+TILT, ROLL = {"arms": "pelvis"}, {"arms": "out"}
 
 
 def tilts(n: int, hold_s: float = 5.0, tilt_s: float = 1.2, fault: dict[int, dict[str, float]] | None = None,

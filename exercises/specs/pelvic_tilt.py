@@ -28,9 +28,9 @@ PELVIC_TILT = ExerciseSpec(
         "rest_min_deg": 49.0,
         "tilted_max_deg": 46.0,
         "rep_dwell_s": 0.3,
-        # The hold: tilted back, up to where a held tilt drifts as the model settles; below 10 the hand has left the
-        # hip bone (a bridge reads 16-26).
-        "hold_min_deg": 10.0,
+        # The hold: tilted back, up to where a held tilt drifts as the model settles; below 25 the hand has left the
+        # hip bone, or a bridge carries the hips up past it (16-26 through MediaPipe).
+        "hold_min_deg": 25.0,
         "hold_max_deg": 48.5,
         # Prescribed holds are about 5 s; from 2 s a hold is reported, so a short one shows as short.
         "hold_min_s": 2.0,
