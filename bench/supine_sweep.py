@@ -2,8 +2,8 @@
 
     python -m bench.supine_sweep --seeds 201,202 --out /tmp/supine_sweep [--jobs 2]
 
-For every seed, each exercise gets a clip with no fault and one clip per fault, rendered small (480x360 at 15 or
-24 fps) with the seed choosing body, facing, scene and script. Clips already in --out are reused. The figures are
+For every seed, each exercise gets a clip with no fault and one clip per fault, rendered small (480x360 at 24 or
+30 fps) with the seed choosing body, facing, scene and script. Clips already in --out are reused. The figures are
 bench.accuracy's: reps exact, hold error, per-fault precision and recall.
 """
 
@@ -22,7 +22,7 @@ from synth.mannequin import BODY_SHAPES
 from synth.render import ClipSpec, render_clip
 from synth.scene import random_scene_style
 
-FRAME_RATES = (15.0, 24.0)
+FRAME_RATES = (24.0, 30.0)
 
 
 def clip_specs(seeds: list[int]) -> list[ClipSpec]:

@@ -3,7 +3,7 @@
 One short clip per exercise (2 reps or holds; the pelvic tilt's bridge injected into rep 2: the other exercises'
 faults are not yet found reliably through MediaPipe: bench.supine_sweep measures them),
 rendered once per module and shared by the tests: the count, the fault on its rep and the clean rep clean, the
-hold within 1 s of the still time drawn. 480x360 at 15 fps keeps each clip to about 150 frames; the other faults
+hold within 1 s of the still time drawn. 480x360 at 24 fps keeps each clip to about 200-290 frames; the other faults
 are covered by the engine trace tests (tests/test_supine_exercises.py) and measured by `python -m bench.supine_sweep`.
 """
 
@@ -19,7 +19,7 @@ from synth.supine_scripts import FigureFourScript, LowerTrunkRotationScript, Pel
 pytestmark = pytest.mark.slow
 
 STYLE = SceneStyle(noise_sigma=2.0, blur_sigma_px=0.5, tilt_deg=-1.5, figure_frac=0.8)
-SIZE = {"width": 480, "height": 360, "fps": 15.0}
+SIZE = {"width": 480, "height": 360, "fps": 24.0}
 CLIPS = {
     "pelvic_tilt": (ClipSpec("supine_pelvic_tilt", PelvicTiltScript(
         reps=2, tilt_s=1.0, hold_s=4.0, pause_s=1.0, lead_in_s=0.6, tail_s=0.6, tilt_deg=15.0,
