@@ -63,7 +63,8 @@ def sessions_section(actor: Actor, pid: int) -> None:
     if not sessions:
         st.info("No sets saved yet.")
         return
-    rows = views.session_rows(sessions)
+    # Numbers as read ("0", "12.5"), not a table's "0.0000".
+    rows = [{k: f"{v:g}" if isinstance(v, float) else v for k, v in r.items()} for r in views.session_rows(sessions)]
     # A static table: its cells wrap, so no column is cut off at 1366 px whatever the exercise's name.
     st.table(rows[:SESSIONS_SHOWN], hide_index=True)
     if len(rows) > SESSIONS_SHOWN:
@@ -110,7 +111,8 @@ def shared_video(actor: Actor, session_id: int) -> None:
         st.info("The patient shared the video of this set, but it is no longer on the server.")
     else:
         # Uploads are mp4, mov, m4v or webm (checked by content on upload); only WebM needs another type.
-        st.video(data, format="video/webm" if data.startswith(b"\x1aE\xdf\xa3") else "video/mp4")
+        # Half the page wide: the per-rep table under it stays in view at 1366x768.
+        st.columns(2)[0].video(data, format="video/webm" if data.startswith(b"\x1aE\xdf\xa3") else "video/mp4")
 
 
 def _dash(x: int | None) -> str:
@@ -203,8 +205,9 @@ def programme_section(actor: Actor, pid: int) -> None:
     seed = st.session_state.get(seed_key)
     seed_rows = (views.editor_frame() if seed is None else seed).to_dict("records")
     st.session_state.setdefault(count_key, len(seed_rows))
-    count = st.number_input("Exercises in this programme", min_value=1, max_value=PROGRAMME_ROWS_MAX, step=1,
-                            key=count_key, help="Each exercise gets its own fields below; all are saved together.")
+    count = st.columns([1, 3])[0].number_input(
+        "Exercises in this programme", min_value=1, max_value=PROGRAMME_ROWS_MAX, step=1, key=count_key,
+        help="Each exercise gets its own fields below; all are saved together.")
     version = st.session_state.get(version_key, 0)
     with st.form(f"programme:{pid}"):
         st.caption("Leave reps, hold or seconds per rep empty when not prescribed. Threshold names: "
