@@ -203,8 +203,8 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
                 for i, codes in summary.faults_per_rep]
         st.dataframe(rows, hide_index=True, use_container_width=True)
     elif summary.reps == 0:
-        st.info("No complete reps were counted. That is fine: check the camera can see your whole body, "
-                "and try again when you are ready.")
+        st.info(f"No {'steps' if walking else 'complete reps'} were counted. That is fine: check the camera can "
+                "see your whole body, and try again when you are ready.")
     st.subheader("How do you feel?")
     before = None
     if common.is_patient(actor) and slot is not None:
