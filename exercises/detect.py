@@ -27,6 +27,7 @@ from exercises.results import ClipReport
 from exercises.setup import POSTURES
 from exercises.spec import ExerciseSpec
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseSequence, pixel_xy
+from pose.geometry import elevation_deg, joint_angle_deg
 from pose.landmarks import Landmark, sided
 
 UNKNOWN = "unknown"
@@ -87,6 +88,12 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # trunk lengths up and down against the shoulders over real cat-cow clips (5th to 95th percentile), more on
     # rendered ones. A quadruped pelvic tilt rocks the pelvis alone (0.09): its cycles are no cat-cow.
     "cat_cow_head_travel_min_ratio": 0.2,
+    # Lying face down with the chest up (trunk 12 degrees or more above level), a press-up's arms are straight
+    # (elbow median 175-177 on a real and two rendered press-ups) and a sphinx rests on its forearms (97 on a
+    # rendered one). Each lifts the chest as the other counts it, so the elbows tell them apart.
+    "chest_up_min_deg": 12.0,
+    "press_up_elbow_min_deg": 140.0,
+    "sphinx_elbow_max_deg": 140.0,
 })
 _T = RECOGNITION_THRESHOLDS
 
@@ -234,10 +241,27 @@ def head_travel_ratio(sequence: PoseSequence) -> float:
         return float(np.nanpercentile(rise, 95) - np.nanpercentile(rise, 5))
 
 
+def chest_up_elbow_deg(sequence: PoseSequence) -> float:
+    """Median over the frames with the chest up (chest_up_min_deg) of the straighter elbow, degrees; NaN if none."""
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        up = elevation_deg(hip, shoulder) >= _T["chest_up_min_deg"]
+        elbows = [joint_angle_deg(xy[:, sided("shoulder", s)], xy[:, sided("elbow", s)], xy[:, sided("wrist", s)])
+                  for s in ("left", "right")]
+        straighter = np.nanmax(np.stack(elbows), axis=0)[up]
+        return float(np.nanmedian(straighter)) if np.isfinite(straighter).any() else float("nan")
+
+
 # Exercises whose movement has a mark over the whole clip that their count alone does not check, so a lookalike in
 # the same posture is not taken for them: name -> (measure of the clip, its threshold's name, what is missing).
+# A threshold ending in _min_... is a floor, one ending in _max_... a ceiling; an unreadable measure (NaN) passes.
 SIGNATURES: dict[str, tuple[Callable[[PoseSequence], float], str, str]] = {
     "cat_cow": (head_travel_ratio, "cat_cow_head_travel_min_ratio", "the head hardly moves with the back"),
+    "prone_press_up": (chest_up_elbow_deg, "press_up_elbow_min_deg", "the arms stay bent with the chest up"),
+    "prone_on_elbows": (chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),
 }
 
 
@@ -246,8 +270,10 @@ def _signature_missing(name: str, sequence: PoseSequence) -> str:
     if name not in SIGNATURES:
         return ""
     measure, threshold, missing = SIGNATURES[name]
-    value = measure(sequence)
-    return f"{missing} ({value:.2f} < {_T[threshold]:g})" if value < _T[threshold] else ""
+    value, limit = measure(sequence), _T[threshold]
+    if "_max_" in threshold:
+        return f"{missing} ({value:.3g} > {limit:g})" if value > limit else ""
+    return f"{missing} ({value:.3g} < {limit:g})" if value < limit else ""
 
 
 def _movement(spec: ExerciseSpec, report: ClipReport) -> tuple[float, str]:

@@ -11,6 +11,7 @@ import pytest
 from exercises.detect import (
     RECOGNITION_THRESHOLDS,
     UNKNOWN,
+    chest_up_elbow_deg,
     fitting_postures,
     frame_postures,
     head_travel_ratio,
@@ -133,3 +134,17 @@ def test_a_spec_in_the_frames_exact_posture_outweighs_one_that_fits_them_loosely
     assert posture_fit(get_exercise("seated_knee_extension"), postures) == (0.8, 0.8)
     share, weighted = posture_fit(get_exercise("wall_squat"), postures)
     assert share == 1.0 and weighted == pytest.approx(0.8 * RECOGNITION_THRESHOLDS["posture_loose_fit_ratio"] + 0.2)
+
+
+def test_straight_arms_tell_a_press_up_from_a_sphinx():
+    from tests.test_floor_exercises import press_ups, trace_clip
+
+    press = trace_clip(press_ups(3))
+    # Propped on the forearms: the chest up 25 degrees, the elbows at a right angle.
+    sphinx = trace_clip(press_ups(3, top=(25.0, 5.0, 90.0)))
+    assert chest_up_elbow_deg(press) > RECOGNITION_THRESHOLDS["press_up_elbow_min_deg"]
+    assert chest_up_elbow_deg(sphinx) < RECOGNITION_THRESHOLDS["sphinx_elbow_max_deg"]
+    only_press = {"prone_press_up": get_exercise("prone_press_up")}
+    assert recognise(press, only_press).exercise == "prone_press_up"
+    rec = recognise(sphinx, only_press)
+    assert rec.exercise == UNKNOWN and "arms stay bent" in rec.reason
