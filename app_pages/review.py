@@ -11,6 +11,7 @@ import streamlit as st
 
 from app_pages import common
 from exercises.config import ConfigError
+from exercises.detect import UNKNOWN, recognise
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback import charts, gait_charts, views
@@ -116,6 +117,36 @@ def clip_input() -> tuple[str, str] | None:
             label = f"{path.stem}" + (f" ({EXERCISES[exercise].title})" if exercise else "")
             st.button(label, key=f"sample:{path.name}", on_click=choose_sample, args=(path, exercise))
     return st.session_state.get("clip")
+
+
+def use_recognised(exercise: str) -> None:
+    """Button callback: put the recognised exercise in the picker (before the page is redrawn)."""
+    st.session_state["exercise"] = exercise
+
+
+def sureness(confidence: float) -> str:
+    """A recognition's confidence (0-1) in plain words."""
+    return "fairly sure" if confidence >= 0.8 else "somewhat sure" if confidence >= 0.6 else "not very sure"
+
+
+def work_it_out(path: str, chosen: str) -> None:
+    """The "what am I doing?" choice: recognise the clip's exercise on request, say how sure, offer to use it."""
+    key = f"recognised:{path}"
+    if st.button("Let formcheck work it out", help="Watch the clip and tell which exercise it shows"):
+        with st.spinner("Watching the clip…"):
+            # The same landmarks scoring uses (cached): recognising costs no second pose pass.
+            st.session_state[key] = recognise(extract_poses(Path(path), cache=LandmarkCache()))
+    rec = st.session_state.get(key)
+    if rec is None:
+        return
+    if rec.exercise == UNKNOWN:
+        st.warning(f"I could not tell which exercise this is ({common.plain(rec.reason)}). Please choose it in the "
+                   "sidebar.")
+        return
+    title = EXERCISES[rec.exercise].title
+    st.success(f"This looks like {title}: I am {sureness(rec.confidence)} ({rec.confidence:.0%}).")
+    if rec.exercise != chosen:
+        st.button(f"Check it as {title}", on_click=use_recognised, args=(rec.exercise,))
 
 
 def _plan_key(path: str, plan: SetPlan) -> str:
@@ -315,6 +346,7 @@ def page(actor: Actor | None) -> None:
     path, display = clip
     # The file name is the user's: plain text.
     st.text(f"Clip: {display} · Exercise: {EXERCISES[name].title}")
+    work_it_out(path, name)
     if plan is None:
         st.info("Fix the threshold override in the sidebar to score the clip.")
         return
