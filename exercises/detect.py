@@ -217,9 +217,12 @@ def posture_fit(spec: ExerciseSpec, postures: np.ndarray) -> tuple[float, float]
         spec: the exercise.
         postures: (T,) frame postures (POSTURE_LABELS), unposed frames left out.
     """
-    fits = np.isin(postures, list(fitting_postures(spec)))
     key = spec.posture.lower().replace("-", "_").replace(" ", "_")
     loose = np.isin(postures, list(_LOOSE_FITS.get(key, ())))
+    fits = np.isin(postures, list(fitting_postures(spec)))
+    if spec.events is not None:
+        # Steps (an event detector's reps) are taken standing: a seated frame is no part of a walk, however loosely.
+        fits &= ~loose
     weight = np.where(fits & ~loose, 1.0, np.where(fits, _T["posture_loose_fit_ratio"], 0.0))
     return float(fits.mean()), float(weight.mean())
 

@@ -148,3 +148,9 @@ def test_straight_arms_tell_a_press_up_from_a_sphinx():
     assert recognise(press, only_press).exercise == "prone_press_up"
     rec = recognise(sphinx, only_press)
     assert rec.exercise == UNKNOWN and "arms stay bent" in rec.reason
+
+
+def test_a_walk_fits_only_standing_frames():
+    # A seated knee extension's swinging leg is counted as steps by the walk's detector; walking is never seated.
+    postures = np.array(["seated"] * 8 + ["standing"] * 2)
+    assert posture_fit(get_exercise("walk"), postures) == (0.2, 0.2)
