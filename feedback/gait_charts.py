@@ -17,6 +17,8 @@ import pandas as pd
 from exercises.results import ClipReport
 from feedback.wording import description
 
+# Fits the review page's main column on a 1366-pixel-wide laptop screen, with the axis titles.
+CHART_WIDTH_PX = 700
 # What each step chart shows: measure name in RepEvent.measures -> axis title.
 STEP_MEASURES = {
     "ankle_swing_deg": "ankle in late swing (°, + toes up)",
@@ -53,13 +55,14 @@ def step_chart(report: ClipReport) -> alt.VConcatChart:
     panels = []
     for title in (STEP_MEASURES["ankle_swing_deg"], STEP_MEASURES["toe_clearance_ratio"]):
         y = alt.Y(f"{title}:Q", title=title)
-        base = alt.Chart(data).encode(x=alt.X("step:O", title="step"), y=y)
+        base = alt.Chart(data).encode(x=alt.X("step:O", title="step", axis=alt.Axis(labelAngle=0)), y=y)
         points = base.mark_line(point=True).encode(color=legs, tooltip=["step", "leg", "contact (s)", title,
                                                                          "faults"])
         flagged = base.transform_filter(alt.datum["foot drop"]).mark_point(
             color="#e53935", size=220, strokeWidth=2, filled=False)
         zero = alt.Chart(pd.DataFrame({"v": [0.0]})).mark_rule(strokeDash=[6, 4], color="#777").encode(y="v:Q")
-        panels.append(alt.layer(zero, points, flagged).properties(height=180))
+        # A fixed width: a stacked chart does not follow the page's width and ran off a laptop screen.
+        panels.append(alt.layer(zero, points, flagged).properties(height=180, width=CHART_WIDTH_PX))
     return alt.vconcat(*panels)
 
 
@@ -118,7 +121,8 @@ def weekly_gait_chart(frame: pd.DataFrame) -> alt.HConcatChart:
                      legend=alt.Legend(orient="bottom"))
     panels = []
     for title in WEEKLY_MEASURES.values():
-        panels.append(alt.Chart(frame.dropna(subset=[title]), title=title, height=200).mark_line(point=True).encode(
+        panels.append(alt.Chart(frame.dropna(subset=[title]), title=title, height=200,
+                                width=CHART_WIDTH_PX // 2 - 40).mark_line(point=True).encode(
             x=alt.X("week:O", title="week of", axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
             y=alt.Y(f"{title}:Q", title=None), color=legs, tooltip=["week", "leg", title, "sets"]))
     return alt.hconcat(*panels)
