@@ -35,7 +35,14 @@ MODEL_SHA256 = {
 _NPM_TIMEOUT_S = 300
 
 
-# Which model each use runs, chosen in one place from `formcheck bench tradeoff --models` (README, Speed).
+# Which model each use runs, chosen in one place from `formcheck bench tradeoff --models lite,full,heavy`
+# (README, Speed; 3 rendered clips and 2 labelled real clips, 10 fps, 480 px; a small set, measured under load):
+# - live: full. Lite cost 0.83 of full's CPU per frame (1.21x the speed) and counted every rep and fault, but read
+#   angles worse at the median: knee 4.1 against 2.9 deg, shin 4.9 against 2.8, cat-cow spine 5.9 against 3.8.
+#   A patient is coached on those angles, and a fifth off the model is not what keeps live from camera rate.
+# - review (a therapist's look at a recording): full. Heavy cost 2.4x full's CPU and was not more accurate: it
+#   counted 0 of 3 reps of a rendered wall squat and read the knee at 7.2 deg median error.
+# - batch: full, for the same reasons; `--model lite` stays offered for a large archive where speed matters more.
 MODEL_FOR_USE = {"live": "full", "review": "full", "batch": "full"}
 
 
