@@ -100,16 +100,6 @@ def model_settings(choice: str | None, use: str = "batch") -> dict[str, object]:
     return {"task_model_path": choice}
 
 
-def complexity_for(use: str) -> int:
-    """The model_complexity chosen for a use (MODEL_FOR_USE), or the full model's when that file is missing.
-
-    For callers that must not fail over a model (the live page): without `make`'s models they run as before.
-    """
-    complexity = MODEL_COMPLEXITY[MODEL_FOR_USE[use]]
-    name = MODEL_NAMES[complexity]
-    return complexity if name == "full" or is_installed(name) else MODEL_COMPLEXITY["full"]
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:

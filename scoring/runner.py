@@ -64,6 +64,11 @@ def _settings_for(exercise: str, settings: EstimatorSettings) -> EstimatorSettin
     return replace(settings, segmentation=False)
 
 
+def estimator_settings(exercise: str, settings: EstimatorSettings | None = None) -> EstimatorSettings:
+    """The pose settings scoring uses for this exercise: read a scored clip's poses with them to hit the cache."""
+    return _settings_for(exercise, settings or EstimatorSettings())
+
+
 def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Callable[[float], None] | None = None,
                jobs: int = 1) -> ClipResult:
     """Score one clip; any problem with the file becomes the result's one-line `error`.
@@ -152,7 +157,7 @@ def _score_in_pools(paths: list[Path], options: ScoreOptions, jobs: int) -> Iter
     emitted = 0
     while emitted < len(paths):
         queue, width = (suspects, 1) if suspects else (todo, jobs)
-        pool = process_pool(width, _start_worker, (options,))
+        pool = process_pool(width, _start_worker, (options,), lean=True)
         running: dict[Future[ClipResult], int] = {}
         try:
             while True:
