@@ -22,7 +22,7 @@ from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
 from scoring.prescription import SetPlan
-from scoring.runner import ScoreOptions, score_path
+from scoring.runner import ScoreOptions, estimator_settings, score_path
 from scoring.save import save_set
 from scoring.uploads import MAX_UPLOAD_MB, UPLOAD_TYPES, UploadError
 from scoring.uploads import save_upload as store_upload
@@ -241,7 +241,7 @@ def draw_replay(path: str, plan: SetPlan, report: ClipReport, out: Path,
     The poses come from the landmark cache that scoring filled (a cache hit), so no pose estimation runs again:
     a 22 s clip took 36 s with the estimator and 6 s from the cache.
     """
-    poses = extract_poses(Path(path), cache=LandmarkCache())
+    poses = extract_poses(Path(path), estimator_settings(plan.exercise), cache=LandmarkCache())
     return render_replay(Path(path), out, plan.spec, side=report.side, progress=progress, poses=poses,
                          reps_target=plan.reps_target, hold_target_s=plan.hold_target_s)
 
@@ -300,8 +300,8 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
         st.error("Please say how your symptoms changed before saving.")
         return
     common.show_advice(symptom_advice(move, after))
-    # A cache hit: scoring just ran pose estimation on this clip and kept the landmarks.
-    landmarks = extract_poses(Path(path), cache=LandmarkCache())
+    # A cache hit: scoring just ran pose estimation on this clip, with these settings, and kept the landmarks.
+    landmarks = extract_poses(Path(path), estimator_settings(plan.exercise), cache=LandmarkCache())
     with common.db_session() as db:
         saved[key] = save_set(
             db, actor, actor.id, report, landmarks, source=Source.UPLOAD, pain_before=before, pain_after=after,
@@ -325,8 +325,8 @@ def save_for_patient(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
         pid = st.selectbox("Patient", list(names), format_func=names.get, key="review_patient")
         submitted = st.form_submit_button("Save to this patient's record")
     if submitted:
-        # A cache hit: scoring just ran pose estimation on this clip and kept the landmarks.
-        landmarks = extract_poses(Path(path), cache=LandmarkCache())
+        # A cache hit: scoring just ran pose estimation on this clip, with these settings, and kept the landmarks.
+        landmarks = extract_poses(Path(path), estimator_settings(plan.exercise), cache=LandmarkCache())
         with common.db_session() as db:
             # The report carries the thresholds it was scored with (the sidebar's overrides), so they are saved.
             saved[key] = (pid, save_set(db, actor, pid, result.report, landmarks, source=Source.UPLOAD))
