@@ -89,6 +89,8 @@ def _sign_in(browser, url: str, username: str):  # noqa: ANN001, ANN202
 
 
 def test_hostile_notes_are_text_and_their_image_is_never_fetched(clinic, browser, shots: Path):
+    from playwright.sync_api import expect
+
     context, page, requests = _sign_in(browser, clinic[0], "pat")
     try:
         page.get_by_role("heading", name="My programme").wait_for(timeout=60_000)
@@ -96,7 +98,8 @@ def test_hostile_notes_are_text_and_their_image_is_never_fetched(clinic, browser
         main = page.locator('[data-testid="stMain"]')
         main.get_by_text(NOTES, exact=True).first.wait_for(timeout=30_000)
         page.screenshot(path=str(shots / "security-patient-programme-hostile-notes.png"))
-        assert main.get_by_text(NOTES, exact=True).count() == 2  # the programme's and the item's notes, as typed
+        # The programme's and the item's notes, as typed (the item's may come a moment after the programme's).
+        expect(main.get_by_text(NOTES, exact=True)).to_have_count(2, timeout=30_000)
         assert main.locator("img").count() == 0
         page.wait_for_timeout(1000)
         page.screenshot(path=str(shots / "security-patient-programme-hostile-notes.png"))
@@ -143,13 +146,18 @@ def test_a_shared_video_plays_for_the_linked_therapist_only(clinic, browser, sho
 
 
 def test_sign_in_locks_after_repeated_failures(clinic, browser, shots: Path):
+    from playwright.sync_api import expect
+
     from store.auth import LOCKED_SIGN_IN_TEXT, SIGN_IN_FAILURES_MAX, WRONG_SIGN_IN_TEXT
 
     context, page, _ = _open(browser, clinic[0])
     sidebar = page.locator('[data-testid="stSidebar"]')
     try:
+        password = sidebar.get_by_role("textbox", name="Password")
         for i in range(SIGN_IN_FAILURES_MAX):
             _submit(page, "pat", f"wrong password {i}")
+            # The check empties the password field: this click was taken (the message alone may be the last one's).
+            expect(password).to_have_value("", timeout=30_000)
             expected = LOCKED_SIGN_IN_TEXT if i == SIGN_IN_FAILURES_MAX - 1 else WRONG_SIGN_IN_TEXT
             sidebar.get_by_text(expected).wait_for(timeout=30_000)
             _settled(page)
