@@ -535,6 +535,7 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
 
 # The floor exercises' scripts register themselves in the tables above; imported last, as they build on this module.
 # The standing balance exercises' scripts (single-leg stance, synth.upright_scripts) do the same.
-# So do the hook-lying supine ones (pelvic tilt, lower trunk rotation, figure four: synth.supine_scripts).
+# So do the seated ones (seated knee extension, synth.seated_scripts).
+# And the hook-lying supine ones (pelvic tilt, lower trunk rotation, figure four: synth.supine_scripts).
 # And the upright stretches and the standing back extension (synth.stretch_scripts).
-from synth import floor_scripts, stretch_scripts, supine_scripts, upright_scripts  # noqa: E402, F401
+from synth import floor_scripts, seated_scripts, stretch_scripts, supine_scripts, upright_scripts  # noqa: E402, F401

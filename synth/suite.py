@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from pose.workers import process_pool
-from synth import floor_scripts, prone_side_scripts, stretch_scripts, supine_scripts, upright_scripts
+from synth import floor_scripts, prone_side_scripts, seated_scripts, stretch_scripts, supine_scripts, upright_scripts
 from synth.camera import ViewPlan
 from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
@@ -47,6 +47,8 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
         return stretch_scripts.random_script(exercise, fault, rng, seed)
     if exercise == upright_scripts.SINGLE_LEG_STANCE:
         return upright_scripts.random_script(exercise, fault, rng, seed)
+    if exercise == seated_scripts.SEATED_KNEE_EXTENSION:
+        return seated_scripts.random_script(exercise, fault, rng, seed)
     if exercise == "wall_squat":
         reps = 1 if hold else int(rng.integers(3, 5))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()

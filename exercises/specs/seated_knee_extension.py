@@ -46,19 +46,21 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
         **COMMON_THRESHOLDS,
         # How the camera's view weighs image against world angles and sets each measurement's confidence.
         **VIEW_THRESHOLDS,
-        # The knee hangs at 80-100 degrees from the chair's edge; well above that it has started to straighten.
-        "knee_bent_max_deg": 115.0,
-        # Slumped, light tension comes at 140-170 degrees; a straightening past 145 is a rep.
-        "knee_extended_min_deg": 145.0,
+        # The knee hangs at 80-100 degrees from the chair's edge; above that it has started to straighten.
+        "knee_bent_max_deg": 110.0,
+        # Slumped, the nerve's tension stops the knee well short of straight (light tension at 130-170 degrees), and
+        # the pose model reads a slumped sitter's straightened knee 5-15 degrees short (rendered clips); a
+        # straightening past 135 is a rep.
+        "knee_extended_min_deg": 135.0,
         "rep_dwell_s": 0.2,
-        # A straightening half the way from the bent zone to the extended one (130 degrees by default) that bends
+        # A straightening half the way from the bent zone to the extended one (122.5 degrees by default) that bends
         # back without getting there is a partial rep (short_of_target).
         "partial_rep_min_ratio": 0.5,
         # Set per patient: extension is limited by symptoms, not by the joint; 180 means no limit.
         "knee_extension_target_deg": 180.0,
         # Knee angles from landmarks carry a few degrees of error; past the target by more than this is real.
         "knee_extension_margin_deg": 8.0,
-        # A straightening counts as a rep once it comes this close to a prescribed target below 145.
+        # A straightening counts as a rep once it comes this close to a prescribed target below 135.
         "knee_extended_short_of_target_deg": 10.0,
         # Slow and gentle, as in the lying glide: a straighten-and-bend faster than this is jerking the nerve.
         "rep_duration_min_s": 2.0,

@@ -203,4 +203,5 @@ THRESHOLDS_FAULTS = {
     "single_leg_stance": ("foot_touch_down", "hip_drop", "arms_support"),
     "prone_on_elbows": ("elbows_ahead_of_shoulders", "neck_extension"),
     "bird_dog": ("small_reach", "back_sagging", "hips_hiking"),
+    "seated_knee_extension": ("trunk_not_slumped", "too_fast", "beyond_target"),
 }
