@@ -64,6 +64,17 @@ def suite_rows(suite: Path, cache: LandmarkCache | None) -> list[dict[str, objec
     return rows
 
 
+def confusion_table(rows: list[dict[str, object]]) -> str:
+    """Truth (rows) against the recognised exercise (columns), as aligned text; a row's truth None reads "none"."""
+    pairs = Counter((str(r["truth"] or "none"), str(r["exercise"])) for r in rows)
+    truths = sorted({t for t, _ in pairs})
+    got = sorted({g for _, g in pairs} - {UNKNOWN}) + [UNKNOWN]
+    width = max(len(n) for n in [*truths, *got, "truth \\ got"]) + 1
+    lines = ["truth \\ got".ljust(width) + "".join(g[:12].rjust(13) for g in got)]
+    lines += [t.ljust(width) + "".join(str(pairs.get((t, g), "")).rjust(13) for g in got) for t in truths]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per clip and the totals; exit 1 if any clip was called the wrong exercise."""
     p = argparse.ArgumentParser(prog="python -m bench.recognition", description=__doc__.splitlines()[0])
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r['verdict']:<8} {str(r['truth']):<20} -> {r['exercise']:<20} {r['confidence']:.2f}  "
               f"{Path(str(r['file'])).name}: {r['reason']}")
+    print(confusion_table(rows))
     counts = Counter(str(r["verdict"]) for r in rows)
     print(f"{len(rows)} clips: right {counts['right']}, unknown {counts['unknown']}, wrong {counts['wrong']}")
     if args.json:
