@@ -46,6 +46,6 @@ def walking_by_week(actor: Actor) -> None:
     weekly = gait_charts.weekly_gait_frame(sets)
     if weekly.empty:
         return
-    st.altair_chart(gait_charts.weekly_gait_chart(weekly), use_container_width=True)
+    st.altair_chart(gait_charts.weekly_gait_chart(weekly))  # its own width: side-by-side charts overflow
     st.caption("Each point is a week's typical walking set. Higher is better for both: the toes clear the floor "
                "more, and the foot lifts more as the leg swings forward.")

@@ -198,7 +198,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     if spec.events == "gait":  # walking: steps, each leg's ankle and toe clearance
         st.subheader("Steps")
         if report.reps:
-            st.altair_chart(gait_charts.step_chart(report), use_container_width=True)
+            st.altair_chart(gait_charts.step_chart(report))  # its own width: stacked charts overflow the page
             st.caption("Each point is a step (blue left leg, orange right). Red rings: the foot stayed pointed or "
                        "the toe low in swing. Dashed line: ankle square to the shin; the toe at its standing height.")
             st.dataframe(gait_charts.steps_frame(report), hide_index=True, use_container_width=True)
