@@ -83,7 +83,8 @@ def live_choices(actor: Actor | None) -> tuple[SetPlan, float | None] | None:
     hold = None
     if spec.hold is not None:
         hold = st.number_input("Hold target (seconds)", min_value=1.0, max_value=300.0, value=5.0, step=5.0,
-                               key="live_hold", help="The hold your therapist prescribed; 5 s to start with.")
+                               format="%g", key="live_hold",
+                               help="The hold your therapist prescribed; 5 s to start with.")
     return plan, hold
 
 
