@@ -49,8 +49,9 @@ CALF_STRETCH = ExerciseSpec(
         "feet_stagger_min_ratio": 0.25,
         # A lean held this long counts: shorter is passing through it.
         "rep_dwell_s": 0.5,
-        # A stretch held shorter than this is not a hold (a clinic prescribes about 30 s).
-        "hold_min_s": 5.0,
+        # A stretch with less than this of good form is not a hold (a clinic prescribes about 30 s; a stretch
+        # with a fault in its middle still reports what good form it had, as the other specs' 3 s allow).
+        "hold_min_s": 3.0,
         "hold_gap_max_s": 1.5,
         "hold_settle_s": 1.0,
         # The heel on the floor keeps the foot's toe-heel line within a few degrees of level; a heel coming up
