@@ -54,9 +54,10 @@ CALF_STRETCH = ExerciseSpec(
         "hold_min_s": 3.0,
         "hold_gap_max_s": 1.5,
         "hold_settle_s": 1.0,
-        # The heel on the floor keeps the foot's toe-heel line within a few degrees of level; a heel coming up
-        # (the stretch lost to the toes) tips it 15 degrees or more.
-        "back_heel_lift_max_deg": 10.0,
+        # The heel on the floor keeps the drawn toe-heel line level, but the pose model reads a flat back foot
+        # under a shin leaning 30 degrees at 10-13 (rendered clips, seed 301: 10 flagged every clean stretch); a
+        # heel coming up (the stretch lost to the toes) reads 20 or more.
+        "back_heel_lift_max_deg": 16.0,
         # 1: the gastrocnemius version, back knee straight (170-180 degrees); bent past this the stretch moves
         # off the gastrocnemius. 0: the soleus version, the knee bent on purpose, no fault.
         "straight_knee_version_flag": 1.0,
