@@ -38,6 +38,13 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / den, np.nan)
 
 
+def _knee_bent(b: Body, side: str) -> np.ndarray:
+    """(T,) whether that leg's knee is bent as in hook lying (NaN-safe: unknown is False)."""
+    knee = joint_angle_deg(b.point("hip", side), b.point("knee", side), b.point("ankle", side))
+    with np.errstate(invalid="ignore"):
+        return (knee >= HOOK_KNEE_MIN_DEG) & (knee <= HOOK_KNEE_MAX_DEG)
+
+
 def _line_roll_deg(b: Body, part: str) -> np.ndarray:
     """Unsigned angle of the left-right line of a part (shoulders, hips) out of level, from the world landmarks."""
     d = b.world_point(part, "right") - b.world_point(part, "left")
@@ -89,8 +96,9 @@ def knee_roll_ratio(b: Body) -> np.ndarray:
     trunk = distance(b.mid("shoulder"), b.mid("hip"))
     dy = b.point("knee", "left")[:, 1] - b.point("knee", "right")[:, 1]
     feet = _ratio(np.abs(b.point("ankle", "left")[:, 1] - b.point("ankle", "right")[:, 1]), trunk)
+    hook = _knee_bent(b, "left") & _knee_bent(b, "right")
     with np.errstate(invalid="ignore"):
-        return np.where(feet <= FEET_LEVEL_MAX_RATIO, _ratio(dy, trunk), np.nan)
+        return np.where((feet <= FEET_LEVEL_MAX_RATIO) & hook, _ratio(dy, trunk), np.nan)
 
 
 @signal("knee_gap_ratio")
@@ -130,9 +138,11 @@ def ankle_on_knee_ratio(b: Body) -> np.ndarray:
     pairs = []
     for s in ("left", "right"):
         ankle = b.point("ankle", s)
-        gap = distance(ankle, b.point("knee", "right" if s == "left" else "left"))
+        other = "right" if s == "left" else "left"
+        gap = distance(ankle, b.point("knee", other))
         with np.errstate(invalid="ignore"):
-            raised = _ratio(b.mid("hip")[:, 1] - ankle[:, 1], trunk) >= ANKLE_RAISED_MIN_RATIO
+            # The ankle rests on a bent knee: with that leg out straight it is a knee hugged in, not a figure four.
+            raised = (_ratio(b.mid("hip")[:, 1] - ankle[:, 1], trunk) >= ANKLE_RAISED_MIN_RATIO) & _knee_bent(b, other)
         pairs.append(np.where(raised | np.isnan(gap), gap, np.maximum(gap, thigh)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
