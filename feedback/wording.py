@@ -304,8 +304,8 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Stand with your back flat against a wall: head, shoulders and hips touching it.",
         "Feet hip-width apart, about one or two foot-lengths in front of the wall.",
         "Slide down slowly, as if sitting on a chair, no lower than thighs level with the floor. Then slide up.",
-        "Place the camera to your side, about hip height, 2 to 3 metres away. From the front works too; only the "
-        "side shows whether your back stays on the wall, and only the front whether your knees stay in line.",
+        "Place the camera to your side, about hip height, 2 to 3 metres away, so it sees you from head to feet. "
+        "Counting is most reliable from the side; from straight in front it can miss reps.",
     ),
     "nerve_glide": (
         "Lie on your back. Bend one hip so the thigh points at the ceiling, hands holding behind the thigh.",
