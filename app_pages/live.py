@@ -156,7 +156,8 @@ def live_panel(slot: dict, speak: bool) -> None:
                                                                           f"{last.reps}</b>", 1)
     if last.partial_reps:  # a movement short of the range is shown, never counted as a rep (issue 13)
         reps += f" <span data-testid='live-partial' style='font-size:0.5em'>({last.count_text})</span>"
-    st.markdown(_COUNT.format(label="Reps", value=reps), unsafe_allow_html=True)
+    label = "Steps" if coach.spec.events == "gait" else "Reps"  # a walk counts steps, as its summary says
+    st.markdown(_COUNT.format(label=label, value=reps), unsafe_allow_html=True)
     if shows_hold(coach.spec, coach.reps_target, coach.hold_target_s):
         st.markdown(_COUNT.format(label="Hold", value=hold_text(last.hold_s, coach.hold_target_s)),
                     unsafe_allow_html=True)
