@@ -108,7 +108,7 @@ class PronePressUpScript:
         if not 15.0 <= self.short_rise_deg < self.full_rise_deg <= 60.0:
             raise ValueError(f"need 15 <= short_rise_deg < full_rise_deg <= 60, got {self.short_rise_deg!r} and "
                              f"{self.full_rise_deg!r}")
-        by_rep = script._check_faults(PRONE_PRESS_UP, self.faults, self.reps)
+        by_rep = script.check_faults(PRONE_PRESS_UP, self.faults, self.reps)
         tl = Timeline({"rise_deg": self.settle_rise_deg, "hip_lift": 0.0, "neck_deg": 0.0})
         if self.settle_rise_deg > 0:
             tl.hold(0.3)
@@ -153,17 +153,11 @@ def _prone_press_up_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
                                             joint_track(poses, "near_wrist"))}
 
 
-def truth_runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
-    """(first, last) times of each run of frames where ``mask`` holds."""
-    m = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(np.diff(m.astype(int)))
-    return [(float(t_s[a]), float(t_s[b - 1])) for a, b in zip(edges[::2], edges[1::2])]
-
 
 def _prone_press_up_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
     t, th = frames["t_s"], THRESHOLDS[PRONE_PRESS_UP]
     lifted = frames["thigh_rise_deg"] >= th["thigh_rise_min_deg"]
-    out = [Interval(a, b, ("hips_lifting",)) for a, b in truth_runs(lifted, t)]
+    out = [Interval(a, b, ("hips_lifting",)) for a, b in script.truth_runs(lifted, t)]
     for rep in session.reps:
         inside = (t >= rep.start_s) & (t <= rep.end_s)
         if inside.any() and float(np.max(frames["elbow_deg"][inside])) < th["elbow_straight_min_deg"]:
@@ -214,7 +208,7 @@ class KneeToChestScript:
         if not 35.0 <= self.hug_hip_deg <= 65.0 or self.hold_s < 5.0:
             raise ValueError(f"need hug_hip_deg in [35, 65] and hold_s >= 5, got {self.hug_hip_deg!r} and "
                              f"{self.hold_s!r}")
-        by_rep = script._check_faults(KNEE_TO_CHEST, self.faults, self.reps)
+        by_rep = script.check_faults(KNEE_TO_CHEST, self.faults, self.reps)
         tl = Timeline({"hip_deg": 178.0, "knee_deg": 176.0, "other_hip_deg": 180.0, "trunk_lift_deg": 0.0})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
@@ -261,9 +255,9 @@ def _knee_to_chest_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
 def _knee_to_chest_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
     t, th = frames["t_s"], THRESHOLDS[KNEE_TO_CHEST]
     return ([Interval(a, b, ("other_leg_lifting",))
-             for a, b in truth_runs(frames["other_leg_lift_deg"] >= th["other_leg_lift_min_deg"], t)]
+             for a, b in script.truth_runs(frames["other_leg_lift_deg"] >= th["other_leg_lift_min_deg"], t)]
             + [Interval(a, b, ("head_shoulders_lifting",))
-               for a, b in truth_runs(frames["trunk_rise_deg"] >= th["trunk_rise_min_deg"], t)])
+               for a, b in script.truth_runs(frames["trunk_rise_deg"] >= th["trunk_rise_min_deg"], t)])
 
 
 def random_script(exercise: str, fault: str | None, rng: np.random.Generator,

@@ -87,7 +87,7 @@ class SphinxScript:
         if self.reps < 1 or self.hold_s < 5.0:
             raise ValueError(f"need reps >= 1 and hold_s >= 5 (the spec's hold_min_s), got {self.reps!r} and "
                              f"{self.hold_s!r}")
-        by_rep = script._check_faults(PRONE_ON_ELBOWS, self.faults, self.reps)
+        by_rep = script.check_faults(PRONE_ON_ELBOWS, self.faults, self.reps)
         tl = Timeline({"up": 0.0, "elbow_ahead": 0.0, "neck_deg": 0.0})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
@@ -135,7 +135,7 @@ def _sphinx_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Inte
     t, th = frames["t_s"], THRESHOLDS[PRONE_ON_ELBOWS]
     marks = (("elbows_ahead_of_shoulders", frames["elbow_ahead_ratio"] >= th["elbow_ahead_min_ratio"]),
              ("neck_extension", frames["neck_deg"] >= th["neck_min_deg"]))
-    return [Interval(a, b, (code,)) for code, mask in marks for a, b in floor_scripts.truth_runs(mask, t)]
+    return [Interval(a, b, (code,)) for code, mask in marks for a, b in script.truth_runs(mask, t)]
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class BirdDogScript:
         if self.reps < 1 or not 48.0 <= self.small_deg <= 60.0 or self.kick_deg < 110.0:
             raise ValueError(f"need reps >= 1, small_deg in [48, 60] (past half way to the work zone, short of it) "
                              f"and kick_deg >= 110, got {self.reps!r}, {self.small_deg!r}, {self.kick_deg!r}")
-        by_rep = script._check_faults(BIRD_DOG, self.faults, self.reps)
+        by_rep = script.check_faults(BIRD_DOG, self.faults, self.reps)
         rest = {"arm_deg": 0.0, "leg_deg": 0.0, "diagonal": 1.0, "hip_hike": 0.0, "spine_flexion_deg": 0.0}
         tl = Timeline(rest)
         tl.hold(self.lead_in_s)
@@ -238,7 +238,7 @@ def _bird_dog_faults(session: Session, frames: dict[str, np.ndarray]) -> list[In
     t, th = frames["t_s"], THRESHOLDS[BIRD_DOG]
     marks = (("back_sagging", frames["raised_thigh_rise_deg"] >= th["thigh_above_level_min_deg"]),
              ("hips_hiking", frames["hip_hike_ratio"] >= th["hip_hike_min_ratio"]))
-    out = [Interval(a, b, (code,)) for code, mask in marks for a, b in floor_scripts.truth_runs(mask, t)]
+    out = [Interval(a, b, (code,)) for code, mask in marks for a, b in script.truth_runs(mask, t)]
     for rep in session.reps:
         inside = (t >= rep.start_s) & (t <= rep.end_s)
         if inside.any() and float(np.max(frames["reach_deg"][inside])) < th["reach_work_min_deg"]:

@@ -221,9 +221,6 @@ def check_faults(exercise: str, faults: Sequence[Fault], n_reps: int) -> dict[in
     return by_rep
 
 
-# The name the script modules written before it was public still use.
-_check_faults = check_faults
-
 
 @dataclass(frozen=True)
 class WallSquatScript:
@@ -478,8 +475,8 @@ class CatCowScript:
                        normal_range_deg=2.0 * self.amplitude_deg)
 
 
-def _runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
-    """(start_s, end_s) of each run of True in ``mask`` (T,)."""
+def truth_runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
+    """(start_s, end_s) of each run of True in ``mask`` (T,): the truth intervals every script module marks."""
     out = []
     m = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(m.astype(int)))
@@ -507,7 +504,7 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
     out: list[Interval] = []
 
     def add(code: str, mask: np.ndarray) -> None:
-        out.extend(Interval(a, b, (code,)) for a, b in _runs(mask, t))
+        out.extend(Interval(a, b, (code,)) for a, b in truth_runs(mask, t))
 
     if session.exercise == "wall_squat":
         add("back_off_wall", frames["trunk_lean_deg"] >= th["trunk_lean_max_deg"])
@@ -533,9 +530,14 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
     return sorted(out, key=lambda iv: (iv.start_s, iv.faults))
 
 
-# The floor exercises' scripts register themselves in the tables above; imported last, as they build on this module.
-# The standing balance exercises' scripts (single-leg stance, synth.upright_scripts) do the same.
-# So do the seated ones (seated knee extension, synth.seated_scripts).
-# And the hook-lying supine ones (pelvic tilt, lower trunk rotation, figure four: synth.supine_scripts).
-# And the upright stretches and the standing back extension (synth.stretch_scripts).
-from synth import floor_scripts, seated_scripts, stretch_scripts, supine_scripts, upright_scripts  # noqa: E402, F401
+# Each posture's scripts register themselves in the tables above, so they are imported last, as they build on this
+# module: floor (press-up, knee-to-chest), prone and side-lying (sphinx, bird dog), seated (knee extension), hook-lying
+# supine (pelvic tilt, trunk rotation, figure four), upright stretches and back extension, single-leg stance.
+from synth import (  # noqa: E402, F401
+    floor_scripts,
+    prone_side_scripts,
+    seated_scripts,
+    stretch_scripts,
+    supine_scripts,
+    upright_scripts,
+)

@@ -26,8 +26,8 @@ from synth.script import (
     Interval,
     Session,
     Timeline,
-    _check_faults,
-    _runs,
+    check_faults,
+    truth_runs,
 )
 from synth.seated_poses import SeatedKneeExtensionAngles, seated_knee_extension_pose
 from synth.skeleton import BodyProportions
@@ -82,7 +82,7 @@ class SeatedKneeExtensionScript:
             raise ValueError(f"target_knee_deg must be in [rest + 40, 175], got {self.target_knee_deg!r}")
         if self.pause_s < 1.2:
             raise ValueError(f"pause_s must be >= 1.2 s (a sitting-tall rep sits up in it), got {self.pause_s!r}")
-        by_rep = _check_faults(SEATED_KNEE_EXTENSION, self.faults, self.reps)
+        by_rep = check_faults(SEATED_KNEE_EXTENSION, self.faults, self.reps)
         tl = Timeline({"knee_deg": self.rest_knee_deg, "slump_deg": self.slump_deg})
         tl.hold(self.lead_in_s)
         reps = []
@@ -139,7 +139,7 @@ def seated_fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> l
         "trunk_not_slumped": in_rep & (frames["slump_deg"] < th["slump_min_deg"]),
         "beyond_target": frames["knee_deg"] > session.expected["target_knee_deg"] + th["beyond_target_margin_deg"],
     }
-    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in _runs(mask, t)]
+    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in truth_runs(mask, t)]
 
 
 FAULT_CODES[SEATED_KNEE_EXTENSION] = ("trunk_not_slumped", "too_fast", "beyond_target")

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from synth import floor_scripts
+from synth import script
 from synth.camera import MAX_YAW_DEG
 from synth.poses import Pose
 from synth.script import (
@@ -272,7 +272,7 @@ def stretch_fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> 
                  "back_knee_bent": frames["back_knee_deg"] <= th["back_knee_max_deg"]}
     else:
         masks = {"knees_bending": frames["knee_deg"] <= th["knee_max_deg"]}
-    runs = floor_scripts.truth_runs
+    runs = script.truth_runs
     out = [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in runs(in_rep & mask, t)]
     # A rep-level fault spans the rep it was scripted into.
     out += [Interval(r.start_s, r.end_s, ("hips_not_forward",)) for r in session.reps if "hips_not_forward" in r.faults]

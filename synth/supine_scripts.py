@@ -100,11 +100,6 @@ def _truth(poses: list[Pose]) -> dict[str, np.ndarray]:
     }
 
 
-def _runs(mask: np.ndarray, t_s: np.ndarray) -> list[tuple[float, float]]:
-    m = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(np.diff(m.astype(int)))
-    return [(float(t_s[a]), float(t_s[b - 1])) for a, b in zip(edges[::2], edges[1::2])]
-
 
 def _faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
     t, th = frames["t_s"], THRESHOLDS[session.exercise]
@@ -115,7 +110,7 @@ def _faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
             "knees_apart": frames["knee_gap_ratio"] >= th.get("knee_gap_min_ratio", np.inf)},
         FIGURE_FOUR: {"pelvis_rotating": frames["pelvis_roll_deg"] >= th.get("pelvis_roll_min_deg", np.inf)},
     }[session.exercise]
-    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in _runs(mask, t)]
+    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in script.truth_runs(mask, t)]
 
 
 def _expected(reps: int, holds: list[Interval]) -> dict[str, float]:
@@ -158,7 +153,7 @@ class PelvicTiltScript:
         """Build the session trajectory and its truth."""
         if self.reps < 1 or self.hold_s < 3.0:
             raise ValueError(f"need reps >= 1 and hold_s >= 3, got {self.reps!r} and {self.hold_s!r}")
-        by_rep = script._check_faults(PELVIC_TILT, self.faults, self.reps)
+        by_rep = script.check_faults(PELVIC_TILT, self.faults, self.reps)
         tl = Timeline({**REST, "lumbar_arch_deg": self.rest_arch_deg})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
@@ -228,7 +223,7 @@ class LowerTrunkRotationScript:
         """Build the session trajectory and its truth."""
         if self.reps < 1 or not 30.0 <= self.roll_deg <= 75.0:
             raise ValueError(f"need reps >= 1 and roll_deg in [30, 75], got {self.reps!r} and {self.roll_deg!r}")
-        by_rep = script._check_faults(LOWER_TRUNK_ROTATION, self.faults, self.reps)
+        by_rep = script.check_faults(LOWER_TRUNK_ROTATION, self.faults, self.reps)
         tl = Timeline(dict(REST))
         tl.hold(self.lead_in_s)
         reps = []
@@ -282,7 +277,7 @@ class FigureFourScript:
         """Build the session trajectory and its truth."""
         if self.reps < 1 or self.hold_s < 5.0:
             raise ValueError(f"need reps >= 1 and hold_s >= 5, got {self.reps!r} and {self.hold_s!r}")
-        by_rep = script._check_faults(FIGURE_FOUR, self.faults, self.reps)
+        by_rep = script.check_faults(FIGURE_FOUR, self.faults, self.reps)
         tl = Timeline(dict(REST))
         tl.hold(self.lead_in_s)
         reps, holds = [], []

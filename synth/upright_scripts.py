@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from synth import floor_scripts
+from synth import script
 from synth.camera import MAX_YAW_DEG, View
 from synth.poses import Pose
 from synth.script import (
@@ -177,7 +177,7 @@ def stance_fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> l
         "hip_drop": in_stance & (frames["pelvis_drop_deg"] >= th["pelvis_drop_min_deg"]),
         "arms_support": in_stance & (frames["hand_reach_ratio"] >= th["hand_reach_min_ratio"]),
     }
-    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in floor_scripts.truth_runs(mask, t)]
+    return [Interval(a, b, (code,)) for code, mask in masks.items() for a, b in script.truth_runs(mask, t)]
 
 
 FAULT_CODES[SINGLE_LEG_STANCE] = ("foot_touch_down", "hip_drop", "arms_support")
