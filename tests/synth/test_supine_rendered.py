@@ -14,7 +14,7 @@ import pytest
 from synth.render import ClipSpec, render_clip
 from synth.scene import SceneStyle
 from synth.script import Fault
-from synth.supine_scripts import FigureFourScript, LowerTrunkRotationScript, PelvicTiltScript
+from synth.supine_scripts import LowerTrunkRotationScript, PelvicTiltScript
 
 pytestmark = pytest.mark.slow
 
@@ -28,9 +28,6 @@ CLIPS = {
     "lower_trunk_rotation": (ClipSpec("supine_trunk_rotation", LowerTrunkRotationScript(
         reps=2, roll_s=1.2, side_hold_s=0.4, pause_s=0.4, lead_in_s=0.6, tail_s=0.6, roll_deg=50.0, seed=32),
         facing="right", body="slim", style=STYLE, seed=32, **SIZE), None),
-    "figure_four_stretch": (ClipSpec("supine_figure_four", FigureFourScript(
-        reps=2, cross_s=1.2, hold_s=5.0, pause_s=0.6, lead_in_s=0.6, tail_s=0.6, seed=33), facing="left",
-        body="broad", style=STYLE, seed=33, **SIZE), None),
 }
 
 
@@ -50,11 +47,10 @@ def scored(tmp_path_factory):
     return results
 
 
-# Known gap: through MediaPipe the crossed ankle of the rendered figure four does not read as raised above the hips
-# (the gate that keeps a still hook-lying person from being a figure-four hold), so no hold is found.
-NAMES = ["pelvic_tilt", "lower_trunk_rotation",
-         pytest.param("figure_four_stretch",
-                      marks=pytest.mark.xfail(strict=True, reason="crossed ankle not seen raised"))]
+# The figure four is not here: through MediaPipe the crossed ankle of the rendered figure four does not read as
+# raised above the hips (the gate that keeps a still hook-lying person from being a figure-four hold), so no hold is
+# found. That known gap is measured by `python -m bench.supine_sweep`, not paid for in every CI run as a failing test.
+NAMES = ["pelvic_tilt", "lower_trunk_rotation"]
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
