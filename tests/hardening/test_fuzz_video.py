@@ -18,7 +18,8 @@ from tests.hardening.fuzz_video import PER_FILE_TIMEOUT_S, mutants
 
 ROOT = Path(__file__).parents[2]
 SEED_CLIP = ROOT / "sample_videos" / "cat_cow_4_cycles.mp4"
-MUTANTS = 80
+# About a second of decoding each; 50 seeded mutants cover every kind of damage `mutate` does several times over.
+MUTANTS = 50
 
 pytestmark = pytest.mark.slow
 
