@@ -138,7 +138,7 @@ WORDING: dict[str, FaultWording] = {
     ),
     "end_hold_short": FaultWording(
         "Pause a moment at each end of the movement.",
-        "An end position (cat or cow) was held for less than the prescribed time.",
+        "An end position was held for less than the prescribed time.",
     ),
     "shoulders_shrugged": FaultWording(
         "Let your shoulders relax away from your ears.", "Ear-to-shoulder distance small: shoulders shrugged.",
@@ -381,7 +381,7 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Place the camera beside you, at hip height, 2 to 3 metres away, so it sees your side from head to feet.",
     ),
     "pelvic_tilt": (
-        "Lie on your back with your knees bent and your feet flat on the floor, arms resting by your sides.",
+        "Lie on your back, knees bent and feet flat on the floor, arms by your sides, hands by your hips.",
         "Gently tighten your tummy and press the small of your back flat into the floor, tilting your pelvis. "
         "Keep your bottom on the floor.",
         "Hold for about 5 seconds, breathing normally, then relax. Slow and gentle.",
