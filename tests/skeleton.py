@@ -161,16 +161,30 @@ def sequence(frames: list[PoseFrame]) -> PoseSequence:
     return PoseSequence.from_frames(frames)
 
 
-def trace(keyframes: list[tuple[float, float]], fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """Times at `fps` and values interpolated (cosine-eased) between (t_s, value) keyframes."""
-    t = np.arange(keyframes[0][0], keyframes[-1][0] + 1e-9, 1.0 / fps)
+def eased(keyframes: list[tuple[float, float]], t: np.ndarray) -> np.ndarray:
+    """Values at times `t` interpolated (cosine-eased) between (t_s, value) keyframes."""
     kt = np.array([k[0] for k in keyframes])
     kv = np.array([k[1] for k in keyframes])
     idx = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, len(kt) - 2)
     span = kt[idx + 1] - kt[idx]
     u = np.where(span > 0, (t - kt[idx]) / np.where(span > 0, span, 1), 0)
     ease = (1 - np.cos(np.pi * np.clip(u, 0, 1))) / 2
-    return t, kv[idx] + (kv[idx + 1] - kv[idx]) * ease
+    return kv[idx] + (kv[idx + 1] - kv[idx]) * ease
+
+
+def trace(keyframes: list[tuple[float, float]], fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Times at `fps` and values interpolated (cosine-eased) between (t_s, value) keyframes."""
+    t = np.arange(keyframes[0][0], keyframes[-1][0] + 1e-9, 1.0 / fps)
+    return t, eased(keyframes, t)
+
+
+def flat_frame(t_s: float, xy: np.ndarray) -> PoseFrame:
+    """A frame from (N_LANDMARKS, 2) pixel points, every one seen, its world landmarks the picture's plane."""
+    xyz = np.zeros((N_LANDMARKS, 3))
+    xyz[:, :2] = xy / np.array(SIZE)
+    world = np.zeros((N_LANDMARKS, 3))
+    world[:, :2] = xyz[:, :2]
+    return PoseFrame(float(t_s), xyz, world, np.ones(N_LANDMARKS), SIZE)
 
 
 def squat_reps(

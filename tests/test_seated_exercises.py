@@ -16,9 +16,9 @@ from exercises.registry import get_exercise
 from feedback.wording import HOW_TO, WORDING
 from pose.frames import PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
+from tests.skeleton import SIZE, eased, flat_frame
 
 SKE = get_exercise("seated_knee_extension")
-SIZE = (640, 480)
 HIP = np.array([260.0, 300.0])
 THIGH_PX, SHIN_PX, TRUNK_PX, NECK_PX = 110.0, 110.0, 130.0, 45.0
 
@@ -50,19 +50,7 @@ def seated_frame(t_s: float, knee_deg: float, slump_deg: float, facing: int = 1)
     for lm in Landmark:
         if not np.isfinite(xy[lm]).all():
             xy[lm] = xy[Landmark.LEFT_WRIST if "PINKY" in lm.name or "THUMB" in lm.name else Landmark.NOSE]
-    xyz = np.zeros((N_LANDMARKS, 3))
-    xyz[:, :2] = xy / np.array(SIZE)
-    world = np.zeros((N_LANDMARKS, 3))
-    world[:, :2] = xyz[:, :2]
-    return PoseFrame(float(t_s), xyz, world, np.ones(N_LANDMARKS), SIZE)
-
-
-def eased(keys: list[tuple[float, float]], t: np.ndarray) -> np.ndarray:
-    """Cosine-eased values between (t_s, value) keys."""
-    kt, kv = np.array([k[0] for k in keys]), np.array([k[1] for k in keys])
-    i = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, len(kt) - 2)
-    u = np.clip((t - kt[i]) / np.maximum(kt[i + 1] - kt[i], 1e-9), 0, 1)
-    return kv[i] + (kv[i + 1] - kv[i]) * (1 - np.cos(np.pi * u)) / 2
+    return flat_frame(t_s, xy)
 
 
 def rep_keys(peaks: list[float], rep_s: float = 4.0, pause_s: float = 1.0) -> list[tuple[float, float]]:

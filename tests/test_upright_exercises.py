@@ -15,9 +15,9 @@ from exercises.registry import get_exercise
 from feedback.wording import HOW_TO, WORDING
 from pose.frames import PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
+from tests.skeleton import eased, flat_frame
 
 STANCE = get_exercise("single_leg_stance")
-SIZE = (640, 480)
 CX = 320.0
 LEG_PX = 190.0  # hip to ankle
 TRUNK_PX = 120.0
@@ -56,19 +56,7 @@ def front_frame(t_s: float, lift: float, lifted: str = "left", drop_deg: float =
                         (("RIGHT_PINKY", "RIGHT_INDEX", "RIGHT_THUMB"), Landmark.RIGHT_WRIST)):
         for name in hand:
             xy[Landmark[name]] = xy[wrist] + (0.0, 10.0)
-    xyz = np.zeros((N_LANDMARKS, 3))
-    xyz[:, :2] = xy / np.array(SIZE)
-    world = np.zeros((N_LANDMARKS, 3))
-    world[:, :2] = xyz[:, :2]
-    return PoseFrame(float(t_s), xyz, world, np.ones(N_LANDMARKS), SIZE)
-
-
-def eased(keys: list[tuple[float, float]], t: np.ndarray) -> np.ndarray:
-    """Cosine-eased values between (t_s, value) keys."""
-    kt, kv = np.array([k[0] for k in keys]), np.array([k[1] for k in keys])
-    i = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, len(kt) - 2)
-    u = np.clip((t - kt[i]) / np.maximum(kt[i + 1] - kt[i], 1e-9), 0, 1)
-    return kv[i] + (kv[i + 1] - kv[i]) * (1 - np.cos(np.pi * u)) / 2
+    return flat_frame(t_s, xy)
 
 
 def stance_keys(start_s: float, hold_s: float, lift: float = 0.3, move_s: float = 0.8) -> list[tuple[float, float]]:
