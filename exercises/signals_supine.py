@@ -15,22 +15,15 @@ import numpy as np
 from exercises.body import Body
 from exercises.side import SIDE_RULES
 from exercises.signals import signal
+from exercises.spec import HOOK_LYING_THRESHOLDS
 from pose.geometry import distance, joint_angle_deg
 from pose.landmarks import sided
 
-# Hook lying: the knee bent between these (feet flat near the buttocks, about 80-110); outside, the legs are out
-# straight or a knee is hugged in, and a hand on the hip moving is no pelvic tilt.
-HOOK_KNEE_MIN_DEG = 55.0
-HOOK_KNEE_MAX_DEG = 135.0
-# A hand on the hip bone is within this many trunk lengths of the hip (drawn 0.25); spread arms put it a trunk length
-# away, by the shoulders.
-HAND_ON_HIP_MAX_RATIO = 0.5
-# Both feet on the floor: the ankles within this many trunk lengths of each other's height (a foot rolled onto
-# its edge stays within 0.05; an ankle lifted onto the other knee is 0.5 or more above it).
-FEET_LEVEL_MAX_RATIO = 0.15
-# An ankle crossed over the other knee sits at knee height, 0.4-0.6 trunk lengths above the hips (drawn); a foot on
-# the floor is level with them or below.
-ANKLE_RAISED_MIN_RATIO = 0.25
+
+def _hook(b: Body, name: str) -> float:
+    """A hook-lying threshold: the spec's (or the patient's) value, else the shared default."""
+    value = b.threshold(name)
+    return HOOK_LYING_THRESHOLDS[name] if np.isnan(value) else value
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -42,7 +35,7 @@ def _knee_bent(b: Body, side: str) -> np.ndarray:
     """(T,) whether that leg's knee is bent as in hook lying (NaN-safe: unknown is False)."""
     knee = joint_angle_deg(b.point("hip", side), b.point("knee", side), b.point("ankle", side))
     with np.errstate(invalid="ignore"):
-        return (knee >= HOOK_KNEE_MIN_DEG) & (knee <= HOOK_KNEE_MAX_DEG)
+        return (knee >= _hook(b, "hook_knee_min_deg")) & (knee <= _hook(b, "hook_knee_max_deg"))
 
 
 def _line_roll_deg(b: Body, part: str) -> np.ndarray:
@@ -68,7 +61,8 @@ def hand_pelvis_deg(b: Body) -> np.ndarray:
     angle = joint_angle_deg(hip + (b.mid("shoulder") - b.point("heel")), hip, wrist)
     near = _ratio(distance(wrist, hip), distance(b.mid("shoulder"), b.mid("hip")))
     with np.errstate(invalid="ignore"):
-        hook = (knee >= HOOK_KNEE_MIN_DEG) & (knee <= HOOK_KNEE_MAX_DEG) & (near <= HAND_ON_HIP_MAX_RATIO)
+        bent = (knee >= _hook(b, "hook_knee_min_deg")) & (knee <= _hook(b, "hook_knee_max_deg"))
+        hook = bent & (near <= _hook(b, "hand_on_hip_max_ratio"))
     return np.where(hook, angle, np.nan)
 
 
@@ -98,7 +92,7 @@ def knee_roll_ratio(b: Body) -> np.ndarray:
     feet = _ratio(np.abs(b.point("ankle", "left")[:, 1] - b.point("ankle", "right")[:, 1]), trunk)
     hook = _knee_bent(b, "left") & _knee_bent(b, "right")
     with np.errstate(invalid="ignore"):
-        return np.where((feet <= FEET_LEVEL_MAX_RATIO) & hook, _ratio(dy, trunk), np.nan)
+        return np.where((feet <= _hook(b, "feet_level_max_ratio")) & hook, _ratio(dy, trunk), np.nan)
 
 
 @signal("knee_gap_ratio")
@@ -142,7 +136,8 @@ def ankle_on_knee_ratio(b: Body) -> np.ndarray:
         gap = distance(ankle, b.point("knee", other))
         with np.errstate(invalid="ignore"):
             # The ankle rests on a bent knee: with that leg out straight it is a knee hugged in, not a figure four.
-            raised = (_ratio(b.mid("hip")[:, 1] - ankle[:, 1], trunk) >= ANKLE_RAISED_MIN_RATIO) & _knee_bent(b, other)
+            above_hips = _ratio(b.mid("hip")[:, 1] - ankle[:, 1], trunk) >= _hook(b, "ankle_raised_min_ratio")
+            raised = above_hips & _knee_bent(b, other)
         pairs.append(np.where(raised | np.isnan(gap), gap, np.maximum(gap, thigh)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

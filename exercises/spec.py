@@ -345,3 +345,21 @@ COMMON_THRESHOLDS: dict[str, float] = {
     # The working side is chosen from this much reliable footage before it is fixed (live use).
     "side_lock_s": 1.0,
 }
+
+# What the supine signals (exercises.signals_supine) take as hook lying, for every spec that reads them; a spec or a
+# patient may override them like any threshold, and a spec without them gets these values.
+HOOK_LYING_THRESHOLDS: dict[str, float] = {
+    # The knee bent between these (feet flat near the buttocks, about 80-110); outside, the legs are out straight or
+    # a knee is hugged in, and a hand on the hip moving is no pelvic tilt.
+    "hook_knee_min_deg": 55.0,
+    "hook_knee_max_deg": 135.0,
+    # A hand on the hip bone is within this many trunk lengths of the hip (drawn 0.25); spread arms put it a trunk
+    # length away, by the shoulders.
+    "hand_on_hip_max_ratio": 0.5,
+    # Both feet on the floor: the ankles within this many trunk lengths of each other's height (a foot rolled onto
+    # its edge stays within 0.05; an ankle lifted onto the other knee is 0.5 or more above it).
+    "feet_level_max_ratio": 0.15,
+    # An ankle crossed over the other knee sits at knee height, 0.4-0.6 trunk lengths above the hips (drawn); a foot
+    # on the floor is level with them or below.
+    "ankle_raised_min_ratio": 0.25,
+}

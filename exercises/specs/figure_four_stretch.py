@@ -1,7 +1,15 @@
 """Figure-four (piriformis) stretch: lying on the back, one ankle crossed over the other knee, held."""
 
 import exercises.signals_supine  # noqa: F401  (registers the hook-lying signals named below)
-from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
+from exercises.spec import (
+    COMMON_THRESHOLDS,
+    HOOK_LYING_THRESHOLDS,
+    ExerciseSpec,
+    FaultInfo,
+    FrameRule,
+    HoldSpec,
+    RepSpec,
+)
 
 FIGURE_FOUR_STRETCH = ExerciseSpec(
     name="figure_four_stretch",
@@ -22,6 +30,7 @@ FIGURE_FOUR_STRETCH = ExerciseSpec(
     faults=(FaultInfo("pelvis_rotating", "warn"),),
     thresholds={
         **COMMON_THRESHOLDS,
+        **HOOK_LYING_THRESHOLDS,
         # The crossed ankle rests on the other thigh by its knee: drawn 0.2 thigh lengths away, read 0.4-0.6 through
         # MediaPipe (rendered side views). With both feet on the floor 0.8-1.1; the gap between is the hysteresis band.
         "crossed_max_ratio": 0.65,

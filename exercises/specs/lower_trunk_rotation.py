@@ -1,7 +1,7 @@
 """Lower trunk rotation: lying on the back, knees bent and together, roll them slowly to one side and the other."""
 
 import exercises.signals_supine  # noqa: F401  (registers the hook-lying signals named below)
-from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepSpec
+from exercises.spec import COMMON_THRESHOLDS, HOOK_LYING_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepSpec
 
 LOWER_TRUNK_ROTATION = ExerciseSpec(
     name="lower_trunk_rotation",
@@ -24,6 +24,7 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
     faults=(FaultInfo("shoulders_lifting", "warn"), FaultInfo("knees_apart", "warn")),
     thresholds={
         **COMMON_THRESHOLDS,
+        **HOOK_LYING_THRESHOLDS,
         # The far knee is behind the near one; MediaPipe places it well but rates it 0.25-0.4 visible (rendered
         # side views), which at the common 0.5 loses the roll away from the camera.
         "landmark_visibility_min_ratio": 0.2,

@@ -2,7 +2,16 @@
 
 import exercises.signals_floor  # noqa: F401  (registers hip_lift_ratio)
 import exercises.signals_supine  # noqa: F401  (registers the hook-lying signals named below)
-from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepRule, RepSpec
+from exercises.spec import (
+    COMMON_THRESHOLDS,
+    HOOK_LYING_THRESHOLDS,
+    ExerciseSpec,
+    FaultInfo,
+    FrameRule,
+    HoldSpec,
+    RepRule,
+    RepSpec,
+)
 
 PELVIC_TILT = ExerciseSpec(
     name="pelvic_tilt",
@@ -22,6 +31,7 @@ PELVIC_TILT = ExerciseSpec(
     faults=(FaultInfo("buttocks_lifting", "warn"), FaultInfo("too_fast", "warn")),
     thresholds={
         **COMMON_THRESHOLDS,
+        **HOOK_LYING_THRESHOLDS,
         # Floor to hand-on-hip-bone angle at the hip: drawn about 54 resting and 12-18 less with the pelvis tilted
         # back; MediaPipe reads 50-64 resting and 42-48 tilted, lagging the movement (rendered side views). The gap
         # between 46 and 49 is the hysteresis band.
