@@ -18,6 +18,7 @@ from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
+from feedback.wording import recognition_doubt
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
@@ -140,8 +141,9 @@ def work_it_out(path: str, chosen: str) -> None:
     if rec is None:
         return
     if rec.exercise == UNKNOWN:
-        st.warning(f"I could not tell which exercise this is ({common.plain(rec.reason)}). Please choose it in the "
-                   "sidebar.")
+        titles = tuple(EXERCISES[c.exercise].title for c in rec.candidates if c.exercise in EXERCISES)
+        why = recognition_doubt(rec.doubt, rec.posture, titles)
+        st.warning(f"I could not tell which exercise this is. {common.plain(why)} Please choose it in the sidebar.")
         return
     title = EXERCISES[rec.exercise].title
     st.success(f"This looks like {title}: I am {sureness(rec.confidence)} ({rec.confidence:.0%}).")

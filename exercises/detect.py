@@ -128,6 +128,7 @@ class Recognition:
         posture: the clip's most common frame posture, or UNKNOWN.
         candidates: every spec tried, best first.
         report: the winner's report with default thresholds (None when unknown).
+        doubt: why it is UNKNOWN, for wording: "no_posture", "no_movement", "tie" or "doubtful"; "" when found.
     """
 
     exercise: str
@@ -136,6 +137,7 @@ class Recognition:
     posture: str = UNKNOWN
     candidates: tuple[Candidate, ...] = ()
     report: ClipReport | None = field(default=None, compare=False, repr=False)
+    doubt: str = ""
 
 
 def _pick(xy: np.ndarray, part: str) -> np.ndarray:
@@ -308,7 +310,7 @@ def recognise(sequence: PoseSequence, exercises: dict[str, ExerciseSpec] | None 
     postures = frame_postures(sequence)
     posed = postures[postures != ""]
     if posed.size == 0:
-        return Recognition(UNKNOWN, 0.0, "no frame shows enough of the body to tell its posture")
+        return Recognition(UNKNOWN, 0.0, "no frame shows enough of the body to tell its posture", doubt="no_posture")
     labels, counts = np.unique(posed.astype(str), return_counts=True)
     main = str(labels[np.argmax(counts)])
     candidates = []
@@ -327,7 +329,8 @@ def recognise(sequence: PoseSequence, exercises: dict[str, ExerciseSpec] | None 
     if not ranked or ranked[0].score == 0:
         tried = ", ".join(c.exercise + ("" if c.found == "nothing" else f" ({c.found})") for c in ranked)
         tried = tried or "none fits it"
-        return Recognition(UNKNOWN, 0.0, f"mostly {main}; no exercise's movement found (tried: {tried})", main, ranked)
+        return Recognition(UNKNOWN, 0.0, f"mostly {main}; no exercise's movement found (tried: {tried})", main, ranked,
+                           doubt="no_movement")
     best, report = candidates[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     # Confidence: the winner's fit, scaled down as the runner-up closes in (0 when they tie).
@@ -335,10 +338,11 @@ def recognise(sequence: PoseSequence, exercises: dict[str, ExerciseSpec] | None 
     confidence = round(best.score * margin, 3)
     if second >= _T["runner_up_max_ratio"] * best.score:
         return Recognition(UNKNOWN, confidence, f"fits {best.exercise} ({best.found}) and {ranked[1].exercise} "
-                                                f"({ranked[1].found}) about as well", main, ranked)
+                                                f"({ranked[1].found}) about as well", main, ranked, doubt="tie")
     if confidence < _T["confidence_min_ratio"]:
         return Recognition(UNKNOWN, confidence, f"doubtful: best {best.exercise} ({best.found}, "
-                                                f"{best.posture_ratio:.0%} of frames in its posture)", main, ranked)
+                                                f"{best.posture_ratio:.0%} of frames in its posture)", main, ranked,
+                           doubt="doubtful")
     posture = specs[best.exercise].posture
     reason = f"{best.exercise}: {best.found}, {best.posture_ratio:.0%} of frames fit {posture}"
     return Recognition(best.exercise, confidence, reason, main, ranked, report)

@@ -462,3 +462,33 @@ def confidence_note(confidence: dict[str, str], view_deg: float) -> str:
         return "; ".join(parts)
     where = "from the front" if view_deg >= 75 else f"camera about {10 * round(view_deg / 10):.0f}° off side-on"
     return f"{'; '.join(parts)}: {where}"
+
+
+# Where recognition found the person, said to them (exercises.detect.POSTURE_LABELS).
+POSTURE_WORDS: dict[str, str] = {
+    "standing": "standing", "seated": "sitting", "kneeling": "kneeling", "supine": "lying on your back",
+    "prone": "lying on your front", "quadruped": "on your hands and knees", "side_lying": "lying on your side",
+}
+
+
+def recognition_doubt(doubt: str, posture: str, titles: tuple[str, ...]) -> str:
+    """Why formcheck could not tell the exercise, in one plain sentence for a patient.
+
+    Args:
+        doubt: an exercises.detect.Recognition's `doubt` ("no_posture", "no_movement", "tie", "doubtful").
+        posture: its most common frame posture (a POSTURE_LABELS name, or anything else when not known).
+        titles: the titles of the best-fitting exercises, best first (may be empty).
+
+    Returns:
+        The sentence.
+    """
+    where = POSTURE_WORDS.get(posture)
+    if doubt == "no_posture" or (doubt == "no_movement" and where is None):
+        return "I could not see enough of your body to tell. Check that all of you is in the picture."
+    if doubt == "no_movement":
+        return f"You seem to be {where}, but I did not see the movement of an exercise I know."
+    if doubt == "tie" and len(titles) >= 2:
+        return f"It could be {titles[0]} or {titles[1]}: this clip fits both about as well."
+    if titles:
+        return f"It looks most like {titles[0]}, but not clearly enough for me to be sure."
+    return "I did not see the movement of an exercise I know."

@@ -76,7 +76,7 @@ def test_a_clip_is_never_scored_with_a_spec_of_another_posture():
     lying = {n: s for n, s in EXERCISES.items() if s.posture_signal == "trunk_from_horizontal_deg"}
     rec = recognise(load("squat_side_istock"), lying)
     assert rec.exercise == UNKNOWN
-    assert "no exercise's movement found" in rec.reason
+    assert "no exercise's movement found" in rec.reason and rec.doubt == "no_movement"
 
 
 def test_two_specs_that_fit_equally_make_the_clip_unknown():
@@ -84,7 +84,7 @@ def test_two_specs_that_fit_equally_make_the_clip_unknown():
     twin = replace(squat, name="wall_squat_twin")
     rec = recognise(load("squat_side_istock"), {squat.name: squat, twin.name: twin})
     assert rec.exercise == UNKNOWN and rec.confidence == 0.0
-    assert rec.reason.startswith("fits wall_squat") and "about as well" in rec.reason
+    assert rec.reason.startswith("fits wall_squat") and "about as well" in rec.reason and rec.doubt == "tie"
 
 
 def test_nobody_in_the_picture_is_unknown():
@@ -92,7 +92,7 @@ def test_nobody_in_the_picture_is_unknown():
     empty = PoseSequence(seq.t_s, np.full_like(seq.xyz, np.nan), seq.world_xyz, np.zeros_like(seq.visibility),
                          seq.back_profile, seq.image_size)
     rec = recognise(empty)
-    assert (rec.exercise, rec.confidence) == (UNKNOWN, 0.0)
+    assert (rec.exercise, rec.confidence, rec.doubt) == (UNKNOWN, 0.0, "no_posture")
 
 
 def test_rows_carry_the_confidence_in_the_last_csv_column():
