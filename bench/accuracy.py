@@ -97,9 +97,12 @@ def _match_reps(true_reps: list[dict], reps) -> list[tuple[int | None, int | Non
 def _fault_counts(truth: dict, report: ClipReport, codes: tuple[str, ...]) -> tuple[dict, dict, dict]:
     tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
     true_reps = truth.get("reps", [])
-    for i, j in _match_reps(true_reps, report.reps):
+    # The truth lists short cycles among its reps; ours are partial reps, whose faults (the range fault among
+    # them) count as much as a full rep's.
+    attempts = sorted(report.reps + report.partial_reps, key=lambda r: r.start_s)
+    for i, j in _match_reps(true_reps, attempts):
         want = set(true_reps[i]["faults"]) if i is not None else set()
-        got = set(report.reps[j].faults) if j is not None else set()
+        got = set(attempts[j].faults) if j is not None else set()
         for c in want & got:
             tp[c] += 1
         for c in got - want:
@@ -110,7 +113,7 @@ def _fault_counts(truth: dict, report: ClipReport, codes: tuple[str, ...]) -> tu
     in_rep = [f for f in truth.get("faults", [])
               if not any(_overlap(f["start_s"], f["end_s"], r["start_s"], r["end_s"]) > 0 for r in true_reps)]
     ours = [e for e in report.episodes if not any(_overlap(e.start_s, e.end_s, r.start_s, r.end_s) > 0
-                                                  for r in report.reps)]
+                                                  for r in attempts)]
     for f in in_rep:
         hit = any(e.code == f["code"] and _overlap(e.start_s, e.end_s, f["start_s"], f["end_s"]) > 0 for e in ours)
         (tp if hit else fn)[f["code"]] += 1

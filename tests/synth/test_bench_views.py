@@ -7,9 +7,12 @@ that are missing (a clip that could not be scored).
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench import accuracy as ba
+from exercises.registry import EXERCISES
+from exercises.results import ClipReport, RepEvent
 from feedback.report import ClipResult
 
 
@@ -126,3 +129,24 @@ def test_each_angle_source_alone_holds_for_every_joint_at_every_view(source, wei
                 limits=limits)
     assert body.image_weight(joint)[0] == weight
     assert limits.knee_more_bent == (source == "image")  # the world alone is the world's, not the more bent
+
+
+def _cat_cow_report(reps, partial_reps):
+    return ClipReport(exercise="cat_cow", side="left", view="side", frames=2, pose_coverage=1.0, duration_s=9.0,
+                      reps=reps, holds=(), episodes=(), fault_counts={}, partial_reps=partial_reps,
+                      thresholds=dict(EXERCISES["cat_cow"].thresholds), t_s=np.array([0.0, 9.0]), series={},
+                      reliable=np.ones(2, bool))
+
+
+def test_a_partial_reps_range_fault_is_credited_like_a_full_reps_fault():
+    truth = {"reps": [{"start_s": 0.0, "end_s": 3.0, "faults": []},
+                      {"start_s": 3.0, "end_s": 6.0, "faults": ["small_range"]},
+                      {"start_s": 6.0, "end_s": 9.0, "faults": ["small_range"]}]}
+    full = (RepEvent(1, 0.1, 2.9, {}, {}, ()),)
+    partial = (RepEvent(1, 3.1, 5.8, {}, {}, ("small_range",), partial=True),
+               RepEvent(2, 6.2, 8.9, {}, {}, ("small_range",), partial=True))
+    tp, fp, fn = ba._fault_counts(truth, _cat_cow_report(full, partial), ("small_range",))
+    assert (tp, fp, fn) == ({"small_range": 2}, {}, {})
+    # Only the full rep seen: both short cycles are missed, not ignored.
+    tp, fp, fn = ba._fault_counts(truth, _cat_cow_report(full, ()), ("small_range",))
+    assert (tp, fp, fn) == ({}, {}, {"small_range": 2})
