@@ -1,11 +1,13 @@
 """Foot drop through pixels and MediaPipe: rendered mannequin walks, scored, each step against its truth.
 
-    python -m bench.gait_video --out /tmp/walks --seeds 3000-3007 [--json out.json]
+    python -m bench.gait_video --out /tmp/walks --seeds 3000-3007 [--drop-only] [--json out.json]
 
 Each seed is a random walk of synth.gait_suite (normal or drop foot, steppage or not, 0.6-1.4 m/s, across the
 frame or on a treadmill) drawn by synth.gait_video at 480x270; videos and landmarks are kept in `--out` and the
 landmark cache, so a second run only re-scores. Prints, per leg, foot_drop precision and recall over the steps
-whose swing was seen, the steps matched to a true contact, and the ones judged unknown.
+whose swing was seen, the steps matched to a true contact, and the ones judged unknown (from the side, the far
+leg's foot is not judged: see exercises.gait). `--drop-only` renders only the seeds whose walk has a drop foot
+(chosen from the generator's draw, before anything is rendered or scored), to spend the rendering on drop steps.
 """
 
 from __future__ import annotations
@@ -45,9 +47,16 @@ def evaluate_seed(seed: int, out_dir: Path) -> list[dict]:
             continue
         m = rep.measures
         rows.append({"seed": seed, "leg": leg, "found_leg": rep.leg, "drop": leg == truth["foot_drop_leg"],
+                     "near": leg == truth["near_leg"],
                      "flagged": "foot_drop" in rep.faults,
                      "judged": math.isfinite(m.get("ankle_swing_deg", math.nan)),
+                     "faults": list(rep.faults), "far_leg_flag": m.get("far_leg_flag"),
                      "ankle_swing_deg": m.get("ankle_swing_deg"), "toe_clearance_ratio": m.get("toe_clearance_ratio"),
+                     "foot_pitch_swing_deg": m.get("foot_pitch_swing_deg"),
+                     "foot_pitch_at_contact_deg": m.get("foot_pitch_at_contact_deg"),
+                     "hip_flexion_swing_peak_deg": m.get("hip_flexion_swing_peak_deg"),
+                     "knee_flexion_swing_peak_deg": m.get("knee_flexion_swing_peak_deg"),
+                     "drop_plantarflexion_deg": script.drop_plantarflexion_deg if script.drop_leg else 0.0,
                      "steppage": script.steppage, "treadmill": script.treadmill,
                      "speed_m_per_s": script.speed_m_per_s})
     return rows
@@ -57,6 +66,8 @@ def summarise(rows: list[dict]) -> dict[str, float]:
     """foot_drop precision and recall per leg over judged steps, and how many steps were unknown."""
     out: dict[str, float] = {"steps": float(len(rows)), "unjudged": float(sum(not r["judged"] for r in rows))}
     for leg in ("left", "right"):
+        out[f"{leg}_drop_steps_unjudged"] = float(sum(r["leg"] == leg and r["drop"] and not r["judged"] for r in rows))
+        out[f"{leg}_far_steps_judged"] = float(sum(r["leg"] == leg and r["judged"] and not r["near"] for r in rows))
         own = [r for r in rows if r["leg"] == leg and r["judged"]]
         tp = sum(r["drop"] and r["flagged"] for r in own)
         fp = sum(not r["drop"] and r["flagged"] for r in own)
@@ -74,12 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.gait_video", description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder for the rendered walks (reused)")
     parser.add_argument("--seeds", default="3000-3007", help="a seed or a range, e.g. 3000-3007")
+    parser.add_argument("--drop-only", action="store_true", help="only the seeds whose walk has a drop foot")
     parser.add_argument("--json", help="also write every step's row here")
     args = parser.parse_args(argv)
     lo, _, hi = args.seeds.partition("-")
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = [r for seed in range(int(lo), int(hi or lo) + 1) for r in evaluate_seed(seed, out_dir)]
+    seeds = [s for s in range(int(lo), int(hi or lo) + 1) if not args.drop_only or random_case(s)[0].drop_leg]
+    rows = [r for seed in seeds for r in evaluate_seed(seed, out_dir)]
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(json.dumps({k: round(v, 3) for k, v in summarise(rows).items()}, indent=1))

@@ -210,6 +210,7 @@ class _Leg:
     ankle_deg: np.ndarray
     knee_deg: np.ndarray
     hip_deg: np.ndarray
+    visibility: np.ndarray
 
 
 # Points that follow each leg, for telling the legs apart from frame to frame.
@@ -352,7 +353,8 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
             tilt if math.isfinite(tilt) else 0.0)
         tilts[leg] = tilt
         legs[leg] = _Leg(ahead("heel"), ahead("foot_index"), heel_up, toe_up, pitch, hx, ankle,
-                         fill[leg_signal_name("knee_flexion_deg", leg)], fill[leg_signal_name("hip_flexion_deg", leg)])
+                         fill[leg_signal_name("knee_flexion_deg", leg)], fill[leg_signal_name("hip_flexion_deg", leg)],
+                         fill.get(leg_signal_name("lower_leg_visibility_ratio", leg), np.full(len(t), np.nan)))
     return legs, shank, tilts
 
 
@@ -475,13 +477,17 @@ def _step_faults(m: Mapping[str, float], th: Mapping[str, float], view: str) -> 
     # footwear and where the model puts the foot's points cancel out.
     lower_than_other = below("ankle_swing_deg", "swing_dorsiflexion_asymmetric_min_deg") and \
         above("ankle_swing_below_other_leg_deg", "swing_dorsiflexion_asymmetry_min_deg")
-    if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or lower_than_other or \
+    steppage = above("hip_flexion_swing_peak_deg", "steppage_hip_flexion_min_deg") and \
+        above("knee_flexion_swing_peak_deg", "steppage_knee_flexion_min_deg")
+    # Steppage is how a dropped foot is lifted clear: a high swing whose ankle still hangs below neutral is the
+    # drop it compensates (the near leg is then judged alone, without the far leg to compare with).
+    compensated = steppage and below("ankle_swing_deg", "swing_dorsiflexion_steppage_min_deg")
+    if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or lower_than_other or compensated or \
             below("toe_clearance_ratio", "toe_clearance_min_ratio"):
         faults.add("foot_drop")
     if below("foot_pitch_at_contact_deg", "contact_foot_pitch_min_deg"):
         faults.add("foot_slap_or_forefoot_contact")
-    if above("hip_flexion_swing_peak_deg", "steppage_hip_flexion_min_deg") and \
-            above("knee_flexion_swing_peak_deg", "steppage_knee_flexion_min_deg"):
+    if steppage:
         faults.add("steppage")
     if view in _FRONT_VIEWS:
         if above("swing_lateral_ratio", "circumduction_lateral_min_ratio"):
@@ -549,6 +555,8 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
             # when a working ankle has come back to neutral.
             "ankle_swing_deg": _nanmedian(_window(t, g.ankle_deg, swing_start + 0.4 * sw, tc)),
             "ankle_swing_peak_deg": _wmax(t, g.ankle_deg, swing_start + 0.4 * sw, tc),
+            # The foot against the floor line as it reaches forward to land: toes up on a working ankle.
+            "foot_pitch_swing_deg": _nanmedian(_window(t, g.pitch_deg, swing_start + 0.6 * sw, tc)),
             "toe_clearance_ratio": _percentile(_window(t, g.toe_up, swing_start + 0.25 * sw, tc - 0.25 * sw), 0.25),
             "hip_flexion_swing_peak_deg": _wmax(t, g.hip_deg, swing_start, tc),
             "knee_flexion_swing_peak_deg": _wmax(t, g.knee_deg, swing_start, tc),
@@ -563,9 +571,17 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
         kind = ("unknown" if not math.isfinite(pitch) else "heel" if pitch >= th["contact_foot_pitch_min_deg"]
                 else "forefoot" if pitch <= -th["contact_foot_pitch_min_deg"] else "flat")
         if not math.isfinite(toe_off):  # the swing began before the clip (or the person came in): not judged
-            for name in ("ankle_swing_deg", "ankle_swing_peak_deg", "toe_clearance_ratio",
+            for name in ("ankle_swing_deg", "ankle_swing_peak_deg", "foot_pitch_swing_deg", "toe_clearance_ratio",
                          "hip_flexion_swing_peak_deg", "knee_flexion_swing_peak_deg"):
                 m[name] = math.nan
+        # Which leg is far goes by the step's leg, not by the labels seen at contact: the model's visibility stays
+        # with its labels, and when it puts its near label on the far foot in front, that foot is still the far one.
+        m["far_leg_flag"] = _far_leg_flag(t, legs[leg], legs["right" if leg == "left" else "left"], swing_start, tc,
+                                          view, th)
+        if m["far_leg_flag"] == 1.0:  # its foot is the model's guess, not the picture: unknown, never judged
+            for name in _FOOT_MEASURES:
+                m[name] = math.nan
+            kind = "unknown"
         steps.append(Step(k + 1, leg, tc, kind, toe_off, times[k - 1] if k else math.nan, m))
     typical = {leg: _nanmedian([x.measures["ankle_swing_deg"] for x in steps if x.leg == leg]) for leg in SIDES}
     for k, x in enumerate(steps):
@@ -576,6 +592,26 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
     for leg in SIDES:  # the offset taken out of the ankle angles (see _legs)
         summary[f"foot_line_tilt_{leg}_deg"] = tilts.get(leg, math.nan)
     return GaitAnalysis(tuple(steps), summary, tuple(notes))
+
+
+# What the foot itself does: from the side these need the foot seen, not guessed.
+_FOOT_MEASURES = ("ankle_at_contact_deg", "foot_pitch_at_contact_deg", "ankle_swing_deg", "ankle_swing_peak_deg",
+                  "foot_pitch_swing_deg", "toe_clearance_ratio")
+
+
+def _far_leg_flag(t: np.ndarray, leg: _Leg, other: _Leg, start_s: float, end_s: float, view: str,
+                  th: Mapping[str, float]) -> float:
+    """1 when this leg was the far one from the side over its swing, 0 when not, NaN when unknown.
+
+    Far means its lower leg was seen clearly less well than the other's; unknown, a front view or no visibility.
+    """
+    if view in _FRONT_VIEWS:
+        return math.nan
+    own = _nanmedian(_window(t, leg.visibility, start_s, end_s))
+    near = _nanmedian(_window(t, other.visibility, start_s, end_s))
+    if not (math.isfinite(own) and math.isfinite(near)):
+        return math.nan
+    return float(near - own >= th["far_leg_visibility_gap_ratio"])
 
 
 def _front_measures(t: np.ndarray, series: Mapping[str, np.ndarray], leg: Side, start_s: float, end_s: float,
@@ -614,6 +650,12 @@ def _summary(steps: list[Step], stance: dict[Side, list[float]], swing: dict[Sid
             s[f"{name.rpartition('_')[0]}_{leg}_{name.rpartition('_')[2]}"] = _nanmedian(
                 [x.measures[name] for x in own])
         s[f"foot_drop_steps_{leg}"] = float(sum("foot_drop" in x.faults for x in own))
+        s[f"foot_judged_steps_{leg}"] = float(sum(math.isfinite(x.measures["ankle_swing_deg"]) for x in own))
+    far = [leg for leg in SIDES if s[f"steps_{leg}"] and not s[f"foot_judged_steps_{leg}"]
+           and any(x.measures["far_leg_flag"] == 1.0 for x in steps if x.leg == leg)]
+    for leg in far:
+        notes.append(f"{leg} foot not judged: it was the far leg from the camera; walk the other way past the "
+                     f"camera to check it")
     for name in ("step_s", "stance_s", "swing_s"):
         s[f"{name[:-2]}_asymmetry_ratio"] = _asymmetry(s[f"{name}_left"], s[f"{name}_right"])
     height = th.get("patient_height_m", 0.0)

@@ -13,7 +13,7 @@ import numpy as np
 from exercises.body import Body
 from exercises.signals import SIGNALS
 from pose.geometry import distance, joint_angle_deg
-from pose.landmarks import SIDES, Side
+from pose.landmarks import SIDES, Side, sided
 
 # Foot points whose image positions the gait events are found from.
 FOOT_POINTS = ("heel", "foot_index", "ankle")
@@ -60,6 +60,18 @@ def shank_px(b: Body, leg: Side) -> np.ndarray:
     return distance(b.point("knee", leg), b.point("ankle", leg))
 
 
+def lower_leg_visibility_ratio(b: Body, leg: Side) -> np.ndarray:
+    """Mean visibility the pose model gives the knee, ankle, heel and toe of a leg (1 when it gives none).
+
+    From the side the far leg is behind the near one: the model sees it less well, and places its foot from its
+    prior of a foot more than from the picture.
+    """
+    if b.visibility is None:
+        return np.ones(len(b.xy))
+    idx = [sided(part, leg) for part in ("knee", "ankle", "heel", "foot_index")]
+    return np.mean(b.visibility[:, idx], axis=1)
+
+
 def step_spread_ratio(b: Body) -> np.ndarray:
     """How far apart the ankles are along the image, over the mean hip-ankle length: one rise and fall per step."""
     dx = np.abs(b.point("ankle", "left")[:, 0] - b.point("ankle", "right")[:, 0])
@@ -94,6 +106,7 @@ PER_LEG = {
     "knee_flexion_deg": knee_flexion_deg,
     "hip_flexion_deg": hip_flexion_deg,
     "shank_px": shank_px,
+    "lower_leg_visibility_ratio": lower_leg_visibility_ratio,
 }
 
 for _leg in SIDES:

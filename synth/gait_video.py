@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,15 +18,16 @@ import av
 import numpy as np
 
 from synth.gait_script import LEGS, WalkFrames, WalkScript, simulate_walk
-from synth.mannequin import draw_mannequin, get_body_shape
+from synth.mannequin import BODY_SHAPES, BodyShape, draw_mannequin, get_body_shape
 from synth.poses import EAR_LATERAL_RATIO
 from synth.scene import apply_camera, fit_transform, random_scene_style, render_background
 from synth.skeleton import Skeleton, arc_points, head_points
 
 
-def walk_skeletons(walk: WalkFrames, height_m: float, near_leg: str, body: str = "average") -> list[Skeleton]:
+def walk_skeletons(walk: WalkFrames, height_m: float, near_leg: str,
+                   body: str | BodyShape = "average") -> list[Skeleton]:
     """One skeleton per frame, in body heights (x forward, y up, z towards the near side)."""
-    props = get_body_shape(body).proportions
+    props = (get_body_shape(body) if isinstance(body, str) else body).proportions
     far_leg = "left" if near_leg == "right" else "right"
     p = {k: v / height_m for k, v in walk.points.items()}
     half = {"shoulder": props.shoulder_width / 2.0, "elbow": props.shoulder_width / 2.0 + 0.01,
@@ -51,6 +52,23 @@ def walk_skeletons(walk: WalkFrames, height_m: float, near_leg: str, body: str =
         out.append(Skeleton(joints=joints, spine=np.column_stack([spine, np.zeros(len(spine))]),
                             head_dir_deg=trunk_dir))
     return out
+
+
+# Everyday shoes (BGR): white and light trainers, black, brown and navy leather, grey, red. Walkers wear any of
+# these, some barely apart from the floor mat, so the pose model is not handed one always-contrasting foot.
+_SHOE_COLOURS = ((235, 235, 235), (30, 30, 35), (40, 70, 110), (90, 50, 30), (140, 140, 140), (50, 50, 180))
+
+
+def random_walker(rng: np.random.Generator) -> BodyShape:
+    """A walker's build and shoes: one of the mannequin's builds, in a random shoe colour and shoe length.
+
+    The walk's heel and toe joints are fixed by the script; the shoe drawn around them is 0.9-1.15 times the build's
+    foot (shoes are longer than the foot, and sizes vary), so the foot the pose model sees is not always the same.
+    """
+    body = BODY_SHAPES[str(rng.choice(sorted(BODY_SHAPES)))]
+    shoes = tuple(int(c) for c in _SHOE_COLOURS[int(rng.integers(len(_SHOE_COLOURS)))])
+    props = replace(body.proportions, foot=body.proportions.foot * float(rng.uniform(0.9, 1.15)))
+    return replace(body, proportions=props, palette=replace(body.palette, shoes=shoes))
 
 
 def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, width: int = 480, height: int = 270,
@@ -78,7 +96,9 @@ def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, w
     t = np.arange(0.0, script.duration_s, 1.0 / fps)
     walk = simulate_walk(script, t)
     near = "right" if walks_right else "left"
-    skeletons = walk_skeletons(walk, script.height_m, near)
+    # Its own stream, so the scene and camera noise of a seed stay what they were before walkers varied.
+    body = random_walker(np.random.default_rng([seed, 17]))
+    skeletons = walk_skeletons(walk, script.height_m, near, body)
     style = random_scene_style(rng, figure_frac=(0.9, 0.95))
     mid_x = float(np.median(walk.points["pelvis"][:, 0])) / script.height_m
     half = view_m / script.height_m / 2.0
@@ -87,7 +107,6 @@ def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, w
     xs = np.concatenate([s.points()[:, 0] for s in skeletons])
     prop_x = (float(xs.min()) - 0.5, float(xs.max()) + 0.5)
     background = render_background(width, height, style, camera, "mat", prop_x, rng)
-    body = get_body_shape("average")
     video = out / f"{name}.mp4"
     with av.open(str(video), mode="w") as container:
         stream = container.add_stream("libx264", rate=Fraction(str(fps)).limit_denominator(1001))
@@ -111,6 +130,7 @@ def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, w
         "ankle_deg": {leg: np.round(walk.ankle_deg[leg], 2).tolist() for leg in LEGS},
         "t_s": np.round(t, 4).tolist(),
         "foot_drop_leg": script.drop_leg,
+        "body": body.name, "shoes_bgr": list(body.palette.shoes), "shoe_length_ratio": body.proportions.foot,
     }
     (out / f"{name}.truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return video, truth

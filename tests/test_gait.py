@@ -88,7 +88,7 @@ CASES = [
     (WalkScript(speed_m_per_s=1.3, duration_s=4.0, start_phase=0.8), {"walks_right": False, "near_leg": "left"}, 12),
     (WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="right", drop_plantarflexion_deg=18.0), {}, 13),
     (WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="left", drop_plantarflexion_deg=12.0, steppage=True,
-                treadmill=True, start_phase=0.5), {"swap_ratio": 0.2}, 14),
+                treadmill=True, start_phase=0.5), {"swap_ratio": 0.2, "walks_right": False, "near_leg": "left"}, 14),
 ]
 
 
@@ -114,6 +114,43 @@ def test_steppage_is_flagged_only_on_the_lifted_leg():
     _, report = _walk(CASES[3][0], 14, **CASES[3][1])
     flagged = {rep.leg for rep in report.reps if "steppage" in rep.faults}
     assert flagged == {"left"}
+
+
+def test_the_far_legs_foot_is_unknown_and_named_the_near_legs_is_judged():
+    # Dropped left foot, camera on the walker's right: the pose model sees the left leg less well (as MediaPipe
+    # does), so its foot is a guess; its steps are counted but its foot is not judged, and the notes say so.
+    script = WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="left", drop_plantarflexion_deg=20.0)
+    walk, report = _walk(script, 15)
+    legs = {rep.leg for rep in report.reps}
+    assert legs == {"left", "right"}
+    for rep in report.reps:
+        far = rep.leg == "left"
+        assert rep.measures["far_leg_flag"] == float(far)
+        if far:
+            assert math.isnan(rep.measures["ankle_swing_deg"]) and math.isnan(rep.measures["toe_clearance_ratio"])
+            assert "foot_drop" not in rep.faults
+    assert report.measures["foot_judged_steps_left"] == 0 and report.measures["foot_judged_steps_right"] > 0
+    assert any(note.startswith("left foot not judged") for note in report.notes)
+
+
+def test_a_leg_seen_as_well_as_the_other_is_judged_whichever_side_it_is():
+    # The same walk with the left leg as visible as the right (a treadmill filmed with the legs apart, say): the
+    # visibility, not the side, decides, and the dropped left foot is found.
+    from dataclasses import replace
+
+    from pose.landmarks import sided
+
+    script = WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="left", drop_plantarflexion_deg=20.0)
+    t = np.arange(0.0, script.duration_s, 1.0 / 30)
+    cam = GaitCamera(distance_m=6.0, x_m=script.start_x_m + 2.0)
+    seq = landmark_sequence(simulate_walk(script, t), cam, np.random.default_rng(15), height_m=script.height_m)
+    vis = seq.visibility.copy()
+    for part in ("knee", "ankle", "heel", "foot_index"):
+        vis[:, sided(part, "left")] = vis[:, sided(part, "right")]
+    report = score_sequence(replace(seq, visibility=vis), WALK)
+    left = [rep for rep in report.reps if rep.leg == "left" and math.isfinite(rep.measures["ankle_swing_deg"])]
+    assert left and all("foot_drop" in rep.faults for rep in left)
+    assert not any("not judged" in note for note in report.notes)
 
 
 def test_speed_needs_a_scale():

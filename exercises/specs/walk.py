@@ -73,6 +73,13 @@ WALK = ExerciseSpec(
         # The heel-toe landmark line is about 0.6 of a shank (foot 0.15, shank 0.25 of height); under 0.3 the foot
         # is seen end-on or its points have collapsed, and its angle is not judged.
         "foot_length_min_ratio": 0.3,
+        # From the side the far leg is behind the near one, and the pose model places its foot from its idea of a
+        # foot: a far foot drawn 16 degrees pointed read 1-3 degrees, a far normal foot anything from -6 to +21
+        # (rendered walks), and on the real walks the far leg gave the one false foot drop. The model says which
+        # leg is far: the mean visibility of its knee, ankle, heel and toe is 0.73-0.88 against the near leg's
+        # 0.96-0.99 (3 real and 16 rendered side-view walks, gaps 0.11-0.21). A leg seen this much less well than
+        # the other over its swing is the far leg, and its foot measures are unknown.
+        "far_leg_visibility_gap_ratio": 0.05,
         # foot_drop: the ankle never comes back to neutral in swing (normal swing peaks at 0-10 degrees of
         # dorsiflexion; drop foot stays 10-25 plantarflexed) ...
         # Through MediaPipe a normal late swing reads -10 to +20 (real clips, 13 steps): only past -10 is the
@@ -83,6 +90,10 @@ WALK = ExerciseSpec(
         # 6 degrees of each other on the rendered walks).
         "swing_dorsiflexion_asymmetric_min_deg": -5.0,
         "swing_dorsiflexion_asymmetry_min_deg": 6.0,
+        # ... or, past -5, in a steppage swing (hip and knee lifted past the steppage limits below): the lift is
+        # the compensation for a foot that does not come up (normal swings of the rendered walks, which never lift
+        # that high, read -6 to +10, so the lift and not the angle tells them apart).
+        "swing_dorsiflexion_steppage_min_deg": -5.0,
         # ... or the toe passes the floor by less than this share of a shank over its stance height (normal
         # minimum toe clearance is 1-2 cm, a tenth of a shank is about 4 cm: only a drag falls under 0).
         "toe_clearance_min_ratio": -0.02,

@@ -7,6 +7,7 @@ import numpy as np
 
 from synth.gait_script import WalkScript, simulate_walk
 from synth.gait_video import render_walk, walk_skeletons
+from synth.mannequin import get_body_shape
 
 
 def test_skeletons_put_the_near_leg_towards_the_camera():
@@ -28,3 +29,13 @@ def test_a_short_walk_renders_with_its_truth(tmp_path):
     assert frames[0].shape == (96, 160, 3) and frames[7].std() > 5  # something is drawn
     assert json.loads((tmp_path / "w.truth.json").read_text()) == truth
     assert truth["near_leg"] == "left" and truth["foot_drop_leg"] == "left"
+
+
+def test_walkers_vary_in_build_and_in_the_colour_and_length_of_their_shoes():
+    from synth.gait_video import random_walker
+
+    walkers = [random_walker(np.random.default_rng([seed, 17])) for seed in range(40)]
+    assert len({w.name for w in walkers}) >= 3
+    assert len({w.palette.shoes for w in walkers}) >= 4
+    ratios = [w.proportions.foot / get_body_shape(w.name).proportions.foot for w in walkers]
+    assert 0.9 <= min(ratios) < 0.97 and 1.08 < max(ratios) <= 1.15
