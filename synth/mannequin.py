@@ -177,6 +177,12 @@ def _turn_sagittal(v: np.ndarray, angle_deg: float) -> np.ndarray:
     return np.array([xy[0], xy[1], v[2]])
 
 
+def _roll_x(v: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Turn a (3,) vector about the x axis: positive takes +y (up) towards +z (near)."""
+    a = np.radians(angle_deg)
+    return np.array([v[0], v[1] * np.cos(a) - v[2] * np.sin(a), v[1] * np.sin(a) + v[2] * np.cos(a)])
+
+
 def capsule_polygon(p0: np.ndarray, p1: np.ndarray, r0: float, r1: float, n: int = 10) -> np.ndarray:
     """Outline of a tapered capsule (two circles joined by tangents).
 
@@ -262,7 +268,7 @@ class _Canvas:
 
 
 def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape,
-                   pelvis_roll_deg: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                   pelvis_roll_deg: float = 0.0, trunk_roll_deg: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Torso outline in pixels along the projected back curve, plus the matching centre points.
 
     The torso is a loft of cross-sections along the spine curve: each is an
@@ -276,6 +282,8 @@ def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape,
         spine: (n, 3) back curve from mid-hip to mid-shoulder.
         body: Body shape (girth, belly).
         pelvis_roll_deg: Tilt of the pelvis seen from the front (``Skeleton.pelvis_roll_deg``).
+        trunk_roll_deg: Roll of every section about the x axis (``Skeleton.trunk_roll_deg``, a body lying on its
+            side), the pelvis's added to it.
 
     Returns:
         (polygon (m, 2), centres (m, 2)) in pixels, where each polygon point's
@@ -315,10 +323,12 @@ def _torso_polygon(cv: _Canvas, spine: np.ndarray, body: BodyShape,
     ring = np.empty((len(ts), _SECTION_POINTS, 3))
     ring[..., :2] = c[:, None, :] + reach[..., None] * dorsal[:, None, :]
     ring[..., 2] = half_width[:, None] * cos
-    if pelvis_roll_deg:
+    if pelvis_roll_deg or trunk_roll_deg:
         # The pelvis tilts about the forward axis through each section's centre, fully at the hips and not at all
-        # from the waist up, so the hip line drops on one side while the chest stays level.
+        # from the waist up, so the hip line drops on one side while the chest stays level. A body lying along x
+        # (side-lying) rolls every section as well.
         roll = np.radians(pelvis_roll_deg) * np.clip((_PELVIS_ROLL_TOP_T - ts) / _PELVIS_ROLL_TOP_T, 0.0, 1.0)
+        roll = roll + np.radians(trunk_roll_deg)
         dy, z = ring[..., 1] - c[:, None, 1], ring[..., 2]
         ca, sa = np.cos(roll)[:, None], np.sin(roll)[:, None]
         ring[..., 1], ring[..., 2] = c[:, None, 1] + dy * ca - z * sa, dy * sa + z * ca
@@ -418,7 +428,7 @@ def _draw_upper_arm(cv: _Canvas, sk: Skeleton, side: str, body: BodyShape, dim: 
 
 
 def _draw_torso(cv: _Canvas, sk: Skeleton, body: BodyShape) -> None:
-    torso, centres = _torso_polygon(cv, sk.spine, body, sk.pelvis_roll_deg)
+    torso, centres = _torso_polygon(cv, sk.spine, body, sk.pelvis_roll_deg, sk.trunk_roll_deg)
     torso = _chaikin(torso, 1)
     centres = _chaikin(centres, 1)
     width = 0.06 * body.girth * float(cv.cam.px_per_unit(sk.spine.mean(axis=0)))
@@ -468,6 +478,9 @@ def _draw_head(cv: _Canvas, sk: Skeleton, body: BodyShape) -> None:
     axis = _sagittal(unit(sk.head_dir_deg))
     face = _sagittal(rotate(unit(sk.head_dir_deg), -90.0))  # the face looks 90 degrees clockwise of the axis
     lateral = np.array([0.0, 0.0, 1.0])
+    if sk.trunk_roll_deg:
+        # Lying on the side the head rolls with the trunk, about the x axis.
+        face, lateral = (_roll_x(v, sk.trunk_roll_deg) for v in (face, lateral))
     head, neck = sk["head"], sk["neck"]
     to_cam = cv.cam.toward_camera(head)
     scale = float(cv.cam.px_per_unit(head))
@@ -478,7 +491,8 @@ def _draw_head(cv: _Canvas, sk: Skeleton, body: BodyShape) -> None:
     ears = []
     for sign in (1.0, -1.0):
         centre = head - 0.05 * r * face + sign * EAR_LATERAL_RATIO * r * lateral - 0.03 * r * axis
-        ears.append((sign * float(to_cam[2]), cv.surface_disc(centre, sign * lateral, axis, 0.3 * r, 0.17 * r)))
+        ears.append((sign * float(np.dot(to_cam, lateral)),
+                     cv.surface_disc(centre, sign * lateral, axis, 0.3 * r, 0.17 * r)))
 
     def draw_ear(poly: np.ndarray) -> None:
         cv.fill(poly, _shade(pal.skin, 0.85))
@@ -515,6 +529,8 @@ def _draw_head(cv: _Canvas, sk: Skeleton, body: BodyShape) -> None:
         cv.fill(nc + 0.6 * (nose - nc), pal.skin)
     # Hair: a cap over the crown and the back of the head, tipped 35 degrees back from the crown.
     pole = _sagittal(unit(sk.head_dir_deg + 35.0))
+    if sk.trunk_roll_deg:
+        pole = _unit3(np.cos(np.radians(35.0)) * axis - np.sin(np.radians(35.0)) * face)
     hair, outer = _hair_polygon(cv, head, 1.08 * r, pole)
     cv.fill(hair, pal.hair)
     cv.outline(outer, _shade(pal.hair, 0.6), closed=False)

@@ -1,7 +1,8 @@
-"""Pose generators of the sphinx (prone on elbows) and the bird dog, beside ``synth.floor_poses``.
+"""Pose generators of the sphinx (prone on elbows), the bird dog and the open book, beside ``synth.floor_poses``.
 
 Same conventions as ``synth.poses``: canonical body frame in body heights, y up, floor at y = 0, z towards the
-near (working) side, the head towards +x.
+near (working) side, the head towards +x. The open book lies along x on the far side, the near side up and the chest
+towards +z, so the default side-on camera films it from the front.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from synth.floor_poses import PRONE_HIP_HEIGHT, legs_prone
-from synth.poses import CatCowAngles, Pose, assemble_skeleton, cat_cow_pose
+from synth.poses import EAR_LATERAL_RATIO, CatCowAngles, Pose, assemble_skeleton, cat_cow_pose
 from synth.skeleton import BodyProportions, Skeleton, arc_points, direction_deg, head_points, planar_length, unit
 
 #: Propped on the forearms, the elbow joint sits this high (the forearm's thickness on the floor), body heights.
@@ -146,3 +147,99 @@ def bird_dog_pose(angles: BirdDogAngles, props: BodyProportions) -> Pose:
     skel = Skeleton(joints=joints, spine=base.spine, head_dir_deg=base.head_dir_deg,
                     pelvis_roll_deg=roll if leg_side == "far" else -roll)
     return replace(cat_cow_pose(CatCowAngles(), props), skeleton=skel)
+
+
+#: Lying on the side, the spine runs level this far above the floor beyond half the shoulder width (the bottom
+#: shoulder's flesh under its joint), body heights.
+SIDE_LYING_SHOULDER_PAD = 0.035
+#: The knees rest one on the other: their joint centres this far apart, body heights (a knee's thickness).
+KNEES_STACKED_GAP = 0.09
+#: Hips and knees bent as an open book is taught (thighs forward of the trunk, the shins back under them).
+OPEN_BOOK_HIP_FLEXION_DEG = 60.0
+OPEN_BOOK_KNEE_FLEXION_DEG = 90.0
+#: The top arm leads the chest: it sweeps this many times the chest's turn, up to OPEN_BOOK_ARM_MAX_DEG.
+OPEN_BOOK_ARM_LEAD_RATIO = 1.8
+OPEN_BOOK_ARM_MAX_DEG = 170.0
+
+
+@dataclass(frozen=True)
+class OpenBookAngles:
+    """Open book: lying on the far side, knees bent and stacked, the top arm sweeping the chest open.
+
+    Attributes:
+        turn_deg: How far the chest has turned from facing the camera (0, stacked shoulders) towards the ceiling
+            (90), the pelvis staying on its side.
+        knee_lift: How far the top knee has lifted off the bottom one, body heights (``knees_separating``).
+    """
+
+    turn_deg: float = 0.0
+    knee_lift: float = 0.0
+
+
+def _roll_x(p: np.ndarray, centre: np.ndarray, deg: float) -> np.ndarray:
+    """``p`` (3,) turned ``deg`` about the x axis through ``centre``: positive takes +y (up) towards +z."""
+    a = np.radians(deg)
+    d = p - centre
+    return centre + np.array([d[0], d[1] * np.cos(a) - d[2] * np.sin(a), d[1] * np.sin(a) + d[2] * np.cos(a)])
+
+
+def open_book_pose(angles: OpenBookAngles, props: BodyProportions) -> Pose:
+    """Joints of an open book: lying along x on the far side (the near side up), the chest towards +z (the camera).
+
+    The trunk is level, the head towards +x and the pelvis near x = 0. The chest rolls about the spine by
+    ``turn_deg`` while the pelvis and the legs stay on their side; the top arm starts lying on the bottom one, both
+    reaching towards the camera, and sweeps up over the chest and back. The mannequin draws the rolled trunk and
+    head (``Skeleton.trunk_roll_deg``).
+
+    Args:
+        angles: The chest's turn and the top knee's lift.
+        props: Body proportions.
+
+    Returns:
+        The pose.
+    """
+    height = props.shoulder_width / 2.0 + SIDE_LYING_SHOULDER_PAD
+    hip_mid = np.array([0.0, height, 0.0])
+    shoulder_mid = hip_mid + np.array([props.trunk, 0.0, 0.0])
+    chest_roll = -90.0 - angles.turn_deg  # -90: the near side straight up, the chest towards +z
+    joints: dict[str, np.ndarray] = {}
+    for side, sign in (("near", 1.0), ("far", -1.0)):
+        joints[f"{side}_shoulder"] = _roll_x(shoulder_mid + [0.0, 0.0, sign * props.shoulder_width / 2.0],
+                                             shoulder_mid, chest_roll)
+        joints[f"{side}_hip"] = hip_mid + np.array([0.0, sign * props.hip_width / 2.0, 0.0])
+    # Both legs bent forward (+z) and back, the top knee and ankle resting on the bottom ones.
+    flex, knee = np.radians(OPEN_BOOK_HIP_FLEXION_DEG), np.radians(OPEN_BOOK_HIP_FLEXION_DEG
+                                                                    - OPEN_BOOK_KNEE_FLEXION_DEG)
+    thigh_dir = np.array([-np.cos(flex), 0.0, np.sin(flex)])
+    shin_dir = np.array([-np.cos(knee), 0.0, np.sin(knee)])
+    bottom_knee = joints["far_hip"] + props.thigh * thigh_dir
+    bottom_ankle = bottom_knee + props.shin * shin_dir
+    top_knee = bottom_knee + np.array([0.0, KNEES_STACKED_GAP + max(angles.knee_lift, 0.0), 0.0])
+    top_ankle = bottom_ankle + np.array([0.0, KNEES_STACKED_GAP, 0.0])
+    for side, k, a in (("far", bottom_knee, bottom_ankle), ("near", top_knee, top_ankle)):
+        joints[f"{side}_knee"], joints[f"{side}_ankle"] = k, a
+        # Feet pointed, along the shin.
+        joints[f"{side}_heel"] = a + np.array([0.0, -0.02, 0.0]) - 0.02 * shin_dir
+        joints[f"{side}_toe"] = a + 0.8 * props.foot * (a - k) / np.linalg.norm(a - k)
+    # The bottom arm lies on the floor reaching towards the camera; the top one lies on it and sweeps open.
+    reach = props.upper_arm + props.forearm
+    arm_dir = np.array([0.25, 0.0, 1.0]) / np.hypot(0.25, 1.0)
+    floor_shoulder = joints["far_shoulder"]
+    joints["far_elbow"] = floor_shoulder + props.upper_arm * arm_dir
+    joints["far_wrist"] = floor_shoulder + reach * arm_dir
+    top = joints["near_shoulder"]
+    rest_dir = joints["far_wrist"] + np.array([0.0, 0.05, 0.0]) - top
+    rest_dir = rest_dir / np.linalg.norm(rest_dir)
+    sweep = min(OPEN_BOOK_ARM_LEAD_RATIO * max(angles.turn_deg, 0.0), OPEN_BOOK_ARM_MAX_DEG)
+    top_dir = _roll_x(rest_dir, np.zeros(3), -sweep)
+    joints["near_elbow"] = top + props.upper_arm * top_dir
+    joints["near_wrist"] = top + reach * top_dir
+    # The head lies on in line with the trunk and rolls with the chest.
+    head2 = head_points(np.array([props.trunk + 0.02, height]), 0.0, props)
+    for name, p in head2.items():
+        lateral = EAR_LATERAL_RATIO * props.head_radius if name == "ear" else 0.0
+        joints[name] = _roll_x(np.array([p[0], p[1], lateral]), shoulder_mid, chest_roll)
+    spine = np.linspace(hip_mid, shoulder_mid, 32)
+    skel = Skeleton(joints=joints, spine=spine, head_dir_deg=0.0, pelvis_roll_deg=angles.turn_deg,
+                    trunk_roll_deg=chest_roll)
+    return Pose(skeleton=skel, hand_style="relaxed", prop="mat")

@@ -7,8 +7,10 @@ Sphinx: a rep comes up onto the forearms from lying, holds (the hold) and lies d
 middle third of its hold. Bird dog: a rep reaches one arm and the opposite leg out, pauses and comes back, the
 diagonals alternating; a fault is how that rep's reach goes.
 
-The open book (side-lying, filmed from the front) is not rendered: the mannequin lofts the torso with its width
-along z, which a body lying on its side does not have.
+Open book: lying on the side, filmed from the front (the chest towards the camera); a rep turns the chest open
+towards the ceiling, pauses and turns back; a fault is how that rep goes (a small turn, or the top knee lifting
+off the bottom one as the chest opens). The mannequin draws the side-lying trunk rolled about its spine
+(``Skeleton.trunk_roll_deg``).
 """
 
 from __future__ import annotations
@@ -20,16 +22,25 @@ import numpy as np
 
 from synth import camera, floor_scripts, script
 from synth.poses import Pose
-from synth.prone_side_poses import BirdDogAngles, SphinxAngles, bird_dog_pose, sphinx_pose
+from synth.prone_side_poses import (
+    BirdDogAngles,
+    OpenBookAngles,
+    SphinxAngles,
+    bird_dog_pose,
+    open_book_pose,
+    sphinx_pose,
+)
 from synth.script import Fault, Interval, Session, Timeline
 from synth.skeleton import BodyProportions
 
 PRONE_ON_ELBOWS = "prone_on_elbows"
 BIRD_DOG = "bird_dog"
+OPEN_BOOK = "open_book"
 
 FAULT_CODES: dict[str, tuple[str, ...]] = {
     PRONE_ON_ELBOWS: ("elbows_ahead_of_shoulders", "neck_extension"),
     BIRD_DOG: ("small_reach", "back_sagging", "hips_hiking"),
+    OPEN_BOOK: ("small_rotation", "knees_separating"),
 }
 
 #: Thresholds the truth uses to mark fault intervals, units in names.
@@ -45,10 +56,16 @@ THRESHOLDS: dict[str, dict[str, float]] = {
         "hip_hike_min_ratio": 0.12,  # hips_hiking while the lifted leg's hip is this far above the other (trunks)
         "rep_min_s": 0.0,
     },
+    OPEN_BOOK: {
+        "open_max_ratio": 0.35,  # small_rotation when a rep's drawn shoulder split stays above this (trunks)
+        "knee_gap_min_ratio": 0.5,  # knees_separating while the drawn knees are this far apart (trunks)
+        "rep_min_s": 0.0,
+    },
 }
 
-#: Both are filmed from the side like the press-up and the cat-cow.
-MAX_YAW_DEG: dict[str, float] = {PRONE_ON_ELBOWS: 60.0, BIRD_DOG: 60.0}
+#: The sphinx and the bird dog are filmed from the side like the press-up and the cat-cow; the open book from the
+#: front (its default camera, yaw 0, faces the chest), where the shoulders' split shows the turn.
+MAX_YAW_DEG: dict[str, float] = {PRONE_ON_ELBOWS: 60.0, BIRD_DOG: 60.0, OPEN_BOOK: 20.0}
 
 
 @dataclass(frozen=True)
@@ -246,13 +263,99 @@ def _bird_dog_faults(session: Session, frames: dict[str, np.ndarray]) -> list[In
     return out
 
 
+@dataclass(frozen=True)
+class OpenBookScript:
+    """Open book session: the chest turns open towards the ceiling and back, the knees stacked.
+
+    Attributes:
+        reps: Number of turns.
+        open_s: Seconds to turn open (and as long back).
+        top_s: Pause turned open.
+        pause_s: Stacked between turns.
+        turn_deg: A full turn of the chest from facing the camera (90 faces the ceiling).
+        small_deg: The turn of a ``small_rotation`` rep.
+        knee_lift: How far the top knee lifts in a ``knees_separating`` rep (body heights).
+        lead_in_s: Still before the first turn.
+        tail_s: Still after the last.
+        faults: Injected faults.
+        jitter_deg: Natural sway of the chest.
+        seed: Jitter seed.
+    """
+
+    exercise: ClassVar[str] = OPEN_BOOK
+    reps: int = 3
+    open_s: float = 1.5
+    top_s: float = 1.0
+    pause_s: float = 0.8
+    turn_deg: float = 80.0
+    small_deg: float = 52.0
+    knee_lift: float = 0.1
+    lead_in_s: float = 0.8
+    tail_s: float = 0.8
+    faults: tuple[Fault, ...] = ()
+    jitter_deg: float = 1.0
+    seed: int = 0
+
+    def compile(self) -> Session:
+        """Build the session trajectory and its truth."""
+        if self.reps < 1 or not 45.0 <= self.small_deg <= 58.0 or self.turn_deg < 70.0 or self.knee_lift < 0.07:
+            raise ValueError(f"need reps >= 1, small_deg in [45, 58] (past the partial edge, short of open), "
+                             f"turn_deg >= 70 and knee_lift >= 0.07, got {self.reps!r}, {self.small_deg!r}, "
+                             f"{self.turn_deg!r}, {self.knee_lift!r}")
+        by_rep = script.check_faults(OPEN_BOOK, self.faults, self.reps)
+        rest = {"turn_deg": 0.0, "knee_lift": 0.0}
+        tl = Timeline(rest)
+        tl.hold(self.lead_in_s)
+        reps = []
+        for i in range(1, self.reps + 1):
+            codes = by_rep[i]
+            top = {"turn_deg": self.small_deg if "small_rotation" in codes else self.turn_deg}
+            if "knees_separating" in codes:
+                top["knee_lift"] = self.knee_lift
+            start = tl.t_s
+            tl.move(self.open_s, **top)
+            tl.hold(self.top_s)
+            tl.move(self.open_s, **rest)
+            reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
+            tl.hold(self.pause_s if i < self.reps else self.tail_s)
+        # Every turn, the small one included: readers leave out the reps carrying the spec's partial fault.
+        expected = {"reps": self.reps, "hold_s": 0.0}
+        return Session(OPEN_BOOK, tl, tl.t_s, reps, [], expected, {"turn_deg": self.jitter_deg}, self.seed)
+
+
+def _open_book_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
+    return open_book_pose(OpenBookAngles(turn_deg=p["turn_deg"], knee_lift=p["knee_lift"]), props)
+
+
+def _open_book_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
+    """Drawn shoulder split and knee gap as the camera in front sees them (x, y), over the top side's trunk."""
+    track = floor_scripts.joint_track
+    trunk = np.hypot(*(track(poses, "near_shoulder") - track(poses, "near_hip")).T)
+    split = np.abs(track(poses, "near_shoulder")[:, 1] - track(poses, "far_shoulder")[:, 1])
+    gap = np.hypot(*(track(poses, "near_knee") - track(poses, "far_knee")).T)
+    return {"shoulder_stack_ratio": split / trunk, "knee_stack_gap_ratio": gap / trunk}
+
+
+def _open_book_faults(session: Session, frames: dict[str, np.ndarray]) -> list[Interval]:
+    t, th = frames["t_s"], THRESHOLDS[OPEN_BOOK]
+    mask = frames["knee_stack_gap_ratio"] >= th["knee_gap_min_ratio"]
+    out = [Interval(a, b, ("knees_separating",)) for a, b in script.truth_runs(mask, t)]
+    for rep in session.reps:
+        inside = (t >= rep.start_s) & (t <= rep.end_s)
+        if inside.any() and float(np.min(frames["shoulder_stack_ratio"][inside])) > th["open_max_ratio"]:
+            out.append(Interval(rep.start_s, rep.end_s, ("small_rotation",)))
+    return out
+
+
 def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
-                  seed: int) -> SphinxScript | BirdDogScript:
+                  seed: int) -> SphinxScript | BirdDogScript | OpenBookScript:
     """A short randomised script with ``fault`` injected into one rep (the rendered suite's).
 
     Sphinx: 2 holds of 5-7 s, up in 0.9-1.5 s, elbows walked 0.09-0.12 body heights ahead or the head tipped back
     32-45 degrees. Bird dog: 3-4 reaches of 1-1.6 s out with 1-2 s reached, a full reach 82-92 degrees, a small
-    one 50-58, a kick 115-125 and a hip hike of 5-7 cm per metre of height.
+    one 50-58, a kick 115-125 and a hip hike of 5-7 cm per metre of height. Open book: 2-3 turns of 1.2-1.8 s
+    each way with 0.8-1.5 s open, a full turn 75-85 degrees, a small one 48-55, the top knee lifted 8-12 cm per
+    metre of height.
     """
     if exercise not in FAULT_CODES:
         raise ValueError(f"unknown exercise {exercise!r}; expected one of {tuple(FAULT_CODES)}")
@@ -261,6 +364,13 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
         return SphinxScript(reps=2, up_s=float(rng.uniform(0.9, 1.5)), hold_s=float(rng.uniform(5.0, 7.0)),
                             pause_s=float(rng.uniform(0.6, 1.2)), fault_elbow_ahead=float(rng.uniform(0.09, 0.12)),
                             fault_neck_deg=float(rng.uniform(32.0, 45.0)), faults=faults, seed=seed)
+    if exercise == OPEN_BOOK:
+        reps = int(rng.integers(2, 4))
+        faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
+        return OpenBookScript(reps=reps, open_s=float(rng.uniform(1.2, 1.8)), top_s=float(rng.uniform(0.8, 1.5)),
+                              pause_s=float(rng.uniform(0.6, 1.2)), turn_deg=float(rng.uniform(75.0, 85.0)),
+                              small_deg=float(rng.uniform(48.0, 55.0)), knee_lift=float(rng.uniform(0.08, 0.12)),
+                              faults=faults, seed=seed)
     reps = int(rng.integers(3, 5))
     faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
     return BirdDogScript(reps=reps, reach_s=float(rng.uniform(1.0, 1.6)), top_s=float(rng.uniform(1.0, 2.0)),
@@ -276,7 +386,8 @@ def _register() -> None:
     script.FAULT_CODES.update(FAULT_CODES)
     script.THRESHOLDS.update(THRESHOLDS)
     for name, pose, truth, faults in ((PRONE_ON_ELBOWS, _sphinx_pose, _sphinx_truth, _sphinx_faults),
-                                      (BIRD_DOG, _bird_dog_pose, _bird_dog_truth, _bird_dog_faults)):
+                                      (BIRD_DOG, _bird_dog_pose, _bird_dog_truth, _bird_dog_faults),
+                                      (OPEN_BOOK, _open_book_pose, _open_book_truth, _open_book_faults)):
         script.POSE_BUILDERS[name] = pose
         script.TRUTH_SERIES[name] = truth
         script.TRUTH_FAULTS[name] = faults

@@ -123,12 +123,18 @@ class Skeleton:
             the front; positive lowers the near side's hip (a single-leg
             stance's Trendelenburg drop). The drawn pelvis tilts with it,
             fading out towards the waist.
+        trunk_roll_deg: Roll of the drawn trunk and head about the x axis
+            through the spine, for a body lying along x: -90 lies on the far
+            side with the near side up and the chest towards +z (side-lying,
+            seen from the front). The pelvis rolls by this plus
+            ``pelvis_roll_deg``. The joints are not moved: a pose places them.
     """
 
     joints: dict[str, np.ndarray]
     spine: np.ndarray
     head_dir_deg: float
     pelvis_roll_deg: float = 0.0
+    trunk_roll_deg: float = 0.0
 
     def __post_init__(self) -> None:
         expected = {f"{s}_{j}" for s in ("near", "far") for j in SIDED_JOINTS} | set(HEAD_JOINTS)

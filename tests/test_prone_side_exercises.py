@@ -5,7 +5,7 @@ import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
-from pose.landmarks import Landmark
+from pose.landmarks import Landmark, sided
 from tests import skeleton as sk
 
 SPHINX = get_exercise("prone_on_elbows")
@@ -237,7 +237,13 @@ def open_book_frame(t_s, turn_deg, knee_gap_px, facing=1):
     top = side(hip_low + HIP_W * up, top_shoulder, knee_low + (KNEES_TOGETHER + knee_gap_px) * up,
                top_shoulder + 100.0 * np.array([0.3 * facing, -np.sin(np.radians(turn_deg))]))
     bottom = side(hip_low, shoulder_low, knee_low, reach)
-    return sk._frame(t_s, top, facing, "left", other=bottom)
+    frame = sk._frame(t_s, top, facing, "left", other=bottom)
+    # The world shoulders (metres, y down, z away from the camera): MediaPipe reads the stack tipped 20 degrees
+    # towards the camera and sees 85% of the turn.
+    seen = np.radians(0.85 * turn_deg - 20.0)
+    low = frame.world_xyz[sided("shoulder", "right")]
+    frame.world_xyz[sided("shoulder", "left")] = low + 0.35 * np.array([0.0, -np.cos(seen), np.sin(seen)])
+    return frame
 
 
 def open_books(n, turn_deg=80.0, open_s=1.5, top_s=1.0, pause_s=0.8, faults=None):

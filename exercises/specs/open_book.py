@@ -12,12 +12,11 @@ OPEN_BOOK = ExerciseSpec(
     side_rule="upper",
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip"),
-    signals=("shoulder_stack_ratio", "knee_stack_gap_ratio", "trunk_from_horizontal_deg"),
-    # Seen from the front the shoulders are stacked at rest and their height split falls as the chest turns open,
-    # so a rep leaves the high zone and comes back.
-    rep=RepSpec("shoulder_stack_ratio", "return_to_high", low_max="stack_open_max_ratio",
-                high_min="stack_rest_min_ratio", dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio",
-                partial_fault="small_rotation"),
+    signals=("chest_turn_deg", "shoulder_stack_ratio", "knee_stack_gap_ratio", "trunk_from_horizontal_deg"),
+    # Seen from the front the chest turns from facing the camera (about 0) to facing the ceiling (90); a rep leaves
+    # the rest zone, gets open and comes back.
+    rep=RepSpec("chest_turn_deg", "return_to_low", low_max="turn_rest_max_deg", high_min="turn_open_min_deg",
+                dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio", partial_fault="small_rotation"),
     hold=None,
     frame_rules=(
         FrameRule("knees_separating", "knee_stack_gap_ratio", above="knee_stack_gap_max_ratio"),
@@ -29,17 +28,17 @@ OPEN_BOOK = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
-        # Stacked shoulders are about 0.75 trunk lengths apart (rendered bodies 0.7-0.85) and the split falls with
-        # the cosine of the chest's turn: 0.6 is turned under 40 degrees (rest), 0.35 past 60 (open; a full open
-        # book lays the shoulder blade near the floor, 80-90).
-        "stack_rest_min_ratio": 0.6,
-        "stack_open_max_ratio": 0.35,
+        # MediaPipe reads stacked shoulders tipped 13-27 degrees towards the camera (rendered open books, seed 5)
+        # and a chest turned 80 degrees open at 45-52: it sees about 85% of the turn. Under 10 is resting; from 35
+        # the chest is open (a full open book lays the shoulder blade near the floor, 80-90 drawn).
+        "turn_rest_max_deg": 10.0,
+        "turn_open_min_deg": 35.0,
         "rep_dwell_s": 0.3,
-        # A turn that gets 30% of the way from rest to open (split 0.525: about 47 degrees) and goes back is a
+        # A turn that gets 30% of the way from rest to open (17.5, about 45 degrees drawn) and goes back is a
         # partial rep: small rotation (the range fault).
         "partial_rep_min_ratio": 0.3,
-        # Knees resting one on the other read 0.2-0.35 trunk lengths apart (joint centres); the top knee lifted or
-        # slid off by a fist's width 0.55 and more, the pelvis turning with the chest.
-        "knee_stack_gap_max_ratio": 0.5,
+        # Knees resting one on the other read 0.37-0.43 trunk lengths apart (joint centres, rendered, drawn 0.3);
+        # the top knee lifted or slid off by a fist's width reads 0.75 and more, the pelvis turning with the chest.
+        "knee_stack_gap_max_ratio": 0.55,
     },
 )
