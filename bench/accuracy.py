@@ -148,8 +148,10 @@ def rendered_options(clip: Path, options: ScoreOptions) -> tuple[dict, ScoreOpti
     # The truth's own "thresholds" are the generator's definitions of its faults, not ours; only a prescribed
     # target (what a therapist would set for this patient) is passed on as an override.
     overrides = dict((options.overrides or {}).get(truth["exercise"], {}))
+    # Any exercise whose spec takes a knee target (the nerve glide, the seated knee extension) is scored against the
+    # target the clip was drawn with, so its beyond-target fault is judged.
     target = truth.get("expected", {}).get("target_knee_deg")
-    if truth["exercise"] == "nerve_glide" and target is not None:
+    if target is not None and "knee_extension_target_deg" in get_exercise(truth["exercise"]).thresholds:
         overrides["knee_extension_target_deg"] = float(target)
     return truth, replace(options, exercise=truth["exercise"], overrides={truth["exercise"]: overrides})
 
