@@ -79,6 +79,16 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
                         amplitude_deg=amplitude, small_amplitude_deg=small, faults=faults, seed=seed)
 
 
+def random_script(exercise: str, fault: str | None, rng: np.random.Generator, seed: int) -> Script:
+    """A short randomised script of any exercise with ``fault`` injected into one rep (a wall squat in rep mode).
+
+    The suite's own per-exercise dispatch, for benches that render their own sweeps (bench.fault_sweep).
+    """
+    if exercise not in FAULT_CODES:
+        raise ValueError(f"no renderer script for {exercise!r}; expected one of {sorted(FAULT_CODES)}")
+    return _script(exercise, fault, rng, seed, False, 0)
+
+
 def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None = None) -> list[ClipSpec]:
     """The suite's clip specs, deterministic for a given seed.
 
