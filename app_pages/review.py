@@ -191,11 +191,19 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     if report.view not in ("side", "unknown"):
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 
-    st.subheader("Signals over time")
-    signals = st.multiselect("Signals", list(report.series), default=[spec.rep.signal],
-                             format_func=charts.label_of, key=f"signals:{plan.exercise}")
-    st.altair_chart(charts.signal_chart(report, spec, signals), use_container_width=True)
-    st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. Dashed lines: the rep thresholds.")
+    if spec.events == "gait":  # walking: the ankle a therapist reads, not the live step counter's signal
+        st.subheader("Ankle over time")
+        st.altair_chart(gait_charts.ankle_time_chart(report))  # its own width, as the step chart below
+        st.caption("The ankle's angle to the shin (0 square, + toes up), blue left leg, orange right. Thin lines: "
+                   "each foot coming down. Red bands: swings where the foot stayed pointed or the toe low. A leg "
+                   "not drawn was the far one from the camera.")
+    else:
+        st.subheader("Signals over time")
+        signals = st.multiselect("Signals", list(report.series), default=[spec.rep.signal],
+                                 format_func=charts.label_of, key=f"signals:{plan.exercise}")
+        st.altair_chart(charts.signal_chart(report, spec, signals), use_container_width=True)
+        st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. Dashed lines: the rep "
+                   "thresholds.")
 
     if spec.events == "gait":  # walking: steps, each leg's ankle and toe clearance
         st.subheader("Steps")

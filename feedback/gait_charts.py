@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from exercises.results import ClipReport
+from exercises.results import ClipReport, RepEvent
+from exercises.signals_gait import leg_signal_name
 from feedback.wording import description
 
 # Fits the review page's main column on a 1366-pixel-wide laptop screen, with the axis titles.
@@ -64,6 +66,62 @@ def step_chart(report: ClipReport) -> alt.VConcatChart:
         # A fixed width: a stacked chart does not follow the page's width and ran off a laptop screen.
         panels.append(alt.layer(zero, points, flagged).properties(height=180, width=CHART_WIDTH_PX))
     return alt.vconcat(*panels)
+
+
+def ankle_time_frame(report: ClipReport) -> pd.DataFrame:
+    """The ankle angle of each leg whose foot was judged, frame by frame, as the gait analysis reads it.
+
+    Columns "time (s)", "leg", "ankle (°, + toes up)" and "run" (a stretch of frames with the foot seen: lines
+    break between runs, so an unseen foot is a gap). The angle is less the foot's landmark-line tilt when flat
+    (exercises.gait's `foot_line_tilt_*_deg`). A leg none of whose steps were judged (the far leg from the side,
+    whose foot the pose model guesses) is left out rather than drawn as if measured.
+    """
+    m = report.measures or {}
+    title = "ankle (°, + toes up)"
+    parts = []
+    for leg in ("left", "right"):
+        values = (report.series or {}).get(leg_signal_name("ankle_dorsiflexion_deg", leg))
+        if values is None or not m.get(f"foot_judged_steps_{leg}", 1.0):
+            continue
+        tilt = m.get(f"foot_line_tilt_{leg}_deg", math.nan)
+        ankle = np.asarray(values, float) - (tilt if math.isfinite(tilt) else 0.0)
+        seen = np.isfinite(ankle)
+        runs = np.cumsum(seen & ~np.concatenate([[False], seen[:-1]]))
+        parts.append(pd.DataFrame({"time (s)": np.round(report.t_s[seen], 3), "leg": leg,
+                                   title: np.round(ankle[seen], 1), "run": [f"{leg} {r}" for r in runs[seen]]}))
+    columns = ["time (s)", "leg", title, "run"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _swing_start_s(rep: RepEvent) -> float:
+    """The toe-off that began the step's swing, or the step's start when it was not seen."""
+    toe_off = (rep.measures or {}).get("toe_off_s", math.nan)
+    return toe_off if math.isfinite(toe_off) else rep.start_s
+
+
+def ankle_time_chart(report: ClipReport) -> alt.LayerChart:
+    """Each judged leg's ankle over time, with its steps' contacts as thin lines and foot-drop swings shaded red."""
+    data = ankle_time_frame(report)
+    title = "ankle (°, + toes up)"
+    legs = alt.Color("leg:N", scale=alt.Scale(domain=["left", "right"], range=["#1e88e5", "#fb8c00"]),
+                     legend=alt.Legend(orient="bottom"))
+    x = alt.X("time (s):Q", title="time (s)")
+    layers = []
+    drops = pd.DataFrame([{"start": _swing_start_s(r), "end": r.end_s, "leg": r.leg, "step": r.index}
+                          for r in report.reps if "foot_drop" in r.faults], columns=["start", "end", "leg", "step"])
+    if len(drops):
+        layers.append(alt.Chart(drops).mark_rect(color="#e53935", opacity=0.15).encode(
+            x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["step", "leg"]))
+    contacts = pd.DataFrame([{"time (s)": r.end_s, "leg": r.leg or "unknown", "step": r.index}
+                             for r in report.reps], columns=["time (s)", "leg", "step"])
+    if len(contacts):
+        layers.append(alt.Chart(contacts).mark_rule(strokeWidth=1, opacity=0.5).encode(
+            x=x, color=legs, tooltip=["step", "leg", "time (s)"]))
+    layers.append(alt.Chart(pd.DataFrame({"v": [0.0]})).mark_rule(strokeDash=[6, 4], color="#777").encode(y="v:Q"))
+    layers.append(alt.Chart(data).mark_line().encode(
+        x=x, y=alt.Y(f"{title}:Q", title=title), color=legs, detail="run:N",
+        tooltip=["leg", "time (s)", title]))
+    return alt.layer(*layers).properties(height=240, width=CHART_WIDTH_PX)
 
 
 def pace_text(report: ClipReport) -> str:

@@ -250,6 +250,24 @@ def test_review_chart_and_table_show_each_steps_ankle_and_clearance_per_leg():
     assert "steps a minute" in pace_text(report) and "height" in pace_text(report)
 
 
+def test_review_ankle_over_time_draws_only_the_judged_leg_with_its_drop_swings():
+    from feedback.gait_charts import ankle_time_chart, ankle_time_frame
+
+    _, report = _walk(CASES[2][0], 13)  # right foot dropped, camera on the right: the left is the far leg
+    frame = ankle_time_frame(report)
+    assert set(frame["leg"]) == {"right"}
+    assert frame["ankle (°, + toes up)"].notna().all()  # unseen frames are left out (a gap), never zero
+    # In the dropped foot's late swings the drawn ankle is pointed, as the step it was flagged on says.
+    late = [r for r in report.reps if "foot_drop" in r.faults]
+    assert late
+    for rep in late:
+        t0 = rep.measures["toe_off_s"] + 0.6 * (rep.end_s - rep.measures["toe_off_s"])
+        during = frame[(frame["time (s)"] >= t0) & (frame["time (s)"] <= rep.end_s)]
+        assert during["ankle (°, + toes up)"].median() < -5
+    layers = ankle_time_chart(report).to_dict()["layer"]
+    assert layers[0]["mark"]["type"] == "rect"  # the foot-drop swings, shaded
+
+
 def test_clearance_and_ankle_lift_by_week_per_leg_show_a_drag_fading():
     from datetime import datetime, timedelta
 

@@ -100,5 +100,5 @@ def test_review_walk_charts_each_steps_ankle_and_clearance(chromium, walk_app, s
             browser.close()
     print(f"\nwalk review: {steps!r}, {charts} charts; screenshots in {shots}")
     assert steps.split()[-1] == str(STEPS), steps
-    assert charts >= 2  # the signals over time, and the steps' ankle and clearance
+    assert charts >= 2  # the ankle over time, and the steps' ankle and clearance
     assert "steps a minute" in text and "patient's height" in text
