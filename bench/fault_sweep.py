@@ -1,0 +1,126 @@
+"""Rendered fault sweep of any exercises: a clean clip and one per fault, per seed, through MediaPipe and the engine.
+
+    python -m bench.fault_sweep --exercises prone_on_elbows,bird_dog,open_book --seeds 111,112 --out DIR [--jobs 2]
+
+Per seed and exercise one clean clip and one clip per fault, small (480x360 or 640x360, 24 or 30 fps) so a sweep
+stays cheap. The scripts are the rendered suite's (synth.suite.random_script); bodies, facings, scenes, scripts and
+the camera's turn (up to --yaw-max, within what the exercise allows) vary with the seed, each exercise from its own
+random stream, so adding an exercise to a sweep changes no other exercise's clips. Clips already in --out are reused
+by name (use a fresh folder after changing the generator). Prints bench.accuracy's figures: reps exact, hold error,
+per-fault precision and recall.
+
+This replaces bench.prone_side_sweep; bench.supine_sweep and bench.stretch_sweep draw their own streams (their
+published figures were measured with them) and are still to be folded in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import zlib
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from bench.accuracy import ClipScore, format_summary, score_rendered, summarise
+from pose.workers import process_pool
+from scoring.runner import ScoreOptions
+from synth.camera import MAX_YAW_DEG, View
+from synth.mannequin import BODY_SHAPES
+from synth.render import ClipSpec, render_clip
+from synth.scene import random_scene_style
+from synth.script import FAULT_CODES
+from synth.suite import random_script
+
+SIZES = ((480, 360, 24.0), (640, 360, 30.0))
+#: A phone's lens across the frame's longer side.
+FOV_RANGE_DEG = (50.0, 75.0)
+
+
+def parse_seeds(text: str) -> list[int]:
+    """Seeds from "101", "101,105" or "101-104"; raises ValueError with the bad part named."""
+    seeds: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            lo, _, hi = part.partition("-")
+            seeds += list(range(int(lo), int(hi) + 1)) if hi else [int(lo)]
+        except ValueError:
+            raise ValueError(f"bad seed {part!r}: expected a number or a range like 101-104") from None
+    if not seeds:
+        raise ValueError("no seeds given")
+    return seeds
+
+
+def parse_exercises(text: str) -> list[str]:
+    """Exercise names with a renderer script; raises ValueError naming an unknown one and the choices."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FAULT_CODES]
+    if unknown or not names:
+        raise ValueError(f"no renderer script for {unknown or text!r}; expected some of {sorted(FAULT_CODES)}")
+    return names
+
+
+def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0) -> list[ClipSpec]:
+    """Clip specs of a sweep: per seed and exercise, a clean clip and one per fault, deterministic."""
+    specs = []
+    bodies = sorted(BODY_SHAPES)
+    for seed in seeds:
+        for exercise in exercises:
+            # The exercise's own streams (scripts and scenes; the camera apart), so no other choice moves them.
+            rng = np.random.default_rng([seed, zlib.crc32(exercise.encode())])
+            cam = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 2])
+            yaw_max = min(yaw_max_deg, MAX_YAW_DEG.get(exercise, 0.0))
+            for fault in (None, *FAULT_CODES[exercise]):
+                clip_seed = int(rng.integers(0, 2**31))
+                w, h, fps = SIZES[int(rng.integers(len(SIZES)))]
+                specs.append(ClipSpec(f"{exercise}_s{seed}_{fault or 'clean'}",
+                                      random_script(exercise, fault, rng, clip_seed), width=w, height=h, fps=fps,
+                                      facing=("right", "left")[int(rng.integers(2))],
+                                      body=bodies[int(rng.integers(len(bodies)))],
+                                      style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
+                                      view=View(yaw_deg=float(cam.uniform(0.0, yaw_max)),
+                                                fov_deg=float(cam.uniform(*FOV_RANGE_DEG)))))
+    return specs
+
+
+def _render_and_score(args: tuple[ClipSpec, Path]) -> ClipScore:
+    spec, out = args
+    path = out / f"{spec.name}.mp4"
+    if not path.is_file() or not path.with_suffix(".truth.json").is_file():
+        path, _ = render_clip(spec, out)
+    return score_rendered(Path(path), ScoreOptions(cache_dir=str(out / "cache")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render (or reuse) the sweep's clips, score them and print the figures."""
+    p = argparse.ArgumentParser(prog="python -m bench.fault_sweep", description=__doc__.splitlines()[0])
+    p.add_argument("--exercises", required=True, help=f"comma-separated, some of: {', '.join(sorted(FAULT_CODES))}")
+    p.add_argument("--seeds", default="101", help="comma-separated seeds or ranges (101-104)")
+    p.add_argument("--out", type=Path, required=True, help="folder for the clips (reused when present)")
+    p.add_argument("--jobs", type=int, default=1, help="clips rendered and scored at once")
+    p.add_argument("--yaw-max", type=float, default=0.0,
+                   help="camera turned up to this many degrees from the exercise's own view (default 0)")
+    p.add_argument("--json", type=Path, help="also write every clip's score here")
+    args = p.parse_args(argv)
+    try:
+        exercises, seeds = parse_exercises(args.exercises), parse_seeds(args.seeds)
+    except ValueError as e:
+        p.error(str(e))
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = [(s, args.out) for s in sweep_specs(exercises, seeds, args.yaw_max)]
+    if args.jobs > 1:
+        with process_pool(args.jobs) as pool:
+            scores = list(pool.map(_render_and_score, work))
+    else:
+        scores = [_render_and_score(w) for w in work]
+    print(format_summary(summarise(scores), scores))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(s) for s in scores], indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""bench.fault_sweep's clip plan: every fault once per seed and exercise, deterministic, one stream per exercise."""
+
+import pytest
+
+from bench.fault_sweep import main, parse_exercises, parse_seeds, sweep_specs
+from synth.script import FAULT_CODES
+
+
+def test_a_sweep_has_a_clean_clip_and_one_per_fault_for_each_seed_and_exercise():
+    specs = sweep_specs(["prone_on_elbows", "open_book"], [7, 8])
+    names = [s.name for s in specs]
+    for seed in (7, 8):
+        for exercise in ("prone_on_elbows", "open_book"):
+            want = [f"{exercise}_s{seed}_{f or 'clean'}" for f in (None, *FAULT_CODES[exercise])]
+            assert [n for n in names if n.startswith(f"{exercise}_s{seed}_")] == want
+    assert all(s.script.exercise == s.name.split("_s")[0] for s in specs)
+
+
+def test_adding_an_exercise_to_a_sweep_changes_no_other_exercises_clips():
+    alone = sweep_specs(["bird_dog"], [5], yaw_max_deg=20.0)
+    mixed = sweep_specs(["open_book", "bird_dog"], [5], yaw_max_deg=20.0)
+    mixed = [s for s in mixed if s.script.exercise == "bird_dog"]
+    assert alone == mixed
+    assert sweep_specs(["bird_dog"], [6]) != alone
+
+
+def test_the_camera_turns_no_further_than_the_exercise_allows():
+    specs = sweep_specs(["open_book", "bird_dog"], [1, 2, 3], yaw_max_deg=45.0)
+    assert max(s.view.yaw_deg for s in specs if s.script.exercise == "open_book") <= 20.0
+    assert max(s.view.yaw_deg for s in specs if s.script.exercise == "bird_dog") > 20.0
+
+
+def test_seeds_and_exercises_are_read_or_refused_in_one_line(capsys):
+    assert parse_seeds("101, 103-105") == [101, 103, 104, 105]
+    assert parse_exercises("open_book,bird_dog") == ["open_book", "bird_dog"]
+    with pytest.raises(ValueError, match="bad seed 'x'"):
+        parse_seeds("101,x")
+    with pytest.raises(SystemExit):
+        main(["--exercises", "sphinx", "--out", "unused"])
+    assert "no renderer script for ['sphinx']" in capsys.readouterr().err
