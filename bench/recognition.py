@@ -1,6 +1,7 @@
 """How well `--exercise auto` recognises exercises: rendered clips (truth known) and the labelled real clips.
 
     python -m bench.recognition --manifest ../shared/clips/manifest.csv [--suite DIR] [--json out.json]
+    python -m bench.recognition --suite DIR --render-seed SEED [--per-exercise K]   # render a fresh pool first
 
 A rendered clip's truth is its `.truth.json` exercise; a real clip's is the manifest's `checker`, else its
 `target_checker` (an exercise that may not be registered yet: then only `unknown` is right). Rows with neither
@@ -13,6 +14,7 @@ import argparse
 import csv
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from exercises.detect import UNKNOWN, recognise
@@ -20,6 +22,8 @@ from exercises.registry import EXERCISES
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
+from synth.render import render_clip
+from synth.suite import FAULT_CODES, suite_specs
 
 
 def _verdict(truth: str | None, label: str, got: str) -> str:
@@ -64,6 +68,33 @@ def suite_rows(suite: Path, cache: LandmarkCache | None) -> list[dict[str, objec
     return rows
 
 
+def render_pool(out: Path, seed: int, per_exercise: int, max_side_px: int = 0) -> list[Path]:
+    """Render the first `per_exercise` scripts of each exercise of the rendered suite of `seed`.
+
+    A clean clip comes first, then one per fault; clips already there are kept. A fresh seed gives clips no
+    rule was tuned on. `max_side_px` (0: as the suite has it) scales each frame down, keeping its shape, so a
+    pool costs less to render and to read.
+
+    Returns:
+        The pool's video paths.
+    """
+    need = max(len(v) for v in FAULT_CODES.values()) + 1
+    taken: Counter[str] = Counter()
+    paths = []
+    for spec in suite_specs(need, seed):
+        exercise = spec.script.exercise
+        if taken[exercise] >= per_exercise:
+            continue
+        taken[exercise] += 1
+        scale = max_side_px / max(spec.width, spec.height) if max_side_px else 1.0
+        if scale < 1.0:
+            spec = replace(spec, width=2 * round(spec.width * scale / 2), height=2 * round(spec.height * scale / 2))
+        clip = out / f"{spec.name}.mp4"
+        paths.append(clip if clip.is_file() and clip.with_suffix(".truth.json").is_file()
+                     else render_clip(spec, out)[0])
+    return paths
+
+
 def confusion_table(rows: list[dict[str, object]]) -> str:
     """Truth (rows) against the recognised exercise (columns), as aligned text; a row's truth None reads "none"."""
     pairs = Counter((str(r["truth"] or "none"), str(r["exercise"])) for r in rows)
@@ -82,7 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json files")
     p.add_argument("--cache-dir", type=Path, help="landmark cache (default ~/.cache/formcheck/landmarks)")
     p.add_argument("--json", type=Path, help="also write the rows here")
+    p.add_argument("--render-seed", type=int, help="first render into --suite a pool from this suite seed")
+    p.add_argument("--per-exercise", type=int, default=2, help="clips per exercise in that pool (default 2)")
+    p.add_argument("--max-side", type=int, default=0, help="render that pool at most this many pixels wide or high")
     args = p.parse_args(argv)
+    if args.render_seed is not None:
+        if args.suite is None:
+            p.error("--render-seed needs --suite, the folder to render into")
+        render_pool(args.suite, args.render_seed, args.per_exercise, args.max_side)
     cache = LandmarkCache(args.cache_dir)
     rows = (suite_rows(args.suite, cache) if args.suite else []) + (real_rows(args.manifest, cache)
                                                                       if args.manifest else [])
