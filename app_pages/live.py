@@ -23,7 +23,7 @@ from feedback import views
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
 from feedback.wording import HOW_TO, cue
-from scoring.live import LiveCoach, LiveStatus
+from scoring.live import LIVE_ADMISSION, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
 from store import repo
@@ -42,6 +42,9 @@ _BIG = "<div style='font-size:{size}rem;line-height:1.2;margin:0.1rem 0'>{text}<
 _SET_RUNNING_CSS = ("<style>[data-testid='stMainBlockContainer'],.block-container"
                     "{padding-top:4rem !important;padding-bottom:0 !important}</style>")
 # The rep count is read from 2-3 m away: about 2 cm letters on a laptop screen, so 5rem for the number.
+# Said when the server already runs as many live sets as it can: plainly, with what to do instead.
+BUSY_TEXT = ("Live coaching is busy right now: other people are using it. Please try again in a few minutes. "
+             f"You can also film your set and upload the clip on the “{common.REVIEW}” page.")
 _COUNT = ("<div style='line-height:1;margin:0.2rem 0'><span style='font-size:1.6rem'>{label}</span><br>"
           "<span style='font-size:4.6rem;font-weight:700'>{value}</span></div>")
 
@@ -99,7 +102,7 @@ def new_set(slot: dict, plan: SetPlan, hold: float | None, actor: Actor | None =
     if slot.get("coach") is not None:
         slot["coach"].close()
     coach = LiveCoach(plan.spec, plan.side, hold, on_interrupted=_keeper(actor, slot, plan),
-                      reps_target=plan.reps_target)
+                      reps_target=plan.reps_target, admission=LIVE_ADMISSION)
     slot.update(config=_config(plan, hold), owner=actor, plan=plan, coach=coach, saved=None, rated=False)
     st.session_state.pop("live_view", None)
 
@@ -137,6 +140,10 @@ def live_panel(slot: dict, speak: bool) -> None:
     coach: LiveCoach = slot["coach"]
     if coach.interrupted:
         st.rerun()  # the camera stopped mid-set: the whole page shows the summary
+    if coach.refused:  # the server was full when the camera started: the picture plays on, undrawn
+        st.markdown(f"<div data-testid='live-busy'>{_BIG.format(size=1.4, text=BUSY_TEXT)}</div>",
+                    unsafe_allow_html=True)
+        return
     view = st.session_state.setdefault("live_view", {"last": None, "history": [], "spoken": 0})
     statuses = coach.drain()
     if statuses:
@@ -164,7 +171,9 @@ def live_panel(slot: dict, speak: bool) -> None:
     if slot.get("debug"):  # frame rate and lag mean nothing to a patient: a therapist's or debug view only
         fps = _fps(view["history"])
         st.caption(f"Camera check: {fps:.1f} frames/s processed · {coach.median_process_ms():.0f} ms per frame · "
-                   f"lag {last.lag_ms:.0f} ms · {last.frames} frames")
+                   f"lag {last.lag_ms:.0f} ms · {last.frames} frames · delay {last.delay_ms:.0f} ms")
+        st.caption("Per stage (median ms): " + " · ".join(f"{k} {last.stage_ms[k]:.1f}" for k in STAGES
+                                                         if k in last.stage_ms))
     if speak and last.cue_text and last.cue_seq > view["spoken"]:
         view["spoken"] = last.cue_seq
         # The browser speaks (no server audio); the sequence number makes each snippet new.
@@ -322,6 +331,13 @@ def page(actor: Actor | None = None) -> None:
                        f"ready, then do your set. Press “{STOP_LABEL}” when you are done.")
     if common.is_patient(actor) and (running or slot["coach"].frames > 0):
         keep_pain_before(slot)
+    if not running and LIVE_ADMISSION.full:
+        # No camera offered: it would start a set the server cannot run. Another set ending frees a place.
+        with video_col:
+            st.markdown(f"<div data-testid='live-busy'>{_BIG.format(size=1.4, text=BUSY_TEXT)}</div>",
+                        unsafe_allow_html=True)
+            st.button("Try again")
+        return
     with video_col:
         ctx = webrtc_streamer(
             key=f"live:{plan.exercise}", mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,

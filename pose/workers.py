@@ -39,6 +39,14 @@ class _LeanSpawnContext(SpawnContext):
     Process = _LeanSpawnProcess
 
 
+def lean_spawn_context() -> SpawnContext:
+    """A spawn context whose processes do not re-import the parent's __main__ module (see _LeanSpawnProcess).
+
+    Their targets must live in importable modules, never in a script.
+    """
+    return _LeanSpawnContext()
+
+
 def process_pool(max_workers: int, initializer: Callable[..., object] | None = None,
                  initargs: tuple = (), lean: bool = False) -> ProcessPoolExecutor:
     """A process pool whose workers start fresh interpreters.

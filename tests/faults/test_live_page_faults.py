@@ -74,7 +74,7 @@ def _two_reps_from_the_camera(at: AppTest):
     """The camera thread: two squats' frames into the page's coach, then no more frames."""
     coach = at.session_state["live_slot"]["coach"]
     est = ScriptedEstimator(_squat_pose(squat_reps(2, rep_s=3.0)))
-    coach._factory = lambda: est  # no MediaPipe in this test
+    coach._factory, coach.pose_process = (lambda: est), "inline"  # no MediaPipe in this test, and no worker
     coach.stall_after_s = STALL_S
     for t in np.arange(0.0, squat_reps(2, rep_s=3.0)[-1][0] + 0.5, 1 / 15):
         coach.recv(_av_frame(float(t)))
@@ -173,7 +173,7 @@ def test_patient_setting_up_when_the_camera_stops_saves_nothing(alice, store_url
     at = _live_app(patient)
     coach = at.session_state["live_slot"]["coach"]
     est = ScriptedEstimator(_squat_pose(squat_reps(2, rep_s=3.0)))
-    coach._factory, coach.stall_after_s = (lambda: est), STALL_S
+    coach._factory, coach.stall_after_s, coach.pose_process = (lambda: est), STALL_S, "inline"
     for t in np.arange(0.0, 1.0, 1 / 15):  # standing, no rep yet
         coach.recv(_av_frame(float(t)))
     _wait_finished(coach)
