@@ -19,6 +19,7 @@ from pose.frames import PoseFrame, pixel_xy
 from pose.landmarks import N_LANDMARKS
 from pose.models import require_model
 from pose.outline import back_profile
+from pose.sampling import FULL, check_sampling
 
 
 def _mediapipe() -> Any:
@@ -48,6 +49,8 @@ class EstimatorSettings:
             60 fps phone clips faster than real time on two cores.
         segmentation: compute the person mask and the back's outline; about a fifth of the model's cost, so
             live use turns it off for exercises that do not read the outline.
+        sampling: "full" runs the model on every frame; "adaptive" (batch only) on fewer where the body moves
+            smoothly, interpolating between (pose.sampling). Landmarks of the two are cached apart.
     """
 
     model_complexity: int = 1
@@ -57,8 +60,10 @@ class EstimatorSettings:
     max_side_px: int = 1280
     max_fps: float = 30.0
     segmentation: bool = True
+    sampling: str = FULL
 
     def __post_init__(self) -> None:
+        check_sampling(self.sampling)
         if self.model_complexity not in (0, 1, 2):
             raise ValueError(f"model_complexity must be 0, 1 or 2, got {self.model_complexity}")
         for name in ("min_detection_confidence", "min_tracking_confidence"):
@@ -75,6 +80,8 @@ class EstimatorSettings:
     def cache_key(self) -> str:
         """A short stable digest of the settings (and of the task model's content, if any)."""
         parts = asdict(self)
+        if self.sampling == FULL:
+            del parts["sampling"]  # full-rate keys stay what they were before sampling existed: old caches still hit
         parts["mediapipe"] = importlib.metadata.version("mediapipe")
         if self.task_model_path:
             parts["task_model_path"] = hashlib.sha256(Path(self.task_model_path).read_bytes()).hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import replace
@@ -15,6 +15,7 @@ import numpy as np
 from pose.cache import LandmarkCache, file_digest
 from pose.estimator import EstimatorSettings, PoseEstimator
 from pose.frames import PoseSequence
+from pose.sampling import ADAPTIVE, AdaptiveSampler, SamplingStats
 from pose.video import VideoError, iter_video, probe
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
 
@@ -64,26 +65,38 @@ def _kept_estimator(settings: EstimatorSettings) -> PoseEstimator:
     return kept
 
 
-def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = None, end_s: float | None = None,
-              progress: ProgressFn | None = None, duration_s: float = math.nan,
-              max_duration_s: float | None = None) -> PoseSequence:
-    frames = []
+def _decoded(path: Path, settings: EstimatorSettings, start_s: float | None, end_s: float | None,
+             max_duration_s: float | None) -> Iterator[tuple[float, np.ndarray]]:
+    """(t_s, rgb) of the frames estimated: the clip's, at most `settings.max_fps` of them a second."""
     # A little slack so a 30.0 fps cap keeps every frame of a 29.97 fps clip.
     min_gap_s = 0.97 / settings.max_fps
     last_t = float("-inf")
+    for vf in iter_video(path, settings.max_side_px, start_s, end_s):
+        if vf.t_s - last_t < min_gap_s:
+            continue
+        if max_duration_s is not None and vf.t_s > max_duration_s:
+            raise _too_long(path, max_duration_s)
+        last_t = vf.t_s
+        yield vf.t_s, vf.rgb
+
+
+def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = None, end_s: float | None = None,
+              progress: ProgressFn | None = None, duration_s: float = math.nan,
+              max_duration_s: float | None = None, stats: SamplingStats | None = None) -> PoseSequence:
+    frames = []
     # The Tasks API wants ever-increasing timestamps across clips, so a .task model is never kept.
     keep = _keeping["on"] and not settings.task_model_path
     with nullcontext(_kept_estimator(settings)) if keep else PoseEstimator(settings) as estimator:
         _kept["used"] = estimator
-        for vf in iter_video(path, settings.max_side_px, start_s, end_s):
-            if vf.t_s - last_t < min_gap_s:
-                continue
-            if max_duration_s is not None and vf.t_s > max_duration_s:
-                raise _too_long(path, max_duration_s)
-            last_t = vf.t_s
-            frames.append(estimator.process(vf.rgb, vf.t_s))
+        decoded = _decoded(path, settings, start_s, end_s, max_duration_s)
+        sampler = AdaptiveSampler(estimator.process) if settings.sampling == ADAPTIVE else None
+        poses = sampler.run(decoded) if sampler else (estimator.process(rgb, t_s) for t_s, rgb in decoded)
+        for pose in poses:
+            frames.append(pose)
             if progress and duration_s > 0:
-                progress(min(1.0, vf.t_s / duration_s))
+                progress(min(1.0, pose.t_s / duration_s))
+    if stats is not None:
+        stats.add(sampler.stats if sampler else SamplingStats(len(frames), len(frames)))
     return PoseSequence.from_frames(frames)
 
 
@@ -113,6 +126,7 @@ def extract_poses(
     progress: ProgressFn | None = None,
     jobs: int = 1,
     max_duration_s: float | None = MAX_CLIP_DURATION_S,
+    stats: SamplingStats | None = None,
 ) -> PoseSequence:
     """Estimate the pose in every frame of a clip, using the cache when it has the answer.
 
@@ -123,6 +137,8 @@ def extract_poses(
         progress: called with the fraction of the clip done, in [0, 1].
         jobs: processes to split a long clip across by time (each at least SPLIT_MIN_SEGMENT_S long).
         max_duration_s: longer clips are refused (None: no limit).
+        stats: if given, the frames estimated and the model calls made are added to it (not when the clip is
+            read from the cache or split across processes).
 
     Raises:
         VideoError: if the clip cannot be read, or is longer than `max_duration_s`.
@@ -160,7 +176,7 @@ def extract_poses(
         sequence = concatenate(parts)
     else:
         sequence = _estimate(path, settings, progress=progress, duration_s=info.duration_s,
-                             max_duration_s=max_duration_s)
+                             max_duration_s=max_duration_s, stats=stats)
     if not len(sequence):
         raise VideoError(f"{path}: contains no decodable video frame")
     if cache is not None and key is not None:

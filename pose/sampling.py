@@ -1,0 +1,264 @@
+"""Adaptive temporal sampling: the pose model runs on few frames where the body moves smoothly, on all near turns.
+
+Where the model does not run, the frames get landmarks interpolated in time; where the pose is lost, or around the
+turning points that reps, holds and faults are decided at, it runs on every frame.
+
+One pass over the decoded frames, with a small window held in memory. The model runs on the window's first frame
+(the anchor, already known), its middle and its last frame, about `coarse_step_s` apart. When the middle frame's
+landmarks lie on the straight line between the ends (all but one within `midpoint_error_max_ratio` of the trunk's
+length in the picture, and `midpoint_world_error_max_ratio` in the world landmarks) and the same landmarks are
+visible, the motion is smooth enough for linear interpolation and the other frames of the window are
+interpolated. Otherwise (a turning point, a start or stop, a landmark coming into or out of view, or no person in
+any of the three) the model runs on every frame of the window, in time order. A frame in which no person was
+found is never bridged: a window with one is always run at full rate, so interpolation only ever joins two
+frames that both hold a pose.
+
+MediaPipe tracks between consecutive calls (`static_image_mode=False`): skipping frames and returning to the
+window's skipped frames after its last one move the tracked region further between calls than at full rate. For
+slow rehabilitation movements that region still holds the person; `formcheck bench tradeoff --sampling
+full,adaptive` measures what it costs in accuracy, beside the model calls saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseFrame
+from pose.landmarks import Landmark
+
+FULL = "full"
+ADAPTIVE = "adaptive"
+SAMPLING_MODES = (FULL, ADAPTIVE)
+
+SAMPLING_THRESHOLDS: Mapping[str, float] = MappingProxyType({
+    # Time between the model calls of a window: its middle and its last frame (so a window is twice this long).
+    # Rehabilitation movements take 1-4 s from one end of the range to the other, and their turning points are
+    # held or rounded over 0.3-2 s: 0.2 s samples a turning point at least twice, and an interpolated stretch is
+    # at most 0.4 s of smooth motion. At 30 fps it runs the model on 2 frames of every 12 where nothing turns.
+    "coarse_step_s": 0.2,
+    # The middle frame's landmarks may sit this far off the straight line between the window's ends, as a share of
+    # the shoulder-to-hip length, before the window is run at full rate. A landmark off by 5% of the trunk moves a
+    # joint angle by about 3 degrees at most (a thigh is about as long as the trunk), and a rep's turn bends the
+    # path by 10-40%. In the picture (pixels) MediaPipe's own jitter, which a still body shows, is 1-3% (median
+    # 1-3%, 90th percentile 2-5% over the committed sample clips, measured in 0.4 s windows).
+    "midpoint_error_max_ratio": 0.05,
+    # The same in the world landmarks (metres over metres): their depth jitters about twice as much as the
+    # picture (median 3-6%, 90th percentile 5-13% on the same clips), so the bar is twice as high. They still
+    # catch a turn made towards the camera, which the picture hardly shows.
+    "midpoint_world_error_max_ratio": 0.10,
+    # A window is run at full rate when at least this many key landmarks are off the line. A turn moves a limb,
+    # a joint and the segment beyond it (a knee and an ankle, a shoulder and a head): two landmarks at least. One
+    # landmark alone off the line is mostly jitter (the nose's depth, a toe): with one, simulated on the sample
+    # clips' full-rate landmarks, 0.36 of frames ran the model; with two, 0.27, with reps, faults, holds and
+    # angle errors unchanged in both.
+    "landmarks_off_line_min_count": 2.0,
+})
+
+# The landmarks that rep counting, holds, faults and the view are measured from: the face's centre and the
+# limbs. The fingers and the eyes and mouth are left out: they jitter more than the body and no rule reads them.
+KEY_LANDMARKS = np.array([
+    Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR,
+    Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW,
+    Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
+    Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE,
+    Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL, Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX,
+])
+_SHOULDERS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+_HIPS = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+
+Image = TypeVar("Image")
+EstimateFn = Callable[[Image, float], PoseFrame]
+
+
+def check_sampling(mode: str) -> str:
+    """Return `mode` if it is a sampling mode, else raise ValueError listing the valid ones."""
+    if mode not in SAMPLING_MODES:
+        raise ValueError(f"unknown sampling {mode!r}; expected one of {', '.join(SAMPLING_MODES)}")
+    return mode
+
+
+def interpolate(a: PoseFrame, b: PoseFrame, t_s: float) -> PoseFrame:
+    """The pose at `t_s` between two frames, linear in time.
+
+    Image and world landmarks and the back's outline are interpolated linearly (NaN stays NaN); each landmark's
+    visibility is the lower of the two, so a landmark is only as known between two frames as at the less sure.
+
+    Args:
+        a: the earlier frame.
+        b: the later frame (a.t_s < t_s < b.t_s).
+        t_s: the time of the frame wanted, in seconds.
+
+    Raises:
+        ValueError: if `t_s` is not strictly between the two frames' times.
+    """
+    if not a.t_s < t_s < b.t_s:
+        raise ValueError(f"t_s must lie strictly between {a.t_s} and {b.t_s}, got {t_s}")
+    w = (t_s - a.t_s) / (b.t_s - a.t_s)
+    return PoseFrame(
+        t_s, (1.0 - w) * a.xyz + w * b.xyz, (1.0 - w) * a.world_xyz + w * b.world_xyz,
+        np.minimum(a.visibility, b.visibility), a.image_size, (1.0 - w) * a.back_profile + w * b.back_profile,
+    )
+
+
+def _trunk(xy: np.ndarray) -> float:
+    shoulders, hips = xy[_SHOULDERS].mean(axis=0), xy[_HIPS].mean(axis=0)
+    return float(np.linalg.norm(shoulders - hips))
+
+
+def midpoint_error_ratio(a: PoseFrame, m: PoseFrame, b: PoseFrame, thresholds: Mapping[str, float] | None = None
+                         ) -> float:
+    """How far the middle frame is off the straight line between two others, against the bars of `thresholds`.
+
+    Each key landmark visible in all three frames is measured in the picture (pixels, so the aspect ratio does not
+    skew it) and in the world landmarks, each divided by that view's shoulder-to-hip length and by its bar
+    (`midpoint_error_max_ratio`, `midpoint_world_error_max_ratio`), taking the worse of the two. The result is
+    the `landmarks_off_line_min_count`-th largest over the landmarks: above 1, that many are off the line.
+
+    Args:
+        a: the window's first frame.
+        m: a frame between.
+        b: the window's last frame.
+        thresholds: SAMPLING_THRESHOLDS, or some of them replaced.
+
+    Returns:
+        The ratio to the bar; infinity when it cannot be judged (a frame without a person, no trunk, or too few
+        key landmarks visible in all three), so such a window is always run at full rate.
+    """
+    bars = {**SAMPLING_THRESHOLDS, **(thresholds or {})}
+    if not (a.found and m.found and b.found):
+        return float("inf")
+    visible = np.minimum(np.minimum(a.visibility, m.visibility), b.visibility) >= LANDMARK_VISIBILITY_MIN_RATIO
+    keys = KEY_LANDMARKS[visible[KEY_LANDMARKS]]
+    rank = int(bars["landmarks_off_line_min_count"])
+    if len(keys) < rank:
+        return float("inf")
+    line = interpolate(a, b, m.t_s)
+    scale = np.array(m.image_size, dtype=float)
+    worst = np.zeros(len(keys))
+    for got, want, bar in ((m.xyz[:, :2] * scale, line.xyz[:, :2] * scale, bars["midpoint_error_max_ratio"]),
+                           (m.world_xyz, line.world_xyz, bars["midpoint_world_error_max_ratio"])):
+        trunk = _trunk(got)
+        if not trunk > 0:
+            return float("inf")
+        worst = np.maximum(worst, np.linalg.norm(got[keys] - want[keys], axis=-1) / trunk / bar)
+    return float(np.sort(worst)[-rank])
+
+
+def same_landmarks_visible(a: PoseFrame, m: PoseFrame, b: PoseFrame) -> bool:
+    """Whether the middle frame sees the same key landmarks as interpolation would (the lower of the ends)."""
+    line = np.minimum(a.visibility, b.visibility)[KEY_LANDMARKS] >= LANDMARK_VISIBILITY_MIN_RATIO
+    return bool(np.array_equal(line, m.visibility[KEY_LANDMARKS] >= LANDMARK_VISIBILITY_MIN_RATIO))
+
+
+@dataclass
+class SamplingStats:
+    """What a sampled pass cost: frames returned, and how many of them the model ran on."""
+
+    frames: int = 0
+    model_calls: int = 0
+    refined_windows: int = 0
+    smooth_windows: int = 0
+
+    def add(self, other: SamplingStats) -> None:
+        """Count another pass's frames and calls in these."""
+        self.frames += other.frames
+        self.model_calls += other.model_calls
+        self.refined_windows += other.refined_windows
+        self.smooth_windows += other.smooth_windows
+
+    @property
+    def call_ratio(self) -> float:
+        """Model calls per frame (1.0 at full rate); NaN before any frame."""
+        return self.model_calls / self.frames if self.frames else float("nan")
+
+
+class AdaptiveSampler(Generic[Image]):
+    """Runs a pose model on some frames of a clip and interpolates the rest (see the module docstring).
+
+    Attributes:
+        stats: counts of the frames and model calls of the passes run so far.
+    """
+
+    def __init__(self, estimate: EstimateFn, thresholds: Mapping[str, float] | None = None) -> None:
+        """Configure the sampler.
+
+        Args:
+            estimate: the model: (image, t_s) -> PoseFrame, called with increasing times within a window.
+            thresholds: SAMPLING_THRESHOLDS, or some of them replaced.
+
+        Raises:
+            ValueError: for an unknown threshold name or a step or error that is not positive.
+        """
+        values = {**SAMPLING_THRESHOLDS, **(thresholds or {})}
+        unknown = sorted(set(values) - set(SAMPLING_THRESHOLDS))
+        if unknown:
+            raise ValueError(f"unknown sampling threshold {', '.join(unknown)}; "
+                             f"expected some of {', '.join(SAMPLING_THRESHOLDS)}")
+        for name, value in values.items():
+            if not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value}")
+        if values["landmarks_off_line_min_count"] != int(values["landmarks_off_line_min_count"]):
+            raise ValueError(f"landmarks_off_line_min_count must be a whole number, got "
+                             f"{values['landmarks_off_line_min_count']}")
+        self.thresholds = MappingProxyType(values)
+        self._estimate = estimate
+        self.stats = SamplingStats()
+
+    def _call(self, image: Image, t_s: float) -> PoseFrame:
+        self.stats.model_calls += 1
+        return self._estimate(image, t_s)
+
+    def run(self, frames: Iterable[tuple[float, Image]]) -> Iterator[PoseFrame]:
+        """Poses for every frame, in time order.
+
+        Args:
+            frames: (t_s, image) pairs with strictly increasing times; each image is held only while its window
+                is open (about 2 x coarse_step_s).
+
+        Yields:
+            One PoseFrame per input frame, estimated or interpolated.
+        """
+        window_s = 2.0 * self.thresholds["coarse_step_s"]
+        anchor: PoseFrame | None = None
+        pending: list[tuple[float, Image]] = []
+        for t_s, image in frames:
+            if anchor is None:
+                anchor = self._call(image, t_s)
+                self.stats.frames += 1
+                yield anchor
+                continue
+            pending.append((t_s, image))
+            if t_s - anchor.t_s >= window_s:
+                poses = self._window(anchor, pending)
+                yield from poses
+                anchor, pending = poses[-1], []
+        if anchor is not None and pending:
+            yield from self._window(anchor, pending)
+
+    def _window(self, anchor: PoseFrame, pending: list[tuple[float, Image]]) -> list[PoseFrame]:
+        """The poses of `pending` (the frames after `anchor`, the last one ending the window)."""
+        self.stats.frames += len(pending)
+        if len(pending) < 3:  # nothing to save: a middle and an end are all there is
+            out = [self._call(image, t) for t, image in pending]
+        else:
+            mid_s = 0.5 * (anchor.t_s + pending[-1][0])
+            i_mid = min(range(len(pending) - 1), key=lambda i: abs(pending[i][0] - mid_s))
+            middle = self._call(pending[i_mid][1], pending[i_mid][0])
+            last = self._call(pending[-1][1], pending[-1][0])
+            smooth = (midpoint_error_ratio(anchor, middle, last, self.thresholds) <= 1.0
+                      and same_landmarks_visible(anchor, middle, last))
+            if smooth:
+                self.stats.smooth_windows += 1
+                out = [interpolate(anchor, middle, t) for t, _ in pending[:i_mid]] + [middle]
+                out += [interpolate(middle, last, t) for t, _ in pending[i_mid + 1:-1]] + [last]
+            else:
+                self.stats.refined_windows += 1
+                # Every frame the model has not seen yet, in time order; the middle and last keep their poses.
+                out = [middle if i == i_mid else last if i == len(pending) - 1 else self._call(image, t)
+                       for i, (t, image) in enumerate(pending)]
+        return out

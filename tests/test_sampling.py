@@ -1,0 +1,148 @@
+"""Adaptive temporal sampling on synthetic landmark streams: a fake model returns known poses (no MediaPipe).
+
+The fake model is a squatting skeleton whose knee angle follows cosine-eased keyframes, so where the body is still,
+moving smoothly, or turning is known exactly; it records the times it was called at.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from exercises.config import spec_for
+from exercises.engine import score_sequence
+from pose.estimator import EstimatorSettings
+from pose.frames import PoseFrame, PoseSequence
+from pose.sampling import (
+    SAMPLING_THRESHOLDS,
+    AdaptiveSampler,
+    check_sampling,
+    interpolate,
+    midpoint_error_ratio,
+)
+from tests.skeleton import SIZE, TRUNK, eased, squat_reps, wall_squat_frame
+
+FPS = 30.0
+
+
+class FakeModel:
+    """A pose model that returns the skeleton of `knee(t)`, or no person inside `lost` (t0, t1) spans."""
+
+    def __init__(self, keyframes: list[tuple[float, float]], lost: tuple[tuple[float, float], ...] = ()) -> None:
+        self.keyframes, self.lost, self.calls = keyframes, lost, []
+
+    def __call__(self, image: int, t_s: float) -> PoseFrame:
+        self.calls.append(t_s)
+        if any(a <= t_s <= b for a, b in self.lost):
+            return PoseFrame.empty(t_s, SIZE)
+        return wall_squat_frame(t_s, float(eased(self.keyframes, np.array([t_s]))[0]))
+
+    def clip(self) -> list[tuple[float, int]]:
+        """The clip's frames as (t_s, image): the image is just the frame's index here."""
+        t = np.arange(self.keyframes[0][0], self.keyframes[-1][0] + 1e-9, 1.0 / FPS)
+        return [(float(ti), i) for i, ti in enumerate(t)]
+
+
+def run(model: FakeModel, **thresholds: float) -> tuple[AdaptiveSampler, PoseSequence]:
+    sampler = AdaptiveSampler(model, thresholds)
+    return sampler, PoseSequence.from_frames(list(sampler.run(model.clip())))
+
+
+def full_rate(model: FakeModel) -> PoseSequence:
+    return PoseSequence.from_frames([model(i, t) for t, i in model.clip()])
+
+
+def test_a_still_body_runs_the_model_on_few_frames_and_reads_exactly():
+    model = FakeModel([(0.0, 170.0), (6.0, 170.0)])
+    sampler, seq = run(model)
+    assert len(seq) == len(model.clip())
+    # Two calls per window of 2 x coarse_step_s, plus the first frame.
+    window_frames = 2 * SAMPLING_THRESHOLDS["coarse_step_s"] * FPS
+    assert sampler.stats.call_ratio <= 2.0 / window_frames + 0.01
+    assert sampler.stats.refined_windows == 0
+    np.testing.assert_allclose(seq.xyz, full_rate(FakeModel(model.keyframes)).xyz, atol=1e-12)
+
+
+def test_turning_points_get_every_frame_and_reps_are_unchanged():
+    keys = squat_reps(3, rep_s=2.0, pause_s=1.5)
+    model = FakeModel(keys)
+    sampler, seq = run(model)
+    called = np.array(model.calls)
+    # Every frame within 0.1 s of the bottom of each rep, where the knee turns from bending to straightening, was
+    # estimated by the model, not interpolated.
+    bottoms = [t for t, v in keys if v == min(v for _, v in keys)]
+    frame_t = np.array([t for t, _ in model.clip()])
+    for turn in bottoms:
+        near = frame_t[np.abs(frame_t - turn) <= 0.1]
+        assert np.isin(near, called).all(), f"turn at {turn} s interpolated"
+    assert sampler.stats.call_ratio < 0.6  # the pauses and smooth stretches still save calls
+    full_seq = full_rate(FakeModel(keys))
+    # No interpolated landmark strays further from the true one than the bar allows at the window's middle.
+    px = np.abs(seq.xyz - full_seq.xyz)[..., :2] * np.array(SIZE)
+    assert np.nanmax(px) <= SAMPLING_THRESHOLDS["midpoint_error_max_ratio"] * TRUNK
+    spec = spec_for("wall_squat")
+    full = score_sequence(full_seq, spec)
+    adaptive = score_sequence(seq, spec)
+    assert adaptive.rep_count == full.rep_count == 3
+    bottom = [[r.low["support_knee_deg"] for r in report.reps] for report in (adaptive, full)]
+    np.testing.assert_allclose(*bottom, atol=1.0)
+
+
+def test_a_lost_pose_is_never_bridged():
+    keys = [(0.0, 170.0), (4.0, 170.0)]
+    lost = ((1.43, 1.62),)
+    model = FakeModel(keys, lost)
+    _, seq = run(model)
+    frame_t = seq.t_s
+    truly_lost = np.array([any(a <= t <= b for a, b in lost) for t in frame_t])
+    # Exactly the frames in which the model found nobody are empty: none is filled in from its neighbours.
+    np.testing.assert_array_equal(~seq.found, truly_lost)
+    # And the model itself ran on every frame from the last pose before the gap to the first after it.
+    gap = np.flatnonzero(truly_lost)
+    np.testing.assert_array_equal(np.isin(frame_t[gap[0] - 1:gap[-1] + 2], model.calls), True)
+
+
+def test_interpolation_is_linear_keeps_nan_and_takes_the_lower_visibility():
+    a = wall_squat_frame(0.0, 170.0)
+    b = wall_squat_frame(1.0, 110.0)
+    vis_b = b.visibility.copy()
+    vis_b[3] = 0.2
+    xyz_b = b.xyz.copy()
+    xyz_b[5] = np.nan
+    b = PoseFrame(1.0, xyz_b, b.world_xyz, vis_b, SIZE, np.linspace(0.0, 0.1, len(b.back_profile)))
+    mid = interpolate(a, b, 0.25)
+    np.testing.assert_allclose(mid.xyz[0], 0.75 * a.xyz[0] + 0.25 * b.xyz[0])
+    np.testing.assert_allclose(mid.world_xyz[7], 0.75 * a.world_xyz[7] + 0.25 * b.world_xyz[7])
+    assert np.isnan(mid.xyz[5]).all()
+    assert mid.visibility[3] == 0.2 and mid.visibility[0] == 1.0
+    assert np.isnan(mid.back_profile).all()  # a's outline is unknown, so the one between is too
+    with pytest.raises(ValueError, match="strictly between"):
+        interpolate(a, b, 1.0)
+
+
+def test_a_frame_without_a_person_cannot_be_judged_smooth():
+    a, b = wall_squat_frame(0.0, 170.0), wall_squat_frame(0.4, 170.0)
+    assert midpoint_error_ratio(a, wall_squat_frame(0.2, 170.0), b) == pytest.approx(0.0, abs=1e-9)
+    assert midpoint_error_ratio(a, PoseFrame.empty(0.2, SIZE), b) == np.inf
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "error"),
+    [
+        ({"coarse_step_s": 0.0}, "coarse_step_s must be > 0"),
+        ({"midpoint_error_max_ratio": -1.0}, "midpoint_error_max_ratio must be > 0"),
+        ({"coarse_step": 0.2}, "unknown sampling threshold coarse_step"),
+    ],
+)
+def test_bad_thresholds_are_refused(thresholds, error):
+    with pytest.raises(ValueError, match=error):
+        AdaptiveSampler(FakeModel([(0.0, 170.0), (1.0, 170.0)]), thresholds)
+
+
+def test_the_cache_key_differs_by_sampling_and_full_keeps_its_old_key():
+    full, adaptive = EstimatorSettings(), EstimatorSettings(sampling="adaptive")
+    assert full.cache_key() != adaptive.cache_key()
+    assert EstimatorSettings(sampling="full").cache_key() == full.cache_key()
+    with pytest.raises(ValueError, match="unknown sampling 'sometimes'"):
+        EstimatorSettings(sampling="sometimes")
+    assert check_sampling("adaptive") == "adaptive"
