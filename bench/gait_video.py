@@ -80,18 +80,26 @@ def summarise(rows: list[dict]) -> dict[str, float]:
     return out
 
 
+def parse_seeds(text: str) -> list[int]:
+    """Seeds from "3000-3007", "3001,3005" or a mix ("3000-3003,3010")."""
+    out = []
+    for part in text.split(","):
+        lo, _, hi = part.strip().partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Render (once), score and print the foot_drop figures for a range of seeds."""
     parser = argparse.ArgumentParser(prog="python -m bench.gait_video", description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder for the rendered walks (reused)")
-    parser.add_argument("--seeds", default="3000-3007", help="a seed or a range, e.g. 3000-3007")
+    parser.add_argument("--seeds", default="3000-3007", help="seeds and ranges, e.g. 3000-3007 or 3001,3005")
     parser.add_argument("--drop-only", action="store_true", help="only the seeds whose walk has a drop foot")
     parser.add_argument("--json", help="also write every step's row here")
     args = parser.parse_args(argv)
-    lo, _, hi = args.seeds.partition("-")
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    seeds = [s for s in range(int(lo), int(hi or lo) + 1) if not args.drop_only or random_case(s)[0].drop_leg]
+    seeds = [s for s in parse_seeds(args.seeds) if not args.drop_only or random_case(s)[0].drop_leg]
     rows = [r for seed in seeds for r in evaluate_seed(seed, out_dir)]
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")

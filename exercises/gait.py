@@ -482,7 +482,10 @@ def _step_faults(m: Mapping[str, float], th: Mapping[str, float], view: str) -> 
     # Steppage is how a dropped foot is lifted clear: a high swing whose ankle still hangs below neutral is the
     # drop it compensates (the near leg is then judged alone, without the far leg to compare with).
     compensated = steppage and below("ankle_swing_deg", "swing_dorsiflexion_steppage_min_deg")
-    if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or lower_than_other or compensated or \
+    # The foot reaching forward to land with its toes well below its heel: read against the floor, this needs no
+    # knee, which the pose model often puts straight above a swinging ankle (turning the ankle angle to neutral).
+    toes_down = below("foot_pitch_swing_deg", "swing_foot_pitch_min_deg")
+    if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or lower_than_other or compensated or toes_down or \
             below("toe_clearance_ratio", "toe_clearance_min_ratio"):
         faults.add("foot_drop")
     if below("foot_pitch_at_contact_deg", "contact_foot_pitch_min_deg"):

@@ -153,6 +153,24 @@ def test_a_leg_seen_as_well_as_the_other_is_judged_whichever_side_it_is():
     assert not any("not judged" in note for note in report.notes)
 
 
+def test_a_foot_reaching_to_land_toes_down_is_foot_drop_by_its_pitch_alone():
+    # MediaPipe often misplaces a swinging leg's knee, so the ankle angle can read near neutral while the foot
+    # still reaches to land toes-down against the floor. With every other foot-drop rule switched off, the foot's
+    # pitch against the floor finds a steep drop, and never a normal foot.
+    off = {"swing_dorsiflexion_min_deg": -90.0, "swing_dorsiflexion_asymmetric_min_deg": -90.0,
+           "swing_dorsiflexion_steppage_min_deg": -90.0, "toe_clearance_min_ratio": -9.0}
+    spec = WALK.with_thresholds(off)
+    script = WalkScript(speed_m_per_s=1.0, duration_s=4.0, drop_leg="right", drop_plantarflexion_deg=35.0)
+    t = np.arange(0.0, script.duration_s, 1.0 / 30)
+    cam = GaitCamera(distance_m=6.0, x_m=script.start_x_m + 2.0)
+    seq = landmark_sequence(simulate_walk(script, t), cam, np.random.default_rng(16), height_m=script.height_m)
+    judged = [rep for rep in score_sequence(seq, spec).reps if math.isfinite(rep.measures["foot_pitch_swing_deg"])]
+    assert judged and all(("foot_drop" in rep.faults) == (rep.leg == "right") for rep in judged)
+    normal = [rep for rep in _walk(CASES[1][0], CASES[1][2], **CASES[1][1])[1].reps
+              if math.isfinite(rep.measures["foot_pitch_swing_deg"])]
+    assert normal and min(rep.measures["foot_pitch_swing_deg"] for rep in normal) > spec.t("swing_foot_pitch_min_deg")
+
+
 def test_speed_needs_a_scale():
     script = WalkScript(speed_m_per_s=1.1, duration_s=4.0)
     t = np.arange(0.0, 4.0, 1 / 30)
