@@ -160,7 +160,9 @@ def weekly_gait_frame(sets: list[tuple[datetime, Mapping[str, Any]]]) -> pd.Data
             for key, title in WEEKLY_MEASURES.items():
                 value = m.get(key.format(leg=leg))
                 out[title] = float(value) if isinstance(value, (int, float)) and math.isfinite(value) else math.nan
-            steps, dropped = m.get(f"steps_{leg}"), m.get(f"foot_drop_steps_{leg}")
+            # Over the steps whose foot was judged: a far leg's steps are counted but its foot is unknown, not 0.
+            steps = m.get(f"foot_judged_steps_{leg}", m.get(f"steps_{leg}"))
+            dropped = m.get(f"foot_drop_steps_{leg}")
             out["foot drop steps (share)"] = dropped / steps if steps and dropped is not None else math.nan
             rows.append(out)
     columns = ["week", "leg", *WEEKLY_MEASURES.values(), "foot drop steps (share)"]

@@ -176,8 +176,12 @@ def summarise(results: list[CaseResult]) -> dict[str, float]:
         fn = sum(1 for s in rows if s[2] and not s[3])
         out[f"foot_drop_recall_{leg}_ratio"] = tp / (tp + fn) if tp + fn else math.nan
         out[f"foot_drop_precision_{leg}_ratio"] = tp / (tp + fp) if tp + fp else math.nan
-    named = [r.drop_leg_named == r.script["drop_leg"] for r in results if r.script["drop_leg"]]
+    # From the side the far leg's foot is not judged: its leg can be named only in walks where it was the near one.
+    drops = [r for r in results if r.script["drop_leg"]]
+    judged_drop = [r for r in drops if any(s[0] == r.script["drop_leg"] and s[4] for s in r.step_truth)]
+    named = [r.drop_leg_named == r.script["drop_leg"] for r in judged_drop]
     out["drop_leg_named_ratio"] = float(np.mean(named)) if named else math.nan
+    out["drop_walks_unjudged_ratio"] = 1.0 - len(judged_drop) / len(drops) if drops else math.nan
     legs = [s for r in results for s in r.step_truth]
     out["step_leg_right_ratio"] = float(np.mean([s[0] == s[1] for s in legs])) if legs else math.nan
     speed = [r.speed_error_ratio for r in results if math.isfinite(r.speed_error_ratio)]

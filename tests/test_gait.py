@@ -308,5 +308,9 @@ def test_clearance_and_ankle_lift_by_week_per_leg_show_a_drag_fading():
     assert list(right["sets"]) == [2, 2, 2]
     left = frame[frame["leg"] == "left"]
     assert left["peak ankle lift in swing (°)"].isna().all()  # unknown stays unknown
+    # A leg filmed only as the far one: its steps counted, its foot never judged, so its share is unknown, not 0.
+    far = weekly_gait_frame([(start, {"measures": {"steps_left": 4.0, "foot_judged_steps_left": 0.0,
+                                                   "foot_drop_steps_left": 0.0}})])
+    assert far[far["leg"] == "left"]["foot drop steps (share)"].isna().all()
     assert weekly_gait_chart(frame).to_dict()["hconcat"]
     assert weekly_gait_frame([]).empty
