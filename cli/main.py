@@ -22,6 +22,7 @@ from exercises.registry import EXERCISES, SPEC_FILE_ERRORS  # noqa: E402
 from feedback import report as rep  # noqa: E402
 from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.models import MODEL_FOR_USE, model_settings  # noqa: E402
+from pose.sampling import SAMPLING_MODES  # noqa: E402
 from pose.video import VideoError  # noqa: E402
 from scoring.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
 from synth.cli import add_view_arguments, view_plan  # noqa: E402
@@ -65,6 +66,9 @@ def _build_parser() -> argparse.ArgumentParser:
                         "found 15 as accurate on its suite at 1.8x the throughput)")
     s.add_argument("--max-side", type=int, default=EstimatorSettings.max_side_px,
                    help="frames downscaled to this longer side in px first (default %(default)d)")
+    s.add_argument("--sampling", choices=SAMPLING_MODES, default=EstimatorSettings.sampling,
+                   help="full: the pose model on every frame (default); adaptive: on fewer frames where the body "
+                        "moves smoothly, interpolating between (see README, Speed)")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
     s.add_argument("--db", metavar="URL", help="also save each scored clip as a session in this database "
@@ -116,6 +120,11 @@ def _build_parser() -> argparse.ArgumentParser:
                     help="smoothing variants to try: off, light, default, heavy (default off,default,heavy)")
     bt.add_argument("--models", type=lambda v: tuple(v.split(",")),
                     help="pose models to try: lite, full, heavy (default full; lite and heavy installed by `make`)")
+    bt.add_argument("--sampling", type=lambda v: tuple(v.split(",")),
+                    help="pose sampling to try: full, adaptive (default full)")
+    bt.add_argument("--bare", action="store_true",
+                    help="also run the bare MediaPipe loop on each clip, beside the rows, and give each row's speed "
+                         "against it")
     bt.add_argument("--quick", action="store_true",
                     help="a few minutes: 30,10 fps x 1280,640 px x off,default, 4 suite clips per exercise")
     bt.add_argument("--jobs", type=int, default=0, help="processes (0 = one per core)")
@@ -171,7 +180,8 @@ def _save_to_store(args: argparse.Namespace, options: ScoreOptions, result: rep.
 def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         overrides = load_overrides(args.config) if args.config else None
-        settings = EstimatorSettings(**model_settings(args.model), max_side_px=args.max_side, max_fps=args.max_fps)
+        settings = EstimatorSettings(**model_settings(args.model), max_side_px=args.max_side, max_fps=args.max_fps,
+                                     sampling=args.sampling)
     except (ConfigError, ValueError) as exc:
         parser.error(str(exc))
     if args.jobs is None:
@@ -325,7 +335,7 @@ def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     base = bt.QUICK_GRID if args.quick else bt.Grid()
     try:
         grid = bt.Grid(args.fps or base.max_fps, args.max_side or base.max_side_px, args.smoothing or base.smoothing,
-                       args.models or base.models)
+                       args.models or base.models, args.sampling or base.sampling, args.bare)
         for model in grid.models:
             model_settings(model)  # a model that is not installed: one line now, not a crash in a worker
     except ValueError as exc:
@@ -344,7 +354,8 @@ def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -
         parser.error("no clips: give --suite DIR (rendered there if empty) or --manifest FILE")
     jobs = args.jobs or os.cpu_count() or 1
     t0 = time.monotonic()
-    bar = ProgressBar(len(clips) * len(grid.pose_points()), enabled=sys.stderr.isatty())
+    bar = ProgressBar(len(clips) * (len(grid.pose_points()) * len(grid.models) * len(grid.sampling) + grid.bare),
+                      enabled=sys.stderr.isatty())
     try:
         measurements = bt.run_grid(clips, grid, ScoreOptions(), jobs, bar.advance)
     finally:

@@ -202,6 +202,32 @@ def test_rows_put_models_side_by_side_against_full():
     assert rows[2]["worse"] == ["rendered reps exact 0/1"]
     table = bt.format_table(rows).splitlines()
     # x ref: the full row's CPU ms per frame over each row's (40 ms against 20 and 100).
-    lite, full, heavy = (next(line for line in table if f" {m} " in line) for m in ("lite", "full", "heavy"))
+    lite, full, heavy = (next(line for line in table if f" {m:<5} full " in line) for m in ("lite", "full", "heavy"))
     assert " 2.00 " in lite and " 1.00 " in full and " 0.40 " in heavy
     assert "fastest setting that keeps accuracy: lite model" in "\n".join(table)
+
+
+def test_rows_put_adaptive_sampling_beside_full_and_the_bare_loop():
+    grid = bt.Grid(max_fps=(30.0,), max_side_px=(640,), smoothing=("default",), sampling=("adaptive", "full"),
+                   bare=True)
+    full = _measurement("full", 3.9, 3)
+    adaptive = bt.Measurement("a.mp4", "rendered", 30.0, 640, "default", 100, 4.0, 1.4, 0.1, 1.4, 0.1, full.score,
+                              "full", "adaptive", 25)
+    full.model_calls = 100
+    bare = bt.BareMeasurement("a.mp4", "rendered", 100, 3.0, 3.0)
+    rows = bt.make_rows([bare, adaptive, full], grid)
+    assert [(r["sampling"], r["reference"]) for r in rows] == [("adaptive", False), ("full", True)]
+    assert [r["model_calls_per_frame"] for r in rows] == [0.25, 1.0]
+    # x bare: the bare loop's 3 CPU seconds on the clip over each row's 1.5 and 4.
+    assert rows[0]["x_bare_cpu"]["rendered"] == pytest.approx(2.0)
+    assert rows[1]["x_bare_cpu"]["all"] == pytest.approx(0.75)
+    assert "real" not in rows[0]["x_bare_cpu"]
+    table = bt.format_table(rows)
+    line = next(line for line in table.splitlines() if " adaptive " in line and "keeps" not in line)
+    assert " 0.25 " in line and " 2.00 " in line
+    assert json.loads(bt.to_json(rows, [bare, adaptive, full], grid))["meta"]["bare"]["all"]["frames"] == 100
+
+
+def test_grid_refuses_an_unknown_sampling():
+    with pytest.raises(ValueError, match="unknown sampling 'sparse'"):
+        bt.Grid(sampling=("full", "sparse"))
