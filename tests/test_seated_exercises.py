@@ -6,6 +6,7 @@ Each row says "this trace gives these reps and exactly these faults".
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -125,3 +126,21 @@ def test_every_fault_has_words_and_the_exercise_a_how_to_with_a_side_camera():
     for code in SKE.fault_codes:
         assert WORDING[code].cue and WORDING[code].description
     assert any("beside you" in line for line in HOW_TO["seated_knee_extension"])
+
+
+def test_legs_swapping_labels_mid_rep_do_not_split_the_rep():
+    # Seen from the side, MediaPipe gives the straightening near leg the far side's label in some frames and the
+    # hanging far leg the near side's: the straighter knee is the working one whatever its label.
+    seq = clip(rep_keys([160.0, 160.0]), fps=24.0)
+    swap = (np.arange(len(seq.t_s)) // 8) % 2 == 1  # every other third of a second, as read
+    legs = [sided(p, s) for p in ("hip", "knee", "ankle", "heel", "foot_index") for s in ("left", "right")]
+    left, right = legs[0::2], legs[1::2]
+    arrays = {}
+    for name in ("xyz", "world_xyz"):
+        a = getattr(seq, name).copy()
+        a[np.ix_(swap, left)], a[np.ix_(swap, right)] = a[np.ix_(swap, right)], a[np.ix_(swap, left)]
+        arrays[name] = a
+    report = score_sequence(replace(seq, **arrays), SKE)
+    assert report.rep_count == 2
+    assert report.partial_rep_count == 0
+    assert report.fault_counts == {}

@@ -21,8 +21,8 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
     side_rule="nearer",
     posture_signal="trunk_from_vertical_deg",
     required_parts=("hip", "knee", "ankle"),
-    signals=("knee_deg", "slump_deg", "hip_deg", "trunk_from_vertical_deg"),
-    rep=RepSpec("knee_deg", "return_to_low", low_max="knee_bent_max_deg", high_min="knee_extended_min_deg",
+    signals=("moving_knee_deg", "slump_deg", "hip_deg", "trunk_from_vertical_deg"),
+    rep=RepSpec("moving_knee_deg", "return_to_low", low_max="knee_bent_max_deg", high_min="knee_extended_min_deg",
                 dwell_s="rep_dwell_s",
                 high_min_near_target=("knee_extension_target_deg", "knee_extended_short_of_target_deg"),
                 partial_min_ratio="partial_rep_min_ratio", partial_fault="short_of_target"),
@@ -33,7 +33,7 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
     ),
     rep_rules=(
         RepRule("too_fast", "duration_s", below="rep_duration_min_s"),
-        RepRule("beyond_target", "max:knee_deg", above="knee_extension_target_deg",
+        RepRule("beyond_target", "max:moving_knee_deg", above="knee_extension_target_deg",
                 margin="knee_extension_margin_deg"),
     ),
     faults=(
@@ -46,6 +46,9 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
         **COMMON_THRESHOLDS,
         # How the camera's view weighs image against world angles and sets each measurement's confidence.
         **VIEW_THRESHOLDS,
+        # The knee is the straighter of both legs (moving_knee_deg), and MediaPipe gives the straightening near leg
+        # the far side's label, at visibility 0.15-0.4, in some frames of a slumped rep: both legs are read from 0.1.
+        "landmark_visibility_min_ratio": 0.1,
         # The knee hangs at 80-100 degrees from the chair's edge; above that it has started to straighten.
         "knee_bent_max_deg": 110.0,
         # Slumped, the nerve's tension stops the knee well short of straight (light tension at 130-170 degrees), and
