@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 
@@ -182,7 +183,11 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     report, spec = result.report, plan.spec
     reps_col, hold_col, cov_col, view_col = st.columns(4)
     reps_col.metric("Steps" if spec.events == "gait" else "Reps", report.rep_count)
-    hold_col.metric("Best hold (good form)", f"{report.hold_s:.1f} s" if spec.hold else "—")
+    if spec.events == "gait":
+        cadence = report.measures.get("cadence_steps_per_min", math.nan)
+        hold_col.metric("Cadence", f"{cadence:.0f} steps/min" if math.isfinite(cadence) else "—")
+    else:
+        hold_col.metric("Best hold (good form)", f"{report.hold_s:.1f} s" if spec.hold else "—")
     cov_col.metric("Pose coverage", f"{report.pose_coverage:.0%}")
     view_col.metric("View / side", f"{report.view} / {report.side}")
     if report.pose_coverage < 0.5:
