@@ -6,6 +6,7 @@ threshold is flagged, on the same clip, for what that threshold catches, and the
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.live_load import pose_worker_pids
 from exercises.registry import EXERCISES
 from feedback.wording import cue
 from store import auth, repo
@@ -21,6 +23,7 @@ from store.models import utc_now
 from tests.browser.conftest import CHROMIUM_ARGS, SourceClip, pick_source_clip, streamlit_server
 from tests.browser.test_therapist_flow import PASSWORDS, PATIENT, _settled, _sign_in
 from tests.browser.y4m import clip_frames, write_y4m
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +31,9 @@ FPS = 15  # the fake camera's rate; the callback keeps up with about this on two
 LEAD_S = 4.0  # still first frame while the WebRTC connection comes up
 TAIL_S = 40.0  # still last frame: the clip must not loop back inside the test window
 SETTLE_S = 6.0  # after the clip: the last rep closes on its dwell, and the page polls every 0.5 s
-METRICS = re.compile(r"Camera check: ([\d.]+|nan) frames/s processed · ([\d.]+|nan) ms per frame · lag (-?\d+) ms")
+METRICS = re.compile(r"Camera check: ([\d.]+|nan) frames/s processed · ([\d.]+|nan) ms per frame · lag (-?\d+) ms"
+                     r" · \d+ frames · delay (-?\d+|nan) ms")
+STAGES = re.compile(r"Per stage \(median ms\): (.*)")
 # The prescribed override: the rendered wall squats keep their hands 1.0-1.4 thigh-lengths from the thigh, so a
 # minimum gap of 2.0 flags "hands on thighs" in every working phase; the default (0.12) never does.
 OVERRIDE = {"hand_thigh_gap_min_ratio": 2.0}
@@ -39,7 +44,8 @@ OVERRIDE_CUE = cue("hands_on_thighs")
 class LiveSet:
     """What the page showed while the fake camera played the clip."""
 
-    samples: list[tuple[float, float, float]] = field(default_factory=list)  # frames/s, ms per frame, lag ms
+    samples: list[tuple[float, float, float, float]] = field(default_factory=list)  # frames/s, ms, lag, delay ms
+    stages: str = ""  # the last per-stage line (median ms of each stage)
     reps_seen: list[int | None] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     reps_live: int | None = None
@@ -89,7 +95,9 @@ def _play_set(page, duration_s: float, shots: Path, prefix: str) -> LiveSet:  # 
         seen.texts.append(text)
         m = METRICS.search(text)
         if m:
-            seen.samples.append((float(m.group(1)), float(m.group(2)), float(m.group(3))))
+            seen.samples.append((float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4))))
+        stages = STAGES.search(text)
+        seen.stages = stages.group(1) if stages else seen.stages
         seen.reps_seen.append(_reps_shown(page))
         if len(seen.reps_seen) == round((LEAD_S + duration_s) / 2):
             page.screenshot(path=str(shots / f"{prefix}_2_during.png"), full_page=True)
@@ -122,6 +130,9 @@ def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Pa
             page.get_by_text("How to do it").wait_for()
             page.screenshot(path=str(shots / "live_1_before.png"), full_page=True)
             seen = _play_set(page, duration_s, shots, "live")
+            # The set is over: its pose worker process has ended with it (none left behind on the server).
+            port = int(app_url.rsplit(":", 1)[1])
+            workers_gone = wait_for(lambda: not pose_worker_pids(port), timeout_s=15.0, poll_s=0.5)
             summary = page.locator('[data-testid="stMetric"]').filter(has_text="Reps").first.inner_text()
             page.get_by_text("Moved down my leg").click()
             page.get_by_text("tell your therapist").wait_for(timeout=15_000)
@@ -133,12 +144,16 @@ def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Pa
     fps = sorted(s[0] for s in steady)[len(steady) // 2]
     proc_ms = sorted(s[1] for s in steady)[len(steady) // 2]
     lag_ms = max(s[2] for s in steady)
-    print(f"\nlive: clip {source.path.name} ({source.exercise}, {source.reps} reps, {duration_s:.1f} s); "
-          f"median {fps:.1f} frames/s processed, median {proc_ms:.0f} ms per frame in the callback, "
-          f"max lag behind the camera {lag_ms:.0f} ms; reps shown over time {seen.reps_seen}; screenshots in {shots}")
+    delay_ms = sorted(s[3] for s in steady)[len(steady) // 2]
+    print(f"\nlive: clip {source.path.name} ({source.exercise}, {source.reps} reps, {duration_s:.1f} s) at {FPS} "
+          f"frames/s; median {fps:.1f} frames/s processed, median delay {delay_ms:.0f} ms from a frame's arrival to "
+          f"its drawn pose, median {proc_ms:.0f} ms per frame in the callback, max lag behind the camera "
+          f"{lag_ms:.0f} ms; per stage (median ms): {seen.stages}; load average {os.getloadavg()[0]:.1f}; "
+          f"reps shown over time {seen.reps_seen}; screenshots in {shots}")
     assert seen.reps_live == source.reps, f"live page showed {seen.reps_live} reps, expected {source.reps}"
     assert int(re.search(r"\d+", summary.split("Reps", 1)[1]).group()) == source.reps
     assert fps >= 5.0, f"only {fps:.1f} frames/s processed"
+    assert workers_gone, f"pose workers left running after the set: {pose_worker_pids(port)}"
     if source.exercise == "wall_squat":  # the default thresholds: what the prescribed test below flags is not
         assert not seen.shown(OVERRIDE_CUE)
 
