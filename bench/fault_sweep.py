@@ -9,8 +9,9 @@ random stream, so adding an exercise to a sweep changes no other exercise's clip
 by name (use a fresh folder after changing the generator). Prints bench.accuracy's figures: reps exact, hold error,
 per-fault precision and recall.
 
-This replaces bench.prone_side_sweep; bench.supine_sweep and bench.stretch_sweep draw their own streams (their
-published figures were measured with them) and are still to be folded in.
+This replaces bench.prone_side_sweep (whose seed-101 figures were measured before it; it is in git history up to
+dbb27ce); bench.supine_sweep and bench.stretch_sweep draw their own streams (their published figures were measured
+with them) and are still to be folded in.
 """
 
 from __future__ import annotations

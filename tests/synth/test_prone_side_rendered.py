@@ -1,16 +1,16 @@
-"""Sphinx and bird dog end to end on freshly rendered clips: MediaPipe, engine and spec against the renderer's truth.
+"""Sphinx, bird dog and open book end to end on freshly rendered clips: MediaPipe, engine and spec against the truth.
 
 One short clip per exercise, the fault injected into rep 2 only: the count, the fault on its rep and the clean reps
 clean, and the sphinx's hold within 1 s of the still time drawn. 480x360 at 24 fps keeps each clip cheap; the other
-faults are covered by the engine trace tests (tests/test_prone_side_exercises.py) and the rendered sweep (README).
-The open book is not rendered (synth.prone_side_scripts says why).
+faults are covered by the engine trace tests (tests/test_prone_side_exercises.py) and the rendered sweep
+(`python -m bench.fault_sweep`).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from synth.prone_side_scripts import BirdDogScript, SphinxScript
+from synth.prone_side_scripts import BirdDogScript, OpenBookScript, SphinxScript
 from synth.render import ClipSpec, render_clip
 from synth.scene import SceneStyle
 from synth.script import Fault
@@ -20,13 +20,17 @@ SIZE = {"width": 480, "height": 360, "fps": 24.0}
 
 CLIPS = [
     pytest.param((ClipSpec("ps_sphinx", SphinxScript(
-        reps=2, up_s=1.0, hold_s=5.5, pause_s=0.6, lead_in_s=0.5, tail_s=0.5, fault_neck_deg=40.0,
+        reps=2, up_s=0.9, hold_s=5.0, pause_s=0.5, lead_in_s=0.4, tail_s=0.4, fault_neck_deg=40.0,
         faults=(Fault("neck_extension", 2),), seed=31), facing="left", body="average", style=STYLE, seed=31, **SIZE),
         "neck_extension"), id="prone_on_elbows-neck_extension"),
     pytest.param((ClipSpec("ps_bird_dog", BirdDogScript(
         reps=2, reach_s=1.1, top_s=1.2, pause_s=0.6, lead_in_s=0.5, tail_s=0.5, kick_deg=120.0,
         faults=(Fault("back_sagging", 2),), seed=33), facing="right", body="slim", style=STYLE, seed=33, **SIZE),
         "back_sagging"), id="bird_dog-back_sagging"),
+    pytest.param((ClipSpec("ps_open_book", OpenBookScript(
+        reps=2, open_s=1.0, top_s=0.6, pause_s=0.5, lead_in_s=0.4, tail_s=0.4, knee_lift=0.1,
+        faults=(Fault("knees_separating", 2),), seed=35), facing="right", body="broad", style=STYLE, seed=35, **SIZE),
+        "knees_separating"), id="open_book-knees_separating"),
 ]
 
 
