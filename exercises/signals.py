@@ -23,6 +23,7 @@ from pose.geometry import (
     widen_horizontal,
 )
 from pose.outline import BACK_SAMPLE_FRACTIONS
+from pose.view import tilt_from_drop_deg
 
 SignalFn = Callable[[Body], np.ndarray]
 # Every signal by name (its unit is the name's suffix); `@signal(name)` adds one.
@@ -272,11 +273,72 @@ def _support_foot_on_floor(b: Body) -> np.ndarray:
 
 @signal("support_knee_deg")
 def support_knee_deg(b: Body) -> np.ndarray:
-    """Knee of the supporting leg (the one with the lower foot); 180 is straight. Image side-on, world further round."""
-    return fused_joint_deg(
+    """Knee of the supporting leg (the one with the lower foot); 180 is straight.
+
+    Image side-on, world further round; near the front, blended towards the thighs' drop (see `front_knee_deg`),
+    as both the picture's and the world landmarks' angles read a deep bend 15-30 degrees too straight from there.
+    """
+    fused = fused_joint_deg(
         b, joint_angle_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle")),
         np.where(_support_is_other(b), joint_3d_deg(b, "hip", "knee", "ankle", _other_side(b)),
                  joint_3d_deg(b, "hip", "knee", "ankle")))
+    w = front_knee_weight(b)
+    front = front_knee_deg(b)
+    blend = w * front + (1.0 - w) * fused
+    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, front, fused))
+
+
+def front_knee_weight(b: Body) -> np.ndarray:
+    """(T,) weight of the thighs' drop (front_knee_deg) in the knee angle, by the view.
+
+    0 up to `view_front_knee_from_deg`, 1 from `view_front_knee_full_deg`, blended between; 0 where the view is
+    unknown or the spec sets neither threshold.
+    """
+    start, full = b.threshold("view_front_knee_from_deg"), b.threshold("view_front_knee_full_deg")
+    if not (np.isfinite(start) and np.isfinite(full)):
+        return np.zeros(len(b.xy))
+    w = np.clip((b.view - start) / max(full - start, 1e-9), 0.0, 1.0)
+    return np.where(np.isfinite(w), w, 0.0)
+
+
+def _standing_length_px(b: Body, part: str, end: str, other_part: str, other_end: str, side: str) -> np.ndarray:
+    """A leg segment's length standing straight, in pixels, from its longest seen so far (Body.reference).
+
+    The longest is capped at `leg_segment_max_ratio` times the other leg segment's longest: one frame with a joint
+    placed far off would otherwise stretch the reference for the rest of the set. A standing segment reads a little
+    short of its longest (landmark noise), so a segment seen at `front_standing_seen_min_ratio` of it counts as
+    hanging straight.
+    """
+    longest = b.reference(part, end, side)  # type: ignore[arg-type]
+    cap = b.threshold("leg_segment_max_ratio") * b.reference(other_part, other_end, side)  # type: ignore[arg-type]
+    return b.threshold("front_standing_seen_min_ratio") * np.fmin(longest, cap)
+
+
+def front_knee_deg(b: Body) -> np.ndarray:
+    """(T,) the knee from how far the thigh and shin drop in the picture, for the view from the front.
+
+    From the front a knee bending shows as the thigh and shin shortening in the picture (pose.view.tilt_from_drop_deg):
+    the knee is 180 less the thigh's and the shin's tilts from vertical. NaN where a segment's standing length is
+    unknown or the spec sets no `front_drop_seen_ratio`. Both legs are averaged (from the front both are seen, and
+    their errors are partly independent), except while one foot is lifted: then the supporting leg alone.
+    """
+    seen = b.threshold("front_drop_seen_ratio")
+    if not np.isfinite(seen):
+        return np.full(len(b.xy), np.nan)
+    legs = {}
+    for s in ("left", "right"):
+        hip, knee, ankle = (b.point(p, s) for p in ("hip", "knee", "ankle"))  # type: ignore[arg-type]
+        thigh = tilt_from_drop_deg(hip, knee, _standing_length_px(b, "hip", "knee", "knee", "ankle", s), seen)
+        shin = tilt_from_drop_deg(knee, ankle, _standing_length_px(b, "knee", "ankle", "hip", "knee", s), seen)
+        legs[s] = 180.0 - thigh - shin
+    own, other = legs[b.side], legs[_other_side(b)]
+    with np.errstate(invalid="ignore"):
+        other_lifted = (b.point("ankle")[:, 1] - b.other("ankle")[:, 1]
+                        > 0.25 * distance(b.point("knee"), b.point("ankle")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # both legs unknown: NaN
+        both = np.nanmean(np.stack([own, other]), axis=0)
+    return np.where(_support_is_other(b), other, np.where(other_lifted, own, both))
 
 
 @signal("support_shin_from_vertical_deg")
@@ -300,29 +362,23 @@ def thigh_drop_deg(b: Body) -> np.ndarray:
     return elevation_deg(hip, side_plane(b, hip, _support_point(b, "knee")))
 
 
-def _valgus_one(b: Body, side: str) -> np.ndarray:
-    hip, knee, ankle = (b.point(p, side) for p in ("hip", "knee", "ankle"))  # type: ignore[arg-type]
-    mid_hip_x = b.mid("hip")[:, 0]
-    inward = np.sign(mid_hip_x - hip[:, 0])  # towards the body's midline, in image x
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Where the straight ankle->hip line passes at the knee's height; the knee inside it is collapsing inward.
-        frac = (knee[:, 1] - ankle[:, 1]) / (hip[:, 1] - ankle[:, 1])
-    line_x = ankle[:, 0] + frac * (hip[:, 0] - ankle[:, 0])
-    return _ratio((knee[:, 0] - line_x) * inward, distance(knee, ankle))
-
-
 @signal("knee_valgus_ratio")
 def knee_valgus_ratio(b: Body) -> np.ndarray:
-    """Knees collapsing inward, seen from the front, as a fraction of the shin length.
+    """Knees collapsing inward, seen from the front: how much narrower the knees are than the feet.
 
-    Per leg, the knee's offset from its straight ankle->hip line towards the midline; the more inward leg counts
-    (0 tracking over the foot, negative bowed outward).
+    1 less the knees' distance apart over the ankles' (across the picture): 0 with the knees over the feet, 0.5 with
+    them half as far apart as the feet, negative bowed outward. NaN while the ankles are closer together than
+    `valgus_feet_apart_min_ratio` of a shin (feet together: the ratio would be noise; a spec without it has no such
+    limit).
 
-    Only the front shows it; from the side the offset is depth and the value is withheld (see signal_confidence).
+    Only the front shows it; from the side the knees overlap in depth and the value is withheld (signal_confidence).
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # both legs unknown: NaN
-        return np.nanmax(np.stack([_valgus_one(b, "left"), _valgus_one(b, "right")]), axis=0)
+    knees = np.abs(b.point("knee", "left")[:, 0] - b.point("knee", "right")[:, 0])
+    ankles = np.abs(b.point("ankle", "left")[:, 0] - b.point("ankle", "right")[:, 0])
+    shin = distance(b.point("knee"), b.point("ankle"))
+    with np.errstate(invalid="ignore"):
+        too_close = ankles < b.threshold("valgus_feet_apart_min_ratio") * shin
+    return np.where(too_close, np.nan, 1.0 - _ratio(knees, ankles))
 
 
 # Confidence of a measurement in a frame (see signal_confidence); stored as small integers in series.

@@ -86,8 +86,9 @@ WORDING: dict[str, FaultWording] = {
     "heels_lifting": FaultWording("Keep your heels on the floor.", "Heel rose off the floor (toe-heel line tilted)."),
     "knee_valgus": FaultWording(
         "Keep your knees in line with your toes.",
-        "Knee collapsing inward (valgus), seen from the front: the knee moved inside the straight hip-ankle line by "
-        "more than knee_valgus_max_ratio of the shin length. Not judged from the side, where it cannot be seen.",
+        "Knees collapsing inward (valgus), seen from the front: the knees came closer together than the ankles by "
+        "more than knee_valgus_max_ratio of the ankles' distance apart. Not judged from the side, where it cannot "
+        "be seen.",
     ),
     "hands_on_thighs": FaultWording(
         "Let your hands rest - no pushing on your thighs.",

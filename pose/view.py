@@ -103,3 +103,30 @@ def view_from_width_ratio_deg(ratio: np.ndarray) -> np.ndarray:
     """
     with np.errstate(invalid="ignore"):
         return np.degrees(np.arcsin(np.clip(np.asarray(ratio, float) / _FRONT_WIDTH_RATIO, 0.0, 1.0)))
+
+
+
+def tilt_from_drop_deg(top_xy: np.ndarray, bottom_xy: np.ndarray, full_px: np.ndarray,
+                       seen_ratio: float) -> np.ndarray:
+    """How far a limb segment is tilted from vertical (towards or away from the camera), from its drop in the picture.
+
+    A segment hanging straight down drops its full length in the picture; tilted by an angle towards the camera (a
+    thigh swinging up in a squat filmed from the front) it drops its full length times the angle's cosine, from any
+    side the camera looks. The pose model shows only part of that shrinking from the front (it keeps a level
+    thigh's knee below its hip), so the shrinking seen is divided by `seen_ratio` (1: as the landmarks show it).
+
+    Args:
+        top_xy: (..., 2) upper end in pixels, y down (the hip for a thigh).
+        bottom_xy: (..., 2) lower end in pixels (the knee).
+        full_px: (...) the segment's length hanging straight, in pixels; NaN or 0 where unknown.
+        seen_ratio: the share of the true shrinking the landmarks show, in (0, 1].
+
+    Returns:
+        (...) degrees, 0 hanging straight, 90 level, up to 180; NaN where the full length or an end is unknown.
+    """
+    drop = np.asarray(bottom_xy, float)[..., 1] - np.asarray(top_xy, float)[..., 1]
+    full = np.asarray(full_px, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        seen = np.where(full > 0, np.minimum(drop / full, 1.0), np.nan)
+        cos_tilt = np.clip(1.0 - (1.0 - seen) / seen_ratio, -1.0, 1.0)
+    return np.degrees(np.arccos(cos_tilt))

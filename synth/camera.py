@@ -30,6 +30,10 @@ import numpy as np
 #: cat-cow kneels along x, so from the front (90) the camera looks along the body at the feet or the face: the
 #: knee, hip and spine bend in a plane seen edge-on, and no one films them that way. 60 is the most they allow.
 MAX_YAW_DEG: dict[str, float] = {"wall_squat": 90.0, "nerve_glide": 60.0, "cat_cow": 60.0}
+#: Faults only a front view shows (knees collapsing inward move across the body, along a side view's line of
+#: sight). The suite leaves them out of its rotation, which films every script from the side too; front-view benches
+#: inject them (synth.suite.random_script with the fault, filmed at yaw 90).
+FRONT_ONLY_FAULTS: frozenset[str] = frozenset({"knee_valgus"})
 #: A camera within this pitch (degrees) of level is "level"; beyond it a "floor" camera looks up and a "table" (or
 #: shelf) camera looks down.
 LEVEL_PITCH_MAX_DEG = 5.0

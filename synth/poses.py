@@ -67,6 +67,8 @@ class WallSquatAngles:
             (palms flat on the wall beside the hips).
         hands_on_thighs: 0 = arms as ``arms`` says, 1 = both hands pushing on
             the lower thighs (the fault); in between blends the two.
+        knee_valgus: Each knee's shift towards the midline (knees collapsing
+            inward, seen only from the front), body heights; 0 = over the feet.
     """
 
     knee_deg: float = 180.0
@@ -76,6 +78,7 @@ class WallSquatAngles:
     neck_flexion_deg: float = 0.0
     arms: str = "crossed"
     hands_on_thighs: float = 0.0
+    knee_valgus: float = 0.0
 
     def __post_init__(self) -> None:
         if self.arms not in WALL_SQUAT_ARMS:
@@ -261,7 +264,9 @@ def wall_squat_pose(angles: WallSquatAngles, props: BodyProportions) -> Pose:
     far["elbow"], far["wrist"], far_z_elbow, far_z_wrist = _wall_squat_arm(shoulder, hip, knee, trunk_dir, angles,
                                                                            props, far=True)
     z_near = _legs_lateral(props) | {"elbow": z_elbow, "wrist": z_wrist}
+    z_near["knee"] -= angles.knee_valgus  # towards the midline (z = 0)
     z_far = {k_: -v for k_, v in (_legs_lateral(props) | {"elbow": far_z_elbow, "wrist": far_z_wrist}).items()}
+    z_far["knee"] += angles.knee_valgus
     neck_base = shoulder + 0.02 * unit(trunk_dir) + 0.012 * unit(trunk_dir + 90.0)
     head_dir = trunk_dir - angles.neck_flexion_deg
     skel = assemble_skeleton(near, far, z_near, z_far, head_points(neck_base, head_dir, props),

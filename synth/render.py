@@ -41,7 +41,7 @@ SUPPORTED_FPS: tuple[float, ...] = (24.0, 30.0, 60.0)
 #: Frame series written to the truth JSON, per exercise.
 SERIES: dict[str, tuple[str, ...]] = {
     "wall_squat": ("knee_deg", "hip_deg", "trunk_lean_deg", "shin_from_vertical_deg", "ankle_deg",
-                   "hand_thigh_gap_ratio"),
+                   "hand_thigh_gap_ratio", "knee_gap_loss_ratio"),
     "nerve_glide": ("knee_deg", "hip_deg", "ankle_deg", "thigh_from_vertical_deg"),
     "cat_cow": ("spine_flexion_deg", "neck_flexion_deg", "hip_deg", "knee_deg"),
 }
@@ -148,6 +148,10 @@ def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str,
         gaps = [_point_segment_distance(j("wrist", side), (j("hip", side) + j("knee", side)) / 2.0, j("knee", side))
                 for side in ("near", "far")]
         all_series["hand_thigh_gap_ratio"] = np.minimum(*gaps) / thigh
+        # Knees collapsing inward: how much closer together the knees are than the ankles, across the body (z).
+        across = lambda name: np.array([abs(p.skeleton[f"near_{name}"][2] - p.skeleton[f"far_{name}"][2])  # noqa: E731
+                                        for p in poses])
+        all_series["knee_gap_loss_ratio"] = 1.0 - across("knee") / across("ankle")
     elif exercise == "nerve_glide":
         # Positive = thigh tipped towards the feet (hip angle above 90).
         all_series["thigh_from_vertical_deg"] = _signed_from_vertical(hip, knee)

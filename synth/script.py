@@ -37,7 +37,7 @@ from synth.skeleton import BodyProportions
 EXERCISES: tuple[str, ...] = ("wall_squat", "nerve_glide", "cat_cow")
 
 FAULT_CODES: dict[str, tuple[str, ...]] = {
-    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs"),
+    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs", "knee_valgus"),
     "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
     # "Motion only from the head and neck" is not generated: formcheck does not detect it (a known gap).
     "cat_cow": ("small_range", "too_fast"),
@@ -52,6 +52,8 @@ THRESHOLDS: dict[str, dict[str, float]] = {
         # hands_on_thighs when a wrist is this close (thigh lengths) to the knee half of the thigh.
         "hand_thigh_gap_max_ratio": 0.15,
         "rep_min_s": 1.5,  # too_fast when a rep is shorter
+        # knee_valgus when the knees are this much closer together than the ankles (1 - knee gap / ankle gap).
+        "knee_gap_loss_min_ratio": 0.25,
     },
     "nerve_glide": {
         "hip_low_deg": 80.0,
@@ -180,7 +182,8 @@ def _wall_squat_pose(p: dict[str, float], props: BodyProportions, options: dict[
     return wall_squat_pose(WallSquatAngles(knee_deg=p["knee_deg"], trunk_lean_deg=p["trunk_lean_deg"],
                                            shin_from_vertical_deg=shin, heel_lift_deg=p["heel_lift_deg"],
                                            arms=options.get("arms", "crossed"),
-                                           hands_on_thighs=float(np.clip(p["hands_on_thighs"], 0.0, 1.0))), props)
+                                           hands_on_thighs=float(np.clip(p["hands_on_thighs"], 0.0, 1.0)),
+                                           knee_valgus=p.get("knee_valgus", 0.0)), props)
 
 
 def _nerve_glide_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
@@ -241,6 +244,8 @@ class WallSquatScript:
         depth_knee_deg: Knee angle at the bottom of a normal rep.
         hip_setback: Ankle-to-hip horizontal distance (feet in front of the
             wall), body heights.
+        valgus_shift: A ``knee_valgus`` rep: each knee's shift towards the
+            midline at the bottom, body heights (hip joints are about 0.11 apart).
         lead_in_s: Standing still before the first rep.
         tail_s: Standing still after the last rep.
         faults: Injected faults.
@@ -258,6 +263,7 @@ class WallSquatScript:
     hold_s: float = 10.0
     depth_knee_deg: float = 92.0
     hip_setback: float = 0.2
+    valgus_shift: float = 0.03
     lead_in_s: float = 1.0
     tail_s: float = 1.0
     faults: tuple[Fault, ...] = ()
@@ -275,7 +281,7 @@ class WallSquatScript:
             raise ValueError(f"unknown arms {self.arms!r}; expected one of {WALL_SQUAT_ARMS}")
         by_rep = check_faults("wall_squat", self.faults, n)
         tl = Timeline({"knee_deg": 178.0, "trunk_lean_deg": 0.5, "hip_setback": self.hip_setback,
-                       "heel_lift_deg": 0.0, "hands_on_thighs": 0.0})
+                       "heel_lift_deg": 0.0, "hands_on_thighs": 0.0, "knee_valgus": 0.0})
         tl.hold(self.lead_in_s)
         reps, holds = [], []
         for i in range(1, n + 1):
@@ -291,11 +297,13 @@ class WallSquatScript:
             # shoulders come a little forward with them (well short of leaving the wall).
             push = 1.0 if "hands_on_thighs" in codes else 0.0
             lean = 26.0 if "back_off_wall" in codes else 1.5 + 4.0 * push
+            # Knees collapsing inward: they drift in on the way down and out again on the way up.
+            valgus = self.valgus_shift if "knee_valgus" in codes else 0.0
             if push:
                 tl.move(0.5, hands_on_thighs=1.0)
             start = tl.t_s
             if self.mode == "hold":
-                tl.move(half, knee_deg=knee, trunk_lean_deg=1.5)
+                tl.move(half, knee_deg=knee, trunk_lean_deg=1.5, knee_valgus=valgus)
                 h0 = tl.t_s
                 if "back_off_wall" in codes:
                     # The back peels off the wall for the middle third of the hold.
@@ -308,11 +316,11 @@ class WallSquatScript:
                 else:
                     tl.hold(self.hold_s)
                 holds.append(Interval(h0, tl.t_s))
-                tl.move(half, knee_deg=178.0, trunk_lean_deg=0.5)
+                tl.move(half, knee_deg=178.0, trunk_lean_deg=0.5, knee_valgus=0.0)
             else:
-                tl.move(half, knee_deg=knee, trunk_lean_deg=lean)
+                tl.move(half, knee_deg=knee, trunk_lean_deg=lean, knee_valgus=valgus)
                 tl.hold(0.0 if fast else self.bottom_s)
-                tl.move(half, knee_deg=178.0, trunk_lean_deg=0.5)
+                tl.move(half, knee_deg=178.0, trunk_lean_deg=0.5, knee_valgus=0.0)
             reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
             if "knees_past_toes" in codes:
                 tl.move(0.6, hip_setback=self.hip_setback)
@@ -511,6 +519,8 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
         add("too_deep", frames["knee_deg"] <= th["knee_min_deg"])
         add("knees_past_toes", frames["shin_from_vertical_deg"] >= th["shin_max_deg"])
         add("hands_on_thighs", frames["hand_thigh_gap_ratio"] <= th["hand_thigh_gap_max_ratio"])
+        if "knee_gap_loss_ratio" in frames:  # clips rendered before knee_valgus was scriptable have no such series
+            add("knee_valgus", frames["knee_gap_loss_ratio"] >= th["knee_gap_loss_min_ratio"])
     elif session.exercise == "nerve_glide":
         hip = frames["hip_deg"]
         drift = (hip <= th["hip_low_deg"] - th["hip_drift_deg"]) | (hip >= th["hip_high_deg"] + th["hip_drift_deg"])

@@ -22,7 +22,7 @@ import numpy as np
 
 from pose.workers import process_pool
 from synth import floor_scripts, prone_side_scripts, seated_scripts, stretch_scripts, supine_scripts, upright_scripts
-from synth.camera import ViewPlan
+from synth.camera import FRONT_ONLY_FAULTS, ViewPlan
 from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
 from synth.render import SUPPORTED_FPS, ClipSpec, Script, render_clip
@@ -106,7 +106,9 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None =
         ValueError: ``n_per_exercise`` too small to cover every fault.
     """
     views = views or ViewPlan()
-    need = max(len(v) for v in FAULT_CODES.values()) + 1
+    # Faults only the front shows are not in the rotation: every script is filmed from the side too.
+    rotation = {ex: [f for f in codes if f not in FRONT_ONLY_FAULTS] for ex, codes in FAULT_CODES.items()}
+    need = max(len(v) for v in rotation.values()) + 1
     if n_per_exercise < need:
         raise ValueError(f"n_per_exercise must be >= {need} to cover every fault, got {n_per_exercise}")
     rng = np.random.default_rng(seed)
@@ -115,7 +117,7 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None =
     bodies = sorted(BODY_SHAPES)
     specs = []
     for e, exercise in enumerate(FAULT_CODES):
-        faults: list[str | None] = [None, *FAULT_CODES[exercise]]
+        faults: list[str | None] = [None, *rotation[exercise]]
         for i in range(n_per_exercise):
             fault = faults[i % len(faults)]
             clip_seed = int(rng.integers(0, 2**31))

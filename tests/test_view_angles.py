@@ -11,12 +11,20 @@ import pytest
 from exercises.body import Body, ViewLimits
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
-from exercises.signals import APPROXIMATE, RELIABLE, UNKNOWN, measure, signal_confidence
+from exercises.signals import (
+    APPROXIMATE,
+    RELIABLE,
+    UNKNOWN,
+    front_knee_deg,
+    front_knee_weight,
+    measure,
+    signal_confidence,
+)
 from feedback.coach import count_text
 from feedback.wording import confidence_note
 from pose.frames import N_BACK_SAMPLES, PoseFrame
 from pose.landmarks import N_LANDMARKS, Landmark, sided
-from pose.view import view_from_side_deg
+from pose.view import tilt_from_drop_deg, view_from_side_deg
 from tests.skeleton import SIZE, sequence
 
 # A standing-squat body in metres, in its own frame: x forward, y down, z towards its left.
@@ -216,3 +224,96 @@ def test_small_cycles_are_partial_reps_each_flagged_small_range():
     assert [r.faults for r in small.partial_reps] == [("small_range",)] * 3
     full = score_sequence(sequence(_cat_cow_cycles(40.0)), spec)
     assert (full.rep_count, full.partial_rep_count) == (3, 0)
+
+
+# --- The knee from the front, from the thigh's and shin's drop in the picture (wall squat) ---
+
+# The share of a segment's true shrinking the pose model shows from the front (the wall squat spec's value).
+_SEEN = get_exercise("wall_squat").thresholds["front_drop_seen_ratio"]
+
+
+def test_a_segment_hanging_straight_is_not_tilted_and_a_level_one_is_at_90():
+    hip = np.array([[0.0, 0.0]] * 3)
+    knee = np.array([[0.0, 40.0], [0.0, 0.0], [3.0, 20.0]])
+    full = np.array([40.0, 40.0, 40.0])
+    assert tilt_from_drop_deg(hip, knee, full, 1.0) == pytest.approx([0.0, 90.0, 60.0])
+    # Seen through the pose model, which shows only a share of the shrinking: the same drop is a bigger tilt.
+    assert tilt_from_drop_deg(hip, knee[2:], full[2:], 0.5)[0] == pytest.approx(90.0)
+
+
+def test_a_segment_tilt_is_unknown_without_its_full_length():
+    out = tilt_from_drop_deg(np.zeros((2, 2)), np.array([[0.0, 30.0], [0.0, 30.0]]), np.array([np.nan, 0.0]), 1.0)
+    assert np.isnan(out).all()
+
+
+def _front_picture(world: np.ndarray, seen: float = _SEEN) -> np.ndarray:
+    """The picture of camera-aligned world landmarks from the front as the pose model draws it: each leg segment
+    shows only `seen` of its true shrinking (a level thigh's knee stays well below its hip)."""
+    out = world.copy()
+    for side in ("left", "right"):
+        for top, bottom in (("hip", "knee"), ("knee", "ankle")):
+            full = np.linalg.norm(world[sided(bottom, side)] - world[sided(top, side)])
+            drop = world[sided(bottom, side), 1] - world[sided(top, side), 1]
+            shown = full * (1.0 - seen * (1.0 - drop / full))
+            shift = out[sided(top, side), 1] + shown - out[sided(bottom, side), 1]
+            for part in ((bottom,) if bottom == "ankle" else ("knee", "ankle")):
+                out[sided(part, side), 1] += shift
+    return out
+
+
+def _front_frame(t_s: float, knee_deg: float) -> PoseFrame:
+    world = _world(knee_deg, yaw_deg=90.0)
+    frame = _frame(t_s, _front_picture(world))
+    return PoseFrame(t_s, frame.xyz, world, frame.visibility, frame.image_size, frame.back_profile)
+
+
+def test_the_front_knee_reads_the_drop_and_standing_reads_straight():
+    spec = get_exercise("wall_squat")
+    frames = [_front_frame(i / 15.0, k) for i, k in enumerate([175.0] * 15 + list(np.linspace(175, 95, 30)) + [95.0])]
+    result = score_sequence(sequence(frames), spec)
+    knee = np.asarray(result.series["support_knee_deg"], float)
+    assert knee[:15].min() > 160.0  # standing, measured against itself, reads straight
+    # In the squat band. This noiseless picture shows a standing segment at its longest, where the pose model's
+    # reads 0.9-1.0 of it (front_standing_seen_min_ratio), so the bottom reads about 15 degrees straighter.
+    assert 85.0 < knee[-1] < 115.0
+
+
+def test_the_front_knee_is_unknown_without_the_spec_thresholds_and_off_side_on():
+    b = _body(_front_picture(_world(95.0, yaw_deg=90.0)))
+    assert np.isnan(front_knee_deg(b)).all()  # no reference length, no spec thresholds
+    assert front_knee_weight(b)[0] == 0.0
+    spec = get_exercise("wall_squat")
+    side = Body(b.xy, b.back_profile, b.side, b.forward, b.world, np.array([0.0]), b.visibility, b.limits,
+                thresholds=spec.thresholds)
+    assert front_knee_weight(side)[0] == 0.0
+
+
+def test_one_stretched_thigh_does_not_make_standing_read_bent():
+    spec = get_exercise("wall_squat")
+    frames = [_front_frame(i / 15.0, 175.0) for i in range(40)]
+    for i in range(10, 14):  # a quarter second with the hips placed far up (past the smoothing): long thighs
+        spike = frames[i].xyz.copy()
+        for side in ("left", "right"):
+            spike[sided("hip", side), 1] -= 0.06
+        frames[i] = PoseFrame(frames[i].t_s, spike, frames[i].world_xyz, frames[i].visibility, SIZE,
+                              frames[i].back_profile)
+    knee = np.asarray(score_sequence(sequence(frames), spec).series["support_knee_deg"], float)
+    assert np.nanmin(knee[20:]) > 160.0
+    uncapped = spec.with_thresholds({"leg_segment_max_ratio": 10.0})
+    knee = np.asarray(score_sequence(sequence(frames), uncapped).series["support_knee_deg"], float)
+    assert np.nanmin(knee[20:]) < 150.0  # without the cap the stretched thigh stays its reference: standing reads bent
+
+
+def test_front_view_wall_squats_are_counted_and_a_wall_sit_is_timed():
+    spec = get_exercise("wall_squat")
+    fps, frames, t = 15.0, [], 0.0
+    plan = [175.0] * 15
+    for _ in range(3):
+        plan += [*np.linspace(175, 92, 30), *[92.0] * 8, *np.linspace(92, 175, 30), *[175.0] * 15]
+    plan += [*np.linspace(175, 92, 30), *[92.0] * int(6 * fps), *np.linspace(92, 175, 30), *[175.0] * 15]
+    for knee in plan:
+        frames.append(_front_frame(t, float(knee)))
+        t += 1.0 / fps
+    result = score_sequence(sequence(frames), spec)
+    assert result.rep_count == 4
+    assert result.hold_s == pytest.approx(6.0, abs=1.0)

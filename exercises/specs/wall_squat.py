@@ -57,6 +57,24 @@ WALL_SQUAT = ExerciseSpec(
         # A wall sit: thighs near parallel, knees about 90 degrees; shallower than 125 is not yet sitting.
         "hold_knee_min_deg": 55.0,
         "hold_knee_max_deg": 125.0,
+        # From the front the knee is read from how far the thigh and shin drop in the picture
+        # (exercises.signals.front_knee_deg): both the picture's angle and the world landmarks' read a deep bend there
+        # 15-30 degrees too straight. The pose model shows only part of a segment's true shrinking from the front
+        # (a level thigh's knee still reads 0.56-0.66 of the thigh's length below its hip): this share. Fitted on
+        # rendered front views (seeds 37 and 41, 7 clips, pitch -15..+15): 0.40 reads 11.3|35.8 degrees
+        # (median|p90), 0.45 10.3|31.5 with every rep counted, 0.50 8.9|29.1 but a floor camera's rep partial.
+        "front_drop_seen_ratio": 0.45,
+        # A standing thigh or shin reads 0.90-1.0 of its longest seen (landmark noise), and the drop's arccos is
+        # steep near straight: a segment seen at this share of its longest counts as hanging straight, so standing
+        # reads straight (at 1.0 a standing knee read 130-140 after one long frame, and reps were lost).
+        "front_standing_seen_min_ratio": 0.9,
+        # A segment's longest is capped at this multiple of the other leg segment's (thigh and shin are about equal,
+        # seen from the front 0.93-1.0), so one frame with a knee or ankle placed far off does not stretch it.
+        "leg_segment_max_ratio": 1.1,
+        # Blended in by the view as read (degrees off side-on): a true front view reads 85-89, a true 60 reads 64-85,
+        # where the drop overshoots the bend (the seen share above holds only from the front).
+        "view_front_knee_from_deg": 78.0,
+        "view_front_knee_full_deg": 86.0,
         "hold_min_s": 3.0,
         # A hold survives this long out of the band (shifting, a brief rise), and this long with the legs not seen
         # at all (a camera cut, a close-up, an arm across the knee) when the knee is in the band before and after.
@@ -71,9 +89,12 @@ WALL_SQUAT = ExerciseSpec(
         "shin_forward_max_deg": 25.0,
         "heel_lift_max_deg": 25.0,
         "hand_thigh_gap_min_ratio": 0.12,
-        # A knee a fifth of the shin length inside its straight hip-ankle line is about 11 degrees of inward
-        # collapse (atan 0.2), well past the few degrees a knee tracking over the toes shows in landmark noise.
-        "knee_valgus_max_ratio": 0.2,
+        # Knees collapsing inward (front view only): the knees a quarter closer together than the ankles. Knees
+        # tracking over the feet read -0.15..+0.12 from the front through the pose model (rendered wall squats, seeds
+        # 37 and 41, at every depth); each knee 3 cm inside its foot, with feet hip-width apart, reads about 0.4.
+        "knee_valgus_max_ratio": 0.25,
+        # Feet closer together than this share of a shin leave the knee-to-ankle ratio unknown (it would be noise).
+        "valgus_feet_apart_min_ratio": 0.25,
         "rep_duration_min_s": 1.5,
     },
 )

@@ -201,7 +201,7 @@ def test_every_fault_code_is_scriptable():
 
 
 THRESHOLDS_FAULTS = {
-    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs"),
+    "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs", "knee_valgus"),
     "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
     "cat_cow": ("small_range", "too_fast"),
     "prone_press_up": ("hips_lifting", "arms_not_straight"),
