@@ -23,7 +23,7 @@ from feedback import views
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
 from feedback.wording import HOW_TO, cue
-from scoring.live import LIVE_ADMISSION, STAGES, LiveCoach, LiveStatus
+from scoring.live import LIVE_ADMISSION, LIVE_STANDBY, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
 from store import repo
@@ -102,7 +102,7 @@ def new_set(slot: dict, plan: SetPlan, hold: float | None, actor: Actor | None =
     if slot.get("coach") is not None:
         slot["coach"].close()
     coach = LiveCoach(plan.spec, plan.side, hold, on_interrupted=_keeper(actor, slot, plan),
-                      reps_target=plan.reps_target, admission=LIVE_ADMISSION)
+                      reps_target=plan.reps_target, admission=LIVE_ADMISSION, standby=LIVE_STANDBY)
     slot.update(config=_config(plan, hold), owner=actor, plan=plan, coach=coach, saved=None, rated=False)
     st.session_state.pop("live_view", None)
 
@@ -345,6 +345,8 @@ def page(actor: Actor | None = None) -> None:
             # Async: a frame that arrives while the last is still being processed is dropped, not queued.
             async_processing=True, translations={"start": START_LABEL, "stop": STOP_LABEL},
         )
+    if getattr(ctx.state, "signalling", False) and not ctx.state.playing:
+        slot["coach"].warm_up()  # the camera is connecting: a spare model loads meanwhile, for the first pose
     playing, was_playing = ctx.state.playing, slot.get("playing", False)
     slot["playing"] = playing
     if playing and not was_playing and slot["coach"].finished:

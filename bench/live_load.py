@@ -254,8 +254,8 @@ def _vp8_packets(frames: list, max_frames: int) -> list:
 
 
 def _run_threads(packets: list, fps: int, size: tuple[int, int], k: int, seconds: float,
-                 path: str) -> tuple[list[Session], float, float]:
-    """K sessions in this process, no browser; returns sessions, CPU s (this process and its workers), wall s."""
+                 path: str) -> tuple[list[Session], tuple[float, float], float]:
+    """K sessions in this process, no browser; returns sessions, CPU s (this process, its workers), wall s."""
     sessions = [_ThreadSession(packets, fps, path, size) for _ in range(k)]
     for s in sessions:
         s.start()
@@ -265,13 +265,14 @@ def _run_threads(packets: list, fps: int, size: tuple[int, int], k: int, seconds
     time.sleep(2.0)
     for s in sessions:
         s.coach.drain()
-    pids = {os.getpid()} | {s.coach.pose_pid for s in sessions if s.coach.pose_pid}
-    cpu0, wall0 = _cpu_s(pids), time.monotonic()
+    workers = {s.coach.pose_pid for s in sessions if s.coach.pose_pid}
+    app0, pose0, wall0 = _cpu_s({os.getpid()}), _cpu_s(workers), time.monotonic()
     while time.monotonic() - wall0 < seconds:
         time.sleep(0.5)  # the page polls twice a second; the status queue is bounded
         for s in sessions:
             s.statuses += s.coach.drain()
-    cpu, wall = _cpu_s(pids) - cpu0, time.monotonic() - wall0
+    cpu = (_cpu_s({os.getpid()}) - app0, _cpu_s(workers) - pose0)
+    wall = time.monotonic() - wall0
     out = []
     for s in sessions:
         got = s.statuses
@@ -403,8 +404,12 @@ def _main_threads(args: argparse.Namespace, ks: list[int], paths: list[str], cli
                 _print_row(path, k, i, s)
             fps = [s.fps[0] for s in sessions]
             load = os.getloadavg()[0]
-            print(f"{path:7} {k:>2}  all: {sum(fps):.1f} poses/s in total; CPU {cpu / wall:.2f} cores "
-                  f"({cpu / wall / k:.2f} a session); load average {load:.1f}")
+            app, pose = cpu
+            poses = max(1.0, sum(fps) * wall)
+            print(f"{path:7} {k:>2}  all: {sum(fps):.1f} poses/s in total; CPU {(app + pose) / wall:.2f} cores "
+                  f"(app process {app / wall:.2f}, pose workers {pose / wall:.2f}); CPU per pose "
+                  f"{(app + pose) / poses * 1000:.0f} ms ({app / poses * 1000:.0f} in the app process, which "
+                  f"includes decoding and re-encoding every camera frame); load average {load:.1f}")
             summary.append((path, k, fps, load))
     _side_by_side(summary, ks, paths)
     return 0

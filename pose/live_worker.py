@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -273,3 +274,77 @@ def process_alive(pid: int) -> bool:
             return False
         return True
 
+
+
+def factory_key(factory: EstimatorFactory) -> object:
+    """A factory's identity by value: two partials of the same callable and settings are the same model."""
+    if isinstance(factory, partial):
+        return (factory.func, factory.args, tuple(sorted(factory.keywords.items())))
+    return factory
+
+
+class StandbyWorkers:
+    """One spare, already loaded worker per kind of model, for a live set's first pose.
+
+    Without it the first pose waits for a fresh interpreter to import MediaPipe and load the model (seconds, while
+    the patient sees an undrawn picture). A set takes the spare and a new one starts in the background. Spares
+    are plain workers: they end with their parent like any other. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        """An empty pool (no process until `warm` or `take`)."""
+        self._lock = threading.Lock()
+        self._spares: dict[object, PoseWorker] = {}
+        self._starting: set[object] = set()
+        self._closed = False
+
+    def warm(self, factory: EstimatorFactory, max_side_px: int = 640) -> None:
+        """Start a spare for this model in the background, unless one is there or starting."""
+        key = (factory_key(factory), max_side_px)
+        with self._lock:
+            if self._closed or key in self._spares or key in self._starting:
+                return
+            self._starting.add(key)
+        threading.Thread(target=self._start, args=(key, factory, max_side_px), name="live-pose-standby",
+                         daemon=True).start()
+
+    def _start(self, key: object, factory: EstimatorFactory, max_side_px: int) -> None:
+        try:
+            worker = PoseWorker(factory, max_side_px)
+        except Exception as exc:  # noqa: BLE001 - a set then starts its own worker, as without a spare
+            _log.warning("could not start a spare pose worker: %s", exc)
+            worker = None
+        with self._lock:
+            self._starting.discard(key)
+            keep = worker is not None and not self._closed
+            if keep:
+                self._spares[key] = worker
+        if worker is not None and not keep:
+            worker.close()
+
+    def take(self, factory: EstimatorFactory, max_side_px: int = 640) -> PoseWorker:
+        """A worker for this model: the spare if there is a healthy one (then another starts), else a new one."""
+        key = (factory_key(factory), max_side_px)
+        with self._lock:
+            worker = self._spares.pop(key, None)
+        if worker is not None:
+            worker.poll()  # reads "ready", or that it died
+            if not worker.alive or worker.error is not None:
+                worker.close()
+                worker = None
+        self.warm(factory, max_side_px)
+        return worker if worker is not None else PoseWorker(factory, max_side_px)
+
+    @property
+    def pids(self) -> list[int]:
+        """The spares' process ids."""
+        with self._lock:
+            return [w.pid for w in self._spares.values()]
+
+    def close(self) -> None:
+        """Stop every spare (one still starting is stopped when it is ready)."""
+        with self._lock:
+            self._closed = True
+            spares, self._spares = list(self._spares.values()), {}
+        for worker in spares:
+            worker.close()

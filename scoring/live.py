@@ -47,7 +47,7 @@ from feedback.wording import cue as fault_cue
 from feedback.wording import setup_instruction
 from pose.frames import PoseFrame
 from pose.landmarks import Side
-from pose.live_worker import PoseWorker, mediapipe_factory
+from pose.live_worker import PoseWorker, StandbyWorkers, mediapipe_factory
 
 # A webcam frame is estimated at this longer side: enough for a whole body at 2-3 m, and about half the cost
 # of a 1280 px frame, which keeps feedback inside ~100 ms on a laptop CPU.
@@ -194,6 +194,8 @@ class LiveAdmission:
 
 
 LIVE_ADMISSION = LiveAdmission.from_machine()
+# The server's spare pose workers: a set's first pose comes from a model already loaded.
+LIVE_STANDBY = StandbyWorkers()
 
 
 def pose_process_default() -> str:
@@ -233,9 +235,9 @@ class _InlinePose:
 class _WorkerPose:
     """Pose in a worker process: the frame is handed over, and whatever poses came back are returned."""
 
-    def __init__(self, factory: EstimatorFactory) -> None:
-        self._worker = PoseWorker(factory, max_side_px=LIVE_MAX_SIDE_PX)
-        self.handover_ms = math.nan
+    def __init__(self, factory: EstimatorFactory, standby: StandbyWorkers | None = None) -> None:
+        self._worker = (standby.take(factory, LIVE_MAX_SIDE_PX) if standby is not None
+                        else PoseWorker(factory, max_side_px=LIVE_MAX_SIDE_PX))
 
     @property
     def error(self) -> str | None:
@@ -265,7 +267,8 @@ class LiveCoach:
     def __init__(self, spec: ExerciseSpec, side: Side | None = None, hold_target_s: float | None = None,
                  estimator_factory: EstimatorFactory | None = None, stall_after_s: float = STALL_AFTER_S,
                  on_interrupted: Callable[[ClipReport], None] | None = None, reps_target: int | None = None,
-                 pose_process: str | None = None, admission: LiveAdmission | None = None) -> None:
+                 pose_process: str | None = None, admission: LiveAdmission | None = None,
+                 standby: StandbyWorkers | None = None) -> None:
         """Prepare a set (the model loads on the first frame, in the camera thread).
 
         Args:
@@ -282,6 +285,7 @@ class LiveCoach:
                 picklable), "inline" in the callback; None: inline for a given factory, else
                 `pose_process_default()`.
             admission: the server's limit on live sets at once; None admits every set.
+            standby: spare workers with the model loaded, to take one from (worker path); None starts one.
         """
         if hold_target_s is not None and not hold_target_s > 0:
             raise ValueError(f"hold_target_s must be > 0 seconds, got {hold_target_s}")
@@ -301,6 +305,7 @@ class LiveCoach:
             raise ValueError(f"pose_process must be one of {', '.join(POSE_PROCESSES)}, got {pose_process!r}")
         self.pose_process = pose_process
         self.admission = admission
+        self.standby = standby
         self.refused = False
         self._factory = estimator_factory or mediapipe_factory(LIVE_MAX_SIDE_PX, spec.needs_outline)
         self._estimator: _InlinePose | _WorkerPose | None = None
@@ -370,7 +375,8 @@ class LiveCoach:
             small = downscale(rgb)
             resized = time.perf_counter()
             if self._estimator is None:
-                self._estimator = (_WorkerPose if self.pose_process == "worker" else _InlinePose)(self._factory)
+                self._estimator = (_WorkerPose(self._factory, self.standby) if self.pose_process == "worker"
+                                   else _InlinePose(self._factory))
             poses = self._estimator.step(small, t_s, start)
             handed = time.perf_counter()
             scored = [(self._score(pose, pose_ms), submitted) for pose, pose_ms, submitted in poses]
@@ -390,7 +396,8 @@ class LiveCoach:
             self._time("resize", (resized - start) * 1000.0)
             if self.pose_process == "worker":  # inline, the handover is the model itself
                 self._time("handover", (handed - resized) * 1000.0)
-            self._time("draw", (end - drawn_at) * 1000.0)
+            if self._shown is not None:  # frames passed on undrawn while the model loads cost nothing to draw
+                self._time("draw", (end - drawn_at) * 1000.0)
             process_ms = (end - start) * 1000.0
             self._timings.append(process_ms)
             statuses = []
@@ -424,6 +431,11 @@ class LiveCoach:
             lag_ms=(offset_s - self._min_offset_s) * 1000.0, wall_s=done,
             partial_reps=result.partial_reps, count_text=count_text(result.reps, result.partial_reps),
         )
+
+    def warm_up(self) -> None:
+        """Have a spare worker loading the model before the camera starts (worker path with a standby pool)."""
+        if self.pose_process == "worker" and self.standby is not None:
+            self.standby.warm(self._factory, LIVE_MAX_SIDE_PX)
 
     def _time(self, stage: str, ms: float) -> None:
         self._stages[stage].append(ms)

@@ -100,3 +100,22 @@ def test_a_new_set_starts_clean(isolated_dirs):
     assert not at.exception
     assert at.session_state["live_slot"]["coach"].frames == 0
     assert not at.header
+
+
+def test_a_full_server_tells_the_patient_plainly_and_offers_no_camera(isolated_dirs, monkeypatch):
+    from scoring.live import LiveAdmission
+
+    full = LiveAdmission(1)
+    full.enter(0)  # someone else's set
+    monkeypatch.setattr(app_pages.live, "LIVE_ADMISSION", full)
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: pytest.fail("camera offered"))
+    at = _app()
+    text = " ".join(m.value for m in at.markdown)
+    assert not at.exception
+    assert "Live coaching is busy right now" in text and "upload the clip" in text and "Review a recording" in text
+    assert "Try again" in [b.label for b in at.button]
+    full.leave(0)  # a place is free again: the camera is offered
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    next(b for b in at.button if b.label == "Try again").click().run()
+    assert "busy" not in " ".join(m.value for m in at.markdown)
+

@@ -18,7 +18,7 @@ import pytest
 
 from exercises.registry import EXERCISES
 from pose.frames import PoseFrame
-from pose.live_worker import PoseWorker, process_alive
+from pose.live_worker import PoseWorker, StandbyWorkers, process_alive
 from scoring.live import LiveAdmission, LiveCoach
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 from tests.waiting import wait_for
@@ -134,12 +134,18 @@ def test_one_engine_counts_the_reps_from_poses_the_worker_sends_back():
         coach.close()
 
 
-def test_a_stalled_set_stops_its_worker_and_a_closed_one_too():
-    stalled = _worker_coach(stall_after_s=0.3)
-    closed = _worker_coach()
+def test_a_set_takes_a_loaded_spare_and_a_stalled_or_closed_set_stops_its_worker():
+    standby = StandbyWorkers()
+    stalled = _worker_coach(stall_after_s=0.3, standby=standby)
+    closed = _worker_coach(standby=standby)
     try:
-        for coach in (stalled, closed):
-            coach.recv(_av_frame(0.0))
+        stalled.warm_up()  # as the camera connects
+        assert wait_for(lambda: len(standby.pids) == 1, 60.0)
+        (spare,) = standby.pids
+        stalled.recv(_av_frame(0.0))
+        assert stalled.pose_pid == spare  # the spare, its model loaded, is the set's worker
+        assert wait_for(lambda: len(standby.pids) == 1 and standby.pids[0] != spare, 60.0)  # a new spare
+        closed.recv(_av_frame(0.0))
         pids = [stalled.pose_pid, closed.pose_pid]
         assert all(process_alive(p) for p in pids)
         assert wait_for(lambda: stalled.interrupted, 10.0)
@@ -147,8 +153,11 @@ def test_a_stalled_set_stops_its_worker_and_a_closed_one_too():
         assert wait_for(lambda: not any(process_alive(p) for p in pids), 10.0)
         assert stalled.pose_pid is None and closed.pose_pid is None
     finally:
+        spares = standby.pids
+        standby.close()
         stalled.close()
         closed.close()
+    assert not any(process_alive(p) for p in spares)
 
 
 def test_a_set_over_the_servers_capacity_is_refused_and_its_picture_passes_undrawn():
@@ -198,29 +207,3 @@ def test_real_model_in_a_worker_finds_no_person_on_a_blank_frame():
         coach.close()
     assert not process_alive(pid)
 
-
-def test_a_full_server_tells_the_patient_plainly_and_offers_no_camera(isolated_dirs, monkeypatch):
-    import app_pages.live
-    from tests.app.nav import app_test
-
-    full = LiveAdmission(1)
-    full.enter(0)  # someone else's set
-    monkeypatch.setattr(app_pages.live, "LIVE_ADMISSION", full)
-    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: pytest.fail("camera offered"))
-    at = app_test(timeout=30).run()
-    text = " ".join(m.value for m in at.markdown)
-    assert not at.exception
-    assert "Live coaching is busy right now" in text and "upload the clip" in text and "Review a recording" in text
-    assert "Try again" in [b.label for b in at.button]
-    full.leave(0)  # a place is free again: the camera is offered
-    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _stopped_camera())
-    next(b for b in at.button if b.label == "Try again").click().run()
-    assert "busy" not in " ".join(m.value for m in at.markdown)
-
-
-def _stopped_camera():
-    class Stopped:
-        class state:  # noqa: N801 - mirrors ctx.state
-            playing = False
-
-    return Stopped()

@@ -85,8 +85,9 @@ def _play_set(page, duration_s: float, shots: Path, prefix: str) -> LiveSet:  # 
     """Start the camera, watch the panel once a second until the clip is over, then finish the set."""
     webrtc = page.frame_locator('iframe[title*="webrtc"]')
     webrtc.get_by_role("button", name="Start the camera").click()
-    # The set starts when the first frame is processed; the clip plays once from the camera's start.
-    page.locator("[data-testid='live-reps']").wait_for(timeout=60_000)
+    # The set starts when the first frame is processed; the clip plays once from the camera's start. The pose
+    # worker starts with the first frame (a fresh interpreter loading MediaPipe: seconds, more on a busy machine).
+    page.locator("[data-testid='live-reps']").wait_for(timeout=120_000)
     started = time.monotonic()
     seen = LiveSet()
     while time.monotonic() - started < LEAD_S + duration_s + SETTLE_S:
