@@ -437,6 +437,7 @@ MEASURE_NAMES: dict[str, str] = {
     "support_heel_lift_deg": "heel", "spine_flexion_deg": "back bend", "knee_valgus_ratio": "knee alignment",
     "neck_deg": "neck angle", "other_leg_lift_deg": "resting leg",
     "slump_deg": "slump",
+    "moving_knee_deg": "knee angle", "chest_turn_deg": "chest turn",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
 
