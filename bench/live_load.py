@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from scoring.live import STAGES, cpu_cores
+from scoring.live import STAGES, STALL_AFTER_S, cpu_cores
 
 CAPTION = re.compile(r"Camera check: ([\d.]+|nan) frames/s processed · ([\d.]+|nan) ms per frame · lag (-?\d+) ms · "
                      r"(\d+) frames · delay (-?\d+|nan) ms")
@@ -158,6 +158,7 @@ def _run_sessions(browser, url: str, k: int, seconds: float,  # noqa: ANN001 - a
         except Exception:  # noqa: BLE001, S110 - the figures are taken; a page slow to stop changes none
             pass
         page.context.close()
+    time.sleep(STALL_AFTER_S + 2.0)  # a set whose page did not finish it ends on its stall: its place is free
     return sessions, cpu, wall
 
 
