@@ -126,6 +126,11 @@ class PoseEstimator:
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=False,
                 model_complexity=self.settings.model_complexity,
+                # MediaPipe's own landmark filter takes each call for the next frame at 30 fps. Adaptive sampling
+                # calls 0.2 s apart and then goes back to a window's skipped frames, so the filter pulled those
+                # towards the window's end: at turns, where it smooths hardest, knee errors went up (p90 5.3 ->
+                # 8.8 degrees on a sample wall squat). Unfiltered, the same clip read 4.4 (the engine smooths).
+                smooth_landmarks=self.settings.sampling == FULL,
                 enable_segmentation=self.settings.segmentation,
                 min_detection_confidence=self.settings.min_detection_confidence,
                 min_tracking_confidence=self.settings.min_tracking_confidence,
