@@ -36,6 +36,10 @@ _LATEST_SEQ, _LATEST_SLOT, _READING_SLOT, _IDLE = range(4)
 _META = 4  # per slot: sequence number, t_s, height, width
 # An idle worker wakes this often to check that its parent is still there (a pipe's end also tells it).
 _IDLE_POLL_S = 1.0
+# The worker runs this much nicer than the app: when the CPU is short, the app's WebRTC threads (decoding, drawing,
+# re-encoding) go first, so the video keeps flowing and the set is not taken for stalled; pose, which drops frames
+# anyway, takes what is left. On a server with cores to spare it changes nothing.
+WORKER_NICE_INCREMENT = 5
 # After "stop", how long the worker may take to release the model before it is terminated, then killed.
 STOP_GRACE_S = 2.0
 
@@ -208,6 +212,10 @@ def serve(factory: EstimatorFactory, pixels: Any, state_raw: Any, lock: Any, con
           slot_bytes: int) -> None:
     """The worker's loop: load the model once, then estimate the newest frame until told to stop."""
     parent = os.getppid()
+    try:
+        os.nice(WORKER_NICE_INCREMENT)
+    except (AttributeError, OSError):  # not on this platform: the same priority as the app
+        pass
     start = time.perf_counter()
     try:
         estimator = factory()
