@@ -97,7 +97,8 @@ class LiveStatus:
         cue_text: its wording, or None.
         cue_seq: increases each time a cue is newly announced (the page speaks on a change).
         frames: frames processed so far in this set.
-        process_ms: time this frame took in the callback (estimate, score, draw), in milliseconds.
+        process_ms: time the callback that brought this pose back took (resize, hand over or estimate, score,
+            draw), in milliseconds; with a worker, the model's time is not in it (see stage_ms["pose"]).
         lag_ms: how far processing is behind the camera: wall time since the first frame minus frame time since
             the first frame, relative to the smallest such value seen (so the first frame's transport delay,
             which cannot be measured here, is not included).
