@@ -306,7 +306,7 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Feet hip-width apart, about one or two foot-lengths in front of the wall.",
         "Slide down slowly, as if sitting on a chair, no lower than thighs level with the floor. Then slide up.",
         "Place the camera to your side, about hip height, 2 to 3 metres away, so it sees you from head to feet. "
-        "Counting is most reliable from the side; from straight in front it can miss reps.",
+        "From the side formcheck also sees your back against the wall; from the front it sees your knees.",
     ),
     "nerve_glide": (
         "Lie on your back. Bend one hip so the thigh points at the ceiling, hands holding behind the thigh.",
