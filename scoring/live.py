@@ -156,7 +156,7 @@ class LiveAdmission:
             raise ValueError(f"live capacity must be >= 1 set, got {capacity}")
         self.capacity = capacity
         self._lock = threading.Lock()
-        self._held: set[int] = set()
+        self._held: dict[int, Callable[[], bool]] = {}
 
     @classmethod
     def from_machine(cls, sessions_per_core_max: float = LIVE_SESSIONS_PER_CORE_MAX) -> LiveAdmission:
@@ -169,23 +169,35 @@ class LiveAdmission:
             return cls(count)
         return cls(max(1, math.floor(sessions_per_core_max * cpu_cores())))
 
-    def enter(self, key: int) -> bool:
-        """Take a place for `key`; False when the server is full (a key already in keeps its place)."""
+    def enter(self, key: int, alive: Callable[[], bool] | None = None) -> bool:
+        """Take a place for `key`; False when the server is full (a key already in keeps its place).
+
+        Args:
+            key: the set.
+            alive: says whether the set still runs; a place whose set says no is taken back, so a set that died
+                without leaving (an error in its callback, a lost thread) cannot hold its place for ever.
+        """
         with self._lock:
+            self._purge()
             if key in self._held or len(self._held) < self.capacity:
-                self._held.add(key)
+                self._held[key] = alive or (lambda: True)
                 return True
             return False
 
     def leave(self, key: int) -> None:
         """Give back `key`'s place (no-op if it holds none)."""
         with self._lock:
-            self._held.discard(key)
+            self._held.pop(key, None)
+
+    def _purge(self) -> None:
+        for key in [k for k, alive in self._held.items() if not alive()]:
+            del self._held[key]
 
     @property
     def running(self) -> int:
         """Live sets running now."""
         with self._lock:
+            self._purge()
             return len(self._held)
 
     @property
@@ -308,6 +320,7 @@ class LiveCoach:
         self.admission = admission
         self.standby = standby
         self.refused = False
+        self._entered_mono = 0.0
         self._factory = estimator_factory or mediapipe_factory(LIVE_MAX_SIDE_PX, spec.needs_outline)
         self._estimator: _InlinePose | _WorkerPose | None = None
         self._checker = Checker(spec, side)
@@ -368,7 +381,8 @@ class LiveCoach:
             if self._report is not None or self._closed or self.refused:
                 return rgb, None
             if self._t0 is None:
-                if self.admission is not None and not self.admission.enter(id(self)):
+                self._entered_mono = time.monotonic()
+                if self.admission is not None and not self.admission.enter(id(self), self._holds_place):
                     self.refused = True  # the page says so; the video keeps playing, undrawn
                     return rgb, None
                 self._t0, self._wall0 = t, time.time()
@@ -432,6 +446,13 @@ class LiveCoach:
             lag_ms=(offset_s - self._min_offset_s) * 1000.0, wall_s=done,
             partial_reps=result.partial_reps, count_text=count_text(result.reps, result.partial_reps),
         )
+
+    def _holds_place(self) -> bool:
+        """Whether this set still needs its place: not ended, and frames came lately (no lock: reads only)."""
+        if self._report is not None or self._closed:
+            return False
+        last = max(self._entered_mono, self._last_frame_mono or 0.0)
+        return time.monotonic() - last < 2 * self.stall_after_s
 
     def warm_up(self) -> None:
         """Have a spare worker loading the model before the camera starts (worker path with a standby pool)."""

@@ -178,6 +178,15 @@ def test_a_set_over_the_servers_capacity_is_refused_and_its_picture_passes_undra
     assert admission.running == 0
 
 
+def test_a_place_whose_set_died_without_leaving_is_taken_back():
+    admission = LiveAdmission(1)
+    alive = [True]
+    assert admission.enter(1, lambda: alive[0])
+    assert not admission.enter(2) and admission.full
+    alive[0] = False  # e.g. its callback raised before the watchdog started
+    assert admission.enter(2) and admission.running == 1
+
+
 @pytest.mark.parametrize(("env", "cores", "want"), [(None, 2, 2), ("3", 2, 3), ("0", 2, ValueError),
                                                     ("two", 2, ValueError)])
 def test_capacity_comes_from_the_cores_or_a_count(monkeypatch, env, cores, want):
