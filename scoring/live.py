@@ -557,9 +557,13 @@ class LiveCoach:
         return self._frames
 
     def median_process_ms(self) -> float:
-        """Median callback time over the last frames, in milliseconds (NaN before the first frame)."""
+        """Median callback time over the last frames, in milliseconds (NaN before the first frame).
+
+        The whole callback (frame conversions included) when frames came through `recv`, else `process` alone.
+        """
         with self._lock:
-            return statistics.median(self._timings) if self._timings else math.nan
+            timings = self._stages["callback"] or self._timings
+            return statistics.median(timings) if timings else math.nan
 
     def report(self) -> ClipReport:
         """End the set and sum it up (idempotent: later calls return the same report)."""
