@@ -295,7 +295,8 @@ class StandbyWorkers:
     """One spare, already loaded worker per kind of model, for a live set's first pose.
 
     Without it the first pose waits for a fresh interpreter to import MediaPipe and load the model (seconds, while
-    the patient sees an undrawn picture). A set takes the spare and a new one starts in the background. Spares
+    the patient sees an undrawn picture). A set takes the spare; the next one is started when asked (`warm`: as a
+    camera connects, or as a set ends), never while a set is starting, when the CPU is needed most. Spares
     are plain workers: they end with their parent like any other. Thread-safe.
     """
 
@@ -331,7 +332,7 @@ class StandbyWorkers:
             worker.close()
 
     def take(self, factory: EstimatorFactory, max_side_px: int = 640) -> PoseWorker:
-        """A worker for this model: the spare if there is a healthy one (then another starts), else a new one."""
+        """A worker for this model: the spare if there is a healthy one, else a new one (no spare is started)."""
         key = (factory_key(factory), max_side_px)
         with self._lock:
             worker = self._spares.pop(key, None)
@@ -340,7 +341,6 @@ class StandbyWorkers:
             if not worker.alive or worker.error is not None:
                 worker.close()
                 worker = None
-        self.warm(factory, max_side_px)
         return worker if worker is not None else PoseWorker(factory, max_side_px)
 
     @property

@@ -600,6 +600,8 @@ class LiveCoach:
         if self._estimator is not None:
             self._estimator.close()
             self._estimator = None
+            # A spare for the next set loads now, while this one's CPU is free (not as the next one starts).
+            self.warm_up()
         if self.admission is not None:
             self.admission.leave(id(self))
 
