@@ -151,7 +151,7 @@ def test_a_set_takes_a_loaded_spare_and_a_stalled_or_closed_set_stops_its_worker
         assert wait_for(lambda: stalled.interrupted, 10.0)
         closed.close()
         assert wait_for(lambda: not any(process_alive(p) for p in pids), 10.0)
-        assert stalled.pose_pid is None and closed.pose_pid is None
+        assert wait_for(lambda: stalled.pose_pid is None and closed.pose_pid is None, 10.0)
         assert wait_for(lambda: len(standby.pids) == 1, 60.0)  # the sets ended: a spare for the next one
     finally:
         spares = standby.pids
