@@ -104,7 +104,7 @@ def pose_worker_pids(port: int) -> set[int]:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"multiprocessing" in cmd:
+        if b"spawn_main" in cmd:  # a spawned worker (not multiprocessing's resource tracker)
             found.add(pid)
     return found
 

@@ -131,9 +131,10 @@ def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Pa
             page.get_by_text("How to do it").wait_for()
             page.screenshot(path=str(shots / "live_1_before.png"), full_page=True)
             seen = _play_set(page, duration_s, shots, "live")
-            # The set is over: its pose worker process has ended with it (none left behind on the server).
+            # The set is over: its pose worker has ended with it. One process may remain: the spare, model loaded,
+            # that waits for the next set (scoring.live.LIVE_STANDBY); never one per set that has been.
             port = int(app_url.rsplit(":", 1)[1])
-            workers_gone = wait_for(lambda: not pose_worker_pids(port), timeout_s=15.0, poll_s=0.5)
+            workers_gone = wait_for(lambda: len(pose_worker_pids(port)) <= 1, timeout_s=15.0, poll_s=0.5)
             summary = page.locator('[data-testid="stMetric"]').filter(has_text="Reps").first.inner_text()
             page.get_by_text("Moved down my leg").click()
             page.get_by_text("tell your therapist").wait_for(timeout=15_000)
@@ -154,7 +155,7 @@ def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Pa
     assert seen.reps_live == source.reps, f"live page showed {seen.reps_live} reps, expected {source.reps}"
     assert int(re.search(r"\d+", summary.split("Reps", 1)[1]).group()) == source.reps
     assert fps >= 5.0, f"only {fps:.1f} frames/s processed"
-    assert workers_gone, f"pose workers left running after the set: {pose_worker_pids(port)}"
+    assert workers_gone, f"pose workers left running after the set (one spare allowed): {pose_worker_pids(port)}"
     if source.exercise == "wall_squat":  # the default thresholds: what the prescribed test below flags is not
         assert not seen.shown(OVERRIDE_CUE)
 
