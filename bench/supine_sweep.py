@@ -3,7 +3,8 @@
     python -m bench.supine_sweep --seeds 201,202 --out /tmp/supine_sweep [--jobs 2]
 
 For every seed, each exercise gets a clip with no fault and one clip per fault, rendered small (480x360 at 24 or
-30 fps) with the seed choosing body, facing, scene and script. Clips already in --out are reused. The figures are
+30 fps) with the seed choosing body, facing, scene, script and camera (yaw 0-20 degrees off side-on, field of view
+50-75). Clips already in --out are reused (by name: use a fresh folder after changing the generator). The figures are
 bench.accuracy's: reps exact, hold error, per-fault precision and recall.
 """
 
@@ -18,11 +19,15 @@ from bench.accuracy import format_summary, score_rendered, summarise
 from pose.workers import process_pool
 from scoring.runner import ScoreOptions
 from synth import supine_scripts
+from synth.camera import View
 from synth.mannequin import BODY_SHAPES
 from synth.render import ClipSpec, render_clip
 from synth.scene import random_scene_style
 
 FRAME_RATES = (24.0, 30.0)
+#: The camera's range: a phone on the floor beside the mat, roughly side-on, with a phone's lens.
+YAW_MAX_DEG = 20.0
+FOV_RANGE_DEG = (50.0, 75.0)
 
 
 def clip_specs(seeds: list[int]) -> list[ClipSpec]:
@@ -30,6 +35,8 @@ def clip_specs(seeds: list[int]) -> list[ClipSpec]:
     out = []
     for seed in seeds:
         rng = np.random.default_rng([seed, 1414])
+        # The camera from its own stream, so a seed's bodies and scripts stay what they were before it varied.
+        cam = np.random.default_rng([seed, 1414, 2])
         for exercise, faults in supine_scripts.FAULT_CODES.items():
             for fault in (None, *faults):
                 clip_seed = int(rng.integers(0, 2**31))
@@ -38,7 +45,9 @@ def clip_specs(seeds: list[int]) -> list[ClipSpec]:
                     script=supine_scripts.random_script(exercise, fault, rng, clip_seed),
                     width=480, height=360, fps=FRAME_RATES[int(rng.integers(len(FRAME_RATES)))],
                     facing=str(rng.choice(["left", "right"])), body=str(rng.choice(sorted(BODY_SHAPES))),
-                    style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed))
+                    style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
+                    view=View(yaw_deg=float(cam.uniform(0.0, YAW_MAX_DEG)),
+                              fov_deg=float(cam.uniform(*FOV_RANGE_DEG)))))
     return out
 
 

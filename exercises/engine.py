@@ -85,7 +85,11 @@ class Checker:
         partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
         self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio)
         self._zones = self._counter.zones
-        self._neutral = RunningNeutral(t(spec.rep.neutral_window_s)) if spec.rep.neutral_window_s else None
+        self._neutral = (RunningNeutral(t(spec.rep.neutral_window_s),
+                                        t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5)
+                         if spec.rep.neutral_window_s else None)
+        # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts.
+        self._neutral_value = 0.0
         self._rest = self._counter.rest
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
@@ -286,7 +290,8 @@ class Checker:
             self._finish_hold(self._hold.close())
         if self._hold:
             faulted = any(tr.active(t_s) and self._severity[tr.code] != "info" for tr in self._episodes)
-            self._finish_hold(self._hold.step(t_s, values[spec.hold.signal], faulted))
+            held = values[spec.hold.signal] - (self._neutral_value if spec.hold.from_neutral else 0.0)
+            self._finish_hold(self._hold.step(t_s, held, faulted))
         return self._result(t_s, True, values, rep, partial)
 
     def _in_posture(self, values: dict[str, float]) -> bool:
@@ -312,7 +317,8 @@ class Checker:
 
     def _step_reps(self, t_s: float, x: float) -> tuple[RepEvent | None, RepEvent | None]:
         if self._neutral is not None:
-            x = x - self._neutral.step(t_s, x)
+            self._neutral_value = self._neutral.step(t_s, x)
+            x = x - self._neutral_value
         change, spans = self._counter.step(t_s, x)
         if change is not None:
             self._check_end_hold(change)

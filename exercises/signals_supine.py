@@ -50,11 +50,13 @@ def hand_pelvis_deg(b: Body) -> np.ndarray:
     """Angle at the working hip between the floor, towards the head, and the hand resting on the hip bone.
 
     The hands rest on the front of the pelvis, as patients are taught, to feel it tilt: the pelvis rocks back on
-    the sacrum, the hip bone turning towards the head, and this angle closes by about the tilt (rendered: 55-60
-    at rest, 12-18 less pressed flat). The floor is the heel->shoulder line (both rest on it), so buttocks lifted
-    into a bridge, which carry hip and hand up together, do not read as a tilt. Only while hook lying (knee bent),
-    so the same angle with the legs out or a knee hugged in is not read as one either, and only with the hand by the
-    hip (arms spread or by the sides are no hand on the pelvis).
+    the sacrum, the hip bone turning towards the head, and this angle closes by about the tilt (drawn: 55-60 at
+    rest, 12-18 less pressed flat; through MediaPipe the resting value differs from body to body, 28-64, and a tilt
+    closes it 6-13, so the pelvic tilt spec reads it from the person's own rest). The floor is the heel->shoulder
+    line (both rest on it), so buttocks lifted into a bridge, which carry hip and hand up together, do not read as a
+    tilt. Only while hook lying (knee bent), so the same angle with the legs out or a knee hugged in is not read as
+    one either, and only with the hand on the front of the pelvis (arms spread, or by the sides beside the thigh,
+    are no hand on the pelvis).
     """
     hip, wrist = b.point("hip"), b.point("wrist")
     knee = joint_angle_deg(hip, b.point("knee"), b.point("ankle"))
@@ -62,7 +64,7 @@ def hand_pelvis_deg(b: Body) -> np.ndarray:
     near = _ratio(distance(wrist, hip), distance(b.mid("shoulder"), b.mid("hip")))
     with np.errstate(invalid="ignore"):
         bent = (knee >= _hook(b, "hook_knee_min_deg")) & (knee <= _hook(b, "hook_knee_max_deg"))
-        hook = bent & (near <= _hook(b, "hand_on_hip_max_ratio"))
+        hook = bent & (near <= _hook(b, "hand_on_hip_max_ratio")) & (angle <= _hook(b, "hand_on_hip_max_deg"))
     return np.where(hook, angle, np.nan)
 
 

@@ -52,6 +52,8 @@ class RepSpec:
         neutral_window_s: optional threshold name; when set, low_max and high_min are offsets from a neutral
             that follows the person (the signal's median over that many seconds), for signals
             whose zero differs from body to body.
+        neutral_quantile_ratio: optional threshold name: the neutral is this quantile of the window instead of the
+            median (towards 1 for a movement that rests at its highest and spends most of its time below it).
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
@@ -70,6 +72,7 @@ class RepSpec:
     end_hold_fault: str | None = None
     end_hold_enabled_by: str | None = None
     neutral_window_s: str | None = None
+    neutral_quantile_ratio: str | None = None
     high_min_near_target: tuple[str, str] | None = None
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
@@ -88,6 +91,8 @@ class HoldSpec:
         unseen_gap_max_s: optional threshold name; the longest stretch with no reliable pose at all (legs out of
             the picture, a camera cut) a hold survives when the pose before and after is in the band; without it,
             gap_max_s.
+        from_neutral: the band's edges are offsets from the rep's neutral (RepSpec.neutral_window_s), as the rep
+            zones are: the hold watches the rep signal measured from the person's own rest.
     """
 
     signal: str
@@ -97,6 +102,7 @@ class HoldSpec:
     gap_max_s: str
     settle_s: str
     unseen_gap_max_s: str | None = None
+    from_neutral: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,7 @@ class ExerciseSpec:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
-                              self.rep.partial_min_ratio) if n}
+                              self.rep.neutral_quantile_ratio, self.rep.partial_min_ratio) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {self.hold.unseen_gap_max_s} if self.hold.unseen_gap_max_s else set()
@@ -264,6 +270,14 @@ class ExerciseSpec:
             raise ValueError(f"{where}: {self.rep.low_max} ({lo}) must be below {self.rep.high_min} ({hi})")
         if self.hold and not self.t(self.hold.low) < self.t(self.hold.high):
             raise ValueError(f"{where}: {self.hold.low} must be below {self.hold.high}")
+        if self.rep.neutral_quantile_ratio and (not self.rep.neutral_window_s
+                                                or not 0 <= self.t(self.rep.neutral_quantile_ratio) <= 1):
+            raise ValueError(f"{where}: {self.rep.neutral_quantile_ratio!r} is a quantile of the neutral's window: "
+                             f"it needs neutral_window_s and a value in [0, 1]")
+        if self.hold and self.hold.from_neutral and (not self.rep.neutral_window_s
+                                                     or self.hold.signal != self.rep.signal):
+            raise ValueError(f"{where}: a hold measured from the neutral needs the rep's neutral_window_s and the "
+                             f"rep signal {self.rep.signal!r}, got {self.hold.signal!r}")
         codes = set(self.fault_codes)
         if (self.rep.end_hold_min_s is None) != (self.rep.end_hold_fault is None):
             raise ValueError(f"{where}: end_hold_min_s and end_hold_fault go together")
@@ -356,6 +370,10 @@ HOOK_LYING_THRESHOLDS: dict[str, float] = {
     # A hand on the hip bone is within this many trunk lengths of the hip (drawn 0.25); spread arms put it a trunk
     # length away, by the shoulders.
     "hand_on_hip_max_ratio": 0.5,
+    # A hand resting on the front of the pelvis sits above the hip joint and towards the head: 20-65 degrees from the
+    # floor line at the hip (rendered, through MediaPipe, across bodies); a hand on the floor beside the thigh, that
+    # close to the hip, reads 120-145.
+    "hand_on_hip_max_deg": 100.0,
     # Both feet on the floor: the ankles within this many trunk lengths of each other's height (a foot rolled onto
     # its edge stays within 0.05; an ankle lifted onto the other knee is 0.5 or more above it).
     "feet_level_max_ratio": 0.15,

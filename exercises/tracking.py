@@ -10,6 +10,8 @@ import statistics
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
+
 from exercises.results import FaultEpisode, HoldEvent
 
 
@@ -191,18 +193,28 @@ class HoldTimer:
 
 
 class RunningNeutral:
-    """The median of a signal over the last window_s seconds: a neutral that follows the person.
+    """The median (or another quantile) of a signal over the last window_s seconds: a neutral that follows the person.
 
     A back outline reads differently on every body (shoulder blades, buttocks, clothes), so cat and cow are
     judged as excursions from this neutral rather than from a fixed zero. The median, not the middle of the
     range, so one glitch does not move it and the first excursion from a still start is measured from rest.
     """
 
-    def __init__(self, window_s: float) -> None:
-        """Keep values for window_s seconds; raises ValueError unless window_s > 0."""
+    def __init__(self, window_s: float, quantile: float = 0.5) -> None:
+        """Keep values for window_s seconds; raises ValueError unless window_s > 0 and quantile in [0, 1].
+
+        Args:
+            window_s: how far back the neutral looks.
+            quantile: which quantile of the window is the neutral: 0.5 the median; towards 1 the upper values, for a
+                movement that rests at its highest and works below it (a pelvic tilt: the rest between tilts is a
+                small share of the time, so the median would sit in the tilt).
+        """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
+        if not 0.0 <= quantile <= 1.0:
+            raise ValueError(f"quantile must be in [0, 1], got {quantile}")
         self.window_s = window_s
+        self.quantile = quantile
         self._values: deque[tuple[float, float]] = deque()
 
     def step(self, t_s: float, x: float) -> float:
@@ -213,7 +225,9 @@ class RunningNeutral:
             self._values.popleft()
         if not self._values:
             return math.nan
-        return statistics.median(v for _, v in self._values)
+        if self.quantile == 0.5:
+            return statistics.median(v for _, v in self._values)
+        return float(np.quantile([v for _, v in self._values], self.quantile))
 
 
 @dataclass

@@ -135,6 +135,35 @@ def test_pelvic_tilts_are_counted_and_their_holds_timed(n, fps, facing, near):
     assert 5.0 <= report.hold_s <= 6.0
 
 
+def hand_moved(seq: PoseSequence, along_px: float, up_px: float) -> PoseSequence:
+    """The clip with both hands resting elsewhere on the pelvis: moved along the body (towards the feet) and up."""
+    xyz = seq.xyz.copy()
+    facing = np.sign(xyz[0, Landmark.NOSE, 0] - xyz[0, Landmark.LEFT_HIP, 0])  # +1: head towards image-right
+    for side in ("left", "right"):
+        xyz[:, sided("wrist", side), 0] -= facing * along_px / SIZE[0]
+        xyz[:, sided("wrist", side), 1] -= up_px / SIZE[1]
+    return replace(seq, xyz=xyz)
+
+
+@pytest.mark.parametrize(("along_px", "up_px"), [(0.0, 12.0), (10.0, -6.0)], ids=["hand_higher", "hand_lower"])
+def test_pelvic_tilts_are_read_from_the_persons_own_rest(along_px, up_px):
+    # The hand resting elsewhere on the pelvis moves the resting angle by 8-14 degrees, more than a tilt moves it:
+    # fixed angles failed other bodies (rendered: 28-64 at rest). Measured from the person's own rest, both count.
+    seq = hand_moved(clip(tilts(2), 15.0, **TILT), along_px, up_px)
+    rest = score_sequence(clip(timeline([(1.0, ARCHED)]), 15.0, **TILT), PELVIC_TILT).series["hand_pelvis_deg"]
+    report = score_sequence(seq, PELVIC_TILT)
+    assert abs(np.nanmedian(report.series["hand_pelvis_deg"][:10]) - np.nanmedian(rest)) >= 8.0
+    assert report.rep_count == 2
+    assert 5.0 <= report.hold_s <= 6.0
+
+
+def test_a_small_shift_of_the_resting_hand_is_no_tilt():
+    # Resting, the hand settles 2 degrees lower on the hip over 10 s: under the 4.5 of a tilt, nothing counts.
+    seq = clip(timeline([(1.0, ARCHED), (10.0, {**ARCHED, "pelvic_tilt_deg": 2.0}), (1.0, ARCHED)]), 15.0, **TILT)
+    report = score_sequence(seq, PELVIC_TILT)
+    assert (report.rep_count, report.hold_s) == (0, 0.0)
+
+
 def test_buttocks_lifting_lands_on_its_tilt_and_cuts_its_hold():
     report = score_sequence(clip(tilts(3, fault={2: {"hip_lift": 0.07}}), 15.0, **TILT), PELVIC_TILT)
     assert report.rep_count == 3
@@ -237,3 +266,10 @@ def test_each_supine_spec_finds_nothing_in_the_others_clips(spec):
     for keys, arms in others:
         report = score_sequence(clip(keys, 15.0, **arms), spec)
         assert (report.rep_count, report.hold_s) == (0, 0.0), spec.name
+
+
+def test_a_hold_from_the_neutral_needs_the_reps_neutral():
+    with pytest.raises(ValueError, match="neutral_window_s"):
+        replace(PELVIC_TILT, rep=replace(PELVIC_TILT.rep, neutral_window_s=None, neutral_quantile_ratio=None))
+    with pytest.raises(ValueError, match="rest_quantile_ratio"):
+        PELVIC_TILT.with_thresholds({"rest_quantile_ratio": 1.5})

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from exercises.tracking import EpisodeTracker, HoldTimer, ZoneTracker
+from exercises.tracking import EpisodeTracker, HoldTimer, RunningNeutral, ZoneTracker
 
 NAN = math.nan
 
@@ -76,3 +76,22 @@ def test_hold_timer_long_gap_splits_and_short_hold_is_dropped():
     events.append(h.close())
     # the first 1.9 s hold is too short to report; the second is 4 s
     assert [(e.start_s, round(e.good_s, 6)) for e in events if e] == [(4.0, 4.0)]
+
+
+@pytest.mark.parametrize(
+    ("quantile", "expected"),
+    [
+        # 2 s at rest (50) in every 10, the rest tilted (40): the median sits in the tilt, the upper fifth at rest.
+        (0.5, 40.0),
+        (0.8, 50.0),
+    ],
+)
+def test_running_neutral_quantile_finds_a_rest_that_is_a_small_share_of_the_time(quantile, expected):
+    n = RunningNeutral(20.0, quantile)
+    values = [(i * 0.1, 50.0 if (i % 100) < 25 else 40.0) for i in range(300)]
+    assert [n.step(t, v) for t, v in values][-1] == pytest.approx(expected)
+
+
+def test_running_neutral_rejects_a_quantile_outside_0_1():
+    with pytest.raises(ValueError, match="quantile"):
+        RunningNeutral(20.0, 1.5)

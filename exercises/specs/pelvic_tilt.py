@@ -22,26 +22,37 @@ PELVIC_TILT = ExerciseSpec(
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip", "knee", "ankle"),
     signals=("hand_pelvis_deg", "hip_lift_ratio", "trunk_from_horizontal_deg"),
+    # Measured from the person's own rest: the hand's angle at rest differs from body to body by more than a tilt
+    # moves it (rendered, through MediaPipe: 28-64 resting), so the zones and the hold are drops from the rest value.
     rep=RepSpec("hand_pelvis_deg", "return_to_high", low_max="tilted_max_deg", high_min="rest_min_deg",
-                dwell_s="rep_dwell_s"),
+                dwell_s="rep_dwell_s", neutral_window_s="rest_window_s", neutral_quantile_ratio="rest_quantile_ratio"),
     hold=HoldSpec("hand_pelvis_deg", low="hold_min_deg", high="hold_max_deg", min_s="hold_min_s",
-                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s", from_neutral=True),
     frame_rules=(FrameRule("buttocks_lifting", "hip_lift_ratio", above="hip_lift_max_ratio"),),
     rep_rules=(RepRule("too_fast", "duration_s", below="rep_duration_min_s"),),
     faults=(FaultInfo("buttocks_lifting", "warn"), FaultInfo("too_fast", "warn")),
     thresholds={
         **COMMON_THRESHOLDS,
         **HOOK_LYING_THRESHOLDS,
-        # Floor to hand-on-hip-bone angle at the hip: drawn about 54 resting and 12-18 less with the pelvis tilted
-        # back; MediaPipe reads 50-64 resting and 42-48 tilted, lagging the movement (rendered side views). The gap
-        # between 46 and 49 is the hysteresis band.
-        "rest_min_deg": 49.0,
-        "tilted_max_deg": 46.0,
+        # The rest value: the upper fifth of the last 20 s of the hand's angle. The rest between tilts is a small
+        # share of the time (1-2 s of every 7-10), the tilts and holds the rest, so the median would sit in the tilt;
+        # 20 s spans at least two rests and follows a hand that drifts on the hip (up to 6 degrees over a rendered
+        # set). The upper fifth, not the top, so a few high frames do not set it (the pose model's first frames read
+        # 5-12 high as it locks on). Tuned on rendered seeds 201, 202 and 211 (yaw 0-20): reps exact on 7 of 9
+        # clips (0.9: 5 of 6 on 201-202 at best); leaving out the first 0.4-1 s or a 0.5 s dwell did no better.
+        "rest_window_s": 20.0,
+        "rest_quantile_ratio": 0.8,
+        # Drops from rest. Drawn, a tilt turns the hip bone 12-18 degrees; MediaPipe reads 6-13 of it, and a resting
+        # hand sways 1-2. A tilt is 4.5 or more below rest, back at rest within 2.5; the gap between is the
+        # hysteresis band.
+        "rest_min_deg": -2.5,
+        "tilted_max_deg": -4.5,
         "rep_dwell_s": 0.3,
-        # The hold: tilted back, up to where a held tilt drifts as the model settles; below 25 the hand has left the
-        # hip bone, or a bridge carries the hips up past it (16-26 through MediaPipe).
-        "hold_min_deg": 25.0,
-        "hold_max_deg": 48.5,
+        # The hold: tilted back past 5.5 (MediaPipe lags the tilt in and out; a hold band starting at the rep's
+        # edge timed 1 s of the movement as holding), down to where the hand has left the hip bone or a bridge
+        # carries the hips up past it (20 or more below rest through MediaPipe).
+        "hold_min_deg": -18.0,
+        "hold_max_deg": -5.5,
         # Prescribed holds are about 5 s; from 2 s a hold is reported, so a short one shows as short.
         "hold_min_s": 2.0,
         "hold_gap_max_s": 0.6,
