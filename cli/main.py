@@ -24,7 +24,7 @@ from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.models import MODEL_FOR_USE, model_settings  # noqa: E402
 from pose.sampling import SAMPLING_MODES  # noqa: E402
 from pose.video import VideoError  # noqa: E402
-from scoring.runner import AUTO, ScoreOptions, expand_paths, score_many  # noqa: E402
+from scoring.runner import AUTO, ScoreOptions, estimator_settings, expand_paths, score_many  # noqa: E402
 from synth.cli import add_view_arguments, view_plan  # noqa: E402
 
 EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
@@ -162,11 +162,12 @@ def _save_to_store(args: argparse.Namespace, options: ScoreOptions, result: rep.
     from pose.extract import extract_poses
     from scoring.save import BatchError, save_clip_result
 
-    # The landmarks were just cached by the scoring run, so this reads them back rather than re-estimating.
+    # The landmarks were just cached by the scoring run, so this reads them back rather than re-estimating: with
+    # the settings scoring used for the exercise asked for (without the person mask when it reads no outline).
     sequence = None
     if options.use_cache:
         cache = LandmarkCache(Path(options.cache_dir) if options.cache_dir else None)
-        sequence = extract_poses(Path(result.file), options.settings, cache)
+        sequence = extract_poses(Path(result.file), estimator_settings(options.exercise, options.settings), cache)
     try:
         save_clip_result(args.db, args.patient, result, sequence)
         return True

@@ -142,6 +142,8 @@ def test_score_saves_sessions_for_a_patient(tmp_path):
             "select s.reps, count(l.session_id) from sessions s left join session_landmarks l "
             "on l.session_id = s.id group by s.id")).one()
     assert reps == json.loads(proc.stdout)["reps"] and has_landmarks == 1
+    # Saving read back the landmarks scoring cached (estimated without the person mask): no second estimate.
+    assert len(list(tmp_path.rglob("*.npz"))) == 1
 
 
 def test_db_needs_patient():
