@@ -94,6 +94,10 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     "chest_up_min_deg": 12.0,
     "press_up_elbow_min_deg": 140.0,
     "sphinx_elbow_max_deg": 140.0,
+    # A pelvic tilt and a trunk rotation keep both feet on the floor (hook lying): the higher ankle rises 0.01-0.08
+    # trunk lengths above the hips (95th percentile) on rendered and real clips. A nerve glide lifts a foot 1.3-1.6
+    # trunks, a knee to chest 0.8-0.9 and a figure four rests an ankle on the other knee, 0.5-0.6.
+    "hook_lying_ankle_rise_max_ratio": 0.3,
 })
 _T = RECOGNITION_THRESHOLDS
 
@@ -260,6 +264,22 @@ def chest_up_elbow_deg(sequence: PoseSequence) -> float:
         return float(np.nanmedian(straighter)) if np.isfinite(straighter).any() else float("nan")
 
 
+def ankle_rise_ratio(sequence: PoseSequence) -> float:
+    """How high the higher ankle rises above the hips over the clip, in trunk lengths (95th percentile of frames).
+
+    Lying on the back, filmed from the side, "above" is up in the picture. NaN when the ankles or hips are never seen.
+    """
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        trunk = np.nanmedian(np.hypot(*(shoulder - hip).T))
+        rise = np.nanmax(np.stack([hip[:, 1] - xy[:, sided("ankle", s), 1] for s in ("left", "right")]), axis=0)
+        rise = rise / trunk
+        return float(np.nanpercentile(rise, 95)) if np.isfinite(rise).any() else float("nan")
+
+
 # Exercises whose movement has a mark over the whole clip that their count alone does not check, so a lookalike in
 # the same posture is not taken for them: name -> (measure of the clip, its threshold's name, what is missing).
 # A threshold ending in _min_... is a floor, one ending in _max_... a ceiling; an unreadable measure (NaN) passes.
@@ -267,6 +287,8 @@ SIGNATURES: dict[str, tuple[Callable[[PoseSequence], float], str, str]] = {
     "cat_cow": (head_travel_ratio, "cat_cow_head_travel_min_ratio", "the head hardly moves with the back"),
     "prone_press_up": (chest_up_elbow_deg, "press_up_elbow_min_deg", "the arms stay bent with the chest up"),
     "prone_on_elbows": (chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),
+    "pelvic_tilt": (ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),
+    "lower_trunk_rotation": (ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),
 }
 
 

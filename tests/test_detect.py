@@ -11,6 +11,7 @@ import pytest
 from exercises.detect import (
     RECOGNITION_THRESHOLDS,
     UNKNOWN,
+    ankle_rise_ratio,
     chest_up_elbow_deg,
     fitting_postures,
     frame_postures,
@@ -154,3 +155,20 @@ def test_a_walk_fits_only_standing_frames():
     # A seated knee extension's swinging leg is counted as steps by the walk's detector; walking is never seated.
     postures = np.array(["seated"] * 8 + ["standing"] * 2)
     assert posture_fit(get_exercise("walk"), postures) == (0.2, 0.2)
+
+
+def test_a_foot_off_the_floor_is_no_pelvic_tilt_or_trunk_rotation():
+    # Hook lying keeps both feet down; a figure four rests an ankle on the other knee (a nerve glide lifts a foot
+    # higher still), so a lying clip that moves like a tilt is not taken for one.
+    from tests.test_supine_exercises import TILT, clip, crossings, tilts
+
+    limit = RECOGNITION_THRESHOLDS["hook_lying_ankle_rise_max_ratio"]
+    tilting = clip(tilts(2), **TILT)
+    assert ankle_rise_ratio(tilting) < limit < ankle_rise_ratio(clip(crossings(1, hold_s=8.0), **TILT))
+    only_tilt = {"pelvic_tilt": get_exercise("pelvic_tilt")}
+    assert recognise(tilting, only_tilt).exercise == "pelvic_tilt"
+    # The same tilts with one foot held up at knee height, as a figure four's, read above the limit.
+    xyz = tilting.xyz.copy()
+    for part in (Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX):
+        xyz[:, part, 1] -= 0.15
+    assert ankle_rise_ratio(replace(tilting, xyz=xyz)) > limit
