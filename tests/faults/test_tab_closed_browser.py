@@ -73,7 +73,9 @@ def test_closing_the_tab_mid_set_keeps_the_set_so_far(chromium, patient_app, tmp
             box.click()
             page.get_by_role("option", name=EXERCISES[source.exercise].title).click()
             page.wait_for_timeout(800)
-            page.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="Start the camera").click()
+            # The camera component's frame loads after the page; on a busy CI machine that once took over 30 s.
+            start = page.frame_locator('iframe[title*="webrtc"]').get_by_role("button", name="Start the camera")
+            start.click(timeout=90_000)
             page.locator("[data-testid='live-reps']").wait_for(timeout=60_000)  # the set is running
             deadline = time.monotonic() + 90
             while _reps_shown(page) < REPS_BEFORE_CLOSING and time.monotonic() < deadline:
