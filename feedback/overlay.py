@@ -113,7 +113,8 @@ class FormAnnotator:
         self._skeleton(out, pose, _FAULT if faulted else _GOOD, max(1, round(side * self.line_scale)))
         if result is not None:
             self._panel(out, result, spec, side, cue_text, hold_target_s, reps_target)
-            if spec is not None and show_angle:
+            # A walk's rep signal (how far the feet are apart) is a step detector's, not a movement to aim for.
+            if spec is not None and show_angle and spec.events != "gait":
                 self._gauge(out, result, spec, side)
         return out
 
@@ -134,7 +135,8 @@ class FormAnnotator:
     def _panel(self, img: np.ndarray, result: FrameResult, spec: ExerciseSpec | None, side: int,
                cue_text: str | None | EllipsisType, hold_target_s: float | None, reps_target: int | None) -> None:
         scale = max(0.4, side * self.text_scale)
-        lines: list[tuple[str, tuple[int, int, int]]] = [(f"Reps: {reps_text(result.reps, reps_target)}", _WHITE)]
+        count = "Steps" if spec is not None and spec.events == "gait" else "Reps"
+        lines: list[tuple[str, tuple[int, int, int]]] = [(f"{count}: {reps_text(result.reps, reps_target)}", _WHITE)]
         if shows_hold(spec, reps_target, hold_target_s) if spec is not None else result.hold_s > 0:
             done = hold_target_s is not None and result.hold_s >= hold_target_s > 0
             lines.append((f"Hold: {hold_text(result.hold_s, hold_target_s)}", _GOOD if done else _WHITE))

@@ -185,3 +185,13 @@ def test_replay_from_given_poses_runs_no_estimator(tmp_path: Path, monkeypatch):
     poses = PoseSequence.from_frames([PoseFrame.empty(i / 10, (96, 64)) for i in range(n)])
     written = render_replay(src, dst, EXERCISES["wall_squat"], poses=poses, reps_target=5)
     assert written.frames == n and dst.is_file()
+
+
+def test_a_walk_shows_steps_and_no_signal_gauge(image):
+    # The step detector's signal (the feet's spread) is no movement to aim for: a walk gets no bar at the edge.
+    edge = slice(int(W * 0.85), W)
+    for name, gauge in (("wall_squat", True), ("walk", False)):
+        spec = EXERCISES[name]
+        with_bar = annotate(image, _pose(), _result(), spec, show_angle=True)
+        without = annotate(image, _pose(), _result(), spec, show_angle=False)
+        assert (not np.array_equal(with_bar[:, edge], without[:, edge])) == gauge, name
