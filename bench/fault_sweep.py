@@ -29,7 +29,7 @@ from pose.workers import process_pool
 from scoring.runner import ScoreOptions
 from synth.camera import MAX_YAW_DEG, View
 from synth.mannequin import BODY_SHAPES
-from synth.render import ClipSpec, render_clip
+from synth.render import ClipSpec, rendered_clip
 from synth.scene import random_scene_style
 from synth.script import FAULT_CODES
 from synth.suite import random_script
@@ -89,10 +89,7 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
 
 def _render_and_score(args: tuple[ClipSpec, Path]) -> ClipScore:
     spec, out = args
-    path = out / f"{spec.name}.mp4"
-    if not path.is_file() or not path.with_suffix(".truth.json").is_file():
-        path, _ = render_clip(spec, out)
-    return score_rendered(Path(path), ScoreOptions(cache_dir=str(out / "cache")))
+    return score_rendered(rendered_clip(spec, out), ScoreOptions(cache_dir=str(out / "cache")))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from bench.accuracy import format_summary, score_rendered, summarise
 from pose.workers import process_pool
 from scoring.runner import ScoreOptions
 from synth.camera import View
-from synth.render import ClipSpec, render_clip
+from synth.render import ClipSpec, rendered_clip
 from synth.scene import random_scene_style
 from synth.suite import random_script
 
@@ -43,14 +43,6 @@ def clip_specs(seed: int, n: int) -> list[ClipSpec]:
     return out
 
 
-def rendered(spec: ClipSpec, folder: Path) -> Path:
-    """The clip's video in `folder`, rendered unless it and its truth are already there."""
-    video = folder / f"{spec.name}.mp4"
-    if video.is_file() and video.with_suffix(".truth.json").is_file():
-        return video
-    return Path(render_clip(spec, folder)[0])
-
-
 def main(argv: list[str] | None = None) -> int:
     """Render what is missing, score every clip, print the figures."""
     p = argparse.ArgumentParser(prog="python -m bench.front_view", description=__doc__.splitlines()[0])
@@ -64,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     folders = [args.out] * len(specs)
     if args.jobs > 1:
         with process_pool(args.jobs) as pool:
-            videos = list(pool.map(rendered, specs, folders))
+            videos = list(pool.map(rendered_clip, specs, folders))
     else:
-        videos = [rendered(s, f) for s, f in zip(specs, folders)]
+        videos = [rendered_clip(s, f) for s, f in zip(specs, folders)]
     scores = [score_rendered(v, ScoreOptions()) for v in videos]
     print(format_summary(summarise(scores), scores))
     return 0

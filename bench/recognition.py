@@ -22,7 +22,7 @@ from exercises.registry import EXERCISES
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
-from synth.render import render_clip
+from synth.render import rendered_clip
 from synth.suite import FAULT_CODES, suite_specs
 
 
@@ -89,9 +89,7 @@ def render_pool(out: Path, seed: int, per_exercise: int, max_side_px: int = 0) -
         scale = max_side_px / max(spec.width, spec.height) if max_side_px else 1.0
         if scale < 1.0:
             spec = replace(spec, width=2 * round(spec.width * scale / 2), height=2 * round(spec.height * scale / 2))
-        clip = out / f"{spec.name}.mp4"
-        paths.append(clip if clip.is_file() and clip.with_suffix(".truth.json").is_file()
-                     else render_clip(spec, out)[0])
+        paths.append(rendered_clip(spec, out))
     return paths
 
 

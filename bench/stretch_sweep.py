@@ -21,7 +21,7 @@ from scoring.runner import ScoreOptions
 from synth import stretch_scripts
 from synth.camera import View
 from synth.mannequin import BODY_SHAPES
-from synth.render import ClipSpec, render_clip
+from synth.render import ClipSpec, rendered_clip
 from synth.scene import random_scene_style
 from synth.script import FAULT_CODES
 
@@ -43,13 +43,6 @@ def sweep_specs(seeds: list[int], yaw_deg: float = 0.0) -> list[ClipSpec]:
     return specs
 
 
-def _video(spec: ClipSpec, folder: Path) -> Path:
-    """The clip in `folder`: the one there already (with its truth), else freshly rendered."""
-    path = folder / f"{spec.name}.mp4"
-    done = path.is_file() and path.with_suffix(".truth.json").is_file()
-    return path if done else Path(render_clip(spec, folder)[0])
-
-
 def main(argv: list[str] | None = None) -> int:
     """Render the clips not yet in --out, score them all, print the figures."""
     parser = argparse.ArgumentParser(prog="python -m bench.stretch_sweep", description=__doc__.splitlines()[0])
@@ -62,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.jobs > 1:
         with process_pool(args.jobs) as pool:
-            videos = list(pool.map(_video, specs, [args.out] * len(specs)))
+            videos = list(pool.map(rendered_clip, specs, [args.out] * len(specs)))
     else:
-        videos = [_video(s, args.out) for s in specs]
+        videos = [rendered_clip(s, args.out) for s in specs]
     scores = [score_rendered(v, ScoreOptions(cache_dir=str(args.out / "cache"))) for v in videos]
     print(format_summary(summarise(scores), scores))
     return 0

@@ -21,7 +21,7 @@ from scoring.runner import ScoreOptions
 from synth import supine_scripts
 from synth.camera import View
 from synth.mannequin import BODY_SHAPES
-from synth.render import ClipSpec, render_clip
+from synth.render import ClipSpec, rendered_clip
 from synth.scene import random_scene_style
 
 FRAME_RATES = (24.0, 30.0)
@@ -51,14 +51,6 @@ def clip_specs(seeds: list[int]) -> list[ClipSpec]:
     return out
 
 
-def rendered(spec: ClipSpec, folder: Path) -> Path:
-    """The clip's video in `folder`, rendered unless it and its truth are already there."""
-    video = folder / f"{spec.name}.mp4"
-    if video.is_file() and video.with_suffix(".truth.json").is_file():
-        return video
-    return Path(render_clip(spec, folder)[0])
-
-
 def main(argv: list[str] | None = None) -> int:
     """Render what is missing, score every clip, print the figures."""
     p = argparse.ArgumentParser(prog="python -m bench.supine_sweep", description=__doc__.splitlines()[0])
@@ -71,9 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     folders = [args.out] * len(specs)
     if args.jobs > 1:
         with process_pool(args.jobs) as pool:
-            videos = list(pool.map(rendered, specs, folders))
+            videos = list(pool.map(rendered_clip, specs, folders))
     else:
-        videos = [rendered(s, f) for s, f in zip(specs, folders)]
+        videos = [rendered_clip(s, f) for s, f in zip(specs, folders)]
     options = ScoreOptions(cache_dir=str(args.out / "cache"))
     scores = [score_rendered(v, options) for v in videos]
     print(format_summary(summarise(scores), scores))

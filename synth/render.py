@@ -306,3 +306,14 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Pat
     truth = build_truth(spec, session, frames, float(camera.px_per_unit(poses[0].skeleton["near_hip"])))
     (out / f"{spec.name}.truth.json").write_text(json.dumps(truth, indent=1) + "\n")
     return video_path, truth
+
+
+def rendered_clip(spec: ClipSpec, out_dir: str | Path) -> Path:
+    """The clip's video in `out_dir`: the one already there with its truth, else rendered now (render_clip).
+
+    Benches keep their folders between runs; a clip is deterministic for its spec, so one rendered before is reused.
+    """
+    video = Path(out_dir) / f"{spec.name}.mp4"
+    if video.is_file() and video.with_suffix(".truth.json").is_file():
+        return video
+    return render_clip(spec, out_dir)[0]

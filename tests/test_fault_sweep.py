@@ -38,3 +38,17 @@ def test_seeds_and_exercises_are_read_or_refused_in_one_line(capsys):
     with pytest.raises(SystemExit):
         main(["--exercises", "sphinx", "--out", "unused"])
     assert "no renderer script for ['sphinx']" in capsys.readouterr().err
+
+
+def test_a_clip_already_rendered_with_its_truth_is_reused(tmp_path, monkeypatch):
+    import synth.render as render
+
+    spec = sweep_specs(["bird_dog"], [101])[0]
+    (tmp_path / f"{spec.name}.mp4").write_bytes(b"kept")
+    (tmp_path / f"{spec.name}.truth.json").write_text("{}")
+    monkeypatch.setattr(render, "render_clip", lambda *a, **k: pytest.fail("rendered again"))
+    assert render.rendered_clip(spec, tmp_path).read_bytes() == b"kept"
+    # Without its truth the video is not trusted: it is rendered again.
+    (tmp_path / f"{spec.name}.truth.json").unlink()
+    monkeypatch.setattr(render, "render_clip", lambda s, out: (tmp_path / "new.mp4", {}))
+    assert render.rendered_clip(spec, tmp_path) == tmp_path / "new.mp4"
