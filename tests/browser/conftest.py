@@ -144,3 +144,21 @@ def shots(request: pytest.FixtureRequest) -> Path:
     folder = Path(env) if env else Path(request.getfixturevalue("tmp_path")) / "shots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+_FIGURES = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def report_figure(request: pytest.FixtureRequest):
+    """Add a line to the figures printed at the end of the run (a passing test's own output shows only with -s)."""
+    return request.config.stash.setdefault(_FIGURES, []).append
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001 - pytest's hook signature
+    """Print the live figures (frames/s, delay) the browser tests measured, so a CI log carries them."""
+    lines = config.stash.get(_FIGURES, [])
+    if lines:
+        terminalreporter.section("live figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -114,7 +114,7 @@ def _launch(pw, chromium: Path, y4m: Path):  # noqa: ANN001, ANN202 - playwright
                               args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={y4m}"])
 
 
-def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Path, shots: Path):
+def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Path, shots: Path, report_figure):
     from playwright.sync_api import sync_playwright
 
     source = pick_source_clip()
@@ -152,6 +152,9 @@ def test_live_set_counts_the_reps_of_a_real_clip(chromium, app_url, tmp_path: Pa
           f"its drawn pose, median {proc_ms:.0f} ms per frame in the callback, max lag behind the camera "
           f"{lag_ms:.0f} ms; per stage (median ms): {seen.stages}; load average {os.getloadavg()[0]:.1f}; "
           f"reps shown over time {seen.reps_seen}; screenshots in {shots}")
+    report_figure(f"live {source.exercise}: {fps:.1f} frames/s processed (camera {FPS}), median delay "
+                  f"{delay_ms:.0f} ms, max lag {lag_ms:.0f} ms, {proc_ms:.0f} ms per frame in the callback; "
+                  f"load {os.getloadavg()[0]:.1f}")
     assert seen.reps_live == source.reps, f"live page showed {seen.reps_live} reps, expected {source.reps}"
     assert int(re.search(r"\d+", summary.split("Reps", 1)[1]).group()) == source.reps
     assert fps >= 5.0, f"only {fps:.1f} frames/s processed"

@@ -42,7 +42,8 @@ def walk_app(tmp_path_factory: pytest.TempPathFactory):
         yield url
 
 
-def test_live_walk_counts_steps_and_sums_them_up_in_plain_words(chromium, walk_app, tmp_path: Path, shots: Path):
+def test_live_walk_counts_steps_and_sums_them_up_in_plain_words(chromium, walk_app, tmp_path: Path, shots: Path,
+                                                                 report_figure):
     from playwright.sync_api import sync_playwright
 
     y4m, duration_s = _camera(tmp_path, SourceClip(CLIP, "walk", STEPS))
@@ -65,6 +66,7 @@ def test_live_walk_counts_steps_and_sums_them_up_in_plain_words(chromium, walk_a
     rates = sorted(s[0] for s in seen.samples if s[0] == s[0])  # frames/s is each sample's first figure
     fps = rates[len(rates) // 2] if rates else 0.0
     print(f"\nwalk live: {steps!r}, {pace!r}; median {fps:.1f} frames/s processed; screenshots in {shots}")
+    report_figure(f"live walk: {fps:.1f} frames/s processed")
     assert "Your set" in text and "step spread" not in text  # the rep signal's name is no patient's word
     assert "Reps" not in text.split("Your set", 1)[1]  # a walk is summed up in steps
     found = int(re.search(r"\d+", steps.split("Steps", 1)[1]).group())
