@@ -331,7 +331,8 @@ def page(actor: Actor | None = None) -> None:
                        f"ready, then do your set. Press “{STOP_LABEL}” when you are done.")
     if common.is_patient(actor) and (running or slot["coach"].frames > 0):
         keep_pain_before(slot)
-    if not running and LIVE_ADMISSION.full:
+    # A set that holds its place is this patient's own (its camera is starting): never "busy" for them.
+    if not running and LIVE_ADMISSION.full and not LIVE_ADMISSION.holds(id(slot["coach"])):
         # No camera offered: it would start a set the server cannot run. Another set ending frees a place.
         with video_col:
             st.markdown(f"<div data-testid='live-busy'>{_BIG.format(size=1.4, text=BUSY_TEXT)}</div>",

@@ -193,6 +193,12 @@ class LiveAdmission:
         for key in [k for k, alive in self._held.items() if not alive()]:
             del self._held[key]
 
+    def holds(self, key: int) -> bool:
+        """Whether `key`'s set holds a place now."""
+        with self._lock:
+            self._purge()
+            return key in self._held
+
     @property
     def running(self) -> int:
         """Live sets running now."""

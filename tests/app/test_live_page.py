@@ -119,3 +119,17 @@ def test_a_full_server_tells_the_patient_plainly_and_offers_no_camera(isolated_d
     next(b for b in at.button if b.label == "Try again").click().run()
     assert "busy" not in " ".join(m.value for m in at.markdown)
 
+
+
+def test_the_set_that_holds_the_only_place_is_never_told_the_server_is_busy(isolated_dirs, monkeypatch):
+    # The camera starting takes the place before the page knows it plays: that rerun must still offer the camera.
+    from scoring.live import LiveAdmission
+
+    full = LiveAdmission(1)
+    monkeypatch.setattr(app_pages.live, "LIVE_ADMISSION", full)
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    at = _app()
+    assert full.enter(id(at.session_state["live_slot"]["coach"]))  # its own set, at its first frame
+    at.run()
+    assert not at.exception
+    assert "busy" not in " ".join(m.value for m in at.markdown)
