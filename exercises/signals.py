@@ -334,7 +334,7 @@ def front_knee_deg(b: Body) -> np.ndarray:
     own, other = legs[b.side], legs[_other_side(b)]
     with np.errstate(invalid="ignore"):
         other_lifted = (b.point("ankle")[:, 1] - b.other("ankle")[:, 1]
-                        > 0.25 * distance(b.point("knee"), b.point("ankle")))
+                        > b.threshold("front_foot_lifted_min_ratio") * distance(b.point("knee"), b.point("ankle")))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # both legs unknown: NaN
         both = np.nanmean(np.stack([own, other]), axis=0)

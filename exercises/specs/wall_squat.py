@@ -71,6 +71,10 @@ WALL_SQUAT = ExerciseSpec(
         # A segment's longest is capped at this multiple of the other leg segment's (thigh and shin are about equal,
         # seen from the front 0.93-1.0), so one frame with a knee or ankle placed far off does not stretch it.
         "leg_segment_max_ratio": 1.1,
+        # From the front, an ankle this many of its shin lengths above the other is a lifted foot: the knee is then
+        # read from the supporting leg alone. A quarter shin is well clear of a flat foot's landmark noise; the value
+        # came with the front-view reading (62afe2b) and was not fitted on its own.
+        "front_foot_lifted_min_ratio": 0.25,
         # Blended in by the view as read (degrees off side-on): a true front view reads 85-89, a true 60 reads 64-85,
         # where the drop overshoots the bend (the seen share above holds only from the front).
         "view_front_knee_from_deg": 78.0,
