@@ -156,6 +156,9 @@ def to_json(results: list[SpeedResult]) -> str:
 # The issue's targets (issue 16), printed beside the measured ratios.
 TARGET_BARE_RATIO = 0.95
 TARGET_JOBS_SPEEDUP = {4: 1.7, 20: 1.85}
+# Adaptive temporal sampling (pose.sampling): at least twice the bare loop's throughput, the bare loop running the
+# model on every frame.
+TARGET_ADAPTIVE_BARE_RATIO = 2.0
 
 
 def _children_cpu_s() -> float:
@@ -189,42 +192,59 @@ def side_by_side(clips: list[Path], exercise: str = "auto", jobs: int = 2, model
     """The issue's batch rows, each pair measured back to back in one run (ratios outlast the machine's load).
 
     Row 1: `formcheck score --no-cache --jobs 1` against the bare MediaPipe loop (pose.bare) on the same clips.
-    Row 2: `formcheck score --no-cache --jobs N` against `--jobs 1`. Each command runs as its own process, so
+    Row 2: the same with `--sampling adaptive` (pose.sampling) against the bare loop, and against row 1.
+    Row 3: `formcheck score --no-cache --jobs N` against `--jobs 1`. Each command runs as its own process, so
     start-up, imports and worker spawning are counted.
     """
     paths = [str(p) for p in clips]
     score = [sys.executable, "-m", "cli.main", "score", "--no-cache", "--exercise", exercise, "--model", model,
-             "--out", os.devnull, "--jobs"]
+             "--out", os.devnull]
     load_before = _load()
     bare_s, bare_cpu_s, bare_out = _run_timed([sys.executable, "-m", "pose.bare", "--model", model, *paths])
-    one_s, one_cpu_s, _ = _run_timed([*score, "1", *paths])
-    many_s, many_cpu_s, _ = _run_timed([*score, str(jobs), *paths])
+    one_s, one_cpu_s, _ = _run_timed([*score, "--jobs", "1", *paths])
+    adaptive_s, adaptive_cpu_s, _ = _run_timed([*score, "--sampling", "adaptive", "--jobs", "1", *paths])
+    many_s, many_cpu_s, _ = _run_timed([*score, "--jobs", str(jobs), *paths])
     frames = json.loads(bare_out)["frames"]
     return {
         "clips": len(paths), "frames": frames, "exercise": exercise, "model": model, "jobs": jobs,
-        "bare_s": bare_s, "jobs1_s": one_s, "jobsN_s": many_s,
-        "bare_cpu_s": bare_cpu_s, "jobs1_cpu_s": one_cpu_s, "jobsN_cpu_s": many_cpu_s,
+        "bare_s": bare_s, "jobs1_s": one_s, "adaptive_s": adaptive_s, "jobsN_s": many_s,
+        "bare_cpu_s": bare_cpu_s, "jobs1_cpu_s": one_cpu_s, "adaptive_cpu_s": adaptive_cpu_s, "jobsN_cpu_s": many_cpu_s,
         "bare_ratio": bare_s / one_s, "jobs_speedup": one_s / many_s,
         "bare_ratio_cpu": bare_cpu_s / one_cpu_s, "jobs_cpu_ratio": many_cpu_s / one_cpu_s,
+        "adaptive_bare_ratio": bare_s / adaptive_s, "adaptive_bare_ratio_cpu": bare_cpu_s / adaptive_cpu_s,
+        "adaptive_full_ratio": one_s / adaptive_s, "adaptive_full_ratio_cpu": one_cpu_s / adaptive_cpu_s,
         "load_before": load_before, "load_after": _load(),
     }
+
+
+def _row(what: str, key: str, against: str, ratio: str, cpu_ratio: str, target: str, res: dict) -> str:
+    return (f"| {what} | {res[key + '_s']:.1f} s vs {res[against + '_s']:.1f} s | {ratio} | "
+            f"{res[key + '_cpu_s']:.1f} s vs {res[against + '_cpu_s']:.1f} s | {cpu_ratio} | {target} |")
 
 
 def format_side_by_side(res: dict) -> str:
     """The rows as the issue's table: what, measured side by side, ratio, target."""
     n = res["clips"]
     target = TARGET_JOBS_SPEEDUP.get(n, TARGET_JOBS_SPEEDUP[20])
-    return "\n".join([
+    rows = [
         f"{n} clips, {res['frames']} frames, exercise {res['exercise']}, {res['model']} model; "
         f"{res['load_before']} before, {res['load_after']} after",
         "| what | wall time | ratio | CPU time | CPU ratio | target |",
         "|---|---|---|---|---|---|",
-        f"| `score --no-cache --jobs 1` vs bare MediaPipe loop | {res['jobs1_s']:.1f} s vs {res['bare_s']:.1f} s | "
-        f"{res['bare_ratio']:.2f} of bare throughput | {res['jobs1_cpu_s']:.1f} s vs {res['bare_cpu_s']:.1f} s | "
-        f"{res['bare_ratio_cpu']:.2f} | >= {TARGET_BARE_RATIO} |",
-        f"| `--jobs {res['jobs']}` vs `--jobs 1` | {res['jobsN_s']:.1f} s vs {res['jobs1_s']:.1f} s | "
-        f"{res['jobs_speedup']:.2f}x | {res['jobsN_cpu_s']:.1f} s vs {res['jobs1_cpu_s']:.1f} s | "
-        f"{res['jobs_cpu_ratio']:.2f} (CPU spent, N over 1) | >= {target}x |",
+        _row("`score --no-cache --jobs 1` vs bare MediaPipe loop", "jobs1", "bare",
+             f"{res['bare_ratio']:.2f} of bare throughput", f"{res['bare_ratio_cpu']:.2f}",
+             f">= {TARGET_BARE_RATIO}", res),
+    ]
+    if "adaptive_s" in res:
+        rows.append(_row(
+            "`score --no-cache --jobs 1 --sampling adaptive` vs bare MediaPipe loop", "adaptive", "bare",
+            f"{res['adaptive_bare_ratio']:.2f}x bare throughput ({res['adaptive_full_ratio']:.2f}x full sampling)",
+            f"{res['adaptive_bare_ratio_cpu']:.2f}x ({res['adaptive_full_ratio_cpu']:.2f}x full)",
+            f">= {TARGET_ADAPTIVE_BARE_RATIO}x bare", res))
+    rows += [
+        _row(f"`--jobs {res['jobs']}` vs `--jobs 1`", "jobsN", "jobs1", f"{res['jobs_speedup']:.2f}x",
+             f"{res['jobs_cpu_ratio']:.2f} (CPU spent, N over 1)", f">= {target}x", res),
         "On a machine busy with other work, wall-time speed-ups of --jobs N are flattered (N processes get N shares "
         "of the CPU); the CPU ratio (1.00 = no extra work for running in parallel) is the steadier figure.",
-    ])
+    ]
+    return "\n".join(rows)

@@ -92,7 +92,8 @@ def _build_parser() -> argparse.ArgumentParser:
     bs.add_argument("--max-side", type=int, default=1280, help="downscale frames to this longer side first")
     bs.add_argument("--json", type=Path, help="also write the results as JSON here")
     bs.add_argument("--side-by-side", action="store_true", help="instead: issue 16's batch rows, measured back to "
-                    "back: `score --no-cache --jobs 1` vs a bare MediaPipe loop, and --jobs N vs --jobs 1, with ratios")
+                    "back: `score --no-cache --jobs 1` (full, then --sampling adaptive) vs a bare MediaPipe loop, "
+                    "and --jobs N vs --jobs 1, with ratios")
     bs.add_argument("--jobs", type=int, default=2, help="with --side-by-side: the N of --jobs N (default 2)")
     bs.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="with --side-by-side")
     ba = bsub.add_parser("accuracy", help="reps, holds, faults and angles against exact truth and real labels")

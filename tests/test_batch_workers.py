@@ -89,9 +89,13 @@ def test_side_by_side_rows_show_both_times_and_their_ratios():
     res = {"clips": 4, "frames": 500, "exercise": "wall_squat", "model": "full", "jobs": 2,
            "bare_s": 10.0, "jobs1_s": 12.5, "jobsN_s": 7.0, "bare_cpu_s": 11.0, "jobs1_cpu_s": 13.0,
            "jobsN_cpu_s": 14.3, "bare_ratio": 0.8, "jobs_speedup": 12.5 / 7.0, "bare_ratio_cpu": 11 / 13,
-           "jobs_cpu_ratio": 1.1, "load_before": "load 8.0", "load_after": "load 9.0"}
+           "jobs_cpu_ratio": 1.1, "load_before": "load 8.0", "load_after": "load 9.0",
+           "adaptive_s": 5.0, "adaptive_cpu_s": 5.5, "adaptive_bare_ratio": 2.0, "adaptive_bare_ratio_cpu": 2.0,
+           "adaptive_full_ratio": 2.5, "adaptive_full_ratio_cpu": 13 / 5.5}
     table = speed.format_side_by_side(res)
     assert "12.5 s vs 10.0 s | 0.80 of bare throughput" in table and ">= 0.95" in table
+    assert "5.0 s vs 10.0 s | 2.00x bare throughput (2.50x full sampling)" in table and ">= 2.0x bare" in table
+    assert "5.5 s vs 11.0 s | 2.00x (2.36x full)" in table
     assert "7.0 s vs 12.5 s | 1.79x" in table and ">= 1.7x" in table  # the 4-clip target
     assert "load 8.0" in table and "load 9.0" in table
 
