@@ -29,6 +29,7 @@ from exercises.spec import ExerciseSpec
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseSequence, pixel_xy
 from pose.geometry import elevation_deg, joint_angle_deg
 from pose.landmarks import Landmark, sided
+from pose.view import shoulder_width_ratio
 
 UNKNOWN = "unknown"
 POSTURE_LABELS = ("standing", "seated", "kneeling", "supine", "prone", "quadruped", "side_lying")
@@ -98,6 +99,24 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # trunk lengths above the hips (95th percentile) on rendered and real clips. A nerve glide lifts a foot 1.3-1.6
     # trunks, a knee to chest 0.8-0.9 and a figure four rests an ankle on the other knee, 0.5-0.6.
     "hook_lying_ankle_rise_max_ratio": 0.3,
+    # A wall squat bends the knees by lowering the hips: they travel 0.46-0.86 trunk lengths for each 90 degrees the
+    # knees travel on rendered wall squats (side-on to 60 degrees off), 0.65 and 0.76 on a real wall sit and squat.
+    # A seated knee extension straightens a knee with the hips still on the chair (0.03). Knees that travel less
+    # than the minimum (a wall sit held from the first frame: 3 degrees on a real one) leave this unread.
+    "squat_hip_drop_min_ratio": 0.2,
+    "squat_knee_travel_min_deg": 30.0,
+    # In a wall squat both knees bend together: over the frames with a knee bent past 120 degrees, the straighter
+    # knee reads at most 122 (75th percentile; rendered, side-on to 40 degrees off) and 98 on the real wall sit,
+    # whose single-leg lifts straighten one knee in a tenth of them. A calf stretch bends the front knee that far
+    # with the back knee straight (178-179). Fewer such frames than the share say nothing (a squat half lost).
+    "squat_knee_bent_max_deg": 120.0,
+    "squat_bent_frames_min_ratio": 0.1,
+    "squat_other_knee_max_deg": 150.0,
+    # A single-leg stance is filmed from the front (its spec: the hip dropping is sideways): the shoulders read
+    # 0.70-0.74 trunk lengths apart (median) on rendered stances. Side-on they overlap (0.02-0.22 on rendered and
+    # real side views); this is pose.view's own side-view edge. A calf stretch's heel coming up, filmed side-on,
+    # lifts the back ankle the way a stance lifts a foot.
+    "single_leg_shoulder_width_min_ratio": 0.35,
 })
 _T = RECOGNITION_THRESHOLDS
 
@@ -280,27 +299,95 @@ def ankle_rise_ratio(sequence: PoseSequence) -> float:
         return float(np.nanpercentile(rise, 95)) if np.isfinite(rise).any() else float("nan")
 
 
+def _knee_angles_deg(sequence: PoseSequence) -> tuple[np.ndarray, np.ndarray]:
+    """(T,) each frame's more bent and straighter knee in the picture, degrees (NaN where neither leg is seen).
+
+    Sorted frame by frame rather than by side, because the pose model swaps the legs' labels in runs.
+    """
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    knees = np.stack([joint_angle_deg(xy[:, sided("hip", s)], xy[:, sided("knee", s)], xy[:, sided("ankle", s)])
+                      for s in ("left", "right")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmin(knees, axis=0), np.nanmax(knees, axis=0)
+
+
+def _travel(values: np.ndarray) -> float:
+    """5th to 95th percentile range of the known values; NaN when none is known."""
+    known = values[np.isfinite(values)]
+    return float(np.percentile(known, 95) - np.percentile(known, 5)) if known.size else float("nan")
+
+
+def squat_hip_drop_ratio(sequence: PoseSequence) -> float:
+    """How far the hips travel up and down for each 90 degrees the knees travel (trunk lengths, 5th-95th pct).
+
+    NaN when the knees travel less than squat_knee_travel_min_deg, or the hips are never seen.
+    """
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        trunk = np.nanmedian(np.hypot(*(shoulder - hip).T))
+    bent, straighter = _knee_angles_deg(sequence)
+    knee_travel = max(_travel(bent), _travel(straighter))
+    if not knee_travel >= _T["squat_knee_travel_min_deg"]:
+        return float("nan")
+    return _travel(hip[:, 1] / trunk) * 90.0 / knee_travel
+
+
+def squat_other_knee_deg(sequence: PoseSequence) -> float:
+    """The straighter knee over the frames with a knee bent past squat_knee_bent_max_deg, degrees (75th pct).
+
+    NaN when fewer than squat_bent_frames_min_ratio of the posed frames have a knee bent that far.
+    """
+    bent, straighter = _knee_angles_deg(sequence)
+    with np.errstate(invalid="ignore"):
+        squatting = bent < _T["squat_knee_bent_max_deg"]
+    posed = max(1, int(sequence.found.sum()))
+    if squatting.sum() < _T["squat_bent_frames_min_ratio"] * posed:
+        return float("nan")
+    return float(np.percentile(straighter[squatting], 75))
+
+
+def shoulder_width_seen_ratio(sequence: PoseSequence) -> float:
+    """The shoulders' width in the picture over the trunk's length, median of the frames: small side-on.
+
+    Raw landmark places, as pose.view reads the view: side-on the far shoulder is placed but rated barely visible.
+    NaN when no frame places the shoulders and hips.
+    """
+    ratio = shoulder_width_ratio(sequence.xyz[..., :2] * np.asarray(sequence.image_size, float))
+    return float(np.nanmedian(ratio)) if np.isfinite(ratio).any() else float("nan")
+
+
 # Exercises whose movement has a mark over the whole clip that their count alone does not check, so a lookalike in
 # the same posture is not taken for them: name -> (measure of the clip, its threshold's name, what is missing).
 # A threshold ending in _min_... is a floor, one ending in _max_... a ceiling; an unreadable measure (NaN) passes.
-SIGNATURES: dict[str, tuple[Callable[[PoseSequence], float], str, str]] = {
-    "cat_cow": (head_travel_ratio, "cat_cow_head_travel_min_ratio", "the head hardly moves with the back"),
-    "prone_press_up": (chest_up_elbow_deg, "press_up_elbow_min_deg", "the arms stay bent with the chest up"),
-    "prone_on_elbows": (chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),
-    "pelvic_tilt": (ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),
-    "lower_trunk_rotation": (ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),
+# An exercise may have several marks; it needs them all.
+Signature = tuple[Callable[[PoseSequence], float], str, str]
+SIGNATURES: dict[str, tuple[Signature, ...]] = {
+    "cat_cow": ((head_travel_ratio, "cat_cow_head_travel_min_ratio", "the head hardly moves with the back"),),
+    "prone_press_up": ((chest_up_elbow_deg, "press_up_elbow_min_deg", "the arms stay bent with the chest up"),),
+    "prone_on_elbows": ((chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),),
+    "pelvic_tilt": ((ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),),
+    "lower_trunk_rotation": ((ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),),
+    # A seated knee extension and a calf stretch each bend a knee the way a wall squat does, in its posture.
+    "wall_squat": ((squat_hip_drop_ratio, "squat_hip_drop_min_ratio", "the knees move with the hips still"),
+                   (squat_other_knee_deg, "squat_other_knee_max_deg", "one knee stays straight as the other bends")),
+    "single_leg_stance": ((shoulder_width_seen_ratio, "single_leg_shoulder_width_min_ratio",
+                           "filmed side-on, not from the front"),),
 }
 
 
 def _signature_missing(name: str, sequence: PoseSequence) -> str:
     """What the clip lacks of the exercise's mark (SIGNATURES), or "" when it has it or the mark cannot be read."""
-    if name not in SIGNATURES:
-        return ""
-    measure, threshold, missing = SIGNATURES[name]
-    value, limit = measure(sequence), _T[threshold]
-    if "_max_" in threshold:
-        return f"{missing} ({value:.3g} > {limit:g})" if value > limit else ""
-    return f"{missing} ({value:.3g} < {limit:g})" if value < limit else ""
+    for measure, threshold, missing in SIGNATURES.get(name, ()):
+        value, limit = measure(sequence), _T[threshold]
+        if "_max_" in threshold and value > limit:
+            return f"{missing} ({value:.3g} > {limit:g})"
+        if "_min_" in threshold and value < limit:
+            return f"{missing} ({value:.3g} < {limit:g})"
+    return ""
 
 
 def _movement(spec: ExerciseSpec, report: ClipReport) -> tuple[float, str]:

@@ -18,6 +18,9 @@ from exercises.detect import (
     head_travel_ratio,
     posture_fit,
     recognise,
+    shoulder_width_seen_ratio,
+    squat_hip_drop_ratio,
+    squat_other_knee_deg,
 )
 from exercises.registry import EXERCISES, get_exercise
 from feedback.report import CSV_COLUMNS, ClipResult, to_csv_line, to_row
@@ -140,9 +143,9 @@ def test_a_spec_in_the_frames_exact_posture_outweighs_one_that_fits_them_loosely
 def test_straight_arms_tell_a_press_up_from_a_sphinx():
     from tests.test_floor_exercises import press_ups, trace_clip
 
-    press = trace_clip(press_ups(3))
+    press = trace_clip(press_ups(3), fps=15.0)
     # Propped on the forearms: the chest up 25 degrees, the elbows at a right angle.
-    sphinx = trace_clip(press_ups(3, top=(25.0, 5.0, 90.0)))
+    sphinx = trace_clip(press_ups(3, top=(25.0, 5.0, 90.0)), fps=15.0)
     assert chest_up_elbow_deg(press) > RECOGNITION_THRESHOLDS["press_up_elbow_min_deg"]
     assert chest_up_elbow_deg(sphinx) < RECOGNITION_THRESHOLDS["sphinx_elbow_max_deg"]
     only_press = {"prone_press_up": get_exercise("prone_press_up")}
@@ -163,8 +166,8 @@ def test_a_foot_off_the_floor_is_no_pelvic_tilt_or_trunk_rotation():
     from tests.test_supine_exercises import TILT, clip, crossings, tilts
 
     limit = RECOGNITION_THRESHOLDS["hook_lying_ankle_rise_max_ratio"]
-    tilting = clip(tilts(2), **TILT)
-    assert ankle_rise_ratio(tilting) < limit < ankle_rise_ratio(clip(crossings(1, hold_s=8.0), **TILT))
+    tilting = clip(tilts(2), fps=15.0, **TILT)
+    assert ankle_rise_ratio(tilting) < limit < ankle_rise_ratio(clip(crossings(1, hold_s=8.0), fps=15.0, **TILT))
     only_tilt = {"pelvic_tilt": get_exercise("pelvic_tilt")}
     assert recognise(tilting, only_tilt).exercise == "pelvic_tilt"
     # The same tilts with one foot held up at knee height, as a figure four's, read above the limit.
@@ -172,3 +175,42 @@ def test_a_foot_off_the_floor_is_no_pelvic_tilt_or_trunk_rotation():
     for part in (Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX):
         xyz[:, part, 1] -= 0.15
     assert ankle_rise_ratio(replace(tilting, xyz=xyz)) > limit
+
+
+def test_a_knee_straightened_with_the_hips_still_or_beside_a_straight_knee_is_no_wall_squat():
+    # A seated knee extension straightens one knee with the hips on the chair; a calf stretch bends the front knee
+    # with the back one straight. Each bends a knee the way a wall squat does, in a posture a wall squat fits.
+    from synth.stretch_scripts import CALF_STRETCH, StretchScript
+    from tests import skeleton as sk
+    from tests.test_engine import wall_clip
+    from tests.test_seated_exercises import clip as seated_clip
+    from tests.test_seated_exercises import rep_keys
+    from tests.test_stretch_exercises import trace
+
+    t = RECOGNITION_THRESHOLDS
+    squats = wall_clip(sk.squat_reps(1), fps=15.0)
+    assert squat_hip_drop_ratio(squats) > t["squat_hip_drop_min_ratio"]
+    assert squat_other_knee_deg(squats) < t["squat_other_knee_max_deg"]
+    seated = seated_clip(rep_keys([165.0, 160.0]), fps=15.0)
+    assert squat_hip_drop_ratio(seated) < t["squat_hip_drop_min_ratio"]
+    calf = trace(StretchScript(CALF_STRETCH, stretches=1, hold_s=6.0, stretch_deg=40.0), fps=10.0)
+    assert squat_other_knee_deg(calf) > t["squat_other_knee_max_deg"]
+    # A wall sit held from the first frame moves no knee: the hips' travel says nothing then.
+    still = PoseSequence(squats.t_s[:5], squats.xyz[:5], squats.world_xyz[:5], squats.visibility[:5],
+                         squats.back_profile[:5], squats.image_size)
+    assert np.isnan(squat_hip_drop_ratio(still))
+
+
+def test_a_stance_filmed_side_on_is_no_single_leg_stance():
+    # Its spec needs the front (the hip dropping is sideways); side-on, a calf stretch's heel coming up lifts the
+    # back ankle the way a stance lifts a foot.
+    from synth.stretch_scripts import CALF_STRETCH, StretchScript
+    from tests.test_stretch_exercises import trace
+    from tests.test_upright_exercises import clip as stance_clip
+    from tests.test_upright_exercises import stance_keys
+
+    limit = RECOGNITION_THRESHOLDS["single_leg_shoulder_width_min_ratio"]
+    stance = stance_clip(stance_keys(1.0, 5.0), fps=15.0)
+    assert shoulder_width_seen_ratio(stance) > limit
+    assert recognise(stance, {"single_leg_stance": get_exercise("single_leg_stance")}).exercise == "single_leg_stance"
+    assert shoulder_width_seen_ratio(trace(StretchScript(CALF_STRETCH, stretches=1, hold_s=6.0), fps=10.0)) < limit
