@@ -55,6 +55,7 @@ def evaluate_seed(seed: int, out_dir: Path) -> list[dict]:
                      "foot_pitch_swing_deg": m.get("foot_pitch_swing_deg"),
                      "foot_pitch_at_contact_deg": m.get("foot_pitch_at_contact_deg"),
                      "hip_flexion_swing_peak_deg": m.get("hip_flexion_swing_peak_deg"),
+                     "foot_line_tilt_deg": report.measures.get(f"foot_line_tilt_{rep.leg}_deg"),
                      "knee_flexion_swing_peak_deg": m.get("knee_flexion_swing_peak_deg"),
                      "drop_plantarflexion_deg": script.drop_plantarflexion_deg if script.drop_leg else 0.0,
                      "steppage": script.steppage, "treadmill": script.treadmill,
