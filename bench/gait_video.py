@@ -8,6 +8,11 @@ landmark cache, so a second run only re-scores. Prints, per leg, foot_drop preci
 whose swing was seen, the steps matched to a true contact, and the ones judged unknown (from the side, the far
 leg's foot is not judged: see exercises.gait). `--drop-only` renders only the seeds whose walk has a drop foot
 (chosen from the generator's draw, before anything is rendered or scored), to spend the rendering on drop steps.
+
+Also printed, per clip and over all: steps counted against the true contacts in the picture (exact, or within one
+where the clip cuts a step: a contact near the start or end of the seen walk, or with the foot near the picture's
+side edge), initial-contact timing error, and the ankle angle's error per frame (the angle as the analysis reads it,
+less the foot's flat tilt), on the near leg and on both.
 """
 
 from __future__ import annotations
@@ -17,20 +22,77 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
+
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
+from exercises.results import ClipReport
+from exercises.signals_gait import leg_signal_name
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
-from synth.gait_suite import random_case
-from synth.gait_video import render_walk
+from synth.gait_script import simulate_walk
+from synth.gait_suite import ACCEPTANCE, random_case
+from synth.gait_video import foot_x_px, render_walk
 
 # A found contact within this of a true one is that step (steps are 0.45-0.75 s apart).
 MATCH_MAX_S = 0.2
+# A true contact this close to the first or last frame the person is seen in may or may not be countable (as in
+# synth.gait_suite), and so may one whose foot is within this share of the width of the side margin.
+EDGE_CUT_S = ACCEPTANCE["edge_cut_s"]
+SIDE_CUT_RATIO = 0.02
 
 
-def evaluate_seed(seed: int, out_dir: Path) -> list[dict]:
-    """One rendered walk's steps: truth leg and drop, found leg and flag, and the swing measures."""
+def count_steps(truth: dict, found_t: np.ndarray, foot_x: dict[str, np.ndarray], width: int, found: int) -> dict:
+    """The clip's step count against its true contacts in the picture: certain ones and ones the clip cuts.
+
+    Args:
+        truth: the walk's truth (render_walk).
+        found_t: times of the frames with a person found.
+        foot_x: leg -> (T, 2) heel and toe image x per truth frame (synth.gait_video.foot_x_px).
+        width: picture width, pixels.
+        found: steps the analysis counted.
+
+    Returns:
+        found, certain, cut, and "exact" (every contact in the picture counted), "within_edge" (off by at most one,
+        with a cut step to account for it, never fewer than the certain ones) or "off".
+    """
+    t = np.asarray(truth["t_s"])
+    margin = ACCEPTANCE["frame_edge_margin_ratio"] * width
+    certain = cut = 0
+    if len(found_t):
+        first, last = float(found_t[0]), float(found_t[-1])
+        for leg, times in truth["contacts_s"].items():
+            for tc in times:
+                xs = foot_x[leg][int(np.argmin(np.abs(t - tc)))]
+                if not (first <= tc <= last) or not np.all((xs >= margin) & (xs <= width - margin)):
+                    continue
+                side = margin + SIDE_CUT_RATIO * width
+                near_side = np.any((xs < side) | (xs > width - side))
+                if min(tc - first, last - tc) < EDGE_CUT_S or near_side:
+                    cut += 1
+                else:
+                    certain += 1
+    status = ("exact" if found == certain + cut else
+              "within_edge" if cut and certain <= found and abs(found - certain - cut) <= 1 else "off")
+    return {"found": found, "certain": certain, "cut": cut, "status": status}
+
+
+def ankle_errors_deg(report: ClipReport, truth: dict, less_tilt: bool = True) -> dict[str, list[float]]:
+    """Per leg, |read - true| ankle angle in each frame it is read (as the analysis reads it: less the flat tilt)."""
+    t = np.asarray(truth["t_s"])
+    idx = np.searchsorted(t, report.t_s).clip(0, len(t) - 1)
+    out = {}
+    for leg in ("left", "right"):
+        tilt = report.measures.get(f"foot_line_tilt_{leg}_deg", math.nan) if less_tilt else 0.0
+        read = report.series[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0.0)
+        err = np.abs(read - np.asarray(truth["ankle_deg"][leg])[idx])
+        out[leg] = err[np.isfinite(err)].tolist()
+    return out
+
+
+def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
+    """One rendered walk: its steps (truth leg and drop, found leg and flag, swing measures) and its clip figures."""
     script, camera = random_case(seed)
     name = f"walk_{seed}"
     video, truth_path = out_dir / f"{name}.mp4", out_dir / f"{name}.truth.json"
@@ -39,6 +101,18 @@ def evaluate_seed(seed: int, out_dir: Path) -> list[dict]:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     sequence = extract_poses(video, EstimatorSettings(segmentation=False), LandmarkCache())
     report = score_sequence(sequence, get_exercise("walk"))
+    walk = simulate_walk(script, np.asarray(truth["t_s"]))
+    width, height = sequence.image_size
+    feet = foot_x_px(script, walk, seed, width, height, camera.walks_right)
+    found_t = sequence.t_s[np.isfinite(sequence.xyz).all(axis=(1, 2))]
+    clip = {"seed": seed, "treadmill": script.treadmill, **count_steps(truth, found_t, feet, width, report.rep_count)}
+    errors = ankle_errors_deg(report, truth)
+    clip["ankle_error_near_median_deg"] = float(np.median(errors[truth["near_leg"]])) if errors[truth["near_leg"]] \
+        else math.nan
+    clip["ankle_errors_deg"] = errors
+    # The same without taking the flat tilt out: whether that tilt is the landmarks' offset on the foot or not.
+    clip["ankle_errors_untilted_deg"] = ankle_errors_deg(report, truth, less_tilt=False)
+    clip["near_leg"] = truth["near_leg"]
     contacts = sorted((tc, leg) for leg, times in truth["contacts_s"].items() for tc in times)
     rows = []
     for rep in report.reps:
@@ -47,6 +121,7 @@ def evaluate_seed(seed: int, out_dir: Path) -> list[dict]:
             continue
         m = rep.measures
         rows.append({"seed": seed, "leg": leg, "found_leg": rep.leg, "drop": leg == truth["foot_drop_leg"],
+                     "contact_error_s": rep.end_s - tc,
                      "near": leg == truth["near_leg"],
                      "flagged": "foot_drop" in rep.faults,
                      "judged": math.isfinite(m.get("ankle_swing_deg", math.nan)),
@@ -60,7 +135,7 @@ def evaluate_seed(seed: int, out_dir: Path) -> list[dict]:
                      "drop_plantarflexion_deg": script.drop_plantarflexion_deg if script.drop_leg else 0.0,
                      "steppage": script.steppage, "treadmill": script.treadmill,
                      "speed_m_per_s": script.speed_m_per_s})
-    return rows
+    return rows, clip
 
 
 def summarise(rows: list[dict]) -> dict[str, float]:
@@ -78,6 +153,24 @@ def summarise(rows: list[dict]) -> dict[str, float]:
         out[f"{leg}_precision_ratio"] = tp / (tp + fp) if tp + fp else math.nan
         out[f"{leg}_recall_ratio"] = tp / (tp + fn) if tp + fn else math.nan
     out["legs_named_right_ratio"] = (sum(r["leg"] == r["found_leg"] for r in rows) / len(rows)) if rows else math.nan
+    errors = [abs(r["contact_error_s"]) for r in rows]
+    out["contact_error_median_s"] = float(np.median(errors)) if errors else math.nan
+    out["contact_error_p90_s"] = float(np.percentile(errors, 90)) if errors else math.nan
+    out["contact_error_signed_median_s"] = float(np.median([r["contact_error_s"] for r in rows])) if rows else math.nan
+    return out
+
+
+def summarise_clips(clips: list[dict]) -> dict[str, float]:
+    """Step counts (exact, within one at a cut edge, off) and the ankle angle's per-frame error over the clips."""
+    out: dict[str, float] = {"clips": float(len(clips))}
+    for status in ("exact", "within_edge", "off"):
+        out[f"steps_{status}_clips"] = float(sum(c["status"] == status for c in clips))
+    near = [e for c in clips for e in c["ankle_errors_deg"][c["near_leg"]]]
+    both = [e for c in clips for leg in ("left", "right") for e in c["ankle_errors_deg"][leg]]
+    out["ankle_error_near_leg_median_deg"] = float(np.median(near)) if near else math.nan
+    untilted = [e for c in clips for e in c["ankle_errors_untilted_deg"][c["near_leg"]]]
+    out["ankle_error_near_leg_untilted_median_deg"] = float(np.median(untilted)) if untilted else math.nan
+    out["ankle_error_both_legs_median_deg"] = float(np.median(both)) if both else math.nan
     return out
 
 
@@ -101,10 +194,17 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     seeds = [s for s in parse_seeds(args.seeds) if not args.drop_only or random_case(s)[0].drop_leg]
-    rows = [r for seed in seeds for r in evaluate_seed(seed, out_dir)]
+    results = [evaluate_seed(seed, out_dir) for seed in seeds]
+    rows = [r for seed_rows, _ in results for r in seed_rows]
+    clips = [clip for _, clip in results]
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    print(json.dumps({k: round(v, 3) for k, v in summarise(rows).items()}, indent=1))
+    for c in clips:
+        print(f"walk {c['seed']}: steps {c['found']} (in the picture {c['certain']} certain + {c['cut']} cut: "
+              f"{c['status']}), {'treadmill' if c['treadmill'] else 'across'}, ankle error near leg "
+              f"{c['ankle_error_near_median_deg']:.1f} deg")
+    figures = {**summarise(rows), **summarise_clips(clips)}
+    print(json.dumps({k: round(v, 3) for k, v in figures.items()}, indent=1))
     return 0
 
 

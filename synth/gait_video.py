@@ -15,12 +15,14 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
+from synth.camera import ImageTransform
 from synth.gait_script import LEGS, WalkFrames, WalkScript, simulate_walk
 from synth.mannequin import BODY_SHAPES, BodyShape, draw_mannequin, get_body_shape
 from synth.poses import EAR_LATERAL_RATIO
-from synth.scene import apply_camera, fit_transform, random_scene_style, render_background
+from synth.scene import SceneStyle, apply_camera, fit_transform, random_scene_style, render_background
 from synth.skeleton import Skeleton, arc_points, head_points
 
 
@@ -71,6 +73,38 @@ def random_walker(rng: np.random.Generator) -> BodyShape:
     return replace(body, proportions=props, palette=replace(body.palette, shoes=shoes))
 
 
+def walk_scene(script: WalkScript, walk: WalkFrames, seed: int, width: int = 480, height: int = 270,
+               walks_right: bool = True, view_m: float = 3.5) -> tuple[np.random.Generator, SceneStyle, ImageTransform]:
+    """A rendered walk's scene style and camera, from its seed (render_walk's arguments), without drawing it.
+
+    Returns:
+        (the seed's generator as rendering goes on to use it, the style, the camera).
+    """
+    rng = np.random.default_rng(seed)
+    style = random_scene_style(rng, figure_frac=(0.9, 0.95))
+    mid_x = float(np.median(walk.points["pelvis"][:, 0])) / script.height_m
+    half = view_m / script.height_m / 2.0
+    frame_pts = np.array([[mid_x - half, 0.0], [mid_x + half, 1.05]])
+    return rng, style, fit_transform(frame_pts, width, height, style, mirror=not walks_right)
+
+
+def foot_x_px(script: WalkScript, walk: WalkFrames, seed: int, width: int = 480, height: int = 270,
+              walks_right: bool = True, view_m: float = 3.5) -> dict[str, np.ndarray]:
+    """Where each foot's heel and toe are across the rendered picture: leg -> (T, 2) image x in pixels.
+
+    What a bench needs to tell a step in the picture from one the clip's side edge cuts; the frame's roll
+    (apply_camera) is included.
+    """
+    _, style, camera = walk_scene(script, walk, seed, width, height, walks_right, view_m)
+    roll = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), style.tilt_deg, 1.0)
+    out = {}
+    for leg in LEGS:
+        pts = np.stack([walk.points[f"{part}_{leg}"] / script.height_m for part in ("heel", "toe")], axis=1)
+        px = camera.apply(pts)
+        out[leg] = px[..., 0] * roll[0, 0] + px[..., 1] * roll[0, 1] + roll[0, 2]
+    return out
+
+
 def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, width: int = 480, height: int = 270,
                 fps: float = 30.0, walks_right: bool = True, view_m: float = 3.5) -> tuple[Path, dict]:
     """Render a walk to out_dir/name.mp4 and name.truth.json.
@@ -92,18 +126,13 @@ def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, w
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
     t = np.arange(0.0, script.duration_s, 1.0 / fps)
     walk = simulate_walk(script, t)
     near = "right" if walks_right else "left"
     # Its own stream, so the scene and camera noise of a seed stay what they were before walkers varied.
     body = random_walker(np.random.default_rng([seed, 17]))
     skeletons = walk_skeletons(walk, script.height_m, near, body)
-    style = random_scene_style(rng, figure_frac=(0.9, 0.95))
-    mid_x = float(np.median(walk.points["pelvis"][:, 0])) / script.height_m
-    half = view_m / script.height_m / 2.0
-    frame_pts = np.array([[mid_x - half, 0.0], [mid_x + half, 1.05]])
-    camera = fit_transform(frame_pts, width, height, style, mirror=not walks_right)
+    rng, style, camera = walk_scene(script, walk, seed, width, height, walks_right, view_m)
     xs = np.concatenate([s.points()[:, 0] for s in skeletons])
     prop_x = (float(xs.min()) - 0.5, float(xs.max()) + 0.5)
     background = render_background(width, height, style, camera, "mat", prop_x, rng)
