@@ -113,6 +113,9 @@ def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
     # The same without taking the flat tilt out: whether that tilt is the landmarks' offset on the foot or not.
     clip["ankle_errors_untilted_deg"] = ankle_errors_deg(report, truth, less_tilt=False)
     clip["near_leg"] = truth["near_leg"]
+    flagged = [rep.leg for rep in report.reps if "foot_drop" in rep.faults]
+    clip["drop_leg"] = truth["foot_drop_leg"]
+    clip["drop_leg_named"] = max(sorted(set(flagged)), key=flagged.count) if flagged else None
     contacts = sorted((tc, leg) for leg, times in truth["contacts_s"].items() for tc in times)
     rows = []
     for rep in report.reps:
@@ -152,6 +155,11 @@ def summarise(rows: list[dict]) -> dict[str, float]:
         out[f"{leg}_normal_steps"] = float(len(own) - tp - fn)
         out[f"{leg}_precision_ratio"] = tp / (tp + fp) if tp + fp else math.nan
         out[f"{leg}_recall_ratio"] = tp / (tp + fn) if tp + fn else math.nan
+        # Strict: every true drop step matched, the unknown ones (far leg, or swing before the clip) as missed.
+        drops = sum(r["leg"] == leg and r["drop"] for r in rows)
+        out[f"{leg}_drop_steps_far_leg"] = float(sum(r["leg"] == leg and r["drop"] and r["far_leg_flag"] == 1.0
+                                                     for r in rows))
+        out[f"{leg}_recall_unknown_as_missed_ratio"] = tp / drops if drops else math.nan
     out["legs_named_right_ratio"] = (sum(r["leg"] == r["found_leg"] for r in rows) / len(rows)) if rows else math.nan
     errors = [abs(r["contact_error_s"]) for r in rows]
     out["contact_error_median_s"] = float(np.median(errors)) if errors else math.nan
@@ -165,6 +173,16 @@ def summarise_clips(clips: list[dict]) -> dict[str, float]:
     out: dict[str, float] = {"clips": float(len(clips))}
     for status in ("exact", "within_edge", "off"):
         out[f"steps_{status}_clips"] = float(sum(c["status"] == status for c in clips))
+    # The affected leg named (the leg with most foot_drop steps), in drop walks where it was the near leg; in the
+    # others it is not judged, and a walk named with foot drop there is a wrong leg or a false walk.
+    for near_drop in (True, False):
+        walks = [c for c in clips if c["drop_leg"] and (c["drop_leg"] == c["near_leg"]) == near_drop]
+        key = "near" if near_drop else "far"
+        out[f"drop_walks_{key}_leg"] = float(len(walks))
+        out[f"drop_walks_{key}_leg_named_right"] = float(sum(c["drop_leg_named"] == c["drop_leg"] for c in walks))
+        out[f"drop_walks_{key}_leg_named_wrong"] = float(sum(c["drop_leg_named"] not in (None, c["drop_leg"])
+                                                             for c in walks))
+    out["normal_walks_named"] = float(sum(not c["drop_leg"] and c["drop_leg_named"] is not None for c in clips))
     near = [e for c in clips for e in c["ankle_errors_deg"][c["near_leg"]]]
     both = [e for c in clips for leg in ("left", "right") for e in c["ankle_errors_deg"][leg]]
     out["ankle_error_near_leg_median_deg"] = float(np.median(near)) if near else math.nan
