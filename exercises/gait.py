@@ -205,10 +205,7 @@ class _Leg:
     toe_ahead: np.ndarray
     heel_up: np.ndarray
     toe_up: np.ndarray
-    # Toes above heel in degrees: less the foot's tilt when flat (at contact, the foot near the floor), and
-    # against the floor line alone (in swing, the foot in the air).
     pitch_deg: np.ndarray
-    floor_pitch_deg: np.ndarray
     heel_x_px: np.ndarray
     ankle_deg: np.ndarray
     knee_deg: np.ndarray
@@ -345,17 +342,17 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
         # ankle and pitch are unknown, never a steep plantarflexion.
         with np.errstate(invalid="ignore"):
             foot_ok = ((tx - hx) * forward > 0) & (np.hypot(tx - hx, ty - hy) >= th["foot_length_min_ratio"] * shank)
-        floor_pitch = np.where(foot_ok, pitch, np.nan)
+        pitch = np.where(foot_ok, pitch, np.nan)
         # Against the foot flat on the floor (both ends at their floor level), so a heel-strike tilts it positive.
         flat = (heel_up < th["contact_height_margin_ratio"]) & (toe_up < th["contact_height_margin_ratio"])
-        tilt = _nanmedian(floor_pitch[flat])
-        pitch = floor_pitch - tilt
+        tilt = _nanmedian(pitch[flat])
+        pitch = pitch - tilt
         # The heel and toe landmarks need not lie on the sole (a shoe's toe box, the model's idea of a heel): their
         # line's tilt with the foot flat is an offset in the ankle angle too, taken out here.
         ankle = np.where(foot_ok, fill[leg_signal_name("ankle_dorsiflexion_deg", leg)], np.nan) - (
             tilt if math.isfinite(tilt) else 0.0)
         tilts[leg] = tilt
-        legs[leg] = _Leg(ahead("heel"), ahead("foot_index"), heel_up, toe_up, pitch, floor_pitch, hx, ankle,
+        legs[leg] = _Leg(ahead("heel"), ahead("foot_index"), heel_up, toe_up, pitch, hx, ankle,
                          fill[leg_signal_name("knee_flexion_deg", leg)], fill[leg_signal_name("hip_flexion_deg", leg)],
                          fill.get(leg_signal_name("lower_leg_visibility_ratio", leg), np.full(len(t), np.nan)))
     return legs, shank, tilts
@@ -561,12 +558,8 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
             # when a working ankle has come back to neutral.
             "ankle_swing_deg": _nanmedian(_window(t, g.ankle_deg, swing_start + 0.4 * sw, tc)),
             "ankle_swing_peak_deg": _wmax(t, g.ankle_deg, swing_start + 0.4 * sw, tc),
-            # The foot against the floor line as it reaches forward to land: toes up on a working ankle. Not less
-            # the foot's tilt when flat: through MediaPipe that tilt is where the model puts the heel point on a
-            # foot on the floor (10-17 degrees toes-down on some drawn shoes), and it does not carry into the air:
-            # normal late swings read -14 to +18 against the floor whatever their flat tilt (-6 to -17), so taking
-            # the tilt out lifted a drop foot's -26 to -10 (rendered walk 3250).
-            "foot_pitch_swing_deg": _nanmedian(_window(t, g.floor_pitch_deg, swing_start + 0.6 * sw, tc)),
+            # The foot against the floor line as it reaches forward to land: toes up on a working ankle.
+            "foot_pitch_swing_deg": _nanmedian(_window(t, g.pitch_deg, swing_start + 0.6 * sw, tc)),
             "toe_clearance_ratio": _percentile(_window(t, g.toe_up, swing_start + 0.25 * sw, tc - 0.25 * sw), 0.25),
             "hip_flexion_swing_peak_deg": _wmax(t, g.hip_deg, swing_start, tc),
             "knee_flexion_swing_peak_deg": _wmax(t, g.knee_deg, swing_start, tc),

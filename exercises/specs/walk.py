@@ -96,9 +96,11 @@ WALK = ExerciseSpec(
         "swing_dorsiflexion_steppage_min_deg": -5.0,
         # ... or the foot, against the floor line over the last 40% of its swing, has its toes this far below its
         # heel. A foot reaching to land lifts its toes (10-25 degrees up at heel strike); normal late swings read
-        # -14 at worst on the rendered walks and -12 on the real ones, while a drop foot whose knee the model puts
-        # over the ankle read -19 to -43 with its ankle angle near neutral (rendered walks 2101, 3109, 3250). Read
-        # against the floor, not less the foot's flat tilt (see exercises.gait).
+        # -7 or more on the rendered walks and -14 at worst on the real ones (a flip-flop's sole hangs from the
+        # heel), while a drop foot whose knee the model puts over the ankle read -19 to -33 with its ankle angle
+        # near neutral (rendered walks 2101, 3109). Read less the foot's flat tilt: against the floor alone it found
+        # a treadmill drop that a 16-degree flat tilt hides (walk 3250), but on fresh treadmill walks it flagged 8 of
+        # 47 normal steps (MediaPipe's foot lags 15-20 degrees toes-down as it lifts to land).
         "swing_foot_pitch_min_deg": -18.0,
         # ... or the toe passes the floor by less than this share of a shank over its stance height (normal
         # minimum toe clearance is 1-2 cm, a tenth of a shank is about 4 cm: only a drag falls under 0).
