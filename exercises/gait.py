@@ -485,8 +485,12 @@ def _step_faults(m: Mapping[str, float], th: Mapping[str, float], view: str) -> 
     # The foot reaching forward to land with its toes well below its heel: read against the floor, this needs no
     # knee, which the pose model often puts straight above a swinging ankle (turning the ankle angle to neutral).
     toes_down = below("foot_pitch_swing_deg", "swing_foot_pitch_min_deg")
+    # The flat-foot tilt taken out of the ankle is right when the foot's landmarks sit off its sole; when the model
+    # tilts only a foot on the floor (16 degrees toes-down on treadmill walk 3250), taking it out hides a drop, and
+    # the ankle as read, with its own limit, shows it.
+    pointed_as_read = below("ankle_swing_untilted_deg", "swing_dorsiflexion_untilted_min_deg")
     if below("ankle_swing_deg", "swing_dorsiflexion_min_deg") or lower_than_other or compensated or toes_down or \
-            below("toe_clearance_ratio", "toe_clearance_min_ratio"):
+            pointed_as_read or below("toe_clearance_ratio", "toe_clearance_min_ratio"):
         faults.add("foot_drop")
     if below("foot_pitch_at_contact_deg", "contact_foot_pitch_min_deg"):
         faults.add("foot_slap_or_forefoot_contact")
@@ -567,6 +571,10 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
             "swing_s": sw if math.isfinite(toe_off) else math.nan,
         }
         other = legs["right" if seen == "left" else "left"]
+        # The same late-swing ankle with the flat tilt left in: through MediaPipe that tilt is at times where the
+        # model puts the heel point on a foot on the floor, not on a foot in the air (see _step_faults).
+        tilt = tilts.get(seen, math.nan)
+        m["ankle_swing_untilted_deg"] = m["ankle_swing_deg"] + (tilt if math.isfinite(tilt) else 0.0)
         m["step_length_px"] = (abs(_interp_at(t, g.heel_x_px, tc) - _interp_at(t, other.heel_x_px, tc))
                                if k > 0 and contacts[k - 1][1] != leg else math.nan)
         m.update(_front_measures(t, series, seen, swing_start, tc, th))
@@ -574,7 +582,8 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
         kind = ("unknown" if not math.isfinite(pitch) else "heel" if pitch >= th["contact_foot_pitch_min_deg"]
                 else "forefoot" if pitch <= -th["contact_foot_pitch_min_deg"] else "flat")
         if not math.isfinite(toe_off):  # the swing began before the clip (or the person came in): not judged
-            for name in ("ankle_swing_deg", "ankle_swing_peak_deg", "foot_pitch_swing_deg", "toe_clearance_ratio",
+            for name in ("ankle_swing_deg", "ankle_swing_untilted_deg", "ankle_swing_peak_deg", "foot_pitch_swing_deg",
+                         "toe_clearance_ratio",
                          "hip_flexion_swing_peak_deg", "knee_flexion_swing_peak_deg"):
                 m[name] = math.nan
         # Which leg is far goes by the step's leg, not by the labels seen at contact: the model's visibility stays
@@ -598,8 +607,8 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
 
 
 # What the foot itself does: from the side these need the foot seen, not guessed.
-_FOOT_MEASURES = ("ankle_at_contact_deg", "foot_pitch_at_contact_deg", "ankle_swing_deg", "ankle_swing_peak_deg",
-                  "foot_pitch_swing_deg", "toe_clearance_ratio")
+_FOOT_MEASURES = ("ankle_at_contact_deg", "foot_pitch_at_contact_deg", "ankle_swing_deg", "ankle_swing_untilted_deg",
+                  "ankle_swing_peak_deg", "foot_pitch_swing_deg", "toe_clearance_ratio")
 
 
 def _far_leg_flag(t: np.ndarray, leg: _Leg, other: _Leg, start_s: float, end_s: float, view: str,

@@ -102,6 +102,11 @@ WALK = ExerciseSpec(
         # a treadmill drop that a 16-degree flat tilt hides (walk 3250), but on fresh treadmill walks it flagged 8 of
         # 47 normal steps (MediaPipe's foot lags 15-20 degrees toes-down as it lifts to land).
         "swing_foot_pitch_min_deg": -18.0,
+        # ... or the late-swing ankle as read, its flat-foot tilt not taken out, is past this: through MediaPipe
+        # normal swings read -14 at worst on rendered walks (89 steps; one other at -16 is flagged anyway) and -4 on
+        # the real ones, drop feet -5 to -31; it finds a drop the tilt hides when the model tilts only a foot on
+        # the floor (treadmill walk 3250: -14 to -16 as read, +1 to +2 less its 16-degree tilt).
+        "swing_dorsiflexion_untilted_min_deg": -14.0,
         # ... or the toe passes the floor by less than this share of a shank over its stance height (normal
         # minimum toe clearance is 1-2 cm, a tenth of a shank is about 4 cm: only a drag falls under 0).
         "toe_clearance_min_ratio": -0.02,
