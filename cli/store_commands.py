@@ -25,7 +25,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from feedback.rtm_printable import rtm_html
 from store import fhir, repo, rtm
 from store.auth import AccountError, Actor, create_user, link
 from store.db import database_url, make_engine, redact, session_factory, upgrade
@@ -116,6 +115,10 @@ def _export(db: Session, args: argparse.Namespace) -> int:
             text = fhir.fhir_json(fhir.fhir_bundle(db, patient, patient.id, since=args.since,
                                                    id_system=args.id_system))
         else:
+            # Imported here: the printable record draws with altair and pandas, a second of CPU that every other
+            # formcheck command (a batch `score` among them) would pay at start-up.
+            from feedback.rtm_printable import rtm_html
+
             report = rtm.rtm_report(db, patient, patient.id, args.period)
             text = rtm_html(report) if args.format == "html" else rtm.rtm_csv(report)
     except ValueError as exc:  # FhirExportError, or a period that does not exist yet
