@@ -13,7 +13,7 @@ from exercises.gait import apply_events
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
-from exercises.signals import CONFIDENCE_NAMES, UNKNOWN, measure
+from exercises.signals import CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
 from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, ZoneChange
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
@@ -350,12 +350,28 @@ class Checker:
             low[name] = float(finite.min()) if finite.size else math.nan
             high[name] = float(finite.max()) if finite.size else math.nan
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
-        rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial)
+        rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial,
+                       view_deg=self._rep_view_deg(span.start_s, now_s) if self.spec.rep.timing_view_max else math.nan)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes if tr.active(now_s)}
         rep = replace(rep, faults=tuple(sorted(faults)))
         done.append(rep)
         spans.append(span)
         return rep
+
+    def _rep_view_deg(self, start_s: float, end_s: float) -> float:
+        """The median view (degrees off side-on) over a rep's frames so far; NaN if never known."""
+        t = np.array(self._times, float)
+        view = self._series.column("_view_deg")[(t >= start_s) & (t <= end_s)]
+        view = view[np.isfinite(view)]
+        return float(np.median(view)) if view.size else math.nan
+
+    def _timing_known(self, rep: RepEvent) -> bool:
+        """Whether a rep's duration is known: not when filmed from where the rep signal misses the movement's ends.
+
+        An unknown view counts as side-on, as it does for each signal's confidence (exercises.signals).
+        """
+        limit = self.spec.rep.timing_view_max
+        return limit is None or not rep.view_deg > self.spec.t(limit)
 
     def _short_range(self, rep: RepEvent) -> bool:
         """Whether a counted movement breaks the rep rule named for the range fault (cat-cow's spine range).
@@ -387,7 +403,7 @@ class Checker:
                 continue
             kind, _, sig = rule.stat.partition(":")
             value = {
-                "duration_s": rep.duration_s,
+                "duration_s": rep.duration_s if self._timing_known(rep) else math.nan,
                 "max": rep.high.get(sig, math.nan),
                 "min": rep.low.get(sig, math.nan),
                 "range": rep.high.get(sig, math.nan) - rep.low.get(sig, math.nan),
@@ -433,8 +449,11 @@ class Checker:
                 confidence[name] = CONFIDENCE_NAMES[int(np.floor(np.median(known))) if known.size else UNKNOWN]
             view = views[window]
             view = view[np.isfinite(view)]
-            measured = replace(rep, low=low, high=high, confidence=confidence,
-                               view_deg=float(np.median(view)) if view.size else math.nan)
+            measured = replace(rep, low=low, high=high, view_deg=float(np.median(view)) if view.size else math.nan)
+            if self.spec.rep.timing_view_max:
+                # The rep's duration has a confidence too: unknown from where the rep signal misses its ends.
+                confidence["duration_s"] = CONFIDENCE_NAMES[RELIABLE if self._timing_known(measured) else UNKNOWN]
+            measured = replace(measured, confidence=confidence)
             final.append(replace(measured, faults=tuple(sorted(self._rep_faults(measured)))))
         return final
 

@@ -61,6 +61,10 @@ class RepSpec:
             way from rest to the work zone (for a cycle: from the middle of the band to each end's zone), held for
             the dwell time, but does not reach the zone, is a partial rep. It never counts as a rep.
         partial_fault: the fault code every partial rep carries (the range fault: the movement fell short).
+        timing_view_max: optional threshold name (degrees off side-on): a rep filmed from further round than this
+            (its median view as read) has an unknown duration, so rules on `duration_s` stay silent. For a rep
+            signal that, from there, stays at rest through the first and last part of the movement (the knee read
+            from the front sees a squat only from about 120 degrees down), so the rep reads far shorter than it is.
     """
 
     signal: str
@@ -76,6 +80,7 @@ class RepSpec:
     high_min_near_target: tuple[str, str] | None = None
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
+    timing_view_max: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,8 @@ class ExerciseSpec:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
-                              self.rep.neutral_quantile_ratio, self.rep.partial_min_ratio) if n}
+                              self.rep.neutral_quantile_ratio, self.rep.partial_min_ratio,
+                              self.rep.timing_view_max) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {self.hold.unseen_gap_max_s} if self.hold.unseen_gap_max_s else set()

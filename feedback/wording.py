@@ -433,11 +433,15 @@ SYMPTOM_ADVICE: dict[str, str] = {
 # How a measurement's confidence (exercises.signals.signal_confidence) is said in reports.
 MEASURE_NAMES: dict[str, str] = {
     "knee_deg": "knee angle", "support_knee_deg": "knee angle", "hip_deg": "hip angle", "ankle_deg": "ankle angle",
-    "trunk_lean_deg": "trunk lean", "support_shin_from_vertical_deg": "shin angle", "thigh_drop_deg": "thigh angle",
+    "trunk_lean_deg": "trunk lean", "support_shin_from_vertical_deg": "shin angle",
+    # Only the wall squat reads it, to judge too_deep: a therapist reading "not measured" learns depth was not judged.
+    "thigh_drop_deg": "depth (thigh angle)",
     "support_heel_lift_deg": "heel", "spine_flexion_deg": "back bend", "knee_valgus_ratio": "knee alignment",
     "neck_deg": "neck angle", "other_leg_lift_deg": "resting leg",
     "slump_deg": "slump",
     "moving_knee_deg": "knee angle", "chest_turn_deg": "chest turn",
+    # A rep's duration (RepSpec.timing_view_max), judged by too_fast.
+    "duration_s": "rep speed",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from exercises.body import Body, ViewLimits
-from exercises.engine import score_sequence
+from exercises.engine import Checker, score_sequence
 from exercises.registry import get_exercise
 from exercises.signals import (
     APPROXIMATE,
@@ -169,11 +169,14 @@ def test_poorly_seen_landmarks_make_a_measurement_approximate():
     assert signal_confidence("knee_deg", seen_poorly, np.array([95.0]))[0] == APPROXIMATE
 
 
-def _squat_frames(yaw: float, valgus: float, fps: float = 15.0) -> list[PoseFrame]:
-    """Three slow wall squats (170 -> 95 -> 170 degrees at the knee), valgus growing with depth."""
+def _squat_frames(yaw: float, valgus: float, fps: float = 15.0, move_frames: int = 15,
+                  still_frames: int = 15) -> list[PoseFrame]:
+    """Three wall squats (170 -> 95 -> 170 degrees at the knee, each way in `move_frames`, still for `still_frames` at
+    each end), valgus growing with depth."""
     frames, t = [], 0.0
     for _ in range(3):
-        for knee in [*np.linspace(170, 95, 30), *[95] * 15, *np.linspace(95, 170, 30), *[170] * 15]:
+        down, up = np.linspace(170, 95, move_frames), np.linspace(95, 170, move_frames)
+        for knee in [*down, *[95] * still_frames, *up, *[170] * still_frames]:
             depth = (170.0 - knee) / 75.0
             frames.append(_frame(t, _world(float(knee), yaw_deg=yaw, valgus=valgus * depth)))
             t += 1.0 / fps
@@ -195,12 +198,28 @@ def test_a_rule_does_not_fire_on_unknown_values():
     assert confidence_note(rep.confidence, rep.view_deg).endswith("from the front")
 
 
+def test_rep_speed_is_not_judged_where_the_knee_misses_the_reps_ends():
+    # From the front the knee reads straight through the first and last part of a squat, so a rep's timing there
+    # is unknown (RepSpec.timing_view_max) and too_fast stays silent, in a clip and live; side-on it is judged.
+    spec = get_exercise("wall_squat")
+    side = score_sequence(sequence(_squat_frames(0.0, 0.0, move_frames=5, still_frames=5)), spec)
+    assert side.rep_count == 3 and side.fault_counts.get("too_fast") == 3
+    assert side.reps[0].confidence["duration_s"] == "reliable"
+    frames = _squat_frames(90.0, 0.0, move_frames=5, still_frames=5)
+    front = score_sequence(sequence(frames), spec)
+    assert front.rep_count == 3 and "too_fast" not in front.fault_counts
+    assert "rep speed not measured" in confidence_note(front.reps[0].confidence, front.reps[0].view_deg)
+    live = Checker(spec, "right")  # the first rep only: a frame live costs some 20 times one in a clip
+    counted = [r.rep for r in map(live.update, frames[:len(frames) // 3]) if r.rep is not None]
+    assert len(counted) == 1 and "too_fast" not in counted[0].faults
+
+
 def test_the_live_count_says_full_and_partial_reps():
     assert count_text(3, 0) == "3 reps"
     assert count_text(1, 2) == "1 rep, 2 partial"
 
 
-def _cat_cow_cycles(amplitude_deg: float, cycles: int = 3, fps: float = 15.0) -> list[PoseFrame]:
+def _cat_cow_cycles(amplitude_deg: float, cycles: int = 3, fps: float = 10.0) -> list[PoseFrame]:
     """Cat-cow cycles of the given bend either side of a straight back, 1.5 s held at each end."""
     from tests.skeleton import cat_cow_frame
 
