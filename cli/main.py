@@ -24,7 +24,15 @@ from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.models import MODEL_FOR_USE, model_settings  # noqa: E402
 from pose.sampling import SAMPLING_MODES  # noqa: E402
 from pose.video import VideoError  # noqa: E402
-from scoring.runner import AUTO, ScoreOptions, estimator_settings, expand_paths, score_many  # noqa: E402
+from scoring.runner import (  # noqa: E402
+    AUTO,
+    SAMPLING_AUTO,
+    ScoreOptions,
+    estimator_settings,
+    expand_paths,
+    sampling_for,
+    score_many,
+)
 from synth.cli import add_view_arguments, view_plan  # noqa: E402
 
 EXIT_OK, EXIT_CLIP_FAILED, EXIT_USAGE = 0, 1, 2
@@ -66,9 +74,10 @@ def _build_parser() -> argparse.ArgumentParser:
                         "found 15 as accurate on its suite at 1.8x the throughput)")
     s.add_argument("--max-side", type=int, default=EstimatorSettings.max_side_px,
                    help="frames downscaled to this longer side in px first (default %(default)d)")
-    s.add_argument("--sampling", choices=SAMPLING_MODES, default=EstimatorSettings.sampling,
+    s.add_argument("--sampling", choices=[*SAMPLING_MODES, SAMPLING_AUTO], default=EstimatorSettings.sampling,
                    help="full: the pose model on every frame (default); adaptive: on fewer frames where the body "
-                        "moves smoothly, interpolating between (see README, Speed)")
+                        "moves smoothly, interpolating between; auto: adaptive only for an exercise named with "
+                        "--exercise whose spec declares it (measured to keep accuracy), else full (README, Speed)")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
     s.add_argument("--db", metavar="URL", help="also save each scored clip as a session in this database "
@@ -183,7 +192,7 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     try:
         overrides = load_overrides(args.config) if args.config else None
         settings = EstimatorSettings(**model_settings(args.model), max_side_px=args.max_side, max_fps=args.max_fps,
-                                     sampling=args.sampling)
+                                     sampling=sampling_for(args.exercise, args.sampling))
     except (ConfigError, ValueError) as exc:
         parser.error(str(exc))
     if args.jobs is None:

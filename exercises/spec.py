@@ -20,6 +20,7 @@ from exercises.side import SIDE_RULES
 from exercises.signals import SIGNALS
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO
 from pose.landmarks import SIDED_PARTS
+from pose.sampling import FULL, SAMPLING_MODES
 
 RepMode = Literal["return_to_high", "return_to_low", "cycle"]
 During = Literal["rep", "work", "hold", "rep_or_hold", "always"]
@@ -183,6 +184,9 @@ class ExerciseSpec:
         thresholds: name -> value, units in the names.
         events: optional name in exercises.gait.EVENT_DETECTORS: a detector that finds the reps in the recorded
             series instead of the one-signal count (walking: steps per leg); None for counted reps.
+        batch_sampling: the pose sampling (pose.sampling) a recorded clip of this exercise gets under
+            `formcheck score --sampling auto`: "adaptive" only for an exercise slow enough that its reps, holds,
+            faults and angles were measured unchanged with it (README, Speed), else "full".
     """
 
     name: str
@@ -200,6 +204,7 @@ class ExerciseSpec:
     faults: tuple[FaultInfo, ...]
     thresholds: Mapping[str, float] = field(default_factory=dict)
     events: str | None = None
+    batch_sampling: str = FULL
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
@@ -315,6 +320,9 @@ class ExerciseSpec:
         SIDE_RULES.check(self.side_rule, f"{where}: side_rule")
         if self.events is not None:
             EVENT_DETECTORS.check(self.events, f"{where}: events")
+        if self.batch_sampling not in SAMPLING_MODES:
+            raise ValueError(f"{where}: batch_sampling {self.batch_sampling!r} must be one of "
+                             f"{', '.join(SAMPLING_MODES)}")
         signals = [("posture_signal", self.posture_signal), ("rep.signal", self.rep.signal)]
         signals += [(f"signals[{i}]", s) for i, s in enumerate(self.signals)]
         signals += [(f"frame_rules[{i}].signal", r.signal) for i, r in enumerate(self.frame_rules)]

@@ -19,12 +19,16 @@ from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import MAX_CLIP_DURATION_S, extract_poses, keep_estimator
 from pose.landmarks import Side
+from pose.sampling import FULL, check_sampling
 from pose.video import VideoError
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
 from scoring.prescription import plan_set
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".avi", ".mkv")
 AUTO = "auto"
+# `--sampling auto`: each exercise's own batch_sampling (exercises.spec), adaptive only where it was measured to
+# keep accuracy.
+SAMPLING_AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,20 @@ def _settings_for(exercise: str, settings: EstimatorSettings) -> EstimatorSettin
     if exercise == AUTO or not settings.segmentation or get_exercise(exercise).needs_outline:
         return settings
     return replace(settings, segmentation=False)
+
+
+def sampling_for(exercise: str, sampling: str) -> str:
+    """The pose sampling a batch run uses for `exercise`: `sampling`, or under "auto" the exercise's batch_sampling.
+
+    An exercise recognised from the clip (`exercise` "auto") gets full sampling under "auto": recognition needs the
+    poses first, and adaptive sampling is only declared safe per exercise.
+
+    Raises:
+        ValueError: an unknown sampling mode.
+    """
+    if sampling != SAMPLING_AUTO:
+        return check_sampling(sampling)
+    return FULL if exercise == AUTO else get_exercise(exercise).batch_sampling
 
 
 def estimator_settings(exercise: str, settings: EstimatorSettings | None = None) -> EstimatorSettings:

@@ -146,3 +146,21 @@ def test_the_cache_key_differs_by_sampling_and_full_keeps_its_old_key():
     with pytest.raises(ValueError, match="unknown sampling 'sometimes'"):
         EstimatorSettings(sampling="sometimes")
     assert check_sampling("adaptive") == "adaptive"
+
+
+def test_auto_sampling_is_the_named_exercises_declared_one():
+    from dataclasses import replace
+
+    from exercises.registry import get_exercise
+    from scoring.runner import sampling_for
+
+    assert sampling_for("walk", "auto") == "full"  # every window of a walk turns: nothing saved, accuracy changed
+    assert sampling_for("auto", "auto") == "full"  # recognised from the clip: the poses come first
+    assert sampling_for("walk", "adaptive") == "adaptive"  # asked for outright, it is what is used
+    declared = [name for name in ("wall_squat", "cat_cow", "nerve_glide")
+                if get_exercise(name).batch_sampling == "adaptive"]
+    assert [sampling_for(name, "auto") for name in declared] == ["adaptive"] * len(declared)
+    with pytest.raises(ValueError, match="unknown sampling 'sometimes'"):
+        sampling_for("walk", "sometimes")
+    with pytest.raises(ValueError, match="batch_sampling 'often' must be one of full, adaptive"):
+        replace(get_exercise("walk"), batch_sampling="often")
