@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from store.names import Role
+
 # Named constraints, so migrations can refer to them and both backends name them the same.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -72,13 +74,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Role(enum.StrEnum):
-    """Account roles."""
-
-    PATIENT = "patient"
-    THERAPIST = "therapist"
 
 
 class Source(enum.StrEnum):
