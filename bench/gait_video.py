@@ -31,6 +31,7 @@ from exercises.signals_gait import leg_signal_name
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
+from pose.sampling import FULL, SAMPLING_MODES
 from synth.gait_script import simulate_walk
 from synth.gait_suite import ACCEPTANCE, random_case
 from synth.gait_video import foot_x_px, render_walk
@@ -91,15 +92,18 @@ def ankle_errors_deg(report: ClipReport, truth: dict, less_tilt: bool = True) ->
     return out
 
 
-def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
-    """One rendered walk: its steps (truth leg and drop, found leg and flag, swing measures) and its clip figures."""
+def evaluate_seed(seed: int, out_dir: Path, sampling: str = FULL) -> tuple[list[dict], dict]:
+    """One rendered walk: its steps (truth leg and drop, found leg and flag, swing measures) and its clip figures.
+
+    `sampling` is the pose sampling (pose.sampling): full, or adaptive to see what it does to a walk.
+    """
     script, camera = random_case(seed)
     name = f"walk_{seed}"
     video, truth_path = out_dir / f"{name}.mp4", out_dir / f"{name}.truth.json"
     if not (video.exists() and truth_path.exists()):
         render_walk(script, out_dir, name, seed, fps=camera.fps, walks_right=camera.walks_right)
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    sequence = extract_poses(video, EstimatorSettings(segmentation=False), LandmarkCache())
+    sequence = extract_poses(video, EstimatorSettings(segmentation=False, sampling=sampling), LandmarkCache())
     report = score_sequence(sequence, get_exercise("walk"))
     walk = simulate_walk(script, np.asarray(truth["t_s"]))
     width, height = sequence.image_size
@@ -208,11 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="3000-3007", help="seeds and ranges, e.g. 3000-3007 or 3001,3005")
     parser.add_argument("--drop-only", action="store_true", help="only the seeds whose walk has a drop foot")
     parser.add_argument("--json", help="also write every step's row here")
+    parser.add_argument("--sampling", choices=SAMPLING_MODES, default=FULL, help="pose sampling (default full)")
     args = parser.parse_args(argv)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     seeds = [s for s in parse_seeds(args.seeds) if not args.drop_only or random_case(s)[0].drop_leg]
-    results = [evaluate_seed(seed, out_dir) for seed in seeds]
+    results = [evaluate_seed(seed, out_dir, args.sampling) for seed in seeds]
     rows = [r for seed_rows, _ in results for r in seed_rows]
     clips = [clip for _, clip in results]
     if args.json:
