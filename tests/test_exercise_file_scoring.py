@@ -51,17 +51,23 @@ def shallow_clip(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def pose_cache(tmp_path_factory):
+    """One landmark cache for the module: the clip's poses are estimated once, by whichever test comes first."""
+    return tmp_path_factory.mktemp("landmarks")
+
+
+@pytest.fixture(scope="module")
 def exercises_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("clinic_exercises")
     (folder / "shallow_wall_squat.toml").write_text(_shallow_squat_toml(), encoding="utf-8")
     return folder
 
 
-def test_a_toml_exercise_scores_a_clip_through_the_api(shallow_clip, exercises_dir, tmp_path, monkeypatch):
+def test_a_toml_exercise_scores_a_clip_through_the_api(shallow_clip, exercises_dir, pose_cache, monkeypatch):
     monkeypatch.setenv(registry.EXERCISES_DIR_ENV, str(exercises_dir))
     try:
         assert load_exercise_files() == []
-        options = dict(cache_dir=str(tmp_path / "cache"))
+        options = dict(cache_dir=str(pose_cache))
         shallow = score_path(shallow_clip, ScoreOptions("shallow_wall_squat", **options))
         built_in = score_path(shallow_clip, ScoreOptions("wall_squat", **options))
         recognised = score_path(shallow_clip, ScoreOptions(**options))  # --exercise auto
@@ -83,9 +89,9 @@ def _formcheck(*args, exercises_dir, cache):
                           cwd=ROOT, env=env, timeout=300)
 
 
-def test_a_toml_exercise_scores_a_clip_through_the_cli(shallow_clip, exercises_dir, tmp_path):
+def test_a_toml_exercise_scores_a_clip_through_the_cli(shallow_clip, exercises_dir, pose_cache):
     proc = _formcheck("score", "--exercise", "shallow_wall_squat", shallow_clip, exercises_dir=exercises_dir,
-                      cache=tmp_path)
+                      cache=pose_cache)
     assert proc.returncode == 0, proc.stderr
     row = json.loads(proc.stdout)
     assert (row["exercise"], row["reps"], row["error"]) == ("shallow_wall_squat", REPS, None)
