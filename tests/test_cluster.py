@@ -148,21 +148,25 @@ def head():
 @pytest.fixture(scope="module")
 def local_run(clips, tmp_path_factory):
     cache = tmp_path_factory.mktemp("cache-local")
-    return score("--jobs", "2", "--config", clips / "patient.toml", "--cache-dir", cache, *[clips / n for n in ORDER])
+    proc = score("--jobs", "2", "--config", clips / "patient.toml", "--cache-dir", cache, *[clips / n for n in ORDER])
+    return SimpleNamespace(proc=proc, cache=cache)
 
 
 @pytest.fixture(scope="module")
-def ray_run(clips, head, tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache-ray")  # cold, like the local run's: both run MediaPipe
+def ray_run(clips, head, local_run, tmp_path_factory):
+    # The Ray workers read the local run's poses (a copy of its cache): the rows must then agree in everything the
+    # workers compute from them. MediaPipe inside a Ray worker runs in the kill-and-resume test below.
+    cache = tmp_path_factory.mktemp("cache-ray") / "landmarks"
+    shutil.copytree(local_run.cache, cache)
     proc = score("--backend", "ray", "--address", head[0], "--jobs", "0", "--config", clips / "patient.toml",
                  "--cache-dir", cache, *[clips / n for n in ORDER])
     return SimpleNamespace(proc=proc, cache=cache)
 
 
 def test_ray_rows_are_the_local_rows(local_run, ray_run):
-    assert local_run.returncode == ray_run.proc.returncode == 1, ray_run.proc.stderr  # the two bad files
+    assert local_run.proc.returncode == ray_run.proc.returncode == 1, ray_run.proc.stderr  # the two bad files
     assert "Traceback" not in ray_run.proc.stderr
-    local, remote = rows(local_run.stdout), rows(ray_run.proc.stdout)
+    local, remote = rows(local_run.proc.stdout), rows(ray_run.proc.stdout)
     assert remote == local  # every field: reps, holds, faults, frames, coverage, detail, error text
     by_name = {Path(r["file"]).name: r for r in remote}
     # The comparison means something: the clips were really scored, with the overrides, and the bad files failed.
@@ -235,7 +239,7 @@ def test_send_clips_on_a_local_instance_gives_the_same_rows(clips, local_run, ra
     proc = score("--backend", "ray", "--send-clips", "--jobs", "0", "--config", clips / "patient.toml",
                  "--cache-dir", cache, *[clips / n for n in ORDER])
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert rows(proc.stdout) == rows(local_run.stdout)
+    assert rows(proc.stdout) == rows(local_run.proc.stdout)
     assert sorted(p.name for p in cache.iterdir()) == before  # nothing new was estimated
 
 
