@@ -38,6 +38,7 @@ STAGES = re.compile(r"Per stage \(median ms\): (.*)")
 # minimum gap of 2.0 flags "hands on thighs" in every working phase; the default (0.12) never does.
 OVERRIDE = {"hand_thigh_gap_min_ratio": 2.0}
 OVERRIDE_CUE = cue("hands_on_thighs")
+PRESCRIBED_CLIP_S = 10.0  # the prescribed set plays this much of the clip: two reps of the sample wall squat
 
 
 @dataclass
@@ -74,8 +75,11 @@ def _reps_shown(page) -> int | None:  # noqa: ANN001
     return int(m.group(1)) if m else None
 
 
-def _camera(tmp_path: Path, source: SourceClip) -> tuple[Path, float]:
+def _camera(tmp_path: Path, source: SourceClip, max_s: float | None = None) -> tuple[Path, float]:
+    """The fake camera's file: the clip at FPS, or its first `max_s` seconds; returns it and the seconds played."""
     frames, duration_s = clip_frames(source.path, FPS)
+    if max_s is not None and duration_s > max_s:
+        frames, duration_s = frames[: round(max_s * FPS)], max_s
     y4m = tmp_path / "camera.y4m"
     write_y4m(y4m, frames, FPS, LEAD_S, TAIL_S)
     return y4m, duration_s
@@ -190,7 +194,8 @@ def test_a_prescribed_threshold_changes_what_is_flagged_live(chromium, prescribe
     from playwright.sync_api import sync_playwright
 
     app_url, db_url, source, patient, item_id = prescribed_app
-    y4m, duration_s = _camera(tmp_path, source)
+    # The first reps are enough to see the prescribed fault cued and saved (the whole clip is the test above's).
+    y4m, duration_s = _camera(tmp_path, source, max_s=PRESCRIBED_CLIP_S)
     with sync_playwright() as pw:
         browser = _launch(pw, chromium, y4m)
         try:
