@@ -99,6 +99,11 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # trunk lengths above the hips (95th percentile) on rendered and real clips. A nerve glide lifts a foot 1.3-1.6
     # trunks, a knee to chest 0.8-0.9 and a figure four rests an ankle on the other knee, 0.5-0.6.
     "hook_lying_ankle_rise_max_ratio": 0.3,
+    # The same rise tells the leg-raising exercises apart: a nerve glide straightens the raised leg, its ankle a thigh
+    # and a shin above the hips (1.3-1.6); a figure four rests the ankle on the other knee (0.4-0.65), a knee to chest
+    # hugs it in (0.8-0.9). A glide's rep and a figure four's cross can read alike in the raised knee's angle.
+    "nerve_glide_ankle_rise_min_ratio": 1.0,
+    "figure_four_ankle_rise_max_ratio": 1.0,
     # A wall squat bends the knees by lowering the hips: they travel 0.46-0.86 trunk lengths for each 90 degrees the
     # knees travel on rendered wall squats (side-on to 60 degrees off), 0.65 and 0.76 on a real wall sit and squat.
     # A seated knee extension straightens a knee with the hips still on the chair (0.03). Knees that travel less
@@ -371,6 +376,8 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "prone_on_elbows": ((chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),),
     "pelvic_tilt": ((ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),),
     "lower_trunk_rotation": ((ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),),
+    "nerve_glide": ((ankle_rise_ratio, "nerve_glide_ankle_rise_min_ratio", "no leg is raised straight"),),
+    "figure_four_stretch": ((ankle_rise_ratio, "figure_four_ankle_rise_max_ratio", "a foot rises above the knee"),),
     # A seated knee extension and a calf stretch each bend a knee the way a wall squat does, in its posture.
     "wall_squat": ((squat_hip_drop_ratio, "squat_hip_drop_min_ratio", "the knees move with the hips still"),
                    (squat_other_knee_deg, "squat_other_knee_max_deg", "one knee stays straight as the other bends")),

@@ -160,14 +160,22 @@ def test_a_walk_fits_only_standing_frames():
     assert posture_fit(get_exercise("walk"), postures) == (0.2, 0.2)
 
 
-def test_a_foot_off_the_floor_is_no_pelvic_tilt_or_trunk_rotation():
+def test_a_foot_off_the_floor_is_no_pelvic_tilt_or_trunk_rotation_and_a_straight_raised_leg_no_figure_four():
     # Hook lying keeps both feet down; a figure four rests an ankle on the other knee (a nerve glide lifts a foot
     # higher still), so a lying clip that moves like a tilt is not taken for one.
     from tests.test_supine_exercises import TILT, clip, crossings, tilts
 
     limit = RECOGNITION_THRESHOLDS["hook_lying_ankle_rise_max_ratio"]
     tilting = clip(tilts(2), fps=15.0, **TILT)
-    assert ankle_rise_ratio(tilting) < limit < ankle_rise_ratio(clip(crossings(1, hold_s=8.0), fps=15.0, **TILT))
+    crossed = ankle_rise_ratio(clip(crossings(1, hold_s=8.0), fps=15.0, **TILT))
+    assert ankle_rise_ratio(tilting) < limit < crossed
+    # The same rise tells a nerve glide's straightened raised leg (a thigh and a shin up) from a figure four's
+    # cross (a knee's height): the raised knee's angle can read alike in both.
+    from tests.test_engine import glide_clip, glide_reps
+
+    glide = ankle_rise_ratio(glide_clip(glide_reps(1), fps=15.0))
+    t = RECOGNITION_THRESHOLDS
+    assert crossed < t["figure_four_ankle_rise_max_ratio"] and crossed < t["nerve_glide_ankle_rise_min_ratio"] < glide
     only_tilt = {"pelvic_tilt": get_exercise("pelvic_tilt")}
     assert recognise(tilting, only_tilt).exercise == "pelvic_tilt"
     # The same tilts with one foot held up at knee height, as a figure four's, read above the limit.
