@@ -288,17 +288,24 @@ def chest_up_elbow_deg(sequence: PoseSequence) -> float:
         return float(np.nanmedian(straighter)) if np.isfinite(straighter).any() else float("nan")
 
 
-def ankle_rise_ratio(sequence: PoseSequence) -> float:
-    """How high the higher ankle rises above the hips over the clip, in trunk lengths (95th percentile of frames).
-
-    Lying on the back, filmed from the side, "above" is up in the picture. NaN when the ankles or hips are never seen.
-    """
+def _hips_and_trunk(sequence: PoseSequence) -> tuple[np.ndarray, np.ndarray, float]:
+    """(xy, hip, trunk): the picture's landmarks, the hips' midpoint per frame, and the median trunk length (px)."""
     xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
         hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
-        trunk = np.nanmedian(np.hypot(*(shoulder - hip).T))
+        return xy, hip, float(np.nanmedian(np.hypot(*(shoulder - hip).T)))
+
+
+def ankle_rise_ratio(sequence: PoseSequence) -> float:
+    """How high the higher ankle rises above the hips over the clip, in trunk lengths (95th percentile of frames).
+
+    Lying on the back, filmed from the side, "above" is up in the picture. NaN when the ankles or hips are never seen.
+    """
+    xy, hip, trunk = _hips_and_trunk(sequence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         rise = np.nanmax(np.stack([hip[:, 1] - xy[:, sided("ankle", s), 1] for s in ("left", "right")]), axis=0)
         rise = rise / trunk
         return float(np.nanpercentile(rise, 95)) if np.isfinite(rise).any() else float("nan")
@@ -328,12 +335,7 @@ def squat_hip_drop_ratio(sequence: PoseSequence) -> float:
 
     NaN when the knees travel less than squat_knee_travel_min_deg, or the hips are never seen.
     """
-    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
-        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
-        trunk = np.nanmedian(np.hypot(*(shoulder - hip).T))
+    _, hip, trunk = _hips_and_trunk(sequence)
     bent, straighter = _knee_angles_deg(sequence)
     knee_travel = max(_travel(bent), _travel(straighter))
     if not knee_travel >= _T["squat_knee_travel_min_deg"]:
