@@ -18,8 +18,9 @@ import math
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,9 +29,6 @@ from store.auth import Actor
 from store.models import ExerciseSession, User, utc_now
 from store.names import DEFAULT_ID_SYSTEM
 from store.repo import SessionSummary, list_sessions
-
-if TYPE_CHECKING:  # the FHIR models take seconds to import; only an export needs them
-    from fhir.resources.R4B.bundle import Bundle
 
 # Code systems. The clinic's own identifier system (DEFAULT_ID_SYSTEM) is in store.names.
 OBSERVATION_SYSTEM = "urn:formcheck:observation"  # what a component measures (reps, pain-before, ...)
@@ -189,8 +187,6 @@ def fhir_bundle(db: Session, actor: Actor, patient_id: int, since: datetime | No
     subject = {"identifier": {"system": id_system, "value": user.clinic_patient_id}}
     entries = [{"fullUrl": f"urn:uuid:{uuid.uuid5(_ENTRY_NAMESPACE, f'{id_system}|{user.clinic_patient_id}|{s.id}')}",
                 "resource": _observation(s, reports.get(s.id) or {}, subject)} for s in sessions]
-    from fhir.resources.R4B.bundle import Bundle
-
     return Bundle.model_validate({"resourceType": "Bundle", "type": "collection",
                                   "timestamp": (now or utc_now()).isoformat(), "entry": entries})
 
