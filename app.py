@@ -20,6 +20,8 @@ from app_pages.menu import menu
 from store import repo
 
 os.environ.setdefault("GLOG_minloglevel", "2")
+# common.GO_HOME once the switch to the home page has been asked for, until the home page runs.
+_HOME_ASKED = "asked"
 
 
 def main() -> None:
@@ -27,10 +29,19 @@ def main() -> None:
     st.set_page_config(page_title="formcheck", layout="wide")
     actor = common.account_sidebar()
     pages = menu(actor)
-    if st.session_state.pop(common.GO_HOME, False):
+    home = pages[0]
+    if st.session_state.get(common.GO_HOME) is True:
         # Signed in or out: this role's home page, before st.navigation looks up a page the role may not have.
-        st.switch_page(pages[0])
+        st.session_state[common.GO_HOME] = _HOME_ASKED
+        st.switch_page(home)
     page = st.navigation(pages)
+    if st.session_state.get(common.GO_HOME) == _HOME_ASKED:
+        if page.title != home.title:
+            # The switch was lost: a rerun the browser asked for at the same moment (the live page's camera
+            # component reports its state once loaded, often just as a sign-in lands) replaced it, with the page
+            # the browser still showed. The flag stays until the home page runs, so ask again.
+            st.switch_page(home)
+        del st.session_state[common.GO_HOME]
     if flash := st.session_state.pop("flash", None):
         st.success(flash)
     try:

@@ -11,7 +11,6 @@ import os
 import secrets
 import time
 from collections.abc import Mapping
-from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -122,51 +121,48 @@ def _idle_timed_out() -> bool:
     return seen is not None and now - seen > SESSION_IDLE_TIMEOUT_S
 
 
-# Sign-in results by a one-time token kept in the browser session's state (see _sign_in_clicked).
-_SIGN_INS: dict[str, Future[SignInResult | str]] = {}
-_SIGN_IN_TOKEN = "sign_in_token"
-_SIGN_IN_WAIT_S = 30.0
+# Sign-in results waiting to be applied, by a key kept in the browser session's state (see _sign_in_clicked).
+_SIGN_INS: dict[str, SignInResult | str] = {}
+_SESSION_KEY = "sign_in_session_key"
 
 
 def _sign_in_clicked() -> None:
     """The Sign in button's callback: check the form's values; the result is applied by `_apply_sign_in`.
 
-    Why not sign in after the button in the page's code, or set the session state here: a rerun request arriving
-    while the password hash is checked (the live page's camera component sends its state once it has loaded, often
-    just as a fresh page's first click lands) makes Streamlit stop this script run, at the next st.session_state
-    access, and start another without the click. So the result goes into a plain dict under a token that was put
-    in the session state before the slow part, and whichever run comes next picks it up.
+    A rerun request arriving while this runs (the live page's camera component sends its state once it has loaded,
+    often just as a fresh page's first click lands) makes Streamlit stop the run at the next st.session_state
+    read or write, and start another without the click. So the values are read with `to_dict`, which is no such
+    point, and the result goes into a plain dict under the session's key before anything is written: whichever
+    run comes next applies it.
     """
-    token = secrets.token_urlsafe(16)
-    pending: Future[SignInResult | str] = Future()
-    _SIGN_INS[token] = pending
-    username = (st.session_state.get("login_user") or "").strip()
-    password = st.session_state.get("login_password") or ""
-    client = client_address()
-    st.session_state[_SIGN_IN_TOKEN] = token
-    st.session_state["login_password"] = ""
+    state = st.session_state.to_dict()
+    key = state.get(_SESSION_KEY)
+    if not key:
+        return  # the form is only drawn after the key is stored (account_sidebar)
+    username = (state.get("login_user") or "").strip()
+    password = state.get("login_password") or ""
     try:
         with db_session() as db:
-            pending.set_result(sign_in(db, username, password, client))
+            _SIGN_INS[key] = sign_in(db, username, password, client_address())
     except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
-        pending.set_result(f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}")
+        _SIGN_INS[key] = f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}"
 
 
 def _apply_sign_in() -> None:
-    """Sign in with the result of the last click, if one is waiting (it may still be hashing in another thread)."""
-    token = st.session_state.pop(_SIGN_IN_TOKEN, None)
-    pending = _SIGN_INS.pop(token, None) if token else None
-    if pending is None:
+    """Sign in with the result of the last click, if one is waiting."""
+    key = st.session_state.setdefault(_SESSION_KEY, secrets.token_urlsafe(16))
+    result = _SIGN_INS.get(key)
+    if result is None:
         return
-    try:
-        result = pending.result(timeout=_SIGN_IN_WAIT_S)
-    except TimeoutError:
-        result = "Signing in took too long. Please try again."
+    # Every write below may stop this run for a newer one: the result is dropped only once all are done, and
+    # applying it twice is the same as once.
+    st.session_state["login_password"] = ""
     if isinstance(result, str) or result.actor is None:
         st.session_state[_SIGN_IN_ERROR] = result if isinstance(result, str) else result.message
-        return
-    st.session_state.pop(_SIGNED_OUT_REASON, None)
-    st.session_state.update({"actor": result.actor, _SEEN_AT: time.monotonic(), GO_HOME: True})
+    else:
+        st.session_state.pop(_SIGNED_OUT_REASON, None)
+        st.session_state.update({"actor": result.actor, _SEEN_AT: time.monotonic(), GO_HOME: True})
+    _SIGN_INS.pop(key, None)
 
 
 _SIGN_IN_ERROR = "sign_in_error"

@@ -125,6 +125,59 @@ def test_sign_in(people, username, password, signed_in):
         assert "actor" not in at.session_state
 
 
+@pytest.mark.parametrize(("username", "home"), [("alice", "My programme"), ("thera", "My patients")])
+def test_sign_in_reaches_home_when_a_browser_rerun_replaces_the_switch(people, monkeypatch, username, home):
+    # In a browser, a rerun request arriving while the sign-in run ends (the camera component reporting its state)
+    # is merged with the home-page switch and keeps the page the browser shows: the switch is lost. Here the first
+    # switch becomes a plain rerun of the page shown; the next run must still reach the role's home page.
+    import streamlit as st
+
+    real_switch, lost = st.switch_page, []
+
+    def switch_once_lost(page):  # noqa: ANN001, ANN202
+        if not lost:
+            lost.append(page)
+            st.rerun()
+        real_switch(page)
+
+    monkeypatch.setattr(st, "switch_page", switch_once_lost)
+    at = _sign_in(_app(page=LIVE), username, PASSWORD)  # the browser names its page (the guest's home)
+    assert not at.exception
+    assert lost, "the sign-in never asked for the home page"
+    assert at.title[0].value == home
+    assert "go_home" not in at.session_state
+
+
+@pytest.mark.parametrize("during", ["db_session", "client_address"])  # two calls the click's callback makes
+@pytest.mark.parametrize("password", [PASSWORD, "wrong password!"])
+def test_a_sign_in_click_is_kept_when_a_browser_rerun_lands_during_it(people, monkeypatch, password, during):
+    # The live page's camera component asks for a rerun once it has loaded, often just as a first click lands. The
+    # running script stops at its next st.session_state access and reruns without the click (its trigger is spent).
+    # Here that request arrives while the click's callback runs, before it has stored anything.
+    from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+
+    import app_pages.common
+
+    real, asked = getattr(app_pages.common, during), []
+
+    def rerun_then_real():  # noqa: ANN202
+        ctx = get_script_run_ctx()
+        if not asked:
+            asked.append(ctx.script_requests.request_rerun(RerunData(page_script_hash=ctx.page_script_hash)))
+        return real()
+
+    monkeypatch.setattr(app_pages.common, during, rerun_then_real)
+    at = _sign_in(_app(page=LIVE), "alice", password)
+    assert not at.exception
+    assert asked == [True], "no rerun was asked for during the click"
+    if password == PASSWORD:
+        assert at.session_state["actor"] == people["alice"]
+        assert at.title[0].value == "My programme"
+    else:
+        assert [e.value for e in at.sidebar.error] == ["Wrong username or password."]
+        assert at.sidebar.text_input(key="login_password").value == ""
+
+
 def test_sign_out_returns_to_guest(people):
     at = _app(people["alice"])
     at.sidebar.button(key="sign_out").click().run()

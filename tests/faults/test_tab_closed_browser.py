@@ -21,7 +21,7 @@ from store import repo
 from store.auth import authenticate
 from store.db import open_store
 from tests.browser.conftest import CHROMIUM_ARGS, ROOT, chromium, pick_source_clip, streamlit_server  # noqa: F401
-from tests.browser.test_therapist_flow import PASSWORDS, PATIENT, _sign_in
+from tests.browser.test_therapist_flow import PASSWORDS, PATIENT, _settled, _sign_in
 from tests.browser.y4m import clip_frames, write_y4m
 
 pytestmark = pytest.mark.slow
@@ -66,6 +66,9 @@ def test_closing_the_tab_mid_set_keeps_the_set_so_far(chromium, patient_app, tmp
                                      args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={y4m}"])
         try:
             context, page = _sign_in(browser, app_url, PATIENT)
+            # The home page first: a menu click before it comes is overtaken by the sign-in's switch to it.
+            page.get_by_role("heading", name="My programme").wait_for(timeout=60_000)
+            _settled(page)
             sidebar = page.locator('[data-testid="stSidebar"]')
             sidebar.get_by_text("Live coaching").click()
             page.get_by_role("heading", name="formcheck: live coaching").wait_for(timeout=30_000)
