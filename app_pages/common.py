@@ -7,6 +7,7 @@ only finds the programme item to hand it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import time
@@ -121,9 +122,31 @@ def _idle_timed_out() -> bool:
     return seen is not None and now - seen > SESSION_IDLE_TIMEOUT_S
 
 
-# Sign-in results waiting to be applied, by a key kept in the browser session's state (see _sign_in_clicked).
-_SIGN_INS: dict[str, SignInResult | str] = {}
+# Sign-in results waiting to be applied, by a key kept in the browser session's state: (the tried values'
+# fingerprint, the result). See _sign_in_clicked.
+_SIGN_INS: dict[str, tuple[str, SignInResult | str]] = {}
 _SESSION_KEY = "sign_in_session_key"
+_LAST_TRY = "sign_in_last_try"  # the fingerprint of the last form values whose result was applied
+
+
+def _form_values(state: Mapping[str, object]) -> tuple[str, str]:
+    """The sign-in form's username and password as the server last received them."""
+    return str(state.get("login_user") or "").strip(), str(state.get("login_password") or "")
+
+
+def _fingerprint(key: str, username: str, password: str) -> str:
+    # Kept in the session state instead of the password itself.
+    return hashlib.sha256(f"{key}\0{username}\0{password}".encode()).hexdigest()
+
+
+def _try_sign_in(key: str, username: str, password: str) -> None:
+    """Check these values; the result waits in _SIGN_INS for `_apply_sign_in`. Touches no st.session_state."""
+    try:
+        with db_session() as db:
+            result: SignInResult | str = sign_in(db, username, password, client_address())
+    except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
+        result = f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}"
+    _SIGN_INS[key] = (_fingerprint(key, username, password), result)
 
 
 def _sign_in_clicked() -> None:
@@ -136,26 +159,29 @@ def _sign_in_clicked() -> None:
     run comes next applies it.
     """
     state = st.session_state.to_dict()
-    key = state.get(_SESSION_KEY)
-    if not key:
-        return  # the form is only drawn after the key is stored (account_sidebar)
-    username = (state.get("login_user") or "").strip()
-    password = state.get("login_password") or ""
-    try:
-        with db_session() as db:
-            _SIGN_INS[key] = sign_in(db, username, password, client_address())
-    except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
-        _SIGN_INS[key] = f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}"
+    if key := state.get(_SESSION_KEY):  # stored before the form is first drawn (_apply_sign_in)
+        _try_sign_in(str(key), *_form_values(state))
 
 
 def _apply_sign_in() -> None:
-    """Sign in with the result of the last click, if one is waiting."""
+    """Sign in with the result of the last click, if one is waiting; try the form's values if a click was lost."""
     key = st.session_state.setdefault(_SESSION_KEY, secrets.token_urlsafe(16))
-    result = _SIGN_INS.get(key)
-    if result is None:
+    if key not in _SIGN_INS and signed_in() is None:
+        # If that request arrives before the click's run has reached the callback, Streamlit drops the click: the
+        # run it starts has the submitted values but no click. The browser sends a form's values only when it is
+        # submitted and the server empties the password once it is checked, so a password here that was not the
+        # last one checked was submitted, and its click lost.
+        state = st.session_state.to_dict()
+        username, password = _form_values(state)
+        if password and state.get(_LAST_TRY) != _fingerprint(key, username, password):
+            _try_sign_in(key, username, password)
+    waiting = _SIGN_INS.get(key)
+    if waiting is None:
         return
+    fingerprint, result = waiting
     # Every write below may stop this run for a newer one: the result is dropped only once all are done, and
     # applying it twice is the same as once.
+    st.session_state[_LAST_TRY] = fingerprint
     st.session_state["login_password"] = ""
     if isinstance(result, str) or result.actor is None:
         st.session_state[_SIGN_IN_ERROR] = result if isinstance(result, str) else result.message
