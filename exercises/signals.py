@@ -154,9 +154,22 @@ def ankle_deg(b: Body) -> np.ndarray:
 
 @signal("other_leg_lift_deg")
 def other_leg_lift_deg(b: Body) -> np.ndarray:
-    """Non-working hip->ankle line above the horizontal: a leg that should rest on the floor rising."""
+    """Non-working hip->ankle line above the horizontal: a leg that should rest on the floor rising.
+
+    With the spec's `other_knee_folded_max_deg` (a spec without it has no such check), unknown unless that leg's
+    knee is seen and straighter than it. A resting leg lies straight or with its foot on the floor (knee 120-180),
+    and lifting off the floor it stays straight; a knee folded under 100 degrees, or too hidden to place, while the
+    other knee is hugged in is the pose model laying the far leg onto the near one (rendered knee-to-chest clips:
+    knee 48-120 or unseen, reading a "lift" of 20-87).
+    """
     hip = b.other("hip")
-    return elevation_deg(hip, side_plane(b, hip, b.other("ankle")))
+    lift = elevation_deg(hip, side_plane(b, hip, b.other("ankle")))
+    folded_max = b.threshold("other_knee_folded_max_deg")
+    if np.isnan(folded_max):
+        return lift
+    with np.errstate(invalid="ignore"):
+        straight = joint_angle_deg(hip, b.other("knee"), b.other("ankle")) >= folded_max
+    return np.where(straight, lift, np.nan)
 
 
 def _until_step(prof: np.ndarray) -> np.ndarray:

@@ -125,9 +125,10 @@ KNEE = get_exercise("knee_to_chest")
 
 
 def supine_frame(t_s: float, hip_deg: float, other_lift_deg: float = 0.0, trunk_lift_deg: float = 0.0,
-                 facing: int = 1, leg: str = "left"):
+                 facing: int = 1, leg: str = "left", merged: bool = False):
     """Lying on the back, head towards image-right when facing=+1: the `leg` drawn in to `hip_deg` (knee bent),
-    the other leg lifted `other_lift_deg` off the floor, head and shoulders curled up `trunk_lift_deg`."""
+    the other leg lifted `other_lift_deg` off the floor, head and shoulders curled up `trunk_lift_deg`; `merged`
+    places the other leg on the drawn-in one, as the pose model sometimes does."""
     hip = np.array([320.0 - 60.0 * facing, 400.0])
     up = np.radians(trunk_lift_deg)
     shoulder = hip + sk.TRUNK * np.array([np.cos(up) * facing, -np.sin(up)])
@@ -149,12 +150,14 @@ def supine_frame(t_s: float, hip_deg: float, other_lift_deg: float = 0.0, trunk_
     flat.update({"knee": hip + sk.THIGH * along, "ankle": hip + (sk.THIGH + sk.SHIN) * along,
                  "heel": hip + (sk.THIGH + sk.SHIN) * along + np.array([0.0, 5.0]),
                  "foot_index": hip + (sk.THIGH + sk.SHIN + 5) * along + np.array([0.0, -20.0])})
-    return sk._frame(t_s, drawn_in, facing, leg, other=flat)
+    return sk._frame(t_s, drawn_in, facing, leg, other=drawn_in if merged else flat)
 
 
-def knee_clip(keys, fps=30.0, other=lambda t: 0.0, trunk=lambda t: 0.0, facing=1, leg="left"):
+def knee_clip(keys, fps=30.0, other=lambda t: 0.0, trunk=lambda t: 0.0, facing=1, leg="left",
+              merged=lambda t: False):
     t, hip = sk.trace(keys, fps)
-    return sk.sequence([supine_frame(ti, hi, other(ti), trunk(ti), facing, leg) for ti, hi in zip(t, hip)])
+    return sk.sequence([supine_frame(ti, hi, other(ti), trunk(ti), facing, leg, merged(ti))
+                        for ti, hi in zip(t, hip)])
 
 
 def hugs(n, hold_s=6.0, pull_s=1.2, pause_s=1.0, hug_deg=50.0):
@@ -187,7 +190,8 @@ def test_knee_to_chest_holds_are_timed_and_counted(n, fps, facing, leg):
     "other, trunk, rep_faults",
     [
         # The other leg lifts 35 degrees during the second hold (11-13 s), the head and shoulders curl up 25 during
-        # the first (3-5 s).
+        # the first (3-5 s). In the first hold of the other-leg case the pose model lays the resting leg onto the
+        # hugged one (rendered seed 141: its knee folded 48-120, a "lift" of 20-87): unknown there, not a fault.
         pytest.param(lambda t: 35.0 if 11.0 < t < 13.0 else 0.0, lambda t: 0.0, [(), ("other_leg_lifting",)],
                      id="other_leg_lifting"),
         pytest.param(lambda t: 0.0, lambda t: 25.0 if 3.0 < t < 5.0 else 0.0, [("head_shoulders_lifting",), ()],
@@ -195,7 +199,8 @@ def test_knee_to_chest_holds_are_timed_and_counted(n, fps, facing, leg):
     ],
 )
 def test_knee_to_chest_faults_land_on_their_hold(other, trunk, rep_faults):
-    report = score_sequence(knee_clip(hugs(2, hold_s=5.0), 24.0, other, trunk), KNEE)
+    merged = (lambda t: 3.0 < t < 5.5) if rep_faults[1] else (lambda t: False)
+    report = score_sequence(knee_clip(hugs(2, hold_s=5.0), 24.0, other, trunk, merged=merged), KNEE)
     assert report.rep_count == 2
     assert [r.faults for r in report.reps] == rep_faults
     # The clean hold is timed whole; the faulted one loses the time the fault lasted.

@@ -47,6 +47,11 @@ KNEE_TO_CHEST = ExerciseSpec(
         "hold_settle_s": 1.0,
         # The resting leg lies flat (hip->ankle within 5-10 degrees of level); one lifted 20 or more is helping.
         "other_leg_lift_max_deg": 20.0,
+        # The resting leg's knee reads 120-180 (straight, or the foot on the floor) and stays straight as the leg
+        # lifts (a fault clip: 172-179, seen at 0.9); read folded under this, or unseen, it is the pose model laying
+        # it onto the hugged leg (head-lift clip, seed 141: 48-120 at 0.4-0.7 seen, a false 20-87 degree "lift"),
+        # so its lift is unknown there.
+        "other_knee_folded_max_deg": 100.0,
         # Off for the double knee-to-chest, where both legs come up.
         "single_leg_flag": 1,
         # Lying, the hip-shoulder line is within a few degrees of level (the pelvis rolls up a little as the knee
