@@ -87,12 +87,14 @@ def knee_roll_ratio(b: Body) -> np.ndarray:
     side; rolled to one side, that side's knee goes down towards the floor and the other comes over on top of it,
     which a camera beside the person sees whichever side it films (rendered clips through MediaPipe: about 0.1 for
     a 50-degree roll, within 0.02 of 0 at rest). NaN unless both feet are down (ankles level): one ankle lifted
-    over the other knee (a figure four) drops that knee alone, which is no trunk rotation.
+    over the other knee (a figure four) drops that knee alone, which is no trunk rotation. One knee bent as in hook
+    lying is enough: the lower knee of a deep roll, or of knees falling apart, lies across the camera's line of
+    sight and reads 130-175 degrees in the picture.
     """
     trunk = distance(b.mid("shoulder"), b.mid("hip"))
     dy = b.point("knee", "left")[:, 1] - b.point("knee", "right")[:, 1]
     feet = _ratio(np.abs(b.point("ankle", "left")[:, 1] - b.point("ankle", "right")[:, 1]), trunk)
-    hook = _knee_bent(b, "left") & _knee_bent(b, "right")
+    hook = _knee_bent(b, "left") | _knee_bent(b, "right")
     with np.errstate(invalid="ignore"):
         return np.where((feet <= _hook(b, "feet_level_max_ratio")) & hook, _ratio(dy, trunk), np.nan)
 
@@ -105,6 +107,30 @@ def knee_gap_ratio(b: Body) -> np.ndarray:
     """
     knees = distance(b.world_point("knee", "left"), b.world_point("knee", "right"))
     return _ratio(knees, distance(b.world_point("hip", "left"), b.world_point("hip", "right")))
+
+
+def _knee_height(b: Body, side: str) -> np.ndarray:
+    """(T,) that knee's height above its own hip-ankle line, in pixels, positive up the picture."""
+    hip, ankle = b.point("hip", side), b.point("ankle", side)
+    d = ankle - hip
+    normal = np.stack([d[:, 1], -d[:, 0]], axis=1)
+    normal = np.where(normal[:, 1:] > 0, -normal, normal)  # y grows downwards: up is negative y
+    return _ratio(np.sum((b.point("knee", side) - hip) * normal, axis=1), np.linalg.norm(d, axis=1))
+
+
+@signal("knees_parting_ratio")
+def knees_parting_ratio(b: Body) -> np.ndarray:
+    """How far the lower knee has dropped below the upper one: (upper - lower) / (upper + lower) of their heights.
+
+    Each knee's height is over its own hip-ankle line, in the picture. Knees held together turn as one pair, so
+    rolled 40-60 degrees the lower knee keeps over half the upper one's height (rendered clips through MediaPipe:
+    0.05-0.38; about 0.07 at rest). Knees falling apart, the lower knee
+    drops to the floor while the upper one stays up (0.5-0.9). MediaPipe's world landmarks flatten the knees' gap
+    in depth (three hip widths read 1.2-1.4), so the world gap cannot tell them apart.
+    """
+    left, right = _knee_height(b, "left"), _knee_height(b, "right")
+    upper, lower = np.fmax(left, right), np.fmin(left, right)
+    return np.where(np.isfinite(left) & np.isfinite(right), _ratio(upper - lower, upper + lower), np.nan)
 
 
 @signal("shoulder_roll_deg")

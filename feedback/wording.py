@@ -220,13 +220,13 @@ WORDING: dict[str, FaultWording] = {
     ),
     "shoulders_lifting": FaultWording(
         "Keep both shoulders resting on the floor as your knees go over.",
-        "A shoulder lifted off the floor during the lower trunk rotation (shoulder line more than "
-        "shoulder_roll_max_deg out of level): the upper trunk turned with the knees.",
+        "A shoulder lifted off the floor during the lower trunk rotation (one hand more than arm_lift_max_ratio "
+        "trunk lengths above the other, its arm coming up with the shoulder): the upper trunk turned with the knees.",
     ),
     "knees_apart": FaultWording(
         "Keep your knees together as they roll side to side.",
-        "Knees fell apart during the lower trunk rotation (knee gap above knee_gap_max_ratio hip widths): the "
-        "legs moved on their own rather than the lower trunk rotating.",
+        "Knees fell apart during the lower trunk rotation (the lower knee dropped below the upper one by more than "
+        "knees_parting_max_ratio of their heights): the legs moved on their own rather than the lower trunk rotating.",
     ),
     "pelvis_rotating": FaultWording(
         "Keep your hips level on the floor; let the crossed knee open gently instead.",

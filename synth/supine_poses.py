@@ -161,12 +161,13 @@ def hook_lying_pose(angles: HookLyingAngles, props: BodyProportions) -> Pose:
             heel = (1.0 - angles.cross) * heel + angles.cross * (ankle - 0.33 * across)
         shoulder = shoulder_mid + [0.0, 0.0, sign * z_sh]
         if s == "far":
-            shoulder = _roll_about_x(shoulder, shoulder_mid + [0.0, 0.0, z_sh], -angles.shoulder_lift_deg)
+            # About the near shoulder: a positive roll takes the far side (-z) up off the floor.
+            shoulder = _roll_about_x(shoulder, shoulder_mid + [0.0, 0.0, z_sh], angles.shoulder_lift_deg)
         elbow, wrist = _arm(shoulder, hip_bone + [0.0, 0.0, sign * 0.8 * z_hip], sign, angles.arms, props)
         if s == "far":
             # The arm comes up off the floor with its shoulder.
             pivot = shoulder_mid + [0.0, 0.0, z_sh]
-            elbow, wrist = (_roll_about_x(p, pivot, -angles.shoulder_lift_deg) for p in (elbow, wrist))
+            elbow, wrist = (_roll_about_x(p, pivot, angles.shoulder_lift_deg) for p in (elbow, wrist))
         joints.update({f"{s}_shoulder": shoulder, f"{s}_elbow": elbow, f"{s}_wrist": wrist, f"{s}_hip": hips[s],
                        f"{s}_knee": knee, f"{s}_ankle": ankle, f"{s}_heel": heel,
                        f"{s}_toe": toe})

@@ -11,14 +11,14 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
     side_rule="nearer",
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip", "knee"),
-    signals=("knee_roll_ratio", "arm_lift_ratio", "knee_gap_ratio", "trunk_from_horizontal_deg"),
+    signals=("knee_roll_ratio", "arm_lift_ratio", "knees_parting_ratio", "trunk_from_horizontal_deg"),
     # One rep is a roll to each side, in either order: the cycle mode.
     rep=RepSpec("knee_roll_ratio", "cycle", low_max="roll_right_max_ratio", high_min="roll_left_min_ratio",
                 dwell_s="rep_dwell_s"),
     hold=None,
     frame_rules=(
         FrameRule("shoulders_lifting", "arm_lift_ratio", above="arm_lift_max_ratio", during="rep"),
-        FrameRule("knees_apart", "knee_gap_ratio", above="knee_gap_max_ratio", during="rep"),
+        FrameRule("knees_apart", "knees_parting_ratio", above="knees_parting_max_ratio", during="rep"),
     ),
     rep_rules=(),
     faults=(FaultInfo("shoulders_lifting", "warn"), FaultInfo("knees_apart", "warn")),
@@ -28,15 +28,21 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
         # The far knee is behind the near one; MediaPipe places it well but rates it 0.25-0.4 visible (rendered
         # side views), which at the common 0.5 loses the roll away from the camera.
         "landmark_visibility_min_ratio": 0.2,
+        # Rolled far, or with the knees falling apart, the lower leg's ankle reads up to 0.18 trunk lengths off the
+        # other (rendered seed 141); an ankle lifted onto the other knee (a figure four) is 0.5 or more above it.
+        "feet_level_max_ratio": 0.3,
         # Knees rolled 40-60 degrees each way read 0.07-0.12 trunk lengths of drop of one knee below the other;
         # at rest within 0.02. The band between -0.045 and +0.045 keeps the knees' sway in the middle from counting.
         "roll_left_min_ratio": 0.045,
         "roll_right_max_ratio": -0.045,
         "rep_dwell_s": 0.3,
-        # The hands spread on the floor lie level; a shoulder peeling 20 degrees or more off the floor lifts its
-        # arm, the hand a trunk length or so out rising 0.3 trunk lengths or more.
-        "arm_lift_max_ratio": 0.2,
-        # Knees together sit about hip-width apart (ratio about 1); falling apart they spread to twice that.
-        "knee_gap_max_ratio": 1.7,
+        # The hands spread on the floor lie level (both seen: within 0.13 trunk lengths; the far hand is mostly
+        # hidden behind the body, unknown); a shoulder peeling 20 degrees or more off the floor lifts its arm into
+        # view, the hand rising 0.9-1.1 trunk lengths (rendered seeds 141-142 through MediaPipe).
+        "arm_lift_max_ratio": 0.4,
+        # Knees together rolled 40-60 degrees keep the lower knee over half the upper one's height (rendered seeds
+        # 141-142 through MediaPipe: 0.05-0.38, the most at 59 degrees); falling apart, the lower one can drop to
+        # the floor (0.9). Not all do: one knees-apart clip read 0.2-0.34, inside the clean range, and is missed.
+        "knees_parting_max_ratio": 0.45,
     },
 )
