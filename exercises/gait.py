@@ -193,6 +193,12 @@ def _peaks(t: np.ndarray, x: np.ndarray, half_window_s: float, rise_min: float, 
         before = x[before_lo[i]:i]
         if not np.isfinite(before).any() or x[i] - np.nanmin(before) < rise_min:
             continue
+        # Two steps are never closer than twice the half window: of two peaks closer than that (a reach that wobbles
+        # as it peaks), the higher is the step's.
+        if out and t[i] - t[out[-1]] < 2.0 * half_window_s:
+            if x[i] > x[out[-1]]:
+                out[-1] = int(i)
+            continue
         out.append(int(i))
     return out
 
