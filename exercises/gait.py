@@ -563,7 +563,10 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
             swing[leg].append(sw)
         m = {
             "ankle_at_contact_deg": _interp_at(t, g.ankle_deg, tc),
-            "foot_pitch_at_contact_deg": _interp_at(t, g.pitch_deg, tc),
+            # The heel-strike tilt peaks as the heel meets the floor; contacts are found to tens of milliseconds
+            # either way, so its peak is taken around the contact found, not at that one instant.
+            "foot_pitch_at_contact_deg": _wmax(t, g.pitch_deg, tc - th["contact_pitch_window_s"],
+                                               tc + th["contact_pitch_window_s"]),
             # Typical of the second half of swing (a median: a frame or two of a mislabelled foot cannot move it),
             # when a working ankle has come back to neutral.
             "ankle_swing_deg": _nanmedian(_window(t, g.ankle_deg, swing_start + 0.4 * sw, tc)),
