@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from exercises.names import Registry
-from pose.geometry import midpoint
+from pose.geometry import joint_angle_deg, midpoint
 from pose.landmarks import Landmark, Side, other_side, sided
+from pose.view import side_plane_angle_deg, yaw_from_view_deg
 
 # How much each view of the camera is trusted, by the plane a measurement lies in. Names end in their unit, as every
 # threshold's does; a spec takes them into its thresholds (so a patient's file may override them), and a spec
@@ -56,6 +57,13 @@ VIEW_THRESHOLDS: dict[str, float] = {
     # 0 (default): joint angles away from side-on from MediaPipe's world landmarks as they are; 1: from the picture
     # with each segment's depth from its foreshortening (see exercises.signals._segment_3d; measured no better).
     "depth_from_foreshortening_flag": 0.0,
+    # 1: a joint's picture angle is taken as a side-on camera would see it (pose.view.side_plane_angle_deg, the turn
+    # from pose.view.yaw_from_view_deg), and the hip's trunk is the shoulders' midpoint over the hips' (a turned
+    # trunk shows the shoulders' extra width as a lean); 0 (default): the picture's angle as it is.
+    "joint_side_plane_flag": 0.0,
+    # The widening by 1/cos(turn) stops growing here (cos 70 = 0.34): nearer the front a few degrees of error in
+    # the turn would swing the angle far.
+    "joint_side_plane_yaw_max_deg": 70.0,
 }
 
 # Segments whose full length (in pixels) is tracked, to read their depth from their foreshortening.
@@ -77,6 +85,8 @@ class ViewLimits:
     hip_image_only_max_deg: float = VIEW_THRESHOLDS["view_hip_image_only_max_deg"]
     hip_world_only_min_deg: float = VIEW_THRESHOLDS["view_hip_world_only_min_deg"]
     knee_more_bent: bool = True
+    side_plane_joints: bool = False
+    side_plane_yaw_max_deg: float = VIEW_THRESHOLDS["joint_side_plane_yaw_max_deg"]
 
     @classmethod
     def from_thresholds(cls, thresholds: Mapping[str, float]) -> ViewLimits:
@@ -85,7 +95,8 @@ class ViewLimits:
         return cls(t["view_image_only_max_deg"], t["view_world_only_min_deg"], t["view_reliable_max_deg"],
                    t["view_sagittal_max_deg"], t["view_frontal_min_deg"], t["landmark_reliable_min_ratio"],
                    bool(t["depth_from_foreshortening_flag"]), t["view_hip_image_only_max_deg"],
-                   t["view_hip_world_only_min_deg"], bool(t["knee_more_bent_flag"]))
+                   t["view_hip_world_only_min_deg"], bool(t["knee_more_bent_flag"]),
+                   bool(t["joint_side_plane_flag"]), t["joint_side_plane_yaw_max_deg"])
 
     def image_window_deg(self, joint: str) -> tuple[float, float]:
         """(image only up to, world only from) the view in degrees, for a joint's angle ("hip", "knee", ...)."""
@@ -179,6 +190,29 @@ class Body:
         span = max(world_min - image_max, 1e-9)
         w = np.clip((world_min - self.view) / span, 0.0, 1.0)
         return np.where(np.isfinite(w), w, 1.0)
+
+    def picture_joint_deg(self, a: np.ndarray, joint: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """(T,) the angle at `joint` of three (T, 2) pixel points: as seen, or as seen side-on (ViewLimits).
+
+        With `side_plane_joints` the segments are widened to undo the camera's turn (pose.view.side_plane_angle_deg),
+        the turn read from the view (pose.view.yaw_from_view_deg) and capped at `side_plane_yaw_max_deg`; an unknown
+        view counts as side-on.
+        """
+        if not self.limits.side_plane_joints:
+            return joint_angle_deg(a, joint, c)
+        yaw = np.minimum(np.nan_to_num(yaw_from_view_deg(self.view)), self.limits.side_plane_yaw_max_deg)
+        return side_plane_angle_deg(a, joint, c, yaw)
+
+    def trunk_top(self) -> np.ndarray:
+        """(T, 2) the trunk's upper end for the working hip's angle.
+
+        Its shoulder; with `side_plane_joints`, the hip plus the line from the hips' midpoint to the shoulders' (the
+        shoulders are wider than the hips, so a turned camera shows the near shoulder off the hip's line: about 10
+        degrees on a wall squat's hip angle at a true 40).
+        """
+        if not self.limits.side_plane_joints:
+            return self.point("shoulder")
+        return self.point("hip") + (self.mid("shoulder") - self.mid("hip"))
 
     def well_seen(self, parts: tuple[str, ...], side: Side | None = None) -> np.ndarray:
         """(T,) whether every given sided part was seen with at least the reliable visibility."""

@@ -104,7 +104,7 @@ def _trunk_length(b: Body) -> np.ndarray:
 @signal("knee_deg")
 def knee_deg(b: Body) -> np.ndarray:
     """Working knee, hip-knee-ankle; 180 is straight. Image angle side-on, world angle further round."""
-    return fused_joint_deg(b, joint_angle_deg(b.point("hip"), b.point("knee"), b.point("ankle")),
+    return fused_joint_deg(b, b.picture_joint_deg(b.point("hip"), b.point("knee"), b.point("ankle")),
                            joint_3d_deg(b, "hip", "knee", "ankle"))
 
 
@@ -112,7 +112,7 @@ def knee_deg(b: Body) -> np.ndarray:
 def hip_deg(b: Body) -> np.ndarray:
     """Working hip, shoulder-hip-knee; 180 standing straight, 90 thigh square to the trunk."""
     return fused_joint_deg(
-        b, joint_angle_deg(b.point("shoulder"), b.point("hip"), b.point("knee")),
+        b, b.picture_joint_deg(b.trunk_top(), b.point("hip"), b.point("knee")),
         joint_3d_deg(b, "shoulder", "hip", "knee"), "hip")
 
 
@@ -292,7 +292,7 @@ def support_knee_deg(b: Body) -> np.ndarray:
     as both the picture's and the world landmarks' angles read a deep bend 15-30 degrees too straight from there.
     """
     fused = fused_joint_deg(
-        b, joint_angle_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle")),
+        b, b.picture_joint_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle")),
         np.where(_support_is_other(b), joint_3d_deg(b, "hip", "knee", "ankle", _other_side(b)),
                  joint_3d_deg(b, "hip", "knee", "ankle")))
     w = front_knee_weight(b)

@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from pose.geometry import distance, midpoint
+from pose.geometry import distance, joint_angle_deg, midpoint, widen_horizontal
 from pose.landmarks import Landmark, Side, sided
 
 View = Literal["side", "oblique", "front", "unknown"]
@@ -19,6 +19,12 @@ SIDE_VIEW_WIDTH_RATIO_MAX = 0.35
 FRONT_VIEW_WIDTH_RATIO_MIN = 0.6
 # The shoulder width ratio of an adult seen square-on (the middle of the front band above).
 _FRONT_WIDTH_RATIO = 0.75
+# The view as read (view_from_side_deg, smoothed as the engine does) against the camera's true turn from side-on:
+# MediaPipe's depth is shallow, so a turned body reads further round than it is. Medians of rendered wall squats
+# (seeds 13, 29, 37, 53, 79; pitch -16..+16, field of view 50-75): a true 0 reads 4, 20 reads 20, 40 reads 55, 60
+# reads 72, the front 85-89.
+_READ_VIEW_DEG = (0.0, 20.0, 55.0, 72.0, 90.0)
+_TRUE_YAW_DEG = (0.0, 20.0, 40.0, 60.0, 90.0)
 
 
 def nearer_side(world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
@@ -94,6 +100,40 @@ def view_from_side_deg(world_xyz: np.ndarray) -> np.ndarray:
     lines = [world_xyz[..., sided(p, "left"), :] - world_xyz[..., sided(p, "right"), :] for p in ("hip", "shoulder")]
     across = lines[0] + lines[1]
     return np.degrees(np.arctan2(np.abs(across[..., 0]), np.abs(across[..., 2])))
+
+
+def yaw_from_view_deg(view_deg: np.ndarray) -> np.ndarray:
+    """The camera's turn from side-on (degrees) that a view as read (view_from_side_deg) most likely means.
+
+    Args:
+        view_deg: (...) the view as read, 0..90; NaN where unknown.
+
+    Returns:
+        (...) degrees 0..90, NaN where the view is unknown.
+    """
+    view = np.asarray(view_deg, float)
+    return np.where(np.isfinite(view), np.interp(np.nan_to_num(view), _READ_VIEW_DEG, _TRUE_YAW_DEG), np.nan)
+
+
+def side_plane_angle_deg(a: np.ndarray, joint: np.ndarray, c: np.ndarray, yaw_deg: np.ndarray) -> np.ndarray:
+    """The angle at `joint` of a-joint-c in the picture, as a camera side-on to the body's side plane would see it.
+
+    A limb bending in the body's side plane, filmed with the camera turned `yaw_deg` from side-on, shows its
+    forward-backward extent shrunk by cos(yaw) and its up-down extent whole; both segments are widened by 1/cos(yaw)
+    before the angle is taken. Side-on (yaw 0) this is the picture's angle.
+
+    Args:
+        a: (..., 2) pixel point at one end (the hip for a knee).
+        joint: (..., 2) pixel point of the joint.
+        c: (..., 2) pixel point at the other end.
+        yaw_deg: (...) the camera's turn in degrees; NaN counts as side-on. Keep it below 90: the widening grows
+            without bound there (callers cap it).
+
+    Returns:
+        (...) degrees in [0, 180]; NaN where a point is unknown.
+    """
+    factor = 1.0 / np.cos(np.radians(np.nan_to_num(np.asarray(yaw_deg, float))))
+    return joint_angle_deg(widen_horizontal(joint, a, factor), joint, widen_horizontal(joint, c, factor))
 
 
 def view_from_width_ratio_deg(ratio: np.ndarray) -> np.ndarray:
