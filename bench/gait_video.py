@@ -164,6 +164,12 @@ def summarise(rows: list[dict]) -> dict[str, float]:
         out[f"{leg}_drop_steps_far_leg"] = float(sum(r["leg"] == leg and r["drop"] and r["far_leg_flag"] == 1.0
                                                      for r in rows))
         out[f"{leg}_recall_unknown_as_missed_ratio"] = tp / drops if drops else math.nan
+        # The far leg's foot is not judged, but a steppage swing on it is flagged (exercises.gait): how often, on
+        # drop steps and on normal ones.
+        far = [r for r in rows if r["leg"] == leg and r["far_leg_flag"] == 1.0]
+        out[f"{leg}_far_drop_steps_flagged"] = float(sum(r["drop"] and r["flagged"] for r in far))
+        out[f"{leg}_far_normal_steps"] = float(sum(not r["drop"] for r in far))
+        out[f"{leg}_far_normal_steps_flagged"] = float(sum(not r["drop"] and r["flagged"] for r in far))
     out["legs_named_right_ratio"] = (sum(r["leg"] == r["found_leg"] for r in rows) / len(rows)) if rows else math.nan
     errors = [abs(r["contact_error_s"]) for r in rows]
     out["contact_error_median_s"] = float(np.median(errors)) if errors else math.nan

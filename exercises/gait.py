@@ -488,6 +488,10 @@ def _step_faults(m: Mapping[str, float], th: Mapping[str, float], view: str) -> 
     # Steppage is how a dropped foot is lifted clear: a high swing whose ankle still hangs below neutral is the
     # drop it compensates (the near leg is then judged alone, without the far leg to compare with).
     compensated = steppage and below("ankle_swing_deg", "swing_dorsiflexion_steppage_min_deg")
+    # From the side the far leg's foot is the model's guess and is not judged, but its hip and knee lift is seen: a
+    # steppage swing there is that compensation, its foot unseen (rendered walks 3200-3519: 25 of 27 far-leg
+    # steppage drop swings lifted past both limits, none of 122 normal far-leg swings did).
+    compensated = compensated or (steppage and m.get("far_leg_flag") == 1.0)
     # The foot reaching forward to land with its toes well below its heel: read against the floor, this needs no
     # knee, which the pose model often puts straight above a swinging ankle (turning the ankle angle to neutral).
     toes_down = below("foot_pitch_swing_deg", "swing_foot_pitch_min_deg")
@@ -675,8 +679,8 @@ def _summary(steps: list[Step], stance: dict[Side, list[float]], swing: dict[Sid
     far = [leg for leg in SIDES if s[f"steps_{leg}"] and not s[f"foot_judged_steps_{leg}"]
            and any(x.measures["far_leg_flag"] == 1.0 for x in steps if x.leg == leg)]
     for leg in far:
-        notes.append(f"{leg} foot not judged: it was the far leg from the camera; walk the other way past the "
-                     f"camera to check it")
+        notes.append(f"{leg} foot not judged: it was the far leg from the camera (only a high-stepping swing is "
+                     f"seen there); walk the other way past the camera to check it")
     for name in ("step_s", "stance_s", "swing_s"):
         s[f"{name[:-2]}_asymmetry_ratio"] = _asymmetry(s[f"{name}_left"], s[f"{name}_right"])
     height = th.get("patient_height_m", 0.0)

@@ -125,7 +125,8 @@ def test_the_far_legs_foot_is_unknown_and_named_the_near_legs_is_judged():
         assert rep.measures["far_leg_flag"] == float(far)
         if far:
             assert math.isnan(rep.measures["ankle_swing_deg"]) and math.isnan(rep.measures["toe_clearance_ratio"])
-            assert "foot_drop" not in rep.faults
+            # Only its lift is seen: a steppage swing there is the drop's compensation, and nothing else flags it.
+            assert ("foot_drop" in rep.faults) == ("steppage" in rep.faults)
     assert report.measures["foot_judged_steps_left"] == 0 and report.measures["foot_judged_steps_right"] > 0
     assert any(note.startswith("left foot not judged") for note in report.notes)
 
