@@ -24,7 +24,7 @@ from feedback.coach import count_text
 from feedback.wording import confidence_note
 from pose.frames import N_BACK_SAMPLES, PoseFrame
 from pose.landmarks import N_LANDMARKS, Landmark, sided
-from pose.view import tilt_from_drop_deg, view_from_side_deg
+from pose.view import tilt_from_drop_deg, view_from_side_deg, yaw_from_view_deg
 from tests.skeleton import SIZE, sequence
 
 # A standing-squat body in metres, in its own frame: x forward, y down, z towards its left.
@@ -336,3 +336,29 @@ def test_front_view_wall_squats_are_counted_and_a_wall_sit_is_timed():
     result = score_sequence(sequence(frames), spec)
     assert result.rep_count == 4
     assert result.hold_s == pytest.approx(6.0, abs=1.0)
+
+
+
+def _side_plane_angles(yaw: float, side_plane: bool) -> tuple[float, float]:
+    """(knee, hip) of a leg bent to 95 with shoulders wider than the hips, filmed turned `yaw` from side-on."""
+    world = _world(95.0, yaw_deg=0.0)
+    world[[sided("shoulder", "left"), sided("shoulder", "right")], 2] *= 1.5
+    turned = world.copy()
+    a = math.radians(yaw)
+    turned[:, 0] = world[:, 0] * math.cos(a) - world[:, 2] * math.sin(a)
+    read = np.interp(yaw, (0.0, 20.0, 40.0, 60.0), (0.0, 20.0, 55.0, 72.0))  # as MediaPipe's shallow depth reads it
+    b = Body((turned[:, :2] * 300.0)[None], np.full((1, N_BACK_SAMPLES), np.nan), "right", np.array([1.0]),
+             view_deg=np.array([read]), limits=ViewLimits(side_plane_joints=side_plane))
+    knee = b.picture_joint_deg(b.point("hip"), b.point("knee"), b.point("ankle"))[0]
+    return knee, b.picture_joint_deg(b.trunk_top(), b.point("hip"), b.point("knee"))[0]
+
+
+@pytest.mark.parametrize("yaw", [20.0, 40.0, 60.0])
+def test_a_side_plane_joint_reads_as_side_on_from_a_turned_camera(yaw):
+    knee0, hip0 = _side_plane_angles(0.0, True)
+    assert knee0 == pytest.approx(95.0, abs=0.5)
+    knee, hip = _side_plane_angles(yaw, True)
+    assert (knee, hip) == pytest.approx((knee0, hip0), abs=0.5)
+    plain_knee, plain_hip = _side_plane_angles(yaw, False)
+    assert plain_knee - knee0 > 0.5 and abs(plain_hip - hip0) > 2.0  # the plain picture misreads both
+    assert np.isnan(yaw_from_view_deg(np.array([np.nan]))[0])  # an unknown view stays unknown

@@ -47,6 +47,19 @@ WALL_SQUAT = ExerciseSpec(
         **COMMON_THRESHOLDS,
         # How the camera's view weighs image against world angles and sets each measurement's confidence.
         **VIEW_THRESHOLDS,
+        # Knee and hip from the picture as a side-on camera would see it (exercises.body.Body.picture_joint_deg)
+        # up to a view read 70 (a true 55-60), from MediaPipe's world landmarks from a read 85 (the front), blended
+        # between; the more-bent rule is off (the widened picture no longer reads a deep bend too straight).
+        # Measured on rendered wall squats (bench.accuracy; seeds 29, 37, 53 and 79, 36 clips, pitch -16..+16),
+        # knee|hip median/p90 degrees: a true 40 went 6.9|15.3 / 9.2|17.7 -> 4.4|11.0 / 3.1|11.2, a true 60
+        # 10.5|22.7 / 15.4|26.0 -> 7.1|17.1 / 6.8|16.4; side-on, 20 and the front unchanged or better; reps
+        # exact on every clip before and after. Image up to 60 (world from 80) read the true 60 worse (9.3|19.1).
+        "joint_side_plane_flag": 1.0,
+        "knee_more_bent_flag": 0.0,
+        "view_image_only_max_deg": 70.0,
+        "view_world_only_min_deg": 85.0,
+        "view_hip_image_only_max_deg": 70.0,
+        "view_hip_world_only_min_deg": 85.0,
         # Standing tall vs squatted: the gap between them is the hysteresis band.
         "knee_rest_min_deg": 150.0,
         "knee_work_max_deg": 120.0,
