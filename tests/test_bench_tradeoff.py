@@ -85,7 +85,9 @@ def test_smoothing_off_passes_raw_landmarks_through():
         spec = spec_for("wall_squat", {"wall_squat": bt.SMOOTHING_PRESETS[name]})
         knee[name] = score_sequence(seq, spec).series["support_knee_deg"]
     assert knee["off"][30] == pytest.approx(100.0, abs=0.5)
-    assert knee["default"][30] > 110.0
+    # Smoothed, the frame after a 70 degree step is still short of it (by 6 degrees with the wall squat's
+    # smoothing_beta_ratio of 0.1; more with a smaller beta).
+    assert knee["default"][30] > knee["off"][30] + 3.0
     assert knee["off"][29] == pytest.approx(170.0, abs=0.5)
 
 
