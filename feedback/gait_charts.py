@@ -27,6 +27,9 @@ STEP_MEASURES = {
     "ankle_at_contact_deg": "ankle at contact (°, + toes up)",
     "toe_clearance_ratio": "toe clearance (shank lengths)",
 }
+# A far-leg step's faults cell: from the side its foot is the pose model's guess, so only its lift is judged.
+FAR_LEG_STEP_TEXT = ("foot not judged: the far leg from the camera (only a high step shows there); "
+                     "film a walk the other way to check this foot")
 
 
 def _r(x: float | None, digits: int = 2) -> float | None:
@@ -41,6 +44,9 @@ def steps_frame(report: ClipReport) -> pd.DataFrame:
         row = {"step": rep.index, "leg": rep.leg or "unknown", "contact (s)": _r(rep.end_s)}
         row.update({title: _r(m.get(name, math.nan)) for name, title in STEP_MEASURES.items()})
         row["faults"] = "; ".join(description(c) for c in rep.faults) or "none"
+        if m.get("far_leg_flag") == 1.0:
+            # "none" on a foot the camera could not see would read as a foot that cleared: say it was not judged.
+            row["faults"] = FAR_LEG_STEP_TEXT + ("" if not rep.faults else "; " + row["faults"])
         rows.append(row)
     return pd.DataFrame(rows, columns=["step", "leg", "contact (s)", *STEP_MEASURES.values(), "faults"])
 

@@ -148,7 +148,8 @@ WORDING: dict[str, FaultWording] = {
         "Lift your toes as you swing the leg forward.",
         "Foot drop in swing: the ankle stayed plantarflexed (late swing below swing_dorsiflexion_min_deg, or below "
         "swing_dorsiflexion_asymmetric_min_deg with that leg swing_dorsiflexion_asymmetry_min_deg lower than the "
-        "other) or the toe passed the floor lower than toe_clearance_min_ratio shank lengths.",
+        "other) or the toe passed the floor lower than toe_clearance_min_ratio shank lengths. From the side the far "
+        "leg's foot is not seen: there only a steppage swing, the high lift that clears a dropped foot, is flagged.",
     ),
     "foot_slap_or_forefoot_contact": FaultWording(
         "Let your heel touch the floor first.",

@@ -129,6 +129,13 @@ def test_the_far_legs_foot_is_unknown_and_named_the_near_legs_is_judged():
             assert ("foot_drop" in rep.faults) == ("steppage" in rep.faults)
     assert report.measures["foot_judged_steps_left"] == 0 and report.measures["foot_judged_steps_right"] > 0
     assert any(note.startswith("left foot not judged") for note in report.notes)
+    # The therapist's step table says so on every far-leg step, never "none" as if the foot had cleared.
+    from feedback.gait_charts import steps_frame
+
+    table = steps_frame(report)
+    far_rows = table[table["leg"] == "left"]["faults"]
+    assert far_rows.str.startswith("foot not judged").all()
+    assert not table[table["leg"] == "right"]["faults"].str.contains("not judged").any()
 
 
 def test_a_leg_seen_as_well_as_the_other_is_judged_whichever_side_it_is():
