@@ -183,6 +183,31 @@ def _run_timed(cmd: list[str]) -> tuple[float, float, str]:
     return seconds, _children_cpu_s() - c0, out
 
 
+def _run_together(cmds: list[list[str]]) -> tuple[float, float]:
+    """Wall and CPU seconds of several commands started at once, until the last ends."""
+    c0 = _children_cpu_s()
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, GLOG_minloglevel="2")) for cmd in cmds]
+    errors = [(proc.communicate()[1], proc.returncode) for proc in procs]
+    seconds = time.perf_counter() - t0
+    for err, code in errors:
+        if code != 0:
+            raise RuntimeError(f"a bare loop failed: {(err.strip().splitlines() or ['?'])[-1]}")
+    return seconds, _children_cpu_s() - c0
+
+
+def split_by_size(paths: list[str], n: int) -> list[list[str]]:
+    """N groups of about equal bytes, largest first (as `score --jobs N` starts them): the machine's own ceiling."""
+    groups: list[list[str]] = [[] for _ in range(n)]
+    sizes = [0] * n
+    for path in sorted(paths, key=lambda p: -Path(p).stat().st_size):
+        k = sizes.index(min(sizes))
+        groups[k].append(path)
+        sizes[k] += Path(path).stat().st_size
+    return [g for g in groups if g]
+
+
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"load {one:.1f} (1 min) {five:.1f} (5 min) on {os.cpu_count()} cores"
@@ -195,6 +220,9 @@ def side_by_side(clips: list[Path], exercise: str = "auto", jobs: int = 2, model
     Row 2: the same with `--sampling adaptive` (pose.sampling) against the bare loop, and against row 1.
     Row 3: `formcheck score --no-cache --jobs N` against `--jobs 1`. Each command runs as its own process, so
     start-up, imports and worker spawning are counted.
+    Row 4: the machine's own ceiling for row 3: N bare loops at once, the clips split between them by size,
+    against the one bare loop of row 1. Two cores that share caches and memory bandwidth (or are two threads of one
+    core) do not give 2x even to independent processes, and no pool can beat that.
     """
     paths = [str(p) for p in clips]
     score = [sys.executable, "-m", "cli.main", "score", "--no-cache", "--exercise", exercise, "--model", model,
@@ -204,6 +232,8 @@ def side_by_side(clips: list[Path], exercise: str = "auto", jobs: int = 2, model
     one_s, one_cpu_s, _ = _run_timed([*score, "--jobs", "1", *paths])
     adaptive_s, adaptive_cpu_s, _ = _run_timed([*score, "--sampling", "adaptive", "--jobs", "1", *paths])
     many_s, many_cpu_s, _ = _run_timed([*score, "--jobs", str(jobs), *paths])
+    ceiling_s, ceiling_cpu_s = _run_together([[sys.executable, "-m", "pose.bare", "--model", model, *group]
+                                              for group in split_by_size(paths, jobs)])
     frames = json.loads(bare_out)["frames"]
     return {
         "clips": len(paths), "frames": frames, "exercise": exercise, "model": model, "jobs": jobs,
@@ -213,6 +243,7 @@ def side_by_side(clips: list[Path], exercise: str = "auto", jobs: int = 2, model
         "bare_ratio_cpu": bare_cpu_s / one_cpu_s, "jobs_cpu_ratio": many_cpu_s / one_cpu_s,
         "adaptive_bare_ratio": bare_s / adaptive_s, "adaptive_bare_ratio_cpu": bare_cpu_s / adaptive_cpu_s,
         "adaptive_full_ratio": one_s / adaptive_s, "adaptive_full_ratio_cpu": one_cpu_s / adaptive_cpu_s,
+        "bareN_s": ceiling_s, "bareN_cpu_s": ceiling_cpu_s, "bare_parallel_speedup": bare_s / ceiling_s,
         "load_before": load_before, "load_after": _load(),
     }
 
@@ -244,6 +275,14 @@ def format_side_by_side(res: dict) -> str:
     rows += [
         _row(f"`--jobs {res['jobs']}` vs `--jobs 1`", "jobsN", "jobs1", f"{res['jobs_speedup']:.2f}x",
              f"{res['jobs_cpu_ratio']:.2f} (CPU spent, N over 1)", f">= {target}x", res),
+    ]
+    if "bareN_s" in res:
+        rows.append(_row(
+            f"ceiling: {res['jobs']} bare loops at once vs 1", "bareN", "bare",
+            f"{res['bare_parallel_speedup']:.2f}x (`--jobs {res['jobs']}` reaches "
+            f"{res['jobs_speedup'] / res['bare_parallel_speedup']:.2f} of it)",
+            f"{res['bareN_cpu_s'] / res['bare_cpu_s']:.2f} (CPU spent, N over 1)", "the machine's limit", res))
+    rows += [
         "On a machine busy with other work, wall-time speed-ups of --jobs N are flattered (N processes get N shares "
         "of the CPU); the CPU ratio (1.00 = no extra work for running in parallel) is the steadier figure.",
     ]

@@ -1,5 +1,7 @@
 """Batch workers load the pose model once and reset it between clips (issue 16: workers that start once)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -91,13 +93,27 @@ def test_side_by_side_rows_show_both_times_and_their_ratios():
            "jobsN_cpu_s": 14.3, "bare_ratio": 0.8, "jobs_speedup": 12.5 / 7.0, "bare_ratio_cpu": 11 / 13,
            "jobs_cpu_ratio": 1.1, "load_before": "load 8.0", "load_after": "load 9.0",
            "adaptive_s": 5.0, "adaptive_cpu_s": 5.5, "adaptive_bare_ratio": 2.0, "adaptive_bare_ratio_cpu": 2.0,
-           "adaptive_full_ratio": 2.5, "adaptive_full_ratio_cpu": 13 / 5.5}
+           "adaptive_full_ratio": 2.5, "adaptive_full_ratio_cpu": 13 / 5.5,
+           "bareN_s": 6.25, "bareN_cpu_s": 12.1, "bare_parallel_speedup": 1.6}
     table = speed.format_side_by_side(res)
     assert "12.5 s vs 10.0 s | 0.80 of bare throughput" in table and ">= 0.95" in table
     assert "5.0 s vs 10.0 s | 2.00x bare throughput (2.50x full sampling)" in table and ">= 2.0x bare" in table
     assert "5.5 s vs 11.0 s | 2.00x (2.36x full)" in table
     assert "7.0 s vs 12.5 s | 1.79x" in table and ">= 1.7x" in table  # the 4-clip target
     assert "load 8.0" in table and "load 9.0" in table
+    # The machine's ceiling: 2 bare loops at once gave 1.60x, and --jobs 2's 1.79x is 1.12 of it.
+    assert "6.2 s vs 10.0 s | 1.60x (`--jobs 2` reaches 1.12 of it) | 12.1 s vs 11.0 s | 1.10" in table
+
+
+def test_the_ceiling_splits_clips_between_loops_by_size_largest_first(tmp_path):
+    from bench import speed
+
+    sizes = {"a": 900, "b": 500, "c": 450, "d": 100}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    groups = speed.split_by_size([str(tmp_path / n) for n in sizes], 2)
+    assert [[Path(p).name for p in g] for g in groups] == [["a", "d"], ["b", "c"]]
+    assert speed.split_by_size([str(tmp_path / "a")], 2) == [[str(tmp_path / "a")]]
 
 
 def test_bare_loop_refuses_an_unknown_model(capsys):
