@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from app_pages import common
@@ -30,11 +32,18 @@ def page(actor: Actor) -> None:
         return
     this_week = weeks[-1] if weeks and weeks[-1].week == week else None
     st.subheader(f"Week {week} of {programme.weeks}")
+    # A saved set is known by its exercise, not by the item it was done for, so items of one exercise share a count.
+    sharing = Counter(item.exercise for item in items)
     for item in items:
         done, planned = (this_week.by_exercise.get(item.exercise, (0, 0)) if this_week else (0, 0))
+        counted = "sets this week"
+        if sharing[item.exercise] > 1:
+            n = sharing[item.exercise]
+            title = EXERCISES[item.exercise].title
+            counted = f"sets this week, counting {'both' if n == 2 else f'all {n}'} {title} items"
         with st.container(border=True):
             st.markdown(f"**{EXERCISES[item.exercise].title}**: {views.target_text(item)}")
             if item.notes:
                 st.text(item.notes)
-            st.progress(min(1.0, done / planned) if planned else 0.0, text=f"{done} of {planned} sets this week")
+            st.progress(min(1.0, done / planned) if planned else 0.0, text=f"{done} of {planned} {counted}")
     st.caption(f"Do a set on “{common.LIVE}”, or film it and choose “{common.REVIEW}”; save it at the end.")

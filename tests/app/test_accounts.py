@@ -228,6 +228,8 @@ def test_patient_programme_page_lists_this_weeks_items(people, tmp_path):
     with factory() as db:
         repo.create_programme(db, people["thera"], people["alice"].id, utc_now().date(), [
             repo.ItemSpec("wall_squat", sets=2, reps_target=10, sessions_per_week=5, notes="slow and easy"),
+            repo.ItemSpec("wall_squat", hold_target_s=20, sessions_per_week=7),
+            repo.ItemSpec("pelvic_tilt", sets=2, reps_target=8, sessions_per_week=3),
             repo.ItemSpec("cat_cow", reps_target=5, week_from=3, week_to=4)])
     factory.kw["bind"].dispose()
     at = _app(people["alice"], PROGRAMME)
@@ -235,6 +237,12 @@ def test_patient_programme_page_lists_this_weeks_items(people, tmp_path):
     text = _text(at)
     assert "Wall squat" in text and "2 sets of 10 reps" in text and "slow and easy" in text
     assert "Cat" not in text  # week 3 onwards, not this week
+    # A saved set is known by its exercise only: the two wall-squat items share one count (2 x 5 + 1 x 7 sets), and
+    # each says so rather than showing a target of 17 as if it were its own.
+    bars = [e.proto.text for e in at.get("progress")]
+    shared = "of 17 sets this week, counting both Wall squat / wall sit items"
+    assert sum(shared in b for b in bars) == 2, bars
+    assert sum(b.endswith("of 6 sets this week") for b in bars) == 1, bars
 
 
 def test_therapist_sees_attention_order_and_only_their_patients(people):
