@@ -15,8 +15,7 @@ import os
 
 import streamlit as st
 
-from app_pages import common
-from app_pages.menu import menu
+from app_pages import common, menu
 from store import repo
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -27,14 +26,15 @@ _HOME_ASKED = "asked"
 def main() -> None:
     """Lay out the page: the sign-in sidebar, then the pages for this role."""
     st.set_page_config(page_title="formcheck", layout="wide")
+    menu_box = st.sidebar.container()  # the menu goes above the sign-in form, drawn once the page is known
     actor = common.account_sidebar()
-    pages = menu(actor)
+    pages = menu.menu(actor)
     home = pages[0]
     if st.session_state.get(common.GO_HOME) is True:
         # Signed in or out: this role's home page, before st.navigation looks up a page the role may not have.
         st.session_state[common.GO_HOME] = _HOME_ASKED
         st.switch_page(home)
-    page = st.navigation(pages)
+    page = st.navigation(pages, position="hidden")
     if st.session_state.get(common.GO_HOME) == _HOME_ASKED:
         if page.title != home.title:
             # The switch was lost: a rerun the browser asked for at the same moment (the live page's camera
@@ -42,6 +42,9 @@ def main() -> None:
             # the browser still showed. The flag stays until the home page runs, so ask again.
             st.switch_page(home)
         del st.session_state[common.GO_HOME]
+    if (asked := menu.asked_page(pages, page)) is not None:
+        st.switch_page(asked)  # asked again on every run until that page runs: a merged rerun can lose a switch
+    menu.draw(menu_box, pages, page)
     if flash := st.session_state.pop("flash", None):
         st.success(flash)
     try:
@@ -50,4 +53,8 @@ def main() -> None:
         st.error(f"Not allowed: {exc}. Sign out and in again.")
 
 
-main()
+# Streamlit runs this file as __main__ and leaves it in sys.modules: a process pool started later in the same process
+# (a long clip split across processes, in tests after an AppTest run) re-runs it in each child as __mp_main__, where
+# there is no app to draw.
+if __name__ == "__main__":
+    main()

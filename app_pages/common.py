@@ -149,6 +149,15 @@ def _try_sign_in(key: str, username: str, password: str) -> None:
     _SIGN_INS[key] = (_fingerprint(key, username, password), result)
 
 
+def session_key_now() -> str | None:
+    """This browser session's key, read without a point where Streamlit may stop the run (see `_sign_in_clicked`).
+
+    None before the first run has stored it (`_apply_sign_in`).
+    """
+    key = st.session_state.to_dict().get(_SESSION_KEY)
+    return str(key) if key else None
+
+
 def _sign_in_clicked() -> None:
     """The Sign in button's callback: check the form's values; the result is applied by `_apply_sign_in`.
 

@@ -1,8 +1,16 @@
-"""The menu of each role: which pages a guest, a patient and a therapist see, as st.Page objects for st.navigation."""
+"""The menu of each role: which pages a guest, a patient and a therapist see, as st.Page objects for st.navigation.
+
+The menu is drawn here as buttons, not by st.navigation: a click on Streamlit's own menu is a rerun request naming
+the new page, and Streamlit merges two requests that arrive together, keeping the page of the later one. The live
+page's camera component asks for a rerun of the page shown once it has loaded, so a menu click made as the page
+first loaded was lost and the patient had to click again. A button's click survives that merge (Streamlit keeps
+button presses), and the page it asks for is kept until that page runs (`asked_page`, `reached`).
+"""
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import streamlit as st
 
@@ -30,3 +38,37 @@ def menu(actor: Actor | None) -> list[st.Page]:
     paths = MENUS[actor.role if actor is not None else None]
     return [st.Page(partial(PAGES[p][1], actor), title=PAGES[p][0], url_path=p, default=n == 0)
             for n, p in enumerate(paths)]
+
+
+# Session key (common.session_key) -> url path of the page a menu click asked for, until that page runs. A plain
+# dict, not st.session_state: every session_state read or write is a point where Streamlit may stop the click's
+# callback for a newer request, and the click would be spent with nothing kept (app_pages/common.py, sign-in).
+_ASKED: dict[str, str] = {}
+
+
+def _clicked(path: str) -> None:
+    if key := common.session_key_now():
+        _ASKED[key] = path
+
+
+def asked_page(pages: list[Any], shown: Any) -> Any | None:
+    """The page a menu click asked for, if it is not the one shown (app.py then switches to it), else None."""
+    key = common.session_key_now()
+    path = _ASKED.get(key) if key else None
+    if path is None:
+        return None
+    page = next((p for p in pages if p.url_path == path), None)
+    if page is None or page.url_path == shown.url_path:
+        _ASKED.pop(key, None)  # reached, or not in this role's menu (signed out since the click)
+        return None
+    return page
+
+
+def draw(box: Any, pages: list[Any], shown: Any) -> None:
+    """The menu, in `box` (a sidebar container above the sign-in form): one button a page, the page shown marked."""
+    with box:
+        for page in pages:
+            here = page.url_path == shown.url_path
+            st.button(page.title, key=f"menu_{page.url_path}", on_click=_clicked, args=(page.url_path,),
+                      type="secondary" if here else "tertiary", width="stretch")
+        st.divider()

@@ -1,0 +1,97 @@
+"""The page menu (app_pages/menu.py): a click reaches its page even when the browser's own rerun request is merged
+with it, as the live page's camera component does once it has loaded."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import app_pages.live
+from app_pages import menu
+from tests.app.nav import LIVE, REVIEW, app_test
+
+LIVE_TITLE, REVIEW_TITLE = "formcheck: live coaching", "formcheck: exercise form review"
+
+
+class _Stopped:
+    class state:  # noqa: N801 - mirrors streamlit-webrtc's ctx.state
+        playing = False
+
+
+@pytest.fixture(autouse=True)
+def guest_app(isolated_dirs, monkeypatch):
+    monkeypatch.delenv("FORMCHECK_DATABASE_URL", raising=False)
+    monkeypatch.setattr(app_pages.live, "webrtc_streamer", lambda **kwargs: _Stopped())
+    monkeypatch.setattr(menu, "_ASKED", {})
+
+
+def _menu(at: AppTest) -> dict[str, str]:
+    """Menu button label -> its type ('secondary' marks the page shown)."""
+    return {b.label: b.proto.type for b in at.sidebar.button if b.key and b.key.startswith("menu_")}
+
+
+def _click(at: AppTest, title: str) -> AppTest:
+    return next(b for b in at.sidebar.button if b.label == title).click().run()
+
+
+def test_a_guest_menu_lists_its_pages_and_marks_the_one_shown():
+    at = app_test(LIVE).run()
+    assert not at.exception
+    assert _menu(at) == {"Live coaching": "secondary", "Review a recording": "tertiary"}
+    at = _click(at, "Review a recording")
+    assert not at.exception
+    assert at.title[0].value == REVIEW_TITLE
+    assert _menu(at) == {"Live coaching": "tertiary", "Review a recording": "secondary"}
+    assert menu._ASKED == {}  # reached: nothing left asking
+
+
+def test_a_menu_click_reaches_its_page_when_a_browser_rerun_replaces_the_switch(monkeypatch):
+    # The merged request keeps the page the browser still shows: the first switch becomes a plain rerun of it.
+    import streamlit as st
+
+    real_switch, lost = st.switch_page, []
+
+    def switch_once_lost(page):  # noqa: ANN001, ANN202
+        if not lost:
+            lost.append(page)
+            st.rerun()
+        real_switch(page)
+
+    at = app_test(LIVE).run()
+    monkeypatch.setattr(st, "switch_page", switch_once_lost)
+    at = _click(at, "Review a recording")
+    assert not at.exception
+    assert lost, "the click never asked for its page"
+    assert at.title[0].value == REVIEW_TITLE
+
+
+def test_a_menu_click_is_kept_when_a_browser_rerun_lands_during_its_callback(monkeypatch):
+    # The camera component's request arrives while the click's callback runs: the run it starts names the live page.
+    from streamlit.runtime.scriptrunner import RerunData, get_script_run_ctx
+
+    from app_pages import common
+
+    real, asked = common.session_key_now, []
+
+    def rerun_then_real():  # noqa: ANN202
+        ctx = get_script_run_ctx()
+        if ctx is not None and not asked and ctx.script_requests is not None:
+            asked.append(ctx.script_requests.request_rerun(RerunData(page_script_hash=ctx.page_script_hash)))
+        return real()
+
+    at = app_test(LIVE).run()
+    monkeypatch.setattr(common, "session_key_now", rerun_then_real)
+    at = _click(at, "Review a recording")
+    assert not at.exception
+    assert asked == [True]
+    assert at.title[0].value == REVIEW_TITLE
+
+
+def test_a_click_on_a_page_not_in_the_menu_any_more_is_dropped():
+    at = app_test(REVIEW).run()
+    key = at.session_state["sign_in_session_key"]
+    menu._ASKED[key] = "my-patients"  # asked as a therapist, then signed out before it ran
+    at = at.run()
+    assert not at.exception
+    assert at.title[0].value == REVIEW_TITLE
+    assert menu._ASKED == {}
