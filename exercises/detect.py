@@ -7,9 +7,14 @@ clip "unknown": scoring it with the wrong checker would tell the patient wrong t
 
 Posture, per frame, from landmark geometry in the picture (y down), the camera beside the person:
 - trunk within 45 degrees of vertical: kneeling (a shin lies near level), seated (both thighs near level, legs
-  ahead of the trunk), prone (thighs level but behind the trunk: a press-up's top), else standing;
-- trunk near level: quadruped (knees under the hips, shins on the floor, hands under the shoulders), side-lying
-  (one shoulder above the other), supine (the face turned up), prone (the face level or down), else unknown.
+  ahead of the trunk), prone (thighs level but behind the trunk: a press-up's top), unknown (thighs level, the
+  legs read pointing both ways), else standing;
+- trunk near level: side-lying (one shoulder above the other), else quadruped (knees under the hips, shins on the
+  floor, hands under the shoulders), supine (the face turned up), prone (the face level or down), else unknown.
+
+Nobody turns over between face up and face down within a set, while the face is the least sure reading of a body
+lying flat (the pose model reads some rendered bodies lying face down as face up at rest): lying frames read face up
+and face down take whichever of the two most of them show.
 """
 
 from __future__ import annotations
@@ -122,6 +127,12 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # real side views), 0.55 at 40 degrees off side-on, the most a calf stretch is filmed at; this is pose.view's
     # own front-view edge. A calf stretch's heel coming up lifts the back ankle the way a stance lifts a foot.
     "single_leg_shoulder_width_min_ratio": 0.6,
+    # An open book is filmed from in front of the chest, its turn read from the shoulders' line seen end-on: lying on
+    # the side they are stacked, 0.50-0.60 trunk lengths apart in height (median of the frames; 0.4 turned open) on
+    # rendered open books. Side-on they overlap: at most 0.28 on the other exercises' 90 rendered clips (recognition
+    # pools of seeds 7373, 7474, 7676 and older) and 0.27 on the real clips. A press-up filmed side-on, whose world
+    # shoulders swing as it rises, counted open-book turns.
+    "open_book_shoulder_stack_min_ratio": 0.35,
 })
 _T = RECOGNITION_THRESHOLDS
 
@@ -218,14 +229,25 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
     upright = known & (tilt < _T["upright_max_deg"])
     lying = known & (tilt >= _T["upright_max_deg"]) & (tilt <= _T["inverted_min_deg"])
     out[upright] = "standing"
+    # Level thighs under an upright trunk are no standing: seated (legs ahead) or a press-up's top (legs behind).
+    # Legs read pointing both ways (the pose model folding the far leg under a press-up) leave the frame unknown.
+    out[upright & all_thighs_level] = ""
     out[upright & all_thighs_level & (legs_ahead > 0)] = "seated"
     out[upright & all_thighs_level & (legs_ahead < 0)] = "prone"
     out[upright & any_shin_level & ~all_thighs_level] = "kneeling"
+    stacked = shoulder_gap > _T["side_lying_shoulder_gap_min_ratio"]
     with np.errstate(invalid="ignore"):
         out[lying & (nose_rise < _T["prone_nose_rise_max_ratio"])] = "prone"
         out[lying & (nose_rise > _T["supine_nose_rise_min_ratio"])] = "supine"
-    out[lying & (shoulder_gap > _T["side_lying_shoulder_gap_min_ratio"])] = "side_lying"
-    out[lying & knee_below & any_shin_level & wrist_below] = "quadruped"
+    # On all fours the shoulders are level, side by side or one behind the other whichever side the camera is on;
+    # stacked, the trunk lies on its side, its knees bent forward and its hands on the floor in front of the chest
+    # (an open book filmed from in front reads knees and wrists as low as on all fours).
+    out[lying & knee_below & any_shin_level & wrist_below & ~stacked] = "quadruped"
+    out[lying & stacked] = "side_lying"
+    flat = lying & ((out == "supine") | (out == "prone"))
+    face_up, face_down = int(np.sum(out == "supine")), int(np.sum(out == "prone"))  # a press-up's top votes too
+    if face_up != face_down:
+        out[flat] = "supine" if face_up > face_down else "prone"
     return out
 
 
@@ -357,6 +379,18 @@ def squat_other_knee_deg(sequence: PoseSequence) -> float:
     return float(np.percentile(straighter[squatting], 75))
 
 
+def shoulder_stack_ratio(sequence: PoseSequence) -> float:
+    """How far apart in height the shoulders are in the picture, over the trunk's length, median of the frames.
+
+    Raw landmark places, as frame_postures reads side-lying: large with one shoulder above the other (lying on the
+    side, filmed from in front), small side-on. NaN when no frame places the shoulders and hips.
+    """
+    _, _, trunk = _hips_and_trunk(sequence)
+    raw = sequence.xyz[..., :2] * np.asarray(sequence.image_size, float)
+    gap = np.abs(raw[:, Landmark.LEFT_SHOULDER, 1] - raw[:, Landmark.RIGHT_SHOULDER, 1]) / trunk
+    return float(np.nanmedian(gap)) if np.isfinite(gap).any() else float("nan")
+
+
 def shoulder_width_seen_ratio(sequence: PoseSequence) -> float:
     """The shoulders' width in the picture over the trunk's length, median of the frames: small side-on.
 
@@ -385,6 +419,8 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
                    (squat_other_knee_deg, "squat_other_knee_max_deg", "one knee stays straight as the other bends")),
     "single_leg_stance": ((shoulder_width_seen_ratio, "single_leg_shoulder_width_min_ratio",
                            "filmed side-on, not from the front"),),
+    "open_book": ((shoulder_stack_ratio, "open_book_shoulder_stack_min_ratio",
+                   "filmed side-on: the shoulders do not stack"),),
 }
 
 

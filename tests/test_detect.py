@@ -18,6 +18,7 @@ from exercises.detect import (
     head_travel_ratio,
     posture_fit,
     recognise,
+    shoulder_stack_ratio,
     shoulder_width_seen_ratio,
     squat_hip_drop_ratio,
     squat_other_knee_deg,
@@ -25,7 +26,7 @@ from exercises.detect import (
 from exercises.registry import EXERCISES, get_exercise
 from feedback.report import CSV_COLUMNS, ClipResult, to_csv_line, to_row
 from pose.frames import PoseSequence
-from pose.landmarks import Landmark
+from pose.landmarks import Landmark, sided
 
 GOLDEN = Path(__file__).parent / "golden"
 LABELS = json.loads((GOLDEN / "labels.json").read_text())
@@ -222,3 +223,52 @@ def test_a_stance_filmed_side_on_is_no_single_leg_stance():
     assert shoulder_width_seen_ratio(stance) > limit
     assert recognise(stance, {"single_leg_stance": get_exercise("single_leg_stance")}).exercise == "single_leg_stance"
     assert shoulder_width_seen_ratio(trace(StretchScript(CALF_STRETCH, stretches=1, hold_s=6.0), fps=10.0)) < limit
+
+
+def _moved(seq, frames, parts, dy_px=0.0, mirror_about=None):
+    """The sequence with `parts` (both sides unless sided names) moved down dy_px, or mirrored in x about a landmark."""
+    xyz = seq.xyz.copy()
+    h = seq.image_size[1]
+    for part in parts:
+        for i in (part,) if isinstance(part, Landmark) else (sided(part, "left"), sided(part, "right")):
+            xyz[frames, i, 1] += dy_px / h
+            if mirror_about is not None:
+                xyz[frames, i, 0] = 2 * xyz[frames, mirror_about, 0] - xyz[frames, i, 0]
+    return replace(seq, xyz=xyz)
+
+
+def test_a_press_up_read_face_up_at_rest_or_with_a_leg_folded_forward_stays_face_down():
+    # Through the pose model a rendered press-up (seed 7676) read face up at rest in a quarter of its frames, and at
+    # the top its far leg folded forward under the trunk, read "standing": nobody turns over mid-set, and level
+    # thighs pointing both ways under an upright trunk are no standing.
+    from tests.test_floor_exercises import press_ups, trace_clip
+
+    press = trace_clip(press_ups(2, top=(50.0, 5.0, 178.0)), fps=10.0)
+    assert set(frame_postures(press)) == {"prone"}
+    rise_px = (press.xyz[:, Landmark.LEFT_HIP, 1] - press.xyz[:, Landmark.LEFT_SHOULDER, 1]) * press.image_size[1]
+    rest, top = rise_px < 0.5, rise_px > 80.0
+    face_up = _moved(press, rest, [Landmark.NOSE], dy_px=-20.0)  # the nose 0.17 trunk lengths above the ears
+    assert set(frame_postures(face_up)) == {"prone"}
+    folded = _moved(face_up, top, [Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL,
+                                   Landmark.LEFT_FOOT_INDEX], mirror_about=Landmark.LEFT_HIP)
+    labels = frame_postures(folded)
+    assert set(labels[top]) == {""} and set(labels[~top]) == {"prone"}
+
+
+def test_stacked_shoulders_lie_on_the_side_and_an_open_book_needs_them():
+    # Filmed from in front of the chest, a rendered open book's knees and hands lay as low as on all fours (seed
+    # 7676: read quadruped); its shoulders stack, as they never do on all fours. A press-up filmed side-on (whose
+    # world shoulders swing as it rises: the open book's count found 3 turns in a rendered one) keeps them level.
+    from tests.test_floor_exercises import press_ups, trace_clip
+    from tests.test_prone_side_exercises import clip, open_book_frame, open_books
+
+    book = clip(open_book_frame, open_books(1), fps=10.0)
+    rest = book.t_s < 0.75  # before the first turn
+    low = _moved(book, rest, ["knee", "ankle", "heel", "foot_index"], dy_px=15.0).xyz
+    low[:, Landmark.LEFT_WRIST] = low[:, Landmark.RIGHT_WRIST]  # the top hand resting on the bottom one
+    assert set(frame_postures(replace(book, xyz=low))[rest]) == {"side_lying"}
+    shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+    low[:, shoulders, 1] = low[:, shoulders, 1].mean(axis=1, keepdims=True)  # level, the rest as it was
+    assert set(frame_postures(replace(book, xyz=low))[rest]) == {"quadruped"}
+    limit = RECOGNITION_THRESHOLDS["open_book_shoulder_stack_min_ratio"]
+    assert shoulder_stack_ratio(trace_clip(press_ups(1), fps=10.0)) < limit < shoulder_stack_ratio(book)
