@@ -35,15 +35,14 @@ def main() -> None:
         st.session_state[common.GO_HOME] = _HOME_ASKED
         st.switch_page(home)
     page = st.navigation(pages, position="hidden")
-    if st.session_state.get(common.GO_HOME) == _HOME_ASKED:
-        if page.title != home.title:
-            # The switch was lost: a rerun the browser asked for at the same moment (the live page's camera
-            # component reports its state once loaded, often just as a sign-in lands) replaced it, with the page
-            # the browser still showed. The flag stays until the home page runs, so ask again.
-            st.switch_page(home)
-        del st.session_state[common.GO_HOME]
+    going_home = st.session_state.get(common.GO_HOME) == _HOME_ASKED
+    if going_home and page.title != home.title:
+        # The switch was lost: a rerun the browser asked for at the same moment (the live page's camera
+        # component reports its state once loaded, often just as a sign-in lands) replaced it, with the page
+        # the browser still showed. The flag stays until the home page has run, so ask again.
+        st.switch_page(home)
     if (asked := menu.asked_page(pages, page)) is not None:
-        st.switch_page(asked)  # asked again on every run until that page runs: a merged rerun can lose a switch
+        st.switch_page(asked)  # asked again on every run until that page has run: a merged rerun can lose a switch
     menu.draw(menu_box, pages, page)
     if flash := st.session_state.pop("flash", None):
         st.success(flash)
@@ -51,6 +50,22 @@ def main() -> None:
         page.run()
     except repo.PermissionDenied as exc:
         st.error(f"Not allowed: {exc}. Sign out and in again.")
+    except Exception:
+        _arrived(page, going_home)  # a page that fails has still run: never send the person back to it
+        raise
+    _arrived(page, going_home)
+
+
+def _arrived(page: st.Page, going_home: bool) -> None:
+    """The page's run has ended: the home-page switch or menu click that asked for it is done.
+
+    Only at the end of the run: the browser rerun that can replace a switch can also stop the asked page's run
+    part-way (at any widget or session_state call, as a Streamlit StopException, which is no Exception) and name the
+    page the browser still shows; the next run then asks again.
+    """
+    if going_home:
+        st.session_state.pop(common.GO_HOME, None)
+    menu.reached(page)
 
 
 # Streamlit runs this file as __main__ and leaves it in sys.modules: a process pool started later in the same process

@@ -4,7 +4,7 @@ The menu is drawn here as buttons, not by st.navigation: a click on Streamlit's 
 the new page, and Streamlit merges two requests that arrive together, keeping the page of the later one. The live
 page's camera component asks for a rerun of the page shown once it has loaded, so a menu click made as the page
 first loaded was lost and the patient had to click again. A button's click survives that merge (Streamlit keeps
-button presses), and the page it asks for is kept until that page runs (`asked_page`, `reached`).
+button presses), and the page it asks for is kept until that page has run to its end (`asked_page`, `reached`).
 """
 
 from __future__ import annotations
@@ -55,13 +55,19 @@ def asked_page(pages: list[Any], shown: Any) -> Any | None:
     """The page a menu click asked for, if it is not the one shown (app.py then switches to it), else None."""
     key = common.session_key_now()
     path = _ASKED.get(key) if key else None
-    if path is None:
-        return None
+    if path is None or path == shown.url_path:
+        return None  # nothing asked, or reached (kept until that page's run has ended: `reached`)
     page = next((p for p in pages if p.url_path == path), None)
-    if page is None or page.url_path == shown.url_path:
-        _ASKED.pop(key, None)  # reached, or not in this role's menu (signed out since the click)
-        return None
+    if page is None:
+        _ASKED.pop(key, None)  # not in this role's menu (signed out since the click)
     return page
+
+
+def reached(shown: Any) -> None:
+    """The page shown has run to its end: a menu click that asked for it is done."""
+    key = common.session_key_now()
+    if key and _ASKED.get(key) == shown.url_path:
+        del _ASKED[key]
 
 
 def draw(box: Any, pages: list[Any], shown: Any) -> None:

@@ -87,6 +87,28 @@ def test_a_menu_click_is_kept_when_a_browser_rerun_lands_during_its_callback(mon
     assert at.title[0].value == REVIEW_TITLE
 
 
+def test_a_menu_click_reaches_its_page_when_a_browser_rerun_stops_that_page_part_way(monkeypatch):
+    # The switch reached the review page, but the browser's rerun of the page it still shows stopped that run
+    # part-way and named the live page: the click is kept until the review page has run to its end.
+    import streamlit as st
+
+    title, real = menu.PAGES["review-a-recording"]
+    stopped = []
+
+    def stopped_once(actor):  # noqa: ANN001, ANN202
+        if not stopped:
+            stopped.append(actor)
+            st.switch_page(menu.menu(actor)[0])  # the guest's home, the live page (a default page has no url path)
+        real(actor)
+
+    monkeypatch.setitem(menu.PAGES, "review-a-recording", (title, stopped_once))
+    at = _click(app_test(LIVE).run(), "Review a recording")
+    assert not at.exception
+    assert stopped, "the review page never started"
+    assert at.title[0].value == REVIEW_TITLE
+    assert menu._ASKED == {}
+
+
 def test_a_click_on_a_page_not_in_the_menu_any_more_is_dropped():
     at = app_test(REVIEW).run()
     key = at.session_state["sign_in_session_key"]
