@@ -36,3 +36,41 @@ def app_test(page: str | None = None, actor=None, timeout: float = 60, **state) 
     if page is not None:
         at._page_hash = calc_hash(page)  # AppTest has no public way to open a page that is not a file
     return at
+
+
+# The browser's own rerun request (the live page's camera component, once loaded), merged with a page switch, keeps
+# the page the browser still shows. These two helpers play that race in AppTest; each returns what it caught.
+def lose_the_first_switch(monkeypatch) -> list:  # noqa: ANN001
+    """The first st.switch_page becomes a plain rerun of the page shown (the switch is lost); later ones work."""
+    import streamlit as st
+
+    real_switch, lost = st.switch_page, []
+
+    def switch_once_lost(page):  # noqa: ANN001, ANN202
+        if not lost:
+            lost.append(page)
+            st.rerun()
+        real_switch(page)
+
+    monkeypatch.setattr(st, "switch_page", switch_once_lost)
+    return lost
+
+
+def stop_the_first_run(monkeypatch, url_path: str, back_to: str) -> list:  # noqa: ANN001
+    """The first run of page `url_path` is stopped part-way and replaced by a run of page `back_to`, by title."""
+    import streamlit as st
+
+    from app_pages import menu
+
+    title, real = PAGES[url_path]
+    stopped = []
+
+    def stopped_once(actor):  # noqa: ANN001, ANN202
+        if not stopped:
+            stopped.append(actor)
+            # Found by title: the role's default page has no url path.
+            st.switch_page(next(p for p in menu.menu(actor) if p.title == back_to))
+        real(actor)
+
+    monkeypatch.setitem(PAGES, url_path, (title, stopped_once))
+    return stopped

@@ -17,7 +17,7 @@ from scoring.save import save_set
 from store import auth, repo
 from store.db import open_store
 from store.models import Role, Symptom, utc_now
-from tests.app.nav import LIVE, PROGRAMME, PROGRESS, REVIEW, app_test
+from tests.app.nav import LIVE, PROGRAMME, PROGRESS, REVIEW, app_test, lose_the_first_switch, stop_the_first_run
 from tests.app.test_live_page import _finished_set
 from tests.store.helpers import SQUAT_REPS, squat_clip
 
@@ -130,17 +130,7 @@ def test_sign_in_reaches_home_when_a_browser_rerun_replaces_the_switch(people, m
     # In a browser, a rerun request arriving while the sign-in run ends (the camera component reporting its state)
     # is merged with the home-page switch and keeps the page the browser shows: the switch is lost. Here the first
     # switch becomes a plain rerun of the page shown; the next run must still reach the role's home page.
-    import streamlit as st
-
-    real_switch, lost = st.switch_page, []
-
-    def switch_once_lost(page):  # noqa: ANN001, ANN202
-        if not lost:
-            lost.append(page)
-            st.rerun()
-        real_switch(page)
-
-    monkeypatch.setattr(st, "switch_page", switch_once_lost)
+    lost = lose_the_first_switch(monkeypatch)
     at = _sign_in(_app(page=LIVE), username, PASSWORD)  # the browser names its page (the guest's home)
     assert not at.exception
     assert lost, "the sign-in never asked for the home page"
@@ -155,20 +145,7 @@ def test_sign_in_reaches_home_when_a_browser_rerun_stops_the_home_page_part_way(
     # The switch reached the home page, but the browser's rerun of the page it still shows (the camera component,
     # once loaded) stopped that run part-way and named the live page (a fresh-clone run lost the home page so). The
     # flag is kept until the home page has run to its end, so the next run asks for it again.
-    import streamlit as st
-
-    from app_pages import menu
-
-    title, real = PAGES[url_path]
-    stopped = []
-
-    def stopped_once(actor):  # noqa: ANN001, ANN202
-        if not stopped:
-            stopped.append(actor)
-            st.switch_page(next(p for p in menu.menu(actor) if p.url_path == "live-coaching"))
-        real(actor)
-
-    monkeypatch.setitem(PAGES, url_path, (title, stopped_once))
+    stopped = stop_the_first_run(monkeypatch, url_path, back_to="Live coaching")
     at = _sign_in(_app(page=LIVE), username, PASSWORD)
     assert not at.exception
     assert stopped, "the home page never started"

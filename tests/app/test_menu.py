@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import app_pages.live
 from app_pages import menu
-from tests.app.nav import LIVE, REVIEW, app_test
+from tests.app.nav import LIVE, REVIEW, app_test, lose_the_first_switch, stop_the_first_run
 
 LIVE_TITLE, REVIEW_TITLE = "formcheck: live coaching", "formcheck: exercise form review"
 
@@ -47,18 +47,8 @@ def test_a_guest_menu_lists_its_pages_and_marks_the_one_shown():
 
 def test_a_menu_click_reaches_its_page_when_a_browser_rerun_replaces_the_switch(monkeypatch):
     # The merged request keeps the page the browser still shows: the first switch becomes a plain rerun of it.
-    import streamlit as st
-
-    real_switch, lost = st.switch_page, []
-
-    def switch_once_lost(page):  # noqa: ANN001, ANN202
-        if not lost:
-            lost.append(page)
-            st.rerun()
-        real_switch(page)
-
     at = app_test(LIVE).run()
-    monkeypatch.setattr(st, "switch_page", switch_once_lost)
+    lost = lose_the_first_switch(monkeypatch)
     at = _click(at, "Review a recording")
     assert not at.exception
     assert lost, "the click never asked for its page"
@@ -90,18 +80,7 @@ def test_a_menu_click_is_kept_when_a_browser_rerun_lands_during_its_callback(mon
 def test_a_menu_click_reaches_its_page_when_a_browser_rerun_stops_that_page_part_way(monkeypatch):
     # The switch reached the review page, but the browser's rerun of the page it still shows stopped that run
     # part-way and named the live page: the click is kept until the review page has run to its end.
-    import streamlit as st
-
-    title, real = menu.PAGES["review-a-recording"]
-    stopped = []
-
-    def stopped_once(actor):  # noqa: ANN001, ANN202
-        if not stopped:
-            stopped.append(actor)
-            st.switch_page(menu.menu(actor)[0])  # the guest's home, the live page (a default page has no url path)
-        real(actor)
-
-    monkeypatch.setitem(menu.PAGES, "review-a-recording", (title, stopped_once))
+    stopped = stop_the_first_run(monkeypatch, REVIEW, back_to="Live coaching")
     at = _click(app_test(LIVE).run(), "Review a recording")
     assert not at.exception
     assert stopped, "the review page never started"
