@@ -40,7 +40,7 @@ def menu(actor: Actor | None) -> list[st.Page]:
             for n, p in enumerate(paths)]
 
 
-# Session key (common.session_key) -> url path of the page a menu click asked for, until that page runs. A plain
+# Session key (common.session_key_now) -> url path of the page a menu click asked for, until that page has run. A plain
 # dict, not st.session_state: every session_state read or write is a point where Streamlit may stop the click's
 # callback for a newer request, and the click would be spent with nothing kept (app_pages/common.py, sign-in).
 _ASKED: dict[str, str] = {}
