@@ -200,21 +200,26 @@ class RunningNeutral:
     range, so one glitch does not move it and the first excursion from a still start is measured from rest.
     """
 
-    def __init__(self, window_s: float, quantile: float = 0.5) -> None:
-        """Keep values for window_s seconds; raises ValueError unless window_s > 0 and quantile in [0, 1].
+    def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf) -> None:
+        """Keep values for window_s seconds; raises ValueError unless window_s > 0, quantile in [0, 1], offset_max >= 0.
 
         Args:
             window_s: how far back the neutral looks.
             quantile: which quantile of the window is the neutral: 0.5 the median; towards 1 the upper values, for a
                 movement that rests at its highest and works below it (a pelvic tilt: the rest between tilts is a
                 small share of the time, so the median would sit in the tilt).
+            offset_max: the neutral is kept within this much of zero (in the signal's unit): a body's rest reads
+                off zero by at most this, and movements to one side only must not pull the neutral after them.
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
         if not 0.0 <= quantile <= 1.0:
             raise ValueError(f"quantile must be in [0, 1], got {quantile}")
+        if not offset_max >= 0:
+            raise ValueError(f"offset_max must be >= 0, got {offset_max}")
         self.window_s = window_s
         self.quantile = quantile
+        self.offset_max = offset_max
         self._values: deque[tuple[float, float]] = deque()
 
     def step(self, t_s: float, x: float) -> float:
@@ -226,8 +231,10 @@ class RunningNeutral:
         if not self._values:
             return math.nan
         if self.quantile == 0.5:
-            return statistics.median(v for _, v in self._values)
-        return float(np.quantile([v for _, v in self._values], self.quantile))
+            neutral = statistics.median(v for _, v in self._values)
+        else:
+            neutral = float(np.quantile([v for _, v in self._values], self.quantile))
+        return min(max(neutral, -self.offset_max), self.offset_max)
 
 
 @dataclass
@@ -272,10 +279,12 @@ class RepCounter:
     - "return_to_high" / "return_to_low": a rep leaves the rest zone, reaches the work zone and comes back. A
       trip out of rest past the shallow edge and back that never reached the work zone is a partial rep.
     - "cycle" (no rest): the signal alternates between end positions past the shallow edges, one each side.
-      Ends pair into cycles in order. A cycle both of whose ends reached their zones is a rep, counted as its
-      second end is reached; any other pair is a partial rep, decided when its second end is left (or the set
-      ends). A short end followed by two full ones is a stray half-cycle and is dropped, so one small movement
-      before the first full cycle does not put every later cycle out of step.
+      Ends pair into cycles two by two, in order from the first. A cycle both of whose ends reached their zones
+      is a rep, counted as its second end is reached; any other pair is a partial rep, decided when its second
+      end is left (or the set ends). No end is skipped as a stray: a body read off its middle reaches the zone at
+      one end of a small cycle only, and skipping the short end put every later cycle out of step (rendered
+      cat-cows whose first cycle was small). The cost: a movement past the shallow edge while settling into
+      position, before the first cycle, is paired as half of a small cycle.
 
     Without partial_ratio the shallow edges are the rep zones' own: no partial reps, and reps counted the same.
     """
@@ -335,13 +344,8 @@ class RepCounter:
 
     def close(self) -> list[RepSpan]:
         """At the end of the set: a cycle whose second end was reached is decided now. Returns its partial rep."""
-        ends = self._ends
-        if not self.partials_on:
-            return []
-        if len(ends) >= 3 and not ends[-3].full and ends[-2].full:
-            return [self._partial(ends[-3], ends[-2])]  # the short end before was not a stray after all
-        if len(ends) >= 2 and not (ends[-2].full and ends[-1].full):
-            return [self._partial(ends[-2], ends[-1])]
+        if self.partials_on and len(self._ends) == 2:
+            return [self._partial(*self._ends)]
         return []
 
     def _step_rest(self, change: ZoneChange | None, shallow: ZoneChange | None) -> list[RepSpan]:
@@ -386,27 +390,25 @@ class RepCounter:
             end.full_s = change.entered_s
         elif self._run_zone == end.side and t_s - self._run_start_s >= self.dwell_s:
             end.full_s = self._run_start_s  # the zone was already accepted from an earlier end of this side
-        if end.full and len(self._ends) >= 2 and self._ends[-2].full:
-            out.append(RepSpan(self._ends[-2].full_s, end.full_s))
+        if end.full and len(self._ends) == 2 and self._ends[0].full:
+            out.append(RepSpan(self._ends[0].full_s, end.full_s))
             self.reps.append(out[-1])
             self._rep_end = end
-            self._ends = []  # an earlier short end, if any, was a stray half-cycle
+            self._ends = []
         return out
 
     def _left(self, t_s: float, out: list[RepSpan]) -> None:
-        """The newest end was left at t_s (the next end began): decide what its pair was."""
+        """The newest end was left at t_s (the next end began): a pair not counted as a rep is decided now."""
         ends = self._ends
         if not ends:
             return
         ends[-1].left_s = t_s
-        if not self.partials_on:
-            return
-        if len(ends) >= 3 and not ends[-3].full and ends[-2].full:
-            # Short, full, and then not full: the short end and the full one were a partial cycle.
-            out.append(self._partial(ends[-3], ends[-2]))
-        elif len(ends) >= 2 and not (not ends[-2].full and ends[-1].full):
-            out.append(self._partial(ends[-2], ends[-1]))
-        # else: one end so far, or a short end then a full one (a stray half-cycle if a full end follows)
+        if len(ends) == 2:
+            # Not both full, or they would be a rep already: a small cycle.
+            if self.partials_on:
+                out.append(self._partial(*ends))
+            else:
+                self._ends = []
 
     def _partial(self, first: _End, second: _End) -> RepSpan:
         start = first.full_s if first.full else first.start_s

@@ -107,10 +107,14 @@ def _ends(*offsets, hold=5, middle=3):
         pytest.param(_ends(10, -10, 10, -10, 10, -10), ["partial"] * 3, id="small_cycles"),
         pytest.param(_ends(30, -10, 30, -10), ["partial", "partial"], id="one_end_short"),
         pytest.param(_ends(30, -30, 10, -10, 30, -30), ["rep", "partial", "rep"], id="mixed"),
+        # A body read off its middle: a small cycle reaches the zone at one end only (rendered cat-cow seed 171).
+        pytest.param(_ends(30, -30, 10, -30, 30, -30), ["rep", "partial", "rep"], id="small_cycle_one_end_full"),
+        pytest.param(_ends(30, -30, 30, -10, 30, -30), ["rep", "partial", "rep"], id="small_cycle_second_end_short"),
+        pytest.param(_ends(30, -10, 30, -30, 30, -30), ["partial", "rep", "rep"], id="first_cycle_short"),
         pytest.param(_ends(5, -5, 5, -5), [], id="not_clearly_moving"),
-        # A small movement before the first full cycle is a stray half-cycle, not a reason to pair every later
-        # end with the wrong partner.
-        pytest.param(_ends(10, -30, 30, -30, 30), ["rep", "rep"], id="stray_half_first"),
+        # Ends pair from the first: a short end then full ones is a small first cycle (often how a set in pain
+        # starts), not a stray to skip, so the later ends keep their partners.
+        pytest.param(_ends(10, -30, 30, -30, 30, -30), ["partial", "rep", "rep"], id="small_first_cycle"),
         # Short, full, short: the first two were a partial cycle; the last end waits for a partner.
         pytest.param(_ends(10, -30, 10), ["partial"], id="short_full_short"),
         # A short end and a full one at the end of the set: a partial cycle, decided when the set ends.
