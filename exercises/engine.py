@@ -86,7 +86,8 @@ class Checker:
         self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio)
         self._zones = self._counter.zones
         self._neutral = (RunningNeutral(t(spec.rep.neutral_window_s),
-                                        t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5)
+                                        t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,
+                                        t(spec.rep.neutral_offset_max) if spec.rep.neutral_offset_max else math.inf)
                          if spec.rep.neutral_window_s else None)
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts.
         self._neutral_value = 0.0

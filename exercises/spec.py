@@ -55,6 +55,9 @@ class RepSpec:
             whose zero differs from body to body.
         neutral_quantile_ratio: optional threshold name: the neutral is this quantile of the window instead of the
             median (towards 1 for a movement that rests at its highest and spends most of its time below it).
+        neutral_offset_max: optional threshold name (in the signal's unit): the neutral stays within this much of
+            zero, the furthest a body's rest reads off it. Movements to one side only would otherwise pull the
+            neutral after them until rest itself read as the other side (knees rolled one way, again and again).
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
@@ -78,6 +81,7 @@ class RepSpec:
     end_hold_enabled_by: str | None = None
     neutral_window_s: str | None = None
     neutral_quantile_ratio: str | None = None
+    neutral_offset_max: str | None = None
     high_min_near_target: tuple[str, str] | None = None
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
@@ -236,7 +240,7 @@ class ExerciseSpec:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
-                              self.rep.neutral_quantile_ratio, self.rep.partial_min_ratio,
+                              self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
                               self.rep.timing_view_max) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
@@ -285,6 +289,10 @@ class ExerciseSpec:
                                                 or not 0 <= self.t(self.rep.neutral_quantile_ratio) <= 1):
             raise ValueError(f"{where}: {self.rep.neutral_quantile_ratio!r} is a quantile of the neutral's window: "
                              f"it needs neutral_window_s and a value in [0, 1]")
+        if self.rep.neutral_offset_max and (not self.rep.neutral_window_s
+                                            or not self.t(self.rep.neutral_offset_max) >= 0):
+            raise ValueError(f"{where}: {self.rep.neutral_offset_max!r} bounds the neutral's distance from zero: "
+                             f"it needs neutral_window_s and a value of 0 or more")
         if self.hold and self.hold.from_neutral and (not self.rep.neutral_window_s
                                                      or self.hold.signal != self.rep.signal):
             raise ValueError(f"{where}: a hold measured from the neutral needs the rep's neutral_window_s and the "

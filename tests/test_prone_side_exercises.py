@@ -271,8 +271,9 @@ def test_open_book_turns_are_counted_on_the_top_arm(n, fps, facing):
     ("top", "reps", "partial"),
     [
         pytest.param((80.0, 50.0), [(), ("knees_separating",), ()], [], id="knees_separating"),
-        # Turned 52 degrees: clearly off the stack, short of open.
-        pytest.param((52.0, 0.0), [(), ()], [("small_rotation",)], id="small_rotation"),
+        # Turned 45 degrees (the renderer's smallest small turn): clearly off the stack, short of open. This
+        # skeleton reads a turn as drawn; MediaPipe reads less, and the open zone is set on its readings.
+        pytest.param((45.0, 0.0), [(), ()], [("small_rotation",)], id="small_rotation"),
     ],
 )
 def test_open_book_fault_lands_on_its_rep(top, reps, partial):

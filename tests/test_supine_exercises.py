@@ -209,6 +209,19 @@ def test_rolling_to_one_side_only_is_no_rep():
     assert score_sequence(clip(timeline(steps), 15.0, **ROLL), ROTATION).rep_count == 0
 
 
+def test_knees_resting_off_level_are_rest_not_a_roll():
+    # MediaPipe reads some bodies' resting knees 0.04-0.06 trunk lengths off level (rendered seeds 171-175), past
+    # the roll zone's 0.045 edge: rest read as a roll paired with the first real one, and a fault then sat on the
+    # wrong rep. Here the knees rest leaning 7 degrees (about 0.05) away from the first roll, and roll 50 each way
+    # from there; the knees part in the first rep only.
+    keys = [(t, {**pose, "knee_roll_deg": pose.get("knee_roll_deg", 0.0) - 7.0})
+            for t, pose in rolls(3, fault={1: {"knee_gap": 0.2}})]
+    report = score_sequence(clip(keys, 15.0, **ROLL), ROTATION)
+    assert np.nanmedian(report.series["knee_roll_ratio"][:10]) < ROTATION.thresholds["roll_right_max_ratio"]
+    assert report.rep_count == 3
+    assert [r.faults for r in report.reps] == [("knees_apart",), (), ()]
+
+
 @pytest.mark.parametrize(
     ("fault", "rep_faults"),
     [

@@ -95,3 +95,17 @@ def test_running_neutral_quantile_finds_a_rest_that_is_a_small_share_of_the_time
 def test_running_neutral_rejects_a_quantile_outside_0_1():
     with pytest.raises(ValueError, match="quantile"):
         RunningNeutral(20.0, 1.5)
+
+
+@pytest.mark.parametrize(("offset_max", "expected"), [(math.inf, -0.15), (0.03, -0.03), (0.0, 0.0)])
+def test_running_neutral_stays_within_its_offset_of_zero(offset_max, expected):
+    # Mostly rolled to one side (-0.15), a little at rest (0): unbounded, the median follows the roll.
+    n = RunningNeutral(20.0, offset_max=offset_max)
+    values = [(i * 0.1, 0.0 if (i % 40) < 10 else -0.15) for i in range(200)]
+    assert [n.step(t, v) for t, v in values][-1] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("offset_max", [-0.1, NAN])
+def test_running_neutral_rejects_a_negative_offset(offset_max):
+    with pytest.raises(ValueError, match="offset_max"):
+        RunningNeutral(20.0, offset_max=offset_max)

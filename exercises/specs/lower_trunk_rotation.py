@@ -12,9 +12,10 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip", "knee"),
     signals=("knee_roll_ratio", "arm_lift_ratio", "knees_parting_ratio", "trunk_from_horizontal_deg"),
-    # One rep is a roll to each side, in either order: the cycle mode.
+    # One rep is a roll to each side, in either order: the cycle mode, measured from the person's own rest.
     rep=RepSpec("knee_roll_ratio", "cycle", low_max="roll_right_max_ratio", high_min="roll_left_min_ratio",
-                dwell_s="rep_dwell_s"),
+                dwell_s="rep_dwell_s", neutral_window_s="neutral_window_s",
+                neutral_offset_max="neutral_offset_max_ratio"),
     hold=None,
     frame_rules=(
         FrameRule("shoulders_lifting", "arm_lift_ratio", above="arm_lift_max_ratio", during="rep"),
@@ -33,6 +34,11 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
         "feet_level_max_ratio": 0.3,
         # Knees rolled 40-60 degrees each way read 0.07-0.12 trunk lengths of drop of one knee below the other;
         # at rest within 0.02. The band between -0.045 and +0.045 keeps the knees' sway in the middle from counting.
+        # Resting knees read up to 0.06 trunk lengths off level on some bodies (one broad body 0.12; rendered seeds
+        # 171-175), past the roll zones' edges, so rest read as a roll. The median of the last 20 s is the rest,
+        # kept within 0.03 of level: rolls to one side only would otherwise pull it until rest read as the other.
+        "neutral_window_s": 20.0,
+        "neutral_offset_max_ratio": 0.03,
         "roll_left_min_ratio": 0.045,
         "roll_right_max_ratio": -0.045,
         "rep_dwell_s": 0.3,

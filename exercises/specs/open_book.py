@@ -16,7 +16,8 @@ OPEN_BOOK = ExerciseSpec(
     # Seen from the front the chest turns from facing the camera (about 0) to facing the ceiling (90); a rep leaves
     # the rest zone, gets open and comes back.
     rep=RepSpec("chest_turn_deg", "return_to_low", low_max="turn_rest_max_deg", high_min="turn_open_min_deg",
-                dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio", partial_fault="small_rotation"),
+                dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio", partial_fault="small_rotation",
+                neutral_window_s="rest_window_s", neutral_quantile_ratio="rest_quantile_ratio"),
     hold=None,
     frame_rules=(
         FrameRule("knees_separating", "knee_stack_gap_ratio", above="knee_stack_gap_max_ratio"),
@@ -28,14 +29,17 @@ OPEN_BOOK = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
-        # MediaPipe reads stacked shoulders tipped 13-27 degrees towards the camera (rendered open books, seed 5)
-        # and a chest turned 80 degrees open at 45-52: it sees about 85% of the turn. Under 10 is resting; from 35
-        # the chest is open (a full open book lays the shoulder blade near the floor, 80-90 drawn).
+        # Turns are measured from the person's own rest: the lowest tenth of the last 20 s. MediaPipe reads stacked
+        # shoulders tipped 8-20 degrees towards the camera at rest, by build (rendered seeds 5 and 171-175), so a
+        # fixed zero put small turns inside the rest zone. From that rest, a full turn (drawn 77-82 degrees) reads
+        # 50-68 and a small one (drawn 50-54) 21-36 (seeds 171-174): under 10 is resting, from 42 the chest is open.
+        "rest_window_s": 20.0,
+        "rest_quantile_ratio": 0.1,
         "turn_rest_max_deg": 10.0,
-        "turn_open_min_deg": 35.0,
+        "turn_open_min_deg": 42.0,
         "rep_dwell_s": 0.3,
-        # A turn that gets 30% of the way from rest to open (17.5, about 45 degrees drawn) and goes back is a
-        # partial rep: small rotation (the range fault).
+        # A turn that gets 30% of the way from rest to open (19.6 above rest, about 40 degrees drawn) and goes back
+        # is a partial rep: small rotation (the range fault).
         "partial_rep_min_ratio": 0.3,
         # Knees resting one on the other read 0.37-0.43 trunk lengths apart (joint centres, rendered, drawn 0.3);
         # the top knee lifted or slid off by a fist's width reads 0.75 and more, the pelvis turning with the chest.
