@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -374,7 +375,7 @@ class Checker:
         limit = self.spec.rep.timing_view_max
         return limit is None or not rep.view_deg > self.spec.t(limit)
 
-    def _short_range(self, rep: RepEvent) -> bool:
+    def _short_range(self, rep: RepEvent, among: Sequence[RepEvent]) -> bool:
         """Whether a counted movement breaks the rep rule named for the range fault (cat-cow's spine range).
 
         Such a movement reached both zones yet moved too little overall (zones are relative to a running neutral):
@@ -384,9 +385,9 @@ class Checker:
         """
         fault = self.spec.rep.partial_fault
         return fault is not None and any(r.code == fault for r in self.spec.rep_rules) and \
-            fault in self._rep_rule_faults(rep)
+            fault in self._rep_rule_faults(rep, among)
 
-    def _rep_faults(self, rep: RepEvent) -> set[str]:
+    def _rep_faults(self, rep: RepEvent, among: Sequence[RepEvent] = ()) -> set[str]:
         """A rep's faults from its statistics and from the episodes that closed within it.
 
         A partial rep carries the range fault instead of the rep rules: those judge a completed movement, and a
@@ -395,9 +396,14 @@ class Checker:
         codes = {e.code for e in self._closed_episodes if e.end_s >= rep.start_s and e.start_s <= rep.end_s}
         if rep.partial:
             return codes | {self.spec.rep.partial_fault}
-        return codes | set(self._rep_rule_faults(rep))
+        return codes | set(self._rep_rule_faults(rep, among))
 
-    def _rep_rule_faults(self, rep: RepEvent) -> list[str]:
+    def _rep_rule_faults(self, rep: RepEvent, among: Sequence[RepEvent] = ()) -> list[str]:
+        """The rep rules `rep` breaks.
+
+        A share of the best is of the best among `among` (all the set's reps, as finally measured), or while live,
+        of the reps so far and this one.
+        """
         out = []
         for rule in self.spec.rep_rules:
             if not _rule_on(self.spec, rule):
@@ -407,7 +413,8 @@ class Checker:
                 "duration_s": rep.duration_s if self._timing_known(rep) else math.nan,
                 "max": rep.high.get(sig, math.nan),
                 "min": rep.low.get(sig, math.nan),
-                "range": rep.high.get(sig, math.nan) - rep.low.get(sig, math.nan),
+                "range": _range(rep, sig),
+                "range_share_of_best": _share_of_best(rep, sig, among or (*self._reps, rep)),
             }[kind]
             if _breaks(self.spec, value, rule):
                 out.append(rule.code)
@@ -454,9 +461,9 @@ class Checker:
             if self.spec.rep.timing_view_max:
                 # The rep's duration has a confidence too: unknown from where the rep signal misses its ends.
                 confidence["duration_s"] = CONFIDENCE_NAMES[RELIABLE if self._timing_known(measured) else UNKNOWN]
-            measured = replace(measured, confidence=confidence)
-            final.append(replace(measured, faults=tuple(sorted(self._rep_faults(measured)))))
-        return final
+            final.append(replace(measured, confidence=confidence))
+        # Judged once all are measured: a rep's share of the best is of the best as finally measured.
+        return [replace(r, faults=tuple(sorted(self._rep_faults(r, final)))) for r in final]
 
     def report(self) -> ClipReport:
         """Close what is open and sum the set up. Call once, after the last frame."""
@@ -470,7 +477,7 @@ class Checker:
             self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
         reps = self._final_reps(self._reps, self._rep_spans)
-        short = [self._short_range(r) for r in reps]
+        short = [self._short_range(r, reps) for r in reps]
         spans = [replace(sp, partial=True) for sp, sh in zip(self._rep_spans, short) if sh]
         partials = self._final_reps(
             [*self._partials, *(replace(r, partial=True) for r, sh in zip(reps, short) if sh)],
@@ -525,6 +532,16 @@ class Checker:
         )
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
         return apply_events(report, self.spec.events) if self.spec.events else report
+
+
+def _range(rep: RepEvent, sig: str) -> float:
+    return rep.high.get(sig, math.nan) - rep.low.get(sig, math.nan)
+
+
+def _share_of_best(rep: RepEvent, sig: str, reps: Iterable[RepEvent]) -> float:
+    """A rep's range of `sig` as a share of the largest among `reps`; NaN when none is known."""
+    best = max((r for r in map(lambda r: _range(r, sig), reps) if math.isfinite(r)), default=math.nan)
+    return _range(rep, sig) / best if best > 0 else math.nan
 
 
 def score_sequence(sequence: PoseSequence, spec: ExerciseSpec, side: Side | None = None) -> ClipReport:

@@ -30,7 +30,7 @@ Severity = Literal["info", "warn", "stop"]
 OUTLINE_SIGNALS = frozenset({"spine_flexion_deg"})
 # A threshold's name ends in its unit; values are floats in that unit.
 THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag", "_m")
-REP_STATS = ("duration_s", "max", "min", "range")
+REP_STATS = ("duration_s", "max", "min", "range", "range_share_of_best")
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,9 @@ class RepRule:
 
     Attributes:
         code: fault code.
-        stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>".
+        stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>", or "range_share_of_best:<signal>":
+            the rep's range as a share of the largest range of any rep in the set (so far, while live), for a
+            movement judged against what this person does on their best rep.
         above, below: threshold names.
         margin: optional threshold name of a tolerance added beyond `above` (or below `below`), for limits a
             therapist sets as a target that measurement noise alone must not break.
@@ -317,7 +319,8 @@ class ExerciseSpec:
         for r in self.rep_rules:
             kind, _, sig = r.stat.partition(":")
             if kind not in REP_STATS or (kind == "duration_s") != (sig == ""):
-                raise ValueError(f"{where}: rep rule stat {r.stat!r} must be duration_s or max:/min:/range:<signal>")
+                raise ValueError(f"{where}: rep rule stat {r.stat!r} must be duration_s or "
+                                 f"max:/min:/range:/range_share_of_best:<signal>")
             if sig and sig not in self.signals:
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} needs {sig!r} in `signals`")
 

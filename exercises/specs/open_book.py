@@ -1,7 +1,7 @@
 """Open book: lying on one side, knees bent and together, the top arm sweeps the chest open to the ceiling."""
 
 import exercises.signals_prone_side  # noqa: F401  (registers the signals and the side-lying posture named below)
-from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepSpec
+from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
 
 OPEN_BOOK = ExerciseSpec(
     name="open_book",
@@ -22,7 +22,7 @@ OPEN_BOOK = ExerciseSpec(
     frame_rules=(
         FrameRule("knees_separating", "knee_stack_gap_ratio", above="knee_stack_gap_max_ratio"),
     ),
-    rep_rules=(),
+    rep_rules=(RepRule("small_rotation", "range_share_of_best:chest_turn_deg", below="turn_share_of_best_min_ratio"),),
     faults=(
         FaultInfo("small_rotation", "warn"),
         FaultInfo("knees_separating", "warn"),
@@ -30,16 +30,18 @@ OPEN_BOOK = ExerciseSpec(
     thresholds={
         **COMMON_THRESHOLDS,
         # Turns are measured from the person's own rest: the lowest tenth of the last 20 s. MediaPipe reads stacked
-        # shoulders tipped 8-20 degrees towards the camera at rest, by build (rendered seeds 5 and 171-175), so a
-        # fixed zero put small turns inside the rest zone. From that rest, a full turn (drawn 77-82 degrees) reads
-        # 50-68 and a small one (drawn 50-54) 21-36 (seeds 171-174): under 10 is resting, from 42 the chest is open.
+        # shoulders tipped 0-27 degrees towards the camera at rest, by build (rendered seeds 5, 171-175, 181-183), so
+        # a fixed zero put small turns inside the rest zone. From that rest a full turn (drawn 75-82 degrees) reads
+        # 36-76 and a small one (drawn 50-54) 17-36: the two overlap from body to body, so a turn is open from 25
+        # above rest, and a rep whose turn is under 0.7 of the set's largest is a small rotation (read 0.35-0.6).
         "rest_window_s": 20.0,
         "rest_quantile_ratio": 0.1,
         "turn_rest_max_deg": 10.0,
-        "turn_open_min_deg": 42.0,
+        "turn_open_min_deg": 25.0,
+        "turn_share_of_best_min_ratio": 0.7,
         "rep_dwell_s": 0.3,
-        # A turn that gets 30% of the way from rest to open (19.6 above rest, about 40 degrees drawn) and goes back
-        # is a partial rep: small rotation (the range fault).
+        # A turn that gets 30% of the way from rest to open (14.5 above rest, about 30 degrees drawn) and goes back is
+        # a partial rep: small rotation (the range fault).
         "partial_rep_min_ratio": 0.3,
         # Knees resting one on the other read 0.37-0.43 trunk lengths apart (joint centres, rendered, drawn 0.3);
         # the top knee lifted or slid off by a fist's width reads 0.75 and more, the pelvis turning with the chest.
