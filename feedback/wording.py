@@ -63,8 +63,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "small_rotation": FaultWording(
         "Let your arm and chest open a little further, if it is comfortable.",
-        "Open book turn short of the open zone (shoulders still stacked above stack_open_max_ratio); on a partial "
-        "rep, the chest turned clearly but not far enough to count as a rep.",
+        "Open book turn short of open: the chest turned less than turn_open_min_deg above the patient's own rest, "
+        "or less than turn_share_of_best_min_ratio of their largest turn in the set; counted as a partial rep.",
     ),
     "knees_separating": FaultWording(
         "Keep your knees resting together.",

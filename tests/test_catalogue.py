@@ -1,5 +1,7 @@
 """The words match the specs: every fault code and exercise has its wording, and no wording is left for nothing."""
 
+import re
+
 import pytest
 
 from exercises.registry import EXERCISES
@@ -17,6 +19,14 @@ def test_every_fault_code_has_patient_and_therapist_wording(code):
     # A cue is said to the patient: a sentence, never the code itself.
     assert wording.cue != code and wording.description != code
     assert wording.cue.endswith(".") and wording.description.endswith(".")
+
+
+@pytest.mark.parametrize("code", SPEC_CODES)
+def test_thresholds_a_description_names_exist_in_a_spec_with_that_fault(code):
+    # The therapist reads the threshold's name to find what to change for a patient; a renamed one misleads.
+    named = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+_(?:deg|ratio|s|flag|hz|px)\b", WORDING[code].description))
+    known = {t for spec in EXERCISES.values() if code in spec.fault_codes for t in spec.thresholds}
+    assert named <= known, f"{code}'s description names {sorted(named - known)}, in no spec that has {code}"
 
 
 def test_no_wording_for_a_code_no_spec_has():
