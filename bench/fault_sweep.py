@@ -56,7 +56,9 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def parse_exercises(text: str) -> list[str]:
-    """Exercise names with a renderer script; raises ValueError naming an unknown one and the choices."""
+    """Exercise names with a renderer script ("all" for every one); raises ValueError naming an unknown one."""
+    if text.strip() == "all":
+        return sorted(FAULT_CODES)
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in FAULT_CODES]
     if unknown or not names:
@@ -95,7 +97,8 @@ def _render_and_score(args: tuple[ClipSpec, Path]) -> ClipScore:
 def main(argv: list[str] | None = None) -> int:
     """Render (or reuse) the sweep's clips, score them and print the figures."""
     p = argparse.ArgumentParser(prog="python -m bench.fault_sweep", description=__doc__.splitlines()[0])
-    p.add_argument("--exercises", required=True, help=f"comma-separated, some of: {', '.join(sorted(FAULT_CODES))}")
+    p.add_argument("--exercises", required=True,
+                   help=f"all, or comma-separated, some of: {', '.join(sorted(FAULT_CODES))}")
     p.add_argument("--seeds", default="101", help="comma-separated seeds or ranges (101-104)")
     p.add_argument("--out", type=Path, required=True, help="folder for the clips (reused when present)")
     p.add_argument("--jobs", type=int, default=1, help="clips rendered and scored at once")

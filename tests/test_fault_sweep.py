@@ -33,6 +33,7 @@ def test_the_camera_turns_no_further_than_the_exercise_allows():
 def test_seeds_and_exercises_are_read_or_refused_in_one_line(capsys):
     assert parse_seeds("101, 103-105") == [101, 103, 104, 105]
     assert parse_exercises("open_book,bird_dog") == ["open_book", "bird_dog"]
+    assert len(parse_exercises("all")) == 16 and "walk" not in parse_exercises("all")
     with pytest.raises(ValueError, match="bad seed 'x'"):
         parse_seeds("101,x")
     with pytest.raises(SystemExit):
