@@ -292,8 +292,7 @@ class Checker:
             self._finish_hold(self._hold.close())
         if self._hold:
             faulted = any(tr.active(t_s) and self._severity[tr.code] != "info" for tr in self._episodes)
-            held = values[spec.hold.signal] - (self._neutral_value if spec.hold.from_neutral else 0.0)
-            self._finish_hold(self._hold.step(t_s, held, faulted))
+            self._finish_hold(self._hold.step(t_s, self._held_value(values), faulted))
         return self._result(t_s, True, values, rep, partial)
 
     def _in_posture(self, values: dict[str, float]) -> bool:
@@ -303,8 +302,14 @@ class Checker:
     def _in_rep(self) -> bool:
         return self._counter.in_rep
 
-    def _context(self, t_s: float, during: str) -> bool:
-        hold = self._hold is not None and self._hold.settled(t_s)
+    def _held_value(self, values: dict[str, float]) -> float:
+        return values[self.spec.hold.signal] - (self._neutral_value if self.spec.hold.from_neutral else 0.0)
+
+    def _context(self, t_s: float, during: str, values: dict[str, float]) -> bool:
+        # A hold is judged while settled and in its band: not in the gap a hold survives, which is often the way
+        # out of it (going down from the elbows, the elbows pass ahead of the shoulders for about a second).
+        hold = (self._hold is not None and self._hold.settled(t_s)
+                and self._hold.low <= self._held_value(values) <= self._hold.high)
         work = self._zones.accepted is not None and self._zones.accepted != self._rest
         return {
             "rep": self._in_rep(), "work": work, "hold": hold, "rep_or_hold": self._in_rep() or hold, "always": True,
@@ -312,7 +317,7 @@ class Checker:
 
     def _step_faults(self, t_s: float, values: dict[str, float]) -> None:
         for rule, tracker in zip(self._rules, self._episodes):
-            cond = _breaks(self.spec, values[rule.signal], rule) if self._context(t_s, rule.during) else False
+            cond = _breaks(self.spec, values[rule.signal], rule) if self._context(t_s, rule.during, values) else False
             episode = tracker.step(t_s, cond)
             if episode:
                 self._closed_episodes.append(episode)
