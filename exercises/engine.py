@@ -545,7 +545,8 @@ def _range(rep: RepEvent, sig: str) -> float:
 
 def _share_of_best(rep: RepEvent, sig: str, reps: Iterable[RepEvent]) -> float:
     """A rep's range of `sig` as a share of the largest among `reps`; NaN when none is known."""
-    best = max((r for r in map(lambda r: _range(r, sig), reps) if math.isfinite(r)), default=math.nan)
+    ranges = [_range(r, sig) for r in reps]
+    best = max((x for x in ranges if math.isfinite(x)), default=math.nan)
     return _range(rep, sig) / best if best > 0 else math.nan
 
 
