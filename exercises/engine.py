@@ -305,15 +305,25 @@ class Checker:
     def _held_value(self, values: dict[str, float]) -> float:
         return values[self.spec.hold.signal] - (self._neutral_value if self.spec.hold.from_neutral else 0.0)
 
-    def _context(self, t_s: float, during: str, values: dict[str, float]) -> bool:
+    def _in_hold(self, t_s: float, values: dict[str, float]) -> bool:
         # A hold is judged while settled and in its band: not in the gap a hold survives, which is often the way
         # out of it (going down from the elbows, the elbows pass ahead of the shoulders for about a second).
-        hold = (self._hold is not None and self._hold.settled(t_s)
+        return (self._hold is not None and self._hold.settled(t_s)
                 and self._hold.low <= self._held_value(values) <= self._hold.high)
-        work = self._zones.accepted is not None and self._zones.accepted != self._rest
-        return {
-            "rep": self._in_rep(), "work": work, "hold": hold, "rep_or_hold": self._in_rep() or hold, "always": True,
-        }[during]
+
+    def _context(self, t_s: float, during: str, values: dict[str, float]) -> bool:
+        # Per rule and frame: only what the rule's context needs is worked out.
+        if during == "rep":
+            return self._in_rep()
+        if during == "work":
+            return self._zones.accepted is not None and self._zones.accepted != self._rest
+        if during == "hold":
+            return self._in_hold(t_s, values)
+        if during == "rep_or_hold":
+            return self._in_rep() or self._in_hold(t_s, values)
+        if during == "always":
+            return True
+        raise KeyError(during)
 
     def _step_faults(self, t_s: float, values: dict[str, float]) -> None:
         for rule, tracker in zip(self._rules, self._episodes):
@@ -413,17 +423,24 @@ class Checker:
         for rule in self.spec.rep_rules:
             if not _rule_on(self.spec, rule):
                 continue
-            kind, _, sig = rule.stat.partition(":")
-            value = {
-                "duration_s": rep.duration_s if self._timing_known(rep) else math.nan,
-                "max": rep.high.get(sig, math.nan),
-                "min": rep.low.get(sig, math.nan),
-                "range": _range(rep, sig),
-                "range_share_of_best": _share_of_best(rep, sig, among or (*self._reps, rep)),
-            }[kind]
-            if _breaks(self.spec, value, rule):
+            if _breaks(self.spec, self._rep_stat(rep, rule.stat, among), rule):
                 out.append(rule.code)
         return out
+
+    def _rep_stat(self, rep: RepEvent, stat: str, among: Sequence[RepEvent]) -> float:
+        """A rep rule's statistic (RepRule.stat) of `rep`; NaN where unknown."""
+        kind, _, sig = stat.partition(":")
+        if kind == "duration_s":
+            return rep.duration_s if self._timing_known(rep) else math.nan
+        if kind == "max":
+            return rep.high.get(sig, math.nan)
+        if kind == "min":
+            return rep.low.get(sig, math.nan)
+        if kind == "range":
+            return _range(rep, sig)
+        if kind == "range_share_of_best":
+            return _share_of_best(rep, sig, among or (*self._reps, rep))
+        raise KeyError(stat)  # ExerciseSpec validates stats when a spec is built
 
     def _finish_hold(self, hold: HoldEvent | None) -> None:
         if hold is not None:
