@@ -5,9 +5,10 @@
 Per seed and exercise one clean clip and one clip per fault, small (480x360 or 640x360, 24 or 30 fps) so a sweep
 stays cheap. The scripts are the rendered suite's (synth.suite.random_script); bodies, facings, scenes, scripts and
 the camera's turn (up to --yaw-max, within what the exercise allows) vary with the seed, each exercise from its own
-random stream, so adding an exercise to a sweep changes no other exercise's clips. Clips already in --out are reused
-by name (use a fresh folder after changing the generator). Prints bench.accuracy's figures: reps exact, hold error,
-per-fault precision and recall.
+random stream, so adding an exercise to a sweep changes no other exercise's clips. Each is filmed from its own
+view: the single-leg stance from the front, as the suite films it, and a fault only the front shows (the wall
+squat's knee_valgus) from the front. Clips already in --out are reused by name (use a fresh folder after changing
+the generator). Prints bench.accuracy's figures: reps exact, hold error, per-fault precision and recall.
 
 This replaces bench.prone_side_sweep (whose seed-101 figures were measured before it; it is in git history up to
 dbb27ce); bench.supine_sweep and bench.stretch_sweep draw their own streams (their published figures were measured
@@ -27,12 +28,13 @@ import numpy as np
 from bench.accuracy import ClipScore, format_summary, score_rendered, summarise
 from pose.workers import process_pool
 from scoring.runner import ScoreOptions
-from synth.camera import MAX_YAW_DEG, View
+from synth.camera import FRONT_ONLY_FAULTS, MAX_YAW_DEG, View
 from synth.mannequin import BODY_SHAPES
 from synth.render import ClipSpec, rendered_clip
 from synth.scene import random_scene_style
 from synth.script import FAULT_CODES
 from synth.suite import random_script
+from synth.upright_scripts import suite_views
 
 SIZES = ((480, 360, 24.0), (640, 360, 30.0))
 #: A phone's lens across the frame's longer side.
@@ -84,9 +86,20 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
                                       facing=("right", "left")[int(rng.integers(2))],
                                       body=bodies[int(rng.integers(len(bodies)))],
                                       style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
-                                      view=View(yaw_deg=float(cam.uniform(0.0, yaw_max)),
-                                                fov_deg=float(cam.uniform(*FOV_RANGE_DEG)))))
+                                      view=_own_view(exercise, fault, View(yaw_deg=float(cam.uniform(0.0, yaw_max)),
+                                                                           fov_deg=float(cam.uniform(*FOV_RANGE_DEG))))))
     return specs
+
+
+def _own_view(exercise: str, fault: str | None, view: View) -> View:
+    """`view` as the exercise is filmed.
+
+    From the front for a single-leg stance, and for a fault only the front shows where the exercise may be filmed
+    from there: a side view could not show either, so it would test nothing.
+    """
+    if fault in FRONT_ONLY_FAULTS and MAX_YAW_DEG.get(exercise, 0.0) >= 90.0:
+        view = View(90.0, view.pitch_deg, view.fov_deg)
+    return suite_views(exercise, [view])[0]
 
 
 def _render_and_score(args: tuple[ClipSpec, Path]) -> ClipScore:

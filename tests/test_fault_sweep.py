@@ -30,6 +30,17 @@ def test_the_camera_turns_no_further_than_the_exercise_allows():
     assert max(s.view.yaw_deg for s in specs if s.script.exercise == "bird_dog") > 20.0
 
 
+def test_each_exercise_is_filmed_from_where_its_faults_show():
+    # A single-leg stance from the front, as the suite films it, and a fault only the front shows from the front:
+    # filmed from the side, neither tested anything (the stance's hip drop and touch-down, the knees caving in).
+    specs = sweep_specs(["single_leg_stance", "wall_squat"], [3])
+    stance = [s.view.yaw_deg for s in specs if s.script.exercise == "single_leg_stance"]
+    squat = {s.name.rsplit("_s3_", 1)[1]: s.view.yaw_deg for s in specs if s.script.exercise == "wall_squat"}
+    assert stance == [90.0] * (1 + len(FAULT_CODES["single_leg_stance"]))
+    assert squat.pop("knee_valgus") == 90.0
+    assert set(squat.values()) == {0.0}
+
+
 def test_seeds_and_exercises_are_read_or_refused_in_one_line(capsys):
     assert parse_seeds("101, 103-105") == [101, 103, 104, 105]
     assert parse_exercises("open_book,bird_dog") == ["open_book", "bird_dog"]
