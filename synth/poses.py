@@ -122,12 +122,15 @@ class NerveGlideAngles:
         ankle_deg: Interior angle knee-ankle-toe; smaller = toes pulled towards
             the head (dorsiflexion).
         neck_flexion_deg: Positive = chin towards the chest (the "slider").
+        other_leg_lift_deg: The resting leg raised off the floor, straight, by this many degrees at the hip (the
+            pelvis_lift fault); 0 lies flat.
     """
 
     knee_deg: float = 90.0
     hip_deg: float = 90.0
     ankle_deg: float = 105.0
     neck_flexion_deg: float = 0.0
+    other_leg_lift_deg: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -319,8 +322,8 @@ def nerve_glide_pose(angles: NerveGlideAngles, props: BodyProportions) -> Pose:
     far_elbow, far_wrist = arm(-z_shoulder, far_z_elbow, far_z_wrist)
     near = {"shoulder": shoulder, "elbow": elbow, "wrist": wrist, "hip": hip, "knee": knee,
             "ankle": ankle, "heel": heel, "toe": toe}
-    # The other leg lies flat, knee almost straight, toes up.
-    far_thigh_dir = -2.5
+    # The other leg lies flat, knee almost straight, toes up (or rises that way off the floor).
+    far_thigh_dir = -2.5 + angles.other_leg_lift_deg
     far_knee = hip + props.thigh * unit(far_thigh_dir)
     far_ankle = far_knee + props.shin * unit(far_thigh_dir + 180.0 + 176.0)
     far_heel, far_toe = foot_points(far_ankle, sole_dir_for_ankle_angle(far_knee, far_ankle, 100.0, props), props)

@@ -42,7 +42,7 @@ SUPPORTED_FPS: tuple[float, ...] = (24.0, 30.0, 60.0)
 SERIES: dict[str, tuple[str, ...]] = {
     "wall_squat": ("knee_deg", "hip_deg", "trunk_lean_deg", "shin_from_vertical_deg", "ankle_deg",
                    "hand_thigh_gap_ratio", "knee_gap_loss_ratio"),
-    "nerve_glide": ("knee_deg", "hip_deg", "ankle_deg", "thigh_from_vertical_deg"),
+    "nerve_glide": ("knee_deg", "hip_deg", "ankle_deg", "thigh_from_vertical_deg", "other_leg_lift_deg"),
     "cat_cow": ("spine_flexion_deg", "neck_flexion_deg", "hip_deg", "knee_deg"),
 }
 
@@ -155,6 +155,9 @@ def truth_series(exercise: str, poses: list[Pose], t_s: np.ndarray) -> dict[str,
     elif exercise == "nerve_glide":
         # Positive = thigh tipped towards the feet (hip angle above 90).
         all_series["thigh_from_vertical_deg"] = _signed_from_vertical(hip, knee)
+        # The resting leg's hip->ankle line above the floor (pelvis_lift).
+        d = j("ankle", "far") - j("hip", "far")
+        all_series["other_leg_lift_deg"] = np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))
     elif exercise == "cat_cow":
         all_series["spine_flexion_deg"] = np.array([turning_angle_deg(p.skeleton.spine[:, :2]) for p in poses])
         end = np.array([float(direction_deg(p.skeleton.spine[-1, :2] - p.skeleton.spine[-2, :2])) for p in poses])

@@ -38,7 +38,7 @@ EXERCISES: tuple[str, ...] = ("wall_squat", "nerve_glide", "cat_cow")
 
 FAULT_CODES: dict[str, tuple[str, ...]] = {
     "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs", "knee_valgus"),
-    "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
+    "nerve_glide": ("thigh_drift", "too_fast", "beyond_target", "pelvis_lift"),
     # "Motion only from the head and neck" is not generated: formcheck does not detect it (a known gap).
     "cat_cow": ("small_range", "too_fast"),
 }
@@ -60,6 +60,7 @@ THRESHOLDS: dict[str, dict[str, float]] = {
         "hip_high_deg": 100.0,
         "hip_drift_deg": 15.0,  # thigh_drift when hip leaves [low, high] by >= this
         "beyond_target_margin_deg": 10.0,  # beyond_target when knee > target + this
+        "other_leg_lift_min_deg": 25.0,  # pelvis_lift while the resting hip->ankle line rises this far or more
         "rep_min_s": 2.0,
     },
     "cat_cow": {
@@ -188,7 +189,8 @@ def _wall_squat_pose(p: dict[str, float], props: BodyProportions, options: dict[
 
 def _nerve_glide_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
     return nerve_glide_pose(NerveGlideAngles(knee_deg=p["knee_deg"], hip_deg=p["hip_deg"], ankle_deg=p["ankle_deg"],
-                                             neck_flexion_deg=p["neck_flexion_deg"]), props)
+                                             neck_flexion_deg=p["neck_flexion_deg"],
+                                             other_leg_lift_deg=p.get("other_leg_lift_deg", 0.0)), props)
 
 
 def _cat_cow_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
@@ -352,6 +354,8 @@ class NerveGlideScript:
         drift_hip_deg: Hip angle a ``thigh_drift`` rep drifts to (90 = thigh
             vertical; above 90 the thigh falls towards the feet, below 90 it is
             pulled towards the chest).
+        pelvis_lift_deg: How far a ``pelvis_lift`` rep raises the resting leg
+            off the floor (straight, at the hip) as the knee straightens.
         lead_in_s: Still time before the first rep.
         tail_s: Still time after the last rep.
         faults: Injected faults.
@@ -369,6 +373,7 @@ class NerveGlideScript:
     short_of_target_deg: float = 7.0
     beyond_target_deg: float = 17.0
     drift_hip_deg: float = 122.0
+    pelvis_lift_deg: float = 35.0
     lead_in_s: float = 0.8
     tail_s: float = 0.8
     faults: tuple[Fault, ...] = ()
@@ -384,7 +389,8 @@ class NerveGlideScript:
         if not 0.0 <= self.short_of_target_deg < self.target_knee_deg - self.rest_knee_deg:
             raise ValueError(f"short_of_target_deg must be in [0, target - rest), got {self.short_of_target_deg!r}")
         by_rep = check_faults("nerve_glide", self.faults, self.reps)
-        rest = {"knee_deg": self.rest_knee_deg, "hip_deg": 90.0, "ankle_deg": 110.0, "neck_flexion_deg": 0.0}
+        rest = {"knee_deg": self.rest_knee_deg, "hip_deg": 90.0, "ankle_deg": 110.0, "neck_flexion_deg": 0.0,
+                "other_leg_lift_deg": 0.0}
         tl = Timeline(rest)
         tl.hold(self.lead_in_s)
         reps = []
@@ -398,10 +404,12 @@ class NerveGlideScript:
                 knee = self.target_knee_deg - self.short_of_target_deg
             # Drift: the thigh leaves vertical as the knee extends.
             hip = self.drift_hip_deg if "thigh_drift" in codes else 90.0
+            # Pelvis lift: the resting leg rises off the floor with the straightening, and lies back down with it.
+            lift = self.pelvis_lift_deg if "pelvis_lift" in codes else 0.0
             start = tl.t_s
-            tl.move(half, knee_deg=knee, ankle_deg=88.0, hip_deg=hip)
+            tl.move(half, knee_deg=knee, ankle_deg=88.0, hip_deg=hip, other_leg_lift_deg=lift)
             tl.hold(0.0 if "too_fast" in codes else self.end_hold_s)
-            tl.move(half, knee_deg=self.rest_knee_deg, ankle_deg=110.0, hip_deg=90.0)
+            tl.move(half, knee_deg=self.rest_knee_deg, ankle_deg=110.0, hip_deg=90.0, other_leg_lift_deg=0.0)
             reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
             tl.hold(self.pause_s if i < self.reps else self.tail_s)
         expected = {"reps": self.reps, "hold_s": 0.0, "target_knee_deg": self.target_knee_deg}
@@ -526,6 +534,8 @@ def fault_intervals(session: Session, frames: dict[str, np.ndarray]) -> list[Int
         drift = (hip <= th["hip_low_deg"] - th["hip_drift_deg"]) | (hip >= th["hip_high_deg"] + th["hip_drift_deg"])
         add("thigh_drift", drift)
         add("beyond_target", frames["knee_deg"] > session.expected["target_knee_deg"] + th["beyond_target_margin_deg"])
+        if "other_leg_lift_deg" in frames:  # clips rendered before pelvis_lift was scriptable have no such series
+            add("pelvis_lift", frames["other_leg_lift_deg"] >= th["other_leg_lift_min_deg"])
     elif session.exercise in TRUTH_FAULTS:
         out.extend(TRUTH_FAULTS[session.exercise](session, frames))
     for rep in session.reps:

@@ -63,12 +63,15 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
         # The thigh drifts either way: falling towards the feet, or pulled towards the chest.
         drift = float(rng.uniform(118.0, 126.0)) if rng.random() < 0.7 else float(rng.uniform(56.0, 62.0))
+        # The resting leg rises 30-45 degrees, past the truth's 25 (drawn only for that fault, so that adding it
+        # left every other clip of a seed as it was).
+        lift = float(rng.uniform(30.0, 45.0)) if fault == "pelvis_lift" else 35.0
         # 3.6-5 s per rep: 3.2-4.4 s of movement plus a 0.4-0.6 s pause at the end of the range.
         return NerveGlideScript(reps=reps, rep_s=float(rng.uniform(3.2, 4.4)), end_hold_s=float(rng.uniform(0.4, 0.6)),
                                 pause_s=float(rng.uniform(0.5, 1.0)), target_knee_deg=float(rng.uniform(155.0, 162.0)),
                                 short_of_target_deg=float(rng.uniform(5.0, 10.0)),
                                 beyond_target_deg=float(rng.uniform(15.0, 20.0)), drift_hip_deg=drift,
-                                faults=faults, seed=seed)
+                                pelvis_lift_deg=lift, faults=faults, seed=seed)
     cycles = int(rng.integers(2, 4))
     faults = (Fault(fault, int(rng.integers(1, cycles + 1))),) if fault else ()
     # Back arc +-35-50 deg, like real people; a small range is +-17-22 deg and under half the normal one.

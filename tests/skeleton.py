@@ -96,10 +96,12 @@ def wall_squat_frame(
 
 
 def nerve_glide_frame(
-    t_s: float, knee_deg: float, hip_deg: float = 90.0, facing: int = 1, leg: str = "left"
+    t_s: float, knee_deg: float, hip_deg: float = 90.0, facing: int = 1, leg: str = "left",
+    other_lift_deg: float = 0.0, other_on_raised: bool = False,
 ) -> PoseFrame:
     """Lying on the back, head towards image-right when facing=+1; the `leg` is raised with the given hip and
-    knee angles, the other lies flat."""
+    knee angles, the other lies flat, or rises straight `other_lift_deg` off the floor, or is read lying on the
+    raised leg (`other_on_raised`, as the pose model sometimes places it)."""
     hip = np.array([300.0, 400.0])
     shoulder = hip + np.array([TRUNK * facing, 0.0])
     to_shoulder = (shoulder - hip) / TRUNK
@@ -123,15 +125,16 @@ def nerve_glide_frame(
         "index": knee + np.array([5.0 * facing, 15.0]),
     }
     flat = dict(raised)
+    along = np.array([-np.cos(np.radians(other_lift_deg)) * facing, -np.sin(np.radians(other_lift_deg))])
     flat.update(
         {
-            "knee": hip + np.array([-THIGH * facing, 0.0]),
-            "ankle": hip + np.array([-(THIGH + SHIN) * facing, 0.0]),
-            "heel": hip + np.array([-(THIGH + SHIN) * facing, 5.0]),
-            "foot_index": hip + np.array([-(THIGH + SHIN + 5) * facing, -20.0]),
+            "knee": hip + THIGH * along,
+            "ankle": hip + (THIGH + SHIN) * along,
+            "heel": hip + (THIGH + SHIN) * along + np.array([0.0, 5.0]),
+            "foot_index": hip + (THIGH + SHIN + 5) * along + np.array([0.0, -20.0]),
         }
     )
-    return _frame(t_s, raised, facing, leg, other=flat)
+    return _frame(t_s, raised, facing, leg, other=None if other_on_raised else flat)
 
 
 def cat_cow_frame(t_s: float, spine_flexion_deg: float, facing: int = 1, wrist_shift: float = 0.0) -> PoseFrame:

@@ -106,9 +106,11 @@ def test_threshold_override_changes_result_without_new_pose():
     assert score_sequence(seq, deeper_ok).rep_count == 3
 
 
-def glide_clip(keys, hip=lambda t: 90.0, leg_facing=1, leg="left", fps=30.0):
+def glide_clip(keys, hip=lambda t: 90.0, leg_facing=1, leg="left", fps=30.0, other_lift=lambda t: 0.0,
+               other_on_raised=lambda t: False):
     t, knee = sk.trace(keys, fps)
-    return sk.sequence([sk.nerve_glide_frame(ti, ki, hip(ti), leg_facing, leg) for ti, ki in zip(t, knee)])
+    return sk.sequence([sk.nerve_glide_frame(ti, ki, hip(ti), leg_facing, leg, other_lift(ti), other_on_raised(ti))
+                        for ti, ki in zip(t, knee)])
 
 
 def glide_reps(n, rep_s=4.0, top=170.0):
@@ -136,6 +138,11 @@ def test_nerve_glide_reps_and_working_leg(leg, facing):
                      id="thigh_drift"),
         pytest.param({}, {"knee_extension_target_deg": 150.0}, [("beyond_target",)] * 4, id="beyond_target"),
         pytest.param({"rep_s": 1.2}, {}, [("too_fast",)] * 4, id="too_fast"),
+        # The resting leg rises 35 degrees during rep 2 (5-7 s); in reps 1 and 3 the pose model lays it onto the
+        # raised leg as the knee straightens (rendered seed 191: on every rep of a clean clip), which is no lift.
+        pytest.param({"other_lift": lambda t: 35.0 if 5.0 < t < 7.0 else 0.0,
+                      "other_on_raised": lambda t: 1.0 < t < 3.5 or 10.0 < t < 12.5},
+                     {}, [(), ("pelvis_lift",), (), ()], id="pelvis_lift"),
     ],
 )
 def test_nerve_glide_faults(kwargs, overrides, rep_faults):

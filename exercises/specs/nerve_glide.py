@@ -52,6 +52,8 @@ NERVE_GLIDE = ExerciseSpec(
         "hip_min_deg": 72.0,
         "hip_max_deg": 108.0,
         "other_leg_lift_max_deg": 20.0,
+        # The resting leg's knee read this close to the raised knee (thigh lengths) is the pose model laying it there.
+        "other_knee_on_working_max_ratio": 0.2,
         # Slow and gentle: a straighten-and-bend faster than this is jerking the nerve.
         "rep_duration_min_s": 2.0,
         # Set per patient: extension is limited by symptoms, not by the joint; 180 means no limit.

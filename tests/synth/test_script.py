@@ -98,6 +98,7 @@ def test_wall_sit_hold_duration_and_knee_in_hold():
         (WallSquatScript(reps=3, arms="wall", faults=(Fault("hands_on_thighs", 1),)), "hands_on_thighs", 1),
         (WallSquatScript(mode="hold", arms="crossed", faults=(Fault("hands_on_thighs", 1),)), "hands_on_thighs", 1),
         (NerveGlideScript(reps=4, drift_hip_deg=60.0, faults=(Fault("thigh_drift", 2),)), "thigh_drift", 2),
+        (NerveGlideScript(reps=4, faults=(Fault("pelvis_lift", 3),)), "pelvis_lift", 3),
     ],
 )
 def test_injected_fault_lands_in_its_rep_only(script, code, rep):
@@ -202,7 +203,7 @@ def test_every_fault_code_is_scriptable():
 
 THRESHOLDS_FAULTS = {
     "wall_squat": ("back_off_wall", "too_deep", "knees_past_toes", "too_fast", "hands_on_thighs", "knee_valgus"),
-    "nerve_glide": ("thigh_drift", "too_fast", "beyond_target"),
+    "nerve_glide": ("thigh_drift", "too_fast", "beyond_target", "pelvis_lift"),
     "cat_cow": ("small_range", "too_fast"),
     "prone_press_up": ("hips_lifting", "arms_not_straight"),
     "knee_to_chest": ("other_leg_lifting", "head_shoulders_lifting"),
