@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -96,7 +97,9 @@ class Checker:
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
                       t(spec.hold.settle_s),
-                      t(spec.hold.unseen_gap_max_s) if spec.hold.unseen_gap_max_s else None)
+                      t(spec.hold.unseen_gap_max_s) if spec.hold.unseen_gap_max_s else None,
+                      t(spec.hold.still_max_per_s) if spec.hold.still_max_per_s else math.inf,
+                      t(spec.hold.still_window_s) if spec.hold.still_window_s else 0.0)
             if spec.hold else None
         )
         self._rules = [r for r in spec.frame_rules if _rule_on(spec, r)]
@@ -440,7 +443,16 @@ class Checker:
             return _range(rep, sig)
         if kind == "range_share_of_best":
             return _share_of_best(rep, sig, among or (*self._reps, rep))
+        if kind == "rise":
+            return rep.high.get(sig, math.nan) - self._start_value(rep, sig)
         raise KeyError(stat)  # ExerciseSpec validates stats when a spec is built
+
+    def _start_value(self, rep: RepEvent, sig: str) -> float:
+        """`sig`'s first known value in the rep: where the movement began from; NaN if never known."""
+        values = self._series.column(sig)[bisect.bisect_left(self._times, rep.start_s):
+                                          bisect.bisect_right(self._times, rep.end_s)]
+        known = values[np.isfinite(values)]
+        return float(known[0]) if known.size else math.nan
 
     def _finish_hold(self, hold: HoldEvent | None) -> None:
         if hold is not None:

@@ -30,7 +30,7 @@ Severity = Literal["info", "warn", "stop"]
 OUTLINE_SIGNALS = frozenset({"spine_flexion_deg"})
 # A threshold's name ends in its unit; values are floats in that unit.
 THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag", "_m")
-REP_STATS = ("duration_s", "max", "min", "range", "range_share_of_best")
+REP_STATS = ("duration_s", "max", "min", "range", "range_share_of_best", "rise")
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,9 @@ class HoldSpec:
             gap_max_s.
         from_neutral: the band's edges are offsets from the rep's neutral (RepSpec.neutral_window_s), as the rep
             zones are: the hold watches the rep signal measured from the person's own rest.
+        still_max_per_s, still_window_s: optional threshold names: time counts only while the signal moves slower
+            than still_max_per_s (its unit per second), measured over the last still_window_s. For a hold whose
+            band is entered partway through the movement into it: the way in and out is not holding.
     """
 
     signal: str
@@ -113,6 +116,8 @@ class HoldSpec:
     settle_s: str
     unseen_gap_max_s: str | None = None
     from_neutral: bool = False
+    still_max_per_s: str | None = None
+    still_window_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,9 +148,11 @@ class RepRule:
 
     Attributes:
         code: fault code.
-        stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>", or "range_share_of_best:<signal>":
+        stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>", "range_share_of_best:<signal>":
             the rep's range as a share of the largest range of any rep in the set (so far, while live), for a
-            movement judged against what this person does on their best rep.
+            movement judged against what this person does on their best rep; or "rise:<signal>": the rep's highest
+            value less the first it had in the rep, for a movement judged from where this person stood (the pose
+            model places a joint a few hundredths off by build).
         above, below: threshold names.
         margin: optional threshold name of a tolerance added beyond `above` (or below `below`), for limits a
             therapist sets as a target that measurement noise alone must not break.
@@ -246,7 +253,8 @@ class ExerciseSpec:
                               self.rep.timing_view_max) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
-            names |= {self.hold.unseen_gap_max_s} if self.hold.unseen_gap_max_s else set()
+            names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s)
+                      if n}
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
@@ -320,7 +328,7 @@ class ExerciseSpec:
             kind, _, sig = r.stat.partition(":")
             if kind not in REP_STATS or (kind == "duration_s") != (sig == ""):
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} must be duration_s or "
-                                 f"max:/min:/range:/range_share_of_best:<signal>")
+                                 f"max:/min:/range:/range_share_of_best:/rise:<signal>")
             if sig and sig not in self.signals:
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} needs {sig!r} in `signals`")
 

@@ -136,16 +136,25 @@ class HoldTimer:
       before and after: up to unseen_gap_max_s.
     A stream that sends no frames at all for longer than unseen_gap_max_s ends the hold too; the next frame in
     the band starts a new one.
+
+    With still_max_per_s, time counts only while the value moves slower than that (per second, over the last
+    still_window_s): a band entered partway through the movement into the hold would otherwise time the way in
+    and out as holding.
     """
 
     def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
-                 unseen_gap_max_s: float | None = None) -> None:
+                 unseen_gap_max_s: float | None = None, still_max_per_s: float = math.inf,
+                 still_window_s: float = 0.0) -> None:
         """Configure the band [low, high] and the times in seconds (unseen_gap_max_s defaults to gap_max_s)."""
         if not low < high:
             raise ValueError(f"hold band low ({low}) must be below high ({high})")
+        if math.isfinite(still_max_per_s) and not (still_max_per_s > 0 and still_window_s > 0):
+            raise ValueError(f"still_max_per_s ({still_max_per_s}) and still_window_s ({still_window_s}) must be > 0")
         self.low, self.high = low, high
         self.min_s, self.gap_max_s, self.settle_s = min_s, gap_max_s, settle_s
         self.unseen_gap_max_s = gap_max_s if unseen_gap_max_s is None else unseen_gap_max_s
+        self.still_max_per_s, self.still_window_s = still_max_per_s, still_window_s
+        self._recent: deque[tuple[float, float]] = deque()
         self._start_s: float | None = None
         self._last_in_s = math.nan
         self._previous_in_band = False
@@ -161,10 +170,22 @@ class HoldTimer:
         limit = self.gap_max_s if self._seen_out else self.unseen_gap_max_s
         return t_s - self._last_in_s > limit
 
+    def _still(self, t_s: float, x: float) -> bool:
+        """Whether the value moved slower than still_max_per_s over the last still_window_s (True when unchecked)."""
+        if not math.isfinite(self.still_max_per_s):
+            return True
+        if math.isfinite(x):
+            self._recent.append((t_s, x))
+        while len(self._recent) > 1 and self._recent[1][0] <= t_s - self.still_window_s:
+            self._recent.popleft()
+        t0, x0 = self._recent[0] if self._recent else (t_s, x)
+        return t_s > t0 and abs(x - x0) <= self.still_max_per_s * (t_s - t0)
+
     def step(self, t_s: float, x: float, faulted: bool) -> HoldEvent | None:
         """Feed a frame's value (NaN when unknown); returns a hold that just ended, if long enough."""
         known = math.isfinite(x)
         in_band = known and self.low <= x <= self.high
+        still = self._still(t_s, x)
         ended = None
         if self._start_s is not None and not in_band:
             self._seen_out = self._seen_out or known
@@ -172,7 +193,7 @@ class HoldTimer:
             # Also reached on an in-band frame after a stretch with no frames at all (a stalled stream).
             ended = self.close()
         # Only time between two in-band frames counts: a gap is bridged, never credited.
-        counts = self._previous_in_band and not faulted
+        counts = self._previous_in_band and not faulted and still
         self._previous_in_band = in_band
         if in_band:
             if self._start_s is None:

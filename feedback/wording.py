@@ -211,8 +211,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "hips_not_forward": FaultWording(
         "Push your hips gently forward as you lean back.",
-        "Standing back extension: the hips stayed over or behind the ankles (less than hips_forward_min_ratio of "
-        "a leg length ahead): the body tipped back from the ankles instead of extending the low back.",
+        "Standing back extension: the hips stayed where they stood or moved back (forward by less than "
+        "hips_forward_rise_min_ratio of a leg length): the body tipped back from the ankles instead of extending "
+        "the low back.",
     ),
     "buttocks_lifting": FaultWording(
         "Keep your bottom resting on the floor; only your lower back moves.",

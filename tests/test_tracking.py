@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 
 from exercises.tracking import EpisodeTracker, HoldTimer, RunningNeutral, ZoneTracker
@@ -64,6 +65,21 @@ def test_hold_timer(values, faults, expected_good):
         h.step(i * 0.1, v, f)
     event = h.close()
     assert event is not None and event.good_s == pytest.approx(expected_good, abs=1e-6)
+
+
+def test_hold_timer_with_a_stillness_limit_times_only_the_still_part():
+    # Into the band at 60, a third of the way through a 2 s move from 40 to 100 (30 a second), 4 s still at 100
+    # with 0.5 of jitter, then 2 s back out: in the band 6.6 s, of which only the 4 s still count, less the 0.3 s
+    # window's lag into the stillness.
+    t = np.arange(0.0, 8.0, 0.05)
+    x = np.interp(t, [0.0, 2.0, 6.0, 8.0], [40.0, 100.0, 100.0, 40.0]) + 0.5 * np.sin(7.0 * t)
+    plain = HoldTimer(60, 120, min_s=1, gap_max_s=1.0, settle_s=0.5)
+    still = HoldTimer(60, 120, min_s=1, gap_max_s=1.0, settle_s=0.5, still_max_per_s=5.0, still_window_s=0.3)
+    for ti, xi in zip(t, x):
+        plain.step(float(ti), float(xi), False)
+        still.step(float(ti), float(xi), False)
+    assert plain.close().good_s == pytest.approx(6.6, abs=0.1)
+    assert still.close().good_s == pytest.approx(3.7, abs=0.15)
 
 
 def test_hold_timer_long_gap_splits_and_short_hold_is_dropped():

@@ -24,7 +24,8 @@ PRONE_PRESS_UP = ExerciseSpec(
     # The end-range hold is timed while the arms are straight: the elbow is nearly straight only at the very top,
     # so the band does not take in the way up and down as a band on the chest's rise would.
     hold=HoldSpec("arm_elbow_deg", low="hold_elbow_min_deg", high="hold_elbow_max_deg", min_s="hold_min_s",
-                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s",
+                  still_max_per_s="hold_still_max_deg_per_s", still_window_s="hold_still_window_s"),
     frame_rules=(
         FrameRule("hips_lifting", "thigh_rise_deg", above="thigh_rise_max_deg", during="rep",
                   min_duration_s="hips_lift_min_duration_s"),
@@ -67,6 +68,11 @@ PRONE_PRESS_UP = ExerciseSpec(
         "hold_min_s": 1.0,
         "hold_gap_max_s": 0.5,
         "hold_settle_s": 0.3,
+        # The end-range hold is the time the arms stay straight, still: the band starts partway up, and the way up
+        # and down timed as holding added 0.4-0.6 s (rendered seed 191: within 0.2 s timed still). A press moves
+        # the elbow 60 degrees or more in a second or two; a held press drifts a degree or two a second.
+        "hold_still_max_deg_per_s": 5.0,
+        "hold_still_window_s": 0.3,
         # The pelvis resting on the floor leaves the thigh 3-8 degrees from level (knee on the floor, hip joint a
         # few centimetres up), up to 17 at full extension on a real person (the pelvis rolls forward); hips lifted
         # a hand's width off the floor tip it 25 or more.
