@@ -99,6 +99,13 @@ def test_sphinx_elbows_just_ahead_or_a_slight_nod_up_are_no_fault():
     assert report.fault_counts == {}
 
 
+def test_a_sphinx_head_read_up_to_25_degrees_up_is_no_neck_extension():
+    # The pose model reads a long-legged body's head, in line with the upper back, 22-25 degrees up (rendered seeds
+    # 222 and 225); looking up at the wall reads 37 and more.
+    report = score_sequence(clip(sphinx_frame, sphinx_holds(1, faults={1: (22.0, 0.0, 25.0)}), 24.0), SPHINX)
+    assert (report.rep_count, report.fault_counts) == (1, {})
+
+
 def test_sphinx_elbows_sliding_ahead_on_the_way_down_are_no_fault():
     # Lowering slowly, the trunk below the hold's band (16 degrees) and not yet at rest, the elbows pass ahead of
     # the shoulders for over a second (rendered seed 191, through MediaPipe: 1.04 s): that is leaving the hold, not
