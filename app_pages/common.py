@@ -196,6 +196,7 @@ def _apply_sign_in() -> None:
         st.session_state[_SIGN_IN_ERROR] = result if isinstance(result, str) else result.message
     else:
         st.session_state.pop(_SIGNED_OUT_REASON, None)
+        st.session_state.pop(_SIGN_IN_ERROR, None)
         st.session_state.update({"actor": result.actor, _SEEN_AT: time.monotonic(), GO_HOME: True})
     _SIGN_INS.pop(key, None)
 
@@ -223,7 +224,8 @@ def account_sidebar() -> Actor | None:
         st.text_input("Password", type="password", key="login_password")
         st.form_submit_button("Sign in", on_click=_sign_in_clicked)
         st.caption(SESSION_SCOPE_TEXT)
-    if error := st.session_state.pop(_SIGN_IN_ERROR, None):
+    # Kept until the next attempt's answer replaces it: the camera component's own reruns must not wipe it unread.
+    if error := st.session_state.get(_SIGN_IN_ERROR):
         st.sidebar.error(error)
     return None
 
