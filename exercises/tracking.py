@@ -52,6 +52,11 @@ class ZoneTracker:
         self._candidate: str | None = None
         self._candidate_s = math.nan
 
+    @property
+    def candidate_s(self) -> float:
+        """When the signal entered the zone it is in but has not yet held for the dwell time; NaN if none."""
+        return self._candidate_s if self._candidate is not None else math.nan
+
     def classify(self, x: float) -> str:
         """The raw zone of one value."""
         return "low" if x <= self.low_max else "high" if x >= self.high_min else "mid"
@@ -340,6 +345,9 @@ class RepCounter:
         self._rep_end: _End | None = None  # cycle: the last rep's second end, until it is left
         self._run_zone: str | None = None  # cycle: the rep zone the signal is in, and since when
         self._run_start_s = math.nan
+        self._last_s = math.nan  # the last known value's time
+        # The work zone's end as the set closed with a rep on its way back (close), for its end-hold check.
+        self.closing_change: ZoneChange | None = None
 
     @property
     def in_rep(self) -> bool:
@@ -359,15 +367,32 @@ class RepCounter:
         shallow = self.shallow.step(t_s, x)
         if not math.isfinite(x):
             return change, []
+        self._last_s = t_s
         if self.rest is None:
             return change, self._step_cycle(t_s, x, change, shallow)
         return change, self._step_rest(change, shallow)
 
     def close(self) -> list[RepSpan]:
-        """At the end of the set: a cycle whose second end was reached is decided now. Returns its partial rep."""
-        if self.partials_on and len(self._ends) == 2:
-            return [self._partial(*self._ends)]
-        return []
+        """At the end of the set: what is under way is decided now. Returns the rep or partial rep it makes.
+
+        - A cycle whose second end was reached is a partial rep.
+        - A rep that reached its work zone and had left it for the dwell time when the footage ended is a rep,
+          ended where rest was entered (else at the last value): the person let go as the recording stopped, and
+          the pose model lags the way back (a pelvic tilt reads back at rest 0.3-0.6 s after the body is). Still in
+          the work zone at the end, it is not counted: the person may still be holding it.
+        """
+        if self.rest is None:
+            return [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
+        z = self.zones
+        if self._rep_start_s is None or z.raw in (None, z.accepted) or z.accepted == self.rest or \
+                self._last_s - z.left_s < self.dwell_s:
+            return []
+        end_s = z.candidate_s if z.raw == self.rest else self._last_s
+        self.closing_change = ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s)
+        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)
+        self.reps.append(span)
+        self._rep_start_s = None
+        return [span]
 
     def _step_rest(self, change: ZoneChange | None, shallow: ZoneChange | None) -> list[RepSpan]:
         rest, out = self.rest, []

@@ -73,10 +73,28 @@ def _trip(to, hold=5, back=170, stay=5):
         pytest.param([170, 140] + [90] * 5 + [170] * 5, ["rep"], id="starts_at_the_top"),
         pytest.param([170, 140] + [120] * 5 + [170] * 5, ["partial"], id="starts_at_the_top_partial"),
         pytest.param([140] + [90] * 5 + [170] * 5, [], id="starts_half_down"),
+        # The footage ends on the way back up, out of the work zone for the dwell time: the rep was done.
+        pytest.param([170] * 5 + [90] * 5 + [130] * 3, ["rep"], id="ends_on_the_way_back"),
+        pytest.param([170] * 5 + [90] * 5 + [130, 160, 160], ["rep"], id="ends_back_at_rest_before_its_dwell"),
+        # Still down, or up by a frame only, when the footage ends: maybe still holding, not counted.
+        pytest.param([170] * 5 + [90] * 10, [], id="ends_down"),
+        pytest.param([170] * 5 + [90] * 5 + [130, 130], [], id="ends_a_frame_after_leaving"),
+        # A trip that never got down is not a rep at the end either.
+        pytest.param([170] * 5 + [120] * 5 + [130] * 3, [], id="ends_after_a_partial_trip"),
     ],
 )
 def test_return_to_high_counts_full_and_partial_trips(values, expected):
     assert _count("return_to_high", values)[0] == expected
+
+
+@pytest.mark.parametrize("tail, end_s", [([130] * 3, 1.2), ([130, 160, 160], 1.1)])
+def test_a_rep_the_footage_ends_on_ends_where_rest_was_entered_or_at_the_last_value(tail, end_s):
+    found, counter = _count("return_to_high", [170] * 5 + [90] * 5 + tail)
+    assert found == ["rep"]
+    span, change = counter.reps[-1], counter.closing_change
+    assert (round(span.start_s, 6), round(span.end_s, 6)) == (0.5, end_s)
+    # The work zone was held from 0.5 s until left at 1.0 s.
+    assert (change.zone, change.previous, round(change.previous_held_s, 6)) == ("high", "low", 0.5)
 
 
 @pytest.mark.parametrize(
@@ -86,6 +104,8 @@ def test_return_to_high_counts_full_and_partial_trips(values, expected):
         # Shallow edge at 125.
         pytest.param([90] * 5 + ([130] * 5 + [90] * 5) * 2, ["partial", "partial"], id="partial"),
         pytest.param([90] * 5 + [120] * 5 + [90] * 5, [], id="not_clearly_moving"),
+        pytest.param([90] * 5 + [170] * 5 + [120] * 3, ["rep"], id="ends_on_the_way_back"),
+        pytest.param([90] * 5 + [170] * 8, [], id="ends_up"),
     ],
 )
 def test_return_to_low_counts_full_and_partial_trips(values, expected):
