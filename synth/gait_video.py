@@ -22,7 +22,14 @@ from synth.camera import ImageTransform
 from synth.gait_script import LEGS, WalkFrames, WalkScript, simulate_walk
 from synth.mannequin import BODY_SHAPES, BodyShape, draw_mannequin, get_body_shape
 from synth.poses import EAR_LATERAL_RATIO
-from synth.scene import SceneStyle, apply_camera, fit_transform, random_scene_style, render_background
+from synth.scene import (
+    SceneStyle,
+    apply_camera,
+    fit_transform,
+    random_scene_style,
+    render_background,
+    x264_options,
+)
 from synth.skeleton import Skeleton, arc_points, head_points
 
 
@@ -141,7 +148,7 @@ def render_walk(script: WalkScript, out_dir: str | Path, name: str, seed: int, w
         stream = container.add_stream("libx264", rate=Fraction(str(fps)).limit_denominator(1001))
         stream.width, stream.height = width, height
         stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "23", "preset": "veryfast"}
+        stream.options = x264_options(23, "veryfast")
         for skeleton in skeletons:
             img = background.copy()
             draw_mannequin(img, skeleton, body, camera, "relaxed")

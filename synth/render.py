@@ -22,7 +22,7 @@ import numpy as np
 from synth.camera import MAX_YAW_DEG, PinholeCamera, View, place_camera
 from synth.mannequin import draw_mannequin, get_body_shape
 from synth.poses import Pose
-from synth.scene import SceneStyle, apply_camera, fit_transform, render_background
+from synth.scene import SceneStyle, apply_camera, fit_transform, render_background, x264_options
 from synth.script import (
     THRESHOLDS,
     TRUTH_SERIES,
@@ -296,7 +296,7 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Pat
         stream = container.add_stream("libx264", rate=Fraction(str(spec.fps)).limit_denominator(1001))
         stream.width, stream.height = spec.width, spec.height
         stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(crf), "preset": "medium"}
+        stream.options = x264_options(crf, "medium")
         for pose in poses:
             img = background.copy()
             draw_mannequin(img, pose.skeleton, body, camera, pose.hand_style)

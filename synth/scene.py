@@ -249,3 +249,13 @@ def apply_camera(frame: np.ndarray, style: SceneStyle, rng: np.random.Generator)
         noise = rng.normal(0.0, style.noise_sigma, out.shape).astype(np.float32)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
     return out
+
+
+def x264_options(crf: int, preset: str) -> dict[str, str]:
+    """libx264 options for a rendered clip: the same frames always encode to the same bytes.
+
+    x264's macroblock-tree rate control, on by default, encoded the same frames differently depending on what the
+    process had run before (another clip rendered, MediaPipe run): a test clip rendered inside the suite was not
+    the clip rendered alone, and read one rep short in CI only. Without it CRF still sets the quality.
+    """
+    return {"crf": str(crf), "preset": preset, "x264-params": "mbtree=0"}
