@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -139,14 +141,52 @@ def _fingerprint(key: str, username: str, password: str) -> str:
     return hashlib.sha256(f"{key}\0{username}\0{password}".encode()).hexdigest()
 
 
+# One click can reach the check twice: Streamlit lets a superseded run go on beside the run that has the click, and
+# the older run, seeing the submitted values, takes the click for lost (`_apply_sign_in`). Both checked: a wrong
+# password counted twice, and the two writes raced in the store (shown as a database error, so no answer to the
+# click; browser tests, 1 run in 4). So a browser session's checks take turns, and the same values checked within
+# SAME_SIGN_IN_REPEAT_S are not checked again: the first check's answer stands.
+SAME_SIGN_IN_REPEAT_S = 2.0
+_CHECKS_GUARD = threading.Lock()
+_CHECK_LOCKS: dict[str, tuple[threading.Lock, int]] = {}  # session key -> (its lock, threads using it)
+_LAST_CHECKS: dict[str, tuple[str, float]] = {}  # session key -> (fingerprint, time.monotonic()) of its last check
+
+
+@contextmanager
+def _checks_take_turns(key: str) -> Iterator[None]:
+    with _CHECKS_GUARD:
+        lock, users = _CHECK_LOCKS.get(key, (threading.Lock(), 0))
+        _CHECK_LOCKS[key] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _CHECKS_GUARD:
+            lock, users = _CHECK_LOCKS[key]
+            if users > 1:
+                _CHECK_LOCKS[key] = (lock, users - 1)
+            else:
+                del _CHECK_LOCKS[key]
+
+
 def _try_sign_in(key: str, username: str, password: str) -> None:
     """Check these values; the result waits in _SIGN_INS for `_apply_sign_in`. Touches no st.session_state."""
-    try:
-        with db_session() as db:
-            result: SignInResult | str = sign_in(db, username, password, client_address())
-    except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
-        result = f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}"
-    _SIGN_INS[key] = (_fingerprint(key, username, password), result)
+    fingerprint = _fingerprint(key, username, password)
+    with _checks_take_turns(key):
+        now = time.monotonic()
+        with _CHECKS_GUARD:
+            for old in [k for k, (_, at) in _LAST_CHECKS.items() if now - at >= SAME_SIGN_IN_REPEAT_S]:
+                del _LAST_CHECKS[old]
+            if _LAST_CHECKS.get(key, ("", 0.0))[0] == fingerprint:
+                return
+        try:
+            with db_session() as db:
+                result: SignInResult | str = sign_in(db, username, password, client_address())
+        except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
+            result = f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}"
+        with _CHECKS_GUARD:
+            _LAST_CHECKS[key] = (fingerprint, time.monotonic())
+        _SIGN_INS[key] = (fingerprint, result)
 
 
 def session_key_now() -> str | None:

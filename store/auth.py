@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from store.db import WRITE_TRANSACTION
 from store.models import USERNAME_MAX_CHARS, CareLink, Role, SignInThrottle, User, utc_now
 
 # NIST SP 800-63B: length and a blocklist, no composition rules.
@@ -160,7 +161,9 @@ def _throttle_keys(username: str, client: str | None) -> list[tuple[str, int]]:
 
 def _record_failure(db: Session, key: str, limit: int, now: datetime) -> bool:
     """Count one failure against `key`; whether that locks it."""
-    row = db.get(SignInThrottle, key)
+    # Locked until the transaction ends (PostgreSQL; SQLite's write lock covers it), and read afresh: a count read
+    # earlier, or kept by the session, may be one another sign-in has raised since.
+    row = db.get(SignInThrottle, key, with_for_update=True, populate_existing=True)
     if row is None:
         row = SignInThrottle(key=key, failures=0, window_started_at=now)
         db.add(row)
@@ -191,7 +194,7 @@ def sign_in(db: Session, username: str, password: str, client: str | None = None
     """
     now = now or utc_now()
     keys = _throttle_keys(username, client)
-    rows = [db.get(SignInThrottle, key) for key, _ in keys]
+    rows = [db.get(SignInThrottle, key, populate_existing=True) for key, _ in keys]
     if any(r is not None and r.locked_until is not None and r.locked_until > now for r in rows):
         verify_password(_DUMMY_HASH, password)  # as long as a real check
         return SignInResult(None, locked=True)
@@ -202,6 +205,10 @@ def sign_in(db: Session, username: str, password: str, client: str | None = None
             db.commit()
         return SignInResult(actor)
     for attempt in range(2):
+        # The count is read again and written in one short transaction of its own, begun once the password check
+        # (the slow part) is done and holding the write lock from its start (store.db.WRITE_TRANSACTION).
+        db.commit()
+        db.connection(execution_options={WRITE_TRANSACTION: True})
         try:
             locked = [_record_failure(db, key, limit, now) for key, limit in keys]
             db.commit()

@@ -61,10 +61,17 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cur.close()
 
 
+# An execution option for a transaction that reads what it is about to write (Session.connection(execution_options=
+# {WRITE_TRANSACTION: True}) as it begins): SQLite then takes its write lock at once (BEGIN IMMEDIATE). Begun
+# deferred, such a transaction is refused outright ("database is locked", whatever the busy timeout) when another
+# writer commits between its read and its write; begun immediate, it waits its turn. Other databases ignore it.
+WRITE_TRANSACTION = "formcheck_write_transaction"
+
+
 def _sqlite_begin(conn) -> None:  # noqa: ANN001
-    # Deferred, not IMMEDIATE: a page holding a read transaction open must not block every writer (WAL lets
-    # readers and one writer run together; a second writer waits up to SQLITE_BUSY_TIMEOUT_S).
-    conn.exec_driver_sql("BEGIN")
+    # Deferred, not IMMEDIATE, unless asked: a page holding a read transaction open must not block every writer
+    # (WAL lets readers and one writer run together; a second writer waits up to SQLITE_BUSY_TIMEOUT_S).
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_TRANSACTION) else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -165,3 +165,39 @@ def test_refusals_take_about_as_long_for_a_known_an_unknown_and_a_locked_name(db
     known, unknown, locked_s = (sorted(t)[len(t) // 2] for t in times)
     assert result.locked
     assert 0.5 < unknown / known < 2 and 0.4 < locked_s / known < 2.5, (known, unknown, locked_s)
+
+
+def test_wrong_passwords_tried_at_once_are_each_refused_and_each_counted(url, people):
+    """Two browsers (or one page's two overlapping runs) refused at the same moment: both get the usual answer and
+    both failures count. SQLite refused the second writer at once ("database is locked", shown to the patient as a
+    database error) when its read began before the other's write; PostgreSQL could lose one of the two counts."""
+    import threading
+
+    from store.db import make_engine, session_factory
+
+    engine = make_engine(url)
+    tries = (auth.SIGN_IN_FAILURES_MAX - 1) // 2  # pairs, all under the account's limit
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def attempt() -> None:
+        with session_factory(engine)() as own:
+            for _ in range(tries):
+                barrier.wait()
+                try:
+                    results.append(auth.sign_in(own, "alice", "wrong password!", now=T0).message)
+                except Exception as exc:  # noqa: BLE001 - what the page would have shown instead
+                    errors.append(repr(exc).splitlines()[0])
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == []
+        assert results == [auth.WRONG_SIGN_IN_TEXT] * (2 * tries)
+        with session_factory(engine)() as fresh:  # no address: the account's own count only
+            assert [r.failures for r in fresh.scalars(select(auth.SignInThrottle))] == [2 * tries]
+    finally:
+        engine.dispose()
