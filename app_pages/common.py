@@ -144,12 +144,13 @@ def _fingerprint(key: str, username: str, password: str) -> str:
 # One click can reach the check twice: Streamlit lets a superseded run go on beside the run that has the click, and
 # the older run, seeing the submitted values, takes the click for lost (`_apply_sign_in`). Both checked: a wrong
 # password counted twice, and the two writes raced in the store (shown as a database error, so no answer to the
-# click; browser tests, 1 run in 4). So a browser session's checks take turns, and the same values checked within
-# SAME_SIGN_IN_REPEAT_S are not checked again: the first check's answer stands.
-SAME_SIGN_IN_REPEAT_S = 2.0
+# click; browser tests, 2 runs in 9). So a browser session's checks take turns, and a click is not checked again
+# once its values were checked as a lost click (within LOST_CLICK_MATCH_S), nor a lost click once the click's own
+# check has run. A click with the same values as the last click is another attempt and is checked.
+LOST_CLICK_MATCH_S = 2.0
 _CHECKS_GUARD = threading.Lock()
 _CHECK_LOCKS: dict[str, tuple[threading.Lock, int]] = {}  # session key -> (its lock, threads using it)
-_LAST_CHECKS: dict[str, tuple[str, float]] = {}  # session key -> (fingerprint, time.monotonic()) of its last check
+_LOST_CLICKS: dict[str, tuple[str, float]] = {}  # session key -> (fingerprint, time.monotonic()) checked as lost
 
 
 @contextmanager
@@ -169,23 +170,40 @@ def _checks_take_turns(key: str) -> Iterator[None]:
                 del _CHECK_LOCKS[key]
 
 
-def _try_sign_in(key: str, username: str, password: str) -> None:
-    """Check these values; the result waits in _SIGN_INS for `_apply_sign_in`. Touches no st.session_state."""
+def _last_applied() -> str | None:
+    """The fingerprint of the last result applied in this session (read without a point where Streamlit may stop)."""
+    return st.session_state.to_dict().get(_LAST_TRY)
+
+
+def _already_checked(key: str, fingerprint: str, lost_click: bool) -> bool:
+    now = time.monotonic()
+    with _CHECKS_GUARD:
+        for old in [k for k, (_, at) in _LOST_CLICKS.items() if now - at >= LOST_CLICK_MATCH_S]:
+            del _LOST_CLICKS[old]
+        if not lost_click:
+            return _LOST_CLICKS.pop(key, ("", 0.0))[0] == fingerprint
+    waiting = _SIGN_INS.get(key)
+    return (waiting is not None and waiting[0] == fingerprint) or _last_applied() == fingerprint
+
+
+def _try_sign_in(key: str, username: str, password: str, lost_click: bool = False) -> None:
+    """Check these values; the result waits in _SIGN_INS for `_apply_sign_in`. Writes no st.session_state.
+
+    `lost_click`: the values were submitted but this run has no click (`_apply_sign_in`); else it is the click's own
+    check.
+    """
     fingerprint = _fingerprint(key, username, password)
     with _checks_take_turns(key):
-        now = time.monotonic()
-        with _CHECKS_GUARD:
-            for old in [k for k, (_, at) in _LAST_CHECKS.items() if now - at >= SAME_SIGN_IN_REPEAT_S]:
-                del _LAST_CHECKS[old]
-            if _LAST_CHECKS.get(key, ("", 0.0))[0] == fingerprint:
-                return
+        if _already_checked(key, fingerprint, lost_click):
+            return
         try:
             with db_session() as db:
                 result: SignInResult | str = sign_in(db, username, password, client_address())
         except Exception as exc:  # noqa: BLE001 - a database that cannot be opened must not break the guest pages
             result = f"Cannot reach the database: {redact(str(exc).splitlines()[0] if str(exc) else '')}"
-        with _CHECKS_GUARD:
-            _LAST_CHECKS[key] = (fingerprint, time.monotonic())
+        if lost_click:
+            with _CHECKS_GUARD:
+                _LOST_CLICKS[key] = (fingerprint, time.monotonic())
         _SIGN_INS[key] = (fingerprint, result)
 
 
@@ -223,7 +241,7 @@ def _apply_sign_in() -> None:
         state = st.session_state.to_dict()
         username, password = _form_values(state)
         if password and state.get(_LAST_TRY) != _fingerprint(key, username, password):
-            _try_sign_in(key, username, password)
+            _try_sign_in(key, username, password, lost_click=True)
     waiting = _SIGN_INS.get(key)
     if waiting is None:
         return
