@@ -507,9 +507,10 @@ class Checker:
                 self._closed_episodes.append(episode)
         if self._hold:
             self._finish_hold(self._hold.close())
-        for span in self._counter.close():
-            if not span.partial and self._counter.closing_change is not None:
-                self._check_end_hold(self._counter.closing_change)
+        change, spans = self._counter.close()
+        if change is not None:
+            self._check_end_hold(change)
+        for span in spans:
             self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
         reps = self._final_reps(self._reps, self._rep_spans)

@@ -346,8 +346,6 @@ class RepCounter:
         self._run_zone: str | None = None  # cycle: the rep zone the signal is in, and since when
         self._run_start_s = math.nan
         self._last_s = math.nan  # the last known value's time
-        # The work zone's end as the set closed with a rep on its way back (close), for its end-hold check.
-        self.closing_change: ZoneChange | None = None
 
     @property
     def in_rep(self) -> bool:
@@ -372,8 +370,10 @@ class RepCounter:
             return change, self._step_cycle(t_s, x, change, shallow)
         return change, self._step_rest(change, shallow)
 
-    def close(self) -> list[RepSpan]:
-        """At the end of the set: what is under way is decided now. Returns the rep or partial rep it makes.
+    def close(self) -> tuple[ZoneChange | None, list[RepSpan]]:
+        """At the end of the set: what is under way is decided now; returns (change, reps) as `step` does.
+
+        The change is a rep's return to rest, for its end-hold check; the reps are the rep or partial rep made.
 
         - A cycle whose second end was reached is a partial rep.
         - A rep that reached its work zone and had left it for the dwell time when the footage ended is a rep,
@@ -382,17 +382,16 @@ class RepCounter:
           the work zone at the end, it is not counted: the person may still be holding it.
         """
         if self.rest is None:
-            return [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
+            return None, [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
         z = self.zones
         if self._rep_start_s is None or z.raw in (None, z.accepted) or z.accepted == self.rest or \
                 self._last_s - z.left_s < self.dwell_s:
-            return []
+            return None, []
         end_s = z.candidate_s if z.raw == self.rest else self._last_s
-        self.closing_change = ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s)
         span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)
         self.reps.append(span)
         self._rep_start_s = None
-        return [span]
+        return ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s), [span]
 
     def _step_rest(self, change: ZoneChange | None, shallow: ZoneChange | None) -> list[RepSpan]:
         rest, out = self.rest, []

@@ -45,7 +45,7 @@ def _count(mode, values, partial_ratio=0.5, band=(100.0, 150.0), dwell=0.2):
     for i, v in enumerate(values):
         _, spans = counter.step(i * DT, v)
         found += spans
-    found += counter.close()
+    found += counter.close()[1]
     return ["partial" if s.partial else "rep" for s in found], counter
 
 
@@ -89,9 +89,12 @@ def test_return_to_high_counts_full_and_partial_trips(values, expected):
 
 @pytest.mark.parametrize("tail, end_s", [([130] * 3, 1.2), ([130, 160, 160], 1.1)])
 def test_a_rep_the_footage_ends_on_ends_where_rest_was_entered_or_at_the_last_value(tail, end_s):
-    found, counter = _count("return_to_high", [170] * 5 + [90] * 5 + tail)
-    assert found == ["rep"]
-    span, change = counter.reps[-1], counter.closing_change
+    counter = RepCounter("return_to_high", 100.0, 150.0, 0.2, 0.5)
+    for i, v in enumerate([170] * 5 + [90] * 5 + tail):
+        assert counter.step(i * DT, v)[1] == []
+    change, spans = counter.close()
+    assert ["partial" if s.partial else "rep" for s in spans] == ["rep"]
+    span = spans[0]
     assert (round(span.start_s, 6), round(span.end_s, 6)) == (0.5, end_s)
     # The work zone was held from 0.5 s until left at 1.0 s.
     assert (change.zone, change.previous, round(change.previous_held_s, 6)) == ("high", "low", 0.5)
