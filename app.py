@@ -33,16 +33,18 @@ def main() -> None:
     if st.session_state.get(common.GO_HOME) is True:
         # Signed in or out: this role's home page, before st.navigation looks up a page the role may not have.
         st.session_state[common.GO_HOME] = _HOME_ASKED
-        st.switch_page(home)
+        menu.switch(home)
     page = st.navigation(pages, position="hidden")
     going_home = st.session_state.get(common.GO_HOME) == _HOME_ASKED
     if going_home and page.title != home.title:
         # The switch was lost: a rerun the browser asked for at the same moment (the live page's camera
         # component reports its state once loaded, often just as a sign-in lands) replaced it, with the page
         # the browser still showed. The flag stays until the home page has run, so ask again.
-        st.switch_page(home)
+        menu.switch(home)
     if (asked := menu.asked_page(pages, page)) is not None:
-        st.switch_page(asked)  # asked again on every run until that page has run: a merged rerun can lose a switch
+        menu.switch(asked)  # asked again on every run until that page has run: a merged rerun can lose a switch
+    if (shown := menu.behind(pages, page)) is not None and not going_home:
+        menu.switch(shown)  # the browser asked before the page shown reached it
     menu.draw(menu_box, pages, page)
     if flash := st.session_state.pop("flash", None):
         st.success(flash)
@@ -63,9 +65,9 @@ def _arrived(page: st.Page, going_home: bool) -> None:
     part-way (at any widget or session_state call, as a Streamlit StopException, which is no Exception) and name the
     page the browser still shows; the next run then asks again.
     """
+    menu.reached(page)  # first: a stop between the two leaves the flag, and the next run asks for home again
     if going_home:
         st.session_state.pop(common.GO_HOME, None)
-    menu.reached(page)
 
 
 # Streamlit runs this file as __main__ and leaves it in sys.modules: a process pool started later in the same process

@@ -5,12 +5,16 @@ the new page, and Streamlit merges two requests that arrive together, keeping th
 page's camera component asks for a rerun of the page shown once it has loaded, so a menu click made as the page
 first loaded was lost and the patient had to click again. A button's click survives that merge (Streamlit keeps
 button presses), and the page it asks for is kept until that page has run to its end (`asked_page`, `reached`).
+
+A request the browser sent before a new page reached it names the page it still showed, and can arrive after the new
+page's run has ended (nothing is left asking then). So the page shown stands until the browser has named it once
+(`behind`); from then on a request naming another page is the browser's own move (its back button) and is followed.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -64,10 +68,47 @@ def asked_page(pages: list[Any], shown: Any) -> Any | None:
 
 
 def reached(shown: Any) -> None:
-    """The page shown has run to its end: a menu click that asked for it is done."""
+    """The page shown has run to its end: it is what the browser gets, and a menu click that asked for it is done."""
+    was = st.session_state.to_dict().get(_SHOWN)
+    st.session_state[_SHOWN] = (shown.title, was == (shown.title, True))
     key = common.session_key_now()
     if key and _ASKED.get(key) == shown.url_path:
         del _ASKED[key]
+
+
+# (title of the page whose run last ended, whether the browser has named it since): titles, as a url path is "" for
+# every role's home page. And the title of the page this server's own switch asked for, until the run it starts.
+_SHOWN = "menu_page_shown"
+_SWITCHED_TO = "menu_switched_to"
+
+
+def switch(page: Any) -> NoReturn:
+    """st.switch_page, marked as this server's: the run it starts is not the browser naming that page."""
+    st.session_state[_SWITCHED_TO] = page.title
+    st.switch_page(page)
+
+
+def behind(pages: list[Any], named: Any) -> Any | None:
+    """The page shown, if this run names another that the browser asked for before the page shown reached it.
+
+    A run names the browser's page, or the page of this server's switch. The browser has the page shown once it has
+    named it; until then a request naming another page left before it arrived.
+    """
+    state = st.session_state.to_dict()
+    ours = state.get(_SWITCHED_TO) == named.title
+    if _SWITCHED_TO in state:
+        del st.session_state[_SWITCHED_TO]
+    shown = state.get(_SHOWN)
+    if shown is None or ours:
+        return None
+    title, seen = shown
+    if title == named.title:
+        if not seen:
+            st.session_state[_SHOWN] = (title, True)
+        return None
+    if seen:
+        return None
+    return next((p for p in pages if p.title == title), None)
 
 
 def draw(box: Any, pages: list[Any], shown: Any) -> None:

@@ -38,6 +38,16 @@ def app_test(page: str | None = None, actor=None, timeout: float = 60, **state) 
     return at
 
 
+def names_page(at: AppTest, page: str) -> AppTest:
+    """The browser's next request names this page (a url path from app_pages/menu.py), as it does the page it shows.
+
+    AppTest's own requests keep naming the page it was opened on, whatever page the last run switched to: a browser
+    whose request left before the switch reached it.
+    """
+    at._page_hash = calc_hash(page)
+    return at
+
+
 # The browser's own rerun request (the live page's camera component, once loaded), merged with a page switch, keeps
 # the page the browser still shows. These two helpers play that race in AppTest; each returns what it caught.
 def lose_the_first_switch(monkeypatch) -> list:  # noqa: ANN001

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import app_pages.live
 from app_pages import menu
-from tests.app.nav import LIVE, REVIEW, app_test, lose_the_first_switch, stop_the_first_run
+from tests.app.nav import LIVE, REVIEW, app_test, lose_the_first_switch, names_page, stop_the_first_run
 
 LIVE_TITLE, REVIEW_TITLE = "formcheck: live coaching", "formcheck: exercise form review"
 
@@ -86,6 +86,22 @@ def test_a_menu_click_reaches_its_page_when_a_browser_rerun_stops_that_page_part
     assert stopped, "the review page never started"
     assert at.title[0].value == REVIEW_TITLE
     assert menu._ASKED == {}
+
+
+def test_a_rerun_the_browser_sent_before_the_clicked_page_reached_it_keeps_that_page():
+    # The review page has run to its end; then comes a rerun request the browser sent from the live page before the
+    # review page reached it (the camera component reporting its state). The review page stands.
+    at = _click(app_test(LIVE).run(), "Review a recording")
+    assert at.title[0].value == REVIEW_TITLE
+    at = names_page(at, LIVE).run()
+    assert not at.exception
+    assert at.title[0].value == REVIEW_TITLE
+    assert _menu(at) == {"Live coaching": "tertiary", "Review a recording": "secondary"}
+    # Once the browser has named the review page itself, its own move to another page (its back button) is followed.
+    at = names_page(at, REVIEW).run()
+    assert at.title[0].value == REVIEW_TITLE
+    at = names_page(at, LIVE).run()
+    assert at.title[0].value == LIVE_TITLE
 
 
 def test_a_click_on_a_page_not_in_the_menu_any_more_is_dropped():
