@@ -18,7 +18,15 @@ from store import auth, repo
 from store.db import open_store
 from store.models import Role, Symptom, utc_now
 from tests.app.nav import (
-    LIVE, PATIENTS, PROGRAMME, PROGRESS, REVIEW, app_test, lose_the_first_switch, names_page, stop_the_first_run,
+    LIVE,
+    PATIENTS,
+    PROGRAMME,
+    PROGRESS,
+    REVIEW,
+    app_test,
+    lose_the_first_switch,
+    names_page,
+    stop_the_first_run,
 )
 from tests.app.test_live_page import _finished_set
 from tests.store.helpers import SQUAT_REPS, squat_clip
