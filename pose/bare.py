@@ -19,6 +19,10 @@ def bare_loop(paths: list[str], complexity: int = 1) -> dict[str, float]:
 
     Returns:
         {"frames": frames processed, "seconds": wall time of the loop, imports excluded}.
+
+    Raises:
+        ValueError: a clip that cannot be opened (missing, or not a video): a loop that skipped it would be timed
+            on less work than formcheck was.
     """
     import cv2
     import mediapipe as mp
@@ -28,6 +32,8 @@ def bare_loop(paths: list[str], complexity: int = 1) -> dict[str, float]:
     t0 = time.perf_counter()
     for path in paths:
         cap = cv2.VideoCapture(path)
+        if not cap.isOpened():
+            raise ValueError(f"cannot open {path} as a video")
         with mp.solutions.pose.Pose(model_complexity=complexity) as pose:
             while True:
                 ok, bgr = cap.read()
@@ -48,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or model not in MODEL_COMPLEXITY:
         print("usage: python -m pose.bare [--model lite|full|heavy] CLIP...", file=sys.stderr)
         return 2
-    print(json.dumps(bare_loop(argv, MODEL_COMPLEXITY[model])))
+    try:
+        print(json.dumps(bare_loop(argv, MODEL_COMPLEXITY[model])))
+    except ValueError as exc:
+        print(f"pose.bare: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

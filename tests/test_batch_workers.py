@@ -116,6 +116,17 @@ def test_the_ceiling_splits_clips_between_loops_by_size_largest_first(tmp_path):
     assert speed.split_by_size([str(tmp_path / "a")], 2) == [[str(tmp_path / "a")]]
 
 
+def test_bare_loop_refuses_a_clip_it_cannot_open_in_one_line(tmp_path, capsys):
+    from pose import bare
+
+    (tmp_path / "notes.mp4").write_text("not a video")
+    for path in (tmp_path / "missing.mp4", tmp_path / "notes.mp4"):
+        assert bare.main([str(path)]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.strip() == f"pose.bare: cannot open {path} as a video"
+        assert captured.out == ""  # no frame count that would be timed against formcheck's
+
+
 def test_bare_loop_refuses_an_unknown_model(capsys):
     from pose import bare
 

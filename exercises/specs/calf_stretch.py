@@ -37,6 +37,10 @@ CALF_STRETCH = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
+        # The back leg is often the far one, partly behind the front leg: as it bends, the pose model still places
+        # its knee where it is (145-147 degrees read for 146 drawn) but rates it 0.44-0.5 visible, so at the common
+        # 0.5 the bend went unknown for its whole length and split the stretch in two (rendered seeds 191 and 231).
+        "landmark_visibility_min_ratio": 0.3,
         # Standing with one foot a step back, the back shin leans 10-17 degrees forward; leaning into the wall
         # with the heel down takes it to 25-40 (the ankle's dorsiflexion). The gap is the hysteresis band.
         "shin_rest_max_deg": 18.0,
