@@ -349,6 +349,43 @@ def _base(frame: pd.DataFrame, title: str) -> alt.Chart:
     return alt.Chart(frame, title=alt.TitleParams(title, anchor="start", limit=0), height=220)
 
 
+# A progress chart's value axis is cut into at most this many steps of 1, 2 or 5 (times a power of ten), and its
+# domain ends on a tick: Vega rounds the domain for ten ticks and then thins the labels to fit, so a set of 5 reps
+# was a dot floating above the top line, which was labelled 4. The charts are short; five labels fit.
+VALUE_STEPS_MAX = 4
+
+
+def value_ticks(values: Iterable[float], zero: bool = True, integer: bool = False) -> list[float]:
+    """Tick values for a chart's y axis: the first and last are the domain, every value lies between them.
+
+    Args:
+        values: the values plotted (NaN ignored).
+        zero: include 0 in the axis.
+        integer: counts (reps): no step under 1.
+    """
+    finite = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    if zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if hi - lo <= 0:
+        lo, hi = (lo - 1.0, hi + 1.0) if lo != 0 else (0.0, 1.0)
+    power = 10.0 ** math.floor(math.log10((hi - lo) / VALUE_STEPS_MAX))
+    steps = [m * power * 10**k for k in (0, 1) for m in (1, 2, 5)]
+    for step in (s for s in steps if s >= 1 or not integer):
+        first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+        if last - first <= VALUE_STEPS_MAX:
+            return [round(n * step, 10) for n in range(first, last + 1)]
+    raise AssertionError("unreachable: a step of 10x the smallest spans the values in 4 or fewer")
+
+
+def _value_axis(field: str, title: str, values: Iterable[float], zero: bool = True, integer: bool = False,
+                percent: bool = False) -> alt.Y:
+    """A quantitative y from the first to the last of `value_ticks`, labelled at each."""
+    ticks = value_ticks(values, zero, integer)
+    return alt.Y(field, title=title, scale=alt.Scale(domain=[ticks[0], ticks[-1]], nice=False, zero=zero),
+                 axis=alt.Axis(values=ticks, **({"format": "%"} if percent else {})))
+
+
 def _set_axis() -> alt.X:
     """The sets along x: level labels, thinned when they would overlap (rotated ones took a third of the chart)."""
     return alt.X("set:O", title="set", sort=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
@@ -358,7 +395,7 @@ def range_chart(frame: pd.DataFrame, signal_label: str) -> alt.LayerChart:
     """Range reached per session (low and high of the rep signal) against the target lines."""
     long = frame.melt(id_vars=["set"], value_vars=["range low", "range high"], var_name="measure").dropna()
     targets = frame.melt(id_vars=["set"], value_vars=["target low", "target high"], var_name="measure").dropna()
-    y = alt.Y("value:Q", title=signal_label, scale=alt.Scale(zero=False))
+    y = _value_axis("value:Q", signal_label, [*long["value"], *targets["value"]], zero=False)
     legend = alt.Legend(title=None)
     reached = _base(long, f"Range: {signal_label}").mark_line(point=True).encode(
         x=_set_axis(), y=y, color=alt.Color("measure:N", legend=legend))
@@ -369,9 +406,10 @@ def range_chart(frame: pd.DataFrame, signal_label: str) -> alt.LayerChart:
 
 def metric_chart(frame: pd.DataFrame, column: str, title: str, percent: bool = False) -> alt.Chart:
     """One per-session number over time (reps, hold, fault rate)."""
-    axis = alt.Axis(format="%") if percent else alt.Axis()
+    values = frame[column].dropna()
+    counts = bool(len(values)) and bool((values == values.round()).all()) and not percent
     return _base(frame.dropna(subset=[column]), title).mark_line(point=True).encode(
-        x=_set_axis(), y=alt.Y(f"{column}:Q", title=column, axis=axis),
+        x=_set_axis(), y=_value_axis(f"{column}:Q", column, values, integer=counts, percent=percent),
         tooltip=["set:O", f"{column}:Q"]).properties(padding=CHART_PADDING)
 
 

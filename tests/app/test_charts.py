@@ -53,3 +53,21 @@ def test_unknown_values_stay_missing_in_the_chart_data():
     chart = signal_chart(_report(), EXERCISES["wall_squat"], ["support_knee_deg"]).to_dict()
     # Rep band, fault band, signal line, and one layer holding both rep-threshold rules.
     assert len(chart["layer"]) == 4
+
+
+@pytest.mark.parametrize(("values", "zero", "integer", "ticks"), [
+    ([5], True, True, [0, 2, 4, 6]),  # one set of 5 reps: its dot between labelled lines, not above the top one
+    ([1, 1], True, True, [0, 1]),  # no half reps
+    ([90.0, 152.0, 120.0, 150.0], False, False, [80, 100, 120, 140, 160]),  # a knee's range against its targets
+    ([0.0, 0.33], True, False, [0, 0.1, 0.2, 0.3, 0.4]),  # a fault rate
+    ([12.5, float("nan"), 30.0], True, False, [0, 10, 20, 30]),
+    ([float("nan")], True, False, [0, 0.5, 1]),  # nothing to plot: an axis still
+])
+def test_a_progress_axis_ends_on_labelled_ticks_around_every_value(values, zero, integer, ticks):
+    from feedback.views import VALUE_STEPS_MAX, value_ticks
+
+    got = value_ticks(values, zero, integer)
+    assert got == pytest.approx(ticks)
+    assert len(got) - 1 <= VALUE_STEPS_MAX
+    finite = [v for v in values if math.isfinite(v)]
+    assert all(got[0] <= v <= got[-1] for v in finite)
