@@ -50,6 +50,14 @@ def menu(actor: Actor | None) -> list[st.Page]:
 _ASKED: dict[str, str] = {}
 
 
+# (title of the page whose run last ended, whether the browser has named it since): titles, as a url path is "" for
+# every role's home page. And the title of the page this server's own switch asked for, until the run it starts.
+# In st.session_state, unlike _ASKED: a run stopped before writing them leaves the older page shown, which the next
+# run's GO_HOME or menu click still corrects, and the session's state goes when the session does.
+_SHOWN = "menu_page_shown"
+_SWITCHED_TO = "menu_switched_to"
+
+
 def _clicked(path: str) -> None:
     if key := common.session_key_now():
         _ASKED[key] = path
@@ -76,12 +84,6 @@ def reached(shown: Any) -> None:
         del _ASKED[key]
 
 
-# (title of the page whose run last ended, whether the browser has named it since): titles, as a url path is "" for
-# every role's home page. And the title of the page this server's own switch asked for, until the run it starts.
-_SHOWN = "menu_page_shown"
-_SWITCHED_TO = "menu_switched_to"
-
-
 def switch(page: Any) -> NoReturn:
     """st.switch_page, marked as this server's: the run it starts is not the browser naming that page."""
     st.session_state[_SWITCHED_TO] = page.title
@@ -92,7 +94,8 @@ def behind(pages: list[Any], named: Any) -> Any | None:
     """The page shown, if this run names another that the browser asked for before the page shown reached it.
 
     A run names the browser's page, or the page of this server's switch. The browser has the page shown once it has
-    named it; until then a request naming another page left before it arrived.
+    named it; until then a request naming another page left before it arrived. Notes both for the runs after this:
+    the switch's mark is spent, and the page shown is marked named when this run is the browser naming it.
     """
     state = st.session_state.to_dict()
     ours = state.get(_SWITCHED_TO) == named.title
