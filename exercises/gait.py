@@ -181,7 +181,8 @@ def _peaks(t: np.ndarray, x: np.ndarray, half_window_s: float, rise_min: float, 
     # Each frame's windows as index ranges (t increases): a long clip costs its length, not its length squared.
     near_lo = np.searchsorted(t, t - half_window_s, side="left")
     near_hi = np.searchsorted(t, t + half_window_s, side="right")
-    after_hi = np.searchsorted(t, t + confirm_s, side="right")
+    # At least the next frame, whatever the frame rate: at 10 frames/s none comes within an 80 ms confirm_s.
+    after_hi = np.maximum(np.searchsorted(t, t + confirm_s, side="right"), np.arange(len(t)) + 2)
     before_lo = np.searchsorted(t, t - rise_window_s, side="left")
     for i in np.flatnonzero(ok):
         near = x[near_lo[i]:near_hi[i]]
@@ -431,12 +432,22 @@ def _assign_legs(contacts: list[tuple[float, Side]], th: Mapping[str, float]) ->
 
 
 def _last_descent(t: np.ndarray, up: np.ndarray, level: float, start_s: float, end_s: float) -> tuple[float, int]:
-    """The last time in the window a height came down through `level` (interpolated), and the sample after it."""
+    """The last time in the window a height came down through `level`, and the sample after it.
+
+    The time is interpolated between the samples either side of the crossing, which may lie outside the window: at
+    a webcam's 10 frames/s a 0.3 s window holds two or three samples, and a foot that landed inside it is seen
+    landed only on the sample after it.
+    """
     above = up > level
-    for j in np.flatnonzero((t >= start_s) & (t <= end_s))[::-1]:
-        if j > 0 and above[j - 1] and np.isfinite(up[j]) and not above[j]:
+    first = max(int(np.searchsorted(t, start_s, side="left")), 1)
+    last = min(int(np.searchsorted(t, end_s, side="right")), len(t) - 1)  # the sample after the window, if any
+    for j in range(last, first - 1, -1):
+        if above[j - 1] and np.isfinite(up[j]) and not above[j]:
             y0, y1 = up[j - 1] - level, up[j] - level
-            return (float(t[j - 1] + y0 / (y0 - y1) * (t[j] - t[j - 1])) if y0 != y1 else float(t[j])), int(j)
+            crossed = float(t[j - 1] + y0 / (y0 - y1) * (t[j] - t[j - 1])) if y0 != y1 else float(t[j])
+            if crossed > end_s:
+                continue
+            return (crossed, j) if crossed >= start_s else (math.nan, -1)
     return math.nan, -1
 
 

@@ -23,9 +23,12 @@ STEPS = 5  # the manifest's heel strikes, all certain (a sixth at the frame's ed
 TITLE = EXERCISES["walk"].title
 VIEWPORT = {"width": 1366, "height": 768}
 # Steps need the swing seen: with frames dropped (under this many processed a second, of the fake camera's 15), steps
-# are lost. On the 2-core CI machine with the browser beside the server, 10.6-13.1 frames/s found 4 or 5 of the 5
-# steps in four runs and 3 in a fifth (12.0): frames dropped in bursts lose a whole swing. Issue 16's live rate.
-MIN_FPS = 14.0
+# are lost. Until a step's heel reach was confirmed by the frame after it whatever the rate (exercises.gait), a step
+# was lost whenever no frame came within 80 ms of its peak: 10.6-13.1 frames/s found 3-5 of the 5 steps on CI, and
+# this gate stood at 14. Since, this clip's live set replayed with frames dropped in bursts (inline pose, 10 runs
+# each) found 4-6 steps in 9 runs of 10 at 6-9 frames/s on average; under 6 whole swings go unseen. See
+# tests/test_gait.py: test_a_live_walk_with_frames_dropped_counts_every_step.
+MIN_FPS = 8.0
 
 
 @pytest.fixture(scope="module")
