@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -102,9 +102,12 @@ def _own_view(exercise: str, fault: str | None, view: View) -> View:
     return suite_views(exercise, [view])[0]
 
 
-def _render_and_score(args: tuple[ClipSpec, Path]) -> ClipScore:
-    spec, out = args
-    return score_rendered(rendered_clip(spec, out), ScoreOptions(cache_dir=str(out / "cache")))
+def _render_and_score(args: tuple[ClipSpec, Path, float | None]) -> ClipScore:
+    spec, out, max_fps = args
+    options = ScoreOptions(cache_dir=str(out / "cache"))
+    if max_fps is not None:
+        options = replace(options, settings=replace(options.settings, max_fps=max_fps))
+    return score_rendered(rendered_clip(spec, out), options)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,14 +120,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=1, help="clips rendered and scored at once")
     p.add_argument("--yaw-max", type=float, default=0.0,
                    help="camera turned up to this many degrees from the exercise's own view (default 0)")
+    p.add_argument("--max-fps", type=float, default=None,
+                   help="score at most this many frames a second (a webcam's 10-15, or a live server dropping "
+                        "frames; default: the scoring default)")
     p.add_argument("--json", type=Path, help="also write every clip's score here")
     args = p.parse_args(argv)
+    if args.max_fps is not None and not args.max_fps > 0:
+        p.error(f"--max-fps must be > 0, got {args.max_fps}")
     try:
         exercises, seeds = parse_exercises(args.exercises), parse_seeds(args.seeds)
     except ValueError as e:
         p.error(str(e))
     args.out.mkdir(parents=True, exist_ok=True)
-    work = [(s, args.out) for s in sweep_specs(exercises, seeds, args.yaw_max)]
+    work = [(s, args.out, args.max_fps) for s in sweep_specs(exercises, seeds, args.yaw_max)]
     if args.jobs > 1:
         with process_pool(args.jobs) as pool:
             scores = list(pool.map(_render_and_score, work))

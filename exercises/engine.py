@@ -45,6 +45,16 @@ def _breaks(spec: ExerciseSpec, value: float, rule: FrameRule | RepRule) -> bool
     return value < spec.t(rule.below) - margin
 
 
+def _within(episode: FaultEpisode, rep: RepEvent) -> bool:
+    """Whether a fault episode belongs to a rep: it overlaps the rep, and began before the rep ended.
+
+    A rep ends on the first frame back at rest. An episode that begins on that same frame began at rest: at 10
+    frames/s a single-leg stance's foot set down for good crosses the stance's edge and the lower touch edge between
+    two frames, and was taken for a touch in the stance.
+    """
+    return episode.end_s >= rep.start_s and episode.start_s < rep.end_s
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What `Checker.update` derives from a frame before stepping its state (see `Checker.prepare`)."""
@@ -372,7 +382,8 @@ class Checker:
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
         rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial,
                        view_deg=self._rep_view_deg(span.start_s, now_s) if self.spec.rep.timing_view_max else math.nan)
-        faults = self._rep_faults(rep) | {tr.code for tr in self._episodes if tr.active(now_s)}
+        faults = self._rep_faults(rep) | {tr.code for tr in self._episodes
+                                          if tr.active(now_s) and tr.start_s < span.end_s}
         rep = replace(rep, faults=tuple(sorted(faults)))
         done.append(rep)
         spans.append(span)
@@ -411,7 +422,7 @@ class Checker:
         A partial rep carries the range fault instead of the rep rules: those judge a completed movement, and a
         partial one is short in range and, timed only while it is out of rest, in duration too, by definition.
         """
-        codes = {e.code for e in self._closed_episodes if e.end_s >= rep.start_s and e.start_s <= rep.end_s}
+        codes = {e.code for e in self._closed_episodes if _within(e, rep)}
         if rep.partial:
             return codes | {self.spec.rep.partial_fault}
         return codes | set(self._rep_rule_faults(rep, among))
@@ -531,14 +542,14 @@ class Checker:
         for i, hold in enumerate(self._holds):
             codes = set()
             for e in self._closed_episodes:
-                in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in attempts)
+                in_rep = any(_within(e, r) for r in attempts)
                 if e.end_s >= hold.start_s + settle and e.start_s <= hold.end_s:
                     codes.add(e.code)
                     if not in_rep:
                         units[e.code].add(("hold", i))
             holds.append(HoldEvent(hold.start_s, hold.end_s, hold.good_s, tuple(sorted(codes))))
         for e in self._closed_episodes:
-            in_rep = any(e.end_s >= r.start_s and e.start_s <= r.end_s for r in attempts)
+            in_rep = any(_within(e, r) for r in attempts)
             in_hold = any(e.end_s >= h.start_s + settle and e.start_s <= h.end_s for h in self._holds)
             if in_rep or in_hold:
                 episodes.append(e)

@@ -107,6 +107,11 @@ class EpisodeTracker:
         """Whether the fault is flagged now (the condition has held long enough)."""
         return self._start_s is not None and t_s - self._start_s >= self.min_duration_s
 
+    @property
+    def start_s(self) -> float:
+        """When the open episode began; NaN when none is open."""
+        return self._start_s if self._start_s is not None else math.nan
+
     def step(self, t_s: float, condition: bool | None) -> FaultEpisode | None:
         """Feed a frame: True/False, or None when unknown (an unknown frame neither starts nor ends an episode).
 

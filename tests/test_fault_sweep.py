@@ -3,6 +3,7 @@
 import pytest
 
 from bench.fault_sweep import main, parse_exercises, parse_seeds, sweep_specs
+from scoring.runner import ScoreOptions
 from synth.script import FAULT_CODES
 
 
@@ -50,6 +51,21 @@ def test_seeds_and_exercises_are_read_or_refused_in_one_line(capsys):
     with pytest.raises(SystemExit):
         main(["--exercises", "sphinx", "--out", "unused"])
     assert "no renderer script for ['sphinx']" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--exercises", "bird_dog", "--out", "unused", "--max-fps", "0"])
+    assert "--max-fps must be > 0, got 0.0" in capsys.readouterr().err
+
+
+def test_a_frame_rate_cap_reaches_the_scoring_settings(tmp_path, monkeypatch):
+    import bench.fault_sweep as sweep
+
+    seen = []
+    monkeypatch.setattr(sweep, "rendered_clip", lambda spec, out: out / f"{spec.name}.mp4")
+    monkeypatch.setattr(sweep, "score_rendered", lambda clip, options: seen.append(options.settings.max_fps))
+    spec = sweep_specs(["bird_dog"], [101])[0]
+    sweep._render_and_score((spec, tmp_path, 10.0))
+    sweep._render_and_score((spec, tmp_path, None))
+    assert seen == [10.0, ScoreOptions().settings.max_fps]
 
 
 def test_a_clip_already_rendered_with_its_truth_is_reused(tmp_path, monkeypatch):

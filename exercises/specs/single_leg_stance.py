@@ -6,7 +6,7 @@ the lifted leg. A front view is needed: the pelvis dropping on the lifted side (
 
 A foot that touches down and lifts again within `foot_down_dwell_s` is a fault of that stance, not its end. The
 touch is judged below a lower edge (`foot_touch_max_ratio`) than the one that ends a stance, so the final set-down,
-which passes the stance's edge first, is never taken for a touch.
+which passes the stance's edge first (at the latest on the same frame), is never taken for a touch.
 """
 
 import exercises.signals_upright  # noqa: F401  (registers the signals this spec names)
@@ -53,9 +53,10 @@ SINGLE_LEG_STANCE = ExerciseSpec(
         # A foot down this long ends the stance (the leg is set down); a shorter touch, a tap to catch the balance,
         # is the fault below. The same time passes before a lifted foot counts as a stance, and the hold with it.
         "foot_down_dwell_s": 0.6,
-        # The foot back at floor level: below the stance's own edge, so a set-down reaches it only after the
-        # stance has ended (unless frames are lost as the foot lands: then the set-down is taken for a touch, a
-        # known gap). Above the both-feet-down noise, so a touch is seen. A touch shorter than this is noise.
+        # The foot back at floor level: below the stance's own edge, so a set-down reaches it only as the stance
+        # ends (on the stance's last frame when frames are few or lost as the foot lands: an episode beginning there
+        # is not the stance's). Above the both-feet-down noise, so a touch is seen. A touch shorter than this is
+        # noise.
         "foot_touch_max_ratio": 0.03,
         "foot_touch_min_duration_s": 0.12,
         # A level pelvis reads within about 3 degrees from the front; a Trendelenburg drop is 8 degrees or more.
