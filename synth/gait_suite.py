@@ -105,11 +105,14 @@ def _countable(walk: WalkFrames, camera: GaitCamera, found_t: np.ndarray) -> tup
         for tc in walk.contacts[leg]:
             i = int(np.argmin(np.abs(walk.t_s - tc)))
             xs = px[i, [sided("heel", leg), sided("foot_index", leg)], 0]
-            if not (first <= tc <= last) or not np.all((xs >= margin) & (xs <= camera.width - margin)):
+            # A foot landing just inside the edge may be judged out by a pixel of jitter, and one just outside it in
+            # (walk 503: a toe 5 px past the 13 px margin, counted).
+            slack = 0.02 * camera.width
+            inside = np.all((xs >= margin) & (xs <= camera.width - margin))
+            near_side = np.any(np.abs(xs - margin) < slack) or np.any(np.abs(xs - (camera.width - margin)) < slack)
+            if not (first <= tc <= last) or not (inside or near_side):
                 continue
             near_edge = min(tc - first, last - tc) < ACCEPTANCE["edge_cut_s"]
-            # A foot landing just inside the edge may be judged out by a pixel of jitter.
-            near_side = np.any((xs < margin + 0.02 * camera.width) | (xs > camera.width - margin - 0.02 * camera.width))
             (cut if near_edge or near_side else certain).append(tc)
     return certain, cut
 
