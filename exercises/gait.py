@@ -746,8 +746,8 @@ class LiveSteps:
     """Step faults while walking live: the gait analysis over the last few seconds, run about once a second.
 
     A step's faults are known only once its foot is down and its swing seen, so a live cue comes a second or two
-    after the step, once per newly finished step. Keeps only a bounded window, so an hour's walk costs the same
-    per frame as a minute's.
+    after the step, once per newly finished step; `steps` counts the steps found so far the same way. Keeps only a
+    bounded window, so an hour's walk costs the same per frame as a minute's.
     """
 
     def __init__(self, events: str, thresholds: Mapping[str, float]) -> None:
@@ -766,6 +766,7 @@ class LiveSteps:
         self._frames: deque[tuple[float, Mapping[str, float]]] = deque()
         self._next_s = math.nan
         self._reported_s = -math.inf
+        self.steps = 0  # steps found so far, each counted once as it is first found
 
     def update(self, t_s: float, values: Mapping[str, float], view: str = "side",
                image_size: tuple[int, int] = (0, 0)) -> tuple[str, ...]:
@@ -793,7 +794,10 @@ class LiveSteps:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             analysis = self._detect(t, series, self._th, view, image_size)
-        new = [s for s in analysis.steps if s.contact_s > self._reported_s]
+        # A step found again, its contact re-timed by the frames since (tens of milliseconds), is not new: two
+        # steps are never closer than step_min_interval_s.
+        new = [s for s in analysis.steps if s.contact_s > self._reported_s + 0.5 * self._th["step_min_interval_s"]]
         if new:
             self._reported_s = new[-1].contact_s
+            self.steps += len(new)
         return tuple(sorted({code for s in new for code in s.faults}))

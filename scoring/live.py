@@ -436,8 +436,14 @@ class LiveCoach:
         """Run the engine on one pose; its status, timings still to fill in (under the lock)."""
         checker_start = time.perf_counter()
         result = self._checker.update(pose)
+        # Walking: every frame is recorded for the step analysis, whatever the setup says. The steps it has found
+        # are the count shown, as the set's summary counts them (a foot landing past the picture's edge is no
+        # step), not the feet-apart counter, which counted such a step and missed others when frames were dropped.
+        step_faults = self._steps.update(pose.t_s, result.values, image_size=pose.image_size) if self._steps else ()
+        if self._steps:
+            result = replace(result, reps=self._steps.steps)
         setup = check_setup(pose, self.spec)
-        status_cue, cue_text = self._choose_cue(pose.t_s, setup, result, pose.image_size)
+        status_cue, cue_text = self._choose_cue(pose.t_s, setup, result, step_faults)
         self._shown = (pose, result, cue_text)
         self._frames += 1
         done = time.time()
@@ -477,12 +483,10 @@ class LiveCoach:
             return self._stage_medians()
 
     def _choose_cue(self, t_s: float, setup: str, result: FrameResult,
-                    image_size: tuple[int, int] = (0, 0)) -> tuple[str | None, str | None]:
+                    step_faults: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
         # A setup problem comes first: until the camera sees the body, form cannot be judged. Once ready, the
         # setup selector is fed nothing, so its instruction clears after SETUP_MIN_SHOW_S.
-        # A step just found with a fault (walking): its cue, once, as the patient takes the next steps. Every frame
-        # is recorded for it, whatever the setup says.
-        step_faults = self._steps.update(t_s, result.values, image_size=image_size) if self._steps else ()
+        # A step just found with a fault (walking, `step_faults`): its cue, once, as the patient takes the next steps.
         chosen = self._setup_cues.update(t_s, [] if setup == "ready" else [(setup, "warn")])
         if chosen is not None:
             text = setup_instruction(chosen.code, self.spec.posture)

@@ -326,11 +326,16 @@ def test_a_live_walk_with_frames_dropped_counts_every_step():
         coach.process(rgb, float(ts))
         processed += 1
         busy_until = ts + rng.uniform(0.05, 0.15)
+    shown = [s.reps for s in coach.drain()]
     report = coach.report()
     coach.close()
     assert 7.0 <= processed / script.duration_s <= 10.0  # the rate the test means to play
     assert report.rep_count == full_rate.rep_count == 11
     assert [r.leg for r in report.reps] == [r.leg for r in full_rate.reps]
+    # The count shown as the patient walks is the steps found so far: it rises a step at a time (a second or so
+    # behind), and ends within the last step of the summary's (it was the feet-apart counter: 0 at the end here).
+    assert shown == sorted(shown) and all(b - a <= 2 for a, b in zip(shown, shown[1:]))
+    assert report.rep_count - 1 <= shown[-1] <= report.rep_count
 
 
 def test_review_chart_and_table_show_each_steps_ankle_and_clearance_per_leg():
