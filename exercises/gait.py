@@ -466,7 +466,9 @@ def _landing(t: np.ndarray, up: np.ndarray, margin: float, start_s: float, end_s
     if (after > 2.0 * margin).any():
         return math.nan
     t_a, _ = _last_descent(t[:j], up[:j], 3.0 * margin, start_s - 0.1, t_b)
-    return t_b + 0.5 * (t_b - t_a) if math.isfinite(t_a) else t_b
+    # Carried no later than the last frame: a step the footage ends on landed by then, as far as it shows (the
+    # flip-flop walk's last contact was put 0.05 s after its last frame, and its replay counted one step short).
+    return min(t_b + 0.5 * (t_b - t_a), float(t[-1])) if math.isfinite(t_a) else t_b
 
 
 def _toe_off(t: np.ndarray, rear: np.ndarray, start_s: float, end_s: float) -> float:
