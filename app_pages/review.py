@@ -258,7 +258,8 @@ def draw_replay(path: str, plan: SetPlan, report: ClipReport, out: Path,
     """
     poses = extract_poses(Path(path), estimator_settings(plan.exercise), cache=LandmarkCache())
     return render_replay(Path(path), out, plan.spec, side=report.side, progress=progress, poses=poses,
-                         reps_target=plan.reps_target, hold_target_s=plan.hold_target_s)
+                         reps_target=plan.reps_target, hold_target_s=plan.hold_target_s,
+                         rep_ends_s=[r.end_s for r in report.reps])
 
 
 def replay(path: str, plan: SetPlan, report: ClipReport) -> None:

@@ -6,10 +6,11 @@ frame, so the app, a live view and the replay writer draw the same thing.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from types import EllipsisType
@@ -240,7 +241,7 @@ class Replay:
 def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorSettings | None = None,
                   annotator: FormAnnotator = _DEFAULT, progress: ProgressFn | None = None,
                   side: Side | None = None, poses: PoseSequence | None = None, reps_target: int | None = None,
-                  hold_target_s: float | None = None) -> Replay:
+                  hold_target_s: float | None = None, rep_ends_s: Sequence[float] | None = None) -> Replay:
     """Write an annotated H.264 mp4 of a clip, running the engine frame by frame over its poses.
 
     The poses are the ones scoring found (`poses`, e.g. from the landmark cache), so the replay shows what the
@@ -260,6 +261,10 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
         poses: the clip's poses as scoring estimated them (same `settings`); None estimates them here.
         reps_target: the prescribed reps, drawn beside the count.
         hold_target_s: the prescribed hold, drawn beside the hold timer.
+        rep_ends_s: when each rep the clip's report counted ended (a walk's steps: their contacts); given, the
+            count drawn on each frame is of these, so the replay counts as the summary beside it does. The engine
+            run frame by frame here counts a walk's steps with its feet-apart counter (6, 4 and 3 on the real walks
+            the summary gives 5, 5 and 4), since steps are found from the whole walk.
 
     Returns:
         The frames written and the side drawn.
@@ -278,6 +283,7 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
     n = 0
     last_pts = -1
     checker = Checker(spec, side)
+    ends = sorted(rep_ends_s or ())
     pose: PoseFrame | None = None
     result: FrameResult | None = None
     last_t = float("-inf")
@@ -309,6 +315,8 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
                         next_pose += 1
                     if pose is None:
                         pose = PoseFrame.empty(vf.t_s, (rgb.shape[1], rgb.shape[0]))
+                if rep_ends_s is not None and result is not None:
+                    result = replace(result, reps=bisect.bisect_right(ends, vf.t_s))
                 frame = av.VideoFrame.from_ndarray(
                     annotator.annotate(rgb, pose, result, spec, reps_target=reps_target, hold_target_s=hold_target_s),
                     format="rgb24")

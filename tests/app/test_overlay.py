@@ -187,6 +187,23 @@ def test_replay_from_given_poses_runs_no_estimator(tmp_path: Path, monkeypatch):
     assert written.frames == n and dst.is_file()
 
 
+def test_a_replay_counts_the_reps_its_report_counted(tmp_path: Path):
+    # A walk's steps are found from the whole clip, so the engine run frame by frame cannot count them: the replay
+    # draws the report's count as each rep (step) ends, the count the summary beside it gives.
+    src, dst = tmp_path / "in.mp4", tmp_path / "out.mp4"
+    n = write_clip(src, seconds=1.0, fps=10)
+    poses = PoseSequence.from_frames([PoseFrame.empty(i / 10, (96, 64)) for i in range(n)])
+    drawn = []
+
+    class Counting(FormAnnotator):
+        def annotate(self, rgb, pose, result, spec, **kwargs):
+            drawn.append(result.reps if result is not None else None)
+            return rgb
+
+    render_replay(src, dst, EXERCISES["walk"], poses=poses, annotator=Counting(), rep_ends_s=[0.75, 0.35])
+    assert drawn == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2][:n]
+
+
 def test_a_walk_shows_steps_and_no_signal_gauge(image):
     # The step detector's signal (the feet's spread) is no movement to aim for: a walk gets no bar at the edge.
     edge = slice(int(W * 0.85), W)
