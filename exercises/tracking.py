@@ -14,6 +14,10 @@ import numpy as np
 
 from exercises.results import FaultEpisode, HoldEvent
 
+# Frame times are sums and products of floats (10.7 - 10.5 is 0.19999999999999929 s): a duration this close to a
+# limit meets it. At 10 frames/s three frames of a 0.2 s dwell fell short of it by rounding alone.
+TIME_ROUNDING_S = 1e-6
+
 
 @dataclass
 class ZoneChange:
@@ -79,7 +83,7 @@ class ZoneTracker:
             return None
         if self._candidate != raw:
             self._candidate, self._candidate_s = raw, t_s
-        if t_s - self._candidate_s < self.dwell_s:
+        if t_s - self._candidate_s < self.dwell_s - TIME_ROUNDING_S:
             return None
         # How long the previous zone was held: from entering it to last leaving it.
         held = self.left_s - self.accepted_since_s if self.accepted is not None else math.nan
@@ -105,7 +109,7 @@ class EpisodeTracker:
 
     def active(self, t_s: float) -> bool:
         """Whether the fault is flagged now (the condition has held long enough)."""
-        return self._start_s is not None and t_s - self._start_s >= self.min_duration_s
+        return self._start_s is not None and t_s - self._start_s >= self.min_duration_s - TIME_ROUNDING_S
 
     @property
     def start_s(self) -> float:
@@ -131,7 +135,7 @@ class EpisodeTracker:
         if self._start_s is None:
             return None
         start, self._start_s = self._start_s, None
-        if self._last_s - start >= self.min_duration_s:
+        if self._last_s - start >= self.min_duration_s - TIME_ROUNDING_S:
             return FaultEpisode(self.code, start, self._last_s)
         return None
 
@@ -174,7 +178,7 @@ class HoldTimer:
 
     def settled(self, t_s: float) -> bool:
         """Whether a hold is under way and past its settling time."""
-        return self._start_s is not None and t_s - self._start_s >= self.settle_s
+        return self._start_s is not None and t_s - self._start_s >= self.settle_s - TIME_ROUNDING_S
 
     def _gap_too_long(self, t_s: float) -> bool:
         limit = self.gap_max_s if self._seen_out else self.unseen_gap_max_s
@@ -220,7 +224,7 @@ class HoldTimer:
             return None
         event = HoldEvent(self._start_s, self._last_in_s, self.good_s)
         self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
-        return event if event.good_s >= self.min_s else None
+        return event if event.good_s >= self.min_s - TIME_ROUNDING_S else None
 
 
 class RunningNeutral:
@@ -390,7 +394,7 @@ class RepCounter:
             return None, [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
         z = self.zones
         if self._rep_start_s is None or z.raw in (None, z.accepted) or z.accepted == self.rest or \
-                self._last_s - z.left_s < self.dwell_s:
+                self._last_s - z.left_s < self.dwell_s - TIME_ROUNDING_S:
             return None, []
         end_s = z.candidate_s if z.raw == self.rest else self._last_s
         span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)
@@ -438,7 +442,7 @@ class RepCounter:
             return out
         if change is not None and change.zone == end.side:
             end.full_s = change.entered_s
-        elif self._run_zone == end.side and t_s - self._run_start_s >= self.dwell_s:
+        elif self._run_zone == end.side and t_s - self._run_start_s >= self.dwell_s - TIME_ROUNDING_S:
             end.full_s = self._run_start_s  # the zone was already accepted from an earlier end of this side
         if end.full and len(self._ends) == 2 and self._ends[0].full:
             out.append(RepSpan(self._ends[0].full_s, end.full_s))

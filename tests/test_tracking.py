@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from exercises.results import FaultEpisode
 from exercises.tracking import EpisodeTracker, HoldTimer, RunningNeutral, ZoneTracker
 
 NAN = math.nan
@@ -11,6 +12,22 @@ NAN = math.nan
 def _run_zones(values, dt=0.1, dwell=0.2):
     z = ZoneTracker(low_max=100, high_min=150, dwell_s=dwell)
     return [(c.zone, c.previous) for i, v in enumerate(values) if (c := z.step(i * dt, v))]
+
+
+def test_a_duration_equal_to_its_limit_meets_it_whatever_the_float_rounding():
+    # At 10 frames/s a fast squat's bottom is seen on three frames, 10.5 to 10.7 s: 0.2 s, which floats make
+    # 0.19999999999999929. A 0.2 s dwell is met (the rep was lost as a partial one, seed 241 at 10 frames/s).
+    assert 10.7 - 10.5 < 0.2
+    zones = ZoneTracker(low_max=120, high_min=150, dwell_s=0.2)
+    frames = [(10.0, 160.0), (10.1, 160.0), (10.2, 160.0), (10.3, 160.0), (10.4, 130.0), (10.5, 107.0), (10.6, 100.0),
+              (10.7, 108.0)]
+    changes = [zones.step(t, x) for t, x in frames]
+    assert [c.zone for c in changes if c] == ["high", "low"] and changes[-1].entered_s == 10.5
+    episode = EpisodeTracker("too_deep", min_duration_s=0.2)
+    for t in (10.5, 10.6, 10.7):
+        episode.step(t, True)
+    assert episode.active(10.7)
+    assert episode.step(10.8, False) == FaultEpisode("too_deep", 10.5, 10.7)
 
 
 @pytest.mark.parametrize(
