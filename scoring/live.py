@@ -439,8 +439,9 @@ class LiveCoach:
         # Walking: every frame is recorded for the step analysis, whatever the setup says. The steps it has found
         # are the count shown, as the set's summary counts them (a foot landing past the picture's edge is no
         # step), not the feet-apart counter, which counted such a step and missed others when frames were dropped.
-        step_faults = self._steps.update(pose.t_s, result.values, image_size=pose.image_size) if self._steps else ()
+        step_faults: tuple[str, ...] = ()
         if self._steps:
+            step_faults = self._steps.update(pose.t_s, result.values, image_size=pose.image_size)
             result = replace(result, reps=self._steps.steps)
         setup = check_setup(pose, self.spec)
         status_cue, cue_text = self._choose_cue(pose.t_s, setup, result, step_faults)

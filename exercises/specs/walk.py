@@ -1,7 +1,9 @@
 """Walking, filmed from the side (across the frame or on a treadmill): steps per leg, and the signs of foot drop.
 
-Steps are found per leg by exercises.gait from the recorded foot trajectories (`events="gait"`); the rep count
-on `step_spread_ratio` (feet apart, then together, once per step) is what a live view shows until the set ends.
+Steps are found per leg by exercises.gait from the recorded foot trajectories (`events="gait"`), live too (over the
+last seconds, exercises.gait.LiveSteps), and the replay counts the report's steps. The rep count on
+`step_spread_ratio` (feet apart, then together, once per step) is only the engine's frame-by-frame counter, which
+every spec needs; no view shows it.
 """
 
 import exercises.signals_gait  # noqa: F401  (registers the gait signals this spec names)
