@@ -189,7 +189,12 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     else:
         hold_col.metric("Best hold (good form)", f"{report.hold_s:.1f} s" if spec.hold else "—")
     cov_col.metric("Pose coverage", f"{report.pose_coverage:.0%}")
-    view_col.metric("View / side", f"{report.view} / {report.side}")
+    if spec.events == "gait":  # both legs are walked on: which feet could be judged is what the side tells here
+        judged = [leg for leg in ("left", "right") if report.measures.get(f"foot_judged_steps_{leg}", 0) > 0]
+        feet = "both" if len(judged) == 2 else judged[0] if judged else "neither"
+        view_col.metric("View / feet judged", f"{report.view} / {feet}")
+    else:
+        view_col.metric("View / side", f"{report.view} / {report.side}")
     if report.pose_coverage < 0.5:
         st.warning("The body was hard to see in much of the clip; counts may be low. Film from the side with "
                    "the whole body in frame.")

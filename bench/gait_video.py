@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -223,18 +224,28 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     seeds = [s for s in parse_seeds(args.seeds) if not args.drop_only or random_case(s)[0].drop_leg]
-    results = [evaluate_seed(seed, out_dir, args.sampling) for seed in seeds]
+    print_results([evaluate_seed(seed, out_dir, args.sampling) for seed in seeds], args.json, _clip_line,
+                  summarise_clips)
+    return 0
+
+
+def _clip_line(c: dict) -> str:
+    return (f"walk {c['seed']}: steps {c['found']} (in the picture {c['certain']} certain + {c['cut']} cut: "
+            f"{c['status']}), {'treadmill' if c['treadmill'] else 'across'}, ankle error near leg "
+            f"{c['ankle_error_near_median_deg']:.1f} deg")
+
+
+def print_results(results: list[tuple[list[dict], dict]], json_path: str | None, clip_line: Callable[[dict], str],
+                  clip_figures: Callable[[list[dict]], dict[str, float]]) -> None:
+    """Every step's row to json_path (if given); a line per walk, and the step and walk figures over all of them."""
     rows = [r for seed_rows, _ in results for r in seed_rows]
     clips = [clip for _, clip in results]
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    if json_path:
+        Path(json_path).write_text(json.dumps(rows, indent=1), encoding="utf-8")
     for c in clips:
-        print(f"walk {c['seed']}: steps {c['found']} (in the picture {c['certain']} certain + {c['cut']} cut: "
-              f"{c['status']}), {'treadmill' if c['treadmill'] else 'across'}, ankle error near leg "
-              f"{c['ankle_error_near_median_deg']:.1f} deg")
-    figures = {**summarise(rows), **summarise_clips(clips)}
+        print(clip_line(c))
+    figures = {**summarise(rows), **clip_figures(clips)}
     print(json.dumps({k: round(v, 3) for k, v in figures.items()}, indent=1))
-    return 0
 
 
 if __name__ == "__main__":

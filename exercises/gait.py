@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from exercises.gait_passes import walking_hip_x, walking_passes, walking_shank_px
 from exercises.names import Registry
 from exercises.results import ClipReport, RepEvent
 from exercises.signals_gait import FOOT_POINTS, PER_LEG, leg_signal_name, point_signal_name
@@ -169,12 +170,24 @@ def fit_floor_line(x: np.ndarray, y: np.ndarray, scale_px: float) -> tuple[float
     return float(a), float(b)
 
 
+def _rise(t: np.ndarray, x: np.ndarray, window_s: float) -> np.ndarray:
+    """(T,) how far x stands above its lowest point in the `window_s` before each frame; NaN where unknown."""
+    lo = np.searchsorted(t, t - window_s, side="left")
+    out = np.full(len(t), np.nan)
+    for i in np.flatnonzero(np.isfinite(x)):
+        before = x[lo[i]:i]
+        if np.isfinite(before).any():
+            out[i] = x[i] - np.nanmin(before)
+    return out
+
+
 def _peaks(t: np.ndarray, x: np.ndarray, half_window_s: float, rise_min: float, rise_window_s: float,
-           confirm_s: float) -> list[int]:
+           confirm_s: float, rise: np.ndarray | None = None) -> list[int]:
     """Indices of local maxima of x that stand `rise_min` above the lowest point in the preceding window.
 
     A maximum at the edge of the known data (the clip's ends, the person entering or leaving) is not a peak: it
-    needs `confirm_s` of known data after it, falling.
+    needs `confirm_s` of known data after it, falling. `rise` (T,), when given, is each frame's rise to use instead
+    of x's own over `rise_window_s`.
     """
     out: list[int] = []
     ok = np.isfinite(x)
@@ -191,9 +204,13 @@ def _peaks(t: np.ndarray, x: np.ndarray, half_window_s: float, rise_min: float, 
         after = x[i + 1:after_hi[i]]
         if not after.size or not np.isfinite(after).all() or not (after < x[i]).any():
             continue
-        before = x[before_lo[i]:i]
-        if not np.isfinite(before).any() or x[i] - np.nanmin(before) < rise_min:
-            continue
+        if rise is not None:
+            if not rise[i] >= rise_min:
+                continue
+        else:
+            before = x[before_lo[i]:i]
+            if not np.isfinite(before).any() or x[i] - np.nanmin(before) < rise_min:
+                continue
         # Two steps are never closer than twice the half window: of two peaks closer than that (a reach that wobbles
         # as it peaks), the higher is the step's.
         if out and t[i] - t[out[-1]] < 2.0 * half_window_s:
@@ -289,6 +306,22 @@ def unswap_legs(t_s: np.ndarray, series: dict[str, np.ndarray], scale_px: float,
     return out
 
 
+def _direction(t: np.ndarray, series: Mapping[str, np.ndarray], shank: float, th: Mapping[str, float]) -> float:
+    """+1 walking image-right, -1 left: the way the hips travel across the picture, where they clearly do.
+
+    The feet's own reading (_facing) is for a walk whose hips stay put in the picture (a treadmill, a camera
+    panning with the walker): it can read a walk across the picture backwards (three of 32 rendered passes through
+    MediaPipe, whose hips crossed 340-460 pixels the other way), and then every step is looked for behind the hips.
+    """
+    hip_x = walking_hip_x(series)
+    ok = np.isfinite(hip_x)
+    if ok.sum() >= 3 and math.isfinite(shank) and shank > 0 and t[ok][-1] > t[ok][0]:
+        slope = np.polyfit(t[ok], hip_x[ok], 1)[0] / shank
+        if abs(slope) >= th["pass_travel_min_ratio_per_s"]:
+            return 1.0 if slope > 0 else -1.0
+    return _facing(t, series, shank)
+
+
 def _facing(t: np.ndarray, series: Mapping[str, np.ndarray], shank: float) -> float:
     """+1 walking image-right, -1 left: the feet move forward faster in swing than back in stance (treadmill too)."""
     votes = []
@@ -312,7 +345,7 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
     fill = unswap_legs(t, fill, shank, th["leg_swap_cost_ratio"], th["leg_swap_max_s"])
     shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
-    forward = _facing(t, fill, shank)
+    forward = _direction(t, fill, shank, th)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         hip_x = np.nanmean([fill[point_signal_name("hip", "x", leg)] for leg in SIDES], axis=0)
@@ -372,8 +405,13 @@ def _contacts(t: np.ndarray, legs: dict[Side, _Leg], th: Mapping[str, float]) ->
     model swaps the legs' labels (common from the side) cannot add or lose a contact.
     """
     front = np.fmax(legs["left"].heel_ahead, legs["right"].heel_ahead)
+    # The swing's excursion is the front heel's own, from behind the hips: the envelope of the two heels dips only
+    # to where they cross, which a slow walk's short steps (0.6 m/s) leave about half a shank below the reach, and
+    # at 10 frames/s the frames can miss the dip's bottom.
+    own = {leg: _rise(t, legs[leg].heel_ahead, th["swing_window_s"]) for leg in SIDES}
+    rise = np.where(legs["right"].heel_ahead > legs["left"].heel_ahead, own["right"], own["left"])
     peaks = _peaks(t, front, th["step_min_interval_s"] / 2.0, th["swing_excursion_min_ratio"],
-                   th["swing_window_s"], th["event_confirm_s"])
+                   th["swing_window_s"], th["event_confirm_s"], rise)
     out = []
     for i in peaks:
         tp = float(t[i])
@@ -538,6 +576,9 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
                  view: str = "side", image_size: tuple[int, int] = (0, 0)) -> GaitAnalysis:
     """Steps, events, measures and faults of a walking clip.
 
+    A walk past the camera and back is analysed pass by pass (exercises.gait_passes), each with its own direction
+    of travel: each pass shows the camera the other side, so both feet are judged in one clip.
+
     Args:
         t_s: (T,) frame times in seconds, increasing.
         series: the signals of exercises.signals_gait by name, each (T,), NaN where unknown.
@@ -551,19 +592,64 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
     """
     t = np.asarray(t_s, float)
     th = thresholds
-    notes: list[str] = []
     if len(t) < 3:
         return GaitAnalysis((), {}, ("too few frames to find steps",))
-    legs, shank, tilts = _legs(t, series, th)
-    if not math.isfinite(shank) or shank <= 0:
+    ranges = walking_passes(t, series, th, lambda tt, ss: _direction(tt, ss, walking_shank_px(ss), th))
+    passes = [_analyse_pass(t[a:b], {k: np.asarray(v)[a:b] for k, v in series.items()}, th, view, image_size)
+              for a, b in ranges]
+    passes = [p for p in passes if math.isfinite(p.shank) and p.shank > 0]
+    if not passes:
         return GaitAnalysis((), {}, ("the legs were never seen: no steps measured",))
+    notes: list[str] = []
     if view in _FRONT_VIEWS:
         notes.append("front view: contacts are found from the side; film from the side for steps and ankle angles")
+    if len(passes) > 1:
+        notes.append(f"{len(passes)} passes past the camera, each analysed in its own direction")
+    steps = sorted((x for p in passes for x in p.steps), key=lambda x: x.contact_s)
+    steps = [replace(x, index=k + 1) for k, x in enumerate(steps)]
+    typical = {leg: _nanmedian([x.measures["ankle_swing_deg"] for x in steps if x.leg == leg]) for leg in SIDES}
+    for k, x in enumerate(steps):
+        other = typical["right" if x.leg == "left" else "left"]
+        x.measures["ankle_swing_below_other_leg_deg"] = other - typical[x.leg]
+        steps[k] = replace(x, faults=_step_faults(x.measures, th, view))
+    stance = {leg: [s for p in passes for s in p.stance[leg]] for leg in SIDES}
+    swing = {leg: [s for p in passes for s in p.swing[leg]] for leg in SIDES}
+    # Step lengths in shank lengths, each pass against its own shank: the way back may be nearer the camera.
+    lengths = [x.measures["step_length_px"] / p.shank for p in passes for x in p.steps
+               if math.isfinite(x.measures["step_length_px"])]
+    summary = _summary(steps, stance, swing, lengths, th, notes)
+    summary["passes"] = float(len(passes))
+    for leg in SIDES:  # the offset taken out of the ankle angles (see _legs): from the pass that judged that foot most
+        best = max(passes, key=lambda p: sum(x.leg == leg and math.isfinite(x.measures["ankle_swing_deg"])
+                                             for x in p.steps))
+        summary[f"foot_line_tilt_{leg}_deg"] = best.tilts.get(leg, math.nan)
+    return GaitAnalysis(tuple(steps), summary, tuple(dict.fromkeys(notes)))
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """One pass's steps (measures, no faults yet), stance and swing times per leg, shank (pixels), flat-foot tilts."""
+
+    steps: list[Step]
+    stance: dict[Side, list[float]]
+    swing: dict[Side, list[float]]
+    shank: float
+    tilts: dict[Side, float]
+
+
+def _analyse_pass(t: np.ndarray, series: Mapping[str, np.ndarray], th: Mapping[str, float], view: str,
+                  image_size: tuple[int, int]) -> _Pass:
+    """Steps and their measures over frames in which the person walks one way."""
+    stance: dict[Side, list[float]] = {"left": [], "right": []}
+    swing: dict[Side, list[float]] = {"left": [], "right": []}
+    if len(t) < 3:
+        return _Pass([], stance, swing, math.nan, {})
+    legs, shank, tilts = _legs(t, series, th)
+    if not math.isfinite(shank) or shank <= 0:
+        return _Pass([], stance, swing, math.nan, {})
     contacts = _assign_legs(_inside(_contacts(t, legs, th), t, series, th, image_size[0]), th)
     times = [c[0] for c in contacts]
     steps: list[Step] = []
-    stance: dict[Side, list[float]] = {"left": [], "right": []}
-    swing: dict[Side, list[float]] = {"left": [], "right": []}
     # The rearmost toe's furthest point behind the hips, between two contacts, is the trailing foot's toe-off.
     rear = np.fmin(legs["left"].toe_ahead, legs["right"].toe_ahead)
     toe_offs = [_toe_off(t, rear, a, b) for a, b in zip([float(t[0]), *times], [*times, float(t[-1])])]
@@ -607,10 +693,13 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
         pitch = m["foot_pitch_at_contact_deg"]
         kind = ("unknown" if not math.isfinite(pitch) else "heel" if pitch >= th["contact_foot_pitch_min_deg"]
                 else "forefoot" if pitch <= -th["contact_foot_pitch_min_deg"] else "flat")
-        if not math.isfinite(toe_off):  # the swing began before the clip (or the person came in): not judged
-            for name in ("ankle_swing_deg", "ankle_swing_untilted_deg", "ankle_swing_peak_deg", "foot_pitch_swing_deg",
-                         "toe_clearance_ratio",
-                         "hip_flexion_swing_peak_deg", "knee_flexion_swing_peak_deg"):
+        # A swing that began before the clip (or before the person came in), shorter than any walking swing (a
+        # toe-off read in the model's first frames of a person coming in), or with the legs partly out of the
+        # picture, is counted but not judged (a real walker's first swing, 0.1 s long as he came in at the side,
+        # read a 120 degree knee).
+        seen = math.isfinite(toe_off) and sw >= th["swing_min_s"]
+        if not (seen and _legs_in_picture(t, series, swing_start, tc, th, image_size[0])):
+            for name in _SWING_MEASURES:
                 m[name] = math.nan
         # Which leg is far goes by the step's leg, not by the labels seen at contact: the model's visibility stays
         # with its labels, and when it puts its near label on the far foot in front, that foot is still the far one.
@@ -621,15 +710,28 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
                 m[name] = math.nan
             kind = "unknown"
         steps.append(Step(k + 1, leg, tc, kind, toe_off, times[k - 1] if k else math.nan, m))
-    typical = {leg: _nanmedian([x.measures["ankle_swing_deg"] for x in steps if x.leg == leg]) for leg in SIDES}
-    for k, x in enumerate(steps):
-        other = typical["right" if x.leg == "left" else "left"]
-        x.measures["ankle_swing_below_other_leg_deg"] = other - typical[x.leg]
-        steps[k] = replace(x, faults=_step_faults(x.measures, th, view))
-    summary = _summary(steps, stance, swing, shank, th, notes)
-    for leg in SIDES:  # the offset taken out of the ankle angles (see _legs)
-        summary[f"foot_line_tilt_{leg}_deg"] = tilts.get(leg, math.nan)
-    return GaitAnalysis(tuple(steps), summary, tuple(notes))
+    return _Pass(steps, stance, swing, shank, tilts)
+
+
+# What a swing shows: judged only when the whole swing was seen.
+_SWING_MEASURES = ("ankle_swing_deg", "ankle_swing_untilted_deg", "ankle_swing_peak_deg", "foot_pitch_swing_deg",
+                   "toe_clearance_ratio", "hip_flexion_swing_peak_deg", "knee_flexion_swing_peak_deg")
+
+
+def _legs_in_picture(t: np.ndarray, series: Mapping[str, np.ndarray], start_s: float, end_s: float,
+                     th: Mapping[str, float], width_px: int) -> bool:
+    """Whether both legs' hips, knees and feet stayed inside the picture's side edges from start_s to end_s."""
+    if width_px <= 0:
+        return True
+    lo, hi = th["frame_edge_margin_ratio"] * width_px, (1.0 - th["frame_edge_margin_ratio"]) * width_px
+    m = (t >= start_s) & (t <= end_s)
+    for leg in SIDES:
+        for part in ("hip", "knee", *FOOT_POINTS):
+            x = np.asarray(series[point_signal_name(part, "x", leg)], float)[m]
+            x = x[np.isfinite(x)]
+            if x.size and (x.min() < lo or x.max() > hi):
+                return False
+    return True
 
 
 # What the foot itself does: from the side these need the foot seen, not guessed.
@@ -668,8 +770,8 @@ def _front_measures(t: np.ndarray, series: Mapping[str, np.ndarray], leg: Side, 
             "swing_pelvis_rise_deg": _wmax(t, rise, start_s, end_s) - stance_rise}
 
 
-def _summary(steps: list[Step], stance: dict[Side, list[float]], swing: dict[Side, list[float]], shank: float,
-             th: Mapping[str, float], notes: list[str]) -> dict[str, float]:
+def _summary(steps: list[Step], stance: dict[Side, list[float]], swing: dict[Side, list[float]],
+             lengths_shank: list[float], th: Mapping[str, float], notes: list[str]) -> dict[str, float]:
     s: dict[str, float] = {"steps": float(len(steps))}
     step_times = [x.measures["step_s"] for x in steps if math.isfinite(x.measures["step_s"])]
     strides = [b.contact_s - a.contact_s for i, a in enumerate(steps) for b in steps[i + 1:i + 3]
@@ -693,14 +795,12 @@ def _summary(steps: list[Step], stance: dict[Side, list[float]], swing: dict[Sid
            and any(x.measures["far_leg_flag"] == 1.0 for x in steps if x.leg == leg)]
     for leg in far:
         notes.append(f"{leg} foot not judged: it was the far leg from the camera (only a high-stepping swing is "
-                     f"seen there); walk the other way past the camera to check it")
+                     f"seen there); walk past the camera and back to check it")
     for name in ("step_s", "stance_s", "swing_s"):
         s[f"{name[:-2]}_asymmetry_ratio"] = _asymmetry(s[f"{name}_left"], s[f"{name}_right"])
     height = th.get("patient_height_m", 0.0)
-    lengths = [x.measures["step_length_px"] for x in steps if math.isfinite(x.measures["step_length_px"])]
-    if height > 0 and lengths and math.isfinite(s["cadence_steps_per_min"]):
-        m_per_px = SHANK_TO_HEIGHT_RATIO * height / shank
-        s["step_length_m"] = _nanmedian(lengths) * m_per_px
+    if height > 0 and lengths_shank and math.isfinite(s["cadence_steps_per_min"]):
+        s["step_length_m"] = _nanmedian(lengths_shank) * SHANK_TO_HEIGHT_RATIO * height
         s["speed_m_per_s"] = s["step_length_m"] * s["cadence_steps_per_min"] / 60.0
     else:
         s["step_length_m"] = s["speed_m_per_s"] = math.nan

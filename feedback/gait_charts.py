@@ -29,7 +29,7 @@ STEP_MEASURES = {
 }
 # A far-leg step's faults cell: from the side its foot is the pose model's guess, so only its lift is judged.
 FAR_LEG_STEP_TEXT = ("foot not judged: the far leg from the camera (only a high step shows there); "
-                     "film a walk the other way to check this foot")
+                     "walk past the camera and back to check this foot")
 
 
 def _r(x: float | None, digits: int = 2) -> float | None:

@@ -348,7 +348,8 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "need one.",
         "Wear your usual shoes, or none, and keep your feet and lower legs uncovered by long trousers if you can.",
         "Place the camera to your side at about knee height, 3 to 4 metres away, so it sees both feet for a few "
-        "steps. It checks the foot nearer to it, so film a second walk going the other way for the other foot.",
+        "steps. It checks the foot nearer to it, so walk past it, turn round and walk back to check both feet "
+        "(on a treadmill, film once from each side).",
     ),
     "seated_knee_extension": (
         "Sit on a firm chair, feet on the floor, hands resting on your thighs or behind your back.",

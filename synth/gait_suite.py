@@ -91,7 +91,7 @@ def random_case(seed: int, fps: float | None = None) -> tuple[WalkScript, GaitCa
     return script, camera
 
 
-def _countable(walk: WalkFrames, camera: GaitCamera, found_t: np.ndarray) -> tuple[list[float], list[float]]:
+def countable_contacts(walk: WalkFrames, camera: GaitCamera, found_t: np.ndarray) -> tuple[list[float], list[float]]:
     """True contacts the clip shows with the foot in the picture: (certain ones, ones cut by an edge)."""
     px = camera.project(walkway_points(walk, camera.near_leg))
     from pose.landmarks import sided  # local: only the truth needs landmark indices here
@@ -126,7 +126,7 @@ def evaluate(seed: int, fps: float | None = None) -> CaseResult:
     seq = landmark_sequence(walk, camera, rng, height_m=script.height_m)
     spec = get_exercise("walk").with_thresholds({"patient_height_m": script.height_m})
     report = score_sequence(seq, spec)
-    certain, cut = _countable(walk, camera, seq.t_s[seq.found])
+    certain, cut = countable_contacts(walk, camera, seq.t_s[seq.found])
     n = report.rep_count
     result = CaseResult(seed, asdict(script), asdict(camera), n, len(certain), len(cut),
                         len(certain) <= n <= len(certain) + len(cut))
@@ -214,16 +214,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=float, default=None,
                         help="film every walk at this frame rate (e.g. 10 or 15, a webcam's; default: 25, 30 or 60 "
                              "drawn per walk)")
+    parser.add_argument("--there-and-back", action="store_true",
+                        help="each walk goes past the camera and back in one clip, turning out of the picture or in "
+                             "view (synth.gait_there_and_back)")
     parser.add_argument("--verbose", action="store_true", help="print each clip whose steps are off")
     args = parser.parse_args(argv)
     if args.fps is not None and not args.fps > 0:
         parser.error(f"--fps must be > 0, got {args.fps}")
-    results = [evaluate(s, args.fps) for s in _seeds(args.seeds)]
+    run = evaluate
+    if args.there_and_back:
+        from synth.gait_there_and_back import evaluate_there_and_back as run  # it builds on this module
+    results = [run(s, args.fps) for s in _seeds(args.seeds)]
     if args.verbose:
         for r in results:
             if not r.steps_ok:
                 print(json.dumps({"seed": r.seed, "found": r.steps_found, "certain": r.steps_certain,
                                   "cut": r.steps_cut, "treadmill": r.script["treadmill"],
+                                  "turn_in_view": r.script.get("turn_in_view"),
                                   "speed": round(r.script["speed_m_per_s"], 2), "fps": r.camera["fps"]}))
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in summarise(results).items()},
                      indent=1))

@@ -70,6 +70,10 @@ WALK = ExerciseSpec(
         "floor_level_percentile_ratio": 0.1,
         # A swing whose toe-off came before the clip started is measured over this much before contact.
         "swing_default_s": 0.4,
+        # A swing lasts 0.35-0.5 s at 0.6-1.4 m/s (about 40% of a gait cycle), and toe-offs are read up to 0.15 s
+        # late (0.21-0.25 s swings on the real walks): one read shorter than this (0.1 s on a real walker coming in
+        # at the picture's side, its toe-off the model's first frames) was not seen, and is not judged.
+        "swing_min_s": 0.2,
         # A frame's legs are taken as swapped (left labelled right) when the swapped labels fit where each leg
         # was heading at least this much better (the pose model swaps them from the side, often at a crossing).
         "leg_swap_cost_ratio": 0.5,
@@ -77,6 +81,16 @@ WALK = ExerciseSpec(
         "leg_swap_max_s": 0.3,
         # Landmark gaps up to this long (one leg hiding the other) are bridged by interpolation.
         "gait_gap_fill_max_s": 0.15,
+        # A walk past the camera and back is analysed pass by pass, each in its own direction. A pass may end where
+        # no one is seen for this long (walked out of the picture to turn; a leg hidden behind the other is under
+        # gait_gap_fill_max_s) ...
+        "pass_gap_min_s": 0.5,
+        # ... or where the hips' travel across the picture, measured over this window (about two steps, so the
+        # sway within a step averages out), turns round ...
+        "pass_turn_window_s": 1.0,
+        # ... travelling at least this many shank lengths a second either way (0.6 m/s is about 1.4; a treadmill
+        # walker drifts under 0.2). Pieces that walk the same way stay one pass.
+        "pass_travel_min_ratio_per_s": 0.5,
         # The heel-toe landmark line is about 0.6 of a shank (foot 0.15, shank 0.25 of height); under 0.3 the foot
         # is seen end-on or its points have collapsed, and its angle is not judged.
         "foot_length_min_ratio": 0.3,
