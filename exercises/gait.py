@@ -346,9 +346,9 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     fill = unswap_legs(t, fill, shank, th["leg_swap_cost_ratio"], th["leg_swap_max_s"])
     shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
     forward = _direction(t, fill, shank, th)
+    hip_x = walking_hip_x(fill)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        hip_x = np.nanmean([fill[point_signal_name("hip", "x", leg)] for leg in SIDES], axis=0)
         # The lowest foot point of each frame (largest y): the foot on the floor.
         pts = [(fill[point_signal_name(p, "x", leg)], fill[point_signal_name(p, "y", leg)])
                for leg in SIDES for p in ("heel", "foot_index")]
