@@ -418,6 +418,12 @@ def _contacts(t: np.ndarray, legs: dict[Side, _Leg], th: Mapping[str, float]) ->
         ahead = {leg: legs[leg].heel_ahead[i] for leg in SIDES}
         leg: Side = "left" if not ahead["right"] > ahead["left"] else "right"
         g = legs[leg]
+        # The reach is confirmed by that heel seen going back, not by the envelope: where the front foot leaves the
+        # picture (or is lost) at its reach, the envelope drops to the other heel, and a contact came 0.2 s early
+        # with the foot still inside the picture, counted though its landing was outside it.
+        after = g.heel_ahead[i + 1:max(int(np.searchsorted(t, tp + th["event_confirm_s"], side="right")), i + 2)]
+        if not (after.size and np.isfinite(after).all() and (after < ahead[leg]).any()):
+            continue
         # Each end of the foot comes down to its floor height; the earlier of the two is the contact. After a heel
         # strike the toe comes down later (foot flat), after the window; a dragging toe never rises to come down.
         window = (tp - th["contact_search_s"], tp + th["event_confirm_s"])
