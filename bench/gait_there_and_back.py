@@ -27,9 +27,8 @@ from exercises.signals_gait import leg_signal_name
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
-from pose.frames import PoseSequence
 from synth.gait_script import LEGS, simulate_walk
-from synth.gait_there_and_back import Pass, there_and_back_case
+from synth.gait_there_and_back import Pass, join_passes, there_and_back_case
 from synth.gait_video import foot_x_px, render_walk
 
 
@@ -37,21 +36,6 @@ def out_of_picture_case(seed: int) -> tuple[Pass, Pass] | None:
     """The seed's there-and-back walk if it turns out of the picture (a turn in view is not drawn), else None."""
     first, second, in_view = there_and_back_case(seed)
     return None if in_view else (first, second)
-
-
-def _joined(first: PoseSequence, second: PoseSequence, start_s: float) -> PoseSequence:
-    """The two passes' landmarks as one clip: the second from start_s, no one seen in between."""
-    dt = float(np.median(np.diff(first.t_s)))
-    gap_t = np.arange(first.t_s[-1] + dt, start_s - dt / 2, dt)
-    n = len(gap_t)
-    gap = PoseSequence(gap_t, np.full((n, *first.xyz.shape[1:]), np.nan),
-                       np.full((n, *first.world_xyz.shape[1:]), np.nan), np.zeros((n, first.visibility.shape[1])),
-                       np.full((n, first.back_profile.shape[1]), np.nan), first.image_size)
-    later = PoseSequence(second.t_s + start_s, second.xyz, second.world_xyz, second.visibility,
-                         second.back_profile, second.image_size)
-    parts = (first, gap, later)
-    return PoseSequence(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                          ("t_s", "xyz", "world_xyz", "visibility", "back_profile")), first.image_size)
 
 
 def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
@@ -67,7 +51,7 @@ def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
         truths.append(json.loads(truth_path.read_text(encoding="utf-8")))
         sequences.append(extract_poses(video, EstimatorSettings(segmentation=False), LandmarkCache()))
         passes.append(p)
-    sequence = _joined(sequences[0], sequences[1], passes[1].start_s)
+    sequence = join_passes(sequences[0], sequences[1], passes[1].start_s)
     report = score_sequence(sequence, get_exercise("walk"))
     width, height = sequence.image_size
     drop_leg = passes[0].script.drop_leg

@@ -80,27 +80,28 @@ def _pass_frames(p: Pass) -> tuple[np.ndarray, WalkFrames]:
     return p.start_s + t, simulate_walk(p.script, t)
 
 
+def join_passes(first: PoseSequence, second: PoseSequence, start_s: float) -> PoseSequence:
+    """Two passes' landmarks as one clip: `second` (its own times from 0) from start_s, no one seen in between."""
+    dt = float(np.median(np.diff(first.t_s)))
+    gap_t = np.arange(first.t_s[-1] + dt, start_s - dt / 2, dt)
+    n = len(gap_t)
+    gap = PoseSequence(gap_t, np.full((n, *first.xyz.shape[1:]), np.nan),
+                       np.full((n, *first.world_xyz.shape[1:]), np.nan), np.zeros((n, first.visibility.shape[1])),
+                       np.full((n, first.back_profile.shape[1]), np.nan), first.image_size)
+    parts = (first, gap, replace(second, t_s=second.t_s + start_s))
+    return PoseSequence(*(np.concatenate([getattr(p, f) for p in parts]) for f in
+                          ("t_s", "xyz", "world_xyz", "visibility", "back_profile")), first.image_size)
+
+
 def there_and_back_sequence(first: Pass, second: Pass, rng: np.random.Generator
                             ) -> tuple[PoseSequence, list[tuple[Pass, WalkFrames, np.ndarray]]]:
     """The two passes as one landmark sequence (no one seen between them), and each pass's walk and clip times."""
     parts, truth = [], []
-    fps = first.camera.fps
     for p in (first, second):
         t, walk = _pass_frames(p)
-        seq = landmark_sequence(walk, p.camera, rng, height_m=p.script.height_m)
-        parts.append(replace(seq, t_s=t))
+        parts.append(landmark_sequence(walk, p.camera, rng, height_m=p.script.height_m))
         truth.append((p, walk, t))
-    gap_t = np.arange(parts[0].t_s[-1] + 1.0 / fps, second.start_s - 0.5 / fps, 1.0 / fps)
-    n = len(gap_t)
-    first_seq = parts[0]
-    empty = PoseSequence(gap_t, np.full((n, *first_seq.xyz.shape[1:]), np.nan),
-                         np.full((n, *first_seq.world_xyz.shape[1:]), np.nan),
-                         np.zeros((n, first_seq.visibility.shape[1])),
-                         np.full((n, first_seq.back_profile.shape[1]), np.nan), first_seq.image_size)
-    pieces = [parts[0], empty, parts[1]] if n else parts
-    seq = PoseSequence(*(np.concatenate([getattr(s, f) for s in pieces]) for f in
-                         ("t_s", "xyz", "world_xyz", "visibility", "back_profile")), parts[0].image_size)
-    return seq, truth
+    return join_passes(parts[0], parts[1], second.start_s), truth
 
 
 def evaluate_there_and_back(seed: int, fps: float | None = None) -> CaseResult:
@@ -157,4 +158,4 @@ def _ankle_errors(t_s: np.ndarray, series: dict, measures: dict,
     return errors
 
 
-__all__ = ["Pass", "evaluate_there_and_back", "there_and_back_case", "there_and_back_sequence"]
+__all__ = ["Pass", "evaluate_there_and_back", "join_passes", "there_and_back_case", "there_and_back_sequence"]

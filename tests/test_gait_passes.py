@@ -125,15 +125,15 @@ def test_both_passes_count_their_steps(fps):
             assert sum(abs(r.end_s - tc) < 0.15 for r in inside) == 1, (fps, tc)
 
 
-def test_the_bench_joins_two_passes_with_no_one_seen_between():
-    from bench.gait_there_and_back import _joined
+def test_two_passes_join_with_no_one_seen_between():
+    from synth.gait_there_and_back import join_passes
 
     seq, truth = _there_and_back(None, gap_s=0.0)
     first = seq.t_s <= truth[0][2][-1] + 1e-9
     parts = [type(seq)(seq.t_s[m] - (0.0 if k == 0 else truth[1][0].start_s), seq.xyz[m], seq.world_xyz[m],
                        seq.visibility[m], seq.back_profile[m], seq.image_size) for k, m in enumerate((first, ~first))]
     start_s = parts[0].t_s[-1] + 2.0
-    joined = _joined(parts[0], parts[1], start_s)
+    joined = join_passes(parts[0], parts[1], start_s)
     assert np.all(np.diff(joined.t_s) > 0)
     assert joined.t_s[len(parts[0].t_s)] > parts[0].t_s[-1]
     gap = (joined.t_s > parts[0].t_s[-1]) & (joined.t_s < start_s - 1e-9)
