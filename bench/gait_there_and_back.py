@@ -22,8 +22,8 @@ import numpy as np
 
 from bench.gait_video import MATCH_MAX_S, count_steps, parse_seeds, print_results
 from exercises.engine import score_sequence
+from exercises.gait import ankle_as_read_deg
 from exercises.registry import get_exercise
-from exercises.signals_gait import leg_signal_name
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
@@ -57,6 +57,7 @@ def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
     drop_leg = passes[0].script.drop_leg
     clip: dict = {"seed": seed, "drop_leg": drop_leg, "passes_found": report.measures.get("passes"), "passes": []}
     contacts, errors = [], {"near": [], "far": []}
+    as_read = ankle_as_read_deg(report.t_s, report.series, report.thresholds)
     for p, seq, truth in zip(passes, sequences, truths):
         t = np.asarray(truth["t_s"])
         walk = simulate_walk(p.script, t)
@@ -68,9 +69,7 @@ def evaluate_seed(seed: int, out_dir: Path) -> tuple[list[dict], dict]:
         frames = (report.t_s >= p.start_s + t[0] - 1e-6) & (report.t_s <= p.start_s + t[-1] + 1e-6)
         idx = np.searchsorted(t, report.t_s[frames] - p.start_s).clip(0, len(t) - 1)
         for leg in LEGS:
-            tilt = report.measures.get(f"foot_line_tilt_{leg}_deg", math.nan)
-            read = report.series[leg_signal_name("ankle_dorsiflexion_deg", leg)][frames] - (
-                tilt if math.isfinite(tilt) else 0.0)
+            read = as_read[leg][frames]
             err = np.abs(read - np.asarray(truth["ankle_deg"][leg])[idx])
             errors["near" if leg == truth["near_leg"] else "far"] += err[np.isfinite(err)].tolist()
     clip["status"] = ("exact" if all(c["status"] == "exact" for c in clip["passes"]) else

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from exercises.engine import score_sequence
+from exercises.gait import ankle_as_read_deg
 from exercises.registry import get_exercise
 from exercises.results import ClipReport
-from exercises.signals_gait import leg_signal_name
 from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import extract_poses
@@ -81,13 +81,17 @@ def count_steps(truth: dict, found_t: np.ndarray, foot_x: dict[str, np.ndarray],
 
 
 def ankle_errors_deg(report: ClipReport, truth: dict, less_tilt: bool = True) -> dict[str, list[float]]:
-    """Per leg, |read - true| ankle angle in each frame it is read (as the analysis reads it: less the flat tilt)."""
+    """Per leg, |read - true| ankle angle in each frame it is read, as the analysis reads it.
+
+    With `less_tilt` False, the foot line's flat tilt the analysis takes out is put back.
+    """
     t = np.asarray(truth["t_s"])
     idx = np.searchsorted(t, report.t_s).clip(0, len(t) - 1)
+    as_read = ankle_as_read_deg(report.t_s, report.series, report.thresholds)
     out = {}
     for leg in ("left", "right"):
-        tilt = report.measures.get(f"foot_line_tilt_{leg}_deg", math.nan) if less_tilt else 0.0
-        read = report.series[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0.0)
+        tilt = 0.0 if less_tilt else report.measures.get(f"foot_line_tilt_{leg}_deg", math.nan)
+        read = as_read[leg] + (tilt if math.isfinite(tilt) else 0.0)
         err = np.abs(read - np.asarray(truth["ankle_deg"][leg])[idx])
         out[leg] = err[np.isfinite(err)].tolist()
     return out

@@ -110,6 +110,49 @@ def _fill_gaps(t: np.ndarray, x: np.ndarray, gap_max_s: float) -> np.ndarray:
     return np.where(keep, out, np.nan)
 
 
+def _floor_speed(t: np.ndarray, fill: Mapping[str, np.ndarray], a: float, b: float, shank: float,
+                 th: Mapping[str, float]) -> float:
+    """How fast the floor moves across the picture, shank lengths a second: 0 walking across, a treadmill's belt.
+
+    The typical speed of a heel on the floor (within the contact margin of the floor line), either leg.
+    """
+    speeds = []
+    for leg in SIDES:
+        x, y = fill[point_signal_name("heel", "x", leg)], fill[point_signal_name("heel", "y", leg)]
+        up = (a + b * x - y) / shank
+        up = up - _percentile(up, th["floor_level_percentile_ratio"])
+        with np.errstate(invalid="ignore"):
+            speeds.append(np.where(up < th["contact_height_margin_ratio"], np.gradient(x, t) / shank, np.nan))
+    speed = _nanmedian(np.concatenate(speeds))
+    return speed if math.isfinite(speed) else 0.0
+
+
+def _smooth_centred(t: np.ndarray, series: Mapping[str, np.ndarray], sigma_s: float) -> dict[str, np.ndarray]:
+    """Each series' Gaussian-weighted mean over known frames within 3 sigma either side, at each known frame.
+
+    Centred, so nothing lags (a causal filter reads a swinging foot late, turning its angle); unknown frames stay
+    unknown and are left out of their neighbours' means.
+    """
+    names = list(series)
+    x = np.stack([np.asarray(series[n], float) for n in names]) if names else np.empty((0, len(t)))
+    ok = np.isfinite(x)
+    xz = np.where(ok, x, 0.0)
+    num, den = xz.copy(), ok.astype(float)
+    steps = np.diff(t)
+    step_min = float(steps[steps > 0].min()) if (steps > 0).any() else math.inf
+    reach = min(int(math.ceil(3.0 * sigma_s / step_min)), len(t) - 1) if math.isfinite(step_min) else 0
+    for d in range(1, reach + 1):
+        w = np.exp(-0.5 * ((t[d:] - t[:-d]) / sigma_s) ** 2)
+        w = np.where(t[d:] - t[:-d] <= 3.0 * sigma_s, w, 0.0)
+        num[:, :-d] += w * xz[:, d:]  # the frame d later, weighed at each frame
+        den[:, :-d] += w * ok[:, d:]
+        num[:, d:] += w * xz[:, :-d]  # and the frame d earlier
+        den[:, d:] += w * ok[:, :-d]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(ok, num / den, np.nan)
+    return {n: out[k] for k, n in enumerate(names)}
+
+
 def _interp_at(t: np.ndarray, x: np.ndarray, t0: float) -> float:
     if not math.isfinite(t0):
         return math.nan
@@ -344,6 +387,12 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     fill = {k: _fill_gaps(t, np.asarray(v, float), gap) for k, v in series.items()}
     shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
     fill = unswap_legs(t, fill, shank, th["leg_swap_cost_ratio"], th["leg_swap_max_s"])
+    # Landmark jitter is smoothed here, centred, rather than by the engine's causal filter (off for walking, see
+    # the walk spec); at a webcam's 10 frames/s the reach is widened to the neighbouring frames.
+    frame_s = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    sigma = max(th["gait_smoothing_sigma_s"], th["gait_smoothing_sigma_min_frame_ratio"] * frame_s)
+    if sigma > 0:
+        fill = _smooth_centred(t, fill, sigma)
     shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
     forward = _direction(t, fill, shank, th)
     hip_x = walking_hip_x(fill)
@@ -360,6 +409,7 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     legs, tilts = {}, {}
     if not (math.isfinite(shank) and shank > 0 and math.isfinite(a) and math.isfinite(b)):
         return legs, math.nan, tilts
+    floor_speed = _floor_speed(t, fill, a, b, shank, th)
     for leg in SIDES:
         def up(part: str, leg: Side = leg) -> np.ndarray:
             x, y = fill[point_signal_name(part, "x", leg)], fill[point_signal_name(part, "y", leg)]
@@ -383,8 +433,15 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
         with np.errstate(invalid="ignore"):
             foot_ok = ((tx - hx) * forward > 0) & (np.hypot(tx - hx, ty - hy) >= th["foot_length_min_ratio"] * shank)
         pitch = np.where(foot_ok, pitch, np.nan)
-        # Against the foot flat on the floor (both ends at their floor level), so a heel-strike tilts it positive.
-        flat = (heel_up < th["contact_height_margin_ratio"]) & (toe_up < th["contact_height_margin_ratio"])
+        # Against the foot flat on the floor, so a heel-strike tilts it positive: both ends low and moving with the
+        # floor, which tells a flat foot from one rolling onto its heel or toes better than the ends' heights alone.
+        with np.errstate(invalid="ignore"):
+            low = (heel_up < th["flat_foot_height_max_ratio"]) & (toe_up < th["flat_foot_height_max_ratio"])
+            with_floor = [np.abs(np.gradient(fill[point_signal_name(p, "x", leg)], t) / shank - floor_speed)
+                          < th["flat_foot_speed_max_ratio_per_s"] for p in ("heel", "foot_index")]
+        flat = low & with_floor[0] & with_floor[1] & np.isfinite(pitch)
+        if flat.sum() < 3:  # too few to go by (a walk of a step or two): the ends' heights alone
+            flat = (heel_up < th["contact_height_margin_ratio"]) & (toe_up < th["contact_height_margin_ratio"])
         tilt = _nanmedian(pitch[flat])
         pitch = pitch - tilt
         # The heel and toe landmarks need not lie on the sole (a shoe's toe box, the model's idea of a heel): their
@@ -600,9 +657,8 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
     th = thresholds
     if len(t) < 3:
         return GaitAnalysis((), {}, ("too few frames to find steps",))
-    ranges = walking_passes(t, series, th, lambda tt, ss: _direction(tt, ss, walking_shank_px(ss), th))
     passes = [_analyse_pass(t[a:b], {k: np.asarray(v)[a:b] for k, v in series.items()}, th, view, image_size)
-              for a, b in ranges]
+              for a, b in _pass_ranges(t, series, th)]
     passes = [p for p in passes if math.isfinite(p.shank) and p.shank > 0]
     if not passes:
         return GaitAnalysis((), {}, ("the legs were never seen: no steps measured",))
@@ -630,6 +686,30 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
                                              for x in p.steps))
         summary[f"foot_line_tilt_{leg}_deg"] = best.tilts.get(leg, math.nan)
     return GaitAnalysis(tuple(steps), summary, tuple(dict.fromkeys(notes)))
+
+
+def _pass_ranges(t: np.ndarray, series: Mapping[str, np.ndarray], th: Mapping[str, float]) -> list[tuple[int, int]]:
+    return walking_passes(t, series, th, lambda tt, ss: _direction(tt, ss, walking_shank_px(ss), th))
+
+
+def ankle_as_read_deg(t_s: np.ndarray, series: Mapping[str, np.ndarray],
+                      thresholds: Mapping[str, float]) -> dict[Side, np.ndarray]:
+    """Each leg's ankle dorsiflexion in each frame as analyse_gait reads it (degrees, NaN where it reads none).
+
+    Pass by pass, as the analysis goes: landmark gaps bridged, swapped legs put back, smoothed, less the foot
+    line's tilt when flat. What a bench compares with the true angle.
+    """
+    t = np.asarray(t_s, float)
+    out: dict[Side, np.ndarray] = {leg: np.full(len(t), np.nan) for leg in SIDES}
+    if len(t) < 3:
+        return out
+    for a, b in _pass_ranges(t, series, thresholds):
+        if b - a < 3:
+            continue
+        legs, _, _ = _legs(t[a:b], {k: np.asarray(v)[a:b] for k, v in series.items()}, thresholds)
+        for leg, g in legs.items():
+            out[leg][a:b] = g.ankle_deg
+    return out
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from exercises.gait import ankle_as_read_deg
 from exercises.results import ClipReport, RepEvent
-from exercises.signals_gait import leg_signal_name
+from exercises.signals_gait import GAIT_SIGNALS
 from feedback.wording import description
 
 # Fits the review page's main column on a 1366-pixel-wide laptop screen, with the axis titles.
@@ -78,19 +79,20 @@ def ankle_time_frame(report: ClipReport) -> pd.DataFrame:
     """The ankle angle of each leg whose foot was judged, frame by frame, as the gait analysis reads it.
 
     Columns "time (s)", "leg", "ankle (°, + toes up)" and "run" (a stretch of frames with the foot seen: lines
-    break between runs, so an unseen foot is a gap). The angle is less the foot's landmark-line tilt when flat
-    (exercises.gait's `foot_line_tilt_*_deg`). A leg none of whose steps were judged (the far leg from the side,
-    whose foot the pose model guesses) is left out rather than drawn as if measured.
+    break between runs, so an unseen foot is a gap): exercises.gait.ankle_as_read_deg, smoothed and less the foot's
+    landmark-line tilt when flat. A leg none of whose steps were judged (the far leg from the side, whose foot the
+    pose model guesses) is left out rather than drawn as if measured.
     """
     m = report.measures or {}
     title = "ankle (°, + toes up)"
     parts = []
+    series = report.series or {}
+    as_read = (ankle_as_read_deg(report.t_s, series, report.thresholds)
+               if all(name in series for name in GAIT_SIGNALS) else {})
     for leg in ("left", "right"):
-        values = (report.series or {}).get(leg_signal_name("ankle_dorsiflexion_deg", leg))
-        if values is None or not m.get(f"foot_judged_steps_{leg}", 1.0):
+        if leg not in as_read or not m.get(f"foot_judged_steps_{leg}", 1.0):
             continue
-        tilt = m.get(f"foot_line_tilt_{leg}_deg", math.nan)
-        ankle = np.asarray(values, float) - (tilt if math.isfinite(tilt) else 0.0)
+        ankle = as_read[leg]
         seen = np.isfinite(ankle)
         runs = np.cumsum(seen & ~np.concatenate([[False], seen[:-1]]))
         parts.append(pd.DataFrame({"time (s)": np.round(report.t_s[seen], 3), "leg": leg,

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from exercises.engine import score_sequence
+from exercises.gait import ankle_as_read_deg
 from exercises.registry import get_exercise
 from exercises.results import ClipReport
-from exercises.signals_gait import leg_signal_name
 from synth.gait_render import GaitCamera, landmark_sequence, walkway_points
 from synth.gait_script import LEGS, WalkFrames, WalkScript, simulate_walk
 
@@ -156,13 +156,13 @@ def evaluate(seed: int, fps: float | None = None) -> CaseResult:
 def _ankle_errors(report: ClipReport, walk: WalkFrames) -> list[float]:
     """Per frame and leg, |measured - true| ankle dorsiflexion, where measured (legs as labelled by the pose).
 
-    Measured as the gait analysis reads it: less the foot's landmark-line tilt when flat (foot_line_tilt_*_deg).
+    Measured as the gait analysis reads it (exercises.gait.ankle_as_read_deg).
     """
     errors = []
     idx = np.searchsorted(walk.t_s, report.t_s).clip(0, len(walk.t_s) - 1)
+    as_read = ankle_as_read_deg(report.t_s, report.series, report.thresholds)
     for leg in LEGS:
-        tilt = report.measures.get(f"foot_line_tilt_{leg}_deg", 0.0)
-        measured = report.series[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0)
+        measured = as_read[leg]
         true = walk.ankle_deg[leg][idx]
         ok = np.isfinite(measured)
         errors.extend(np.abs(measured[ok] - true[ok]).tolist())

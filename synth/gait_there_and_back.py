@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from exercises.engine import score_sequence
+from exercises.gait import ankle_as_read_deg
 from exercises.registry import get_exercise
-from exercises.signals_gait import leg_signal_name
 from pose.frames import PoseSequence
 from synth.gait_render import GaitCamera, landmark_sequence
 from synth.gait_script import LEGS, WalkFrames, WalkScript, simulate_walk
@@ -133,7 +133,8 @@ def evaluate_there_and_back(seed: int, fps: float | None = None) -> CaseResult:
             judged = math.isfinite(rep.measures.get("ankle_swing_deg", math.nan))
             drop = leg == first.script.drop_leg
             result.step_truth.append((leg, rep.leg or "", drop, "foot_drop" in rep.faults, judged))
-    result.ankle_errors_deg = _ankle_errors(report.t_s, report.series, report.measures, truth)
+    result.ankle_errors_deg = _ankle_errors(report.t_s, ankle_as_read_deg(report.t_s, report.series, report.thresholds),
+                                            truth)
     flagged = [r.leg for r in report.reps if "foot_drop" in r.faults]
     if flagged:
         counts = sorted(((flagged.count(leg), leg) for leg in set(flagged)), reverse=True)
@@ -143,13 +144,12 @@ def evaluate_there_and_back(seed: int, fps: float | None = None) -> CaseResult:
     return result
 
 
-def _ankle_errors(t_s: np.ndarray, series: dict, measures: dict,
+def _ankle_errors(t_s: np.ndarray, as_read: dict[str, np.ndarray],
                   truth: list[tuple[Pass, WalkFrames, np.ndarray]]) -> list[float]:
-    """|measured - true| ankle per frame and leg over both passes (less the foot line's flat tilt, as analysed)."""
+    """|as read - true| ankle per frame and leg over both passes (as_read: exercises.gait.ankle_as_read_deg)."""
     errors: list[float] = []
     for leg in LEGS:
-        tilt = measures.get(f"foot_line_tilt_{leg}_deg", 0.0)
-        measured = series[leg_signal_name("ankle_dorsiflexion_deg", leg)] - (tilt if math.isfinite(tilt) else 0.0)
+        measured = as_read[leg]
         for _, walk, t in truth:
             inside = (t_s >= t[0] - 1e-9) & (t_s <= t[-1] + 1e-9)
             idx = np.searchsorted(t, t_s[inside]).clip(0, len(t) - 1)

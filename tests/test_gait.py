@@ -363,6 +363,11 @@ def test_review_ankle_over_time_draws_only_the_judged_leg_with_its_drop_swings()
     frame = ankle_time_frame(report)
     assert set(frame["leg"]) == {"right"}
     assert frame["ankle (°, + toes up)"].notna().all()  # unseen frames are left out (a gap), never zero
+    # What is drawn is what the analysis read: smoothed, less the flat foot's tilt (not one frame's landmarks).
+    from exercises.gait import ankle_as_read_deg
+
+    read = ankle_as_read_deg(report.t_s, report.series, report.thresholds)["right"]
+    np.testing.assert_allclose(frame["ankle (°, + toes up)"], np.round(read[np.isfinite(read)], 1))
     # In the dropped foot's late swings the drawn ankle is pointed, as the step it was flagged on says.
     late = [r for r in report.reps if "foot_drop" in r.faults]
     assert late

@@ -32,15 +32,26 @@ WALK = ExerciseSpec(
         # Walking legs cross and hide each other every step; MediaPipe still places the far leg well, so its
         # landmarks are used down to a lower visibility than for the held exercises.
         "landmark_visibility_min_ratio": 0.5,
-        # A swinging foot moves at 3-5 m/s: the common smoothing lags its toe behind its heel by several pixels,
-        # turning the foot's angle by 10 degrees. Here smoothing follows fast movement closely (the gait analysis
-        # takes medians over each phase instead).
-        "smoothing_beta_ratio": 0.1,
-        # ... and the filter's floor is 10 Hz, not 2: at 2 Hz a swinging ankle read about a frame late, and its angle
-        # best matched the true one 33 ms earlier (rendered walks 3200-3519, near leg: median error 5.6 degrees as
-        # read, 4.8 a frame back). At 10 Hz: 5.1, 0.5 frame behind, as with no smoothing; contacts stay within
-        # 30 ms (no smoothing at all put them 40 ms early and let landmark jitter flag normal swings).
-        "smoothing_min_cutoff_hz": 10.0,
+        # A swinging foot moves at 3-5 m/s: a causal filter (the engine's One Euro smoothing, at 10 Hz here before)
+        # reads it late and turns the foot's angle. Walking is smoothed by the gait analysis instead, centred in
+        # time so nothing lags: a Gaussian of this sigma over the landmark series. Through MediaPipe (rendered walks
+        # past the camera and back, 3600-3639, near leg) the ankle as read was 4.9 degrees off with the engine's
+        # filter, 4.3 with this instead, 4.0 with the flat-foot tilt below as well (fresh 3800-3839: 5.6 -> 4.7);
+        # contacts a median 23 -> 29 ms from the truth.
+        "smoothing_enabled_flag": 0,
+        "gait_smoothing_sigma_s": 0.03,
+        # ... and never under half a frame interval, so at a webcam's 10 frames/s it still reaches the neighbouring
+        # frames (0.03 s there is one frame alone: late-swing foot pitch then read a single jittery frame, and three
+        # normal swings of landmark-level walks 1300-1339 were flagged).
+        "gait_smoothing_sigma_min_frame_ratio": 0.5,
+        # The foot line's tilt with the foot flat is read over frames where both ends are within this of the floor
+        # (about 8 cm) ...
+        "flat_foot_height_max_ratio": 0.2,
+        # ... and move with the floor, within this (still across the picture; with the belt on a treadmill): a foot
+        # rolling onto its heel or off its toes is not flat though its ends are low. Height alone (the contact
+        # margin, 0.06) picked 9-50 frames a pass and read tilts up to 9 degrees off (rendered walk 3613: -14.5 for
+        # a foot whose ankle the landmarks read 6-7 degrees low throughout).
+        "flat_foot_speed_max_ratio_per_s": 1.0,
         # Live step count: ankles passing (under 0.3 of a leg apart: at 30 fps a fast crossing is seen a frame or
         # two, never at 0) and then a step's spread (a slow 0.6 m/s step of 0.38 m is nearly half a 0.8 m leg).
         "feet_together_max_ratio": 0.3,
