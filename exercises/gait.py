@@ -110,19 +110,18 @@ def _fill_gaps(t: np.ndarray, x: np.ndarray, gap_max_s: float) -> np.ndarray:
     return np.where(keep, out, np.nan)
 
 
-def _floor_speed(t: np.ndarray, fill: Mapping[str, np.ndarray], a: float, b: float, shank: float,
+def _floor_speed(t: np.ndarray, fill: Mapping[str, np.ndarray], heel_up: Mapping[Side, np.ndarray], shank: float,
                  th: Mapping[str, float]) -> float:
     """How fast the floor moves across the picture, shank lengths a second: 0 walking across, a treadmill's belt.
 
-    The typical speed of a heel on the floor (within the contact margin of the floor line), either leg.
+    The typical speed of a heel on the floor (`heel_up` within the contact margin of its floor level), either leg.
     """
     speeds = []
     for leg in SIDES:
-        x, y = fill[point_signal_name("heel", "x", leg)], fill[point_signal_name("heel", "y", leg)]
-        up = (a + b * x - y) / shank
-        up = up - _percentile(up, th["floor_level_percentile_ratio"])
+        x = fill[point_signal_name("heel", "x", leg)]
         with np.errstate(invalid="ignore"):
-            speeds.append(np.where(up < th["contact_height_margin_ratio"], np.gradient(x, t) / shank, np.nan))
+            speeds.append(np.where(heel_up[leg] < th["contact_height_margin_ratio"], np.gradient(x, t) / shank,
+                                   np.nan))
     speed = _nanmedian(np.concatenate(speeds))
     return speed if math.isfinite(speed) else 0.0
 
@@ -409,20 +408,21 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     legs, tilts = {}, {}
     if not (math.isfinite(shank) and shank > 0 and math.isfinite(a) and math.isfinite(b)):
         return legs, math.nan, tilts
-    floor_speed = _floor_speed(t, fill, a, b, shank, th)
-    for leg in SIDES:
-        def up(part: str, leg: Side = leg) -> np.ndarray:
-            x, y = fill[point_signal_name(part, "x", leg)], fill[point_signal_name(part, "y", leg)]
-            return (a + b * x - y) / shank
 
+    def up(part: str, leg: Side) -> np.ndarray:
+        x, y = fill[point_signal_name(part, "x", leg)], fill[point_signal_name(part, "y", leg)]
+        height = (a + b * x - y) / shank
+        # Each landmark sits its own height above the sole: its floor level is its low percentile over the clip
+        # (a foot is on the floor for about 60% of a gait cycle).
+        return height - _percentile(height, th["floor_level_percentile_ratio"])
+
+    heights = {leg: (up("heel", leg), up("foot_index", leg)) for leg in SIDES}
+    floor_speed = _floor_speed(t, fill, {leg: h[0] for leg, h in heights.items()}, shank, th)
+    for leg in SIDES:
         def ahead(part: str, leg: Side = leg) -> np.ndarray:
             return (fill[point_signal_name(part, "x", leg)] - hip_x) * forward / shank
 
-        heel_up, toe_up = up("heel"), up("foot_index")
-        # Each landmark sits its own height above the sole: its floor level is its low percentile over the clip
-        # (a foot is on the floor for about 60% of a gait cycle).
-        heel_up = heel_up - _percentile(heel_up, th["floor_level_percentile_ratio"])
-        toe_up = toe_up - _percentile(toe_up, th["floor_level_percentile_ratio"])
+        heel_up, toe_up = heights[leg]
         hx, hy = fill[point_signal_name("heel", "x", leg)], fill[point_signal_name("heel", "y", leg)]
         tx, ty = fill[point_signal_name("foot_index", "x", leg)], fill[point_signal_name("foot_index", "y", leg)]
         # Toe above heel, measured against the floor line's own slope.
