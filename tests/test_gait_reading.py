@@ -109,3 +109,30 @@ def test_the_floor_moves_with_the_belt_and_stands_still_walking_across(treadmill
     shank_m = float(np.median(np.linalg.norm(walk.points["knee_right"] - walk.points["ankle_right"], axis=1)))
     belt = script.speed_m_per_s / shank_m if treadmill else 0.0  # shank lengths a second
     assert seen and all(abs(abs(s) - belt) < 0.15 * script.speed_m_per_s / shank_m for s in seen)
+
+
+def test_live_cues_a_fault_a_leg_shows_on_two_steps_running_not_on_one():
+    # At a webcam's rate one normal swing in a few reads past a limit; a dropped foot drops on every step.
+    from exercises.gait import GaitAnalysis, LiveSteps, Step
+
+    contacts = [(0.5 + 0.55 * k, "left" if k % 2 == 0 else "right") for k in range(14)]
+    # A right step alone (3), then two left steps running (6, 8); a left step not judged (10, its swing not seen)
+    # between two flagged ones (8, 12) does not break the run.
+    flagged, unjudged = {3, 6, 8, 12}, {10}
+
+    def detect(t, series, th, view, image_size):
+        steps = [Step(k + 1, leg, tc, "heel", math.nan, math.nan,
+                      {"ankle_swing_deg": math.nan if k in unjudged else 0.0},
+                      ("foot_drop",) if k in flagged else ())
+                 for k, (tc, leg) in enumerate(contacts) if tc <= t[-1] - 0.3]
+        return GaitAnalysis(tuple(steps), {})
+
+    live = LiveSteps(WALK.events, WALK.thresholds)
+    live._detect = detect
+    cued = []
+    for t in np.arange(0.0, 9.0, 1 / 15):
+        if "foot_drop" in live.update(float(t), {}):
+            cued.append(float(t))
+    assert live.steps == len(contacts)
+    assert len(cued) == 2
+    assert contacts[8][0] < cued[0] < contacts[8][0] + 1.5 and contacts[12][0] < cued[1] < contacts[12][0] + 1.5
