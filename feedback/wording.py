@@ -346,7 +346,7 @@ HOW_TO: dict[str, tuple[str, ...]] = {
     "walk": (
         "Walk at your usual, comfortable pace, across the room or on a treadmill, with a support nearby if you "
         "need one.",
-        "Wear your usual shoes, or none, and keep your feet and lower legs uncovered by long trousers if you can.",
+        "Wear your usual shoes, or go barefoot. If you can, wear shorts or roll up long trousers so your ankles show.",
         "Place the camera to your side at about knee height, 3 to 4 metres away, so it sees both feet for a few "
         "steps. It checks the foot nearer to it, so walk past it, turn round and walk back to check both feet "
         "(on a treadmill, film once from each side).",
