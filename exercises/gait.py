@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from exercises.gait_passes import walking_hip_x, walking_passes, walking_shank_px
+from exercises.gait_passes import series_between, walking_hip_x, walking_passes, walking_shank_px
 from exercises.names import Registry
 from exercises.results import ClipReport, RepEvent
 from exercises.signals_gait import FOOT_POINTS, PER_LEG, leg_signal_name, point_signal_name
@@ -110,19 +110,17 @@ def _fill_gaps(t: np.ndarray, x: np.ndarray, gap_max_s: float) -> np.ndarray:
     return np.where(keep, out, np.nan)
 
 
-def _floor_speed(t: np.ndarray, fill: Mapping[str, np.ndarray], heel_up: Mapping[Side, np.ndarray], shank: float,
+def _floor_speed(heel_speed: Mapping[Side, np.ndarray], heel_up: Mapping[Side, np.ndarray],
                  th: Mapping[str, float]) -> float:
     """How fast the floor moves across the picture, shank lengths a second: 0 walking across, a treadmill's belt.
 
-    The typical speed of a heel on the floor (`heel_up` within the contact margin of its floor level), either leg.
+    The typical speed (`heel_speed`, per leg) of a heel on the floor (`heel_up` within the contact margin of its
+    floor level), either leg.
     """
-    speeds = []
-    for leg in SIDES:
-        x = fill[point_signal_name("heel", "x", leg)]
-        with np.errstate(invalid="ignore"):
-            speeds.append(np.where(heel_up[leg] < th["contact_height_margin_ratio"], np.gradient(x, t) / shank,
-                                   np.nan))
-    speed = _nanmedian(np.concatenate(speeds))
+    with np.errstate(invalid="ignore"):
+        on_floor = [np.where(heel_up[leg] < th["contact_height_margin_ratio"], heel_speed[leg], np.nan)
+                    for leg in SIDES]
+    speed = _nanmedian(np.concatenate(on_floor))
     return speed if math.isfinite(speed) else 0.0
 
 
@@ -384,7 +382,7 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     """Each leg's trajectories, the shank length in pixels, and each foot's landmark-line tilt when flat (degrees)."""
     gap = th["gait_gap_fill_max_s"]
     fill = {k: _fill_gaps(t, np.asarray(v, float), gap) for k, v in series.items()}
-    shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
+    shank = walking_shank_px(fill)
     fill = unswap_legs(t, fill, shank, th["leg_swap_cost_ratio"], th["leg_swap_max_s"])
     # Landmark jitter is smoothed here, centred, rather than by the engine's causal filter (off for walking, see
     # the walk spec); at a webcam's 10 frames/s the reach is widened to the neighbouring frames.
@@ -392,7 +390,7 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
     sigma = max(th["gait_smoothing_sigma_s"], th["gait_smoothing_sigma_min_frame_ratio"] * frame_s)
     if sigma > 0:
         fill = _smooth_centred(t, fill, sigma)
-    shank = _nanmedian(np.concatenate([fill[leg_signal_name("shank_px", leg)] for leg in SIDES]))
+    shank = walking_shank_px(fill)
     forward = _direction(t, fill, shank, th)
     hip_x = walking_hip_x(fill)
     with warnings.catch_warnings():
@@ -417,7 +415,11 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
         return height - _percentile(height, th["floor_level_percentile_ratio"])
 
     heights = {leg: (up("heel", leg), up("foot_index", leg)) for leg in SIDES}
-    floor_speed = _floor_speed(t, fill, {leg: h[0] for leg, h in heights.items()}, shank, th)
+    # Each foot point's speed across the picture, shank lengths a second.
+    speeds = {(p, leg): np.gradient(fill[point_signal_name(p, "x", leg)], t) / shank
+              for leg in SIDES for p in ("heel", "foot_index")}
+    floor_speed = _floor_speed({leg: speeds["heel", leg] for leg in SIDES},
+                               {leg: h[0] for leg, h in heights.items()}, th)
     for leg in SIDES:
         def ahead(part: str, leg: Side = leg) -> np.ndarray:
             return (fill[point_signal_name(part, "x", leg)] - hip_x) * forward / shank
@@ -437,8 +439,8 @@ def _legs(t: np.ndarray, series: Mapping[str, np.ndarray],
         # floor, which tells a flat foot from one rolling onto its heel or toes better than the ends' heights alone.
         with np.errstate(invalid="ignore"):
             low = (heel_up < th["flat_foot_height_max_ratio"]) & (toe_up < th["flat_foot_height_max_ratio"])
-            with_floor = [np.abs(np.gradient(fill[point_signal_name(p, "x", leg)], t) / shank - floor_speed)
-                          < th["flat_foot_speed_max_ratio_per_s"] for p in ("heel", "foot_index")]
+            with_floor = [np.abs(speeds[p, leg] - floor_speed) < th["flat_foot_speed_max_ratio_per_s"]
+                          for p in ("heel", "foot_index")]
         flat = low & with_floor[0] & with_floor[1] & np.isfinite(pitch)
         if flat.sum() < 3:  # too few to go by (a walk of a step or two): the ends' heights alone
             flat = (heel_up < th["contact_height_margin_ratio"]) & (toe_up < th["contact_height_margin_ratio"])
@@ -657,7 +659,7 @@ def analyse_gait(t_s: np.ndarray, series: Mapping[str, np.ndarray], thresholds: 
     th = thresholds
     if len(t) < 3:
         return GaitAnalysis((), {}, ("too few frames to find steps",))
-    passes = [_analyse_pass(t[a:b], {k: np.asarray(v)[a:b] for k, v in series.items()}, th, view, image_size)
+    passes = [_analyse_pass(t[a:b], series_between(series, a, b), th, view, image_size)
               for a, b in _pass_ranges(t, series, th)]
     passes = [p for p in passes if math.isfinite(p.shank) and p.shank > 0]
     if not passes:
@@ -706,7 +708,7 @@ def ankle_as_read_deg(t_s: np.ndarray, series: Mapping[str, np.ndarray],
     for a, b in _pass_ranges(t, series, thresholds):
         if b - a < 3:
             continue
-        legs, _, _ = _legs(t[a:b], {k: np.asarray(v)[a:b] for k, v in series.items()}, thresholds)
+        legs, _, _ = _legs(t[a:b], series_between(series, a, b), thresholds)
         for leg, g in legs.items():
             out[leg][a:b] = g.ankle_deg
     return out

@@ -21,6 +21,11 @@ from exercises.signals_gait import leg_signal_name, point_signal_name
 from pose.landmarks import SIDES
 
 
+def series_between(series: Mapping[str, np.ndarray], start: int, end: int) -> dict[str, np.ndarray]:
+    """Every series cut to frames start..end-1 (a pass, or a piece of one)."""
+    return {k: np.asarray(v)[start:end] for k, v in series.items()}
+
+
 def walking_hip_x(series: Mapping[str, np.ndarray]) -> np.ndarray:
     """Mean of the two hips' x (pixels), either one where only one is known, NaN where neither."""
     xs = np.stack([np.asarray(series[point_signal_name("hip", "x", leg)], float) for leg in SIDES])
@@ -99,7 +104,7 @@ def walking_passes(t: np.ndarray, series: Mapping[str, np.ndarray], th: Mapping[
     kept: list[float] = []
     for a, b in pieces:
         # A stretch with no one in it (walked out to turn) belongs to the pass before it.
-        d = facing(t[a:b], {k: np.asarray(v)[a:b] for k, v in series.items()}) if seen[a:b].any() else None
+        d = facing(t[a:b], series_between(series, a, b)) if seen[a:b].any() else None
         if merged and (d is None or d == kept[-1]):
             merged[-1] = (merged[-1][0], b)
         else:
