@@ -17,6 +17,7 @@ import numpy as np
 
 from pose.frames import PoseFrame, pixel_xy
 from pose.landmarks import N_LANDMARKS
+from pose.mediapipe_import import import_mediapipe
 from pose.models import require_model
 from pose.outline import back_profile
 from pose.sampling import FULL, check_sampling
@@ -25,9 +26,7 @@ from pose.sampling import FULL, check_sampling
 def _mediapipe() -> Any:
     # Imported when a model is loaded, not with this module: mediapipe takes about a second to import, and
     # re-scoring from the landmark cache never needs it.
-    import mediapipe
-
-    return mediapipe
+    return import_mediapipe()
 
 
 # The outline is measured from landmarks the model is fairly sure of; below this they are guesses.

@@ -16,7 +16,7 @@ from pose.cache import LandmarkCache, file_digest
 from pose.estimator import EstimatorSettings, PoseEstimator
 from pose.frames import PoseSequence
 from pose.sampling import ADAPTIVE, AdaptiveSampler, SamplingStats
-from pose.video import VideoError, iter_video, probe
+from pose.video import VideoError, decode_in_one_thread, iter_video, probe
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
 
 ProgressFn = Callable[[float], None]
@@ -102,6 +102,7 @@ def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = N
 
 def _estimate_segment(args: tuple[str, EstimatorSettings, float, float | None, float | None]) -> PoseSequence:
     os.environ.setdefault("GLOG_minloglevel", "2")
+    decode_in_one_thread()  # the clip's other segments decode on the other cores
     path, settings, start_s, end_s, max_duration_s = args
     return _estimate(Path(path), settings, start_s, end_s, max_duration_s=max_duration_s)
 
@@ -167,7 +168,7 @@ def extract_poses(
     if segments > 1:
         cuts = [info.duration_s * i / segments for i in range(segments)] + [None]
         try:
-            with process_pool(segments) as pool:
+            with process_pool(segments, quick_exit=True) as pool:
                 parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b, max_duration_s)
                                                           for a, b in zip(cuts, cuts[1:])]))
         except BrokenProcessPool:

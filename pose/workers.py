@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import os
 import sys
 import types
 from collections.abc import Callable
@@ -47,8 +49,21 @@ def lean_spawn_context() -> SpawnContext:
     return _LeanSpawnContext()
 
 
+def _end_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _start_ending_quickly(initializer: Callable[..., object] | None, *initargs: object) -> None:
+    # Registered first, so it runs last of the exit handlers registered later (LIFO): theirs still run.
+    atexit.register(_end_now)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def process_pool(max_workers: int, initializer: Callable[..., object] | None = None,
-                 initargs: tuple = (), lean: bool = False) -> ProcessPoolExecutor:
+                 initargs: tuple = (), lean: bool = False, quick_exit: bool = False) -> ProcessPoolExecutor:
     """A process pool whose workers start fresh interpreters.
 
     Forking a parent that has already run MediaPipe (or any library with its own threads and allocators)
@@ -61,7 +76,13 @@ def process_pool(max_workers: int, initializer: Callable[..., object] | None = N
         initargs: its arguments (picklable).
         lean: workers skip importing the parent's __main__ module (see _LeanSpawnProcess); every task and the
             initializer must be defined in an importable module, never in a script.
+        quick_exit: a worker told to stop ends its process at once, skipping the interpreter's teardown (MediaPipe's
+            graph, every module). By then each result has been sent and every file a task wrote is closed. The
+            teardown took 0.27 s at the end of every batch (two workers, 0.26-0.28 s over three runs; 0.03-0.04 s
+            without it), a wait for nothing. Only for tasks that leave nothing to clean up at exit.
     """
     context = _LeanSpawnContext() if lean else multiprocessing.get_context("spawn")
+    if quick_exit:
+        initializer, initargs = _start_ending_quickly, (initializer, *initargs)
     return ProcessPoolExecutor(max_workers=max_workers, mp_context=context, initializer=initializer,
                                initargs=initargs)

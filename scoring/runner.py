@@ -20,7 +20,7 @@ from pose.estimator import EstimatorSettings
 from pose.extract import MAX_CLIP_DURATION_S, extract_poses, keep_estimator
 from pose.landmarks import Side
 from pose.sampling import FULL, check_sampling
-from pose.video import VideoError
+from pose.video import VideoError, decode_in_one_thread
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
 from scoring.prescription import plan_set
 
@@ -128,6 +128,7 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
 def _start_worker(options: ScoreOptions) -> None:
     # Workers log nothing of their own: MediaPipe's C++ logging would interleave with the progress bar.
     os.environ.setdefault("GLOG_minloglevel", "2")
+    decode_in_one_thread()  # the other workers keep the other cores busy
     # Each worker loads MediaPipe and the model as it starts, before its first clip arrives, and keeps that one
     # model for all its clips (reset between them) rather than building a graph per clip (see README, Speed).
     try:
@@ -175,7 +176,7 @@ def _score_in_pools(paths: list[Path], options: ScoreOptions, jobs: int) -> Iter
     emitted = 0
     while emitted < len(paths):
         queue, width = (suspects, 1) if suspects else (todo, jobs)
-        pool = process_pool(width, _start_worker, (options,), lean=True)
+        pool = process_pool(width, _start_worker, (options,), lean=True, quick_exit=True)
         running: dict[Future[ClipResult], int] = {}
         try:
             while True:

@@ -1,0 +1,81 @@
+"""Scoring processes start and end quickly (issue 16): mediapipe without matplotlib, workers without teardown,
+one decoding thread beside other workers."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+from pose import video
+from pose.video import iter_video
+from pose.workers import process_pool
+from tests.media import write_clip
+
+ROOT = Path(__file__).parents[1]
+
+
+def _run(code: str, home: Path) -> str:
+    """Run `code` in a fresh interpreter (imports are per process) and return what it printed."""
+    env = {"PATH": "/usr/bin:/bin", "GLOG_minloglevel": "2", "HOME": str(home), "MPLCONFIGDIR": str(home / "mpl")}
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_mediapipe_loads_without_matplotlib_and_matplotlib_still_works_when_used(tmp_path):
+    out = _run("""
+        import sys
+        from pose.estimator import _mediapipe
+        mp = _mediapipe()
+        pose = mp.solutions.pose  # what formcheck uses is there
+        print(type(sys.modules["matplotlib"]).__name__, "matplotlib.figure" in sys.modules)
+        import matplotlib.pyplot as plt
+        figure = plt.figure()
+        from mediapipe.python.solutions import drawing_utils
+        print(type(figure).__name__, type(sys.modules["matplotlib.pyplot"]).__name__,
+              drawing_utils.plt.figure is plt.figure)
+    """, tmp_path).split("\n")
+    assert out[0] == "_OnDemand False"  # stood in for, not imported
+    assert out[1] == "Figure module True"  # the first use imported the real one, for mediapipe's helpers too
+
+
+def test_matplotlib_imported_first_is_left_alone(tmp_path):
+    out = _run("""
+        import sys
+        import matplotlib
+        from pose.mediapipe_import import import_mediapipe
+        import_mediapipe()
+        print(sys.modules["matplotlib"] is matplotlib, type(sys.modules["matplotlib.pyplot"]).__name__)
+    """, tmp_path)
+    assert out.split() == ["True", "module"]
+
+
+def _register_exit_mark(path: str) -> None:
+    import atexit
+
+    atexit.register(lambda: Path(path).write_text("ran"))
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_a_quick_exit_pool_returns_every_result_and_still_runs_the_workers_own_exit_handlers(tmp_path):
+    marks = [str(tmp_path / f"mark{i}") for i in range(2)]
+    for mark in marks:  # one pool per mark, so each worker registers its own
+        with process_pool(1, _register_exit_mark, (mark,), lean=True, quick_exit=True) as pool:
+            assert list(pool.map(_square, range(5))) == [0, 1, 4, 9, 16]
+    assert [Path(m).read_text() for m in marks] == ["ran", "ran"]
+
+
+def test_one_decoding_thread_reads_the_same_frames(tmp_path, monkeypatch):
+    clip = write_clip(tmp_path / "clip.mp4", n_frames=12, size=(320, 240))
+    threaded = [(f.t_s, f.rgb) for f in iter_video(clip)]
+    monkeypatch.setattr(video, "_decoding", {"one_thread": False})
+    video.decode_in_one_thread()
+    single = [(f.t_s, f.rgb) for f in iter_video(clip)]
+    assert len(single) == len(threaded) == 12
+    assert all(a == c and np.array_equal(b, d) for (a, b), (c, d) in zip(threaded, single))
