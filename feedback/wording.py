@@ -263,9 +263,15 @@ def description(code: str, exercise: str | None = None) -> str:
 
 
 # One plain instruction per setup status (exercises.setup), said to a patient who may be in pain: calm, short,
-# one thing to do. A posture-specific line (key "code:posture") wins over the general one.
+# one thing to do. An exercise's own line (key "code:exercise") wins over a posture's ("code:posture"), which wins
+# over the general one.
 SETUP_WORDING: dict[str, str] = {
     "no_person": "We can't see you yet. Move into the picture.",
+    # Said before the first pass and while the walker is out of view, turning between passes.
+    "no_person:walk": "Walk across in front of the camera, then turn round and walk back.",
+    "too_close_feet_cut:walk": "Walk a little further from the camera, so your feet stay in the picture.",
+    "head_cut:walk": "Walk a little further from the camera, so your head stays in the picture.",
+    "too_far:walk": "Walk a little closer to the camera.",
     "too_close_feet_cut": "Step back until your feet are visible.",
     "too_close_feet_cut:supine": "Move the camera back until your feet are in the picture.",
     "too_close_feet_cut:quadruped": "Move the camera back until your feet are in the picture.",
@@ -281,10 +287,11 @@ SETUP_WORDING: dict[str, str] = {
 }
 
 
-def setup_instruction(code: str, posture: str | None = None) -> str:
+def setup_instruction(code: str, posture: str | None = None, exercise: str | None = None) -> str:
     """The patient-facing instruction for a setup status (the code itself if it has no wording yet)."""
-    if posture and f"{code}:{posture}" in SETUP_WORDING:
-        return SETUP_WORDING[f"{code}:{posture}"]
+    for key in (exercise, posture):
+        if key and f"{code}:{key}" in SETUP_WORDING:
+            return SETUP_WORDING[f"{code}:{key}"]
     return SETUP_WORDING.get(code, code)
 
 

@@ -453,7 +453,7 @@ class LiveCoach:
         offset_s = (done - self._wall0) - pose.t_s
         self._min_offset_s = min(self._min_offset_s, offset_s)
         return LiveStatus(
-            t_s=pose.t_s, setup=setup, setup_text=setup_instruction(setup, self.spec.posture),
+            t_s=pose.t_s, setup=setup, setup_text=setup_instruction(setup, self.spec.posture, self.spec.name),
             reliable=result.reliable, reps=result.reps, hold_s=result.hold_s, cue=status_cue,
             cue_text=cue_text, cue_seq=self._cue_seq, frames=self._frames, process_ms=math.nan,
             lag_ms=(offset_s - self._min_offset_s) * 1000.0, wall_s=done,
@@ -490,7 +490,7 @@ class LiveCoach:
         # A step just found with a fault (walking, `step_faults`): its cue, once, as the patient takes the next steps.
         chosen = self._setup_cues.update(t_s, [] if setup == "ready" else [(setup, "warn")])
         if chosen is not None:
-            text = setup_instruction(chosen.code, self.spec.posture)
+            text = setup_instruction(chosen.code, self.spec.posture, self.spec.name)
         else:
             faults = [(c, self._severity.get(c, "warn")) for c in result.active_faults] if result.reliable else []
             # A partial rep just ended: its range fault (e.g. "slide a little lower") is the cue to give now.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from exercises.detect import POSTURE_LABELS
 from exercises.registry import EXERCISES
 from exercises.setup import SETUP_STATUSES, check_setup
 from feedback.wording import SETUP_WORDING, setup_instruction
@@ -76,3 +77,30 @@ def test_every_status_has_wording_and_posture_lines_win():
     assert setup_instruction("too_close_feet_cut") == "Step back until your feet are visible."
     assert "camera" in setup_instruction("too_close_feet_cut", "supine")
     assert setup_instruction("unknown_code") == "unknown_code"
+
+
+@pytest.mark.parametrize(("frame", "standing", "walking"), [
+    (_moved(STANDING, dx=0.3), "off_centre", "ready"),  # coming into the picture or leaving it at the side
+    (_moved(STANDING, dx=-0.42), "off_centre", "ready"),  # half out at the side, feet and head too
+    (_moved(STANDING, dx=0.48), "head_cut", "ready"),  # the head leaving first, at the side
+    (_moved(STANDING, dx=0.55), "too_close_feet_cut", "ready"),
+    (_moved(STANDING, dy=0.12), "too_close_feet_cut", "too_close_feet_cut"),  # cut at the bottom: the camera's fault
+    (_moved(STANDING, dy=-0.2), "head_cut", "head_cut"),
+    (_moved(STANDING, scale=0.4), "too_far", "too_far"),
+    (PoseFrame.empty(0.0, SIZE), "no_person", "no_person"),
+])
+def test_a_walker_crossing_the_picture_is_not_asked_to_centre(frame, standing, walking):
+    assert check_setup(frame, EXERCISES["wall_squat"]) == standing
+    assert check_setup(frame, EXERCISES["walk"]) == walking
+
+
+def test_an_exercise_line_wins_over_the_posture_line_and_the_general_one():
+    walk = EXERCISES["walk"]
+    out_of_view = setup_instruction("no_person", walk.posture, walk.name)
+    assert "turn round and walk back" in out_of_view  # said while the walker turns between passes, too
+    assert setup_instruction("no_person", "standing", "wall_squat") == SETUP_WORDING["no_person"]
+    assert setup_instruction("too_close_feet_cut", "supine", "knee_to_chest") == SETUP_WORDING[
+        "too_close_feet_cut:supine"]
+    for key in SETUP_WORDING:  # every exercise-specific line belongs to an exercise, for a status that exists
+        code, _, where = key.partition(":")
+        assert code in SETUP_STATUSES and (not where or where in EXERCISES or where in POSTURE_LABELS)
