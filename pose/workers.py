@@ -50,8 +50,9 @@ def lean_spawn_context() -> SpawnContext:
 
 
 def _end_now() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
     os._exit(0)
 
 
