@@ -25,10 +25,14 @@ class _OnDemand(types.ModuleType):
         return getattr(_import_real(self.__name__), name)
 
 
-def _import_real(name: str) -> types.ModuleType:
-    for key in _NAMES:  # let the import system find the real modules
+def _remove_stand_ins() -> None:
+    for key in _NAMES:
         if isinstance(sys.modules.get(key), _OnDemand):
             del sys.modules[key]
+
+
+def _import_real(name: str) -> types.ModuleType:
+    _remove_stand_ins()  # so the import system finds the real modules
     return importlib.import_module(name)
 
 
@@ -46,7 +50,5 @@ def import_mediapipe() -> types.ModuleType:
         return importlib.import_module("mediapipe")
     except BaseException:
         if placed:  # a failed import leaves nothing of ours behind
-            for key in _NAMES:
-                if isinstance(sys.modules.get(key), _OnDemand):
-                    del sys.modules[key]
+            _remove_stand_ins()
         raise
