@@ -101,13 +101,12 @@ def check_setup(frame: PoseFrame, spec: ExerciseSpec | None = None) -> SetupStat
     x0, y0 = body.min(axis=0)
     x1, y1 = body.max(axis=0)
     m = EDGE_MARGIN_RATIO
-    if crossing:
-        return "too_far" if max(x1 - x0, y1 - y0) < BODY_EXTENT_MIN_RATIO else "ready"
-    if x0 < m or x1 > 1 - m:
-        # Cut at the left or right: if the body would fit, moving sideways fixes it; else step back.
-        return "off_centre" if (x1 - x0) <= BODY_WIDTH_MAX_RATIO else "too_close"
-    if abs((x0 + x1) / 2 - 0.5) > OFF_CENTRE_MAX_RATIO:
-        return "off_centre"
+    if not crossing:  # a walker is off-centre, and cut at a side, each time they come in and go out
+        if x0 < m or x1 > 1 - m:
+            # Cut at the left or right: if the body would fit, moving sideways fixes it; else step back.
+            return "off_centre" if (x1 - x0) <= BODY_WIDTH_MAX_RATIO else "too_close"
+        if abs((x0 + x1) / 2 - 0.5) > OFF_CENTRE_MAX_RATIO:
+            return "off_centre"
     if max(x1 - x0, y1 - y0) < BODY_EXTENT_MIN_RATIO:
         return "too_far"
     if (spec is None or needs_side_view(spec)) and not side_view(frame):
