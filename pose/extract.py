@@ -15,6 +15,7 @@ import numpy as np
 from pose.cache import LandmarkCache, file_digest
 from pose.estimator import EstimatorSettings, PoseEstimator
 from pose.frames import PoseSequence
+from pose.mediapipe_import import import_mediapipe
 from pose.sampling import ADAPTIVE, AdaptiveSampler, SamplingStats
 from pose.video import VideoError, decode_in_one_thread, iter_video, probe
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
@@ -168,7 +169,7 @@ def extract_poses(
     if segments > 1:
         cuts = [info.duration_s * i / segments for i in range(segments)] + [None]
         try:
-            with process_pool(segments, quick_exit=True) as pool:
+            with process_pool(segments, lean=True, quick_exit=True, preload=import_mediapipe) as pool:
                 parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b, max_duration_s)
                                                           for a, b in zip(cuts, cuts[1:])]))
         except BrokenProcessPool:

@@ -19,6 +19,7 @@ from pose.cache import LandmarkCache
 from pose.estimator import EstimatorSettings
 from pose.extract import MAX_CLIP_DURATION_S, extract_poses, keep_estimator
 from pose.landmarks import Side
+from pose.mediapipe_import import import_mediapipe
 from pose.sampling import FULL, check_sampling
 from pose.video import VideoError, decode_in_one_thread
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
@@ -176,7 +177,7 @@ def _score_in_pools(paths: list[Path], options: ScoreOptions, jobs: int) -> Iter
     emitted = 0
     while emitted < len(paths):
         queue, width = (suspects, 1) if suspects else (todo, jobs)
-        pool = process_pool(width, _start_worker, (options,), lean=True, quick_exit=True)
+        pool = process_pool(width, _start_worker, (options,), lean=True, quick_exit=True, preload=import_mediapipe)
         running: dict[Future[ClipResult], int] = {}
         try:
             while True:

@@ -1,9 +1,10 @@
 """Scoring processes start and end quickly (issue 16): mediapipe without matplotlib, workers without teardown,
-one decoding thread beside other workers."""
+forked from a preloaded parent when that is safe, one decoding thread beside other workers."""
 
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,46 @@ def test_a_quick_exit_pool_returns_every_result_and_still_runs_the_workers_own_e
         with process_pool(1, _register_exit_mark, (mark,), lean=True, quick_exit=True) as pool:
             assert list(pool.map(_square, range(5))) == [0, 1, 4, 9, 16]
     assert [Path(m).read_text() for m in marks] == ["ran", "ran"]
+
+
+_preloaded = {"here": False}
+
+
+def _preload() -> None:
+    _preloaded["here"] = True
+
+
+def _was_preloaded(_: int) -> bool:
+    return _preloaded["here"]
+
+
+def test_workers_are_forked_from_a_preloaded_single_threaded_parent(tmp_path):
+    # A fresh interpreter, as `formcheck score` is: its one thread forks, so each worker has what preload imported.
+    out = _run("""
+        import os
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"  # as cli/__init__.py sets it
+        from pose.workers import process_pool, single_threaded
+        from tests.test_process_start import _preload, _was_preloaded
+        print(single_threaded())
+        with process_pool(2, lean=True, quick_exit=True, preload=_preload) as pool:
+            print(list(pool.map(_was_preloaded, range(4))))
+    """, tmp_path).split("\n")
+    assert out[:2] == ["True", "[True, True, True, True]"]
+
+
+def test_a_parent_running_other_threads_spawns_its_workers(tmp_path):
+    # Forking copies another thread's locks but not the thread (MediaPipe's graph, OpenCV's pool): such a parent
+    # spawns fresh interpreters, which import for themselves and so never see what preload did here.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with process_pool(1, lean=True, quick_exit=True, preload=_preload) as pool:
+            assert list(pool.map(_was_preloaded, range(2))) == [False, False]
+    finally:
+        stop.set()
+        other.join()
+    assert _preloaded["here"]  # the parent did preload
 
 
 def test_one_decoding_thread_reads_the_same_frames(tmp_path, monkeypatch):
