@@ -29,6 +29,35 @@ def _mediapipe() -> Any:
     return import_mediapipe()
 
 
+# Set by estimate_in_one_thread(): MediaPipe's graph runs its calculators on one thread, not on a pool of one per core.
+_graph_threads = {"one": False}
+
+
+def estimate_in_one_thread() -> None:
+    """Run every model this process loads later on one thread: for workers that share the cores with others.
+
+    MediaPipe's graph hands each frame between a pool of threads, one per core. A process alone loses nothing
+    with one thread (the calculators wait on each other); two side by side on 2 cores lose time to the hand-overs.
+    Bare loops, two processes of 2 clips of 5 s each at once, 3 rounds: the two processes' wall times summed to
+    11.67 s with one thread and 12.44 s with the pool, means (one process alone: 11.8-12.3 s against 11.6-11.8 s).
+    `score --jobs 2`: 20 clips of 5 s in 33.6 and 35.8 s against 37.8 and 36.8 s; no change on 4 clips (README,
+    Speed). The landmarks are the same (tested).
+    """
+    _graph_threads["one"] = True
+
+
+def _one_thread_pose(mp: Any) -> type:
+    class _OneThreadPose(mp.solutions.pose.Pose):
+        # SolutionBase builds its graph config here (mediapipe 0.10.21) and starts the graph with it just after.
+        def _initialize_graph_interface(self, *args: Any, **kwargs: Any) -> Any:
+            config = super()._initialize_graph_interface(*args, **kwargs)
+            del config.executor[:]  # the bundled graph names the default executor, with no options of its own
+            config.num_threads = 1
+            return config
+
+    return _OneThreadPose
+
+
 # The outline is measured from landmarks the model is fairly sure of; below this they are guesses.
 _OUTLINE_VISIBILITY_MIN = 0.3
 
@@ -122,7 +151,8 @@ class PoseEstimator:
         else:
             self._landmarker = None
             require_model(self.settings.model_complexity)
-            self._pose = mp.solutions.pose.Pose(
+            pose_class = _one_thread_pose(mp) if _graph_threads["one"] else mp.solutions.pose.Pose
+            self._pose = pose_class(
                 static_image_mode=False,
                 model_complexity=self.settings.model_complexity,
                 # MediaPipe's own landmark filter takes each call for the next frame at 30 fps. Adaptive sampling

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from pose.cache import LandmarkCache, file_digest
-from pose.estimator import EstimatorSettings, PoseEstimator
+from pose.estimator import EstimatorSettings, PoseEstimator, estimate_in_one_thread
 from pose.frames import PoseSequence
 from pose.mediapipe_import import import_mediapipe
 from pose.sampling import ADAPTIVE, AdaptiveSampler, SamplingStats
@@ -104,6 +104,7 @@ def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = N
 def _estimate_segment(args: tuple[str, EstimatorSettings, float, float | None, float | None]) -> PoseSequence:
     os.environ.setdefault("GLOG_minloglevel", "2")
     decode_in_one_thread()  # the clip's other segments decode on the other cores
+    estimate_in_one_thread()
     path, settings, start_s, end_s, max_duration_s = args
     return _estimate(Path(path), settings, start_s, end_s, max_duration_s=max_duration_s)
 

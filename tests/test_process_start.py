@@ -1,5 +1,5 @@
 """Scoring processes start and end quickly (issue 16): mediapipe without matplotlib, workers without teardown,
-forked from a preloaded parent when that is safe, one decoding thread beside other workers."""
+forked from a preloaded parent when that is safe, one decoding thread and one model thread beside other workers."""
 
 import subprocess
 import sys
@@ -110,6 +110,36 @@ def test_a_parent_running_other_threads_spawns_its_workers(tmp_path):
         stop.set()
         other.join()
     assert _preloaded["here"]  # the parent did preload
+
+
+def test_a_model_run_on_one_thread_finds_the_same_landmarks(tmp_path):
+    # A fresh interpreter: the count of MediaPipe's threads is then this process's own.
+    out = _run("""
+        import os
+        import numpy as np
+        from pose import estimator
+        from pose.estimator import PoseEstimator, estimate_in_one_thread
+        from pose.video import iter_video
+
+        frames = [f for _, f in zip(range(8), iter_video("sample_videos/wall_squat_5_reps.mp4"))]
+
+        def landmarks():
+            model = PoseEstimator()
+            poses = [model.process(f.rgb, f.t_s) for f in frames]
+            threads = sum(open(f"/proc/self/task/{t}/comm").read().startswith("mediapipe")
+                          for t in os.listdir("/proc/self/task"))
+            model.close()
+            return np.stack([np.concatenate([p.xyz, p.world_xyz], axis=1) for p in poses]), threads
+
+        estimate_in_one_thread()
+        alone, threads = landmarks()
+        estimator._graph_threads["one"] = False  # the pool again, for the same frames
+        pooled, pooled_threads = landmarks()
+        print(threads < pooled_threads or os.cpu_count() == 1, bool(np.isfinite(alone).all()),
+              np.array_equal(alone, pooled, equal_nan=True))
+    """, tmp_path)
+    # Fewer threads (the pool has one per core), a pose in every frame, the same landmarks.
+    assert out.split() == ["True", "True", "True"]
 
 
 def test_one_decoding_thread_reads_the_same_frames(tmp_path, monkeypatch):
