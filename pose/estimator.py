@@ -7,6 +7,7 @@ installed their files (pose/models.py); without them the estimator refuses with 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 from dataclasses import asdict, dataclass
@@ -46,6 +47,7 @@ def estimate_in_one_thread() -> None:
     _graph_threads["one"] = True
 
 
+@functools.cache
 def _one_thread_pose(mp: Any) -> type:
     class _OneThreadPose(mp.solutions.pose.Pose):
         # SolutionBase builds its graph config here (mediapipe 0.10.21) and starts the graph with it just after.

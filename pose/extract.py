@@ -101,10 +101,15 @@ def _estimate(path: Path, settings: EstimatorSettings, start_s: float | None = N
     return PoseSequence.from_frames(frames)
 
 
+def share_the_cores() -> None:
+    """For a worker beside others on the machine's cores: decode and run the model each on one thread from now on."""
+    decode_in_one_thread()
+    estimate_in_one_thread()
+
+
 def _estimate_segment(args: tuple[str, EstimatorSettings, float, float | None, float | None]) -> PoseSequence:
     os.environ.setdefault("GLOG_minloglevel", "2")
-    decode_in_one_thread()  # the clip's other segments decode on the other cores
-    estimate_in_one_thread()
+    share_the_cores()  # the clip's other segments run on the other cores
     path, settings, start_s, end_s, max_duration_s = args
     return _estimate(Path(path), settings, start_s, end_s, max_duration_s=max_duration_s)
 

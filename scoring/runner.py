@@ -16,12 +16,12 @@ from exercises.engine import score_sequence
 from exercises.registry import EXERCISES, get_exercise
 from feedback.report import ClipResult
 from pose.cache import LandmarkCache
-from pose.estimator import EstimatorSettings, estimate_in_one_thread
-from pose.extract import MAX_CLIP_DURATION_S, extract_poses, keep_estimator
+from pose.estimator import EstimatorSettings
+from pose.extract import MAX_CLIP_DURATION_S, extract_poses, keep_estimator, share_the_cores
 from pose.landmarks import Side
 from pose.mediapipe_import import import_mediapipe
 from pose.sampling import FULL, check_sampling
-from pose.video import VideoError, decode_in_one_thread
+from pose.video import VideoError
 from pose.workers import WORKER_DIED, WorkerDied, process_pool
 from scoring.prescription import plan_set
 
@@ -129,8 +129,7 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
 def _start_worker(options: ScoreOptions) -> None:
     # Workers log nothing of their own: MediaPipe's C++ logging would interleave with the progress bar.
     os.environ.setdefault("GLOG_minloglevel", "2")
-    decode_in_one_thread()  # the other workers keep the other cores busy
-    estimate_in_one_thread()
+    share_the_cores()  # the other workers keep the other cores busy
     # Each worker loads MediaPipe and the model as it starts, before its first clip arrives, and keeps that one
     # model for all its clips (reset between them) rather than building a graph per clip (see README, Speed).
     try:
