@@ -21,7 +21,7 @@ Camera coordinates follow OpenCV: x right, y down, z along the optical axis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -45,6 +45,9 @@ NEAR_PLANE = 0.05
 CAMERA_HEIGHT_MIN = 0.03
 #: Half-size of a limb, hand or head beyond its joints (body heights), kept inside the frame.
 FRAME_PAD = 0.08
+#: How far below the bottom edge of a floor camera's picture the horizon must lie, in degrees: room for the feet
+#: (on the floor, just below the lens) and their pad at a few body heights away.
+FLOOR_VIEW_MARGIN_DEG = 4.0
 
 
 def pitch_band(pitch_deg: float) -> str:
@@ -178,6 +181,23 @@ def focal_px(fov_deg: float, width: int, height: int) -> float:
     return max(width, height) / 2.0 / float(np.tan(np.radians(fov_deg) / 2.0))
 
 
+def floor_seen_pitch_deg(fov_deg: float, width: int, height: int) -> float:
+    """The steepest upward pitch (negative) from which a camera on the floor still sees the floor it stands on.
+
+    A phone on the floor sees nothing below its own horizon that is not right in front of the lens, and the feet
+    stand on that floor. Tilted up further than the lens's vertical half field, the horizon leaves the bottom of
+    the picture and the feet with it, from any distance; `FLOOR_VIEW_MARGIN_DEG` leaves room for them.
+    """
+    half_height_deg = float(np.degrees(np.arctan(height / 2.0 / focal_px(fov_deg, width, height))))
+    return -max(half_height_deg - FLOOR_VIEW_MARGIN_DEG, 0.0)
+
+
+def framable(view: View, width: int, height: int) -> View:
+    """`view`, tilted up no further than a floor camera can while seeing the feet (floor_seen_pitch_deg)."""
+    pitch_min = floor_seen_pitch_deg(view.fov_deg, width, height)
+    return view if view.pitch_deg >= pitch_min else replace(view, pitch_deg=pitch_min)
+
+
 @dataclass(frozen=True, eq=False)
 class PinholeCamera:
     """A perspective camera with its principal point at the image centre and no roll.
@@ -266,6 +286,18 @@ class PinholeCamera:
         return cls(view, width, height, position, mirror)
 
 
+def _under_floor(cam: PinholeCamera) -> bool:
+    # The tolerance keeps a camera just raised to the floor from being raised again for rounding.
+    return bool(cam.position[1] < CAMERA_HEIGHT_MIN - 1e-9)
+
+
+def _raised(cam: PinholeCamera, pivot: np.ndarray, centre: np.ndarray, f: float) -> tuple[float, np.ndarray]:
+    """(depth, pivot pixel) of `cam` lifted straight up to the floor height, looking the same way."""
+    raised = cam.position + np.array([0.0, CAMERA_HEIGHT_MIN - cam.position[1], 0.0])
+    c = (pivot - raised) @ cam.rotation.T
+    return float(c[2]), centre + f * c[:2] / c[2]
+
+
 def place_camera(view: View, side: ImageTransform, width: int, height: int, pivot: np.ndarray, z_ref: float,
                  fit_points: np.ndarray, mirror: bool = False) -> PinholeCamera:
     """A pinhole camera at ``view`` that frames the clip as its side view ``side`` does.
@@ -300,10 +332,8 @@ def place_camera(view: View, side: ImageTransform, width: int, height: int, pivo
     size = np.array([width, height], dtype=float)
     for _ in range(8):
         cam = PinholeCamera.through(view, width, height, pivot, (float(px[0]), float(px[1])), depth)
-        if cam.position[1] < CAMERA_HEIGHT_MIN:
-            raised = cam.position + np.array([0.0, CAMERA_HEIGHT_MIN - cam.position[1], 0.0])
-            c = (pivot - raised) @ cam.rotation.T
-            depth, px = float(c[2]), centre + f * c[:2] / c[2]
+        if _under_floor(cam):
+            depth, px = _raised(cam, pivot, centre, f)
             continue
         uv = cam.project(fit_points)
         pad = (FRAME_PAD * cam.px_per_unit(fit_points))[:, None]
@@ -315,6 +345,11 @@ def place_camera(view: View, side: ImageTransform, width: int, height: int, pivo
         depth /= k
         lo, hi = px + k * (lo - px), px + k * (hi - px)
         px = px + np.where(hi - lo <= size, np.maximum(-lo, 0.0) - np.maximum(hi - size, 0.0), size / 2 - (lo + hi) / 2)
+    else:
+        # Never fitted: the last shift may have put the camera under the floor, where no phone stands.
+        cam = PinholeCamera.through(view, width, height, pivot, (float(px[0]), float(px[1])), depth)
+        if _under_floor(cam):
+            depth, px = _raised(cam, pivot, centre, f)
     return PinholeCamera.through(view, width, height, pivot, (float(px[0]), float(px[1])), depth, mirror)
 
 

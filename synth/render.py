@@ -19,7 +19,7 @@ from typing import Any
 import av
 import numpy as np
 
-from synth.camera import MAX_YAW_DEG, PinholeCamera, View, place_camera
+from synth.camera import MAX_YAW_DEG, PinholeCamera, View, framable, place_camera
 from synth.mannequin import draw_mannequin, get_body_shape
 from synth.poses import Pose
 from synth.scene import SceneStyle, apply_camera, fit_transform, render_background, x264_options
@@ -63,7 +63,9 @@ class ClipSpec:
         style: Scene and camera look.
         seed: Seed for background texture and sensor noise.
         view: Camera yaw, pitch and field of view; the yaw is at most the
-            exercise's ``synth.camera.MAX_YAW_DEG``.
+            exercise's ``synth.camera.MAX_YAW_DEG``. A floor camera tilted up
+            further than its frame can show the feet from is tilted up only that
+            far (``synth.camera.framable``), and the truth records the pitch used.
     """
 
     name: str
@@ -88,6 +90,8 @@ class ClipSpec:
         max_yaw = MAX_YAW_DEG[self.script.exercise]
         if self.view.yaw_deg > max_yaw:
             raise ValueError(f"{self.script.exercise} is filmed at yaw 0-{max_yaw:g} deg, got {self.view.yaw_deg:g}")
+        # A truth that counts reps whose feet the picture cannot show is no truth: see synth.camera.framable.
+        object.__setattr__(self, "view", framable(self.view, self.width, self.height))
 
     @property
     def working_side(self) -> str:

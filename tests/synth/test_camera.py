@@ -8,11 +8,14 @@ import pytest
 
 from synth.camera import (
     CAMERA_HEIGHT_MIN,
+    FLOOR_VIEW_MARGIN_DEG,
     MAX_YAW_DEG,
     NEAR_PLANE,
     PinholeCamera,
     View,
     ViewPlan,
+    floor_seen_pitch_deg,
+    focal_px,
     pitch_band,
     view_rotation,
 )
@@ -147,7 +150,8 @@ def test_every_view_keeps_the_body_in_frame_and_the_camera_above_the_floor(exerc
     pts = np.vstack([p.skeleton.points3d() for p in poses])
     for yaw in (y for y in (0.0, 20.0, 40.0, 60.0, 90.0) if y <= MAX_YAW_DEG[exercise]):
         for pitch in (-17.0, 0.0, 17.0):
-            for (w, h), fov in (((640, 480), 75.0), ((720, 1280), 50.0)):
+            # A wide landscape frame with a long lens shows little height: a floor camera there is tilted less.
+            for (w, h), fov in (((640, 480), 75.0), ((720, 1280), 50.0), ((1280, 720), 50.0)):
                 spec = ClipSpec("x", script, width=w, height=h, style=SceneStyle(figure_frac=0.85),
                                 view=View(yaw, pitch, fov))
                 cam = clip_camera(spec, poses, PROP_X)
@@ -155,6 +159,20 @@ def test_every_view_keeps_the_body_in_frame_and_the_camera_above_the_floor(exerc
                 assert (uv >= 0).all() and (uv <= (w, h)).all(), (yaw, pitch, w, h)
                 assert cam.position[1] >= CAMERA_HEIGHT_MIN - 1e-9
                 assert cam.depth(pts).min() > NEAR_PLANE
+
+
+def test_a_floor_camera_is_tilted_up_only_as_far_as_its_frame_shows_the_floor():
+    script, _ = _clip("wall_squat")
+    # 1280x720 at 50 degrees across: the picture spans 14.8 degrees either side of the axis, so tilted up 16.6 the
+    # floor under the feet is below the frame from any distance (seed 307's wall squat 01 lost its feet so).
+    steep = ClipSpec("x", script, width=1280, height=720, view=View(40, -16.6, 50.3))
+    assert steep.view.pitch_deg == pytest.approx(-(np.degrees(np.arctan(360 / focal_px(50.3, 1280, 720)))
+                                                   - FLOOR_VIEW_MARGIN_DEG))
+    assert floor_seen_pitch_deg(50.3, 1280, 720) == steep.view.pitch_deg
+    assert (steep.view.yaw_deg, steep.view.fov_deg) == (40, 50.3)
+    # A view the frame can take is kept as drawn: the portrait frame's taller picture, or a table camera.
+    for w, h, pitch in ((720, 1280, -16.6), (1280, 720, 16.6), (1280, 720, -8.0)):
+        assert ClipSpec("x", script, width=w, height=h, view=View(40, pitch, 50.3)).view.pitch_deg == pitch
 
 
 @pytest.mark.parametrize(("pitch", "band"), [(-16.0, "floor"), (-5.0, "level"), (0.0, "level"), (4.9, "level"),

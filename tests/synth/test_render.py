@@ -68,7 +68,7 @@ TINY = dict(width=160, height=120, fps=24.0, style=SceneStyle(noise_sigma=0.0, b
         (WallSquatScript(reps=1, rep_s=1.6, bottom_s=0.0, lead_in_s=0.2, tail_s=0.2, faults=(Fault("too_deep", 1),)),
          [View(0, 0, 60), View(40, 14, 50), View(90, -15, 75)]),
         (NerveGlideScript(reps=1, rep_s=1.6, end_hold_s=0.0, lead_in_s=0.2, tail_s=0.2), [View(0), View(60, 15, 70)]),
-        (CatCowScript(cycles=1, cycle_s=1.6, end_hold_s=0.2, lead_in_s=0.2, tail_s=0.2), [View(0), View(20, -15, 45)]),
+        (CatCowScript(cycles=1, cycle_s=1.6, end_hold_s=0.2, lead_in_s=0.2, tail_s=0.2), [View(0), View(20, -12, 45)]),
     ],
     ids=["wall_squat", "nerve_glide", "cat_cow"],
 )
