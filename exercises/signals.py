@@ -169,6 +169,9 @@ def other_leg_lift_deg(b: Body) -> np.ndarray:
     """
     hip = b.other("hip")
     lift = elevation_deg(hip, side_plane(b, hip, b.other("ankle")))
+    # The resting leg is the one the pose model invents when it cannot find it (placed in the air beside the raised
+    # one at visibility 0.5-0.6 on rendered nerve glides; a true lift reads 0.8-0.95): judged only when well seen.
+    lift = np.where(b.well_seen(("knee", "ankle"), _other_side(b)), lift, np.nan)
     with np.errstate(invalid="ignore"):
         folded_max = b.threshold("other_knee_folded_max_deg")
         if np.isfinite(folded_max):

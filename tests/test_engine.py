@@ -1,5 +1,6 @@
 """Synthetic skeleton traces through the engine: "this trace gives these reps, holds and faults"."""
 
+import dataclasses
 import math
 import os
 from collections import Counter
@@ -10,6 +11,7 @@ import pytest
 from exercises.engine import Checker, score_sequence
 from exercises.registry import get_exercise
 from pose.frames import PoseFrame
+from pose.landmarks import Landmark
 from tests import skeleton as sk
 
 WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
@@ -151,6 +153,21 @@ def test_nerve_glide_faults(kwargs, overrides, rep_faults):
     report = score_sequence(glide_clip(glide_reps(4, rep_s=rep_s), **kwargs), spec)
     assert [r.faults for r in report.reps] == rep_faults
     assert report.fault_counts == expected_counts(rep_faults)
+
+
+@pytest.mark.parametrize("visibility, rep_faults", [(0.95, [(), ("pelvis_lift",), (), ()]), (0.55, [()] * 4)])
+def test_a_resting_leg_lift_is_judged_only_when_the_pose_model_sees_that_leg_well(visibility, rep_faults):
+    # The resting leg reads 35 degrees up during rep 2 (5-7 s). The pose model invents that leg when it cannot find
+    # it, in the air beside the raised one at visibility 0.5-0.6 (rendered seed 263: 3 false pelvis_lift flags).
+    clip = glide_clip(glide_reps(4), other_lift=lambda t: 35.0 if 5.0 < t < 7.0 else 0.0)
+    resting = [Landmark[f"RIGHT_{p}"] for p in ("KNEE", "ANKLE")]  # the raised leg is the left
+    frames = []
+    for f in clip:
+        vis = f.visibility.copy()
+        vis[resting] = visibility
+        frames.append(dataclasses.replace(f, visibility=vis))
+    report = score_sequence(sk.sequence(frames), GLIDE)
+    assert [r.faults for r in report.reps] == rep_faults
 
 
 @pytest.mark.parametrize("target, expect_reps", [(180.0, 0), (135.0, 4)])
