@@ -22,6 +22,7 @@ from pose.geometry import (
     point_to_segment_distance,
     widen_horizontal,
 )
+from pose.landmarks import other_side
 from pose.outline import BACK_SAMPLE_FRACTIONS
 from pose.view import tilt_from_drop_deg
 
@@ -171,7 +172,7 @@ def other_leg_lift_deg(b: Body) -> np.ndarray:
     lift = elevation_deg(hip, side_plane(b, hip, b.other("ankle")))
     # The resting leg is the one the pose model invents when it cannot find it (placed in the air beside the raised
     # one at visibility 0.5-0.6 on rendered nerve glides; a true lift reads 0.8-0.95): judged only when well seen.
-    lift = np.where(b.well_seen(("knee", "ankle"), _other_side(b)), lift, np.nan)
+    lift = np.where(b.well_seen(("knee", "ankle"), other_side(b.side)), lift, np.nan)
     with np.errstate(invalid="ignore"):
         folded_max = b.threshold("other_knee_folded_max_deg")
         if np.isfinite(folded_max):
@@ -268,10 +269,6 @@ def _find_support_is_other(b: Body) -> np.ndarray:
         return np.isfinite(other) & (other - own > 0.25 * np.nan_to_num(shin, nan=np.inf))
 
 
-def _other_side(b: Body) -> str:
-    return "right" if b.side == "left" else "left"
-
-
 def _support_point(b: Body, part: str) -> np.ndarray:
     return np.where(_support_is_other(b)[:, None], b.other(part), b.point(part))
 
@@ -304,7 +301,7 @@ def support_knee_deg(b: Body) -> np.ndarray:
     """
     fused = fused_joint_deg(
         b, b.picture_joint_deg(_support_point(b, "hip"), _support_point(b, "knee"), _support_point(b, "ankle")),
-        np.where(_support_is_other(b), joint_3d_deg(b, "hip", "knee", "ankle", _other_side(b)),
+        np.where(_support_is_other(b), joint_3d_deg(b, "hip", "knee", "ankle", other_side(b.side)),
                  joint_3d_deg(b, "hip", "knee", "ankle")))
     w = front_knee_weight(b)
     front = front_knee_deg(b)
@@ -355,7 +352,7 @@ def front_knee_deg(b: Body) -> np.ndarray:
         thigh = tilt_from_drop_deg(hip, knee, _standing_length_px(b, "hip", "knee", "knee", "ankle", s), seen)
         shin = tilt_from_drop_deg(knee, ankle, _standing_length_px(b, "knee", "ankle", "hip", "knee", s), seen)
         legs[s] = 180.0 - thigh - shin
-    own, other = legs[b.side], legs[_other_side(b)]
+    own, other = legs[b.side], legs[other_side(b.side)]
     with np.errstate(invalid="ignore"):
         other_lifted = (b.point("ankle")[:, 1] - b.other("ankle")[:, 1]
                         > b.threshold("front_foot_lifted_min_ratio") * distance(b.point("knee"), b.point("ankle")))
