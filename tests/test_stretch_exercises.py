@@ -137,6 +137,16 @@ def test_calf_fault_lands_on_its_stretch(fault, fault_deg):
     assert [h.good_s for h in report.holds] == pytest.approx([7.5, 10.5], abs=1.0)
 
 
+@pytest.mark.parametrize("heel_deg, faults", [(17.0, {}), (22.0, {"back_heel_lifting": 1})])
+def test_a_back_heel_is_lifting_only_past_what_the_pose_model_reads_for_a_flat_foot(heel_deg, faults):
+    # Under a shin leaning into the stretch the pose model reads a flat back foot's toe-heel line at up to about 17
+    # degrees (rendered clips); a heel coming up reads 22 or more.
+    script = StretchScript("calf_stretch", stretches=2, hold_s=9.0, rest_deg=10.0, stretch_deg=31.0,
+                           fault_deg=heel_deg, faults=(Fault("back_heel_lifting", 1),), seed=6)
+    report = score_sequence(trace(script), get_exercise("calf_stretch"))
+    assert report.fault_counts == faults
+
+
 def test_a_bent_back_knee_is_no_fault_in_the_soleus_version():
     script = StretchScript("calf_stretch", stretches=1, hold_s=8.0, rest_deg=10.0, stretch_deg=31.0, fault_deg=35.0,
                            faults=(Fault("back_knee_bent", 1),), seed=7)

@@ -59,9 +59,10 @@ CALF_STRETCH = ExerciseSpec(
         "hold_gap_max_s": 1.5,
         "hold_settle_s": 1.0,
         # The heel on the floor keeps the drawn toe-heel line level, but the pose model reads a flat back foot
-        # under a shin leaning 30 degrees at 10-13 (rendered clips, seed 301: 10 flagged every clean stretch); a
-        # heel coming up (the stretch lost to the toes) reads 20 or more.
-        "back_heel_lift_max_deg": 16.0,
+        # under a shin leaning 30 degrees at 10-13 (rendered clips, seed 301: 10 flagged every clean stretch), and
+        # at up to 17.4 for the 0.4 s a fault needs (seeds 191-263: 2 false flags at a limit of 16; fresh seeds
+        # 286-290: 4). A heel coming up (the stretch lost to the toes; drawn 20-28) read 22 or more.
+        "back_heel_lift_max_deg": 18.0,
         # 1: the gastrocnemius version, back knee straight (170-180 degrees); bent past this the stretch moves
         # off the gastrocnemius. 0: the soleus version, the knee bent on purpose, no fault.
         "straight_knee_version_flag": 1.0,
