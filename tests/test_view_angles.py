@@ -183,6 +183,15 @@ def _squat_frames(yaw: float, valgus: float, fps: float = 15.0, move_frames: int
     return frames
 
 
+@pytest.mark.parametrize("valgus_m, flagged", [(0.015, 0), (0.034, 3)])
+def test_knees_a_fifth_closer_together_than_the_feet_are_collapsing_inward(valgus_m, flagged):
+    # Each knee 1.5 cm in (the knees 0.1 closer together than the ankles, within what knees over the feet read) and
+    # 3.4 cm in (0.23: a collapse the pose model reads at half its size on some bodies).
+    front = score_sequence(sequence(_squat_frames(90.0, valgus=valgus_m)), get_exercise("wall_squat"))
+    assert front.rep_count == 3
+    assert front.fault_counts.get("knee_valgus", 0) == flagged
+
+
 def test_a_rule_does_not_fire_on_unknown_values():
     spec = get_exercise("wall_squat")
     side = score_sequence(sequence(_squat_frames(0.0, valgus=0.1)), spec)
