@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import zlib
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -66,6 +67,19 @@ def parse_exercises(text: str) -> list[str]:
     if unknown or not names:
         raise ValueError(f"no renderer script for {unknown or text!r}; expected some of {sorted(FAULT_CODES)}")
     return names
+
+
+def only_clips(specs: list[ClipSpec], kinds: list[str]) -> list[ClipSpec]:
+    """The specs of the given clip kinds (fault codes, or "clean"); raises ValueError naming a kind no spec has.
+
+    Every clip keeps the seed, body, scene and camera it has in the full sweep: a kept clip is the same file.
+    """
+    kind = {s.name: re.search(r"_s\d+_(\w+)$", s.name).group(1) for s in specs}  # type: ignore[union-attr]
+    unknown = [k for k in kinds if k not in kind.values()]
+    if unknown or not kinds:
+        raise ValueError(f"no clip of kind {unknown or kinds!r} in this sweep; expected some of "
+                         f"{sorted(set(kind.values()))}")
+    return [s for s in specs if kind[s.name] in kinds]
 
 
 def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0) -> list[ClipSpec]:
@@ -124,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="score at most this many frames a second (a webcam's 10-15, or a live server dropping "
                         "frames; default: the scoring default)")
     p.add_argument("--json", type=Path, help="also write every clip's score here")
+    p.add_argument("--only", help="comma-separated clip kinds to keep: fault codes, or clean (default: all); each "
+                                  "kept clip is the same as in the full sweep")
     args = p.parse_args(argv)
     if args.max_fps is not None and not args.max_fps > 0:
         p.error(f"--max-fps must be > 0, got {args.max_fps}")
@@ -132,7 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         p.error(str(e))
     args.out.mkdir(parents=True, exist_ok=True)
-    work = [(s, args.out, args.max_fps) for s in sweep_specs(exercises, seeds, args.yaw_max)]
+    specs = sweep_specs(exercises, seeds, args.yaw_max)
+    if args.only is not None:
+        try:
+            specs = only_clips(specs, [k.strip() for k in args.only.split(",") if k.strip()])
+        except ValueError as e:
+            p.error(str(e))
+    work = [(s, args.out, args.max_fps) for s in specs]
     if args.jobs > 1:
         with process_pool(args.jobs) as pool:
             scores = list(pool.map(_render_and_score, work))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.fault_sweep import main, parse_exercises, parse_seeds, sweep_specs
+from bench.fault_sweep import main, only_clips, parse_exercises, parse_seeds, sweep_specs
 from scoring.runner import ScoreOptions
 from synth.script import FAULT_CODES
 
@@ -40,6 +40,18 @@ def test_each_exercise_is_filmed_from_where_its_faults_show():
     assert stance == [90.0] * (1 + len(FAULT_CODES["single_leg_stance"]))
     assert squat.pop("knee_valgus") == 90.0
     assert set(squat.values()) == {0.0}
+
+
+def test_a_sweep_cut_to_some_kinds_of_clip_keeps_those_clips_as_they_are():
+    full = sweep_specs(["single_leg_stance", "wall_squat"], [3, 4])
+    kept = only_clips(full, ["hip_drop", "clean"])
+    assert [s.name for s in kept] == [f"{ex}_s{seed}_{kind}" for seed in (3, 4)
+                                      for ex, kinds in (("single_leg_stance", ("clean", "hip_drop")),
+                                                        ("wall_squat", ("clean",)))
+                                      for kind in kinds]
+    assert all(s in full for s in kept)
+    with pytest.raises(ValueError, match="no clip of kind \\['sagging'\\]"):
+        only_clips(full, ["sagging"])
 
 
 def test_seeds_and_exercises_are_read_or_refused_in_one_line(capsys):
