@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import zlib
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -74,12 +73,14 @@ def only_clips(specs: list[ClipSpec], kinds: list[str]) -> list[ClipSpec]:
 
     Every clip keeps the seed, body, scene and camera it has in the full sweep: a kept clip is the same file.
     """
-    kind = {s.name: re.search(r"_s\d+_(\w+)$", s.name).group(1) for s in specs}  # type: ignore[union-attr]
-    unknown = [k for k in kinds if k not in kind.values()]
+    def kind(spec: ClipSpec) -> str:
+        return spec.script.faults[0].code if spec.script.faults else "clean"  # a sweep clip injects one fault or none
+
+    have = {kind(s) for s in specs}
+    unknown = [k for k in kinds if k not in have]
     if unknown or not kinds:
-        raise ValueError(f"no clip of kind {unknown or kinds!r} in this sweep; expected some of "
-                         f"{sorted(set(kind.values()))}")
-    return [s for s in specs if kind[s.name] in kinds]
+        raise ValueError(f"no clip of kind {unknown or kinds!r} in this sweep; expected some of {sorted(have)}")
+    return [s for s in specs if kind(s) in kinds]
 
 
 def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0) -> list[ClipSpec]:
