@@ -1,6 +1,7 @@
 """How the gait analysis reads an ankle: centred smoothing, the flat foot's tilt, the angle as read (issue 17)."""
 
 import math
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -101,7 +102,17 @@ def test_the_floor_moves_with_the_belt_and_stands_still_walking_across(treadmill
 
     seen = []
     measure = gait._floor_speed
-    monkeypatch.setattr(gait, "_floor_speed", lambda *args: seen.append(measure(*args)) or seen[-1])
+    me = threading.get_ident()
+
+    def recorded(*args):
+        # Only this test's own readings: a live set another test left open can be ended by its watchdog thread
+        # while this runs, and score its own walk (a treadmill's belt read here once, walking across).
+        value = measure(*args)
+        if threading.get_ident() == me:
+            seen.append(value)
+        return value
+
+    monkeypatch.setattr(gait, "_floor_speed", recorded)
     script = WalkScript(speed_m_per_s=1.1, duration_s=5.0, treadmill=treadmill)
     t = np.arange(0.0, script.duration_s, 1 / 30)
     walk = simulate_walk(script, t)
