@@ -64,6 +64,7 @@ def test_a_missing_person_gives_one_calm_instruction_not_a_flood():
     for i in range(60):
         coach.recv(_av_frame(i / 30))
     statuses = coach.drain()
+    coach.close()  # left open, its watchdog would end the set seconds later, during another test
     assert {s.setup for s in statuses} == {"no_person"}
     assert {s.cue_text for s in statuses} == {"We can't see you yet. Move into the picture."}
     assert statuses[-1].cue_seq == 1  # announced once in two seconds
@@ -80,6 +81,7 @@ def test_the_drawn_frame_differs_and_the_queue_drops_oldest_when_full():
     for i in range(1, 400):
         coach.recv(_av_frame(i / 30))
     statuses = coach.drain()
+    coach.close()
     assert len(statuses) == coach.statuses.maxsize and statuses[-1].frames == 400
 
 
