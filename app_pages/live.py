@@ -189,7 +189,8 @@ def _joint(signal: str) -> str:
 def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None = None) -> None:
     """After the set: what was done, then the symptom check and its advice, and (patients) saving it."""
     spec = coach.spec
-    summary = summarise(coach.report(), spec)
+    report = coach.report()
+    summary = summarise(report, spec)
     st.header("Your set")
     hold = shows_hold(spec, coach.reps_target, coach.hold_target_s)
     cols = st.columns(3 if hold else 2)
@@ -201,7 +202,7 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     reach = (f"{summary.range_low:.0f}° to {summary.range_high:.0f}°"
              if math.isfinite(summary.range_low) else "—")
     if walking:
-        cadence = coach.report().measures.get("cadence_steps_per_min", math.nan)
+        cadence = report.measures.get("cadence_steps_per_min", math.nan)
         cols[-1].metric("Steps a minute", f"{cadence:.0f}" if math.isfinite(cadence) else "—")
     else:
         cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
@@ -213,6 +214,8 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
         rows = [{"Step" if walking else "Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
                 for i, codes in summary.faults_per_rep]
         st.dataframe(rows, hide_index=True, use_container_width=True)
+        for line in views.patient_not_checked_lines(report):  # "Good form" there means in what the camera saw
+            st.caption(line)
     elif summary.reps == 0:
         st.info(f"No {'steps' if walking else 'complete reps'} were counted. That is fine: check the camera can "
                 "see your whole body, and try again when you are ready.")

@@ -243,7 +243,11 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
 
     st.subheader("Faults")
     lines = charts.fault_lines(report)
-    st.markdown("\n".join(f"- {line}" for line in lines) if lines else "No faults flagged.")
+    unseen = charts.not_checked_lines(report)
+    flagged = "No faults flagged" + (" among those checked." if unseen else ".")
+    st.markdown("\n".join(f"- {line}" for line in lines) if lines else flagged)
+    if unseen:  # "no fault" for these means not seen, not good form
+        st.markdown("**Not checked in this clip**\n" + "\n".join(f"- {line}" for line in unseen))
 
     stem = Path(display).stem
     json_col, csv_col = st.columns(2)
@@ -301,7 +305,11 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
         st.markdown(f"{common.TARGET_INTRO}: **{common.target_text(plan)}**.")
     st.markdown("**What to work on**")
     lines = views.patient_fault_lines(report)
-    st.markdown("\n".join(f"- {line}" for line in lines) if lines else "Good form: nothing to work on in this clip.")
+    unseen = views.patient_not_checked_lines(report)
+    good = "Good form in everything I could check." if unseen else "Good form: nothing to work on in this clip."
+    st.markdown("\n".join(f"- {line}" for line in lines) if lines else good)
+    for line in unseen:
+        st.caption(line)
     key = _plan_key(path, plan)
     saved = st.session_state.setdefault("saved_uploads", {})
     if key in saved:

@@ -69,6 +69,8 @@ class ClipScore:
     fault_tp: dict[str, int] = field(default_factory=dict)
     fault_fp: dict[str, int] = field(default_factory=dict)
     fault_fn: dict[str, int] = field(default_factory=dict)
+    # Of fault_fn, the misses the report itself listed as not checked (ClipReport.unjudged): said, not missed.
+    fault_unchecked: dict[str, int] = field(default_factory=dict)
     # The rendering camera (truth JSON "view"); None for real clips, and fov_deg None for a clip rendered
     # before the renderer had a camera (an orthographic side view).
     yaw_deg: float | None = None
@@ -185,6 +187,8 @@ def compare_rendered(clip: Path, truth: dict, res: ClipResult) -> ClipScore:
         s.reps, s.hold_s, s.coverage, s.view = r.rep_count, r.hold_s, r.pose_coverage, r.view
         s.angle_errors = _angle_errors(truth, r)
         s.fault_tp, s.fault_fp, s.fault_fn = _fault_counts(truth, r, get_exercise(r.exercise).fault_codes)
+        unchecked = {u.code for u in r.unjudged}
+        s.fault_unchecked = {c: n for c, n in s.fault_fn.items() if c in unchecked}
     return s
 
 
@@ -260,7 +264,7 @@ def _figures(items: list[ClipScore]) -> dict:
         tp = sum(s.fault_tp.get(c, 0) for s in items)
         fp = sum(s.fault_fp.get(c, 0) for s in items)
         fn = sum(s.fault_fn.get(c, 0) for s in items)
-        g["faults"][c] = {"tp": tp, "fp": fp, "fn": fn,
+        g["faults"][c] = {"tp": tp, "fp": fp, "fn": fn, "fn_unchecked": sum(s.fault_unchecked.get(c, 0) for s in items),
                           "precision": tp / (tp + fp) if tp + fp else math.nan,
                           "recall": tp / (tp + fn) if tp + fn else math.nan}
         totals = {"tp": totals["tp"] + tp, "fp": totals["fp"] + fp, "fn": totals["fn"] + fn}
@@ -378,7 +382,8 @@ def format_summary(summary: dict, scores: list[ClipScore]) -> str:
                          f"({a['frames']} frames)")
         for c, f in g["faults"].items():
             lines.append(f"   fault {c:<26} precision {f['precision']:.2f} recall {f['recall']:.2f} "
-                         f"(tp {f['tp']} fp {f['fp']} fn {f['fn']})")
+                         f"(tp {f['tp']} fp {f['fp']} fn {f['fn']}"
+                         + (f", {f['fn_unchecked']} of them reported not checked)" if f["fn_unchecked"] else ")"))
     if summary.get("views"):
         lines += ["", "== rendered clips by camera yaw (0 side-on, 90 front), all pitches",
                   format_views(summary, "yaw"),

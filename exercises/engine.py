@@ -12,6 +12,7 @@ import numpy as np
 
 from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
 from exercises.gait import apply_events
+from exercises.judged import unjudged_faults
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
@@ -587,7 +588,9 @@ class Checker:
             confidence={n: self._series.column(f"_conf:{n}").astype(np.int8) for n in self.spec.signals},
         )
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
-        return apply_events(report, self.spec.events) if self.spec.events else report
+        if self.spec.events:
+            return apply_events(report, self.spec.events)
+        return replace(report, unjudged=unjudged_faults(report, self.spec))
 
 
 def _range(rep: RepEvent, sig: str) -> float:

@@ -64,6 +64,22 @@ class FaultEpisode:
 
 
 @dataclass(frozen=True)
+class UnjudgedFault:
+    """A fault the clip could not be checked for: its rule's measurement was unknown wherever the rule looks.
+
+    Attributes:
+        code: fault code.
+        signal: the signal its rule reads.
+        plane: where that signal is seen from (exercises.signals.SIGNAL_PLANES): "front" and "side" are unknown
+            from other views; "joint" and "any" are unknown where the parts they read were not seen well.
+    """
+
+    code: str
+    signal: str
+    plane: str
+
+
+@dataclass(frozen=True)
 class FrameResult:
     """The engine's state after one frame (what a live view draws).
 
@@ -119,6 +135,8 @@ class ClipReport:
         measures: clip-level numbers an event detector adds (gait: cadence, timing, asymmetry, speed), units in
             the names; empty for other exercises.
         notes: plain sentences on what could not be measured and why (e.g. no speed without a scale).
+        unjudged: faults that could not be checked at all: no frame of any rep, partial rep or hold (where each
+            rule looks) had their measurement known, so "no fault" there means "not seen", not "good form".
         image_size: (width, height) in pixels of the frames scored, (0, 0) before any frame.
     """
 
@@ -142,6 +160,7 @@ class ClipReport:
     measures: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     image_size: tuple[int, int] = (0, 0)
+    unjudged: tuple[UnjudgedFault, ...] = ()
 
     @property
     def rep_count(self) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
-from feedback.wording import description
+from feedback.wording import confidence_note, description, not_checked_line
 
 # Longest suffix first: `_deg_per_s` also ends in `_s`.
 _UNITS = (("_deg_per_s", "°/s"), ("_deg", "°"), ("_ratio", "ratio"), ("_hz", "Hz"), ("_flag", "0 = off, 1 = on"),
@@ -43,10 +43,13 @@ def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
     rows = [
         {"rep": r.index, "start (s)": _r(r.start_s), "end (s)": _r(r.end_s), "duration (s)": _r(r.duration_s),
          f"{name} low": _r(r.low.get(sig, math.nan)), f"{name} high": _r(r.high.get(sig, math.nan)),
-         "faults": "; ".join(description(c) for c in r.faults) or "none"}
+         "faults": "; ".join(description(c) for c in r.faults) or "none",
+         # How sure the rep's measurements are, said only where some is not reliable (a rep's angles from an
+         # oblique camera, a fault's measurement that this view cannot show).
+         "how sure": (confidence_note(r.confidence, r.view_deg) or "reliable") if r.confidence else ""}
         for r in report.reps
     ]
-    columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{name} low", f"{name} high", "faults"]
+    columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{name} low", f"{name} high", "faults", "how sure"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -73,6 +76,11 @@ def fault_lines(report: ClipReport) -> list[str]:
                 items.append((r.start_s, f"rep {r.index}, {r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} "
                                          f"(`{code}`)"))
     return [text for _, text in sorted(items, key=lambda it: it[0])]
+
+
+def not_checked_lines(report: ClipReport) -> list[str]:
+    """The faults the clip could not be checked for, for the therapist (exercises.judged): which, and why."""
+    return [not_checked_line(u.code, u.signal, u.plane) for u in report.unjudged]
 
 
 def series_frame(report: ClipReport, signals: list[str]) -> pd.DataFrame:

@@ -19,9 +19,11 @@ from feedback.wording import confidence_note
 # later and goes last, so scripts that read the older columns by position keep working; exercise_confidence (how
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
-               "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence")
-# angle_confidence (last, issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
-# "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored.
+               "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults")
+# angle_confidence (issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
+# "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored. unjudged_faults (last):
+# the faults the clip could not be checked for at all (exercises.judged), codes separated by ';': "no fault" for
+# them means "not seen", not good form.
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "exercise_confidence": _num(result.exercise_confidence, 3) if result.exercise_confidence is not None
         else None,
         "angle_confidence": angle_confidence(r) if r else None,
+        "unjudged_faults": [u.code for u in r.unjudged] if r else [],
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]
@@ -126,6 +129,7 @@ def to_csv_line(result: ClipResult) -> str:
     """One CSV line for a clip; faults as code=count pairs separated by ';'."""
     row = to_row(result, detail=False)
     row["faults"] = ";".join(f"{k}={v}" for k, v in row["faults"].items())
+    row["unjudged_faults"] = ";".join(row["unjudged_faults"])
     buf = io.StringIO()
     csv.writer(buf).writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
     return buf.getvalue()

@@ -20,7 +20,7 @@ from exercises.config import ConfigError, parse_overrides
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback.charts import label_of
-from feedback.wording import cue, description
+from feedback.wording import cue, description, not_checked_patient_line
 
 DAYS_PER_WEEK = 7
 # The patient's answer after a set (feedback.coach.SYMPTOM_MOVES) as the store's symptom response.
@@ -302,6 +302,12 @@ def patient_fault_lines(report: ClipReport) -> list[str]:
     for e in report.episodes:
         where.setdefault(e.code, [])
     return [f"{cue(code)}" + (f" ({', '.join(dict.fromkeys(at))})" if at else "") for code, at in where.items()]
+
+
+def patient_not_checked_lines(report: ClipReport) -> list[str]:
+    """What the clip could not be checked for, as a patient reads it: at most one calm line (one cue at a time)."""
+    line = not_checked_patient_line([(u.signal, u.plane) for u in report.unjudged])
+    return [line] if line else []
 
 
 def fault_summary(faults: Mapping[str, int]) -> list[str]:

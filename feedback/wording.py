@@ -452,6 +452,16 @@ MEASURE_NAMES: dict[str, str] = {
     "moving_knee_deg": "knee angle", "chest_turn_deg": "chest turn",
     # A rep's duration (RepSpec.timing_view_max), judged by too_fast.
     "duration_s": "rep speed",
+    # What each of the other exercises' fault rules reads, so a rep's note and "not checked" can name it.
+    "hand_thigh_gap_ratio": "hands", "wrist_offset_ratio": "hand position", "knee_offset_ratio": "knee position",
+    "neck_length_ratio": "neck", "thigh_rise_deg": "hips on the floor", "trunk_rise_deg": "head and shoulders",
+    "foot_lift_ratio": "raised foot", "hand_reach_ratio": "hands", "pelvis_drop_deg": "hip level",
+    "elbow_ahead_ratio": "elbow position", "hip_hike_ratio": "hip level", "raised_thigh_rise_deg": "leg height",
+    "knee_stack_gap_ratio": "knees together", "hip_lift_ratio": "buttocks on the floor",
+    "knees_parting_ratio": "knees together", "arm_lift_ratio": "shoulders on the floor",
+    "pelvis_roll_deg": "pelvis", "front_knee_past_toes_ratio": "front knee", "trunk_lean_back_deg": "trunk lean",
+    "back_knee_deg": "back knee", "back_heel_lift_deg": "back heel", "hips_forward_ratio": "hips forward",
+    "arm_elbow_deg": "elbow angle",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
 
@@ -478,6 +488,50 @@ def confidence_note(confidence: dict[str, str], view_deg: float) -> str:
         return "; ".join(parts)
     where = "from the front" if view_deg >= 75 else f"camera about {10 * round(view_deg / 10):.0f}° off side-on"
     return f"{'; '.join(parts)}: {where}"
+
+
+# Why a fault could not be checked, by the plane its measurement is seen in (UnjudgedFault.plane), and what to do.
+NOT_SEEN_FROM: dict[str, str] = {
+    "front": "it shows only from in front or from behind",
+    "side": "it shows only from the side",
+    "timing": "the start and end of each rep were not seen from this camera angle",
+}
+NOT_SEEN_OTHERWISE = "that part of the body was not seen clearly enough"
+FILM_TO_CHECK: dict[str, str] = {
+    "front": "film from in front or from behind",
+    "side": "film from the side",
+    "timing": "film from the side",
+}
+FILM_OTHERWISE = "keep all of you in the picture, in good light"
+
+
+def not_checked_line(code: str, signal: str, plane: str) -> str:
+    """A fault the clip could not be checked for, for the therapist: which, the measurement it needs, and why.
+
+    E.g. "Hips hiking (`hips_hiking`): hip level not measured, as it shows only from in front or from behind".
+    """
+    what = MEASURE_NAMES.get(signal, signal)
+    why = NOT_SEEN_FROM.get(plane, NOT_SEEN_OTHERWISE)
+    return f"{code.replace('_', ' ').capitalize()} (`{code}`): {what} not measured, as {why}"
+
+
+def not_checked_patient_line(unchecked: list[tuple[str, str]]) -> str:
+    """The same for a patient: one calm sentence for all of them, and how to film so that they are checked.
+
+    Args:
+        unchecked: (signal, plane) of each fault not checked (exercises.results.UnjudgedFault).
+
+    Returns:
+        E.g. "I could not check your hip level in this clip. To check it, film from in front or from behind."; the
+        filming advice only when every one of them asks for the same; "" when there are none.
+    """
+    names = list(dict.fromkeys(MEASURE_NAMES.get(signal, signal) for signal, _ in unchecked))
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    films = {FILM_TO_CHECK.get(plane, FILM_OTHERWISE) for _, plane in unchecked}
+    advice = f" To check {'it' if len(names) == 1 else 'them'}, {films.pop()}." if len(films) == 1 else ""
+    return f"I could not check your {listed} in this clip.{advice}"
 
 
 # Where recognition found the person, said to them (exercises.detect.POSTURE_LABELS).

@@ -100,12 +100,12 @@ def test_nobody_in_the_picture_is_unknown():
     assert (rec.exercise, rec.confidence, rec.doubt) == (UNKNOWN, 0.0, "no_posture")
 
 
-def test_rows_carry_the_confidence_in_the_last_csv_column():
-    # angle_confidence (issue 13) came after it and is the last column now.
-    assert CSV_COLUMNS[-2:] == ("exercise_confidence", "angle_confidence")
+def test_rows_carry_the_confidence_near_the_end_of_the_csv():
+    # angle_confidence (issue 13) and unjudged_faults came after it, each appended last in its turn.
+    assert CSV_COLUMNS[-3:] == ("exercise_confidence", "angle_confidence", "unjudged_faults")
     row = to_row(ClipResult("a.mp4", UNKNOWN, error="a.mp4: exercise not recognised: x", exercise_confidence=0.25))
     assert row["exercise_confidence"] == 0.25
-    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,")
+    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,,")
     assert to_row(ClipResult("a.mp4", "cat_cow"))["exercise_confidence"] is None  # the exercise was named
 
 

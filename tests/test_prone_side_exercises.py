@@ -222,8 +222,13 @@ def test_bird_dog_hips_hiking_is_judged_from_behind_and_left_unjudged_from_the_s
     keys = bird_dogs(3, faults={2: (85.0, 88.0, 25.0)})
     behind = score_sequence(bird_dog_clip(keys, 24.0, from_behind=True), BIRD_DOG)
     assert [r.faults for r in behind.reps] == [(), ("hips_hiking",), ()]
-    # From the side MediaPipe's hip follows a lifted near leg, hiked or not: the rule stays silent there.
-    assert score_sequence(bird_dog_clip(keys, 24.0), BIRD_DOG).fault_counts == {}
+    # From the side MediaPipe's hip follows a lifted near leg, hiked or not: the rule stays silent there, and the
+    # report lists the fault as not checked rather than leaving "no fault" to be read as level hips.
+    side = score_sequence(bird_dog_clip(keys, 24.0), BIRD_DOG)
+    assert side.fault_counts == {}
+    assert [(u.code, u.signal, u.plane) for u in side.unjudged] == [("hips_hiking", "hip_hike_ratio", "front")]
+    # From behind the leg's height above level (a side-plane angle) is the one not checked.
+    assert [u.code for u in behind.unjudged] == ["back_sagging"]
 
 
 def test_bird_dog_arm_alone_is_no_rep():

@@ -198,6 +198,8 @@ def test_a_rule_does_not_fire_on_unknown_values():
     assert side.rep_count == 3
     assert "knee_valgus" not in side.fault_counts  # the knees move inward, but the side view cannot see it
     assert (side.confidence["knee_valgus_ratio"] == UNKNOWN).all()
+    # ... and the report says so, so "no knee_valgus" is not read as knees kept over the feet.
+    assert [(u.code, u.plane) for u in side.unjudged] == [("knee_valgus", "front")]
     front = score_sequence(sequence(_squat_frames(90.0, valgus=0.1)), spec)
     assert front.rep_count == 3
     assert front.fault_counts.get("knee_valgus") == 3
@@ -205,6 +207,9 @@ def test_a_rule_does_not_fire_on_unknown_values():
     rep = front.reps[0]
     assert rep.confidence["support_knee_deg"] == "approximate" and rep.confidence["trunk_lean_deg"] == "unknown"
     assert confidence_note(rep.confidence, rep.view_deg).endswith("from the front")
+    # From the front the side-plane faults are the ones not checked; knee_valgus, seen and flagged, is not listed.
+    unjudged = {u.code: u.plane for u in front.unjudged}
+    assert unjudged["back_off_wall"] == "side" and "knee_valgus" not in unjudged
 
 
 def test_rep_speed_is_not_judged_where_the_knee_misses_the_reps_ends():
@@ -218,6 +223,8 @@ def test_rep_speed_is_not_judged_where_the_knee_misses_the_reps_ends():
     front = score_sequence(sequence(frames), spec)
     assert front.rep_count == 3 and "too_fast" not in front.fault_counts
     assert "rep speed not measured" in confidence_note(front.reps[0].confidence, front.reps[0].view_deg)
+    assert ("too_fast", "timing") in [(u.code, u.plane) for u in front.unjudged]
+    assert "too_fast" not in [u.code for u in side.unjudged]
     live = Checker(spec, "right")  # the first rep only: a frame live costs some 20 times one in a clip
     counted = [r.rep for r in map(live.update, frames[:len(frames) // 3]) if r.rep is not None]
     assert len(counted) == 1 and "too_fast" not in counted[0].faults

@@ -75,6 +75,9 @@ def test_after_a_set_the_summary_and_symptom_advice(isolated_dirs, move, advice,
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Reps"] == "2"
     assert any("not medical advice" in w.value for w in at.warning)  # the disclaimer stays
+    # Filmed from the side, the knees' inward collapse was not checked: "Good form" is said for what was seen.
+    assert [c.value for c in at.caption if c.value.startswith("I could not check")] == [
+        "I could not check your knee alignment in this clip. To check it, film from in front or from behind."]
     at.radio(key="live_move").set_value(move).run()
     shown = [e.value for e in getattr(at, level)]
     assert advice in shown

@@ -1,0 +1,80 @@
+"""Which faults a scored clip could not be checked for at all, so a report never reads "not seen" as "good form"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from exercises.results import ClipReport, RepEvent, UnjudgedFault
+from exercises.signals import SIGNAL_PLANES, UNKNOWN
+from exercises.spec import ExerciseSpec, FrameRule, RepRule
+
+# Rep statistics that read a signal ("max:<signal>", ...); "duration_s" reads the rep's own timing.
+_SIGNAL_STATS = ("max:", "min:", "range:", "range_share_of_best:", "rise:")
+
+
+def _stat_signal(stat: str) -> str | None:
+    """The signal a rep statistic reads, "duration_s" for the rep's timing, None for anything else."""
+    if stat == "duration_s":
+        return stat
+    return next((stat.split(":", 1)[1] for prefix in _SIGNAL_STATS if stat.startswith(prefix)), None)
+
+
+def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
+    """The stretches of the clip a frame rule looks in (its `during`), as (start_s, end_s)."""
+    attempts = [(r.start_s, r.end_s) for r in (*report.reps, *report.partial_reps)]
+    holds = [(h.start_s, h.end_s) for h in report.holds]
+    if during in ("rep", "work"):
+        return attempts
+    if during == "hold":
+        return holds
+    if during == "rep_or_hold":
+        return attempts + holds
+    return [(float(report.t_s[0]), float(report.t_s[-1]))] if len(report.t_s) else []
+
+
+def _frame_rule_judged(report: ClipReport, rule: FrameRule) -> bool | None:
+    """Whether the rule's signal was known in some frame it looks at; None when there was nothing to look at."""
+    windows = _windows(report, rule.during)
+    codes = report.confidence.get(rule.signal)
+    if not windows or codes is None or not len(report.t_s):
+        return None
+    inside = np.zeros(len(report.t_s), bool)
+    for start, end in windows:
+        inside |= (report.t_s >= start) & (report.t_s <= end)
+    return bool(np.any(codes[inside] != UNKNOWN)) if inside.any() else None
+
+
+def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule) -> bool | None:
+    """Whether some rep had the statistic's signal (or its timing) measured; None when it reads neither or no rep."""
+    signal = _stat_signal(rule.stat)
+    if signal is None or not attempts:
+        return None
+    return any(r.confidence.get(signal, "reliable") != "unknown" for r in attempts)
+
+
+def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFault, ...]:
+    """The faults none of whose rules could look at a known value, in the spec's fault order.
+
+    A rule switched off (its `enabled_by` flag at 0) is not "unjudged": the therapist turned it off. A fault with no
+    rep, partial rep or hold to look in (nothing was done) is not listed either: there was nothing to judge.
+    """
+    attempts = (*report.reps, *report.partial_reps)
+    verdicts: dict[str, list[tuple[bool, str]]] = {}
+    for rule in spec.frame_rules:
+        if rule.enabled_by is None or spec.t(rule.enabled_by) != 0:
+            judged = _frame_rule_judged(report, rule)
+            if judged is not None:
+                verdicts.setdefault(rule.code, []).append((judged, rule.signal))
+    for rule in spec.rep_rules:
+        if rule.enabled_by is None or spec.t(rule.enabled_by) != 0:
+            judged = _rep_rule_judged(attempts, rule)
+            if judged is not None:
+                verdicts.setdefault(rule.code, []).append((judged, _stat_signal(rule.stat) or rule.stat))
+    out = []
+    for code in spec.fault_codes:
+        found = verdicts.get(code)
+        if found and not any(judged for judged, _ in found):
+            signal = found[0][1]
+            plane = "timing" if signal == "duration_s" else SIGNAL_PLANES.get(signal, ("any", ()))[0]
+            out.append(UnjudgedFault(code, signal, plane))
+    return tuple(out)
