@@ -99,7 +99,11 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     if row.get("rep_detail"):
         st.dataframe(views.rep_rows(row, spec.rep.signal), hide_index=True, use_container_width=True)
     lines = views.fault_summary(row.get("faults") or {})
-    st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines else "none flagged."))
+    unseen = views.saved_not_checked_lines(row, spec)
+    st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines
+                                  else "none flagged among those checked." if unseen else "none flagged."))
+    if unseen:  # "none flagged" for these means not seen, not good form
+        st.markdown("**Not checked in this set:**" + "".join(f"\n- {line}" for line in unseen))
     rescore_form(actor, s, row)
 
 

@@ -52,6 +52,23 @@ def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule) -> bool | No
     return any(r.confidence.get(signal, "reliable") != "unknown" for r in attempts)
 
 
+def fault_measurement(spec: ExerciseSpec, code: str) -> UnjudgedFault:
+    """The measurement a fault of `spec` is judged on (its first rule's signal, and that signal's plane).
+
+    For a saved report, which keeps only the codes it could not check. A code no rule of the spec reads (a range
+    fault, or a spec that changed since) gets its own code as the signal, seen from "any" view.
+    """
+    for rule in spec.frame_rules:
+        if rule.code == code:
+            return UnjudgedFault(code, rule.signal, SIGNAL_PLANES.get(rule.signal, ("any", ()))[0])
+    for rule in spec.rep_rules:
+        signal = _stat_signal(rule.stat)
+        if rule.code == code and signal is not None:
+            plane = "timing" if signal == "duration_s" else SIGNAL_PLANES.get(signal, ("any", ()))[0]
+            return UnjudgedFault(code, signal, plane)
+    return UnjudgedFault(code, code, "any")
+
+
 def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFault, ...]:
     """The faults none of whose rules could look at a known value, in the spec's fault order.
 
@@ -59,22 +76,16 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
     rep, partial rep or hold to look in (nothing was done) is not listed either: there was nothing to judge.
     """
     attempts = (*report.reps, *report.partial_reps)
-    verdicts: dict[str, list[tuple[bool, str]]] = {}
+    verdicts: dict[str, list[bool]] = {}
     for rule in spec.frame_rules:
         if rule.enabled_by is None or spec.t(rule.enabled_by) != 0:
             judged = _frame_rule_judged(report, rule)
             if judged is not None:
-                verdicts.setdefault(rule.code, []).append((judged, rule.signal))
+                verdicts.setdefault(rule.code, []).append(judged)
     for rule in spec.rep_rules:
         if rule.enabled_by is None or spec.t(rule.enabled_by) != 0:
             judged = _rep_rule_judged(attempts, rule)
             if judged is not None:
-                verdicts.setdefault(rule.code, []).append((judged, _stat_signal(rule.stat) or rule.stat))
-    out = []
-    for code in spec.fault_codes:
-        found = verdicts.get(code)
-        if found and not any(judged for judged, _ in found):
-            signal = found[0][1]
-            plane = "timing" if signal == "duration_s" else SIGNAL_PLANES.get(signal, ("any", ()))[0]
-            out.append(UnjudgedFault(code, signal, plane))
-    return tuple(out)
+                verdicts.setdefault(rule.code, []).append(judged)
+    return tuple(fault_measurement(spec, code) for code in spec.fault_codes
+                 if verdicts.get(code) and not any(judged for judged in verdicts[code]))

@@ -17,10 +17,12 @@ import altair as alt
 import pandas as pd
 
 from exercises.config import ConfigError, parse_overrides
+from exercises.judged import fault_measurement
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
+from exercises.spec import ExerciseSpec
 from feedback.charts import label_of
-from feedback.wording import cue, description, not_checked_patient_line
+from feedback.wording import cue, description, not_checked_line, not_checked_patient_line
 
 DAYS_PER_WEEK = 7
 # The patient's answer after a set (feedback.coach.SYMPTOM_MOVES) as the store's symptom response.
@@ -286,8 +288,16 @@ def rep_rows(row: Mapping[str, Any], signal: str) -> list[dict[str, Any]]:
     return [{"rep": r.get("index"), "start (s)": _fmt(r.get("start_s")), "end (s)": _fmt(r.get("end_s")),
              "duration (s)": _fmt(r.get("duration_s")), f"{name} low": _fmt((r.get("low") or {}).get(signal)),
              f"{name} high": _fmt((r.get("high") or {}).get(signal)),
-             "faults": "; ".join(description(c) for c in r.get("faults") or ()) or "none"}
+             "faults": "; ".join(description(c) for c in r.get("faults") or ()) or "none",
+             # Saved before reps carried a confidence: empty.
+             "how sure": (r.get("confidence_note") or "reliable") if r.get("confidence") else ""}
             for r in row.get("rep_detail") or ()]
+
+
+def saved_not_checked_lines(row: Mapping[str, Any], spec: ExerciseSpec) -> list[str]:
+    """The faults a stored report (feedback.report.to_row) could not check, for the therapist; [] for older rows."""
+    found = [fault_measurement(spec, code) for code in row.get("unjudged_faults") or ()]
+    return [not_checked_line(u.code, u.signal, u.plane) for u in found]
 
 
 def patient_fault_lines(report: ClipReport) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from exercises.engine import score_sequence
 from exercises.judged import unjudged_faults
 from exercises.registry import EXERCISES, get_exercise
+from exercises.results import UnjudgedFault
 from feedback import views
 from feedback.charts import not_checked_lines, reps_table
 from feedback.report import ClipResult, csv_header, to_csv_line, to_row
@@ -91,3 +92,24 @@ def test_the_accuracy_benchmark_tells_a_fault_not_checked_from_one_missed():
     figures = summary["groups"]["rendered/bird_dog"]["faults"]["hips_hiking"]
     assert (figures["fn"], figures["fn_unchecked"], figures["recall"]) == (2, 1, 0.0)  # recall is not flattered
     assert "fn 2, 1 of them reported not checked)" in format_summary(summary, scores)
+
+
+def test_a_saved_set_says_what_it_could_not_check_and_how_sure_each_rep_was(side_bird_dog):
+    row = to_row(ClipResult("bird_dog.mp4", "bird_dog", side_bird_dog))
+    assert views.saved_not_checked_lines(row, BIRD_DOG) == not_checked_lines(side_bird_dog)
+    rows = views.rep_rows(row, BIRD_DOG.rep.signal)
+    assert [r["how sure"] for r in rows] == list(reps_table(side_bird_dog, BIRD_DOG)["how sure"])
+    # A row saved before either was kept reads as it did.
+    older = {k: v for k, v in row.items() if k != "unjudged_faults"}
+    older["rep_detail"] = [{k: v for k, v in r.items() if k not in ("confidence", "confidence_note")}
+                           for r in row["rep_detail"]]
+    assert views.saved_not_checked_lines(older, BIRD_DOG) == []
+    assert {r["how sure"] for r in views.rep_rows(older, BIRD_DOG.rep.signal)} == {""}
+
+
+def test_a_fault_no_rule_reads_is_named_by_its_code():
+    from exercises.judged import fault_measurement
+
+    assert fault_measurement(BIRD_DOG, "hips_hiking").plane == "front"
+    assert fault_measurement(get_exercise("wall_squat"), "too_fast").plane == "timing"
+    assert fault_measurement(BIRD_DOG, "small_reach") == UnjudgedFault("small_reach", "small_reach", "any")
