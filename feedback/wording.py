@@ -452,15 +452,16 @@ MEASURE_NAMES: dict[str, str] = {
     "moving_knee_deg": "knee angle", "chest_turn_deg": "chest turn",
     # A rep's duration (RepSpec.timing_view_max), judged by too_fast.
     "duration_s": "rep speed",
-    # What each of the other exercises' fault rules reads, so a rep's note and "not checked" can name it.
+    # What each of the other exercises' fault rules reads, so a rep's note and "not checked" can name it; each reads
+    # after "I could not check your ..." for a patient.
     "hand_thigh_gap_ratio": "hands", "wrist_offset_ratio": "hand position", "knee_offset_ratio": "knee position",
-    "neck_length_ratio": "neck", "thigh_rise_deg": "hips on the floor", "trunk_rise_deg": "head and shoulders",
+    "neck_length_ratio": "neck", "thigh_rise_deg": "hip lift", "trunk_rise_deg": "head and shoulders",
     "foot_lift_ratio": "raised foot", "hand_reach_ratio": "hands", "pelvis_drop_deg": "hip level",
     "elbow_ahead_ratio": "elbow position", "hip_hike_ratio": "hip level", "raised_thigh_rise_deg": "leg height",
-    "knee_stack_gap_ratio": "knees together", "hip_lift_ratio": "buttocks on the floor",
-    "knees_parting_ratio": "knees together", "arm_lift_ratio": "shoulders on the floor",
+    "knee_stack_gap_ratio": "knee gap", "hip_lift_ratio": "hip lift",
+    "knees_parting_ratio": "knee gap", "arm_lift_ratio": "shoulders",
     "pelvis_roll_deg": "pelvis", "front_knee_past_toes_ratio": "front knee", "trunk_lean_back_deg": "trunk lean",
-    "back_knee_deg": "back knee", "back_heel_lift_deg": "back heel", "hips_forward_ratio": "hips forward",
+    "back_knee_deg": "back knee", "back_heel_lift_deg": "back heel", "hips_forward_ratio": "hip position",
     "arm_elbow_deg": "elbow angle",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
