@@ -33,10 +33,6 @@ _PX_PER_M = 500.0
 _VIEW_SMOOTHING_S = 1.0
 
 
-def _rule_on(spec: ExerciseSpec, rule: FrameRule | RepRule) -> bool:
-    return rule.enabled_by is None or spec.t(rule.enabled_by) != 0
-
-
 def _breaks(spec: ExerciseSpec, value: float, rule: FrameRule | RepRule) -> bool | None:
     if not math.isfinite(value):
         return None
@@ -113,7 +109,7 @@ class Checker:
                       t(spec.hold.still_window_s) if spec.hold.still_window_s else 0.0)
             if spec.hold else None
         )
-        self._rules = [r for r in spec.frame_rules if _rule_on(spec, r)]
+        self._rules = [r for r in spec.frame_rules if spec.rule_on(r)]
         # One tracker per rule: two rules may share a code (a band broken on either side).
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
         self._severity = {f.code: f.severity for f in spec.faults}
@@ -444,7 +440,7 @@ class Checker:
         """
         out = []
         for rule in self.spec.rep_rules:
-            if not _rule_on(self.spec, rule):
+            if not self.spec.rule_on(rule):
                 continue
             if _breaks(self.spec, self._rep_stat(rep, rule.stat, among), rule):
                 out.append(rule.code)

@@ -19,6 +19,11 @@ def _stat_signal(stat: str) -> str | None:
     return next((stat.split(":", 1)[1] for prefix in _SIGNAL_STATS if stat.startswith(prefix)), None)
 
 
+def _plane(signal: str) -> str:
+    """Where a signal is seen from (SIGNAL_PLANES), "timing" for a rep's duration."""
+    return "timing" if signal == "duration_s" else SIGNAL_PLANES.get(signal, ("any", ()))[0]
+
+
 def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
     """The stretches of the clip a frame rule looks in (its `during`), as (start_s, end_s)."""
     attempts = [(r.start_s, r.end_s) for r in (*report.reps, *report.partial_reps)]
@@ -60,12 +65,11 @@ def fault_measurement(spec: ExerciseSpec, code: str) -> UnjudgedFault:
     """
     for rule in spec.frame_rules:
         if rule.code == code:
-            return UnjudgedFault(code, rule.signal, SIGNAL_PLANES.get(rule.signal, ("any", ()))[0])
+            return UnjudgedFault(code, rule.signal, _plane(rule.signal))
     for rule in spec.rep_rules:
         signal = _stat_signal(rule.stat)
         if rule.code == code and signal is not None:
-            plane = "timing" if signal == "duration_s" else SIGNAL_PLANES.get(signal, ("any", ()))[0]
-            return UnjudgedFault(code, signal, plane)
+            return UnjudgedFault(code, signal, _plane(signal))
     return UnjudgedFault(code, code, "any")
 
 
@@ -78,12 +82,12 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
     attempts = (*report.reps, *report.partial_reps)
     verdicts: dict[str, list[bool]] = {}
     for rule in spec.frame_rules:
-        if rule.enabled_by is None or spec.t(rule.enabled_by) != 0:
+        if spec.rule_on(rule):
             judged = _frame_rule_judged(report, rule)
             if judged is not None:
                 verdicts.setdefault(rule.code, []).append(judged)
     for rule in spec.rep_rules:
-        if rule.enabled_by is None or spec.t(rule.enabled_by) != 0:
+        if spec.rule_on(rule):
             judged = _rep_rule_judged(attempts, rule)
             if judged is not None:
                 verdicts.setdefault(rule.code, []).append(judged)

@@ -237,6 +237,10 @@ class ExerciseSpec:
         """A threshold's value."""
         return self.thresholds[name]
 
+    def rule_on(self, rule: FrameRule | RepRule) -> bool:
+        """Whether a fault rule is on: it has no `enabled_by` flag, or that flag is not 0."""
+        return rule.enabled_by is None or self.t(rule.enabled_by) != 0
+
     def rep_band(self) -> tuple[float, float]:
         """The rep signal's (low_max, high_min) in force, after a prescribed target has lowered high_min."""
         low, high = self.t(self.rep.low_max), self.t(self.rep.high_min)
