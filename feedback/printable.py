@@ -13,10 +13,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from exercises.judged import fault_measurement
 from exercises.registry import EXERCISES
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
-from feedback.wording import WORDING, description
+from feedback.wording import MEASURE_NAMES, NOT_SEEN_FROM, NOT_SEEN_OTHERWISE, WORDING, description
 
 # The SVG canvas in user units (text is 14 of them); it scales to its figure: up to 620 px on screen, and
 # the full text width on paper, so the labels print at about 10 pt.
@@ -353,8 +354,29 @@ def fault_rows(sessions: Sequence[Any], faults: dict[int, dict[str, int]]) -> li
              f"{last:%Y-%m-%d}"] for code, (n_sets, times, last) in ordered]
 
 
+def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, list[str]]) -> str:
+    """Faults the sets could not check, in one sentence ("" when none): which, in how many sets, and why.
+
+    E.g. "Not checked: hips hiking in 3 of 4 sets (hip level: it shows only from in front or from behind)."
+    """
+    spec = EXERCISES.get(exercise)
+    counts: dict[str, int] = {}
+    for s in sessions:
+        for code in unchecked.get(s.id) or ():
+            counts[code] = counts.get(code, 0) + 1
+    if spec is None or not counts:
+        return ""
+    parts = []
+    for code, n in counts.items():
+        u = fault_measurement(spec, code)
+        why = NOT_SEEN_FROM.get(u.plane, NOT_SEEN_OTHERWISE)
+        parts.append(f"{code.replace('_', ' ')} in {n} of {len(sessions)} set{'s' if len(sessions) != 1 else ''} "
+                     f"({MEASURE_NAMES.get(u.signal, u.signal)}: {why})")
+    return f"Not checked: {'; '.join(parts)}."
+
+
 def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any],
-                      faults: dict[int, dict[str, int]]) -> str:
+                      faults: dict[int, dict[str, int]], unchecked: dict[int, list[str]]) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
     parts = [f'<section class="exercise"><h2>{e(title_of(exercise))}</h2>',
@@ -367,8 +389,11 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
              f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
              "<h3>Faults</h3>"]
     rows = fault_rows(sessions, faults)
+    unseen = unchecked_text(exercise, sessions, unchecked)
     parts.append(html_table(["fault", "sets with it", "times flagged", "last seen"], rows) if rows
-                 else "<p>No faults flagged.</p>")
+                 else f"<p>No faults flagged{' among those checked' if unseen else ''}.</p>")
+    if unseen:  # "no fault" for these means not seen, not good form
+        parts.append(f'<p class="note">{e(unseen)}</p>')
     parts.append("</section>")
     return "".join(parts)
 
@@ -403,7 +428,8 @@ def report_html(data: Any) -> str:
     for s in data.sessions:
         by_exercise.setdefault(s.exercise, []).append(s)
     for exercise, points in data.progress.items():
-        parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults))
+        parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults,
+                                       getattr(data, "unchecked", {})))
     if getattr(data, "proposals", None):
         parts.append(_proposals_section(data.proposals))
     parts.append('<section class="exercise"><h2>Every set</h2>')

@@ -34,7 +34,7 @@ from store.repo import (
 SESSION_CSV_COLUMNS = (
     "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
     "rep_signal", "range_low", "range_high", "pose_coverage", "pain_before", "pain_after", "symptom_response",
-    "faults",
+    "faults", "unjudged_faults",
 )
 
 
@@ -50,17 +50,21 @@ def _cell(value: Any) -> Any:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _session_faults(db: Session, patient_id: int) -> dict[int, dict[str, int]]:
-    """Session id -> its fault counts (code -> count), for a patient whose access was checked already."""
-    rows = db.execute(select(ExerciseSession.id, ExerciseSession.report)
-                      .where(ExerciseSession.patient_id == patient_id))
-    return {i: dict((r or {}).get("faults") or {}) for i, r in rows}
+def _session_faults(db: Session, patient_id: int) -> tuple[dict[int, dict[str, int]], dict[int, list[str]]]:
+    """Per session id, its fault counts (code -> count) and the faults it could not check (codes).
+
+    For a patient whose access was checked already; rows saved before the unchecked faults were kept have none.
+    """
+    rows = list(db.execute(select(ExerciseSession.id, ExerciseSession.report)
+                           .where(ExerciseSession.patient_id == patient_id)))
+    return ({i: dict((r or {}).get("faults") or {}) for i, r in rows},
+            {i: list((r or {}).get("unjudged_faults") or ()) for i, r in rows})
 
 
 def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
     """The patient's sessions as CSV, one row per set (SESSION_CSV_COLUMNS), oldest first."""
     sessions = list_sessions(db, actor, patient_id)
-    faults = _session_faults(db, patient_id)
+    faults, unchecked = _session_faults(db, patient_id)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(SESSION_CSV_COLUMNS)
@@ -69,7 +73,7 @@ def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
         w.writerow([_cell(v) for v in (
             s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
             s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
-            s.symptom_response.value if s.symptom_response else None, f)])
+            s.symptom_response.value if s.symptom_response else None, f, ";".join(unchecked.get(s.id, ())))])
     return buf.getvalue()
 
 
@@ -87,6 +91,7 @@ class PatientReportData:
     sessions: list[SessionSummary]  # oldest first
     progress: dict[str, list[ProgressPoint]]  # exercise -> one point per set, oldest first
     faults: dict[int, dict[str, int]]  # session id -> fault code -> count
+    unchecked: dict[int, list[str]] = field(default_factory=dict)  # session id -> faults it could not check
     start: date | None = None  # the report's first day (UTC), None: from the first set
     end: date | None = None  # its last day (inclusive), None: up to today
     proposals: list[ProposalView] = field(default_factory=list)  # made in the range, newest first, with decisions
@@ -124,8 +129,9 @@ def report_data(db: Session, actor: Actor, patient_id: int, today: date | None =
     programmes = list_programmes(db, actor, patient_id)
     weeks = [w for w in _adherence_all_versions(programmes, list_sessions(db, actor, patient_id), today)
              if (start is None or w.end > start) and (end is None or w.start <= end)]
+    faults, unchecked = _session_faults(db, patient_id)
     return PatientReportData(
         username=db.get(User, patient_id).username, today=today,
         programmes=programmes, weeks=weeks, sessions=sessions, progress=points,
-        faults=_session_faults(db, patient_id), start=start, end=end,
+        faults=faults, unchecked=unchecked, start=start, end=end,
         proposals=[p for p in list_proposals(db, actor, patient_id) if inside(p.created_at.date())])

@@ -177,3 +177,20 @@ def test_printable_report_escapes_text_inside_the_charts():
     assert "<img" not in svg and "&lt;img src=&quot;x&quot;&gt; &amp; &quot;knee&quot;" in svg
     assert svg.count("<circle") == 1  # the legend's: no high reached, so no marker and no NaN in the drawing
     assert "nan" not in printable.pain_svg([point]).lower()
+
+
+def test_sets_that_could_not_check_a_fault_say_so_in_the_csv_and_the_printable_report(db, people):
+    a = people.a
+    # Two wall squats filmed from the side (the knees' inward collapse not checked), one from the front.
+    for day, unchecked in (("2025-01-06", ["knee_valgus"]), ("2025-01-07", ["knee_valgus"]), ("2025-01-08", [])):
+        repo.save_session(db, a, a.id, {**make_row(reps=[(90, 165, [])]), "unjudged_faults": unchecked},
+                          started_at=at(day))
+    repo.save_session(db, a, a.id, make_row("cat_cow", reps=[(-10, 20, [])]), started_at=at("2025-01-09"))
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
+    assert [r["unjudged_faults"] for r in rows] == ["knee_valgus", "knee_valgus", "", ""]  # a row saved before: ""
+    page = printable.report_html(export.report_data(db, people.t, a.id, today=TODAY))
+    squat, cat_cow = page.split('<section class="exercise">')[1:3]
+    assert "No faults flagged among those checked." in squat
+    assert ("Not checked: knee valgus in 2 of 3 sets (knee alignment: it shows only from in front or from behind)."
+            in squat)
+    assert "Not checked" not in cat_cow and "No faults flagged." in cat_cow
