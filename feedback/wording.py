@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exercises.registry import FILE_WORDING
+from exercises.signals import SIGNAL_PLANES
 
 
 @dataclass(frozen=True)
@@ -470,6 +471,9 @@ CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "appr
 def confidence_note(confidence: dict[str, str], view_deg: float) -> str:
     """How sure a rep's angles are, in one line, e.g. "knee angle approximate: camera about 40° off side-on".
 
+    A measurement the camera's angle does not change is said with its own cause: "shoulders not measured: not seen
+    clearly enough".
+
     Args:
         confidence: signal name -> "reliable", "approximate" or "unknown" (a RepEvent's `confidence`).
         view_deg: how far the camera was from side-on (degrees; NaN if unknown).
@@ -477,18 +481,28 @@ def confidence_note(confidence: dict[str, str], view_deg: float) -> str:
     Returns:
         The note; "" when every named measurement is reliable or none is named.
     """
-    groups: dict[str, list[str]] = {}
+    # A measurement the camera's angle does not change ("any" plane) is unsure because its parts were not seen
+    # well: saying the camera's angle beside it would send the therapist to the wrong cause.
+    by_view: dict[str, list[str]] = {}
+    by_sight: dict[str, list[str]] = {}
     for name, level in confidence.items():
         words = MEASURE_NAMES.get(name)
+        seen_any_way = name != "duration_s" and SIGNAL_PLANES.get(name, ("any", ()))[0] == "any"
+        groups = by_sight if seen_any_way else by_view
         if words and level != "reliable" and words not in groups.get(level, []):
             groups.setdefault(level, []).append(words)
-    if not groups:
-        return ""
-    parts = [f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(groups.items())]
-    if view_deg != view_deg:  # NaN: the camera's view was not known
-        return "; ".join(parts)
-    where = "from the front" if view_deg >= 75 else f"camera about {10 * round(view_deg / 10):.0f}° off side-on"
-    return f"{'; '.join(parts)}: {where}"
+    notes = []
+    if by_view:
+        parts = "; ".join(f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(by_view.items()))
+        if view_deg != view_deg:  # NaN: the camera's view was not known
+            notes.append(parts)
+        else:
+            where = "from the front" if view_deg >= 75 else f"camera about {10 * round(view_deg / 10):.0f}° off side-on"
+            notes.append(f"{parts}: {where}")
+    if by_sight:
+        parts = "; ".join(f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(by_sight.items()))
+        notes.append(f"{parts}: not seen clearly enough")
+    return "; ".join(notes)
 
 
 # Why a fault could not be checked, by the plane its measurement is seen in (UnjudgedFault.plane), and what to do.

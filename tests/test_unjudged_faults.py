@@ -113,3 +113,16 @@ def test_a_fault_no_rule_reads_is_named_by_its_code():
     assert fault_measurement(BIRD_DOG, "hips_hiking").plane == "front"
     assert fault_measurement(get_exercise("wall_squat"), "too_fast").plane == "timing"
     assert fault_measurement(BIRD_DOG, "small_reach") == UnjudgedFault("small_reach", "small_reach", "any")
+
+
+def test_a_rep_note_gives_the_camera_only_for_what_the_camera_angle_decides():
+    from feedback.wording import confidence_note
+
+    # The hand height a trunk rotation's shoulder lift is read from is unknown when the far hand is not found, at
+    # any camera angle; the bird dog's hip level is unknown because of where the camera is.
+    assert confidence_note({"arm_lift_ratio": "unknown", "knees_parting_ratio": "reliable"}, 3.0) == (
+        "shoulders not measured: not seen clearly enough")
+    assert confidence_note({"hip_hike_ratio": "unknown", "arm_lift_ratio": "unknown"}, 12.0) == (
+        "hip level not measured: camera about 10° off side-on; shoulders not measured: not seen clearly enough")
+    assert confidence_note({"support_knee_deg": "approximate", "duration_s": "unknown"}, 88.0) == (
+        "knee angle approximate; rep speed not measured: from the front")
