@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from exercises.results import ClipReport, RepEvent, UnjudgedFault
-from exercises.signals import SIGNAL_PLANES, UNKNOWN
+from exercises.signals import UNKNOWN, signal_plane
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
 
 # Rep statistics that read a signal ("max:<signal>", ...); "duration_s" reads the rep's own timing.
@@ -17,11 +17,6 @@ def _stat_signal(stat: str) -> str | None:
     if stat == "duration_s":
         return stat
     return next((stat.split(":", 1)[1] for prefix in _SIGNAL_STATS if stat.startswith(prefix)), None)
-
-
-def _plane(signal: str) -> str:
-    """Where a signal is seen from (SIGNAL_PLANES), "timing" for a rep's duration."""
-    return "timing" if signal == "duration_s" else SIGNAL_PLANES.get(signal, ("any", ()))[0]
 
 
 def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
@@ -65,11 +60,11 @@ def fault_measurement(spec: ExerciseSpec, code: str) -> UnjudgedFault:
     """
     for rule in spec.frame_rules:
         if rule.code == code:
-            return UnjudgedFault(code, rule.signal, _plane(rule.signal))
+            return UnjudgedFault(code, rule.signal, signal_plane(rule.signal))
     for rule in spec.rep_rules:
         signal = _stat_signal(rule.stat)
         if rule.code == code and signal is not None:
-            return UnjudgedFault(code, signal, _plane(signal))
+            return UnjudgedFault(code, signal, signal_plane(signal))
     return UnjudgedFault(code, code, "any")
 
 

@@ -430,6 +430,14 @@ SIGNAL_PLANES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def signal_plane(name: str) -> str:
+    """Where a measurement is seen from: its SIGNAL_PLANES plane ("joint", "side", "front", "any").
+
+    "timing" for a rep's duration (RepSpec.timing_view_max), which the view decides as it decides a side-plane angle.
+    """
+    return "timing" if name == "duration_s" else SIGNAL_PLANES.get(name, ("any", ()))[0]
+
+
 def signal_confidence(name: str, b: Body, values: np.ndarray) -> np.ndarray:
     """(T,) confidence codes of a signal's values: RELIABLE, APPROXIMATE or UNKNOWN.
 

@@ -17,7 +17,7 @@ from exercises.judged import fault_measurement
 from exercises.registry import EXERCISES
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
-from feedback.wording import MEASURE_NAMES, NOT_SEEN_FROM, NOT_SEEN_OTHERWISE, WORDING, description
+from feedback.wording import WORDING, description, fault_words, measure_name, not_seen_because
 
 # The SVG canvas in user units (text is 14 of them); it scales to its figure: up to 620 px on screen, and
 # the full text width on paper, so the labels print at about 10 pt.
@@ -369,9 +369,8 @@ def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, 
     parts = []
     for code, n in counts.items():
         u = fault_measurement(spec, code)
-        why = NOT_SEEN_FROM.get(u.plane, NOT_SEEN_OTHERWISE)
-        parts.append(f"{code.replace('_', ' ')} in {n} of {len(sessions)} set{'s' if len(sessions) != 1 else ''} "
-                     f"({MEASURE_NAMES.get(u.signal, u.signal)}: {why})")
+        parts.append(f"{fault_words(code)} in {n} of {len(sessions)} set{'s' if len(sessions) != 1 else ''} "
+                     f"({measure_name(u.signal)}: {not_seen_because(u.plane)})")
     return f"Not checked: {'; '.join(parts)}."
 
 
@@ -429,7 +428,7 @@ def report_html(data: Any) -> str:
         by_exercise.setdefault(s.exercise, []).append(s)
     for exercise, points in data.progress.items():
         parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults,
-                                       getattr(data, "unchecked", {})))
+                                       data.unchecked))
     if getattr(data, "proposals", None):
         parts.append(_proposals_section(data.proposals))
     parts.append('<section class="exercise"><h2>Every set</h2>')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exercises.registry import FILE_WORDING
-from exercises.signals import SIGNAL_PLANES
+from exercises.signals import signal_plane
 
 
 @dataclass(frozen=True)
@@ -487,21 +487,22 @@ def confidence_note(confidence: dict[str, str], view_deg: float) -> str:
     by_sight: dict[str, list[str]] = {}
     for name, level in confidence.items():
         words = MEASURE_NAMES.get(name)
-        seen_any_way = name != "duration_s" and SIGNAL_PLANES.get(name, ("any", ()))[0] == "any"
-        groups = by_sight if seen_any_way else by_view
+        groups = by_sight if signal_plane(name) == "any" else by_view
         if words and level != "reliable" and words not in groups.get(level, []):
             groups.setdefault(level, []).append(words)
+
+    def said(groups: dict[str, list[str]]) -> str:
+        return "; ".join(f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(groups.items()))
+
     notes = []
     if by_view:
-        parts = "; ".join(f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(by_view.items()))
         if view_deg != view_deg:  # NaN: the camera's view was not known
-            notes.append(parts)
+            notes.append(said(by_view))
         else:
             where = "from the front" if view_deg >= 75 else f"camera about {10 * round(view_deg / 10):.0f}° off side-on"
-            notes.append(f"{parts}: {where}")
+            notes.append(f"{said(by_view)}: {where}")
     if by_sight:
-        parts = "; ".join(f"{', '.join(names)} {CONFIDENCE_WORDS[level]}" for level, names in sorted(by_sight.items()))
-        notes.append(f"{parts}: not seen clearly enough")
+        notes.append(f"{said(by_sight)}: not seen clearly enough")
     return "; ".join(notes)
 
 
@@ -520,14 +521,28 @@ FILM_TO_CHECK: dict[str, str] = {
 FILM_OTHERWISE = "keep all of you in the picture, in good light"
 
 
+def fault_words(code: str) -> str:
+    """A fault code as words ("hips hiking"), where a short name is wanted rather than its description."""
+    return code.replace("_", " ")
+
+
+def measure_name(signal: str) -> str:
+    """What a signal measures, as reports name it (MEASURE_NAMES; the signal's own name if it has none)."""
+    return MEASURE_NAMES.get(signal, signal)
+
+
+def not_seen_because(plane: str) -> str:
+    """Why a measurement seen in `plane` could not be had (NOT_SEEN_FROM), e.g. "it shows only from the side"."""
+    return NOT_SEEN_FROM.get(plane, NOT_SEEN_OTHERWISE)
+
+
 def not_checked_line(code: str, signal: str, plane: str) -> str:
     """A fault the clip could not be checked for, for the therapist: which, the measurement it needs, and why.
 
     E.g. "Hips hiking (`hips_hiking`): hip level not measured, as it shows only from in front or from behind".
     """
-    what = MEASURE_NAMES.get(signal, signal)
-    why = NOT_SEEN_FROM.get(plane, NOT_SEEN_OTHERWISE)
-    return f"{code.replace('_', ' ').capitalize()} (`{code}`): {what} not measured, as {why}"
+    why = not_seen_because(plane)
+    return f"{fault_words(code).capitalize()} (`{code}`): {measure_name(signal)} not measured, as {why}"
 
 
 def not_checked_patient_line(unchecked: list[tuple[str, str]]) -> str:
@@ -540,7 +555,7 @@ def not_checked_patient_line(unchecked: list[tuple[str, str]]) -> str:
         E.g. "I could not check your hip level in this clip. To check it, film from in front or from behind."; the
         filming advice only when every one of them asks for the same; "" when there are none.
     """
-    names = list(dict.fromkeys(MEASURE_NAMES.get(signal, signal) for signal, _ in unchecked))
+    names = list(dict.fromkeys(measure_name(signal) for signal, _ in unchecked))
     if not names:
         return ""
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
