@@ -21,6 +21,7 @@ average is printed beside the figures: on a shared machine the ratios side by si
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import re
@@ -285,6 +286,20 @@ def _run_threads(packets: list, fps: int, size: tuple[int, int], k: int, seconds
     return out, cpu, wall
 
 
+def session_figures(s: Session) -> dict:
+    """One page's figures as the JSON (`--json`) and `formcheck bench speed --side-by-side --live` read them."""
+    if s.refused or not s.fps:
+        return {"refused": s.refused, "error": s.error or ("" if s.refused else "the camera check never showed")}
+    return {"fps": statistics.median(s.fps), "delay_p50_ms": _pct(s.delay_ms, 0.5),
+            "delay_p90_ms": _pct(s.delay_ms, 0.9), "lag_p50_ms": _pct(s.lag_ms, 0.5),
+            "lag_max_ms": max(s.lag_ms), "callback_ms": statistics.median(s.callback_ms), "stages": s.stages}
+
+
+def _write_json(path: Path | None, runs: list[dict]) -> None:
+    if path is not None:
+        path.write_text(json.dumps({"runs": runs}, indent=1))
+
+
 def _print_row(path: str, k: int, i: int, s: Session) -> None:
     if s.refused:
         print(f"{path:7} {k:>2} {i:>2}  refused: the page said live coaching is busy (over capacity)")
@@ -312,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                              "the coaches in this process, each fed VP8 from a thread at the camera rate and its "
                              "drawn frames re-encoded, as the server does, without a browser (for a loaded machine)")
     parser.add_argument("--shots", type=Path, help="save each page's screenshot (1366x768) here")
+    parser.add_argument("--json", type=Path, help="also write each run's figures (per session) as JSON here")
     parser.add_argument("--capacity", type=int,
                         help="live sets the server admits (default: the largest K, so none is refused; give a "
                              "smaller one to see the busy message)")
@@ -352,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clip {args.clip.name} ({duration_s:.1f} s, {w}x{h}) looped at {args.fps} frames/s; "
               f"{cpu_cores()} cores; load average before {os.getloadavg()[0]:.1f}")
         print("path     K  #    fps  delay50 delay90  lag50  lagmax  cb_ms  stages (median ms)")
-        summary = []
+        summary, runs = [], []
         for path in paths:
             env = {"FORMCHECK_DATA_DIR": str(base / path / "data"), "FORMCHECK_CACHE_DIR": str(base / path / "c"),
                    "FORMCHECK_SAMPLES_DIR": str(base), "FORMCHECK_LIVE_POSE": path,
@@ -372,9 +388,13 @@ def main(argv: list[str] | None = None) -> int:
                               f"{cpu / wall:.2f} cores ({cpu / wall / max(1, len(fps)):.2f} a session); "
                               f"load average {load:.1f}")
                         summary.append((path, k, fps, load))
+                        runs.append({"driver": "browser", "path": path, "k": k, "camera_fps": args.fps,
+                                     "server_cores": cpu / wall, "load": load,
+                                     "sessions": [session_figures(s) for s in sessions]})
                 finally:
                     browser.close()
         _side_by_side(summary, ks, paths)
+    _write_json(args.json, runs)
     return 0
 
 
@@ -397,7 +417,7 @@ def _main_threads(args: argparse.Namespace, ks: list[int], paths: list[str], cli
     print(f"threads driver (no browser): clip {args.clip.name} ({w}x{h}, first 10 s looped) at {args.fps} "
           f"frames/s; {cpu_cores()} cores; load average before {os.getloadavg()[0]:.1f}")
     print("path     K  #    fps  delay50 delay90  lag50  lagmax  cb_ms  stages (median ms)")
-    summary = []
+    summary, runs = [], []
     for k in ks:
         for path in paths:  # the two paths in turn at each K, so they see about the same load
             sessions, cpu, wall = _run_threads(packets, args.fps, (w, h), k, args.seconds, path)
@@ -412,7 +432,11 @@ def _main_threads(args: argparse.Namespace, ks: list[int], paths: list[str], cli
                   f"{(app + pose) / poses * 1000:.0f} ms ({app / poses * 1000:.0f} in the app process, which "
                   f"includes decoding and re-encoding every camera frame); load average {load:.1f}")
             summary.append((path, k, fps, load))
+            runs.append({"driver": "threads", "path": path, "k": k, "camera_fps": args.fps,
+                         "server_cores": (app + pose) / wall, "load": load,
+                         "sessions": [session_figures(s) for s in sessions]})
     _side_by_side(summary, ks, paths)
+    _write_json(args.json, runs)
     return 0
 
 

@@ -105,6 +105,9 @@ def _build_parser() -> argparse.ArgumentParser:
                     "and --jobs N vs --jobs 1, with ratios")
     bs.add_argument("--jobs", type=int, default=2, help="with --side-by-side: the N of --jobs N (default 2)")
     bs.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="with --side-by-side")
+    bs.add_argument("--live", action="store_true", help="with --side-by-side: also the live rows, one patient with a "
+                    "30 fps camera and two at once with 15 fps cameras, Chromium pages against one app server")
+    bs.add_argument("--live-seconds", type=float, default=20.0, help="with --live: measured seconds per row")
     ba = bsub.add_parser("accuracy", help="reps, holds, faults and angles against exact truth and real labels")
     ba.add_argument("--suite", type=Path, help="folder of rendered clips with .truth.json (rendered first if empty)")
     ba.add_argument("--per-exercise", type=int, default=8,
@@ -399,6 +402,11 @@ def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             parser.error(str(exc))
         res = bench_speed.side_by_side(args.clips, args.exercise, args.jobs, args.model)
         print(bench_speed.format_side_by_side(res))
+        if args.live:
+            from bench.live_rows import format_live_rows, live_side_by_side
+
+            res["live"] = live_side_by_side(args.live_seconds)
+            print(format_live_rows(res["live"]))
         if args.json:
             args.json.write_text(json.dumps(res, indent=1))
         return EXIT_OK

@@ -132,3 +132,22 @@ def test_bare_loop_refuses_an_unknown_model(capsys):
 
     assert bare.main(["--model", "tiny", "a.mp4"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_live_rows_show_each_session_against_its_target():
+    from bench.live_load import Session, session_figures
+    from bench.live_rows import format_live_rows
+
+    one = Session(fps=[24.0, 26.0, 27.0], delay_ms=[60.0, 70.0, 90.0], lag_ms=[10.0, 20.0, 40.0],
+                  callback_ms=[30.0, 31.0, 33.0])
+    two = [Session(fps=[13.0, 14.0], delay_ms=[80.0, 85.0], lag_ms=[5.0, 120.0], callback_ms=[40.0]),
+           Session(refused=True)]
+    runs = [{"k": 1, "camera_fps": 30, "server_cores": 1.04, "sessions": [session_figures(one)]},
+            {"k": 2, "camera_fps": 15, "server_cores": 1.5, "sessions": [session_figures(s) for s in two]},
+            {"k": 3, "camera_fps": 15, "error": "bench.live_load failed: chromium missing"}]
+    table = format_live_rows(runs)
+    assert "| 1 session at once, 30 fps camera | 26.0 | 70 / 90 | 20 / 40 | 1.04 | >= 25 frames/s" in table
+    # A refused page is said, not dropped from the row.
+    assert "| 2 sessions at once, 15 fps cameras | 13.5 (1 without figures: refused) | 85 / 85 | 120 / 120 |" in table
+    assert ">= 12 frames/s each, lag <= 150 ms" in table
+    assert "| 3 sessions at once, 15 fps cameras | bench.live_load failed: chromium missing |" in table
