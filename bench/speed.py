@@ -229,9 +229,10 @@ def side_by_side(clips: list[Path], exercise: str = "auto", jobs: int = 2, model
              "--out", os.devnull]
     load_before = _load()
     bare_s, bare_cpu_s, bare_out = _run_timed([sys.executable, "-m", "pose.bare", "--model", model, *paths])
-    one_s, one_cpu_s, _ = _run_timed([*score, "--jobs", "1", *paths])
+    # Sampling named outright: rows 1 and 3 are the model on every frame, whatever `score`'s default.
+    one_s, one_cpu_s, _ = _run_timed([*score, "--sampling", "full", "--jobs", "1", *paths])
     adaptive_s, adaptive_cpu_s, _ = _run_timed([*score, "--sampling", "adaptive", "--jobs", "1", *paths])
-    many_s, many_cpu_s, _ = _run_timed([*score, "--jobs", str(jobs), *paths])
+    many_s, many_cpu_s, _ = _run_timed([*score, "--sampling", "full", "--jobs", str(jobs), *paths])
     ceiling_s, ceiling_cpu_s = _run_together([[sys.executable, "-m", "pose.bare", "--model", model, *group]
                                               for group in split_by_size(paths, jobs)])
     frames = json.loads(bare_out)["frames"]

@@ -74,10 +74,11 @@ def _build_parser() -> argparse.ArgumentParser:
                         "found 15 as accurate on its suite at 1.8x the throughput)")
     s.add_argument("--max-side", type=int, default=EstimatorSettings.max_side_px,
                    help="frames downscaled to this longer side in px first (default %(default)d)")
-    s.add_argument("--sampling", choices=[*SAMPLING_MODES, SAMPLING_AUTO], default=EstimatorSettings.sampling,
-                   help="full: the pose model on every frame (default); adaptive: on fewer frames where the body "
-                        "moves smoothly, interpolating between; auto: adaptive only for an exercise named with "
-                        "--exercise whose spec declares it (measured to keep accuracy), else full (README, Speed)")
+    s.add_argument("--sampling", choices=[*SAMPLING_MODES, SAMPLING_AUTO], default=SAMPLING_AUTO,
+                   help="auto (default): adaptive for an exercise named with --exercise whose spec declares it "
+                        "(measured to keep accuracy: wall squat, cat-cow, nerve glide), else full; full: the pose "
+                        "model on every frame; adaptive: on fewer frames where the body moves smoothly, "
+                        "interpolating between (README, Speed)")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
     s.add_argument("--db", metavar="URL", help="also save each scored clip as a session in this database "

@@ -164,3 +164,12 @@ def test_auto_sampling_is_the_named_exercises_declared_one():
         sampling_for("walk", "sometimes")
     with pytest.raises(ValueError, match="batch_sampling 'often' must be one of full, adaptive"):
         replace(get_exercise("walk"), batch_sampling="often")
+
+
+def test_score_samples_by_each_named_exercises_own_declaration_by_default():
+    from cli.main import _build_parser
+
+    args = _build_parser().parse_args(["score", "--exercise", "wall_squat", "clip.mp4"])
+    assert args.sampling == "auto"  # adaptive where the spec declares it, measured to keep accuracy (README, Speed)
+    asked = _build_parser().parse_args(["score", "--sampling", "full", "clip.mp4"])
+    assert asked.sampling == "full"

@@ -172,7 +172,8 @@ def test_cli_gives_every_case_its_outcome_and_agrees_with_the_api(corpus, api_re
     cache = tmp_path / "landmarks"
     shutil.copytree(cache_dir, cache)
     paths = [corpus[c.name] for c in CASES]
-    proc, _ = _cli("score", "--exercise", EXERCISE, "--jobs", 2, "--cache-dir", cache, *paths)
+    # Every frame, as the API scores by default (the CLI's own default samples a wall squat adaptively).
+    proc, _ = _cli("score", "--exercise", EXERCISE, "--sampling", "full", "--jobs", 2, "--cache-dir", cache, *paths)
     assert proc.returncode == 1, proc.stderr  # some clips failed, the rest were scored
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip() == "", proc.stderr[-2000:]  # native log lines are silenced, errors are in rows
@@ -187,7 +188,8 @@ def test_cli_gives_every_case_its_outcome_and_agrees_with_the_api(corpus, api_re
 
 def test_cli_exit_status_is_0_when_every_clip_scored(corpus, api_results, cache_dir):
     scored = [corpus[name] for name, (row, _, _) in api_results.items() if row["error"] is None]
-    proc, _ = _cli("score", "--exercise", EXERCISE, "--cache-dir", cache_dir, "--format", "csv", *scored)
+    proc, _ = _cli("score", "--exercise", EXERCISE, "--sampling", "full", "--cache-dir", cache_dir, "--format", "csv",
+                   *scored)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.strip().splitlines()) == 1 + len(scored)
 
