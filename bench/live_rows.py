@@ -22,7 +22,7 @@ LIVE_ROWS = ((1, 30), (2, 15))
 
 
 def live_side_by_side(seconds: float = 20.0, driver: str = "browser", clip: Path | None = None) -> list[dict]:
-    """Run bench.live_load once per row; returns its JSON runs (one per row; an empty list for a row that failed)."""
+    """Run bench.live_load once per row; returns its JSON runs, one per row (for a row that failed, its error)."""
     runs = []
     with tempfile.TemporaryDirectory(prefix="live_rows_") as tmp:
         for k, fps in LIVE_ROWS:

@@ -76,9 +76,10 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="frames downscaled to this longer side in px first (default %(default)d)")
     s.add_argument("--sampling", choices=[*SAMPLING_MODES, SAMPLING_AUTO], default=SAMPLING_AUTO,
                    help="auto (default): adaptive for an exercise named with --exercise whose spec declares it "
-                        "(measured to keep accuracy: wall squat, cat-cow, nerve glide), else full; full: the pose "
-                        "model on every frame; adaptive: on fewer frames where the body moves smoothly, "
-                        "interpolating between (README, Speed)")
+                        "(measured to keep accuracy: "
+                        f"{', '.join(n for n, spec in EXERCISES.items() if spec.batch_sampling == 'adaptive')}), "
+                        "else full; full: the pose model on every frame; adaptive: on fewer frames where the body "
+                        "moves smoothly, interpolating between (README, Speed)")
     s.add_argument("--no-cache", action="store_true", help="always run pose estimation (ignore the landmark cache)")
     s.add_argument("--cache-dir", type=Path, help="landmark cache folder (default ~/.cache/formcheck/landmarks)")
     s.add_argument("--db", metavar="URL", help="also save each scored clip as a session in this database "
