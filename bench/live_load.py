@@ -304,13 +304,13 @@ def _print_row(path: str, k: int, i: int, s: Session) -> None:
     if s.refused:
         print(f"{path:7} {k:>2} {i:>2}  refused: the page said live coaching is busy (over capacity)")
         return
-    if not s.fps:
-        print(f"{path:7} {k:>2} {i:>2}  no figures ({s.error or 'the camera check never showed'})")
+    fig = session_figures(s)
+    if "fps" not in fig:
+        print(f"{path:7} {k:>2} {i:>2}  no figures ({fig['error']})")
         return
     stages = " ".join(f"{name}={s.stages[name]:.1f}" for name in STAGES if name in s.stages)
-    print(f"{path:7} {k:>2} {i:>2} {statistics.median(s.fps):6.1f} {_pct(s.delay_ms, 0.5):8.0f} "
-          f"{_pct(s.delay_ms, 0.9):7.0f} {_pct(s.lag_ms, 0.5):7.0f} {max(s.lag_ms):7.0f} "
-          f"{statistics.median(s.callback_ms):8.1f}  {stages}")
+    print(f"{path:7} {k:>2} {i:>2} {fig['fps']:6.1f} {fig['delay_p50_ms']:8.0f} {fig['delay_p90_ms']:7.0f} "
+          f"{fig['lag_p50_ms']:7.0f} {fig['lag_max_ms']:7.0f} {fig['callback_ms']:8.1f}  {stages}")
 
 
 def main(argv: list[str] | None = None) -> int:

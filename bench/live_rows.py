@@ -12,25 +12,25 @@ import sys
 import tempfile
 from pathlib import Path
 
-# The issue's targets for live coaching (frames/s processed per session, milliseconds).
-TARGET_LIVE_ONE_FPS = 25.0
-TARGET_LIVE_ONE_DELAY_P50_MS = 100.0
-TARGET_LIVE_TWO_FPS_EACH = 12.0
-TARGET_LIVE_TWO_LAG_MAX_MS = 150.0
+from bench.speed import (
+    TARGET_LIVE_ONE_DELAY_P50_MS,
+    TARGET_LIVE_ONE_FPS,
+    TARGET_LIVE_TWO_FPS_EACH,
+    TARGET_LIVE_TWO_LAG_MAX_MS,
+)
+
 # (sessions, camera frames/s) of each row.
 LIVE_ROWS = ((1, 30), (2, 15))
 
 
-def live_side_by_side(seconds: float = 20.0, driver: str = "browser", clip: Path | None = None) -> list[dict]:
+def live_side_by_side(seconds: float = 20.0) -> list[dict]:
     """Run bench.live_load once per row; returns its JSON runs, one per row (for a row that failed, its error)."""
     runs = []
     with tempfile.TemporaryDirectory(prefix="live_rows_") as tmp:
         for k, fps in LIVE_ROWS:
             out = Path(tmp) / f"k{k}.json"
             cmd = [sys.executable, "-m", "bench.live_load", "--sessions", str(k), "--paths", "worker",
-                   "--fps", str(fps), "--seconds", str(seconds), "--driver", driver, "--json", str(out)]
-            if clip is not None:
-                cmd += ["--clip", str(clip)]
+                   "--fps", str(fps), "--seconds", str(seconds), "--json", str(out)]
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if done.returncode != 0 or not out.exists():
                 last = (done.stderr.strip().splitlines() or ["no output"])[-1]

@@ -159,6 +159,12 @@ TARGET_JOBS_SPEEDUP = {4: 1.7, 20: 1.85}
 # Adaptive temporal sampling (pose.sampling): at least twice the bare loop's throughput, the bare loop running the
 # model on every frame.
 TARGET_ADAPTIVE_BARE_RATIO = 2.0
+# Live coaching (bench.live_rows): one patient's frames/s processed and median capture-to-overlay delay; two patients'
+# frames/s each and their largest lag.
+TARGET_LIVE_ONE_FPS = 25.0
+TARGET_LIVE_ONE_DELAY_P50_MS = 100.0
+TARGET_LIVE_TWO_FPS_EACH = 12.0
+TARGET_LIVE_TWO_LAG_MAX_MS = 150.0
 
 
 def _children_cpu_s() -> float:
