@@ -12,7 +12,7 @@ import numpy as np
 
 from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
 from exercises.gait import apply_events
-from exercises.judged import unjudged_faults
+from exercises.judged import form_view_limit_deg, unjudged_faults
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
@@ -110,6 +110,8 @@ class Checker:
             if spec.hold else None
         )
         self._rules = [r for r in spec.frame_rules if spec.rule_on(r)]
+        # Each rule's view limit (spec.form_view_max): from further round its signal is not judged.
+        self._rule_view_max_deg = [form_view_limit_deg(spec, r.signal) for r in self._rules]
         # One tracker per rule: two rules may share a code (a band broken on either side).
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
         self._severity = {f.code: f.severity for f in spec.faults}
@@ -128,6 +130,8 @@ class Checker:
                                        *(f"_conf:{n}" for n in spec.signals)))
         self._last_t = -math.inf
         self._image_size = (0, 0)
+        # A rep's view is measured as it is counted where a rule of the rep depends on it.
+        self._rep_view_needed = bool(spec.rep.timing_view_max or spec.form_view_max)
 
     @property
     def frames(self) -> int:
@@ -304,7 +308,7 @@ class Checker:
         while self._buffer and self._buffer[0][0] < t_s - _REP_BUFFER_S:
             self._buffer.popleft()
         rep, partial = self._step_reps(t_s, values[spec.rep.signal])
-        self._step_faults(t_s, values)
+        self._step_faults(t_s, values, view)
         if self._hold and self._rest is not None and self._zones.accepted == self._rest:
             # Back at the start position: whatever hold there was has ended, however briefly the person stood.
             self._finish_hold(self._hold.close())
@@ -343,9 +347,14 @@ class Checker:
             return True
         raise KeyError(during)
 
-    def _step_faults(self, t_s: float, values: dict[str, float]) -> None:
-        for rule, tracker in zip(self._rules, self._episodes):
-            cond = _breaks(self.spec, values[rule.signal], rule) if self._context(t_s, rule.during, values) else False
+    def _step_faults(self, t_s: float, values: dict[str, float], view_deg: float) -> None:
+        for rule, tracker, view_max in zip(self._rules, self._episodes, self._rule_view_max_deg):
+            if view_deg > view_max:  # filmed from where this measurement is not trusted: unknown, not "no fault"
+                cond = None
+            elif self._context(t_s, rule.during, values):
+                cond = _breaks(self.spec, values[rule.signal], rule)
+            else:
+                cond = False
             episode = tracker.step(t_s, cond)
             if episode:
                 self._closed_episodes.append(episode)
@@ -386,7 +395,7 @@ class Checker:
             high[name] = float(finite.max()) if finite.size else math.nan
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
         rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial,
-                       view_deg=self._rep_view_deg(span.start_s, now_s) if self.spec.rep.timing_view_max else math.nan)
+                       view_deg=self._rep_view_deg(span.start_s, now_s) if self._rep_view_needed else math.nan)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes
                                           if tr.active(now_s) and tr.start_s < span.end_s}
         rep = replace(rep, faults=tuple(sorted(faults)))
@@ -451,6 +460,8 @@ class Checker:
         kind, _, sig = stat.partition(":")
         if kind == "duration_s":
             return rep.duration_s if self._timing_known(rep) else math.nan
+        if rep.view_deg > form_view_limit_deg(self.spec, sig):
+            return math.nan
         if kind == "max":
             return rep.high.get(sig, math.nan)
         if kind == "min":

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from exercises.results import ClipReport, RepEvent, UnjudgedFault
 from exercises.signals import UNKNOWN, signal_plane
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
 
+# The planes of the measurements a spec's form_view_max stops judging: body angles, which the pose model may place
+# wrongly from further round. A rep's timing has its own limit (RepSpec.timing_view_max); "any" is the same from
+# every view.
+_FORM_PLANES = ("joint", "side")
 # Rep statistics that read a signal ("max:<signal>", ...); "duration_s" reads the rep's own timing.
 _SIGNAL_STATS = ("max:", "min:", "range:", "range_share_of_best:", "rise:")
 
@@ -17,6 +23,17 @@ def _stat_signal(stat: str) -> str | None:
     if stat == "duration_s":
         return stat
     return next((stat.split(":", 1)[1] for prefix in _SIGNAL_STATS if stat.startswith(prefix)), None)
+
+
+def form_view_limit_deg(spec: ExerciseSpec, signal: str) -> float:
+    """The view (degrees off side-on, as read) past which a rule reading `signal` is not judged; inf for no limit.
+
+    The spec's form_view_max, for a signal seen in a body plane; no limit for timing, for what every view sees, and
+    for a spec without one.
+    """
+    if spec.form_view_max is None or signal_plane(signal) not in _FORM_PLANES:
+        return math.inf
+    return spec.t(spec.form_view_max)
 
 
 def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
@@ -32,8 +49,11 @@ def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
     return [(float(report.t_s[0]), float(report.t_s[-1]))] if len(report.t_s) else []
 
 
-def _frame_rule_judged(report: ClipReport, rule: FrameRule) -> bool | None:
-    """Whether the rule's signal was known in some frame it looks at; None when there was nothing to look at."""
+def _frame_rule_judged(report: ClipReport, rule: FrameRule, view_max_deg: float) -> bool | None:
+    """Whether the rule's signal was known in some frame it looks at, filmed from within `view_max_deg` of side-on.
+
+    None when there was nothing to look at. An unknown view counts as side-on, as it does for the rule.
+    """
     windows = _windows(report, rule.during)
     codes = report.confidence.get(rule.signal)
     if not windows or codes is None or not len(report.t_s):
@@ -41,31 +61,44 @@ def _frame_rule_judged(report: ClipReport, rule: FrameRule) -> bool | None:
     inside = np.zeros(len(report.t_s), bool)
     for start, end in windows:
         inside |= (report.t_s >= start) & (report.t_s <= end)
-    return bool(np.any(codes[inside] != UNKNOWN)) if inside.any() else None
+    if not inside.any():
+        return None
+    with np.errstate(invalid="ignore"):
+        within = ~(report.view_deg > view_max_deg) if len(report.view_deg) == len(report.t_s) else True
+    return bool(np.any((codes != UNKNOWN) & within & inside))
 
 
-def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule) -> bool | None:
-    """Whether some rep had the statistic's signal (or its timing) measured; None when it reads neither or no rep."""
+def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule, view_max_deg: float) -> bool | None:
+    """Whether some rep had the statistic's signal (or its timing) measured, from within `view_max_deg` of side-on.
+
+    None when the statistic reads neither, or there is no rep.
+    """
     signal = _stat_signal(rule.stat)
     if signal is None or not attempts:
         return None
-    return any(r.confidence.get(signal, "reliable") != "unknown" for r in attempts)
+    return any(r.confidence.get(signal, "reliable") != "unknown" and not r.view_deg > view_max_deg
+               for r in attempts)
 
 
 def fault_measurement(spec: ExerciseSpec, code: str) -> UnjudgedFault:
     """The measurement a fault of `spec` is judged on (its first rule's signal, and that signal's plane).
 
     For a saved report, which keeps only the codes it could not check. A code no rule of the spec reads (a range
-    fault, or a spec that changed since) gets its own code as the signal, seen from "any" view.
+    fault, or a spec that changed since) gets its own code as the signal, seen from "any" view. A measurement the
+    spec judges only near side-on (form_view_max) is seen from the "side", whatever its own plane.
     """
     for rule in spec.frame_rules:
         if rule.code == code:
-            return UnjudgedFault(code, rule.signal, signal_plane(rule.signal))
+            return UnjudgedFault(code, rule.signal, _plane(spec, rule.signal))
     for rule in spec.rep_rules:
         signal = _stat_signal(rule.stat)
         if rule.code == code and signal is not None:
-            return UnjudgedFault(code, signal, signal_plane(signal))
+            return UnjudgedFault(code, signal, _plane(spec, signal))
     return UnjudgedFault(code, code, "any")
+
+
+def _plane(spec: ExerciseSpec, signal: str) -> str:
+    return "side" if math.isfinite(form_view_limit_deg(spec, signal)) else signal_plane(signal)
 
 
 def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFault, ...]:
@@ -78,12 +111,12 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
     verdicts: dict[str, list[bool]] = {}
     for rule in spec.frame_rules:
         if spec.rule_on(rule):
-            judged = _frame_rule_judged(report, rule)
+            judged = _frame_rule_judged(report, rule, form_view_limit_deg(spec, rule.signal))
             if judged is not None:
                 verdicts.setdefault(rule.code, []).append(judged)
     for rule in spec.rep_rules:
         if spec.rule_on(rule):
-            judged = _rep_rule_judged(attempts, rule)
+            judged = _rep_rule_judged(attempts, rule, form_view_limit_deg(spec, _stat_signal(rule.stat) or ""))
             if judged is not None:
                 verdicts.setdefault(rule.code, []).append(judged)
     return tuple(fault_measurement(spec, code) for code in spec.fault_codes

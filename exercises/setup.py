@@ -115,12 +115,18 @@ def check_setup(frame: PoseFrame, spec: ExerciseSpec | None = None) -> SetupStat
 
 
 def needs_side_view(spec: ExerciseSpec) -> bool:
-    """Whether the exercise's count or hold is read in the body's side plane, so only a side view can score it.
+    """Whether only a side view can score the exercise (its count, its hold or its form).
 
-    Cat-cow's back bend is read from the back's outline, which only the side shows; the wall squat's and the
-    nerve glide's knee angles come from the world landmarks away from side-on, so they work from the front or at an
-    angle too (what only the side shows, such as the trunk's lean, is then reported as not measured).
+    The count or hold may be read in the body's side plane, or the form judged only near side-on
+    (ExerciseSpec.form_view_max).
+
+    Cat-cow's back bend is read from the back's outline, which only the side shows. The nerve glide counts from any
+    angle, but its form faults are judged only side-on: filmed 40 degrees round, the pose model misplaces the raised
+    leg. The wall squat's knee angle comes from the world landmarks away from side-on, so it works from the front or
+    at an angle too (what only the side shows, such as the trunk's lean, is then reported as not measured).
     """
+    if spec.form_view_max is not None:
+        return True
     watched = {spec.rep.signal, *((spec.hold.signal,) if spec.hold else ())}
     return any(SIGNAL_PLANES.get(name, ("any", ()))[0] == "side" for name in watched)
 

@@ -197,6 +197,10 @@ class ExerciseSpec:
         thresholds: name -> value, units in the names.
         events: optional name in exercises.gait.EVENT_DETECTORS: a detector that finds the reps in the recorded
             series instead of the one-signal count (walking: steps per leg); None for counted reps.
+        form_view_max: optional threshold name (degrees off side-on, as the view is read): from further round, the
+            fault rules that read a body angle (a signal seen in the "joint" or "side" plane, exercises.signals) are
+            not judged, and such a fault is reported as not checked; reps, holds and timing are still counted. For
+            an exercise whose pose the model gets wrong off side-on, though it counts right (the nerve glide).
         batch_sampling: the pose sampling (pose.sampling) a recorded clip of this exercise gets under
             `formcheck score --sampling auto`: "adaptive" only for an exercise slow enough that its reps, holds,
             faults and angles were measured unchanged with it (README, Speed), else "full".
@@ -218,6 +222,7 @@ class ExerciseSpec:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     events: str | None = None
     batch_sampling: str = FULL
+    form_view_max: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
@@ -254,7 +259,7 @@ class ExerciseSpec:
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
-                              self.rep.timing_view_max) if n}
+                              self.rep.timing_view_max, self.form_view_max) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s)

@@ -261,6 +261,8 @@ def spec_from_dict(data: Mapping[str, Any]) -> tuple[ExerciseSpec, ExerciseWordi
     for group in ("frame_rules", "rep_rules"):
         for i, rule in enumerate(kwargs[group]):
             refs += _threshold_refs(rule, f"{group}[{i}]")
+    if kwargs.get("form_view_max"):
+        refs.append(("form_view_max", kwargs["form_view_max"]))
     for key, name in refs:
         if name not in thresholds:
             raise SpecFileError(f"{key}: threshold {name!r} is not defined in [thresholds]")

@@ -107,6 +107,8 @@ camera = "Camera to your side."
     (('knee_work_max_deg = 130.0', 'knee_work_max_deg = 160.0'),
      "knee_work_max_deg (160.0) must be below knee_rest_min_deg (150.0)"),
     (('title = "Mini squat"', 'title = "Mini squat"\ncolour = "red"'), "colour: unknown key"),
+    (('title = "Mini squat"', 'title = "Mini squat"\nform_view_max = "form_view_max_deg"'),
+     "form_view_max: threshold 'form_view_max_deg' is not defined in [thresholds]"),
 ])
 def test_bad_files_give_one_line_naming_the_file_and_the_key(tmp_path, change, error):
     text = MINIMAL.format(name="mini_squat")

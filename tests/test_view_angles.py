@@ -4,12 +4,14 @@ confidence of each measurement (geometry and synthetic traces; no MediaPipe)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from exercises.body import Body, ViewLimits
 from exercises.engine import Checker, score_sequence
+from exercises.judged import fault_measurement
 from exercises.registry import get_exercise
 from exercises.signals import (
     APPROXIMATE,
@@ -20,6 +22,7 @@ from exercises.signals import (
     measure,
     signal_confidence,
 )
+from exercises.spec import FrameRule, RepRule
 from feedback.coach import count_text
 from feedback.wording import confidence_note
 from pose.frames import N_BACK_SAMPLES, PoseFrame
@@ -228,6 +231,43 @@ def test_rep_speed_is_not_judged_where_the_knee_misses_the_reps_ends():
     live = Checker(spec, "right")  # the first rep only: a frame live costs some 20 times one in a clip
     counted = [r.rep for r in map(live.update, frames[:len(frames) // 3]) if r.rep is not None]
     assert len(counted) == 1 and "too_fast" not in counted[0].faults
+
+
+def _form_judged_near_side_on(view_max_deg: float | None):
+    """The wall squat with two body-angle rules every squat to 95 degrees breaks (a frame rule and a rep rule on
+    the knee), judged only within `view_max_deg` of side-on (ExerciseSpec.form_view_max); None for no limit."""
+    spec = get_exercise("wall_squat")
+    limit = {"form_view_max_deg": view_max_deg} if view_max_deg is not None else {}
+    return replace(spec, frame_rules=(FrameRule("too_deep", "support_knee_deg", below="knee_min_test_deg",
+                                                during="work"),),
+                   rep_rules=(RepRule("knees_past_toes", "min:support_knee_deg", below="knee_min_test_deg"),
+                              *spec.rep_rules),
+                   thresholds={**spec.thresholds, "knee_min_test_deg": 105.0, **limit},
+                   form_view_max="form_view_max_deg" if view_max_deg is not None else None)
+
+
+def test_form_is_not_judged_past_the_specs_view_limit_but_reps_are_counted():
+    # The nerve glide's case: filmed 40 degrees round, the pose model misplaces the legs but the count holds, so
+    # its body-angle faults are judged only near side-on and are reported not checked from further round.
+    limited, unlimited = _form_judged_near_side_on(30.0), _form_judged_near_side_on(None)
+    side = score_sequence(sequence(_squat_frames(0.0, 0.0, move_frames=5, still_frames=10)), limited)
+    assert side.rep_count == 3
+    assert side.fault_counts.get("too_deep") == 3 and side.fault_counts.get("knees_past_toes") == 3
+    assert not side.unjudged
+    frames = _squat_frames(60.0, 0.0, move_frames=5, still_frames=10)
+    turned = score_sequence(sequence(frames), limited)
+    assert turned.rep_count == 3
+    assert "too_deep" not in turned.fault_counts and "knees_past_toes" not in turned.fault_counts
+    # The rep's timing has its own limit (the wall squat's is further round): too_fast is still judged.
+    assert turned.fault_counts.get("too_fast") == 3
+    unjudged = {u.code: u.plane for u in turned.unjudged}
+    assert unjudged == {"too_deep": "side", "knees_past_toes": "side"}
+    assert fault_measurement(limited, "too_deep").plane == "side"  # a saved report words it the same
+    # The limit is what silences them: without it the same frames are flagged.
+    assert score_sequence(sequence(frames), unlimited).fault_counts.get("too_deep") == 3
+    live = Checker(limited, "right")  # the first rep only: a frame live costs some 20 times one in a clip
+    counted = [r.rep for r in map(live.update, frames[:len(frames) // 3]) if r.rep is not None]
+    assert len(counted) == 1 and not {"too_deep", "knees_past_toes"} & set(counted[0].faults)
 
 
 def test_the_live_count_says_full_and_partial_reps():

@@ -10,7 +10,7 @@ from exercises.setup import SETUP_STATUSES, check_setup
 from feedback.wording import SETUP_WORDING, setup_instruction
 from pose.frames import PoseFrame
 from pose.landmarks import Landmark
-from tests.skeleton import SIZE, cat_cow_frame, wall_squat_frame
+from tests.skeleton import SIZE, cat_cow_frame, nerve_glide_frame, wall_squat_frame
 
 
 def _moved(frame: PoseFrame, dx: float = 0.0, dy: float = 0.0, scale: float = 1.0) -> PoseFrame:
@@ -62,6 +62,10 @@ def test_only_an_exercise_read_from_the_side_asks_to_turn():
     front_cat_cow = _front_view(cat_cow_frame(0.0, 10.0))
     assert check_setup(front_cat_cow, EXERCISES["cat_cow"]) == "not_side_view"
     assert check_setup(_front_view(STANDING)) == "not_side_view"  # no exercise given: the side view is asked for
+    # The nerve glide counts from any angle, but judges its form only side-on (form_view_max): asked to turn.
+    glide = nerve_glide_frame(0.0, knee_deg=120.0)
+    assert check_setup(glide, EXERCISES["nerve_glide"]) == "ready"
+    assert check_setup(_front_view(glide), EXERCISES["nerve_glide"]) == "not_side_view"
 
 
 def test_a_body_wider_than_the_picture_is_too_close():
