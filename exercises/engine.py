@@ -16,7 +16,7 @@ from exercises.judged import form_view_limit_deg, unjudged_faults
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
-from exercises.signals import CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
+from exercises.signals import APPROXIMATE, CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
 from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, ZoneChange
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
@@ -163,8 +163,18 @@ class Checker:
         values, conf = {}, {}
         for name in self.spec.signals:
             v, c = measure(name, body)
-            values[name], conf[name] = float(v[0]), int(c[0])
+            values[name], conf[name] = float(v[0]), int(self._form_capped(name, c, body.view)[0])
         return values, conf
+
+    def _form_capped(self, name: str, codes: np.ndarray, view_deg: np.ndarray) -> np.ndarray:
+        """Confidence codes no better than approximate where the view is past the spec's form limit for `name`.
+
+        Such a value still counts reps, but its rules are not judged there (ExerciseSpec.form_view_max), so a rep
+        filmed from there must not read "reliable".
+        """
+        with np.errstate(invalid="ignore"):
+            past = np.asarray(view_deg) > form_view_limit_deg(self.spec, name)
+        return np.where(past, np.minimum(codes, APPROXIMATE), codes)
 
     def _world(self, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
         """(..., 33, 3) world landmarks, NaN where not visible enough (as pixel_xy does for the image)."""
@@ -251,7 +261,7 @@ class Checker:
         for name in spec.signals:
             v, c = measure(name, body)
             columns[name] = np.where(reliable, v, math.nan).tolist()
-            confs[name] = np.where(reliable, c, UNKNOWN).tolist()
+            confs[name] = np.where(reliable, self._form_capped(name, c, view), UNKNOWN).tolist()
         width = width_arr.tolist()
         view_list = view.tolist()
         out: list[Prepared | None] = [None] * len(sequence)

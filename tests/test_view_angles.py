@@ -249,22 +249,27 @@ def _form_judged_near_side_on(view_max_deg: float | None):
 def test_form_is_not_judged_past_the_specs_view_limit_but_reps_are_counted():
     # The nerve glide's case: filmed 40 degrees round, the pose model misplaces the legs but the count holds, so
     # its body-angle faults are judged only near side-on and are reported not checked from further round.
-    limited, unlimited = _form_judged_near_side_on(30.0), _form_judged_near_side_on(None)
+    limited, unlimited = _form_judged_near_side_on(10.0), _form_judged_near_side_on(None)
     side = score_sequence(sequence(_squat_frames(0.0, 0.0, move_frames=5, still_frames=10)), limited)
     assert side.rep_count == 3
     assert side.fault_counts.get("too_deep") == 3 and side.fault_counts.get("knees_past_toes") == 3
     assert not side.unjudged
-    frames = _squat_frames(60.0, 0.0, move_frames=5, still_frames=10)
+    frames = _squat_frames(15.0, 0.0, move_frames=5, still_frames=10)  # near enough side-on to read "reliable"
     turned = score_sequence(sequence(frames), limited)
     assert turned.rep_count == 3
     assert "too_deep" not in turned.fault_counts and "knees_past_toes" not in turned.fault_counts
-    # The rep's timing has its own limit (the wall squat's is further round): too_fast is still judged.
+    # The rep's timing has its own limit (the wall squat's is the front): too_fast is still judged.
     assert turned.fault_counts.get("too_fast") == 3
     unjudged = {u.code: u.plane for u in turned.unjudged}
     assert unjudged == {"too_deep": "side", "knees_past_toes": "side"}
+    # Its knee still counts the reps, but a rep filmed from there is never "reliable".
+    assert turned.reps[0].confidence["support_knee_deg"] == "approximate"
+    assert side.reps[0].confidence["support_knee_deg"] == "reliable"
     assert fault_measurement(limited, "too_deep").plane == "side"  # a saved report words it the same
-    # The limit is what silences them: without it the same frames are flagged.
-    assert score_sequence(sequence(frames), unlimited).fault_counts.get("too_deep") == 3
+    # The limit is what silences them, and what makes the rep approximate: without it the same frames are flagged,
+    # and read reliable.
+    free = score_sequence(sequence(frames), unlimited)
+    assert free.fault_counts.get("too_deep") == 3 and free.reps[0].confidence["support_knee_deg"] == "reliable"
     live = Checker(limited, "right")  # the first rep only: a frame live costs some 20 times one in a clip
     counted = [r.rep for r in map(live.update, frames[:len(frames) // 3]) if r.rep is not None]
     assert len(counted) == 1 and not {"too_deep", "knees_past_toes"} & set(counted[0].faults)
