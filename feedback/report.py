@@ -19,11 +19,14 @@ from feedback.wording import confidence_note
 # later and goes last, so scripts that read the older columns by position keep working; exercise_confidence (how
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
-               "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults")
+               "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults",
+               "sampling")
 # angle_confidence (issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
 # "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored. unjudged_faults (last):
 # the faults the clip could not be checked for at all (exercises.judged), codes separated by ';': "no fault" for
-# them means "not seen", not good form.
+# them means "not seen", not good form. sampling (last): how the pose model was run on the clip, "full" (every frame)
+# or "adaptive" (pose.sampling), so rows merged from runs with different `--sampling` can be told apart; empty where
+# the clip was not scored.
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class ClipResult:
     error: str | None = None
     # How sure the recognition was (0-1) when the exercise was recognised; None when it was named.
     exercise_confidence: float | None = None
+    # The pose sampling the clip was scored with ("full" or "adaptive"); None when it was not scored.
+    sampling: str | None = None
 
 
 def _num(x: float, digits: int = 2) -> float | None:
@@ -96,6 +101,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         else None,
         "angle_confidence": angle_confidence(r) if r else None,
         "unjudged_faults": [u.code for u in r.unjudged] if r else [],
+        "sampling": result.sampling if r else None,
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]

@@ -117,7 +117,8 @@ def score_path(path: Path, options: ScoreOptions = ScoreOptions(), progress: Cal
                                   exercise_confidence=confidence)
         plan = plan_set(name, config=options.overrides, side=options.side)
         report = score_sequence(sequence, plan.spec, plan.side)
-        return ClipResult(str(path), name, report=report, exercise_confidence=confidence)
+        return ClipResult(str(path), name, report=report, exercise_confidence=confidence,
+                          sampling=options.settings.sampling)
     except (VideoError, WorkerDied) as exc:
         return ClipResult(str(path), name, error=str(exc))
     except MemoryError:

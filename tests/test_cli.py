@@ -158,10 +158,11 @@ def test_frame_rate_cap_and_size_reach_the_estimator(tmp_path):
     clip = ROOT / "sample_videos" / "wall_sit_hold_10s.mp4"
     truth = json.loads(clip.with_suffix(".truth.json").read_text())
     all_frames = truth["duration_s"] * truth["fps"]
-    for cap_fps in (10, 5):
-        row = json.loads(run("score", "--exercise", "wall_squat", "--max-fps", cap_fps, "--max-side", 640, clip,
-                             cache=tmp_path).stdout)
-        assert row["error"] is None
+    # Each row says how the pose model was run: the wall squat's own declaration by default, or as asked.
+    for cap_fps, asked, sampling in ((10, (), "adaptive"), (5, ("--sampling", "full"), "full")):
+        row = json.loads(run("score", "--exercise", "wall_squat", "--max-fps", cap_fps, "--max-side", 640, *asked,
+                             clip, cache=tmp_path).stdout)
+        assert row["error"] is None and row["sampling"] == sampling
         assert abs(row["frames"] - all_frames * cap_fps / truth["fps"]) <= 2, (cap_fps, row["frames"], all_frames)
     assert len(list(tmp_path.rglob("*.npz"))) == 2
 
