@@ -110,7 +110,8 @@ class Checker:
             if spec.hold else None
         )
         self._rules = [r for r in spec.frame_rules if spec.rule_on(r)]
-        # Each rule's view limit (spec.form_view_max): from further round its signal is not judged.
+        # Each signal's view limit (spec.form_view_max): from further round no rule judges it; inf for none.
+        self._form_view_max_deg = {n: form_view_limit_deg(spec, n) for n in spec.signals}
         self._rule_view_max_deg = [form_view_limit_deg(spec, r.signal) for r in self._rules]
         # One tracker per rule: two rules may share a code (a band broken on either side).
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
@@ -172,8 +173,11 @@ class Checker:
         Such a value still counts reps, but its rules are not judged there (ExerciseSpec.form_view_max), so a rep
         filmed from there must not read "reliable".
         """
+        limit = self._form_view_max_deg[name]
+        if limit == math.inf:
+            return codes
         with np.errstate(invalid="ignore"):
-            past = np.asarray(view_deg) > form_view_limit_deg(self.spec, name)
+            past = np.asarray(view_deg) > limit
         return np.where(past, np.minimum(codes, APPROXIMATE), codes)
 
     def _world(self, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
@@ -470,7 +474,7 @@ class Checker:
         kind, _, sig = stat.partition(":")
         if kind == "duration_s":
             return rep.duration_s if self._timing_known(rep) else math.nan
-        if rep.view_deg > form_view_limit_deg(self.spec, sig):
+        if rep.view_deg > self._form_view_max_deg.get(sig, math.inf):
             return math.nan
         if kind == "max":
             return rep.high.get(sig, math.nan)
