@@ -97,7 +97,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     if shared:
         shared_video(actor, s.id)
     if row.get("rep_detail"):
-        st.dataframe(views.rep_rows(row, spec.rep.signal), hide_index=True, use_container_width=True)
+        st.dataframe(views.rep_rows(row, spec), hide_index=True, use_container_width=True)
     lines = views.fault_summary(row.get("faults") or {})
     unseen = views.saved_not_checked_lines(row, spec)
     st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines

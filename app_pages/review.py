@@ -243,11 +243,11 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
 
     st.subheader("Faults")
     lines = charts.fault_lines(report)
-    unseen = charts.not_checked_lines(report)
+    unseen = charts.not_checked_lines(report, spec)
     flagged = "No faults flagged" + (" among those checked." if unseen else ".")
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else flagged)
     if unseen:  # "no fault" for these means not seen, not good form
-        st.markdown("**Not checked in this clip**\n" + "\n".join(f"- {line}" for line in unseen))
+        st.markdown("**Not checked**\n" + "\n".join(f"- {line}" for line in unseen))
 
     stem = Path(display).stem
     json_col, csv_col = st.columns(2)
@@ -305,7 +305,7 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
         st.markdown(f"{common.TARGET_INTRO}: **{common.target_text(plan)}**.")
     st.markdown("**What to work on**")
     lines = views.patient_fault_lines(report)
-    unseen = views.patient_not_checked_lines(report)
+    unseen = views.patient_not_checked_lines(report, plan.spec)
     good = "Good form in everything I could check." if unseen else "Good form: nothing to work on in this clip."
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else good)
     for line in unseen:

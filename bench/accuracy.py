@@ -69,7 +69,8 @@ class ClipScore:
     fault_tp: dict[str, int] = field(default_factory=dict)
     fault_fp: dict[str, int] = field(default_factory=dict)
     fault_fn: dict[str, int] = field(default_factory=dict)
-    # Of fault_fn, the misses the report itself listed as not checked (ClipReport.unjudged): said, not missed.
+    # Of fault_fn, the misses the report itself listed as not checked (ClipReport.unjudged, or the rep's
+    # RepEvent.unjudged): said, not missed.
     fault_unchecked: dict[str, int] = field(default_factory=dict)
     # The rendering camera (truth JSON "view"); None for real clips, and fov_deg None for a clip rendered
     # before the renderer had a camera (an orthographic side view).
@@ -130,6 +131,20 @@ def _fault_counts(truth: dict, report: ClipReport, codes: tuple[str, ...]) -> tu
     return ({k: v for k, v in d.items() if k in keep} for d in (tp, fp, fn))
 
 
+def _unchecked_misses(truth: dict, report: ClipReport, fn: dict[str, int]) -> dict[str, int]:
+    """Of the missed faults `fn`, those the report said it could not check: in the whole clip, or in the rep."""
+    clip = {u.code for u in report.unjudged}
+    said = {c: n for c, n in fn.items() if c in clip}
+    true_reps = truth.get("reps", [])
+    attempts = sorted(report.reps + report.partial_reps, key=lambda r: r.start_s)
+    for i, j in _match_reps(true_reps, attempts):
+        if i is not None and j is not None:
+            for c in set(true_reps[i]["faults"]) - set(attempts[j].faults) - clip:
+                if c in attempts[j].unjudged and c in fn:
+                    said[c] = said.get(c, 0) + 1
+    return said
+
+
 def _angle_errors(truth: dict, report: ClipReport) -> dict[str, list[float]]:
     frames = truth.get("frames", {})
     t_true = np.asarray(frames.get("t_s", []), float)
@@ -187,8 +202,7 @@ def compare_rendered(clip: Path, truth: dict, res: ClipResult) -> ClipScore:
         s.reps, s.hold_s, s.coverage, s.view = r.rep_count, r.hold_s, r.pose_coverage, r.view
         s.angle_errors = _angle_errors(truth, r)
         s.fault_tp, s.fault_fp, s.fault_fn = _fault_counts(truth, r, get_exercise(r.exercise).fault_codes)
-        unchecked = {u.code for u in r.unjudged}
-        s.fault_unchecked = {c: n for c, n in s.fault_fn.items() if c in unchecked}
+        s.fault_unchecked = _unchecked_misses(truth, r, s.fault_fn)
     return s
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
 from exercises.gait import apply_events
-from exercises.judged import form_view_limit_deg, unjudged_faults
+from exercises.judged import form_view_limit_deg, with_unjudged
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes
@@ -611,7 +611,7 @@ class Checker:
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
         if self.spec.events:
             return apply_events(report, self.spec.events)
-        return replace(report, unjudged=unjudged_faults(report, self.spec))
+        return with_unjudged(report, self.spec)
 
 
 def _range(rep: RepEvent, sig: str) -> float:

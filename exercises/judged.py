@@ -1,8 +1,10 @@
-"""Which faults a scored clip could not be checked for at all, so a report never reads "not seen" as "good form"."""
+"""Which faults a scored clip, or each of its reps, could not be checked for: "not seen" never reads as good form."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -14,6 +16,10 @@ from exercises.spec import ExerciseSpec, FrameRule, RepRule
 # wrongly from further round. A rep's timing has its own limit (RepSpec.timing_view_max); "any" is the same from
 # every view.
 _FORM_PLANES = ("joint", "side")
+# A rep is checked for a frame rule's fault when its rule could look at a known value in at least this share of the
+# rep's frames: the same "most of the rep" a rep's confidence is (exercises.engine). A lifting pelvis tips the hip
+# line and so the view as read, so the frames a fault lasts may be the ones past a view limit.
+_REP_JUDGED_MIN_SHARE = 0.5
 # Rep statistics that read a signal ("max:<signal>", ...); "duration_s" reads the rep's own timing.
 _SIGNAL_STATS = ("max:", "min:", "range:", "range_share_of_best:", "rise:")
 
@@ -121,3 +127,72 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
                 verdicts.setdefault(rule.code, []).append(judged)
     return tuple(fault_measurement(spec, code) for code in spec.fault_codes
                  if verdicts.get(code) and not any(judged for judged in verdicts[code]))
+
+
+def _frame_rule_judged_in(report: ClipReport, rep: RepEvent, rule: FrameRule, view_max_deg: float) -> bool:
+    """Whether the rule could look at a known value, from within `view_max_deg`, in most of the rep's frames."""
+    codes = report.confidence.get(rule.signal)
+    if codes is None or not len(report.t_s):
+        return True  # nothing recorded to say otherwise (a report built by hand)
+    inside = (report.t_s >= rep.start_s) & (report.t_s <= rep.end_s)
+    if not inside.any():
+        return True
+    with np.errstate(invalid="ignore"):
+        within = ~(report.view_deg > view_max_deg) if len(report.view_deg) == len(report.t_s) else True
+    judged = (codes != UNKNOWN) & within
+    return float(np.mean(judged[inside])) >= _REP_JUDGED_MIN_SHARE
+
+
+def rep_unjudged(report: ClipReport, spec: ExerciseSpec, rep: RepEvent) -> tuple[str, ...]:
+    """The faults one rep (or partial rep) could not be checked for, in the spec's fault order.
+
+    A fault is unchecked in a rep when none of its rules could judge it there: a frame rule that looks during reps
+    whose measurement was unknown, or past the spec's view limit, in most of the rep's frames; a rep rule whose
+    statistic's signal (or the rep's timing) was unknown for the rep, or filmed past the limit. A fault flagged in the
+    rep was plainly checked; a rule switched off, or one that looks only in holds, is not counted.
+    """
+    verdicts: dict[str, list[bool]] = {}
+    for rule in spec.frame_rules:
+        if spec.rule_on(rule) and rule.during != "hold":
+            judged = _frame_rule_judged_in(report, rep, rule, form_view_limit_deg(spec, rule.signal))
+            verdicts.setdefault(rule.code, []).append(judged)
+    for rule in spec.rep_rules:
+        if spec.rule_on(rule):
+            judged = _rep_rule_judged((rep,), rule, form_view_limit_deg(spec, _stat_signal(rule.stat) or ""))
+            if judged is not None:
+                verdicts.setdefault(rule.code, []).append(judged)
+    return tuple(code for code in spec.fault_codes
+                 if code not in rep.faults and verdicts.get(code) and not any(verdicts[code]))
+
+
+def with_unjudged(report: ClipReport, spec: ExerciseSpec) -> ClipReport:
+    """The report with what it could not check filled in: each rep's, and the whole clip's (`unjudged`).
+
+    The clip's are the faults no rule could judge anywhere (unjudged_faults), and those not checked on any of its
+    reps and partial reps (a rule may have judged a stray frame between reps): a fault flagged somewhere is neither.
+    """
+    reps = tuple(replace(r, unjudged=rep_unjudged(report, spec, r)) for r in report.reps)
+    partials = tuple(replace(r, unjudged=rep_unjudged(report, spec, r)) for r in report.partial_reps)
+    attempts = (*reps, *partials)
+    anywhere = {u.code for u in unjudged_faults(report, spec)}
+    on_every_rep = set.intersection(*(set(r.unjudged) for r in attempts)) if attempts else set()
+    codes = [c for c in spec.fault_codes if c in anywhere or (c in on_every_rep and c not in report.fault_counts)]
+    return replace(report, reps=reps, partial_reps=partials,
+                   unjudged=tuple(fault_measurement(spec, c) for c in codes))
+
+
+def partly_unjudged(reps: Iterable[tuple[int, Sequence[str]]], whole_clip: Collection[str],
+                    spec: ExerciseSpec) -> dict[str, list[int]]:
+    """The faults not checked on some reps only: code -> those reps' numbers, in the spec's fault order.
+
+    Args:
+        reps: (number, its RepEvent.unjudged) of each counted rep, from a report or a saved row.
+        whole_clip: the codes not checked in the whole clip (ClipReport.unjudged), said once for the clip instead.
+        spec: the exercise, for the order.
+    """
+    where: dict[str, list[int]] = {}
+    for index, codes in reps:
+        for code in codes:
+            if code not in whole_clip:
+                where.setdefault(code, []).append(index)
+    return {code: where[code] for code in spec.fault_codes if code in where}

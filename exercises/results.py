@@ -24,6 +24,9 @@ class RepEvent:
             unknown.
         leg: for a step (walk), the leg whose swing ended in this contact; None for other exercises.
         measures: for a step, named numbers with units in the names (exercises.gait); empty otherwise.
+        unjudged: fault codes the rep could not be checked for (exercises.judged.rep_unjudged): their measurement
+            unknown, or filmed from where the spec does not judge it, in most of the rep. "No fault" on the rep
+            means "not seen" for these.
     """
 
     index: int
@@ -37,6 +40,7 @@ class RepEvent:
     view_deg: float = float("nan")
     leg: str | None = None
     measures: dict[str, float] = field(default_factory=dict)
+    unjudged: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:

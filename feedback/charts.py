@@ -7,9 +7,10 @@ import math
 import altair as alt
 import pandas as pd
 
+from exercises.judged import fault_measurement, partly_unjudged
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
-from feedback.wording import confidence_note, description, not_checked_line
+from feedback.wording import confidence_note, description, fault_words, not_checked_line, partly_checked_line
 
 # Longest suffix first: `_deg_per_s` also ends in `_s`.
 _UNITS = (("_deg_per_s", "°/s"), ("_deg", "°"), ("_ratio", "ratio"), ("_hz", "Hz"), ("_flag", "0 = off, 1 = on"),
@@ -50,7 +51,17 @@ def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
         for r in report.reps
     ]
     columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{name} low", f"{name} high", "faults", "how sure"]
+    # Faults some reps could not be checked for; those no rep could are said once, under the table.
+    partly = partly_unjudged(((r.index, r.unjudged) for r in report.reps), _clip_unjudged(report), spec)
+    if partly:  # beside the faults, before the long "how sure" note, so it shows without scrolling
+        for row, r in zip(rows, report.reps):
+            row["not checked"] = ", ".join(fault_words(c) for c in r.unjudged if c in partly) or ""
+        columns.insert(columns.index("faults") + 1, "not checked")
     return pd.DataFrame(rows, columns=columns)
+
+
+def _clip_unjudged(report: ClipReport) -> set[str]:
+    return {u.code for u in report.unjudged}
 
 
 def holds_table(report: ClipReport) -> pd.DataFrame:
@@ -78,9 +89,14 @@ def fault_lines(report: ClipReport) -> list[str]:
     return [text for _, text in sorted(items, key=lambda it: it[0])]
 
 
-def not_checked_lines(report: ClipReport) -> list[str]:
-    """The faults the clip could not be checked for, for the therapist (exercises.judged): which, and why."""
-    return [not_checked_line(u.code, u.signal, u.plane) for u in report.unjudged]
+def not_checked_lines(report: ClipReport, spec: ExerciseSpec) -> list[str]:
+    """The faults the clip, or some of its reps, could not be checked for, for the therapist: which, where, why."""
+    lines = [not_checked_line(u.code, u.signal, u.plane) for u in report.unjudged]
+    partly = partly_unjudged(((r.index, r.unjudged) for r in report.reps), _clip_unjudged(report), spec)
+    for code, indices in partly.items():
+        u = fault_measurement(spec, code)
+        lines.append(partly_checked_line(code, u.signal, u.plane, indices, len(report.reps)))
+    return lines
 
 
 def series_frame(report: ClipReport, signals: list[str]) -> pd.DataFrame:

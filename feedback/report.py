@@ -53,7 +53,9 @@ def _values(d: dict[str, float]) -> dict[str, float | None]:
 
 def _rep_detail(x: RepEvent) -> dict[str, Any]:
     detail = {"index": x.index, "start_s": _num(x.start_s), "end_s": _num(x.end_s), "duration_s": _num(x.duration_s),
-              "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults)}
+              "low": _values(x.low), "high": _values(x.high), "faults": list(x.faults),
+              # What the rep could not be checked for ("no fault" there means not seen).
+              "unjudged_faults": list(x.unjudged)}
     if x.confidence:  # how sure each angle of the rep is, and that in words for the therapist
         detail.update(confidence=dict(x.confidence), camera_view_deg=_num(x.view_deg, 0),
                       confidence_note=confidence_note(x.confidence, x.view_deg))
@@ -144,15 +146,16 @@ def to_csv_line(result: ClipResult) -> str:
 def reps_csv(report: ClipReport) -> str:
     """The per-rep table as CSV: timing, the low and high of each signal, and faults.
 
-    Reps and partial reps in time order; `partial` is 1 on a partial rep, whose `rep` numbers the partial reps.
+    Reps and partial reps in time order; `partial` is 1 on a partial rep, whose `rep` numbers the partial reps;
+    `unjudged_faults` (last) the faults the rep could not be checked for.
     """
     buf = io.StringIO()
     w = csv.writer(buf)
     sigs = list(report.series)
     w.writerow(["rep", "start_s", "end_s", "duration_s", *[f"{s}_low" for s in sigs], *[f"{s}_high" for s in sigs],
-                "faults", "partial"])
+                "faults", "partial", "unjudged_faults"])
     for x in sorted((*report.reps, *report.partial_reps), key=lambda x: x.start_s):
         w.writerow([x.index, _num(x.start_s), _num(x.end_s), _num(x.duration_s),
                     *[_num(x.low.get(s, math.nan), 1) for s in sigs], *[_num(x.high.get(s, math.nan), 1) for s in sigs],
-                    ";".join(x.faults), int(x.partial)])
+                    ";".join(x.faults), int(x.partial), ";".join(x.unjudged)])
     return buf.getvalue()

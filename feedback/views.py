@@ -17,12 +17,20 @@ import altair as alt
 import pandas as pd
 
 from exercises.config import ConfigError, parse_overrides
-from exercises.judged import fault_measurement
+from exercises.judged import fault_measurement, partly_unjudged
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
 from feedback.charts import label_of
-from feedback.wording import cue, description, not_checked_line, not_checked_patient_line
+from feedback.wording import (
+    cue,
+    description,
+    fault_words,
+    not_checked_line,
+    not_checked_patient_line,
+    partly_checked_line,
+    rep_numbers,
+)
 
 DAYS_PER_WEEK = 7
 # The patient's answer after a set (feedback.coach.SYMPTOM_MOVES) as the store's symptom response.
@@ -282,22 +290,42 @@ def _fmt(x: Any) -> Any:
     return round(float(x), 1) if isinstance(x, (int, float)) and math.isfinite(x) else None
 
 
-def rep_rows(row: Mapping[str, Any], signal: str) -> list[dict[str, Any]]:
-    """The per-rep table of a stored report (feedback.report.to_row), in therapist wording."""
-    name = label_of(signal)
-    return [{"rep": r.get("index"), "start (s)": _fmt(r.get("start_s")), "end (s)": _fmt(r.get("end_s")),
-             "duration (s)": _fmt(r.get("duration_s")), f"{name} low": _fmt((r.get("low") or {}).get(signal)),
-             f"{name} high": _fmt((r.get("high") or {}).get(signal)),
-             "faults": "; ".join(description(c) for c in r.get("faults") or ()) or "none",
-             # Saved before reps carried a confidence: empty.
-             "how sure": (r.get("confidence_note") or "reliable") if r.get("confidence") else ""}
-            for r in row.get("rep_detail") or ()]
+def _saved_partly(row: Mapping[str, Any], spec: ExerciseSpec) -> dict[str, list[int]]:
+    # Rows saved before reps carried what they could not check have no "unjudged_faults" per rep: nothing partly.
+    reps = ((r.get("index"), r.get("unjudged_faults") or ()) for r in row.get("rep_detail") or ())
+    return partly_unjudged(reps, set(row.get("unjudged_faults") or ()), spec)
+
+
+def rep_rows(row: Mapping[str, Any], spec: ExerciseSpec) -> list[dict[str, Any]]:
+    """The per-rep table of a stored report (feedback.report.to_row), in therapist wording, as charts.reps_table."""
+    name = label_of(spec.rep.signal)
+    partly = _saved_partly(row, spec)
+    rows = []
+    for r in row.get("rep_detail") or ():
+        rows.append({
+            "rep": r.get("index"), "start (s)": _fmt(r.get("start_s")), "end (s)": _fmt(r.get("end_s")),
+            "duration (s)": _fmt(r.get("duration_s")), f"{name} low": _fmt((r.get("low") or {}).get(spec.rep.signal)),
+            f"{name} high": _fmt((r.get("high") or {}).get(spec.rep.signal)),
+            "faults": "; ".join(description(c) for c in r.get("faults") or ()) or "none"})
+        if partly:
+            rows[-1]["not checked"] = ", ".join(fault_words(c) for c in r.get("unjudged_faults") or ()
+                                                if c in partly)
+        # Saved before reps carried a confidence: empty.
+        rows[-1]["how sure"] = (r.get("confidence_note") or "reliable") if r.get("confidence") else ""
+    return rows
 
 
 def saved_not_checked_lines(row: Mapping[str, Any], spec: ExerciseSpec) -> list[str]:
-    """The faults a stored report (feedback.report.to_row) could not check, for the therapist; [] for older rows."""
+    """The faults a stored report (feedback.report.to_row) or some of its reps could not check, for the therapist.
+
+    As charts.not_checked_lines; [] for rows saved before either was kept.
+    """
     found = [fault_measurement(spec, code) for code in row.get("unjudged_faults") or ()]
-    return [not_checked_line(u.code, u.signal, u.plane) for u in found]
+    lines = [not_checked_line(u.code, u.signal, u.plane) for u in found]
+    for code, indices in _saved_partly(row, spec).items():
+        u = fault_measurement(spec, code)
+        lines.append(partly_checked_line(code, u.signal, u.plane, indices, len(row.get("rep_detail") or ())))
+    return lines
 
 
 def patient_fault_lines(report: ClipReport) -> list[str]:
@@ -314,9 +342,18 @@ def patient_fault_lines(report: ClipReport) -> list[str]:
     return [f"{cue(code)}" + (f" ({', '.join(dict.fromkeys(at))})" if at else "") for code, at in where.items()]
 
 
-def patient_not_checked_lines(report: ClipReport) -> list[str]:
-    """What the clip could not be checked for, as a patient reads it: at most one calm line (one cue at a time)."""
+def patient_not_checked_lines(report: ClipReport, spec: ExerciseSpec) -> list[str]:
+    """What the clip could not be checked for, as a patient reads it: at most one calm line (one cue at a time).
+
+    What the whole clip could not be checked for comes first; failing that, what some reps could not.
+    """
     line = not_checked_patient_line([(u.signal, u.plane) for u in report.unjudged])
+    if not line:
+        partly = partly_unjudged(((r.index, r.unjudged) for r in report.reps), set(), spec)
+        found = [fault_measurement(spec, code) for code in partly]
+        reps = sorted({i for indices in partly.values() for i in indices})
+        if reps:
+            line = not_checked_patient_line([(u.signal, u.plane) for u in found], f"in {rep_numbers(reps)}")
     return [line] if line else []
 
 

@@ -545,11 +545,29 @@ def not_checked_line(code: str, signal: str, plane: str) -> str:
     return f"{fault_words(code).capitalize()} (`{code}`): {measure_name(signal)} not measured, as {why}"
 
 
-def not_checked_patient_line(unchecked: list[tuple[str, str]]) -> str:
+def rep_numbers(indices: list[int], total: int | None = None) -> str:
+    """Which reps, in words: "rep 4 of 4", "reps 2 and 4 of 5", "reps 1, 2 and 5" (no total given)."""
+    listed = [str(i) for i in indices]
+    said = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    return f"rep{'s' if len(listed) > 1 else ''} {said}" + (f" of {total}" if total is not None else "")
+
+
+def partly_checked_line(code: str, signal: str, plane: str, indices: list[int], total: int) -> str:
+    """A fault checked on some reps but not on others, for the therapist: which reps, and why.
+
+    E.g. "Pelvis lift (`pelvis_lift`): resting leg not measured in rep 4 of 4, as it shows only from the side".
+    """
+    where = rep_numbers(indices, total)
+    return (f"{fault_words(code).capitalize()} (`{code}`): {measure_name(signal)} not measured in {where}, "
+            f"as {not_seen_because(plane)}")
+
+
+def not_checked_patient_line(unchecked: list[tuple[str, str]], where: str = "in this clip") -> str:
     """The same for a patient: one calm sentence for all of them, and how to film so that they are checked.
 
     Args:
         unchecked: (signal, plane) of each fault not checked (exercises.results.UnjudgedFault).
+        where: where in the set it could not be checked, e.g. "in rep 4" (default: in the whole clip).
 
     Returns:
         E.g. "I could not check your hip level in this clip. To check it, film from in front or from behind."; the
@@ -561,7 +579,7 @@ def not_checked_patient_line(unchecked: list[tuple[str, str]]) -> str:
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     films = {FILM_TO_CHECK.get(plane, FILM_OTHERWISE) for _, plane in unchecked}
     advice = f" To check {'it' if len(names) == 1 else 'them'}, {films.pop()}." if len(films) == 1 else ""
-    return f"I could not check your {listed} in this clip.{advice}"
+    return f"I could not check your {listed} {where}.{advice}"
 
 
 # Where recognition found the person, said to them (exercises.detect.POSTURE_LABELS).

@@ -46,7 +46,7 @@ def test_a_rule_the_therapist_switched_off_is_not_listed_as_unchecked(side_bird_
 
 
 def test_the_therapist_reads_which_fault_what_was_not_measured_and_why(side_bird_dog):
-    assert not_checked_lines(side_bird_dog) == [
+    assert not_checked_lines(side_bird_dog, BIRD_DOG) == [
         "Hips hiking (`hips_hiking`): hip level not measured, as it shows only from in front or from behind"]
     assert not_checked_line("too_fast", "duration_s", "timing").startswith("Too fast (`too_fast`): rep speed not")
     # A measurement lost to the pose (not to the view) is said as such.
@@ -54,7 +54,7 @@ def test_the_therapist_reads_which_fault_what_was_not_measured_and_why(side_bird
 
 
 def test_the_patient_reads_one_plain_line_per_measurement_with_how_to_film_it(side_bird_dog):
-    lines = views.patient_not_checked_lines(side_bird_dog)
+    lines = views.patient_not_checked_lines(side_bird_dog, BIRD_DOG)
     assert lines == ["I could not check your hip level in this clip. To check it, film from in front or from behind."]
     assert "`" not in lines[0] and "_" not in lines[0]  # no codes for a patient
     # Several at once are one sentence; the filming advice only where they all ask for the same view.
@@ -96,15 +96,15 @@ def test_the_accuracy_benchmark_tells_a_fault_not_checked_from_one_missed():
 
 def test_a_saved_set_says_what_it_could_not_check_and_how_sure_each_rep_was(side_bird_dog):
     row = to_row(ClipResult("bird_dog.mp4", "bird_dog", side_bird_dog))
-    assert views.saved_not_checked_lines(row, BIRD_DOG) == not_checked_lines(side_bird_dog)
-    rows = views.rep_rows(row, BIRD_DOG.rep.signal)
+    assert views.saved_not_checked_lines(row, BIRD_DOG) == not_checked_lines(side_bird_dog, BIRD_DOG)
+    rows = views.rep_rows(row, BIRD_DOG)
     assert [r["how sure"] for r in rows] == list(reps_table(side_bird_dog, BIRD_DOG)["how sure"])
     # A row saved before either was kept reads as it did.
     older = {k: v for k, v in row.items() if k != "unjudged_faults"}
-    older["rep_detail"] = [{k: v for k, v in r.items() if k not in ("confidence", "confidence_note")}
+    older["rep_detail"] = [{k: v for k, v in r.items() if k not in ("confidence", "confidence_note", "unjudged_faults")}
                            for r in row["rep_detail"]]
     assert views.saved_not_checked_lines(older, BIRD_DOG) == []
-    assert {r["how sure"] for r in views.rep_rows(older, BIRD_DOG.rep.signal)} == {""}
+    assert {r["how sure"] for r in views.rep_rows(older, BIRD_DOG)} == {""}
 
 
 def test_a_fault_no_rule_reads_is_named_by_its_code():

@@ -275,6 +275,43 @@ def test_form_is_not_judged_past_the_specs_view_limit_but_reps_are_counted():
     assert len(counted) == 1 and not {"too_deep", "knees_past_toes"} & set(counted[0].faults)
 
 
+def test_a_rep_filmed_past_the_view_limit_says_what_it_could_not_check_when_the_others_could():
+    # The pelvis lifting in a nerve glide's last rep tips the hip line, and so the view as read, past the limit:
+    # the other reps were checked, so the clip cannot list the fault as unchecked, but that rep must say it.
+    from feedback import views
+    from feedback.charts import not_checked_lines, reps_table
+    from feedback.report import ClipResult, reps_csv, to_row
+
+    limited = _form_judged_near_side_on(10.0)
+    side = _squat_frames(0.0, 0.0, move_frames=5, still_frames=20)
+    turned = _squat_frames(15.0, 0.0, move_frames=5, still_frames=20)
+    turn = 2 * len(side) // 3 - 20  # as the second squat's standing still begins: the view read settles by the third
+    report = score_sequence(sequence(side[:turn] + turned[turn:]), limited)
+    assert report.rep_count == 3
+    assert [r.unjudged for r in report.reps] == [(), (), ("too_deep", "knees_past_toes")]
+    assert report.fault_counts.get("too_deep") == 2 and not report.unjudged
+    table = reps_table(report, limited)
+    assert list(table["not checked"]) == ["", "", "too deep, knees past toes"]
+    assert list(table.columns)[list(table.columns).index("faults") + 1] == "not checked"  # seen without scrolling
+    lines = not_checked_lines(report, limited)
+    assert lines == ["Too deep (`too_deep`): knee angle not measured in rep 3 of 3, as it shows only from the side",
+                     "Knees past toes (`knees_past_toes`): knee angle not measured in rep 3 of 3, as it shows only "
+                     "from the side"]
+    assert views.patient_not_checked_lines(report, limited) == [
+        "I could not check your knee angle in rep 3. To check it, film from the side."]
+    # A saved set, the reps CSV and the row say the same.
+    row = to_row(ClipResult("squats.mp4", "wall_squat", report))
+    assert [r["unjudged_faults"] for r in row["rep_detail"]] == [[], [], ["too_deep", "knees_past_toes"]]
+    assert views.saved_not_checked_lines(row, limited) == lines
+    assert [r["not checked"] for r in views.rep_rows(row, limited)] == list(table["not checked"])
+    assert reps_csv(report).splitlines()[3].endswith(",too_deep;knees_past_toes")
+    # Filmed past the limit throughout, it is the clip that could not be checked, said once and not per rep.
+    whole = score_sequence(sequence(turned), limited)
+    assert {u.code for u in whole.unjudged} == {"too_deep", "knees_past_toes"}
+    assert "not checked" not in reps_table(whole, limited).columns
+    assert len(not_checked_lines(whole, limited)) == 2
+
+
 def test_the_live_count_says_full_and_partial_reps():
     assert count_text(3, 0) == "3 reps"
     assert count_text(1, 2) == "1 rep, 2 partial"

@@ -154,3 +154,13 @@ def test_a_partial_reps_range_fault_is_credited_like_a_full_reps_fault():
     # Only the full rep seen: both short cycles are missed, not ignored.
     tp, fp, fn = ba._fault_counts(truth, _cat_cow_report(full, ()), ("small_range",))
     assert (tp, fp, fn) == ({}, {}, {"small_range": 2})
+
+
+def test_a_miss_on_a_rep_that_said_it_could_not_check_the_fault_is_counted_as_said():
+    truth = {"reps": [{"start_s": 0.0, "end_s": 3.0, "faults": ["small_range"]},
+                      {"start_s": 3.0, "end_s": 6.0, "faults": ["small_range"]}]}
+    reps = (RepEvent(1, 0.1, 2.9, {}, {}, (), unjudged=("small_range",)), RepEvent(2, 3.1, 5.8, {}, {}, ()))
+    report = _cat_cow_report(reps, ())
+    _, _, fn = ba._fault_counts(truth, report, ("small_range",))
+    assert fn == {"small_range": 2}
+    assert ba._unchecked_misses(truth, report, fn) == {"small_range": 1}  # the second was checked, and missed
