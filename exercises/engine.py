@@ -400,7 +400,8 @@ class Checker:
 
     def _complete_rep(self, span: RepSpan, now_s: float) -> RepEvent:
         """A rep (or partial rep) the counter just found, measured on what the buffer holds up to now."""
-        rows = [v for (ts, v) in self._buffer if span.start_s <= ts <= now_s]
+        start = self._movement_start(span.start_s)
+        rows = [v for (ts, v) in self._buffer if start <= ts <= now_s]
         low, high = {}, {}
         for name in self.spec.signals:
             col = np.array([r[name] for r in rows], float)
@@ -408,14 +409,33 @@ class Checker:
             low[name] = float(finite.min()) if finite.size else math.nan
             high[name] = float(finite.max()) if finite.size else math.nan
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
-        rep = RepEvent(len(done) + 1, span.start_s, span.end_s, low, high, partial=span.partial,
-                       view_deg=self._rep_view_deg(span.start_s, now_s) if self._rep_view_needed else math.nan)
+        rep = RepEvent(len(done) + 1, start, span.end_s, low, high, partial=span.partial,
+                       view_deg=self._rep_view_deg(start, now_s) if self._rep_view_needed else math.nan)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes
                                           if tr.active(now_s) and tr.start_s < span.end_s}
         rep = replace(rep, faults=tuple(sorted(faults)))
         done.append(rep)
         spans.append(span)
         return rep
+
+    def _movement_start(self, left_rest_s: float) -> float:
+        """When the rep's movement began, for a spec that times reps from rest (RepSpec.start_from_rest_within).
+
+        The last moment before it left the rest zone (at `left_rest_s`) that its signal was within that much of its
+        rest since the last rep; `left_rest_s` for a spec without it, or with nothing known before.
+        """
+        within = self.spec.rep.start_from_rest_within
+        if not within:
+            return left_rest_s
+        since = max((r.end_s for r in (*self._reps, *self._partials)), default=-math.inf)
+        before = [(t, v[self.spec.rep.signal]) for t, v in self._buffer if since < t <= left_rest_s]
+        x = np.array([v for _, v in before], float)
+        if not np.isfinite(x).any():
+            return left_rest_s
+        rest = np.nanmin(x) if self.spec.rep.mode == "return_to_low" else np.nanmax(x)
+        with np.errstate(invalid="ignore"):
+            at_rest = np.flatnonzero(np.abs(x - rest) <= self.spec.t(within))
+        return float(before[at_rest[-1]][0])
 
     def _rep_view_deg(self, start_s: float, end_s: float) -> float:
         """The median view (degrees off side-on) over a rep's frames so far; NaN if never known."""

@@ -69,6 +69,11 @@ class RepSpec:
             (its median view as read) has an unknown duration, so rules on `duration_s` stay silent. For a rep
             signal that, from there, stays at rest through the first and last part of the movement (the knee read
             from the front sees a squat only from about 120 degrees down), so the rep reads far shorter than it is.
+        start_from_rest_within: optional threshold name (in the rep signal's unit): a rep starts when its signal
+            last left this close to its rest (its lowest since the previous rep for "return_to_low", its highest
+            for "return_to_high"), not when it left the rest zone, so its duration is the whole way out and back in,
+            however far it went. Left out, a rep is timed from leaving the rest zone: a nerve glide to a prescribed
+            130 degrees spends only a third of its time past the bent zone's 115.
     """
 
     signal: str
@@ -86,6 +91,7 @@ class RepSpec:
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
     timing_view_max: str | None = None
+    start_from_rest_within: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +265,7 @@ class ExerciseSpec:
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
-                              self.rep.timing_view_max, self.form_view_max) if n}
+                              self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s)
@@ -316,6 +322,10 @@ class ExerciseSpec:
                                                      or self.hold.signal != self.rep.signal):
             raise ValueError(f"{where}: a hold measured from the neutral needs the rep's neutral_window_s and the "
                              f"rep signal {self.rep.signal!r}, got {self.hold.signal!r}")
+        if self.rep.start_from_rest_within and (self.rep.mode == "cycle" or self.rep.neutral_window_s
+                                                or not self.t(self.rep.start_from_rest_within) >= 0):
+            raise ValueError(f"{where}: {self.rep.start_from_rest_within!r} times a rep from its rest: it needs a rep "
+                             f"that returns to rest (not a cycle), no neutral_window_s, and a value of 0 or more")
         codes = set(self.fault_codes)
         if (self.rep.end_hold_min_s is None) != (self.rep.end_hold_fault is None):
             raise ValueError(f"{where}: end_hold_min_s and end_hold_fault go together")

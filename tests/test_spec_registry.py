@@ -84,6 +84,11 @@ def _rule(spec, i, **changes):
         (WALL, {"faults": (*WALL.faults[:-1], FaultInfo("too_fast", "warning"))},
          f"exercise 'wall_squat': faults[{len(WALL.faults) - 1}].severity 'warning' is not a known severity; expected "
          "one of info, warn, stop"),
+        # A rep timed from its rest needs a rest to time from: a cycle has none.
+        (CATCOW, {"rep": replace(CATCOW.rep, start_from_rest_within="rep_rest_within_deg"),
+                  "thresholds": {**CATCOW.thresholds, "rep_rest_within_deg": 5.0}},
+         "exercise 'cat_cow': 'rep_rest_within_deg' times a rep from its rest: it needs a rep that returns to rest "
+         "(not a cycle), no neutral_window_s, and a value of 0 or more"),
         (CATCOW, {"required_parts": ("shoulder", "hips")},
          "exercise 'cat_cow': required_parts[1] 'hips' is not a known body part; expected one of eye, ear, "
          "shoulder, elbow, wrist, index, hip, knee, ankle, heel, foot_index"),
