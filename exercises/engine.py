@@ -468,22 +468,26 @@ class Checker:
         """A rep's faults from its statistics and from the episodes that closed within it.
 
         A partial rep carries the range fault instead of the rep rules: those judge a completed movement, and a
-        partial one is short in range and, timed only while it is out of rest, in duration too, by definition.
+        partial one is short in range and, timed only while it is out of rest, in duration too, by definition. Timed
+        from its rest (RepSpec.start_from_rest_within), its duration is the whole movement's, so the rules on its
+        duration judge it too: a flick that fell short is still a flick.
         """
         codes = {e.code for e in self._closed_episodes if _within(e, rep)}
         if rep.partial:
-            return codes | {self.spec.rep.partial_fault}
+            timed = self.spec.rep.start_from_rest_within is not None
+            return codes | {self.spec.rep.partial_fault} | set(self._rep_rule_faults(rep, among, timed_only=True)
+                                                                 if timed else ())
         return codes | set(self._rep_rule_faults(rep, among))
 
-    def _rep_rule_faults(self, rep: RepEvent, among: Sequence[RepEvent] = ()) -> list[str]:
-        """The rep rules `rep` breaks.
+    def _rep_rule_faults(self, rep: RepEvent, among: Sequence[RepEvent] = (), timed_only: bool = False) -> list[str]:
+        """The rep rules `rep` breaks (only those on its duration if `timed_only`).
 
         A share of the best is of the best among `among` (all the set's reps, as finally measured), or while live,
         of the reps so far and this one.
         """
         out = []
         for rule in self.spec.rep_rules:
-            if not self.spec.rule_on(rule):
+            if not self.spec.rule_on(rule) or (timed_only and rule.stat != "duration_s"):
                 continue
             if _breaks(self.spec, self._rep_stat(rep, rule.stat, among), rule):
                 out.append(rule.code)

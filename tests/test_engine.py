@@ -200,6 +200,15 @@ def test_nerve_glide_fast_reps_to_a_low_target_are_still_too_fast(top):
     assert report.fault_counts == {"too_fast": 4}
 
 
+@pytest.mark.parametrize("rep_s, faults", [(1.0, ("short_of_target", "too_fast")), (4.0, ("short_of_target",))])
+def test_a_glide_that_falls_short_is_partial_and_still_too_fast_if_it_was_a_flick(rep_s, faults):
+    # Timed from its rest, a partial rep's duration is its whole movement: a flick short of the straight zone (140)
+    # is both short and fast; a slow one only short.
+    report = score_sequence(glide_clip(glide_reps(3, rep_s=rep_s, top=135.0)), GLIDE)
+    assert report.rep_count == 0 and report.partial_rep_count == 3
+    assert all(r.faults == faults for r in report.partial_reps), [r.faults for r in report.partial_reps]
+
+
 def test_a_target_leaving_no_range_above_the_bent_knee_is_rejected():
     with pytest.raises(ValueError, match="lower knee_bent_max_deg too"):
         GLIDE.with_thresholds({"knee_extension_target_deg": 120.0})
