@@ -93,9 +93,15 @@ def not_checked_lines(report: ClipReport, spec: ExerciseSpec) -> list[str]:
     """The faults the clip, or some of its reps, could not be checked for, for the therapist: which, where, why."""
     lines = [not_checked_line(u.code, u.signal, u.plane) for u in report.unjudged]
     partly = partly_unjudged(((r.index, r.unjudged) for r in report.reps), _clip_unjudged(report), spec)
+    return lines + partly_checked_lines(partly, spec, len(report.reps))
+
+
+def partly_checked_lines(partly: dict[str, list[int]], spec: ExerciseSpec, reps: int) -> list[str]:
+    """One therapist line per fault checked on some of the `reps` reps only (exercises.judged.partly_unjudged)."""
+    lines = []
     for code, indices in partly.items():
         u = fault_measurement(spec, code)
-        lines.append(partly_checked_line(code, u.signal, u.plane, indices, len(report.reps)))
+        lines.append(partly_checked_line(code, u.signal, u.plane, indices, reps))
     return lines
 
 

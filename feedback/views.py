@@ -21,14 +21,13 @@ from exercises.judged import fault_measurement, partly_unjudged
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
-from feedback.charts import label_of
+from feedback.charts import label_of, partly_checked_lines
 from feedback.wording import (
     cue,
     description,
     fault_words,
     not_checked_line,
     not_checked_patient_line,
-    partly_checked_line,
     rep_numbers,
 )
 
@@ -322,10 +321,7 @@ def saved_not_checked_lines(row: Mapping[str, Any], spec: ExerciseSpec) -> list[
     """
     found = [fault_measurement(spec, code) for code in row.get("unjudged_faults") or ()]
     lines = [not_checked_line(u.code, u.signal, u.plane) for u in found]
-    for code, indices in _saved_partly(row, spec).items():
-        u = fault_measurement(spec, code)
-        lines.append(partly_checked_line(code, u.signal, u.plane, indices, len(row.get("rep_detail") or ())))
-    return lines
+    return lines + partly_checked_lines(_saved_partly(row, spec), spec, len(row.get("rep_detail") or ()))
 
 
 def patient_fault_lines(report: ClipReport) -> list[str]:

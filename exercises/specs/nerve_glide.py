@@ -65,7 +65,7 @@ NERVE_GLIDE = ExerciseSpec(
         "knee_extension_target_deg": 180.0,
         # Knee angles from landmarks carry a few degrees of error; past the target by more than this is real.
         "knee_extension_margin_deg": 8.0,
-        # A straightening counts as a rep once it comes this close to a prescribed target below 140+12. Patients
+        # A straightening counts as a rep once it comes this close to a prescribed target below 152. Patients
         # stop at light tension, a little short of the target (the renderer draws 5-10 short), and the pose model
         # reads the straightest knee a few degrees short again: at 10, rendered glides to targets of 135-150 (seed
         # 8801, 8 clips side-on) counted 6 of 8 exactly, with 5 reps called partial (short_of_target); at 12, 8 of 8.
