@@ -11,6 +11,7 @@ from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
+from feedback.overlay import partial_text
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -83,7 +84,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     s, row = detail.summary, detail.report
     spec = EXERCISES[s.exercise]
     cols = st.columns(5)
-    cols[0].metric("Reps", s.reps)
+    cols[0].metric("Reps", partial_text(s.reps, row.get("partial_reps") or 0))
     cols[1].metric("Faulted reps", s.faulted_reps)
     cols[2].metric("Best hold", f"{s.best_hold_s:.1f} s" if spec.hold else "—")
     cols[3].metric("Pose coverage", f"{s.pose_coverage:.0%}")
@@ -96,7 +97,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
                + (" · video shared" if shared else ""))
     if shared:
         shared_video(actor, s.id)
-    if row.get("rep_detail"):
+    if row.get("rep_detail") or row.get("partial_rep_detail"):
         st.dataframe(views.rep_rows(row, spec), hide_index=True, use_container_width=True)
     lines = views.fault_summary(row.get("faults") or {})
     unseen = views.saved_not_checked_lines(row, spec)

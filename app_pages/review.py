@@ -17,7 +17,7 @@ from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
-from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
+from feedback.overlay import ProgressFn, Replay, hold_text, partial_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
 from feedback.wording import recognition_doubt
 from pose.cache import LandmarkCache
@@ -182,7 +182,9 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     """Summary, chart, tables, faults and downloads of a scored clip."""
     report, spec = result.report, plan.spec
     reps_col, hold_col, cov_col, view_col = st.columns(4)
-    reps_col.metric("Steps" if spec.events == "gait" else "Reps", report.rep_count)
+    # Partial reps (short of the range) are never counted as reps, but shown beside them (issue 13).
+    reps_col.metric("Steps" if spec.events == "gait" else "Reps", partial_text(report.rep_count,
+                                                                            report.partial_rep_count))
     if spec.events == "gait":
         cadence = report.measures.get("cadence_steps_per_min", math.nan)
         hold_col.metric("Cadence", f"{cadence:.0f} steps/min" if math.isfinite(cadence) else "—")
@@ -229,8 +231,10 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
             st.caption(note[0].upper() + note[1:] + ".")
     else:
         st.subheader("Reps")
-        if report.reps:
+        if report.reps or report.partial_reps:
             st.dataframe(charts.reps_table(report, spec), hide_index=True, use_container_width=True)
+            if not report.reps:
+                st.write("No complete reps: every attempt fell short of the range.")
         else:
             st.write("No complete reps.")
     if spec.hold:
@@ -298,7 +302,7 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
     st.subheader("Your set")
     hold = shows_hold(plan.spec, plan.reps_target, plan.hold_target_s)
     cols = st.columns(2 if hold else 1)
-    cols[0].metric("Reps", reps_text(report.rep_count, plan.reps_target))
+    cols[0].metric("Reps", partial_text(reps_text(report.rep_count, plan.reps_target), report.partial_rep_count))
     if hold:  # a rep set has no "best hold 0.0 s"
         cols[1].metric("Longest hold in good form", hold_text(report.hold_s, plan.hold_target_s))
     if plan.prescribed and common.target_text(plan):

@@ -37,25 +37,32 @@ def _r(x: float, digits: int = 1) -> float | None:
     return round(float(x), digits) if x is not None and math.isfinite(x) else None
 
 
+def rep_label(index: int, partial: bool) -> str:
+    """A rep's name in tables and lines: "3", or "partial 1" for a partial rep (numbered among the partial ones)."""
+    return f"partial {index}" if partial else str(index)
+
+
 def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
-    """One row per rep: timing, the low and high of the rep signal, and faults in therapist wording."""
+    """One row per rep and partial rep, in time order: timing, the rep signal's low and high, and faults."""
     sig = spec.rep.signal
     name = label_of(sig)
+    attempts = sorted((*report.reps, *report.partial_reps), key=lambda r: r.start_s)
     rows = [
-        {"rep": r.index, "start (s)": _r(r.start_s), "end (s)": _r(r.end_s), "duration (s)": _r(r.duration_s),
+        {"rep": rep_label(r.index, r.partial), "start (s)": _r(r.start_s), "end (s)": _r(r.end_s),
+         "duration (s)": _r(r.duration_s),
          f"{name} low": _r(r.low.get(sig, math.nan)), f"{name} high": _r(r.high.get(sig, math.nan)),
          "faults": "; ".join(description(c) for c in r.faults) or "none",
          # How sure the rep's measurements are, said only where some is not reliable (a rep's angles from an
          # oblique camera, a fault's measurement that this view cannot show).
          "how sure": (confidence_note(r.confidence, r.view_deg) or "reliable") if r.confidence else ""}
-        for r in report.reps
+        for r in attempts
     ]
     columns = ["rep", "start (s)", "end (s)", "duration (s)", f"{name} low", f"{name} high", "faults", "how sure"]
     # Faults some reps could not be checked for; those no rep could are said once, under the table.
-    partly = partly_unjudged(((r.index, r.unjudged) for r in report.reps), _clip_unjudged(report), spec)
-    if partly:  # beside the faults, before the long "how sure" note, so it shows without scrolling
-        for row, r in zip(rows, report.reps):
-            row["not checked"] = ", ".join(fault_words(c) for c in r.unjudged if c in partly) or ""
+    clip = _clip_unjudged(report)
+    if any(set(r.unjudged) - clip for r in attempts):  # beside the faults, before the long "how sure" note
+        for row, r in zip(rows, attempts):
+            row["not checked"] = ", ".join(fault_words(c) for c in r.unjudged if c not in clip)
         columns.insert(columns.index("faults") + 1, "not checked")
     return pd.DataFrame(rows, columns=columns)
 
@@ -80,12 +87,12 @@ def fault_lines(report: ClipReport) -> list[str]:
         (e.start_s, f"{e.start_s:.1f}–{e.end_s:.1f} s: {description(e.code)} (`{e.code}`)") for e in report.episodes
     ]
     episode_codes = {e.code for e in report.episodes}
-    for r in report.reps:
+    for r in (*report.reps, *report.partial_reps):
         for code in r.faults:
             # Rep-level faults (too fast, small range) have no episode of their own; list them by rep.
             if code not in episode_codes:
-                items.append((r.start_s, f"rep {r.index}, {r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} "
-                                         f"(`{code}`)"))
+                items.append((r.start_s, f"{'partial rep' if r.partial else 'rep'} {r.index}, "
+                                         f"{r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} (`{code}`)"))
     return [text for _, text in sorted(items, key=lambda it: it[0])]
 
 

@@ -21,7 +21,7 @@ from exercises.judged import fault_measurement, partly_unjudged
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
-from feedback.charts import label_of, partly_checked_lines
+from feedback.charts import label_of, partly_checked_lines, rep_label
 from feedback.wording import (
     cue,
     description,
@@ -298,17 +298,22 @@ def _saved_partly(row: Mapping[str, Any], spec: ExerciseSpec) -> dict[str, list[
 def rep_rows(row: Mapping[str, Any], spec: ExerciseSpec) -> list[dict[str, Any]]:
     """The per-rep table of a stored report (feedback.report.to_row), in therapist wording, as charts.reps_table."""
     name = label_of(spec.rep.signal)
-    partly = _saved_partly(row, spec)
+    clip = set(row.get("unjudged_faults") or ())
+    attempts = sorted([*((r, False) for r in row.get("rep_detail") or ()),
+                       *((r, True) for r in row.get("partial_rep_detail") or ())],
+                      key=lambda rp: rp[0].get("start_s") or 0.0)
+    shows_unchecked = any(set(r.get("unjudged_faults") or ()) - clip for r, _ in attempts)
     rows = []
-    for r in row.get("rep_detail") or ():
+    for r, partial in attempts:
         rows.append({
-            "rep": r.get("index"), "start (s)": _fmt(r.get("start_s")), "end (s)": _fmt(r.get("end_s")),
+            "rep": rep_label(r.get("index"), partial), "start (s)": _fmt(r.get("start_s")),
+            "end (s)": _fmt(r.get("end_s")),
             "duration (s)": _fmt(r.get("duration_s")), f"{name} low": _fmt((r.get("low") or {}).get(spec.rep.signal)),
             f"{name} high": _fmt((r.get("high") or {}).get(spec.rep.signal)),
             "faults": "; ".join(description(c) for c in r.get("faults") or ()) or "none"})
-        if partly:
+        if shows_unchecked:
             rows[-1]["not checked"] = ", ".join(fault_words(c) for c in r.get("unjudged_faults") or ()
-                                                if c in partly)
+                                                if c not in clip)
         # Saved before reps carried a confidence: empty.
         rows[-1]["how sure"] = (r.get("confidence_note") or "reliable") if r.get("confidence") else ""
     return rows
@@ -327,9 +332,9 @@ def saved_not_checked_lines(row: Mapping[str, Any], spec: ExerciseSpec) -> list[
 def patient_fault_lines(report: ClipReport) -> list[str]:
     """The faults of a clip as a patient reads them: the calm cue, and in which reps or holds (no codes)."""
     where: dict[str, list[str]] = {}
-    for r in report.reps:
+    for r in sorted((*report.reps, *report.partial_reps), key=lambda r: r.start_s):
         for code in r.faults:
-            where.setdefault(code, []).append(f"rep {r.index}")
+            where.setdefault(code, []).append(f"{'partial rep' if r.partial else 'rep'} {r.index}")
     for i, h in enumerate(report.holds):
         for code in h.faults:
             where.setdefault(code, []).append(f"hold {i + 1}")

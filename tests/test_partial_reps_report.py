@@ -81,3 +81,23 @@ def test_a_set_of_partial_reps_only_still_shows_its_range():
     summary = summarise(score_sequence(_squats([130, 130]), spec), spec)
     assert summary.reps == 0 and summary.partial_reps == 2
     assert 126.0 < summary.range_low < 134.0 and summary.range_high > 150.0
+
+
+def test_the_therapist_and_the_patient_see_each_partial_rep_where_it_happened():
+    from feedback import views
+    from feedback.charts import fault_lines, reps_table
+    from feedback.overlay import partial_text
+
+    spec = get_exercise("wall_squat")
+    report = score_sequence(_squats([90, 130, 90]), spec)  # the middle squat is short of the squat zone
+    assert (report.rep_count, report.partial_rep_count) == (2, 1)
+    table = reps_table(report, spec)
+    assert list(table["rep"]) == ["1", "partial 1", "2"]  # in time order
+    assert table["faults"][1].startswith("Partial rep: ") and table["faults"][0] == "none"
+    assert any(line.startswith("partial rep 1, ") and "`not_deep_enough`" in line for line in fault_lines(report))
+    assert any("(partial rep 1)" in line for line in views.patient_fault_lines(report))
+    # A saved set shows the same rows.
+    row = to_row(ClipResult("squats.mp4", "wall_squat", report))
+    assert [r["rep"] for r in views.rep_rows(row, spec)] == list(table["rep"])
+    assert [r["faults"] for r in views.rep_rows(row, spec)] == list(table["faults"])
+    assert (partial_text(2, 1), partial_text("2 of 5", 0)) == ("2 + 1 partial", "2 of 5")
