@@ -11,7 +11,6 @@ from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
-from feedback.overlay import partial_text
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -84,7 +83,8 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     s, row = detail.summary, detail.report
     spec = EXERCISES[s.exercise]
     cols = st.columns(5)
-    cols[0].metric("Reps", partial_text(s.reps, row.get("partial_reps") or 0))
+    partial = row.get("partial_reps") or 0  # five columns: "0 + 3 partial" would be cut, so the label says it
+    cols[0].metric("Reps + partial" if partial else "Reps", f"{s.reps} + {partial}" if partial else s.reps)
     cols[1].metric("Faulted reps", s.faulted_reps)
     cols[2].metric("Best hold", f"{s.best_hold_s:.1f} s" if spec.hold else "—")
     cols[3].metric("Pose coverage", f"{s.pose_coverage:.0%}")
