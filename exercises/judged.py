@@ -61,17 +61,29 @@ def _frame_rule_judged(report: ClipReport, rule: FrameRule, view_max_deg: float)
     None when there was nothing to look at. An unknown view counts as side-on, as it does for the rule.
     """
     windows = _windows(report, rule.during)
-    codes = report.confidence.get(rule.signal)
-    if not windows or codes is None or not len(report.t_s):
+    judgeable = _judgeable(report, rule, view_max_deg)
+    if not windows or judgeable is None:
         return None
     inside = np.zeros(len(report.t_s), bool)
     for start, end in windows:
         inside |= (report.t_s >= start) & (report.t_s <= end)
     if not inside.any():
         return None
+    return bool(np.any(judgeable & inside))
+
+
+def _judgeable(report: ClipReport, rule: FrameRule, view_max_deg: float) -> np.ndarray | None:
+    """Per frame, whether the rule's signal was known there and filmed from within `view_max_deg` of side-on.
+
+    None when the report recorded no confidence for it (or no frame). An unknown view counts as side-on, as it does
+    for the rule.
+    """
+    codes = report.confidence.get(rule.signal)
+    if codes is None or not len(report.t_s):
+        return None
     with np.errstate(invalid="ignore"):
         within = ~(report.view_deg > view_max_deg) if len(report.view_deg) == len(report.t_s) else True
-    return bool(np.any((codes != UNKNOWN) & within & inside))
+    return (codes != UNKNOWN) & within
 
 
 def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule, view_max_deg: float) -> bool | None:
@@ -131,16 +143,11 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
 
 def _frame_rule_judged_in(report: ClipReport, rep: RepEvent, rule: FrameRule, view_max_deg: float) -> bool:
     """Whether the rule could look at a known value, from within `view_max_deg`, in most of the rep's frames."""
-    codes = report.confidence.get(rule.signal)
-    if codes is None or not len(report.t_s):
+    judgeable = _judgeable(report, rule, view_max_deg)
+    if judgeable is None:
         return True  # nothing recorded to say otherwise (a report built by hand)
     inside = (report.t_s >= rep.start_s) & (report.t_s <= rep.end_s)
-    if not inside.any():
-        return True
-    with np.errstate(invalid="ignore"):
-        within = ~(report.view_deg > view_max_deg) if len(report.view_deg) == len(report.t_s) else True
-    judged = (codes != UNKNOWN) & within
-    return float(np.mean(judged[inside])) >= _REP_JUDGED_MIN_SHARE
+    return not inside.any() or float(np.mean(judgeable[inside])) >= _REP_JUDGED_MIN_SHARE
 
 
 def rep_unjudged(report: ClipReport, spec: ExerciseSpec, rep: RepEvent) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from exercises.judged import fault_measurement, partly_unjudged
-from exercises.results import ClipReport
+from exercises.results import ClipReport, RepEvent
 from exercises.spec import ExerciseSpec
 from feedback.wording import confidence_note, description, fault_words, not_checked_line, partly_checked_line
 
@@ -38,8 +38,13 @@ def _r(x: float, digits: int = 1) -> float | None:
 
 
 def rep_label(index: int, partial: bool) -> str:
-    """A rep's name in tables and lines: "3", or "partial 1" for a partial rep (numbered among the partial ones)."""
+    """A rep's name in a table's rep column: "3", or "partial 1" for a partial rep (numbered among the partial ones)."""
     return f"partial {index}" if partial else str(index)
+
+
+def rep_name(rep: RepEvent) -> str:
+    """A rep's name in a sentence: "rep 3", or "partial rep 1"."""
+    return f"{'partial rep' if rep.partial else 'rep'} {rep.index}"
 
 
 def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
@@ -91,8 +96,8 @@ def fault_lines(report: ClipReport) -> list[str]:
         for code in r.faults:
             # Rep-level faults (too fast, small range) have no episode of their own; list them by rep.
             if code not in episode_codes:
-                items.append((r.start_s, f"{'partial rep' if r.partial else 'rep'} {r.index}, "
-                                         f"{r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} (`{code}`)"))
+                items.append((r.start_s, f"{rep_name(r)}, {r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} "
+                                         f"(`{code}`)"))
     return [text for _, text in sorted(items, key=lambda it: it[0])]
 
 

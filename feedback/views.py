@@ -21,7 +21,7 @@ from exercises.judged import fault_measurement, partly_unjudged
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
-from feedback.charts import label_of, partly_checked_lines, rep_label
+from feedback.charts import label_of, partly_checked_lines, rep_label, rep_name
 from feedback.wording import (
     cue,
     description,
@@ -334,7 +334,7 @@ def patient_fault_lines(report: ClipReport) -> list[str]:
     where: dict[str, list[str]] = {}
     for r in sorted((*report.reps, *report.partial_reps), key=lambda r: r.start_s):
         for code in r.faults:
-            where.setdefault(code, []).append(f"{'partial rep' if r.partial else 'rep'} {r.index}")
+            where.setdefault(code, []).append(rep_name(r))
     for i, h in enumerate(report.holds):
         for code in h.faults:
             where.setdefault(code, []).append(f"hold {i + 1}")
