@@ -17,9 +17,9 @@ from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
-from feedback.overlay import ProgressFn, Replay, hold_text, partial_text, render_replay, reps_text, shows_hold
+from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
-from feedback.wording import recognition_doubt
+from feedback.wording import partial_text, recognition_doubt
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError

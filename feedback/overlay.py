@@ -56,11 +56,6 @@ def reps_text(reps: int, reps_target: int | None) -> str:
     return f"{reps} of {reps_target}" if reps_target else f"{reps}"
 
 
-def partial_text(reps: int | str, partial_reps: int) -> str:
-    """A rep count with the partial reps beside it, when there were any: "3", "0 + 2 partial", "3 of 5 + 1 partial"."""
-    return f"{reps} + {partial_reps} partial" if partial_reps else f"{reps}"
-
-
 def hold_text(hold_s: float, hold_target_s: float | None) -> str:
     """The hold timer as the patient reads it, in whole seconds: "12 of 20 s", or "12 s" with no target."""
     return f"{hold_s:.0f} of {hold_target_s:g} s" if hold_target_s else f"{hold_s:.0f} s"

@@ -17,7 +17,7 @@ from exercises.judged import fault_measurement
 from exercises.registry import EXERCISES
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
-from feedback.wording import WORDING, description, fault_words, measure_name, not_seen_because
+from feedback.wording import WORDING, description, fault_words, measure_name, not_seen_because, partial_text
 
 # The SVG canvas in user units (text is 14 of them); it scales to its figure: up to 620 px on screen, and
 # the full text width on paper, so the labels print at about 10 pt.
@@ -354,32 +354,57 @@ def fault_rows(sessions: Sequence[Any], faults: dict[int, dict[str, int]]) -> li
              f"{last:%Y-%m-%d}"] for code, (n_sets, times, last) in ordered]
 
 
-def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, list[str]]) -> str:
-    """Faults the sets could not check, in one sentence ("" when none): which, in how many sets, and why.
+def _sets(n: int) -> str:
+    return f"set{'s' if n != 1 else ''}"
 
-    E.g. "Not checked: hips hiking in 3 of 4 sets (hip level: it shows only from in front or from behind)."
+
+def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, list[str]],
+                   rep_unchecked: dict[int, dict[str, int]] | None = None) -> str:
+    """Faults the sets, or some of their reps, could not check, in a sentence or two ("" when none): which, where, why.
+
+    E.g. "Not checked: hips hiking in 3 of 4 sets (hip level: it shows only from in front or from behind)." and
+    "Not checked in some reps: pelvis lift in 1 of 4 sets, 2 reps (resting leg: it shows only from the side)."
+
+    Args:
+        exercise: the exercise's name (its spec says why each fault could not be measured).
+        sessions: its saved sets in the report.
+        unchecked: session id -> the faults the whole set could not check.
+        rep_unchecked: session id -> code -> how many of its reps (or partial reps) could not check it, the set's
+            other reps having been checked (store.export.SavedSetFacts.rep_unchecked).
     """
     spec = EXERCISES.get(exercise)
-    counts: dict[str, int] = {}
+    if spec is None:
+        return ""
+    whole: dict[str, int] = {}
+    some: dict[str, list[int]] = {}  # code -> [sets, reps]
     for s in sessions:
         for code in unchecked.get(s.id) or ():
-            counts[code] = counts.get(code, 0) + 1
-    if spec is None or not counts:
-        return ""
-    parts = []
-    for code, n in counts.items():
+            whole[code] = whole.get(code, 0) + 1
+        for code, reps in ((rep_unchecked or {}).get(s.id) or {}).items():
+            counts = some.setdefault(code, [0, 0])
+            counts[0], counts[1] = counts[0] + 1, counts[1] + reps
+    n = len(sessions)
+
+    def why(code: str) -> str:
         u = fault_measurement(spec, code)
-        parts.append(f"{fault_words(code)} in {n} of {len(sessions)} set{'s' if len(sessions) != 1 else ''} "
-                     f"({measure_name(u.signal)}: {not_seen_because(u.plane)})")
-    return f"Not checked: {'; '.join(parts)}."
+        return f"{measure_name(u.signal)}: {not_seen_because(u.plane)}"
+
+    sentences = []
+    if whole:
+        sentences.append("Not checked: " + "; ".join(
+            f"{fault_words(code)} in {k} of {n} {_sets(n)} ({why(code)})" for code, k in whole.items()) + ".")
+    if some:
+        sentences.append("Not checked in some reps: " + "; ".join(
+            f"{fault_words(code)} in {k} of {n} {_sets(n)}, {reps} rep{'s' if reps != 1 else ''} ({why(code)})"
+            for code, (k, reps) in some.items()) + ".")
+    return " ".join(sentences)
 
 
-def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any],
-                      faults: dict[int, dict[str, int]], unchecked: dict[int, list[str]]) -> str:
+def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any], data: Any) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
     parts = [f'<section class="exercise"><h2>{e(title_of(exercise))}</h2>',
-             f"<p>{len(sessions)} set{'s' if len(sessions) != 1 else ''} saved. Symptoms after the sets: "
+             f"<p>{len(sessions)} {_sets(len(sessions))} saved. Symptoms after the sets: "
              f"{e(_symptom_counts(sessions))}. Pain {e(_pain_text(sessions))}.</p>",
              _range_text(points, signal),
              '<div class="charts">',
@@ -387,8 +412,8 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
              f"{range_svg(points, signal)}</figure>",
              f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
              "<h3>Faults</h3>"]
-    rows = fault_rows(sessions, faults)
-    unseen = unchecked_text(exercise, sessions, unchecked)
+    rows = fault_rows(sessions, data.faults)
+    unseen = unchecked_text(exercise, sessions, data.unchecked, getattr(data, "rep_unchecked", None))
     parts.append(html_table(["fault", "sets with it", "times flagged", "last seen"], rows) if rows
                  else f"<p>No faults flagged{' among those checked' if unseen else ''}.</p>")
     if unseen:  # "no fault" for these means not seen, not good form
@@ -427,16 +452,16 @@ def report_html(data: Any) -> str:
     for s in data.sessions:
         by_exercise.setdefault(s.exercise, []).append(s)
     for exercise, points in data.progress.items():
-        parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data.faults,
-                                       data.unchecked))
+        parts.append(_exercise_section(exercise, points, by_exercise.get(exercise, []), data))
     if getattr(data, "proposals", None):
         parts.append(_proposals_section(data.proposals))
     parts.append('<section class="exercise"><h2>Every set</h2>')
+    partial = getattr(data, "partial_reps", None) or {}
     parts.append(html_table(
         ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "pose coverage",
          "pain before", "pain after", "symptoms"],
-        [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source), s.reps,
-          s.faulted_reps, s.best_hold_s, _span(s.range_low, s.range_high),
+        [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source),
+          partial_text(s.reps, partial.get(s.id, 0)), s.faulted_reps, s.best_hold_s, _span(s.range_low, s.range_high),
           f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
           SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
     parts.append("</section></body></html>")

@@ -545,6 +545,11 @@ def not_checked_line(code: str, signal: str, plane: str) -> str:
     return f"{fault_words(code).capitalize()} (`{code}`): {measure_name(signal)} not measured, as {why}"
 
 
+def partial_text(reps: int | str, partial_reps: int) -> str:
+    """A rep count with the partial reps beside it, when there were any: "3", "0 + 2 partial", "3 of 5 + 1 partial"."""
+    return f"{reps} + {partial_reps} partial" if partial_reps else f"{reps}"
+
+
 def rep_numbers(indices: list[int], total: int | None = None) -> str:
     """Which reps, in words: "rep 4 of 4", "reps 2 and 4 of 5", "reps 1, 2 and 5" (no total given)."""
     listed = [str(i) for i in indices]

@@ -34,7 +34,7 @@ from store.repo import (
 SESSION_CSV_COLUMNS = (
     "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
     "rep_signal", "range_low", "range_high", "pose_coverage", "pain_before", "pain_after", "symptom_response",
-    "faults", "unjudged_faults",
+    "faults", "unjudged_faults", "partial_reps", "rep_unjudged_faults",
 )
 
 
@@ -50,30 +50,61 @@ def _cell(value: Any) -> Any:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _session_faults(db: Session, patient_id: int) -> tuple[dict[int, dict[str, int]], dict[int, list[str]]]:
-    """Per session id, its fault counts (code -> count) and the faults it could not check (codes).
+@dataclass(frozen=True)
+class SavedSetFacts:
+    """What a saved set's report says beyond the summary columns; empty for what rows saved before it lack.
 
-    For a patient whose access was checked already; rows saved before the unchecked faults were kept have none.
+    Attributes:
+        faults: fault code -> reps, partial reps or holds flagged with it.
+        unchecked: the faults the whole set could not be checked for (the row's `unjudged_faults`).
+        partial_reps: attempts that moved clearly but fell short of the work zone.
+        rep_unchecked: the faults not checked on some reps or partial reps only (each rep's own `unjudged_faults`,
+            less the whole set's): code -> how many of them.
     """
-    rows = list(db.execute(select(ExerciseSession.id, ExerciseSession.report)
-                           .where(ExerciseSession.patient_id == patient_id)))
-    return ({i: dict((r or {}).get("faults") or {}) for i, r in rows},
-            {i: list((r or {}).get("unjudged_faults") or ()) for i, r in rows})
+
+    faults: dict[str, int] = field(default_factory=dict)
+    unchecked: list[str] = field(default_factory=list)
+    partial_reps: int = 0
+    rep_unchecked: dict[str, int] = field(default_factory=dict)
+
+
+def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
+    """SavedSetFacts of one stored report (feedback.report.to_row)."""
+    r = report or {}
+    unchecked = list(r.get("unjudged_faults") or ())
+    per_rep: dict[str, int] = {}
+    for attempt in (*(r.get("rep_detail") or ()), *(r.get("partial_rep_detail") or ())):
+        for code in attempt.get("unjudged_faults") or ():
+            if code not in unchecked:
+                per_rep[code] = per_rep.get(code, 0) + 1
+    return SavedSetFacts(dict(r.get("faults") or {}), unchecked, int(r.get("partial_reps") or 0), per_rep)
+
+
+def _session_facts(db: Session, patient_id: int) -> dict[int, SavedSetFacts]:
+    """Per session id, what its saved report says (SavedSetFacts). For a patient whose access was checked already."""
+    rows = db.execute(select(ExerciseSession.id, ExerciseSession.report)
+                      .where(ExerciseSession.patient_id == patient_id))
+    return {i: saved_set_facts(r) for i, r in rows}
+
+
+def _codes(counts: dict[str, int]) -> str:
+    return ";".join(f"{k}={v}" for k, v in sorted(counts.items()))
 
 
 def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
     """The patient's sessions as CSV, one row per set (SESSION_CSV_COLUMNS), oldest first."""
     sessions = list_sessions(db, actor, patient_id)
-    faults, unchecked = _session_faults(db, patient_id)
+    facts = _session_facts(db, patient_id)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(SESSION_CSV_COLUMNS)
     for s in sessions:
-        f = ";".join(f"{k}={v}" for k, v in sorted(faults.get(s.id, {}).items()))
+        f = facts.get(s.id, SavedSetFacts())
         w.writerow([_cell(v) for v in (
             s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
             s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
-            s.symptom_response.value if s.symptom_response else None, f, ";".join(unchecked.get(s.id, ())))])
+            s.symptom_response.value if s.symptom_response else None, _codes(f.faults), ";".join(f.unchecked),
+            f.partial_reps, _codes(f.rep_unchecked))])
     return buf.getvalue()
 
 
@@ -92,6 +123,8 @@ class PatientReportData:
     progress: dict[str, list[ProgressPoint]]  # exercise -> one point per set, oldest first
     faults: dict[int, dict[str, int]]  # session id -> fault code -> count
     unchecked: dict[int, list[str]] = field(default_factory=dict)  # session id -> faults it could not check
+    partial_reps: dict[int, int] = field(default_factory=dict)  # session id -> its partial reps
+    rep_unchecked: dict[int, dict[str, int]] = field(default_factory=dict)  # session id -> code -> reps not checked
     start: date | None = None  # the report's first day (UTC), None: from the first set
     end: date | None = None  # its last day (inclusive), None: up to today
     proposals: list[ProposalView] = field(default_factory=list)  # made in the range, newest first, with decisions
@@ -129,9 +162,11 @@ def report_data(db: Session, actor: Actor, patient_id: int, today: date | None =
     programmes = list_programmes(db, actor, patient_id)
     weeks = [w for w in _adherence_all_versions(programmes, list_sessions(db, actor, patient_id), today)
              if (start is None or w.end > start) and (end is None or w.start <= end)]
-    faults, unchecked = _session_faults(db, patient_id)
+    facts = _session_facts(db, patient_id)
     return PatientReportData(
         username=db.get(User, patient_id).username, today=today,
         programmes=programmes, weeks=weeks, sessions=sessions, progress=points,
-        faults=faults, unchecked=unchecked, start=start, end=end,
+        faults={i: f.faults for i, f in facts.items()}, unchecked={i: f.unchecked for i, f in facts.items()},
+        partial_reps={i: f.partial_reps for i, f in facts.items()},
+        rep_unchecked={i: f.rep_unchecked for i, f in facts.items()}, start=start, end=end,
         proposals=[p for p in list_proposals(db, actor, patient_id) if inside(p.created_at.date())])

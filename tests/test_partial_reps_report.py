@@ -86,7 +86,7 @@ def test_a_set_of_partial_reps_only_still_shows_its_range():
 def test_the_therapist_and_the_patient_see_each_partial_rep_where_it_happened():
     from feedback import views
     from feedback.charts import fault_lines, reps_table
-    from feedback.overlay import partial_text
+    from feedback.wording import partial_text
 
     spec = get_exercise("wall_squat")
     report = score_sequence(_squats([90, 130, 90]), spec)  # the middle squat is short of the squat zone

@@ -194,3 +194,27 @@ def test_sets_that_could_not_check_a_fault_say_so_in_the_csv_and_the_printable_r
     assert ("Not checked: knee valgus in 2 of 3 sets (knee alignment: it shows only from in front or from behind)."
             in squat)
     assert "Not checked" not in cat_cow and "No faults flagged." in cat_cow
+
+
+def test_partial_reps_and_reps_that_could_not_check_a_fault_reach_the_csv_and_the_printable_report(db, people):
+    a = people.a
+    # A nerve glide whose 4th rep tipped the hip line (pelvis_lift not checked in it alone), with one partial rep.
+    glide = make_row("nerve_glide", reps=[(90, 150, []), (90, 152, []), (90, 151, []), (90, 149, [])])
+    glide["rep_detail"][3]["unjudged_faults"] = ["pelvis_lift"]
+    glide["partial_reps"] = 1
+    glide["partial_rep_detail"] = [{"index": 1, "start_s": 9.0, "end_s": 10.0, "duration_s": 1.0,
+                                    "faults": ["short_of_target"], "unjudged_faults": ["pelvis_lift", "thigh_drift"]}]
+    glide["unjudged_faults"] = ["thigh_drift"]  # no rep could check it: said for the set, not again per rep
+    repo.save_session(db, a, a.id, glide, started_at=at("2025-01-06"))
+    repo.save_session(db, a, a.id, make_row("nerve_glide", reps=[(90, 150, [])]), started_at=at("2025-01-07"))
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
+    assert [(r["reps"], r["partial_reps"], r["unjudged_faults"], r["rep_unjudged_faults"]) for r in rows] == [
+        ("4", "1", "thigh_drift", "pelvis_lift=2"), ("1", "0", "", "")]
+    assert export.SESSION_CSV_COLUMNS[-2:] == ("partial_reps", "rep_unjudged_faults")  # appended: old columns stay put
+    page = printable.report_html(export.report_data(db, people.t, a.id, today=TODAY))
+    section = page.split('<section class="exercise">')[1]
+    assert "Not checked: thigh drift in 1 of 2 sets (hip angle: it shows only from the side)." in section
+    assert ("Not checked in some reps: pelvis lift in 1 of 2 sets, 2 reps (resting leg: it shows only from the side)."
+            in section)
+    every_set = page.split("<h2>Every set")[1]
+    assert "<td>4 + 1 partial</td>" in every_set and "<td>1</td>" in every_set
