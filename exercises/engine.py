@@ -15,7 +15,7 @@ from exercises.gait import apply_events
 from exercises.judged import form_view_limit_deg, with_unjudged
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
-from exercises.side import choose_side, side_votes
+from exercises.side import choose_side, side_votes, unswap_raised_leg
 from exercises.signals import APPROXIMATE, CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
 from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, ZoneChange
@@ -86,6 +86,8 @@ class Checker:
         self._world_filter = (OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio") * _PX_PER_M)
                               if t("smoothing_enabled_flag") else None)
         self._limits = ViewLimits.from_thresholds(spec.thresholds)
+        # Specs with one leg raised and one resting put the pose model's swapped leg labels back (exercises.side).
+        self._leg_swap_rise_min_deg = spec.thresholds.get("leg_swap_thigh_rise_min_deg", math.inf)
         self._view_smoothing_s = spec.thresholds.get("view_smoothing_s", _VIEW_SMOOTHING_S)
         self._view = math.nan
         self._view_t = -math.inf
@@ -155,11 +157,11 @@ class Checker:
         # Fixed once enough footage has voted, so angles never jump to the other leg mid-set.
         self._side_fixed = self._vote_time_s >= self.spec.t("side_lock_s")
 
-    def _signals(self, xy: np.ndarray, world: np.ndarray, frame: PoseFrame,
-                 view: float) -> tuple[dict[str, float], dict[str, int]]:
+    def _signals(self, xy: np.ndarray, world: np.ndarray, frame: PoseFrame, view: float,
+                 visibility: np.ndarray) -> tuple[dict[str, float], dict[str, int]]:
         sign = np.array([self._facing_step(float(facing_sign(xy[None], self.spec.facing_from)[0]))])
         body = Body(xy[None], frame.back_profile[None], self.side, sign, world[None], np.array([view]),
-                    frame.visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None],
+                    visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None],
                     self.spec.thresholds)
         values, conf = {}, {}
         for name in self.spec.signals:
@@ -239,11 +241,13 @@ class Checker:
                 keep.append(i)
                 last = t
         t_s = sequence.t_s[keep]
-        xy = pixel_xy(sequence.xyz[keep], sequence.visibility[keep], sequence.image_size,
-                      spec.t("landmark_visibility_min_ratio"))
+        visibility = sequence.visibility[keep]
+        xy = pixel_xy(sequence.xyz[keep], visibility, sequence.image_size, spec.t("landmark_visibility_min_ratio"))
+        xy, world_xyz, visibility = unswap_raised_leg(xy, sequence.world_xyz[keep], visibility, self.side,
+                                                      self._leg_swap_rise_min_deg)
         if self._filter is not None:
             xy = np.stack([self._filter(t, frame_xy) for t, frame_xy in zip(t_s.tolist(), xy)]) if len(xy) else xy
-        world = self._world(sequence.world_xyz[keep], sequence.visibility[keep])
+        world = self._world(world_xyz, visibility)
         if self._world_filter is not None and len(world):
             world = np.stack([self._world_filter(t, w) for t, w in zip(t_s.tolist(), world)])
         found = sequence.found[keep]
@@ -259,7 +263,7 @@ class Checker:
             sign[i] = self._facing_step(float(forward[i]))
             view[i] = self._view_step(float(t_s[i]), float(raw_view[i]))
             reference[i] = self._reference_step(lengths[i])
-        body = Body(xy, sequence.back_profile[keep], self.side, sign, world, view, sequence.visibility[keep],
+        body = Body(xy, sequence.back_profile[keep], self.side, sign, world, view, visibility,
                     self._limits, reference, spec.thresholds)
         columns, confs = {}, {}
         for name in spec.signals:
@@ -290,8 +294,13 @@ class Checker:
         self._last_t = t_s
         if prepared is None:
             raw = pixel_xy(frame.xyz, frame.visibility, frame.image_size, spec.t("landmark_visibility_min_ratio"))
+            world_xyz, visibility = frame.world_xyz, frame.visibility
+            if self._side_fixed:  # as prepare does; while the side is being chosen, the votes see the labels as given
+                swapped = unswap_raised_leg(raw[None], world_xyz[None], visibility[None], self.side,
+                                            self._leg_swap_rise_min_deg)
+                raw, world_xyz, visibility = (a[0] for a in swapped)
             xy = self._filter(t_s, raw) if self._filter is not None else raw
-            world = self._world(frame.world_xyz, frame.visibility)
+            world = self._world(world_xyz, visibility)
             world = self._world_filter(t_s, world) if self._world_filter is not None else world
             self._choose_side(xy, frame, dt)
             reliable = frame.found and bool(self._reliable_pose(xy))
@@ -299,7 +308,7 @@ class Checker:
             view = math.nan
             if reliable:
                 view = self._view_step(t_s, float(self._raw_view(world[None], np.array([width_ratio]))[0]))
-                values, conf = self._signals(xy, world, frame, view)
+                values, conf = self._signals(xy, world, frame, view, visibility)
             else:
                 values, conf = {n: math.nan for n in spec.signals}, {n: UNKNOWN for n in spec.signals}
         else:

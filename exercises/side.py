@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from exercises.names import Registry
+from pose.geometry import elevation_deg
 from pose.landmarks import Side, sided
 from pose.view import majority_side, nearer_side
 
@@ -48,3 +49,46 @@ def side_votes(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility
 def choose_side(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> Side:
     """The side most frames vote for (see side_votes)."""
     return majority_side(side_votes(side_rule, xy, world_xyz, visibility))
+
+
+_LEG_PARTS = ("hip", "knee", "ankle", "heel", "foot_index")
+
+
+def unswap_raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray, side: Side,
+                      rise_min_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Leg labels put back where the pose model swapped them, for an exercise with one leg raised and one resting.
+
+    Filmed off side-on, the pose model labels the resting leg as the raised one and back for up to 2.7 s at a time
+    (rendered nerve glides 40 degrees round: 15 of 18 clips; 20 degrees round: 2 of 18; side-on: none). The working
+    side's signals then read the leg on the floor: a knee at 175 called beyond target, a hip at 175 called a thigh
+    drift, the raised leg read as the resting one lifting 80 degrees. A frame whose resting leg's thigh rises at least
+    `rise_min_deg` more above the horizontal than the working leg's (in the picture) has its legs' labels swapped
+    back. A resting leg truly lifting (30 degrees) under a raised thigh (about 90) is 60 degrees the other way.
+
+    Args:
+        xy: (T, 33, 2) pixel landmarks, NaN where unknown.
+        world_xyz: (T, 33, 3) world landmarks.
+        visibility: (T, 33) visibilities.
+        side: the working (raised) leg's side.
+        rise_min_deg: how much higher the resting thigh must rise; NaN or inf: never swapped.
+
+    Returns:
+        The three arrays, with the legs' landmarks exchanged in the swapped frames (copies only when any are).
+    """
+    if not np.isfinite(rise_min_deg):
+        return xy, world_xyz, visibility
+    other = "left" if side == "right" else "right"
+    working = elevation_deg(xy[:, sided("hip", side)], xy[:, sided("knee", side)])
+    resting = elevation_deg(xy[:, sided("hip", other)], xy[:, sided("knee", other)])
+    with np.errstate(invalid="ignore"):
+        swapped = resting - working >= rise_min_deg
+    if not swapped.any():
+        return xy, world_xyz, visibility
+    a = [sided(p, side) for p in _LEG_PARTS]
+    b = [sided(p, other) for p in _LEG_PARTS]
+    out = []
+    for arr in (xy, world_xyz, visibility):
+        arr = arr.copy()
+        arr[np.ix_(swapped, a + b)] = arr[np.ix_(swapped, b + a)]
+        out.append(arr)
+    return out[0], out[1], out[2]

@@ -163,10 +163,11 @@ def other_leg_lift_deg(b: Body) -> np.ndarray:
       straight or with its foot on the floor (knee 120-180), and lifting off the floor it stays straight; a knee
       folded under 100 degrees, or too hidden to place, while the other knee is hugged in is the far leg laid onto
       the near one (rendered knee-to-chest clips: knee 48-120 or unseen, reading a "lift" of 20-87).
-    - `other_knee_on_working_max_ratio`: unknown while that leg's knee lies within this many thigh lengths of the
-      working knee. The raised leg's knee is a thigh length straight above the hip, where no resting leg reaches:
-      lifted straight by as much as 60 degrees, its knee is still half a thigh away. Rendered nerve glides: the
-      resting leg read on the raised one in 91% of the frames that read a lift over 20 degrees (seed 191).
+    - `other_knee_off_working_thigh_min_ratio`: unknown while that leg's knee lies within this many thigh lengths of
+      the working thigh (hip to knee). The raised thigh stands straight up from the hip; a resting leg lifted straight
+      by e degrees has its knee cos(e) thigh lengths off it (0.87 at 30, 0.71 at 45). The pose model's far leg laid
+      along the raised one reads 0.1-0.6 there (rendered nerve glides 20 degrees off side-on, where the view still
+      reads side-on), a true lift of 25-30 degrees 0.81-0.91.
     """
     hip = b.other("hip")
     lift = elevation_deg(hip, side_plane(b, hip, b.other("ankle")))
@@ -177,10 +178,11 @@ def other_leg_lift_deg(b: Body) -> np.ndarray:
         folded_max = b.threshold("other_knee_folded_max_deg")
         if np.isfinite(folded_max):
             lift = np.where(joint_angle_deg(hip, b.other("knee"), b.other("ankle")) >= folded_max, lift, np.nan)
-        on_max = b.threshold("other_knee_on_working_max_ratio")
-        if np.isfinite(on_max):
-            apart = _ratio(distance(b.other("knee"), b.point("knee")), distance(b.point("hip"), b.point("knee")))
-            lift = np.where(apart > on_max, lift, np.nan)
+        off_min = b.threshold("other_knee_off_working_thigh_min_ratio")
+        if np.isfinite(off_min):
+            off = _ratio(point_to_segment_distance(b.other("knee"), b.point("hip"), b.point("knee")),
+                         distance(b.point("hip"), b.point("knee")))
+            lift = np.where(off >= off_min, lift, np.nan)
     return lift
 
 

@@ -170,6 +170,59 @@ def test_a_resting_leg_lift_is_judged_only_when_the_pose_model_sees_that_leg_wel
     assert [r.faults for r in report.reps] == rep_faults
 
 
+def _swap_legs(frame, swapped: bool):
+    """The frame with its left and right leg labels exchanged, as the pose model does off side-on."""
+    if not swapped:
+        return frame
+    legs = [(Landmark[f"LEFT_{p}"], Landmark[f"RIGHT_{p}"]) for p in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
+    xyz, world, vis = frame.xyz.copy(), frame.world_xyz.copy(), frame.visibility.copy()
+    for a, b in legs:
+        for arr in (xyz, world, vis):
+            arr[[a, b]] = arr[[b, a]]
+    return dataclasses.replace(frame, xyz=xyz, world_xyz=world, visibility=vis)
+
+
+@pytest.mark.parametrize("swapped_s", [(1.5, 3.8), (10.5, 13.0)])
+def test_a_nerve_glide_whose_leg_labels_the_pose_model_swaps_for_a_while_reads_the_raised_leg(swapped_s):
+    # Filmed 40 degrees round, the pose model labels the leg on the floor as the raised one for up to 2.7 s (15 of 18
+    # rendered clips). Read as labelled, the leg on the floor was a knee past its target, a thigh drifting to 180,
+    # the raised leg a resting one lifted 80 degrees: beyond_target, thigh_drift and pelvis_lift on a clean glide.
+    lo, hi = swapped_s
+    clip = glide_clip(glide_reps(4, top=150.0))
+    swapped = sk.sequence([_swap_legs(f, lo < f.t_s < hi) for f in clip])
+    spec = GLIDE.with_thresholds({"knee_extension_target_deg": 155.0})
+    report = _live_and_recorded_agree(swapped, spec)
+    assert report.rep_count == 4 and report.side == "left"
+    assert report.fault_counts == {}
+    assert np.nanmax(report.series["knee_deg"]) < 156.0 and np.nanmax(report.series["other_leg_lift_deg"]) < 5.0
+    # Read as labelled (the check off), the same clip has the faults above.
+    as_labelled = score_sequence(swapped, spec.with_thresholds({"leg_swap_thigh_rise_min_deg": math.inf}))
+    assert {"thigh_drift", "pelvis_lift"} <= set(as_labelled.fault_counts)
+
+
+def test_a_resting_leg_truly_lifting_under_the_raised_one_is_not_taken_for_swapped_labels():
+    # The resting thigh rises 40 degrees under a raised thigh at 90: 50 degrees lower, never swapped.
+    clip = glide_clip(glide_reps(4), other_lift=lambda t: 40.0 if 5.0 < t < 7.0 else 0.0)
+    report = score_sequence(clip, GLIDE)
+    assert [r.faults for r in report.reps] == [(), ("pelvis_lift",), (), ()]
+
+
+def test_the_resting_leg_read_along_the_raised_thigh_is_not_a_lift():
+    # The pose model lays the far leg along the raised one with its knee partway up the raised thigh (rendered glides
+    # 20 degrees round: 0.1-0.6 thigh lengths off it), reading a lift of 20-40 degrees on clean reps.
+    def laid_along(frame):
+        xyz = frame.xyz.copy()
+        hip, knee = xyz[Landmark.LEFT_HIP], xyz[Landmark.LEFT_KNEE]
+        xyz[Landmark.RIGHT_KNEE] = hip + 0.6 * (knee - hip) + np.array([0.02, 0.0, 0.0])
+        xyz[Landmark.RIGHT_ANKLE] = xyz[Landmark.RIGHT_KNEE] + np.array([0.12, -0.08, 0.0])
+        return dataclasses.replace(frame, xyz=xyz)
+
+    clip = glide_clip(glide_reps(4))
+    report = score_sequence(sk.sequence([laid_along(f) if 5.0 < f.t_s < 7.0 else f for f in clip]), GLIDE)
+    assert report.fault_counts == {}
+    assert np.isnan(report.series["other_leg_lift_deg"][(report.t_s > 5.2) & (report.t_s < 6.8)]).all()
+
+
 @pytest.mark.parametrize("target, expect_reps", [(180.0, 0), (135.0, 4)])
 def test_nerve_glide_counts_reps_up_to_a_prescribed_target_below_the_default_extension(target, expect_reps):
     # A patient limited to 135 degrees who straightens to 130 does the prescribed glide; by default 130 is no rep.

@@ -53,8 +53,12 @@ NERVE_GLIDE = ExerciseSpec(
         "hip_min_deg": 72.0,
         "hip_max_deg": 108.0,
         "other_leg_lift_max_deg": 20.0,
-        # The resting leg's knee read this close to the raised knee (thigh lengths) is the pose model laying it there.
-        "other_knee_on_working_max_ratio": 0.2,
+        # The resting leg's knee read this close to the raised thigh (thigh lengths) is the pose model laying it there
+        # (exercises.signals.other_leg_lift_deg): a resting leg lifted straight by up to 45 degrees is 0.71 or more off.
+        "other_knee_off_working_thigh_min_ratio": 0.65,
+        # A frame whose resting thigh rises this much higher than the raised one has its leg labels swapped back: the
+        # pose model swaps them off side-on (exercises.side.unswap_raised_leg).
+        "leg_swap_thigh_rise_min_deg": 45.0,
         # A rep starts when the knee last left within this of its bent rest, so it is timed over the whole
         # straightening, however far a prescribed target lets it go (rest jitter reads 1-3 degrees).
         "rep_rest_within_deg": 5.0,
