@@ -2,7 +2,8 @@
 
     python -m bench.fault_sweep --exercises prone_on_elbows,bird_dog,open_book --seeds 111,112 --out DIR [--jobs 2]
 
-Per seed and exercise one clean clip and one clip per fault, small (480x360 or 640x360, 24 or 30 fps) so a sweep
+Per seed and exercise one clean clip and one clip per fault (and for the nerve glide and the seated knee extension
+one more clean clip, to a prescribed knee target of 135-152), small (480x360 or 640x360, 24 or 30 fps) so a sweep
 stays cheap. The scripts are the rendered suite's (synth.suite.random_script); bodies, facings, scenes, scripts and
 the camera's turn (up to --yaw-max, within what the exercise allows) vary with the seed, each exercise from its own
 random stream, so adding an exercise to a sweep changes no other exercise's clips. Each is filmed from its own
@@ -68,23 +69,37 @@ def parse_exercises(text: str) -> list[str]:
     return names
 
 
+# Exercises prescribed to a knee target get one more clean clip per seed, to a target limited by symptoms (degrees):
+# the rep band and the rep's timing both depend on the target, and the scripts draw 155-168 otherwise.
+LOW_TARGET_DEG = {"nerve_glide": (135.0, 150.0), "seated_knee_extension": (140.0, 152.0)}
+LOW_TARGET = "low_target"
+
+
+def clip_kind(spec: ClipSpec) -> str:
+    """A sweep clip's kind: its one fault's code, "clean", or "low_target" (a clean clip to a low knee target)."""
+    if spec.name.endswith(LOW_TARGET):
+        return LOW_TARGET
+    return spec.script.faults[0].code if spec.script.faults else "clean"  # a sweep clip injects one fault or none
+
+
 def only_clips(specs: list[ClipSpec], kinds: list[str]) -> list[ClipSpec]:
-    """The specs of the given clip kinds (fault codes, or "clean"); raises ValueError naming a kind no spec has.
+    """The specs of the given clip kinds (see clip_kind); raises ValueError naming a kind no spec has.
 
     Every clip keeps the seed, body, scene and camera it has in the full sweep: a kept clip is the same file.
     """
-    def kind(spec: ClipSpec) -> str:
-        return spec.script.faults[0].code if spec.script.faults else "clean"  # a sweep clip injects one fault or none
-
-    have = {kind(s) for s in specs}
+    have = {clip_kind(s) for s in specs}
     unknown = [k for k in kinds if k not in have]
     if unknown or not kinds:
         raise ValueError(f"no clip of kind {unknown or kinds!r} in this sweep; expected some of {sorted(have)}")
-    return [s for s in specs if kind(s) in kinds]
+    return [s for s in specs if clip_kind(s) in kinds]
 
 
 def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0) -> list[ClipSpec]:
-    """Clip specs of a sweep: per seed and exercise, a clean clip and one per fault, deterministic."""
+    """Clip specs of a sweep: per seed and exercise, a clean clip and one per fault, deterministic.
+
+    An exercise in LOW_TARGET_DEG also gets a clean clip to a low target, last, from streams of its own, so the
+    other clips of every seed are drawn as before it was added.
+    """
     specs = []
     bodies = sorted(BODY_SHAPES)
     for seed in seeds:
@@ -103,7 +118,22 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
                                       style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
                                       view=_own_view(exercise, fault, View(yaw_deg=float(cam.uniform(0.0, yaw_max)),
                                                                            fov_deg=float(cam.uniform(*FOV_RANGE_DEG))))))
+            if exercise in LOW_TARGET_DEG:
+                specs.append(_low_target_spec(exercise, seed, yaw_max, bodies))
     return specs
+
+
+def _low_target_spec(exercise: str, seed: int, yaw_max: float, bodies: list[str]) -> ClipSpec:
+    rng = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 3])
+    clip_seed = int(rng.integers(0, 2**31))
+    w, h, fps = SIZES[int(rng.integers(len(SIZES)))]
+    script = replace(random_script(exercise, None, rng, clip_seed),
+                     target_knee_deg=float(rng.uniform(*LOW_TARGET_DEG[exercise])))
+    return ClipSpec(f"{exercise}_s{seed}_{LOW_TARGET}", script, width=w, height=h, fps=fps,
+                    facing=("right", "left")[int(rng.integers(2))], body=bodies[int(rng.integers(len(bodies)))],
+                    style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
+                    view=_own_view(exercise, None, View(yaw_deg=float(rng.uniform(0.0, yaw_max)),
+                                                        fov_deg=float(rng.uniform(*FOV_RANGE_DEG)))))
 
 
 def _own_view(exercise: str, fault: str | None, view: View) -> View:
@@ -139,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="score at most this many frames a second (a webcam's 10-15, or a live server dropping "
                         "frames; default: the scoring default)")
     p.add_argument("--json", type=Path, help="also write every clip's score here")
-    p.add_argument("--only", help="comma-separated clip kinds to keep: fault codes, or clean (default: all); each "
-                                  "kept clip is the same as in the full sweep")
+    p.add_argument("--only", help="comma-separated clip kinds to keep: fault codes, clean or low_target (default: "
+                                  "all); each kept clip is the same as in the full sweep")
     args = p.parse_args(argv)
     if args.max_fps is not None and not args.max_fps > 0:
         p.error(f"--max-fps must be > 0, got {args.max_fps}")

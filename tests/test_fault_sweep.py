@@ -92,3 +92,20 @@ def test_a_clip_already_rendered_with_its_truth_is_reused(tmp_path, monkeypatch)
     (tmp_path / f"{spec.name}.truth.json").unlink()
     monkeypatch.setattr(render, "render_clip", lambda s, out: (tmp_path / "new.mp4", {}))
     assert render.rendered_clip(spec, tmp_path) == tmp_path / "new.mp4"
+
+
+def test_exercises_prescribed_to_a_knee_target_add_a_clip_to_a_low_target_and_leave_the_others_as_they_were(
+        monkeypatch):
+    # The scripts draw targets of 155-168; a symptom-limited target of 135-152 moves the rep band and the rep's timing
+    # (a slow glide to 130 was once called too_fast), so each seed also films one clean set to such a target.
+    exercises, seeds = ["seated_knee_extension", "nerve_glide", "bird_dog"], [5, 6]
+    specs = sweep_specs(exercises, seeds)
+    low = [s for s in specs if s.name.endswith("_low_target")]
+    assert [s.name for s in low] == [f"{ex}_s{seed}_low_target" for seed in seeds
+                                     for ex in ("seated_knee_extension", "nerve_glide")]
+    assert all(135.0 <= s.script.target_knee_deg <= 152.0 and not s.script.faults for s in low)
+    assert min(s.script.target_knee_deg for s in specs if s not in low and s.script.exercise != "bird_dog") >= 155.0
+    assert only_clips(specs, ["low_target"]) == low
+    # Drawn from streams of its own: without it, the sweep draws every other clip exactly as it does with it.
+    monkeypatch.setattr("bench.fault_sweep.LOW_TARGET_DEG", {})
+    assert sweep_specs(exercises, seeds) == [s for s in specs if s not in low]
