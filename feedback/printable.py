@@ -340,11 +340,11 @@ def _range_text(points: Sequence[Any], unit_label: str) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def fault_rows(sessions: Sequence[Any], faults: dict[int, dict[str, int]]) -> list[list[Any]]:
+def fault_rows(sessions: Sequence[Any], sets: dict[int, Any]) -> list[list[Any]]:
     """One row per fault across the given sets: wording, sets with it, times flagged, last seen; most sets first."""
     seen: dict[str, list[Any]] = {}
     for s in sessions:
-        for code, count in (faults.get(s.id) or {}).items():
+        for code, count in sets[s.id].faults.items():
             row = seen.setdefault(code, [0, 0, None])
             row[0] += 1
             row[1] += int(count)
@@ -358,8 +358,7 @@ def _sets(n: int) -> str:
     return f"set{'s' if n != 1 else ''}"
 
 
-def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, list[str]],
-                   rep_unchecked: dict[int, dict[str, int]] | None = None) -> str:
+def unchecked_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any]) -> str:
     """Faults the sets, or some of their reps, could not check, in a sentence or two ("" when none): which, where, why.
 
     E.g. "Not checked: hips hiking in 3 of 4 sets (hip level: it shows only from in front or from behind)." and
@@ -368,9 +367,8 @@ def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, 
     Args:
         exercise: the exercise's name (its spec says why each fault could not be measured).
         sessions: its saved sets in the report.
-        unchecked: session id -> the faults the whole set could not check.
-        rep_unchecked: session id -> code -> how many of its reps (or partial reps) could not check it, the set's
-            other reps having been checked (store.export.SavedSetFacts.rep_unchecked).
+        sets: session id -> what its saved report says: the faults the whole set could not check (`unchecked`), and
+            those only some of its reps or partial reps could not (`rep_unchecked`: code -> how many).
     """
     spec = EXERCISES.get(exercise)
     if spec is None:
@@ -378,9 +376,10 @@ def unchecked_text(exercise: str, sessions: Sequence[Any], unchecked: dict[int, 
     whole: dict[str, int] = {}
     some: dict[str, list[int]] = {}  # code -> [sets, reps]
     for s in sessions:
-        for code in unchecked.get(s.id) or ():
+        facts = sets[s.id]
+        for code in facts.unchecked:
             whole[code] = whole.get(code, 0) + 1
-        for code, reps in ((rep_unchecked or {}).get(s.id) or {}).items():
+        for code, reps in facts.rep_unchecked.items():
             counts = some.setdefault(code, [0, 0])
             counts[0], counts[1] = counts[0] + 1, counts[1] + reps
     n = len(sessions)
@@ -412,8 +411,8 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
              f"{range_svg(points, signal)}</figure>",
              f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
              "<h3>Faults</h3>"]
-    rows = fault_rows(sessions, data.faults)
-    unseen = unchecked_text(exercise, sessions, data.unchecked, getattr(data, "rep_unchecked", None))
+    rows = fault_rows(sessions, data.sets)
+    unseen = unchecked_text(exercise, sessions, data.sets)
     parts.append(html_table(["fault", "sets with it", "times flagged", "last seen"], rows) if rows
                  else f"<p>No faults flagged{' among those checked' if unseen else ''}.</p>")
     if unseen:  # "no fault" for these means not seen, not good form
@@ -456,12 +455,12 @@ def report_html(data: Any) -> str:
     if getattr(data, "proposals", None):
         parts.append(_proposals_section(data.proposals))
     parts.append('<section class="exercise"><h2>Every set</h2>')
-    partial = getattr(data, "partial_reps", None) or {}
     parts.append(html_table(
         ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "pose coverage",
          "pain before", "pain after", "symptoms"],
         [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source),
-          partial_text(s.reps, partial.get(s.id, 0)), s.faulted_reps, s.best_hold_s, _span(s.range_low, s.range_high),
+          partial_text(s.reps, data.sets[s.id].partial_reps), s.faulted_reps, s.best_hold_s,
+          _span(s.range_low, s.range_high),
           f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
           SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
     parts.append("</section></body></html>")

@@ -121,10 +121,7 @@ class PatientReportData:
     weeks: list[AdherenceWeek]  # of the programme in force
     sessions: list[SessionSummary]  # oldest first
     progress: dict[str, list[ProgressPoint]]  # exercise -> one point per set, oldest first
-    faults: dict[int, dict[str, int]]  # session id -> fault code -> count
-    unchecked: dict[int, list[str]] = field(default_factory=dict)  # session id -> faults it could not check
-    partial_reps: dict[int, int] = field(default_factory=dict)  # session id -> its partial reps
-    rep_unchecked: dict[int, dict[str, int]] = field(default_factory=dict)  # session id -> code -> reps not checked
+    sets: dict[int, SavedSetFacts]  # session id -> what its saved report says: faults, what it could not check
     start: date | None = None  # the report's first day (UTC), None: from the first set
     end: date | None = None  # its last day (inclusive), None: up to today
     proposals: list[ProposalView] = field(default_factory=list)  # made in the range, newest first, with decisions
@@ -162,11 +159,8 @@ def report_data(db: Session, actor: Actor, patient_id: int, today: date | None =
     programmes = list_programmes(db, actor, patient_id)
     weeks = [w for w in _adherence_all_versions(programmes, list_sessions(db, actor, patient_id), today)
              if (start is None or w.end > start) and (end is None or w.start <= end)]
-    facts = _session_facts(db, patient_id)
     return PatientReportData(
         username=db.get(User, patient_id).username, today=today,
         programmes=programmes, weeks=weeks, sessions=sessions, progress=points,
-        faults={i: f.faults for i, f in facts.items()}, unchecked={i: f.unchecked for i, f in facts.items()},
-        partial_reps={i: f.partial_reps for i, f in facts.items()},
-        rep_unchecked={i: f.rep_unchecked for i, f in facts.items()}, start=start, end=end,
+        sets=_session_facts(db, patient_id), start=start, end=end,
         proposals=[p for p in list_proposals(db, actor, patient_id) if inside(p.created_at.date())])
