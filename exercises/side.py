@@ -59,7 +59,7 @@ def unswap_raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndar
     """Leg labels put back where the pose model swapped them, for an exercise with one leg raised and one resting.
 
     Filmed off side-on, the pose model labels the resting leg as the raised one and back for up to 2.7 s at a time
-    (rendered nerve glides 40 degrees round: 15 of 18 clips; 20 degrees round: 2 of 18; side-on: 1 of 24, a phone on
+    (rendered nerve glides 40 degrees round: 10 of 18 clips; 20 degrees round: 2 of 12; side-on: 1 of 24, a phone on
     a table). The working
     side's signals then read the leg on the floor: a knee at 175 called beyond target, a hip at 175 called a thigh
     drift, the raised leg read as the resting one lifting 80 degrees. A frame whose resting leg's thigh rises at least

@@ -184,7 +184,7 @@ def _swap_legs(frame, swapped: bool):
 
 @pytest.mark.parametrize("swapped_s", [(1.5, 3.8), (10.5, 13.0)])
 def test_a_nerve_glide_whose_leg_labels_the_pose_model_swaps_for_a_while_reads_the_raised_leg(swapped_s):
-    # Filmed 40 degrees round, the pose model labels the leg on the floor as the raised one for up to 2.7 s (15 of 18
+    # Filmed 40 degrees round, the pose model labels the leg on the floor as the raised one for up to 2.7 s (10 of 18
     # rendered clips). Read as labelled, the leg on the floor was a knee past its target, a thigh drifting to 180,
     # the raised leg a resting one lifted 80 degrees: beyond_target, thigh_drift and pelvis_lift on a clean glide.
     lo, hi = swapped_s
