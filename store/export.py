@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exercises.judged import partly_unjudged
+from exercises.registry import EXERCISES
 from store.auth import Actor
 from store.models import ExerciseSession, User, utc_now
 from store.progression import ProposalView, list_proposals
@@ -72,11 +74,10 @@ def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
     """SavedSetFacts of one stored report (feedback.report.to_row)."""
     r = report or {}
     unchecked = list(r.get("unjudged_faults") or ())
-    per_rep: dict[str, int] = {}
-    for attempt in (*(r.get("rep_detail") or ()), *(r.get("partial_rep_detail") or ())):
-        for code in attempt.get("unjudged_faults") or ():
-            if code not in unchecked:
-                per_rep[code] = per_rep.get(code, 0) + 1
+    spec = EXERCISES.get(r.get("exercise"))  # None for an exercise file since removed: nothing per rep then
+    attempts = ((a.get("index"), a.get("unjudged_faults") or ())
+                for a in (*(r.get("rep_detail") or ()), *(r.get("partial_rep_detail") or ())))
+    per_rep = {code: len(at) for code, at in partly_unjudged(attempts, unchecked, spec).items()} if spec else {}
     return SavedSetFacts(dict(r.get("faults") or {}), unchecked, int(r.get("partial_reps") or 0), per_rep)
 
 
