@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
+from exercises.extremes import held_extremes
 from exercises.gait import apply_events
 from exercises.judged import form_view_limit_deg, with_unjudged
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
@@ -119,6 +120,8 @@ class Checker:
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
         self._severity = {f.code: f.severity for f in spec.faults}
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
+        # A rep's extremes are what its signals held this long (exercises.extremes), not one misread frame.
+        self._held_s = t("rep_extreme_held_min_s")
         # Reps and partial reps as counted, beside the counter's spans (which know until when each is measured:
         # for a cycle, until its second end position is left, so the whole excursion counts).
         self._reps: list[RepEvent] = []
@@ -410,13 +413,12 @@ class Checker:
     def _complete_rep(self, span: RepSpan, now_s: float) -> RepEvent:
         """A rep (or partial rep) the counter just found, measured on what the buffer holds up to now."""
         start = self._movement_start(span.start_s)
-        rows = [v for (ts, v) in self._buffer if start <= ts <= now_s]
+        rows = [(ts, v) for (ts, v) in self._buffer if start - 2 * self._held_s <= ts <= now_s]
+        times = np.array([ts for ts, _ in rows], float)
         low, high = {}, {}
         for name in self.spec.signals:
-            col = np.array([r[name] for r in rows], float)
-            finite = col[np.isfinite(col)]
-            low[name] = float(finite.min()) if finite.size else math.nan
-            high[name] = float(finite.max()) if finite.size else math.nan
+            low[name], high[name] = held_extremes(times, np.array([v[name] for _, v in rows], float), start, now_s,
+                                                  self._held_s)
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
         rep = RepEvent(len(done) + 1, start, span.end_s, low, high, partial=span.partial,
                        view_deg=self._rep_view_deg(start, now_s) if self._rep_view_needed else math.nan)
@@ -553,11 +555,11 @@ class Checker:
             stop = last_t if math.isnan(span.stats_end_s) else span.stats_end_s
             window = (t >= rep.start_s) & (t <= stop)
             low, high = dict(rep.low), dict(rep.high)
+            # The rep and a margin either side, where the stretches that overlap it start and end.
+            around = (t >= rep.start_s - 2 * self._held_s) & (t <= stop + 2 * self._held_s)
             for name, col in columns.items():
-                vals = col[window]
-                vals = vals[np.isfinite(vals)]
-                if vals.size:
-                    low[name], high[name] = float(vals.min()), float(vals.max())
+                if np.isfinite(col[window]).any():
+                    low[name], high[name] = held_extremes(t[around], col[around], rep.start_s, stop, self._held_s)
             confidence = {}
             for name, col in confs.items():
                 known = col[window][np.isfinite(columns[name][window])]

@@ -14,8 +14,9 @@ class RepEvent:
     Attributes:
         index: 1-based number among the reps, or among the partial reps for a partial one.
         start_s, end_s: when the rep left its start position and when it was complete, in seconds.
-        low: per signal, the lowest value during the rep (NaN if never known).
-        high: per signal, the highest value during the rep.
+        low: per signal, the lowest value the rep held (for the spec's rep_extreme_held_min_s; see
+            exercises.extremes), NaN if never known.
+        high: per signal, the highest value the rep held.
         faults: fault codes flagged during the rep, sorted; a partial rep always carries the spec's range fault.
         partial: whether this is a partial rep (never counted as a rep).
         confidence: per signal, how sure its values in the rep are: "reliable", "approximate" or "unknown" (the

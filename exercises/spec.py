@@ -405,6 +405,9 @@ COMMON_THRESHOLDS: dict[str, float] = {
     "smoothing_beta_ratio": 0.01,
     # Faults shorter than this are landmark noise, not form.
     "fault_min_duration_s": 0.4,
+    # A rep's highest and lowest values are those its signals held at least this long: a pose misread lasts 0.1-0.3 s
+    # (a leg's labels swapped for a few frames), while a rep rests at its end range for longer.
+    "rep_extreme_held_min_s": 0.2,
     # Trunk further than this from the exercise's posture (upright, or level when lying or on all fours)
     # means the person is not doing the exercise right now: getting down, kneeling up, walking.
     "posture_trunk_tilt_max_deg": 45.0,
