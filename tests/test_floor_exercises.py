@@ -186,6 +186,17 @@ def test_knee_to_chest_holds_are_timed_and_counted(n, fps, facing, leg):
     assert report.hold_s == pytest.approx(8.0, abs=0.3)
 
 
+def test_a_knee_held_in_that_rocks_with_the_breath_is_still_holding():
+    # Held to the chest, the knee rocks 2.5 degrees each way with the breath (0.5 Hz, up to 8 degrees a second): that
+    # is holding. The way in and out (over 100 degrees in 1.2 s) is not.
+    t, hip = sk.trace(hugs(1, hold_s=8.0), 30.0)
+    holding = (t > 2.2) & (t < 10.2)
+    hip = np.where(holding, hip + 2.5 * np.sin(2 * np.pi * 0.5 * t), hip)
+    report = score_sequence(sk.sequence([supine_frame(ti, hi) for ti, hi in zip(t, hip)]), KNEE)
+    assert report.rep_count == 1
+    assert report.hold_s == pytest.approx(8.0, abs=0.3)
+
+
 @pytest.mark.parametrize(
     "other, trunk, rep_faults",
     [
