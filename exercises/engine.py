@@ -557,9 +557,10 @@ class Checker:
             low, high = dict(rep.low), dict(rep.high)
             # The rep and a margin either side, where the stretches that overlap it start and end.
             around = (t >= rep.start_s - 2 * self._held_s) & (t <= stop + 2 * self._held_s)
+            t_around = t[around]
             for name, col in columns.items():
                 if np.isfinite(col[window]).any():
-                    low[name], high[name] = held_extremes(t[around], col[around], rep.start_s, stop, self._held_s)
+                    low[name], high[name] = held_extremes(t_around, col[around], rep.start_s, stop, self._held_s)
             confidence = {}
             for name, col in confs.items():
                 known = col[window][np.isfinite(columns[name][window])]
