@@ -122,6 +122,8 @@ class Checker:
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
         # A rep's extremes are what its signals held this long (exercises.extremes), not one misread frame.
         self._held_s = t("rep_extreme_held_min_s")
+        # The frames either side of a rep that its extremes read: a stretch overlapping the rep starts and ends there.
+        self._held_margin_s = 2 * self._held_s
         # Reps and partial reps as counted, beside the counter's spans (which know until when each is measured:
         # for a cycle, until its second end position is left, so the whole excursion counts).
         self._reps: list[RepEvent] = []
@@ -413,7 +415,7 @@ class Checker:
     def _complete_rep(self, span: RepSpan, now_s: float) -> RepEvent:
         """A rep (or partial rep) the counter just found, measured on what the buffer holds up to now."""
         start = self._movement_start(span.start_s)
-        rows = [(ts, v) for (ts, v) in self._buffer if start - 2 * self._held_s <= ts <= now_s]
+        rows = [(ts, v) for (ts, v) in self._buffer if start - self._held_margin_s <= ts <= now_s]
         times = np.array([ts for ts, _ in rows], float)
         low, high = {}, {}
         for name in self.spec.signals:
@@ -555,8 +557,7 @@ class Checker:
             stop = last_t if math.isnan(span.stats_end_s) else span.stats_end_s
             window = (t >= rep.start_s) & (t <= stop)
             low, high = dict(rep.low), dict(rep.high)
-            # The rep and a margin either side, where the stretches that overlap it start and end.
-            around = (t >= rep.start_s - 2 * self._held_s) & (t <= stop + 2 * self._held_s)
+            around = (t >= rep.start_s - self._held_margin_s) & (t <= stop + self._held_margin_s)
             t_around = t[around]
             for name, col in columns.items():
                 if np.isfinite(col[window]).any():
