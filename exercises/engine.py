@@ -23,7 +23,13 @@ from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, R
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import SIDES, Side, sided
 from pose.smoothing import OneEuroFilter
-from pose.view import classify_view, shoulder_width_ratio, view_from_side_deg, view_from_width_ratio_deg
+from pose.view import (
+    classify_view,
+    nearer_side,
+    shoulder_width_ratio,
+    view_from_side_deg,
+    view_from_width_ratio_deg,
+)
 
 # Rows kept for rep statistics; a rep longer than this is judged on its last part.
 _REP_BUFFER_S = 120.0
@@ -80,6 +86,7 @@ class Checker:
         self._side_fixed = side is not None
         self._votes = 0.0
         self._vote_time_s = 0.0
+        self._nearer_votes = 0.0
         self._facing_ema = 0.0
         self._filter = (OneEuroFilter(t("smoothing_min_cutoff_hz"), t("smoothing_beta_ratio"))
                         if t("smoothing_enabled_flag") else None)
@@ -158,7 +165,10 @@ class Checker:
         if vote != 0:
             self._votes += vote
             self._vote_time_s += dt
-        self._side = "right" if self._votes < 0 else "left"
+        else:  # as choose_side: the side facing the camera stands in until the exercise's own rule has voted
+            self._nearer_votes += float(nearer_side(frame.world_xyz[None], frame.visibility[None])[0])
+        votes = self._votes if self._vote_time_s > 0 else self._nearer_votes
+        self._side = "right" if votes < 0 else "left"
         # Fixed once enough footage has voted, so angles never jump to the other leg mid-set.
         self._side_fixed = self._vote_time_s >= self.spec.t("side_lock_s")
 

@@ -200,6 +200,20 @@ def test_a_nerve_glide_whose_leg_labels_the_pose_model_swaps_for_a_while_reads_t
     assert {"thigh_drift", "pelvis_lift"} <= set(as_labelled.fault_counts)
 
 
+def test_when_the_far_knee_is_never_seen_the_working_leg_is_the_one_facing_the_camera():
+    # Knee to chest filmed 27 degrees off side-on (rendered seed 372): the far knee stayed under the visibility floor
+    # in every frame, so the raised-leg rule never voted, the default chose that unseen leg, and a clean clip scored
+    # 0 reps and 0 s. With no vote the side facing the camera (here the raised right leg) is chosen.
+    far_knee = Landmark.LEFT_KNEE
+    clip = sk.sequence([dataclasses.replace(f, visibility=np.where(np.arange(len(f.visibility)) == far_knee, 0.1,
+                                                                   f.visibility))
+                        for f in glide_clip(glide_reps(4), leg="right")])
+    report = _live_and_recorded_agree(clip, GLIDE)
+    assert report.side == "right" and report.rep_count == 4
+    # Seen, the same knee votes: the raised leg is still chosen by the exercise's own rule.
+    assert score_sequence(glide_clip(glide_reps(4), leg="right"), GLIDE).side == "right"
+
+
 def test_a_resting_leg_truly_lifting_under_the_raised_one_is_not_taken_for_swapped_labels():
     # The resting thigh rises 40 degrees under a raised thigh at 90: 50 degrees lower, never swapped.
     clip = glide_clip(glide_reps(4), other_lift=lambda t: 40.0 if 5.0 < t < 7.0 else 0.0)
