@@ -153,7 +153,9 @@ class HoldTimer:
 
     With still_max_per_s, time counts only while the value moves slower than that (per second, over the last
     still_window_s): a band entered partway through the movement into the hold would otherwise time the way in
-    and out as holding.
+    and out as holding. Moving on inside the band for longer than gap_max_s ends the hold as leaving it would: the
+    person has gone on to something else (lowering and pressing up again), or the pose model has lost them (a
+    press-up's pose read as junk, still in the band, for 2.4 s merged two holds into one; rendered seed 385).
     """
 
     def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
@@ -174,6 +176,8 @@ class HoldTimer:
         self._previous_in_band = False
         # Whether the gap since the last in-band frame has shown the pose out of the band.
         self._seen_out = False
+        # When the value last started moving inside the band (NaN while still, or out of it).
+        self._moving_since_s = math.nan
         self.good_s = 0.0
 
     def settled(self, t_s: float) -> bool:
@@ -206,6 +210,14 @@ class HoldTimer:
         if self._start_s is not None and self._gap_too_long(t_s):
             # Also reached on an in-band frame after a stretch with no frames at all (a stalled stream).
             ended = self.close()
+        if in_band and not still:
+            if math.isnan(self._moving_since_s):
+                self._moving_since_s = t_s
+            elif self._start_s is not None and t_s - self._moving_since_s > self.gap_max_s:
+                ended = self.close() or ended
+                self._moving_since_s = t_s
+        else:
+            self._moving_since_s = math.nan
         # Only time between two in-band frames counts: a gap is bridged, never credited.
         counts = self._previous_in_band and not faulted and still
         self._previous_in_band = in_band

@@ -92,11 +92,28 @@ def test_hold_timer_with_a_stillness_limit_times_only_the_still_part():
     x = np.interp(t, [0.0, 2.0, 6.0, 8.0], [40.0, 100.0, 100.0, 40.0]) + 0.5 * np.sin(7.0 * t)
     plain = HoldTimer(60, 120, min_s=1, gap_max_s=1.0, settle_s=0.5)
     still = HoldTimer(60, 120, min_s=1, gap_max_s=1.0, settle_s=0.5, still_max_per_s=5.0, still_window_s=0.3)
+    held = []
     for ti, xi in zip(t, x):
         plain.step(float(ti), float(xi), False)
-        still.step(float(ti), float(xi), False)
+        held.append(still.step(float(ti), float(xi), False))
+    held.append(still.close())
     assert plain.close().good_s == pytest.approx(6.6, abs=0.1)
-    assert still.close().good_s == pytest.approx(3.7, abs=0.15)
+    # The way out moves inside the band for 1.3 s, longer than the 1 s gap: the hold ends on the way out.
+    assert [h.good_s for h in held if h] == [pytest.approx(3.7, abs=0.15)]
+    assert held.index(next(h for h in held if h)) == pytest.approx(np.searchsorted(t, 7.0), abs=2)
+
+
+@pytest.mark.parametrize(("moving_s", "holds_s"), [(0.8, [6.0]), (2.0, [3.0, 3.0])])
+def test_moving_inside_the_band_for_longer_than_the_gap_ends_the_hold(moving_s, holds_s):
+    # 3 s still at 90, then a move inside the band (to 110 and back, 20 a second or more), then 3 s still: a move
+    # shorter than the 1 s gap is bridged, as a short step out of the band is; a longer one is two holds.
+    half = moving_s / 2
+    t = np.arange(0.0, 6.0 + moving_s, 0.05)
+    x = np.interp(t, [0.0, 3.0, 3.0 + half, 3.0 + moving_s, 6.0 + moving_s], [90.0, 90.0, 110.0, 90.0, 90.0])
+    timer = HoldTimer(60, 120, min_s=1, gap_max_s=1.0, settle_s=0.5, still_max_per_s=5.0, still_window_s=0.3)
+    events = [timer.step(float(ti), float(xi), False) for ti, xi in zip(t, x)] + [timer.close()]
+    # Each still stretch loses up to the 0.3 s window's lag after the move.
+    assert [e.good_s for e in events if e] == [pytest.approx(h, abs=0.35) for h in holds_s]
 
 
 def test_hold_timer_long_gap_splits_and_short_hold_is_dropped():
