@@ -155,7 +155,7 @@ class HoldTimer:
     still_window_s): a band entered partway through the movement into the hold would otherwise time the way in
     and out as holding. Moving on inside the band for longer than gap_max_s ends the hold as leaving it would: the
     person has gone on to something else (lowering and pressing up again), or the pose model has lost them (a
-    press-up's pose read as junk, still in the band, for 2.4 s merged two holds into one; rendered seed 385).
+    press-up's pose read as junk for 2.4 s, all of it inside the band, merged two holds into one; rendered seed 385).
     """
 
     def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
