@@ -251,13 +251,27 @@ def _head_end_ahead(xy: np.ndarray) -> np.ndarray:
     return shoulders - hips
 
 
+@FACING_RULES.register("knees")
+def _knees_ahead_of_hips(xy: np.ndarray) -> np.ndarray:
+    """Seated postures: the thighs point forward, so the knees are ahead of the hips.
+
+    Not the nose: a slump drops the chin until the nose is straight below the ears, within a pixel either side, and
+    a rendered slump of 45 degrees was read facing backwards for most of its clip, every rep's slump then reading as
+    a lean back (rendered seed 401: three false trunk_not_slumped). The knees sat 75-80 pixels ahead of the hips.
+    """
+    knees = np.nanmean(xy[:, [Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE], 0], axis=1)
+    hips = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 0], axis=1)
+    return knees - hips
+
+
 def facing_sign(xy: np.ndarray, facing_from: str) -> np.ndarray:
     """Per frame, +1 if the person faces image-right, -1 if image-left, NaN if unknown.
 
     Args:
         xy: (T, 33, 2) pixel landmarks.
-        facing_from: a name in FACING_RULES: "nose" (upright postures: the nose is ahead of the ears) or "head"
-            (lying and quadruped postures: the head end of the body counts as forward).
+        facing_from: a name in FACING_RULES: "nose" (upright postures: the nose is ahead of the ears), "knees"
+            (seated: the knees are ahead of the hips) or "head" (lying and quadruped postures: the head end of the
+            body counts as forward).
 
     Raises:
         ValueError: for an unknown rule, listing the valid ones.

@@ -189,7 +189,8 @@ class ExerciseSpec:
         name: registry name, e.g. "wall_squat".
         title: human name.
         posture: a name in exercises.setup.POSTURES: standing, supine or quadruped.
-        facing_from: a name in exercises.body.FACING_RULES: how the forward direction is read ("nose" or "head").
+        facing_from: a name in exercises.body.FACING_RULES: how the forward direction is read ("nose", "knees" or
+            "head").
         side_rule: a name in exercises.side.SIDE_RULES: "nearer" (the side facing the camera) or "raised_leg" (the
             leg whose knee is higher).
         posture_signal: signal giving the trunk's tilt away from the exercise's posture, in degrees (the one

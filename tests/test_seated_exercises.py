@@ -24,10 +24,12 @@ HIP = np.array([260.0, 300.0])
 THIGH_PX, SHIN_PX, TRUNK_PX, NECK_PX = 110.0, 110.0, 130.0, 45.0
 
 
-def seated_frame(t_s: float, knee_deg: float, slump_deg: float, facing: int = 1) -> PoseFrame:
+def seated_frame(t_s: float, knee_deg: float, slump_deg: float, facing: int = 1,
+                 nose_ahead_px: float = 22.0) -> PoseFrame:
     """A person sitting side-on: thighs level, the near knee at `knee_deg`, the trunk and head leaning `slump_deg`.
 
-    `facing` +1 faces image-right, -1 image-left; the other leg hangs at 90 degrees.
+    `facing` +1 faces image-right, -1 image-left; the other leg hangs at 90 degrees. The nose is `nose_ahead_px`
+    ahead of the ear (about 0 with the chin dropped to the chest).
     """
     f = float(facing)
     hip = np.array([SIZE[0] / 2 - f * 60.0, HIP[1]])
@@ -46,7 +48,7 @@ def seated_frame(t_s: float, knee_deg: float, slump_deg: float, facing: int = 1)
                   "index": knee - (f * 30.0, 8.0)}
         for part, p in points.items():
             xy[sided(part, side)] = p
-    xy[Landmark.NOSE] = ear + (f * 22.0, 8.0)
+    xy[Landmark.NOSE] = ear + (f * nose_ahead_px, 8.0)
     # The face and hand points this test does not place sit on the nose and the wrists: a frame has all 33.
     for lm in Landmark:
         if not np.isfinite(xy[lm]).all():
@@ -63,10 +65,21 @@ def rep_keys(peaks: list[float], rep_s: float = 4.0, pause_s: float = 1.0) -> li
     return keys
 
 
-def clip(knee_keys, slump=lambda t: 30.0, fps=30.0, facing=1):
+def clip(knee_keys, slump=lambda t: 30.0, fps=30.0, facing=1, nose_ahead_px=22.0):
     t = np.arange(0.0, knee_keys[-1][0] + 1.0, 1.0 / fps)
     knee = eased(knee_keys + [(knee_keys[-1][0] + 1.0, 90.0)], t)
-    return PoseSequence.from_frames([seated_frame(ti, ki, slump(ti), facing) for ti, ki in zip(t, knee)])
+    return PoseSequence.from_frames([seated_frame(ti, ki, slump(ti), facing, nose_ahead_px)
+                                     for ti, ki in zip(t, knee)])
+
+
+@pytest.mark.parametrize("facing", [1, -1])
+def test_a_slump_with_the_nose_dropped_below_the_ears_is_still_a_slump(facing):
+    # Chin on the chest, the nose a pixel behind the ears (rendered seed 401's 45 degree slump read 0-1 px either
+    # way): forward is read from the knees, so the slump leans forward and no rep is called not slumped. Read from
+    # the nose, the same trace faces backwards and every rep's slump reads as a lean back.
+    trace = clip(rep_keys([165.0, 160.0, 168.0]), slump=lambda t: 40.0, facing=facing, nose_ahead_px=-1.0)
+    assert score_sequence(trace, SKE).fault_counts == {}
+    assert score_sequence(trace, replace(SKE, facing_from="nose")).fault_counts == {"trunk_not_slumped": 3}
 
 
 @pytest.mark.parametrize("fps", [24.0, 60.0])

@@ -45,9 +45,9 @@ def _rule(spec, i, **changes):
          f"exercise 'wall_squat': side_rule None is not a known side rule; expected one of {SIDE_RULE_NAMES}"),
         # Facing rules.
         (WALL, {"facing_from": "nse"},
-         "exercise 'wall_squat': facing_from 'nse' is not a known facing rule; expected one of head, nose"),
+         "exercise 'wall_squat': facing_from 'nse' is not a known facing rule; expected one of head, knees, nose"),
         (CATCOW, {"facing_from": "Head"},
-         "exercise 'cat_cow': facing_from 'Head' is not a known facing rule; expected one of head, nose"),
+         "exercise 'cat_cow': facing_from 'Head' is not a known facing rule; expected one of head, knees, nose"),
         # Postures, and the posture signal that goes with each.
         (WALL, {"posture": "standin"},
          f"exercise 'wall_squat': posture 'standin' is not a known posture; expected one of {POSTURE_NAMES}"),
@@ -117,7 +117,8 @@ def test_the_registered_specs_build():
         (lambda: SIDE_RULES.get("left"), f"unknown side rule 'left'; expected one of {SIDE_RULE_NAMES}"),
         (lambda: side_votes("facing", np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), np.ones((1, 33))),
          f"unknown side rule 'facing'; expected one of {SIDE_RULE_NAMES}"),
-        (lambda: facing_sign(np.zeros((1, 33, 2)), "feet"), "unknown facing rule 'feet'; expected one of head, nose"),
+        (lambda: facing_sign(np.zeros((1, 33, 2)), "feet"),
+         "unknown facing rule 'feet'; expected one of head, knees, nose"),
         (lambda: POSTURES.get("sitting"), f"unknown posture 'sitting'; expected one of {POSTURE_NAMES}"),
         (lambda: get_signal("kne_deg"), f"unknown signal 'kne_deg'; expected one of {SIGNAL_NAMES}"),
         (lambda: get_signal(["knee_deg"]), f"unknown signal ['knee_deg']; expected one of {SIGNAL_NAMES}"),

@@ -17,7 +17,8 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
     name="seated_knee_extension",
     title="Seated knee extension (slump nerve mobility)",
     posture="seated",
-    facing_from="nose",
+    # Forward is where the knees point: a slumped sitter's dropped chin leaves the nose straight below the ears.
+    facing_from="knees",
     side_rule="nearer",
     posture_signal="trunk_from_vertical_deg",
     required_parts=("hip", "knee", "ankle"),
