@@ -214,7 +214,7 @@ class HoldTimer:
             if math.isnan(self._moving_since_s):
                 self._moving_since_s = t_s
             elif self._start_s is not None and t_s - self._moving_since_s > self.gap_max_s:
-                ended = self.close() or ended
+                ended = self.close()  # a hold the gap check just closed has no start left to get here
                 self._moving_since_s = t_s
         else:
             self._moving_since_s = math.nan

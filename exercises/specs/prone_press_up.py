@@ -25,7 +25,7 @@ PRONE_PRESS_UP = ExerciseSpec(
     # arms read straight: a straight arm reads 170-180 side-on but 157-164 from 38 degrees off it (picture and world
     # landmarks alike, rendered seed 372), so a hold timed on the elbow was lost whole from an oblique camera. The
     # arms' range is the rep's own rule (arms_not_straight).
-    hold=HoldSpec("trunk_over_thigh_deg", low="hold_rise_min_deg", high="hold_rise_max_deg", min_s="hold_min_s",
+    hold=HoldSpec("trunk_over_thigh_deg", low="rise_work_min_deg", high="hold_rise_max_deg", min_s="hold_min_s",
                   gap_max_s="hold_gap_max_s", settle_s="hold_settle_s",
                   still_max_per_s="hold_still_max_deg_per_s", still_window_s="hold_still_window_s"),
     frame_rules=(
@@ -63,9 +63,8 @@ PRONE_PRESS_UP = ExerciseSpec(
         # straighter than it is, the forearm being out of the camera's plane, so an elbow still bent at 120 (the
         # range fault the exercise is prescribed against) reads 130-145.
         "elbow_straight_min_deg": 160.0,
-        # The hold band: the back extended at least as far as a rep's work zone (rise_work_min_deg), up to twice the
-        # 30-45 a press-up reaches (a downward dog, at -100, is far outside it).
-        "hold_rise_min_deg": 18.0,
+        # The hold band: from the rep's work zone (rise_work_min_deg, so a patient's own work zone moves both) up to
+        # twice the 30-45 a press-up reaches (a downward dog, at -100, is far outside it).
         "hold_rise_max_deg": 90.0,
         # McKenzie: a pause of a second or two at the top; shorter is passing through.
         "hold_min_s": 1.0,
