@@ -64,9 +64,18 @@ def back_thigh_extension_deg(b: Body) -> np.ndarray:
 
     About 0 kneeling upright; a half-kneeling hip flexor stretch brings the hip 15-30 degrees ahead. The hip moving
     forward over the knee is the hip extension that stretches the front of the kneeling hip.
+
+    Unknown where the kneeling thigh reads shorter than `kneeling_thigh_seen_min_ratio` of its full length, or the
+    hip more than `thigh_behind_max_deg` behind the knee: the pose model has thrown the half-hidden kneeling knee.
     """
     kneels = _left_kneels(b)
-    return _forward_lean_deg(b, _role(b, "knee", kneels), _role(b, "hip", kneels))
+    knee, hip = _role(b, "knee", kneels), _role(b, "hip", kneels)
+    lean = _forward_lean_deg(b, knee, hip)
+    full = np.where(kneels, b.reference("hip", "knee", "left"), b.reference("hip", "knee", "right"))
+    with np.errstate(invalid="ignore"):
+        lost = (distance(knee, hip) < b.threshold("kneeling_thigh_seen_min_ratio") * full) | (
+            lean < -b.threshold("thigh_behind_max_deg"))
+    return np.where(lost, np.nan, lean)
 
 
 @SIGNALS.register("front_knee_past_toes_ratio")

@@ -74,6 +74,10 @@ class RepSpec:
             for "return_to_high"), not when it left the rest zone, so its duration is the whole way out and back in,
             however far it went. Left out, a rep is timed from leaving the rest zone: a nerve glide to a prescribed
             130 degrees spends only a third of its time past the bent zone's 115.
+        dwell_unseen_max_s: optional threshold name: a zone seen either side of a gap of unknown values longer than
+            this is not held through it; its dwell starts again after the gap. Left out, unknown values are skipped
+            whatever their length. For a rep signal made unknown while the pose model throws the part it reads (the
+            kneeling knee), whose way out and back in reads a frame each at rest.
     """
 
     signal: str
@@ -92,6 +96,7 @@ class RepSpec:
     partial_fault: str | None = None
     timing_view_max: str | None = None
     start_from_rest_within: str | None = None
+    dwell_unseen_max_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,7 +271,8 @@ class ExerciseSpec:
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
-                              self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max) if n}
+                              self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
+                              self.rep.dwell_unseen_max_s) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s)

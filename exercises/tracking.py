@@ -33,13 +33,17 @@ class ZoneTracker:
     """Schmitt trigger with a dwell time: "low" at or below low_max, "high" at or above high_min.
 
     Between the thresholds the last zone is kept, and a zone is accepted only after the signal has stayed in
-    it for dwell_s, so neither jitter around a threshold nor a one-frame spike changes the zone.
+    it for dwell_s, so neither jitter around a threshold nor a one-frame spike changes the zone. Unknown values are
+    skipped; after a gap of them longer than `unseen_max_s`, a zone not yet accepted starts its dwell again at the
+    next known value. A pose model that throws a kneeling knee for a second reads one frame on the way out in the
+    rest zone and one on the way back; the gap between them is not time held at rest.
 
     A zone in `start_zones` that the signal is in from its very first value is accepted at once: a clip that
     begins as the person leaves the start position (the first rep under way 0.2 s in) still had them there.
     """
 
-    def __init__(self, low_max: float, high_min: float, dwell_s: float, start_zones: tuple[str, ...] = ()) -> None:
+    def __init__(self, low_max: float, high_min: float, dwell_s: float, start_zones: tuple[str, ...] = (),
+                 unseen_max_s: float = math.inf) -> None:
         """Configure; raises ValueError unless low_max < high_min, dwell_s >= 0 and start_zones are zones."""
         if not low_max < high_min:
             raise ValueError(f"low_max ({low_max}) must be below high_min ({high_min})")
@@ -48,6 +52,7 @@ class ZoneTracker:
         if not set(start_zones) <= {"low", "high"}:
             raise ValueError(f"start_zones must be some of 'low', 'high', got {start_zones!r}")
         self.low_max, self.high_min, self.dwell_s = low_max, high_min, dwell_s
+        self.unseen_max_s = unseen_max_s
         self.start_zones = tuple(start_zones)
         self.accepted: str | None = None
         self.raw: str | None = None
@@ -55,6 +60,7 @@ class ZoneTracker:
         self.accepted_since_s = math.nan
         self._candidate: str | None = None
         self._candidate_s = math.nan
+        self._known_s = math.nan
 
     @property
     def candidate_s(self) -> float:
@@ -69,6 +75,9 @@ class ZoneTracker:
         """Feed one value (NaN is ignored); returns the change when a new zone is accepted."""
         if not math.isfinite(x):
             return None
+        if t_s - self._known_s > self.unseen_max_s + TIME_ROUNDING_S:
+            self._candidate = None
+        self._known_s = t_s
         raw = self.classify(x)
         if self.raw is None and raw in self.start_zones:
             # The first value: the person was already in the start position when the footage began.
@@ -337,8 +346,11 @@ class RepCounter:
     """
 
     def __init__(self, mode: str, low_max: float, high_min: float, dwell_s: float,
-                 partial_ratio: float | None = None) -> None:
-        """Configure; raises ValueError for an unknown mode, or a partial_ratio outside (0, 1]."""
+                 partial_ratio: float | None = None, unseen_max_s: float = math.inf) -> None:
+        """Configure; raises ValueError for an unknown mode, or a partial_ratio outside (0, 1].
+
+        unseen_max_s: a gap of unknown values longer than this restarts a zone's dwell (ZoneTracker).
+        """
         if mode not in ("return_to_high", "return_to_low", "cycle"):
             raise ValueError(f"unknown rep mode {mode!r}; expected return_to_high, return_to_low or cycle")
         if partial_ratio is not None and not 0 < partial_ratio <= 1:
@@ -346,7 +358,7 @@ class RepCounter:
         self.rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[mode]
         self.dwell_s = dwell_s
         start = (self.rest,) if self.rest else ("low", "high")
-        self.zones = ZoneTracker(low_max, high_min, dwell_s, start)
+        self.zones = ZoneTracker(low_max, high_min, dwell_s, start, unseen_max_s)
         self.partials_on = partial_ratio is not None
         ratio = partial_ratio if partial_ratio is not None else 1.0
         if mode == "return_to_high":
@@ -356,7 +368,7 @@ class RepCounter:
         else:
             mid = (low_max + high_min) / 2
             shallow = (mid + ratio * (low_max - mid), mid + ratio * (high_min - mid))
-        self.shallow = ZoneTracker(*shallow, dwell_s, start)
+        self.shallow = ZoneTracker(*shallow, dwell_s, start, unseen_max_s)
         self.reps: list[RepSpan] = []
         self.partial_reps: list[RepSpan] = []
         self._rep_start_s: float | None = None  # rest modes: the rep under way left rest then

@@ -49,6 +49,20 @@ def test_zone_tracker_traces(values, expected):
     assert _run_zones(values) == expected
 
 
+@pytest.mark.parametrize("unseen_max_s, after_gap, expected", [
+    # Seen at rest a frame either side of a 0.5 s gap: not held there through it.
+    (0.2, [90, 170], [("high", None)]),
+    # Seen there for the dwell after the gap: accepted, from after the gap.
+    (0.2, [90, 90, 90, 170], [("high", None), ("low", "high"), ("high", "low")]),
+    # Without a limit the gap counts as held, as it always did.
+    (math.inf, [90, 170], [("high", None), ("low", "high"), ("high", "low")]),
+])
+def test_a_zone_is_not_held_through_a_gap_longer_than_its_unseen_limit(unseen_max_s, after_gap, expected):
+    z = ZoneTracker(low_max=100, high_min=150, dwell_s=0.2, unseen_max_s=unseen_max_s)
+    values = [170] * 5 + [90] + [NAN] * 5 + after_gap + [170] * 5
+    assert [(c.zone, c.previous) for i, v in enumerate(values) if (c := z.step(i * 0.1, v))] == expected
+
+
 def test_zone_tracker_rejects_inverted_band():
     with pytest.raises(ValueError, match="low_max"):
         ZoneTracker(150, 100, 0.2)
