@@ -103,7 +103,9 @@ class Checker:
         self._reference = np.full(2 * len(REFERENCE_SEGMENTS), np.nan)
         partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
         unseen_max_s = t(spec.rep.dwell_unseen_max_s) if spec.rep.dwell_unseen_max_s else math.inf
-        self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio, unseen_max_s)
+        rest_dwell_s = t(spec.rep.rest_dwell_s) if spec.rep.rest_dwell_s else None
+        self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio, unseen_max_s,
+                                   rest_dwell_s)
         self._zones = self._counter.zones
         self._neutral = (RunningNeutral(t(spec.rep.neutral_window_s),
                                         t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,

@@ -78,6 +78,9 @@ class RepSpec:
             this is not held through it; its dwell starts again after the gap. Left out, unknown values are skipped
             whatever their length. For a rep signal made unknown while the pose model throws the part it reads (the
             kneeling knee), whose way out and back in reads a frame each at rest.
+        rest_dwell_s: optional threshold name (rest modes): the dwell time back in the rest zone that ends a rep,
+            in place of `dwell_s`. For a movement whose brief return to rest is a fault of the rep, not its end (a
+            foot tapped down in a balance stance).
     """
 
     signal: str
@@ -97,6 +100,7 @@ class RepSpec:
     timing_view_max: str | None = None
     start_from_rest_within: str | None = None
     dwell_unseen_max_s: str | None = None
+    rest_dwell_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,7 @@ class ExerciseSpec:
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
-                              self.rep.dwell_unseen_max_s) if n}
+                              self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s)

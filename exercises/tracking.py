@@ -40,18 +40,23 @@ class ZoneTracker:
 
     A zone in `start_zones` that the signal is in from its very first value is accepted at once: a clip that
     begins as the person leaves the start position (the first rep under way 0.2 s in) still had them there.
+
+    `zone_dwell_s` gives a zone its own dwell time in place of `dwell_s`: a foot set down for good is told from a
+    tap by how long it stays down, while a foot lifted counts as lifted sooner.
     """
 
     def __init__(self, low_max: float, high_min: float, dwell_s: float, start_zones: tuple[str, ...] = (),
-                 unseen_max_s: float = math.inf) -> None:
-        """Configure; raises ValueError unless low_max < high_min, dwell_s >= 0 and start_zones are zones."""
+                 unseen_max_s: float = math.inf, zone_dwell_s: dict[str, float] | None = None) -> None:
+        """Configure; raises ValueError unless low_max < high_min, dwells are >= 0 and zones are zones."""
         if not low_max < high_min:
             raise ValueError(f"low_max ({low_max}) must be below high_min ({high_min})")
-        if dwell_s < 0:
-            raise ValueError(f"dwell_s must be >= 0, got {dwell_s}")
-        if not set(start_zones) <= {"low", "high"}:
-            raise ValueError(f"start_zones must be some of 'low', 'high', got {start_zones!r}")
+        zone_dwell_s = dict(zone_dwell_s or {})
+        if min([dwell_s, *zone_dwell_s.values()]) < 0:
+            raise ValueError(f"dwell times must be >= 0, got {dwell_s} and {zone_dwell_s}")
+        if not set(start_zones) | set(zone_dwell_s) <= {"low", "high"}:
+            raise ValueError(f"zones must be some of 'low', 'high', got {start_zones!r} and {sorted(zone_dwell_s)}")
         self.low_max, self.high_min, self.dwell_s = low_max, high_min, dwell_s
+        self.zone_dwell_s = zone_dwell_s
         self.unseen_max_s = unseen_max_s
         self.start_zones = tuple(start_zones)
         self.accepted: str | None = None
@@ -92,7 +97,7 @@ class ZoneTracker:
             return None
         if self._candidate != raw:
             self._candidate, self._candidate_s = raw, t_s
-        if t_s - self._candidate_s < self.dwell_s - TIME_ROUNDING_S:
+        if t_s - self._candidate_s < self.zone_dwell_s.get(raw, self.dwell_s) - TIME_ROUNDING_S:
             return None
         # How long the previous zone was held: from entering it to last leaving it.
         held = self.left_s - self.accepted_since_s if self.accepted is not None else math.nan
@@ -346,19 +351,25 @@ class RepCounter:
     """
 
     def __init__(self, mode: str, low_max: float, high_min: float, dwell_s: float,
-                 partial_ratio: float | None = None, unseen_max_s: float = math.inf) -> None:
-        """Configure; raises ValueError for an unknown mode, or a partial_ratio outside (0, 1].
+                 partial_ratio: float | None = None, unseen_max_s: float = math.inf,
+                 rest_dwell_s: float | None = None) -> None:
+        """Configure; raises ValueError for an unknown mode, a partial_ratio outside (0, 1], or a rest dwell on a cycle.
 
         unseen_max_s: a gap of unknown values longer than this restarts a zone's dwell (ZoneTracker).
+        rest_dwell_s: the dwell time back in the rest zone that ends a rep, where it differs from dwell_s.
         """
         if mode not in ("return_to_high", "return_to_low", "cycle"):
             raise ValueError(f"unknown rep mode {mode!r}; expected return_to_high, return_to_low or cycle")
         if partial_ratio is not None and not 0 < partial_ratio <= 1:
             raise ValueError(f"partial_ratio must be in (0, 1], got {partial_ratio}")
         self.rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[mode]
+        if rest_dwell_s is not None and self.rest is None:
+            raise ValueError("a cycle has no rest zone to give rest_dwell_s to")
         self.dwell_s = dwell_s
+        self.rest_dwell_s = dwell_s if rest_dwell_s is None else rest_dwell_s
         start = (self.rest,) if self.rest else ("low", "high")
-        self.zones = ZoneTracker(low_max, high_min, dwell_s, start, unseen_max_s)
+        zone_dwell = {self.rest: self.rest_dwell_s} if self.rest else {}
+        self.zones = ZoneTracker(low_max, high_min, dwell_s, start, unseen_max_s, zone_dwell)
         self.partials_on = partial_ratio is not None
         ratio = partial_ratio if partial_ratio is not None else 1.0
         if mode == "return_to_high":
@@ -368,7 +379,7 @@ class RepCounter:
         else:
             mid = (low_max + high_min) / 2
             shallow = (mid + ratio * (low_max - mid), mid + ratio * (high_min - mid))
-        self.shallow = ZoneTracker(*shallow, dwell_s, start, unseen_max_s)
+        self.shallow = ZoneTracker(*shallow, dwell_s, start, unseen_max_s, zone_dwell)
         self.reps: list[RepSpan] = []
         self.partial_reps: list[RepSpan] = []
         self._rep_start_s: float | None = None  # rest modes: the rep under way left rest then
@@ -418,7 +429,7 @@ class RepCounter:
             return None, [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
         z = self.zones
         if self._rep_start_s is None or z.raw in (None, z.accepted) or z.accepted == self.rest or \
-                self._last_s - z.left_s < self.dwell_s - TIME_ROUNDING_S:
+                self._last_s - z.left_s < self.rest_dwell_s - TIME_ROUNDING_S:
             return None, []
         end_s = z.candidate_s if z.raw == self.rest else self._last_s
         span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from exercises.results import FaultEpisode
-from exercises.tracking import EpisodeTracker, HoldTimer, RunningNeutral, ZoneTracker
+from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RunningNeutral, ZoneTracker
 
 NAN = math.nan
 
@@ -61,6 +61,24 @@ def test_a_zone_is_not_held_through_a_gap_longer_than_its_unseen_limit(unseen_ma
     z = ZoneTracker(low_max=100, high_min=150, dwell_s=0.2, unseen_max_s=unseen_max_s)
     values = [170] * 5 + [90] + [NAN] * 5 + after_gap + [170] * 5
     assert [(c.zone, c.previous) for i, v in enumerate(values) if (c := z.step(i * 0.1, v))] == expected
+
+
+@pytest.mark.parametrize("rest_dwell_s, expected_reps", [
+    # Back at rest for 0.3 s, under its own 0.5 s dwell: a dip inside the rep, which ends at the final return.
+    (0.5, [(0.5, 3.8)]),
+    # With one dwell for both zones, the dip ends the rep and the rise after it is another.
+    (None, [(0.5, 1.5), (1.8, 3.8)]),
+])
+def test_a_rest_zone_with_its_own_dwell_is_not_reached_by_a_brief_dip(rest_dwell_s, expected_reps):
+    counter = RepCounter("return_to_low", 100, 150, 0.2, rest_dwell_s=rest_dwell_s)
+    values = [90] * 5 + [170] * 10 + [90] * 3 + [170] * 20 + [90] * 10
+    reps = [r for i, v in enumerate(values) for r in counter.step(round(i * 0.1, 1), v)[1]]
+    assert [(r.start_s, r.end_s) for r in reps] == [pytest.approx(e) for e in expected_reps]
+
+
+def test_a_cycle_has_no_rest_dwell():
+    with pytest.raises(ValueError, match="rest_dwell_s"):
+        RepCounter("cycle", 100, 150, 0.2, rest_dwell_s=0.5)
 
 
 def test_zone_tracker_rejects_inverted_band():

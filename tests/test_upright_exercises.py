@@ -96,6 +96,9 @@ def test_one_stance_on_each_leg_gives_a_hold_per_leg():
     "touch_s, reps, faults",
     [
         pytest.param(0.15, 1, {"foot_touch_down": 1}, id="touch_and_lift_again"),
+        # Down for 0.7 s as read (lowering and lifting included): longer than a lift takes to count as a stance,
+        # shorter than a foot set down for good.
+        pytest.param(0.5, 1, {"foot_touch_down": 1}, id="a_half_second_touch_is_still_a_touch"),
         pytest.param(2.5, 2, {}, id="set_down_and_lift_again_is_two_stances"),
     ],
 )

@@ -22,7 +22,7 @@ SINGLE_LEG_STANCE = ExerciseSpec(
     required_parts=("shoulder", "hip", "knee", "ankle"),
     signals=("foot_lift_ratio", "pelvis_drop_deg", "hand_reach_ratio", "trunk_from_vertical_deg"),
     rep=RepSpec("foot_lift_ratio", "return_to_low", low_max="foot_down_max_ratio", high_min="foot_lifted_min_ratio",
-                dwell_s="foot_down_dwell_s"),
+                dwell_s="foot_lifted_dwell_s", rest_dwell_s="foot_down_dwell_s"),
     hold=HoldSpec("foot_lift_ratio", low="foot_lifted_min_ratio", high="foot_lift_max_ratio", min_s="hold_min_s",
                   gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
     frame_rules=(
@@ -50,9 +50,13 @@ SINGLE_LEG_STANCE = ExerciseSpec(
         "foot_lifted_min_ratio": 0.08,
         # The hold band has no upper edge in practice: a foot cannot rise above the standing hip.
         "foot_lift_max_ratio": 1.5,
+        # A foot lifted this long is a stance, and its hold may start.
+        "foot_lifted_dwell_s": 0.6,
         # A foot down this long ends the stance (the leg is set down); a shorter touch, a tap to catch the balance,
-        # is the fault below. The same time passes before a lifted foot counts as a stance, and the hold with it.
-        "foot_down_dwell_s": 0.6,
+        # is the fault below. The pose model reads a lifted foot at half its height, so a tap reads down for longer
+        # than it is: a 0.2 s tap (lowered and lifted in 0.3 s each) read down for 0.5-0.63 s on rendered seeds 401
+        # and 431, and at 0.6 one stance was split in two. Changing legs, the foot stays down a second and a half.
+        "foot_down_dwell_s": 1.0,
         # The foot back at floor level: below the stance's own edge, so a set-down reaches it only as the stance
         # ends (on the stance's last frame when frames are few or lost as the foot lands: an episode beginning there
         # is not the stance's). Above the both-feet-down noise, so a touch is seen. A touch shorter than this is
@@ -75,7 +79,7 @@ SINGLE_LEG_STANCE = ExerciseSpec(
         # The hold bridges a touch-down that does not end the stance: the foot down for up to foot_down_dwell_s,
         # plus lowering and lifting it again out of and back into the hold band (a few tenths of a second each).
         # A foot put down for good ends the stance, and the hold with it, whatever this allows.
-        "hold_gap_max_s": 1.2,
+        "hold_gap_max_s": 1.6,
         "hold_settle_s": 1.0,
     },
 )
