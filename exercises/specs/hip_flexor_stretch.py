@@ -23,6 +23,8 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
     required_parts=("shoulder", "hip"),
     signals=("back_thigh_extension_deg", "trunk_lean_back_deg", "front_knee_past_toes_ratio",
              "trunk_from_vertical_deg"),
+    # A rest must be seen for its dwell: a thrown knee unseen for longer than that, with a frame at rest either
+    # side, is not a rest held through the gap (the frames either side are the way out and back in).
     rep=RepSpec("back_thigh_extension_deg", "return_to_low", low_max="thigh_rest_max_deg",
                 high_min="thigh_stretch_min_deg", dwell_s="rep_dwell_s",
                 dwell_unseen_max_s="rep_dwell_s"),
