@@ -128,6 +128,10 @@ class Checker:
         self._rule_view_max_deg = [form_view_limit_deg(spec, r.signal) for r in self._rules]
         # One tracker per rule: two rules may share a code (a band broken on either side).
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
+        # Rules judged from their signal's level at rest (FrameRule.from_rest_window_s): that level, and its last value.
+        self._rest_levels = [RunningNeutral(t(r.from_rest_window_s)) if r.from_rest_window_s else None
+                             for r in self._rules]
+        self._rest_level_now = [math.nan] * len(self._rules)
         self._severity = {f.code: f.severity for f in spec.faults}
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
         # A rep's extremes are what its signals held this long (exercises.extremes), not one misread frame.
@@ -389,11 +393,18 @@ class Checker:
         raise KeyError(during)
 
     def _step_faults(self, t_s: float, values: dict[str, float], view_deg: float) -> None:
-        for rule, tracker, view_max in zip(self._rules, self._episodes, self._rule_view_max_deg):
+        at_rest = self._rest is not None and self._zones.accepted == self._rest and self._zones.raw == self._rest
+        for i, (rule, tracker, view_max) in enumerate(zip(self._rules, self._episodes, self._rule_view_max_deg)):
+            value = values[rule.signal]
+            if (level := self._rest_levels[i]) is not None:
+                if at_rest:
+                    # Only rest frames move the level: whatever the person does between rests keeps the last one.
+                    self._rest_level_now[i] = level.step(t_s, value)
+                value -= self._rest_level_now[i]
             if view_deg > view_max:  # filmed from where this measurement is not trusted: unknown, not "no fault"
                 cond = None
             elif self._context(t_s, rule.during, values):
-                cond = _breaks(self.spec, values[rule.signal], rule)
+                cond = _breaks(self.spec, value, rule)
             else:
                 cond = False
             episode = tracker.step(t_s, cond)

@@ -146,6 +146,9 @@ class FrameRule:
         during: when the rule applies: inside a rep, at the work end, in a hold, either, or always.
         min_duration_s: threshold name; shorter episodes are ignored.
         enabled_by: optional threshold name ending in _flag; the rule is off while that value is 0.
+        from_rest_window_s: optional threshold name: the signal is judged less its median over the last this many
+            seconds the person was at rest (the rep signal in its rest zone), not from zero; unknown until rest is
+            seen. For a measure whose zero the pose model misplaces by build and view (a flat foot's heel line).
     """
 
     code: str
@@ -155,6 +158,7 @@ class FrameRule:
     during: During = "rep_or_hold"
     min_duration_s: str = "fault_min_duration_s"
     enabled_by: str | None = None
+    from_rest_window_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +288,7 @@ class ExerciseSpec:
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
+        names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
         return names
 
     def validate(self) -> None:
@@ -337,6 +342,9 @@ class ExerciseSpec:
                                                 or not self.t(self.rep.start_from_rest_within) >= 0):
             raise ValueError(f"{where}: {self.rep.start_from_rest_within!r} times a rep from its rest: it needs a rep "
                              f"that returns to rest (not a cycle), no neutral_window_s, and a value of 0 or more")
+        if self.rep.mode == "cycle" and any(r.from_rest_window_s for r in self.frame_rules):
+            raise ValueError(f"{where}: a rule judged from rest (from_rest_window_s) needs a rep that returns to rest, "
+                             f"not a cycle")
         codes = set(self.fault_codes)
         if (self.rep.end_hold_min_s is None) != (self.rep.end_hold_fault is None):
             raise ValueError(f"{where}: end_hold_min_s and end_hold_fault go together")

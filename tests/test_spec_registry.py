@@ -89,6 +89,11 @@ def _rule(spec, i, **changes):
                   "thresholds": {**CATCOW.thresholds, "rep_rest_within_deg": 5.0}},
          "exercise 'cat_cow': 'rep_rest_within_deg' times a rep from its rest: it needs a rep that returns to rest "
          "(not a cycle), no neutral_window_s, and a value of 0 or more"),
+        # Likewise a rule judged from the person's level at rest.
+        (CATCOW, {"frame_rules": _rule(CATCOW, 0, from_rest_window_s="rest_window_s"),
+                  "thresholds": {**CATCOW.thresholds, "rest_window_s": 30.0}},
+         "exercise 'cat_cow': a rule judged from rest (from_rest_window_s) needs a rep that returns to rest, "
+         "not a cycle"),
         (CATCOW, {"required_parts": ("shoulder", "hips")},
          "exercise 'cat_cow': required_parts[1] 'hips' is not a known body part; expected one of eye, ear, "
          "shoulder, elbow, wrist, index, hip, knee, ankle, heel, foot_index"),
