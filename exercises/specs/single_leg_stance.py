@@ -54,8 +54,9 @@ SINGLE_LEG_STANCE = ExerciseSpec(
         "foot_lifted_dwell_s": 0.6,
         # A foot down this long ends the stance (the leg is set down); a shorter touch, a tap to catch the balance,
         # is the fault below. The pose model reads a lifted foot at half its height, so a tap reads down for longer
-        # than it is: a 0.2 s tap (lowered and lifted in 0.3 s each) read down for 0.5-0.63 s on rendered seeds 401
-        # and 431, and at 0.6 one stance was split in two. Changing legs, the foot stays down a second and a half.
+        # than it is: taps of 0.1-0.25 s (lowered and lifted in 0.3 s each) read down for 0.29-0.63 s on rendered
+        # seeds 401, 431 and 451-454, and at 0.6 one stance was split in two. Changing legs, the foot stays down a
+        # second and a half or more (read 2.5-3.2 s).
         "foot_down_dwell_s": 1.0,
         # The foot back at floor level: below the stance's own edge, so a set-down reaches it only as the stance
         # ends (on the stance's last frame when frames are few or lost as the foot lands: an episode beginning there
