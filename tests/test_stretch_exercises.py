@@ -127,7 +127,7 @@ def _throw_kneeling_knee(seq: PoseSequence, t0_s: float, t1_s: float, under_deg:
         length = length_ratio * np.linalg.norm(hip - knee)
         a = np.radians(under_deg)
         xyz[i, knee_i, :2] = (hip + length * np.array([facing * np.sin(a), np.cos(a)])) / size
-    return PoseSequence(seq.t_s, xyz, seq.world_xyz, seq.visibility, seq.back_profile, seq.image_size)
+    return dataclasses.replace(seq, xyz=xyz)
 
 
 # A knee read straight under the hip but a quarter of the thigh high, and one read at full length but ahead of the
