@@ -15,11 +15,12 @@ from exercises.config import ConfigError
 from exercises.detect import UNKNOWN, recognise
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
+from exercises.setup import needs_side_view
 from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
-from feedback.wording import partial_text, recognition_doubt
+from feedback.wording import camera_advice, partial_text, recognition_doubt
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
@@ -100,12 +101,17 @@ def threshold_widgets(name: str) -> dict[str, float]:
     return changed
 
 
-def clip_input() -> tuple[str, str] | None:
-    """The chosen clip as (path, display name): an upload, or a bundled sample."""
+def clip_input(exercise: str) -> tuple[str, str] | None:
+    """The chosen clip as (path, display name): an upload, or a bundled sample.
+
+    Args:
+        exercise: the exercise picked in the sidebar: the upload says how to film it (each needs its own view).
+    """
     upload_tab, sample_tab = st.tabs(["Upload a clip", "Sample clips"])
     with upload_tab:
-        up = st.file_uploader(f"Video of the exercise, filmed from the side (up to {MAX_UPLOAD_MB} MB)",
-                              type=list(UPLOAD_TYPES))
+        up = st.file_uploader(f"Video of the exercise (up to {MAX_UPLOAD_MB} MB)", type=list(UPLOAD_TYPES),
+                              help=camera_advice(exercise))
+        st.caption(f"Filming it: {camera_advice(exercise)}")
         if up is not None:
             try:
                 st.session_state["clip"] = (str(save_upload(up.getvalue(), up.name)), up.name)
@@ -198,9 +204,9 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     else:
         view_col.metric("View / side", f"{report.view} / {report.side}")
     if report.pose_coverage < 0.5:
-        st.warning("The body was hard to see in much of the clip; counts may be low. Film from the side with "
-                   "the whole body in frame.")
-    if report.view not in ("side", "unknown"):
+        # The exercise's own camera placement: the single-leg stance is filmed from the front, not the side.
+        st.warning(f"The body was hard to see in much of the clip, so counts may be low. {camera_advice(spec.name)}")
+    if report.view not in ("side", "unknown") and needs_side_view(spec):
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 
     if spec.events == "gait":  # walking: the ankle a therapist reads, not the live step counter's signal
@@ -372,7 +378,7 @@ def page(actor: Actor | None) -> None:
     """Score a recorded clip; a signed-in patient can then save it as a set."""
     common.header("formcheck: exercise form review", actor)
     name, plan = sidebar(actor)
-    clip = clip_input()
+    clip = clip_input(name)
     if clip is None:
         st.info("Upload a clip or choose a sample to see the form check.")
         return

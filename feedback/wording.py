@@ -423,6 +423,12 @@ def how_to(exercise: str) -> tuple[str, ...]:
     return (*words.how_to, words.camera) if words else ()
 
 
+def camera_advice(exercise: str) -> str:
+    """Where to put the camera for an exercise, in one sentence: the last step of its how-to, or a general line."""
+    steps = how_to(exercise)
+    return steps[-1] if steps else "Place the camera so it sees your whole body."
+
+
 # After a set: what the patient's symptom answer means for them.
 SYMPTOM_ADVICE: dict[str, str] = {
     "down_the_leg": (

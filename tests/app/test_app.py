@@ -65,6 +65,18 @@ def test_selecting_an_exercise_lists_its_thresholds(isolated_dirs, name):
         assert _number_input(at, key).value == pytest.approx(default)
 
 
+@pytest.mark.parametrize(("name", "placement"), [
+    ("single_leg_stance", "in front of you"),  # filmed from the front: it was once told "filmed from the side"
+    ("nerve_glide", "beside you, at floor level"),
+])
+def test_the_upload_says_how_to_film_the_chosen_exercise(isolated_dirs, name, placement):
+    at = _app()
+    at.sidebar.selectbox(key="exercise").select(name).run()
+    assert not at.exception
+    filming = [c.value for c in at.caption if c.value.startswith("Filming it:")]
+    assert len(filming) == 1 and placement in filming[0]
+
+
 @pytest.mark.parametrize(("name", "threshold", "value", "message"), [
     ("wall_squat", "hold_min_s", -1.0, "hold_min_s"),
     ("nerve_glide", "dorsiflexion_required_flag", 2.0, "dorsiflexion_required_flag"),
