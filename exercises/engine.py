@@ -132,6 +132,8 @@ class Checker:
         self._rest_levels = [RunningNeutral(t(r.from_rest_window_s)) if r.from_rest_window_s else None
                              for r in self._rules]
         self._rest_level_now = [math.nan] * len(self._rules)
+        # When each such rule's rest level was first known (NaN until then): before it, the rule judges nothing.
+        self._rest_seen_from_s = [math.nan] * len(self._rules)
         self._severity = {f.code: f.severity for f in spec.faults}
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
         # A rep's extremes are what its signals held this long (exercises.extremes), not one misread frame.
@@ -400,6 +402,8 @@ class Checker:
                 if at_rest:
                     # Only rest frames move the level: whatever the person does between rests keeps the last one.
                     self._rest_level_now[i] = level.step(t_s, value)
+                    if math.isnan(self._rest_seen_from_s[i]) and math.isfinite(self._rest_level_now[i]):
+                        self._rest_seen_from_s[i] = t_s
                 value -= self._rest_level_now[i]
             if view_deg > view_max:  # filmed from where this measurement is not trusted: unknown, not "no fault"
                 cond = None
@@ -668,11 +672,20 @@ class Checker:
             image_size=self._image_size,
             view_deg=self._series.column("_view_deg"),
             confidence={n: self._series.column(f"_conf:{n}").astype(np.int8) for n in self.spec.signals},
+            rest_seen_from_s=self._rest_seen(),
         )
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
         if self.spec.events:
             return apply_events(report, self.spec.events)
         return with_unjudged(report, self.spec)
+
+    def _rest_seen(self) -> dict[str, float]:
+        """Fault code -> when its from-rest rule's rest level was first known; inf if never (ClipReport)."""
+        seen: dict[str, float] = {}
+        for rule, t_s in zip(self._rules, self._rest_seen_from_s):
+            if rule.from_rest_window_s:
+                seen[rule.code] = min(seen.get(rule.code, math.inf), math.inf if math.isnan(t_s) else t_s)
+        return seen
 
 
 def _range(rep: RepEvent, sig: str) -> float:

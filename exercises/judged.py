@@ -83,7 +83,12 @@ def _judgeable(report: ClipReport, rule: FrameRule, view_max_deg: float) -> np.n
         return None
     with np.errstate(invalid="ignore"):
         within = ~(report.view_deg > view_max_deg) if len(report.view_deg) == len(report.t_s) else True
-    return (codes != UNKNOWN) & within
+    judgeable = (codes != UNKNOWN) & within
+    if rule.from_rest_window_s:
+        # Judged from the signal's own level at rest: nothing before that level was first seen (a clip that starts
+        # in the stretch has no level to judge its first stretch from).
+        judgeable &= report.t_s >= report.rest_seen_from_s.get(rule.code, -math.inf)
+    return judgeable
 
 
 def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule, view_max_deg: float) -> bool | None:
@@ -103,11 +108,13 @@ def fault_measurement(spec: ExerciseSpec, code: str) -> UnjudgedFault:
 
     For a saved report, which keeps only the codes it could not check. A code no rule of the spec reads (a range
     fault, or a spec that changed since) gets its own code as the signal, seen from "any" view. A measurement the
-    spec judges only near side-on (form_view_max) is seen from the "side", whatever its own plane.
+    spec judges only near side-on (form_view_max) is seen from the "side", whatever its own plane. One judged from
+    its own level at rest (FrameRule.from_rest_window_s) needs that level seen first: its plane is "rest", as that
+    is the one cause a well-placed camera can still miss (a clip begun in the position).
     """
     for rule in spec.frame_rules:
         if rule.code == code:
-            return UnjudgedFault(code, rule.signal, _plane(spec, rule.signal))
+            return UnjudgedFault(code, rule.signal, "rest" if rule.from_rest_window_s else _plane(spec, rule.signal))
     for rule in spec.rep_rules:
         signal = _stat_signal(rule.stat)
         if rule.code == code and signal is not None:

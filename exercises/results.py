@@ -76,7 +76,9 @@ class UnjudgedFault:
         code: fault code.
         signal: the signal its rule reads.
         plane: where that signal is seen from (exercises.signals.SIGNAL_PLANES): "front" and "side" are unknown
-            from other views; "joint" and "any" are unknown where the parts they read were not seen well.
+            from other views; "joint" and "any" are unknown where the parts they read were not seen well. "rest":
+            the rule is judged from the signal's own level at rest (FrameRule.from_rest_window_s), which must be
+            seen first.
     """
 
     code: str
@@ -143,6 +145,8 @@ class ClipReport:
         unjudged: faults that could not be checked at all: no frame of any rep, partial rep or hold (where each
             rule looks) had their measurement known, so "no fault" there means "not seen", not "good form".
         image_size: (width, height) in pixels of the frames scored, (0, 0) before any frame.
+        rest_seen_from_s: fault code -> when the rest level its rule is judged from (FrameRule.from_rest_window_s)
+            was first known, inf if never: before then the rule judges nothing. Only such rules' codes.
     """
 
     exercise: str
@@ -166,6 +170,7 @@ class ClipReport:
     notes: tuple[str, ...] = ()
     image_size: tuple[int, int] = (0, 0)
     unjudged: tuple[UnjudgedFault, ...] = ()
+    rest_seen_from_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def rep_count(self) -> int:

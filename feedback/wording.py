@@ -517,12 +517,15 @@ NOT_SEEN_FROM: dict[str, str] = {
     "front": "it shows only from in front or from behind",
     "side": "it shows only from the side",
     "timing": "the start and end of each rep were not seen from this camera angle",
+    "rest": "it is judged against its own reading at rest, in the starting position, which the camera did not see "
+            "clearly",
 }
 NOT_SEEN_OTHERWISE = "that part of the body was not seen clearly enough"
 FILM_TO_CHECK: dict[str, str] = {
     "front": "film from in front or from behind",
     "side": "film from the side",
     "timing": "film from the side",
+    "rest": "start filming before you get into position, with the camera placed as the how-to says",
 }
 FILM_OTHERWISE = "keep all of you in the picture, in good light"
 

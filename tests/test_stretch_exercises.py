@@ -7,6 +7,7 @@ without MediaPipe: each row says "this script gives these reps, these holds and 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -207,6 +208,31 @@ def test_a_back_heel_is_judged_from_its_own_reading_at_rest(heel_deg, faults):
     level = dataclasses.replace(spec, frame_rules=tuple(dataclasses.replace(r, from_rest_window_s=None)
                                                         for r in spec.frame_rules))
     assert score_sequence(seq, level).fault_counts == {"back_heel_lifting": 2}
+
+
+def _between(seq: PoseSequence, t0_s: float, t1_s: float) -> PoseSequence:
+    """The sequence's frames from `t0_s` to `t1_s`: a clip filmed over that time."""
+    return PoseSequence.from_frames([f for f in seq if t0_s <= f.t_s <= t1_s])
+
+
+def test_a_heel_judged_from_rest_is_not_checked_until_rest_is_seen():
+    # Filming began in the first stretch, heel lifting: with no reading at rest yet there is nothing to judge the
+    # heel from, so that stretch is not checked for it; the second, after a rest, is.
+    script = StretchScript("calf_stretch", stretches=2, hold_s=9.0, rest_deg=10.0, stretch_deg=31.0,
+                           fault_deg=24.0, faults=(Fault("back_heel_lifting", 1),), seed=6)
+    full = trace(script)
+    spec = get_exercise("calf_stretch")
+    first_hold = score_sequence(full, spec).holds[0]
+    begun_s = first_hold.start_s + 2.0
+    report = score_sequence(_between(full, begun_s, math.inf), spec)
+    assert len(report.holds) == 2 and report.fault_counts == {}
+    assert report.rest_seen_from_s["back_heel_lifting"] > report.holds[0].end_s
+    assert report.unjudged == ()  # judged in the second stretch
+    # Only that first stretch filmed: the clip says it could not check the heel, and why, rather than "no fault".
+    alone = score_sequence(_between(full, begun_s, first_hold.end_s + 0.5), spec)
+    assert len(alone.holds) == 1 and alone.fault_counts == {}
+    assert [(u.code, u.plane) for u in alone.unjudged] == [("back_heel_lifting", "rest")]
+    assert alone.rest_seen_from_s == {"back_heel_lifting": math.inf}
 
 
 def test_a_bent_back_knee_is_no_fault_in_the_soleus_version():
