@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from exercises.registry import EXERCISES, FILE_SOURCES, exercise_source
-from feedback.wording import cue, description
+from feedback.wording import cue, description, known_limit
 
 
 def exercises_data() -> list[dict[str, Any]]:
@@ -17,7 +17,7 @@ def exercises_data() -> list[dict[str, Any]]:
          "counts": "reps and holds" if s.hold else "reps",
          "faults": [{"code": f.code, "severity": f.severity, "cue": cue(f.code, s.name),
                      "description": description(f.code, s.name)} for f in s.faults],
-         "thresholds": dict(s.thresholds)}
+         "thresholds": dict(s.thresholds), "known_limit": known_limit(s.name)}
         for s in EXERCISES.values()
     ]
 
@@ -32,3 +32,5 @@ def print_exercises(as_json: bool) -> None:
         print(f"{ex['name']}: {ex['title']} ({ex['posture']}; {ex['counts']}) from {ex['source']}")
         for f in ex["faults"]:
             print(f"  {f['code']:<28} {f['severity']:<5} {f['description']}")
+        if ex["known_limit"]:
+            print(f"  known limit: {ex['known_limit']}")

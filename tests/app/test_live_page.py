@@ -6,8 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app_pages.live
-from exercises.registry import EXERCISES
-from feedback.wording import HOW_TO, SYMPTOM_ADVICE
+from exercises import registry
+from exercises.registry import EXERCISES, get_exercise, load_exercise_files
+from exercises.spec_files import ExerciseWording, spec_to_toml
+from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE
 from tests.app.nav import app_test
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
@@ -50,6 +52,35 @@ def test_each_exercise_shows_its_patient_description(isolated_dirs, name):
     has_side = EXERCISES[name].side_rule == "raised_leg"
     assert bool([r for r in at.radio if r.key == "live_side"]) == has_side
     assert bool([n for n in at.number_input if n.key == "live_hold"]) == (EXERCISES[name].hold is not None)
+
+
+def test_a_clinic_file_exercise_shows_its_own_how_to(isolated_dirs, tmp_path, monkeypatch):
+    spec = get_exercise("wall_squat")
+    words = ExerciseWording({c: "Keep going gently." for c in spec.fault_codes},
+                            {c: f"{c} (shallow)." for c in spec.fault_codes},
+                            ("Stand with your back on a wall.", "Slide down a little, then up."),
+                            "Place the camera to your side, at hip height.")
+    text = spec_to_toml(spec, words).replace('name = "wall_squat"', 'name = "shallow_wall_squat"', 1)
+    (tmp_path / "shallow_wall_squat.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(registry.EXERCISES_DIR_ENV, str(tmp_path))
+    try:
+        assert load_exercise_files() == []
+        at = _app()
+        at.selectbox(key="live_exercise").select("shallow_wall_squat").run()
+    finally:
+        monkeypatch.delenv(registry.EXERCISES_DIR_ENV)
+        load_exercise_files()
+    assert not at.exception
+    for line in (*words.how_to, words.camera):
+        assert line in _markdown(at)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_LIMITS))
+def test_an_exercise_with_a_known_limit_says_it_before_the_set(isolated_dirs, name):
+    at = _app()
+    at.selectbox(key="live_exercise").select(name).run()
+    assert not at.exception
+    assert any(c.value == f"Good to know: {KNOWN_LIMITS[name]}" for c in at.caption)
 
 
 def _finished_set(at: AppTest) -> None:
