@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from exercises import registry
-from exercises.registry import get_exercise, load_exercise_files
-from exercises.spec_files import ExerciseWording, spec_to_toml
+from exercises.registry import load_exercise_files
 from scoring.runner import ScoreOptions, score_path
+from tests.clinic_exercise import shallow_wall_squat
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).parents[1]
@@ -20,18 +20,6 @@ ROOT = Path(__file__).parents[1]
 # variant's (135), with room on both sides for the few degrees MediaPipe's knee is off.
 DEPTH_KNEE_DEG = 127.0
 REPS = 2
-
-
-def _shallow_squat_toml():
-    """A wall-squat variant for a patient who may only bend to 135 degrees, written as a clinic would."""
-    spec = get_exercise("wall_squat")
-    words = ExerciseWording({c: "Keep going gently." for c in spec.fault_codes},
-                            {c: f"{c} (shallow wall squat)." for c in spec.fault_codes},
-                            ("Stand with your back on a wall.", "Slide down a little, then up."),
-                            "Place the camera to your side, at hip height.")
-    text = spec_to_toml(spec, words).replace('name = "wall_squat"', 'name = "shallow_wall_squat"', 1)
-    text = text.replace('title = "Wall squat / wall sit"', 'title = "Shallow wall squat"', 1)
-    return text.replace("knee_work_max_deg = 120.0", "knee_work_max_deg = 135.0", 1)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +47,7 @@ def pose_cache(tmp_path_factory):
 @pytest.fixture(scope="module")
 def exercises_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("clinic_exercises")
-    (folder / "shallow_wall_squat.toml").write_text(_shallow_squat_toml(), encoding="utf-8")
+    (folder / "shallow_wall_squat.toml").write_text(shallow_wall_squat()[0], encoding="utf-8")
     return folder
 
 

@@ -7,10 +7,10 @@ from streamlit.testing.v1 import AppTest
 
 import app_pages.live
 from exercises import registry
-from exercises.registry import EXERCISES, get_exercise, load_exercise_files
-from exercises.spec_files import ExerciseWording, spec_to_toml
+from exercises.registry import EXERCISES, load_exercise_files
 from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE
 from tests.app.nav import app_test
+from tests.clinic_exercise import shallow_wall_squat
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
 
@@ -55,12 +55,7 @@ def test_each_exercise_shows_its_patient_description(isolated_dirs, name):
 
 
 def test_a_clinic_file_exercise_shows_its_own_how_to(isolated_dirs, tmp_path, monkeypatch):
-    spec = get_exercise("wall_squat")
-    words = ExerciseWording({c: "Keep going gently." for c in spec.fault_codes},
-                            {c: f"{c} (shallow)." for c in spec.fault_codes},
-                            ("Stand with your back on a wall.", "Slide down a little, then up."),
-                            "Place the camera to your side, at hip height.")
-    text = spec_to_toml(spec, words).replace('name = "wall_squat"', 'name = "shallow_wall_squat"', 1)
+    text, words = shallow_wall_squat()
     (tmp_path / "shallow_wall_squat.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv(registry.EXERCISES_DIR_ENV, str(tmp_path))
     try:
