@@ -108,6 +108,8 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
             rng = np.random.default_rng([seed, zlib.crc32(exercise.encode())])
             cam = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 2])
             yaw_max = min(yaw_max_deg, MAX_YAW_DEG.get(exercise, 0.0))
+            # A raised camera's pitch (synth.camera.RAISED_PITCH_DEG) from its own stream: no other draw moves.
+            pitch = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 4])
             for fault in (None, *FAULT_CODES[exercise]):
                 clip_seed = int(rng.integers(0, 2**31))
                 w, h, fps = SIZES[int(rng.integers(len(SIZES)))]
@@ -117,7 +119,8 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
                                       body=bodies[int(rng.integers(len(bodies)))],
                                       style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
                                       view=_own_view(exercise, fault, View(yaw_deg=float(cam.uniform(0.0, yaw_max)),
-                                                                           fov_deg=float(cam.uniform(*FOV_RANGE_DEG))))))
+                                                                           fov_deg=float(cam.uniform(*FOV_RANGE_DEG))),
+                                                     pitch)))
             if exercise in LOW_TARGET_DEG:
                 specs.append(_low_target_spec(exercise, seed, yaw_max, bodies))
     return specs
@@ -136,15 +139,16 @@ def _low_target_spec(exercise: str, seed: int, yaw_max: float, bodies: list[str]
                                                         fov_deg=float(rng.uniform(*FOV_RANGE_DEG)))))
 
 
-def _own_view(exercise: str, fault: str | None, view: View) -> View:
+def _own_view(exercise: str, fault: str | None, view: View, pitch_rng: np.random.Generator | None = None) -> View:
     """`view` as the exercise is filmed.
 
     From the front for a single-leg stance, and for a fault only the front shows where the exercise may be filmed
-    from there: a side view could not show either, so it would test nothing.
+    from there: a side view could not show either, so it would test nothing. From above for an exercise filmed from
+    a raised camera (the figure four), its pitch drawn from `pitch_rng`.
     """
     if fault in FRONT_ONLY_FAULTS and MAX_YAW_DEG.get(exercise, 0.0) >= 90.0:
         view = View(90.0, view.pitch_deg, view.fov_deg)
-    return suite_views(exercise, [view])[0]
+    return suite_views(exercise, [view], pitch_rng)[0]
 
 
 def _render_and_score(args: tuple[ClipSpec, Path, float | None]) -> ClipScore:

@@ -451,7 +451,4 @@ HOOK_LYING_THRESHOLDS: dict[str, float] = {
     # Both feet on the floor: the ankles within this many trunk lengths of each other's height (a foot rolled onto
     # its edge stays within 0.05; an ankle lifted onto the other knee is 0.5 or more above it).
     "feet_level_max_ratio": 0.15,
-    # An ankle crossed over the other knee sits at knee height, 0.4-0.6 trunk lengths above the hips (drawn); a foot
-    # on the floor is level with them or below.
-    "ankle_raised_min_ratio": 0.25,
 }

@@ -411,7 +411,8 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Cross one ankle over the other knee, letting the crossed knee fall gently outwards, until you feel a "
         "stretch in the buttock. You may draw the lower leg towards you if your therapist said so.",
         "Keep your hips level on the floor. Hold for as long as prescribed, then put the foot down slowly.",
-        "Place the camera beside you, at floor level, with the crossed leg nearer to it.",
+        "Place the camera beside you, raised on a chair or a low shelf and tilted down at you, so it sees you from "
+        "head to feet from above.",
     ),
 }
 
@@ -432,11 +433,9 @@ def camera_advice(exercise: str) -> str:
 # What formcheck is known to miss in an exercise however it is filmed, measured on rendered clips (README, Accuracy),
 # said before the set so that a patient is not puzzled and a therapist knows what to check by eye.
 KNOWN_LIMITS: dict[str, str] = {
-    # Seeds 241, 263, 311, 347, 401, 431 and 471: none of the 14 figure-four clips timed right. From the side the
-    # crossed shin points at the camera and the pose model puts its ankle on the floor; crossing the far leg
-    # instead, or filming from the feet or from 40 degrees round, did no better.
-    "figure_four_stretch": "formcheck often cannot see the crossed leg in this stretch, so holds may be missed: if "
-                           "so, time them by the clock.",
+    # Filmed from above (how-to), drawn pelvis rolls of 24-32 degrees read 2-28 against the shoulders, under what a
+    # clean hold reads (up to 22): rendered seeds 501-502 and 511-516 through MediaPipe found none.
+    "figure_four_stretch": "formcheck may miss the pelvis rolling to one side in this stretch: check it by eye.",
     # On the rendered mannequin the pose model's hips follow the trunk and show about a fifth of a drawn 15-18
     # degree drop: no hip-drop clip of any seed was flagged.
     "single_leg_stance": "formcheck may miss the hip dropping on the lifted leg's side (a Trendelenburg sign): "

@@ -30,6 +30,9 @@ import numpy as np
 #: cat-cow kneels along x, so from the front (90) the camera looks along the body at the feet or the face: the
 #: knee, hip and spine bend in a plane seen edge-on, and no one films them that way. 60 is the most they allow.
 MAX_YAW_DEG: dict[str, float] = {"wall_squat": 90.0, "nerve_glide": 60.0, "cat_cow": 60.0}
+#: Exercises filmed from a raised camera looking down (a phone on a chair or a shelf beside the person): the pitch
+#: range, degrees down, that a suite draws each clip's camera from (synth.upright_scripts.suite_views).
+RAISED_PITCH_DEG: dict[str, tuple[float, float]] = {}
 #: Faults only a front view shows (knees collapsing inward move across the body, along a side view's line of
 #: sight). The suite leaves them out of its rotation, which films every script from the side too; front-view benches
 #: inject them (synth.suite.random_script with the fault, filmed at yaw 90).

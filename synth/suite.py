@@ -142,7 +142,9 @@ def suite_specs(n_per_exercise: int = 8, seed: int = 0, views: ViewPlan | None =
             # clips as wall sits so holds are covered too.
             script = _script(exercise, fault, rng, clip_seed, i >= len(faults) and fault in (None, "back_off_wall"), i)
             name = f"{exercise}_{i:02d}_{fault or 'clean'}"
-            for view in upright_scripts.suite_views(exercise, views.views(exercise, i, view_rng)):
+            # A raised camera's pitch from a stream of its own, so no other clip's view moves with it.
+            pitch_rng = np.random.default_rng([seed, 3, e, i])
+            for view in upright_scripts.suite_views(exercise, views.views(exercise, i, view_rng), pitch_rng):
                 specs.append(ClipSpec(
                     name=f"{name}_yaw{view.yaw_deg:02.0f}" if views.varies else name,
                     script=script,

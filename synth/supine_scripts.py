@@ -47,6 +47,9 @@ THRESHOLDS: dict[str, dict[str, float]] = {
 
 #: Lying along x and moving across it, these are seen side-on; a turn of 40 degrees still shows the hook.
 MAX_YAW_DEG: dict[str, float] = {PELVIC_TILT: 40.0, LOWER_TRUNK_ROTATION: 40.0, FIGURE_FOUR: 40.0}
+#: A figure four is filmed from above: from the side at floor level the crossed shin points at the camera and the
+#: pose model puts its ankle on the floor (README, Accuracy). 25-40 degrees down: a phone on a chair beside the mat.
+RAISED_PITCH_DEG: dict[str, tuple[float, float]] = {FIGURE_FOUR: (25.0, 40.0)}
 
 REST = {"pelvic_tilt_deg": 0.0, "lumbar_arch_deg": -25.0, "hip_lift": 0.0, "knee_roll_deg": 0.0, "knee_gap": 0.0,
         "shoulder_lift_deg": 0.0, "cross": 0.0, "pelvis_roll_deg": 0.0}
@@ -347,6 +350,7 @@ def _register() -> None:
         script.TRUTH_SERIES[exercise] = _truth
         script.TRUTH_FAULTS[exercise] = _faults
     camera.MAX_YAW_DEG.update(MAX_YAW_DEG)
+    camera.RAISED_PITCH_DEG.update(RAISED_PITCH_DEG)
 
 
 _register()

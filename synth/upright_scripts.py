@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from synth import script
+from synth import camera, script
 from synth.camera import MAX_YAW_DEG, View
 from synth.poses import Pose
 from synth.script import (
@@ -211,8 +211,18 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator, se
                                  drop_deg=float(rng.uniform(12.0, 18.0)), faults=faults, seed=seed)
 
 
-def suite_views(exercise: str, views: list[View]) -> list[View]:
-    """The views a suite films ``exercise`` from: a single-leg stance from the front, at each view's pitch and lens."""
+def suite_views(exercise: str, views: list[View], pitch_rng: np.random.Generator | None = None) -> list[View]:
+    """The views a suite films ``exercise`` from.
+
+    A single-leg stance from the front, at each view's pitch and lens; an exercise filmed from a raised camera
+    (``synth.camera.RAISED_PITCH_DEG``) at one pitch drawn from its range for all the views (from ``pitch_rng``,
+    else the range's middle), at each view's yaw and lens; any other as the views are.
+    """
+    if exercise in camera.RAISED_PITCH_DEG:
+        # One pitch for all the views, so the clips of one script differ by their yaw alone.
+        low, high = camera.RAISED_PITCH_DEG[exercise]
+        pitch = float(pitch_rng.uniform(low, high)) if pitch_rng is not None else (low + high) / 2
+        return [View(v.yaw_deg, pitch, v.fov_deg) for v in views]
     if exercise != SINGLE_LEG_STANCE:
         return views
     front = [View(FRONT_VIEW_YAW_DEG, v.pitch_deg, v.fov_deg) for v in views]

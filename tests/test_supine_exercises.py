@@ -263,6 +263,32 @@ def test_figure_four_holds_are_timed_on_the_crossed_leg(n, fps, facing, near):
     assert 8.0 <= report.hold_s <= 9.8
 
 
+def _world_turned(seq: PoseSequence, pitch_deg: float) -> PoseSequence:
+    """The world landmarks as a camera tilted `pitch_deg` down reads them: MediaPipe's axes turn with the camera."""
+    a = np.radians(pitch_deg)
+    turn = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(a), -np.sin(a)], [0.0, np.sin(a), np.cos(a)]])
+    return replace(seq, world_xyz=seq.world_xyz @ turn.T)
+
+
+def test_figure_four_from_a_raised_camera_counts_its_holds_and_no_pelvis_roll():
+    # A phone on a chair looking down 35 degrees: the hip line is level with the shoulders' whatever the camera's
+    # tilt (against level, it read 35 degrees and flagged every hold).
+    report = score_sequence(_world_turned(clip(crossings(2, hold_s=8.0), 15.0), 35.0), FIGURE_FOUR)
+    assert (report.rep_count, report.fault_counts) == (2, {})
+
+
+def test_figure_four_is_read_from_the_persons_own_rest():
+    # The ankle-knee gap as the pose model reads some bodies: a third longer throughout, at rest as crossed. The drop
+    # from rest still finds both holds.
+    seq = clip(crossings(2, hold_s=8.0), 15.0)
+    world = seq.world_xyz.copy()
+    for side in ("left", "right"):
+        ankle, hip = sided("ankle", side), sided("hip", side)
+        world[:, ankle] = world[:, hip] + 1.33 * (world[:, ankle] - world[:, hip])
+    report = score_sequence(replace(seq, world_xyz=world), FIGURE_FOUR)
+    assert report.rep_count == 2 and 8.0 <= report.hold_s <= 10.0
+
+
 def test_pelvis_rotating_lands_on_its_hold():
     # 38 degrees: the limit sits at 30, above what MediaPipe reads on a clean crossed hold.
     report = score_sequence(clip(crossings(2, fault={2: {"pelvis_roll_deg": 38.0}}), 15.0), FIGURE_FOUR)

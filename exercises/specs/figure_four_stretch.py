@@ -20,30 +20,46 @@ FIGURE_FOUR_STRETCH = ExerciseSpec(
     side_rule="raised_ankle",
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("hip", "knee", "ankle"),
-    signals=("ankle_on_knee_ratio", "pelvis_roll_deg", "trunk_from_horizontal_deg"),
-    rep=RepSpec("ankle_on_knee_ratio", "return_to_high", low_max="crossed_max_ratio", high_min="uncrossed_min_ratio",
-                dwell_s="rep_dwell_s"),
-    hold=HoldSpec("ankle_on_knee_ratio", low="hold_min_ratio", high="crossed_max_ratio", min_s="hold_min_s",
-                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
+    signals=("ankle_on_knee_world_ratio", "pelvis_roll_deg", "trunk_from_horizontal_deg"),
+    # Measured from the person's own rest: with both feet down the world ankle-knee gap reads 0.95-1.2 thigh
+    # lengths by body and view, the crossing 0.15-0.4 less, so the zones and the hold are drops from the rest value.
+    rep=RepSpec("ankle_on_knee_world_ratio", "return_to_high", low_max="crossed_max_ratio",
+                high_min="uncrossed_min_ratio", dwell_s="rep_dwell_s", neutral_window_s="rest_window_s",
+                neutral_quantile_ratio="rest_quantile_ratio"),
+    hold=HoldSpec("ankle_on_knee_world_ratio", low="hold_min_ratio", high="crossed_max_ratio", min_s="hold_min_s",
+                  gap_max_s="hold_gap_max_s", settle_s="hold_settle_s", from_neutral=True),
     frame_rules=(FrameRule("pelvis_rotating", "pelvis_roll_deg", above="pelvis_roll_max_deg"),),
     rep_rules=(),
     faults=(FaultInfo("pelvis_rotating", "warn"),),
     thresholds={
         **COMMON_THRESHOLDS,
         **HOOK_LYING_THRESHOLDS,
-        # The crossed ankle rests on the other thigh by its knee: drawn 0.2 thigh lengths away, read 0.4-0.6 through
-        # MediaPipe (rendered side views). With both feet on the floor 0.8-1.1; the gap between is the hysteresis band.
-        "crossed_max_ratio": 0.65,
-        "uncrossed_min_ratio": 0.78,
-        "rep_dwell_s": 0.3,
-        "hold_min_ratio": 0.0,
+        # The rest: the upper tenth of the last 90 s of the gap. Holds are most of the time (20-30 s each, the rests
+        # between a few seconds), so the median would sit in the hold; 90 s spans two or three rests. Rendered at
+        # 0.75, the rest level sank into the holds and cut them short.
+        "rest_window_s": 90.0,
+        "rest_quantile_ratio": 0.9,
+        # Drops from the rest (thigh lengths), filmed from above: the holds read 0.15-0.4 below rest (rendered seeds
+        # 501-502 at yaw 0-40 and pitch 30-40, through MediaPipe), the rest itself 0.1 either way from frame to
+        # frame; between the two edges is the hysteresis band. Chosen on those 12 clips: reps exact 10, holds
+        # within 1 s 9 (0.12 and 0.06, or a 0.3 s dwell, counted dips of the rest as stretches).
+        "crossed_max_ratio": -0.15,
+        "uncrossed_min_ratio": -0.08,
+        # A stretch is held 20-30 s: a second of crossing is the least that is one, not a dip of the reading.
+        "rep_dwell_s": 1.0,
+        # The hold band's other edge: none in practice (a gap cannot shrink by three thigh lengths).
+        "hold_min_ratio": -3.0,
         # Stretches are held 20-30 s as prescribed; anything from 3 s is reported, so a short one shows as short.
+        # The band is entered partway through the crossing, so holds read about a second long (rendered: +1.1-1.5 s
+        # on 1.2-1.8 s crossings); timing only while the gap is still, as other holds do, lost whole holds to the
+        # reading's jitter (0.1 a frame).
         "hold_min_s": 3.0,
         "hold_gap_max_s": 1.0,
         "hold_settle_s": 1.0,
-        # Drawn, the hip line stays level and a rolling pelvis tips it 25 or more. Through MediaPipe's world
-        # landmarks a clean crossed hold already reads 20-23 (the crossed thigh pulls the hips' estimate round),
-        # so the limit sits above that, at the cost of missing small rolls.
+        # Drawn, the hip line stays level with the shoulders' and a rolling pelvis tips it 24-32 degrees. Through
+        # MediaPipe's world landmarks, filmed from above, a clean crossed hold reads up to 22 (95th percentile; the
+        # crossed thigh pulls the hips' estimate round) and a drawn roll mostly less (2-28, rendered seeds 501-502),
+        # so the limit sits above the clean holds and most rolls are missed: said as a known limit.
         "pelvis_roll_max_deg": 30.0,
     },
 )

@@ -4,7 +4,15 @@ from collections import defaultdict
 
 import pytest
 
-from synth.camera import FRONT_ONLY_FAULTS, MAX_YAW_DEG, View, ViewPlan, floor_seen_pitch_deg, pitch_band
+from synth.camera import (
+    FRONT_ONLY_FAULTS,
+    MAX_YAW_DEG,
+    RAISED_PITCH_DEG,
+    View,
+    ViewPlan,
+    floor_seen_pitch_deg,
+    pitch_band,
+)
 from synth.script import FAULT_CODES
 from synth.suite import sample_specs, suite_specs
 
@@ -41,9 +49,14 @@ def test_suite_covers_required_combinations(specs):
 
 def test_default_suite_is_one_level_side_view_per_script(specs):
     assert len(specs) == 8 * len(FAULT_CODES)
-    # A single-leg stance is filmed from the front (its pelvis drops sideways); everything else from the side.
-    assert {s.view for s in specs if s.script.exercise != "single_leg_stance"} == {View()}
+    # A single-leg stance is filmed from the front (its pelvis drops sideways), a figure four from the side but from
+    # above (from level the crossed ankle is not seen); everything else from the side, level.
+    elsewhere = {"single_leg_stance", *RAISED_PITCH_DEG}
+    assert {s.view for s in specs if s.script.exercise not in elsewhere} == {View()}
     assert {s.view.yaw_deg for s in specs if s.script.exercise == "single_leg_stance"} == {90.0}
+    raised = [s.view for s in specs if s.script.exercise == "figure_four_stretch"]
+    assert {v.yaw_deg for v in raised} == {0.0} and all(25.0 <= v.pitch_deg <= 40.0 for v in raised)
+    assert len({v.pitch_deg for v in raised}) > 1
     assert not any("_yaw" in s.name for s in specs)
 
 
@@ -76,6 +89,10 @@ def test_views_are_paired_every_script_at_every_yaw_its_exercise_allows(view_spe
 def test_views_cover_every_pitch_band_and_the_lens_range_per_exercise(view_specs):
     for exercise in FAULT_CODES:
         mine = [s for s in view_specs if s.script.exercise == exercise]
+        if exercise in RAISED_PITCH_DEG:  # filmed from above whatever the plan: its own range
+            low, high = RAISED_PITCH_DEG[exercise]
+            assert all(low <= s.view.pitch_deg <= high for s in mine)
+            continue
         assert {pitch_band(s.view.pitch_deg) for s in mine} == {"floor", "level", "table"}
         # Within 2 degrees of its band's nominal pitch, or a floor camera tilted up only as far as its frame shows
         # the feet from (synth.camera.framable).
