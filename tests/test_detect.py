@@ -141,6 +141,16 @@ def test_a_spec_in_the_frames_exact_posture_outweighs_one_that_fits_them_loosely
     assert share == 1.0 and weighted == pytest.approx(0.8 * RECOGNITION_THRESHOLDS["posture_loose_fit_ratio"] + 0.2)
 
 
+def test_a_lying_spec_fits_frames_read_as_the_other_lying_posture_loosely_both_ways():
+    # Filmed from above (the figure four's raised camera) a person on their back shows the shoulders one above the
+    # other, as side-lying does; side-lying, the chest turned up (an open book) reads as on the back.
+    side_lying = np.array(["side_lying"] * 10)
+    loose = RECOGNITION_THRESHOLDS["posture_loose_fit_ratio"]
+    assert posture_fit(get_exercise("figure_four_stretch"), side_lying) == pytest.approx((1.0, loose))
+    assert posture_fit(get_exercise("open_book"), np.array(["supine"] * 10)) == pytest.approx((1.0, loose))
+    assert posture_fit(get_exercise("open_book"), side_lying) == (1.0, 1.0)
+
+
 def test_straight_arms_tell_a_press_up_from_a_sphinx():
     from tests.test_floor_exercises import press_ups, trace_clip
 
