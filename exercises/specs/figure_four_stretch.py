@@ -1,4 +1,8 @@
-"""Figure-four (piriformis) stretch: lying on the back, one ankle crossed over the other knee, held."""
+"""Figure-four (piriformis) stretch: lying on the back, one ankle crossed over the other knee, held.
+
+Filmed from above, a camera raised beside the mat and tilted down: from the side at floor level the crossed shin
+points at the camera and the pose model puts its ankle on the floor, so no crossing is seen (README, Accuracy).
+"""
 
 import exercises.signals_supine  # noqa: F401  (registers the hook-lying signals named below)
 from exercises.spec import (
