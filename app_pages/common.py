@@ -21,7 +21,7 @@ import streamlit as st
 
 from feedback import views
 from feedback.coach import SYMPTOM_MOVES
-from feedback.wording import SYMPTOM_ADVICE
+from feedback.wording import SYMPTOM_ADVICE, known_limit
 from pose.landmarks import Side
 from scoring.prescription import SetPlan, plan_set
 from store import repo
@@ -358,3 +358,9 @@ def show_advice(advice: list[tuple[str, str]]) -> None:
     """Symptom advice as (code, level) pairs from feedback.coach.symptom_advice: red, amber or green."""
     for code, level in advice:
         {"error": st.error, "warning": st.warning, "ok": st.success}[level](SYMPTOM_ADVICE[code])
+
+
+def show_known_limit(exercise: str) -> None:
+    """What formcheck is known to miss in the exercise (feedback.wording.KNOWN_LIMITS) as a caption; none: nothing."""
+    if limit := known_limit(exercise):
+        st.caption(f"Good to know: {limit}")

@@ -22,7 +22,7 @@ from exercises.results import ClipReport
 from feedback import views
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
-from feedback.wording import cue, how_to, known_limit
+from feedback.wording import cue, how_to
 from scoring.live import LIVE_ADMISSION, LIVE_STANDBY, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
@@ -327,8 +327,7 @@ def page(actor: Actor | None = None) -> None:
             with st.expander("How to do it", expanded=True):
                 # how_to: a clinic's own spec file carries its steps too (HOW_TO has the built-ins only).
                 st.markdown("\n".join(f"- {line}" for line in how_to(plan.exercise)))
-                if limit := known_limit(plan.exercise):
-                    st.caption(f"Good to know: {limit}")
+                common.show_known_limit(plan.exercise)
                 st.caption("Go gently. Stop if pain spreads down your leg.")
             if common.is_patient(actor) and slot["coach"].frames == 0:
                 pain_before_question(slot)

@@ -20,7 +20,7 @@ from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
-from feedback.wording import camera_advice, known_limit, partial_text, recognition_doubt
+from feedback.wording import camera_advice, partial_text, recognition_doubt
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
@@ -109,8 +109,7 @@ def clip_input(exercise: str) -> tuple[str, str] | None:
     """
     upload_tab, sample_tab = st.tabs(["Upload a clip", "Sample clips"])
     with upload_tab:
-        up = st.file_uploader(f"Video of the exercise (up to {MAX_UPLOAD_MB} MB)", type=list(UPLOAD_TYPES),
-                              help=camera_advice(exercise))
+        up = st.file_uploader(f"Video of the exercise (up to {MAX_UPLOAD_MB} MB)", type=list(UPLOAD_TYPES))
         st.caption(f"Filming it: {camera_advice(exercise)}")
         if up is not None:
             try:
@@ -385,8 +384,7 @@ def page(actor: Actor | None) -> None:
     path, display = clip
     # The file name is the user's: plain text.
     st.text(f"Clip: {display} · Exercise: {EXERCISES[name].title}")
-    if limit := known_limit(name):
-        st.caption(f"Good to know: {limit}")
+    common.show_known_limit(name)
     work_it_out(path, name)
     if plan is None:
         st.info("Fix the threshold override in the sidebar to score the clip.")

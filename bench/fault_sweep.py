@@ -109,7 +109,7 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
             cam = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 2])
             yaw_max = min(yaw_max_deg, MAX_YAW_DEG.get(exercise, 0.0))
             # A raised camera's pitch (synth.camera.RAISED_PITCH_DEG) from its own stream: no other draw moves.
-            pitch = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 4])
+            pitch_rng = np.random.default_rng([seed, zlib.crc32(exercise.encode()), 4])
             for fault in (None, *FAULT_CODES[exercise]):
                 clip_seed = int(rng.integers(0, 2**31))
                 w, h, fps = SIZES[int(rng.integers(len(SIZES)))]
@@ -120,7 +120,7 @@ def sweep_specs(exercises: list[str], seeds: list[int], yaw_max_deg: float = 0.0
                                       style=random_scene_style(rng, (0.7, 0.85)), seed=clip_seed,
                                       view=_own_view(exercise, fault, View(yaw_deg=float(cam.uniform(0.0, yaw_max)),
                                                                            fov_deg=float(cam.uniform(*FOV_RANGE_DEG))),
-                                                     pitch)))
+                                                     pitch_rng)))
             if exercise in LOW_TARGET_DEG:
                 specs.append(_low_target_spec(exercise, seed, yaw_max, bodies))
     return specs
