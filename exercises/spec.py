@@ -121,6 +121,9 @@ class HoldSpec:
         still_max_per_s, still_window_s: optional threshold names: time counts only while the signal moves slower
             than still_max_per_s (its unit per second), measured over the last still_window_s. For a hold whose
             band is entered partway through the movement into it: the way in and out is not holding.
+        plateau_ratio: optional threshold name, for a hold from_neutral: once it ends, the hold is timed only from
+            its first to its last frame this share of the way from the neutral to its median (HoldTimer). For a
+            hold entered gradually whose reading is too noisy for still_max_per_s.
     """
 
     signal: str
@@ -133,6 +136,7 @@ class HoldSpec:
     from_neutral: bool = False
     still_max_per_s: str | None = None
     still_window_s: str | None = None
+    plateau_ratio: str | None = None
 
 
 @dataclass(frozen=True)
@@ -283,8 +287,8 @@ class ExerciseSpec:
                               self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
-            names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s)
-                      if n}
+            names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s,
+                                  self.hold.plateau_ratio) if n}
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
@@ -338,6 +342,10 @@ class ExerciseSpec:
                                                      or self.hold.signal != self.rep.signal):
             raise ValueError(f"{where}: a hold measured from the neutral needs the rep's neutral_window_s and the "
                              f"rep signal {self.rep.signal!r}, got {self.hold.signal!r}")
+        if self.hold and self.hold.plateau_ratio and (not self.hold.from_neutral
+                                                      or not 0 < self.t(self.hold.plateau_ratio) < 1):
+            raise ValueError(f"{where}: {self.hold.plateau_ratio!r} is a share of a hold's depth below the neutral: "
+                             f"it needs from_neutral and a value in (0, 1)")
         if self.rep.start_from_rest_within and (self.rep.mode == "cycle" or self.rep.neutral_window_s
                                                 or not self.t(self.rep.start_from_rest_within) >= 0):
             raise ValueError(f"{where}: {self.rep.start_from_rest_within!r} times a rep from its rest: it needs a rep "

@@ -170,20 +170,31 @@ class HoldTimer:
     and out as holding. Moving on inside the band for longer than gap_max_s ends the hold as leaving it would: the
     person has gone on to something else (lowering and pressing up again), or the pose model has lost them (a
     press-up's pose read as junk for 2.4 s, all of it inside the band, merged two holds into one; rendered seed 385).
+
+    With plateau_ratio, a hold measured from the neutral (zero: the person's own rest) is timed, once it ends, only
+    from the first to the last frame at least that share of the way from zero to the hold's median: its edges at a
+    share of its own depth, not the band's. For a hold whose reading is too noisy to tell still from moving, yet
+    entered and left gradually: a band edge near rest times most of the way in and out as holding.
+    While the hold is under way good_s counts from the band's edge.
     """
 
     def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
                  unseen_gap_max_s: float | None = None, still_max_per_s: float = math.inf,
-                 still_window_s: float = 0.0) -> None:
+                 still_window_s: float = 0.0, plateau_ratio: float | None = None) -> None:
         """Configure the band [low, high] and the times in seconds (unseen_gap_max_s defaults to gap_max_s)."""
         if not low < high:
             raise ValueError(f"hold band low ({low}) must be below high ({high})")
+        if plateau_ratio is not None and not 0 < plateau_ratio < 1:
+            raise ValueError(f"plateau_ratio must be in (0, 1), got {plateau_ratio}")
         if math.isfinite(still_max_per_s) and not (still_max_per_s > 0 and still_window_s > 0):
             raise ValueError(f"still_max_per_s ({still_max_per_s}) and still_window_s ({still_window_s}) must be > 0")
         self.low, self.high = low, high
         self.min_s, self.gap_max_s, self.settle_s = min_s, gap_max_s, settle_s
         self.unseen_gap_max_s = gap_max_s if unseen_gap_max_s is None else unseen_gap_max_s
         self.still_max_per_s, self.still_window_s = still_max_per_s, still_window_s
+        self.plateau_ratio = plateau_ratio
+        # With plateau_ratio: this hold's in-band frames as (time, value, seconds credited), for the trim at its end.
+        self._frames: list[tuple[float, float, float]] = []
         self._recent: deque[tuple[float, float]] = deque()
         self._start_s: float | None = None
         self._last_in_s = math.nan
@@ -236,10 +247,15 @@ class HoldTimer:
         counts = self._previous_in_band and not faulted and still
         self._previous_in_band = in_band
         if in_band:
+            credited = 0.0
             if self._start_s is None:
                 self._start_s, self.good_s = t_s, 0.0
+                self._frames = []
             elif counts:
-                self.good_s += t_s - self._last_in_s
+                credited = t_s - self._last_in_s
+                self.good_s += credited
+            if self.plateau_ratio is not None:
+                self._frames.append((t_s, x, credited))
             self._last_in_s = t_s
             self._seen_out = False
         return ended
@@ -248,9 +264,22 @@ class HoldTimer:
         """End any hold under way; returns it if it reached min_s of good form."""
         if self._start_s is None:
             return None
-        event = HoldEvent(self._start_s, self._last_in_s, self.good_s)
+        event = (self._plateau_trimmed() if self.plateau_ratio is not None and self._frames
+                 else HoldEvent(self._start_s, self._last_in_s, self.good_s))
         self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
+        self._frames = []
         return event if event.good_s >= self.min_s - TIME_ROUNDING_S else None
+
+
+    def _plateau_trimmed(self) -> HoldEvent:
+        """The hold from its first to its last frame at least plateau_ratio of the way from zero to its median."""
+        values = np.array([x for _, x, _ in self._frames])
+        level = float(np.median(values))
+        deep = np.flatnonzero(values / level >= self.plateau_ratio) if level != 0 else np.arange(len(values))
+        first, last = int(deep[0]), int(deep[-1])
+        # A frame's credit is the time since the frame before, so the first kept frame's own credit is left out.
+        good_s = sum(credited for _, _, credited in self._frames[first + 1:last + 1])
+        return HoldEvent(self._frames[first][0], self._frames[last][0], good_s)
 
 
 class RunningNeutral:

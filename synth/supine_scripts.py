@@ -99,7 +99,7 @@ def _truth(poses: list[Pose]) -> dict[str, np.ndarray]:
         "knee_gap_ratio": np.linalg.norm(_j(poses, "near_knee") - _j(poses, "far_knee"), axis=1) / hip_gap,
         "shoulder_roll_deg": _line_roll_deg(_j(poses, "far_shoulder"), _j(poses, "near_shoulder")),
         "pelvis_roll_deg": _line_roll_deg(_j(poses, "far_hip"), _j(poses, "near_hip")),
-        "ankle_on_knee_ratio": np.linalg.norm(_j(poses, "near_ankle") - _j(poses, "far_knee"), axis=1) / thigh,
+        "ankle_on_knee_world_ratio": np.linalg.norm(_j(poses, "near_ankle") - _j(poses, "far_knee"), axis=1) / thigh,
     }
 
 

@@ -148,6 +148,38 @@ def test_moving_inside_the_band_for_longer_than_the_gap_ends_the_hold(moving_s, 
     assert [e.good_s for e in events if e] == [pytest.approx(h, abs=0.35) for h in holds_s]
 
 
+@pytest.mark.parametrize(("ratio", "expected_s"), [(None, 7.6), (0.5, 6.0), (0.8, 4.8)])
+def test_plateau_ratio_times_a_hold_between_the_frames_that_share_of_its_own_depth(ratio, expected_s):
+    # Measured from rest (0): 2 s down to -1, 4 s held there with 0.05 of jitter, 2 s back. The band's edge at -0.1
+    # sits near rest, so the band times 0.9 of each move as holding (4 + 2 x 1.8 = 7.6 s); a ratio r times only the
+    # frames r of the way down or more: 4 + 2 x 2 x (1 - r).
+    t = np.arange(0.0, 8.0, 0.05)
+    x = np.interp(t, [0.0, 2.0, 6.0, 8.0], [0.0, -1.0, -1.0, 0.0]) + 0.05 * np.sin(7.0 * t)
+    timer = HoldTimer(-3.0, -0.1, min_s=1, gap_max_s=1.0, settle_s=0.5, plateau_ratio=ratio)
+    events = [timer.step(float(ti), float(xi), False) for ti, xi in zip(t, x)] + [timer.close()]
+    (event,) = [e for e in events if e]
+    # The jitter moves each edge by up to 0.05 / 0.5 a second = 0.1 s.
+    assert event.good_s == pytest.approx(expected_s, abs=0.2)
+    assert event.end_s - event.start_s == pytest.approx(event.good_s, abs=1e-6)
+
+
+def test_plateau_ratio_leaves_a_shallow_hold_that_barely_enters_the_band_as_the_band_times_it():
+    # Held at -0.15 below rest with the band's edge at -0.1: every in-band frame is past half its depth.
+    t = np.arange(0.0, 6.0, 0.05)
+    x = np.interp(t, [0.0, 0.5, 5.5, 6.0], [0.0, -0.15, -0.15, 0.0])
+    plain = HoldTimer(-3.0, -0.1, min_s=1, gap_max_s=1.0, settle_s=0.5)
+    plateau = HoldTimer(-3.0, -0.1, min_s=1, gap_max_s=1.0, settle_s=0.5, plateau_ratio=0.5)
+    for ti, xi in zip(t, x):
+        plain.step(float(ti), float(xi), False)
+        plateau.step(float(ti), float(xi), False)
+    assert plateau.close().good_s == pytest.approx(plain.close().good_s)
+
+
+def test_plateau_ratio_outside_zero_to_one_is_refused():
+    with pytest.raises(ValueError, match="plateau_ratio"):
+        HoldTimer(-3.0, -0.1, min_s=1, gap_max_s=1.0, settle_s=0.5, plateau_ratio=1.0)
+
+
 def test_hold_timer_long_gap_splits_and_short_hold_is_dropped():
     h = HoldTimer(60, 120, min_s=3, gap_max_s=1.0, settle_s=0.5)
     events = []
