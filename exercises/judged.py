@@ -55,13 +55,13 @@ def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
     return [(float(report.t_s[0]), float(report.t_s[-1]))] if len(report.t_s) else []
 
 
-def _frame_rule_judged(report: ClipReport, rule: FrameRule, view_max_deg: float) -> bool | None:
+def _frame_rule_judged(report: ClipReport, rule: FrameRule, view_max_deg: float, from_rest: bool = True) -> bool | None:
     """Whether the rule's signal was known in some frame it looks at, filmed from within `view_max_deg` of side-on.
 
     None when there was nothing to look at. An unknown view counts as side-on, as it does for the rule.
     """
     windows = _windows(report, rule.during)
-    judgeable = _judgeable(report, rule, view_max_deg)
+    judgeable = _judgeable(report, rule, view_max_deg, from_rest)
     if not windows or judgeable is None:
         return None
     inside = np.zeros(len(report.t_s), bool)
@@ -72,11 +72,11 @@ def _frame_rule_judged(report: ClipReport, rule: FrameRule, view_max_deg: float)
     return bool(np.any(judgeable & inside))
 
 
-def _judgeable(report: ClipReport, rule: FrameRule, view_max_deg: float) -> np.ndarray | None:
+def _judgeable(report: ClipReport, rule: FrameRule, view_max_deg: float, from_rest: bool = True) -> np.ndarray | None:
     """Per frame, whether the rule's signal was known there and filmed from within `view_max_deg` of side-on.
 
     None when the report recorded no confidence for it (or no frame). An unknown view counts as side-on, as it does
-    for the rule.
+    for the rule. With from_rest False, a rule judged from its rest level is taken as if that level were known.
     """
     codes = report.confidence.get(rule.signal)
     if codes is None or not len(report.t_s):
@@ -84,7 +84,7 @@ def _judgeable(report: ClipReport, rule: FrameRule, view_max_deg: float) -> np.n
     with np.errstate(invalid="ignore"):
         within = ~(report.view_deg > view_max_deg) if len(report.view_deg) == len(report.t_s) else True
     judgeable = (codes != UNKNOWN) & within
-    if rule.from_rest_window_s:
+    if rule.from_rest_window_s and from_rest:
         # Judged from the signal's own level at rest: nothing before that level was first seen (a clip that starts
         # in the stretch has no level to judge its first stretch from).
         judgeable &= report.t_s >= report.rest_seen_from_s.get(rule.code, -math.inf)
@@ -103,18 +103,20 @@ def _rep_rule_judged(attempts: tuple[RepEvent, ...], rule: RepRule, view_max_deg
                for r in attempts)
 
 
-def fault_measurement(spec: ExerciseSpec, code: str) -> UnjudgedFault:
+def fault_measurement(spec: ExerciseSpec, code: str, rest_unseen: bool = True) -> UnjudgedFault:
     """The measurement a fault of `spec` is judged on (its first rule's signal, and that signal's plane).
 
     For a saved report, which keeps only the codes it could not check. A code no rule of the spec reads (a range
     fault, or a spec that changed since) gets its own code as the signal, seen from "any" view. A measurement the
     spec judges only near side-on (form_view_max) is seen from the "side", whatever its own plane. One judged from
-    its own level at rest (FrameRule.from_rest_window_s) needs that level seen first: its plane is "rest", as that
-    is the one cause a well-placed camera can still miss (a clip begun in the position).
+    its own level at rest (FrameRule.from_rest_window_s) needs that level seen first: its plane is "rest" when that
+    was the cause (rest_unseen; a saved report cannot tell, and it is the one cause a well-placed camera can still
+    miss: a clip begun in the position), else its signal's.
     """
     for rule in spec.frame_rules:
         if rule.code == code:
-            return UnjudgedFault(code, rule.signal, "rest" if rule.from_rest_window_s else _plane(spec, rule.signal))
+            rest = rule.from_rest_window_s and rest_unseen
+            return UnjudgedFault(code, rule.signal, "rest" if rest else _plane(spec, rule.signal))
     for rule in spec.rep_rules:
         signal = _stat_signal(rule.stat)
         if rule.code == code and signal is not None:
@@ -144,8 +146,18 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
             judged = _rep_rule_judged(attempts, rule, form_view_limit_deg(spec, _stat_signal(rule.stat) or ""))
             if judged is not None:
                 verdicts.setdefault(rule.code, []).append(judged)
-    return tuple(fault_measurement(spec, code) for code in spec.fault_codes
+    rest_unseen = _rest_the_cause(report, spec)
+    return tuple(fault_measurement(spec, code, code in rest_unseen) for code in spec.fault_codes
                  if verdicts.get(code) and not any(judged for judged in verdicts[code]))
+
+
+def _rest_the_cause(report: ClipReport, spec: ExerciseSpec) -> set[str]:
+    """The faults judged from a rest level whose rules could have looked, had that level been seen in time.
+
+    A calf stretch filmed from the front never sees the heel at all: the advice is the camera's, not the start's.
+    """
+    return {r.code for r in spec.frame_rules if r.from_rest_window_s and spec.rule_on(r)
+            and _frame_rule_judged(report, r, form_view_limit_deg(spec, r.signal), from_rest=False)}
 
 
 def _frame_rule_judged_in(report: ClipReport, rep: RepEvent, rule: FrameRule, view_max_deg: float) -> bool:
@@ -191,8 +203,9 @@ def with_unjudged(report: ClipReport, spec: ExerciseSpec) -> ClipReport:
     anywhere = {u.code for u in unjudged_faults(report, spec)}
     on_every_rep = set.intersection(*(set(r.unjudged) for r in attempts)) if attempts else set()
     codes = [c for c in spec.fault_codes if c in anywhere or (c in on_every_rep and c not in report.fault_counts)]
+    rest_unseen = _rest_the_cause(report, spec)
     return replace(report, reps=reps, partial_reps=partials,
-                   unjudged=tuple(fault_measurement(spec, c) for c in codes))
+                   unjudged=tuple(fault_measurement(spec, c, c in rest_unseen) for c in codes))
 
 
 def partly_unjudged(reps: Iterable[tuple[int, Sequence[str]]], whole_clip: Collection[str],

@@ -235,6 +235,21 @@ def test_a_heel_judged_from_rest_is_not_checked_until_rest_is_seen():
     assert alone.rest_seen_from_s == {"back_heel_lifting": math.inf}
 
 
+def test_a_heel_never_seen_is_not_checked_for_want_of_a_view_not_of_a_rest():
+    # Both feet lost throughout (a camera that crops them): the rest level is never seen either, but filming from
+    # the start would not have helped. The reason given is the measurement's own (see the feet), not "rest".
+    script = StretchScript("calf_stretch", stretches=2, hold_s=9.0, rest_deg=10.0, stretch_deg=31.0, seed=6)
+    seq = trace(script)
+    visibility = seq.visibility.copy()
+    for part in ("heel", "foot_index"):
+        for side in ("left", "right"):
+            visibility[:, sided(part, side)] = 0.0
+    report = score_sequence(dataclasses.replace(seq, visibility=visibility), get_exercise("calf_stretch"))
+    assert len(report.holds) == 2
+    heel = [u for u in report.unjudged if u.code == "back_heel_lifting"]
+    assert [(u.signal, u.plane) for u in heel] == [("back_heel_lift_deg", "side")]
+
+
 def test_a_bent_back_knee_is_no_fault_in_the_soleus_version():
     script = StretchScript("calf_stretch", stretches=1, hold_s=8.0, rest_deg=10.0, stretch_deg=31.0, fault_deg=35.0,
                            faults=(Fault("back_knee_bent", 1),), seed=7)
