@@ -261,15 +261,17 @@ class HoldTimer:
         return ended
 
     def close(self) -> HoldEvent | None:
-        """End any hold under way; returns it if it reached min_s of good form."""
+        """End any hold under way; returns it if it reached min_s of good form (in the band: see plateau_ratio)."""
         if self._start_s is None:
             return None
+        # Whether there was a hold is the band's to say; how long, with plateau_ratio, the trimmed time's: a hold
+        # read short (the pose lost for seconds of it) is reported short, not dropped.
+        long_enough = self.good_s >= self.min_s - TIME_ROUNDING_S
         event = (self._plateau_trimmed() if self.plateau_ratio is not None and self._frames
                  else HoldEvent(self._start_s, self._last_in_s, self.good_s))
         self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
         self._frames = []
-        return event if event.good_s >= self.min_s - TIME_ROUNDING_S else None
-
+        return event if long_enough else None
 
     def _plateau_trimmed(self) -> HoldEvent:
         """The hold from its first to its last frame at least plateau_ratio of the way from zero to its median."""

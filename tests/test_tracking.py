@@ -175,6 +175,17 @@ def test_plateau_ratio_leaves_a_shallow_hold_that_barely_enters_the_band_as_the_
     assert plateau.close().good_s == pytest.approx(plain.close().good_s)
 
 
+def test_a_hold_long_enough_in_the_band_is_reported_with_its_trimmed_time_even_under_min_s():
+    # 1 s in and out, 2.5 s held at -1, the pose lost for 1 s of it: 4.3 s in the band, 3.3 s of it seen (past the
+    # 3 s minimum); trimmed at 0.8 of its depth, 2.9 s, 1.9 s seen. Whether it was a hold is the band's to say.
+    t = np.arange(0.0, 5.0, 0.05)
+    x = np.interp(t, [0.0, 1.0, 3.5, 4.5, 5.0], [0.0, -1.0, -1.0, 0.0, 0.0])
+    x[(t > 1.5) & (t < 2.5)] = np.nan
+    timer = HoldTimer(-3.0, -0.1, min_s=3.0, gap_max_s=1.0, settle_s=0.5, unseen_gap_max_s=3.0, plateau_ratio=0.8)
+    events = [timer.step(float(ti), float(xi), False) for ti, xi in zip(t, x)] + [timer.close()]
+    assert [e.good_s for e in events if e] == [pytest.approx(1.9, abs=0.1)]
+
+
 def test_plateau_ratio_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="plateau_ratio"):
         HoldTimer(-3.0, -0.1, min_s=1, gap_max_s=1.0, settle_s=0.5, plateau_ratio=1.0)
