@@ -11,7 +11,9 @@ import pytest
 from exercises.detect import (
     RECOGNITION_THRESHOLDS,
     UNKNOWN,
+    _signature_missing,
     ankle_rise_ratio,
+    ankle_to_other_knee_drop_ratio,
     chest_up_elbow_deg,
     fitting_postures,
     frame_postures,
@@ -194,6 +196,26 @@ def test_a_foot_off_the_floor_is_no_pelvic_tilt_or_trunk_rotation_and_a_straight
     for part in (Landmark.LEFT_ANKLE, Landmark.LEFT_HEEL, Landmark.LEFT_FOOT_INDEX):
         xyz[:, part, 1] -= 0.15
     assert ankle_rise_ratio(replace(tilting, xyz=xyz)) > limit
+
+
+def test_a_figure_four_filmed_from_above_is_no_pelvic_tilt():
+    # From a raised camera the crossed ankle hardly rises in the picture, so the rise above cannot tell the two apart;
+    # in 3D an ankle comes to the other knee, whichever way the camera looks, and a tilt keeps both feet down.
+    from tests.test_supine_exercises import TILT, _world_turned, clip, crossings, tilts
+
+    limit = RECOGNITION_THRESHOLDS["pelvic_tilt_ankle_knee_drop_max_ratio"]
+    tilting = ankle_to_other_knee_drop_ratio(_world_turned(clip(tilts(2), fps=15.0, **TILT), 35.0))
+    crossing = clip(crossings(2, hold_s=8.0), fps=15.0, **TILT)
+    assert tilting < limit < ankle_to_other_knee_drop_ratio(_world_turned(crossing, 35.0))
+    # The picture as from above: the crossed foot no higher than the other (its rise passes), the 3D crossing seen.
+    xyz = crossing.xyz.copy()
+    for part in ("ankle", "heel", "foot_index"):
+        xyz[:, sided(part, "left"), 1] = xyz[:, sided(part, "right"), 1]
+    from_above = replace(_world_turned(crossing, 35.0), xyz=xyz)
+    assert ankle_rise_ratio(from_above) < RECOGNITION_THRESHOLDS["hook_lying_ankle_rise_max_ratio"]
+    # What recognition says of a pelvic tilt's count found in such a clip (rendered raised figure fours count 2).
+    assert _signature_missing("pelvic_tilt", from_above).startswith("an ankle comes to the other knee")
+    assert _signature_missing("figure_four_stretch", from_above) == ""
 
 
 def test_a_knee_straightened_with_the_hips_still_or_beside_a_straight_knee_is_no_wall_squat():
