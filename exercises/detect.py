@@ -145,6 +145,11 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # pools of seeds 7373, 7474, 7676 and older) and 0.27 on the real clips. A press-up filmed side-on, whose world
     # shoulders swing as it rises, counted open-book turns.
     "open_book_shoulder_stack_min_ratio": 0.35,
+    # An open book keeps the knees stacked, so the nearer ankle's 3D gap to the other knee (as for the pelvic tilt
+    # above) travels 0.07-0.21 thigh lengths over rendered open books (seeds 401, 431, 471, 9393; one 0.50, seed 401's
+    # small rotation), and 0.35-0.85 over the raised figure fours that tied with one: from above, a person on the back
+    # shows the shoulders stacked, and the open book's count finds a turn. Fresh open books (seeds 541-543): 0.12-0.39.
+    "open_book_ankle_knee_drop_max_ratio": 0.55,
 })
 _T = RECOGNITION_THRESHOLDS
 
@@ -453,7 +458,9 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "single_leg_stance": ((shoulder_width_seen_ratio, "single_leg_shoulder_width_min_ratio",
                            "filmed side-on, not from the front"),),
     "open_book": ((shoulder_stack_ratio, "open_book_shoulder_stack_min_ratio",
-                   "filmed side-on: the shoulders do not stack"),),
+                   "filmed side-on: the shoulders do not stack"),
+                  (ankle_to_other_knee_drop_ratio, "open_book_ankle_knee_drop_max_ratio",
+                   "an ankle comes to the other knee")),
 }
 
 

@@ -218,6 +218,24 @@ def test_a_figure_four_filmed_from_above_is_no_pelvic_tilt():
     assert _signature_missing("figure_four_stretch", from_above) == ""
 
 
+def test_a_figure_four_filmed_from_above_is_no_open_book():
+    # From above, a person on the back shows the shoulders stacked in the picture, as lying on the side does, and
+    # the open book's count finds a turn in a figure four. An open book keeps its knees stacked; here an ankle comes
+    # to the other knee in 3D.
+    from tests.test_supine_exercises import TILT, _world_turned, clip, crossings
+
+    crossing = _world_turned(clip(crossings(2, hold_s=8.0), fps=15.0, **TILT), 35.0)
+    xyz = crossing.xyz.copy()
+    width, height = crossing.image_size
+    trunk_px = (xyz[:, Landmark.LEFT_SHOULDER, :2] - xyz[:, Landmark.LEFT_HIP, :2]) * (width, height)
+    trunk = np.linalg.norm(trunk_px, axis=1)
+    xyz[:, Landmark.LEFT_SHOULDER, 1] = xyz[:, Landmark.RIGHT_SHOULDER, 1] - 0.6 * trunk / height
+    stacked = replace(crossing, xyz=xyz)
+    assert shoulder_stack_ratio(stacked) > RECOGNITION_THRESHOLDS["open_book_shoulder_stack_min_ratio"]
+    assert ankle_to_other_knee_drop_ratio(stacked) > RECOGNITION_THRESHOLDS["open_book_ankle_knee_drop_max_ratio"]
+    assert _signature_missing("open_book", stacked).startswith("an ankle comes to the other knee")
+
+
 def test_a_knee_straightened_with_the_hips_still_or_beside_a_straight_knee_is_no_wall_squat():
     # A seated knee extension straightens one knee with the hips on the chair; a calf stretch bends the front knee
     # with the back one straight. Each bends a knee the way a wall squat does, in a posture a wall squat fits.
