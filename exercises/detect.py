@@ -30,6 +30,7 @@ from exercises.engine import score_sequence
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.setup import POSTURES
+from exercises.signals_supine import ankle_to_other_knee_ratio
 from exercises.spec import ExerciseSpec
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO, PoseSequence, pixel_xy
 from pose.geometry import elevation_deg, joint_angle_deg
@@ -356,15 +357,7 @@ def ankle_to_other_knee_drop_ratio(sequence: PoseSequence) -> float:
     The nearer of each ankle to the other leg's knee, its 95th percentile less its 5th over the frames: a figure four
     rests an ankle on the other knee, whichever way the camera looks. NaN when the legs are never seen.
     """
-    world = sequence.world_xyz
-
-    def gap(a: int, b: int) -> np.ndarray:
-        return np.linalg.norm(world[:, a] - world[:, b], axis=1)
-
-    thigh = (gap(sided("hip", "left"), sided("knee", "left")) + gap(sided("hip", "right"), sided("knee", "right"))) / 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nearer = np.fmin(gap(sided("ankle", "left"), sided("knee", "right")),
-                         gap(sided("ankle", "right"), sided("knee", "left"))) / thigh
+    nearer = ankle_to_other_knee_ratio(sequence.world_xyz)
     known = nearer[sequence.found & np.isfinite(nearer)]
     return float(np.percentile(known, 95) - np.percentile(known, 5)) if known.size else float("nan")
 

@@ -170,10 +170,20 @@ def ankle_on_knee_world_ratio(b: Body) -> np.ndarray:
     spec reads its drop from the person's own rest. From the side at floor level it reads the same in and out of a
     hold: the crossed shin points at the camera, and the pose model puts its ankle on the floor.
     """
-    thigh = (distance(b.world_point("hip", "left"), b.world_point("knee", "left"))
-             + distance(b.world_point("hip", "right"), b.world_point("knee", "right"))) / 2.0
-    gaps = [distance(b.world_point("ankle", s), b.world_point("knee", other))
-            for s, other in (("left", "right"), ("right", "left"))]
+    return ankle_to_other_knee_ratio(b.world) if b.world is not None else np.full(len(b.xy), np.nan)
+
+
+def ankle_to_other_knee_ratio(world: np.ndarray) -> np.ndarray:
+    """(T,) the nearer of each ankle to the other leg's knee over the mean thigh, from (T, 33, 3) world landmarks.
+
+    The figure four's signal, and recognition's measure of an ankle brought to the other knee (exercises.detect).
+    """
+    def part(name: str, side: str) -> np.ndarray:
+        return world[:, sided(name, side)]
+
+    thigh = (distance(part("hip", "left"), part("knee", "left"))
+             + distance(part("hip", "right"), part("knee", "right"))) / 2.0
+    gaps = [distance(part("ankle", s), part("knee", other)) for s, other in (("left", "right"), ("right", "left"))]
     return _ratio(np.fmin(*gaps), thigh)
 
 
