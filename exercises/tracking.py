@@ -250,7 +250,6 @@ class HoldTimer:
             credited = 0.0
             if self._start_s is None:
                 self._start_s, self.good_s = t_s, 0.0
-                self._frames = []
             elif counts:
                 credited = t_s - self._last_in_s
                 self.good_s += credited
@@ -267,7 +266,8 @@ class HoldTimer:
         # Whether there was a hold is the band's to say; how long, with plateau_ratio, the trimmed time's: a hold
         # read short (the pose lost for seconds of it) is reported short, not dropped.
         long_enough = self.good_s >= self.min_s - TIME_ROUNDING_S
-        event = (self._plateau_trimmed() if self.plateau_ratio is not None and self._frames
+        # With plateau_ratio every in-band frame was kept, the hold's first among them.
+        event = (self._plateau_trimmed() if self.plateau_ratio is not None
                  else HoldEvent(self._start_s, self._last_in_s, self.good_s))
         self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
         self._frames = []
