@@ -31,6 +31,9 @@ TRUTH_SIGNALS: dict[str, dict[str, str]] = {
                    "shin_from_vertical_deg": "support_shin_from_vertical_deg"},
     "nerve_glide": {"knee_deg": "knee_deg", "hip_deg": "hip_deg", "ankle_deg": "ankle_deg"},
     "cat_cow": {"spine_flexion_deg": "spine_flexion_deg"},
+    # The truth's knee is the working one; ours is the straighter of the two, which is the working one whenever the
+    # knee has left the hanging rest (where both read about 90).
+    "seated_knee_extension": {"knee_deg": "moving_knee_deg", "slump_deg": "slump_deg"},
 }
 
 # Joint angles are read from the picture side-on and from MediaPipe's world landmarks further round (exercises.body

@@ -85,6 +85,11 @@ class BodyShape:
         """
         return _BACK_PROFILE[1][_BACK_PROFILE[0].index(0.0)] * self.girth
 
+    @property
+    def thigh_under_hip(self) -> float:
+        """Distance from the hip joint down to the underside of the thigh, body heights: sitting, the seat's top."""
+        return _THIGH_R[0] * self.girth
+
 
 # Each build wears different clothes and skin tone, so a suite varies both.
 BODY_SHAPES: dict[str, BodyShape] = {

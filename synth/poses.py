@@ -42,7 +42,7 @@ class Pose:
         skeleton: Joint positions in the canonical body frame.
         hand_style: ``"relaxed"`` (hanging), ``"grip"`` (holding the thigh) or
             ``"flat"`` (palms on the floor).
-        prop: Scene prop the pose needs: ``"wall"`` or ``"mat"``.
+        prop: Scene prop the pose needs: ``"wall"``, ``"mat"`` or ``"chair"``.
     """
 
     skeleton: Skeleton

@@ -22,7 +22,7 @@ import numpy as np
 from synth.camera import MAX_YAW_DEG, PinholeCamera, View, framable, place_camera
 from synth.mannequin import draw_mannequin, get_body_shape
 from synth.poses import Pose
-from synth.scene import SceneStyle, apply_camera, fit_transform, render_background, x264_options
+from synth.scene import SceneStyle, apply_camera, fit_transform, random_chair, render_background, x264_options
 from synth.script import (
     THRESHOLDS,
     TRUTH_SERIES,
@@ -285,6 +285,7 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Pat
     n_frames = len(poses)
 
     prop = poses[0].prop
+    chair = None
     if prop == "wall":
         surface = -body.pelvis_back_depth
         prop_x = (surface, surface - 0.07)
@@ -293,7 +294,10 @@ def render_clip(spec: ClipSpec, out_dir: str | Path, crf: int = 23) -> tuple[Pat
         prop_x = (float(xs.min()) - 0.08, float(xs.max()) + 0.08)
     camera = clip_camera(spec, poses, prop_x)
     rng = np.random.default_rng(spec.seed)
-    background = render_background(spec.width, spec.height, spec.style, camera, prop, prop_x, rng)
+    if prop == "chair":
+        hip = poses[0].skeleton["near_hip"]
+        chair = random_chair(float(hip[0]), float(hip[1]) - body.thigh_under_hip, body.pelvis_back_depth, rng)
+    background = render_background(spec.width, spec.height, spec.style, camera, prop, prop_x, rng, chair)
 
     video_path = out / f"{spec.name}.mp4"
     with av.open(str(video_path), mode="w") as container:

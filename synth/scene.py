@@ -7,7 +7,7 @@ blur, sensor noise) are applied to the whole frame.
 The room is 3D and seen through the clip's camera: a floor (y = 0), a back
 wall across the camera's view behind the person, and the prop: for the wall
 squat a wall panel the person leans on (edge-on from the side, face-on from
-the front), for the floor exercises a mat.
+the front), for the floor exercises a mat, for the seated ones a chair.
 """
 
 from __future__ import annotations
@@ -27,6 +27,41 @@ ROOM_BACK_WALL = 1.2
 WALL_PANEL = {"height": 2.5, "half_width": 0.5}
 #: The exercise mat: thickness and half-width (body heights); its length follows the body.
 MAT = {"thickness": 0.012, "half_width": 0.2}
+#: A chair's seat board and legs: thickness, half-width across the body, leg width and backrest height (body heights).
+CHAIR = {"seat_thickness": 0.025, "half_width": 0.13, "leg_width": 0.022, "backrest_height": 0.26}
+#: Chair colours (BGR): wood, painted and plastic chairs and stools.
+CHAIR_COLOURS: tuple[BGR, ...] = ((60, 100, 150), (40, 70, 110), (200, 200, 195), (60, 60, 60), (70, 120, 70),
+                                  (150, 110, 60))
+
+
+@dataclass(frozen=True)
+class Chair:
+    """The seat a seated exercise is done on, in the canonical body frame (x forward, y up, z across).
+
+    Attributes:
+        back_x: x of the seat's back edge (behind the buttocks).
+        front_x: x of its front edge (the knees hang past it).
+        seat_y: height of the seat's top, where the buttocks rest.
+        backrest: whether it is a chair with a backrest or a stool.
+        colour: BGR.
+    """
+
+    back_x: float
+    front_x: float
+    seat_y: float
+    backrest: bool
+    colour: BGR
+
+
+def random_chair(hip_x: float, seat_y: float, buttock_depth: float, rng: np.random.Generator) -> Chair:
+    """A chair or stool under a sitter whose hip joint is at ``hip_x``.
+
+    The buttocks sit near the back edge; the seat carries most of the thighs but not the knees.
+    """
+    back_x = hip_x - buttock_depth - float(rng.uniform(0.0, 0.04))
+    depth = float(rng.uniform(0.2, 0.25))
+    return Chair(back_x, back_x + depth, seat_y, bool(rng.random() < 0.6),
+                 tuple(int(c) for c in CHAIR_COLOURS[int(rng.integers(len(CHAIR_COLOURS)))]))
 
 
 @dataclass(frozen=True)
@@ -163,9 +198,30 @@ def _draw_box(img: np.ndarray, camera: Projection, lo: np.ndarray, hi: np.ndarra
         cv2.polylines(img, [pts], True, tuple(0.6 * float(c) for c in colour), 1, cv2.LINE_AA, 4)
 
 
+def _draw_chair(img: np.ndarray, camera: Projection, chair: Chair) -> None:
+    """Seat, four legs and (for a chair) a backrest, the farthest box first so nearer ones cover it."""
+    t, w, leg = CHAIR["seat_thickness"], CHAIR["half_width"], CHAIR["leg_width"]
+    bottom = chair.seat_y - t
+    boxes = [(np.array([chair.back_x, bottom, -w]), np.array([chair.front_x, chair.seat_y, w]))]
+    for x in (chair.back_x, chair.front_x - leg):
+        for z in (-w, w - leg):
+            boxes.append((np.array([x, 0.0, z]), np.array([x + leg, bottom, z + leg])))
+    if chair.backrest:
+        top = chair.seat_y + CHAIR["backrest_height"]
+        for z in (-w, w - leg):
+            boxes.append((np.array([chair.back_x, chair.seat_y, z]), np.array([chair.back_x + leg, top, z + leg])))
+        boxes.append((np.array([chair.back_x, top - 0.08, -w]), np.array([chair.back_x + leg, top, w])))
+    centre = np.array([(chair.back_x + chair.front_x) / 2.0, chair.seat_y, 0.0])
+    toward = camera.toward_camera(centre)
+    for lo, hi in sorted(boxes, key=lambda b: float(np.dot((b[0] + b[1]) / 2.0, toward))):
+        _draw_box(img, camera, lo, hi, chair.colour, {(1, 1.0): 1.1, (0, 1.0): 0.85, (0, -1.0): 0.85,
+                                                      (2, 1.0): 0.95, (2, -1.0): 0.95})
+
+
 def render_background(width: int, height: int, style: SceneStyle, transform: Projection, prop: str,
-                      prop_x: tuple[float, float], rng: np.random.Generator) -> np.ndarray:
-    """Static background: wall with gradient and texture, floor, wall panel or mat.
+                      prop_x: tuple[float, float], rng: np.random.Generator,
+                      chair: Chair | None = None) -> np.ndarray:
+    """Static background: wall with gradient and texture, floor, wall panel, mat or chair.
 
     Args:
         width: Frame width, px.
@@ -173,17 +229,20 @@ def render_background(width: int, height: int, style: SceneStyle, transform: Pro
         style: Colours and camera look.
         transform: The clip's camera (``ImageTransform`` for the plain side
             view, or a ``synth.camera.PinholeCamera``).
-        prop: ``"wall"`` (a wall panel the person leans on) or ``"mat"``
-            (exercise mat on the floor).
+        prop: ``"wall"`` (a wall panel the person leans on), ``"mat"``
+            (exercise mat on the floor) or ``"chair"`` (``chair``, the seat).
         prop_x: Canonical x range of the prop: for the wall (surface, back)
             with the person on the surface side; for the mat its two ends.
         rng: Random generator for the texture.
+        chair: The seat, for ``prop="chair"`` only.
 
     Returns:
         (H, W, 3) uint8 BGR image.
     """
-    if prop not in ("wall", "mat"):
-        raise ValueError(f"prop must be 'wall' or 'mat', got {prop!r}")
+    if prop not in ("wall", "mat", "chair"):
+        raise ValueError(f"prop must be 'wall', 'mat' or 'chair', got {prop!r}")
+    if (prop == "chair") != (chair is not None):
+        raise ValueError("a chair is given exactly when prop is 'chair'")
     # Where the back wall meets the floor: a line across the view behind the person, so a level row of the
     # picture (the camera has no roll; a tilt is applied to the finished frame).
     anchor = np.array([(prop_x[0] + prop_x[1]) / 2.0, 0.0, 0.0])
@@ -215,6 +274,10 @@ def render_background(width: int, height: int, style: SceneStyle, transform: Pro
         edge = transform.project(np.array([[surface, 0.0, w], [surface, WALL_PANEL["height"], w]]))
         cv2.line(img, tuple(int(round(v)) for v in edge[0]), tuple(int(round(v)) for v in edge[1]),
                  tuple(0.45 * c for c in style.prop_colour), 3, cv2.LINE_AA)
+    elif chair is not None:
+        # Drawn behind the whole figure: the body always covers it, as the near side of a real chair would not, but
+        # the seat under the thighs and the legs beside the hanging shins are what the picture must show.
+        _draw_chair(img, transform, chair)
     else:
         x0, x1 = sorted(prop_x)
         w = MAT["half_width"]

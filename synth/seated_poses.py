@@ -1,8 +1,8 @@
 """Pose generator for the seated exercises (seated knee extension, the slump), in the canonical body frame.
 
-The person sits on an unseen seat, side-on, facing +x: thighs level, the far leg hanging with its foot on the floor,
-the near (working) leg straightening at the knee. A slump leans the trunk forward with a rounded back and drops the
-chin; the hands rest on the seat.
+The person sits on a chair (the scene draws it), side-on, facing +x: thighs level, the far leg hanging with its foot
+on the floor, the near (working) leg straightening at the knee. A slump leans the trunk forward with a rounded back and
+drops the chin; the hands rest on the seat.
 """
 
 from __future__ import annotations
@@ -90,4 +90,4 @@ def seated_knee_extension_pose(angles: SeatedKneeExtensionAngles, props: BodyPro
     # A slump rounds the back: the spine bulges behind the hip-shoulder line.
     spine = arc_points(hip, shoulder, 1.2 * max(angles.slump_deg, 0.0))
     skeleton = Skeleton(joints=joints, spine=np.column_stack([spine, np.zeros(len(spine))]), head_dir_deg=head_dir)
-    return Pose(skeleton=skeleton, hand_style="relaxed", prop="mat")
+    return Pose(skeleton=skeleton, hand_style="relaxed", prop="chair")

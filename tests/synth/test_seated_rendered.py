@@ -7,7 +7,7 @@ The knee is the straighter of the two (moving_knee_deg): seen from the side Medi
 frame to frame while the slumped sitter straightens the near knee, which read 146, 98, 144 within one drawn
 90-158-90 rep on the near side's label alone.
 
-The chair-less rendered sitter's hanging knees also fit a wall sit's hold; recognition tells them apart because a wall
+The rendered sitter's hanging knees also fit a wall sit's hold; recognition tells them apart because a wall
 squat lowers the hips as its knees bend, and here one knee straightens with the hips still (exercises.detect's
 SIGNATURES).
 """
