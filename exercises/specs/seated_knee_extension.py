@@ -54,9 +54,9 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
         # The knee hangs at 80-100 degrees from the chair's edge; above that it has started to straighten.
         "knee_bent_max_deg": 110.0,
         # Slumped, the nerve's tension stops the knee well short of straight (light tension at 130-170 degrees), and
-        # the pose model reads a slumped sitter's straightened knee up to 10 degrees short (rendered on a chair;
-        # 5-15 short, and at times with both legs hanging, when the renderer drew no seat); a straightening past 135
-        # is a rep.
+        # the pose model reads a slumped sitter's straightest knee short: 8 degrees or more in a tenth of reps
+        # (rendered on a chair; 5-15 and at times with both legs hanging when the renderer drew no seat). A
+        # straightening past 135 is a rep.
         "knee_extended_min_deg": 135.0,
         "rep_dwell_s": 0.2,
         # A straightening half the way from the bent zone to the extended one (122.5 degrees by default) that bends
