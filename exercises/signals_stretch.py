@@ -128,6 +128,24 @@ def back_heel_lift_deg(b: Body) -> np.ndarray:
     return elevation_deg(toe, side_plane(b, toe, _role(b, "heel", back)))
 
 
+@SIGNALS.register("back_heel_rise_ratio")
+def back_heel_rise_ratio(b: Body) -> np.ndarray:
+    """How high the back foot's heel and ankle stand above its toes (their mean), in back leg hip-ankle lengths.
+
+    A heel coming off the floor pivots the foot on its toes, so both rise; the rule judges the rise from the foot's
+    own reading at rest. A height rather than the toe-heel line's angle: the angle hangs on the foot's length in the
+    picture, a few pixels for a far foot, and through MediaPipe the two overlapped (rendered calf stretches, seeds
+    601-612: clean stretches read up to 20 degrees from rest, lifted heels as little as 6), while the rise kept
+    them apart (clean up to 0.044 held 0.4 s, lifted 0.055 or more, all but one 0.068 or more).
+    """
+    back = _left_foot_back(b)
+    toe = _role(b, "foot_index", back)
+    rise_px = toe[:, 1] - (_role(b, "heel", back)[:, 1] + _role(b, "ankle", back)[:, 1]) / 2.0  # y grows downwards
+    length_px = distance(_role(b, "hip", back), _role(b, "ankle", back))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(length_px > 0, rise_px / length_px, np.nan)
+
+
 @SIGNALS.register("back_knee_deg")
 def back_knee_deg(b: Body) -> np.ndarray:
     """Back leg's knee, hip-knee-ankle; 180 is straight. Image angle side-on, world angle further round."""
@@ -156,6 +174,7 @@ SIGNAL_PLANES.update({
     "trunk_lean_back_deg": ("side", ("shoulder", "hip")),
     "back_shin_lean_deg": ("side", ()),
     "back_heel_lift_deg": ("side", ()),
+    "back_heel_rise_ratio": ("side", ()),
     "back_knee_deg": ("joint", ()),
     "hips_forward_ratio": ("side", ("hip", "ankle")),
 })

@@ -197,8 +197,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "back_heel_lifting": FaultWording(
         "Press your back heel into the floor.",
-        "Calf stretch: the back heel rose (toe-heel line above back_heel_lift_max_deg), taking the stretch off "
-        "the calf.",
+        "Calf stretch: the back heel rose off the floor (heel and ankle above the toes by more than "
+        "back_heel_rise_max_ratio of the leg, from their height at rest), taking the stretch off the calf.",
     ),
     "back_knee_bent": FaultWording(
         "Keep your back knee straight.",
@@ -487,7 +487,8 @@ MEASURE_NAMES: dict[str, str] = {
     "knee_stack_gap_ratio": "knee gap", "hip_lift_ratio": "hip lift",
     "knees_parting_ratio": "knee gap", "arm_lift_ratio": "shoulders",
     "pelvis_roll_deg": "pelvis", "front_knee_past_toes_ratio": "front knee", "trunk_lean_back_deg": "trunk lean",
-    "back_knee_deg": "back knee", "back_heel_lift_deg": "back heel", "hips_forward_ratio": "hip position",
+    "back_knee_deg": "back knee", "back_heel_lift_deg": "back heel",
+    "back_heel_rise_ratio": "back heel", "hips_forward_ratio": "hip position",
     "arm_elbow_deg": "elbow angle",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}

@@ -174,10 +174,11 @@ def test_calf_fault_lands_on_its_stretch(fault, fault_deg):
     assert [h.good_s for h in report.holds] == pytest.approx([7.5, 10.5], abs=1.0)
 
 
-@pytest.mark.parametrize("heel_deg, faults", [(14.0, {}), (20.0, {"back_heel_lifting": 1})])
-def test_a_back_heel_is_lifting_only_past_what_the_pose_model_reads_for_a_flat_foot(heel_deg, faults):
-    # From its reading at rest, the pose model reads a flat back foot's toe-heel line under a shin leaning into the
-    # stretch at up to about 14.5 degrees (rendered clips); a heel coming up (drawn 20-28) reads 18.8 or more.
+@pytest.mark.parametrize("heel_deg, faults", [(8.0, {}), (12.0, {"back_heel_lifting": 1})])
+def test_a_back_heel_is_lifting_only_once_it_rises_past_the_limit(heel_deg, faults):
+    # The limit is a rise of the heel and ankle above the toes of 0.045 back-leg lengths from rest, set on what the
+    # pose model reads: clean stretches up to 0.044, heels drawn 20-28 degrees up 0.046-0.094 (rendered clips; the
+    # model reads a rise short). Placed exactly, as here, that is a heel about 9-10 degrees up.
     script = StretchScript("calf_stretch", stretches=2, hold_s=9.0, rest_deg=10.0, stretch_deg=31.0,
                            fault_deg=heel_deg, faults=(Fault("back_heel_lifting", 1),), seed=6)
     report = score_sequence(trace(script), get_exercise("calf_stretch"))
@@ -247,7 +248,7 @@ def test_a_heel_never_seen_is_not_checked_for_want_of_a_view_not_of_a_rest():
     report = score_sequence(dataclasses.replace(seq, visibility=visibility), get_exercise("calf_stretch"))
     assert len(report.holds) == 2
     heel = [u for u in report.unjudged if u.code == "back_heel_lifting"]
-    assert [(u.signal, u.plane) for u in heel] == [("back_heel_lift_deg", "side")]
+    assert [(u.signal, u.plane) for u in heel] == [("back_heel_rise_ratio", "side")]
 
 
 def test_a_bent_back_knee_is_no_fault_in_the_soleus_version():

@@ -52,10 +52,10 @@ def test_the_therapist_reads_which_fault_what_was_not_measured_and_why(side_bird
     # A measurement lost to the pose (not to the view) is said as such.
     assert "not seen clearly enough" in not_checked_line("pelvis_rotating", "pelvis_roll_deg", "any")
     # One judged from its own reading at rest says the rest was not seen (a clip begun in the stretch).
-    assert not_checked_line("back_heel_lifting", "back_heel_lift_deg", "rest") == (
+    assert not_checked_line("back_heel_lifting", "back_heel_rise_ratio", "rest") == (
         "Back heel lifting (`back_heel_lifting`): back heel not measured, as it is judged against its own reading at "
         "rest, in the starting position, which the camera did not see clearly")
-    assert not_checked_patient_line([("back_heel_lift_deg", "rest")]) == (
+    assert not_checked_patient_line([("back_heel_rise_ratio", "rest")]) == (
         "I could not check your back heel in this clip. To check it, start filming before you get into position, "
         "with the camera placed as the how-to says.")
 

@@ -20,13 +20,13 @@ CALF_STRETCH = ExerciseSpec(
     posture_signal="trunk_from_vertical_deg",
     # The trunk only: each leg's role is found frame by frame, and the signals are unknown without its landmarks.
     required_parts=("shoulder", "hip"),
-    signals=("back_shin_lean_deg", "back_heel_lift_deg", "back_knee_deg", "trunk_from_vertical_deg"),
+    signals=("back_shin_lean_deg", "back_heel_rise_ratio", "back_knee_deg", "trunk_from_vertical_deg"),
     rep=RepSpec("back_shin_lean_deg", "return_to_low", low_max="shin_rest_max_deg",
                 high_min="shin_stretch_min_deg", dwell_s="rep_dwell_s"),
     hold=HoldSpec("back_shin_lean_deg", low="shin_stretch_min_deg", high="shin_stretch_max_deg",
                   min_s="hold_min_s", gap_max_s="hold_gap_max_s", settle_s="hold_settle_s"),
     frame_rules=(
-        FrameRule("back_heel_lifting", "back_heel_lift_deg", above="back_heel_lift_max_deg", during="rep_or_hold",
+        FrameRule("back_heel_lifting", "back_heel_rise_ratio", above="back_heel_rise_max_ratio", during="rep_or_hold",
                   from_rest_window_s="heel_rest_window_s"),
         FrameRule("back_knee_bent", "back_knee_deg", below="back_knee_min_deg", during="rep_or_hold",
                   enabled_by="straight_knee_version_flag"),
@@ -59,13 +59,14 @@ CALF_STRETCH = ExerciseSpec(
         "hold_min_s": 3.0,
         "hold_gap_max_s": 1.5,
         "hold_settle_s": 1.0,
-        # The heel lift is judged from the back foot's own reading while standing between stretches, not from
-        # level: the pose model reads a flat foot's toe-heel line anywhere from 0 to 25 degrees, by the foot's size
-        # in the picture and whether it is the near or the far one (rendered seeds 401, 431 and 451-454: 5 of 12
-        # clean clips read over 18 for the 0.4 s a fault needs). From rest, clean stretches read up to 14.5 (one
-        # 18.8), and a heel coming up (the stretch lost to the toes; drawn 20-28) 18.8 or more. Fresh seeds 461-467
-        # at 17: every lift found, 2 false flags in 21 clips (was 4), on far feet under shins leaning 33-35.
-        "back_heel_lift_max_deg": 17.0,
+        # The heel is judged from the back foot's own reading while standing between stretches, not from the floor:
+        # the pose model places a flat foot's heel and toes at heights that differ by the foot's size in the picture
+        # and whether it is the near or the far one. Its rise above the toes (heel and ankle, in lengths of the
+        # back leg's hip-ankle line) from that rest: clean stretches, held 0.4 s, read up to 0.044 (rendered seeds
+        # 601-612, 24 clips through MediaPipe; all but one 0.034 or less), and heels drawn 20-28 degrees up 0.055
+        # or more (all but one 0.068 or more). The toe-heel line's angle, judged before, overlapped: clean up to 20
+        # degrees from rest, lifted as little as 6.
+        "back_heel_rise_max_ratio": 0.045,
         # The rest level is the median over this much of the latest time at rest: the rests of the last few stretches.
         "heel_rest_window_s": 30.0,
         # 1: the gastrocnemius version, back knee straight (170-180 degrees); bent past this the stretch moves
