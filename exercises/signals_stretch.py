@@ -133,10 +133,9 @@ def back_heel_rise_ratio(b: Body) -> np.ndarray:
     """How high the back foot's heel and ankle stand above its toes (their mean), in back leg hip-ankle lengths.
 
     A heel coming off the floor pivots the foot on its toes, so both rise; the rule judges the rise from the foot's
-    own reading at rest. A height rather than the toe-heel line's angle: the angle hangs on the foot's length in the
-    picture, a few pixels for a far foot, and through MediaPipe the two overlapped (rendered calf stretches, seeds
-    601-612: clean stretches read up to 20 degrees from rest, lifted heels as little as 6), while the rise kept
-    them apart (clean up to 0.044 held 0.4 s, lifted 0.055 or more, all but one 0.068 or more).
+    own reading at rest. A height rather than the toe-heel line's angle (back_heel_lift_deg), which hangs on the
+    foot's length in the picture, a few pixels for a far foot: through MediaPipe the angle of clean and lifted heels
+    overlapped, their rise did not (figures with the calf stretch's back_heel_rise_max_ratio).
     """
     back = _left_foot_back(b)
     toe = _role(b, "foot_index", back)

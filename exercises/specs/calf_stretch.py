@@ -62,9 +62,9 @@ CALF_STRETCH = ExerciseSpec(
         # The heel is judged from the back foot's own reading while standing between stretches, not from the floor:
         # the pose model places a flat foot's heel and toes at heights that differ by the foot's size in the picture
         # and whether it is the near or the far one. Its rise above the toes (heel and ankle, in lengths of the
-        # back leg's hip-ankle line) from that rest: clean stretches, held 0.4 s, read up to 0.044 (rendered seeds
-        # 601-612, 24 clips through MediaPipe; all but one 0.034 or less), and heels drawn 20-28 degrees up 0.055
-        # or more (all but one 0.068 or more). The toe-heel line's angle, judged before, overlapped: clean up to 20
+        # back leg's hip-ankle line) from that rest, held 0.4 s (rendered seeds 601-612, 36 clips through
+        # MediaPipe): clean stretches up to 0.045 (all but two 0.037 or less), heels drawn 20-28 degrees up 0.056 or
+        # more (all but one 0.067 or more). The toe-heel line's angle, judged before, overlapped: clean up to 20
         # degrees from rest, lifted as little as 6.
         "back_heel_rise_max_ratio": 0.045,
         # The rest level is the median over this much of the latest time at rest: the rests of the last few stretches.

@@ -24,7 +24,7 @@ def _seated_scene(chair: Chair | None, prop: str = "chair"):
     points = np.vstack([p.skeleton.points() for p in poses])
     camera = fit_transform(points, WIDTH, HEIGHT, style, mirror=False)
     background = render_background(WIDTH, HEIGHT, style, camera, prop, (0.0, 0.1), np.random.default_rng(0), chair)
-    return poses, camera, background, style
+    return poses, camera, background
 
 
 def _chair_pixels(background: np.ndarray, colour) -> np.ndarray:
@@ -46,11 +46,11 @@ def test_the_seat_is_under_the_hips_and_stops_short_of_the_knees():
 def test_the_chair_is_drawn_from_the_floor_to_the_seat_and_the_backrest_only_on_a_chair(backrest):
     body = get_body_shape("average")
     colour = (30, 160, 30)  # unlike anything else in the scene
-    poses, camera, _, _ = _seated_scene(None, "mat")
+    poses, camera, _ = _seated_scene(None, "mat")
     hip = poses[0].skeleton["near_hip"]
     seat_y = float(hip[1]) - body.thigh_under_hip
     chair = Chair(float(hip[0]) - 0.08, float(hip[0]) + 0.15, seat_y, backrest, colour)
-    _, _, background, _ = _seated_scene(chair)
+    _, _, background = _seated_scene(chair)
     rows = np.flatnonzero(_chair_pixels(background, colour).any(axis=1))
     seat_row = camera.project(np.array([hip[0], seat_y, 0.0]))[1]
     floor_row = camera.project(np.array([hip[0], 0.0, 0.0]))[1]
