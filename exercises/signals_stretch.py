@@ -11,6 +11,8 @@ leg; the specs that use them import it.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from exercises.body import Body, facing_sign
@@ -130,16 +132,24 @@ def back_heel_lift_deg(b: Body) -> np.ndarray:
 
 @SIGNALS.register("back_heel_rise_ratio")
 def back_heel_rise_ratio(b: Body) -> np.ndarray:
-    """How high the back foot's heel and ankle stand above its toes (their mean), in back leg hip-ankle lengths.
+    """How high the back foot's heel and ankle stand above the floor (their mean), in back leg hip-ankle lengths.
 
     A heel coming off the floor pivots the foot on its toes, so both rise; the rule judges the rise from the foot's
     own reading at rest. A height rather than the toe-heel line's angle (back_heel_lift_deg), which hangs on the
     foot's length in the picture, a few pixels for a far foot: through MediaPipe the angle of clean and lifted heels
     overlapped, their rise did not (figures with the calf stretch's back_heel_rise_max_ratio).
+
+    The floor is the middle of three points on it: the back foot's toes and the front foot's heel and toes (flat in a
+    calf stretch). The back toes alone jumped 8 px down for seconds at a time on some clean clips, which read as a heel
+    coming up; one of three points going astray leaves the middle where it was.
     """
     back = _left_foot_back(b)
-    toe = _role(b, "foot_index", back)
-    rise_px = toe[:, 1] - (_role(b, "heel", back)[:, 1] + _role(b, "ankle", back)[:, 1]) / 2.0  # y grows downwards
+    on_floor = np.stack([_role(b, "foot_index", back)[:, 1], _role(b, "heel", ~back)[:, 1],
+                         _role(b, "foot_index", ~back)[:, 1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame with none of the three seen is unknown
+        floor = np.nanmedian(on_floor, axis=0)
+    rise_px = floor - (_role(b, "heel", back)[:, 1] + _role(b, "ankle", back)[:, 1]) / 2.0  # y grows downwards
     length_px = distance(_role(b, "hip", back), _role(b, "ankle", back))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(length_px > 0, rise_px / length_px, np.nan)
