@@ -357,9 +357,7 @@ def ankle_to_other_knee_drop_ratio(sequence: PoseSequence) -> float:
     The nearer of each ankle to the other leg's knee, its 95th percentile less its 5th over the frames: a figure four
     rests an ankle on the other knee, whichever way the camera looks. NaN when the legs are never seen.
     """
-    nearer = ankle_to_other_knee_ratio(sequence.world_xyz)
-    known = nearer[sequence.found & np.isfinite(nearer)]
-    return float(np.percentile(known, 95) - np.percentile(known, 5)) if known.size else float("nan")
+    return _travel(np.where(sequence.found, ankle_to_other_knee_ratio(sequence.world_xyz), np.nan))
 
 
 def _knee_angles_deg(sequence: PoseSequence) -> tuple[np.ndarray, np.ndarray]:

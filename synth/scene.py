@@ -27,8 +27,9 @@ ROOM_BACK_WALL = 1.2
 WALL_PANEL = {"height": 2.5, "half_width": 0.5}
 #: The exercise mat: thickness and half-width (body heights); its length follows the body.
 MAT = {"thickness": 0.012, "half_width": 0.2}
-#: A chair's seat board and legs: thickness, half-width across the body, leg width and backrest height (body heights).
-CHAIR = {"seat_thickness": 0.025, "half_width": 0.13, "leg_width": 0.022, "backrest_height": 0.26}
+#: A chair's seat board and legs: thickness, half-width across the body, leg width, backrest height and the depth of
+#: the backrest's top rail (body heights).
+CHAIR = {"seat_thickness": 0.025, "half_width": 0.13, "leg_width": 0.022, "backrest_height": 0.26, "rail_depth": 0.08}
 #: Chair colours (BGR): wood, painted and plastic chairs and stools.
 CHAIR_COLOURS: tuple[BGR, ...] = ((60, 100, 150), (40, 70, 110), (200, 200, 195), (60, 60, 60), (70, 120, 70),
                                   (150, 110, 60))
@@ -210,7 +211,7 @@ def _draw_chair(img: np.ndarray, camera: Projection, chair: Chair) -> None:
         top = chair.seat_y + CHAIR["backrest_height"]
         for z in (-w, w - leg):
             boxes.append((np.array([chair.back_x, chair.seat_y, z]), np.array([chair.back_x + leg, top, z + leg])))
-        boxes.append((np.array([chair.back_x, top - 0.08, -w]), np.array([chair.back_x + leg, top, w])))
+        boxes.append((np.array([chair.back_x, top - CHAIR["rail_depth"], -w]), np.array([chair.back_x + leg, top, w])))
     centre = np.array([(chair.back_x + chair.front_x) / 2.0, chair.seat_y, 0.0])
     toward = camera.toward_camera(centre)
     for lo, hi in sorted(boxes, key=lambda b: float(np.dot((b[0] + b[1]) / 2.0, toward))):
