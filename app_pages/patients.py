@@ -11,6 +11,7 @@ from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
+from feedback.wording import COVERAGE_HELP
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -87,7 +88,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     cols[0].metric("Reps + partial" if partial else "Reps", f"{s.reps} + {partial}" if partial else s.reps)
     cols[1].metric("Faulted reps", s.faulted_reps)
     cols[2].metric("Best hold", f"{s.best_hold_s:.1f} s" if spec.hold else "—")
-    cols[3].metric("Pose coverage", f"{s.pose_coverage:.0%}")
+    cols[3].metric("Measured", f"{s.pose_coverage:.0%}", help=COVERAGE_HELP)
     cols[4].metric("Pain before → after", f"{_dash(s.pain_before)} → {_dash(s.pain_after)}")
     if s.interrupted:
         st.warning("The camera stopped mid-set: this is the set as far as it went.")

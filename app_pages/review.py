@@ -20,7 +20,7 @@ from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
-from feedback.wording import camera_advice, partial_text, recognition_doubt
+from feedback.wording import COVERAGE_HELP, camera_advice, coverage_warning, partial_text, recognition_doubt
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
@@ -195,16 +195,15 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
         hold_col.metric("Cadence", f"{cadence:.0f} steps/min" if math.isfinite(cadence) else "—")
     else:
         hold_col.metric("Best hold (good form)", f"{report.hold_s:.1f} s" if spec.hold else "—")
-    cov_col.metric("Pose coverage", f"{report.pose_coverage:.0%}")
+    cov_col.metric("Measured", f"{report.pose_coverage:.0%}", help=COVERAGE_HELP)
     if spec.events == "gait":  # both legs are walked on: which feet could be judged is what the side tells here
         judged = [leg for leg in ("left", "right") if report.measures.get(f"foot_judged_steps_{leg}", 0) > 0]
         feet = "both" if len(judged) == 2 else judged[0] if judged else "neither"
         view_col.metric("View / feet judged", f"{report.view} / {feet}")
     else:
         view_col.metric("View / side", f"{report.view} / {report.side}")
-    if report.pose_coverage < 0.5:
-        # The exercise's own camera placement: the single-leg stance is filmed from the front, not the side.
-        st.warning(f"The body was hard to see in much of the clip, so counts may be low. {camera_advice(spec.name)}")
+    if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio):
+        st.warning(warning)
     if report.view not in ("side", "unknown") and needs_side_view(spec):
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 

@@ -151,7 +151,7 @@ class Checker:
         self._closed_episodes: list[FaultEpisode] = []
         # Times are float64 for precision; the rest float32 (plenty for degrees and ratios).
         self._times: list[float] = []
-        self._series = SeriesRecorder((*spec.signals, "_reliable", "_width_ratio", "_view_deg",
+        self._series = SeriesRecorder((*spec.signals, "_reliable", "_seen", "_width_ratio", "_view_deg",
                                        *(f"_conf:{n}" for n in spec.signals)))
         self._last_t = -math.inf
         self._image_size = (0, 0)
@@ -340,18 +340,22 @@ class Checker:
             values, reliable, width_ratio = prepared.values, prepared.reliable, prepared.width_ratio
             conf = prepared.confidence or {n: UNKNOWN for n in spec.signals}
             view = prepared.view_deg
+        # The body seen, whether or not the rep measurement could be read from it: a person in the picture but not in
+        # the position the exercise is measured from (a pelvic tilt without the hands on the hip bones) is told so,
+        # not asked to move the camera.
+        seen = reliable
         reliable = reliable and math.isfinite(values[spec.rep.signal])
         # Out of the exercise's posture (kneeling up, standing up from the floor) nothing is judged,
         # though the pose itself may be fine.
         judged = reliable and self._in_posture(values)
         self._times.append(t_s)
-        self._series.append([*(values[n] for n in spec.signals), float(reliable), width_ratio, view,
+        self._series.append([*(values[n] for n in spec.signals), float(reliable), float(seen), width_ratio, view,
                              *(float(conf[n]) for n in spec.signals)])
         if not judged:
             # A degraded frame counts nothing and changes no state; holds may bridge it (unseen_gap_max_s).
             if self._hold:
                 self._finish_hold(self._hold.step(t_s, math.nan, False))
-            return self._result(t_s, False, values, None)
+            return self._result(t_s, False, values, None, seen=seen)
         self._buffer.append((t_s, values))
         while self._buffer and self._buffer[0][0] < t_s - _REP_BUFFER_S:
             self._buffer.popleft()
@@ -363,7 +367,7 @@ class Checker:
         if self._hold:
             faulted = any(tr.active(t_s) and self._severity[tr.code] != "info" for tr in self._episodes)
             self._finish_hold(self._hold.step(t_s, self._held_value(values), faulted))
-        return self._result(t_s, True, values, rep, partial)
+        return self._result(t_s, True, values, rep, partial, seen=True)
 
     def _in_posture(self, values: dict[str, float]) -> bool:
         tilt = values[self.spec.posture_signal]
@@ -566,11 +570,11 @@ class Checker:
             self._holds.append(hold)
 
     def _result(self, t_s: float, reliable: bool, values: dict[str, float], rep: RepEvent | None,
-                partial: RepEvent | None = None) -> FrameResult:
+                partial: RepEvent | None = None, seen: bool = False) -> FrameResult:
         active = tuple(sorted({tr.code for tr in self._episodes if tr.active(t_s)}))
         return FrameResult(
             t_s, reliable, values, self._zones.accepted, len(self._reps),
-            self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial,
+            self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial, seen,
         )
 
     def _final_reps(self, reps: list[RepEvent], spans: list[RepSpan]) -> list[RepEvent]:
@@ -654,6 +658,7 @@ class Checker:
         ratios = self._series.column("_width_ratio")
         view = classify_view(float(np.nanmedian(ratios))) if np.isfinite(ratios).any() else "unknown"
         reliable = self._series.column("_reliable") > 0.5
+        seen = self._series.column("_seen") > 0.5
         report = ClipReport(
             exercise=self.spec.name,
             side=self.side,
@@ -674,6 +679,7 @@ class Checker:
             view_deg=self._series.column("_view_deg"),
             confidence={n: self._series.column(f"_conf:{n}").astype(np.int8) for n in self.spec.signals},
             rest_seen_from_s=self._rest_seen(),
+            body_seen_ratio=float(seen.mean()) if len(t) else 0.0,
         )
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
         if self.spec.events:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,6 +102,9 @@ class FrameResult:
         rep: the rep completed at this frame, if any.
         partial_reps: partial reps found so far (a partial rep is known once its attempt has ended).
         partial_rep: the partial rep found at this frame, if any.
+        seen: whether the body's required parts were seen, even if the rep measurement could not be read from
+            them (`reliable` False): the person is in the picture but not in the position the exercise is
+            measured from.
     """
 
     t_s: float
@@ -113,6 +117,7 @@ class FrameResult:
     rep: RepEvent | None = None
     partial_reps: int = 0
     partial_rep: RepEvent | None = None
+    seen: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ class ClipReport:
         side: working side used.
         view: "side", "oblique", "front" or "unknown".
         frames: frames seen.
-        pose_coverage: share of frames with a reliable pose, in [0, 1].
+        pose_coverage: share of frames with a reliable pose (the body seen and the rep measurement read), in [0, 1].
         duration_s: time from first to last frame.
         reps: completed reps.
         partial_reps: partial reps: attempts that moved clearly but fell short of the work zone, each carrying
@@ -147,6 +152,10 @@ class ClipReport:
         image_size: (width, height) in pixels of the frames scored, (0, 0) before any frame.
         rest_seen_from_s: fault code -> when the rest level its rule is judged from (FrameRule.from_rest_window_s)
             was first known, inf if never: before then the rule judges nothing. Only such rules' codes.
+        body_seen_ratio: share of frames in which the body's required parts were seen, whether or not the rep
+            measurement could be read, in [0, 1]; NaN when not recorded. Well above `pose_coverage`, the person was
+            in the picture but not in the position the exercise is measured from (a pelvic tilt without the hands
+            on the hip bones), which the camera's placement does not fix.
     """
 
     exercise: str
@@ -171,6 +180,7 @@ class ClipReport:
     image_size: tuple[int, int] = (0, 0)
     unjudged: tuple[UnjudgedFault, ...] = ()
     rest_seen_from_s: dict[str, float] = field(default_factory=dict)
+    body_seen_ratio: float = math.nan
 
     @property
     def rep_count(self) -> int:

@@ -103,6 +103,53 @@ class CueSelector:
         return Cue(code, new)
 
 
+# Seen this long without the rep measurement readable, the person is told how to get into position: long enough
+# to lie down, settle and place the hands, short enough that a patient is not left wondering why nothing counts.
+NOT_IN_POSITION_MIN_S = 3.0
+# Once told, measured this long without a break before the instruction goes, as long as it took to be told: out of
+# position a measurement may still be read now and then (hands by the sides read as on the hip bones for 1.5-2 s
+# of each rest on a rendered pelvic tilt), and the instruction should not come and go with it.
+IN_POSITION_MIN_S = NOT_IN_POSITION_MIN_S
+
+
+class PositionWatch:
+    """Whether the person has been in the picture, but out of the exercise's measured position, for a while.
+
+    Fed each frame's engine result (FrameResult.seen and .reliable): the body seen and its rep measurement unknown
+    for `min_s` without a break is "not in position" (a pelvic tilt with the hands by the sides, where the tilt is
+    read from the hands on the hip bones). It lasts until the measurement has been read for `clear_s` without a
+    break, or the body is lost (then the camera is the fix).
+    """
+
+    def __init__(self, min_s: float = NOT_IN_POSITION_MIN_S, clear_s: float = IN_POSITION_MIN_S) -> None:
+        for name, value in (("min_s", min_s), ("clear_s", clear_s)):
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
+        self.min_s, self.clear_s = float(min_s), float(clear_s)
+        self._unmeasured_since_s: float | None = None
+        self._measured_since_s: float | None = None
+        self._on = False
+
+    def update(self, t_s: float, seen: bool, measured: bool) -> bool:
+        """Whether the person is out of position at `t_s` (seconds), given this frame's result."""
+        if not seen:
+            self._unmeasured_since_s = self._measured_since_s = None
+            self._on = False
+        elif measured:
+            self._unmeasured_since_s = None
+            if self._measured_since_s is None:
+                self._measured_since_s = t_s
+            if t_s - self._measured_since_s >= self.clear_s:
+                self._on = False
+        else:
+            self._measured_since_s = None
+            if self._unmeasured_since_s is None:
+                self._unmeasured_since_s = t_s
+            if t_s - self._unmeasured_since_s >= self.min_s:
+                self._on = True
+        return self._on
+
+
 @dataclass(frozen=True)
 class SetSummary:
     """What the patient sees after a set."""

@@ -20,13 +20,15 @@ from feedback.wording import confidence_note
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
                "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults",
-               "sampling")
+               "sampling", "body_seen_ratio")
 # angle_confidence (issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
 # "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored. unjudged_faults (last):
 # the faults the clip could not be checked for at all (exercises.judged), codes separated by ';': "no fault" for
 # them means "not seen", not good form. sampling (last): how the pose model was run on the clip, "full" (every frame)
 # or "adaptive" (pose.sampling), so rows merged from runs with different `--sampling` can be told apart; empty where
-# the clip was not scored.
+# the clip was not scored. body_seen_ratio (last): the share of frames with the body seen, whether or not the rep
+# measurement could be read; with a low pose_coverage it means the person was in the picture but not in the
+# exercise's measured position (a pelvic tilt without the hands on the hip bones), not a camera problem.
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "angle_confidence": angle_confidence(r) if r else None,
         "unjudged_faults": [u.code for u in r.unjudged] if r else [],
         "sampling": result.sampling if r else None,
+        "body_seen_ratio": _num(r.body_seen_ratio, 3) if r else None,
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]

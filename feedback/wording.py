@@ -286,6 +286,13 @@ SETUP_WORDING: dict[str, str] = {
     "not_side_view:quadruped": "Turn so your side faces the camera.",
     "not_side_view:side_lying": "Place the camera at floor level in front of you, so it sees your chest.",
     "ready": "Good, we can see you. Start when you are ready.",
+    # Given by the live set, not the one-frame check: the body is seen, but for a few seconds the rep measurement
+    # could not be read from it (scoring.live.NOT_IN_POSITION_MIN_S). Said per exercise where the measurement needs
+    # something the camera's placement does not give.
+    "not_in_position": "I can see you, but not yet in this exercise's position. Check the steps under "
+                       "\"How to do it\".",
+    # The tilt is read from the hand resting on the hip bone (exercises.signals_supine.hand_pelvis_deg).
+    "not_in_position:pelvic_tilt": "Rest your hands on the front of your hip bones, so I can see your pelvis tilt.",
 }
 
 
@@ -394,7 +401,8 @@ HOW_TO: dict[str, tuple[str, ...]] = {
         "Place the camera beside you, at hip height, 2 to 3 metres away, so it sees your side from head to feet.",
     ),
     "pelvic_tilt": (
-        "Lie on your back, knees bent and feet flat on the floor, arms by your sides, hands by your hips.",
+        "Lie on your back, knees bent and feet flat on the floor. Rest your hands on the front of your hip bones: "
+        "you will feel your pelvis tilt under them, and formcheck sees it there.",
         "Gently tighten your tummy and press the small of your back flat into the floor, tilting your pelvis. "
         "Keep your bottom on the floor.",
         "Hold for about 5 seconds, breathing normally, then relax. Slow and gentle.",
@@ -429,6 +437,28 @@ def camera_advice(exercise: str) -> str:
     """Where to put the camera for an exercise, in one sentence: the last step of its how-to, or a general line."""
     steps = how_to(exercise)
     return steps[-1] if steps else "Place the camera so it sees your whole body."
+
+
+# What the "Measured" figure of a clip (its pose_coverage) is, for the page's help tooltip.
+COVERAGE_HELP = ("The share of the clip in which the exercise's movement could be measured: you in the picture, in "
+                 "the exercise's position.")
+# Measured in under this share of a clip's frames, its counts may be low and the review says why.
+LOW_COVERAGE_MAX_RATIO = 0.5
+
+
+def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
+    """Why a clip's counts may be low, in plain words with what to do; "" when the rep measurement was mostly read.
+
+    The body seen in most frames but rarely measured means the person was not in the exercise's measured position
+    (the camera is not the fix); otherwise the body itself was hard to see.
+    """
+    if not pose_coverage < LOW_COVERAGE_MAX_RATIO:
+        return ""
+    if body_seen_ratio >= LOW_COVERAGE_MAX_RATIO:
+        advice = SETUP_WORDING.get(f"not_in_position:{exercise}", "Check the steps of how to do it.")
+        return ("You were in the picture, but in much of the clip not in the position this exercise is measured "
+                f"from, so counts may be low. {advice}")
+    return f"The body was hard to see in much of the clip, so counts may be low. {camera_advice(exercise)}"
 
 
 # What formcheck is known to miss in an exercise however it is filmed, measured on rendered clips (README, Accuracy),

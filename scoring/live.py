@@ -41,7 +41,7 @@ from exercises.gait import LiveSteps
 from exercises.results import ClipReport, FrameResult
 from exercises.setup import check_setup
 from exercises.spec import ExerciseSpec
-from feedback.coach import CueSelector, count_text
+from feedback.coach import CueSelector, PositionWatch, count_text
 from feedback.overlay import annotate
 from feedback.wording import cue as fault_cue
 from feedback.wording import setup_instruction
@@ -335,6 +335,7 @@ class LiveCoach:
         self._severity = {f.code: f.severity for f in spec.faults}
         self._setup_cues = CueSelector(min_show_s=SETUP_MIN_SHOW_S, repeat_interval_s=CUE_REPEAT_INTERVAL_S)
         self._fault_cues = CueSelector(min_show_s=CUE_MIN_SHOW_S, repeat_interval_s=CUE_REPEAT_INTERVAL_S)
+        self._position = PositionWatch()
         self._lock = threading.Lock()
         self._t0: float | None = None
         self._wall0 = 0.0
@@ -444,6 +445,11 @@ class LiveCoach:
             step_faults = self._steps.update(pose.t_s, result.values, image_size=pose.image_size)
             result = replace(result, reps=self._steps.steps)
         setup = check_setup(pose, self.spec)
+        # The camera is right but nothing can be measured: the person is not in the exercise's position (walking is
+        # measured step by step, whatever one frame shows).
+        unmeasured = self._position.update(pose.t_s, result.seen, result.reliable) and not self._steps
+        if setup == "ready" and unmeasured:
+            setup = "not_in_position"
         status_cue, cue_text = self._choose_cue(pose.t_s, setup, result, step_faults)
         self._shown = (pose, result, cue_text)
         self._frames += 1

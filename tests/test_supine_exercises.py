@@ -13,6 +13,7 @@ import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
+from feedback.report import ClipResult, to_row
 from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from pose.outline import BACK_SAMPLE_FRACTIONS
@@ -175,6 +176,19 @@ def test_a_tilt_rocked_flat_and_straight_back_is_too_fast():
     report = score_sequence(clip(tilts(3, fast=(3,)), 15.0, **TILT), PELVIC_TILT)
     assert report.rep_count == 3
     assert [r.faults for r in report.reps] == [(), (), ("too_fast",)]
+
+
+def test_hands_by_the_sides_the_body_is_seen_but_no_tilt_is_measured():
+    # The tilt is read from the hands on the hip bones: by the sides, the person is in the picture but not in the
+    # position the exercise is measured from, which the report tells apart from a body hard to see.
+    report = score_sequence(clip(tilts(2), 15.0), PELVIC_TILT)
+    assert report.rep_count == 0
+    assert report.pose_coverage == 0.0
+    assert report.body_seen_ratio == 1.0
+    row = to_row(ClipResult("tilt.mp4", "pelvic_tilt", report))  # the batch row says so too
+    assert (row["pose_coverage"], row["body_seen_ratio"]) == (0.0, 1.0)
+    on_hips = score_sequence(clip(tilts(2), 15.0, **TILT), PELVIC_TILT)
+    assert on_hips.body_seen_ratio == 1.0 and on_hips.pose_coverage > 0.95
 
 
 def test_lying_still_with_the_natural_arch_is_no_tilt_and_no_hold():

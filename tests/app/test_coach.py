@@ -8,7 +8,8 @@ import pytest
 
 from exercises.engine import Checker
 from exercises.registry import EXERCISES
-from feedback.coach import CueSelector, summarise, symptom_advice
+from feedback.coach import NOT_IN_POSITION_MIN_S, CueSelector, PositionWatch, summarise, symptom_advice
+from feedback.wording import SETUP_WORDING, camera_advice, coverage_warning
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
 
@@ -90,3 +91,50 @@ def test_moving_down_the_leg_is_an_error_level_stop():
         symptom_advice("sideways", 0)
     with pytest.raises(ValueError, match="0-10"):
         symptom_advice("same", 11)
+
+
+def test_seen_but_unmeasured_for_the_minimum_time_is_out_of_position():
+    watch = PositionWatch(min_s=3.0, clear_s=2.0)
+    assert not watch.update(0.0, seen=True, measured=False)
+    assert not watch.update(2.9, seen=True, measured=False)
+    assert watch.update(3.0, seen=True, measured=False)
+    # A measurement read now and then does not end it; read for the clearing time without a break, it does.
+    assert watch.update(4.0, seen=True, measured=True)
+    assert watch.update(5.5, seen=True, measured=True)
+    assert watch.update(5.6, seen=True, measured=False)
+    assert watch.update(6.0, seen=True, measured=True)
+    assert not watch.update(8.0, seen=True, measured=True)
+    # Unmeasured again it takes the whole time again; the body lost ends it at once (the camera is the fix).
+    assert not watch.update(9.0, seen=True, measured=False)
+    assert watch.update(12.0, seen=True, measured=False)
+    assert not watch.update(12.1, seen=False, measured=False)
+    assert not watch.update(14.0, seen=True, measured=False)
+
+
+def test_in_position_from_the_start_is_never_told():
+    watch = PositionWatch()
+    assert not any(watch.update(t / 10, seen=True, measured=True) for t in range(100))
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [({"min_s": -1.0}, "min_s"), ({"min_s": math.nan}, "min_s"),
+                                                ({"clear_s": math.inf}, "clear_s")])
+def test_a_bad_position_time_is_rejected(kwargs, error):
+    with pytest.raises(ValueError, match=error):
+        PositionWatch(**kwargs)
+
+
+def test_the_default_position_time_lets_a_patient_settle():
+    assert 2.0 <= NOT_IN_POSITION_MIN_S <= 5.0
+
+
+def test_low_coverage_says_the_position_when_the_body_was_seen_and_the_camera_when_not():
+    position = coverage_warning("pelvic_tilt", pose_coverage=0.0, body_seen_ratio=1.0)
+    assert position.startswith("You were in the picture")
+    assert position.endswith(SETUP_WORDING["not_in_position:pelvic_tilt"])
+    camera = coverage_warning("pelvic_tilt", pose_coverage=0.1, body_seen_ratio=0.2)
+    assert camera.startswith("The body was hard to see") and camera.endswith(camera_advice("pelvic_tilt"))
+    # An exercise with no words of its own for its position points to its how-to; a report from before the
+    # body was recorded (NaN) gets the camera advice; a clip mostly measured gets no warning.
+    assert coverage_warning("bird_dog", 0.2, 0.9).endswith("Check the steps of how to do it.")
+    assert coverage_warning("bird_dog", 0.2, math.nan).startswith("The body was hard to see")
+    assert coverage_warning("pelvic_tilt", 0.8, 1.0) == ""

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from exercises.registry import EXERCISES
+from feedback.wording import SETUP_WORDING
 from pose.frames import PoseFrame
 from scoring.live import LiveCoach
 from tests.skeleton import SIZE, squat_reps, trace, wall_squat_frame
@@ -99,3 +100,23 @@ def test_after_the_report_frames_change_nothing_and_close_releases_the_model():
 def test_bad_hold_target_is_rejected():
     with pytest.raises(ValueError, match="hold_target_s"):
         LiveCoach(EXERCISES["wall_squat"], hold_target_s=0)
+
+
+@pytest.mark.parametrize(("arms", "told"), [("sides", True), ("pelvis", False)])
+def test_a_pelvic_tilt_with_the_hands_off_the_hip_bones_is_told_where_to_rest_them(arms, told):
+    from synth.supine_poses import HookLyingAngles
+    from tests.test_supine_exercises import hook_frame
+
+    est = ScriptedEstimator(lambda t_s: hook_frame(t_s, HookLyingAngles(arms=arms)))
+    coach = LiveCoach(EXERCISES["pelvic_tilt"], estimator_factory=lambda: est)
+    for t in np.arange(0.0, 6.0, 0.1):
+        coach.recv(_av_frame(float(t)))
+    statuses = coach.drain()
+    coach.close()
+    assert all(s.setup == "ready" for s in statuses if s.t_s < 2.9)
+    late = [s for s in statuses if s.t_s >= 3.5]
+    if told:
+        assert {s.setup for s in late} == {"not_in_position"}
+        assert {s.cue_text for s in late} == {SETUP_WORDING["not_in_position:pelvic_tilt"]}
+    else:
+        assert {s.setup for s in statuses} == {"ready"}
