@@ -296,6 +296,24 @@ SETUP_WORDING: dict[str, str] = {
 }
 
 
+# On the floor or on a chair the person stays put and the camera moves: "move back" or "come closer" asks someone
+# lying on a mat to get up. (Postures with their own line for a code above keep it.)
+_CAMERA_MOVES: dict[str, str] = {
+    "too_close_feet_cut": "Move the camera back until your feet are in the picture.",
+    "head_cut": "Move the camera back, or along towards your head, so your head is in the picture.",
+    "too_close": "Move the camera further away, so all of you fits in the picture.",
+    "off_centre": "Move the camera along, so you are in the middle of the picture.",
+    "too_far": "Move the camera a little closer to you.",
+    "not_side_view": "Place the camera beside you, so it sees your side.",
+}
+SETUP_WORDING.setdefault("not_side_view:prone", "Place the camera beside you, at floor level, so it sees your side.")
+SETUP_WORDING.setdefault("head_cut:seated",
+                         "Move the camera back a little, or raise it, so your head is in the picture.")
+for _posture in ("supine", "prone", "side_lying", "quadruped", "seated"):
+    for _code, _words in _CAMERA_MOVES.items():
+        SETUP_WORDING.setdefault(f"{_code}:{_posture}", _words)
+
+
 def setup_instruction(code: str, posture: str | None = None, exercise: str | None = None) -> str:
     """The patient-facing instruction for a setup status (the code itself if it has no wording yet)."""
     for key in (exercise, posture):

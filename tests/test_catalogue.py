@@ -6,7 +6,7 @@ import pytest
 
 from exercises.registry import EXERCISES
 from exercises.setup import POSTURES, SETUP_STATUSES
-from feedback.wording import HOW_TO, SETUP_WORDING, WORDING
+from feedback.wording import HOW_TO, SETUP_WORDING, WORDING, setup_instruction
 
 SPEC_CODES = sorted({code for spec in EXERCISES.values() for code in spec.fault_codes})
 
@@ -51,3 +51,12 @@ def test_setup_wording_covers_every_status_and_names_only_known_postures_and_exe
         status, where = key.split(":")  # a posture's line, or one exercise's own (walking)
         assert status in SETUP_STATUSES, key
         assert where in POSTURES.names() or where in EXERCISES, key
+
+
+@pytest.mark.parametrize("posture", ["supine", "prone", "side_lying", "quadruped", "seated"])
+def test_on_the_floor_or_a_chair_the_camera_moves_not_the_person(posture):
+    # "Move back" or "come closer" asks someone lying on a mat to get up: there the camera is what moves.
+    for code in ("too_close_feet_cut", "head_cut", "too_close", "off_centre", "too_far", "not_side_view"):
+        words = setup_instruction(code, posture)
+        assert "camera" in words, (code, posture, words)
+        assert not words.startswith(("Move back", "Come ", "Step ")), (code, posture, words)
