@@ -11,7 +11,7 @@ from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
-from feedback.wording import COVERAGE_HELP
+from feedback.wording import COVERAGE_HELP, coverage_note
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -92,6 +92,10 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     cols[4].metric("Pain before → after", f"{_dash(s.pain_before)} → {_dash(s.pain_after)}")
     if s.interrupted:
         st.warning("The camera stopped mid-set: this is the set as far as it went.")
+    # Sets saved before the body was recorded apart have no body_seen_ratio: their note says the body was hard to see.
+    seen = row.get("body_seen_ratio")
+    if note := coverage_note(s.exercise, s.pose_coverage, math.nan if seen is None else seen):
+        st.warning(note)
     shared = s.shared_video_path is not None  # the path itself is never shown
     st.caption(f"{s.source.value} · {row.get('view')} view, {row.get('side')} side · symptoms: "
                f"{s.symptom_response.value if s.symptom_response else 'not given'}"

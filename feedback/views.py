@@ -269,7 +269,7 @@ def session_rows(sessions: Iterable[Any]) -> list[dict[str, Any]]:
             "id": s.id, "date (UTC)": s.started_at.strftime("%Y-%m-%d %H:%M"), "exercise": s.exercise,
             "source": source, "reps": s.reps, "faulted": s.faulted_reps, "best hold (s)": round(s.best_hold_s, 1),
             "range": "" if s.range_low is None or s.range_high is None else f"{s.range_low:g}–{s.range_high:g}",
-            "pose seen": f"{s.pose_coverage:.0%}", "pain before → after": f"{_pain(s.pain_before)} → "
+            "measured": f"{s.pose_coverage:.0%}", "pain before → after": f"{_pain(s.pain_before)} → "
             f"{_pain(s.pain_after)}", "symptoms": s.symptom_response.value if s.symptom_response else "",
         })
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from exercises.registry import FILE_WORDING
@@ -477,6 +478,26 @@ def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float
         return ("You were in the picture, but in much of the clip not in the position this exercise is measured "
                 f"from, so counts may be low. {advice}")
     return f"The body was hard to see in much of the clip, so counts may be low. {camera_advice(exercise)}"
+
+
+# For the therapist: what an exercise's rep measurement needs beyond being seen, where that is something the patient
+# can get wrong (the words after "the measurement needs").
+POSITION_NEEDS: dict[str, str] = {
+    "pelvic_tilt": "the hands resting on the front of the hip bones, knees bent",
+}
+
+
+def coverage_note(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
+    """coverage_warning for the therapist reviewing a saved set: third person, with the share measured."""
+    if not pose_coverage < LOW_COVERAGE_MAX_RATIO:
+        return ""
+    measured = f"measured in {pose_coverage:.0%} of the set, so counts may be low"
+    if math.isnan(body_seen_ratio):  # saved before the body was recorded apart: why is not known
+        return f"{measured[0].upper()}{measured[1:]}."
+    if body_seen_ratio >= LOW_COVERAGE_MAX_RATIO:
+        needs = f" (the measurement needs {POSITION_NEEDS[exercise]})" if exercise in POSITION_NEEDS else ""
+        return f"In the picture, but out of the exercise's measured position{needs}: {measured}."
+    return f"The body was hard to see: {measured}."
 
 
 # What formcheck is known to miss in an exercise however it is filmed, measured on rendered clips (README, Accuracy),

@@ -9,7 +9,7 @@ import pytest
 from exercises.engine import Checker
 from exercises.registry import EXERCISES
 from feedback.coach import NOT_IN_POSITION_MIN_S, CueSelector, PositionWatch, summarise, symptom_advice
-from feedback.wording import SETUP_WORDING, camera_advice, coverage_warning
+from feedback.wording import SETUP_WORDING, camera_advice, coverage_note, coverage_warning
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
 
@@ -138,3 +138,16 @@ def test_low_coverage_says_the_position_when_the_body_was_seen_and_the_camera_wh
     assert coverage_warning("bird_dog", 0.2, 0.9).endswith("Check the steps of how to do it.")
     assert coverage_warning("bird_dog", 0.2, math.nan).startswith("The body was hard to see")
     assert coverage_warning("pelvic_tilt", 0.8, 1.0) == ""
+
+
+def test_the_therapists_note_says_how_much_was_measured_and_what_the_measurement_needs():
+    assert coverage_note("pelvic_tilt", 0.15, 1.0) == (
+        "In the picture, but out of the exercise's measured position (the measurement needs the hands resting on the "
+        "front of the hip bones, knees bent): measured in 15% of the set, so counts may be low.")
+    assert coverage_note("bird_dog", 0.3, 0.95).startswith("In the picture, but out of the exercise's measured "
+                                                           "position: measured in 30%")
+    assert coverage_note("pelvic_tilt", 0.1, 0.2) == "The body was hard to see: measured in 10% of the set, so " \
+                                                     "counts may be low."
+    # A set saved before the body was recorded apart: why is not known, so only how much.
+    assert coverage_note("pelvic_tilt", 0.1, math.nan) == "Measured in 10% of the set, so counts may be low."
+    assert coverage_note("pelvic_tilt", 0.9, 1.0) == ""
