@@ -456,7 +456,7 @@ def report_html(data: Any) -> str:
         parts.append(_proposals_section(data.proposals))
     parts.append('<section class="exercise"><h2>Every set</h2>')
     parts.append(html_table(
-        ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "pose coverage",
+        ["date (UTC)", "exercise", "source", "reps", "faulted reps", "best hold (s)", "range", "measured",
          "pain before", "pain after", "symptoms"],
         [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source),
           partial_text(s.reps, data.sets[s.id].partial_reps), s.faulted_reps, s.best_hold_s,
