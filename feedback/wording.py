@@ -220,8 +220,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "buttocks_lifting": FaultWording(
         "Keep your bottom resting on the floor; only your lower back moves.",
-        "Buttocks lifted off the floor during the pelvic tilt (hips above the shoulder-heel line by more than "
-        "hip_lift_max_ratio trunk lengths): a small bridge, using the buttocks instead of tilting the pelvis.",
+        "Buttocks lifted off the floor during the pelvic tilt (hips risen above the shoulder-heel line by more than "
+        "hip_rise_max_ratio trunk lengths from where they rested): a small bridge, using the buttocks instead of "
+        "tilting the pelvis.",
     ),
     "shoulders_lifting": FaultWording(
         "Keep both shoulders resting on the floor as your knees go over.",

@@ -172,6 +172,26 @@ def test_buttocks_lifting_lands_on_its_tilt_and_cuts_its_hold():
     assert report.fault_counts == {"buttocks_lifting": 1}
 
 
+def test_hips_resting_higher_on_another_build_are_no_bridge():
+    # Real buttocks (or a camera a little above the floor) put the resting hips higher above the shoulder-heel line
+    # than the mannequin's: 0.17 trunk lengths on a real home clip, whose tilts lifted them to the old fixed limit.
+    # Judged from the person's own rest, tilts are tilts; a bridge from that rest is still found.
+    xyz = clip(tilts(2), 15.0, **TILT).xyz
+    higher = xyz.copy()
+    for side in ("left", "right"):
+        higher[:, sided("hip", side), 1] -= 12.0 / SIZE[1]
+    seq = replace(clip(tilts(2), 15.0, **TILT), xyz=higher)
+    report = score_sequence(seq, PELVIC_TILT)
+    assert np.nanmedian(report.series["hip_lift_ratio"][:10]) >= 0.15
+    assert report.rep_count == 2 and report.fault_counts == {}
+    bridged = clip(tilts(3, fault={2: {"hip_lift": 0.07}}), 15.0, **TILT)
+    lifted = bridged.xyz.copy()
+    for side in ("left", "right"):
+        lifted[:, sided("hip", side), 1] -= 12.0 / SIZE[1]
+    report = score_sequence(replace(bridged, xyz=lifted), PELVIC_TILT)
+    assert [r.faults for r in report.reps] == [(), ("buttocks_lifting",), ()]
+
+
 def test_a_tilt_rocked_flat_and_straight_back_is_too_fast():
     report = score_sequence(clip(tilts(3, fast=(3,)), 15.0, **TILT), PELVIC_TILT)
     assert report.rep_count == 3
