@@ -70,8 +70,9 @@ PELVIC_TILT = ExerciseSpec(
         # The hips' height above the shoulder-heel line, judged from the person's own rest: lying hook-lying it reads
         # 0.06-0.10 trunk lengths on the rendered mannequin but 0.17 on a real home clip (buttocks and a camera a
         # little above the floor), where each tilt lifted it to 0.20, the old fixed limit. A tilt raises it 0.02-0.03
-        # from rest (rendered and real); buttocks off the floor by 5 cm or more, a small bridge, by about a tenth of
-        # a trunk (rendered bridges rose 0.2-0.25 through MediaPipe, seeds 617, 641 and 661-666).
+        # from rest (rendered, seeds 617, 641 and 661-666 through MediaPipe: clean and fast clips at most 0.043;
+        # real: 0.03); buttocks off the floor by 5 cm or more, a small bridge, by about a tenth of a trunk (the
+        # rendered bridges, drawn higher, rose 0.25-0.31).
         "hip_rise_max_ratio": 0.1,
         # The rest level: the median of the last 20 s at rest, the span the hand's rest above is taken over.
         "hip_rest_window_s": 20.0,
