@@ -68,7 +68,7 @@ PELVIC_TILT = ExerciseSpec(
         "hold_still_max_deg_per_s": 5.0,
         "hold_still_window_s": 0.3,
         # The hips' height above the shoulder-heel line, judged from the person's own rest: lying hook-lying it reads
-        # 0.06-0.10 trunk lengths on the rendered mannequin but 0.17 on a real home clip (buttocks and a camera a
+        # 0.05-0.10 trunk lengths on the rendered mannequin but 0.17 on a real home clip (buttocks and a camera a
         # little above the floor), where each tilt lifted it to 0.20, the old fixed limit. A tilt raises it 0.02-0.03
         # from rest (rendered, seeds 617, 641 and 661-666 through MediaPipe: clean and fast clips at most 0.043;
         # real: 0.03); buttocks off the floor by 5 cm or more, a small bridge, by about a tenth of a trunk (the
