@@ -347,7 +347,8 @@ class Checker:
         reliable = reliable and math.isfinite(values[spec.rep.signal])
         # Out of the exercise's posture (kneeling up, standing up from the floor) nothing is judged,
         # though the pose itself may be fine.
-        judged = reliable and self._in_posture(values)
+        in_posture = self._in_posture(values)
+        judged = reliable and in_posture
         self._times.append(t_s)
         self._series.append([*(values[n] for n in spec.signals), float(reliable), float(seen), width_ratio, view,
                              *(float(conf[n]) for n in spec.signals)])
@@ -355,7 +356,7 @@ class Checker:
             # A degraded frame counts nothing and changes no state; holds may bridge it (unseen_gap_max_s).
             if self._hold:
                 self._finish_hold(self._hold.step(t_s, math.nan, False))
-            return self._result(t_s, False, values, None, seen=seen)
+            return self._result(t_s, False, values, None, seen=seen, in_posture=in_posture)
         self._buffer.append((t_s, values))
         while self._buffer and self._buffer[0][0] < t_s - _REP_BUFFER_S:
             self._buffer.popleft()
@@ -570,11 +571,11 @@ class Checker:
             self._holds.append(hold)
 
     def _result(self, t_s: float, reliable: bool, values: dict[str, float], rep: RepEvent | None,
-                partial: RepEvent | None = None, seen: bool = False) -> FrameResult:
+                partial: RepEvent | None = None, seen: bool = False, in_posture: bool = True) -> FrameResult:
         active = tuple(sorted({tr.code for tr in self._episodes if tr.active(t_s)}))
         return FrameResult(
             t_s, reliable, values, self._zones.accepted, len(self._reps),
-            self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial, seen,
+            self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial, seen, in_posture,
         )
 
     def _final_reps(self, reps: list[RepEvent], spans: list[RepSpan]) -> list[RepEvent]:

@@ -105,6 +105,8 @@ class FrameResult:
         seen: whether the body's required parts were seen, even if the rep measurement could not be read from
             them (`reliable` False): the person is in the picture but not in the position the exercise is
             measured from.
+        in_posture: whether the trunk was in the exercise's posture (lying, on all fours, upright: the spec's
+            posture_signal), or unknown; out of it nothing is judged, however well the body is seen.
     """
 
     t_s: float
@@ -118,6 +120,7 @@ class FrameResult:
     partial_reps: int = 0
     partial_rep: RepEvent | None = None
     seen: bool = False
+    in_posture: bool = True
 
 
 @dataclass(frozen=True)

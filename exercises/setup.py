@@ -20,11 +20,12 @@ from pose.view import classify_view, shoulder_width_ratio
 if TYPE_CHECKING:  # only a type here; exercises.spec itself imports POSTURES from this module
     from exercises.spec import ExerciseSpec
 
-# "not_in_position" is never returned by check_setup (one frame cannot tell it): a live set gives it when the body
-# has been seen for a while but the exercise's rep measurement could not be read from it (scoring.live).
+# "not_in_posture" and "not_in_position" are never returned by check_setup (one frame cannot tell them): a live set
+# gives them when the body has been seen for a while but out of the exercise's posture (standing for a floor
+# exercise), or in it but with the rep measurement unreadable (scoring.live).
 SetupStatus = Literal[
     "no_person", "too_close_feet_cut", "head_cut", "too_close", "off_centre", "too_far", "not_side_view", "ready",
-    "not_in_position",
+    "not_in_posture", "not_in_position",
 ]
 SETUP_STATUSES: tuple[SetupStatus, ...] = get_args(SetupStatus)
 

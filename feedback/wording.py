@@ -293,6 +293,16 @@ SETUP_WORDING: dict[str, str] = {
     # something the camera's placement does not give.
     "not_in_position": "I can see you, but not yet in this exercise's position. Check the steps under "
                        "\"How to do it\".",
+    # Given by the live set too: the body seen for a few seconds, its trunk out of the exercise's posture. Said per
+    # posture: how to get into it.
+    "not_in_posture": "Get into the exercise's starting position, as under \"How to do it\".",
+    "not_in_posture:supine": "Lie down on your back to start.",
+    "not_in_posture:prone": "Lie face down to start.",
+    "not_in_posture:quadruped": "Get down on your hands and knees to start.",
+    "not_in_posture:side_lying": "Lie down on your side to start.",
+    "not_in_posture:seated": "Sit down on a firm chair to start.",
+    "not_in_posture:standing": "Stand up to start.",
+    "not_in_posture:half_kneeling": "Kneel on one knee, the other foot in front, to start.",
     # The tilt is read from the hand resting on the hip bone (exercises.signals_supine.hand_pelvis_deg).
     "not_in_position:pelvic_tilt": "Rest your hands on the front of your hip bones, so I can see your pelvis tilt.",
 }

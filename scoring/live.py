@@ -445,11 +445,13 @@ class LiveCoach:
             step_faults = self._steps.update(pose.t_s, result.values, image_size=pose.image_size)
             result = replace(result, reps=self._steps.steps)
         setup = check_setup(pose, self.spec)
-        # The camera is right but nothing can be measured: the person is not in the exercise's position (walking is
-        # measured step by step, whatever one frame shows).
-        unmeasured = self._position.update(pose.t_s, result.seen, result.reliable) and not self._steps
+        # The camera is right but nothing can be judged: the person is not in the exercise's posture (still standing
+        # for a floor exercise) or not in its measured position (walking is measured step by step, whatever one
+        # frame shows).
+        measured = result.reliable and result.in_posture
+        unmeasured = self._position.update(pose.t_s, result.seen, measured) and not self._steps
         if setup == "ready" and unmeasured:
-            setup = "not_in_position"
+            setup = "not_in_position" if result.in_posture else "not_in_posture"
         status_cue, cue_text = self._choose_cue(pose.t_s, setup, result, step_faults)
         self._shown = (pose, result, cue_text)
         self._frames += 1

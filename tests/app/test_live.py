@@ -120,3 +120,17 @@ def test_a_pelvic_tilt_with_the_hands_off_the_hip_bones_is_told_where_to_rest_th
         assert {s.cue_text for s in late} == {SETUP_WORDING["not_in_position:pelvic_tilt"]}
     else:
         assert {s.setup for s in statuses} == {"ready"}
+
+
+def test_a_patient_still_standing_for_a_floor_exercise_is_told_to_lie_down():
+    # Seen side-on and whole, but upright: nothing of a pelvic tilt can be judged until the patient lies down.
+    est = ScriptedEstimator(lambda t_s: wall_squat_frame(t_s, 175.0))
+    coach = LiveCoach(EXERCISES["pelvic_tilt"], estimator_factory=lambda: est)
+    for t in np.arange(0.0, 5.0, 0.1):
+        coach.recv(_av_frame(float(t)))
+    statuses = coach.drain()
+    coach.close()
+    assert all(s.setup == "ready" for s in statuses if s.t_s < 2.9)
+    late = [s for s in statuses if s.t_s >= 3.5]
+    assert {s.setup for s in late} == {"not_in_posture"}
+    assert {s.cue_text for s in late} == {"Lie down on your back to start."}
