@@ -289,7 +289,7 @@ SETUP_WORDING: dict[str, str] = {
     "not_side_view:side_lying": "Place the camera at floor level in front of you, so it sees your chest.",
     "ready": "Good, we can see you. Start when you are ready.",
     # Given by the live set, not the one-frame check: the body is seen, but for a few seconds the rep measurement
-    # could not be read from it (scoring.live.NOT_IN_POSITION_MIN_S). Said per exercise where the measurement needs
+    # could not be read from it (feedback.coach.NOT_IN_POSITION_MIN_S). Said per exercise where the measurement needs
     # something the camera's placement does not give.
     "not_in_position": "I can see you, but not yet in this exercise's position. Check the steps under "
                        "\"How to do it\".",
