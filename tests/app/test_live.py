@@ -102,35 +102,34 @@ def test_bad_hold_target_is_rejected():
         LiveCoach(EXERCISES["wall_squat"], hold_target_s=0)
 
 
+def _pelvic_tilt_set(pose_at, seconds: float) -> tuple[list, list, list]:
+    """A pelvic tilt coach fed `pose_at` at 10 frames/s: its statuses before 2.9 s, from 3.5 s, and all."""
+    est = ScriptedEstimator(pose_at)
+    coach = LiveCoach(EXERCISES["pelvic_tilt"], estimator_factory=lambda: est)
+    for t in np.arange(0.0, seconds, 0.1):
+        coach.recv(_av_frame(float(t)))
+    statuses = coach.drain()
+    coach.close()
+    return [s for s in statuses if s.t_s < 2.9], [s for s in statuses if s.t_s >= 3.5], statuses
+
+
 @pytest.mark.parametrize(("arms", "told"), [("sides", True), ("pelvis", False)])
 def test_a_pelvic_tilt_with_the_hands_off_the_hip_bones_is_told_where_to_rest_them(arms, told):
     from synth.supine_poses import HookLyingAngles
     from tests.test_supine_exercises import hook_frame
 
-    est = ScriptedEstimator(lambda t_s: hook_frame(t_s, HookLyingAngles(arms=arms)))
-    coach = LiveCoach(EXERCISES["pelvic_tilt"], estimator_factory=lambda: est)
-    for t in np.arange(0.0, 6.0, 0.1):
-        coach.recv(_av_frame(float(t)))
-    statuses = coach.drain()
-    coach.close()
-    assert all(s.setup == "ready" for s in statuses if s.t_s < 2.9)
-    late = [s for s in statuses if s.t_s >= 3.5]
+    early, late, every = _pelvic_tilt_set(lambda t_s: hook_frame(t_s, HookLyingAngles(arms=arms)), 6.0)
+    assert {s.setup for s in early} == {"ready"}
     if told:
         assert {s.setup for s in late} == {"not_in_position"}
         assert {s.cue_text for s in late} == {SETUP_WORDING["not_in_position:pelvic_tilt"]}
     else:
-        assert {s.setup for s in statuses} == {"ready"}
+        assert {s.setup for s in every} == {"ready"}
 
 
 def test_a_patient_still_standing_for_a_floor_exercise_is_told_to_lie_down():
     # Seen side-on and whole, but upright: nothing of a pelvic tilt can be judged until the patient lies down.
-    est = ScriptedEstimator(lambda t_s: wall_squat_frame(t_s, 175.0))
-    coach = LiveCoach(EXERCISES["pelvic_tilt"], estimator_factory=lambda: est)
-    for t in np.arange(0.0, 5.0, 0.1):
-        coach.recv(_av_frame(float(t)))
-    statuses = coach.drain()
-    coach.close()
-    assert all(s.setup == "ready" for s in statuses if s.t_s < 2.9)
-    late = [s for s in statuses if s.t_s >= 3.5]
+    early, late, _ = _pelvic_tilt_set(lambda t_s: wall_squat_frame(t_s, 175.0), 5.0)
+    assert {s.setup for s in early} == {"ready"}
     assert {s.setup for s in late} == {"not_in_posture"}
     assert {s.cue_text for s in late} == {"Lie down on your back to start."}
