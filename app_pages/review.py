@@ -218,8 +218,10 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
         signals = st.multiselect("Signals", list(report.series), default=[spec.rep.signal],
                                  format_func=charts.label_of, key=f"signals:{plan.exercise}")
         st.altair_chart(charts.signal_chart(report, spec, signals), use_container_width=True)
-        st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. Dashed lines: the rep "
-                   "thresholds.")
+        if unmeasured := charts.unmeasured_line(report, signals):
+            st.caption(unmeasured)
+        st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. "
+                   + charts.thresholds_caption(spec))
 
     if spec.events == "gait":  # walking: steps, each leg's ankle and toe clearance
         st.subheader("Steps")

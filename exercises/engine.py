@@ -113,6 +113,7 @@ class Checker:
                          if spec.rep.neutral_window_s else None)
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts.
         self._neutral_value = 0.0
+        self._neutral_known = False
         self._rest = self._counter.rest
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
@@ -151,7 +152,7 @@ class Checker:
         self._closed_episodes: list[FaultEpisode] = []
         # Times are float64 for precision; the rest float32 (plenty for degrees and ratios).
         self._times: list[float] = []
-        self._series = SeriesRecorder((*spec.signals, "_reliable", "_seen", "_width_ratio", "_view_deg",
+        self._series = SeriesRecorder((*spec.signals, "_reliable", "_seen", "_neutral", "_width_ratio", "_view_deg",
                                        *(f"_conf:{n}" for n in spec.signals)))
         self._last_t = -math.inf
         self._image_size = (0, 0)
@@ -350,7 +351,11 @@ class Checker:
         in_posture = self._in_posture(values)
         judged = reliable and in_posture
         self._times.append(t_s)
-        self._series.append([*(values[n] for n in spec.signals), float(reliable), float(seen), width_ratio, view,
+        # The rep signal's neutral as of the last judged frame (NaN before one, or for a spec without): the chart
+        # draws the rep's zones around it.
+        neutral = self._neutral_value if self._neutral is not None and self._neutral_known else math.nan
+        self._series.append([*(values[n] for n in spec.signals), float(reliable), float(seen), neutral, width_ratio,
+                             view,
                              *(float(conf[n]) for n in spec.signals)])
         if not judged:
             # A degraded frame counts nothing and changes no state; holds may bridge it (unseen_gap_max_s).
@@ -424,6 +429,7 @@ class Checker:
     def _step_reps(self, t_s: float, x: float) -> tuple[RepEvent | None, RepEvent | None]:
         if self._neutral is not None:
             self._neutral_value = self._neutral.step(t_s, x)
+            self._neutral_known = self._neutral_known or math.isfinite(self._neutral_value)
             x = x - self._neutral_value
         change, spans = self._counter.step(t_s, x)
         if change is not None:
@@ -681,6 +687,7 @@ class Checker:
             confidence={n: self._series.column(f"_conf:{n}").astype(np.int8) for n in self.spec.signals},
             rest_seen_from_s=self._rest_seen(),
             body_seen_ratio=float(seen.mean()) if len(t) else 0.0,
+            rep_neutral=self._series.column("_neutral"),
         )
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
         if self.spec.events:

@@ -159,6 +159,9 @@ class ClipReport:
             measurement could be read, in [0, 1]; NaN when not recorded. Well above `pose_coverage`, the person was
             in the picture but not in the position the exercise is measured from (a pelvic tilt without the hands
             on the hip bones), which the camera's placement does not fix.
+        rep_neutral: (T,) the rep signal's neutral per frame, for a spec whose rep zones are measured from the
+            person's own rest (RepSpec.neutral_window_s; the zones are its offsets from it); NaN before it is known
+            and for other specs.
     """
 
     exercise: str
@@ -184,6 +187,7 @@ class ClipReport:
     unjudged: tuple[UnjudgedFault, ...] = ()
     rest_seen_from_s: dict[str, float] = field(default_factory=dict)
     body_seen_ratio: float = math.nan
+    rep_neutral: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
 
     @property
     def rep_count(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from exercises.judged import fault_measurement, partly_unjudged
@@ -126,6 +127,15 @@ def series_frame(report: ClipReport, signals: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def unmeasured_line(report: ClipReport, signals: list[str]) -> str:
+    """Which of the charted signals were never measured in the clip, so their lines are missing; "" for none."""
+    missing = [label_of(n) for n in signals
+               if n in report.series and not np.isfinite(np.asarray(report.series[n], float)).any()]
+    if not missing:
+        return ""
+    return f"Not measured anywhere in this clip, so not drawn: {', '.join(missing)}."
+
+
 def signal_chart(report: ClipReport, spec: ExerciseSpec, signals: list[str]) -> alt.LayerChart:
     """Signals over time: reps shaded green, holds blue, fault episodes red, rep thresholds as dashed lines."""
     x = alt.X("t_s:Q", title="time (s)")
@@ -148,13 +158,43 @@ def signal_chart(report: ClipReport, spec: ExerciseSpec, signals: list[str]) -> 
             x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["code", "fault", "start", "end"]))
     data = series_frame(report, signals)
     layers.append(alt.Chart(data).mark_line(interpolate="linear").encode(
-        x=x, y=alt.Y("value:Q", title="value"), color=alt.Color("signal:N", legend=alt.Legend(orient="bottom")),
+        # The axis fits the values, not zero: a hand angle of 40-55 degrees squashed into 0-60 hid its tilts.
+        x=x, y=alt.Y("value:Q", title="value", scale=alt.Scale(zero=False)),
+        color=alt.Color("signal:N", legend=alt.Legend(orient="bottom")),
         tooltip=["signal", alt.Tooltip("t_s:Q", format=".2f"), alt.Tooltip("value:Q", format=".1f")]))
     if spec.rep.signal in signals:
-        th = pd.DataFrame([
-            {"value": spec.rep_band()[0], "threshold": spec.rep.low_max},
-            {"value": spec.rep_band()[1], "threshold": spec.rep.high_min},
-        ])
-        layers.append(alt.Chart(th).mark_rule(strokeDash=[6, 4], color="#777").encode(
-            y="value:Q", tooltip=["threshold", "value"]))
+        moving = threshold_frame(report, spec)
+        if len(moving):
+            # Zones measured from the person's own rest move with it: drawn as lines over time.
+            layers.append(alt.Chart(moving).mark_line(strokeDash=[6, 4], color="#777").encode(
+                x=x, y="value:Q", detail="threshold:N", tooltip=["threshold", alt.Tooltip("value:Q", format=".1f")]))
+        else:
+            th = pd.DataFrame([
+                {"value": spec.rep_band()[0], "threshold": spec.rep.low_max},
+                {"value": spec.rep_band()[1], "threshold": spec.rep.high_min},
+            ])
+            layers.append(alt.Chart(th).mark_rule(strokeDash=[6, 4], color="#777").encode(
+                y="value:Q", tooltip=["threshold", "value"]))
     return alt.layer(*layers).properties(height=320)
+
+
+def threshold_frame(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
+    """The rep zones' edges over time (t_s, threshold, value), for zones measured from the person's own rest.
+
+    The report's neutral plus each edge, for a spec with RepSpec.neutral_window_s; empty for fixed zones, or when
+    the neutral was never known (an old report, or nothing judged).
+    """
+    neutral = np.asarray(report.rep_neutral, float)
+    if not spec.rep.neutral_window_s or len(neutral) != len(report.t_s) or not np.isfinite(neutral).any():
+        return pd.DataFrame(columns=["t_s", "threshold", "value"])
+    known = np.isfinite(neutral)
+    low, high = spec.rep_band()
+    return pd.concat([pd.DataFrame({"t_s": report.t_s[known], "threshold": name, "value": neutral[known] + edge})
+                      for name, edge in ((spec.rep.low_max, low), (spec.rep.high_min, high))], ignore_index=True)
+
+
+def thresholds_caption(spec: ExerciseSpec) -> str:
+    """What the chart's dashed lines are."""
+    if spec.rep.neutral_window_s:
+        return "Dashed lines: the rep thresholds, measured from the person's own rest as it went."
+    return "Dashed lines: the rep thresholds."

@@ -211,6 +211,16 @@ def test_hands_by_the_sides_the_body_is_seen_but_no_tilt_is_measured():
     assert on_hips.body_seen_ratio == 1.0 and on_hips.pose_coverage > 0.95
 
 
+def test_the_report_keeps_the_rest_the_tilts_were_measured_from():
+    report = score_sequence(clip(tilts(2), 15.0, **TILT), PELVIC_TILT)
+    neutral, hand = report.rep_neutral, report.series["hand_pelvis_deg"]
+    assert len(neutral) == len(report.t_s) and np.isnan(neutral[0])  # known from the first judged frame on
+    assert np.isfinite(neutral[1:]).all()
+    # The rest is the hand's resting angle: the tilts go below it, the rests come back to it.
+    assert abs(np.nanmedian(neutral) - np.nanpercentile(hand, 90)) < 2.0
+    assert np.nanmin(hand - neutral) < PELVIC_TILT.t("tilted_max_deg")
+
+
 def test_lying_still_with_the_natural_arch_is_no_tilt_and_no_hold():
     report = score_sequence(clip(timeline([(8.0, ARCHED)]), 15.0, **TILT), PELVIC_TILT)
     assert report.rep_count == 0

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport, FaultEpisode, RepEvent
-from feedback.charts import fault_lines, label_of, reps_table, series_frame, signal_chart
+from feedback.charts import (
+    fault_lines,
+    label_of,
+    reps_table,
+    series_frame,
+    signal_chart,
+    threshold_frame,
+    thresholds_caption,
+    unmeasured_line,
+)
 
 
 @pytest.mark.parametrize(("name", "label"), [
@@ -71,3 +81,31 @@ def test_a_progress_axis_ends_on_labelled_ticks_around_every_value(values, zero,
     assert len(got) - 1 <= VALUE_STEPS_MAX
     finite = [v for v in values if math.isfinite(v)]
     assert all(got[0] <= v <= got[-1] for v in finite)
+
+
+def test_a_signal_never_measured_is_said_rather_than_left_as_an_empty_chart():
+    report = _report()
+    assert unmeasured_line(report, ["support_knee_deg"]) == ""  # one unknown frame is a gap, not unmeasured
+    blank = replace(report, series={**report.series, "hip_deg": np.full(5, math.nan)})
+    assert unmeasured_line(blank, ["support_knee_deg", "hip_deg"]) == (
+        "Not measured anywhere in this clip, so not drawn: hip (°).")
+
+
+def test_zones_measured_from_the_persons_rest_are_drawn_around_it():
+    tilt = EXERCISES["pelvic_tilt"]
+    t = np.linspace(0, 4, 5)
+    neutral = np.array([math.nan, 50.0, 50.0, 49.0, 49.0])
+    report = replace(_report(), exercise="pelvic_tilt", t_s=t, rep_neutral=neutral,
+                     series={"hand_pelvis_deg": np.array([50.0, 50.0, 40.0, 42.0, 49.0])})
+    frame = threshold_frame(report, tilt)
+    low, high = tilt.rep_band()
+    assert sorted(set(frame["threshold"])) == sorted({tilt.rep.low_max, tilt.rep.high_min})
+    edge = frame[frame["threshold"] == tilt.rep.low_max]
+    assert list(edge["t_s"]) == [1.0, 2.0, 3.0, 4.0]  # none before the rest was known
+    assert list(edge["value"]) == [50.0 + low, 50.0 + low, 49.0 + low, 49.0 + low]
+    assert "own rest" in thresholds_caption(tilt)
+    signal_chart(report, tilt, ["hand_pelvis_deg"]).to_dict()  # draws
+    # Fixed zones, or a report without the rest (saved before it was kept), keep the fixed lines.
+    assert threshold_frame(_report(), EXERCISES["wall_squat"]).empty
+    assert threshold_frame(replace(report, rep_neutral=np.zeros(0)), tilt).empty
+    assert thresholds_caption(EXERCISES["wall_squat"]) == "Dashed lines: the rep thresholds."
