@@ -111,9 +111,9 @@ class Checker:
                                         t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,
                                         t(spec.rep.neutral_offset_max) if spec.rep.neutral_offset_max else math.inf)
                          if spec.rep.neutral_window_s else None)
-        # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts.
-        self._neutral_value = 0.0
-        self._neutral_known = False
+        # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
+        # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).
+        self._neutral_value = math.nan
         self._rest = self._counter.rest
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
@@ -353,10 +353,8 @@ class Checker:
         self._times.append(t_s)
         # The rep signal's neutral as of the last judged frame (NaN before one, or for a spec without): the chart
         # draws the rep's zones around it.
-        neutral = self._neutral_value if self._neutral is not None and self._neutral_known else math.nan
-        self._series.append([*(values[n] for n in spec.signals), float(reliable), float(seen), neutral, width_ratio,
-                             view,
-                             *(float(conf[n]) for n in spec.signals)])
+        self._series.append([*(values[n] for n in spec.signals), float(reliable), float(seen), self._neutral_value,
+                             width_ratio, view, *(float(conf[n]) for n in spec.signals)])
         if not judged:
             # A degraded frame counts nothing and changes no state; holds may bridge it (unseen_gap_max_s).
             if self._hold:
@@ -429,7 +427,6 @@ class Checker:
     def _step_reps(self, t_s: float, x: float) -> tuple[RepEvent | None, RepEvent | None]:
         if self._neutral is not None:
             self._neutral_value = self._neutral.step(t_s, x)
-            self._neutral_known = self._neutral_known or math.isfinite(self._neutral_value)
             x = x - self._neutral_value
         change, spans = self._counter.step(t_s, x)
         if change is not None:
