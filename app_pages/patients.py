@@ -92,7 +92,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     cols[4].metric("Pain before → after", f"{_dash(s.pain_before)} → {_dash(s.pain_after)}")
     if s.interrupted:
         st.warning("The camera stopped mid-set: this is the set as far as it went.")
-    # Sets saved before the body was recorded apart have no body_seen_ratio: their note says the body was hard to see.
+    # Sets saved before the body was recorded apart have no body_seen_ratio: their note says only how much was measured.
     seen = row.get("body_seen_ratio")
     if note := coverage_note(s.exercise, s.pose_coverage, math.nan if seen is None else seen):
         st.warning(note)

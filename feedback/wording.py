@@ -476,19 +476,30 @@ COVERAGE_HELP = ("The share of the clip in which the exercise's movement could b
 LOW_COVERAGE_MAX_RATIO = 0.5
 
 
-def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
-    """Why a clip's counts may be low, in plain words with what to do; "" when the rep measurement was mostly read.
+def low_coverage_cause(pose_coverage: float, body_seen_ratio: float) -> str:
+    """Why a clip was measured little, as a code the patient's and the therapist's words both follow.
 
-    The body seen in most frames but rarely measured means the person was not in the exercise's measured position
-    (the camera is not the fix); otherwise the body itself was hard to see.
+    "" it was not; "position" the body seen in most frames, so the person was out of the exercise's measured
+    position (the camera is not the fix); "unseen" the body itself hard to see; "unknown" no body_seen_ratio (a set
+    saved before it was recorded).
     """
     if not pose_coverage < LOW_COVERAGE_MAX_RATIO:
         return ""
-    if body_seen_ratio >= LOW_COVERAGE_MAX_RATIO:
+    if math.isnan(body_seen_ratio):
+        return "unknown"
+    return "position" if body_seen_ratio >= LOW_COVERAGE_MAX_RATIO else "unseen"
+
+
+def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
+    """Why a clip's counts may be low, for the patient, with what to do; "" when the rep measurement was mostly read."""
+    cause = low_coverage_cause(pose_coverage, body_seen_ratio)
+    if cause == "position":
         advice = SETUP_WORDING.get(f"not_in_position:{exercise}", "Check the steps of how to do it.")
         return ("You were in the picture, but in much of the clip not in the position this exercise is measured "
                 f"from, so counts may be low. {advice}")
-    return f"The body was hard to see in much of the clip, so counts may be low. {camera_advice(exercise)}"
+    if cause:
+        return f"The body was hard to see in much of the clip, so counts may be low. {camera_advice(exercise)}"
+    return ""
 
 
 # For the therapist: what an exercise's rep measurement needs beyond being seen, where that is something the patient
@@ -500,15 +511,16 @@ POSITION_NEEDS: dict[str, str] = {
 
 def coverage_note(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
     """coverage_warning for the therapist reviewing a saved set: third person, with the share measured."""
-    if not pose_coverage < LOW_COVERAGE_MAX_RATIO:
-        return ""
+    cause = low_coverage_cause(pose_coverage, body_seen_ratio)
     measured = f"measured in {pose_coverage:.0%} of the set, so counts may be low"
-    if math.isnan(body_seen_ratio):  # saved before the body was recorded apart: why is not known
-        return f"{measured[0].upper()}{measured[1:]}."
-    if body_seen_ratio >= LOW_COVERAGE_MAX_RATIO:
+    if cause == "position":
         needs = f" (the measurement needs {POSITION_NEEDS[exercise]})" if exercise in POSITION_NEEDS else ""
         return f"In the picture, but out of the exercise's measured position{needs}: {measured}."
-    return f"The body was hard to see: {measured}."
+    if cause == "unseen":
+        return f"The body was hard to see: {measured}."
+    if cause == "unknown":
+        return f"{measured[0].upper()}{measured[1:]}."
+    return ""
 
 
 # What formcheck is known to miss in an exercise however it is filmed, measured on rendered clips (README, Accuracy),
