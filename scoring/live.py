@@ -449,7 +449,7 @@ class LiveCoach:
         # for a floor exercise) or not in its measured position (walking is measured step by step, whatever one
         # frame shows).
         measured = result.reliable and result.in_posture
-        unmeasured = self._position.update(pose.t_s, result.seen, measured) and not self._steps
+        unmeasured = not self._steps and self._position.update(pose.t_s, result.seen, measured)
         if setup == "ready" and unmeasured:
             setup = "not_in_position" if result.in_posture else "not_in_posture"
         status_cue, cue_text = self._choose_cue(pose.t_s, setup, result, step_faults)
