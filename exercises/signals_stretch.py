@@ -19,7 +19,7 @@ from exercises.body import Body, facing_sign
 from exercises.setup import POSTURES
 from exercises.side import SIDE_RULES
 from exercises.signals import SIGNAL_PLANES, SIGNALS, fused_joint_deg, joint_3d_deg, side_plane, trunk_lean_deg
-from pose.geometry import angle_from_vertical_deg, distance, elevation_deg, joint_angle_deg
+from pose.geometry import angle_from_vertical_deg, distance, joint_angle_deg
 from pose.landmarks import sided
 
 if "half_kneeling" not in POSTURES.names():
@@ -122,20 +122,12 @@ def back_shin_lean_deg(b: Body) -> np.ndarray:
     return np.where(together, np.nan, lean)
 
 
-@SIGNALS.register("back_heel_lift_deg")
-def back_heel_lift_deg(b: Body) -> np.ndarray:
-    """Back foot's toe->heel line above the horizontal; about 0 with the heel on the floor."""
-    back = _left_foot_back(b)
-    toe = _role(b, "foot_index", back)
-    return elevation_deg(toe, side_plane(b, toe, _role(b, "heel", back)))
-
-
 @SIGNALS.register("back_heel_rise_ratio")
 def back_heel_rise_ratio(b: Body) -> np.ndarray:
     """How high the back foot's heel and ankle stand above the floor (their mean), in back leg hip-ankle lengths.
 
     A heel coming off the floor pivots the foot on its toes, so both rise; the rule judges the rise from the foot's
-    own reading at rest. A height rather than the toe-heel line's angle (back_heel_lift_deg), which hangs on the
+    own reading at rest. A height rather than the toe-heel line's angle (judged before), which hangs on the
     foot's length in the picture, a few pixels for a far foot: through MediaPipe the angle of clean and lifted heels
     overlapped, their rise did not (figures with the calf stretch's back_heel_rise_max_ratio).
 
@@ -182,7 +174,6 @@ SIGNAL_PLANES.update({
     "front_knee_past_toes_ratio": ("side", ()),
     "trunk_lean_back_deg": ("side", ("shoulder", "hip")),
     "back_shin_lean_deg": ("side", ()),
-    "back_heel_lift_deg": ("side", ()),
     "back_heel_rise_ratio": ("side", ()),
     "back_knee_deg": ("joint", ()),
     "hips_forward_ratio": ("side", ("hip", "ankle")),

@@ -580,8 +580,7 @@ MEASURE_NAMES: dict[str, str] = {
     "knee_stack_gap_ratio": "knee gap", "hip_lift_ratio": "hip lift",
     "knees_parting_ratio": "knee gap", "arm_lift_ratio": "shoulders",
     "pelvis_roll_deg": "pelvis", "front_knee_past_toes_ratio": "front knee", "trunk_lean_back_deg": "trunk lean",
-    "back_knee_deg": "back knee", "back_heel_lift_deg": "back heel",
-    "back_heel_rise_ratio": "back heel", "hips_forward_ratio": "hip position",
+    "back_knee_deg": "back knee", "back_heel_rise_ratio": "back heel", "hips_forward_ratio": "hip position",
     "arm_elbow_deg": "elbow angle",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
