@@ -104,8 +104,10 @@ class Checker:
         partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
         unseen_max_s = t(spec.rep.dwell_unseen_max_s) if spec.rep.dwell_unseen_max_s else math.inf
         rest_dwell_s = t(spec.rep.rest_dwell_s) if spec.rep.rest_dwell_s else None
+        rest_return = ((t(spec.rep.rest_return_min_ratio), t(spec.rep.rest_return_still_s),
+                        t(spec.rep.rest_return_still_max)) if spec.rep.rest_return_min_ratio else None)
         self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio, unseen_max_s,
-                                   rest_dwell_s)
+                                   rest_dwell_s, rest_return)
         self._zones = self._counter.zones
         self._neutral = (RunningNeutral(t(spec.rep.neutral_window_s),
                                         t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,

@@ -81,6 +81,12 @@ class RepSpec:
         rest_dwell_s: optional threshold name (rest modes): the dwell time back in the rest zone that ends a rep,
             in place of `dwell_s`. For a movement whose brief return to rest is a fault of the rep, not its end (a
             foot tapped down in a balance stance).
+        rest_return_min_ratio, rest_return_still_s, rest_return_still_max: optional threshold names, together, for
+            a neutral measured from the person's rest (rest modes): a rep that comes back this share of the way from
+            its furthest point to the neutral and stays within `rest_return_still_max` (the signal's unit) for
+            `rest_return_still_s` is on a plateau of its own; a dip from there as deep as the work zone is a new rep,
+            and one still on the plateau when the footage ends has ended (exercises.tracking.ReturnWatch). For a rest
+            the pose model reads a few degrees off the rest before it.
     """
 
     signal: str
@@ -101,6 +107,9 @@ class RepSpec:
     start_from_rest_within: str | None = None
     dwell_unseen_max_s: str | None = None
     rest_dwell_s: str | None = None
+    rest_return_min_ratio: str | None = None
+    rest_return_still_s: str | None = None
+    rest_return_still_max: str | None = None
 
 
 @dataclass(frozen=True)
@@ -284,7 +293,8 @@ class ExerciseSpec:
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
-                              self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s) if n}
+                              self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.rest_return_min_ratio,
+                              self.rep.rest_return_still_s, self.rep.rest_return_still_max) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s,
@@ -350,6 +360,12 @@ class ExerciseSpec:
                                                 or not self.t(self.rep.start_from_rest_within) >= 0):
             raise ValueError(f"{where}: {self.rep.start_from_rest_within!r} times a rep from its rest: it needs a rep "
                              f"that returns to rest (not a cycle), no neutral_window_s, and a value of 0 or more")
+        rest_return = (self.rep.rest_return_min_ratio, self.rep.rest_return_still_s, self.rep.rest_return_still_max)
+        if any(rest_return) and (not all(rest_return) or self.rep.mode == "cycle" or not self.rep.neutral_window_s
+                                 or not 0 < self.t(rest_return[0]) <= 1):
+            raise ValueError(f"{where}: rest_return_min_ratio, rest_return_still_s and rest_return_still_max go "
+                             f"together, on a rep that returns to rest (not a cycle) with neutral_window_s, and the "
+                             f"ratio in (0, 1]")
         if self.rep.mode == "cycle" and any(r.from_rest_window_s for r in self.frame_rules):
             raise ValueError(f"{where}: a rule judged from rest (from_rest_window_s) needs a rep that returns to rest, "
                              f"not a cycle")

@@ -329,6 +329,76 @@ class RunningNeutral:
         return min(max(neutral, -self.offset_max), self.offset_max)
 
 
+class ReturnWatch:
+    """A rep that came back short of its rest zone and went again: where one rep ended and the next began.
+
+    A rest measured from the person's own (RunningNeutral) is only as good as the pose model's reading of it, and that
+    reading moves: rendered pelvic tilts read their first rest 1-9 degrees above the rests after the first tilt, and a
+    rest after a long hold 7 below the rests before it, while the body drawn lay the same. The way back then stops
+    short of the rest zone, and the next tilt is taken for more of the same rep. Here a rep that comes back `min_ratio`
+    of the way from its furthest point to the rest and stays there, still (within `still_max` for `still_s`), is back
+    at a rest of its own: a plateau, as far back as the signal then gets. From there, a dip as deep as the work zone is
+    from the rest (`work_edge`), held for `dwell_s`, is a new rep; the old one ended where the plateau began. Values
+    are measured from the rest (0).
+    """
+
+    def __init__(self, rest: str, work_edge: float, min_ratio: float, still_s: float, still_max: float,
+                 dwell_s: float) -> None:
+        """Configure; raises ValueError for a rest that is not "high" or "low", or a ratio outside (0, 1]."""
+        if rest not in ("high", "low"):
+            raise ValueError(f"rest must be 'high' or 'low', got {rest!r}")
+        if not 0 < min_ratio <= 1:
+            raise ValueError(f"min_ratio must be in (0, 1], got {min_ratio}")
+        if min(still_s, still_max, dwell_s) < 0:
+            raise ValueError(f"still_s, still_max and dwell_s must be >= 0, got {still_s}, {still_max}, {dwell_s}")
+        self._sign = 1.0 if rest == "high" else -1.0  # the way back to rest
+        self.work_edge, self.min_ratio = work_edge, min_ratio
+        self.still_s, self.still_max, self.dwell_s = still_s, still_max, dwell_s
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the rep watched (it ended, or none is under way)."""
+        self._furthest = math.nan
+        self._recent: deque[tuple[float, float]] = deque()
+        self.plateau_s = math.nan  # when the plateau began; NaN while there is none
+        self._plateau_level = math.nan
+        self._on_plateau_s = math.nan  # the last time the signal was on the plateau
+        self._dip_s = math.nan  # since when the signal is past the new rep's edge
+
+    def step(self, t_s: float, x: float) -> tuple[float, float] | None:
+        """Feed a known value of the rep under way; returns (the rep's end, the next rep's start) when it went again."""
+        sign = self._sign
+        if math.isnan(self.plateau_s):
+            if math.isnan(self._furthest) or sign * (x - self._furthest) < 0:
+                self._furthest = x
+            self._recent.append((t_s, x))
+            while len(self._recent) > 1 and self._recent[1][0] <= t_s - self.still_s + TIME_ROUNDING_S:
+                self._recent.popleft()
+            values = [v for _, v in self._recent]
+            back = sign * (x - self._furthest) >= self.min_ratio * -sign * self._furthest > 0
+            if back and t_s - self._recent[0][0] >= self.still_s - TIME_ROUNDING_S \
+                    and max(values) - min(values) <= self.still_max:
+                self.plateau_s, self._plateau_level = self._recent[0][0], float(statistics.median(values))
+                self._on_plateau_s = t_s
+            return None
+        if sign * (x - self._plateau_level) > self.still_max:
+            # Further back still (the pose model's reading creeps up over a second or two): the plateau is where it got.
+            self._plateau_level, self._on_plateau_s, self._dip_s = x, t_s, math.nan
+            return None
+        if sign * (x - (self._plateau_level + self.work_edge)) > 0:  # short of a new rep's depth from the plateau
+            self._dip_s = math.nan
+            if abs(x - self._plateau_level) <= self.still_max:
+                self._on_plateau_s = t_s
+            return None
+        if math.isnan(self._dip_s):
+            self._dip_s = t_s
+        if t_s - self._dip_s < self.dwell_s - TIME_ROUNDING_S:
+            return None
+        ended = (self.plateau_s, self._on_plateau_s)
+        self.reset()
+        return ended
+
+
 @dataclass
 class RepSpan:
     """A repetition RepCounter found: when it left its start and when it was complete, in seconds.
@@ -383,19 +453,22 @@ class RepCounter:
 
     def __init__(self, mode: str, low_max: float, high_min: float, dwell_s: float,
                  partial_ratio: float | None = None, unseen_max_s: float = math.inf,
-                 rest_dwell_s: float | None = None) -> None:
+                 rest_dwell_s: float | None = None,
+                 rest_return: tuple[float, float, float] | None = None) -> None:
         """Configure; raises ValueError for an unknown mode, a partial_ratio outside (0, 1], or a rest dwell on a cycle.
 
         unseen_max_s: a gap of unknown values longer than this restarts a zone's dwell (ZoneTracker).
         rest_dwell_s: the dwell time back in the rest zone that ends a rep, where it differs from dwell_s.
+        rest_return: (min_ratio, still_s, still_max) for values measured from a rest (0) the pose model reads off:
+            a rep that comes back to a plateau short of the rest zone and goes again is two (ReturnWatch).
         """
         if mode not in ("return_to_high", "return_to_low", "cycle"):
             raise ValueError(f"unknown rep mode {mode!r}; expected return_to_high, return_to_low or cycle")
         if partial_ratio is not None and not 0 < partial_ratio <= 1:
             raise ValueError(f"partial_ratio must be in (0, 1], got {partial_ratio}")
         self.rest = {"return_to_high": "high", "return_to_low": "low", "cycle": None}[mode]
-        if rest_dwell_s is not None and self.rest is None:
-            raise ValueError("a cycle has no rest zone to give rest_dwell_s to")
+        if (rest_dwell_s is not None or rest_return is not None) and self.rest is None:
+            raise ValueError("a cycle has no rest zone to give rest_dwell_s or rest_return to")
         self.dwell_s = dwell_s
         self.rest_dwell_s = dwell_s if rest_dwell_s is None else rest_dwell_s
         start = (self.rest,) if self.rest else ("low", "high")
@@ -421,6 +494,9 @@ class RepCounter:
         self._run_zone: str | None = None  # cycle: the rep zone the signal is in, and since when
         self._run_start_s = math.nan
         self._last_s = math.nan  # the last known value's time
+        self._rest_held = False  # the rep under way left a rest held for the rest dwell time
+        self._return = (ReturnWatch(self.rest, low_max if self.rest == "high" else high_min, *rest_return, dwell_s)
+                        if rest_return is not None else None)
 
     @property
     def in_rep(self) -> bool:
@@ -443,7 +519,10 @@ class RepCounter:
         self._last_s = t_s
         if self.rest is None:
             return change, self._step_cycle(t_s, x, change, shallow)
-        return change, self._step_rest(change, shallow)
+        out = self._step_rest(change, shallow)
+        if self._return is not None:
+            out += self._step_return(t_s, x)
+        return change, out
 
     def close(self) -> tuple[ZoneChange | None, list[RepSpan]]:
         """At the end of the set: what is under way is decided now; returns (change, reps) as `step` does.
@@ -459,6 +538,13 @@ class RepCounter:
         if self.rest is None:
             return None, [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
         z = self.zones
+        if self._rep_start_s is not None and self._rest_held and self._return is not None \
+                and math.isfinite(self._return.plateau_s):
+            # Back on a plateau short of the rest zone when the footage ended: the rep ended there.
+            span = RepSpan(self._rep_start_s, self._return.plateau_s, stats_end_s=self._return.plateau_s)
+            self.reps.append(span)
+            self._rep_start_s = None
+            return None, [span]
         if self._rep_start_s is None or z.raw in (None, z.accepted) or z.accepted == self.rest or \
                 self._last_s - z.left_s < self.rest_dwell_s - TIME_ROUNDING_S:
             return None, []
@@ -479,6 +565,9 @@ class RepCounter:
                 self._trip_full = True
                 if change.previous == rest:
                     self._rep_start_s = self.zones.left_s
+                    # A rep is watched for a plateau only from a rest held (not the footage's first instant, which a
+                    # pose model still locking on reads off the rest that follows it).
+                    self._rest_held = change.previous_held_s >= self.rest_dwell_s - TIME_ROUNDING_S
             elif self._rep_start_s is not None:
                 out.append(RepSpan(self._rep_start_s, change.entered_s, stats_end_s=change.entered_s))
                 self.reps.append(out[-1])
@@ -489,6 +578,19 @@ class RepCounter:
                 self.partial_reps.append(out[-1])
             self._trip_start_s = None
         return out
+
+    def _step_return(self, t_s: float, x: float) -> list[RepSpan]:
+        if self._rep_start_s is None or not self._rest_held:
+            self._return.reset()
+            return []
+        went_again = self._return.step(t_s, x)
+        if went_again is None:
+            return []
+        end_s, next_start_s = went_again
+        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)
+        self.reps.append(span)
+        self._rep_start_s, self._rest_held = next_start_s, True  # the plateau was held still
+        return [span]
 
     def _step_cycle(self, t_s: float, x: float, change: ZoneChange | None,
                     shallow: ZoneChange | None) -> list[RepSpan]:

@@ -15,6 +15,7 @@ from exercises.signals import SIGNALS, get_signal
 from exercises.spec import FaultInfo, FrameRule, HoldSpec
 
 WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
+TILT = get_exercise("pelvic_tilt")
 SIGNAL_NAMES = ", ".join(SIGNALS.names())
 # Postures may be added by the modules the registered specs import (e.g. exercises.signals_floor's prone).
 POSTURE_NAMES = ", ".join(POSTURES.names())
@@ -89,6 +90,17 @@ def _rule(spec, i, **changes):
                   "thresholds": {**CATCOW.thresholds, "rep_rest_within_deg": 5.0}},
          "exercise 'cat_cow': 'rep_rest_within_deg' times a rep from its rest: it needs a rep that returns to rest "
          "(not a cycle), no neutral_window_s, and a value of 0 or more"),
+        # A return to a rest read off the one before moves a neutral: a cycle has no rest, and the three go together.
+        (CATCOW, {"rep": replace(CATCOW.rep, rest_return_min_ratio="rest_return_min_ratio",
+                                 rest_return_still_s="rest_return_still_s",
+                                 rest_return_still_max="rest_return_still_max_deg"),
+                  "thresholds": {**CATCOW.thresholds, "rest_return_min_ratio": 0.5, "rest_return_still_s": 0.5,
+                                 "rest_return_still_max_deg": 1.0}},
+         "exercise 'cat_cow': rest_return_min_ratio, rest_return_still_s and rest_return_still_max go together, on a "
+         "rep that returns to rest (not a cycle) with neutral_window_s, and the ratio in (0, 1]"),
+        (TILT, {"rep": replace(TILT.rep, rest_return_still_max=None)},
+         "exercise 'pelvic_tilt': rest_return_min_ratio, rest_return_still_s and rest_return_still_max go together, on "
+         "a rep that returns to rest (not a cycle) with neutral_window_s, and the ratio in (0, 1]"),
         # Likewise a rule judged from the person's level at rest.
         (CATCOW, {"frame_rules": _rule(CATCOW, 0, from_rest_window_s="rest_window_s"),
                   "thresholds": {**CATCOW.thresholds, "rest_window_s": 30.0}},

@@ -221,6 +221,56 @@ def test_the_report_keeps_the_rest_the_tilts_were_measured_from():
     assert np.nanmin(hand - neutral) < PELVIC_TILT.t("tilted_max_deg")
 
 
+def hand_read_higher(seq: PoseSequence, up_px: np.ndarray) -> PoseSequence:
+    """The clip with both hands read `up_px[i]` pixels higher in frame i: the pose model's reading of the same rest."""
+    xyz = seq.xyz.copy()
+    for side in ("left", "right"):
+        xyz[:, sided("wrist", side), 1] -= up_px / SIZE[1]
+    return replace(seq, xyz=xyz)
+
+
+def without_rest_return(spec):
+    return replace(spec, rep=replace(spec.rep, rest_return_min_ratio=None, rest_return_still_s=None,
+                                     rest_return_still_max=None))
+
+
+def test_a_rest_read_lower_after_a_quick_first_tilt_still_ends_it():
+    # Rendered through MediaPipe, the first rest read 1-9 degrees above the rests after the first tilt. After a quick
+    # first tilt the neutral (the upper fifth of the clip so far) is still that first rest, and the way back stopped
+    # short of the rest zone: one rep for two. More than half the way back, and still, is back at rest.
+    seq = clip(tilts(2, fast=(1,)), 15.0, **TILT)
+    t = np.asarray(seq.t_s)
+    seq = hand_read_higher(seq, np.interp(t, [1.0, 1.5], [6.0, 0.0]))
+    report = score_sequence(seq, PELVIC_TILT)
+    hand = report.series["hand_pelvis_deg"]
+    assert np.nanmedian(hand[t < 1.0]) - np.nanmedian(hand[(t > 2.3) & (t < 3.2)]) >= 3.0  # the first rest reads higher
+    assert report.rep_count == 2
+    assert [r.faults for r in report.reps] == [("too_fast",), ()]
+    assert report.hold_s == pytest.approx(5.0, abs=0.4)
+    assert score_sequence(seq, without_rest_return(PELVIC_TILT)).rep_count == 1
+
+
+def test_a_rest_read_lower_after_a_long_hold_ends_the_last_tilt():
+    # The rest after a 5 s hold read 7 degrees under the rests before it on a rendered clip: the last tilt never
+    # came back to the rest zone, and was lost when the clip ended.
+    seq = clip(tilts(2), 15.0, **TILT)
+    t = np.asarray(seq.t_s)
+    seq = hand_read_higher(seq, np.interp(t, [t[-1] - 3.0, t[-1] - 2.0], [0.0, -9.0]))
+    report = score_sequence(seq, PELVIC_TILT)
+    assert report.rep_count == 2 and report.fault_counts == {}
+    assert score_sequence(seq, without_rest_return(PELVIC_TILT)).rep_count == 1
+
+
+def test_a_partial_release_inside_a_hold_is_not_a_return():
+    # Easing off a third of the way, holding there still, and tilting again is the same tilt: one rep.
+    third = {"lumbar_arch_deg": -8.0, "pelvic_tilt_deg": 10.0}
+    seq = clip(timeline([(1.0, ARCHED), (1.2, FLAT), (2.0, FLAT), (0.8, third), (2.0, third), (0.8, FLAT),
+                         (2.0, FLAT), (1.2, ARCHED), (1.5, ARCHED)]), 15.0, **TILT)
+    report = score_sequence(seq, PELVIC_TILT)
+    assert report.rep_count == 1
+    assert report.hold_s > 2.0
+
+
 def test_lying_still_with_the_natural_arch_is_no_tilt_and_no_hold():
     report = score_sequence(clip(timeline([(8.0, ARCHED)]), 15.0, **TILT), PELVIC_TILT)
     assert report.rep_count == 0

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from exercises.results import FaultEpisode
-from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RunningNeutral, ZoneTracker
+from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, ReturnWatch, RunningNeutral, ZoneTracker
 
 NAN = math.nan
 
@@ -234,3 +234,71 @@ def test_running_neutral_stays_within_its_offset_of_zero(offset_max, expected):
 def test_running_neutral_rejects_a_negative_offset(offset_max):
     with pytest.raises(ValueError, match="offset_max"):
         RunningNeutral(20.0, offset_max=offset_max)
+
+
+def _reps_with_return(values, min_ratio=0.5, fps=10.0):
+    """Reps of a rest-at-high counter (work zone 4.5 under the rest at 0) fed values measured from that rest."""
+    counter = RepCounter("return_to_high", -4.5, -2.5, 0.3, rest_return=(min_ratio, 0.5, 1.0))
+    for i, x in enumerate(values):
+        counter.step(i / fps, x)
+    counter.close()
+    return [(round(r.start_s, 1), round(r.end_s, 1)) for r in counter.reps]
+
+
+# A rest, a quick tilt to -10, back to a plateau at -3.5 (short of the rest zone at -2.5), a second tilt to -12
+# held, and back to the rest.
+QUICK_THEN_HELD = [0.0] * 10 + [-10.0] * 10 + [-3.5] * 15 + [-12.0] * 30 + [0.0] * 10
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # Without the plateau: one rep for two tilts.
+        (QUICK_THEN_HELD, [(1.0, 2.0), (3.4, 6.5)]),
+        # The plateau less than half the way back (-6 after -10): the same rep, held on.
+        ([0.0] * 10 + [-10.0] * 10 + [-6.0] * 15 + [-12.0] * 30 + [0.0] * 10, [(1.0, 6.5)]),
+        # The plateau swinging by 2 degrees is still on its way, not back.
+        ([0.0] * 10 + [-10.0] * 10 + [-3.5, -5.5] * 8 + [-12.0] * 30 + [0.0] * 10, [(1.0, 6.6)]),
+        # A dip from the plateau shallower than a rep (-3.5 to -7: 3.5 under it) is no new rep.
+        ([0.0] * 10 + [-10.0] * 10 + [-3.5] * 15 + [-7.0] * 30 + [0.0] * 10, [(1.0, 6.5)]),
+        # Still on the plateau when the footage ends: the rep ended there.
+        ([0.0] * 10 + [-10.0] * 10 + [-3.5] * 15, [(1.0, 2.0)]),
+        # A plateau creeping further back keeps the plateau, as far back as it got.
+        ([0.0] * 10 + [-10.0] * 10 + [-4.0] * 6 + [-3.5, -3.0, -2.8] + [-2.8] * 6 + [-12.0] * 30 + [0.0] * 10,
+         [(1.0, 2.0), (3.4, 6.5)]),
+        # A rep from the footage's first instant (a pose model locking on reads the start off the rest after it):
+        # its plateau is not taken for a rest.
+        ([0.0] + [-10.0] * 10 + [-3.5] * 15 + [-12.0] * 30 + [0.0] * 10, [(0.1, 5.6)]),
+    ],
+    ids=["plateau_then_again", "short_of_half_way", "not_still", "shallow_dip", "plateau_at_the_end", "creeping",
+         "from_the_first_instant"],
+)
+def test_a_rep_back_on_a_plateau_short_of_rest_that_goes_again_is_two(values, expected):
+    assert _reps_with_return(values) == expected
+
+
+def test_a_rep_counter_without_a_rest_return_counts_the_plateau_as_the_same_rep():
+    counter = RepCounter("return_to_high", -4.5, -2.5, 0.3)
+    for i, x in enumerate(QUICK_THEN_HELD):
+        counter.step(i / 10.0, x)
+    assert [(round(r.start_s, 1), round(r.end_s, 1)) for r in counter.reps] == [(1.0, 6.5)]
+
+
+def test_return_watch_mirrors_for_a_rest_at_the_low_end():
+    counter = RepCounter("return_to_low", 2.5, 4.5, 0.3, rest_return=(0.5, 0.5, 1.0))
+    for i, x in enumerate(-v for v in QUICK_THEN_HELD):
+        counter.step(i / 10.0, x)
+    assert [(round(r.start_s, 1), round(r.end_s, 1)) for r in counter.reps] == [(1.0, 2.0), (3.4, 6.5)]
+
+
+@pytest.mark.parametrize(("args", "match"), [(("mid", -4.5, 0.5, 0.5, 1.0, 0.3), "rest"),
+                                             (("high", -4.5, 0.0, 0.5, 1.0, 0.3), "min_ratio"),
+                                             (("high", -4.5, 0.5, -1.0, 1.0, 0.3), "still")])
+def test_return_watch_refuses_bad_settings(args, match):
+    with pytest.raises(ValueError, match=match):
+        ReturnWatch(*args)
+
+
+def test_a_cycle_has_no_rest_to_return_to():
+    with pytest.raises(ValueError, match="rest_return"):
+        RepCounter("cycle", -4.5, 4.5, 0.3, rest_return=(0.5, 0.5, 1.0))

@@ -25,7 +25,9 @@ PELVIC_TILT = ExerciseSpec(
     # Measured from the person's own rest: the hand's angle at rest differs from body to body by more than a tilt
     # moves it (rendered, through MediaPipe: 28-64 resting), so the zones and the hold are drops from the rest value.
     rep=RepSpec("hand_pelvis_deg", "return_to_high", low_max="tilted_max_deg", high_min="rest_min_deg",
-                dwell_s="rep_dwell_s", neutral_window_s="rest_window_s", neutral_quantile_ratio="rest_quantile_ratio"),
+                dwell_s="rep_dwell_s", neutral_window_s="rest_window_s", neutral_quantile_ratio="rest_quantile_ratio",
+                rest_return_min_ratio="rest_return_min_ratio", rest_return_still_s="rest_return_still_s",
+                rest_return_still_max="rest_return_still_max_deg"),
     hold=HoldSpec("hand_pelvis_deg", low="hold_min_deg", high="hold_max_deg", min_s="hold_min_s",
                   gap_max_s="hold_gap_max_s", settle_s="hold_settle_s", from_neutral=True,
                   still_max_per_s="hold_still_max_deg_per_s", still_window_s="hold_still_window_s"),
@@ -48,6 +50,11 @@ PELVIC_TILT = ExerciseSpec(
         # hand sways 1-2. A tilt is 4.5 or more below rest, back at rest within 2.5; the gap between is the
         # hysteresis band.
         "rest_min_deg": -2.5,
+        # The pose model reads a rest differently after a tilt (RepSpec.rest_return_min_ratio): more than half the way
+        # back from the deepest point of a tilt, and still there (within 1 degree for half a second), is back at rest.
+        "rest_return_min_ratio": 0.5,
+        "rest_return_still_s": 0.5,
+        "rest_return_still_max_deg": 1.0,
         "tilted_max_deg": -4.5,
         "rep_dwell_s": 0.3,
         # The hold: tilted back past 5.5 (MediaPipe lags the tilt in and out; a hold band starting at the rep's
