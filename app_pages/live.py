@@ -37,6 +37,9 @@ RTC_CONFIGURATION = {"iceServers": []}
 START_LABEL = "Start the camera"
 STOP_LABEL = "Finish the set"
 _BIG = "<div style='font-size:{size}rem;line-height:1.2;margin:0.1rem 0'>{text}</div>"
+# A portrait camera (a phone's, 720x1280) drawn the column's width ran the video, and the stop button under it, past
+# the bottom of a 1366x768 laptop screen; no taller than this, it fits (landscape webcams are drawn shorter anyway).
+_VIDEO_MAX_HEIGHT_PX = 540
 # While a set runs the page is the video and the panel only, so it fits a 1366x768 laptop screen unscrolled:
 # Streamlit's top padding (6rem) is cut to 4rem, just under its fixed header bar. A fixed string, no user text.
 _SET_RUNNING_CSS = ("<style>[data-testid='stMainBlockContainer'],.block-container"
@@ -350,6 +353,8 @@ def page(actor: Actor | None = None) -> None:
             media_stream_constraints={"video": True, "audio": False}, video_frame_callback=partial(_recv, slot),
             # Async: a frame that arrives while the last is still being processed is dropped, not queued.
             async_processing=True, translations={"start": START_LABEL, "stop": STOP_LABEL},
+            video_html_attrs={"autoPlay": True, "controls": True,
+                              "style": {"width": "100%", "maxHeight": f"{_VIDEO_MAX_HEIGHT_PX}px"}},
         )
     if getattr(ctx.state, "signalling", False) and not ctx.state.playing:
         slot["coach"].warm_up()  # the camera is connecting: a spare model loads meanwhile, for the first pose
