@@ -1,7 +1,8 @@
 """The live page while a set runs fits a 1366x768 laptop screen with no scrolling (issue 15).
 
 Chromium's fake camera (its moving test pattern, or an upright phone's plain picture; no person) feeds the page:
-the layout is what is checked, not the counting. Streamlit scrolls its own main element rather than the document, so both are measured.
+the layout is what is checked, not the counting. Streamlit scrolls its own main element rather than the document,
+so both are measured.
 """
 
 from __future__ import annotations
