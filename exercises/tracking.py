@@ -534,6 +534,8 @@ class RepCounter:
           ended where rest was entered (else at the last value): the person let go as the recording stopped, and
           the pose model lags the way back (a pelvic tilt reads back at rest 0.3-0.6 s after the body is). Still in
           the work zone at the end, it is not counted: the person may still be holding it.
+        - With rest_return, a rep back on a plateau of its own (ReturnWatch) when the footage ended is a rep, ended
+          where the plateau began: it came most of the way back and stayed.
         """
         if self.rest is None:
             return None, [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
