@@ -354,12 +354,13 @@ class ReturnWatch:
         self._sign = 1.0 if rest == "high" else -1.0  # the way back to rest
         self.work_edge, self.min_ratio = work_edge, min_ratio
         self.still_s, self.still_max, self.dwell_s = still_s, still_max, dwell_s
+        self._recent: deque[tuple[float, float]] = deque()
         self.reset()
 
     def reset(self) -> None:
         """Forget the rep watched (it ended, or none is under way)."""
         self._furthest = math.nan
-        self._recent: deque[tuple[float, float]] = deque()
+        self._recent.clear()  # called on every frame between reps: cleared in place, not built anew
         self.plateau_s = math.nan  # when the plateau began; NaN while there is none
         self._plateau_level = math.nan
         self._on_plateau_s = math.nan  # the last time the signal was on the plateau
