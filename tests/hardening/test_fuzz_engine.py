@@ -184,7 +184,10 @@ def check_report(report: ClipReport, spec: ExerciseSpec, times: list[float]) -> 
     if spec.rep.neutral_window_s is None and spec.events is None:
         low_max, high_min = spec.rep_band()
         crossings = _alternations(report.series[spec.rep.signal].astype(float), low_max, high_min)
-        assert report.rep_count <= (crossings + (spec.rep.mode == "cycle")) / 2
+        # A rep needs its way into the work zone and out again; out of it, the way back to rest may be cut off by the
+        # footage's end (RepCounter.close counts a rep that had left its work zone then), so the last crossing may be
+        # missing, as for a cycle's first end.
+        assert report.rep_count <= (crossings + 1) / 2
 
 
 @pytest.mark.parametrize("name", SURVIVAL)
