@@ -71,7 +71,7 @@ def live_choices(actor: Actor | None) -> tuple[SetPlan, float | None] | None:
     item = common.prescribed_item(actor, name)
     try:
         plan = plan_set(name, item=item)
-        if spec.side_rule == "raised_leg" and plan.side is None:  # one leg works, and no side is prescribed
+        if spec.works_one_leg and plan.side is None:  # one leg works, and no side is prescribed
             side = st.radio("Which leg are you moving?", list(SIDES), format_func=SIDES.get, horizontal=True,
                             key="live_side")
             plan = plan_set(name, item=item, side=side)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from exercises.names import Registry
-from pose.geometry import elevation_deg
+from pose.geometry import distance, elevation_deg
 from pose.landmarks import Side, sided
 from pose.view import majority_side, nearer_side
 
@@ -24,18 +24,39 @@ def _nearer(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np
 
 @SIDE_RULES.register("raised_leg")
 def _raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
-    """The leg whose knee is higher in the image: the moving leg of a supine nerve glide."""
+    """The leg whose knee is higher in the image, by any amount: the single-leg stance's lifted leg."""
     # y grows downwards: the raised knee has the smaller y.
     dy = xy[:, sided("knee", "right"), 1] - xy[:, sided("knee", "left"), 1]
     return np.where(np.isfinite(dy), np.sign(dy), 0.0)
+
+
+# Rules whose side is the one leg that works while the other rests: the patient may name that leg.
+ONE_LEG_SIDE_RULES = frozenset({"raised_leg", "raised_knee"})
+
+# A lying body's raised knee stands about a thigh length above the resting one. The pose model, when it lays the far
+# leg onto the raised one, reads both knees at one height (within 0.05 thigh lengths, the far one at visibility
+# 0.2-0.35): the knee a few pixels higher then is noise, and side-on it chose the unseen leg (rendered nerve glide,
+# seed 804: 8 frames against 5, no reps counted). A knee this many thigh lengths higher votes; a closer pair does not.
+RAISED_KNEE_ABOVE_MIN_RATIO = 0.2
+
+
+@SIDE_RULES.register("raised_knee")
+def _raised_knee(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+    """The leg whose knee stands clearly higher in the image: the raised leg of a lying body (see above)."""
+    dy = xy[:, sided("knee", "right"), 1] - xy[:, sided("knee", "left"), 1]
+    thighs = [distance(xy[:, sided("hip", s)], xy[:, sided("knee", s)]) for s in ("left", "right")]
+    with np.errstate(invalid="ignore"):
+        thigh = np.where(np.isnan(thighs[0] + thighs[1]), np.fmax(*thighs), (thighs[0] + thighs[1]) / 2.0)
+        clear = np.abs(dy) >= RAISED_KNEE_ABOVE_MIN_RATIO * thigh
+    return np.where(clear, np.sign(dy), 0.0)
 
 
 def side_votes(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
     """Per frame, +1 for the left side, -1 for the right, 0 when unknown.
 
     Args:
-        side_rule: a name in SIDE_RULES: "nearer" (the side facing the camera) or "raised_leg" (the leg whose knee
-            is higher in the image).
+        side_rule: a name in SIDE_RULES, e.g. "nearer" (the side facing the camera) or "raised_knee" (the leg whose
+            knee is clearly higher in the image).
         xy: (T, 33, 2) pixel landmarks.
         world_xyz: (T, 33, 3) world landmarks.
         visibility: (T, 33) visibilities.
@@ -50,7 +71,7 @@ def choose_side(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibilit
     """The side most frames vote for (see side_votes); the side facing the camera when no frame could vote.
 
     A rule that never votes leaves no evidence either way. Filmed 27 degrees off side-on, a knee to chest's far knee
-    stayed under the visibility floor in every frame, so the "raised_leg" rule never voted, the default (left) chose
+    stayed under the visibility floor in every frame, so the raised-knee rule never voted, the default (left) chose
     the unseen leg, and a clean clip scored nothing (rendered seed 372). The side facing the camera is the one whose
     parts are seen.
     """

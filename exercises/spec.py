@@ -16,7 +16,7 @@ from exercises.body import FACING_RULES
 from exercises.gait import EVENT_DETECTORS
 from exercises.names import check_name
 from exercises.setup import POSTURES
-from exercises.side import SIDE_RULES
+from exercises.side import ONE_LEG_SIDE_RULES, SIDE_RULES
 from exercises.signals import SIGNALS
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO
 from pose.landmarks import SIDED_PARTS
@@ -217,8 +217,8 @@ class ExerciseSpec:
         posture: a name in exercises.setup.POSTURES: standing, supine or quadruped.
         facing_from: a name in exercises.body.FACING_RULES: how the forward direction is read ("nose", "knees" or
             "head").
-        side_rule: a name in exercises.side.SIDE_RULES: "nearer" (the side facing the camera) or "raised_leg" (the
-            leg whose knee is higher).
+        side_rule: a name in exercises.side.SIDE_RULES, e.g. "nearer" (the side facing the camera) or "raised_knee"
+            (the leg whose knee is clearly higher).
         posture_signal: signal giving the trunk's tilt away from the exercise's posture, in degrees (the one
             POSTURES gives for `posture`).
         required_parts: sided parts that must be visible on the working side for a frame to count.
@@ -265,6 +265,11 @@ class ExerciseSpec:
     def needs_outline(self) -> bool:
         """Whether a signal reads the back's outline (so pose estimation must compute the person mask)."""
         return any(s in OUTLINE_SIGNALS for s in self.signals)
+
+    @property
+    def works_one_leg(self) -> bool:
+        """Whether one leg does the exercise and the other rests (its side is that leg, which a patient may name)."""
+        return self.side_rule in ONE_LEG_SIDE_RULES
 
     @property
     def fault_codes(self) -> tuple[str, ...]:

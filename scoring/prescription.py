@@ -92,7 +92,7 @@ def plan_set(exercise: str, item: Prescription | None = None, config: Overrides 
     prescribed_side = item.side if item is not None and item.side in _SIDES else None
     # Only an exercise that works one leg takes its side from the prescription; for the others the side is the
     # one the camera sees, whatever leg the programme names.
-    chosen = (prescribed_side or side) if spec.side_rule == "raised_leg" else None
+    chosen = (prescribed_side or side) if spec.works_one_leg else None
     return SetPlan(exercise=exercise, spec=spec, overrides=merged, side=chosen,
                    reps_target=item.reps_target if item is not None else None,
                    hold_target_s=item.hold_target_s if item is not None and spec.hold is not None else None,

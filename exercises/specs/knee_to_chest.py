@@ -9,7 +9,7 @@ KNEE_TO_CHEST = ExerciseSpec(
     posture="supine",
     facing_from="head",
     # The hugged knee is the higher one; in the double version either leg serves.
-    side_rule="raised_leg",
+    side_rule="raised_knee",
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip", "knee"),
     signals=("hip_deg", "other_leg_lift_deg", "trunk_rise_deg", "trunk_from_horizontal_deg"),

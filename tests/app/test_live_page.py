@@ -49,7 +49,7 @@ def test_each_exercise_shows_its_patient_description(isolated_dirs, name):
     assert not at.exception
     for line in HOW_TO[name]:
         assert line in _markdown(at)
-    has_side = EXERCISES[name].side_rule == "raised_leg"
+    has_side = EXERCISES[name].works_one_leg
     assert bool([r for r in at.radio if r.key == "live_side"]) == has_side
     assert bool([n for n in at.number_input if n.key == "live_hold"]) == (EXERCISES[name].hold is not None)
 
