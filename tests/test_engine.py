@@ -200,6 +200,19 @@ def test_a_nerve_glide_whose_leg_labels_the_pose_model_swaps_for_a_while_reads_t
     assert {"thigh_drift", "pelvis_lift"} <= set(as_labelled.fault_counts)
 
 
+def test_leg_labels_swapped_while_the_resting_leg_lifts_are_put_back():
+    # Side-on, the pose model swaps the leg labels while the resting leg rises towards the raised one (rendered seeds
+    # 641 and 681: a drawn 35-degree lift read 51 degrees up, the raised thigh 84, for 1.4 s). The legs' thighs then
+    # differ by less than when the resting leg lies flat, and read as labelled the raised thigh "drifted" to a hip of
+    # 130 degrees: a thigh_drift told beside the pelvis_lift the patient made.
+    clip = glide_clip(glide_reps(4), hip=lambda t: 84.0, other_lift=lambda t: 45.0 if 5.0 < t < 7.0 else 0.0)
+    swapped = sk.sequence([_swap_legs(f, 5.4 < f.t_s < 6.8) for f in clip])
+    report = _live_and_recorded_agree(swapped, GLIDE)
+    assert [r.faults for r in report.reps] == [(), ("pelvis_lift",), (), ()]
+    as_labelled = score_sequence(swapped, GLIDE.with_thresholds({"leg_swap_thigh_rise_min_deg": math.inf}))
+    assert as_labelled.fault_counts.get("thigh_drift", 0) >= 1
+
+
 def test_when_the_far_knee_is_never_seen_the_working_leg_is_the_one_facing_the_camera():
     # Knee to chest filmed 27 degrees off side-on (rendered seed 372): the far knee stayed under the visibility floor
     # in every frame, so the raised-leg rule never voted, the default chose that unseen leg, and a clean clip scored

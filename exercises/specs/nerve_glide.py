@@ -57,8 +57,12 @@ NERVE_GLIDE = ExerciseSpec(
         # (exercises.signals.other_leg_lift_deg): a resting leg lifted straight by up to 45 degrees is 0.71 or more off.
         "other_knee_off_working_thigh_min_ratio": 0.65,
         # A frame whose resting thigh rises this much higher than the raised one has its leg labels swapped back: the
-        # pose model swaps them off side-on (exercises.side.unswap_raised_leg).
-        "leg_swap_thigh_rise_min_deg": 45.0,
+        # pose model swaps them off side-on, and side-on while the resting leg lifts (exercises.side.unswap_raised_leg).
+        # The raised thigh stands 60-90 degrees up (a drift is 18 or more off vertical), the resting one lies at 0-10
+        # or lifts to 35-45: as labelled it is 15 or more lower, and the pose model reads the two laid on one leg
+        # within 5. Swapped with the resting leg on the floor it reads 60-90 higher, but lifting only 33-42 (rendered
+        # seeds 641 and 681: a drawn 35-degree lift read 51 under a raised thigh read 84), which 45 missed.
+        "leg_swap_thigh_rise_min_deg": 20.0,
         # A rep starts when the knee last left within this of its bent rest, so it is timed over the whole
         # straightening, however far a prescribed target lets it go (rest jitter reads 1-3 degrees).
         "rep_rest_within_deg": 5.0,
