@@ -12,7 +12,7 @@ lets it go.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 import numpy as np
@@ -167,7 +167,7 @@ def _prone_press_up_faults(session: Session, frames: dict[str, np.ndarray]) -> l
 
 @dataclass(frozen=True)
 class KneeToChestScript:
-    """Supine knee-to-chest session (single: the near knee is hugged in, the far leg lies flat).
+    """Supine knee-to-chest session (single: one knee hugged in, by default the near one, the other leg flat).
 
     Defaults follow a home programme, shortened: the knee drawn in over a second or two and held (15-60 s is
     prescribed; a few seconds keeps clips short), released, a pause lying flat.
@@ -184,6 +184,8 @@ class KneeToChestScript:
         tail_s: Lying still after the last.
         faults: Injected faults (during the hold's middle).
         jitter_deg: Natural sway of the hugged hip.
+        raised_leg: ``"near"`` or ``"far"``: the hugged leg, as the camera sees it (the truth's angles are that
+            leg's either way).
         seed: Jitter seed.
     """
 
@@ -198,12 +200,15 @@ class KneeToChestScript:
     tail_s: float = 0.8
     faults: tuple[Fault, ...] = ()
     jitter_deg: float = 0.6
+    raised_leg: str = "near"
     seed: int = 0
 
     def compile(self) -> Session:
         """Build the session trajectory and its truth."""
         if self.reps < 1:
             raise ValueError(f"reps must be >= 1, got {self.reps!r}")
+        if self.raised_leg not in ("near", "far"):
+            raise ValueError(f"raised_leg must be 'near' or 'far', got {self.raised_leg!r}")
         # Holds shorter than the spec's hold_min_s (5 s) are not reported, so a shorter scripted one has no truth.
         if not 35.0 <= self.hug_hip_deg <= 65.0 or self.hold_s < 5.0:
             raise ValueError(f"need hug_hip_deg in [35, 65] and hold_s >= 5, got {self.hug_hip_deg!r} and "
@@ -235,13 +240,16 @@ class KneeToChestScript:
             reps.append(Interval(start, tl.t_s, tuple(sorted(codes))))
             tl.hold(self.pause_s if i < self.reps else self.tail_s)
         expected = {"reps": self.reps, "hold_s": max((h.end_s - h.start_s for h in holds), default=0.0)}
-        return Session(KNEE_TO_CHEST, tl, tl.t_s, reps, holds, expected, {"hip_deg": self.jitter_deg}, self.seed)
+        return Session(KNEE_TO_CHEST, tl, tl.t_s, reps, holds, expected, {"hip_deg": self.jitter_deg}, self.seed,
+                       {"raised_leg": self.raised_leg})
 
 
 def _knee_to_chest_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
-    return knee_to_chest_pose(KneeToChestAngles(hip_deg=p["hip_deg"], knee_deg=p["knee_deg"],
+    pose = knee_to_chest_pose(KneeToChestAngles(hip_deg=p["hip_deg"], knee_deg=p["knee_deg"],
                                                 other_hip_deg=p["other_hip_deg"], trunk_lift_deg=p["trunk_lift_deg"]),
                               props)
+    # The far knee hugged: the same pose mirrored, its near_ joints (the hugged leg's) then on the far side.
+    return replace(pose, skeleton=pose.skeleton.mirrored()) if options.get("raised_leg") == "far" else pose
 
 
 def _knee_to_chest_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
@@ -273,9 +281,12 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
     if exercise == KNEE_TO_CHEST:
         reps = 2
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
+        # Either knee hugged, the far one in half the clips, from a stream of the clip's seed so that every other
+        # draw of a seed is as before: the working leg must be found whichever side faces the camera.
+        raised = "far" if np.random.default_rng([seed, 137]).random() < 0.5 else "near"
         return KneeToChestScript(reps=reps, pull_s=float(rng.uniform(1.0, 1.6)), hold_s=float(rng.uniform(5.0, 7.0)),
                                  pause_s=float(rng.uniform(0.6, 1.2)), hug_hip_deg=float(rng.uniform(40.0, 52.0)),
-                                 fault_deg=float(rng.uniform(25.0, 35.0)), faults=faults, seed=seed)
+                                 fault_deg=float(rng.uniform(25.0, 35.0)), faults=faults, raised_leg=raised, seed=seed)
     reps = int(rng.integers(3, 5))
     faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
     return PronePressUpScript(reps=reps, up_s=float(rng.uniform(1.2, 2.0)), top_hold_s=float(rng.uniform(1.5, 3.0)),

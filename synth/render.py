@@ -95,13 +95,16 @@ class ClipSpec:
 
     @property
     def working_side(self) -> str:
-        """Anatomical side nearer the camera (the raised leg in a nerve glide).
+        """Anatomical side of the working leg: the one nearer the camera, unless the script raises the far leg.
 
         Seen from the side, a person facing image-right shows their RIGHT side
         to the camera (checked with MediaPipe: its RIGHT_* landmarks are the
         near ones, with smaller z, and are the visible ones).
         """
-        return "right" if self.facing == "right" else "left"
+        near = "right" if self.facing == "right" else "left"
+        if getattr(self.script, "raised_leg", "near") == "far":
+            return "left" if near == "right" else "right"
+        return near
 
 
 def _signed_from_vertical(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:

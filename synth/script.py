@@ -16,7 +16,7 @@ position.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 import numpy as np
@@ -188,9 +188,11 @@ def _wall_squat_pose(p: dict[str, float], props: BodyProportions, options: dict[
 
 
 def _nerve_glide_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
-    return nerve_glide_pose(NerveGlideAngles(knee_deg=p["knee_deg"], hip_deg=p["hip_deg"], ankle_deg=p["ankle_deg"],
+    pose = nerve_glide_pose(NerveGlideAngles(knee_deg=p["knee_deg"], hip_deg=p["hip_deg"], ankle_deg=p["ankle_deg"],
                                              neck_flexion_deg=p["neck_flexion_deg"],
                                              other_leg_lift_deg=p.get("other_leg_lift_deg", 0.0)), props)
+    # The far leg raised: the same pose mirrored, its near_ joints (the raised leg's) then on the far side.
+    return replace(pose, skeleton=pose.skeleton.mirrored()) if options.get("raised_leg") == "far" else pose
 
 
 def _cat_cow_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
@@ -336,7 +338,7 @@ class WallSquatScript:
 
 @dataclass(frozen=True)
 class NerveGlideScript:
-    """Supine nerve glide session (near leg raised).
+    """Supine nerve glide session, the near leg raised, or the far one (``raised_leg``).
 
     Defaults follow a clinic's prescription: slow and gentle, about 4 s per rep
     (3-5 s with the end pause), a short pause with the knee bent, and the knee
@@ -356,6 +358,8 @@ class NerveGlideScript:
             pulled towards the chest).
         pelvis_lift_deg: How far a ``pelvis_lift`` rep raises the resting leg
             off the floor (straight, at the hip) as the knee straightens.
+        raised_leg: ``"near"`` or ``"far"``: the leg that works, as the camera
+            sees it (the truth's angles are that leg's either way).
         lead_in_s: Still time before the first rep.
         tail_s: Still time after the last rep.
         faults: Injected faults.
@@ -374,6 +378,7 @@ class NerveGlideScript:
     beyond_target_deg: float = 17.0
     drift_hip_deg: float = 122.0
     pelvis_lift_deg: float = 35.0
+    raised_leg: str = "near"
     lead_in_s: float = 0.8
     tail_s: float = 0.8
     faults: tuple[Fault, ...] = ()
@@ -388,6 +393,8 @@ class NerveGlideScript:
             raise ValueError(f"target_knee_deg must be in [rest + 20, 170], got {self.target_knee_deg!r}")
         if not 0.0 <= self.short_of_target_deg < self.target_knee_deg - self.rest_knee_deg:
             raise ValueError(f"short_of_target_deg must be in [0, target - rest), got {self.short_of_target_deg!r}")
+        if self.raised_leg not in ("near", "far"):
+            raise ValueError(f"raised_leg must be 'near' or 'far', got {self.raised_leg!r}")
         by_rep = check_faults("nerve_glide", self.faults, self.reps)
         rest = {"knee_deg": self.rest_knee_deg, "hip_deg": 90.0, "ankle_deg": 110.0, "neck_flexion_deg": 0.0,
                 "other_leg_lift_deg": 0.0}
@@ -414,7 +421,8 @@ class NerveGlideScript:
             tl.hold(self.pause_s if i < self.reps else self.tail_s)
         expected = {"reps": self.reps, "hold_s": 0.0, "target_knee_deg": self.target_knee_deg}
         jitter = {"knee_deg": self.jitter_deg, "hip_deg": self.jitter_deg}
-        return Session("nerve_glide", tl, tl.t_s, reps, [], expected, jitter, self.seed)
+        return Session("nerve_glide", tl, tl.t_s, reps, [], expected, jitter, self.seed,
+                       {"raised_leg": self.raised_leg})
 
 
 @dataclass(frozen=True)

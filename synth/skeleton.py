@@ -160,6 +160,17 @@ class Skeleton:
             spine=self.spine + offset,
         )
 
+    def mirrored(self) -> Skeleton:
+        """The same pose done with the body's other side: reflected across the midline plane (z -> -z).
+
+        Joint names keep their roles, so the ``near_`` joints are then the far ones: a pose built with its working
+        leg near is mirrored to film that leg on the far side. Only for poses without a pelvis or trunk roll.
+        """
+        if self.pelvis_roll_deg or self.trunk_roll_deg:
+            raise ValueError("a rolled pelvis or trunk cannot be mirrored")
+        flip = np.array([1.0, 1.0, -1.0])
+        return replace(self, joints={k: v * flip for k, v in self.joints.items()}, spine=self.spine * flip)
+
     def points3d(self) -> np.ndarray:
         """All joint and spine points stacked, (n, 3)."""
         return np.vstack([np.stack(list(self.joints.values())), self.spine])

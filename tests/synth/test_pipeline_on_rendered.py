@@ -3,7 +3,7 @@
 One short clip per exercise, two reps each, the fault injected into rep 2 only, so the test checks the count,
 that the fault lands on the right rep, and that no other fault appears: the clean rep stays clean. Rendered at
 test time (not read from sample_videos/) so a change to the generator is tested too. 640x480 at 24 fps keeps the
-three clips (about 650 frames) well inside 90 s on two cores.
+four clips (about 850 frames) well inside 90 s on two cores.
 
 Error bounds, and why:
     * Knee: median absolute error <= 8 deg over the clip. The engine's thresholds sit 15-30 deg from the angles
@@ -37,6 +37,11 @@ CLIPS = [
         reps=2, rep_s=3.2, end_hold_s=0.4, pause_s=0.6, lead_in_s=0.5, tail_s=0.5, target_knee_deg=158.0,
         short_of_target_deg=7.0, faults=(Fault("thigh_drift", 2),), seed=12), fps=24.0, facing="left", body="slim",
         style=STYLE, seed=12), "thigh_drift", id="nerve_glide-thigh_drift"),
+    # The far leg raised: the near one lies in front of its hip, and the working leg is the far side's.
+    pytest.param(ClipSpec("e2e_nerve_glide_far_leg", NerveGlideScript(
+        reps=2, rep_s=3.2, end_hold_s=0.4, pause_s=0.6, lead_in_s=0.5, tail_s=0.5, target_knee_deg=155.0,
+        short_of_target_deg=6.0, raised_leg="far", faults=(Fault("beyond_target", 2),), seed=14), fps=24.0,
+        facing="right", body="average", style=STYLE, seed=14), "beyond_target", id="nerve_glide-far_leg-beyond_target"),
     pytest.param(ClipSpec("e2e_cat_cow", CatCowScript(
         cycles=2, cycle_s=2.6, end_hold_s=0.9, amplitude_deg=42.0, small_amplitude_deg=21.0, pause_s=0.3,
         lead_in_s=0.4, tail_s=0.4, faults=(Fault("small_range", 2),), seed=13), fps=24.0, facing="right",
@@ -68,6 +73,8 @@ def test_pipeline_counts_reps_and_puts_the_fault_on_its_rep(tmp_path, spec, faul
     assert result.error is None, result.error
     report = result.report
     assert report.pose_coverage >= 0.9
+    if get_exercise(exercise).works_one_leg:
+        assert report.side == truth["working_side"]
 
     # A rep short of its range (the spec's partial-rep fault) is a partial rep, never a rep (issue 13).
     attempts = sorted((*report.reps, *report.partial_reps), key=lambda r: r.start_s)

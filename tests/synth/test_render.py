@@ -1,12 +1,15 @@
 """Rendering: video container facts and the truth JSON schema."""
 
 import json
+from dataclasses import replace
 
 import av
 import numpy as np
 import pytest
 
 from synth.camera import View
+from synth.floor_scripts import KneeToChestScript
+from synth.mannequin import get_body_shape
 from synth.render import SERIES, ClipSpec, render_clip
 from synth.scene import SceneStyle
 from synth.script import CatCowScript, Fault, NerveGlideScript, WallSquatScript
@@ -89,6 +92,40 @@ def test_truth_is_the_bodys_the_same_from_every_view_which_it_records(tmp_path, 
 @pytest.mark.parametrize(("facing", "side"), [("right", "right"), ("left", "left")])
 def test_working_side_is_the_near_side(facing, side):
     assert ClipSpec("x", CatCowScript(), facing=facing).working_side == side
+
+
+@pytest.mark.parametrize("facing", ["right", "left"])
+@pytest.mark.parametrize("script", [NerveGlideScript(reps=1, rep_s=1.6, end_hold_s=0.0, lead_in_s=0.2, tail_s=0.2),
+                                    KneeToChestScript(reps=1, pull_s=1.0, hold_s=5.0, lead_in_s=0.2, tail_s=0.2)],
+                         ids=["nerve_glide", "knee_to_chest"])
+def test_the_far_leg_raised_is_the_same_body_mirrored_and_works_the_other_side(tmp_path, facing, script):
+    # The renderer raised only the near leg, so a side rule preferring the near leg could not be told from one
+    # finding the raised leg. The far leg raised is the same pose mirrored across the body's midline.
+    truths, firsts = {}, {}
+    for leg in ("near", "far"):
+        spec = ClipSpec(leg, replace(script, raised_leg=leg), facing=facing, **TINY)
+        path, truth = render_clip(spec, tmp_path)
+        truths[leg] = truth
+        with av.open(str(path)) as c:
+            firsts[leg] = next(c.decode(video=0)).to_ndarray(format="gray").astype(float)
+    near_side = "right" if facing == "right" else "left"
+    assert truths["near"]["working_side"] == near_side != truths["far"]["working_side"]
+    # The drawn angles are the working leg's either way, so the truth is the same...
+    assert truths["far"]["frames"] == truths["near"]["frames"] and truths["far"]["reps"] == truths["near"]["reps"]
+    # ... while the picture differs.
+    assert np.abs(firsts["far"] - firsts["near"]).mean() > 1.0
+
+
+def test_the_far_leg_raised_puts_the_working_knee_behind_the_midline():
+    session = NerveGlideScript(reps=1, raised_leg="far").compile()
+    props = get_body_shape("average").proportions
+    params = {k: float(v[0]) for k, v in session.params(np.array([1.0])).items()}
+    near = NerveGlideScript(reps=1).compile().pose(params, props).skeleton
+    far = session.pose(params, props).skeleton
+    assert near["near_knee"][2] > 0 > far["near_knee"][2]
+    assert np.allclose(near["near_knee"][:2], far["near_knee"][:2])
+    with pytest.raises(ValueError, match="raised_leg"):
+        NerveGlideScript(raised_leg="left").compile()
 
 
 @pytest.mark.parametrize(

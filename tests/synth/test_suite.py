@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+import numpy as np
 import pytest
 
 from synth.camera import (
@@ -14,7 +15,7 @@ from synth.camera import (
     pitch_band,
 )
 from synth.script import FAULT_CODES
-from synth.suite import sample_specs, suite_specs
+from synth.suite import random_script, sample_specs, suite_specs
 
 VIEWS = ViewPlan(yaws_deg=(0.0, 20.0, 40.0, 60.0, 90.0), pitch_deg=15.0, fov_deg=(50.0, 75.0))
 
@@ -130,3 +131,14 @@ def test_some_nerve_glides_have_a_target_limited_by_symptoms_and_the_first_six_a
     targets = [s.script.target_knee_deg for s in suite_specs(8, seed) if s.script.exercise == "nerve_glide"]
     assert all(155.0 <= t <= 162.0 for t in targets[:6])
     assert all(135.0 <= t <= 150.0 for t in targets[6:]) and len(targets) == 8
+
+
+
+@pytest.mark.parametrize("seed", [0, 8801])
+def test_the_suite_raises_the_far_leg_in_some_nerve_glides_chosen_by_the_clip_seed_alone(seed):
+    glides = [s.script for s in suite_specs(8, seed) if s.script.exercise == "nerve_glide"]
+    assert {g.raised_leg for g in glides} == {"near", "far"}
+    # From a stream of the clip's seed, not the suite's: whatever the suite's stream, the same leg, and that stream
+    # draws every other field of a seed's scripts as before the choice existed.
+    for g in glides:
+        assert random_script("nerve_glide", None, np.random.default_rng(99), g.seed).raised_leg == g.raised_leg
