@@ -174,7 +174,8 @@ class Checker:
     def _choose_side(self, xy: np.ndarray, frame: PoseFrame, dt: float) -> None:
         if self._side_fixed:
             return
-        vote = float(side_votes(self.spec.side_rule, xy[None], frame.world_xyz[None], frame.visibility[None])[0])
+        vote = float(side_votes(self.spec.side_rule, xy[None], frame.world_xyz[None], frame.visibility[None],
+                                self.spec.thresholds)[0])
         if vote != 0:
             self._votes += vote
             self._vote_time_s += dt
@@ -717,7 +718,7 @@ def score_sequence(sequence: PoseSequence, spec: ExerciseSpec, side: Side | None
     """Score a recorded clip. The working side is chosen from the whole clip unless given."""
     if side is None and len(sequence):
         xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, spec.t("landmark_visibility_min_ratio"))
-        side = choose_side(spec.side_rule, xy, sequence.world_xyz, sequence.visibility)
+        side = choose_side(spec.side_rule, xy, sequence.world_xyz, sequence.visibility, spec.thresholds)
     checker = Checker(spec, side)
     prepared = checker.prepare(sequence) if side is not None else [None] * len(sequence)
     for frame, pre in zip(sequence, prepared):

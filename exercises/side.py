@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -11,19 +11,22 @@ from pose.geometry import distance, elevation_deg
 from pose.landmarks import Side, sided
 from pose.view import majority_side, nearer_side
 
-# (xy (T, 33, 2) pixels, world_xyz (T, 33, 3) metres, visibility (T, 33)) -> (T,) votes: +1 left, -1 right, 0 unknown.
-SideVoteFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+# (xy (T, 33, 2) pixels, world_xyz (T, 33, 3) metres, visibility (T, 33), the spec's thresholds) -> (T,) votes: +1 left,
+# -1 right, 0 unknown.
+SideVoteFn = Callable[[np.ndarray, np.ndarray, np.ndarray, Mapping[str, float]], np.ndarray]
 SIDE_RULES: Registry[SideVoteFn] = Registry("side rule")
 
 
 @SIDE_RULES.register("nearer")
-def _nearer(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def _nearer(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+            thresholds: Mapping[str, float]) -> np.ndarray:
     """The side facing the camera."""
     return nearer_side(world_xyz, visibility)
 
 
 @SIDE_RULES.register("raised_leg")
-def _raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def _raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+                thresholds: Mapping[str, float]) -> np.ndarray:
     """The leg whose knee is higher in the image, by any amount: the single-leg stance's lifted leg."""
     # y grows downwards: the raised knee has the smaller y.
     dy = xy[:, sided("knee", "right"), 1] - xy[:, sided("knee", "left"), 1]
@@ -33,34 +36,45 @@ def _raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -
 # Rules whose side is the one leg that works while the other rests: the patient may name that leg.
 ONE_LEG_SIDE_RULES = frozenset({"raised_leg", "raised_knee"})
 
-# A lying body's raised knee stands about a thigh length above the resting one. The pose model, when it lays the far
-# leg onto the raised one, reads both knees at one height (within 0.05 thigh lengths, the far one at visibility
-# 0.2-0.35): the knee a few pixels higher then is noise, and side-on it chose the unseen leg (rendered nerve glide,
-# seed 804: 8 frames against 5, no reps counted). A knee this many thigh lengths higher votes; a closer pair does not.
-RAISED_KNEE_ABOVE_MIN_RATIO = 0.2
-# Filmed 25-40 degrees round with the near leg raised, the pose model also places the far knee above the raised one,
-# seen 0.28-0.45 less well than it, in enough frames to choose the far leg (9 of 245 rendered glides and knee to
-# chest clips; no reps counted in 6). A knee that really is raised is seen about as well as the resting one, near or
-# far (vote-by-vote, 0.22 less well at the 5th percentile, on 72 glides with either leg raised): a higher knee seen
-# this much less well than the other does not vote.
-RAISED_KNEE_SEEN_BELOW_OTHER_MAX_RATIO = 0.25
+# The raised_knee rule's thresholds, for the specs that use it to include.
+RAISED_KNEE_THRESHOLDS: dict[str, float] = {
+    # A lying body's raised knee stands about a thigh length above the resting one. The pose model, when it lays the
+    # far leg onto the raised one, reads both knees at one height (within 0.05 thigh lengths, the far one at
+    # visibility 0.2-0.35): the knee a few pixels higher is then noise, and side-on it chose the unseen leg (rendered
+    # nerve glide, seed 804: 8 frames against 5, no reps counted). A knee this many thigh lengths higher votes.
+    "raised_knee_above_min_ratio": 0.2,
+    # Filmed 25-40 degrees round with the near leg raised, the pose model also places the far knee above the raised
+    # one, seen 0.28-0.45 less well, in enough frames to choose the far leg (9 of 245 rendered glides and knee to
+    # chest clips; no reps counted in 6). A knee that really is raised, near or far, is seen about as well as the
+    # resting one (vote by vote, 0.22 less well at the 5th percentile over 72 glides with either leg raised): a
+    # higher knee seen this much less well (visibility) than the other does not vote.
+    "raised_knee_seen_below_other_max_ratio": 0.25,
+}
+# Thresholds a side rule reads from its spec, which must define them (a clinic's spec file gets these defaults).
+SIDE_RULE_THRESHOLDS: dict[str, dict[str, float]] = {"raised_knee": RAISED_KNEE_THRESHOLDS}
 
 
 @SIDE_RULES.register("raised_knee")
-def _raised_knee(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
-    """The leg whose knee stands clearly higher in the image and is seen about as well: a lying body's raised leg."""
+def _raised_knee(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+                 thresholds: Mapping[str, float]) -> np.ndarray:
+    """The leg whose knee stands clearly higher in the image and is seen about as well: a lying body's raised leg.
+
+    A frame votes when one knee is `raised_knee_above_min_ratio` thigh lengths or more above the other, and is seen
+    no more than `raised_knee_seen_below_other_max_ratio` less well (visibility) than it.
+    """
     dy = xy[:, sided("knee", "right"), 1] - xy[:, sided("knee", "left"), 1]
     thighs = [distance(xy[:, sided("hip", s)], xy[:, sided("knee", s)]) for s in ("left", "right")]
     # How much better the higher knee is seen than the lower one (negative: less well).
     seen = visibility[:, sided("knee", "left")] - visibility[:, sided("knee", "right")]
     with np.errstate(invalid="ignore"):
         thigh = np.where(np.isnan(thighs[0] + thighs[1]), np.fmax(*thighs), (thighs[0] + thighs[1]) / 2.0)
-        clear = np.abs(dy) >= RAISED_KNEE_ABOVE_MIN_RATIO * thigh
-        seen_enough = np.sign(dy) * seen >= -RAISED_KNEE_SEEN_BELOW_OTHER_MAX_RATIO
+        clear = np.abs(dy) >= thresholds["raised_knee_above_min_ratio"] * thigh
+        seen_enough = np.sign(dy) * seen >= -thresholds["raised_knee_seen_below_other_max_ratio"]
     return np.where(clear & seen_enough, np.sign(dy), 0.0)
 
 
-def side_votes(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def side_votes(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+               thresholds: Mapping[str, float]) -> np.ndarray:
     """Per frame, +1 for the left side, -1 for the right, 0 when unknown.
 
     Args:
@@ -69,14 +83,16 @@ def side_votes(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility
         xy: (T, 33, 2) pixel landmarks.
         world_xyz: (T, 33, 3) world landmarks.
         visibility: (T, 33) visibilities.
+        thresholds: the spec's thresholds (a rule reads those SIDE_RULE_THRESHOLDS names for it).
 
     Raises:
         ValueError: for an unknown rule, listing the valid ones.
     """
-    return SIDE_RULES.get(side_rule)(xy, world_xyz, visibility)
+    return SIDE_RULES.get(side_rule)(xy, world_xyz, visibility, thresholds)
 
 
-def choose_side(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> Side:
+def choose_side(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+                thresholds: Mapping[str, float]) -> Side:
     """The side most frames vote for (see side_votes); the side facing the camera when no frame could vote.
 
     A rule that never votes leaves no evidence either way. Filmed 27 degrees off side-on, a knee to chest's far knee
@@ -84,7 +100,7 @@ def choose_side(side_rule: str, xy: np.ndarray, world_xyz: np.ndarray, visibilit
     the unseen leg, and a clean clip scored nothing (rendered seed 372). The side facing the camera is the one whose
     parts are seen.
     """
-    votes = side_votes(side_rule, xy, world_xyz, visibility)
+    votes = side_votes(side_rule, xy, world_xyz, visibility, thresholds)
     return majority_side(votes if np.any(votes) else nearer_side(world_xyz, visibility))
 
 

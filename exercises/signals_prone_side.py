@@ -8,6 +8,7 @@ The side-lying posture and the "upper" side rule (the top arm of someone lying o
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -23,7 +24,8 @@ if "side_lying" not in POSTURES.names():
     POSTURES.add("side_lying", "trunk_from_horizontal_deg")
 
 
-def _upper_shoulder(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def _upper_shoulder(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+                    thresholds: Mapping[str, float]) -> np.ndarray:
     """The side whose shoulder is higher in the image: the top arm, which opens, of someone lying on their side."""
     dy = xy[:, sided("shoulder", "right"), 1] - xy[:, sided("shoulder", "left"), 1]
     return np.where(np.isfinite(dy), np.sign(dy), 0.0)

@@ -12,6 +12,7 @@ leg; the specs that use them import it.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -181,14 +182,16 @@ SIGNAL_PLANES.update({
 
 
 @SIDE_RULES.register("kneeling_leg")
-def _kneeling_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def _kneeling_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+                  thresholds: Mapping[str, float]) -> np.ndarray:
     """The leg whose knee is lower in the picture: the one kneeling, whose hip is stretched."""
     dy = xy[:, sided("knee", "left"), 1] - xy[:, sided("knee", "right"), 1]
     return np.where(np.isfinite(dy), np.sign(dy), 0.0)
 
 
 @SIDE_RULES.register("back_foot")
-def _back_foot(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def _back_foot(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+               thresholds: Mapping[str, float]) -> np.ndarray:
     """The leg whose ankle is further behind, along the way the person faces: the calf being stretched."""
     ahead = (xy[:, sided("ankle", "right"), 0] - xy[:, sided("ankle", "left"), 0]) * facing_sign(xy, "nose")
     return np.where(np.isfinite(ahead), np.sign(ahead), 0.0)

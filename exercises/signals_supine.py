@@ -8,6 +8,8 @@ the rest from pixel landmarks (y down). NaN when a landmark is unknown.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from exercises.body import Body
@@ -188,7 +190,8 @@ def ankle_to_other_knee_ratio(world: np.ndarray) -> np.ndarray:
 
 
 @SIDE_RULES.register("raised_ankle")
-def _raised_ankle(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def _raised_ankle(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray,
+                  thresholds: Mapping[str, float]) -> np.ndarray:
     """The leg whose ankle is higher in the image: the crossed leg of a figure-four stretch."""
     dy = xy[:, sided("ankle", "right"), 1] - xy[:, sided("ankle", "left"), 1]
     return np.where(np.isfinite(dy), np.sign(dy), 0.0)

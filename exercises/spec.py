@@ -16,7 +16,7 @@ from exercises.body import FACING_RULES
 from exercises.gait import EVENT_DETECTORS
 from exercises.names import check_name
 from exercises.setup import POSTURES
-from exercises.side import ONE_LEG_SIDE_RULES, SIDE_RULES
+from exercises.side import ONE_LEG_SIDE_RULES, SIDE_RULE_THRESHOLDS, SIDE_RULES
 from exercises.signals import SIGNALS
 from pose.frames import LANDMARK_VISIBILITY_MIN_RATIO
 from pose.landmarks import SIDED_PARTS
@@ -308,6 +308,7 @@ class ExerciseSpec:
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
         names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
+        names |= set(SIDE_RULE_THRESHOLDS.get(self.side_rule, ()))
         return names
 
     def validate(self) -> None:

@@ -37,7 +37,8 @@ feedback layer's tables (feedback.wording) know only the built-in exercises:
     cue = "Keep your back against the wall."
     description = "Trunk tipped away from the wall."
 
-    [thresholds]                         # unit in every name; exercises.spec.COMMON_THRESHOLDS are added
+    [thresholds]                         # unit in every name; exercises.spec.COMMON_THRESHOLDS are added (and
+                                         # exercises.side.SIDE_RULE_THRESHOLDS for the side rule)
     knee_work_max_deg = 130.0
 
     [wording]
@@ -60,6 +61,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from exercises.side import SIDE_RULE_THRESHOLDS
 from exercises.spec import (
     COMMON_THRESHOLDS,
     THRESHOLD_UNITS,
@@ -235,7 +237,10 @@ def spec_from_dict(data: Mapping[str, Any]) -> tuple[ExerciseSpec, ExerciseWordi
             raise SpecFileError(f"faults.{code}.{extra[0]}: unknown key; expected severity, cue, description")
     infos = tuple(_build(FaultInfo, {"code": c, **({"severity": f["severity"]} if "severity" in f else {})},
                          f"faults.{c}") for c, f in faults.items())
-    thresholds = {**COMMON_THRESHOLDS, **_check_thresholds(data.get("thresholds", {}))}
+    # The side rule's own thresholds come with it, as the common ones do; the file may set either.
+    side_rule = data.get("side_rule")
+    rule_defaults = SIDE_RULE_THRESHOLDS.get(side_rule, {}) if isinstance(side_rule, str) else {}
+    thresholds = {**COMMON_THRESHOLDS, **rule_defaults, **_check_thresholds(data.get("thresholds", {}))}
     hints = _hints(ExerciseSpec)
     kwargs: dict[str, Any] = {"faults": infos, "thresholds": thresholds}
     for name in fields - {"faults", "thresholds"}:

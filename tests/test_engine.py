@@ -449,7 +449,7 @@ def test_a_recorded_clip_scored_at_once_matches_frame_by_frame(exercise, smoothi
     for path in sorted((Path(__file__).parent / "golden").glob("*.npz")):
         seq = PoseSequence.load(path)
         xy = pixel_xy(seq.xyz, seq.visibility, seq.image_size, spec.t("landmark_visibility_min_ratio"))
-        frame_by_frame = Checker(spec, choose_side(spec.side_rule, xy, seq.world_xyz, seq.visibility))
+        frame_by_frame = Checker(spec, choose_side(spec.side_rule, xy, seq.world_xyz, seq.visibility, spec.thresholds))
         for frame in seq:
             frame_by_frame.update(frame)
         live, batch = frame_by_frame.report(), score_sequence(seq, spec)
@@ -700,7 +700,8 @@ def _live_and_recorded_agree(seq, spec):
 
     batch = score_sequence(seq, spec)
     xy = pixel_xy(seq.xyz, seq.visibility, seq.image_size, spec.t("landmark_visibility_min_ratio"))
-    fixed, live = Checker(spec, choose_side(spec.side_rule, xy, seq.world_xyz, seq.visibility)), Checker(spec)
+    side = choose_side(spec.side_rule, xy, seq.world_xyz, seq.visibility, spec.thresholds)
+    fixed, live = Checker(spec, side), Checker(spec)
     counts = []
     for frame in seq:
         fixed.update(frame)

@@ -168,3 +168,13 @@ def test_a_missing_folder_is_one_line(monkeypatch, tmp_path):
     finally:
         monkeypatch.delenv(registry.EXERCISES_DIR_ENV)
         load_exercise_files()
+
+
+def test_a_file_naming_a_side_rule_gets_that_rules_thresholds_and_may_set_them(tmp_path):
+    # A clinic's lying one-leg exercise names the raised-knee rule without restating its thresholds.
+    text = MINIMAL.format(name="mini_lift").replace('side_rule = "nearer"', 'side_rule = "raised_knee"')
+    spec = load_spec_file(_write(tmp_path, text, "mini_lift")).spec
+    assert spec.works_one_leg
+    assert spec.t("raised_knee_above_min_ratio") == get_exercise("nerve_glide").t("raised_knee_above_min_ratio")
+    text = text.replace("[thresholds]", "[thresholds]\nraised_knee_above_min_ratio = 0.3")
+    assert load_spec_file(_write(tmp_path, text, "mini_lift")).spec.t("raised_knee_above_min_ratio") == 0.3

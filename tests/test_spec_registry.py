@@ -44,6 +44,9 @@ def _rule(spec, i, **changes):
          f"exercise 'nerve_glide': side_rule 'raised leg' is not a known side rule; expected one of {SIDE_RULE_NAMES}"),
         (WALL, {"side_rule": None},
          f"exercise 'wall_squat': side_rule None is not a known side rule; expected one of {SIDE_RULE_NAMES}"),
+        # A side rule's thresholds go with it.
+        (WALL, {"side_rule": "raised_knee"}, "exercise 'wall_squat': rules refer to undefined thresholds "
+         "['raised_knee_above_min_ratio', 'raised_knee_seen_below_other_max_ratio']"),
         # Facing rules.
         (WALL, {"facing_from": "nse"},
          "exercise 'wall_squat': facing_from 'nse' is not a known facing rule; expected one of head, knees, nose"),
@@ -132,7 +135,7 @@ def test_the_registered_specs_build():
     "look_up, error",
     [
         (lambda: SIDE_RULES.get("left"), f"unknown side rule 'left'; expected one of {SIDE_RULE_NAMES}"),
-        (lambda: side_votes("facing", np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), np.ones((1, 33))),
+        (lambda: side_votes("facing", np.zeros((1, 33, 2)), np.zeros((1, 33, 3)), np.ones((1, 33)), {}),
          f"unknown side rule 'facing'; expected one of {SIDE_RULE_NAMES}"),
         (lambda: facing_sign(np.zeros((1, 33, 2)), "feet"),
          "unknown facing rule 'feet'; expected one of head, knees, nose"),

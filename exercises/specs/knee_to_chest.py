@@ -1,6 +1,7 @@
 """Knee-to-chest stretch: lying on the back, hug one knee (or both) towards the chest and hold, head down."""
 
 import exercises.signals_floor  # noqa: F401  (registers the signals named below)
+from exercises.side import RAISED_KNEE_THRESHOLDS
 from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, HoldSpec, RepSpec
 
 KNEE_TO_CHEST = ExerciseSpec(
@@ -30,6 +31,8 @@ KNEE_TO_CHEST = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
+        # Which knee is the hugged one (exercises.side, side rule raised_knee).
+        **RAISED_KNEE_THRESHOLDS,
         # Lying with the leg out straight the hip reads 170-180, with the foot on the floor and the knee bent
         # 120-140; a knee hugged to the chest 40-70. The gap between 100 and 80 is the hysteresis band.
         "hip_rest_min_deg": 100.0,

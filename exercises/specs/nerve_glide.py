@@ -1,6 +1,7 @@
 """Supine sciatic nerve glide: thigh held vertical, the knee straightens slowly to light tension and bends back."""
 
 from exercises.body import VIEW_THRESHOLDS
+from exercises.side import RAISED_KNEE_THRESHOLDS
 from exercises.spec import COMMON_THRESHOLDS, ExerciseSpec, FaultInfo, FrameRule, RepRule, RepSpec
 
 NERVE_GLIDE = ExerciseSpec(
@@ -43,6 +44,8 @@ NERVE_GLIDE = ExerciseSpec(
         **COMMON_THRESHOLDS,
         # How the camera's view weighs image against world angles and sets each measurement's confidence.
         **VIEW_THRESHOLDS,
+        # Which knee is the raised one (exercises.side, side rule raised_knee).
+        **RAISED_KNEE_THRESHOLDS,
         "knee_bent_max_deg": 115.0,
         "knee_extended_min_deg": 140.0,
         "rep_dwell_s": 0.2,
