@@ -1,10 +1,13 @@
 """Floor exercises through the engine on synthetic skeleton traces: "this trace gives these reps, holds and faults"."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
+from pose.landmarks import Landmark
 from tests import skeleton as sk
 
 PRESS = get_exercise("prone_press_up")
@@ -246,3 +249,20 @@ def test_press_ups_facing_left_count_while_the_model_doubts_the_near_knee():
     assert report.side == "left"
     assert report.pose_coverage > 0.95
     assert report.rep_count == 3
+
+
+def test_a_far_knee_hugged_in_is_the_working_leg_though_seen_less_well_than_the_near_leg_lying_out():
+    # Hugged in behind the near thigh, a far knee is seen much less well than the near leg lying out (rendered seed
+    # 871: 0.27-0.51 against 0.9-1.0). The glide's visibility test would drop every vote for it, the side facing the
+    # camera would stand in, and the clip counted nothing; the knee to chest has no visibility test.
+    def far_side_hugged(frame):
+        world, vis = frame.world_xyz.copy(), frame.visibility.copy()
+        world[:, 2] = -world[:, 2]  # the labelled-right (hugged) side is now the far one
+        vis[Landmark.RIGHT_KNEE], vis[Landmark.LEFT_KNEE] = 0.55, 0.95
+        return dataclasses.replace(frame, world_xyz=world, visibility=vis)
+
+    clip = sk.sequence([far_side_hugged(f) for f in knee_clip(hugs(2, hold_s=6.0), leg="right")])
+    report = score_sequence(clip, KNEE)
+    assert report.side == "right" and report.rep_count == 2
+    with_test = KNEE.with_thresholds({"raised_knee_seen_below_other_max_ratio": 0.25})
+    assert score_sequence(clip, with_test).side == "left"

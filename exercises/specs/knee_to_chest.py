@@ -33,6 +33,11 @@ KNEE_TO_CHEST = ExerciseSpec(
         **COMMON_THRESHOLDS,
         # Which knee is the hugged one (exercises.side, side rule raised_knee).
         **RAISED_KNEE_THRESHOLDS,
+        # ... but without the visibility test: a hugged far knee, pulled in behind the near thigh, is seen much less
+        # well than the near leg lying out (rendered seed 871: 0.27-0.51 against 0.9-1.0), unlike a glide's raised
+        # leg. With the test, that clip chose the near leg and counted nothing; over 69 knee to chest clips (seeds
+        # 617-751, 821-836, 861-866, 871) it gained one near-leg clip and lost that far one. 1 is the whole range.
+        "raised_knee_seen_below_other_max_ratio": 1.0,
         # Lying with the leg out straight the hip reads 170-180, with the foot on the floor and the knee bent
         # 120-140; a knee hugged to the chest 40-70. The gap between 100 and 80 is the hysteresis band.
         "hip_rest_min_deg": 100.0,
