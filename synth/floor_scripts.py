@@ -12,7 +12,7 @@ lets it go.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -207,8 +207,7 @@ class KneeToChestScript:
         """Build the session trajectory and its truth."""
         if self.reps < 1:
             raise ValueError(f"reps must be >= 1, got {self.reps!r}")
-        if self.raised_leg not in ("near", "far"):
-            raise ValueError(f"raised_leg must be 'near' or 'far', got {self.raised_leg!r}")
+        script.check_raised_leg(self.raised_leg)
         # Holds shorter than the spec's hold_min_s (5 s) are not reported, so a shorter scripted one has no truth.
         if not 35.0 <= self.hug_hip_deg <= 65.0 or self.hold_s < 5.0:
             raise ValueError(f"need hug_hip_deg in [35, 65] and hold_s >= 5, got {self.hug_hip_deg!r} and "
@@ -245,11 +244,9 @@ class KneeToChestScript:
 
 
 def _knee_to_chest_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
-    pose = knee_to_chest_pose(KneeToChestAngles(hip_deg=p["hip_deg"], knee_deg=p["knee_deg"],
-                                                other_hip_deg=p["other_hip_deg"], trunk_lift_deg=p["trunk_lift_deg"]),
-                              props)
-    # The far knee hugged: the same pose mirrored, its near_ joints (the hugged leg's) then on the far side.
-    return replace(pose, skeleton=pose.skeleton.mirrored()) if options.get("raised_leg") == "far" else pose
+    return script.with_raised_leg(knee_to_chest_pose(KneeToChestAngles(
+        hip_deg=p["hip_deg"], knee_deg=p["knee_deg"], other_hip_deg=p["other_hip_deg"],
+        trunk_lift_deg=p["trunk_lift_deg"]), props), options)
 
 
 def _knee_to_chest_truth(poses: list[Pose]) -> dict[str, np.ndarray]:
@@ -281,9 +278,7 @@ def random_script(exercise: str, fault: str | None, rng: np.random.Generator,
     if exercise == KNEE_TO_CHEST:
         reps = 2
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()
-        # Either knee hugged, the far one in half the clips, from a stream of the clip's seed so that every other
-        # draw of a seed is as before: the working leg must be found whichever side faces the camera.
-        raised = "far" if np.random.default_rng([seed, 137]).random() < 0.5 else "near"
+        raised = script.random_raised_leg(seed, 137)  # either knee hugged
         return KneeToChestScript(reps=reps, pull_s=float(rng.uniform(1.0, 1.6)), hold_s=float(rng.uniform(5.0, 7.0)),
                                  pause_s=float(rng.uniform(0.6, 1.2)), hug_hip_deg=float(rng.uniform(40.0, 52.0)),
                                  fault_deg=float(rng.uniform(25.0, 35.0)), faults=faults, raised_leg=raised, seed=seed)

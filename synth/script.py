@@ -178,6 +178,30 @@ class Session:
         return POSE_BUILDERS[self.exercise](params, props, self.options)
 
 
+def check_raised_leg(raised_leg: str) -> None:
+    """Raise unless ``raised_leg`` is ``"near"`` or ``"far"`` (a one-leg lying script's working leg)."""
+    if raised_leg not in ("near", "far"):
+        raise ValueError(f"raised_leg must be 'near' or 'far', got {raised_leg!r}")
+
+
+def with_raised_leg(pose: Pose, options: dict[str, str]) -> Pose:
+    """The pose as built (its working leg near), or mirrored when the session's ``raised_leg`` option is "far".
+
+    The mirror keeps joint names as roles, so the ``near_`` joints (the working leg's) are then on the far side and
+    the truth read from them is unchanged (``synth.skeleton.Skeleton.mirrored``).
+    """
+    return replace(pose, skeleton=pose.skeleton.mirrored()) if options.get("raised_leg") == "far" else pose
+
+
+def random_raised_leg(seed: int, stream: int) -> str:
+    """The working leg of a randomised one-leg lying script: "far" in half the clips.
+
+    Drawn from a stream of the clip's own seed (``[seed, stream]``), so that adding the choice left every other draw
+    of a seed as it was; either leg, so that the working leg must be found whichever side faces the camera.
+    """
+    return "far" if np.random.default_rng([seed, stream]).random() < 0.5 else "near"
+
+
 def _wall_squat_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
     shin = wall_squat_shin_deg(p["knee_deg"], p["hip_setback"], props)
     return wall_squat_pose(WallSquatAngles(knee_deg=p["knee_deg"], trunk_lean_deg=p["trunk_lean_deg"],
@@ -188,11 +212,9 @@ def _wall_squat_pose(p: dict[str, float], props: BodyProportions, options: dict[
 
 
 def _nerve_glide_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
-    pose = nerve_glide_pose(NerveGlideAngles(knee_deg=p["knee_deg"], hip_deg=p["hip_deg"], ankle_deg=p["ankle_deg"],
-                                             neck_flexion_deg=p["neck_flexion_deg"],
-                                             other_leg_lift_deg=p.get("other_leg_lift_deg", 0.0)), props)
-    # The far leg raised: the same pose mirrored, its near_ joints (the raised leg's) then on the far side.
-    return replace(pose, skeleton=pose.skeleton.mirrored()) if options.get("raised_leg") == "far" else pose
+    return with_raised_leg(nerve_glide_pose(NerveGlideAngles(
+        knee_deg=p["knee_deg"], hip_deg=p["hip_deg"], ankle_deg=p["ankle_deg"], neck_flexion_deg=p["neck_flexion_deg"],
+        other_leg_lift_deg=p.get("other_leg_lift_deg", 0.0)), props), options)
 
 
 def _cat_cow_pose(p: dict[str, float], props: BodyProportions, options: dict[str, str]) -> Pose:
@@ -393,8 +415,7 @@ class NerveGlideScript:
             raise ValueError(f"target_knee_deg must be in [rest + 20, 170], got {self.target_knee_deg!r}")
         if not 0.0 <= self.short_of_target_deg < self.target_knee_deg - self.rest_knee_deg:
             raise ValueError(f"short_of_target_deg must be in [0, target - rest), got {self.short_of_target_deg!r}")
-        if self.raised_leg not in ("near", "far"):
-            raise ValueError(f"raised_leg must be 'near' or 'far', got {self.raised_leg!r}")
+        check_raised_leg(self.raised_leg)
         by_rep = check_faults("nerve_glide", self.faults, self.reps)
         rest = {"knee_deg": self.rest_knee_deg, "hip_deg": 90.0, "ankle_deg": 110.0, "neck_flexion_deg": 0.0,
                 "other_leg_lift_deg": 0.0}

@@ -28,7 +28,7 @@ from synth.mannequin import BODY_SHAPES
 from synth.poses import WALL_SQUAT_ARMS
 from synth.render import SUPPORTED_FPS, ClipSpec, Script, render_clip
 from synth.scene import SceneStyle, random_scene_style
-from synth.script import FAULT_CODES, CatCowScript, Fault, NerveGlideScript, WallSquatScript
+from synth.script import FAULT_CODES, CatCowScript, Fault, NerveGlideScript, WallSquatScript, random_raised_leg
 
 RESOLUTIONS: tuple[tuple[int, int], ...] = ((640, 480), (1280, 720), (720, 1280), (640, 360))
 FACINGS: tuple[str, ...] = ("right", "left")
@@ -77,10 +77,7 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
                                   short_of_target_deg=float(rng.uniform(5.0, 10.0)),
                                   beyond_target_deg=float(rng.uniform(15.0, 20.0)), drift_hip_deg=drift,
                                   pelvis_lift_deg=lift, faults=faults, seed=seed)
-        # Either leg raised, the far one in half the clips, from a stream of its own so every other draw of a seed
-        # is as before: the working leg must be found whichever side of the body faces the camera.
-        if np.random.default_rng([seed, 136]).random() < 0.5:
-            script = replace(script, raised_leg="far")
+        script = replace(script, raised_leg=random_raised_leg(seed, 136))  # either leg raised
         if index >= _GLIDE_LOW_TARGET_FROM_INDEX:
             # A target limited by symptoms (135-150: the rep band and the rep's timing both depend on it). From its
             # own stream, so every other script of a seed is drawn as before.
