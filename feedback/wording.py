@@ -50,8 +50,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "small_reach": FaultWording(
         "Reach a little further, arm and leg out level with your back, if it is comfortable.",
-        "Bird dog reach short of level (the lower of the raised arm and leg under reach_work_min_deg from hanging); "
-        "on a partial rep, the limbs came up clearly but not to the work zone, not counted as a rep.",
+        "Bird dog reach short of level (the raised leg under reach_work_min_deg from hanging; the arm is not "
+        "measured, the pose model often losing an arm reached out past the head); on a partial rep, the leg came up "
+        "clearly but not to the work zone, not counted as a rep.",
     ),
     "back_sagging": FaultWording(
         "Lift your leg only as high as your hips, keeping your back flat.",

@@ -231,6 +231,21 @@ def test_bird_dog_hips_hiking_is_judged_from_behind_and_left_unjudged_from_the_s
     assert [u.code for u in behind.unjudged] == ["back_sagging"]
 
 
+@pytest.mark.parametrize("lost_visibility", [0.6, 0.95])
+def test_bird_dog_counts_on_the_leg_so_a_reaching_arm_read_hanging_does_not_split_the_rep(lost_visibility):
+    # Rep 2 raises the far arm and the near leg (up from 5.5 s, held 6.7-8.2, down by 9.4). The pose model loses
+    # that arm on its way up and reads it hanging under the shoulder, seen poorly or as well as any arm.
+    seq = bird_dog_clip(bird_dogs(2), 24.0)
+    wrist, shoulder = sided("wrist", "left"), sided("shoulder", "left")
+    lost = (seq.t_s > 6.2) & (seq.t_s < 8.8)
+    seq.xyz[lost, wrist, :2] = seq.xyz[lost, shoulder, :2] + np.array([0.0, 100.0]) / np.array(sk.SIZE)
+    seq.visibility[lost, wrist] = lost_visibility
+    report = score_sequence(seq, BIRD_DOG)
+    assert report.rep_count == 2
+    assert report.partial_rep_count == 0
+    assert report.fault_counts == {}
+
+
 def test_bird_dog_arm_alone_is_no_rep():
     keys = [(0.0, 0.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 0.0, 1.0), (2.2, 85.0, 0.0, 0.0, 1.0),
             (3.7, 85.0, 0.0, 0.0, 1.0), (4.9, 0.0, 0.0, 0.0, 1.0), (5.8, 0.0, 0.0, 0.0, 1.0)]

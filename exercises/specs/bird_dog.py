@@ -12,8 +12,8 @@ BIRD_DOG = ExerciseSpec(
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip"),
     signals=("reach_deg", "raised_thigh_rise_deg", "hip_hike_ratio", "trunk_from_horizontal_deg"),
-    # Each reach is a rep, whichever diagonal: the signal takes the higher arm and the higher leg, so reps
-    # alternating sides count one each.
+    # Each reach is a rep, whichever diagonal: the signal takes the higher leg, so reps alternating sides count one
+    # each. It is counted on the leg alone (the pose model loses a reaching arm; see reach_deg).
     rep=RepSpec("reach_deg", "return_to_low", low_max="reach_rest_max_deg", high_min="reach_work_min_deg",
                 dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio", partial_fault="small_reach"),
     hold=None,
@@ -29,13 +29,13 @@ BIRD_DOG = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
-        # On all fours arm and thigh hang within 10-20 degrees of straight down; reached out they come within
-        # 10-20 of level (75-90). The reach is the lesser limb's, so both must come up for a rep.
+        # On all fours the thigh hangs within 10-20 degrees of straight down; reached back it comes within 10-20 of
+        # level (75-90).
         "reach_rest_max_deg": 30.0,
         "reach_work_min_deg": 65.0,
         "rep_dwell_s": 0.3,
-        # An arm and leg that come up past half way to the work zone (47.5) and go back down short of it are a
-        # partial rep: the reach was small.
+        # A leg that comes up past half way to the work zone (47.5) and goes back down short of it is a partial
+        # rep: the reach was small.
         "partial_rep_min_ratio": 0.5,
         # A leg reaching back level reads within 10 degrees of it; kicked up 20 and more past level, the lower
         # back goes into extension with it (the back sags).
