@@ -39,8 +39,15 @@ def trunk_over_thigh_deg(b: Body) -> np.ndarray:
 
     Lying face down it is about 0 and pressed up with the pelvis down 30-45; a plank (-20), a downward dog (-100)
     and an upward dog with the hips high (about 5) are not extension of the back, though the chest is up in some.
+
+    Unknown where the thigh reads more than `thigh_below_level_max_deg` below level, the knee above the hip: face
+    down the knees rest on the floor, so that is the pose model fitting the legs to something else (the arms folded
+    by the head, rendered seed 871: -42 to -51 for 1.4 s, and a partial press-up counted while lying still).
     """
-    return trunk_rise_deg(b) - thigh_rise_deg(b)
+    thigh = thigh_rise_deg(b)
+    with np.errstate(invalid="ignore"):
+        misread = thigh < -b.threshold("thigh_below_level_max_deg")
+    return np.where(misread, np.nan, trunk_rise_deg(b) - thigh)
 
 
 @signal("arm_elbow_deg")

@@ -109,6 +109,20 @@ def test_a_lift_half_way_to_the_work_zone_is_a_partial_rep_with_the_range_fault(
     assert [p.faults for p in report.partial_reps] == [("arms_not_straight",)]
 
 
+def test_legs_misfit_while_lying_still_are_no_lift():
+    # Lying with the arms folded by the head, the pose model may fit the legs to the arms for a second or two: the
+    # thigh reads 40-50 degrees below level (the knee above the hip), which face down it cannot be, and the frames
+    # on the way into and out of that misfit read the back part-way up over it.
+    misfit, between = (0.0, -48.0, 50.0), (0.0, -9.0, 50.0)
+    keys = [(0.0, *LYING), (0.6, *LYING), (0.7, *between), (0.8, *between), (0.9, *misfit), (2.1, *misfit),
+            (2.2, *between), (2.3, *between), (2.4, *LYING)]
+    keys += [(t + 2.4, *pose) for t, *pose in press_ups(2)[1:]]
+    report = score_sequence(trace_clip(keys, 30.0), PRESS)
+    assert report.rep_count == 2
+    assert report.partial_rep_count == 0
+    assert report.fault_counts == {}
+
+
 def test_plank_and_upward_dog_are_no_rep_and_a_downward_dog_ends_one():
     # The real clip's sequence: a plank (hips high, chest level), an upward dog (chest up, hips still high), down to
     # the floor, one press-up with the pelvis down, then pushing back into a downward dog (hips highest).

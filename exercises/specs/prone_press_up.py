@@ -16,11 +16,13 @@ PRONE_PRESS_UP = ExerciseSpec(
     signals=("trunk_over_thigh_deg", "arm_elbow_deg", "thigh_rise_deg", "trunk_rise_deg", "trunk_from_horizontal_deg"),
     # Counted on the back's extension over the thighs, not the elbow: a press-up that stops with bent arms still
     # reaches the work zone (the engine then makes it a partial rep, as it breaks the range rule), and a plank, an
-    # upward dog (hips high) or a downward dog are not reps at all.
+    # upward dog (hips high) or a downward dog are not reps at all. The signal is unknown while the pose model has
+    # misfit the legs (trunk_over_thigh_deg); the frames either side of such a gap read part-way up, and are not a
+    # lift held through it.
     rep=RepSpec("trunk_over_thigh_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_work_min_deg",
                 dwell_s="rep_dwell_s", end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
                 end_hold_enabled_by="end_hold_required_flag", partial_min_ratio="partial_rep_min_ratio",
-                partial_fault="arms_not_straight"),
+                partial_fault="arms_not_straight", dwell_unseen_max_s="rep_dwell_s"),
     # The end-range hold is the pause at the top: the back held extended over the thighs, still. Not the time the
     # arms read straight: a straight arm reads 170-180 side-on but 157-164 from 38 degrees off it (picture and world
     # landmarks alike, rendered seed 372), so a hold timed on the elbow was lost whole from an oblique camera. The
@@ -79,6 +81,10 @@ PRONE_PRESS_UP = ExerciseSpec(
         # few centimetres up), up to 17 at full extension on a real person (the pelvis rolls forward); hips lifted
         # a hand's width off the floor tip it 25 or more.
         "thigh_rise_max_deg": 21.0,
+        # Face down the thigh never reads below level by more than landmark noise (the lowest of 15 rendered
+        # press-up clips over five seeds +1.8, of the real cobra +3.8): a thigh read 15 below it is a misfit of
+        # the legs, and the back's extension over it is unknown (trunk_over_thigh_deg).
+        "thigh_below_level_max_deg": 15.0,
         # Pushing back out of the exercise (to kneeling, or into a dog) lifts the hips for a moment as the rep
         # ends; hips held up for this long are lifting during the press-up.
         "hips_lift_min_duration_s": 0.8,
