@@ -133,6 +133,9 @@ class HoldSpec:
         plateau_ratio: optional threshold name, for a hold from_neutral: once it ends, the hold is timed only from
             its first to its last frame this share of the way from the neutral to its median (HoldTimer). For a
             hold entered gradually whose reading is too noisy for still_max_per_s.
+        unseen_credit_max_s: optional threshold name: a stretch of unknown values no longer than this, with the
+            pose in the band before and after, is credited as holding (HoldTimer); without it, never. For a hold
+            whose signal the pose model loses for moments while the person is still.
     """
 
     signal: str
@@ -146,6 +149,7 @@ class HoldSpec:
     still_max_per_s: str | None = None
     still_window_s: str | None = None
     plateau_ratio: str | None = None
+    unseen_credit_max_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,7 @@ class ExerciseSpec:
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s,
-                                  self.hold.plateau_ratio) if n}
+                                  self.hold.plateau_ratio, self.hold.unseen_credit_max_s) if n}
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}

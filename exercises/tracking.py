@@ -157,8 +157,10 @@ class EpisodeTracker:
 class HoldTimer:
     """Times holds: seconds inside a band, counting only stretches with no active fault.
 
-    Only time between two consecutive in-band frames counts, so a gap's frames are bridged, never credited. A
-    short gap does not end the hold; how short depends on what the gap shows:
+    Only time between two consecutive in-band frames counts, so a gap's frames are bridged, not credited; with
+    unseen_credit_max_s, a gap of unknown values only (no value out of the band) up to that long is credited, for a
+    pose model that loses the joint the band reads for a moment while the person holds. A short gap does not end the
+    hold; how short depends on what the gap shows:
     - the pose out of the band at any point (the person moved): up to gap_max_s;
     - no known value at all (the legs out of the picture, a camera cut to a close-up), with the pose in the band
       before and after: up to unseen_gap_max_s.
@@ -180,7 +182,8 @@ class HoldTimer:
 
     def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
                  unseen_gap_max_s: float | None = None, still_max_per_s: float = math.inf,
-                 still_window_s: float = 0.0, plateau_ratio: float | None = None) -> None:
+                 still_window_s: float = 0.0, plateau_ratio: float | None = None,
+                 unseen_credit_max_s: float = 0.0) -> None:
         """Configure the band [low, high] and the times in seconds (unseen_gap_max_s defaults to gap_max_s)."""
         if not low < high:
             raise ValueError(f"hold band low ({low}) must be below high ({high})")
@@ -191,6 +194,7 @@ class HoldTimer:
         self.low, self.high = low, high
         self.min_s, self.gap_max_s, self.settle_s = min_s, gap_max_s, settle_s
         self.unseen_gap_max_s = gap_max_s if unseen_gap_max_s is None else unseen_gap_max_s
+        self.unseen_credit_max_s = unseen_credit_max_s
         self.still_max_per_s, self.still_window_s = still_max_per_s, still_window_s
         self.plateau_ratio = plateau_ratio
         # With plateau_ratio: this hold's in-band frames as (time, value, seconds credited), for the trim at its end.
@@ -243,8 +247,11 @@ class HoldTimer:
                 self._moving_since_s = t_s
         else:
             self._moving_since_s = math.nan
-        # Only time between two in-band frames counts: a gap is bridged, never credited.
-        counts = self._previous_in_band and not faulted and still
+        # Only time between two in-band frames counts: a gap is bridged, not credited, unless it is short and showed
+        # nothing at all (unseen_credit_max_s).
+        unseen_moment = (self._start_s is not None and not self._seen_out
+                         and t_s - self._last_in_s <= self.unseen_credit_max_s + TIME_ROUNDING_S)
+        counts = (self._previous_in_band or unseen_moment) and not faulted and still
         self._previous_in_band = in_band
         if in_band:
             credited = 0.0

@@ -190,6 +190,26 @@ def test_hold_gaps(values, expected):
     assert _holds(values) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        # The pose model loses the joint for 0.6 s mid-hold: credited, the person held through it.
+        pytest.param([90.0] * 50 + [NAN] * 6 + [90.0] * 50, [10.5], id="unseen_0.6s_credited"),
+        # 2 s unseen is longer than a moment: bridged as before, not credited.
+        pytest.param([90.0] * 50 + [NAN] * 20 + [90.0] * 50, [9.8], id="unseen_2s_bridged"),
+        # Seen out of the band, however briefly, or unseen and then out: the person moved; not credited.
+        pytest.param([90.0] * 50 + [140.0] * 6 + [90.0] * 50, [9.8], id="out_0.6s"),
+        pytest.param([90.0] * 50 + [NAN] * 3 + [140.0] * 1 + [NAN] * 2 + [90.0] * 50, [9.8], id="unseen_out_unseen"),
+    ],
+)
+def test_a_moment_unseen_inside_a_hold_is_credited_only_with_a_credit_limit(values, expected):
+    h = HoldTimer(60, 120, min_s=1.0, gap_max_s=1.5, settle_s=0.5, unseen_gap_max_s=3.0, unseen_credit_max_s=1.5)
+    events = [e for i, v in enumerate(values) if (e := h.step(i * DT, v, False))] + [h.close()]
+    assert [round(e.good_s, 6) for e in events if e] == pytest.approx(expected)
+    # Without the limit every one of these is bridged, not credited.
+    assert _holds(values) == pytest.approx([9.8])
+
+
 @pytest.mark.parametrize("stall_s, expected", [(2.5, [4.9 + 2.5 + 4.9]), (3.5, [4.9, 4.9])])
 def test_a_stream_that_stalls_keeps_the_hold_only_within_the_unseen_limit(stall_s, expected):
     # No frames at all for stall_s: the two frames either side are consecutive, so the time between them is

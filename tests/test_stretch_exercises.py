@@ -133,8 +133,11 @@ def _throw_kneeling_knee(seq: PoseSequence, t0_s: float, t1_s: float, under_deg:
 
 # A knee read straight under the hip but a quarter of the thigh high, and one read at full length but ahead of the
 # hip: both read as kneeling upright, which ended the stretch (rendered seeds 401-406: up to 4 s of them).
-@pytest.mark.parametrize("under_deg, length_ratio", [(0.0, 0.75), (25.0, 1.0)])
-def test_a_kneeling_knee_the_pose_model_throws_for_a_second_does_not_end_the_stretch(under_deg, length_ratio):
+# The first throw's way in and out reads inside the band (11.5 and 13.6 degrees) and its 1.2 s unseen are a moment
+# (hold_unseen_credit_max_s, 1.5 s), credited; the second's read out of it (-8 and 5: the knee seen moving) and
+# its time is bridged, not credited.
+@pytest.mark.parametrize("under_deg, length_ratio, lost_s", [(0.0, 0.75, 0.0), (25.0, 1.0, 1.2)])
+def test_a_kneeling_knee_the_pose_model_throws_for_a_second_does_not_end_the_stretch(under_deg, length_ratio, lost_s):
     script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=8.0, rest_deg=-1.0, stretch_deg=22.0,
                            base_deg=2.0, seed=6)
     seq, spec = trace(script), get_exercise("hip_flexor_stretch")
@@ -143,8 +146,7 @@ def test_a_kneeling_knee_the_pose_model_throws_for_a_second_does_not_end_the_str
     thrown = _throw_kneeling_knee(seq, mid_s - 0.6, mid_s + 0.6, under_deg, length_ratio)
     report = score_sequence(thrown, spec)
     assert (report.rep_count, len(report.holds), report.fault_counts) == (2, 2, {})
-    # Bridged, not credited: the first hold loses the 1.2 s it was not seen.
-    assert report.holds[0].good_s == pytest.approx(first.good_s - 1.2, abs=0.2)
+    assert report.holds[0].good_s == pytest.approx(first.good_s - lost_s, abs=0.2)
     # Read as it is thrown, the knee ends the first stretch in its middle.
     trusting = spec.with_thresholds({"kneeling_thigh_seen_min_ratio": 0.0, "thigh_behind_max_deg": 90.0})
     assert score_sequence(thrown, trusting).rep_count == 3
