@@ -322,6 +322,7 @@ class Checker:
         if t_s <= self._last_t:
             return self._result(t_s, False, {n: math.nan for n in spec.signals}, None)
         self._last_t = t_s
+        self._counter.footage_starts(t_s)
         if prepared is None:
             raw = pixel_xy(frame.xyz, frame.visibility, frame.image_size, spec.t("landmark_visibility_min_ratio"))
             world_xyz, visibility = frame.world_xyz, frame.visibility
@@ -464,7 +465,8 @@ class Checker:
                                                   self._held_s)
         done, spans = (self._partials, self._partial_spans) if span.partial else (self._reps, self._rep_spans)
         rep = RepEvent(len(done) + 1, start, span.end_s, low, high, partial=span.partial,
-                       view_deg=self._rep_view_deg(start, now_s) if self._rep_view_needed else math.nan)
+                       view_deg=self._rep_view_deg(start, now_s) if self._rep_view_needed else math.nan,
+                       start_seen=span.start_seen)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes
                                           if tr.active(now_s) and tr.start_s < span.end_s}
         rep = replace(rep, faults=tuple(sorted(faults)))
@@ -501,10 +503,11 @@ class Checker:
     def _timing_known(self, rep: RepEvent) -> bool:
         """Whether a rep's duration is known: not when filmed from where the rep signal misses the movement's ends.
 
-        An unknown view counts as side-on, as it does for each signal's confidence (exercises.signals).
+        Nor for a rep first seen under way (RepEvent.start_seen). An unknown view counts as side-on, as it does for
+        each signal's confidence (exercises.signals).
         """
         limit = self.spec.rep.timing_view_max
-        return limit is None or not rep.view_deg > self.spec.t(limit)
+        return rep.start_seen and (limit is None or not rep.view_deg > self.spec.t(limit))
 
     def _short_range(self, rep: RepEvent, among: Sequence[RepEvent]) -> bool:
         """Whether a counted movement breaks the rep rule named for the range fault (cat-cow's spine range).
@@ -611,8 +614,9 @@ class Checker:
             view = views[window]
             view = view[np.isfinite(view)]
             measured = replace(rep, low=low, high=high, view_deg=float(np.median(view)) if view.size else math.nan)
-            if self.spec.rep.timing_view_max:
-                # The rep's duration has a confidence too: unknown from where the rep signal misses its ends.
+            if self.spec.rep.timing_view_max or not rep.start_seen:
+                # The rep's duration has a confidence too: unknown from where the rep signal misses its ends, or
+                # where its start was not seen.
                 confidence["duration_s"] = CONFIDENCE_NAMES[RELIABLE if self._timing_known(measured) else UNKNOWN]
             final.append(replace(measured, confidence=confidence))
         # Judged once all are measured: a rep's share of the best is of the best as finally measured.

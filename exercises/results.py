@@ -29,6 +29,9 @@ class RepEvent:
         unjudged: fault codes the rep could not be checked for (exercises.judged.rep_unjudged): their measurement
             unknown, or filmed from where the spec does not judge it, in most of the rep. "No fault" on the rep
             means "not seen" for these.
+        start_seen: False for a rep first seen already under way, the person not found before it (lying flat, the
+            pose model finds some people only as they rise): start_s is when it was first seen, and its duration
+            is not judged.
     """
 
     index: int
@@ -43,6 +46,7 @@ class RepEvent:
     leg: str | None = None
     measures: dict[str, float] = field(default_factory=dict)
     unjudged: tuple[str, ...] = ()
+    start_seen: bool = True
 
     @property
     def duration_s(self) -> float:

@@ -417,12 +417,15 @@ class RepSpan:
             the zone at one of its ends or both).
         stats_end_s: until when the rep's range is measured: its end for a rep that returns to rest; for a cycle,
             when its second end position was left (NaN while that end is still held).
+        start_seen: False for a rep first seen already out of its rest, the person not found before (lying flat,
+            some are found only as they rise): start_s is when it was first seen, and its duration is unknown.
     """
 
     start_s: float
     end_s: float
     partial: bool = False
     stats_end_s: float = math.nan
+    start_seen: bool = True
 
 
 @dataclass
@@ -502,6 +505,9 @@ class RepCounter:
         self._run_zone: str | None = None  # cycle: the rep zone the signal is in, and since when
         self._run_start_s = math.nan
         self._last_s = math.nan  # the last known value's time
+        self._first_s = math.nan  # the first known value's time
+        self._footage_start_s = math.nan  # the first value's time, known or not
+        self._rep_start_seen = True  # rest modes: the rep under way was seen leaving rest
         self._rest_held = False  # the rep under way left a rest held for the rest dwell time
         self._return = (ReturnWatch(self.rest, low_max if self.rest == "high" else high_min, *rest_return, dwell_s)
                         if rest_return is not None else None)
@@ -514,6 +520,15 @@ class RepCounter:
         z = self.zones
         return self._rep_start_s is not None or (z.accepted == self.rest and z.raw not in (None, self.rest))
 
+    def footage_starts(self, t_s: float) -> None:
+        """Note a frame of the footage, counted or not (a frame with no pose is never stepped).
+
+        The first one is when the footage began: a rep first seen under way after it is told from footage that
+        itself begins part-way through a rep.
+        """
+        if math.isnan(self._footage_start_s):
+            self._footage_start_s = t_s
+
     def step(self, t_s: float, x: float) -> tuple[ZoneChange | None, list[RepSpan]]:
         """Feed one value (NaN is ignored).
 
@@ -522,8 +537,11 @@ class RepCounter:
         """
         change = self.zones.step(t_s, x)
         shallow = self.shallow.step(t_s, x)
+        self.footage_starts(t_s)
         if not math.isfinite(x):
             return change, []
+        if math.isnan(self._first_s):
+            self._first_s = t_s
         self._last_s = t_s
         if self.rest is None:
             return change, self._step_cycle(t_s, x, change, shallow)
@@ -551,7 +569,8 @@ class RepCounter:
         if self._rep_start_s is not None and self._rest_held and self._return is not None \
                 and math.isfinite(self._return.plateau_s):
             # Back on a plateau short of the rest zone when the footage ended: the rep ended there.
-            span = RepSpan(self._rep_start_s, self._return.plateau_s, stats_end_s=self._return.plateau_s)
+            span = RepSpan(self._rep_start_s, self._return.plateau_s, stats_end_s=self._return.plateau_s,
+                           start_seen=self._rep_start_seen)
             self.reps.append(span)
             self._rep_start_s = None
             return None, [span]
@@ -559,7 +578,7 @@ class RepCounter:
                 self._last_s - z.left_s < self.rest_dwell_s - TIME_ROUNDING_S:
             return None, []
         end_s = z.candidate_s if z.raw == self.rest else self._last_s
-        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)
+        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen)
         self.reps.append(span)
         self._rep_start_s = None
         return ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s), [span]
@@ -573,13 +592,20 @@ class RepCounter:
         if change is not None:
             if change.zone != rest:
                 self._trip_full = True
+                if change.previous is None and self._first_s > self._footage_start_s:
+                    # The first zone accepted is the work zone, and the footage began with the person not found:
+                    # they were at rest unseen (lying flat, the pose model finds some people only as they rise).
+                    # Coming back to rest completes the rep; its start, and so its duration, is unknown. Footage
+                    # that itself begins part-way through a rep does not count it: its start was never filmed.
+                    self._rep_start_s, self._rep_start_seen, self._rest_held = self._first_s, False, False
                 if change.previous == rest:
-                    self._rep_start_s = self.zones.left_s
+                    self._rep_start_s, self._rep_start_seen = self.zones.left_s, True
                     # A rep is watched for a plateau only from a rest held (not the footage's first instant, which a
                     # pose model still locking on reads off the rest that follows it).
                     self._rest_held = change.previous_held_s >= self.rest_dwell_s - TIME_ROUNDING_S
             elif self._rep_start_s is not None:
-                out.append(RepSpan(self._rep_start_s, change.entered_s, stats_end_s=change.entered_s))
+                out.append(RepSpan(self._rep_start_s, change.entered_s, stats_end_s=change.entered_s,
+                                   start_seen=self._rep_start_seen))
                 self.reps.append(out[-1])
                 self._rep_start_s = None
         if shallow is not None and shallow.zone == rest and self._trip_start_s is not None:
@@ -597,9 +623,10 @@ class RepCounter:
         if went_again is None:
             return []
         end_s, next_start_s = went_again
-        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s)
+        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen)
         self.reps.append(span)
         self._rep_start_s, self._rest_held = next_start_s, True  # the plateau was held still
+        self._rep_start_seen = True
         return [span]
 
     def _step_cycle(self, t_s: float, x: float, change: ZoneChange | None,

@@ -72,7 +72,14 @@ def _trip(to, hold=5, back=170, stay=5):
         # The clip begins as the first rep starts.
         pytest.param([170, 140] + [90] * 5 + [170] * 5, ["rep"], id="starts_at_the_top"),
         pytest.param([170, 140] + [120] * 5 + [170] * 5, ["partial"], id="starts_at_the_top_partial"),
+        # Footage that begins half-way down: the start was never filmed, and that descent is no rep.
         pytest.param([140] + [90] * 5 + [170] * 5, [], id="starts_half_down"),
+        # The person not found at first, then seen down (lying flat, the pose model finds some only as they rise):
+        # they were at rest unseen, and coming back up completes that rep, its duration unknown.
+        pytest.param([NAN] * 3 + [90] * 5 + [170] * 5, ["rep"], id="found_only_down"),
+        pytest.param([NAN] * 3 + [140] + [90] * 5 + [170] * 5, ["rep"], id="found_only_half_down"),
+        # Found part-way down and going back up without getting down: nothing to count.
+        pytest.param([NAN] * 3 + [140] * 3 + [170] * 5, [], id="found_half_down_going_up"),
         # The footage ends on the way back up, out of the work zone for the dwell time: the rep was done.
         pytest.param([170] * 5 + [90] * 5 + [130] * 3, ["rep"], id="ends_on_the_way_back"),
         pytest.param([170] * 5 + [90] * 5 + [130, 160, 160], ["rep"], id="ends_back_at_rest_before_its_dwell"),
@@ -85,6 +92,12 @@ def _trip(to, hold=5, back=170, stay=5):
 )
 def test_return_to_high_counts_full_and_partial_trips(values, expected):
     assert _count("return_to_high", values)[0] == expected
+
+
+def test_a_rep_first_seen_under_way_starts_when_first_seen_and_says_so():
+    counter = RepCounter("return_to_high", 100.0, 150.0, 0.2, 0.5)
+    spans = [s for i, v in enumerate([NAN] * 3 + [90] * 5 + [170] * 5 + _trip(90)) for s in counter.step(i * DT, v)[1]]
+    assert [(round(s.start_s, 6), s.start_seen) for s in spans] == [(0.3, False), (1.3, True)]
 
 
 @pytest.mark.parametrize("tail, end_s", [([130] * 3, 1.2), ([130, 160, 160], 1.1)])

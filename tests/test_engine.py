@@ -579,6 +579,26 @@ def test_a_clip_that_starts_as_the_first_rep_starts(exercise, keys, rep_faults, 
     _check_row(exercise, keys, rep_faults, partial_faults, fps, dropped)
 
 
+@pytest.mark.parametrize("found_from_s, reps", [(0.0, 3), (1.4, 3), (3.5, 2)])
+def test_a_person_found_only_part_way_through_the_first_rep_is_counted_without_timing_it(found_from_s, reps):
+    # Fast glides (1.6 s each, too_fast): the first leaves 90 degrees at 1.0 s, is straight at 1.8 and back at 2.6.
+    # Lying flat, the pose model may find a person only as they move: found from 1.4 s, the first rep is first
+    # seen on its way up, and counts when it comes back to rest, its start and duration unknown (no too_fast for
+    # it). Found from 3.5 s, back at rest, the first rep was never seen at all.
+    seq = sk.sequence(_frames("nerve_glide", glide_keys([170] * 3, rep_s=1.6, pause_s=1.0), 30.0))
+    unseen = seq.t_s < found_from_s
+    seq.xyz[unseen], seq.visibility[unseen] = np.nan, 0.0
+    report = score_sequence(seq, get_exercise("nerve_glide"))
+    assert report.rep_count == reps
+    first_seen = found_from_s > 0 and reps == 3
+    assert [r.start_seen for r in report.reps] == [not first_seen] + [True] * (reps - 1)
+    assert [r.faults for r in report.reps] == [() if first_seen else ("too_fast",)] + [("too_fast",)] * (reps - 1)
+    if first_seen:
+        assert report.reps[0].start_s == pytest.approx(found_from_s, abs=0.05)
+        assert report.reps[0].confidence["duration_s"] == "unknown"
+    _live_and_recorded_agree(seq, get_exercise("nerve_glide"))
+
+
 @pytest.mark.parametrize("dropped", [False, True], ids=["all_frames", "dropped_frames"])
 @pytest.mark.parametrize("fps", FPS)
 @pytest.mark.parametrize("exercise, keys, rep_faults, partial_faults", PARTIAL_ROWS)
