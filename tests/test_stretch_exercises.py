@@ -30,13 +30,14 @@ _JOINTS = {"shoulder": "shoulder", "elbow": "elbow", "wrist": "wrist", "hip": "h
 
 
 def _frame(t_s: float, pose, facing: int, near: str, hide_upright_far_knee: bool = False,
-           hip_shift_px: float = 0.0) -> PoseFrame:
+           hip_shift_px: float = 0.0, shoulders_back_px: float = 0.0) -> PoseFrame:
     """The pose filmed exactly side-on: x forward to image-right when `facing` is 1, y up to image-up.
 
     `hide_upright_far_knee` leaves the far knee unknown while its shin is within 18 degrees of upright, hidden
     behind the near leg as the pose model reads a person standing side-on. `hip_shift_px` places the hips (and the
     trunk above them, so its lean is kept) that far forward of the drawn joints, as the pose model places a hip off
-    the joint by build.
+    the joint by build. `shoulders_back_px` places everything above the hips that far further back, as the pose
+    model reads some bodies standing tall leaning a few degrees back.
     """
     far = "right" if near == "left" else "left"
     x0 = 200.0 if facing > 0 else 440.0
@@ -64,13 +65,16 @@ def _frame(t_s: float, pose, facing: int, near: str, hide_upright_far_knee: bool
             xy[Landmark[f"{side.upper()}_{finger}"]] = xy[sided("wrist", side)]
     legs = [sided(p, side) for p in ("knee", "ankle", "heel", "foot_index") for side in ("left", "right")]
     xy[[i for i in range(N_LANDMARKS) if i not in legs], 0] += facing * hip_shift_px
+    hips = [sided("hip", side) for side in ("left", "right")]
+    xy[[i for i in range(N_LANDMARKS) if i not in legs + hips], 0] -= facing * shoulders_back_px
     xyz = np.zeros((N_LANDMARKS, 3))
     xyz[:, :2] = xy / np.array(SIZE)
     return PoseFrame(float(t_s), xyz, np.zeros((N_LANDMARKS, 3)), visibility, SIZE)
 
 
 def trace(script, fps: float = 15.0, facing: int = 1, near: str = "left",
-          hide_upright_far_knee: bool = False, hip_shift_px: float = 0.0) -> PoseSequence:
+          hide_upright_far_knee: bool = False, hip_shift_px: float = 0.0,
+          shoulders_back_px: float = 0.0) -> PoseSequence:
     """Every frame of a compiled script, side-on."""
     session = script.compile()
     t = np.arange(0.0, session.duration_s, 1.0 / fps)
@@ -78,7 +82,7 @@ def trace(script, fps: float = 15.0, facing: int = 1, near: str = "left",
     props = BodyProportions()
     return PoseSequence.from_frames([
         _frame(ti, session.pose({k: float(v[i]) for k, v in params.items()}, props), facing, near,
-               hide_upright_far_knee, hip_shift_px)
+               hide_upright_far_knee, hip_shift_px, shoulders_back_px)
         for i, ti in enumerate(t)])
 
 
@@ -285,6 +289,18 @@ def test_hips_forward_is_judged_from_where_the_person_stood(hip_shift_px):
     script = BackExtensionScript(reps=3, hips_forward=0.05, faults=(Fault("hips_not_forward", 2),), seed=8)
     report = score_sequence(trace(script, hip_shift_px=hip_shift_px), get_exercise("back_extension"))
     assert [r.faults for r in report.reps] == [(), ("hips_not_forward",), ()]
+
+
+@pytest.mark.parametrize("shoulders_back_px", [-5.0, 10.0, 14.0])
+def test_back_extensions_are_counted_from_the_persons_own_upright(shoulders_back_px):
+    # Standing still, the trunk reads anywhere from 2 degrees forward to 6 back side-on by build, and more with the
+    # camera turned (rendered seed 1001 at 30 degrees: 5-8 between reps, so a fixed rest zone ran two reps into
+    # one). Here the upright reads about 4 forward, 7 and 10 back.
+    script = BackExtensionScript(reps=4, lean_deg=20.0, seed=11)
+    report = score_sequence(trace(script, shoulders_back_px=shoulders_back_px), get_exercise("back_extension"))
+    upright = np.nanmedian(report.series["trunk_lean_back_deg"][:10])
+    assert upright == pytest.approx(math.degrees(math.atan2(shoulders_back_px, 80.0)), abs=2.5)
+    assert (report.rep_count, report.partial_rep_count, report.fault_counts) == (4, 0, {})
 
 
 def test_leaning_back_a_little_is_no_back_extension():

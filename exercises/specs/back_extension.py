@@ -20,8 +20,12 @@ BACK_EXTENSION = ExerciseSpec(
     posture_signal="trunk_from_vertical_deg",
     required_parts=("shoulder", "hip", "knee", "ankle"),
     signals=("trunk_lean_back_deg", "knee_deg", "hips_forward_ratio", "trunk_from_vertical_deg"),
+    # Measured from the person's own upright: standing still, the trunk reads anywhere from 2 degrees forward to 6
+    # back side-on by build (rendered, through MediaPipe), and more with the camera turned, so fixed zones left some
+    # rests unseen and ran two reps into one.
     rep=RepSpec("trunk_lean_back_deg", "return_to_low", low_max="lean_rest_max_deg", high_min="lean_back_min_deg",
-                dwell_s="rep_dwell_s"),
+                dwell_s="rep_dwell_s", neutral_window_s="upright_window_s",
+                neutral_quantile_ratio="upright_quantile_ratio", neutral_offset_max="upright_offset_max_deg"),
     hold=None,
     frame_rules=(
         FrameRule("knees_bending", "knee_deg", below="knee_min_deg", during="rep"),
@@ -35,9 +39,15 @@ BACK_EXTENSION = ExerciseSpec(
     ),
     thresholds={
         **COMMON_THRESHOLDS,
-        # Standing tall the trunk is within a few degrees of vertical; a back extension leans it 15-30 degrees
-        # back. The gap between the edges is the hysteresis band.
-        "lean_rest_max_deg": 6.0,
+        # The person's upright: the lower fifth of the last 20 s of the lean (the rest between reps is a second or
+        # two of every four or five, the leans the rest), kept within 10 of vertical, the furthest a standing
+        # trunk reads off it (rendered seeds 617-1001: -1 to 6 side-on, 6 with the camera turned 30 degrees).
+        "upright_window_s": 20.0,
+        "upright_quantile_ratio": 0.2,
+        "upright_offset_max_deg": 10.0,
+        # From that upright, a back extension leans the trunk 15-30 degrees back; standing still it sways 1-3. The
+        # gap between the edges is the hysteresis band.
+        "lean_rest_max_deg": 5.0,
         "lean_back_min_deg": 13.0,
         "rep_dwell_s": 0.2,
         # Straight knees read 170-180; bending them to lean back drops them below 155 (a soft knee stays above).
