@@ -280,3 +280,20 @@ def test_a_far_knee_hugged_in_is_the_working_leg_though_seen_less_well_than_the_
     assert report.side == "right" and report.rep_count == 2
     with_test = KNEE.with_thresholds({"raised_knee_seen_below_other_max_ratio": 0.25})
     assert score_sequence(clip, with_test).side == "left"
+
+
+@pytest.mark.parametrize("knee_seen", [0.35, 0.45])
+def test_a_far_knee_hugged_in_and_rated_poorly_seen_is_still_timed(knee_seen):
+    # The pose model places a hugged far knee well but rates it 0.41-0.54 visible (rendered seed 1002, 13 degrees off
+    # side-on): judged only from 0.5, those frames were not judged and a 5.7 s stretch timed 0.
+    def far_side_hugged(frame):
+        world, vis = frame.world_xyz.copy(), frame.visibility.copy()
+        world[:, 2] = -world[:, 2]  # the labelled-right (hugged) side is now the far one
+        vis[Landmark.RIGHT_KNEE] = knee_seen
+        return dataclasses.replace(frame, world_xyz=world, visibility=vis)
+
+    clip = sk.sequence([far_side_hugged(f) for f in knee_clip(hugs(2, hold_s=6.0), leg="right")])
+    report = score_sequence(clip, KNEE)
+    assert (report.side, report.rep_count, report.fault_counts) == ("right", 2, {})
+    assert len(report.holds) == 2
+    assert report.hold_s == pytest.approx(6.0, abs=0.3)
