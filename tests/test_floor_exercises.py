@@ -265,17 +265,25 @@ def test_press_ups_facing_left_count_while_the_model_doubts_the_near_knee():
     assert report.rep_count == 3
 
 
+def far_side_hugged(clip, hugged_knee_seen: float, other_knee_seen: float | None = None):
+    """A knee_clip hugging the right leg, turned so that the hugged (labelled-right) side is the far one, its knee
+    rated `hugged_knee_seen` visible (and the other knee `other_knee_seen`, if given)."""
+    def turned(frame):
+        world, vis = frame.world_xyz.copy(), frame.visibility.copy()
+        world[:, 2] = -world[:, 2]
+        vis[Landmark.RIGHT_KNEE] = hugged_knee_seen
+        if other_knee_seen is not None:
+            vis[Landmark.LEFT_KNEE] = other_knee_seen
+        return dataclasses.replace(frame, world_xyz=world, visibility=vis)
+
+    return sk.sequence([turned(f) for f in clip])
+
+
 def test_a_far_knee_hugged_in_is_the_working_leg_though_seen_less_well_than_the_near_leg_lying_out():
     # Hugged in behind the near thigh, a far knee is seen much less well than the near leg lying out (rendered seed
     # 871: 0.27-0.51 against 0.9-1.0). The glide's visibility test would drop every vote for it, the side facing the
     # camera would stand in, and the clip counted nothing; the knee to chest has no visibility test.
-    def far_side_hugged(frame):
-        world, vis = frame.world_xyz.copy(), frame.visibility.copy()
-        world[:, 2] = -world[:, 2]  # the labelled-right (hugged) side is now the far one
-        vis[Landmark.RIGHT_KNEE], vis[Landmark.LEFT_KNEE] = 0.55, 0.95
-        return dataclasses.replace(frame, world_xyz=world, visibility=vis)
-
-    clip = sk.sequence([far_side_hugged(f) for f in knee_clip(hugs(2, hold_s=6.0), leg="right")])
+    clip = far_side_hugged(knee_clip(hugs(2, hold_s=6.0), leg="right"), 0.55, other_knee_seen=0.95)
     report = score_sequence(clip, KNEE)
     assert report.side == "right" and report.rep_count == 2
     with_test = KNEE.with_thresholds({"raised_knee_seen_below_other_max_ratio": 0.25})
@@ -286,13 +294,7 @@ def test_a_far_knee_hugged_in_is_the_working_leg_though_seen_less_well_than_the_
 def test_a_far_knee_hugged_in_and_rated_poorly_seen_is_still_timed(knee_seen):
     # The pose model places a hugged far knee well but rates it 0.41-0.54 visible (rendered seed 1002, 13 degrees off
     # side-on): judged only from 0.5, those frames were not judged and a 5.7 s stretch timed 0.
-    def far_side_hugged(frame):
-        world, vis = frame.world_xyz.copy(), frame.visibility.copy()
-        world[:, 2] = -world[:, 2]  # the labelled-right (hugged) side is now the far one
-        vis[Landmark.RIGHT_KNEE] = knee_seen
-        return dataclasses.replace(frame, world_xyz=world, visibility=vis)
-
-    clip = sk.sequence([far_side_hugged(f) for f in knee_clip(hugs(2, hold_s=6.0), leg="right")])
+    clip = far_side_hugged(knee_clip(hugs(2, hold_s=6.0), leg="right"), knee_seen)
     report = score_sequence(clip, KNEE)
     assert (report.side, report.rep_count, report.fault_counts) == ("right", 2, {})
     assert len(report.holds) == 2

@@ -299,7 +299,8 @@ def test_back_extensions_are_counted_from_the_persons_own_upright(shoulders_back
     script = BackExtensionScript(reps=4, lean_deg=20.0, seed=11)
     report = score_sequence(trace(script, shoulders_back_px=shoulders_back_px), get_exercise("back_extension"))
     upright = np.nanmedian(report.series["trunk_lean_back_deg"][:10])
-    assert upright == pytest.approx(math.degrees(math.atan2(shoulders_back_px, 80.0)), abs=2.5)
+    trunk_px = BodyProportions().trunk * SCALE_PX
+    assert upright == pytest.approx(math.degrees(math.atan2(shoulders_back_px, trunk_px)), abs=2.5)
     assert (report.rep_count, report.partial_rep_count, report.fault_counts) == (4, 0, {})
 
 
