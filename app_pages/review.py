@@ -13,6 +13,7 @@ import streamlit as st
 from app_pages import common
 from exercises.config import ConfigError
 from exercises.detect import UNKNOWN, recognise
+from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.setup import needs_side_view
@@ -20,7 +21,14 @@ from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
 from feedback.report import ClipResult, reps_csv, to_row
-from feedback.wording import COVERAGE_HELP, camera_advice, coverage_warning, partial_text, recognition_doubt
+from feedback.wording import (
+    COVERAGE_HELP,
+    camera_advice,
+    coverage_warning,
+    one_end_warning,
+    partial_text,
+    recognition_doubt,
+)
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
 from pose.video import VideoError
@@ -203,6 +211,8 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
     else:
         view_col.metric("View / side", f"{report.view} / {report.side}")
     if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio):
+        st.warning(warning)
+    if warning := one_end_warning(spec.name, one_end_only(report, spec)):
         st.warning(warning)
     if report.view not in ("side", "unknown") and needs_side_view(spec):
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")

@@ -503,6 +503,31 @@ def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float
     return ""
 
 
+# A cycle set whose movement was seen at one end only (exercises.one_sided), as the patient did it: the end seen, then
+# the one not seen. "low" and "high" follow the spec's rep signal (the knees' roll is positive to the person's left;
+# the back's flexion positive rounded up).
+ONE_END_SEEN_WORDING: dict[str, dict[str, str]] = {
+    "lower_trunk_rotation": {"low": "Your knees were seen rolling to your right, but not to your left",
+                             "high": "Your knees were seen rolling to your left, but not to your right"},
+    "cat_cow": {"low": "Your back was seen dipping down (cow), but not rounding up (cat)",
+                "high": "Your back was seen rounding up (cat), but not dipping down (cow)"},
+}
+
+
+def one_end_warning(exercise: str, end: str) -> str:
+    """Why a set of cycles counted no rep though the person moved, for the patient; "" unless one end only was seen.
+
+    Args:
+        exercise: the spec's name.
+        end: exercises.one_sided.one_end_only's answer: "low", "high" or "".
+    """
+    if not end:
+        return ""
+    seen = ONE_END_SEEN_WORDING.get(exercise, {}).get(end, "Only one end of the movement was seen")
+    return (f"{seen}, so no full rep could be counted: from where the camera is, the movement away from it can be "
+            f"hidden. {camera_advice(exercise)}")
+
+
 # For the therapist: what an exercise's rep measurement needs beyond being seen, where that is something the patient
 # can get wrong (the words after "the measurement needs").
 POSITION_NEEDS: dict[str, str] = {

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from exercises.engine import score_sequence
+from exercises.one_sided import end_visits, one_end_only
 from exercises.registry import get_exercise
 from feedback.report import ClipResult, to_row
 from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
@@ -301,6 +302,25 @@ def test_lower_trunk_rotations_count_one_roll_to_each_side(n, fps, first, facing
 def test_rolling_to_one_side_only_is_no_rep():
     steps = [(1.0, {})] + [(1.5, {"knee_roll_deg": 50.0}), (0.5, {"knee_roll_deg": 50.0}), (1.5, {})] * 3
     assert score_sequence(clip(timeline(steps), 15.0, **ROLL), ROTATION).rep_count == 0
+
+
+@pytest.mark.parametrize(("roll_deg", "rolls_to", "end"), [(50.0, 3, "high"), (-50.0, 3, "low"), (50.0, 1, "")])
+def test_rolls_seen_to_one_side_only_are_reported_as_such(roll_deg, rolls_to, end):
+    # Filmed 12-36 degrees off side-on, the knees rolling away from the camera read nearly at rest (rendered seeds
+    # 1001 and 1002: 0.01-0.03 trunk lengths, the rolls towards it 0.31-0.39): no rep, and the report says why. A
+    # single roll is as likely settling into position, and says nothing.
+    steps = [(1.0, {})] + [(1.5, {"knee_roll_deg": roll_deg}), (0.5, {"knee_roll_deg": roll_deg}), (1.5, {})] * rolls_to
+    report = score_sequence(clip(timeline(steps), 15.0, **ROLL), ROTATION)
+    assert report.rep_count == 0
+    assert end_visits(report, ROTATION) == {"low": rolls_to * (roll_deg < 0), "high": rolls_to * (roll_deg > 0)}
+    assert one_end_only(report, ROTATION) == end
+
+
+def test_rolls_to_both_sides_are_not_one_sided():
+    report = score_sequence(clip(rolls(2), 24.0, 1, **ROLL), ROTATION)
+    assert end_visits(report, ROTATION) == {"low": 2, "high": 2}
+    assert one_end_only(report, ROTATION) == ""
+    assert end_visits(report, get_exercise("pelvic_tilt")) == {}  # not a cycle: nothing to say
 
 
 def test_knees_resting_off_level_are_rest_not_a_roll():

@@ -9,7 +9,14 @@ import pytest
 from exercises.engine import Checker
 from exercises.registry import EXERCISES
 from feedback.coach import NOT_IN_POSITION_MIN_S, CueSelector, PositionWatch, summarise, symptom_advice
-from feedback.wording import SETUP_WORDING, camera_advice, coverage_note, coverage_warning
+from feedback.wording import (
+    ONE_END_SEEN_WORDING,
+    SETUP_WORDING,
+    camera_advice,
+    coverage_note,
+    coverage_warning,
+    one_end_warning,
+)
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
 
@@ -138,6 +145,19 @@ def test_low_coverage_says_the_position_when_the_body_was_seen_and_the_camera_wh
     assert coverage_warning("bird_dog", 0.2, 0.9).endswith("Check the steps of how to do it.")
     assert coverage_warning("bird_dog", 0.2, math.nan).startswith("The body was hard to see")
     assert coverage_warning("pelvic_tilt", 0.8, 1.0) == ""
+
+
+def test_a_set_seen_at_one_end_only_says_which_and_where_to_put_the_camera():
+    rolled_right = one_end_warning("lower_trunk_rotation", "low")
+    assert rolled_right.startswith("Your knees were seen rolling to your right, but not to your left, so no full rep")
+    assert rolled_right.endswith(camera_advice("lower_trunk_rotation"))
+    assert one_end_warning("cat_cow", "high").startswith("Your back was seen rounding up (cat), but not dipping down")
+    # Every cycle exercise has words for both its ends; one without them still says what happened.
+    cycles = [name for name, spec in EXERCISES.items() if spec.rep.mode == "cycle"]
+    assert sorted(ONE_END_SEEN_WORDING) == sorted(cycles)
+    assert all(set(ONE_END_SEEN_WORDING[name]) == {"low", "high"} for name in cycles)
+    assert one_end_warning("some_clinic_exercise", "low").startswith("Only one end of the movement was seen, so")
+    assert one_end_warning("lower_trunk_rotation", "") == ""
 
 
 def test_the_therapists_note_says_how_much_was_measured_and_what_the_measurement_needs():
