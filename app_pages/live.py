@@ -17,12 +17,13 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from app_pages import common
 from exercises.config import ConfigError
+from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback import views
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
-from feedback.wording import cue, how_to
+from feedback.wording import cue, how_to, one_end_warning
 from scoring.live import LIVE_ADMISSION, LIVE_STANDBY, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
@@ -196,8 +197,11 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     summary = summarise(report, spec)
     st.header("Your set")
     hold = shows_hold(spec, coach.reps_target, coach.hold_target_s)
-    cols = st.columns(3 if hold else 2)
     walking = spec.events == "gait"  # steps, not reps; the pace, not a joint's range
+    # An angle's range means something to a patient; a ratio's (the knees' roll, a foot's lift in leg lengths) does
+    # not, and in degrees it read "-0° to -0°".
+    shows_range = not walking and summary.signal.endswith("_deg")
+    cols = st.columns(1 + int(hold) + int(walking or shows_range))
     cols[0].metric("Steps" if walking else "Reps", reps_text(summary.reps, coach.reps_target))
     if hold:  # a rep set has no "best hold 0.0 s"
         cols[1].metric("Longest hold in good form",
@@ -207,7 +211,7 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     if walking:
         cadence = report.measures.get("cadence_steps_per_min", math.nan)
         cols[-1].metric("Steps a minute", f"{cadence:.0f}" if math.isfinite(cadence) else "—")
-    else:
+    elif shows_range:
         cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
                         help="The smallest and largest angle in your reps, as the camera saw it.")
     plan: SetPlan | None = (slot or {}).get("plan")
@@ -220,7 +224,9 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
         for line in views.patient_not_checked_lines(report, spec):  # "Good form" there means in what the camera saw
             st.caption(line)
     elif summary.reps == 0:
-        st.info(f"No {'steps' if walking else 'complete reps'} were counted. That is fine: check the camera can "
+        # A set of cycles seen at one end only says which way was seen and where the camera should go.
+        st.info(one_end_warning(spec.name, one_end_only(report, spec))
+                or f"No {'steps' if walking else 'complete reps'} were counted. That is fine: check the camera can "
                 "see your whole body, and try again when you are ready.")
     st.subheader("How do you feel?")
     before = None

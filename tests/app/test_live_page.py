@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 import app_pages.live
 from exercises import registry
 from exercises.registry import EXERCISES, load_exercise_files
-from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE
+from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE, one_end_warning
 from tests.app.nav import app_test
 from tests.clinic_exercise import shallow_wall_squat
 from tests.skeleton import squat_reps, trace, wall_squat_frame
@@ -162,3 +162,24 @@ def test_the_set_that_holds_the_only_place_is_never_told_the_server_is_busy(isol
     at.run()
     assert not at.exception
     assert "busy" not in " ".join(m.value for m in at.markdown)
+
+
+def test_rolls_seen_one_way_only_say_so_and_a_ratio_is_not_shown_as_degrees(isolated_dirs):
+    from tests.test_supine_exercises import ROLL, clip, timeline
+
+    at = _app()
+    at.selectbox(key="live_exercise").select("lower_trunk_rotation").run()
+    coach = at.session_state["live_slot"]["coach"]
+    steps = [(1.0, {})] + [(1.5, {"knee_roll_deg": -50.0}), (0.5, {"knee_roll_deg": -50.0}), (1.5, {})] * 3
+    seq = clip(timeline(steps), 15.0, **ROLL)
+    for frame in seq:
+        coach._checker.update(frame)
+    coach._frames = len(seq.t_s)
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reps"] == "0"
+    # The knees' roll is a share of the trunk's length: as degrees it read "-0° to -0°".
+    assert not any(label.startswith("How far") for label in metrics)
+    assert [i.value for i in at.info if i.value.startswith("Your knees were seen rolling")] == [
+        one_end_warning("lower_trunk_rotation", "low")]
