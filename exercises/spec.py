@@ -58,6 +58,10 @@ class RepSpec:
         neutral_offset_max: optional threshold name (in the signal's unit): the neutral stays within this much of
             zero, the furthest a body's rest reads off it. Movements to one side only would otherwise pull the
             neutral after them until rest itself read as the other side (knees rolled one way, again and again).
+        neutral_below_max: optional threshold name (in the signal's unit): the neutral stays no further than this
+            below zero, in place of neutral_offset_max on that side, for a rest that reads off zero mostly one way (a
+            standing trunk reads up to 2 degrees forward but 6 or more back): a person leaning forward before a set
+            does not set the upright that leans back are measured from.
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
@@ -100,6 +104,7 @@ class RepSpec:
     neutral_window_s: str | None = None
     neutral_quantile_ratio: str | None = None
     neutral_offset_max: str | None = None
+    neutral_below_max: str | None = None
     high_min_near_target: tuple[str, str] | None = None
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
@@ -300,7 +305,8 @@ class ExerciseSpec:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
-                              self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.partial_min_ratio,
+                              self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.neutral_below_max,
+                              self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
                               self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.rest_return_min_ratio,
                               self.rep.rest_return_still_s, self.rep.rest_return_still_max) if n}
@@ -354,6 +360,10 @@ class ExerciseSpec:
                                                 or not 0 <= self.t(self.rep.neutral_quantile_ratio) <= 1):
             raise ValueError(f"{where}: {self.rep.neutral_quantile_ratio!r} is a quantile of the neutral's window: "
                              f"it needs neutral_window_s and a value in [0, 1]")
+        if self.rep.neutral_below_max and (not self.rep.neutral_window_s
+                                           or not self.t(self.rep.neutral_below_max) >= 0):
+            raise ValueError(f"{where}: {self.rep.neutral_below_max!r} bounds the neutral's distance below zero: "
+                             f"it needs neutral_window_s and a value of 0 or more")
         if self.rep.neutral_offset_max and (not self.rep.neutral_window_s
                                             or not self.t(self.rep.neutral_offset_max) >= 0):
             raise ValueError(f"{where}: {self.rep.neutral_offset_max!r} bounds the neutral's distance from zero: "

@@ -299,8 +299,11 @@ class RunningNeutral:
     range, so one glitch does not move it and the first excursion from a still start is measured from rest.
     """
 
-    def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf) -> None:
-        """Keep values for window_s seconds; raises ValueError unless window_s > 0, quantile in [0, 1], offset_max >= 0.
+    def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf,
+                 below_max: float | None = None) -> None:
+        """Keep values for window_s seconds; raises ValueError for a bound or window out of range.
+
+        window_s must be > 0, quantile in [0, 1], offset_max >= 0 and below_max (if given) >= 0.
 
         Args:
             window_s: how far back the neutral looks.
@@ -309,6 +312,8 @@ class RunningNeutral:
                 small share of the time, so the median would sit in the tilt).
             offset_max: the neutral is kept within this much of zero (in the signal's unit): a body's rest reads
                 off zero by at most this, and movements to one side only must not pull the neutral after them.
+            below_max: the neutral is kept no further than this below zero, in place of offset_max on that side (a
+                rest that reads off zero mostly one way); None for offset_max both ways.
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -316,9 +321,12 @@ class RunningNeutral:
             raise ValueError(f"quantile must be in [0, 1], got {quantile}")
         if not offset_max >= 0:
             raise ValueError(f"offset_max must be >= 0, got {offset_max}")
+        if below_max is not None and not below_max >= 0:
+            raise ValueError(f"below_max must be >= 0, got {below_max}")
         self.window_s = window_s
         self.quantile = quantile
         self.offset_max = offset_max
+        self.below_max = offset_max if below_max is None else below_max
         self._values: deque[tuple[float, float]] = deque()
 
     def step(self, t_s: float, x: float) -> float:
@@ -333,7 +341,7 @@ class RunningNeutral:
             neutral = statistics.median(v for _, v in self._values)
         else:
             neutral = float(np.quantile([v for _, v in self._values], self.quantile))
-        return min(max(neutral, -self.offset_max), self.offset_max)
+        return min(max(neutral, -self.below_max), self.offset_max)
 
 
 class ReturnWatch:

@@ -304,6 +304,22 @@ def test_back_extensions_are_counted_from_the_persons_own_upright(shoulders_back
     assert (report.rep_count, report.partial_rep_count, report.fault_counts) == (4, 0, {})
 
 
+@pytest.mark.parametrize(("forward_s", "forward_px"), [(3.0, 15.0), (6.0, 30.0)])
+def test_leaning_towards_the_camera_before_the_set_is_not_the_upright(forward_s, forward_px):
+    # A patient leans in to start the set, then stands tall: the trunk reads 10-20 degrees forward for the first
+    # seconds. Taken as the upright, a return to standing tall read as a lean back held, and 2 of 4 reps were lost.
+    script = BackExtensionScript(reps=4, lean_deg=20.0, seed=11, lead_in_s=1.0 + forward_s)
+    seq = trace(script)
+    legs_and_hips = [sided(p, side) for p in ("hip", "knee", "ankle", "heel", "foot_index")
+                     for side in ("left", "right")]
+    upper = [i for i in range(N_LANDMARKS) if i not in legs_and_hips]
+    xyz = seq.xyz.copy()
+    xyz[np.ix_(seq.t_s < forward_s, upper, [0])] += forward_px / SIZE[0]  # facing image-right: forward is +x
+    report = score_sequence(dataclasses.replace(seq, xyz=xyz), get_exercise("back_extension"))
+    assert np.nanmedian(report.series["trunk_lean_back_deg"][:5]) < -9.0
+    assert (report.rep_count, report.partial_rep_count, report.fault_counts) == (4, 0, {})
+
+
 def test_leaning_back_a_little_is_no_back_extension():
     script = BackExtensionScript(reps=3, lean_deg=4.0, seed=9)
     report = score_sequence(trace(script), get_exercise("back_extension"))

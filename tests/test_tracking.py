@@ -230,6 +230,16 @@ def test_running_neutral_stays_within_its_offset_of_zero(offset_max, expected):
     assert [n.step(t, v) for t, v in values][-1] == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(("level", "expected"), [(-10.0, -3.0), (7.0, 7.0), (12.0, 10.0)])
+def test_running_neutral_may_be_bounded_closer_on_one_side(level, expected):
+    # A standing trunk reads up to 2 degrees forward but 6 and more back: held at `level`, the neutral follows it
+    # within 10 back and 3 forward.
+    n = RunningNeutral(20.0, offset_max=10.0, below_max=3.0)
+    assert [n.step(i * 0.1, level) for i in range(50)][-1] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="below_max"):
+        RunningNeutral(20.0, offset_max=10.0, below_max=-1.0)
+
+
 @pytest.mark.parametrize("offset_max", [-0.1, NAN])
 def test_running_neutral_rejects_a_negative_offset(offset_max):
     with pytest.raises(ValueError, match="offset_max"):
