@@ -15,11 +15,11 @@ import numpy as np
 
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
+from exercises.tracking import TIME_ROUNDING_S, ZoneTracker
 
 # Visits to one end, with none to the other, before a set is said to be seen at one end only: a single visit is as
 # likely a person settling into position.
 ONE_END_VISITS_MIN = 2
-_TIME_TOLERANCE_S = 1e-6
 
 
 def end_visits(report: ClipReport, spec: ExerciseSpec) -> dict[str, int]:
@@ -35,20 +35,21 @@ def end_visits(report: ClipReport, spec: ExerciseSpec) -> dict[str, int]:
     if spec.rep.neutral_window_s and len(report.rep_neutral) == len(values):
         values = values - np.asarray(report.rep_neutral, float)
     low_max, high_min = spec.rep_band()
+    classify = ZoneTracker(low_max, high_min, 0.0).classify
     middle = (low_max + high_min) / 2.0
     dwell_s = spec.t(spec.rep.dwell_s)
     visits = {"low": 0, "high": 0}
     visiting = None  # the end of the last visit counted, until the signal passes the middle again
-    zone, since_s = None, math.nan  # the zone the signal is in now, and since when
+    zone, since_s = "mid", math.nan  # the zone the signal is in now, and since when
     for t_s, x in zip(np.asarray(report.t_s, float), values):
         if not math.isfinite(x):
             continue
         if visiting == "low" and x > middle or visiting == "high" and x < middle:
             visiting = None
-        raw = "low" if x <= low_max else "high" if x >= high_min else None
+        raw = classify(x)
         if raw != zone:
             zone, since_s = raw, t_s
-        if zone is not None and zone != visiting and t_s - since_s >= dwell_s - _TIME_TOLERANCE_S:
+        if zone != "mid" and zone != visiting and t_s - since_s >= dwell_s - TIME_ROUNDING_S:
             visits[zone] += 1
             visiting = zone
     return visits
