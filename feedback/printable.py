@@ -177,19 +177,21 @@ def _set_labels(points: Sequence[Any]) -> list[str]:
     return [f"{p.started_at:%d %b}" for p in points]
 
 
-def range_svg(points: Sequence[Any], signal_label: str) -> str:
+def range_svg(points: Sequence[Any], signal_label: str, decimals: int = 0) -> str:
     """Range reached against target over the sets: the rep signal's low and high per set, targets as dashes.
 
     Args:
         points: store.repo.ProgressPoint-like, oldest first (range_low/high, target_low/high, started_at).
         signal_label: the y axis title, with its unit (e.g. "knee (°)").
+        decimals: the places the measure is read to (_decimals): the axis spans at least 5 units of the last place
+            either side, 5° for an angle, 0.05 for a ratio (whose whole range fits inside 5).
     """
     lows = [p.range_low for p in points]
     highs = [p.range_high for p in points]
     values = [v for v in [*lows, *highs, *(p.target_low for p in points), *(p.target_high for p in points)]
               if v is not None and math.isfinite(v)]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    pad = max(5.0, (hi - lo) * 0.08)
+    pad = max(5.0 * 10.0 ** -decimals, (hi - lo) * 0.08)
     ticks = _ticks(lo - pad, hi + pad)
     f = _Frame(len(points), ticks[0], ticks[-1])
     body = _axes(f, ticks, signal_label, _set_labels(points))
@@ -319,21 +321,34 @@ def _proposals_section(proposals: Sequence[Any]) -> str:
             + "</section>")
 
 
-def _span(low: float | None, high: float | None) -> str | None:
-    """"95–166": a range in whole units (the angles are not more precise than that); "?" for an unknown end."""
+def _span(low: float | None, high: float | None, decimals: int = 0) -> str | None:
+    """"95–166": a range, in whole degrees unless `decimals` says more; "?" for an unknown end.
+
+    Angles are not more precise than a degree; a ratio (a share of a length) needs its decimals.
+    """
     if low is None and high is None:
         return None
-    return "–".join("?" if v is None else f"{v:.0f}" for v in (low, high))
+    return "–".join("?" if v is None else f"{v:.{decimals}f}" for v in (low, high))
 
 
-def _range_text(points: Sequence[Any], unit_label: str) -> str:
+def _decimals(exercise: str) -> int:
+    """Places a range of the exercise's rep measure is shown to: none for an angle, two for a ratio.
+
+    The knees' roll in trunk lengths reads -0.43 to 0.00, which in whole units was "-0–0".
+    """
+    spec = EXERCISES.get(exercise)
+    return 0 if spec is None or spec.rep.signal.endswith("_deg") else 2
+
+
+def _range_text(points: Sequence[Any], unit_label: str, decimals: int = 0) -> str:
     known = [p for p in points if p.range_low is not None or p.range_high is not None]
     if not known:
         return ""
     first, last = known[0], known[-1]
 
     return (f'<p class="range">{e(unit_label)}, lowest–highest reached: first set '
-            f"{e(_span(first.range_low, first.range_high))}, latest {e(_span(last.range_low, last.range_high))}; "
+            f"{e(_span(first.range_low, first.range_high, decimals))}, "
+            f"latest {e(_span(last.range_low, last.range_high, decimals))}; "
             f"targets in force for the latest: {e(_fmt(last.target_low))} and {e(_fmt(last.target_high))}.</p>")
 
 
@@ -405,10 +420,10 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
     parts = [f'<section class="exercise"><h2>{e(title_of(exercise))}</h2>',
              f"<p>{len(sessions)} {_sets(len(sessions))} saved. Symptoms after the sets: "
              f"{e(_symptom_counts(sessions))}. Pain {e(_pain_text(sessions))}.</p>",
-             _range_text(points, signal),
+             _range_text(points, signal, _decimals(exercise)),
              '<div class="charts">',
              f"<figure><figcaption>Range reached against target: {e(signal)}</figcaption>"
-             f"{range_svg(points, signal)}</figure>",
+             f"{range_svg(points, signal, _decimals(exercise))}</figure>",
              f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
              "<h3>Faults</h3>"]
     rows = fault_rows(sessions, data.sets)
@@ -460,7 +475,7 @@ def report_html(data: Any) -> str:
          "pain before", "pain after", "symptoms"],
         [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source),
           partial_text(s.reps, data.sets[s.id].partial_reps), s.faulted_reps, s.best_hold_s,
-          _span(s.range_low, s.range_high),
+          _span(s.range_low, s.range_high, _decimals(s.exercise)),
           f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
           SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
     parts.append("</section></body></html>")

@@ -1,5 +1,6 @@
 """The printable report over a date range: at a glance, adherence chart, symptoms and pain, proposals and decisions."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -54,3 +55,18 @@ def test_report_over_a_range_keeps_only_its_sets(db, people, alice):
     assert "<th>Sets saved</th><td>1 on 1 day</td>" in page
     with pytest.raises(ValueError, match="ends .* before it starts"):
         export.report_data(db, people.t, alice.id, start=START, end=START - timedelta(days=1))
+
+
+def test_a_ratio_measure_keeps_its_decimals(db, people):
+    # A trunk rotation's reps are measured as the knees' roll in trunk lengths: in whole units its range read "-0–0".
+    a = people.a
+    repo.create_programme(db, people.t, a.id, START, [ItemSpec("lower_trunk_rotation", reps_target=6)])
+    repo.save_session(db, a, a.id, make_row("lower_trunk_rotation", reps=[(-0.43, 0.31, [])] * 3),
+                      started_at=at(START.isoformat()))
+    page = printable.report_html(export.report_data(db, people.t, a.id, today=START + timedelta(days=1)))
+    assert "lowest–highest reached: first set -0.43–0.31, latest -0.43–0.31" in page
+    assert "<td>-0.43–0.31</td>" in page
+    # Its chart's axis spans the ratio, not the ±10 an angle's 5-degree margin gave it.
+    chart = page.split("Range reached against target: knee roll (ratio)")[-1].split("</svg>")[0]
+    ticks = [float(t) for t in re.findall(r'text-anchor="end">(-?[0-9.]+)</text>', chart)]
+    assert min(ticks) >= -0.6 and max(ticks) <= 0.5
