@@ -33,6 +33,15 @@ THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag", "_m")
 REP_STATS = ("duration_s", "max", "min", "range", "range_share_of_best", "rise")
 
 
+def value_decimals(name: str) -> int:
+    """Places a measured value of a signal is reported to, by its unit.
+
+    A ratio (a share of a length) to 3, as its thresholds are written (a knee roll of 0.045 trunk lengths; to one place
+    it read -0.0 for a roll of -0.04); degrees and seconds to 1.
+    """
+    return 3 if name.endswith("_ratio") else 1
+
+
 @dataclass(frozen=True)
 class RepSpec:
     """How reps are counted on one signal, with hysteresis (two thresholds) and a dwell time.

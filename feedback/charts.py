@@ -10,7 +10,7 @@ import pandas as pd
 
 from exercises.judged import fault_measurement, partly_unjudged
 from exercises.results import ClipReport, RepEvent
-from exercises.spec import ExerciseSpec
+from exercises.spec import ExerciseSpec, value_decimals
 from feedback.wording import confidence_note, description, fault_words, not_checked_line, partly_checked_line
 
 # Longest suffix first: `_deg_per_s` also ends in `_s`.
@@ -56,7 +56,8 @@ def reps_table(report: ClipReport, spec: ExerciseSpec) -> pd.DataFrame:
     rows = [
         {"rep": rep_label(r.index, r.partial), "start (s)": _r(r.start_s), "end (s)": _r(r.end_s),
          "duration (s)": _r(r.duration_s),
-         f"{name} low": _r(r.low.get(sig, math.nan)), f"{name} high": _r(r.high.get(sig, math.nan)),
+         f"{name} low": _r(r.low.get(sig, math.nan), value_decimals(sig)),
+         f"{name} high": _r(r.high.get(sig, math.nan), value_decimals(sig)),
          "faults": "; ".join(description(c) for c in r.faults) or "none",
          # How sure the rep's measurements are, said only where some is not reliable (a rep's angles from an
          # oblique camera, a fault's measurement that this view cannot show).

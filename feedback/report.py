@@ -13,6 +13,7 @@ import numpy as np
 
 from exercises.results import ClipReport, RepEvent
 from exercises.signals import CONFIDENCE_NAMES
+from exercises.spec import value_decimals
 from feedback.wording import confidence_note
 
 # Columns of the per-clip CSV, in order; the JSONL row has the same keys plus nested detail. partial_reps came
@@ -50,7 +51,7 @@ def _num(x: float, digits: int = 2) -> float | None:
 
 
 def _values(d: dict[str, float]) -> dict[str, float | None]:
-    return {k: _num(v, 1) for k, v in d.items()}
+    return {k: _num(v, value_decimals(k)) for k, v in d.items()}
 
 
 def _rep_detail(x: RepEvent) -> dict[str, Any]:
@@ -159,6 +160,7 @@ def reps_csv(report: ClipReport) -> str:
                 "faults", "partial", "unjudged_faults"])
     for x in sorted((*report.reps, *report.partial_reps), key=lambda x: x.start_s):
         w.writerow([x.index, _num(x.start_s), _num(x.end_s), _num(x.duration_s),
-                    *[_num(x.low.get(s, math.nan), 1) for s in sigs], *[_num(x.high.get(s, math.nan), 1) for s in sigs],
+                    *[_num(x.low.get(s, math.nan), value_decimals(s)) for s in sigs],
+                    *[_num(x.high.get(s, math.nan), value_decimals(s)) for s in sigs],
                     ";".join(x.faults), int(x.partial), ";".join(x.unjudged)])
     return buf.getvalue()

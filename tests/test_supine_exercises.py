@@ -316,6 +316,22 @@ def test_rolls_seen_to_one_side_only_are_reported_as_such(roll_deg, rolls_to, en
     assert one_end_only(report, ROTATION) == end
 
 
+def test_a_rolls_ratio_is_reported_to_three_places():
+    # The rep zones are 0.045 trunk lengths from rest: to one place a roll of -0.04 read -0.0 in the rows, the per-rep
+    # CSV and the review page's table.
+    from feedback.charts import reps_table
+    from feedback.report import reps_csv
+
+    report = score_sequence(clip(rolls(2), 24.0, 1, **ROLL), ROTATION)
+    low = report.reps[0].low["knee_roll_ratio"]
+    assert abs(low) > 0.1 and round(low, 3) != round(low, 1)
+    detail = to_row(ClipResult("rolls.mp4", "lower_trunk_rotation", report))["rep_detail"][0]
+    assert detail["low"]["knee_roll_ratio"] == round(low, 3)
+    assert detail["low"]["trunk_from_horizontal_deg"] == round(report.reps[0].low["trunk_from_horizontal_deg"], 1)
+    assert f",{round(low, 3)}," in reps_csv(report).splitlines()[1]
+    assert reps_table(report, ROTATION)["knee roll (ratio) low"].iloc[0] == round(low, 3)
+
+
 def test_rolls_to_both_sides_are_not_one_sided():
     report = score_sequence(clip(rolls(2), 24.0, 1, **ROLL), ROTATION)
     assert end_visits(report, ROTATION) == {"low": 2, "high": 2}
