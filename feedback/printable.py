@@ -15,6 +15,7 @@ from typing import Any
 
 from exercises.judged import fault_measurement
 from exercises.registry import EXERCISES
+from exercises.spec import value_decimals
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
 from feedback.wording import WORDING, description, fault_words, measure_name, not_seen_because, partial_text
@@ -332,12 +333,13 @@ def _span(low: float | None, high: float | None, decimals: int = 0) -> str | Non
 
 
 def _decimals(exercise: str) -> int:
-    """Places a range of the exercise's rep measure is shown to: none for an angle, two for a ratio.
+    """Places a range of the exercise's rep measure is shown to: one fewer than a rep's own values.
 
-    The knees' roll in trunk lengths reads -0.43 to 0.00, which in whole units was "-0–0".
+    A rep's values are reported to exercises.spec.value_decimals places; a range one coarser, so whole degrees and a
+    ratio to two. The knees' roll in trunk lengths reads -0.43 to 0.00, which in whole units was "-0–0".
     """
     spec = EXERCISES.get(exercise)
-    return 0 if spec is None or spec.rep.signal.endswith("_deg") else 2
+    return 0 if spec is None else value_decimals(spec.rep.signal) - 1
 
 
 def _range_text(points: Sequence[Any], unit_label: str, decimals: int = 0) -> str:
@@ -417,13 +419,14 @@ def unchecked_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any])
 def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any], data: Any) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
+    decimals = _decimals(exercise)
     parts = [f'<section class="exercise"><h2>{e(title_of(exercise))}</h2>',
              f"<p>{len(sessions)} {_sets(len(sessions))} saved. Symptoms after the sets: "
              f"{e(_symptom_counts(sessions))}. Pain {e(_pain_text(sessions))}.</p>",
-             _range_text(points, signal, _decimals(exercise)),
+             _range_text(points, signal, decimals),
              '<div class="charts">',
              f"<figure><figcaption>Range reached against target: {e(signal)}</figcaption>"
-             f"{range_svg(points, signal, _decimals(exercise))}</figure>",
+             f"{range_svg(points, signal, decimals)}</figure>",
              f"<figure><figcaption>Pain before and after each set</figcaption>{pain_svg(points)}</figure></div>",
              "<h3>Faults</h3>"]
     rows = fault_rows(sessions, data.sets)
