@@ -13,7 +13,7 @@ import numpy as np
 from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, segment_lengths_px
 from exercises.extremes import held_extremes
 from exercises.gait import apply_events
-from exercises.judged import form_view_limit_deg, with_unjudged
+from exercises.judged import form_view_limit_deg, rule_view_limit_deg, with_unjudged
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes, unswap_raised_leg
@@ -131,7 +131,7 @@ class Checker:
         self._rules = [r for r in spec.frame_rules if spec.rule_on(r)]
         # Each signal's view limit (spec.form_view_max): from further round no rule judges it; inf for none.
         self._form_view_max_deg = {n: form_view_limit_deg(spec, n) for n in spec.signals}
-        self._rule_view_max_deg = [form_view_limit_deg(spec, r.signal) for r in self._rules]
+        self._rule_view_max_deg = [rule_view_limit_deg(spec, r) for r in self._rules]
         # One tracker per rule: two rules may share a code (a band broken on either side).
         self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
         # Rules judged from their signal's level at rest (FrameRule.from_rest_window_s): that level, and its last value.

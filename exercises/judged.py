@@ -42,6 +42,12 @@ def form_view_limit_deg(spec: ExerciseSpec, signal: str) -> float:
     return spec.t(spec.form_view_max)
 
 
+def rule_view_limit_deg(spec: ExerciseSpec, rule: FrameRule) -> float:
+    """The view past which a frame rule is not judged: its signal's limit, or the rule's own view_max if nearer."""
+    own = spec.t(rule.view_max) if rule.view_max else math.inf
+    return min(form_view_limit_deg(spec, rule.signal), own)
+
+
 def _windows(report: ClipReport, during: str) -> list[tuple[float, float]]:
     """The stretches of the clip a frame rule looks in (its `during`), as (start_s, end_s)."""
     attempts = [(r.start_s, r.end_s) for r in (*report.reps, *report.partial_reps)]
@@ -138,7 +144,7 @@ def unjudged_faults(report: ClipReport, spec: ExerciseSpec) -> tuple[UnjudgedFau
     verdicts: dict[str, list[bool]] = {}
     for rule in spec.frame_rules:
         if spec.rule_on(rule):
-            judged = _frame_rule_judged(report, rule, form_view_limit_deg(spec, rule.signal))
+            judged = _frame_rule_judged(report, rule, rule_view_limit_deg(spec, rule))
             if judged is not None:
                 verdicts.setdefault(rule.code, []).append(judged)
     for rule in spec.rep_rules:
@@ -157,7 +163,7 @@ def _rest_the_cause(report: ClipReport, spec: ExerciseSpec) -> set[str]:
     A calf stretch filmed from the front never sees the heel at all: the advice is the camera's, not the start's.
     """
     return {r.code for r in spec.frame_rules if r.from_rest_window_s and spec.rule_on(r)
-            and _frame_rule_judged(report, r, form_view_limit_deg(spec, r.signal), from_rest=False)}
+            and _frame_rule_judged(report, r, rule_view_limit_deg(spec, r), from_rest=False)}
 
 
 def _frame_rule_judged_in(report: ClipReport, rep: RepEvent, rule: FrameRule, view_max_deg: float) -> bool:
@@ -173,14 +179,14 @@ def rep_unjudged(report: ClipReport, spec: ExerciseSpec, rep: RepEvent) -> tuple
     """The faults one rep (or partial rep) could not be checked for, in the spec's fault order.
 
     A fault is unchecked in a rep when none of its rules could judge it there: a frame rule that looks during reps
-    whose measurement was unknown, or past the spec's view limit, in most of the rep's frames; a rep rule whose
-    statistic's signal (or the rep's timing) was unknown for the rep, or filmed past the limit. A fault flagged in the
-    rep was plainly checked; a rule switched off, or one that looks only in holds, is not counted.
+    whose measurement was unknown, or past its view limit (the spec's or its own), in most of the rep's frames; a rep
+    rule whose statistic's signal (or the rep's timing) was unknown for the rep, or filmed past the limit. A fault
+    flagged in the rep was plainly checked; a rule switched off, or one that looks only in holds, is not counted.
     """
     verdicts: dict[str, list[bool]] = {}
     for rule in spec.frame_rules:
         if spec.rule_on(rule) and rule.during != "hold":
-            judged = _frame_rule_judged_in(report, rep, rule, form_view_limit_deg(spec, rule.signal))
+            judged = _frame_rule_judged_in(report, rep, rule, rule_view_limit_deg(spec, rule))
             verdicts.setdefault(rule.code, []).append(judged)
     for rule in spec.rep_rules:
         if spec.rule_on(rule):

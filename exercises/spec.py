@@ -180,6 +180,10 @@ class FrameRule:
         from_rest_window_s: optional threshold name: the signal is judged less its median over the last this many
             seconds the person was at rest (the rep signal in its rest zone), not from zero; unknown until rest is
             seen. For a measure whose zero the pose model misplaces by build and view (a flat foot's heel line).
+        view_max: optional threshold name (degrees off side-on, as the view is read): from further round this rule
+            is not judged, whatever the spec's form_view_max. For a measurement that counts reps from every view but
+            reads wrongly past some view in the fault's own direction (from the front, a wall sit's 90-degree knee
+            reads 60-80).
     """
 
     code: str
@@ -190,6 +194,7 @@ class FrameRule:
     min_duration_s: str = "fault_min_duration_s"
     enabled_by: str | None = None
     from_rest_window_s: str | None = None
+    view_max: str | None = None
 
 
 @dataclass(frozen=True)
@@ -327,6 +332,7 @@ class ExerciseSpec:
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}
         names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
+        names |= {r.view_max for r in self.frame_rules if r.view_max}
         names |= set(SIDE_RULE_THRESHOLDS.get(self.side_rule, ()))
         return names
 

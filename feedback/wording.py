@@ -80,7 +80,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "too_deep": FaultWording(
         "Not so low - stop with your thighs level.",
-        "Hips dropped below the knees (thigh sloping down towards the hip).",
+        "Too deep: hips dropped below the knees (thigh sloping down towards the hip), or the knee bent well past 90 "
+        "degrees (under knee_too_deep_max_deg; not judged from the front, where the knee cannot be read closely "
+        "enough).",
     ),
     "knees_past_toes": FaultWording(
         "Walk your feet a little further from the wall.",

@@ -268,6 +268,7 @@ class WallSquatScript:
         pause_s: Standing pause between reps.
         hold_s: Hold duration in hold mode.
         depth_knee_deg: Knee angle at the bottom of a normal rep.
+        too_deep_knee_deg: Knee angle at the bottom of a ``too_deep`` rep.
         hip_setback: Ankle-to-hip horizontal distance (feet in front of the
             wall), body heights.
         valgus_shift: A ``knee_valgus`` rep: each knee's shift towards the
@@ -288,6 +289,7 @@ class WallSquatScript:
     pause_s: float = 1.0
     hold_s: float = 10.0
     depth_knee_deg: float = 92.0
+    too_deep_knee_deg: float = 58.0
     hip_setback: float = 0.2
     valgus_shift: float = 0.03
     lead_in_s: float = 1.0
@@ -318,7 +320,7 @@ class WallSquatScript:
             fast = "too_fast" in codes
             # A too-fast rep drops and pops up in under a second.
             half = 0.45 if fast else self.rep_s / 2.0
-            knee = 58.0 if "too_deep" in codes else self.depth_knee_deg
+            knee = self.too_deep_knee_deg if "too_deep" in codes else self.depth_knee_deg
             # Hands pushing on the thighs: they go on before the slide and come off back at the top; the
             # shoulders come a little forward with them (well short of leaving the wall).
             push = 1.0 if "hands_on_thighs" in codes else 0.0

@@ -61,7 +61,10 @@ def _script(exercise: str, fault: str | None, rng: np.random.Generator, seed: in
                                rep_s=float(rng.uniform(2.8, 4.4)), bottom_s=float(rng.uniform(0.3, 0.6)),
                                pause_s=float(rng.uniform(0.6, 1.5)), arms=WALL_SQUAT_ARMS[index % len(WALL_SQUAT_ARMS)],
                                hold_s=float(rng.uniform(5.0, 8.0)), depth_knee_deg=float(rng.uniform(88.0, 100.0)),
-                               hip_setback=float(rng.uniform(0.16, 0.24)), faults=faults, seed=seed)
+                               hip_setback=float(rng.uniform(0.16, 0.24)), faults=faults, seed=seed,
+                               # A too-deep bend anywhere from 50 to 62 (the truth's limit is 65), not always at one
+                               # depth; from its own stream, so every other script of a seed is drawn as before.
+                               too_deep_knee_deg=float(np.random.default_rng([seed, 58]).uniform(50.0, 62.0)))
     if exercise == "nerve_glide":
         reps = int(rng.integers(3, 5))
         faults = (Fault(fault, int(rng.integers(1, reps + 1))),) if fault else ()

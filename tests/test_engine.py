@@ -81,6 +81,12 @@ def expected_counts(rep_faults):
                      [(), (), ("knees_past_toes",)], id="knees_past_toes"),
         pytest.param(lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=3.0, bottom_deg=55.0),
                      [("too_deep",)] * 3, id="too_deep"),
+        # Shins forward 22 degrees: a 58-degree knee leaves the thigh 10 below level, short of its 12, so the knee
+        # finds it; a 66-degree knee is not too deep by either.
+        pytest.param(lambda t: 0.0, lambda t: 22.0, sk.squat_reps(3, rep_s=3.0, bottom_deg=58.0),
+                     [("too_deep",)] * 3, id="too_deep_knee_with_thigh_level"),
+        pytest.param(lambda t: 0.0, lambda t: 22.0, sk.squat_reps(3, rep_s=3.0, bottom_deg=66.0),
+                     [(), (), ()], id="deep_but_not_too_deep"),
         pytest.param(lambda t: 0.0, lambda t: 5.0, sk.squat_reps(3, rep_s=1.0), [("too_fast",)] * 3, id="too_fast"),
     ],
 )

@@ -87,6 +87,23 @@ camera = "Camera to your side."
 '''
 
 
+# A frame rule judged only within its own view limit (FrameRule.view_max), before the file's rep rules.
+_KNEE_RULE = """[[frame_rules]]
+code = "too_fast"
+signal = "support_knee_deg"
+below = "knee_work_max_deg"
+view_max = "knee_view_max_deg"
+
+[[rep_rules]]"""
+
+
+def test_a_frame_rule_names_its_own_view_limit(tmp_path):
+    text = MINIMAL.format(name="mini_squat").replace("[[rep_rules]]", _KNEE_RULE, 1)
+    text = text.replace("rep_dwell_s = 0.2", "rep_dwell_s = 0.2\nknee_view_max_deg = 60.0", 1)
+    spec = load_spec_file(_write(tmp_path, text, "mini_squat")).spec
+    assert spec.frame_rules[0].view_max == "knee_view_max_deg" and spec.t("knee_view_max_deg") == 60.0
+
+
 @pytest.mark.parametrize("change, error", [
     (None, None),
     (("TOML", "not TOML ["), "not valid TOML"),
@@ -109,6 +126,8 @@ camera = "Camera to your side."
     (('title = "Mini squat"', 'title = "Mini squat"\ncolour = "red"'), "colour: unknown key"),
     (('title = "Mini squat"', 'title = "Mini squat"\nform_view_max = "form_view_max_deg"'),
      "form_view_max: threshold 'form_view_max_deg' is not defined in [thresholds]"),
+    (("[[rep_rules]]", _KNEE_RULE),
+     "frame_rules[0].view_max: threshold 'knee_view_max_deg' is not defined in [thresholds]"),
 ])
 def test_bad_files_give_one_line_naming_the_file_and_the_key(tmp_path, change, error):
     text = MINIMAL.format(name="mini_squat")

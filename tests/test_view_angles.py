@@ -11,7 +11,7 @@ import pytest
 
 from exercises.body import Body, ViewLimits
 from exercises.engine import Checker, score_sequence
-from exercises.judged import fault_measurement
+from exercises.judged import fault_measurement, rule_view_limit_deg
 from exercises.registry import get_exercise
 from exercises.signals import (
     APPROXIMATE,
@@ -173,14 +173,14 @@ def test_poorly_seen_landmarks_make_a_measurement_approximate():
 
 
 def _squat_frames(yaw: float, valgus: float, fps: float = 15.0, move_frames: int = 15,
-                  still_frames: int = 15) -> list[PoseFrame]:
-    """Three wall squats (170 -> 95 -> 170 degrees at the knee, each way in `move_frames`, still for `still_frames` at
-    each end), valgus growing with depth."""
+                  still_frames: int = 15, bottom: float = 95.0) -> list[PoseFrame]:
+    """Three wall squats (170 -> `bottom` -> 170 degrees at the knee, each way in `move_frames`, still for
+    `still_frames` at each end), valgus growing with depth."""
     frames, t = [], 0.0
     for _ in range(3):
-        down, up = np.linspace(170, 95, move_frames), np.linspace(95, 170, move_frames)
-        for knee in [*down, *[95] * still_frames, *up, *[170] * still_frames]:
-            depth = (170.0 - knee) / 75.0
+        down, up = np.linspace(170, bottom, move_frames), np.linspace(bottom, 170, move_frames)
+        for knee in [*down, *[bottom] * still_frames, *up, *[170] * still_frames]:
+            depth = (170.0 - knee) / (170.0 - bottom)
             frames.append(_frame(t, _world(float(knee), yaw_deg=yaw, valgus=valgus * depth)))
             t += 1.0 / fps
     return frames
@@ -213,6 +213,24 @@ def test_a_rule_does_not_fire_on_unknown_values():
     # From the front the side-plane faults are the ones not checked; knee_valgus, seen and flagged, is not listed.
     unjudged = {u.code: u.plane for u in front.unjudged}
     assert unjudged["back_off_wall"] == "side" and "knee_valgus" not in unjudged
+
+
+def test_too_deep_is_not_judged_on_the_knee_from_the_front():
+    # From the front the pose model reads a wall sit's 90-degree knee as 60-80, so the knee's too-deep rule has its
+    # own view limit (FrameRule.view_max); the thigh's is not read there either: too_deep is reported not checked.
+    spec = get_exercise("wall_squat")
+    side = score_sequence(sequence(_squat_frames(0.0, 0.0, bottom=58.0)), spec)
+    assert side.rep_count == 3 and side.fault_counts.get("too_deep") == 3
+    front = score_sequence(sequence(_squat_frames(90.0, 0.0, bottom=58.0)), spec)
+    assert front.rep_count == 3 and "too_deep" not in front.fault_counts
+    assert ("too_deep", "side") in [(u.code, u.plane) for u in front.unjudged]
+    # The rule's own limit is what silences it: without it the same frames are flagged from the knee.
+    knee_rule = next(r for r in spec.frame_rules if r.code == "too_deep" and r.view_max)
+    unlimited = replace(spec, frame_rules=tuple(replace(r, view_max=None) if r is knee_rule else r
+                                                for r in spec.frame_rules))
+    assert score_sequence(sequence(_squat_frames(90.0, 0.0, bottom=58.0)), unlimited).fault_counts.get("too_deep") == 3
+    assert rule_view_limit_deg(spec, knee_rule) == spec.t("knee_too_deep_view_max_deg")
+    assert rule_view_limit_deg(unlimited, replace(knee_rule, view_max=None)) == math.inf
 
 
 def test_rep_speed_is_not_judged_where_the_knee_misses_the_reps_ends():
