@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from exercises.one_sided import one_end_only
+from exercises.registry import EXERCISES
 from exercises.results import ClipReport, RepEvent
 from exercises.signals import CONFIDENCE_NAMES
 from exercises.spec import value_decimals
@@ -21,7 +23,7 @@ from feedback.wording import confidence_note
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
                "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults",
-               "sampling", "body_seen_ratio")
+               "sampling", "body_seen_ratio", "one_end_only")
 # angle_confidence (issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
 # "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored. unjudged_faults (last):
 # the faults the clip could not be checked for at all (exercises.judged), codes separated by ';': "no fault" for
@@ -30,6 +32,8 @@ CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_c
 # the clip was not scored. body_seen_ratio (last): the share of frames with the body seen, whether or not the rep
 # measurement could be read; with a low pose_coverage it means the person was in the picture but not in the
 # exercise's measured position (a pelvic tilt without the hands on the hip bones), not a camera problem.
+# one_end_only (last): for a cycle exercise, the end of the cycle ("low" or "high" of its rep measurement) reached again
+# and again while the other never was (exercises.one_sided), so no full rep was counted; empty otherwise.
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "unjudged_faults": [u.code for u in r.unjudged] if r else [],
         "sampling": result.sampling if r else None,
         "body_seen_ratio": _num(r.body_seen_ratio, 3) if r else None,
+        "one_end_only": _one_end(r, result.exercise),
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]
@@ -123,6 +128,12 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
             row["measures"] = {k: _num(v, 3) for k, v in r.measures.items()}
             row["notes"] = list(r.notes)
     return row
+
+
+def _one_end(report: ClipReport | None, exercise: str) -> str | None:
+    """exercises.one_sided.one_end_only's end for a scored clip of a known exercise, None where there is none."""
+    spec = EXERCISES.get(exercise)
+    return (one_end_only(report, spec) or None) if report is not None and spec is not None else None
 
 
 def to_json_line(result: ClipResult) -> str:

@@ -507,13 +507,20 @@ def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float
 
 # A cycle set whose movement was seen at one end only (exercises.one_sided), as the patient did it: the end seen, then
 # the one not seen. "low" and "high" follow the spec's rep signal (the knees' roll is positive to the person's left;
-# the back's flexion positive rounded up).
+# the back's flexion positive rounded up). "{Your}" and "{your}" are the patient's ("Your", "your") or, for the
+# therapist, "The patient's" and "their".
 ONE_END_SEEN_WORDING: dict[str, dict[str, str]] = {
-    "lower_trunk_rotation": {"low": "Your knees were seen rolling to your right, but not to your left",
-                             "high": "Your knees were seen rolling to your left, but not to your right"},
-    "cat_cow": {"low": "Your back was seen dipping down (cow), but not rounding up (cat)",
-                "high": "Your back was seen rounding up (cat), but not dipping down (cow)"},
+    "lower_trunk_rotation": {"low": "{Your} knees were seen rolling to {your} right, but not to {your} left",
+                             "high": "{Your} knees were seen rolling to {your} left, but not to {your} right"},
+    "cat_cow": {"low": "{Your} back was seen dipping down (cow), but not rounding up (cat)",
+                "high": "{Your} back was seen rounding up (cat), but not dipping down (cow)"},
 }
+ONE_END_SEEN_OTHERWISE = "Only one end of the movement was seen"
+
+
+def _one_end_seen(exercise: str, end: str, your: str, whose: str) -> str:
+    seen = ONE_END_SEEN_WORDING.get(exercise, {}).get(end, ONE_END_SEEN_OTHERWISE)
+    return seen.format(Your=your, your=whose)
 
 
 def one_end_warning(exercise: str, end: str) -> str:
@@ -525,9 +532,16 @@ def one_end_warning(exercise: str, end: str) -> str:
     """
     if not end:
         return ""
-    seen = ONE_END_SEEN_WORDING.get(exercise, {}).get(end, "Only one end of the movement was seen")
-    return (f"{seen}, so no full rep could be counted: from where the camera is, the movement away from it can be "
-            f"hidden. {camera_advice(exercise)}")
+    return (f"{_one_end_seen(exercise, end, 'Your', 'your')}, so no full rep could be counted: from where the camera "
+            f"is, the movement away from it can be hidden. {camera_advice(exercise)}")
+
+
+def one_end_note(exercise: str, end: str) -> str:
+    """one_end_warning for the therapist reviewing a saved set or a batch row: third person, no camera advice."""
+    if not end:
+        return ""
+    seen = _one_end_seen(exercise, end, "The patient's", "their")
+    return f"{seen}, so no full rep was counted: from this camera position the movement away from it can be hidden."
 
 
 # For the therapist: what an exercise's rep measurement needs beyond being seen, where that is something the patient

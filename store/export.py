@@ -36,7 +36,7 @@ from store.repo import (
 SESSION_CSV_COLUMNS = (
     "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
     "rep_signal", "range_low", "range_high", "pose_coverage", "pain_before", "pain_after", "symptom_response",
-    "faults", "unjudged_faults", "partial_reps", "rep_unjudged_faults",
+    "faults", "unjudged_faults", "partial_reps", "rep_unjudged_faults", "one_end_only",
 )
 
 
@@ -62,12 +62,15 @@ class SavedSetFacts:
         partial_reps: attempts that moved clearly but fell short of the work zone.
         rep_unchecked: the faults not checked on some reps or partial reps only (each rep's own `unjudged_faults`,
             less the whole set's): code -> how many of them.
+        one_end_only: a set of cycles seen at one end only, that end ("low" or "high"; the row's `one_end_only`),
+            so it counted no full rep; "" otherwise.
     """
 
     faults: dict[str, int] = field(default_factory=dict)
     unchecked: list[str] = field(default_factory=list)
     partial_reps: int = 0
     rep_unchecked: dict[str, int] = field(default_factory=dict)
+    one_end_only: str = ""
 
 
 def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
@@ -78,7 +81,8 @@ def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
     attempts = ((a.get("index"), a.get("unjudged_faults") or ())
                 for a in (*(r.get("rep_detail") or ()), *(r.get("partial_rep_detail") or ())))
     per_rep = {code: len(at) for code, at in partly_unjudged(attempts, unchecked, spec).items()} if spec else {}
-    return SavedSetFacts(dict(r.get("faults") or {}), unchecked, int(r.get("partial_reps") or 0), per_rep)
+    return SavedSetFacts(dict(r.get("faults") or {}), unchecked, int(r.get("partial_reps") or 0), per_rep,
+                         r.get("one_end_only") or "")
 
 
 def _session_facts(db: Session, patient_id: int) -> dict[int, SavedSetFacts]:
@@ -105,7 +109,7 @@ def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
             s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
             s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
             s.symptom_response.value if s.symptom_response else None, _codes(f.faults), ";".join(f.unchecked),
-            f.partial_reps, _codes(f.rep_unchecked))])
+            f.partial_reps, _codes(f.rep_unchecked), f.one_end_only)])
     return buf.getvalue()
 
 

@@ -14,7 +14,7 @@ import pytest
 from exercises.engine import score_sequence
 from exercises.one_sided import end_visits, one_end_only
 from exercises.registry import get_exercise
-from feedback.report import ClipResult, to_row
+from feedback.report import ClipResult, to_csv_line, to_row
 from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from pose.outline import BACK_SAMPLE_FRACTIONS
@@ -314,6 +314,10 @@ def test_rolls_seen_to_one_side_only_are_reported_as_such(roll_deg, rolls_to, en
     assert report.rep_count == 0
     assert end_visits(report, ROTATION) == {"low": rolls_to * (roll_deg < 0), "high": rolls_to * (roll_deg > 0)}
     assert one_end_only(report, ROTATION) == end
+    # The batch row and its CSV carry it, so a clinic's export and a saved set say it too.
+    result = ClipResult("rolls.mp4", "lower_trunk_rotation", report)
+    assert to_row(result)["one_end_only"] == (end or None)
+    assert to_csv_line(result).rstrip().endswith(f",{end}")
 
 
 def test_a_rolls_ratio_is_reported_to_three_places():

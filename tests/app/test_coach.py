@@ -15,6 +15,7 @@ from feedback.wording import (
     camera_advice,
     coverage_note,
     coverage_warning,
+    one_end_note,
     one_end_warning,
 )
 from tests.skeleton import squat_reps, trace, wall_squat_frame
@@ -158,6 +159,10 @@ def test_a_set_seen_at_one_end_only_says_which_and_where_to_put_the_camera():
     assert all(set(ONE_END_SEEN_WORDING[name]) == {"low", "high"} for name in cycles)
     assert one_end_warning("some_clinic_exercise", "low").startswith("Only one end of the movement was seen, so")
     assert one_end_warning("lower_trunk_rotation", "") == ""
+    # The therapist's words for a saved set say the same in the third person, without the camera advice.
+    assert one_end_note("cat_cow", "low").startswith("The patient's back was seen dipping down (cow), but not rounding")
+    assert one_end_note("some_clinic_exercise", "high").startswith("Only one end of the movement was seen, so no")
+    assert one_end_note("cat_cow", "") == ""
 
 
 def test_the_therapists_note_says_how_much_was_measured_and_what_the_measurement_needs():

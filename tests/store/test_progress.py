@@ -210,7 +210,8 @@ def test_partial_reps_and_reps_that_could_not_check_a_fault_reach_the_csv_and_th
     rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
     assert [(r["reps"], r["partial_reps"], r["unjudged_faults"], r["rep_unjudged_faults"]) for r in rows] == [
         ("4", "1", "thigh_drift", "pelvis_lift=2"), ("1", "0", "", "")]
-    assert export.SESSION_CSV_COLUMNS[-2:] == ("partial_reps", "rep_unjudged_faults")  # appended: old columns stay put
+    # Appended in turn: the old columns stay put.
+    assert export.SESSION_CSV_COLUMNS[-3:] == ("partial_reps", "rep_unjudged_faults", "one_end_only")
     page = printable.report_html(export.report_data(db, people.t, a.id, today=TODAY))
     section = page.split('<section class="exercise">')[1]
     assert "Not checked: thigh drift in 1 of 2 sets (hip angle: it shows only from the side)." in section
@@ -218,3 +219,14 @@ def test_partial_reps_and_reps_that_could_not_check_a_fault_reach_the_csv_and_th
             in section)
     every_set = page.split("<h2>Every set")[1]
     assert "<td>4 + 1 partial</td>" in every_set and "<td>1</td>" in every_set
+
+
+def test_the_export_says_which_sets_were_seen_at_one_end_only(db, people):
+    # A trunk rotation filmed from where the rolls away from the camera are hidden counts 0: the clinic's export says
+    # the rolls one way were seen, as the row does; a set saved before the row carried it has the column empty.
+    a = people.a
+    repo.save_session(db, a, a.id, {**make_row("lower_trunk_rotation"), "one_end_only": "low"},
+                      started_at=at("2025-01-06"))
+    repo.save_session(db, a, a.id, make_row("lower_trunk_rotation"), started_at=at("2025-01-07"))
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
+    assert [(r["reps"], r["one_end_only"]) for r in rows] == [("0", "low"), ("0", "")]

@@ -1,0 +1,55 @@
+"""What a therapist reads on a saved set beside its numbers (AppTest): a set of cycles seen at one end only."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback.wording import one_end_note
+from store import auth, repo
+from store.db import open_store
+from store.models import utc_now
+from tests.app.nav import app_test
+from tests.store.conftest import PASSWORD, make_row
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+def _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row):
+    monkeypatch.delenv("FORMCHECK_DATABASE_URL", raising=False)
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
+    with factory() as db:
+        t = auth.create_user(db, "thera", PASSWORD, "therapist")
+        a = auth.create_user(db, "alice", PASSWORD, "patient")
+        auth.link(db, "thera", "alice")
+        repo.save_session(db, a, a.id, row, started_at=utc_now())
+    try:
+        at = app_test(None, t).run()
+        at.selectbox(key="patient").set_value(a.id)
+        at.run()
+        assert not at.exception
+        return [w.value for w in at.warning]
+    finally:
+        factory.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("end", ["low", None])
+def test_a_saved_set_seen_at_one_end_only_says_so(isolated_dirs, tmp_path, monkeypatch, end):
+    # Trunk rotations filmed 12-36 degrees round count 0 with the rolls away from the camera unseen: the therapist
+    # reading the saved set is told what was seen, not left with a bare 0.
+    row = {**make_row("lower_trunk_rotation"), "one_end_only": end}
+    warnings = _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row)
+    note = one_end_note("lower_trunk_rotation", "low")
+    assert note.startswith("The patient's knees were seen rolling to their right, but not to their left")
+    assert (note in warnings) == (end is not None)
+
+
+def test_a_set_saved_before_the_finding_was_recorded_says_nothing_of_it(isolated_dirs, tmp_path, monkeypatch):
+    row = make_row("lower_trunk_rotation")
+    assert "one_end_only" not in row
+    warnings = _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row)
+    assert not any("seen rolling" in w for w in warnings)
