@@ -348,13 +348,14 @@ def patient_not_checked_lines(report: ClipReport, spec: ExerciseSpec) -> list[st
 
     What the whole clip could not be checked for comes first; failing that, what some reps could not.
     """
-    line = not_checked_patient_line([(u.signal, u.plane) for u in report.unjudged])
+    line = not_checked_patient_line([(u.signal, u.plane) for u in report.unjudged], exercise=spec.name)
     if not line:
         partly = partly_unjudged(((r.index, r.unjudged) for r in report.reps), set(), spec)
         found = [fault_measurement(spec, code) for code in partly]
         reps = sorted({i for indices in partly.values() for i in indices})
         if reps:
-            line = not_checked_patient_line([(u.signal, u.plane) for u in found], f"in {rep_numbers(reps)}")
+            line = not_checked_patient_line([(u.signal, u.plane) for u in found], f"in {rep_numbers(reps)}",
+                                            spec.name)
     return [line] if line else []
 
 

@@ -575,7 +575,16 @@ KNOWN_LIMITS: dict[str, str] = {
     # degree drop: no hip-drop clip of any seed was flagged.
     "single_leg_stance": "formcheck may miss the hip dropping on the lifted leg's side (a Trendelenburg sign): "
                          "check it by eye.",
+    # The reaches are counted from the side, which cannot show a hip hiking (it shows from in front or behind, where
+    # the reaches are not counted: NOT_COUNTED_FROM).
+    "bird_dog": "Filmed from the side, formcheck cannot see a hip hiking up as the leg lifts: check it by eye, or in "
+                "a mirror.",
 }
+
+# Views an exercise's reps are not counted from, though some of its faults show only there: advising the patient to
+# film from there would lose the count. A bird dog filmed from its head end (rendered seed 1041, yaw 90) counted 0 of
+# 4 reaches, and 1 of 3 and 1 of 4 from 70 degrees round: the raised leg is hidden behind the body.
+NOT_COUNTED_FROM: dict[str, frozenset[str]] = {"bird_dog": frozenset({"front"})}
 
 
 def known_limit(exercise: str) -> str:
@@ -730,12 +739,14 @@ def partly_checked_line(code: str, signal: str, plane: str, indices: list[int], 
             f"as {not_seen_because(plane)}")
 
 
-def not_checked_patient_line(unchecked: list[tuple[str, str]], where: str = "in this clip") -> str:
+def not_checked_patient_line(unchecked: list[tuple[str, str]], where: str = "in this clip",
+                             exercise: str = "") -> str:
     """The same for a patient: one calm sentence for all of them, and how to film so that they are checked.
 
     Args:
         unchecked: (signal, plane) of each fault not checked (exercises.results.UnjudgedFault).
         where: where in the set it could not be checked, e.g. "in rep 4" (default: in the whole clip).
+        exercise: the spec's name: no advice to film from where its reps are not counted (NOT_COUNTED_FROM).
 
     Returns:
         E.g. "I could not check your hip level in this clip. To check it, film from in front or from behind."; the
@@ -745,8 +756,12 @@ def not_checked_patient_line(unchecked: list[tuple[str, str]], where: str = "in 
     if not names:
         return ""
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    it, they = ("it", "it") if len(names) == 1 else ("them", "they")
+    if any(plane in NOT_COUNTED_FROM.get(exercise, ()) for _, plane in unchecked):
+        return (f"I could not check your {listed} {where}: from this camera position {they} cannot be seen. Check "
+                f"{it} by eye, or in a mirror.")
     films = {FILM_TO_CHECK.get(plane, FILM_OTHERWISE) for _, plane in unchecked}
-    advice = f" To check {'it' if len(names) == 1 else 'them'}, {films.pop()}." if len(films) == 1 else ""
+    advice = f" To check {it}, {films.pop()}." if len(films) == 1 else ""
     return f"I could not check your {listed} {where}.{advice}"
 
 

@@ -62,7 +62,13 @@ def test_the_therapist_reads_which_fault_what_was_not_measured_and_why(side_bird
 
 def test_the_patient_reads_one_plain_line_per_measurement_with_how_to_film_it(side_bird_dog):
     lines = views.patient_not_checked_lines(side_bird_dog, BIRD_DOG)
-    assert lines == ["I could not check your hip level in this clip. To check it, film from in front or from behind."]
+    # Not "film from in front or from behind": from there the bird dog's reaches are not counted (0 of 4 from its
+    # head end), so the patient is sent to their eyes, not to a camera position that loses the count.
+    assert lines == ["I could not check your hip level in this clip: from this camera position it cannot be seen. "
+                     "Check it by eye, or in a mirror."]
+    # Where the exercise is counted from that view too, the patient is told where to film (a wall squat's knees).
+    assert not_checked_patient_line([("knee_valgus_ratio", "front")], exercise="wall_squat") == (
+        "I could not check your knee alignment in this clip. To check it, film from in front or from behind.")
     assert "`" not in lines[0] and "_" not in lines[0]  # no codes for a patient
     # Several at once are one sentence; the filming advice only where they all ask for the same view.
     front = [("trunk_lean_deg", "side"), ("thigh_drop_deg", "side"), ("duration_s", "timing")]
