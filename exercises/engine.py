@@ -125,7 +125,8 @@ class Checker:
                       t(spec.hold.still_max_per_s) if spec.hold.still_max_per_s else math.inf,
                       t(spec.hold.still_window_s) if spec.hold.still_window_s else 0.0,
                       t(spec.hold.plateau_ratio) if spec.hold.plateau_ratio else None,
-                      t(spec.hold.unseen_credit_max_s) if spec.hold.unseen_credit_max_s else 0.0)
+                      t(spec.hold.unseen_credit_max_s) if spec.hold.unseen_credit_max_s else 0.0,
+                      t(spec.hold.out_blip_max_s) if spec.hold.out_blip_max_s else None)
             if spec.hold else None
         )
         self._rules = [r for r in spec.frame_rules if spec.rule_on(r)]

@@ -150,6 +150,10 @@ class HoldSpec:
         unseen_credit_max_s: optional threshold name: a stretch of unknown values no longer than this, with the
             pose in the band before and after, is credited as holding (HoldTimer); without it, never. For a hold
             whose signal the pose model loses for moments while the person is still.
+        out_blip_max_s: optional threshold name: readings out of the band for no longer than this, within a gap,
+            are not the person leaving it (no one leaves a held stretch and comes back within it); such a gap is
+            bridged and credited as an unseen one. For a pose model whose throw of a joint reads out of the band for
+            a frame or two before it reads as unknown.
     """
 
     signal: str
@@ -164,6 +168,7 @@ class HoldSpec:
     still_window_s: str | None = None
     plateau_ratio: str | None = None
     unseen_credit_max_s: str | None = None
+    out_blip_max_s: str | None = None
 
 
 @dataclass(frozen=True)
@@ -327,7 +332,8 @@ class ExerciseSpec:
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s,
-                                  self.hold.plateau_ratio, self.hold.unseen_credit_max_s) if n}
+                                  self.hold.plateau_ratio, self.hold.unseen_credit_max_s,
+                                  self.hold.out_blip_max_s) if n}
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules}

@@ -159,8 +159,10 @@ class HoldTimer:
 
     Only time between two consecutive in-band frames counts, so a gap's frames are bridged, not credited; with
     unseen_credit_max_s, a gap of unknown values only (no value out of the band) up to that long is credited, for a
-    pose model that loses the joint the band reads for a moment while the person holds. A short gap does not end the
-    hold; how short depends on what the gap shows:
+    pose model that loses the joint the band reads for a moment while the person holds. With out_blip_max_s, values
+    out of the band for no longer than that (first to last, within one gap) do not count as out of it: a pose model
+    throwing a joint reads it out of the band for a frame or two before it reads it as unknown. A short gap does not
+    end the hold; how short depends on what the gap shows:
     - the pose out of the band at any point (the person moved): up to gap_max_s;
     - no known value at all (the legs out of the picture, a camera cut to a close-up), with the pose in the band
       before and after: up to unseen_gap_max_s.
@@ -183,7 +185,7 @@ class HoldTimer:
     def __init__(self, low: float, high: float, min_s: float, gap_max_s: float, settle_s: float,
                  unseen_gap_max_s: float | None = None, still_max_per_s: float = math.inf,
                  still_window_s: float = 0.0, plateau_ratio: float | None = None,
-                 unseen_credit_max_s: float = 0.0) -> None:
+                 unseen_credit_max_s: float = 0.0, out_blip_max_s: float | None = None) -> None:
         """Configure the band [low, high] and the times in seconds (unseen_gap_max_s defaults to gap_max_s)."""
         if not low < high:
             raise ValueError(f"hold band low ({low}) must be below high ({high})")
@@ -195,6 +197,7 @@ class HoldTimer:
         self.min_s, self.gap_max_s, self.settle_s = min_s, gap_max_s, settle_s
         self.unseen_gap_max_s = gap_max_s if unseen_gap_max_s is None else unseen_gap_max_s
         self.unseen_credit_max_s = unseen_credit_max_s
+        self.out_blip_max_s = out_blip_max_s
         self.still_max_per_s, self.still_window_s = still_max_per_s, still_window_s
         self.plateau_ratio = plateau_ratio
         # With plateau_ratio: this hold's in-band frames as (time, value, seconds credited), for the trim at its end.
@@ -203,8 +206,10 @@ class HoldTimer:
         self._start_s: float | None = None
         self._last_in_s = math.nan
         self._previous_in_band = False
-        # Whether the gap since the last in-band frame has shown the pose out of the band.
+        # Whether the gap since the last in-band frame has shown the pose out of the band (for longer than a blip),
+        # and since when it first read out of the band in this gap (NaN for not yet).
         self._seen_out = False
+        self._out_since_s = math.nan
         # When the value last started moving inside the band (NaN while still, or out of it).
         self._moving_since_s = math.nan
         self.good_s = 0.0
@@ -234,8 +239,11 @@ class HoldTimer:
         in_band = known and self.low <= x <= self.high
         still = self._still(t_s, x)
         ended = None
-        if self._start_s is not None and not in_band:
-            self._seen_out = self._seen_out or known
+        if self._start_s is not None and not in_band and known:
+            if math.isnan(self._out_since_s):
+                self._out_since_s = t_s
+            blip = self.out_blip_max_s is not None and t_s - self._out_since_s <= self.out_blip_max_s + TIME_ROUNDING_S
+            self._seen_out = self._seen_out or not blip
         if self._start_s is not None and self._gap_too_long(t_s):
             # Also reached on an in-band frame after a stretch with no frames at all (a stalled stream).
             ended = self.close()
@@ -263,7 +271,7 @@ class HoldTimer:
             if self.plateau_ratio is not None:
                 self._frames.append((t_s, x, credited))
             self._last_in_s = t_s
-            self._seen_out = False
+            self._seen_out, self._out_since_s = False, math.nan
         return ended
 
     def close(self) -> HoldEvent | None:
@@ -277,6 +285,7 @@ class HoldTimer:
         event = (self._plateau_trimmed() if self.plateau_ratio is not None
                  else HoldEvent(self._start_s, self._last_in_s, self.good_s))
         self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
+        self._out_since_s = math.nan
         self._frames = []
         return event if long_enough else None
 

@@ -223,6 +223,28 @@ def test_a_moment_unseen_inside_a_hold_is_credited_only_with_a_credit_limit(valu
     assert _holds(values) == pytest.approx([9.8])
 
 
+@pytest.mark.parametrize(
+    "values, blip_expected, plain_expected",
+    [
+        # A thrown joint reads out of the band for a frame before it reads unknown: the throw, not the person moving
+        # out and back within 0.1 s. Credited as an unseen moment with out_blip_max_s; bridged without.
+        pytest.param([90.0] * 50 + [140.0] + [NAN] * 5 + [90.0] * 50, [10.5], [9.8], id="blip_then_unseen"),
+        pytest.param([90.0] * 50 + [NAN] * 4 + [140.0] * 2 + [90.0] * 50, [10.5], [9.8], id="unseen_then_two_frames"),
+        # Out for longer, or at both ends of the gap half a second apart: the person may well have moved.
+        pytest.param([90.0] * 50 + [140.0] * 3 + [NAN] * 3 + [90.0] * 50, [9.8], [9.8], id="out_0.2s"),
+        pytest.param([90.0] * 50 + [140.0] + [NAN] * 4 + [140.0] + [90.0] * 50, [9.8], [9.8], id="out_at_both_ends"),
+        # A blip and then 2.5 s unseen: the unseen limit (3 s) bridges it, not the out-of-band one (1.5 s).
+        pytest.param([90.0] * 50 + [140.0] + [NAN] * 24 + [90.0] * 50, [9.8], [4.9, 4.9], id="blip_then_2.5s_unseen"),
+    ],
+)
+def test_a_blip_out_of_the_band_before_an_unseen_moment_is_part_of_it(values, blip_expected, plain_expected):
+    for blip_s, expected in ((0.1, blip_expected), (None, plain_expected)):
+        h = HoldTimer(60, 120, min_s=1.0, gap_max_s=1.5, settle_s=0.5, unseen_gap_max_s=3.0, unseen_credit_max_s=1.5,
+                      out_blip_max_s=blip_s)
+        events = [e for i, v in enumerate(values) if (e := h.step(i * DT, v, False))] + [h.close()]
+        assert [round(e.good_s, 6) for e in events if e] == pytest.approx(expected), blip_s
+
+
 @pytest.mark.parametrize("stall_s, expected", [(2.5, [4.9 + 2.5 + 4.9]), (3.5, [4.9, 4.9])])
 def test_a_stream_that_stalls_keeps_the_hold_only_within_the_unseen_limit(stall_s, expected):
     # No frames at all for stall_s: the two frames either side are consecutive, so the time between them is
