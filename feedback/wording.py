@@ -80,9 +80,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "too_deep": FaultWording(
         "Not so low - stop with your thighs level.",
-        "Too deep: hips dropped below the knees (thigh sloping down towards the hip), or the knee bent well past 90 "
-        "degrees (under knee_too_deep_max_deg; not judged from the front, where the knee cannot be read closely "
-        "enough).",
+        "Hips dropped below the knees (thigh sloping down towards the hip), or the knee bent well past 90 degrees "
+        "(under knee_too_deep_max_deg; the knee is not judged for it from the front, where it reads too bent).",
     ),
     "knees_past_toes": FaultWording(
         "Walk your feet a little further from the wall.",
@@ -749,8 +748,9 @@ def not_checked_patient_line(unchecked: list[tuple[str, str]], where: str = "in 
         exercise: the spec's name: no advice to film from where its reps are not counted (NOT_COUNTED_FROM).
 
     Returns:
-        E.g. "I could not check your hip level in this clip. To check it, film from in front or from behind."; the
-        filming advice only when every one of them asks for the same; "" when there are none.
+        E.g. "I could not check your knee alignment in this clip. To check it, film from in front or from
+        behind."; the filming advice only when every one of them asks for the same, and "check it by eye" instead
+        where one of them shows only from a view the exercise is not counted from; "" when there are none.
     """
     names = list(dict.fromkeys(measure_name(signal) for signal, _ in unchecked))
     if not names:

@@ -110,8 +110,7 @@ WALL_SQUAT = ExerciseSpec(
         "hold_settle_s": 1.5,
         # Back flat on the wall keeps the trunk within a few degrees of vertical.
         "trunk_lean_max_deg": 15.0,
-        # "Hips below the knees": judged on the thigh, not the knee angle, so a deep knee bend with the
-        # shins forward (a free squat at parallel) is not called too deep.
+        # "Hips below the knees": the thigh sloping down towards the hip (a bend with the shins upright).
         "thigh_drop_max_deg": 12.0,
         # With the shins leaning forward the hips can stay level with the knees in a bend far past 90 (a 58-degree
         # knee dropped the thigh 7-13 degrees on four rendered seeds): a knee under this is too deep however the
