@@ -18,7 +18,15 @@ from exercises.registry import EXERCISES
 from exercises.spec import value_decimals
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
-from feedback.wording import WORDING, description, fault_words, measure_name, not_seen_because, partial_text
+from feedback.wording import (
+    WORDING,
+    description,
+    fault_words,
+    measure_name,
+    not_seen_because,
+    one_end_note,
+    partial_text,
+)
 
 # The SVG canvas in user units (text is 14 of them); it scales to its figure: up to 620 px on screen, and
 # the full text width on paper, so the labels print at about 10 pt.
@@ -416,6 +424,22 @@ def unchecked_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any])
     return " ".join(sentences)
 
 
+def one_end_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any]) -> str:
+    """The sets of cycles seen at one end only (store.export.SavedSetFacts.one_end_only), once for the exercise.
+
+    E.g. "Seen at one end only: 2 of 5 sets counted no full rep. In the latest, the patient's knees were seen rolling
+    to their right, but not to their left, ...". "" when there are none.
+    """
+    seen = [s for s in sessions if sets[s.id].one_end_only]
+    if not seen:
+        return ""
+    latest = max(seen, key=lambda s: s.started_at)
+    note = one_end_note(exercise, sets[latest.id].one_end_only)
+    n = len(sessions)
+    return (f"Seen at one end only: {len(seen)} of {n} {_sets(n)} counted no full rep. In the latest, "
+            f"{note[0].lower()}{note[1:]}")
+
+
 def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any], data: Any) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
@@ -435,6 +459,8 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
                  else f"<p>No faults flagged{' among those checked' if unseen else ''}.</p>")
     if unseen:  # "no fault" for these means not seen, not good form
         parts.append(f'<p class="note">{e(unseen)}</p>')
+    if one_end := one_end_text(exercise, sessions, data.sets):  # a 0 that is the camera's, not the patient's
+        parts.append(f'<p class="note">{e(one_end)}</p>')
     parts.append("</section>")
     return "".join(parts)
 

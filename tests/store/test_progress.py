@@ -1,6 +1,7 @@
 """Progress, adherence, the attention list and exports on hand-made sessions with hand-computed answers."""
 
 import csv
+import html
 import io
 from datetime import date, datetime
 
@@ -230,3 +231,9 @@ def test_the_export_says_which_sets_were_seen_at_one_end_only(db, people):
     repo.save_session(db, a, a.id, make_row("lower_trunk_rotation"), started_at=at("2025-01-07"))
     rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
     assert [(r["reps"], r["one_end_only"]) for r in rows] == [("0", "low"), ("0", "")]
+    # The printable report says it once for the exercise, with what its latest such set showed.
+    repo.save_session(db, a, a.id, make_row("lower_trunk_rotation", reps=[(-0.1, 0.1, [])] * 2),
+                      started_at=at("2025-01-08"))
+    page = printable.report_html(export.report_data(db, people.t, a.id, today=TODAY))
+    assert ("Seen at one end only: 1 of 3 sets counted no full rep. In the latest, the patient's knees were seen "
+            "rolling to their right, but not to their left") in html.unescape(page)
