@@ -21,6 +21,7 @@ from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from feedback import views
+from feedback.charts import unit_of
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
 from feedback.wording import cue, how_to, one_end_warning
@@ -200,7 +201,7 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     walking = spec.events == "gait"  # steps, not reps; the pace, not a joint's range
     # An angle's range means something to a patient; a ratio's (the knees' roll, a foot's lift in leg lengths) does
     # not, and in degrees it read "-0° to -0°".
-    shows_range = not walking and summary.signal.endswith("_deg")
+    shows_range = not walking and unit_of(summary.signal) == "°"
     cols = st.columns(1 + int(hold) + int(walking or shows_range))
     cols[0].metric("Steps" if walking else "Reps", reps_text(summary.reps, coach.reps_target))
     if hold:  # a rep set has no "best hold 0.0 s"
