@@ -19,7 +19,7 @@ from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes, unswap_raised_leg
 from exercises.signals import APPROXIMATE, CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
-from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, ZoneChange
+from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, UnseenEnd, ZoneChange
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import SIDES, Side, sided
 from pose.smoothing import OneEuroFilter
@@ -109,6 +109,11 @@ class Checker:
         self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio, unseen_max_s,
                                    rest_dwell_s, rest_return)
         self._zones = self._counter.zones
+        # A cycle's end the rep signal misses, filled in from a second measurement (RepSpec.unseen_end_signal).
+        self._unseen_end = (UnseenEnd(*spec.rep_band(), t(spec.rep.neutral_window_s),
+                                      *(t(n) for n in spec.rep.unseen_end_thresholds))
+                            if spec.rep.unseen_end_signal else None)
+        self._filled_s: list[float] = []  # when the rep signal was filled in: a rep over them is only approximate
         self._neutral = (RunningNeutral(t(spec.rep.neutral_window_s),
                                         t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,
                                         t(spec.rep.neutral_offset_max) if spec.rep.neutral_offset_max else math.inf,
@@ -370,7 +375,7 @@ class Checker:
         self._buffer.append((t_s, values))
         while self._buffer and self._buffer[0][0] < t_s - _REP_BUFFER_S:
             self._buffer.popleft()
-        rep, partial = self._step_reps(t_s, values[spec.rep.signal])
+        rep, partial = self._step_reps(t_s, values)
         self._step_faults(t_s, values, view)
         if self._hold and self._rest is not None and self._zones.accepted == self._rest:
             # Back at the start position: whatever hold there was has ended, however briefly the person stood.
@@ -431,10 +436,15 @@ class Checker:
             if episode:
                 self._closed_episodes.append(episode)
 
-    def _step_reps(self, t_s: float, x: float) -> tuple[RepEvent | None, RepEvent | None]:
+    def _step_reps(self, t_s: float, values: dict[str, float]) -> tuple[RepEvent | None, RepEvent | None]:
+        x = values[self.spec.rep.signal]
         if self._neutral is not None:
             self._neutral_value = self._neutral.step(t_s, x)
             x = x - self._neutral_value
+        if self._unseen_end is not None:
+            x = self._unseen_end.step(t_s, x, values[self.spec.rep.unseen_end_signal])
+            if self._unseen_end.filled:
+                self._filled_s.append(t_s)
         change, spans = self._counter.step(t_s, x)
         if change is not None:
             self._check_end_hold(change)
@@ -613,6 +623,10 @@ class Checker:
                 known = col[window][np.isfinite(columns[name][window])]
                 # The confidence most of the rep's measured frames had (the lower one on a tie).
                 confidence[name] = CONFIDENCE_NAMES[int(np.floor(np.median(known))) if known.size else UNKNOWN]
+            if confidence[self.spec.rep.signal] == CONFIDENCE_NAMES[RELIABLE] and any(
+                    rep.start_s <= f <= stop for f in self._filled_s):
+                # One end of the rep was read from a second measurement, not seen on the rep signal (UnseenEnd).
+                confidence[self.spec.rep.signal] = CONFIDENCE_NAMES[APPROXIMATE]
             view = views[window]
             view = view[np.isfinite(view)]
             measured = replace(rep, low=low, high=high, view_deg=float(np.median(view)) if view.size else math.nan)

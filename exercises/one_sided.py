@@ -3,8 +3,9 @@
 A cycle rep (RepSpec mode "cycle": a trunk rotation's roll to each side, a cat-cow's cat and cow) counts only once
 both ends are reached. From some camera positions one end is hidden: rendered trunk rotations filmed 12-36 degrees
 off side-on read the knees rolled away from the camera at 0.01-0.03 trunk lengths from rest, against 0.31-0.39 for
-the rolls towards it (the near knee hides the far one as it drops behind). Such a set counts 0 reps, truthfully, but
-the person did roll both ways; the report should say what was seen, so the patient can move the camera.
+the rolls towards it (the near knee hides the far one as it drops behind). The knees' height then often reads the
+hidden roll (exercises.tracking.UnseenEnd), but not always; a set where neither did counts 0 reps, truthfully, though
+the person did roll both ways. The report should say what was seen, so the patient can move the camera.
 """
 
 from __future__ import annotations
@@ -56,7 +57,13 @@ def end_visits(report: ClipReport, spec: ExerciseSpec) -> dict[str, int]:
 
 
 def one_end_only(report: ClipReport, spec: ExerciseSpec) -> str:
-    """The end ("low" or "high") a cycle set reached again and again while never reaching the other; "" otherwise."""
+    """The end ("low" or "high") a cycle set reached again and again while never reaching the other; "" otherwise.
+
+    Also "" for a set that counted a rep: its other end was then read another way (RepSpec.unseen_end_signal), and
+    the warning is about why a set counted none.
+    """
+    if report.rep_count:
+        return ""
     visits = end_visits(report, spec)
     for end, other in (("low", "high"), ("high", "low")):
         if visits.get(end, 0) >= ONE_END_VISITS_MIN and visits.get(other, 0) == 0:

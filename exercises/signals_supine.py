@@ -133,6 +133,21 @@ def knees_parting_ratio(b: Body) -> np.ndarray:
     return np.where(np.isfinite(left) & np.isfinite(right), _ratio(upper - lower, upper + lower), np.nan)
 
 
+@signal("knees_height_ratio")
+def knees_height_ratio(b: Body) -> np.ndarray:
+    """The knees' mean height over their own hip-ankle lines, in hip-ankle lengths (pixels): NaN unless both known.
+
+    Rolled either way the bent knees come down towards the floor, and the picture's vertical is the room's from any
+    camera turned about it, so this sees a roll that the knees' drop (knee_roll_ratio) misses: the one whose lower
+    knee hides behind the upper from where the camera stands. Rendered rolls of 40-55 degrees through MediaPipe, 0-36
+    degrees off side-on, that the knees' drop missed brought it 0.08-0.14 below the person's resting height (read by
+    exercises.tracking.UnseenEnd), and the rolls it saw 0.15-0.5. It says how far, never which way.
+    """
+    hip_ankle = (distance(b.point("hip", "left"), b.point("ankle", "left"))
+                 + distance(b.point("hip", "right"), b.point("ankle", "right"))) / 2.0
+    return _ratio((_knee_height(b, "left") + _knee_height(b, "right")) / 2.0, hip_ankle)
+
+
 @signal("shoulder_roll_deg")
 def shoulder_roll_deg(b: Body) -> np.ndarray:
     """The shoulder line out of level (world landmarks): one shoulder lifting off the floor."""

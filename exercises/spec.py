@@ -100,6 +100,19 @@ class RepSpec:
             `rest_return_still_s` is on a plateau of its own; a dip from there as deep as the work zone is a new rep,
             and one still on the plateau when the footage ends has ended (exercises.tracking.ReturnWatch). For a rest
             the pose model reads a few degrees off the rest before it.
+        unseen_end_signal: optional signal name (cycles): a second measurement of the same movement that falls below
+            its rest whichever way the movement goes, but does not say which way (the knees' height in a trunk
+            rotation). While the rep signal reads between its zones and this one is out, the cycle is taken to be at
+            the end opposite the last one reached (exercises.tracking.UnseenEnd): from some camera positions one end
+            hides from the rep signal (the lower knee behind the upper one).
+        unseen_end_drop_min, unseen_end_rearm_max, unseen_end_rest_quantile, unseen_end_toward_last_max,
+            unseen_end_rest_within: threshold names, all five with unseen_end_signal: how far below its rest the
+            second measurement must fall (a share of the rest); how near its rest it must come back between ends (a
+            share), so the way back from a seen end is not taken for the next; the quantile of the neutral's window
+            that is its rest (the top: rest is its highest); how far towards the last end the rep signal may read
+            while the other is assumed (a share of the way from the middle of the band to that end's zone), so a
+            second movement to the same side is not; and how near the middle of its band the rep signal must read
+            for the second measurement to count towards its rest (in the rep signal's unit).
     """
 
     signal: str
@@ -124,6 +137,18 @@ class RepSpec:
     rest_return_min_ratio: str | None = None
     rest_return_still_s: str | None = None
     rest_return_still_max: str | None = None
+    unseen_end_signal: str | None = None
+    unseen_end_drop_min: str | None = None
+    unseen_end_rearm_max: str | None = None
+    unseen_end_rest_quantile: str | None = None
+    unseen_end_toward_last_max: str | None = None
+    unseen_end_rest_within: str | None = None
+
+    @property
+    def unseen_end_thresholds(self) -> tuple[str | None, ...]:
+        """The threshold names of the unseen-end fill, in UnseenEnd's order."""
+        return (self.unseen_end_drop_min, self.unseen_end_rearm_max, self.unseen_end_rest_quantile,
+                self.unseen_end_toward_last_max, self.unseen_end_rest_within)
 
 
 @dataclass(frozen=True)
@@ -328,7 +353,8 @@ class ExerciseSpec:
                               self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
                               self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.rest_return_min_ratio,
-                              self.rep.rest_return_still_s, self.rep.rest_return_still_max) if n}
+                              self.rep.rest_return_still_s, self.rep.rest_return_still_max,
+                              *self.rep.unseen_end_thresholds) if n}
         if self.hold:
             names |= {self.hold.low, self.hold.high, self.hold.min_s, self.hold.gap_max_s, self.hold.settle_s}
             names |= {n for n in (self.hold.unseen_gap_max_s, self.hold.still_max_per_s, self.hold.still_window_s,
@@ -410,6 +436,7 @@ class ExerciseSpec:
         if self.rep.mode == "cycle" and any(r.from_rest_window_s for r in self.frame_rules):
             raise ValueError(f"{where}: a rule judged from rest (from_rest_window_s) needs a rep that returns to rest, "
                              f"not a cycle")
+        self._validate_unseen_end(where)
         codes = set(self.fault_codes)
         if (self.rep.end_hold_min_s is None) != (self.rep.end_hold_fault is None):
             raise ValueError(f"{where}: end_hold_min_s and end_hold_fault go together")
@@ -435,6 +462,23 @@ class ExerciseSpec:
             if sig and sig not in self.signals:
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} needs {sig!r} in `signals`")
 
+    def _validate_unseen_end(self, where: str) -> None:
+        rep = self.rep
+        if not rep.unseen_end_signal and not any(rep.unseen_end_thresholds):
+            return
+        if not rep.unseen_end_signal or not all(rep.unseen_end_thresholds) or rep.mode != "cycle":
+            raise ValueError(f"{where}: unseen_end_signal, unseen_end_drop_min, unseen_end_rearm_max, "
+                             f"unseen_end_rest_quantile, unseen_end_toward_last_max and unseen_end_rest_within go "
+                             f"together, on a cycle")
+        if rep.unseen_end_signal not in self.signals or not rep.neutral_window_s:
+            raise ValueError(f"{where}: unseen_end_signal {rep.unseen_end_signal!r} needs to be in `signals`, and "
+                             f"neutral_window_s for its rest")
+        drop, rearm, quantile, toward, within = (self.t(n) for n in rep.unseen_end_thresholds)
+        if not 0 <= rearm < drop < 1 or not 0 <= quantile <= 1 or not 0 <= toward <= 1 or not within >= 0:
+            raise ValueError(f"{where}: {rep.unseen_end_rearm_max} ({rearm:g}) must be below "
+                             f"{rep.unseen_end_drop_min} ({drop:g}), both in [0, 1); {rep.unseen_end_rest_quantile} "
+                             f"and {rep.unseen_end_toward_last_max} in [0, 1]; {rep.unseen_end_rest_within} 0 or more")
+
     def _check_names(self, where: str) -> None:
         """Every name the spec holds is registered (or one of its field's values), so a typo fails here."""
         POSTURES.check(self.posture, f"{where}: posture")
@@ -449,6 +493,7 @@ class ExerciseSpec:
         signals += [(f"signals[{i}]", s) for i, s in enumerate(self.signals)]
         signals += [(f"frame_rules[{i}].signal", r.signal) for i, r in enumerate(self.frame_rules)]
         signals += [("hold.signal", self.hold.signal)] if self.hold else []
+        signals += [("rep.unseen_end_signal", self.rep.unseen_end_signal)] if self.rep.unseen_end_signal else []
         for field_name, sig in signals:
             SIGNALS.check(sig, f"{where}: {field_name}")
         expected = POSTURES.get(self.posture)

@@ -75,7 +75,8 @@ from exercises.spec import (
 
 SPEC_FILE_SUFFIX = ".toml"
 # Fields of the rule classes that hold something other than a threshold's name.
-_NOT_THRESHOLD_FIELDS = frozenset({"signal", "mode", "code", "stat", "during", "end_hold_fault", "partial_fault"})
+_NOT_THRESHOLD_FIELDS = frozenset({"signal", "mode", "code", "stat", "during", "end_hold_fault", "partial_fault",
+                                   "unseen_end_signal"})
 # ExerciseSpec fields written as their own tables or arrays of tables rather than as plain keys.
 _NESTED = {"rep": RepSpec, "hold": HoldSpec, "frame_rules": FrameRule, "rep_rules": RepRule}
 _WORDING_KEYS = ("how_to", "camera")

@@ -353,6 +353,73 @@ class RunningNeutral:
         return min(max(neutral, -self.below_max), self.offset_max)
 
 
+class UnseenEnd:
+    """A cycle's end that the rep signal misses, read from a second measurement that moves whichever way it goes.
+
+    Filmed 12-36 degrees off side-on, a trunk rotation's knees rolled one way read 0.3-0.4 trunk lengths of drop on
+    the rep signal and rolled the other way 0.0-0.05 (the lower knee hides behind the upper one), so no cycle was
+    counted; the knees come down from their resting height either way. While the rep signal reads between its zones
+    and the second measurement is `drop_min` or more below its rest (a share of it), the rep signal is replaced by the
+    edge of the zone opposite the last end: the one end the person can be at that the rep signal would not show.
+
+    The last end is one the rep signal saw with the second measurement down too (a rest read off level, in a zone
+    with the knees up, is no end), or one filled in. An end is filled in only after the second measurement has come
+    back within `rearm_max` of its rest since the last one, so the way back from an end is not taken for the next;
+    and not while the rep signal reads more than `toward_last_max` of the way from the middle of the band towards the
+    last end's zone, so a second roll to the same side is not turned into the other. The zone's dwell time applies
+    to filled values as to any. Before the first end nothing is assumed.
+    """
+
+    def __init__(self, low_max: float, high_min: float, window_s: float, drop_min: float, rearm_max: float,
+                 rest_quantile: float, toward_last_max: float, rest_within: float) -> None:
+        """Configure (exercises.spec.RepSpec's unseen_end_* thresholds; low_max and high_min the rep band)."""
+        self.low_max, self.high_min, self.rest_within = low_max, high_min, rest_within
+        self.drop_min, self.rearm_max, self.toward_last_max = drop_min, rearm_max, toward_last_max
+        self._rest = RunningNeutral(window_s, rest_quantile)
+        self._armed = False
+        self._filling: str | None = None  # the end being filled in, from the episode's first frame to its last
+        self._last: str | None = None  # the last end reached with the second measurement out: seen, or filled in
+        self.filled = False  # whether the last value was filled in
+
+    def step(self, t_s: float, x: float, magnitude: float) -> float:
+        """The value the rep counter should see: x, or the edge of the other end's zone while that end is unseen.
+
+        Args:
+            t_s: the frame's time.
+            x: the rep signal (from its neutral), NaN if unknown.
+            magnitude: the second measurement, NaN if unknown.
+        """
+        self.filled = False
+        zone = "low" if x <= self.low_max else "high" if x >= self.high_min else None
+        # The rest is read only while the rep signal reads near its own: on the way to and from an end the knees can
+        # read higher than at rest (a knee lifted as they part), which would set the rest too high.
+        middle = (self.low_max + self.high_min) / 2.0
+        rest = self._rest.step(t_s, magnitude if abs(x - middle) <= self.rest_within else math.nan)
+        if not (math.isfinite(x) and math.isfinite(magnitude) and rest > 0):
+            return x
+        drop = 1.0 - magnitude / rest
+        if zone is not None or drop < self.drop_min:
+            if self._filling is not None:
+                self._armed, self._filling = False, None  # the end filled in is over: its way back is no new end
+            if zone is not None and drop >= self.drop_min:
+                self._last, self._armed = zone, False  # an end seen, and the knees down: the way back is no new end
+            elif zone is None and drop <= self.rearm_max:
+                self._armed = True
+            return x
+        filling = self._filling
+        if filling is None:
+            if not self._armed or self._last is None:
+                return x
+            filling = "high" if self._last == "low" else "low"
+        before = "low" if filling == "high" else "high"
+        edge = self.low_max if before == "low" else self.high_min
+        if (x - middle) / (edge - middle) > self.toward_last_max:
+            return x  # the rep signal on its way to the last end again: the same side, not the other
+        self._filling = self._last = filling
+        self.filled = True
+        return self.high_min if filling == "high" else self.low_max
+
+
 class ReturnWatch:
     """A rep that came back short of its rest zone and went again: where one rep ended and the next began.
 

@@ -5,7 +5,7 @@ Landmarks are the renderer's own joints (synth.supine_poses) seen exactly side-o
 plane, world landmarks in metres from all three axes, and the back's outline from the drawn arch. No MediaPipe.
 """
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from functools import lru_cache
 
 import numpy as np
@@ -15,6 +15,7 @@ from exercises.engine import score_sequence
 from exercises.one_sided import end_visits, one_end_only
 from exercises.registry import get_exercise
 from feedback.report import ClipResult, to_csv_line, to_row
+from feedback.wording import confidence_note
 from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from pose.outline import BACK_SAMPLE_FRACTIONS
@@ -341,6 +342,55 @@ def test_rolls_to_both_sides_are_not_one_sided():
     assert end_visits(report, ROTATION) == {"low": 2, "high": 2}
     assert one_end_only(report, ROTATION) == ""
     assert end_visits(report, get_exercise("pelvic_tilt")) == {}  # not a cycle: nothing to say
+
+
+def rolls_right_hidden(seq: PoseSequence) -> PoseSequence:
+    """The clip with every roll to the right unseen by the knees' drop: both knees read at their mean height.
+
+    As MediaPipe reads a roll away from a camera 12-36 degrees off side-on (the lower knee hidden behind the upper,
+    placed beside it): the knees' drop stays at rest, while the knees still come down.
+    """
+    xyz = seq.xyz.copy()
+    left, right = sided("knee", "left"), sided("knee", "right")
+    hidden = xyz[:, left, 1] < xyz[:, right, 1]  # the right knee lower: rolled to the right
+    mean = (xyz[:, left, 1] + xyz[:, right, 1]) / 2.0
+    xyz[hidden, left, 1] = xyz[hidden, right, 1] = mean[hidden]
+    return replace(seq, xyz=xyz)
+
+
+def without_unseen_end(spec):
+    return replace(spec, rep=replace(spec.rep, unseen_end_signal=None, unseen_end_drop_min=None,
+                                     unseen_end_rearm_max=None, unseen_end_rest_quantile=None,
+                                     unseen_end_toward_last_max=None, unseen_end_rest_within=None))
+
+
+@pytest.mark.parametrize("first", [1.0, -1.0], ids=["seen_first", "hidden_first"])
+def test_rolls_the_knees_drop_misses_are_read_from_the_knees_coming_down(first):
+    seq = rolls_right_hidden(clip(rolls(3, first=first), 15.0, **ROLL))
+    right_zone = ROTATION.thresholds["roll_right_max_ratio"]
+    assert np.nanmin(score_sequence(seq, ROTATION).series["knee_roll_ratio"]) > right_zone  # never seen to the right
+    report = score_sequence(seq, ROTATION)
+    # A hidden first roll is not guessed (nothing says which way it went): its rep is lost, the later ones counted.
+    assert report.rep_count == (3 if first > 0 else 2)
+    assert one_end_only(report, ROTATION) == ""
+    # Each rep says its roll measure is approximate: one end was read from the knees' height alone.
+    assert {r.confidence["knee_roll_ratio"] for r in report.reps} == {"approximate"}
+    assert "knee roll approximate" in confidence_note(report.reps[0].confidence, report.reps[0].view_deg)
+    seen = score_sequence(clip(rolls(2), 15.0, **ROLL), ROTATION)
+    assert {r.confidence["knee_roll_ratio"] for r in seen.reps} == {"reliable"}
+    plain = score_sequence(seq, without_unseen_end(ROTATION))
+    assert plain.rep_count == 0 and one_end_only(plain, ROTATION) == "high"
+
+
+def test_a_spec_with_an_unseen_end_needs_all_its_thresholds_on_a_cycle():
+    with pytest.raises(ValueError, match="go together, on a cycle"):
+        replace(ROTATION, rep=replace(ROTATION.rep, unseen_end_toward_last_max=None)).validate()
+    unseen = {f.name: getattr(ROTATION.rep, f.name) for f in fields(ROTATION.rep) if f.name.startswith("unseen_end")}
+    with pytest.raises(ValueError, match="go together, on a cycle"):  # a tilt returns to rest: no other end to fill
+        replace(PELVIC_TILT, rep=replace(PELVIC_TILT.rep, **unseen),
+                thresholds={**PELVIC_TILT.thresholds, **ROTATION.thresholds}).validate()
+    with pytest.raises(ValueError, match="must be below"):
+        ROTATION.with_thresholds({"roll_unseen_height_rearm_max_ratio": 0.1})
 
 
 def test_knees_resting_off_level_are_rest_not_a_roll():

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from exercises.results import FaultEpisode
-from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, ReturnWatch, RunningNeutral, ZoneTracker
+from exercises.tracking import (
+    EpisodeTracker,
+    HoldTimer,
+    RepCounter,
+    ReturnWatch,
+    RunningNeutral,
+    UnseenEnd,
+    ZoneTracker,
+)
 
 NAN = math.nan
 
@@ -312,3 +320,56 @@ def test_return_watch_refuses_bad_settings(args, match):
 def test_a_cycle_has_no_rest_to_return_to():
     with pytest.raises(ValueError, match="rest_return"):
         RepCounter("cycle", -4.5, 4.5, 0.3, rest_return=(0.5, 0.5, 1.0))
+
+
+# A trunk rotation's rolls as (rep signal from its neutral, knees' height as a share of rest), each held 1 s at 10
+# frames/s: the band is +-0.045 as in the spec, the knees come down to 0.85 of rest in a roll either way.
+REST, SEEN_LEFT, SEEN_RIGHT, HIDDEN = (0.0, 1.0), (0.3, 0.8), (-0.3, 0.8), (0.01, 0.85)
+
+
+def _rolls(poses, counter_dwell=0.3):
+    """Feed 1 s of each (x, height) pose through UnseenEnd into a cycle RepCounter; (reps, filled frames)."""
+    fill = UnseenEnd(-0.045, 0.045, window_s=20.0, drop_min=0.08, rearm_max=0.04, rest_quantile=0.9,
+                     toward_last_max=0.5, rest_within=0.015)
+    counter = RepCounter("cycle", -0.045, 0.045, counter_dwell)
+    filled, t = 0, 0.0
+    for x, height in poses:
+        for _ in range(10):
+            t += 0.1
+            counter.step(t, fill.step(t, x, height))
+            filled += fill.filled
+    return len(counter.reps), filled
+
+
+def test_a_roll_the_rep_signal_misses_is_the_other_end_when_the_knees_come_down():
+    # Seen to the left, hidden to the right, twice over: two rolls each way, two reps; without the fill, none.
+    poses = [REST, SEEN_LEFT, REST, HIDDEN, REST, SEEN_LEFT, REST, HIDDEN, REST]
+    reps, filled = _rolls(poses)
+    assert reps == 2 and filled == 20
+    plain = RepCounter("cycle", -0.045, 0.045, 0.3)
+    for i, (x, _) in enumerate(p for p in poses for _ in range(10)):
+        plain.step(0.1 * (i + 1), x)
+    assert len(plain.reps) == 0
+
+
+def test_a_hidden_roll_first_is_not_guessed_but_the_next_ones_are():
+    # Nothing says which way the first roll went before an end is seen; after it, hidden rolls alternate with seen.
+    assert _rolls([REST, HIDDEN, REST, SEEN_RIGHT, REST, HIDDEN, REST]) == (1, 10)
+
+
+@pytest.mark.parametrize("way_back", [(0.02, 0.85), (0.0, 0.88)], ids=["rep signal back first", "knees still down"])
+def test_the_way_back_from_a_seen_roll_is_not_the_other_end(way_back):
+    # Coming back from a roll, the rep signal reaches the middle before the knees are back up: no roll the other way.
+    assert _rolls([REST, SEEN_LEFT, way_back, REST, SEEN_LEFT, way_back, REST]) == (0, 0)
+
+
+def test_a_second_roll_to_the_same_side_is_not_turned_into_the_other():
+    # On the way out to the left again the knees come down while the rep signal is already past half-way to the left
+    # zone: the same side, not a hidden roll to the right.
+    assert _rolls([REST, SEEN_LEFT, REST, (0.03, 0.85), SEEN_LEFT, REST]) == (0, 0)
+
+
+def test_a_rest_read_in_a_zone_with_the_knees_up_is_no_end():
+    # A rest read off level into the left zone (the knees up) and then a hidden roll: the roll is not taken as the
+    # right end, since no left roll was ever seen with the knees down.
+    assert _rolls([REST, (0.06, 1.0), REST, HIDDEN, REST]) == (0, 0)

@@ -11,11 +11,18 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
     side_rule="nearer",
     posture_signal="trunk_from_horizontal_deg",
     required_parts=("shoulder", "hip", "knee"),
-    signals=("knee_roll_ratio", "arm_lift_ratio", "knees_parting_ratio", "trunk_from_horizontal_deg"),
-    # One rep is a roll to each side, in either order: the cycle mode, measured from the person's own rest.
+    signals=("knee_roll_ratio", "arm_lift_ratio", "knees_parting_ratio", "trunk_from_horizontal_deg",
+             "knees_height_ratio"),
+    # One rep is a roll to each side, in either order: the cycle mode, measured from the person's own rest. A roll
+    # the knees' drop misses (the lower knee hidden behind the upper) is read from the knees coming down.
     rep=RepSpec("knee_roll_ratio", "cycle", low_max="roll_right_max_ratio", high_min="roll_left_min_ratio",
                 dwell_s="rep_dwell_s", neutral_window_s="neutral_window_s",
-                neutral_offset_max="neutral_offset_max_ratio"),
+                neutral_offset_max="neutral_offset_max_ratio",
+                unseen_end_signal="knees_height_ratio", unseen_end_drop_min="roll_unseen_height_drop_min_ratio",
+                unseen_end_rearm_max="roll_unseen_height_rearm_max_ratio",
+                unseen_end_rest_quantile="knees_height_rest_quantile_ratio",
+                unseen_end_toward_last_max="roll_unseen_toward_last_max_ratio",
+                unseen_end_rest_within="roll_unseen_rest_within_ratio"),
     hold=None,
     frame_rules=(
         FrameRule("shoulders_lifting", "arm_lift_ratio", above="arm_lift_max_ratio", during="rep"),
@@ -42,6 +49,19 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
         "roll_left_min_ratio": 0.045,
         "roll_right_max_ratio": -0.045,
         "rep_dwell_s": 0.3,
+        # The roll the knees' drop misses: rendered rolls of 40-55 degrees, 0-36 degrees off side-on, through
+        # MediaPipe, brought the knees 0.08-0.14 below their resting height (the highest tenth of the last 20 s); at
+        # rest they read within 0.07 of it, mostly 0.04. Back within 0.04 before another roll is read from it. Rolls
+        # that came down less (0.04-0.07; rendered seed 1116's knees-apart clip) stay unseen.
+        "roll_unseen_height_drop_min_ratio": 0.08,
+        "roll_unseen_height_rearm_max_ratio": 0.04,
+        "knees_height_rest_quantile_ratio": 0.9,
+        # Their rest is read only while the knees' drop reads within 0.015 of rest: on the way to and from a roll
+        # with the knees parting, the knees read up to 0.13 above it (rendered seeds 1114 and 1119).
+        "roll_unseen_rest_within_ratio": 0.015,
+        # Read the other way from the last roll, or at most half-way towards its zone (unseen rolls read 0.00-0.03
+        # the right way, or within 0.01 the wrong way); further, it is the same side again.
+        "roll_unseen_toward_last_max_ratio": 0.5,
         # The hands spread on the floor lie level (both seen: within 0.13 trunk lengths; the far hand is mostly
         # hidden behind the body, unknown); a shoulder peeling 20 degrees or more off the floor lifts its arm into
         # view, the hand rising 0.9-1.1 trunk lengths (rendered seeds 141-142 through MediaPipe).
