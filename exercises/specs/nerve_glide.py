@@ -17,7 +17,7 @@ NERVE_GLIDE = ExerciseSpec(
                 high_min="knee_extended_min_deg", dwell_s="rep_dwell_s",
                 high_min_near_target=("knee_extension_target_deg", "knee_extended_short_of_target_deg"),
                 partial_min_ratio="partial_rep_min_ratio", partial_fault="short_of_target",
-                start_from_rest_within="rep_rest_within_deg"),
+                start_from_rest_within="rep_rest_within_deg", rest_dwell_s="rest_dwell_s"),
     hold=None,
     frame_rules=(
         # Thigh vertical means the hip near 90; the band is wider than the 80-100 taught, for landmark noise.
@@ -48,7 +48,13 @@ NERVE_GLIDE = ExerciseSpec(
         **RAISED_KNEE_THRESHOLDS,
         "knee_bent_max_deg": 115.0,
         "knee_extended_min_deg": 140.0,
-        "rep_dwell_s": 0.2,
+        # A straightening counts once the knee has read extended for 0.1 s; back bent it must stay 0.2 s. A glide
+        # done too fast (up and down in a second) reads extended for 0.15-0.2 s, the pose model cutting its peak by
+        # 3-4 degrees: at 0.2 s it was a partial rep, short of target, and the count one short (8 of 318 rendered
+        # glides, seeds 617-891 and 801-865). The way back keeps the longer dwell: a knee misread bent for a moment
+        # mid-rep must not end it.
+        "rep_dwell_s": 0.1,
+        "rest_dwell_s": 0.2,
         # A straightening that passes this share of the way from the bent zone (115) to the extended one (140, or
         # the prescribed target less its margin), i.e. 127.5 degrees by default, and bends back without getting
         # there is a partial rep (short_of_target).
