@@ -120,6 +120,27 @@ def test_kneeling_upright_without_the_stretch_is_no_rep_and_no_hold():
     assert (report.rep_count, len(report.holds), report.fault_counts) == (0, 0, {})
 
 
+def without_thigh_rest(spec):
+    rep = dataclasses.replace(spec.rep, neutral_window_s=None, neutral_quantile_ratio=None, neutral_offset_max=None,
+                              neutral_below_max=None)
+    return dataclasses.replace(spec, rep=rep, hold=dataclasses.replace(spec.hold, from_neutral=False))
+
+
+@pytest.mark.parametrize("rest_deg, stretch_deg, reps_without_rest", [(-6.0, 10.0, 0), (6.0, 14.0, 2)],
+                         ids=["rest_read_back", "rest_read_forward"])
+def test_hip_flexor_stretches_are_read_from_a_rest_read_behind_vertical(rest_deg, stretch_deg, reps_without_rest):
+    # Filmed 12-40 degrees round, the half-hidden kneeling knee read upright kneeling 4-8 degrees back and an
+    # 18-degree stretch at 8-10 (rendered seed 1151): from that rest the stretch is counted and timed. A rest read
+    # forward (side-on, up to 8) moves nothing: a stretch at 14 counts as it always did.
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=8.0, rest_deg=rest_deg, stretch_deg=stretch_deg,
+                           base_deg=2.0, seed=7)
+    spec = get_exercise("hip_flexor_stretch")
+    report = score_sequence(trace(script), spec)
+    assert (report.rep_count, len(report.holds), report.fault_counts) == (2, 2, {})
+    assert report.hold_s == pytest.approx(_hold_truth(script), abs=1.0)
+    assert score_sequence(trace(script), without_thigh_rest(spec)).rep_count == reps_without_rest
+
+
 def _throw_kneeling_knee(seq: PoseSequence, t0_s: float, t1_s: float, under_deg: float, length_ratio: float,
                          facing: int = 1, kneeling: str = "left") -> PoseSequence:
     """The kneeling knee read as the pose model throws it: `length_ratio` of the thigh from the hip, its knee->hip

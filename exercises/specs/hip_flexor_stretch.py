@@ -27,8 +27,11 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
     # side, is not a rest held through the gap (the frames either side are the way out and back in).
     rep=RepSpec("back_thigh_extension_deg", "return_to_low", low_max="thigh_rest_max_deg",
                 high_min="thigh_stretch_min_deg", dwell_s="rep_dwell_s",
-                dwell_unseen_max_s="rep_dwell_s"),
+                dwell_unseen_max_s="rep_dwell_s", neutral_window_s="thigh_rest_window_s",
+                neutral_quantile_ratio="thigh_rest_quantile_ratio", neutral_offset_max="thigh_rest_above_max_deg",
+                neutral_below_max="thigh_rest_below_max_deg"),
     hold=HoldSpec("back_thigh_extension_deg", low="thigh_stretch_min_deg", high="thigh_stretch_max_deg",
+                  from_neutral=True,
                   min_s="hold_min_s", gap_max_s="hold_gap_max_s", settle_s="hold_settle_s",
                   unseen_gap_max_s="hold_unseen_gap_max_s", unseen_credit_max_s="hold_unseen_credit_max_s",
                   out_blip_max_s="hold_out_blip_max_s"),
@@ -51,6 +54,16 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
         # degrees ahead of the knee, read 13 or more in 90% of its frames. The gap between the edges is the hysteresis.
         "thigh_rest_max_deg": 8.0,
         "thigh_stretch_min_deg": 11.0,
+        # Both edges (and the hold's band) are measured from the person's own rest where it reads the hip behind the
+        # knee: filmed 12-40 degrees round, the half-hidden kneeling knee read upright kneeling 4-8 degrees back and
+        # an 18-degree stretch at 8-10, so no stretch was counted (rendered seed 1151 at 36 degrees: 0 of 2). The rest
+        # is the lowest tenth of the last 30 s (the stretches fill most of the time), kept at or below 0: a rest read
+        # forward, as side-on it is by up to 8, moves nothing, and a window with no rest in it reads the stretch,
+        # which the bound holds at 0 too.
+        "thigh_rest_window_s": 30.0,
+        "thigh_rest_quantile_ratio": 0.1,
+        "thigh_rest_above_max_deg": 0.0,
+        "thigh_rest_below_max_deg": 10.0,
         # Past this the hip is lunging, not stretching; the band has no practical upper edge below it.
         "thigh_stretch_max_deg": 60.0,
         # With the kneeling leg half hidden behind the front one, the pose model throws its knee for a second or
