@@ -367,7 +367,9 @@ class UnseenEnd:
     back within `rearm_max` of its rest since the last one, so the way back from an end is not taken for the next;
     and not while the rep signal reads more than `toward_last_max` of the way from the middle of the band towards the
     last end's zone, so a second roll to the same side is not turned into the other. The zone's dwell time applies
-    to filled values as to any. Before the first end nothing is assumed.
+    to filled values as to any. Before the first end nothing is assumed. The second measurement's rest is the
+    `rest_quantile` of its last `window_s`, read only while the rep signal is within `rest_within` of the middle of
+    its band.
     """
 
     def __init__(self, low_max: float, high_min: float, window_s: float, drop_min: float, rearm_max: float,
