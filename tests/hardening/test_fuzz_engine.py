@@ -281,9 +281,13 @@ def _adversarial(kind: str, name: str) -> tuple[np.ndarray, np.ndarray]:
         # Rest and work on alternate frames at 60 fps: far faster than any rep.
         t = np.arange(0.0, 5.0, 1 / 60)
         return t, np.where(np.arange(len(t)) % 2, work, rest)
-    # "spikes": a tenth of a second at the work end every second; shorter than the dwell time.
-    t = np.arange(0.0, 10.0, 1 / 30)
-    return t, np.where((t % 1.0) < 0.1, work, rest)
+    # "spikes": at the work end every second for a frame less than the work zone's dwell time (the nerve glide's is
+    # 0.1 s: a glide done too fast reads straight for only 0.1-0.2 s), so never held there long enough to count.
+    spec = EXERCISES[name]
+    fps = 30.0
+    spike_s = spec.t(spec.rep.dwell_s) - 1.5 / fps
+    t = np.arange(0.0, 10.0, 1 / fps)
+    return t, np.where((t % 1.0) < spike_s, work, rest)
 
 
 @pytest.mark.parametrize("kind", ["mid_band_wobble", "flicker", "spikes"])
