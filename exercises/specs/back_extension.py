@@ -56,6 +56,11 @@ BACK_EXTENSION = ExerciseSpec(
         "lean_rest_max_deg": 5.0,
         "lean_back_min_deg": 13.0,
         "rep_dwell_s": 0.2,
+        # The lean is read up to a view of 65, not the 55 other side-plane angles stop at: leaning back turns the
+        # shoulder line the view is read from, and filmed 37 degrees round the view read 55-57 at each lean's top
+        # (rendered seed 1151: 2 of 4 reps). 55 guards a wall sit's shin read far forward at 60; the trunk's lean
+        # back is the movement itself, 15-30 degrees, and read from its own upright.
+        "view_sagittal_max_deg": 65.0,
         # Straight knees read 170-180; bending them to lean back drops them below 155 (a soft knee stays above).
         "knee_min_deg": 155.0,
         # Hips pushed forward move the hip mid-point a tenth of a leg length or more ahead of where it stood;
