@@ -623,8 +623,9 @@ class Checker:
                 known = col[window][np.isfinite(columns[name][window])]
                 # The confidence most of the rep's measured frames had (the lower one on a tie).
                 confidence[name] = CONFIDENCE_NAMES[int(np.floor(np.median(known))) if known.size else UNKNOWN]
-            if confidence[self.spec.rep.signal] == CONFIDENCE_NAMES[RELIABLE] and any(
-                    rep.start_s <= f <= stop for f in self._filled_s):
+            first_filled = bisect.bisect_left(self._filled_s, rep.start_s)  # times are appended in order
+            if confidence[self.spec.rep.signal] == CONFIDENCE_NAMES[RELIABLE] and \
+                    first_filled < len(self._filled_s) and self._filled_s[first_filled] <= stop:
                 # One end of the rep was read from a second measurement, not seen on the rep signal (UnseenEnd).
                 confidence[self.spec.rep.signal] = CONFIDENCE_NAMES[APPROXIMATE]
             view = views[window]

@@ -376,6 +376,7 @@ class UnseenEnd:
                  rest_quantile: float, toward_last_max: float, rest_within: float) -> None:
         """Configure (exercises.spec.RepSpec's unseen_end_* thresholds; low_max and high_min the rep band)."""
         self.low_max, self.high_min, self.rest_within = low_max, high_min, rest_within
+        self._classify = ZoneTracker(low_max, high_min, 0.0).classify
         self.drop_min, self.rearm_max, self.toward_last_max = drop_min, rearm_max, toward_last_max
         self._rest = RunningNeutral(window_s, rest_quantile)
         self._armed = False
@@ -392,7 +393,7 @@ class UnseenEnd:
             magnitude: the second measurement, NaN if unknown.
         """
         self.filled = False
-        zone = "low" if x <= self.low_max else "high" if x >= self.high_min else None
+        zone = self._classify(x) if math.isfinite(x) else "mid"
         # The rest is read only while the rep signal reads near its own: on the way to and from an end the knees can
         # read higher than at rest (a knee lifted as they part), which would set the rest too high.
         middle = (self.low_max + self.high_min) / 2.0
@@ -400,12 +401,12 @@ class UnseenEnd:
         if not (math.isfinite(x) and math.isfinite(magnitude) and rest > 0):
             return x
         drop = 1.0 - magnitude / rest
-        if zone is not None or drop < self.drop_min:
+        if zone != "mid" or drop < self.drop_min:
             if self._filling is not None:
                 self._armed, self._filling = False, None  # the end filled in is over: its way back is no new end
-            if zone is not None and drop >= self.drop_min:
+            if zone != "mid" and drop >= self.drop_min:
                 self._last, self._armed = zone, False  # an end seen, and the knees down: the way back is no new end
-            elif zone is None and drop <= self.rearm_max:
+            elif zone == "mid" and drop <= self.rearm_max:
                 self._armed = True
             return x
         filling = self._filling
