@@ -69,17 +69,17 @@ def angle_from_horizontal_deg(start: np.ndarray, end: np.ndarray, forward_sign: 
 
 
 def elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Angle of start->end above the horizontal, whichever way it points (2D pixels, y down).
+    """Angle of start->end above the horizontal, whichever way it points (y down: pixels, or world metres).
 
     Args:
-        start: (..., 2) pixel point.
-        end: (..., 2) pixel point.
+        start: (..., 2) pixel point, or (..., 3) world point.
+        end: the same.
 
     Returns:
         (...) degrees in [-90, 90]: positive when end is higher than start, NaN if the points coincide.
     """
     d = np.asarray(end, float) - np.asarray(start, float)
-    length = np.hypot(d[..., 0], d[..., 1])
+    length = np.linalg.norm(d, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.degrees(np.arcsin(np.clip(np.where(length > 0, -d[..., 1] / length, np.nan), -1.0, 1.0)))
 

@@ -209,6 +209,13 @@ def test_elevation_is_direction_free(end, expected):
     assert elevation_deg(np.array([0.0, 0.0]), np.array(end, float)) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("end, expected", [((3, 0, 4), 0.0), ((0, -3, 3), 45.0), ((2, 1, 0), -26.565), ((0, -5, 0), 90.0)])
+def test_elevation_in_world_metres_counts_depth_as_level(end, expected):
+    from pose.geometry import elevation_deg
+
+    assert elevation_deg(np.zeros(3), np.array(end, float)) == pytest.approx(expected, abs=1e-3)
+
+
 @pytest.mark.parametrize("ankle_xy, shin_known", [((220.0, 400.0), True), ((330.0, 290.0), False)])
 def test_a_foot_above_its_knee_gives_no_shin_or_heel_angle_but_keeps_the_knee(ankle_xy, shin_known):
     # Standing leg seen from the left, facing right: hip (300, 200), knee (200, 300). An "ankle" level with the
