@@ -219,6 +219,31 @@ def test_leg_labels_swapped_while_the_resting_leg_lifts_are_put_back():
     assert as_labelled.fault_counts.get("thigh_drift", 0) >= 1
 
 
+def _both_labels_on_the_raised_leg(frame, doubled: bool, working="left", seen=0.28):
+    """The frame with the other leg's labels laid on the raised (working) leg, seen well, and the working leg's own
+    labels seen poorly: the pose model's doubled leg."""
+    if not doubled:
+        return frame
+    other = "right" if working == "left" else "left"
+    xyz, world, vis = frame.xyz.copy(), frame.world_xyz.copy(), frame.visibility.copy()
+    for p in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        a, b = Landmark[f"{working.upper()}_{p}"], Landmark[f"{other.upper()}_{p}"]
+        xyz[b], world[b], vis[b], vis[a] = xyz[a], world[a], 0.95, seen
+    return dataclasses.replace(frame, xyz=xyz, world_xyz=world, visibility=vis)
+
+
+def test_a_raised_leg_seen_only_under_the_other_legs_labels_is_read_from_them():
+    # Filmed 14 degrees round (rendered seed 1191), the pose model laid both legs' labels on the raised one, the
+    # working leg's own seen at 0.28 (under the floor, so unknown) and the other's at 0.95, for most of the clip:
+    # 1 rep of 4 counted. A resting thigh read standing up with the raised knee unseen is the raised leg.
+    clip = glide_clip(glide_reps(4))
+    doubled = sk.sequence([_both_labels_on_the_raised_leg(f, 4.7 < f.t_s < 13.8) for f in clip])
+    report = _live_and_recorded_agree(doubled, GLIDE)
+    assert report.side == "left" and report.rep_count == 4 and report.fault_counts == {}
+    # Without the rule the two reps under the doubled labels are not seen.
+    assert score_sequence(doubled, GLIDE.with_thresholds({"leg_unseen_swap_thigh_min_deg": math.inf})).rep_count == 2
+
+
 def test_when_the_far_knee_is_never_seen_the_working_leg_is_the_one_facing_the_camera():
     # Knee to chest filmed 27 degrees off side-on (rendered seed 372): the far knee stayed under the visibility floor
     # in every frame, so the raised-leg rule never voted, the default chose that unseen leg, and a clean clip scored

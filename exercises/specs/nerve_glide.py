@@ -72,6 +72,12 @@ NERVE_GLIDE = ExerciseSpec(
         # within 5. Swapped with the resting leg on the floor it reads 60-90 higher, but lifting only 33-42 (rendered
         # seeds 641 and 681: a drawn 35-degree lift read 51 under a raised thigh read 84), which 45 missed.
         "leg_swap_thigh_rise_min_deg": 20.0,
+        # The pose model also lays both legs' labels on the raised leg, the working side's seen under the visibility
+        # floor (rendered seed 1191 at 14 degrees round: 0.28 against 0.95, for most of the clip; 1 rep of 4). With
+        # the working knee unknown, a resting thigh standing this high is the raised leg (the raised one stands 60-90
+        # up, a resting one lifting reads up to 51). 354 rendered glides up to 60 degrees round (seeds 617-1146):
+        # reps exact 334 -> 336, no clip worse.
+        "leg_unseen_swap_thigh_min_deg": 60.0,
         # A rep starts when the knee last left within this of its bent rest, so it is timed over the whole
         # straightening, however far a prescribed target lets it go (rest jitter reads 1-3 degrees).
         "rep_rest_within_deg": 5.0,
