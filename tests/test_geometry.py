@@ -209,7 +209,8 @@ def test_elevation_is_direction_free(end, expected):
     assert elevation_deg(np.array([0.0, 0.0]), np.array(end, float)) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("end, expected", [((3, 0, 4), 0.0), ((0, -3, 3), 45.0), ((2, 1, 0), -26.565), ((0, -5, 0), 90.0)])
+@pytest.mark.parametrize("end, expected",
+                         [((3, 0, 4), 0.0), ((0, -3, 3), 45.0), ((2, 1, 0), -26.565), ((0, -5, 0), 90.0)])
 def test_elevation_in_world_metres_counts_depth_as_level(end, expected):
     from pose.geometry import elevation_deg
 
