@@ -98,7 +98,10 @@ def test_slumped_straightenings_are_clean_reps(fps, facing):
         pytest.param([165.0] * 3, 1.2, 30.0, {}, 3, {"too_fast": 3}, id="flicked"),
         pytest.param([150.0, 172.0], 4.0, 30.0, {"knee_extension_target_deg": 150.0}, 2, {"beyond_target": 1},
                      id="past_the_target"),
-        pytest.param([150.0, 155.0], 4.0, 30.0, {"knee_extension_target_deg": 150.0}, 2, {}, id="within_margin"),
+        pytest.param([150.0, 152.0], 4.0, 30.0, {"knee_extension_target_deg": 150.0}, 2, {}, id="within_margin"),
+        # The pose model reads a straightening short far more often than long: 5 past the target is past it.
+        pytest.param([150.0, 155.0], 4.0, 30.0, {"knee_extension_target_deg": 150.0}, 2, {"beyond_target": 1},
+                     id="past_the_margin"),
         pytest.param([165.0, 132.0], 4.0, 30.0, {}, 1, {"short_of_target": 1}, id="half_way_is_partial"),
         pytest.param([105.0], 4.0, 30.0, {}, 0, {}, id="a_fidget_is_nothing"),
     ],
