@@ -10,7 +10,7 @@ import numpy as np
 
 from exercises.body import Body
 from exercises.setup import POSTURES
-from exercises.signals import fused_joint_deg, signal
+from exercises.signals import SIGNAL_PLANES, fused_joint_deg, signal
 from pose.geometry import distance, elevation_deg, joint_angle_deg
 
 # Lying face down: the trunk is judged from level like any lying posture (the press-up's own gate is wider).
@@ -41,6 +41,10 @@ def trunk_rise_deg(b: Body) -> np.ndarray:
 
 def _picture_trunk_rise_deg(b: Body) -> np.ndarray:
     return elevation_deg(b.mid("hip"), b.mid("shoulder"))
+
+
+# Read from the world landmarks off side-on, as a joint angle is: known from any view, reliable only near side-on.
+SIGNAL_PLANES.setdefault("trunk_rise_deg", ("joint", ("shoulder", "hip")))
 
 
 @signal("trunk_over_thigh_deg")
