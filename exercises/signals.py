@@ -432,6 +432,11 @@ SIGNAL_PLANES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# Signals that read whichever side moves (either leg), not the working side: per signal, (T,) whether the parts it
+# read in each frame were seen reliably, in place of `Body.well_seen` of its SIGNAL_PLANES parts.
+SEEN_RULES: dict[str, Callable[[Body], np.ndarray]] = {}
+
+
 def signal_plane(name: str) -> str:
     """Where a measurement is seen from: its SIGNAL_PLANES plane ("joint", "side", "front", "any").
 
@@ -444,13 +449,15 @@ def signal_confidence(name: str, b: Body, values: np.ndarray) -> np.ndarray:
     """(T,) confidence codes of a signal's values: RELIABLE, APPROXIMATE or UNKNOWN.
 
     From the view angle of the plane the signal measures in (an unknown view counts as side-on) and the visibility
-    of the parts it reads; a NaN value is always UNKNOWN.
+    of the parts it reads (SIGNAL_PLANES, or SEEN_RULES for a signal reading either side); a NaN value is always
+    UNKNOWN.
     """
     plane, parts = SIGNAL_PLANES.get(name, ("any", ()))
     lim = b.limits
     view = np.nan_to_num(b.view, nan=0.0)
     off = 90.0 - view if plane == "front" else view  # degrees away from the view this plane is best seen from
-    reliable = b.well_seen(parts) & ((off <= lim.reliable_max_deg) | (plane == "any"))
+    seen = SEEN_RULES[name](b) if name in SEEN_RULES else b.well_seen(parts)
+    reliable = seen & ((off <= lim.reliable_max_deg) | (plane == "any"))
     known = np.isfinite(values)
     if plane == "side":
         known &= view <= lim.sagittal_max_deg

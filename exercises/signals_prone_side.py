@@ -15,7 +15,7 @@ import numpy as np
 from exercises.body import Body
 from exercises.setup import POSTURES
 from exercises.side import SIDE_RULES
-from exercises.signals import SIGNAL_PLANES, signal
+from exercises.signals import SEEN_RULES, SIGNAL_PLANES, signal
 from pose.geometry import distance, elevation_deg
 from pose.landmarks import Side, sided
 
@@ -81,7 +81,27 @@ def reach_deg(b: Body) -> np.ndarray:
     is read as the higher of the two (see _reaching_thigh_deg): on rendered bird dogs up to 60 degrees round (seeds
     617-1151 and 1201-1210, 148 clips), reps exact 132 -> 136 against reading it so only under 0.5, and the same at 0.7.
     """
-    return _higher(*(_reaching_thigh_deg(b, s) for s in ("left", "right"))) + 90.0
+    return _higher(*_thighs(b)) + 90.0
+
+
+def _thighs(b: Body) -> tuple[np.ndarray, np.ndarray]:
+    """The left and right thighs' lines above level as reach_deg reads them (computed once per body)."""
+    both = b.derived("reaching_thighs",
+                     lambda body: np.stack([_reaching_thigh_deg(body, s) for s in ("left", "right")]))
+    return both[0], both[1]
+
+
+def _reaching_knee_seen(b: Body) -> np.ndarray:
+    """(T,) whether the knee of the higher thigh, the one reach_deg reads, was seen reliably."""
+    if b.visibility is None:
+        return np.ones(len(b.xy), bool)
+    left, right = _thighs(b)
+    seen = b.visibility[:, [sided("knee", "left"), sided("knee", "right")]] >= b.limits.landmark_reliable_min_ratio
+    return np.where(np.nan_to_num(right, nan=-np.inf) > np.nan_to_num(left, nan=-np.inf), seen[:, 1], seen[:, 0])
+
+
+# A far leg's reach read from a hidden knee (see reach_deg) is approximate.
+SEEN_RULES.setdefault("reach_deg", _reaching_knee_seen)
 
 
 def _reaching_thigh_deg(b: Body, side: Side) -> np.ndarray:

@@ -630,6 +630,8 @@ MEASURE_NAMES: dict[str, str] = {
     "knee_stack_gap_ratio": "knee gap", "hip_lift_ratio": "hip lift",
     # A trunk rotation's rep measure: approximate on a rep whose roll one way was read from the knees' height alone.
     "knee_roll_ratio": "knee roll",
+    # A bird dog's rep measure: approximate on a reach whose knee was hidden behind the body.
+    "reach_deg": "leg reach",
     "knees_parting_ratio": "knee gap", "arm_lift_ratio": "shoulders",
     "pelvis_roll_deg": "pelvis", "front_knee_past_toes_ratio": "front knee", "trunk_lean_back_deg": "trunk lean",
     "back_knee_deg": "back knee", "back_heel_rise_ratio": "back heel", "hips_forward_ratio": "hip position",

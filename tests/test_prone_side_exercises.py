@@ -260,6 +260,8 @@ def test_bird_dog_far_leg_hidden_behind_the_body_is_read_from_its_world_line(vis
     report = score_sequence(seq, BIRD_DOG)
     assert report.rep_count == reps
     assert report.partial_rep_count == 0
+    # A reach read from a knee not seen reliably says so; the near leg's reach (the last rep) is seen well.
+    assert [r.confidence["reach_deg"] for r in report.reps] == ["approximate"] * (reps - 1) + ["reliable"]
 
 
 def test_bird_dog_arm_alone_is_no_rep():
