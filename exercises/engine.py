@@ -96,7 +96,7 @@ class Checker:
         self._limits = ViewLimits.from_thresholds(spec.thresholds)
         # Specs with one leg raised and one resting put the pose model's swapped leg labels back (exercises.side).
         self._leg_swap_rise_min_deg = spec.thresholds.get("leg_swap_thigh_rise_min_deg", math.inf)
-        self._leg_doubled_min_deg = spec.thresholds.get("leg_unseen_swap_thigh_min_deg", math.inf)
+        self._leg_unseen_swap_min_deg = spec.thresholds.get("leg_unseen_swap_thigh_min_deg", math.inf)
         self._view_smoothing_s = spec.thresholds.get("view_smoothing_s", _VIEW_SMOOTHING_S)
         self._view = math.nan
         self._view_t = -math.inf
@@ -282,7 +282,7 @@ class Checker:
         visibility = sequence.visibility[keep]
         xy = pixel_xy(sequence.xyz[keep], visibility, sequence.image_size, spec.t("landmark_visibility_min_ratio"))
         xy, world_xyz, visibility = unswap_raised_leg(xy, sequence.world_xyz[keep], visibility, self.side,
-                                                      self._leg_swap_rise_min_deg, self._leg_doubled_min_deg)
+                                                      self._leg_swap_rise_min_deg, self._leg_unseen_swap_min_deg)
         if self._filter is not None:
             xy = np.stack([self._filter(t, frame_xy) for t, frame_xy in zip(t_s.tolist(), xy)]) if len(xy) else xy
         world = self._world(world_xyz, visibility)
@@ -336,7 +336,7 @@ class Checker:
             world_xyz, visibility = frame.world_xyz, frame.visibility
             if self._side_fixed:  # as prepare does; while the side is being chosen, the votes see the labels as given
                 swapped = unswap_raised_leg(raw[None], world_xyz[None], visibility[None], self.side,
-                                            self._leg_swap_rise_min_deg, self._leg_doubled_min_deg)
+                                            self._leg_swap_rise_min_deg, self._leg_unseen_swap_min_deg)
                 raw, world_xyz, visibility = (a[0] for a in swapped)
             xy = self._filter(t_s, raw) if self._filter is not None else raw
             world = self._world(world_xyz, visibility)

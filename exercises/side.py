@@ -108,7 +108,7 @@ _LEG_PARTS = ("hip", "knee", "ankle", "heel", "foot_index")
 
 
 def unswap_raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndarray, side: Side,
-                      rise_min_deg: float, doubled_thigh_min_deg: float = np.inf,
+                      rise_min_deg: float, unseen_swap_thigh_min_deg: float = np.inf,
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Leg labels put back where the pose model swapped them, for an exercise with one leg raised and one resting.
 
@@ -121,8 +121,8 @@ def unswap_raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndar
     back. A resting leg truly lifting (30 degrees) under a raised thigh (about 90) is 60 degrees the other way.
 
     The pose model also lays both legs' labels on the raised leg, the working side's seen too poorly to use: a frame
-    whose working knee is unknown while the resting thigh stands `doubled_thigh_min_deg` or more above the horizontal
-    takes the resting labels for the working leg (and the working ones, unknown, for the resting leg).
+    whose working knee is unknown while the resting thigh stands `unseen_swap_thigh_min_deg` or more above the
+    horizontal takes the resting labels for the working leg (and the working ones, unknown, for the resting leg).
 
     Args:
         xy: (T, 33, 2) pixel landmarks, NaN where unknown.
@@ -130,19 +130,19 @@ def unswap_raised_leg(xy: np.ndarray, world_xyz: np.ndarray, visibility: np.ndar
         visibility: (T, 33) visibilities.
         side: the working (raised) leg's side.
         rise_min_deg: how much higher the resting thigh must rise; NaN or inf: never swapped.
-        doubled_thigh_min_deg: how high a resting thigh must stand, with the working knee unknown; inf: never.
+        unseen_swap_thigh_min_deg: how high a resting thigh must stand, with the working knee unknown; inf: never.
 
     Returns:
         The three arrays, with the legs' landmarks exchanged in the swapped frames (copies only when any are).
     """
-    if not (np.isfinite(rise_min_deg) or np.isfinite(doubled_thigh_min_deg)):
+    if not (np.isfinite(rise_min_deg) or np.isfinite(unseen_swap_thigh_min_deg)):
         return xy, world_xyz, visibility
     other = "left" if side == "right" else "right"
     working = elevation_deg(xy[:, sided("hip", side)], xy[:, sided("knee", side)])
     resting = elevation_deg(xy[:, sided("hip", other)], xy[:, sided("knee", other)])
     with np.errstate(invalid="ignore"):
         swapped = resting - working >= rise_min_deg
-        swapped |= np.isnan(xy[:, sided("knee", side), 0]) & (resting >= doubled_thigh_min_deg)
+        swapped |= np.isnan(xy[:, sided("knee", side), 0]) & (resting >= unseen_swap_thigh_min_deg)
     if not swapped.any():
         return xy, world_xyz, visibility
     a = [sided(p, side) for p in _LEG_PARTS]
