@@ -221,9 +221,21 @@ def spine_flexion_deg(b: Body) -> np.ndarray:
 
 @signal("neck_deg")
 def neck_deg(b: Body) -> np.ndarray:
-    """Head relative to the trunk line: ear direction from the shoulder minus trunk direction; positive looks up."""
-    shoulder, hip = b.point("shoulder"), b.point("hip")
-    head = angle_from_horizontal_deg(shoulder, side_plane(b, shoulder, b.point("ear")), b.forward)
+    """Head relative to the trunk line: ear direction from the shoulder minus trunk direction; positive looks up.
+
+    From the near side's ear, shoulder and hip side-on, and from the midpoints of both sides' further round (the ear
+    is nearer the middle than the shoulder, so the near side's line is not in the side plane; see
+    exercises.body.VIEW_THRESHOLDS, view_near_side_only_max_deg), blended in between.
+    """
+    near = _neck_in_picture_deg(b, b.point("ear"), b.point("shoulder"), b.point("hip"))
+    middle = _neck_in_picture_deg(b, b.mid("ear"), b.mid("shoulder"), b.mid("hip"))
+    w = b.near_side_weight()
+    blend = w * near + (1.0 - w) * middle
+    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, near, middle))
+
+
+def _neck_in_picture_deg(b: Body, ear: np.ndarray, shoulder: np.ndarray, hip: np.ndarray) -> np.ndarray:
+    head = angle_from_horizontal_deg(shoulder, side_plane(b, shoulder, ear), b.forward)
     trunk = angle_from_horizontal_deg(hip, side_plane(b, hip, shoulder), b.forward)
     return (head - trunk + 180.0) % 360.0 - 180.0
 
