@@ -63,8 +63,8 @@ VIEW_THRESHOLDS: dict[str, float] = {
     # midpoints of both sides' from the second on (the midline is in the side plane), blended in between. Side-on the
     # far side is hidden and guessed: rendered sphinxes read the head raised 44 degrees as 37 from the near side and 22
     # from the midpoints, level as 12 and 0. Filmed 20-60 degrees round the near side read -3 level and 17-20 raised
-    # (a neck extension of 40-54 degrees missed), the midpoints 13-16 and 45-50. Side-on the view reads under 11
-    # (95th percentile) and 29-36 (median) at 20-60 (rendered seeds 617-1251, 42 clips).
+    # (a neck extension of 40-54 degrees missed), the midpoints 13-16 and 45-50. The view reads under 11 side-on (95th
+    # percentile) and 29-36 filmed 20-60 round (median; rendered seeds 617-1251, 42 clips).
     "view_near_side_only_max_deg": 15.0,
     "view_midline_only_min_deg": 30.0,
     # 1: a joint's picture angle is taken as a side-on camera would see it (pose.view.side_plane_angle_deg, the turn
