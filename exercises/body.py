@@ -62,9 +62,9 @@ VIEW_THRESHOLDS: dict[str, float] = {
     # (degrees off side-on, as the view is read) such an angle comes from the near side's landmarks, from the
     # midpoints of both sides' from the second on (the midline is in the side plane), blended in between. Side-on the
     # far side is hidden and guessed: rendered sphinxes read the head raised 44 degrees as 37 from the near side and 22
-    # from the midpoints, level as 12 and 0. Filmed 20-60 degrees round the near side read -3 level and 17-20 raised
-    # (a neck extension of 40-54 degrees missed), the midpoints 13-16 and 45-50. The view reads under 11 side-on (95th
-    # percentile) and 29-36 filmed 20-60 round (median; rendered seeds 617-1251, 42 clips).
+    # from the midpoints, level as 12 and 0. Filmed 20-60 degrees round the near side read -3 to -5 level and 15-20
+    # raised (a neck extension of 40-54 degrees missed), the midpoints 14-16 and 45-50. The view reads under 11
+    # side-on (95th percentile) and 29-36 filmed 20-60 round (median; rendered seeds 617-1251, 42 clips).
     "view_near_side_only_max_deg": 15.0,
     "view_midline_only_min_deg": 30.0,
     # 1: a joint's picture angle is taken as a side-on camera would see it (pose.view.side_plane_angle_deg, the turn
