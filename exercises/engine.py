@@ -711,6 +711,7 @@ class Checker:
             rest_seen_from_s=self._rest_seen(),
             body_seen_ratio=float(seen.mean()) if len(t) else 0.0,
             rep_neutral=self._series.column("_neutral"),
+            body_seen=seen,
         )
         # Gait events need both legs' whole trajectories: the spec's detector finds the steps in the series.
         if self.spec.events:

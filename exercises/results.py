@@ -166,6 +166,7 @@ class ClipReport:
         rep_neutral: (T,) the rep signal's neutral per frame, for a spec whose rep zones are measured from the
             person's own rest (RepSpec.neutral_window_s; the zones are its offsets from it); NaN before it is known
             and for other specs.
+        body_seen: (T,) bool per frame: the body's required parts seen (see body_seen_ratio); empty when not recorded.
     """
 
     exercise: str
@@ -192,6 +193,7 @@ class ClipReport:
     rest_seen_from_s: dict[str, float] = field(default_factory=dict)
     body_seen_ratio: float = math.nan
     rep_neutral: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    body_seen: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, bool))
 
     @property
     def rep_count(self) -> int:
@@ -208,6 +210,29 @@ class ClipReport:
         """How far the camera was from side-on over the clip (median degrees), NaN if unknown."""
         finite = self.view_deg[np.isfinite(self.view_deg)] if len(self.view_deg) else self.view_deg
         return float(np.median(finite)) if len(finite) else float("nan")
+
+    def longest_unseen(self) -> tuple[float, float]:
+        """(start_s, duration_s) of the longest stretch mid-set in which the body was not seen; (NaN, 0.0) if none.
+
+        Mid-set: between the first and the last frames it was seen (out of the picture, or not found by the pose
+        model); the stretch runs from its first unseen frame to the next seen one. (NaN, 0.0) too when `body_seen`
+        was not recorded.
+        """
+        seen = np.asarray(self.body_seen, bool)
+        if len(seen) != len(self.t_s) or not seen.any():
+            return math.nan, 0.0
+        t = np.asarray(self.t_s, float)
+        first, last = np.flatnonzero(seen)[[0, -1]]
+        best = (math.nan, 0.0)
+        start = None
+        for i in range(first, last + 1):
+            if not seen[i] and start is None:
+                start = i
+            elif seen[i] and start is not None:
+                if t[i] - t[start] > best[1]:
+                    best = (float(t[start]), float(t[i] - t[start]))
+                start = None
+        return best
 
     @property
     def hold_s(self) -> float:

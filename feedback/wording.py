@@ -492,6 +492,24 @@ def low_coverage_cause(pose_coverage: float, body_seen_ratio: float) -> str:
     return "position" if body_seen_ratio >= LOW_COVERAGE_MAX_RATIO else "unseen"
 
 
+# Lost from view this long or longer in the middle of a set, the person may have lost reps or hold time there, and
+# the review says so: a hold bridges gaps of 0.5-1.6 s (hold_gap_max_s), and unseen ones of up to 3 s in four
+# exercises (hold_unseen_gap_max_s). Rendered lying exercises filmed 35-40 degrees round lost the person for 3-5 s at
+# a time (MediaPipe's person detector), and a sphinx's hold of 5 s read 0 s.
+UNSEEN_GAP_WARN_MIN_S = 2.0
+
+
+def unseen_gap_warning(exercise: str, start_s: float, duration_s: float) -> str:
+    """For the patient: the longest stretch mid-set in which they were not seen, with where to put the camera.
+
+    `start_s` and `duration_s` as ClipReport.longest_unseen gives them; "" under UNSEEN_GAP_WARN_MIN_S.
+    """
+    if not duration_s >= UNSEEN_GAP_WARN_MIN_S:
+        return ""
+    return (f"We lost sight of you for {duration_s:.0f} s, starting {start_s:.0f} s into the clip, so reps or hold "
+            f"time there may be missing. {camera_advice(exercise)}")
+
+
 def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
     """Why a clip's counts may be low, for the patient, with what to do; "" when the rep measurement was mostly read."""
     cause = low_coverage_cause(pose_coverage, body_seen_ratio)

@@ -828,3 +828,23 @@ def test_random_sets_count_full_and_partial_reps(exercise, seed):
     fault = get_exercise(exercise).rep.partial_fault
     full, partial = classes.count("full"), classes.count("partial")
     assert _outcome(report) == ([()] * full, [(fault,)] * partial, {fault: partial} if partial else {}), classes
+
+
+@pytest.mark.parametrize(("kind", "gap_s", "found"), [
+    ("no_person", 3.6, 3.6), ("legs_out", 2.5, 2.5), ("no_frames", 3.6, 0.0), ("risen", 2.5, 0.0)])
+def test_the_longest_stretch_with_the_body_unseen_mid_set_is_reported(kind, gap_s, found):
+    # Unseen is the body's required parts not seen (no person, the legs out of the picture); frames that never came
+    # are not unseen time, and a body seen out of the band (risen) was seen.
+    report = score_sequence(_gapped_wall_sit(kind, gap_s, 30.0), WALL)
+    start_s, duration_s = report.longest_unseen()
+    assert duration_s == pytest.approx(found, abs=0.05)
+    if found:
+        assert start_s == pytest.approx(GAP_START_S, abs=0.05)
+
+
+def test_the_body_unseen_only_before_and_after_the_set_is_no_stretch_mid_set():
+    frames = _frames("wall_squat", WALL_SIT, 30.0)
+    hidden = [PoseFrame.empty(f.t_s, f.image_size) if f.t_s < 2.0 or f.t_s > 24.0 else f for f in frames]
+    report = score_sequence(sk.sequence(hidden), WALL)
+    assert report.longest_unseen()[1] == 0.0 and report.body_seen_ratio < 0.9
+    assert dataclasses.replace(report, body_seen=np.zeros(0, bool)).longest_unseen()[1] == 0.0  # not recorded

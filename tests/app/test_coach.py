@@ -12,11 +12,13 @@ from feedback.coach import NOT_IN_POSITION_MIN_S, CueSelector, PositionWatch, su
 from feedback.wording import (
     ONE_END_SEEN_WORDING,
     SETUP_WORDING,
+    UNSEEN_GAP_WARN_MIN_S,
     camera_advice,
     coverage_note,
     coverage_warning,
     one_end_note,
     one_end_warning,
+    unseen_gap_warning,
 )
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
@@ -146,6 +148,15 @@ def test_low_coverage_says_the_position_when_the_body_was_seen_and_the_camera_wh
     assert coverage_warning("bird_dog", 0.2, 0.9).endswith("Check the steps of how to do it.")
     assert coverage_warning("bird_dog", 0.2, math.nan).startswith("The body was hard to see")
     assert coverage_warning("pelvic_tilt", 0.8, 1.0) == ""
+
+
+def test_a_person_lost_from_view_mid_set_is_told_for_how_long_when_and_where_to_put_the_camera():
+    lost = unseen_gap_warning("prone_on_elbows", start_s=2.5, duration_s=5.1)
+    assert lost.startswith("We lost sight of you for 5 s, starting 2 s into the clip, so reps or hold time there")
+    assert lost.endswith(camera_advice("prone_on_elbows"))
+    # Shorter stretches are bridged (or cost little): nothing to say; none at all (NaN start, 0 s) neither.
+    assert unseen_gap_warning("prone_on_elbows", 2.5, UNSEEN_GAP_WARN_MIN_S - 0.1) == ""
+    assert unseen_gap_warning("prone_on_elbows", math.nan, 0.0) == ""
 
 
 def test_a_set_seen_at_one_end_only_says_which_and_where_to_put_the_camera():
