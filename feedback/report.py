@@ -23,7 +23,7 @@ from feedback.wording import confidence_note
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
                "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults",
-               "sampling", "body_seen_ratio", "one_end_only")
+               "sampling", "body_seen_ratio", "one_end_only", "unseen_max_s")
 # angle_confidence (issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
 # "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored. unjudged_faults (last):
 # the faults the clip could not be checked for at all (exercises.judged), codes separated by ';': "no fault" for
@@ -34,6 +34,9 @@ CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_c
 # exercise's measured position (a pelvic tilt without the hands on the hip bones), not a camera problem.
 # one_end_only (last): for a cycle exercise, the end of the cycle ("low" or "high" of its rep measurement) reached again
 # and again while the other never was (exercises.one_sided), so no full rep was counted; empty otherwise.
+# unseen_max_s (last): the longest stretch in the middle of the clip with the body not seen, in seconds
+# (ClipReport.longest_unseen: out of the picture, or lost by the pose model), 0 when there was none; reps or hold time
+# there may be missing (the review warns from feedback.wording.UNSEEN_GAP_WARN_MIN_S). Empty for a clip not scored.
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "sampling": result.sampling if r else None,
         "body_seen_ratio": _num(r.body_seen_ratio, 3) if r else None,
         "one_end_only": _one_end(r, result.exercise),
+        "unseen_max_s": _num(r.longest_unseen()[1]) if r else None,
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]

@@ -103,13 +103,14 @@ def test_nobody_in_the_picture_is_unknown():
 
 
 def test_rows_carry_the_confidence_near_the_end_of_the_csv():
-    # angle_confidence (issue 13), unjudged_faults, sampling, body_seen_ratio and one_end_only came after it, each
-    # appended last in its turn.
-    assert CSV_COLUMNS[-6:] == ("exercise_confidence", "angle_confidence", "unjudged_faults", "sampling",
-                                "body_seen_ratio", "one_end_only")
+    # angle_confidence (issue 13), unjudged_faults, sampling, body_seen_ratio, one_end_only and unseen_max_s came
+    # after it, each appended last in its turn.
+    assert CSV_COLUMNS[-7:] == ("exercise_confidence", "angle_confidence", "unjudged_faults", "sampling",
+                                "body_seen_ratio", "one_end_only", "unseen_max_s")
     row = to_row(ClipResult("a.mp4", UNKNOWN, error="a.mp4: exercise not recognised: x", exercise_confidence=0.25))
     assert row["exercise_confidence"] == 0.25 and row["sampling"] is None  # not scored: no sampling to name
-    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,,,,,")
+    assert row["unseen_max_s"] is None
+    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,,,,,,")
     assert to_row(ClipResult("a.mp4", "cat_cow"))["exercise_confidence"] is None  # the exercise was named
 
 

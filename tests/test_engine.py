@@ -10,6 +10,7 @@ import pytest
 
 from exercises.engine import Checker, score_sequence
 from exercises.registry import get_exercise
+from feedback.report import ClipResult, to_row
 from pose.frames import PoseFrame
 from pose.landmarks import Landmark
 from tests import skeleton as sk
@@ -840,6 +841,8 @@ def test_the_longest_stretch_with_the_body_unseen_mid_set_is_reported(kind, gap_
     assert duration_s == pytest.approx(found, abs=0.05)
     if found:
         assert start_s == pytest.approx(GAP_START_S, abs=0.05)
+    # The batch row carries it, in seconds (0 when the body was never lost mid-set).
+    assert to_row(ClipResult("a.mp4", "wall_squat", report=report))["unseen_max_s"] == round(duration_s, 2)
 
 
 def test_the_body_unseen_only_before_and_after_the_set_is_no_stretch_mid_set():
