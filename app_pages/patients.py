@@ -11,7 +11,7 @@ from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
-from feedback.wording import COVERAGE_HELP, coverage_note, one_end_note
+from feedback.wording import COVERAGE_HELP, coverage_note, one_end_note, unseen_gap_note
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -95,6 +95,10 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     # Sets saved before the body was recorded apart have no body_seen_ratio: their note says only how much was measured.
     seen = row.get("body_seen_ratio")
     if note := coverage_note(s.exercise, s.pose_coverage, math.nan if seen is None else seen):
+        st.warning(note)
+    # The longest stretch mid-set with the patient unseen (a walk leaves the picture at each turn by design); sets
+    # saved before it was recorded have none.
+    elif spec.events != "gait" and (note := unseen_gap_note(row.get("unseen_max_s") or 0.0)):
         st.warning(note)
     # A set of cycles seen at one end only counted nothing, though the patient may well have done them.
     if note := one_end_note(s.exercise, row.get("one_end_only") or ""):

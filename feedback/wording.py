@@ -510,6 +510,13 @@ def unseen_gap_warning(exercise: str, start_s: float, duration_s: float) -> str:
             f"time there may be missing. {camera_advice(exercise)}")
 
 
+def unseen_gap_note(duration_s: float) -> str:
+    """unseen_gap_warning for the therapist reading a saved set: third person, no camera advice."""
+    if not duration_s >= UNSEEN_GAP_WARN_MIN_S:
+        return ""
+    return f"The patient was lost from view for {duration_s:.0f} s mid-set: reps or hold time there may be missing."
+
+
 def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
     """Why a clip's counts may be low, for the patient, with what to do; "" when the rep measurement was mostly read."""
     cause = low_coverage_cause(pose_coverage, body_seen_ratio)

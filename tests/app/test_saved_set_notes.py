@@ -1,10 +1,11 @@
-"""What a therapist reads on a saved set beside its numbers (AppTest): a set of cycles seen at one end only."""
+"""What a therapist reads on a saved set beside its numbers (AppTest): a set of cycles seen at one end only, a
+patient lost from view mid-set."""
 
 from __future__ import annotations
 
 import pytest
 
-from feedback.wording import one_end_note
+from feedback.wording import one_end_note, unseen_gap_note
 from store import auth, repo
 from store.db import open_store
 from store.models import utc_now
@@ -53,3 +54,17 @@ def test_a_set_saved_before_the_finding_was_recorded_says_nothing_of_it(isolated
     assert "one_end_only" not in row
     warnings = _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row)
     assert not any("seen rolling" in w for w in warnings)
+
+
+@pytest.mark.parametrize(("exercise", "unseen_s", "said"), [
+    ("prone_on_elbows", 5.08, True), ("prone_on_elbows", 1.2, False), ("prone_on_elbows", None, False),
+    ("walk", 6.0, False)])
+def test_a_saved_set_says_when_the_patient_was_lost_from_view_mid_set(isolated_dirs, tmp_path, monkeypatch, exercise,
+                                                                       unseen_s, said):
+    # A sphinx lost by the pose model for 5 s mid-hold read a hold of 0 s; the therapist is told why. A short stretch
+    # (bridged), a set saved before it was recorded (None) and a walk (out of the picture at each turn) say nothing.
+    row = {**make_row(exercise), "unseen_max_s": unseen_s}
+    warnings = _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row)
+    assert unseen_gap_note(5.08) == ("The patient was lost from view for 5 s mid-set: reps or hold time there may be "
+                                     "missing.")
+    assert any("lost from view" in w for w in warnings) == said
