@@ -77,11 +77,17 @@ def fused_joint_deg(b: Body, image_deg: np.ndarray, world_deg: np.ndarray, joint
     median; nerve glide reps exact at 60: 0.67 -> 1.00).
     """
     w = b.image_weight(joint)
-    blend = w * image_deg + (1.0 - w) * world_deg
-    fused = np.where(np.isfinite(blend), blend, np.where(w >= 0.5, image_deg, world_deg))
+    fused = weighted_blend(w, image_deg, world_deg)
     if joint != "knee" or not b.limits.knee_more_bent:
         return fused
-    return np.where((w < 1.0) & np.isfinite(blend), np.fmin(image_deg, world_deg), fused)
+    both = np.isfinite(image_deg) & np.isfinite(world_deg)
+    return np.where((w < 1.0) & both, np.fmin(image_deg, world_deg), fused)
+
+
+def weighted_blend(w: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(T,) w * a + (1 - w) * b; where either is unknown, the one weighted at least half alone."""
+    blend = w * a + (1.0 - w) * b
+    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, a, b))
 
 
 def side_plane(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -229,9 +235,7 @@ def neck_deg(b: Body) -> np.ndarray:
     """
     near = _neck_in_picture_deg(b, b.point("ear"), b.point("shoulder"), b.point("hip"))
     middle = _neck_in_picture_deg(b, b.mid("ear"), b.mid("shoulder"), b.mid("hip"))
-    w = b.near_side_weight()
-    blend = w * near + (1.0 - w) * middle
-    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, near, middle))
+    return weighted_blend(b.near_side_weight(), near, middle)
 
 
 def _neck_in_picture_deg(b: Body, ear: np.ndarray, shoulder: np.ndarray, hip: np.ndarray) -> np.ndarray:
@@ -319,8 +323,7 @@ def support_knee_deg(b: Body) -> np.ndarray:
                  joint_3d_deg(b, "hip", "knee", "ankle")))
     w = front_knee_weight(b)
     front = front_knee_deg(b)
-    blend = w * front + (1.0 - w) * fused
-    return np.where(np.isfinite(blend), blend, np.where(w >= 0.5, front, fused))
+    return weighted_blend(w, front, fused)
 
 
 def front_knee_weight(b: Body) -> np.ndarray:
