@@ -19,6 +19,7 @@ from exercises.spec import value_decimals
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
 from feedback.wording import (
+    UNSEEN_GAP_WARN_MIN_S,
     WORDING,
     description,
     fault_words,
@@ -440,6 +441,26 @@ def one_end_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any]) -
             f"{note[0].lower()}{note[1:]}")
 
 
+def unseen_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any]) -> str:
+    """The sets the patient was lost from view in mid-set (SavedSetFacts.unseen_max_s), once for the exercise.
+
+    As the saved set's own page says it for one set (feedback.wording.unseen_gap_note).
+
+    E.g. "Lost from view mid-set: 2 of 5 sets, for up to 5 s: reps or hold time there may be missing." "" when
+    there are none, and for a walk, which leaves the picture at every turn.
+    """
+    spec = EXERCISES.get(exercise)
+    if spec is None or spec.events == "gait":
+        return ""
+    gaps = [sets[s.id].unseen_max_s for s in sessions]
+    lost = [g for g in gaps if g >= UNSEEN_GAP_WARN_MIN_S]  # NaN (saved before rows carried it) never is
+    if not lost:
+        return ""
+    n = len(sessions)
+    return (f"Lost from view mid-set: {len(lost)} of {n} {_sets(n)}, for up to {max(lost):.0f} s: reps or hold time "
+            "there may be missing.")
+
+
 def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any], data: Any) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
@@ -461,6 +482,8 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
         parts.append(f'<p class="note">{e(unseen)}</p>')
     if one_end := one_end_text(exercise, sessions, data.sets):  # a 0 that is the camera's, not the patient's
         parts.append(f'<p class="note">{e(one_end)}</p>')
+    if lost := unseen_text(exercise, sessions, data.sets):  # a count short for the camera, not the patient
+        parts.append(f'<p class="note">{e(lost)}</p>')
     parts.append("</section>")
     return "".join(parts)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,12 +37,12 @@ from store.repo import (
 SESSION_CSV_COLUMNS = (
     "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
     "rep_signal", "range_low", "range_high", "pose_coverage", "pain_before", "pain_after", "symptom_response",
-    "faults", "unjudged_faults", "partial_reps", "rep_unjudged_faults", "one_end_only",
+    "faults", "unjudged_faults", "partial_reps", "rep_unjudged_faults", "one_end_only", "unseen_max_s",
 )
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # unknown: empty, as a spreadsheet reads it
         return ""
     if isinstance(value, float):
         return round(value, 3)
@@ -64,6 +65,8 @@ class SavedSetFacts:
             less the whole set's): code -> how many of them.
         one_end_only: a set of cycles seen at one end only, that end ("low" or "high"; the row's `one_end_only`),
             so it counted no full rep; "" otherwise.
+        unseen_max_s: the longest stretch mid-set with the patient lost from view, in seconds (the row's
+            `unseen_max_s`; reps or hold time there may be missing); NaN for a set saved before rows carried it.
     """
 
     faults: dict[str, int] = field(default_factory=dict)
@@ -71,6 +74,7 @@ class SavedSetFacts:
     partial_reps: int = 0
     rep_unchecked: dict[str, int] = field(default_factory=dict)
     one_end_only: str = ""
+    unseen_max_s: float = math.nan
 
 
 def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
@@ -81,8 +85,9 @@ def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
     attempts = ((a.get("index"), a.get("unjudged_faults") or ())
                 for a in (*(r.get("rep_detail") or ()), *(r.get("partial_rep_detail") or ())))
     per_rep = {code: len(at) for code, at in partly_unjudged(attempts, unchecked, spec).items()} if spec else {}
+    unseen = r.get("unseen_max_s")
     return SavedSetFacts(dict(r.get("faults") or {}), unchecked, int(r.get("partial_reps") or 0), per_rep,
-                         r.get("one_end_only") or "")
+                         r.get("one_end_only") or "", math.nan if unseen is None else float(unseen))
 
 
 def _session_facts(db: Session, patient_id: int) -> dict[int, SavedSetFacts]:
@@ -109,7 +114,7 @@ def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
             s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
             s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
             s.symptom_response.value if s.symptom_response else None, _codes(f.faults), ";".join(f.unchecked),
-            f.partial_reps, _codes(f.rep_unchecked), f.one_end_only)])
+            f.partial_reps, _codes(f.rep_unchecked), f.one_end_only, f.unseen_max_s)])
     return buf.getvalue()
 
 
