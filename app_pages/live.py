@@ -24,7 +24,7 @@ from feedback import views
 from feedback.charts import unit_of
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
-from feedback.wording import cue, how_to, one_end_warning
+from feedback.wording import cue, how_to, one_end_warning, unseen_gap_warning
 from scoring.live import LIVE_ADMISSION, LIVE_STANDBY, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
@@ -215,6 +215,9 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     elif shows_range:
         cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
                         help="The smallest and largest angle in your reps, as the camera saw it.")
+    # As the review says it of a clip: a patient who stepped out of the picture mid-set may find the count short.
+    if not walking and (lost := unseen_gap_warning(spec.name, *report.longest_unseen(), within="set")):
+        st.warning(lost)
     plan: SetPlan | None = (slot or {}).get("plan")
     if plan is not None and plan.prescribed and common.target_text(plan):
         st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")

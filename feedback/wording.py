@@ -499,15 +499,16 @@ def low_coverage_cause(pose_coverage: float, body_seen_ratio: float) -> str:
 UNSEEN_GAP_WARN_MIN_S = 2.0
 
 
-def unseen_gap_warning(exercise: str, start_s: float, duration_s: float) -> str:
+def unseen_gap_warning(exercise: str, start_s: float, duration_s: float, within: str = "clip") -> str:
     """For the patient: the longest stretch mid-set in which they were not seen, with where to put the camera.
 
-    `start_s` and `duration_s` as ClipReport.longest_unseen gives them; "" under UNSEEN_GAP_WARN_MIN_S.
+    `start_s` and `duration_s` as ClipReport.longest_unseen gives them; "" under UNSEEN_GAP_WARN_MIN_S. `within`
+    names what the time is counted in: an uploaded "clip", or a live "set".
     """
     if not duration_s >= UNSEEN_GAP_WARN_MIN_S:
         return ""
-    return (f"We lost sight of you for {duration_s:.0f} s, starting {start_s:.0f} s into the clip, so reps or hold "
-            f"time there may be missing. {camera_advice(exercise)}")
+    return (f"We lost sight of you for {duration_s:.0f} s, starting {start_s:.0f} s into the {within}, so reps or "
+            f"hold time there may be missing. {camera_advice(exercise)}")
 
 
 def unseen_gap_note(duration_s: float) -> str:

@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 import app_pages.live
 from exercises import registry
 from exercises.registry import EXERCISES, load_exercise_files
-from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE, one_end_warning
+from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE, camera_advice, one_end_warning
+from pose.frames import PoseFrame
 from tests.app.nav import app_test
 from tests.clinic_exercise import shallow_wall_squat
 from tests.skeleton import squat_reps, trace, wall_squat_frame
@@ -78,12 +79,15 @@ def test_an_exercise_with_a_known_limit_says_it_before_the_set(isolated_dirs, na
     assert any(c.value == f"Good to know: {KNOWN_LIMITS[name]}" for c in at.caption)
 
 
-def _finished_set(at: AppTest) -> None:
-    """Feed a synthetic set into the page's coach, as the camera thread would."""
+def _finished_set(at: AppTest, unseen: tuple[float, float] | None = None) -> None:
+    """Feed a synthetic set into the page's coach, as the camera thread would; no person seen in `unseen` (s, s)."""
     coach = at.session_state["live_slot"]["coach"]
     t, knee = trace(squat_reps(2), fps=30)
     for ti, k in zip(t, knee):
-        coach._checker.update(wall_squat_frame(float(ti), float(k)))
+        frame = wall_squat_frame(float(ti), float(k))
+        if unseen and unseen[0] <= ti < unseen[1]:
+            frame = PoseFrame.empty(frame.t_s, frame.image_size)
+        coach._checker.update(frame)
     coach._frames = len(t)
 
 
@@ -183,3 +187,16 @@ def test_rolls_seen_one_way_only_say_so_and_a_ratio_is_not_shown_as_degrees(isol
     assert not any(label.startswith("How far") for label in metrics)
     assert [i.value for i in at.info if i.value.startswith("Your knees were seen rolling")] == [
         one_end_warning("lower_trunk_rotation", "low")]
+
+
+@pytest.mark.parametrize(("unseen", "said"), [((1.0, 4.0), True), ((1.0, 2.5), False), (None, False)])
+def test_a_patient_lost_from_view_mid_set_is_told_after_it(isolated_dirs, unseen, said):
+    # Out of the picture for 3 s (stepping away to move the laptop) a rep may be lost: the summary says so, with
+    # where to put the camera; under 2 s, or never, nothing is said.
+    at = _app()
+    _finished_set(at, unseen)
+    at.run()
+    assert not at.exception
+    lost = [w.value for w in at.warning if w.value.startswith("We lost sight of you")]
+    assert lost == ([f"We lost sight of you for 3 s, starting 1 s into the set, so reps or hold time there may be "
+                     f"missing. {camera_advice('wall_squat')}"] if said else [])
