@@ -382,7 +382,7 @@ class Checker:
             # Back at the start position: whatever hold there was has ended, however briefly the person stood.
             self._finish_hold(self._hold.close())
         if self._hold:
-            faulted = any(tr.active(t_s) and self._severity[tr.code] != "info" for tr in self._episodes)
+            faulted = any(tr.active and self._severity[tr.code] != "info" for tr in self._episodes)
             self._finish_hold(self._hold.step(t_s, self._held_value(values), faulted))
         return self._result(t_s, True, values, rep, partial, seen=True)
 
@@ -481,7 +481,7 @@ class Checker:
                        view_deg=self._rep_view_deg(start, now_s) if self._rep_view_needed else math.nan,
                        start_seen=span.start_seen)
         faults = self._rep_faults(rep) | {tr.code for tr in self._episodes
-                                          if tr.active(now_s) and tr.start_s < span.end_s}
+                                          if tr.active and tr.start_s < span.end_s}
         rep = replace(rep, faults=tuple(sorted(faults)))
         done.append(rep)
         spans.append(span)
@@ -595,7 +595,7 @@ class Checker:
 
     def _result(self, t_s: float, reliable: bool, values: dict[str, float], rep: RepEvent | None,
                 partial: RepEvent | None = None, seen: bool = False, in_posture: bool = True) -> FrameResult:
-        active = tuple(sorted({tr.code for tr in self._episodes if tr.active(t_s)}))
+        active = tuple(sorted({tr.code for tr in self._episodes if tr.active}))
         return FrameResult(
             t_s, reliable, values, self._zones.accepted, len(self._reps),
             self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial, seen, in_posture,

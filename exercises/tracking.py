@@ -121,9 +121,16 @@ class EpisodeTracker:
         """Whether the condition currently holds (episode open, maybe not yet long enough)."""
         return self._start_s is not None
 
-    def active(self, t_s: float) -> bool:
-        """Whether the fault is flagged now (the condition has held long enough)."""
-        return self._start_s is not None and t_s - self._start_s >= self.min_duration_s - TIME_ROUNDING_S
+    @property
+    def active(self) -> bool:
+        """Whether the fault is flagged now: the open episode's condition was seen holding for min_duration_s.
+
+        Seen holding: up to its last frame known to hold, as `close` measures it. Unknown frames after a moment
+        of the condition neither end the episode nor make it long enough: an episode timed by the clock would be
+        active through them, costing a hold its good time and flagging a rep for a fault that closes too short to
+        be reported (a hip flexor stretch's front knee read past its toes for a frame, then unknown for seconds).
+        """
+        return self._start_s is not None and self._last_s - self._start_s >= self.min_duration_s - TIME_ROUNDING_S
 
     @property
     def start_s(self) -> float:

@@ -34,7 +34,7 @@ def test_a_duration_equal_to_its_limit_meets_it_whatever_the_float_rounding():
     episode = EpisodeTracker("too_deep", min_duration_s=0.2)
     for t in (10.5, 10.6, 10.7):
         episode.step(t, True)
-    assert episode.active(10.7)
+    assert episode.active
     assert episode.step(10.8, False) == FaultEpisode("too_deep", 10.5, 10.7)
 
 
@@ -106,6 +106,23 @@ def test_episode_tracker(conds, min_s, expected):
     tr = EpisodeTracker("x", min_s)
     got = [(e.start_s, round(e.end_s, 6)) for i, c in enumerate(conds) if (e := tr.step(i * 0.1, c))]
     assert got == expected
+
+
+def test_a_moment_of_a_fault_followed_by_unknown_frames_is_not_active():
+    # Seen holding 0.1 s, then unknown for a second: the clock passes the 0.4 s it needs, the condition did not.
+    tr = EpisodeTracker("x", 0.4)
+    tr.step(0.0, True)
+    tr.step(0.1, True)
+    for i in range(2, 12):
+        tr.step(i * 0.1, None)
+        assert not tr.active
+    assert tr.close() is None  # and it closes too short to report, as it was never active
+    # Seen holding for 0.5 s, it is active, and stays so through the unknown frames that follow.
+    for i in range(6):
+        tr.step(2.0 + i * 0.1, True)
+    assert tr.active
+    tr.step(2.6, None)
+    assert tr.active and tr.close() == FaultEpisode("x", 2.0, 2.5)
 
 
 @pytest.mark.parametrize(
