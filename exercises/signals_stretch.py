@@ -85,11 +85,17 @@ def back_thigh_extension_deg(b: Body) -> np.ndarray:
 def front_knee_past_toes_ratio(b: Body) -> np.ndarray:
     """Front (not kneeling) leg's knee ahead of its toes, as a fraction of its shin length; negative behind them.
 
-    A front shin upright over the ankle puts the knee about half a shin behind the toes.
+    A front shin upright over the ankle puts the knee about half a shin behind the toes. Unknown where the front shin
+    reads shorter than `front_shin_seen_min_ratio` of its full length: near upright it is not foreshortened by the
+    camera's turn, so the pose model has misplaced its knee or its foot.
     """
     front = ~_left_kneels(b)
     knee, toe = _role(b, "knee", front), _role(b, "foot_index", front)
-    return _per_length(b, knee[:, 0] - toe[:, 0], distance(knee, _role(b, "ankle", front)))
+    shin = distance(knee, _role(b, "ankle", front))
+    full = np.where(front, b.reference("knee", "ankle", "left"), b.reference("knee", "ankle", "right"))
+    with np.errstate(invalid="ignore"):
+        misplaced = shin < b.threshold("front_shin_seen_min_ratio") * full
+    return np.where(misplaced, np.nan, _per_length(b, knee[:, 0] - toe[:, 0], shin))
 
 
 @SIGNALS.register("trunk_lean_back_deg")

@@ -99,5 +99,11 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
         # A front shin upright puts the knee about half a shin behind the toes; the knee level with the toes
         # (0) is the limit taught, with a tenth of a shin for landmark noise.
         "front_knee_past_toes_max_ratio": 0.1,
+        # A front shin read shorter than this share of its full length is the pose model misplacing its knee or foot
+        # (the front leg's labels passing through the kneeling one's as they swap), and where its knee stands over its
+        # toes is unknown. Near upright, a shin is not foreshortened by the camera's turn. Over 66 rendered stretches
+        # (seeds 281-285, 1301, 1311-1328), frames reading the knee past the toes where it was drawn behind them read
+        # the shin at a median 0.68 (82% under this), frames of a drawn knee past the toes at 0.95 (8% under).
+        "front_shin_seen_min_ratio": 0.85,
     },
 )
