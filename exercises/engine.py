@@ -140,7 +140,7 @@ class Checker:
         self._form_view_max_deg = {n: form_view_limit_deg(spec, n) for n in spec.signals}
         self._rule_view_max_deg = [rule_view_limit_deg(spec, r) for r in self._rules]
         # One tracker per rule: two rules may share a code (a band broken on either side).
-        self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s)) for r in self._rules]
+        self._episodes = [EpisodeTracker(r.code, t(r.min_duration_s), t("fault_unseen_max_s")) for r in self._rules]
         # Rules judged from their signal's level at rest (FrameRule.from_rest_window_s): that level, and its last value.
         self._rest_levels = [RunningNeutral(t(r.from_rest_window_s)) if r.from_rest_window_s else None
                              for r in self._rules]

@@ -362,7 +362,7 @@ class ExerciseSpec:
                                   self.hold.out_blip_max_s) if n}
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
-        names |= {r.min_duration_s for r in self.frame_rules}
+        names |= {r.min_duration_s for r in self.frame_rules} | ({"fault_unseen_max_s"} if self.frame_rules else set())
         names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
         names |= {r.view_max for r in self.frame_rules if r.view_max}
         names |= set(SIDE_RULE_THRESHOLDS.get(self.side_rule, ()))
@@ -534,6 +534,12 @@ COMMON_THRESHOLDS: dict[str, float] = {
     "smoothing_beta_ratio": 0.01,
     # Faults shorter than this are landmark noise, not form.
     "fault_min_duration_s": 0.4,
+    # A fault's condition seen again after this long with its measurement unknown is a new episode, not the same one
+    # held through the gap: a knee to chest filmed 29 degrees round read the other leg lifting for a frame as the knee
+    # came in and again as it left, unknown for the 7 s held between, and reported a 7 s fault. As long as a hold
+    # survives its pose unseen (hold_unseen_gap_max_s): at 1 s a hip flexor stretch's trunk leaning back, unknown for
+    # 1-2 s at a time while it leaned, was timed as good form.
+    "fault_unseen_max_s": 3.0,
     # A rep's highest and lowest values are those its signals held at least this long: a pose misread lasts 0.1-0.3 s
     # (a leg's labels swapped for a few frames), while a rep rests at its end range for longer.
     "rep_extreme_held_min_s": 0.2,

@@ -109,10 +109,15 @@ class ZoneTracker:
 class EpisodeTracker:
     """Turns a per-frame condition into fault episodes at least min_duration_s long."""
 
-    def __init__(self, code: str, min_duration_s: float) -> None:
-        """Track fault `code`; shorter stretches than min_duration_s are not faults."""
+    def __init__(self, code: str, min_duration_s: float, unseen_max_s: float = math.inf) -> None:
+        """Track fault `code`; shorter stretches than min_duration_s are not faults.
+
+        Unknown frames neither start nor end an episode, for up to `unseen_max_s`: the condition seen again after a
+        longer stretch of them starts a new episode (the one before ends at its last frame seen holding).
+        """
         self.code = code
         self.min_duration_s = min_duration_s
+        self.unseen_max_s = unseen_max_s
         self._start_s: float | None = None
         self._last_s = math.nan
 
@@ -145,10 +150,13 @@ class EpisodeTracker:
         if condition is None:
             return None
         if condition:
+            ended = None
+            if self._start_s is not None and t_s - self._last_s > self.unseen_max_s + TIME_ROUNDING_S:
+                ended = self.close()  # two moments seconds apart with nothing seen between are not one fault
             if self._start_s is None:
                 self._start_s = t_s
             self._last_s = t_s
-            return None
+            return ended
         return self.close()
 
     def close(self) -> FaultEpisode | None:

@@ -125,6 +125,15 @@ def test_a_moment_of_a_fault_followed_by_unknown_frames_is_not_active():
     assert tr.active and tr.close() == FaultEpisode("x", 2.0, 2.5)
 
 
+@pytest.mark.parametrize(("unseen_s", "episodes"), [(2.9, [(0.0, 3.0)]), (3.5, [])])
+def test_two_moments_of_a_fault_far_apart_with_nothing_seen_between_are_not_one_episode(unseen_s, episodes):
+    # A moment as the knee comes in, unknown through the hold, a moment as it leaves: up to unseen_max_s apart one
+    # episode, further apart two moments too short to report (once, one 7 s fault).
+    tr = EpisodeTracker("x", 0.4, unseen_max_s=3.0)
+    got = [tr.step(0.0, True), tr.step(0.1, None), tr.step(0.1 + unseen_s, True), tr.close()]
+    assert [(e.start_s, round(e.end_s, 6)) for e in got if e] == episodes
+
+
 @pytest.mark.parametrize(
     "values, faults, expected_good",
     [
