@@ -133,7 +133,7 @@ class EpisodeTracker:
         Seen holding: up to its last frame known to hold, as `close` measures it. Unknown frames after a moment
         of the condition neither end the episode nor make it long enough: an episode timed by the clock would be
         active through them, costing a hold its good time and flagging a rep for a fault that closes too short to
-        be reported (a hip flexor stretch's front knee read past its toes for a frame, then unknown for seconds).
+        be reported (a knee to chest's other leg read lifting for a frame, then unknown through the hold).
         """
         return self._start_s is not None and self._last_s - self._start_s >= self.min_duration_s - TIME_ROUNDING_S
 
