@@ -199,18 +199,18 @@ class Body:
         Args:
             joint: which joint's view window (ViewLimits.image_window_deg): "hip", or any other for the knee's.
         """
-        image_max, world_min = self.limits.image_window_deg(joint)
-        span = max(world_min - image_max, 1e-9)
-        w = np.clip((world_min - self.view) / span, 0.0, 1.0)
-        return np.where(np.isfinite(w), w, 1.0)
+        return self._side_on_weight(*self.limits.image_window_deg(joint))
 
     def near_side_weight(self) -> np.ndarray:
         """(T,) weight of the near side's landmarks against both sides' midpoints: 1 side-on, 0 well round from it.
 
         For a line that steps in towards the middle (shoulder to ear); an unknown view counts as side-on.
         """
-        span = max(self.limits.midline_only_min_deg - self.limits.near_side_only_max_deg, 1e-9)
-        w = np.clip((self.limits.midline_only_min_deg - self.view) / span, 0.0, 1.0)
+        return self._side_on_weight(self.limits.near_side_only_max_deg, self.limits.midline_only_min_deg)
+
+    def _side_on_weight(self, full_max_deg: float, none_min_deg: float) -> np.ndarray:
+        """(T,) 1 up to a view of `full_max_deg`, 0 from `none_min_deg`, linear between; 1 where the view is unknown."""
+        w = np.clip((none_min_deg - self.view) / max(none_min_deg - full_max_deg, 1e-9), 0.0, 1.0)
         return np.where(np.isfinite(w), w, 1.0)
 
     def picture_joint_deg(self, a: np.ndarray, joint: np.ndarray, c: np.ndarray) -> np.ndarray:

@@ -49,6 +49,11 @@ def _role(b: Body, part: str, left: np.ndarray) -> np.ndarray:
     return np.where(left[:, None], b.point(part, "left"), b.point(part, "right"))
 
 
+def _role_length(b: Body, a: str, c: str, left: np.ndarray) -> np.ndarray:
+    """(T,) full length in pixels of the segment a-c of the leg whose role `left` says is the left one's."""
+    return np.where(left, b.reference(a, c, "left"), b.reference(a, c, "right"))
+
+
 def _forward_lean_deg(b: Body, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """start->end from vertical in the body's side plane, positive when `end` is ahead of `start`."""
     return angle_from_vertical_deg(start, side_plane(b, start, end), b.forward)
@@ -74,7 +79,7 @@ def back_thigh_extension_deg(b: Body) -> np.ndarray:
     kneels = _left_kneels(b)
     knee, hip = _role(b, "knee", kneels), _role(b, "hip", kneels)
     lean = _forward_lean_deg(b, knee, hip)
-    full = np.where(kneels, b.reference("hip", "knee", "left"), b.reference("hip", "knee", "right"))
+    full = _role_length(b, "hip", "knee", kneels)
     with np.errstate(invalid="ignore"):
         lost = (distance(knee, hip) < b.threshold("kneeling_thigh_seen_min_ratio") * full) | (
             lean < -b.threshold("thigh_behind_max_deg"))
@@ -92,7 +97,7 @@ def front_knee_past_toes_ratio(b: Body) -> np.ndarray:
     front = ~_left_kneels(b)
     knee, toe = _role(b, "knee", front), _role(b, "foot_index", front)
     shin = distance(knee, _role(b, "ankle", front))
-    full = np.where(front, b.reference("knee", "ankle", "left"), b.reference("knee", "ankle", "right"))
+    full = _role_length(b, "knee", "ankle", front)
     with np.errstate(invalid="ignore"):
         misplaced = shin < b.threshold("front_shin_seen_min_ratio") * full
     return np.where(misplaced, np.nan, _per_length(b, knee[:, 0] - toe[:, 0], shin))
