@@ -216,7 +216,7 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
         cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
                         help="The smallest and largest angle in your reps, as the camera saw it.")
     # As the review says it of a clip: a patient who stepped out of the picture mid-set may find the count short.
-    if not walking and (lost := unseen_gap_warning(spec.name, *report.longest_unseen(), within="set")):
+    if lost := unseen_gap_warning(spec.name, *report.longest_unseen(), within="set"):
         st.warning(lost)
     plan: SetPlan | None = (slot or {}).get("plan")
     if plan is not None and plan.prescribed and common.target_text(plan):

@@ -96,9 +96,8 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     seen = row.get("body_seen_ratio")
     if note := coverage_note(s.exercise, s.pose_coverage, math.nan if seen is None else seen):
         st.warning(note)
-    # The longest stretch mid-set with the patient unseen (a walk leaves the picture at each turn by design); sets
-    # saved before it was recorded have none.
-    elif spec.events != "gait" and (note := unseen_gap_note(row.get("unseen_max_s") or 0.0)):
+    # The longest stretch mid-set with the patient unseen; sets saved before it was recorded have none.
+    elif note := unseen_gap_note(s.exercise, row.get("unseen_max_s") or 0.0):
         st.warning(note)
     # A set of cycles seen at one end only counted nothing, though the patient may well have done them.
     if note := one_end_note(s.exercise, row.get("one_end_only") or ""):

@@ -213,8 +213,8 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
         view_col.metric("View / side", f"{report.view} / {report.side}")
     if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio):
         st.warning(warning)
-    elif spec.events != "gait" and (warning := unseen_gap_warning(spec.name, *report.longest_unseen())):
-        st.warning(warning)  # a walk leaves the picture at each turn by design
+    elif warning := unseen_gap_warning(spec.name, *report.longest_unseen()):
+        st.warning(warning)
     if warning := one_end_warning(spec.name, one_end_only(report, spec)):
         st.warning(warning)
     if report.view not in ("side", "unknown") and needs_side_view(spec):

@@ -19,10 +19,10 @@ from exercises.spec import value_decimals
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
 from feedback.wording import (
-    UNSEEN_GAP_WARN_MIN_S,
     WORDING,
     description,
     fault_words,
+    lost_from_view,
     measure_name,
     not_seen_because,
     one_end_note,
@@ -449,11 +449,8 @@ def unseen_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any]) ->
     E.g. "Lost from view mid-set: 2 of 5 sets, for up to 5 s: reps or hold time there may be missing." "" when
     there are none, and for a walk, which leaves the picture at every turn.
     """
-    spec = EXERCISES.get(exercise)
-    if spec is None or spec.events == "gait":
-        return ""
     gaps = [sets[s.id].unseen_max_s for s in sessions]
-    lost = [g for g in gaps if g >= UNSEEN_GAP_WARN_MIN_S]  # NaN (saved before rows carried it) never is
+    lost = [g for g in gaps if lost_from_view(exercise, g)]  # NaN (saved before rows carried it) never is
     if not lost:
         return ""
     n = len(sessions)

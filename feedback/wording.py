@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from exercises.registry import FILE_WORDING
+from exercises.registry import EXERCISES, FILE_WORDING
 from exercises.signals import signal_plane
 
 
@@ -499,21 +499,31 @@ def low_coverage_cause(pose_coverage: float, body_seen_ratio: float) -> str:
 UNSEEN_GAP_WARN_MIN_S = 2.0
 
 
+def lost_from_view(exercise: str, duration_s: float) -> bool:
+    """Whether a stretch mid-set this long with the person unseen is worth saying.
+
+    From UNSEEN_GAP_WARN_MIN_S, and never for a walk, which leaves the picture at each turn by design. False for an
+    unknown (NaN) duration.
+    """
+    spec = EXERCISES.get(exercise)
+    return duration_s >= UNSEEN_GAP_WARN_MIN_S and not (spec is not None and spec.events == "gait")
+
+
 def unseen_gap_warning(exercise: str, start_s: float, duration_s: float, within: str = "clip") -> str:
     """For the patient: the longest stretch mid-set in which they were not seen, with where to put the camera.
 
-    `start_s` and `duration_s` as ClipReport.longest_unseen gives them; "" under UNSEEN_GAP_WARN_MIN_S. `within`
+    `start_s` and `duration_s` as ClipReport.longest_unseen gives them; "" where not `lost_from_view`. `within`
     names what the time is counted in: an uploaded "clip", or a live "set".
     """
-    if not duration_s >= UNSEEN_GAP_WARN_MIN_S:
+    if not lost_from_view(exercise, duration_s):
         return ""
     return (f"We lost sight of you for {duration_s:.0f} s, starting {start_s:.0f} s into the {within}, so reps or "
             f"hold time there may be missing. {camera_advice(exercise)}")
 
 
-def unseen_gap_note(duration_s: float) -> str:
+def unseen_gap_note(exercise: str, duration_s: float) -> str:
     """unseen_gap_warning for the therapist reading a saved set: third person, no camera advice."""
-    if not duration_s >= UNSEEN_GAP_WARN_MIN_S:
+    if not lost_from_view(exercise, duration_s):
         return ""
     return f"The patient was lost from view for {duration_s:.0f} s mid-set: reps or hold time there may be missing."
 

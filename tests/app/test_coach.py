@@ -18,6 +18,7 @@ from feedback.wording import (
     coverage_warning,
     one_end_note,
     one_end_warning,
+    unseen_gap_note,
     unseen_gap_warning,
 )
 from tests.skeleton import squat_reps, trace, wall_squat_frame
@@ -157,6 +158,8 @@ def test_a_person_lost_from_view_mid_set_is_told_for_how_long_when_and_where_to_
     # Shorter stretches are bridged (or cost little): nothing to say; none at all (NaN start, 0 s) neither.
     assert unseen_gap_warning("prone_on_elbows", 2.5, UNSEEN_GAP_WARN_MIN_S - 0.1) == ""
     assert unseen_gap_warning("prone_on_elbows", math.nan, 0.0) == ""
+    # A walk leaves the picture at each turn by design: never said, on any page (they all ask these words).
+    assert unseen_gap_warning("walk", 2.5, 6.0) == "" and unseen_gap_note("walk", 6.0) == ""
 
 
 def test_a_set_seen_at_one_end_only_says_which_and_where_to_put_the_camera():

@@ -65,6 +65,6 @@ def test_a_saved_set_says_when_the_patient_was_lost_from_view_mid_set(isolated_d
     # (bridged), a set saved before it was recorded (None) and a walk (out of the picture at each turn) say nothing.
     row = {**make_row(exercise), "unseen_max_s": unseen_s}
     warnings = _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row)
-    assert unseen_gap_note(5.08) == ("The patient was lost from view for 5 s mid-set: reps or hold time there may be "
-                                     "missing.")
+    assert unseen_gap_note("prone_on_elbows", 5.08) == ("The patient was lost from view for 5 s mid-set: reps or "
+                                                        "hold time there may be missing.")
     assert any("lost from view" in w for w in warnings) == said
