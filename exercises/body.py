@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from exercises.lookback import Lookback
 from exercises.names import Registry
 from pose.geometry import joint_angle_deg, midpoint
 from pose.landmarks import Landmark, Side, other_side, sided
@@ -136,6 +137,9 @@ class Body:
         reference_px: (T, 2 * len(REFERENCE_SEGMENTS)) each segment's full length in pixels so far (left side's
             segments, then the right's), NaN where unknown; None when not tracked.
         thresholds: the spec's thresholds, for the few signals that take a limit of their own (see `threshold`).
+        t_s: (T,) frame times in seconds, for the few signals that look back (see `recent_lowest`); None: unknown.
+        lookback: what those signals remember of earlier frames (the Checker's, so a live set fed a frame at a time
+            reads what a recorded clip fed at once does); None: these frames alone.
     """
 
     xy: np.ndarray
@@ -148,6 +152,8 @@ class Body:
     limits: ViewLimits = ViewLimits()
     reference_px: np.ndarray | None = None
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    t_s: np.ndarray | None = None
+    lookback: Lookback | None = None
     # Values several signals derive from the same landmarks (which leg supports the body), computed once.
     _derived: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -156,6 +162,12 @@ class Body:
         if key not in self._derived:
             self._derived[key] = compute(self)
         return self._derived[key]
+
+    def recent_lowest(self, key: str, score: np.ndarray, payload: np.ndarray, window_s: float) -> np.ndarray:
+        """(T, ...) per frame, `payload` at the frame of lowest `score` in the `window_s` up to it (Lookback)."""
+        if self.t_s is None:  # no times: each frame alone
+            return np.where(np.isfinite(score).reshape((-1,) + (1,) * (payload.ndim - 1)), payload, np.nan)
+        return (self.lookback or Lookback()).recent_lowest(key, np.asarray(self.t_s, float), score, payload, window_s)
 
     def threshold(self, name: str) -> float:
         """A threshold of the spec being scored; NaN when the spec has none by that name (the limit is off)."""

@@ -14,6 +14,7 @@ from exercises.body import REFERENCE_SEGMENTS, Body, ViewLimits, facing_sign, se
 from exercises.extremes import held_extremes
 from exercises.gait import apply_events
 from exercises.judged import form_view_limit_deg, rule_view_limit_deg, with_unjudged
+from exercises.lookback import Lookback
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes, unswap_raised_leg
@@ -102,6 +103,7 @@ class Checker:
         self._view_t = -math.inf
         # Each tracked segment's longest image length so far: its full length, for reading depth from foreshortening.
         self._reference = np.full(2 * len(REFERENCE_SEGMENTS), np.nan)
+        self._lookback = Lookback()  # what signals that look back remember of earlier frames
         partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
         unseen_max_s = t(spec.rep.dwell_unseen_max_s) if spec.rep.dwell_unseen_max_s else math.inf
         rest_dwell_s = t(spec.rep.rest_dwell_s) if spec.rep.rest_dwell_s else None
@@ -200,7 +202,7 @@ class Checker:
         sign = np.array([self._facing_step(float(facing_sign(xy[None], self.spec.facing_from)[0]))])
         body = Body(xy[None], frame.back_profile[None], self.side, sign, world[None], np.array([view]),
                     visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None],
-                    self.spec.thresholds)
+                    self.spec.thresholds, np.array([frame.t_s]), self._lookback)
         values, conf = {}, {}
         for name in self.spec.signals:
             v, c = measure(name, body)
@@ -301,13 +303,16 @@ class Checker:
             sign[i] = self._facing_step(float(forward[i]))
             view[i] = self._view_step(float(t_s[i]), float(raw_view[i]))
             reference[i] = self._reference_step(lengths[i])
-        body = Body(xy, sequence.back_profile[keep], self.side, sign, world, view, visibility,
-                    self._limits, reference, spec.thresholds)
+        # Signals see the frames update would measure, and no others: one that looks back remembers only those.
+        r = np.flatnonzero(reliable)
+        body = Body(xy[r], sequence.back_profile[keep][r], self.side, sign[r], world[r], view[r], visibility[r],
+                    self._limits, reference[r], spec.thresholds, t_s[r], self._lookback)
         columns, confs = {}, {}
         for name in spec.signals:
             v, c = measure(name, body)
-            columns[name] = np.where(reliable, v, math.nan).tolist()
-            confs[name] = np.where(reliable, self._form_capped(name, c, view), UNKNOWN).tolist()
+            column, conf = np.full(len(xy), math.nan), np.full(len(xy), UNKNOWN)
+            column[r], conf[r] = v, self._form_capped(name, c, view[r])
+            columns[name], confs[name] = column.tolist(), conf.tolist()
         width = width_arr.tolist()
         view_list = view.tolist()
         out: list[Prepared | None] = [None] * len(sequence)

@@ -66,6 +66,25 @@ def _per_length(b: Body, ahead_px: np.ndarray, length_px: np.ndarray) -> np.ndar
         return np.where(length_px > 0, ahead_px * b.forward / turn / length_px, np.nan)
 
 
+def _kneeling_knee_read(b: Body) -> np.ndarray:
+    """(T,) True where the kneeling knee is read where it can be, not thrown by the pose model.
+
+    Its thigh is at least `kneeling_thigh_seen_min_ratio` of full length and the hip no more than
+    `thigh_behind_max_deg` behind it. Otherwise the pose model has thrown the half-hidden knee, and the legs'
+    landmarks are mixed up.
+    """
+
+    def find(body: Body) -> np.ndarray:
+        kneels = _left_kneels(body)
+        knee, hip = _role(body, "knee", kneels), _role(body, "hip", kneels)
+        with np.errstate(invalid="ignore"):
+            return (distance(knee, hip) >= body.threshold("kneeling_thigh_seen_min_ratio") * _role_length(
+                body, "hip", "knee", kneels)) & (_forward_lean_deg(body, knee, hip) >= -body.threshold(
+                    "thigh_behind_max_deg"))
+
+    return b.derived("kneeling_knee_read", find)
+
+
 @SIGNALS.register("back_thigh_extension_deg")
 def back_thigh_extension_deg(b: Body) -> np.ndarray:
     """Kneeling leg's knee->hip line from vertical, positive when the hip is pushed ahead of the knee.
@@ -73,17 +92,22 @@ def back_thigh_extension_deg(b: Body) -> np.ndarray:
     About 0 kneeling upright; a half-kneeling hip flexor stretch brings the hip 15-30 degrees ahead. The hip moving
     forward over the knee is the hip extension that stretches the front of the kneeling hip.
 
-    Unknown where the kneeling thigh reads shorter than `kneeling_thigh_seen_min_ratio` of its full length, or the
-    hip more than `thigh_behind_max_deg` behind the knee: the pose model has thrown the half-hidden kneeling knee.
+    The kneeling knee rests on the floor and stays there as the hip moves over it. Half hidden behind the front leg,
+    the pose model drags it forward towards under the hip, for seconds at a time in a stretch, and reads the hip
+    over the knee. So the knee used is the one read furthest back, among those read well (`_kneeling_knee_read`), in
+    the last `kneeling_knee_window_s`: a dragged knee is never further back than where the knee rests. Unknown where
+    the thigh from that knee to the hip is more than `kneeling_thigh_fit_max_ratio` off its full length: the knee
+    is no longer there (moved on the mat, or a new kneel).
     """
     kneels = _left_kneels(b)
     knee, hip = _role(b, "knee", kneels), _role(b, "hip", kneels)
-    lean = _forward_lean_deg(b, knee, hip)
-    full = _role_length(b, "hip", "knee", kneels)
     with np.errstate(invalid="ignore"):
-        lost = (distance(knee, hip) < b.threshold("kneeling_thigh_seen_min_ratio") * full) | (
-            lean < -b.threshold("thigh_behind_max_deg"))
-    return np.where(lost, np.nan, lean)
+        behind = np.where(_kneeling_knee_read(b), knee[:, 0] * b.forward, np.nan)  # lower is further back
+    on_floor = b.recent_lowest("kneeling_knee", behind, knee, b.threshold("kneeling_knee_window_s"))
+    full = _role_length(b, "hip", "knee", kneels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fits = np.abs(distance(on_floor, hip) / full - 1.0) <= b.threshold("kneeling_thigh_fit_max_ratio")
+    return np.where(fits, _forward_lean_deg(b, on_floor, hip), np.nan)
 
 
 @SIGNALS.register("front_knee_past_toes_ratio")
@@ -92,14 +116,15 @@ def front_knee_past_toes_ratio(b: Body) -> np.ndarray:
 
     A front shin upright over the ankle puts the knee about half a shin behind the toes. Unknown where the front shin
     reads shorter than `front_shin_seen_min_ratio` of its full length: near upright it is not foreshortened by the
-    camera's turn, so the pose model has misplaced its knee or its foot.
+    camera's turn, so the pose model has misplaced its knee or its foot. Unknown too where the kneeling knee is not
+    read well: the legs' landmarks are then mixed up, and the front foot is often drawn back under the knee.
     """
     front = ~_left_kneels(b)
     knee, toe = _role(b, "knee", front), _role(b, "foot_index", front)
     shin = distance(knee, _role(b, "ankle", front))
     full = _role_length(b, "knee", "ankle", front)
     with np.errstate(invalid="ignore"):
-        misplaced = shin < b.threshold("front_shin_seen_min_ratio") * full
+        misplaced = (shin < b.threshold("front_shin_seen_min_ratio") * full) | ~_kneeling_knee_read(b)
     return np.where(misplaced, np.nan, _per_length(b, knee[:, 0] - toe[:, 0], shin))
 
 
