@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from exercises.body import Body, ViewLimits
-from exercises.engine import score_sequence
+from exercises.engine import Checker, score_sequence
 from exercises.registry import EXERCISES, get_exercise
 from exercises.signals import measure
 from feedback.wording import HOW_TO, WORDING
@@ -196,6 +196,24 @@ def test_a_kneeling_knee_thrown_for_most_of_the_stretch_is_read_where_it_rests(f
     # Remembering nothing, the thrown knee is unknown, and a stretch unknown that long is no hold.
     forgetting = score_sequence(thrown, spec.with_thresholds({"kneeling_knee_window_s": 0.0}))
     assert forgetting.hold_s < 3.0
+
+
+def test_a_kneeling_knee_read_where_it_rests_reads_the_same_live():
+    # Live, frames come one at a time: the knee remembered is the Checker's, so the set reads as the clip does.
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=8.0, rest_deg=-1.0, stretch_deg=22.0,
+                           base_deg=2.0, seed=10)
+    seq, spec = trace(script), get_exercise("hip_flexor_stretch")
+    clean = score_sequence(seq, spec)
+    thrown = _throw_kneeling_knee(seq, clean.holds[0].start_s + 0.5, clean.holds[0].end_s - 0.5, 0.0, 0.7)
+    recorded = score_sequence(thrown, spec)
+    live = Checker(spec, recorded.side)
+    for frame in thrown:
+        live.update(frame)
+    report = live.report()
+    assert (report.reps, report.holds) == (recorded.reps, recorded.holds)
+    np.testing.assert_array_equal(report.series["back_thigh_extension_deg"],
+                                  recorded.series["back_thigh_extension_deg"])
+    assert recorded.hold_s == pytest.approx(clean.hold_s, abs=0.3)
 
 
 def test_a_kneeling_knee_moved_a_thigh_forward_is_unknown_not_a_stretch():
