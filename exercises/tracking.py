@@ -324,7 +324,7 @@ class RunningNeutral:
     """
 
     def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf,
-                 below_max: float | None = None) -> None:
+                 below_max: float | None = None, rest_max: float | None = None) -> None:
         """Keep values for window_s seconds; raises ValueError for a bound or window out of range.
 
         window_s must be > 0, quantile in [0, 1], offset_max >= 0 and below_max (if given) >= 0.
@@ -338,6 +338,9 @@ class RunningNeutral:
                 off zero by at most this, and movements to one side only must not pull the neutral after them.
             below_max: the neutral is kept no further than this below zero, in place of offset_max on that side (a
                 rest that reads off zero mostly one way); None for offset_max both ways.
+            rest_max: when given, only values up to this much above the neutral so far (zero before one) are kept,
+                the rest and not the work, and the window counts back from the last value kept: a hold longer than
+                the window leaves the neutral at the rest before it. None: every value, the window back from now.
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -351,21 +354,26 @@ class RunningNeutral:
         self.quantile = quantile
         self.offset_max = offset_max
         self.below_max = offset_max if below_max is None else below_max
+        self.rest_max = rest_max
         self._values: deque[tuple[float, float]] = deque()
+        self._neutral = math.nan
 
     def step(self, t_s: float, x: float) -> float:
         """Add a value (NaN is ignored) and return the current neutral (NaN before any value)."""
-        if math.isfinite(x):
+        if math.isfinite(x) and (self.rest_max is None or x - np.nan_to_num(self._neutral) <= self.rest_max):
             self._values.append((t_s, x))
-        while self._values and self._values[0][0] < t_s - self.window_s:
+        end_s = t_s if self.rest_max is None or not self._values else self._values[-1][0]
+        while self._values and self._values[0][0] < end_s - self.window_s:
             self._values.popleft()
         if not self._values:
-            return math.nan
-        if self.quantile == 0.5:
-            neutral = statistics.median(v for _, v in self._values)
+            self._neutral = math.nan
+        elif self.quantile == 0.5:
+            self._neutral = statistics.median(v for _, v in self._values)
         else:
-            neutral = float(np.quantile([v for _, v in self._values], self.quantile))
-        return min(max(neutral, -self.below_max), self.offset_max)
+            self._neutral = float(np.quantile([v for _, v in self._values], self.quantile))
+        if math.isfinite(self._neutral):
+            self._neutral = min(max(self._neutral, -self.below_max), self.offset_max)
+        return self._neutral
 
 
 class UnseenEnd:

@@ -1,5 +1,7 @@
 """Sphinx, bird dog and open book through the engine on synthetic skeleton traces (reps, holds and each fault)."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -26,13 +28,16 @@ def clip(frame, keys, fps=30.0, **kw):
     return sk.sequence([frame(ti, *(c[1][j] for c in cols), **kw) for j, ti in enumerate(t)])
 
 
-def sphinx_frame(t_s, rise_deg, elbow_ahead_px, neck_deg, facing=1):
+def sphinx_frame(t_s, rise_deg, elbow_ahead_px, neck_deg, facing=1, elbow_under_shoulder=False):
     """Face down, head image-right when facing=+1: the trunk rising `rise_deg` from the hip, the elbow on the floor
-    at least `elbow_ahead_px` ahead of the shoulder, the head `neck_deg` above the trunk's line."""
+    at least `elbow_ahead_px` ahead of the shoulder, the head `neck_deg` above the trunk's line.
+
+    `elbow_under_shoulder` reads the elbow straight under the shoulder however high it is, as the trunk of a sphinx
+    filmed off side-on is read lower than it is and its arms are not."""
     hip = np.array([320.0 - 120.0 * facing, FLOOR_Y - 10.0])
     shoulder = hip + sk.TRUNK * _along(rise_deg, facing)
     # The elbow stays on the floor an upper arm's length from the shoulder: ahead of it whenever the shoulder is lower.
-    reach = np.sqrt(max(UPPER_ARM**2 - (FLOOR_Y - shoulder[1]) ** 2, 0.0))
+    reach = 0.0 if elbow_under_shoulder else np.sqrt(max(UPPER_ARM**2 - (FLOOR_Y - shoulder[1]) ** 2, 0.0))
     elbow = np.array([shoulder[0] + max(elbow_ahead_px, reach) * facing, FLOOR_Y])
     wrist = elbow + np.array([FOREARM * facing, 0.0])
     knee = hip + np.array([-sk.THIGH * facing, 8.0])
@@ -126,6 +131,36 @@ def test_sphinx_head_lifting_for_a_moment_coming_up_is_no_neck_extension():
     report = score_sequence(clip(sphinx_frame, keys, 24.0), SPHINX)
     assert report.rep_count == 1
     assert report.fault_counts == {}
+
+
+@pytest.mark.parametrize(("lying_deg", "up_deg", "untimed_with"),
+                         [(-12.0, 15.0, {"rise_rest_below_max_deg": 0.0}),
+                          (-30.0, 22.0, {"rise_rest_below_max_deg": 40.0})], ids=["read_low", "read_far_low"])
+def test_a_sphinx_read_below_level_off_side_on_is_measured_from_its_own_lying(lying_deg, up_deg, untimed_with):
+    # Filmed 20-60 degrees round, the pose model read lying 1-20 degrees below level and a drawn 30-34 degree rise
+    # at 17-27 (rendered seeds 1301-1388): from level a hold read at 15 is under its band (16) and not timed; from
+    # the person's own lying it is. A lying read far lower counts as 15 below level at most
+    # (rise_rest_below_max_deg): 22 from -30 would be 52, past the band's top (40).
+    keys = [(t, lying_deg if rise == 0.0 else up_deg, *rest) for t, rise, *rest in sphinx_holds(2)]
+    seq = clip(sphinx_frame, keys, 24.0, elbow_under_shoulder=True)
+    report = score_sequence(seq, SPHINX)
+    assert (report.rep_count, report.fault_counts) == (2, {})
+    assert [h.good_s for h in report.holds] == pytest.approx([8.0, 8.0], abs=0.3)
+    assert score_sequence(seq, SPHINX.with_thresholds(untimed_with)).holds == ()
+
+
+def test_a_sphinx_held_for_minutes_after_seconds_lying_keeps_its_own_lying():
+    # Read low off side-on (lying -12, up 15): 2 s lying, then 3 minutes up. The rest is taken from readings at rest
+    # only, so the hold does not lose it once the lying has left the window (rise_rest_window_s, 30 s).
+    keys = [(0.0, -12.0, 0.0, 0.0), (2.0, -12.0, 0.0, 0.0), (3.0, 15.0, 0.0, 0.0), (183.0, 15.0, 0.0, 0.0),
+            (184.0, -12.0, 0.0, 0.0), (186.0, -12.0, 0.0, 0.0)]
+    seq = clip(sphinx_frame, keys, 15.0, elbow_under_shoulder=True)
+    report = score_sequence(seq, SPHINX)
+    assert (report.rep_count, report.fault_counts) == (1, {})
+    assert report.hold_s == pytest.approx(180.0, abs=0.5)
+    # Taken from every reading, the rest becomes the hold itself within the window, and the hold ends there.
+    every_reading = dataclasses.replace(SPHINX, rep=dataclasses.replace(SPHINX.rep, neutral_rest_max=None))
+    assert score_sequence(seq, every_reading).hold_s < 30.0
 
 
 def test_sphinx_first_seen_part_way_up_still_counts_its_first_rep():

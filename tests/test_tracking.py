@@ -274,6 +274,18 @@ def test_running_neutral_may_be_bounded_closer_on_one_side(level, expected):
         RunningNeutral(20.0, offset_max=10.0, below_max=-1.0)
 
 
+def test_a_running_neutral_from_rest_only_keeps_the_last_rest_through_a_long_hold():
+    # 3 s at rest reading -10, then 100 s held at 20: fed every value, the neutral becomes the hold (kept at 0 by
+    # its bound); fed the rest only (within 12 of it), it stays at the rest, and a new rest moves it.
+    values = [(i * 0.1, -10.0 if i < 30 else 20.0) for i in range(1030)] + [(103.0 + i * 0.1, -6.0) for i in range(50)]
+    every = RunningNeutral(20.0, offset_max=0.0, below_max=15.0)
+    rest_only = RunningNeutral(20.0, offset_max=0.0, below_max=15.0, rest_max=12.0)
+    assert [every.step(t, v) for t, v in values][1029] == 0.0
+    got = [rest_only.step(t, v) for t, v in values]
+    assert got[1029] == pytest.approx(-10.0)
+    assert got[-1] == pytest.approx(-6.0)
+
+
 @pytest.mark.parametrize("offset_max", [-0.1, NAN])
 def test_running_neutral_rejects_a_negative_offset(offset_max):
     with pytest.raises(ValueError, match="offset_max"):

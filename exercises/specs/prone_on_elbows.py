@@ -15,8 +15,10 @@ PRONE_ON_ELBOWS = ExerciseSpec(
     signals=("trunk_rise_deg", "elbow_ahead_ratio", "neck_deg", "trunk_from_horizontal_deg"),
     # A "rep" is one time up on the elbows and down again; the dose is the time held up.
     rep=RepSpec("trunk_rise_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_up_min_deg",
-                dwell_s="rep_dwell_s"),
+                dwell_s="rep_dwell_s", neutral_window_s="rise_rest_window_s", neutral_rest_max="rise_rest_max_deg",
+                neutral_offset_max="rise_rest_above_max_deg", neutral_below_max="rise_rest_below_max_deg"),
     hold=HoldSpec("trunk_rise_deg", low="hold_rise_min_deg", high="hold_rise_max_deg", min_s="hold_min_s",
+                  from_neutral=True,
                   gap_max_s="hold_gap_max_s", settle_s="hold_settle_s",
                   still_max_per_s="hold_still_max_deg_per_s", still_window_s="hold_still_window_s"),
     frame_rules=(
@@ -45,6 +47,18 @@ PRONE_ON_ELBOWS = ExerciseSpec(
         "rise_rest_max_deg": 12.0,
         "rise_up_min_deg": 18.0,
         "rep_dwell_s": 0.3,
+        # The rise, and the hold's band, are measured from the person's own lying where it reads below level: filmed
+        # 20-60 degrees round, a camera a little above or below the floor sees a body lying along its depth tilted,
+        # and MediaPipe read lying 1-20 degrees below level and a drawn 30-34 degree rise at 17-27 (rendered seeds
+        # 1301, 1331, 1381-1388), under the band, so no hold was timed. The rest is the median of the last 30 s of
+        # readings at rest (within rise_rest_max_deg of it), so a hold of minutes after seconds lying down keeps it;
+        # kept at or below 0: a lying read above level moves nothing. At most 15 below: a rest read far lower is the
+        # pose model finding a person face down badly (seed 1301: -31 for a second at the start, which read a
+        # 21 degree rise as 52, past the band). Windows of 10-120 s and limits of 10-15 read 33 rendered sphinxes
+        # the same; 20-25 lost that clip's hold.
+        "rise_rest_window_s": 30.0,
+        "rise_rest_above_max_deg": 0.0,
+        "rise_rest_below_max_deg": 15.0,
         # The hold: up on the forearms (18-30), with room for a low sphinx (elbows a little ahead, a few degrees
         # lower) and a higher one; 40 and more is a press-up's straight arms, a different exercise. From 16, not
         # lower, so the way up and down is not timed as hold (at 10 a rendered hold read 1.2-1.6 s long).
