@@ -143,6 +143,19 @@ def test_hip_flexor_stretches_are_read_from_a_rest_read_behind_vertical(rest_deg
     assert score_sequence(trace(script), without_thigh_rest(spec)).rep_count == reps_without_rest
 
 
+def test_a_prescribed_30_s_stretch_keeps_the_rest_read_behind_vertical_before_it():
+    # The rest is taken from readings at rest only: a 30 s stretch, longer than the rest's window (30 s), is still
+    # measured from the rest before it, and timed whole.
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=30.0, rest_deg=-6.0, stretch_deg=10.0,
+                           base_deg=2.0, seed=7)
+    spec = get_exercise("hip_flexor_stretch")
+    report = score_sequence(trace(script), spec)
+    assert (report.rep_count, report.fault_counts) == (2, {})
+    assert [h.good_s for h in report.holds] == pytest.approx([_hold_truth(script)] * 2, abs=1.0)
+    every_reading = dataclasses.replace(spec, rep=dataclasses.replace(spec.rep, neutral_rest_max=None))
+    assert min(h.good_s for h in score_sequence(trace(script), every_reading).holds) < _hold_truth(script) - 5.0
+
+
 def _throw_kneeling_knee(seq: PoseSequence, t0_s: float, t1_s: float, under_deg: float, length_ratio: float,
                          facing: int = 1, kneeling: str = "left") -> PoseSequence:
     """The kneeling knee read as the pose model throws it: `length_ratio` of the thigh from the hip, its knee->hip

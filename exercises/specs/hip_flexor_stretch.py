@@ -29,7 +29,7 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
                 high_min="thigh_stretch_min_deg", dwell_s="rep_dwell_s",
                 dwell_unseen_max_s="rep_dwell_s", neutral_window_s="thigh_rest_window_s",
                 neutral_quantile_ratio="thigh_rest_quantile_ratio", neutral_offset_max="thigh_rest_above_max_deg",
-                neutral_below_max="thigh_rest_below_max_deg"),
+                neutral_below_max="thigh_rest_below_max_deg", neutral_rest_max="thigh_rest_max_deg"),
     hold=HoldSpec("back_thigh_extension_deg", low="thigh_stretch_min_deg", high="thigh_stretch_max_deg",
                   from_neutral=True,
                   min_s="hold_min_s", gap_max_s="hold_gap_max_s", settle_s="hold_settle_s",
@@ -57,9 +57,10 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
         # Both edges (and the hold's band) are measured from the person's own rest where it reads the hip behind the
         # knee: filmed 12-40 degrees round, the half-hidden kneeling knee read upright kneeling 4-8 degrees back and
         # an 18-degree stretch at 8-10, so no stretch was counted (rendered seed 1151 at 36 degrees: 0 of 2). The rest
-        # is the lowest tenth of the last 30 s (the stretches fill most of the time), kept at or below 0: a rest read
-        # forward, as side-on it is by up to 8, moves nothing, and a window with no rest in it reads the stretch,
-        # which the bound holds at 0 too.
+        # is the lowest tenth of the last 30 s of readings at rest (within thigh_rest_max_deg of it), kept at or below
+        # 0: a rest read forward, as side-on it is by up to 8, moves nothing. From readings at rest only, so a
+        # prescribed 30 s stretch keeps the rest before it: taken from every reading, the rest became the stretch
+        # itself within the window (bound at 0), and a 30 s stretch read at 10 from a rest at -6 was timed 17.7 s.
         "thigh_rest_window_s": 30.0,
         "thigh_rest_quantile_ratio": 0.1,
         "thigh_rest_above_max_deg": 0.0,
