@@ -121,7 +121,7 @@ class Checker:
                                         t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,
                                         t(spec.rep.neutral_offset_max) if spec.rep.neutral_offset_max else math.inf,
                                         t(spec.rep.neutral_below_max) if spec.rep.neutral_below_max else None,
-                                        t(spec.rep.neutral_rest_max) if spec.rep.neutral_rest_max else None)
+                                        self._rest_band(spec))
                          if spec.rep.neutral_window_s else None)
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
         # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).
@@ -222,6 +222,14 @@ class Checker:
         with np.errstate(invalid="ignore"):
             past = np.asarray(view_deg) > limit
         return np.where(past, np.minimum(codes, APPROXIMATE), codes)
+
+    @staticmethod
+    def _rest_band(spec: ExerciseSpec) -> tuple[float, float] | None:
+        """Offsets from the neutral of the readings it is taken from (RepSpec.neutral_rest_edge); None: all."""
+        if not spec.rep.neutral_rest_edge:
+            return None
+        edge = spec.t(spec.rep.neutral_rest_edge)
+        return (edge, math.inf) if spec.rep.mode == "return_to_high" else (-math.inf, edge)
 
     def _world(self, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
         """(..., 33, 3) world landmarks, NaN where not visible enough (as pixel_xy does for the image)."""

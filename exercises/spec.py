@@ -71,9 +71,10 @@ class RepSpec:
             below zero, in place of neutral_offset_max on that side, for a rest that reads off zero mostly one way (a
             standing trunk reads up to 2 degrees forward but 6 or more back): a person leaning forward before a set
             does not set the upright that leans back are measured from.
-        neutral_rest_max: optional threshold name (in the signal's unit): the neutral is taken from readings up to
-            this much above it only, the person's rest, and keeps the last rest seen through a hold longer than its
-            window (a sphinx held for minutes after seconds lying down).
+        neutral_rest_edge: optional threshold name (in the signal's unit, from the neutral): the neutral is taken
+            from readings on the rest's side of this edge only (below it for a rep that rests low, above it for one
+            that rests high, "return_to_high"), and keeps the last rest seen through a hold longer than its window
+            (a sphinx held for minutes after seconds lying down).
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
@@ -130,7 +131,7 @@ class RepSpec:
     neutral_quantile_ratio: str | None = None
     neutral_offset_max: str | None = None
     neutral_below_max: str | None = None
-    neutral_rest_max: str | None = None
+    neutral_rest_edge: str | None = None
     high_min_near_target: tuple[str, str] | None = None
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
@@ -354,7 +355,7 @@ class ExerciseSpec:
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.neutral_below_max,
-                              self.rep.neutral_rest_max,
+                              self.rep.neutral_rest_edge,
                               self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
                               self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.rest_return_min_ratio,

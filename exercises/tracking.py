@@ -324,7 +324,7 @@ class RunningNeutral:
     """
 
     def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf,
-                 below_max: float | None = None, rest_max: float | None = None) -> None:
+                 below_max: float | None = None, rest_band: tuple[float, float] | None = None) -> None:
         """Keep values for window_s seconds; raises ValueError for a bound or window out of range.
 
         window_s must be > 0, quantile in [0, 1], offset_max >= 0 and below_max (if given) >= 0.
@@ -338,9 +338,10 @@ class RunningNeutral:
                 off zero by at most this, and movements to one side only must not pull the neutral after them.
             below_max: the neutral is kept no further than this below zero, in place of offset_max on that side (a
                 rest that reads off zero mostly one way); None for offset_max both ways.
-            rest_max: when given, only values up to this much above the neutral so far (zero before one) are kept,
-                the rest and not the work, and the window counts back from the last value kept: a hold longer than
-                the window leaves the neutral at the rest before it. None: every value, the window back from now.
+            rest_band: when given, (lowest, highest) offsets from the neutral so far (zero before one) of the values
+                kept: the rest and not the work. The window then counts back from the last value kept, so a hold
+                longer than the window leaves the neutral at the rest before it. None: every value, the window back
+                from now.
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -354,15 +355,16 @@ class RunningNeutral:
         self.quantile = quantile
         self.offset_max = offset_max
         self.below_max = offset_max if below_max is None else below_max
-        self.rest_max = rest_max
+        self.rest_band = rest_band
         self._values: deque[tuple[float, float]] = deque()
         self._neutral = math.nan
 
     def step(self, t_s: float, x: float) -> float:
         """Add a value (NaN is ignored) and return the current neutral (NaN before any value)."""
-        if math.isfinite(x) and (self.rest_max is None or x - np.nan_to_num(self._neutral) <= self.rest_max):
+        if math.isfinite(x) and (self.rest_band is None
+                                 or self.rest_band[0] <= x - np.nan_to_num(self._neutral) <= self.rest_band[1]):
             self._values.append((t_s, x))
-        end_s = t_s if self.rest_max is None or not self._values else self._values[-1][0]
+        end_s = t_s if self.rest_band is None or not self._values else self._values[-1][0]
         while self._values and self._values[0][0] < end_s - self.window_s:
             self._values.popleft()
         if not self._values:

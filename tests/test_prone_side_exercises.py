@@ -159,7 +159,7 @@ def test_a_sphinx_held_for_minutes_after_seconds_lying_keeps_its_own_lying():
     assert (report.rep_count, report.fault_counts) == (1, {})
     assert report.hold_s == pytest.approx(180.0, abs=0.5)
     # Taken from every reading, the rest becomes the hold itself within the window, and the hold ends there.
-    every_reading = dataclasses.replace(SPHINX, rep=dataclasses.replace(SPHINX.rep, neutral_rest_max=None))
+    every_reading = dataclasses.replace(SPHINX, rep=dataclasses.replace(SPHINX.rep, neutral_rest_edge=None))
     assert score_sequence(seq, every_reading).hold_s < 30.0
 
 

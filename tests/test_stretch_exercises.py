@@ -152,7 +152,7 @@ def test_a_prescribed_30_s_stretch_keeps_the_rest_read_behind_vertical_before_it
     report = score_sequence(trace(script), spec)
     assert (report.rep_count, report.fault_counts) == (2, {})
     assert [h.good_s for h in report.holds] == pytest.approx([_hold_truth(script)] * 2, abs=1.0)
-    every_reading = dataclasses.replace(spec, rep=dataclasses.replace(spec.rep, neutral_rest_max=None))
+    every_reading = dataclasses.replace(spec, rep=dataclasses.replace(spec.rep, neutral_rest_edge=None))
     assert min(h.good_s for h in score_sequence(trace(script), every_reading).holds) < _hold_truth(script) - 5.0
 
 

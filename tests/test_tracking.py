@@ -279,11 +279,14 @@ def test_a_running_neutral_from_rest_only_keeps_the_last_rest_through_a_long_hol
     # its bound); fed the rest only (within 12 of it), it stays at the rest, and a new rest moves it.
     values = [(i * 0.1, -10.0 if i < 30 else 20.0) for i in range(1030)] + [(103.0 + i * 0.1, -6.0) for i in range(50)]
     every = RunningNeutral(20.0, offset_max=0.0, below_max=15.0)
-    rest_only = RunningNeutral(20.0, offset_max=0.0, below_max=15.0, rest_max=12.0)
+    rest_only = RunningNeutral(20.0, offset_max=0.0, below_max=15.0, rest_band=(-math.inf, 12.0))
     assert [every.step(t, v) for t, v in values][1029] == 0.0
     got = [rest_only.step(t, v) for t, v in values]
     assert got[1029] == pytest.approx(-10.0)
     assert got[-1] == pytest.approx(-6.0)
+    # Resting high and working below (a rep that returns to high): the band is above the edge.
+    high_rest = RunningNeutral(20.0, rest_band=(-2.0, math.inf))
+    assert [high_rest.step(t, -v) for t, v in values][1029] == pytest.approx(10.0)
 
 
 @pytest.mark.parametrize("offset_max", [-0.1, NAN])

@@ -29,7 +29,7 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
                 high_min="thigh_stretch_min_deg", dwell_s="rep_dwell_s",
                 dwell_unseen_max_s="rep_dwell_s", neutral_window_s="thigh_rest_window_s",
                 neutral_quantile_ratio="thigh_rest_quantile_ratio", neutral_offset_max="thigh_rest_above_max_deg",
-                neutral_below_max="thigh_rest_below_max_deg", neutral_rest_max="thigh_rest_max_deg"),
+                neutral_below_max="thigh_rest_below_max_deg", neutral_rest_edge="thigh_rest_max_deg"),
     hold=HoldSpec("back_thigh_extension_deg", low="thigh_stretch_min_deg", high="thigh_stretch_max_deg",
                   from_neutral=True,
                   min_s="hold_min_s", gap_max_s="hold_gap_max_s", settle_s="hold_settle_s",

@@ -15,7 +15,7 @@ PRONE_ON_ELBOWS = ExerciseSpec(
     signals=("trunk_rise_deg", "elbow_ahead_ratio", "neck_deg", "trunk_from_horizontal_deg"),
     # A "rep" is one time up on the elbows and down again; the dose is the time held up.
     rep=RepSpec("trunk_rise_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_up_min_deg",
-                dwell_s="rep_dwell_s", neutral_window_s="rise_rest_window_s", neutral_rest_max="rise_rest_max_deg",
+                dwell_s="rep_dwell_s", neutral_window_s="rise_rest_window_s", neutral_rest_edge="rise_rest_max_deg",
                 neutral_offset_max="rise_rest_above_max_deg", neutral_below_max="rise_rest_below_max_deg"),
     hold=HoldSpec("trunk_rise_deg", low="hold_rise_min_deg", high="hold_rise_max_deg", min_s="hold_min_s",
                   from_neutral=True,
