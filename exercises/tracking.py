@@ -315,6 +315,11 @@ class HoldTimer:
         return HoldEvent(self._frames[first][0], self._frames[last][0], good_s)
 
 
+# A neutral taken from readings at rest only (RunningNeutral.rest_band) is trusted once the rest it was taken from
+# spans this long; before, a reading at rest about zero counts as rest too.
+_REST_TRUSTED_AFTER_S = 1.0
+
+
 class RunningNeutral:
     """The median (or another quantile) of a signal over the last window_s seconds: a neutral that follows the person.
 
@@ -338,10 +343,10 @@ class RunningNeutral:
                 off zero by at most this, and movements to one side only must not pull the neutral after them.
             below_max: the neutral is kept no further than this below zero, in place of offset_max on that side (a
                 rest that reads off zero mostly one way); None for offset_max both ways.
-            rest_band: when given, (lowest, highest) offsets from the neutral so far (zero before one) of the values
-                kept: the rest and not the work. The window then counts back from the last value kept, so a hold
-                longer than the window leaves the neutral at the rest before it. None: every value, the window back
-                from now.
+            rest_band: when given, (lowest, highest) offsets from the neutral so far (or from zero, until the rest
+                kept spans a second) of the values kept: the rest and not the work. The window then counts back from
+                the last value kept, so a hold longer than the window leaves the neutral at the rest before it.
+                None: every value, the window back from now.
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -361,8 +366,7 @@ class RunningNeutral:
 
     def step(self, t_s: float, x: float) -> float:
         """Add a value (NaN is ignored) and return the current neutral (NaN before any value)."""
-        if math.isfinite(x) and (self.rest_band is None
-                                 or self.rest_band[0] <= x - np.nan_to_num(self._neutral) <= self.rest_band[1]):
+        if math.isfinite(x) and (self.rest_band is None or self._at_rest(x)):
             self._values.append((t_s, x))
         end_s = t_s if self.rest_band is None or not self._values else self._values[-1][0]
         while self._values and self._values[0][0] < end_s - self.window_s:
@@ -376,6 +380,14 @@ class RunningNeutral:
         if math.isfinite(self._neutral):
             self._neutral = min(max(self._neutral, -self.below_max), self.offset_max)
         return self._neutral
+
+    def _at_rest(self, x: float) -> bool:
+        # Within the rest band of the neutral so far; until the rest kept spans _REST_TRUSTED_AFTER_S, of zero too: a
+        # first reading far off (the pose model locking on) would otherwise be the only rest kept, and a true rest
+        # at zero never counted as one.
+        lo, hi = self.rest_band
+        young = not self._values or self._values[-1][0] - self._values[0][0] < _REST_TRUSTED_AFTER_S
+        return any(lo <= x - n <= hi for n in (np.nan_to_num(self._neutral), *((0.0,) if young else ())))
 
 
 class UnseenEnd:

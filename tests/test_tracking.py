@@ -289,6 +289,15 @@ def test_a_running_neutral_from_rest_only_keeps_the_last_rest_through_a_long_hol
     assert [high_rest.step(t, -v) for t, v in values][1029] == pytest.approx(10.0)
 
 
+def test_a_running_neutral_from_rest_only_is_not_held_by_a_first_reading_far_off():
+    # One reading at -31 as the pose model locks on, then rest at 0: the rest is within the band of zero, so it is
+    # kept and the neutral comes back to it (held at -15 by the bound, it would read every rest 15 high).
+    n = RunningNeutral(30.0, offset_max=0.0, below_max=15.0, rest_band=(-math.inf, 12.0))
+    got = [n.step(0.0, -31.0)] + [n.step(0.1 * i, 0.0) for i in range(1, 30)]
+    assert got[0] == -15.0
+    assert got[-1] == 0.0
+
+
 @pytest.mark.parametrize("offset_max", [-0.1, NAN])
 def test_running_neutral_rejects_a_negative_offset(offset_max):
     with pytest.raises(ValueError, match="offset_max"):
