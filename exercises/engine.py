@@ -121,7 +121,8 @@ class Checker:
                                         t(spec.rep.neutral_quantile_ratio) if spec.rep.neutral_quantile_ratio else 0.5,
                                         t(spec.rep.neutral_offset_max) if spec.rep.neutral_offset_max else math.inf,
                                         t(spec.rep.neutral_below_max) if spec.rep.neutral_below_max else None,
-                                        self._rest_band(spec))
+                                        self._rest_band(spec),
+                                        t("neutral_rest_trusted_after_s") if spec.rep.neutral_rest_edge else 0.0)
                          if spec.rep.neutral_window_s else None)
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
         # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).

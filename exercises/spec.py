@@ -369,6 +369,7 @@ class ExerciseSpec:
         for r in (*self.frame_rules, *self.rep_rules):
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules} | ({"fault_unseen_max_s"} if self.frame_rules else set())
+        names |= {"neutral_rest_trusted_after_s"} if self.rep.neutral_rest_edge else set()
         names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
         names |= {r.view_max for r in self.frame_rules if r.view_max}
         names |= set(SIDE_RULE_THRESHOLDS.get(self.side_rule, ()))
@@ -549,6 +550,10 @@ COMMON_THRESHOLDS: dict[str, float] = {
     # A rep's highest and lowest values are those its signals held at least this long: a pose misread lasts 0.1-0.3 s
     # (a leg's labels swapped for a few frames), while a rep rests at its end range for longer.
     "rep_extreme_held_min_s": 0.2,
+    # A neutral taken from readings at rest only (RepSpec.neutral_rest_edge) is trusted once the rest it was taken
+    # from spans this long; before, a reading at rest about zero counts as rest too. Without it one reading at -31 as
+    # the pose model locked on held a sphinx's neutral at -15 (its bound) for the set, its true rest at 0 never kept.
+    "neutral_rest_trusted_after_s": 1.0,
     # Trunk further than this from the exercise's posture (upright, or level when lying or on all fours)
     # means the person is not doing the exercise right now: getting down, kneeling up, walking.
     "posture_trunk_tilt_max_deg": 45.0,

@@ -315,11 +315,6 @@ class HoldTimer:
         return HoldEvent(self._frames[first][0], self._frames[last][0], good_s)
 
 
-# A neutral taken from readings at rest only (RunningNeutral.rest_band) is trusted once the rest it was taken from
-# spans this long; before, a reading at rest about zero counts as rest too.
-_REST_TRUSTED_AFTER_S = 1.0
-
-
 class RunningNeutral:
     """The median (or another quantile) of a signal over the last window_s seconds: a neutral that follows the person.
 
@@ -329,7 +324,8 @@ class RunningNeutral:
     """
 
     def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf,
-                 below_max: float | None = None, rest_band: tuple[float, float] | None = None) -> None:
+                 below_max: float | None = None, rest_band: tuple[float, float] | None = None,
+                 rest_trusted_after_s: float = 0.0) -> None:
         """Keep values for window_s seconds; raises ValueError for a bound or window out of range.
 
         window_s must be > 0, quantile in [0, 1], offset_max >= 0 and below_max (if given) >= 0.
@@ -344,9 +340,10 @@ class RunningNeutral:
             below_max: the neutral is kept no further than this below zero, in place of offset_max on that side (a
                 rest that reads off zero mostly one way); None for offset_max both ways.
             rest_band: when given, (lowest, highest) offsets from the neutral so far (or from zero, until the rest
-                kept spans a second) of the values kept: the rest and not the work. The window then counts back from
-                the last value kept, so a hold longer than the window leaves the neutral at the rest before it.
-                None: every value, the window back from now.
+                kept spans `rest_trusted_after_s`) of the values kept: the rest and not the work. The window then
+                counts back from the last value kept, so a hold longer than the window leaves the neutral at the rest
+                before it. None: every value, the window back from now.
+            rest_trusted_after_s: see rest_band.
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -361,6 +358,7 @@ class RunningNeutral:
         self.offset_max = offset_max
         self.below_max = offset_max if below_max is None else below_max
         self.rest_band = rest_band
+        self.rest_trusted_after_s = rest_trusted_after_s
         self._values: deque[tuple[float, float]] = deque()
         self._neutral = math.nan
 
@@ -382,11 +380,11 @@ class RunningNeutral:
         return self._neutral
 
     def _at_rest(self, x: float) -> bool:
-        # Within the rest band of the neutral so far; until the rest kept spans _REST_TRUSTED_AFTER_S, of zero too: a
+        # Within the rest band of the neutral so far; until the rest kept spans rest_trusted_after_s, of zero too: a
         # first reading far off (the pose model locking on) would otherwise be the only rest kept, and a true rest
         # at zero never counted as one.
         lo, hi = self.rest_band
-        young = not self._values or self._values[-1][0] - self._values[0][0] < _REST_TRUSTED_AFTER_S
+        young = not self._values or self._values[-1][0] - self._values[0][0] < self.rest_trusted_after_s
         return any(lo <= x - n <= hi for n in (np.nan_to_num(self._neutral), *((0.0,) if young else ())))
 
 

@@ -292,10 +292,13 @@ def test_a_running_neutral_from_rest_only_keeps_the_last_rest_through_a_long_hol
 def test_a_running_neutral_from_rest_only_is_not_held_by_a_first_reading_far_off():
     # One reading at -31 as the pose model locks on, then rest at 0: the rest is within the band of zero, so it is
     # kept and the neutral comes back to it (held at -15 by the bound, it would read every rest 15 high).
-    n = RunningNeutral(30.0, offset_max=0.0, below_max=15.0, rest_band=(-math.inf, 12.0))
+    n = RunningNeutral(30.0, offset_max=0.0, below_max=15.0, rest_band=(-math.inf, 12.0), rest_trusted_after_s=1.0)
     got = [n.step(0.0, -31.0)] + [n.step(0.1 * i, 0.0) for i in range(1, 30)]
     assert got[0] == -15.0
     assert got[-1] == 0.0
+    # Trusted from the first reading, the rest is never kept.
+    held = RunningNeutral(30.0, offset_max=0.0, below_max=15.0, rest_band=(-math.inf, 12.0))
+    assert [held.step(0.0, -31.0)] + [held.step(0.1 * i, 0.0) for i in range(1, 30)] == [-15.0] * 30
 
 
 @pytest.mark.parametrize("offset_max", [-0.1, NAN])
