@@ -422,6 +422,9 @@ class ExerciseSpec:
                                             or not self.t(self.rep.neutral_offset_max) >= 0):
             raise ValueError(f"{where}: {self.rep.neutral_offset_max!r} bounds the neutral's distance from zero: "
                              f"it needs neutral_window_s and a value of 0 or more")
+        if self.rep.neutral_rest_edge and (not self.rep.neutral_window_s or self.rep.mode == "cycle"):
+            raise ValueError(f"{where}: {self.rep.neutral_rest_edge!r} is the rest's edge the neutral is taken from: "
+                             f"it needs neutral_window_s and a rep that returns to rest (not a cycle)")
         if self.hold and self.hold.from_neutral and (not self.rep.neutral_window_s
                                                      or self.hold.signal != self.rep.signal):
             raise ValueError(f"{where}: a hold measured from the neutral needs the rep's neutral_window_s and the "

@@ -104,6 +104,14 @@ def _rule(spec, i, **changes):
         (TILT, {"rep": replace(TILT.rep, rest_return_still_max=None)},
          "exercise 'pelvic_tilt': rest_return_min_ratio, rest_return_still_s and rest_return_still_max go together, on "
          "a rep that returns to rest (not a cycle) with neutral_window_s, and the ratio in (0, 1]"),
+        # A neutral taken from the rest alone needs a neutral and a rest (a cycle's neutral is its middle).
+        (CATCOW, {"rep": replace(CATCOW.rep, neutral_rest_edge="neutral_rest_edge_deg"),
+                  "thresholds": {**CATCOW.thresholds, "neutral_rest_edge_deg": 5.0}},
+         "exercise 'cat_cow': 'neutral_rest_edge_deg' is the rest's edge the neutral is taken from: it needs "
+         "neutral_window_s and a rep that returns to rest (not a cycle)"),
+        (WALL, {"rep": replace(WALL.rep, neutral_rest_edge="knee_rest_min_deg")},
+         "exercise 'wall_squat': 'knee_rest_min_deg' is the rest's edge the neutral is taken from: it needs "
+         "neutral_window_s and a rep that returns to rest (not a cycle)"),
         # Likewise a rule judged from the person's level at rest.
         (CATCOW, {"frame_rules": _rule(CATCOW, 0, from_rest_window_s="rest_window_s"),
                   "thresholds": {**CATCOW.thresholds, "rest_window_s": 30.0}},

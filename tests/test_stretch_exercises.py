@@ -124,7 +124,7 @@ def test_kneeling_upright_without_the_stretch_is_no_rep_and_no_hold():
 
 def without_thigh_rest(spec):
     rep = dataclasses.replace(spec.rep, neutral_window_s=None, neutral_quantile_ratio=None, neutral_offset_max=None,
-                              neutral_below_max=None)
+                              neutral_below_max=None, neutral_rest_edge=None)
     return dataclasses.replace(spec, rep=rep, hold=dataclasses.replace(spec.hold, from_neutral=False))
 
 
