@@ -50,7 +50,7 @@ class Lookback:
             t_s: (T,) frame times, increasing, continuing the times of earlier calls with this key.
             score: (T,) what is lowest; NaN where a frame is no candidate.
             payload: (T, ...) what to return from the lowest frame.
-            window_s: how far back a frame is remembered.
+            window_s: how far back a frame is remembered (set by the first call with this key).
         """
         lowest = self._lowest.setdefault(key, RecentLowest(window_s))
         out = np.full(payload.shape, np.nan)
