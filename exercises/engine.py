@@ -127,6 +127,8 @@ class Checker:
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
         # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).
         self._neutral_value = math.nan
+        # RepSpec.neutral_kept_in_rep: the held rep whose neutral is kept (when its work zone came), and from what.
+        self._kept_since_s = self._kept_from = math.nan
         self._rest = self._counter.rest
         self._hold = (
             HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
@@ -223,6 +225,32 @@ class Checker:
         with np.errstate(invalid="ignore"):
             past = np.asarray(view_deg) > limit
         return np.where(past, np.minimum(codes, APPROXIMATE), codes)
+
+    def _step_neutral(self, t_s: float, x: float) -> float:
+        """The rep's neutral at this reading, kept near the rest before a rep held (RepSpec.neutral_kept_in_rep)."""
+        kept = self.spec.rep.neutral_kept_in_rep
+        if not kept:
+            return self._neutral.step(t_s, x)
+        within, max_s = (self.spec.t(n) for n in kept)
+        since_s = self._counter.working_since_s
+        if math.isfinite(self._kept_since_s) and since_s != self._kept_since_s:
+            # The rep held is over. Back at rest, its readings were the stretch, not the rest: the window forgets them
+            # (a 60 s stretch would otherwise be most of it after, and the next stretch read as rest).
+            if self._counter.zones.accepted == self._counter.rest:
+                self._neutral.forget(self._kept_since_s, self._counter.zones.left_s)
+            self._kept_since_s = math.nan
+        value = self._neutral.step(t_s, x)
+        if not t_s - since_s <= max_s:
+            self._kept_since_s = math.nan  # held past max_s: the neutral follows the readings again, and keeps them
+            return value
+        if since_s != self._kept_since_s:
+            # The neutral as the work zone is accepted: a frame's spike at rest can lift a quantile of a few seconds'
+            # readings for that frame; a second into the rep, the rest before it still outweighs the rep.
+            self._kept_since_s, self._kept_from = since_s, value
+        # Resting high, the neutral sinks no further than `within` below that; resting low, rises no further above.
+        if self._counter.rest == "high":
+            return max(value, self._kept_from - within)
+        return min(value, self._kept_from + within)
 
     @staticmethod
     def _rest_band(spec: ExerciseSpec) -> tuple[float, float] | None:
@@ -455,7 +483,7 @@ class Checker:
     def _step_reps(self, t_s: float, values: dict[str, float]) -> tuple[RepEvent | None, RepEvent | None]:
         x = values[self.spec.rep.signal]
         if self._neutral is not None:
-            self._neutral_value = self._neutral.step(t_s, x)
+            self._neutral_value = self._step_neutral(t_s, x)
             x = x - self._neutral_value
         if self._unseen_end is not None:
             x = self._unseen_end.step(t_s, x, values[self.spec.rep.unseen_end_signal])

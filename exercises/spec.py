@@ -75,6 +75,14 @@ class RepSpec:
             from readings on the rest's side of this edge only (below it for a rep that rests low, above it for one
             that rests high, "return_to_high"), and keeps the last rest seen through a hold longer than its window
             (a sphinx held for minutes after seconds lying down).
+        neutral_kept_in_rep: optional (within, max_s) threshold names: while a rep that left a rest held for the
+            dwell time holds its work zone, for up to `max_s`, the neutral stays within `within` (the signal's unit)
+            of what it was at the last reading at rest (no further below it for a rep that rests high, no further
+            above for one that rests low). Taken from every reading, a neutral that is a quantile of its window sinks
+            into a stretch held longer than the rest's share of the window allows (a 30 s figure-four stretch after
+            a second at rest), and the stretch then reads as rest. Within `within` it still follows a rest the pose
+            model reads a little lower after a stretch than before it; after `max_s` it follows the readings again,
+            so a neutral gone wrong does not stay wrong.
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
@@ -132,6 +140,7 @@ class RepSpec:
     neutral_offset_max: str | None = None
     neutral_below_max: str | None = None
     neutral_rest_edge: str | None = None
+    neutral_kept_in_rep: tuple[str, str] | None = None
     high_min_near_target: tuple[str, str] | None = None
     partial_min_ratio: str | None = None
     partial_fault: str | None = None
@@ -355,7 +364,7 @@ class ExerciseSpec:
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.neutral_below_max,
-                              self.rep.neutral_rest_edge,
+                              self.rep.neutral_rest_edge, *(self.rep.neutral_kept_in_rep or ()),
                               self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
                               self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.rest_return_min_ratio,
@@ -425,6 +434,12 @@ class ExerciseSpec:
         if self.rep.neutral_rest_edge and (not self.rep.neutral_window_s or self.rep.mode == "cycle"):
             raise ValueError(f"{where}: {self.rep.neutral_rest_edge!r} is the rest's edge the neutral is taken from: "
                              f"it needs neutral_window_s and a rep that returns to rest (not a cycle)")
+        kept = self.rep.neutral_kept_in_rep
+        if kept and (not self.rep.neutral_window_s or self.rep.mode == "cycle"
+                     or not (self.t(kept[0]) >= 0 and self.t(kept[1]) > 0)):
+            raise ValueError(f"{where}: neutral_kept_in_rep {kept!r} keeps the neutral near the rest before a rep "
+                             f"held: it needs neutral_window_s, a rep that returns to rest (not a cycle), a distance "
+                             f"of 0 or more and a time above 0")
         if self.hold and self.hold.from_neutral and (not self.rep.neutral_window_s
                                                      or self.hold.signal != self.rep.signal):
             raise ValueError(f"{where}: a hold measured from the neutral needs the rep's neutral_window_s and the "

@@ -379,6 +379,10 @@ class RunningNeutral:
             self._neutral = min(max(self._neutral, -self.below_max), self.offset_max)
         return self._neutral
 
+    def forget(self, from_s: float, to_s: float) -> None:
+        """Drop the values kept from from_s up to (not including) to_s: readings found after the fact not to be rest."""
+        self._values = deque(v for v in self._values if not from_s <= v[0] < to_s)
+
     def _at_rest(self, x: float) -> bool:
         # Within the rest band of the neutral so far; until the rest kept spans rest_trusted_after_s, of zero too: a
         # first reading far off (the pose model locking on) would otherwise be the only rest kept, and a true rest
@@ -641,6 +645,17 @@ class RepCounter:
             return self.shallow.accepted is not None
         z = self.zones
         return self._rep_start_s is not None or (z.accepted == self.rest and z.raw not in (None, self.rest))
+
+    @property
+    def working_since_s(self) -> float:
+        """Rest modes: since when a rep that left a rest held for the rest dwell has held its work zone; else NaN.
+
+        A rest held, not the footage's first instant: a pose model locking on can read the first frames far off the
+        rest that follows, which would otherwise be a rep from the first frames.
+        """
+        z = self.zones
+        working = self._rep_start_s is not None and self._rest_held and z.accepted not in (None, self.rest)
+        return z.accepted_since_s if working else math.nan
 
     def footage_starts(self, t_s: float) -> None:
         """Note a frame of the footage, counted or not (a frame with no pose is never stepped).

@@ -100,6 +100,24 @@ def test_a_rep_first_seen_under_way_starts_when_first_seen_and_says_so():
     assert [(round(s.start_s, 6), s.start_seen) for s in spans] == [(0.3, False), (1.3, True)]
 
 
+@pytest.mark.parametrize(("rest_values", "working_from_s"), [(10, 1.0), (3, None)])
+def test_a_counter_says_since_when_a_rep_from_a_held_rest_holds_its_work_zone(rest_values, working_from_s):
+    # A rest held for the dwell (1 s), then 2 s in the work zone: held from its first value there once accepted (the
+    # engine keeps a neutral still through it). A rest of 0.3 s, as a first reading far off reads: none.
+    counter = RepCounter("return_to_high", 100.0, 150.0, 0.5)
+    values = [170] * rest_values + [90] * 20 + [170] * 10
+    since = []
+    for i, v in enumerate(values):
+        counter.step(i * 0.1, v)
+        since.append(counter.working_since_s)
+    work = slice(rest_values + 5, rest_values + 20)  # accepted after the 0.5 s dwell, until it is left
+    if working_from_s is None:
+        assert all(math.isnan(s) for s in since)
+    else:
+        assert since[work] == pytest.approx([working_from_s] * 15)
+        assert all(math.isnan(s) for s in since[:rest_values + 4] + since[rest_values + 25:])
+
+
 @pytest.mark.parametrize("tail, end_s", [([130] * 3, 1.2), ([130, 160, 160], 1.1)])
 def test_a_rep_the_footage_ends_on_ends_where_rest_was_entered_or_at_the_last_value(tail, end_s):
     counter = RepCounter("return_to_high", 100.0, 150.0, 0.2, 0.5)

@@ -15,7 +15,7 @@ from exercises.signals import SIGNALS, get_signal
 from exercises.spec import FaultInfo, FrameRule, HoldSpec
 
 WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
-TILT = get_exercise("pelvic_tilt")
+TILT, FOUR = (get_exercise(n) for n in ("pelvic_tilt", "figure_four_stretch"))
 SIGNAL_NAMES = ", ".join(SIGNALS.names())
 # Postures may be added by the modules the registered specs import (e.g. exercises.signals_floor's prone).
 POSTURE_NAMES = ", ".join(POSTURES.names())
@@ -112,6 +112,16 @@ def _rule(spec, i, **changes):
         (WALL, {"rep": replace(WALL.rep, neutral_rest_edge="knee_rest_min_deg")},
          "exercise 'wall_squat': 'knee_rest_min_deg' is the rest's edge the neutral is taken from: it needs "
          "neutral_window_s and a rep that returns to rest (not a cycle)"),
+        # A neutral kept near the rest through a rep held needs a neutral and a rest, a distance and a time.
+        (CATCOW, {"rep": replace(CATCOW.rep, neutral_kept_in_rep=("rest_kept_within_deg", "rest_kept_max_s")),
+                  "thresholds": {**CATCOW.thresholds, "rest_kept_within_deg": 1.0, "rest_kept_max_s": 60.0}},
+         "exercise 'cat_cow': neutral_kept_in_rep ('rest_kept_within_deg', 'rest_kept_max_s') keeps the neutral near "
+         "the rest before a rep held: it needs neutral_window_s, a rep that returns to rest (not a cycle), a distance "
+         "of 0 or more and a time above 0"),
+        (FOUR, {"thresholds": {**FOUR.thresholds, "rest_kept_in_stretch_max_s": 0.0}},
+         "exercise 'figure_four_stretch': neutral_kept_in_rep ('rest_kept_within_ratio', 'rest_kept_in_stretch_max_s') "
+         "keeps the neutral near the rest before a rep held: it needs neutral_window_s, a rep that returns to rest "
+         "(not a cycle), a distance of 0 or more and a time above 0"),
         # Likewise a rule judged from the person's level at rest.
         (CATCOW, {"frame_rules": _rule(CATCOW, 0, from_rest_window_s="rest_window_s"),
                   "thresholds": {**CATCOW.thresholds, "rest_window_s": 30.0}},

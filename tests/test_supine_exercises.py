@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from exercises.engine import score_sequence
+from exercises.engine import Checker, score_sequence
 from exercises.one_sided import end_visits, one_end_only
 from exercises.registry import get_exercise
 from feedback.report import ClipResult, csv_header, to_csv_line, to_row
@@ -449,6 +449,68 @@ def test_figure_four_holds_are_timed_on_the_crossed_leg(n, fps, facing, near):
     # The 8 s with the ankle on the knee, and the part of the way on and off that is most of the hold's depth (timed
     # from the band's edge near rest, 9.4 s).
     assert 8.0 <= report.hold_s <= 9.0
+
+
+def without_held_rest(spec):
+    """The spec with its rest following every reading through a stretch too, as before it was kept."""
+    return replace(spec, rep=replace(spec.rep, neutral_kept_in_rep=None))
+
+
+@pytest.mark.parametrize("hold_s", [30.0, 60.0])
+def test_a_prescribed_long_figure_four_stretch_is_timed_whole(hold_s):
+    # 20-30 s is the usual prescription, 60 s the longest. After a second at rest, the upper tenth of every reading
+    # sank into the stretch once the rest was less than a tenth of the window, and timed it about 11 s.
+    seq = clip(crossings(2, hold_s=hold_s), 15.0)
+    report = score_sequence(seq, FIGURE_FOUR)
+    assert report.rep_count == 2
+    assert all(hold_s <= h.good_s <= hold_s + 1.5 for h in report.holds), report.holds
+    assert max(h.good_s for h in score_sequence(seq, without_held_rest(FIGURE_FOUR)).holds) < hold_s / 2
+
+
+def test_a_long_figure_four_stretch_reads_the_same_live():
+    # Live, frames come one at a time through the same Checker: the rest kept through the stretch is its own.
+    seq = clip(crossings(2, hold_s=60.0), 15.0)
+    recorded = score_sequence(seq, FIGURE_FOUR)
+    live = Checker(FIGURE_FOUR, recorded.side)
+    for frame in seq:
+        live.update(frame)
+    report = live.report()
+    assert (report.reps, report.holds) == (recorded.reps, recorded.holds)
+    np.testing.assert_array_equal(report.rep_neutral, recorded.rep_neutral)
+
+
+def test_a_figure_four_filmed_from_inside_a_stretch_times_the_stretches_after_it():
+    # 20 s crossed as the footage starts, then two 30 s stretches with 3 s rests: the rest is first seen after the
+    # first stretch, and the ones after it are measured from it.
+    keys, t = [(0.0, CROSSED), (20.0, CROSSED), (21.5, {}), (24.5, {})], 24.5
+    for _ in range(2):
+        keys += [(t + 1.5, CROSSED), (t + 31.5, CROSSED), (t + 33.0, {}), (t + 36.0, {})]
+        t += 36.0
+    report = score_sequence(clip(keys, 15.0), FIGURE_FOUR)
+    assert report.rep_count == 2
+    assert all(30.0 <= h.good_s <= 31.5 for h in report.holds), report.holds
+
+
+def test_a_figure_four_rest_is_kept_only_after_a_rest_held():
+    # The pose model reading the ankle twice as far off for the footage's first 0.7 s: the rest then is too high, and
+    # the true rest reads as a crossing. It was no rest held, so the neutral still follows the readings, comes down
+    # to the true rest and both stretches count (held from the first reading, it stayed high: one 22 s "stretch").
+    seq = clip(crossings(2, hold_s=8.0), 15.0)
+    world, first = seq.world_xyz.copy(), seq.t_s < 0.7
+    for side in ("left", "right"):
+        ankle, hip = sided("ankle", side), sided("hip", side)
+        world[first, ankle] = world[first, hip] + 2.0 * (world[first, ankle] - world[first, hip])
+    report = score_sequence(replace(seq, world_xyz=world), FIGURE_FOUR)
+    assert report.rep_count == 2 and report.holds[-1].good_s >= 8.0
+
+
+def test_a_figure_four_rest_kept_longer_than_its_limit_follows_the_readings_again():
+    # A rest gone wrong is not kept for good: with the limit at 5 s, the rest follows the readings into a 30 s
+    # stretch from then on, and it is timed as if the rest had never been kept.
+    seq = clip(crossings(1, hold_s=30.0), 15.0)
+    timed = [score_sequence(seq, spec).hold_s for spec in (
+        FIGURE_FOUR, FIGURE_FOUR.with_thresholds({"rest_kept_in_stretch_max_s": 5.0}), without_held_rest(FIGURE_FOUR))]
+    assert timed[0] >= 30.0 > timed[1] + 10.0 and timed[1] == pytest.approx(timed[2]), timed
 
 
 def _world_turned(seq: PoseSequence, pitch_deg: float) -> PoseSequence:

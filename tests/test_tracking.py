@@ -289,6 +289,16 @@ def test_a_running_neutral_from_rest_only_keeps_the_last_rest_through_a_long_hol
     assert [high_rest.step(t, -v) for t, v in values][1029] == pytest.approx(10.0)
 
 
+def test_a_running_neutral_forgets_readings_found_not_to_be_rest():
+    # 2 s at rest (1.0), 30 s of a stretch (0.6), then rest again: the upper tenth of the window is the stretch until
+    # the stretch's readings are forgotten, then the rest's.
+    n = RunningNeutral(90.0, 0.9)
+    values = [(0.1 * i, 1.0) for i in range(20)] + [(2.0 + 0.1 * i, 0.6) for i in range(300)] + [(32.0, 1.0)]
+    assert [n.step(t, v) for t, v in values][-1] == pytest.approx(0.6)
+    n.forget(2.0, 32.0)
+    assert n.step(32.1, NAN) == pytest.approx(1.0)
+
+
 def test_a_running_neutral_from_rest_only_is_not_held_by_a_first_reading_far_off():
     # One reading at -31 as the pose model locks on, then rest at 0: the rest is within the band of zero, so it is
     # kept and the neutral comes back to it (held at -15 by the bound, it would read every rest 15 high).
