@@ -140,6 +140,18 @@ def test_pelvic_tilts_are_counted_and_their_holds_timed(n, fps, facing, near):
     assert report.hold_s == pytest.approx(5.0, abs=0.4)
 
 
+@pytest.mark.parametrize("hold_s", [10.0, 20.0])
+def test_pelvic_tilts_held_longer_are_timed_whole(hold_s):
+    # 5-10 s is the usual hold. The rest is the upper fifth of the last 20 s: taken from every reading, it sank into a
+    # 10 s tilt after a second at rest and timed it 4-6 s.
+    seq = clip(tilts(3, hold_s=hold_s), 15.0, **TILT)
+    report = score_sequence(seq, PELVIC_TILT)
+    assert report.rep_count == 3
+    assert all(hold_s <= h.good_s <= hold_s + 1.0 for h in report.holds), report.holds
+    before = score_sequence(seq, replace(PELVIC_TILT, rep=replace(PELVIC_TILT.rep, neutral_kept_in_rep=None)))
+    assert min(h.good_s for h in before.holds) < hold_s - 3.0
+
+
 def hand_moved(seq: PoseSequence, along_px: float, up_px: float) -> PoseSequence:
     """The clip with both hands resting elsewhere on the pelvis: moved along the body (towards the feet) and up."""
     xyz = seq.xyz.copy()
