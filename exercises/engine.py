@@ -496,9 +496,29 @@ class Checker:
         for span in spans:
             if span.partial:
                 partial = self._complete_rep(span, t_s)
-            else:
+            elif not self._only_the_neutral_settled(span, t_s):
                 rep = self._complete_rep(span, t_s)
         return rep, partial
+
+    def _only_the_neutral_settled(self, span: RepSpan, now_s: float) -> bool:
+        """Whether a rep from a rest never held ended only because the running neutral it is measured from settled.
+
+        A pose model locking on reads the first frames off the rest that follows (pelvic tilts rendered through
+        MediaPipe: the hand 52 degrees at the first frame, 44 from 0.6 s on, still), so the neutral starts at the
+        first reading, the rest reads as a tilt from it, and as the neutral follows the readings down the "tilt"
+        ends: a rep of a second, flagged too fast, whose signal never came back from its furthest point. A rep that
+        left a rest held, or whose signal has come back from its furthest point by the band between its zones (what
+        the counter needs to cross with the neutral still), is a rep.
+        """
+        if span.rest_held or self._neutral is None:
+            return False
+        x = np.array([v[self.spec.rep.signal] for ts, v in self._buffer if span.start_s <= ts <= now_s], float)
+        x = x[np.isfinite(x)]
+        if not x.size:
+            return False
+        low, high = self.spec.rep_band()
+        back = x[-1] - x.min() if self._counter.rest == "high" else x.max() - x[-1]
+        return bool(back < high - low)
 
     def _check_end_hold(self, change: ZoneChange) -> None:
         rep = self.spec.rep
@@ -695,7 +715,8 @@ class Checker:
         if change is not None:
             self._check_end_hold(change)
         for span in spans:
-            self._complete_rep(span, self._last_t)
+            if span.partial or not self._only_the_neutral_settled(span, self._last_t):
+                self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
         reps = self._final_reps(self._reps, self._rep_spans)
         short = [self._short_range(r, reps) for r in reps]

@@ -545,6 +545,8 @@ class RepSpan:
             when its second end position was left (NaN while that end is still held).
         start_seen: False for a rep first seen already out of its rest, the person not found before (lying flat,
             some are found only as they rise): start_s is when it was first seen, and its duration is unknown.
+        rest_held: rest modes: False for a rep that left a rest held for less than the rest dwell (the footage's
+            first instant, or a rest the pose model read as it locked on).
     """
 
     start_s: float
@@ -552,6 +554,7 @@ class RepSpan:
     partial: bool = False
     stats_end_s: float = math.nan
     start_seen: bool = True
+    rest_held: bool = True
 
 
 @dataclass
@@ -715,7 +718,8 @@ class RepCounter:
                 self._last_s - z.left_s < self.rest_dwell_s - TIME_ROUNDING_S:
             return None, []
         end_s = z.candidate_s if z.raw == self.rest else self._last_s
-        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen)
+        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen,
+                       rest_held=self._rest_held)
         self.reps.append(span)
         self._rep_start_s = None
         return ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s), [span]
@@ -742,7 +746,7 @@ class RepCounter:
                     self._rest_held = change.previous_held_s >= self.rest_dwell_s - TIME_ROUNDING_S
             elif self._rep_start_s is not None:
                 out.append(RepSpan(self._rep_start_s, change.entered_s, stats_end_s=change.entered_s,
-                                   start_seen=self._rep_start_seen))
+                                   start_seen=self._rep_start_seen, rest_held=self._rest_held))
                 self.reps.append(out[-1])
                 self._rep_start_s = None
         if shallow is not None and shallow.zone == rest and self._trip_start_s is not None:

@@ -100,6 +100,14 @@ def test_a_rep_first_seen_under_way_starts_when_first_seen_and_says_so():
     assert [(round(s.start_s, 6), s.start_seen) for s in spans] == [(0.3, False), (1.3, True)]
 
 
+@pytest.mark.parametrize(("rest_values", "held"), [(10, True), (1, False)])
+def test_a_rep_says_whether_the_rest_it_left_was_held(rest_values, held):
+    # A rest held for the dwell (1 s), or only the footage's first instant: the engine asks more of the second.
+    counter = RepCounter("return_to_high", 100.0, 150.0, 0.5)
+    spans = [s for i, v in enumerate([170] * rest_values + [90] * 10 + [170] * 10) for s in counter.step(i * 0.1, v)[1]]
+    assert [s.rest_held for s in spans] == [held]
+
+
 @pytest.mark.parametrize(("rest_values", "working_from_s"), [(10, 1.0), (3, None)])
 def test_a_counter_says_since_when_a_rep_from_a_held_rest_holds_its_work_zone(rest_values, working_from_s):
     # A rest held for the dwell (1 s), then 2 s in the work zone: held from its first value there once accepted (the

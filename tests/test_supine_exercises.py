@@ -277,6 +277,22 @@ def test_a_rest_read_lower_after_a_long_hold_ends_the_last_tilt():
     assert score_sequence(seq, without_rest_return(PELVIC_TILT)).rep_count == 1
 
 
+@pytest.mark.parametrize("up_px", [10.0, 15.0])
+def test_a_rest_read_high_as_the_pose_model_locks_on_is_no_tilt(up_px, monkeypatch):
+    # Rendered through MediaPipe, the hand read 8-11 degrees high for the first 0.2-0.3 s, then still at the rest for
+    # 1-2 s before the first tilt: the neutral starts at the first reading, so the rest read as a tilt from it until
+    # the neutral came down to it, and that "tilt" was counted, flagged too fast (5 of 36 rendered clips).
+    seq = clip(timeline([(2.0, ARCHED), (1.2, FLAT), (5.0, FLAT), (1.2, ARCHED), (1.2, ARCHED), (1.2, FLAT),
+                         (5.0, FLAT), (1.2, ARCHED), (1.2, ARCHED)]), 15.0, **TILT)
+    seq = hand_read_higher(seq, np.interp(np.asarray(seq.t_s), [0.0, 0.3], [up_px, 0.0]))
+    report = score_sequence(seq, PELVIC_TILT)
+    assert report.rep_count == 2 and report.fault_counts == {}
+    assert report.reps[0].start_s > 2.0
+    monkeypatch.setattr(Checker, "_only_the_neutral_settled", lambda *args: False)
+    settling = score_sequence(seq, PELVIC_TILT)
+    assert settling.rep_count == 3 and settling.reps[0].faults == ("too_fast",)
+
+
 def test_a_partial_release_inside_a_hold_is_not_a_return():
     # Easing off a third of the way, holding there still, and tilting again is the same tilt: one rep.
     third = {"lumbar_arch_deg": -8.0, "pelvic_tilt_deg": 10.0}
