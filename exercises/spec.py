@@ -77,12 +77,13 @@ class RepSpec:
             (a sphinx held for minutes after seconds lying down).
         neutral_kept_in_rep: optional (within, max_s) threshold names: while a rep that left a rest held for the
             dwell time holds its work zone, for up to `max_s`, the neutral stays within `within` (the signal's unit)
-            of what it was at the last reading at rest (no further below it for a rep that rests high, no further
-            above for one that rests low). Taken from every reading, a neutral that is a quantile of its window sinks
-            into a stretch held longer than the rest's share of the window allows (a 30 s figure-four stretch after
-            a second at rest), and the stretch then reads as rest. Within `within` it still follows a rest the pose
-            model reads a little lower after a stretch than before it; after `max_s` it follows the readings again,
-            so a neutral gone wrong does not stay wrong.
+            of what it was as the work zone was accepted (no further below it for a rep that rests high, no further
+            above for one that rests low), and when the rep is back at rest its readings leave the window, as they
+            were never rest. Taken from every reading, a neutral that is a quantile of its window sinks into a
+            stretch held longer than the rest's share of the window allows (a 30 s figure-four stretch after a second
+            at rest), and the stretch then reads as rest. Within `within` it still follows a rest the pose model reads
+            a little lower after a stretch than before it; after `max_s` it follows the readings again, and keeps
+            them, so a neutral gone wrong does not stay wrong.
         high_min_near_target: optional (target, short_of) threshold names: the high zone starts no higher
             than `short_of` below a prescribed `target`, so a patient whose prescribed range ends below
             high_min still completes reps (a nerve glide limited by symptoms to 130 degrees).
