@@ -507,10 +507,11 @@ class Checker:
         MediaPipe: the hand 52 degrees at the first frame, 44 from 0.6 s on, still), so the neutral starts at the
         first reading, the rest reads as a tilt from it, and as the neutral follows the readings down the "tilt"
         ends: a rep of a second, flagged too fast, whose signal never came back from its furthest point. A rep that
-        left a rest held, or whose signal has come back from its furthest point by the band between its zones (what
-        the counter needs to cross with the neutral still), is a rep.
+        left a rest held, or that started later than the rest dwell into the footage (a rest cut short by a misreading
+        mid-set is not the pose model locking on), or whose signal has come back from its furthest point by the band
+        between its zones (what the counter needs to cross with the neutral still), is a rep.
         """
-        if span.rest_held or self._neutral is None:
+        if span.rest_held or self._neutral is None or span.start_s > self._times[0] + self._counter.rest_dwell_s:
             return False
         x = np.array([v[self.spec.rep.signal] for ts, v in self._buffer if span.start_s <= ts <= now_s], float)
         x = x[np.isfinite(x)]
