@@ -14,6 +14,7 @@ from feedback.report import ClipResult, to_row
 from pose.frames import PoseFrame
 from pose.landmarks import Landmark
 from tests import skeleton as sk
+from tests.live_path import live_and_recorded_agree, outcome
 
 WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
 
@@ -198,7 +199,7 @@ def test_a_nerve_glide_whose_leg_labels_the_pose_model_swaps_for_a_while_reads_t
     clip = glide_clip(glide_reps(4, top=150.0))
     swapped = sk.sequence([_swap_legs(f, lo < f.t_s < hi) for f in clip])
     spec = GLIDE.with_thresholds({"knee_extension_target_deg": 155.0})
-    report = _live_and_recorded_agree(swapped, spec)
+    report = live_and_recorded_agree(swapped, spec)
     assert report.rep_count == 4 and report.side == "left"
     assert report.fault_counts == {}
     assert np.nanmax(report.series["knee_deg"]) < 156.0 and np.nanmax(report.series["other_leg_lift_deg"]) < 5.0
@@ -214,7 +215,7 @@ def test_leg_labels_swapped_while_the_resting_leg_lifts_are_put_back():
     # 130 degrees: a thigh_drift told beside the pelvis_lift the patient made.
     clip = glide_clip(glide_reps(4), hip=lambda t: 84.0, other_lift=lambda t: 45.0 if 5.0 < t < 7.0 else 0.0)
     swapped = sk.sequence([_swap_legs(f, 5.4 < f.t_s < 6.8) for f in clip])
-    report = _live_and_recorded_agree(swapped, GLIDE)
+    report = live_and_recorded_agree(swapped, GLIDE)
     assert [r.faults for r in report.reps] == [(), ("pelvis_lift",), (), ()]
     as_labelled = score_sequence(swapped, GLIDE.with_thresholds({"leg_swap_thigh_rise_min_deg": math.inf}))
     assert as_labelled.fault_counts.get("thigh_drift", 0) >= 1
@@ -239,7 +240,7 @@ def test_a_raised_leg_seen_only_under_the_other_legs_labels_is_read_from_them():
     # 1 rep of 4 counted. A resting thigh read standing up with the raised knee unseen is the raised leg.
     clip = glide_clip(glide_reps(4))
     doubled = sk.sequence([_both_labels_on_the_raised_leg(f, 4.7 < f.t_s < 13.8) for f in clip])
-    report = _live_and_recorded_agree(doubled, GLIDE)
+    report = live_and_recorded_agree(doubled, GLIDE)
     assert report.side == "left" and report.rep_count == 4 and report.fault_counts == {}
     # Without the rule the two reps under the doubled labels are not seen.
     assert score_sequence(doubled, GLIDE.with_thresholds({"leg_unseen_swap_thigh_min_deg": math.inf})).rep_count == 2
@@ -253,7 +254,7 @@ def test_when_the_far_knee_is_never_seen_the_working_leg_is_the_one_facing_the_c
     clip = sk.sequence([dataclasses.replace(f, visibility=np.where(np.arange(len(f.visibility)) == far_knee, 0.1,
                                                                    f.visibility))
                         for f in glide_clip(glide_reps(4), leg="right")])
-    report = _live_and_recorded_agree(clip, GLIDE)
+    report = live_and_recorded_agree(clip, GLIDE)
     assert report.side == "right" and report.rep_count == 4
     # Seen, the same knee lets the raised-leg rule vote, and it chooses the same leg (here also the nearer one, so
     # this checks only that the fallback changes nothing when the rule votes).
@@ -275,7 +276,7 @@ def test_a_far_leg_read_on_the_raised_one_a_few_pixels_higher_does_not_choose_th
 
     clip = sk.sequence([far_leg_on_raised(f) for f in glide_clip(glide_reps(4), leg="right",
                                                                  other_on_raised=lambda t: True)])
-    report = _live_and_recorded_agree(clip, GLIDE)
+    report = live_and_recorded_agree(clip, GLIDE)
     assert report.side == "right" and report.rep_count == 4
     # The same clip with any difference voting chooses the far leg.
     assert score_sequence(clip, dataclasses.replace(GLIDE, side_rule="raised_leg")).side == "left"
@@ -298,7 +299,7 @@ def test_a_far_knee_read_above_the_raised_one_chooses_the_side_only_when_seen_ab
         return dataclasses.replace(frame, xyz=xyz, visibility=vis)
 
     clip = sk.sequence([far_knee_up(f) for f in glide_clip(glide_reps(4), leg="right")])
-    assert _live_and_recorded_agree(clip, GLIDE).side == side
+    assert live_and_recorded_agree(clip, GLIDE).side == side
 
 
 def test_a_resting_leg_truly_lifting_under_the_raised_one_is_not_taken_for_swapped_labels():
@@ -510,11 +511,6 @@ def _drop(seq, dropped, seed=0):
     return sk.sequence([seq.frame(i) for i in keep])
 
 
-def _outcome(report):
-    """What a row checks: each rep's faults, each partial rep's faults, and the fault counts."""
-    return [r.faults for r in report.reps], [r.faults for r in report.partial_reps], report.fault_counts
-
-
 def squat_keys(bottoms, rep_s=3.0, pause_s=1.0, top=175.0, start=None):
     """Keyframes of squats to these knee angles; `start`: the clip begins with the knee there, already bending."""
     keys, t = ([(0.0, start)], 0.0) if start is not None else ([(0.0, top)], pause_s)
@@ -599,7 +595,7 @@ def _check_row(exercise, keys, rep_faults, partial_faults, fps, dropped, spec=No
     spec = spec or get_exercise(exercise)
     seq = _drop(sk.sequence(_frames(exercise, keys, fps, **frame_kw)), dropped)
     report = score_sequence(seq, spec)
-    assert _outcome(report) == (rep_faults, partial_faults, expected_counts([*rep_faults, *partial_faults]))
+    assert outcome(report) == (rep_faults, partial_faults, expected_counts([*rep_faults, *partial_faults]))
     assert all(r.partial for r in report.partial_reps) and not any(r.partial for r in report.reps)
     return seq, report
 
@@ -628,7 +624,7 @@ def test_a_person_found_only_part_way_through_the_first_rep_is_counted_without_t
     if first_seen:
         assert report.reps[0].start_s == pytest.approx(found_from_s, abs=0.05)
         assert report.reps[0].confidence["duration_s"] == "unknown"
-    _live_and_recorded_agree(seq, get_exercise("nerve_glide"))
+    live_and_recorded_agree(seq, get_exercise("nerve_glide"))
 
 
 @pytest.mark.parametrize("dropped", [False, True], ids=["all_frames", "dropped_frames"])
@@ -655,7 +651,7 @@ def test_partial_reps_on_noisy_landmarks(fps):
     noisy = [PoseFrame(f.t_s, f.xyz + rng.normal(0, 0.003, f.xyz.shape), f.world_xyz, f.visibility, f.image_size)
              for f in seq]
     report = score_sequence(sk.sequence(noisy), WALL)
-    assert _outcome(report) == ([(), ()], [NDE, NDE], {"not_deep_enough": 2})
+    assert outcome(report) == ([(), ()], [NDE, NDE], {"not_deep_enough": 2})
 
 
 @pytest.mark.parametrize("overrides, partials", [({}, 3), ({"partial_rep_min_ratio": 0.9}, 0)])
@@ -745,45 +741,18 @@ def test_the_unseen_gap_a_hold_survives_is_a_threshold(unseen_s, holds):
     assert len(score_sequence(_gapped_wall_sit("legs_out", 2.5, 30.0), spec).holds) == holds
 
 
-def _live_and_recorded_agree(seq, spec):
-    """The live path (Checker.update frame by frame, no prepared entries) gives the recorded path's report."""
-    from exercises.side import choose_side
-    from pose.frames import pixel_xy
-
-    batch = score_sequence(seq, spec)
-    xy = pixel_xy(seq.xyz, seq.visibility, seq.image_size, spec.t("landmark_visibility_min_ratio"))
-    side = choose_side(spec.side_rule, xy, seq.world_xyz, seq.visibility, spec.thresholds)
-    fixed, live = Checker(spec, side), Checker(spec)
-    counts = []
-    for frame in seq:
-        fixed.update(frame)
-        result = live.update(frame)
-        counts.append((result.reps, result.partial_reps))
-        assert (result.partial_rep is not None) == (counts[-1][1] > (counts[-2][1] if len(counts) > 1 else 0))
-    fixed_report, live_report = fixed.report(), live.report()
-    assert fixed_report.reps == batch.reps and fixed_report.partial_reps == batch.partial_reps
-    assert fixed_report.holds == batch.holds and fixed_report.episodes == batch.episodes
-    assert fixed_report.fault_counts == batch.fault_counts
-    # Side chosen on the fly: the same counts; the live counts never go down and end at the report's (a cycle's
-    # last partial rep may be decided only when the set ends).
-    assert _outcome(live_report) == _outcome(batch) and live_report.hold_s == batch.hold_s
-    assert all(b >= a for pair in zip(counts, counts[1:]) for a, b in zip(*pair))
-    assert counts[-1][0] == batch.rep_count and counts[-1][1] <= batch.partial_rep_count
-    return batch
-
-
 # Each row once, at one of the frame rates in turn, with dropped frames.
 @pytest.mark.parametrize("i, row", list(enumerate(START_ROWS + PARTIAL_ROWS)), ids=lambda v: getattr(v, "id", ""))
 def test_live_and_recorded_paths_agree_on_every_counting_row(i, row):
     exercise, keys, rep_faults, partial_faults = row.values
     seq, _ = _check_row(exercise, keys, rep_faults, partial_faults, FPS[i % 3], True)
-    _live_and_recorded_agree(seq, get_exercise(exercise))
+    live_and_recorded_agree(seq, get_exercise(exercise))
 
 
 @pytest.mark.parametrize("i, row", list(enumerate(HOLD_GAP_ROWS)), ids=lambda v: getattr(v, "id", ""))
 def test_live_and_recorded_paths_agree_on_every_hold_gap_row(i, row):
     kind, gap_s, holds, _ = row.values
-    report = _live_and_recorded_agree(_gapped_wall_sit(kind, gap_s, FPS[i % 3]), WALL)
+    report = live_and_recorded_agree(_gapped_wall_sit(kind, gap_s, FPS[i % 3]), WALL)
     assert len(report.holds) == holds
 
 
@@ -828,7 +797,7 @@ def test_random_sets_count_full_and_partial_reps(exercise, seed):
     report = score_sequence(seq, get_exercise(exercise))
     fault = get_exercise(exercise).rep.partial_fault
     full, partial = classes.count("full"), classes.count("partial")
-    assert _outcome(report) == ([()] * full, [(fault,)] * partial, {fault: partial} if partial else {}), classes
+    assert outcome(report) == ([()] * full, [(fault,)] * partial, {fault: partial} if partial else {}), classes
 
 
 @pytest.mark.parametrize(("kind", "gap_s", "found"), [
