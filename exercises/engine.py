@@ -496,30 +496,36 @@ class Checker:
         for span in spans:
             if span.partial:
                 partial = self._complete_rep(span, t_s)
-            elif not self._only_the_neutral_settled(span, t_s):
+            elif not self._only_the_neutral_settled(span):
                 rep = self._complete_rep(span, t_s)
         return rep, partial
 
-    def _only_the_neutral_settled(self, span: RepSpan, now_s: float) -> bool:
-        """Whether a rep from a rest never held ended only because the running neutral it is measured from settled.
+    def _only_the_neutral_settled(self, span: RepSpan) -> bool:
+        """Whether a rep from the footage's first instant is only its running neutral settling, not a movement.
 
         A pose model locking on reads the first frames off the rest that follows (pelvic tilts rendered through
         MediaPipe: the hand 52 degrees at the first frame, 44 from 0.6 s on, still), so the neutral starts at the
         first reading, the rest reads as a tilt from it, and as the neutral follows the readings down the "tilt"
-        ends: a rep of a second, flagged too fast, whose signal never came back from its furthest point. A rep that
-        left a rest held, or that started later than the rest dwell into the footage (a rest cut short by a misreading
-        mid-set is not the pose model locking on), or whose signal has come back from its furthest point by the band
-        between its zones (what the counter needs to cross with the neutral still), is a rep.
+        ends: a rep of a second, flagged too fast. Such a rep left a rest never held, in the first `pose_lock_on_s`,
+        and from then to its end its signal moves no further than the band between its zones (what the counter
+        needs to cross with the neutral still). A rep that left a rest held, started later, or moves that far after
+        the locking on (a tilt begun as the pose model locks on) is a rep.
         """
-        if span.rest_held or self._neutral is None or span.start_s > self._times[0] + self._counter.rest_dwell_s:
+        settled_s = self._times[0] + self.spec.t("pose_lock_on_s")
+        if span.rest_held or self._neutral is None or span.start_s > settled_s:
             return False
-        x = np.array([v[self.spec.rep.signal] for ts, v in self._buffer if span.start_s <= ts <= now_s], float)
-        x = x[np.isfinite(x)]
-        if not x.size:
-            return False
+        rows = [(ts, v[self.spec.rep.signal]) for ts, v in self._buffer if span.start_s <= ts <= span.end_s]
+        t = np.array([ts for ts, _ in rows], float)
+        x = np.array([v for _, v in rows], float)
+        known = np.isfinite(x)
+        t, x = t[known], x[known]
+        if not (t > settled_s).any():
+            return True  # over while the pose model was locking on
+        # From the last reading as the locking on ended (frames unread then are no movement missed).
+        x = x[max(int(np.searchsorted(t, settled_s, side="right")) - 1, 0):]
         low, high = self.spec.rep_band()
-        back = x[-1] - x.min() if self._counter.rest == "high" else x.max() - x[-1]
-        return bool(back < high - low)
+        moved = x[0] - x.min() if self._counter.rest == "high" else x.max() - x[0]
+        return bool(moved < high - low)
 
     def _check_end_hold(self, change: ZoneChange) -> None:
         rep = self.spec.rep
@@ -716,7 +722,7 @@ class Checker:
         if change is not None:
             self._check_end_hold(change)
         for span in spans:
-            if span.partial or not self._only_the_neutral_settled(span, self._last_t):
+            if span.partial or not self._only_the_neutral_settled(span):
                 self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
         reps = self._final_reps(self._reps, self._rep_spans)

@@ -294,6 +294,15 @@ def test_a_rest_read_high_as_the_pose_model_locks_on_is_no_tilt(up_px, monkeypat
     assert settling.rep_count == 3 and settling.reps[0].faults == ("too_fast",)
 
 
+def test_a_tilt_begun_as_the_pose_model_locks_on_is_a_tilt():
+    # The same misreading, the first tilt from 1 s: its rest was never held either, but the tilt moves far after the
+    # locking on, so it counts.
+    seq = clip(tilts(2), 15.0, **TILT)
+    seq = hand_read_higher(seq, np.interp(np.asarray(seq.t_s), [0.0, 0.3], [10.0, 0.0]))
+    report = score_sequence(seq, PELVIC_TILT)
+    assert report.rep_count == 2 and report.fault_counts == {}
+
+
 def test_a_partial_release_inside_a_hold_is_not_a_return():
     # Easing off a third of the way, holding there still, and tilting again is the same tilt: one rep.
     third = {"lumbar_arch_deg": -8.0, "pelvic_tilt_deg": 10.0}
