@@ -507,9 +507,10 @@ class Checker:
         MediaPipe: the hand 52 degrees at the first frame, 44 from 0.6 s on, still), so the neutral starts at the
         first reading, the rest reads as a tilt from it, and as the neutral follows the readings down the "tilt"
         ends: a rep of a second, flagged too fast. Such a rep left a rest never held, in the first `pose_lock_on_s`,
-        and from then to its end its signal moves no further than the band between its zones (what the counter
-        needs to cross with the neutral still). A rep that left a rest held, started later, or moves that far after
-        the locking on (a tilt begun as the pose model locks on) is a rep.
+        and from then to its end its signal spans less than the band between its zones (what the counter needs to
+        cross with the neutral still): it neither went further nor came back. A rep that left a rest held, started
+        later, or moves that far after the locking on (a tilt begun as the pose model locks on, a sphinx first found
+        part way up that comes down again) is a rep.
         """
         settled_s = self._times[0] + self.spec.t("pose_lock_on_s")
         if span.rest_held or self._neutral is None or span.start_s > settled_s:
@@ -524,8 +525,7 @@ class Checker:
         # From the last reading as the locking on ended (frames unread then are no movement missed).
         x = x[max(int(np.searchsorted(t, settled_s, side="right")) - 1, 0):]
         low, high = self.spec.rep_band()
-        moved = x[0] - x.min() if self._counter.rest == "high" else x.max() - x[0]
-        return bool(moved < high - low)
+        return bool(x.max() - x.min() < high - low)
 
     def _check_end_hold(self, change: ZoneChange) -> None:
         rep = self.spec.rep
