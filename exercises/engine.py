@@ -127,7 +127,9 @@ class Checker:
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
         # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).
         self._neutral_value = math.nan
-        # RepSpec.neutral_kept_in_rep: the held rep whose neutral is kept (when its work zone came), and from what.
+        # RepSpec.neutral_kept_in_rep: (within, max_s); the held rep whose neutral is kept (when its work zone came),
+        # and from what.
+        self._kept_limits = tuple(t(n) for n in spec.rep.neutral_kept_in_rep) if spec.rep.neutral_kept_in_rep else None
         self._kept_since_s = self._kept_from = math.nan
         self._rest = self._counter.rest
         self._hold = (
@@ -228,16 +230,15 @@ class Checker:
 
     def _step_neutral(self, t_s: float, x: float) -> float:
         """The rep's neutral at this reading, kept near the rest before a rep held (RepSpec.neutral_kept_in_rep)."""
-        kept = self.spec.rep.neutral_kept_in_rep
-        if not kept:
+        if self._kept_limits is None:
             return self._neutral.step(t_s, x)
-        within, max_s = (self.spec.t(n) for n in kept)
+        within, max_s = self._kept_limits
         since_s = self._counter.working_since_s
         if math.isfinite(self._kept_since_s) and since_s != self._kept_since_s:
             # The rep held is over. Back at rest, its readings were the stretch, not the rest: the window forgets them
             # (a 60 s stretch would otherwise be most of it after, and the next stretch read as rest).
-            if self._counter.zones.accepted == self._counter.rest:
-                self._neutral.forget(self._kept_since_s, self._counter.zones.left_s)
+            if self._zones.accepted == self._rest:
+                self._neutral.forget(self._kept_since_s, self._zones.left_s)
             self._kept_since_s = math.nan
         value = self._neutral.step(t_s, x)
         if not t_s - since_s <= max_s:
@@ -248,7 +249,7 @@ class Checker:
             # readings for that frame; a second into the rep, the rest before it still outweighs the rep.
             self._kept_since_s, self._kept_from = since_s, value
         # Resting high, the neutral sinks no further than `within` below that; resting low, rises no further above.
-        if self._counter.rest == "high":
+        if self._rest == "high":
             return max(value, self._kept_from - within)
         return min(value, self._kept_from + within)
 
