@@ -21,7 +21,7 @@ from pose.landmarks import N_LANDMARKS
 from pose.mediapipe_import import import_mediapipe
 from pose.models import require_model
 from pose.outline import back_profile
-from pose.sampling import FULL, check_sampling
+from pose.sampling import FULL, SAMPLER_REVISION, check_sampling
 
 
 def _mediapipe() -> Any:
@@ -112,6 +112,8 @@ class EstimatorSettings:
         parts = asdict(self)
         if self.sampling == FULL:
             del parts["sampling"]  # full-rate keys stay what they were before sampling existed: old caches still hit
+        else:
+            parts["sampler_revision"] = SAMPLER_REVISION  # an older sampler's landmarks are not reused
         parts["mediapipe"] = importlib.metadata.version("mediapipe")
         if self.task_model_path:
             parts["task_model_path"] = hashlib.sha256(Path(self.task_model_path).read_bytes()).hexdigest()
