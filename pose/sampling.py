@@ -52,7 +52,7 @@ SAMPLING_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # at most 0.4 s of smooth motion. At 30 fps it runs the model on 2 frames of every 12 where nothing turns.
     "coarse_step_s": 0.2,
     # The middle frame's landmarks may sit this far off the straight line between the window's ends, as a share of
-    # the shoulder-to-hip length, before the window is run at full rate. A landmark off by 5% of the trunk moves a
+    # the shoulder-to-hip length, before the window is split. A landmark off by 5% of the trunk moves a
     # joint angle by about 3 degrees at most (a thigh is about as long as the trunk), and a rep's turn bends the
     # path by 10-40%. In the picture (pixels) MediaPipe's own jitter, which a still body shows, is 1-3% (median
     # 1-3%, 90th percentile 2-5% over the committed sample clips, measured in 0.4 s windows).
@@ -61,7 +61,7 @@ SAMPLING_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # picture (median 3-6%, 90th percentile 5-13% on the same clips), so the bar is twice as high. They still
     # catch a turn made towards the camera, which the picture hardly shows.
     "midpoint_world_error_max_ratio": 0.10,
-    # A window is run at full rate when at least this many key landmarks are off the line. A turn moves a limb,
+    # A window is split when at least this many key landmarks are off the line. A turn moves a limb,
     # a joint and the segment beyond it (a knee and an ankle, a shoulder and a head): two landmarks at least. One
     # landmark alone off the line is mostly jitter (the nose's depth, a toe): with one, simulated on the sample
     # clips' full-rate landmarks, 0.36 of frames ran the model; with two, 0.27, with reps, faults, holds and
@@ -72,10 +72,11 @@ SAMPLING_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # A key landmark comes into or out of view within a window when one of the three frames judged sees it and
     # another does not (visibility either side of LANDMARK_VISIBILITY_MIN_RATIO), and the two differ by more than
     # this. MediaPipe's visibility for a far-side foot or knee hovers at that bar: on issue 16's 20 real cuts
-    # (bench.real_cuts), half of the crossings between a window's middle and its ends differed by under 0.11 (0.49
-    # against 0.51, say), which is jitter; they failed 71 of the 122 windows that were not smooth. A limb going out
-    # of view drops further. Simulated on those cuts' full-rate landmarks: with any crossing counted, the model ran
-    # on 0.55 of the frames (0.59 before windows were split), with this 0.41.
+    # (bench.real_cuts), half of the crossings between a window's middle and its ends differed by 0.11 or less
+    # (0.49 against 0.51, say), which is jitter, and 71 of the 122 windows that were not smooth had one (some were
+    # also off the line). A limb going out of view drops further. Simulated on those cuts' full-rate landmarks:
+    # with any crossing counted, the model ran on 0.55 of the frames (0.59 before windows were split), with this
+    # 0.41; the real run, whose out-of-order calls jitter a little more, 0.46.
     "visibility_change_min_ratio": 0.1,
 })
 
@@ -147,7 +148,7 @@ def midpoint_error_ratio(a: PoseFrame, m: PoseFrame, b: PoseFrame, thresholds: M
 
     Returns:
         The ratio to the bar; infinity when it cannot be judged (a frame without a person, no trunk, or too few
-        key landmarks visible in all three), so such a window is always run at full rate.
+        key landmarks visible in all three), so such a span is always split, down to frames the model runs on.
     """
     bars = {**SAMPLING_THRESHOLDS, **(thresholds or {})}
     if not (a.found and m.found and b.found):
