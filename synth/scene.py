@@ -272,9 +272,13 @@ def render_background(width: int, height: int, style: SceneStyle, transform: Pro
         lo = np.array([min(surface, back_x), 0.0, -w])
         hi = np.array([max(surface, back_x), WALL_PANEL["height"], w])
         _draw_box(img, transform, lo, hi, style.prop_colour, {(0, 1.0): 1.05, (2, 1.0): 0.9, (2, -1.0): 0.9})
-        edge = transform.project(np.array([[surface, 0.0, w], [surface, WALL_PANEL["height"], w]]))
-        cv2.line(img, tuple(int(round(v)) for v in edge[0]), tuple(int(round(v)) for v in edge[1]),
-                 tuple(0.45 * c for c in style.prop_colour), 3, cv2.LINE_AA)
+        # Only the part of the edge in front of the camera: a camera close beside the panel can have its top
+        # behind it, whose projection is past any pixel OpenCV can take (seed 5502 crashed on it).
+        edge = transform.clip_polygon(np.array([[surface, 0.0, w], [surface, WALL_PANEL["height"], w]]))
+        if len(edge) >= 2:  # clipping a segment gives its ends in front first (and one end again)
+            px = transform.project(edge[:2])
+            cv2.line(img, tuple(int(round(v)) for v in px[0]), tuple(int(round(v)) for v in px[1]),
+                     tuple(0.45 * c for c in style.prop_colour), 3, cv2.LINE_AA)
     elif chair is not None:
         # Drawn behind the whole figure: the body always covers it, as the near side of a real chair would not, but
         # the seat under the thighs and the legs beside the hanging shins are what the picture must show.
