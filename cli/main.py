@@ -107,6 +107,8 @@ def _build_parser() -> argparse.ArgumentParser:
                     "and --jobs N vs --jobs 1, with ratios")
     bs.add_argument("--jobs", type=int, default=2, help="with --side-by-side: the N of --jobs N (default 2)")
     bs.add_argument("--model", default="full", choices=["lite", "full", "heavy"], help="with --side-by-side")
+    bs.add_argument("--rounds", type=int, default=1, help="with --side-by-side: run the batch rows this many "
+                    "times and print each ratio's median beside every round's value (default 1)")
     bs.add_argument("--live", action="store_true", help="with --side-by-side: also the live rows, one patient with a "
                     "30 fps camera and two at once with 15 fps cameras, Chromium pages against one app server")
     bs.add_argument("--live-seconds", type=float, default=20.0, help="with --live: measured seconds per row")
@@ -402,8 +404,26 @@ def _cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             model_settings(args.model)
         except ValueError as exc:
             parser.error(str(exc))
-        res = bench_speed.side_by_side(args.clips, args.exercise, args.jobs, args.model)
-        print(bench_speed.format_side_by_side(res))
+        if args.rounds < 1:
+            parser.error(f"--rounds must be at least 1, got {args.rounds}")
+        missing = [str(c) for c in args.clips if not c.is_file()]
+        if missing:
+            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            parser.error(f"no such clip: {missing[0]}{more}")
+        rounds = []
+        for k in range(args.rounds):
+            if args.rounds > 1:
+                print(f"round {k + 1} of {args.rounds}", flush=True)
+            try:
+                rounds.append(bench_speed.side_by_side(args.clips, args.exercise, args.jobs, args.model))
+            except RuntimeError as exc:  # a clip the bare loop or score refused: no figure would mean anything
+                print(f"formcheck bench speed: {exc}", file=sys.stderr)
+                return EXIT_CLIP_FAILED
+            print(bench_speed.format_side_by_side(rounds[-1]), flush=True)
+        res = rounds[-1] if args.rounds == 1 else {"rounds": rounds, "summary": bench_speed.summarise_rounds(rounds)}
+        if args.rounds > 1:
+            print(f"{args.rounds} rounds, each ratio's median:")
+            print(bench_speed.format_rounds(res["summary"]))
         if args.live:
             from bench.live_rows import format_live_rows, live_side_by_side
 

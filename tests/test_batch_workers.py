@@ -105,6 +105,37 @@ def test_side_by_side_rows_show_both_times_and_their_ratios():
     assert "6.2 s vs 10.0 s | 1.60x (`--jobs 2` reaches 1.12 of it) | 12.1 s vs 11.0 s | 1.10" in table
 
 
+def test_rounds_give_each_ratio_every_value_its_median_and_rounds_at_target():
+    from bench import speed
+
+    def one(bare_ratio, adaptive, jobs):
+        return {"clips": 20, "bare_ratio": bare_ratio, "bare_ratio_cpu": bare_ratio + 0.01,
+                "adaptive_bare_ratio": adaptive, "adaptive_bare_ratio_cpu": adaptive,
+                "jobs_speedup": jobs, "bare_parallel_speedup": 1.9}
+
+    summary = speed.summarise_rounds([one(0.93, 1.87, 1.95), one(1.04, 2.09, 1.85), one(0.97, 2.02, 1.80)])
+    assert summary["bare_ratio"]["values"] == [0.93, 1.04, 0.97]
+    assert summary["bare_ratio"]["median"] == 0.97 and summary["bare_ratio"]["met"] == 2
+    assert summary["adaptive_bare_ratio"]["median"] == 2.02 and summary["adaptive_bare_ratio"]["met"] == 2
+    assert summary["jobs_speedup"]["target"] == 1.85 and summary["jobs_speedup"]["met"] == 2  # the 20-clip target
+    assert summary["bare_parallel_speedup"]["met"] is None  # the machine's limit has no target
+    table = speed.format_rounds(summary)
+    assert "| score --jobs 1 / bare (wall) | 0.93, 1.04, 0.97 | **0.97** | >= 0.95 | 2 of 3 |" in table
+    assert "| ceiling: N bare loops / 1 (wall) | 1.90, 1.90, 1.90 | **1.90** | the machine's limit |  |" in table
+
+
+def test_side_by_side_refuses_a_missing_clip_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    # Its own process: `bench` points file descriptor 2 away from MediaPipe's log lines, which capsys cannot follow.
+    gone = tmp_path / "gone.mp4"
+    proc = subprocess.run([sys.executable, "-m", "cli.main", "bench", "speed", "--side-by-side", "--rounds", "2",
+                           str(gone)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines()[-1] == f"formcheck: error: no such clip: {gone}"
+
+
 def test_the_ceiling_splits_clips_between_loops_by_size_largest_first(tmp_path):
     from bench import speed
 
