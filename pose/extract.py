@@ -175,7 +175,8 @@ def extract_poses(
     if segments > 1:
         cuts = [info.duration_s * i / segments for i in range(segments)] + [None]
         try:
-            with process_pool(segments, lean=True, quick_exit=True, preload=import_mediapipe) as pool:
+            with process_pool(segments, lean=True, quick_exit=True, preload=import_mediapipe,
+                              own_core=True) as pool:
                 parts = list(pool.map(_estimate_segment, [(str(path), settings, a, b, max_duration_s)
                                                           for a, b in zip(cuts, cuts[1:])]))
         except BrokenProcessPool:

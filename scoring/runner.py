@@ -178,7 +178,8 @@ def _score_in_pools(paths: list[Path], options: ScoreOptions, jobs: int) -> Iter
     emitted = 0
     while emitted < len(paths):
         queue, width = (suspects, 1) if suspects else (todo, jobs)
-        pool = process_pool(width, _start_worker, (options,), lean=True, quick_exit=True, preload=import_mediapipe)
+        pool = process_pool(width, _start_worker, (options,), lean=True, quick_exit=True, preload=import_mediapipe,
+                            own_core=True)
         running: dict[Future[ClipResult], int] = {}
         try:
             while True:

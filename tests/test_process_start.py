@@ -8,10 +8,11 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pose import video
 from pose.video import iter_video
-from pose.workers import process_pool
+from pose.workers import process_pool, usable_cores
 from tests.media import write_clip
 
 ROOT = Path(__file__).parents[1]
@@ -150,3 +151,27 @@ def test_one_decoding_thread_reads_the_same_frames(tmp_path, monkeypatch):
     single = [(f.t_s, f.rgb) for f in iter_video(clip)]
     assert len(single) == len(threaded) == 12
     assert all(a == c and np.array_equal(b, d) for (a, b), (c, d) in zip(threaded, single))
+
+
+def _where(_: int) -> tuple[int, list[int]]:
+    import os
+    import time
+
+    time.sleep(0.2)  # long enough that every worker takes a task
+    return os.getpid(), sorted(os.sched_getaffinity(0))
+
+
+@pytest.mark.skipif(len(usable_cores()) < 2, reason="needs two cores to give each worker its own")
+def test_workers_asked_to_keep_to_a_core_each_get_a_different_one():
+    with process_pool(2, lean=True, own_core=True) as pool:
+        seen = dict(pool.map(_where, range(6)))
+    assert len(seen) == 2
+    assert all(len(cores) == 1 for cores in seen.values())
+    assert {c[0] for c in seen.values()} == set(usable_cores()[:2])
+
+
+def test_more_workers_than_cores_are_left_where_the_kernel_puts_them():
+    width = len(usable_cores()) + 1
+    with process_pool(width, lean=True, own_core=True) as pool:
+        seen = dict(pool.map(_where, range(3 * width)))
+    assert seen and all(cores == usable_cores() for cores in seen.values())
