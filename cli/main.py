@@ -24,6 +24,7 @@ from pose.estimator import EstimatorSettings  # noqa: E402
 from pose.models import MODEL_FOR_USE, model_settings  # noqa: E402
 from pose.sampling import SAMPLING_MODES  # noqa: E402
 from pose.video import VideoError  # noqa: E402
+from pose.workers import core_count  # noqa: E402
 from scoring.runner import (  # noqa: E402
     AUTO,
     SAMPLING_AUTO,
@@ -207,7 +208,7 @@ def _cmd_score(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         args.jobs = 0 if args.backend == "ray" else 1
     if args.jobs < 0:
         parser.error(f"--jobs must be >= 0, got {args.jobs}")
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or core_count()
     if args.resume and not args.out:
         parser.error("--resume needs --out FILE")
     if args.db and not args.patient:
@@ -307,7 +308,7 @@ def _bench_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
         parser.error(f"no such clip: {args.clip}")
     with tempfile.TemporaryDirectory(prefix="formcheck-soak-cache-") as fresh:
         options = ScoreOptions(args.exercise, cache_dir=str(args.cache_dir or fresh), use_cache=not args.no_cache)
-        samples = soak_batch(args.clip, args.copies, options, args.jobs or os.cpu_count() or 1)
+        samples = soak_batch(args.clip, args.copies, options, args.jobs or core_count())
     print(format_batch(samples))
     if args.json:
         args.json.write_text(json.dumps(samples, indent=1))
@@ -331,7 +332,7 @@ def _bench_accuracy(args: argparse.Namespace, parser: argparse.ArgumentParser) -
             except ValueError as exc:
                 parser.error(str(exc))
             clips = sorted(p for p in args.suite.glob("*.mp4") if p.with_suffix(".truth.json").is_file())
-        with process_pool(args.jobs or os.cpu_count() or 1) as pool:
+        with process_pool(args.jobs or core_count()) as pool:
             scores += list(pool.map(ba.score_rendered, clips, [options] * len(clips)))
     manifest = None if args.no_real else (
         args.manifest or Path(__file__).resolve().parents[1].parent / "shared" / "clips" / "manifest.csv")
@@ -370,7 +371,7 @@ def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     clips = bt.find_clips(args.suite, manifest, args.clips_per_exercise or (4 if args.quick else None))
     if not clips:
         parser.error("no clips: give --suite DIR (rendered there if empty) or --manifest FILE")
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or core_count()
     t0 = time.monotonic()
     bar = ProgressBar(len(clips) * (len(grid.pose_points()) * len(grid.models) * len(grid.sampling) + grid.bare),
                       enabled=sys.stderr.isatty())
@@ -383,7 +384,7 @@ def _bench_tradeoff(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     took_s = time.monotonic() - t0
     print(f"{len(clips)} clips, {len(grid.pose_points())} pose settings, {jobs} processes: {took_s:.0f} s")
     if args.json:
-        meta = {"jobs": jobs, "cpu_count": os.cpu_count(), "clips": len(clips), "took_s": took_s}
+        meta = {"jobs": jobs, "cpu_count": core_count(), "clips": len(clips), "took_s": took_s}
         args.json.write_text(bt.to_json(rows, measurements, grid, meta))
     return EXIT_OK
 

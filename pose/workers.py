@@ -71,6 +71,15 @@ def usable_cores() -> list[int]:
         return []
 
 
+def core_count() -> int:
+    """How many cores this process may use: its allowed CPUs (a container's cpuset or `taskset`), not the machine's.
+
+    What `--jobs 0` ("one per core") means: a container given 2 of a host's 64 CPUs gets 2 workers, each on a core
+    of its own, not 64 that share two.
+    """
+    return len(usable_cores()) or os.cpu_count() or 1
+
+
 def _start_on_own_core(counter: object, cores: list[int], initializer: Callable[..., object] | None,
                        *initargs: object) -> None:
     # Workers take the cores in the order they start; the count lives in shared memory made by the pool's context.

@@ -48,6 +48,7 @@ from feedback.wording import setup_instruction
 from pose.frames import PoseFrame
 from pose.landmarks import Side
 from pose.live_worker import PoseWorker, StandbyWorkers, mediapipe_factory
+from pose.workers import core_count
 
 # A webcam frame is estimated at this longer side: enough for a whole body at 2-3 m, and about half the cost
 # of a 1280 px frame, which keeps feedback inside ~100 ms on a laptop CPU.
@@ -133,10 +134,7 @@ class LiveStatus:
 
 def cpu_cores() -> int:
     """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+    return core_count()
 
 
 class LiveAdmission:

@@ -15,13 +15,12 @@ script to script.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from pose.workers import process_pool
+from pose.workers import core_count, process_pool
 from synth import floor_scripts, prone_side_scripts, seated_scripts, stretch_scripts, supine_scripts, upright_scripts
 from synth.camera import FRONT_ONLY_FAULTS, ViewPlan
 from synth.mannequin import BODY_SHAPES
@@ -189,7 +188,7 @@ def build_suite(out_dir: str | Path, n_per_exercise: int = 8, seed: int = 0, job
     if unknown:
         raise ValueError(f"no rendered suite for {', '.join(unknown)}; expected some of {', '.join(FAULT_CODES)}")
     specs = [s for s in specs if not exercises or s.script.exercise in exercises]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
+    jobs = max(1, min(jobs or core_count(), len(specs)))
     if jobs == 1:
         results = [render_clip(spec, out) for spec in specs]
     else:

@@ -175,3 +175,18 @@ def test_more_workers_than_cores_are_left_where_the_kernel_puts_them():
     with process_pool(width, lean=True, own_core=True) as pool:
         seen = dict(pool.map(_where, range(3 * width)))
     assert seen and all(cores == usable_cores() for cores in seen.values())
+
+
+def test_one_per_core_counts_the_cores_this_process_may_use_not_the_machines(monkeypatch):
+    from pose import workers
+
+    monkeypatch.setattr(workers.os, "sched_getaffinity", lambda pid: {2, 5}, raising=False)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 64)
+    assert workers.core_count() == 2  # a container given 2 of 64 CPUs
+    assert workers.usable_cores() == [2, 5]
+
+    def unknown(pid):
+        raise OSError("not supported")
+
+    monkeypatch.setattr(workers.os, "sched_getaffinity", unknown, raising=False)
+    assert workers.core_count() == 64 and workers.usable_cores() == []
