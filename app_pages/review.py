@@ -13,6 +13,7 @@ import streamlit as st
 from app_pages import common
 from exercises.config import ConfigError
 from exercises.detect import UNKNOWN, recognise
+from exercises.judged import rep_view_hidden
 from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
@@ -29,6 +30,7 @@ from feedback.wording import (
     partial_text,
     recognition_doubt,
     unseen_gap_warning,
+    view_hidden_warning,
 )
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
@@ -217,7 +219,9 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
         st.warning(warning)
     if warning := one_end_warning(spec.name, one_end_only(report, spec)):
         st.warning(warning)
-    if report.view not in ("side", "unknown") and needs_side_view(spec):
+    if warning := view_hidden_warning(spec.name, *rep_view_hidden(report, spec)):
+        st.warning(warning)
+    elif report.view not in ("side", "unknown") and needs_side_view(spec):
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 
     if spec.events == "gait":  # walking: the ankle a therapist reads, not the live step counter's signal

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from exercises.body import ViewLimits
 from exercises.results import ClipReport, RepEvent, UnjudgedFault
 from exercises.signals import UNKNOWN, signal_plane
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
@@ -229,3 +230,34 @@ def partly_unjudged(reps: Iterable[tuple[int, Sequence[str]]], whole_clip: Colle
             if code not in whole_clip:
                 where.setdefault(code, []).append(index)
     return {code: where[code] for code in spec.fault_codes if code in where}
+
+
+def rep_view_hidden(report: ClipReport, spec: ExerciseSpec) -> tuple[float, float]:
+    """How much of a clip the rep measurement could not be read in because of where the camera was.
+
+    A measurement in the body's side plane is unknown past view_sagittal_max_deg (as the view is read), one only the
+    front shows short of view_frontal_min_deg (exercises.signals.signal_confidence); a clip filmed there counts
+    little or nothing, and the reason is the camera, not the person.
+
+    Returns:
+        (share of the frames the body was seen in whose rep measurement was unknown with the view past its limit,
+        the median view in degrees off side-on in those frames); (0.0, NaN) for a measurement with no view limit,
+        a spec without reps, or nothing hidden.
+    """
+    if spec.rep is None or spec.rep.signal not in report.confidence or not len(report.view_deg):
+        return 0.0, math.nan
+    plane = signal_plane(spec.rep.signal)
+    limits = ViewLimits.from_thresholds(report.thresholds)
+    view = np.asarray(report.view_deg, float)
+    with np.errstate(invalid="ignore"):
+        if plane == "side":
+            past = view > limits.sagittal_max_deg
+        elif plane == "front":
+            past = view < limits.frontal_min_deg
+        else:
+            return 0.0, math.nan
+    seen = np.asarray(report.body_seen, bool) if len(report.body_seen) == len(view) else np.ones(len(view), bool)
+    hidden = seen & past & (np.asarray(report.confidence[spec.rep.signal]) == UNKNOWN)
+    if not seen.any() or not hidden.any():
+        return 0.0, math.nan
+    return float(hidden.sum() / seen.sum()), float(np.median(view[hidden]))

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from exercises.engine import Checker
+from exercises.judged import rep_view_hidden
 from exercises.registry import EXERCISES
+from exercises.results import ClipReport
+from exercises.signals import APPROXIMATE, UNKNOWN, signal_plane
 from feedback.coach import NOT_IN_POSITION_MIN_S, CueSelector, PositionWatch, summarise, symptom_advice
 from feedback.wording import (
     ONE_END_SEEN_WORDING,
     SETUP_WORDING,
     UNSEEN_GAP_WARN_MIN_S,
+    VIEW_HIDDEN_WARN_MIN_RATIO,
     camera_advice,
     coverage_note,
     coverage_warning,
@@ -20,6 +25,7 @@ from feedback.wording import (
     one_end_warning,
     unseen_gap_note,
     unseen_gap_warning,
+    view_hidden_warning,
 )
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
@@ -190,3 +196,41 @@ def test_the_therapists_note_says_how_much_was_measured_and_what_the_measurement
     # A set saved before the body was recorded apart: why is not known, so only how much.
     assert coverage_note("pelvic_tilt", 0.1, math.nan) == "Measured in 10% of the set, so counts may be low."
     assert coverage_note("pelvic_tilt", 0.9, 1.0) == ""
+
+
+def _viewed_report(exercise: str, view_deg: list[float], unknown: list[bool], seen: list[bool]) -> ClipReport:
+    spec = EXERCISES[exercise]
+    n = len(view_deg)
+    return ClipReport(exercise=exercise, side="left", view="oblique", frames=n, pose_coverage=0.5, duration_s=n / 10,
+                      reps=(), holds=(), episodes=(), fault_counts={}, thresholds=dict(spec.thresholds),
+                      t_s=np.arange(n) / 10, series={}, reliable=np.ones(n, bool), view_deg=np.array(view_deg),
+                      confidence={spec.rep.signal: np.where(unknown, UNKNOWN, APPROXIMATE).astype(np.int8)},
+                      body_seen=np.array(seen))
+
+
+def test_a_measurement_lost_to_the_cameras_view_is_counted_only_where_the_view_is_past_its_limit():
+    limit = EXERCISES["cat_cow"].thresholds["view_sagittal_max_deg"]  # the back's bend is a side-plane measurement
+    view = [40.0] * 6 + [limit + 2, limit + 4, limit + 6, limit + 8]
+    # Unknown in the 4 frames past the limit, and in one short of it (not seen well enough: not the camera's turn).
+    unknown = [False] * 5 + [True] + [True] * 4
+    share, median = rep_view_hidden(_viewed_report("cat_cow", view, unknown, [True] * 10), EXERCISES["cat_cow"])
+    assert share == pytest.approx(0.4) and median == pytest.approx(limit + 5)
+    # Shares are of the frames the person was seen in.
+    seen = [True] * 5 + [False] + [True, True, False, False]
+    share, _ = rep_view_hidden(_viewed_report("cat_cow", view, unknown, seen), EXERCISES["cat_cow"])
+    assert share == pytest.approx(2 / 7)
+    # A knee angle is read from the world landmarks from any view: no view hides it.
+    squat = _viewed_report("wall_squat", view, unknown, [True] * 10)
+    assert signal_plane(EXERCISES["wall_squat"].rep.signal) == "joint"
+    share, median = rep_view_hidden(squat, EXERCISES["wall_squat"])
+    assert share == 0.0 and math.isnan(median)
+
+
+def test_a_clip_filmed_too_far_round_says_so_with_where_to_put_the_camera():
+    warning = view_hidden_warning("cat_cow", 0.38, 55.4)
+    assert warning.startswith("The camera was about 55° round from your side, and from there the movement could not "
+                              "be measured in 38% of the clip, so counts may be low.")
+    assert warning.endswith(camera_advice("cat_cow"))
+    assert view_hidden_warning("cat_cow", VIEW_HIDDEN_WARN_MIN_RATIO - 0.01, 60.0) == ""
+    assert view_hidden_warning("cat_cow", math.nan, math.nan) == ""
+    assert "away from your side" in view_hidden_warning("cat_cow", 0.5, math.nan)
