@@ -11,7 +11,7 @@ from app_pages import common, patient_clinic
 from exercises.config import ConfigError
 from exercises.registry import EXERCISES
 from feedback import charts, printable, views
-from feedback.wording import COVERAGE_HELP, coverage_note, one_end_note, unseen_gap_note
+from feedback.wording import COVERAGE_HELP, coverage_note, one_end_note, unseen_gap_note, view_hidden_note
 from scoring.prescription import plan_set
 from scoring.rescore import rescore_set
 from store import attention, export, repo
@@ -101,6 +101,9 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
         st.warning(note)
     # A set of cycles seen at one end only counted nothing, though the patient may well have done them.
     if note := one_end_note(s.exercise, row.get("one_end_only") or ""):
+        st.warning(note)
+    # Filmed too far round for the rep measurement; sets saved before the share was recorded have none.
+    if note := view_hidden_note(row.get("view_hidden_ratio"), row.get("view_hidden_deg")):
         st.warning(note)
     shared = s.shared_video_path is not None  # the path itself is never shown
     st.caption(f"{s.source.value} · {row.get('view')} view, {row.get('side')} side · symptoms: "

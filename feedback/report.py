@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from exercises.judged import rep_view_hidden
 from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport, RepEvent
@@ -23,7 +24,7 @@ from feedback.wording import confidence_note
 # sure `--exercise auto` was, 0-1; empty when the exercise was named) came after it.
 CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_coverage", "side", "view",
                "duration_s", "error", "partial_reps", "exercise_confidence", "angle_confidence", "unjudged_faults",
-               "sampling", "body_seen_ratio", "one_end_only", "unseen_max_s")
+               "sampling", "body_seen_ratio", "one_end_only", "unseen_max_s", "view_hidden_ratio", "view_hidden_deg")
 # angle_confidence (issue 13): how sure the counted angle is over the clip, "reliable", "approximate" or
 # "unknown" (exercises.signals.signal_confidence), empty for a clip that could not be scored. unjudged_faults (last):
 # the faults the clip could not be checked for at all (exercises.judged), codes separated by ';': "no fault" for
@@ -37,6 +38,11 @@ CSV_COLUMNS = ("file", "exercise", "reps", "hold_s", "faults", "frames", "pose_c
 # unseen_max_s (last): the longest stretch in the middle of the clip with the body not seen, in seconds
 # (ClipReport.longest_unseen: out of the picture, or lost by the pose model), 0 when there was none; reps or hold time
 # there may be missing (the review warns from feedback.wording.UNSEEN_GAP_WARN_MIN_S). Empty for a clip not scored.
+# view_hidden_ratio and view_hidden_deg (last): the share of the frames the body was seen in whose rep measurement
+# could not be read because the camera was past that measurement's view limit, and the median view there in degrees
+# off side-on (exercises.judged.rep_view_hidden); 0 and empty when nothing was hidden, so a low count with a high
+# share is the camera's (the review warns from feedback.wording.VIEW_HIDDEN_WARN_MIN_RATIO). Empty for a clip not
+# scored.
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ def to_row(result: ClipResult, detail: bool = True) -> dict[str, Any]:
         "body_seen_ratio": _num(r.body_seen_ratio, 3) if r else None,
         "one_end_only": _one_end(r, result.exercise),
         "unseen_max_s": _num(r.longest_unseen()[1]) if r else None,
+        **_view_hidden(r, result.exercise),
     }
     if detail and r:
         row["rep_detail"] = [_rep_detail(x) for x in r.reps]
@@ -138,6 +145,15 @@ def _one_end(report: ClipReport | None, exercise: str) -> str | None:
     """exercises.one_sided.one_end_only's end for a scored clip of a known exercise, None where there is none."""
     spec = EXERCISES.get(exercise)
     return (one_end_only(report, spec) or None) if report is not None and spec is not None else None
+
+
+def _view_hidden(report: ClipReport | None, exercise: str) -> dict[str, float | None]:
+    """exercises.judged.rep_view_hidden as the row's two fields; None for a clip not scored or not a known exercise."""
+    spec = EXERCISES.get(exercise)
+    if report is None or spec is None:
+        return {"view_hidden_ratio": None, "view_hidden_deg": None}
+    share, view_deg = rep_view_hidden(report, spec)
+    return {"view_hidden_ratio": _num(share, 3), "view_hidden_deg": _num(view_deg, 0)}
 
 
 def to_json_line(result: ClipResult) -> str:

@@ -566,6 +566,18 @@ def view_hidden_warning(exercise: str, share: float, view_deg: float) -> str:
             f"so counts may be low. {camera_advice(exercise)}")
 
 
+def view_hidden_note(share: float | None, view_deg: float | None) -> str:
+    """view_hidden_warning for the therapist reading a saved set or a batch row: third person, no camera advice.
+
+    "" under VIEW_HIDDEN_WARN_MIN_RATIO, and for a set saved before the share was recorded (None).
+    """
+    if share is None or not share >= VIEW_HIDDEN_WARN_MIN_RATIO:
+        return ""
+    where = f"about {view_deg:.0f}° off side-on" if view_deg is not None and math.isfinite(view_deg) else "off side-on"
+    return (f"Filmed {where}: from there the movement could not be measured in {share:.0%} of the set, so counts may "
+            "be low.")
+
+
 # A cycle set whose movement was seen at one end only (exercises.one_sided), as the patient did it: the end seen, then
 # the one not seen. "low" and "high" follow the spec's rep signal (the knees' roll is positive to the person's left;
 # the back's flexion positive rounded up). "{Your}" and "{your}" are the patient's ("Your", "your") or, for the

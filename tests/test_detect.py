@@ -103,14 +103,15 @@ def test_nobody_in_the_picture_is_unknown():
 
 
 def test_rows_carry_the_confidence_near_the_end_of_the_csv():
-    # angle_confidence (issue 13), unjudged_faults, sampling, body_seen_ratio, one_end_only and unseen_max_s came
-    # after it, each appended last in its turn.
-    assert CSV_COLUMNS[-7:] == ("exercise_confidence", "angle_confidence", "unjudged_faults", "sampling",
-                                "body_seen_ratio", "one_end_only", "unseen_max_s")
+    # angle_confidence (issue 13), unjudged_faults, sampling, body_seen_ratio, one_end_only, unseen_max_s and the
+    # view_hidden pair came after it, each appended last in its turn.
+    assert CSV_COLUMNS[-9:] == ("exercise_confidence", "angle_confidence", "unjudged_faults", "sampling",
+                                "body_seen_ratio", "one_end_only", "unseen_max_s", "view_hidden_ratio",
+                                "view_hidden_deg")
     row = to_row(ClipResult("a.mp4", UNKNOWN, error="a.mp4: exercise not recognised: x", exercise_confidence=0.25))
     assert row["exercise_confidence"] == 0.25 and row["sampling"] is None  # not scored: no sampling to name
-    assert row["unseen_max_s"] is None
-    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,,,,,,")
+    assert row["unseen_max_s"] is None and row["view_hidden_ratio"] is None and row["view_hidden_deg"] is None
+    assert to_csv_line(ClipResult("a.mp4", "cat_cow", exercise_confidence=0.8)).rstrip().endswith(",0.8,,,,,,,,")
     assert to_row(ClipResult("a.mp4", "cat_cow"))["exercise_confidence"] is None  # the exercise was named
 
 

@@ -25,6 +25,7 @@ from feedback.wording import (
     one_end_warning,
     unseen_gap_note,
     unseen_gap_warning,
+    view_hidden_note,
     view_hidden_warning,
 )
 from tests.skeleton import squat_reps, trace, wall_squat_frame
@@ -234,3 +235,17 @@ def test_a_clip_filmed_too_far_round_says_so_with_where_to_put_the_camera():
     assert view_hidden_warning("cat_cow", VIEW_HIDDEN_WARN_MIN_RATIO - 0.01, 60.0) == ""
     assert view_hidden_warning("cat_cow", math.nan, math.nan) == ""
     assert "away from your side" in view_hidden_warning("cat_cow", 0.5, math.nan)
+
+
+def test_a_batch_row_carries_how_much_the_view_hid_and_a_saved_set_the_therapists_words():
+    from feedback.report import ClipResult, to_row
+
+    limit = EXERCISES["cat_cow"].thresholds["view_sagittal_max_deg"]
+    report = _viewed_report("cat_cow", [40.0] * 6 + [limit + 2] * 4, [False] * 6 + [True] * 4, [True] * 10)
+    row = to_row(ClipResult("c.mp4", "cat_cow", report))
+    assert (row["view_hidden_ratio"], row["view_hidden_deg"]) == (0.4, round(limit + 2))
+    nothing = to_row(ClipResult("c.mp4", "cat_cow", _viewed_report("cat_cow", [40.0] * 3, [True] * 3, [True] * 3)))
+    assert (nothing["view_hidden_ratio"], nothing["view_hidden_deg"]) == (0.0, None)
+    assert view_hidden_note(0.4, 57.0).startswith("Filmed about 57° off side-on: from there the movement could not")
+    assert view_hidden_note(0.4, None).startswith("Filmed off side-on:")
+    assert view_hidden_note(None, None) == "" and view_hidden_note(0.2, 60.0) == ""

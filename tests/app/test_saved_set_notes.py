@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.wording import one_end_note, unseen_gap_note
+from feedback.wording import one_end_note, unseen_gap_note, view_hidden_note
 from store import auth, repo
 from store.db import open_store
 from store.models import utc_now
@@ -68,3 +68,16 @@ def test_a_saved_set_says_when_the_patient_was_lost_from_view_mid_set(isolated_d
     assert unseen_gap_note("prone_on_elbows", 5.08) == ("The patient was lost from view for 5 s mid-set: reps or "
                                                         "hold time there may be missing.")
     assert any("lost from view" in w for w in warnings) == said
+
+
+@pytest.mark.parametrize(("share", "view_deg", "said"), [(0.38, 55.4, True), (0.1, 57.0, False), (None, None, False)])
+def test_a_saved_set_filmed_too_far_round_says_so(isolated_dirs, tmp_path, monkeypatch, share, view_deg, said):
+    # Cat-cows filmed 52-58 degrees round counted 0 with the back's bend unknown in 38-40% of the frames; the
+    # therapist reading the saved set is told it was the camera. A little (a tenth) or a set saved before the share
+    # was recorded (None) says nothing.
+    row = {**make_row("cat_cow"), "view_hidden_ratio": share, "view_hidden_deg": view_deg}
+    warnings = _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row)
+    note = view_hidden_note(0.38, 55.4)
+    assert note == ("Filmed about 55° off side-on: from there the movement could not be measured in 38% of the set, "
+                    "so counts may be low.")
+    assert (note in warnings) == said
