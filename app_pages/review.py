@@ -18,6 +18,7 @@ from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.setup import needs_side_view
+from exercises.spec import ExerciseSpec
 from feedback import charts, gait_charts, views
 from feedback.coach import symptom_advice
 from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_text, shows_hold
@@ -194,8 +195,25 @@ def score(path: str, plan: SetPlan) -> ClipResult:
     return results[key]
 
 
-def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
-    """Summary, chart, tables, faults and downloads of a scored clip."""
+def camera_warnings(report: ClipReport, spec: ExerciseSpec) -> list[str]:
+    """Why the counts of a clip may be low because of the camera or the position, each with what to do; [] for none."""
+    warnings = []
+    if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio):
+        warnings.append(warning)
+    elif warning := unseen_gap_warning(spec.name, *report.longest_unseen()):
+        warnings.append(warning)
+    if warning := one_end_warning(spec.name, one_end_only(report, spec)):
+        warnings.append(warning)
+    if warning := view_hidden_warning(spec.name, *rep_view_hidden(report, spec)):
+        warnings.append(warning)
+    return warnings
+
+
+def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = True) -> None:
+    """Summary, chart, tables, faults and downloads of a scored clip.
+
+    `camera`: with camera_warnings; False where the patient has read them above, in their set.
+    """
     report, spec = result.report, plan.spec
     reps_col, hold_col, cov_col, view_col = st.columns(4)
     # Partial reps (short of the range) are never counted as reps, but shown beside them (issue 13).
@@ -213,15 +231,10 @@ def show_report(result: ClipResult, plan: SetPlan, display: str) -> None:
         view_col.metric("View / feet judged", f"{report.view} / {feet}")
     else:
         view_col.metric("View / side", f"{report.view} / {report.side}")
-    if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio):
-        st.warning(warning)
-    elif warning := unseen_gap_warning(spec.name, *report.longest_unseen()):
-        st.warning(warning)
-    if warning := one_end_warning(spec.name, one_end_only(report, spec)):
-        st.warning(warning)
-    if warning := view_hidden_warning(spec.name, *rep_view_hidden(report, spec)):
-        st.warning(warning)
-    elif report.view not in ("side", "unknown") and needs_side_view(spec):
+    if camera:
+        for warning in camera_warnings(report, spec):
+            st.warning(warning)
+    if report.view not in ("side", "unknown") and needs_side_view(spec) and not rep_view_hidden(report, spec)[0]:
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 
     if spec.events == "gait":  # walking: the ankle a therapist reads, not the live step counter's signal
@@ -330,10 +343,15 @@ def save_upload_form(actor: Actor, path: str, plan: SetPlan, result: ClipResult)
         cols[1].metric("Longest hold in good form", hold_text(report.hold_s, plan.hold_target_s))
     if plan.prescribed and common.target_text(plan):
         st.markdown(f"{common.TARGET_INTRO}: **{common.target_text(plan)}**.")
+    # Why the count may be low comes first: a 0 filmed from too far round is the camera's, not the patient's.
+    camera = camera_warnings(report, plan.spec)
+    for warning in camera:
+        st.warning(warning)
     st.markdown("**What to work on**")
     lines = views.patient_fault_lines(report)
     unseen = views.patient_not_checked_lines(report, plan.spec)
-    good = "Good form in everything I could check." if unseen else "Good form: nothing to work on in this clip."
+    good = ("Good form in everything I could check." if unseen or camera
+            else "Good form: nothing to work on in this clip.")
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else good)
     for line in unseen:
         st.caption(line)
@@ -415,7 +433,7 @@ def page(actor: Actor | None) -> None:
         # Patients: the few numbers that matter and the save form first; the therapist-level detail folded away.
         save_upload_form(actor, path, plan, result)
         with st.expander("Details of this clip"):
-            show_report(result, plan, display)
+            show_report(result, plan, display, camera=False)
     else:
         show_report(result, plan, display)
         if actor is not None and actor.role == Role.THERAPIST:

@@ -249,3 +249,14 @@ def test_a_batch_row_carries_how_much_the_view_hid_and_a_saved_set_the_therapist
     assert view_hidden_note(0.4, 57.0).startswith("Filmed about 57° off side-on: from there the movement could not")
     assert view_hidden_note(0.4, None).startswith("Filmed off side-on:")
     assert view_hidden_note(None, None) == "" and view_hidden_note(0.2, 60.0) == ""
+
+
+def test_the_patients_set_leads_with_why_a_count_may_be_low():
+    from app_pages.review import camera_warnings
+
+    spec = EXERCISES["cat_cow"]
+    limit = spec.thresholds["view_sagittal_max_deg"]
+    hidden = _viewed_report("cat_cow", [40.0] * 6 + [limit + 2] * 4, [False] * 6 + [True] * 4, [True] * 10)
+    assert camera_warnings(hidden, spec) == [view_hidden_warning("cat_cow", 0.4, limit + 2)]
+    seen = _viewed_report("cat_cow", [40.0] * 10, [False] * 10, [True] * 10)
+    assert camera_warnings(seen, spec) == []
