@@ -231,10 +231,12 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
         view_col.metric("View / feet judged", f"{report.view} / {feet}")
     else:
         view_col.metric("View / side", f"{report.view} / {report.side}")
-    if camera:
-        for warning in camera_warnings(report, spec):
-            st.warning(warning)
-    if report.view not in ("side", "unknown") and needs_side_view(spec) and not rep_view_hidden(report, spec)[0]:
+    warnings = camera_warnings(report, spec)
+    for warning in warnings if camera else ():
+        st.warning(warning)
+    # Said once: a clip whose view hid the rep measurement has said so, with where to put the camera.
+    hidden = view_hidden_warning(spec.name, *rep_view_hidden(report, spec)) in warnings
+    if report.view not in ("side", "unknown") and needs_side_view(spec) and not hidden:
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 
     if spec.events == "gait":  # walking: the ankle a therapist reads, not the live step counter's signal
