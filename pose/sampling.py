@@ -280,11 +280,12 @@ class AdaptiveSampler(Generic[Image]):
         i_mid = self._middle(anchor, pending[:-1], pending[-1][0])
         middle = self._call(pending[i_mid][1], pending[i_mid][0])
         last = self._call(pending[-1][1], pending[-1][0])
-        if self._smooth(anchor, middle, last):
+        smooth = self._smooth(anchor, middle, last)
+        if smooth:
             self.stats.smooth_windows += 1
         else:
             self.stats.refined_windows += 1
-        return self._either_side(anchor, pending[:i_mid], middle, pending[i_mid + 1:-1], last) + [last]
+        return self._either_side(anchor, pending[:i_mid], middle, pending[i_mid + 1:-1], last, smooth) + [last]
 
     def _between(self, a: PoseFrame, between: list[tuple[float, Image]], b: PoseFrame) -> list[PoseFrame]:
         """The poses of the frames `between` two known ones, judged from their middle (see `_either_side`)."""
@@ -295,12 +296,13 @@ class AdaptiveSampler(Generic[Image]):
         return self._either_side(a, between[:i_mid], middle, between[i_mid + 1:], b)
 
     def _either_side(self, a: PoseFrame, before: list[tuple[float, Image]], middle: PoseFrame,
-                     after: list[tuple[float, Image]], b: PoseFrame) -> list[PoseFrame]:
+                     after: list[tuple[float, Image]], b: PoseFrame, smooth: bool | None = None) -> list[PoseFrame]:
         """The poses from `before` to `after`: interpolated if `middle` lies on the line from a to b.
 
         Otherwise each half is judged again from its own middle, down to single frames, which the model runs on.
+        `smooth`: that judgement, when the caller has made it already (a window's, counted in its stats).
         """
-        if self._smooth(a, middle, b):
+        if self._smooth(a, middle, b) if smooth is None else smooth:
             return ([interpolate(a, middle, t) for t, _ in before] + [middle]
                     + [interpolate(middle, b, t) for t, _ in after])
         return self._between(a, before, middle) + [middle] + self._between(middle, after, b)
