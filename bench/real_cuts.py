@@ -33,7 +33,6 @@ CUTS: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("other/pelvic_tilt_quadruped_side_bloomfit.mp4", (5.0,)),
     ("other/pelvic_tilt_supine_side_polybag.mp4", (5.0,)),
 )
-FIRST_OF_EACH = ("wall_sit_side_istock", "squat_side_istock", "cat_cow_side_istock", "prone_press_up")
 
 
 def cut(src: Path, start_s: float, out: Path) -> int:
