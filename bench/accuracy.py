@@ -30,6 +30,7 @@ TRUTH_SIGNALS: dict[str, dict[str, str]] = {
     "wall_squat": {"knee_deg": "support_knee_deg", "hip_deg": "hip_deg", "trunk_lean_deg": "trunk_lean_deg",
                    "shin_from_vertical_deg": "support_shin_from_vertical_deg"},
     "nerve_glide": {"knee_deg": "knee_deg", "hip_deg": "hip_deg", "ankle_deg": "ankle_deg"},
+    "knee_to_chest": {"hip_deg": "hip_deg"},
     "cat_cow": {"spine_flexion_deg": "spine_flexion_deg"},
     # The truth's knee is the working one; ours is the straighter of the two, which is the working one whenever the
     # knee has left the hanging rest (where both read about 90).

@@ -36,6 +36,11 @@ VIEW_THRESHOLDS: dict[str, float] = {
     # better from a read 20 on (wall squat at a true 20: 6.2 -> 4.8 median; side-on unchanged at 2.1).
     "view_hip_image_only_max_deg": 0.0,
     "view_hip_world_only_min_deg": 20.0,
+    # A trunk line's rise from the floor (exercises.signals_floor.trunk_rise_deg), read as the hip's window is by
+    # default but on its own pair, so a spec that reads its hip angle from the picture further round (the knee to
+    # chest) keeps the world's trunk: filmed round, the picture sees a trunk lying flat rise towards its far end.
+    "view_trunk_image_only_max_deg": 0.0,
+    "view_trunk_world_only_min_deg": 20.0,
     # 1 (default): past its image-only view the knee is the more bent of picture and depth, as both read a deep bend
     # too straight there (see exercises.signals.fused_joint_deg); 0: the blend alone (bench.accuracy's sources).
     "knee_more_bent_flag": 1.0,
@@ -100,6 +105,8 @@ class ViewLimits:
     side_plane_yaw_max_deg: float = VIEW_THRESHOLDS["joint_side_plane_yaw_max_deg"]
     near_side_only_max_deg: float = VIEW_THRESHOLDS["view_near_side_only_max_deg"]
     midline_only_min_deg: float = VIEW_THRESHOLDS["view_midline_only_min_deg"]
+    trunk_image_only_max_deg: float = VIEW_THRESHOLDS["view_trunk_image_only_max_deg"]
+    trunk_world_only_min_deg: float = VIEW_THRESHOLDS["view_trunk_world_only_min_deg"]
 
     @classmethod
     def from_thresholds(cls, thresholds: Mapping[str, float]) -> ViewLimits:
@@ -110,12 +117,15 @@ class ViewLimits:
                    bool(t["depth_from_foreshortening_flag"]), t["view_hip_image_only_max_deg"],
                    t["view_hip_world_only_min_deg"], bool(t["knee_more_bent_flag"]),
                    bool(t["joint_side_plane_flag"]), t["joint_side_plane_yaw_max_deg"],
-                   t["view_near_side_only_max_deg"], t["view_midline_only_min_deg"])
+                   t["view_near_side_only_max_deg"], t["view_midline_only_min_deg"],
+                   t["view_trunk_image_only_max_deg"], t["view_trunk_world_only_min_deg"])
 
     def image_window_deg(self, joint: str) -> tuple[float, float]:
-        """(image only up to, world only from) the view in degrees, for a joint's angle ("hip", "knee", ...)."""
+        """(image only up to, world only from) the view in degrees, for an angle ("hip", "trunk", "knee", ...)."""
         if joint == "hip":
             return self.hip_image_only_max_deg, self.hip_world_only_min_deg
+        if joint == "trunk":
+            return self.trunk_image_only_max_deg, self.trunk_world_only_min_deg
         return self.image_only_max_deg, self.world_only_min_deg
 
 
@@ -209,7 +219,7 @@ class Body:
         An unknown view counts as side-on, the view every exercise was first measured from.
 
         Args:
-            joint: which joint's view window (ViewLimits.image_window_deg): "hip", or any other for the knee's.
+            joint: which joint's view window (ViewLimits.image_window_deg): "hip", "trunk", or any other for the knee's.
         """
         return self._side_on_weight(*self.limits.image_window_deg(joint))
 

@@ -30,13 +30,14 @@ def trunk_rise_deg(b: Body) -> np.ndarray:
     Lying flat it is about 0; pressed up on straight arms (hips on the floor) 35-50; in a downward dog, with the
     hips high, it is negative.
 
-    From the picture side-on and from the world landmarks away from it, as the hip angle is (the hip's view window):
+    From the picture side-on and from the world landmarks away from it, as the hip angle is by default (the trunk's
+    view window, ViewLimits.image_window_deg):
     a camera above the floor sees a trunk lying at an angle to it rise towards its far end. Filmed 20-39 degrees
     round, rendered knee to chest clips lying flat read the picture's line 6 degrees up (median; 12-15 on whole clips,
     past the 12 that a head lift is), the world's 3 (p90 7); a head lift read 29-41 and 24-31 (drawn 15-30).
     """
     world = elevation_deg(b.world_mid("hip"), b.world_mid("shoulder"))
-    return fused_joint_deg(b, _picture_trunk_rise_deg(b), world, joint="hip")
+    return fused_joint_deg(b, _picture_trunk_rise_deg(b), world, joint="trunk")
 
 
 def _picture_trunk_rise_deg(b: Body) -> np.ndarray:

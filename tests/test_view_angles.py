@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from exercises.body import Body, ViewLimits
+from exercises.body import VIEW_THRESHOLDS, Body, ViewLimits
 from exercises.engine import Checker, score_sequence
 from exercises.judged import fault_measurement, rule_view_limit_deg
 from exercises.registry import get_exercise
@@ -122,6 +122,17 @@ def test_the_hip_angle_follows_the_world_landmarks_sooner_than_the_knee():
     hip_3d = measure("hip_deg", _body(world, view_deg=90.0))[0][0]
     assert measure("hip_deg", b)[0][0] == pytest.approx(hip_3d)
     assert ViewLimits.from_thresholds({"view_hip_world_only_min_deg": 25.0}).hip_world_only_min_deg == 25.0
+
+
+def test_a_trunk_keeps_its_own_window_when_a_spec_reads_its_hip_from_the_picture():
+    # The knee to chest reads its hip from the picture at any view; its trunk's rise stays on the hip's default.
+    lim = ViewLimits.from_thresholds({"view_hip_image_only_max_deg": 90.0, "view_hip_world_only_min_deg": 91.0})
+    b = Body(np.zeros((1, N_LANDMARKS, 2)), np.full((1, N_BACK_SAMPLES), np.nan), "right", np.array([1.0]),
+             view_deg=np.array([30.0]), limits=lim)
+    assert b.image_weight("hip")[0] == 1.0
+    assert b.image_weight("trunk")[0] == 0.0
+    assert lim.image_window_deg("trunk") == (VIEW_THRESHOLDS["view_trunk_image_only_max_deg"],
+                                             VIEW_THRESHOLDS["view_trunk_world_only_min_deg"])
 
 
 def test_past_the_image_only_window_the_knee_is_the_more_bent_of_picture_and_depth():
