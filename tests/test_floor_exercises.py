@@ -260,6 +260,18 @@ def test_knee_to_chest_faults_land_on_their_hold(other, trunk, rep_faults):
     assert report.hold_s == pytest.approx(5.0, abs=0.3)
 
 
+def test_a_head_lift_is_a_rise_from_the_trunk_line_at_rest_not_from_level():
+    # A table camera looking down, filmed round, reads a body lying flat 13-15 degrees up (rendered seed 7001): no
+    # lift, and the hold is timed whole. A lift of 25 from there in the first hold is one.
+    tilted = score_sequence(knee_clip(hugs(2, hold_s=5.0), 24.0, trunk=lambda t: 14.0), KNEE)
+    assert tilted.rep_count == 2
+    assert tilted.fault_counts == {}
+    assert tilted.hold_s == pytest.approx(5.0, abs=0.3)
+    lifted = score_sequence(knee_clip(hugs(2, hold_s=5.0), 24.0, trunk=lambda t: 39.0 if 3.0 < t < 5.0 else 14.0),
+                            KNEE)
+    assert [r.faults for r in lifted.reps] == [("head_shoulders_lifting",), ()]
+
+
 def test_double_knee_to_chest_switches_the_other_leg_rule_off():
     clip = knee_clip(hugs(1, hold_s=5.0), 24.0, other=lambda t: 0.0 if t < 1.5 else 30.0)  # the other leg comes up
     assert score_sequence(clip, KNEE).fault_counts == {"other_leg_lifting": 1}
