@@ -17,6 +17,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from app_pages import common
 from exercises.config import ConfigError
+from exercises.judged import rep_view_hidden
 from exercises.one_sided import one_end_only
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
@@ -24,7 +25,7 @@ from feedback import views
 from feedback.charts import unit_of
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
-from feedback.wording import cue, how_to, one_end_warning, unseen_gap_warning
+from feedback.wording import cue, how_to, one_end_warning, unseen_gap_warning, view_hidden_warning
 from scoring.live import LIVE_ADMISSION, LIVE_STANDBY, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
@@ -218,6 +219,9 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     # As the review says it of a clip: a patient who stepped out of the picture mid-set may find the count short.
     if lost := unseen_gap_warning(spec.name, *report.longest_unseen(), within="set"):
         st.warning(lost)
+    # ... and one filmed too far round for what counts the reps, which way to turn (as a clip's review says it).
+    if turned := view_hidden_warning(spec.name, *rep_view_hidden(report, spec), within="set"):
+        st.warning(turned)
     plan: SetPlan | None = (slot or {}).get("plan")
     if plan is not None and plan.prescribed and common.target_text(plan):
         st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")

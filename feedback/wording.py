@@ -548,13 +548,14 @@ def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float
 VIEW_HIDDEN_WARN_MIN_RATIO = 0.25
 
 
-def view_hidden_warning(exercise: str, share: float, view_deg: float) -> str:
+def view_hidden_warning(exercise: str, share: float, view_deg: float, within: str = "clip") -> str:
     """For the patient: the movement could not be measured in much of the clip from where the camera was.
 
     Args:
         exercise: the spec's name.
         share: exercises.judged.rep_view_hidden's share, in [0, 1].
         view_deg: its median view, degrees off side-on (0 side-on, 90 facing the camera).
+        within: what the share is of: an uploaded "clip", or a live "set".
 
     Returns:
         "" under VIEW_HIDDEN_WARN_MIN_RATIO.
@@ -562,8 +563,8 @@ def view_hidden_warning(exercise: str, share: float, view_deg: float) -> str:
     if not share >= VIEW_HIDDEN_WARN_MIN_RATIO:
         return ""
     where = f"about {view_deg:.0f}° round from your side" if math.isfinite(view_deg) else "away from your side"
-    return (f"The camera was {where}, and from there the movement could not be measured in {share:.0%} of the clip, "
-            f"so counts may be low. {camera_advice(exercise)}")
+    return (f"The camera was {where}, and from there the movement could not be measured in {share:.0%} of the "
+            f"{within}, so counts may be low. {camera_advice(exercise)}")
 
 
 def view_hidden_note(share: float | None, view_deg: float | None) -> str:

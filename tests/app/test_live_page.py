@@ -8,7 +8,14 @@ from streamlit.testing.v1 import AppTest
 import app_pages.live
 from exercises import registry
 from exercises.registry import EXERCISES, load_exercise_files
-from feedback.wording import HOW_TO, KNOWN_LIMITS, SYMPTOM_ADVICE, camera_advice, one_end_warning
+from feedback.wording import (
+    HOW_TO,
+    KNOWN_LIMITS,
+    SYMPTOM_ADVICE,
+    camera_advice,
+    one_end_warning,
+    view_hidden_warning,
+)
 from pose.frames import PoseFrame
 from tests.app.nav import app_test
 from tests.clinic_exercise import shallow_wall_squat
@@ -113,6 +120,19 @@ def test_after_a_set_the_summary_and_symptom_advice(isolated_dirs, move, advice,
     assert advice in shown
     if move == "down_the_leg":
         assert "tell your therapist" in advice
+
+
+def test_a_set_filmed_too_far_round_for_its_count_says_so(isolated_dirs, monkeypatch):
+    # exercises.judged.rep_view_hidden is measured in tests/app/test_coach.py; here the summary says what it found.
+    monkeypatch.setattr(app_pages.live, "rep_view_hidden", lambda report, spec: (0.6, 58.0))
+    at = _app()
+    _finished_set(at)
+    at.run()
+    assert not at.exception
+    assert view_hidden_warning("wall_squat", 0.6, 58.0, within="set") in [w.value for w in at.warning]
+    monkeypatch.setattr(app_pages.live, "rep_view_hidden", lambda report, spec: (0.0, float("nan")))
+    at.run()
+    assert not [w.value for w in at.warning if "camera" in w.value and "round" in w.value]
 
 
 def test_high_pain_and_emergency_answers_are_flagged(isolated_dirs):
