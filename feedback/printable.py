@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from exercises.spec import value_decimals
 from feedback.charts import label_of
 from feedback.views import SYMPTOM_COLOURS, item_row
 from feedback.wording import (
+    VIEW_HIDDEN_WARN_MIN_RATIO,
     WORDING,
     description,
     fault_words,
@@ -458,6 +460,24 @@ def unseen_text(exercise: str, sessions: Sequence[Any], sets: dict[int, Any]) ->
             "there may be missing.")
 
 
+def view_hidden_text(sessions: Sequence[Any], sets: dict[int, Any]) -> str:
+    """The sets filmed too far round for their rep measurement (SavedSetFacts.view_hidden_ratio), once per exercise.
+
+    As the saved set's own page says it for one set (feedback.wording.view_hidden_note), from the same share up.
+
+    E.g. "Filmed too far round: 2 of 5 sets, about 56° off side-on, the movement not measured in up to 40% of the
+    set: counts may be low." "" when there are none.
+    """
+    hidden = [sets[s.id] for s in sessions if sets[s.id].view_hidden_ratio >= VIEW_HIDDEN_WARN_MIN_RATIO]
+    if not hidden:
+        return ""
+    views = [f.view_hidden_deg for f in hidden if math.isfinite(f.view_hidden_deg)]
+    where = f", about {statistics.median(views):.0f}° off side-on" if views else ""
+    n = len(sessions)
+    return (f"Filmed too far round: {len(hidden)} of {n} {_sets(n)}{where}, the movement not measured in up to "
+            f"{max(f.view_hidden_ratio for f in hidden):.0%} of the set: counts may be low.")
+
+
 def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any], data: Any) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
@@ -481,6 +501,8 @@ def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[A
         parts.append(f'<p class="note">{e(one_end)}</p>')
     if lost := unseen_text(exercise, sessions, data.sets):  # a count short for the camera, not the patient
         parts.append(f'<p class="note">{e(lost)}</p>')
+    if turned := view_hidden_text(sessions, data.sets):  # ... or for where the camera stood
+        parts.append(f'<p class="note">{e(turned)}</p>')
     parts.append("</section>")
     return "".join(parts)
 

@@ -38,6 +38,7 @@ SESSION_CSV_COLUMNS = (
     "session_id", "started_at_utc", "exercise", "source", "reps", "faulted_reps", "fault_rate", "best_hold_s",
     "rep_signal", "range_low", "range_high", "pose_coverage", "pain_before", "pain_after", "symptom_response",
     "faults", "unjudged_faults", "partial_reps", "rep_unjudged_faults", "one_end_only", "unseen_max_s",
+    "view_hidden_ratio", "view_hidden_deg",
 )
 
 
@@ -67,6 +68,10 @@ class SavedSetFacts:
             so it counted no full rep; "" otherwise.
         unseen_max_s: the longest stretch mid-set with the patient lost from view, in seconds (the row's
             `unseen_max_s`; reps or hold time there may be missing); NaN for a set saved before rows carried it.
+        view_hidden_ratio: the share of the frames the patient was seen in whose rep measurement the camera's view
+            hid (the row's `view_hidden_ratio`, exercises.judged.rep_view_hidden); NaN for a set saved before rows
+            carried it.
+        view_hidden_deg: the median view of those frames, degrees off side-on; NaN for none.
     """
 
     faults: dict[str, int] = field(default_factory=dict)
@@ -75,6 +80,12 @@ class SavedSetFacts:
     rep_unchecked: dict[str, int] = field(default_factory=dict)
     one_end_only: str = ""
     unseen_max_s: float = math.nan
+    view_hidden_ratio: float = math.nan
+    view_hidden_deg: float = math.nan
+
+
+def _number(value: Any) -> float:
+    return math.nan if value is None else float(value)
 
 
 def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
@@ -85,9 +96,9 @@ def saved_set_facts(report: dict[str, Any] | None) -> SavedSetFacts:
     attempts = ((a.get("index"), a.get("unjudged_faults") or ())
                 for a in (*(r.get("rep_detail") or ()), *(r.get("partial_rep_detail") or ())))
     per_rep = {code: len(at) for code, at in partly_unjudged(attempts, unchecked, spec).items()} if spec else {}
-    unseen = r.get("unseen_max_s")
     return SavedSetFacts(dict(r.get("faults") or {}), unchecked, int(r.get("partial_reps") or 0), per_rep,
-                         r.get("one_end_only") or "", math.nan if unseen is None else float(unseen))
+                         r.get("one_end_only") or "", _number(r.get("unseen_max_s")),
+                         _number(r.get("view_hidden_ratio")), _number(r.get("view_hidden_deg")))
 
 
 def _session_facts(db: Session, patient_id: int) -> dict[int, SavedSetFacts]:
@@ -114,7 +125,8 @@ def export_csv(db: Session, actor: Actor, patient_id: int) -> str:
             s.id, s.started_at, s.exercise, s.source.value, s.reps, s.faulted_reps, s.fault_rate, s.best_hold_s,
             s.rep_signal, s.range_low, s.range_high, s.pose_coverage, s.pain_before, s.pain_after,
             s.symptom_response.value if s.symptom_response else None, _codes(f.faults), ";".join(f.unchecked),
-            f.partial_reps, _codes(f.rep_unchecked), f.one_end_only, f.unseen_max_s)])
+            f.partial_reps, _codes(f.rep_unchecked), f.one_end_only, f.unseen_max_s, f.view_hidden_ratio,
+            f.view_hidden_deg)])
     return buf.getvalue()
 
 

@@ -212,7 +212,8 @@ def test_partial_reps_and_reps_that_could_not_check_a_fault_reach_the_csv_and_th
     assert [(r["reps"], r["partial_reps"], r["unjudged_faults"], r["rep_unjudged_faults"]) for r in rows] == [
         ("4", "1", "thigh_drift", "pelvis_lift=2"), ("1", "0", "", "")]
     # Appended in turn: the old columns stay put.
-    assert export.SESSION_CSV_COLUMNS[-4:] == ("partial_reps", "rep_unjudged_faults", "one_end_only", "unseen_max_s")
+    assert export.SESSION_CSV_COLUMNS[-6:-2] == ("partial_reps", "rep_unjudged_faults", "one_end_only",
+                                                 "unseen_max_s")
     page = printable.report_html(export.report_data(db, people.t, a.id, today=TODAY))
     section = page.split('<section class="exercise">')[1]
     assert "Not checked: thigh drift in 1 of 2 sets (hip angle: it shows only from the side)." in section
@@ -250,10 +251,30 @@ def test_the_export_and_the_report_say_which_sets_lost_the_patient_from_view(db,
         repo.save_session(db, a, a.id, row, started_at=at(day))
     rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
     assert [r["unseen_max_s"] for r in rows] == ["5.08", "1.2", "", "2.6"]
-    assert list(rows[0])[-1] == "unseen_max_s"  # appended: the old columns stay put
+    assert list(rows[0])[-3] == "unseen_max_s"  # appended: the old columns stay put
     page = printable.report_html(export.report_data(db, people.t, a.id, today=TODAY))
     assert ("Lost from view mid-set: 2 of 4 sets, for up to 5 s: reps or hold time there may be missing."
             in html.unescape(page))
+
+
+def test_the_export_and_the_report_say_which_sets_were_filmed_too_far_round(db, people):
+    # A cat-cow filmed 55-58 degrees round has its back's bend unknown in 38-40% of the frames it was seen in: the
+    # export carries the share and the view, a set with none carries 0, one saved before rows carried it is empty;
+    # the printable report says it once for the exercise, from the share the review warns from.
+    a = people.a
+    for day, share, view in (("2025-01-06", 0.38, 57.0), ("2025-01-07", 0.0, None), ("2025-01-08", None, None),
+                             ("2025-01-09", 0.4, 55.0), ("2025-01-10", 0.1, 40.0)):
+        row = make_row("cat_cow")
+        if share is not None:
+            row["view_hidden_ratio"], row["view_hidden_deg"] = share, view
+        repo.save_session(db, a, a.id, row, started_at=at(day))
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(db, people.t, a.id))))
+    assert [(r["view_hidden_ratio"], r["view_hidden_deg"]) for r in rows] == [
+        ("0.38", "57.0"), ("0.0", ""), ("", ""), ("0.4", "55.0"), ("0.1", "40.0")]
+    assert export.SESSION_CSV_COLUMNS[-2:] == ("view_hidden_ratio", "view_hidden_deg")  # appended
+    page = html.unescape(printable.report_html(export.report_data(db, people.t, a.id, today=TODAY)))
+    assert ("Filmed too far round: 2 of 5 sets, about 56° off side-on, the movement not measured in up to 40% of the "
+            "set: counts may be low.") in page
 
 
 def test_a_walk_that_leaves_the_picture_is_not_said_to_be_lost_from_view(db, people):
