@@ -25,7 +25,14 @@ from feedback import views
 from feedback.charts import unit_of
 from feedback.coach import summarise, symptom_advice
 from feedback.overlay import hold_text, reps_text, shows_hold
-from feedback.wording import cue, how_to, one_end_warning, unseen_gap_warning, view_hidden_warning
+from feedback.wording import (
+    advice_once,
+    cue,
+    how_to,
+    one_end_warning,
+    unseen_gap_warning,
+    view_hidden_warning,
+)
 from scoring.live import LIVE_ADMISSION, LIVE_STANDBY, STAGES, LiveCoach, LiveStatus
 from scoring.prescription import SetPlan, plan_set
 from scoring.save import save_set
@@ -216,12 +223,13 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     elif shows_range:
         cols[-1].metric(f"How far your {_joint(summary.signal)} moved", reach,
                         help="The smallest and largest angle in your reps, as the camera saw it.")
-    # As the review says it of a clip: a patient who stepped out of the picture mid-set may find the count short.
-    if lost := unseen_gap_warning(spec.name, *report.longest_unseen(), within="set"):
-        st.warning(lost)
-    # ... and one filmed too far round for what counts the reps, which way to turn (as a clip's review says it).
-    if turned := view_hidden_warning(spec.name, *rep_view_hidden(report, spec), within="set"):
-        st.warning(turned)
+    # As the review says it of a clip: a patient who stepped out of the picture mid-set may find the count short,
+    # and one filmed too far round for what counts the reps where to put the camera (said once, advice_once).
+    warnings = advice_once(spec.name, [w for w in (
+        unseen_gap_warning(spec.name, *report.longest_unseen(), within="set"),
+        view_hidden_warning(spec.name, *rep_view_hidden(report, spec), within="set")) if w])
+    for warning in warnings:
+        st.warning(warning)
     plan: SetPlan | None = (slot or {}).get("plan")
     if plan is not None and plan.prescribed and common.target_text(plan):
         st.caption(f"{common.TARGET_INTRO}: {common.target_text(plan)}.")
@@ -233,9 +241,12 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
             st.caption(line)
     elif summary.reps == 0:
         # A set of cycles seen at one end only says which way was seen and where the camera should go.
-        st.info(one_end_warning(spec.name, one_end_only(report, spec))
-                or f"No {'steps' if walking else 'complete reps'} were counted. That is fine: check the camera can "
-                "see your whole body, and try again when you are ready.")
+        one_end = one_end_warning(spec.name, one_end_only(report, spec))
+        # Where a warning above has said where the camera should go, the last line does not send them to check it.
+        check = "" if warnings else "check the camera can see your whole body, and "
+        st.info(advice_once(spec.name, [*warnings, one_end])[-1] if one_end
+                else f"No {'steps' if walking else 'complete reps'} were counted. That is fine: {check}try again when "
+                "you are ready.")
     st.subheader("How do you feel?")
     before = None
     if common.is_patient(actor) and slot is not None:

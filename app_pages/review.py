@@ -25,6 +25,7 @@ from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_
 from feedback.report import ClipResult, reps_csv, to_row
 from feedback.wording import (
     COVERAGE_HELP,
+    advice_once,
     camera_advice,
     coverage_warning,
     one_end_warning,
@@ -206,7 +207,7 @@ def camera_warnings(report: ClipReport, spec: ExerciseSpec) -> list[str]:
         warnings.append(warning)
     if warning := view_hidden_warning(spec.name, *rep_view_hidden(report, spec)):
         warnings.append(warning)
-    return warnings
+    return advice_once(spec.name, warnings)
 
 
 def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = True) -> None:
@@ -235,7 +236,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
     for warning in warnings if camera else ():
         st.warning(warning)
     # Said once: a clip whose view hid the rep measurement has said so, with where to put the camera.
-    hidden = view_hidden_warning(spec.name, *rep_view_hidden(report, spec)) in warnings
+    hidden = bool(view_hidden_warning(spec.name, *rep_view_hidden(report, spec)))
     if report.view not in ("side", "unknown") and needs_side_view(spec) and not hidden:
         st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
 

@@ -471,6 +471,20 @@ def camera_advice(exercise: str) -> str:
     return steps[-1] if steps else "Place the camera so it sees your whole body."
 
 
+def advice_once(exercise: str, messages: list[str]) -> list[str]:
+    """`messages` with where to put the camera (camera_advice) kept in the first that ends with it only.
+
+    Several camera warnings may each end with the same advice (the view too far round, one end of a cycle hidden);
+    said once, the second reads as what it found.
+    """
+    advice, said, out = camera_advice(exercise), False, []
+    for message in messages:
+        ends = message.endswith(advice)
+        out.append(message[: -len(advice)].rstrip() if ends and said else message)
+        said = said or ends
+    return out
+
+
 # What the "Measured" figure of a clip (its pose_coverage) is, for the page's help tooltip.
 COVERAGE_HELP = ("The share of the clip in which the exercise's movement could be measured: you in the picture, in "
                  "the exercise's position.")

@@ -18,6 +18,7 @@ from feedback.wording import (
     SETUP_WORDING,
     UNSEEN_GAP_WARN_MIN_S,
     VIEW_HIDDEN_WARN_MIN_RATIO,
+    advice_once,
     camera_advice,
     coverage_note,
     coverage_warning,
@@ -235,6 +236,19 @@ def test_a_clip_filmed_too_far_round_says_so_with_where_to_put_the_camera():
     assert view_hidden_warning("cat_cow", VIEW_HIDDEN_WARN_MIN_RATIO - 0.01, 60.0) == ""
     assert view_hidden_warning("cat_cow", math.nan, math.nan) == ""
     assert "away from your side" in view_hidden_warning("cat_cow", 0.5, math.nan)
+
+
+def test_where_to_put_the_camera_is_said_once_over_several_warnings():
+    # A cat-cow filmed too far round, seen at one end only: both messages say what they found, the advice once.
+    turned = view_hidden_warning("cat_cow", 0.4, 57.0, within="set")
+    one_end = one_end_warning("cat_cow", "high")
+    advice = camera_advice("cat_cow")
+    assert turned.endswith(advice) and one_end.endswith(advice)
+    first, second = advice_once("cat_cow", [turned, one_end])
+    assert first == turned
+    assert second == one_end[: -len(advice)].rstrip() and advice not in second and second.endswith(".")
+    assert advice_once("cat_cow", [one_end]) == [one_end]  # alone, it keeps its advice
+    assert advice_once("cat_cow", []) == []
 
 
 def test_a_batch_row_carries_how_much_the_view_hid_and_a_saved_set_the_therapists_words():
