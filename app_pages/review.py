@@ -25,6 +25,7 @@ from feedback.overlay import ProgressFn, Replay, hold_text, render_replay, reps_
 from feedback.report import ClipResult, reps_csv, to_row
 from feedback.wording import (
     COVERAGE_HELP,
+    VIEW_HELP,
     advice_once,
     camera_advice,
     coverage_warning,
@@ -33,6 +34,7 @@ from feedback.wording import (
     recognition_doubt,
     unseen_gap_warning,
     view_hidden_warning,
+    view_name,
 )
 from pose.cache import LandmarkCache
 from pose.extract import extract_poses
@@ -217,6 +219,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
     """
     report, spec = result.report, plan.spec
     reps_col, hold_col, cov_col, view_col = st.columns(4)
+    view = view_name(report.view, report.camera_view_deg)
     # Partial reps (short of the range) are never counted as reps, but shown beside them (issue 13).
     reps_col.metric("Steps" if spec.events == "gait" else "Reps", partial_text(report.rep_count,
                                                                             report.partial_rep_count))
@@ -229,16 +232,17 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
     if spec.events == "gait":  # both legs are walked on: which feet could be judged is what the side tells here
         judged = [leg for leg in ("left", "right") if report.measures.get(f"foot_judged_steps_{leg}", 0) > 0]
         feet = "both" if len(judged) == 2 else judged[0] if judged else "neither"
-        view_col.metric("View / feet judged", f"{report.view} / {feet}")
+        view_col.metric("View / feet judged", f"{view} / {feet}", help=VIEW_HELP)
     else:
-        view_col.metric("View / side", f"{report.view} / {report.side}")
+        view_col.metric("View / side", f"{view} / {report.side}", help=VIEW_HELP)
     warnings = camera_warnings(report, spec)
     for warning in warnings if camera else ():
         st.warning(warning)
     # Said once: a clip whose view hid the rep measurement has said so, with where to put the camera.
     hidden = bool(view_hidden_warning(spec.name, *rep_view_hidden(report, spec)))
-    if report.view not in ("side", "unknown") and needs_side_view(spec) and not hidden:
-        st.caption(f"Filmed from the {report.view}: faults judged from the side view may be missed.")
+    if view not in ("side", "unknown") and needs_side_view(spec) and not hidden:
+        where = {"front": "from the front", "oblique": "at an angle"}.get(view, f"{view} round from side-on")
+        st.caption(f"Filmed {where}: faults judged from the side view may be missed.")
 
     if spec.events == "gait":  # walking: the ankle a therapist reads, not the live step counter's signal
         st.subheader("Ankle over time")

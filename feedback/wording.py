@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from exercises.body import VIEW_THRESHOLDS
 from exercises.registry import EXERCISES, FILE_WORDING
 from exercises.signals import signal_plane
 
@@ -469,6 +470,28 @@ def camera_advice(exercise: str) -> str:
     """Where to put the camera for an exercise, in one sentence: the last step of its how-to, or a general line."""
     steps = how_to(exercise)
     return steps[-1] if steps else "Place the camera so it sees your whole body."
+
+
+# What the review's "View / side" figure is, for its help tooltip.
+VIEW_HELP = ("Where the camera was: to your side, in front of you, or how many degrees round from your side; then the "
+             "side of your body the checks followed.")
+
+
+def view_name(view: str, view_deg: float) -> str:
+    """Where the camera was, in a word: "side", "front", or its turn ("55°") between; `view` where the turn is unknown.
+
+    `view` is the clip's label from the shoulders' width (pose.view.classify_view); `view_deg` the turn read from the
+    world landmarks (ClipReport.camera_view_deg), which the measurements' confidence follows. A cat-cow filmed 58
+    degrees round was labelled "front" by its width; named by its turn it is "55°". Side within the view a
+    measurement is reliable in, front from the view only the front shows.
+    """
+    if not math.isfinite(view_deg):
+        return view
+    if view_deg <= VIEW_THRESHOLDS["view_reliable_max_deg"]:
+        return "side"
+    if view_deg >= VIEW_THRESHOLDS["view_frontal_min_deg"]:
+        return "front"
+    return f"{view_deg:.0f}°"
 
 
 def advice_once(exercise: str, messages: list[str]) -> list[str]:

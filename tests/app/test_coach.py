@@ -28,6 +28,7 @@ from feedback.wording import (
     unseen_gap_warning,
     view_hidden_note,
     view_hidden_warning,
+    view_name,
 )
 from tests.skeleton import squat_reps, trace, wall_squat_frame
 
@@ -236,6 +237,14 @@ def test_a_clip_filmed_too_far_round_says_so_with_where_to_put_the_camera():
     assert view_hidden_warning("cat_cow", VIEW_HIDDEN_WARN_MIN_RATIO - 0.01, 60.0) == ""
     assert view_hidden_warning("cat_cow", math.nan, math.nan) == ""
     assert "away from your side" in view_hidden_warning("cat_cow", 0.5, math.nan)
+
+
+@pytest.mark.parametrize(("label", "view_deg", "name"), [
+    ("side", 4.0, "side"), ("front", 55.4, "55°"), ("oblique", 35.0, "35°"), ("front", 86.0, "front"),
+    ("oblique", math.nan, "oblique"), ("unknown", math.nan, "unknown")])
+def test_the_view_is_named_by_the_cameras_turn_where_it_is_known(label, view_deg, name):
+    # A cat-cow filmed 58 degrees round was labelled "front" by its shoulders' width; its turn reads 55.
+    assert view_name(label, view_deg) == name
 
 
 def test_where_to_put_the_camera_is_said_once_over_several_warnings():
