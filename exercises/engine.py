@@ -164,8 +164,6 @@ class Checker:
         # Reps and partial reps as counted, beside the counter's spans (which know until when each is measured:
         # for a cycle, until its second end position is left, so the whole excursion counts).
         self._reps: list[RepEvent] = []
-        # The end of a span found to be only the pose model locking on (_is_movement); -inf for none.
-        self._locked_on_until_s = -math.inf
         self._rep_spans: list[RepSpan] = []
         self._partials: list[RepEvent] = []
         self._partial_spans: list[RepSpan] = []
@@ -499,35 +497,24 @@ class Checker:
         for span in spans:
             if span.partial:
                 partial = self._complete_rep(span, t_s)
-            elif self._is_movement(span):
+            elif not self._only_the_neutral_settled(span):
                 rep = self._complete_rep(span, t_s)
         return rep, partial
 
-    def _is_movement(self, span: RepSpan) -> bool:
-        """Whether a full rep the counter found is one (not the pose model locking on); remembers where one was not."""
-        if self._only_the_pose_model_locking_on(span):
-            # The next rep's movement is looked for after it (_movement_start), not back at the first misread frame.
-            self._locked_on_until_s = span.end_s
-            return False
-        return True
+    def _only_the_neutral_settled(self, span: RepSpan) -> bool:
+        """Whether a rep from the footage's first instant is only its running neutral settling, not a movement.
 
-    def _only_the_pose_model_locking_on(self, span: RepSpan) -> bool:
-        """Whether a rep from the footage's first instant is only the pose model locking on, not a movement.
-
-        A pose model locking on reads the first frames off the pose that follows: a nerve glide lying still at 89
-        degrees read 94, 148, then 107 by 0.6 s (rendered seed 5611, 37 degrees round: one of the seed's 103 traces),
-        a rep of half a second flagged too fast. Such a rep left a rest never held and was over within
-        `pose_lock_on_s` of the first frame. Against a running neutral the settling lasts longer: the neutral starts
-        at the first reading, the rest reads as a move from it (pelvic tilts rendered through MediaPipe: the hand 52
-        degrees at the first frame, 44 from 0.6 s on, still), and as the neutral follows the readings down the "tilt"
-        ends: a rep of a second. So there a rep that left a rest never held in the first `pose_lock_on_s` is no rep
-        either when from then to its end its signal spans less than the band between its zones (what the counter
-        needs to cross with the neutral still): it neither went further nor came back. A rep that left a rest held,
-        started later, or moves that far after the locking on (a squat filmed from its first descent, a tilt begun as
-        the pose model locks on, a sphinx first found part way up that comes down again) is a rep.
+        A pose model locking on reads the first frames off the rest that follows (pelvic tilts rendered through
+        MediaPipe: the hand 52 degrees at the first frame, 44 from 0.6 s on, still), so the neutral starts at the
+        first reading, the rest reads as a tilt from it, and as the neutral follows the readings down the "tilt"
+        ends: a rep of a second, flagged too fast. Such a rep left a rest never held, in the first `pose_lock_on_s`,
+        and from then to its end its signal spans less than the band between its zones (what the counter needs to
+        cross with the neutral still): it neither went further nor came back. A rep that left a rest held, started
+        later, or moves that far after the locking on (a tilt begun as the pose model locks on, a sphinx first found
+        part way up that comes down again) is a rep.
         """
         settled_s = self._times[0] + self.spec.t("pose_lock_on_s")
-        if span.rest_held or span.start_s > settled_s:
+        if span.rest_held or self._neutral is None or span.start_s > settled_s:
             return False
         rows = [(ts, v[self.spec.rep.signal]) for ts, v in self._buffer if span.start_s <= ts <= span.end_s]
         t = np.array([ts for ts, _ in rows], float)
@@ -536,8 +523,6 @@ class Checker:
         t, x = t[known], x[known]
         if not (t > settled_s).any():
             return True  # over while the pose model was locking on
-        if self._neutral is None:
-            return False  # fixed zones: past the locking on, the counter's crossing was a movement
         # From the last reading as the locking on ended (frames unread then are no movement missed).
         x = x[max(int(np.searchsorted(t, settled_s, side="right")) - 1, 0):]
         low, high = self.spec.rep_band()
@@ -582,7 +567,7 @@ class Checker:
         within = self.spec.rep.start_from_rest_within
         if not within:
             return left_rest_s
-        since = max((r.end_s for r in (*self._reps, *self._partials)), default=self._locked_on_until_s)
+        since = max((r.end_s for r in (*self._reps, *self._partials)), default=-math.inf)
         before = [(t, v[self.spec.rep.signal]) for t, v in self._buffer if since < t <= left_rest_s]
         x = np.array([v for _, v in before], float)
         if not np.isfinite(x).any():
@@ -738,7 +723,7 @@ class Checker:
         if change is not None:
             self._check_end_hold(change)
         for span in spans:
-            if span.partial or self._is_movement(span):
+            if span.partial or not self._only_the_neutral_settled(span):
                 self._complete_rep(span, self._last_t)
         settle = self.spec.t(self.spec.hold.settle_s) if self.spec.hold else 0.0
         reps = self._final_reps(self._reps, self._rep_spans)

@@ -380,7 +380,7 @@ class ExerciseSpec:
             names |= {n for n in (r.above, r.below, r.enabled_by, getattr(r, "margin", None)) if n}
         names |= {r.min_duration_s for r in self.frame_rules} | ({"fault_unseen_max_s"} if self.frame_rules else set())
         names |= {"neutral_rest_trusted_after_s"} if self.rep.neutral_rest_edge else set()
-        names |= {"pose_lock_on_s"} if self.rep.mode != "cycle" else set()
+        names |= {"pose_lock_on_s"} if self.rep.neutral_window_s and self.rep.mode != "cycle" else set()
         names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
         names |= {r.view_max for r in self.frame_rules if r.view_max}
         names |= set(SIDE_RULE_THRESHOLDS.get(self.side_rule, ()))
@@ -575,9 +575,8 @@ COMMON_THRESHOLDS: dict[str, float] = {
     # the pose model locked on held a sphinx's neutral at -15 (its bound) for the set, its true rest at 0 never kept.
     "neutral_rest_trusted_after_s": 1.0,
     # The pose model and the smoothing after it settle within this of first finding the person (rendered pelvic
-    # tilts: the hand read 8-11 degrees high at the first frame, at the rest from 0.6-0.9 s; a nerve glide's knee 94,
-    # 148, 107 at a still 89 in its first 0.6 s): a rep from a rest never held that only spans this settling is no rep
-    # (Checker._only_the_pose_model_locking_on).
+    # tilts: the hand read 8-11 degrees high at the first frame, at the rest from 0.6-0.9 s): a rep from a rest never
+    # held that only spans this settling, against a running neutral, is no rep (Checker._only_the_neutral_settled).
     "pose_lock_on_s": 1.0,
     # Trunk further than this from the exercise's posture (upright, or level when lying or on all fours)
     # means the person is not doing the exercise right now: getting down, kneeling up, walking.

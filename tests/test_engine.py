@@ -607,22 +607,6 @@ def test_a_clip_that_starts_as_the_first_rep_starts(exercise, keys, rep_faults, 
     _check_row(exercise, keys, rep_faults, partial_faults, fps, dropped)
 
 
-def test_a_pose_model_locking_on_at_the_first_frame_is_no_rep(monkeypatch):
-    # A nerve glide lying still at 90: the pose model's first frames read the knee 84, 148, then 107 by 0.6 s (rendered
-    # seed 5611, 37 degrees round: 94, 148, 107 at a rest read 100-108), a "rep" of half a second from the first
-    # frame, never from a rest held. Its first frame, read further from the rest than the rest's own readings, is not
-    # where the first glide starts either.
-    keys = [(0.0, 84.0), (0.17, 148.0), (0.6, 107.0), (0.9, 90.0)] + [(t + 1.0, k) for t, k in glide_reps(3)]
-    seq = glide_clip(keys)
-    report = score_sequence(seq, GLIDE)
-    assert report.rep_count == 3 and report.fault_counts == {}
-    assert 1.4 < report.reps[0].start_s < 2.1  # the first glide's own start (from 1.5 s), not the first frame
-    live_and_recorded_agree(seq, GLIDE)
-    monkeypatch.setattr(Checker, "_only_the_pose_model_locking_on", lambda *args: False)
-    locking_on = score_sequence(seq, GLIDE)
-    assert locking_on.rep_count == 4 and locking_on.reps[0].faults == ("too_fast",)
-
-
 @pytest.mark.parametrize("found_from_s, reps", [(0.0, 3), (1.4, 3), (3.5, 2)])
 def test_a_person_found_only_part_way_through_the_first_rep_is_counted_without_timing_it(found_from_s, reps):
     # Fast glides (1.6 s each, too_fast): the first leaves 90 degrees at 1.0 s, is straight at 1.8 and back at 2.6.

@@ -289,7 +289,7 @@ def test_a_rest_read_high_as_the_pose_model_locks_on_is_no_tilt(up_px, monkeypat
     report = score_sequence(seq, PELVIC_TILT)
     assert report.rep_count == 2 and report.fault_counts == {}
     assert report.reps[0].start_s > 2.0
-    monkeypatch.setattr(Checker, "_only_the_pose_model_locking_on", lambda *args: False)
+    monkeypatch.setattr(Checker, "_only_the_neutral_settled", lambda *args: False)
     settling = score_sequence(seq, PELVIC_TILT)
     assert settling.rep_count == 3 and settling.reps[0].faults == ("too_fast",)
 
