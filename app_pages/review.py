@@ -219,7 +219,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
     """
     report, spec = result.report, plan.spec
     reps_col, hold_col, cov_col, view_col = st.columns(4)
-    view = view_name(report.view, report.camera_view_deg)
+    view = view_name(report.view, report.camera_view_deg, spec.thresholds)
     # Partial reps (short of the range) are never counted as reps, but shown beside them (issue 13).
     reps_col.metric("Steps" if spec.events == "gait" else "Reps", partial_text(report.rep_count,
                                                                             report.partial_rep_count))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from exercises.body import VIEW_THRESHOLDS
+from exercises.body import ViewLimits
 from exercises.registry import EXERCISES, FILE_WORDING
 from exercises.signals import signal_plane
 
@@ -477,19 +478,21 @@ VIEW_HELP = ("Where the camera was: to your side, in front of you, or how many d
              "side of your body the checks followed.")
 
 
-def view_name(view: str, view_deg: float) -> str:
+def view_name(view: str, view_deg: float, thresholds: Mapping[str, float] | None = None) -> str:
     """Where the camera was, in a word: "side", "front", or its turn ("55°") between; `view` where the turn is unknown.
 
     `view` is the clip's label from the shoulders' width (pose.view.classify_view); `view_deg` the turn read from the
     world landmarks (ClipReport.camera_view_deg), which the measurements' confidence follows. A cat-cow filmed 58
     degrees round was labelled "front" by its width; named by its turn it is "55°". Side within the view a
-    measurement is reliable in, front from the view only the front shows.
+    measurement is reliable in, front from the view only the front shows: the exercise's own limits (`thresholds`,
+    its spec's, which its measurements' confidence follows), VIEW_THRESHOLDS where it sets none.
     """
     if not math.isfinite(view_deg):
         return view
-    if view_deg <= VIEW_THRESHOLDS["view_reliable_max_deg"]:
+    limits = ViewLimits.from_thresholds(thresholds or {})
+    if view_deg <= limits.reliable_max_deg:
         return "side"
-    if view_deg >= VIEW_THRESHOLDS["view_frontal_min_deg"]:
+    if view_deg >= limits.frontal_min_deg:
         return "front"
     return f"{view_deg:.0f}°"
 

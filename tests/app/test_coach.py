@@ -245,6 +245,9 @@ def test_a_clip_filmed_too_far_round_says_so_with_where_to_put_the_camera():
 def test_the_view_is_named_by_the_cameras_turn_where_it_is_known(label, view_deg, name):
     # A cat-cow filmed 58 degrees round was labelled "front" by its shoulders' width; its turn reads 55.
     assert view_name(label, view_deg) == name
+    # The exercise's own view limits where its spec sets them (as its measurements' confidence follows them).
+    assert view_name(label, view_deg, EXERCISES["wall_squat"].thresholds) == name
+    assert view_name("oblique", 25.0, {"view_reliable_max_deg": 30.0}) == "side"
 
 
 def test_where_to_put_the_camera_is_said_once_over_several_warnings():
