@@ -478,6 +478,17 @@ def view_hidden_text(sessions: Sequence[Any], sets: dict[int, Any]) -> str:
             f"{max(f.view_hidden_ratio for f in hidden):.0%} of the set: counts may be low.")
 
 
+def _measured_text(pose_coverage: float, facts: Any) -> str:
+    """The "measured" cell of a set: the share of frames with a pose, and the share too far round where it warns.
+
+    E.g. "96%, 40% too far round": the note above the exercise says it for the sets together; this says which.
+    """
+    text = f"{pose_coverage:.0%}"
+    if facts.view_hidden_ratio >= VIEW_HIDDEN_WARN_MIN_RATIO:
+        text += f", {facts.view_hidden_ratio:.0%} too far round"
+    return text
+
+
 def _exercise_section(exercise: str, points: Sequence[Any], sessions: Sequence[Any], data: Any) -> str:
     spec = EXERCISES.get(exercise)
     signal = label_of(spec.rep.signal) if spec is not None else "range"
@@ -547,7 +558,7 @@ def report_html(data: Any) -> str:
         [[s.started_at.strftime("%Y-%m-%d %H:%M"), title_of(s.exercise), getattr(s.source, "value", s.source),
           partial_text(s.reps, data.sets[s.id].partial_reps), s.faulted_reps, s.best_hold_s,
           _span(s.range_low, s.range_high, _decimals(s.exercise)),
-          f"{s.pose_coverage:.0%}", s.pain_before, s.pain_after,
+          _measured_text(s.pose_coverage, data.sets[s.id]), s.pain_before, s.pain_after,
           SYMPTOM_WORDS.get(getattr(s.symptom_response, "value", None), None)] for s in data.sessions]))
     parts.append("</section></body></html>")
     return "".join(parts)

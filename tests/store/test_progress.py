@@ -275,6 +275,9 @@ def test_the_export_and_the_report_say_which_sets_were_filmed_too_far_round(db, 
     page = html.unescape(printable.report_html(export.report_data(db, people.t, a.id, today=TODAY)))
     assert ("Filmed too far round: 2 of 5 sets, about 56° off side-on, the movement not measured in up to 40% of the "
             "set: counts may be low.") in page
+    # The table of every set says which: the sets from the share the note counts, and no other.
+    cells = [c.split("</td>")[0] for c in page.split("<h2>Every set")[1].split("<td>")]
+    assert [c for c in cells if "too far round" in c] == ["100%, 38% too far round", "100%, 40% too far round"]
 
 
 def test_a_walk_that_leaves_the_picture_is_not_said_to_be_lost_from_view(db, people):
