@@ -636,6 +636,7 @@ class RepCounter:
         self._last_s = math.nan  # the last known value's time
         self._first_s = math.nan  # the first known value's time
         self._footage_start_s = math.nan  # the first value's time, known or not
+        self._footage_end_s = math.nan  # the last value's time, known or not
         self._rep_start_seen = True  # rest modes: the rep under way was seen leaving rest
         self._rest_held = False  # the rep under way left a rest held for the rest dwell time
         self._return = (ReturnWatch(self.rest, low_max if self.rest == "high" else high_min, *rest_return, dwell_s)
@@ -668,6 +669,7 @@ class RepCounter:
         """
         if math.isnan(self._footage_start_s):
             self._footage_start_s = t_s
+        self._footage_end_s = t_s
 
     def step(self, t_s: float, x: float) -> tuple[ZoneChange | None, list[RepSpan]]:
         """Feed one value (NaN is ignored).
@@ -699,7 +701,10 @@ class RepCounter:
         - A rep that reached its work zone and had left it for the dwell time when the footage ended is a rep,
           ended where rest was entered (else at the last value): the person let go as the recording stopped, and
           the pose model lags the way back (a pelvic tilt reads back at rest 0.3-0.6 s after the body is). Still in
-          the work zone at the end, it is not counted: the person may still be holding it.
+          the work zone at the end, it is not counted: the person may still be holding it. Last read in the rest
+          zone, the footage that runs on with the value unknown counts towards that time: the pose model loses some
+          people lying back down (a press-up's rest read as a misfit of the legs: rendered seed 5717, 13 degrees off
+          side-on, the last of 4 reps read at rest for 0.1 s and then unknown for 1.1 s to the end).
         - With rest_return, a rep back on a plateau of its own (ReturnWatch) when the footage ended is a rep, ended
           where the plateau began: it came most of the way back and stayed.
         """
@@ -714,8 +719,9 @@ class RepCounter:
             self.reps.append(span)
             self._rep_start_s = None
             return None, [span]
+        last_s = self._footage_end_s if z.raw == self.rest else self._last_s
         if self._rep_start_s is None or z.raw in (None, z.accepted) or z.accepted == self.rest or \
-                self._last_s - z.left_s < self.rest_dwell_s - TIME_ROUNDING_S:
+                last_s - z.left_s < self.rest_dwell_s - TIME_ROUNDING_S:
             return None, []
         end_s = z.candidate_s if z.raw == self.rest else self._last_s
         span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen,

@@ -436,3 +436,16 @@ def test_a_rest_read_in_a_zone_with_the_knees_up_is_no_end():
     # A rest read off level into the left zone (the knees up) and then a hidden roll: the roll is not taken as the
     # right end, since no left roll was ever seen with the knees down.
     assert _rolls([REST, (0.06, 1.0), REST, HIDDEN, REST]) == (0, 0)
+
+
+@pytest.mark.parametrize(("unknown_s", "counted"), [(1.0, True), (0.1, False)])
+def test_a_last_rep_read_back_at_rest_as_the_pose_is_lost_is_a_rep_if_the_footage_runs_on(unknown_s, counted):
+    # A press-up: lying at 0, pressed up to 40, back down to 2 for one frame, and then the pose model loses the person
+    # lying flat (unknown) until the footage ends. Rest held 0.3 s or more to the end of the footage ends the rep;
+    # footage that stops sooner leaves it a touch of rest, not a rep.
+    counter = RepCounter("return_to_low", 5.0, 18.0, 0.3)
+    values = [0.0] * 10 + [40.0] * 20 + [2.0] + [NAN] * round(unknown_s * 10)
+    for i, x in enumerate(values):
+        counter.step(i / 10, x)
+    _, spans = counter.close()
+    assert [(s.start_s, s.end_s) for s in spans] == ([(pytest.approx(1.0), pytest.approx(3.0))] if counted else [])
