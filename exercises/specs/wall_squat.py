@@ -121,7 +121,12 @@ WALL_SQUAT = ExerciseSpec(
         "knee_too_deep_view_max_deg": 78.0,
         "shin_forward_max_deg": 25.0,
         "heel_lift_max_deg": 25.0,
-        "hand_thigh_gap_min_ratio": 0.12,
+        # A wrist within this of the knee half of the thigh (thigh lengths) is a hand on it: a palm resting on the
+        # thigh holds the wrist about a thigh's radius off its line. The renderer's truth marks the fault from 0.15
+        # (synth.script THRESHOLDS); at 0.12 a push drawn 0.11-0.15 off for a second read under 0.12 for 0.35 s,
+        # too short to flag (rendered seed 5717, 44 degrees round). Hands anywhere else read 0.6 or more (14
+        # rendered wall squats, seeds 5611 and 5717: the lowest a too-deep sit's 0.60).
+        "hand_thigh_gap_min_ratio": 0.15,
         # Knees collapsing inward (front view only): the knees a fifth closer together than the ankles. Knees
         # tracking over the feet read -0.15..+0.12 from the front through the pose model (rendered wall squats, seeds
         # 37 and 41, at every depth; at most 0.09 for the 0.4 s a fault needs on seeds 191-293); each knee 3 cm
