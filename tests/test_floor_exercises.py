@@ -102,6 +102,22 @@ def test_each_fault_lands_on_its_rep_and_nowhere_else(faults, rep_faults, partia
     assert sum(report.fault_counts.values()) == sum(len(f) for f in rep_faults + partial_faults)
 
 
+@pytest.mark.parametrize(("lying_thigh_deg", "top_thigh_deg", "flagged"), [
+    # A body the pose model reads lying 8 degrees low: hips lifted read 17, under the level a lift reaches from level,
+    # but 20 above the person's own rest.
+    (-3.0, 17.0, True),
+    # One read lying 12 up: the pelvis rolling forward at full extension reads 23, but only 11 above that rest.
+    (12.0, 23.0, False),
+])
+def test_hips_lifting_is_judged_from_the_thigh_lying_at_rest(lying_thigh_deg, top_thigh_deg, flagged):
+    lying = (0.0, lying_thigh_deg, 50.0)
+    top = (top_thigh_deg + 37.0, top_thigh_deg, 178.0)
+    keys = [(0.0, *lying), (1.0, *lying), (2.5, *top), (4.5, *top), (6.0, *lying), (7.0, *lying)]
+    report = score_sequence(trace_clip(keys, 30.0), PRESS)
+    assert report.rep_count == 1
+    assert report.fault_counts == ({"hips_lifting": 1} if flagged else {})
+
+
 def test_a_lift_half_way_to_the_work_zone_is_a_partial_rep_with_the_range_fault():
     keys = [(0.0, *LYING), (1.0, *LYING), (2.5, 19.0, 5.0, 80.0), (4.0, 19.0, 5.0, 80.0), (5.5, *LYING), (6.5, *LYING)]
     report = score_sequence(trace_clip(keys), PRESS)
