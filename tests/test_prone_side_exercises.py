@@ -123,6 +123,17 @@ def test_sphinx_elbows_sliding_ahead_on_the_way_down_are_no_fault():
     assert report.fault_counts == {}
 
 
+def test_a_sphinx_looking_up_while_read_short_of_the_up_zone_is_neck_extension():
+    # Filmed 40 degrees round a 30-degree rise reads 17-18 (rendered seed 5717): in the hold's band (16) but short of
+    # the rep's up zone (18) that starts the hold, for the first seconds up, while the head looks up at the wall.
+    low_look_up, up = (17.0, 0.0, 40.0), (20.0, 0.0, 0.0)
+    keys = [(0.0, *LYING), (1.0, *LYING), (2.0, *low_look_up), (4.0, *low_look_up), (4.5, *up), (10.0, *up),
+            (11.0, *LYING), (12.0, *LYING)]
+    report = score_sequence(clip(sphinx_frame, keys, 24.0), SPHINX)
+    assert report.rep_count == 1
+    assert [r.faults for r in report.reps] == [("neck_extension",)]
+
+
 def test_sphinx_head_lifting_for_a_moment_coming_up_is_no_neck_extension():
     # MediaPipe reads the head 20-25 degrees up for under half a second as the shoulders lift: not looking up.
     up, nod = (25.0, 0.0, 0.0), (25.0, 0.0, 35.0)
