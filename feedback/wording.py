@@ -32,7 +32,7 @@ WORDING: dict[str, FaultWording] = {
     ),
     "hips_lifting": FaultWording(
         "Let your hips stay heavy on the floor as you push up.",
-        "Pelvis came off the floor during the press-up (thigh tipped up past thigh_rise_from_rest_max_deg above its "
+        "Pelvis came off the floor during the press-up (thigh tipped up past thigh_rise_max_deg above its "
         "lying rest): the lift came from the hips, not from extending the lower back.",
     ),
     "arms_not_straight": FaultWording(
