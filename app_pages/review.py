@@ -201,7 +201,7 @@ def score(path: str, plan: SetPlan) -> ClipResult:
 def camera_warnings(report: ClipReport, spec: ExerciseSpec) -> list[str]:
     """Why the counts of a clip may be low because of the camera or the position, each with what to do; [] for none."""
     warnings = []
-    if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio):
+    if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio, report.camera_view_deg):
         warnings.append(warning)
     elif warning := unseen_gap_warning(spec.name, *report.longest_unseen()):
         warnings.append(warning)

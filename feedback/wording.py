@@ -568,9 +568,32 @@ def unseen_gap_note(exercise: str, duration_s: float) -> str:
     return f"The patient was lost from view for {duration_s:.0f} s mid-set: reps or hold time there may be missing."
 
 
-def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float) -> str:
-    """Why a clip's counts may be low, for the patient, with what to do; "" when the rep measurement was mostly read."""
+# A clip measured little with the person seen in most of it says the camera may be why, not the position, when it was
+# filmed at least this far round (degrees off side-on, as the view is read) and short of the front: lying flat in
+# position, a press-up filmed 58 degrees round (read 74) had its legs misfit by the pose model in half its frames and
+# was told to check the steps of how to do it (rendered seed 5801). Of 198 rendered clips (seeds 5611, 5717, 5801-5804,
+# 5999), three were measured under half with the person seen, all filmed 39-58 degrees round (read 55-74).
+POSITION_VIEW_ROUND_MIN_DEG = 45.0
+
+
+def filmed_round(exercise: str, view_deg: float) -> bool:
+    """Whether a clip was filmed far round from side-on, short of the front (the exercise's own front view limit)."""
+    spec = EXERCISES.get(exercise)
+    front = ViewLimits.from_thresholds(spec.thresholds if spec is not None else {}).frontal_min_deg
+    return POSITION_VIEW_ROUND_MIN_DEG <= view_deg < front
+
+
+def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float, view_deg: float = math.nan) -> str:
+    """Why a clip's counts may be low, for the patient, with what to do; "" when the rep measurement was mostly read.
+
+    `view_deg`: the clip's view, degrees off side-on (ClipReport.camera_view_deg); filmed far round (filmed_round), a
+    person seen but not measured is told the camera may be why.
+    """
     cause = low_coverage_cause(pose_coverage, body_seen_ratio)
+    if cause == "position" and filmed_round(exercise, view_deg):
+        return (f"You were in the picture, but from where the camera was, about {view_deg:.0f}° round from your side, "
+                f"your position could not be measured in much of the clip, so counts may be low. "
+                f"{camera_advice(exercise)}")
     if cause == "position":
         advice = SETUP_WORDING.get(f"not_in_position:{exercise}", "Check the steps of how to do it.")
         return ("You were in the picture, but in much of the clip not in the position this exercise is measured "

@@ -160,6 +160,17 @@ def test_low_coverage_says_the_position_when_the_body_was_seen_and_the_camera_wh
     assert coverage_warning("pelvic_tilt", 0.8, 1.0) == ""
 
 
+def test_low_coverage_filmed_far_round_says_the_camera_may_be_why():
+    # A press-up filmed 58 degrees round (read 74): lying flat in position, its legs misfit by the pose model
+    # (rendered seed 5801).
+    round_ = coverage_warning("prone_press_up", 0.45, 0.74, view_deg=74.0)
+    assert "about 74° round from your side" in round_ and round_.endswith(camera_advice("prone_press_up"))
+    # Near side-on, or from the front (where an exercise may be filmed), it is the position again; and unknown.
+    for view_deg in (30.0, 88.0, math.nan):
+        assert coverage_warning("prone_press_up", 0.45, 0.74, view_deg=view_deg).endswith(
+            "Check the steps of how to do it.")
+
+
 def test_a_person_lost_from_view_mid_set_is_told_for_how_long_when_and_where_to_put_the_camera():
     lost = unseen_gap_warning("prone_on_elbows", start_s=2.5, duration_s=5.1)
     assert lost.startswith("We lost sight of you for 5 s, starting 2 s into the clip, so reps or hold time there")
