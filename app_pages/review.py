@@ -29,6 +29,8 @@ from feedback.wording import (
     advice_once,
     camera_advice,
     coverage_warning,
+    filmed_round,
+    low_coverage_cause,
     one_end_warning,
     partial_text,
     recognition_doubt,
@@ -201,14 +203,20 @@ def score(path: str, plan: SetPlan) -> ClipResult:
 def camera_warnings(report: ClipReport, spec: ExerciseSpec) -> list[str]:
     """Why the counts of a clip may be low because of the camera or the position, each with what to do; [] for none."""
     warnings = []
-    if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio, report.camera_view_deg):
-        warnings.append(warning)
-    elif warning := unseen_gap_warning(spec.name, *report.longest_unseen()):
-        warnings.append(warning)
+    hidden = view_hidden_warning(spec.name, *rep_view_hidden(report, spec))
+    # Seen but little measured, filmed far round, with the view hiding the measurement: that warning says what the
+    # camera did, with the share; "not in the position" beside it would send the patient to the wrong fix.
+    said_by_hidden = bool(hidden) and low_coverage_cause(report.pose_coverage, report.body_seen_ratio) == "position" \
+        and filmed_round(spec.name, report.camera_view_deg)
+    if not said_by_hidden:
+        if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio, report.camera_view_deg):
+            warnings.append(warning)
+        elif warning := unseen_gap_warning(spec.name, *report.longest_unseen()):
+            warnings.append(warning)
     if warning := one_end_warning(spec.name, one_end_only(report, spec)):
         warnings.append(warning)
-    if warning := view_hidden_warning(spec.name, *rep_view_hidden(report, spec)):
-        warnings.append(warning)
+    if hidden:
+        warnings.append(hidden)
     return advice_once(spec.name, warnings)
 
 

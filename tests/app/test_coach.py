@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -297,3 +298,21 @@ def test_the_patients_set_leads_with_why_a_count_may_be_low():
     assert camera_warnings(hidden, spec) == [view_hidden_warning("cat_cow", 0.4, limit + 2)]
     seen = _viewed_report("cat_cow", [40.0] * 10, [False] * 10, [True] * 10)
     assert camera_warnings(seen, spec) == []
+
+
+def test_a_set_seen_but_little_measured_far_round_is_told_the_camera_once():
+    from app_pages.review import camera_warnings
+
+    spec = EXERCISES["cat_cow"]
+    limit = spec.thresholds["view_sagittal_max_deg"]
+    # Seen throughout, measured in 30%, filmed about 50 degrees round: with the view hiding the back's bend in 40% of
+    # it, that warning alone (not "not in the position" beside it, which would send the patient to the wrong fix).
+    hidden = dataclasses.replace(
+        _viewed_report("cat_cow", [50.0] * 6 + [limit + 2] * 4, [False] * 6 + [True] * 4, [True] * 10),
+        pose_coverage=0.3, body_seen_ratio=1.0)
+    assert camera_warnings(hidden, spec) == [view_hidden_warning("cat_cow", 0.4, limit + 2)]
+    # Nothing hidden by the view (the pose model misfitting the body there): the camera as the likely cause.
+    misfit = dataclasses.replace(_viewed_report("cat_cow", [50.0] * 10, [False] * 10, [True] * 10),
+                                 pose_coverage=0.3, body_seen_ratio=1.0)
+    assert camera_warnings(misfit, spec) == [coverage_warning("cat_cow", 0.3, 1.0, 50.0)]
+    assert "about 50° round from your side" in camera_warnings(misfit, spec)[0]
