@@ -374,7 +374,7 @@ class Checker:
         if t_s <= self._last_t:
             return self._result(t_s, False, {n: math.nan for n in spec.signals}, None)
         self._last_t = t_s
-        self._counter.footage_starts(t_s)
+        self._counter.footage_frame(t_s)
         if prepared is None:
             raw = pixel_xy(frame.xyz, frame.visibility, frame.image_size, spec.t("landmark_visibility_min_ratio"))
             world_xyz, visibility = frame.world_xyz, frame.visibility

@@ -661,11 +661,11 @@ class RepCounter:
         working = self._rep_start_s is not None and self._rest_held and z.accepted not in (None, self.rest)
         return z.accepted_since_s if working else math.nan
 
-    def footage_starts(self, t_s: float) -> None:
+    def footage_frame(self, t_s: float) -> None:
         """Note a frame of the footage, counted or not (a frame with no pose is never stepped).
 
         The first one is when the footage began: a rep first seen under way after it is told from footage that
-        itself begins part-way through a rep.
+        itself begins part-way through a rep. The last is when it ended (see `close`).
         """
         if math.isnan(self._footage_start_s):
             self._footage_start_s = t_s
@@ -679,7 +679,7 @@ class RepCounter:
         """
         change = self.zones.step(t_s, x)
         shallow = self.shallow.step(t_s, x)
-        self.footage_starts(t_s)
+        self.footage_frame(t_s)
         if not math.isfinite(x):
             return change, []
         if math.isnan(self._first_s):
