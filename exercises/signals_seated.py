@@ -13,7 +13,7 @@ import numpy as np
 from exercises.body import Body
 from exercises.setup import POSTURES
 from exercises.signals import SIGNAL_PLANES, SIGNALS, fused_joint_deg, joint_3d_deg
-from pose.geometry import angle_from_vertical_deg, joint_angle_deg
+from pose.geometry import angle_from_vertical_deg
 from pose.landmarks import other_side
 
 # Seated, the trunk stays within the posture gate of upright: a slump leans the hip-shoulder line 10-30 degrees.
@@ -37,7 +37,7 @@ SIGNAL_PLANES.setdefault("slump_deg", ("side", ("ear", "hip")))
 
 
 def _knee_on(b: Body, side: str) -> np.ndarray:
-    return fused_joint_deg(b, joint_angle_deg(b.point("hip", side), b.point("knee", side), b.point("ankle", side)),
+    return fused_joint_deg(b, b.picture_joint_deg(b.point("hip", side), b.point("knee", side), b.point("ankle", side)),
                            joint_3d_deg(b, "hip", "knee", "ankle", side))
 
 

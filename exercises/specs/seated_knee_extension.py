@@ -48,6 +48,11 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
         **COMMON_THRESHOLDS,
         # How the camera's view weighs image against world angles and sets each measurement's confidence.
         **VIEW_THRESHOLDS,
+        # The knee from the picture as a side-on camera would see it: turned round, the picture shrinks the shin's
+        # forward reach by the cosine of the turn and a straightening reads short (rendered, two clips 43-44 degrees
+        # round: 11-21 short, 4 of their 8 reps called partial; taken as seen side-on, 2-16 short and 1 partial;
+        # fresh seed 6101 filmed 40 round, 11 short in the median, 6 now).
+        "joint_side_plane_flag": 1.0,
         # The knee is the straighter of both legs (moving_knee_deg), and MediaPipe gives the straightening near leg
         # the far side's label, at visibility 0.15-0.4, in some frames of a slumped rep: both legs are read from 0.1.
         "landmark_visibility_min_ratio": 0.1,
