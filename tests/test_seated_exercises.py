@@ -162,15 +162,17 @@ def test_legs_swapping_labels_mid_rep_do_not_split_the_rep():
     assert report.fault_counts == {}
 
 
-def turned_clip(knee_keys, yaw_deg: float, fps: float = 30.0) -> PoseSequence:
-    """The slumped trace filmed with the camera turned `yaw_deg` from side-on, the near (working) leg towards it.
+def turned_clip(knee_keys, yaw_deg: float, fps: float = 30.0, slump=lambda t: 30.0,
+                depth_ratio: float = 1.0) -> PoseSequence:
+    """The trace filmed with the camera turned `yaw_deg` from side-on, the near (working) leg towards it.
 
     Each side-on point is a point of the body's side plane, the near side's half a hip width towards the camera and
-    the far side's away. The picture shows the body turned; the world landmarks are exact.
+    the far side's away. The picture shows the body turned; the world landmarks are exact but for their depth,
+    `depth_ratio` of the true one (MediaPipe's is about half, so the view reads further round than it is).
     """
     yaw, half_width_px = math.radians(yaw_deg), 25.0
     frames = []
-    side_on = clip(knee_keys, fps=fps)
+    side_on = clip(knee_keys, fps=fps, slump=slump)
     for f in (side_on.frame(i) for i in range(len(side_on))):
         xy = f.xyz[:, :2] * np.array(SIZE)
         hip = xy[sided("hip", "left")].copy()
@@ -180,7 +182,7 @@ def turned_clip(knee_keys, yaw_deg: float, fps: float = 30.0) -> PoseSequence:
         cam_x = ahead * math.cos(yaw) - across * math.sin(yaw)
         cam_z = ahead * math.sin(yaw) + across * math.cos(yaw)
         picture = np.column_stack([hip[0] + cam_x, xy[:, 1]])
-        world = np.column_stack([cam_x, xy[:, 1] - hip[1], cam_z]) / 300.0
+        world = np.column_stack([cam_x, xy[:, 1] - hip[1], depth_ratio * cam_z]) / 300.0
         frames.append(PoseFrame(f.t_s, np.column_stack([picture / np.array(SIZE), np.zeros(N_LANDMARKS)]), world,
                                 f.visibility, SIZE))
     return PoseSequence.from_frames(frames)
@@ -199,3 +201,17 @@ def test_a_straightening_filmed_round_reads_as_far_as_it_goes(yaw):
     assert peak == pytest.approx(142.0, abs=3.5)
     plain = score_sequence(turned_clip(rep_keys([142.0] * 3), yaw), SKE.with_thresholds({"joint_side_plane_flag": 0}))
     assert plain.rep_count == (3 if yaw == 0.0 else 0)
+
+
+def test_sitting_tall_is_flagged_filmed_round_where_the_view_reads_far_round():
+    # Filmed 40 degrees round with MediaPipe's shallow depth the view reads 59, past the 55 where other side-plane
+    # angles turn unknown: the rep sat tall would go unjudged. The slump is read up to 65.
+    def slump(t):
+        return 3.0 if 5.8 < t < 10.2 else 30.0
+
+    trace = turned_clip(rep_keys([165.0] * 3), 40.0, slump=slump, depth_ratio=0.5)
+    report = score_sequence(trace, SKE)
+    assert np.nanmedian(np.asarray(report.view_deg, float)) == pytest.approx(59.0, abs=1.5)
+    assert report.rep_count == 3
+    assert [r.faults for r in report.reps] == [(), ("trunk_not_slumped",), ()]
+    assert score_sequence(trace, SKE.with_thresholds({"view_sagittal_max_deg": 55.0})).fault_counts == {}
