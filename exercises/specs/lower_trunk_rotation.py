@@ -40,14 +40,18 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
         # other (rendered seed 141); an ankle lifted onto the other knee (a figure four) is 0.5 or more above it.
         "feet_level_max_ratio": 0.3,
         # Knees rolled 40-60 degrees each way read 0.07-0.12 trunk lengths of drop of one knee below the other;
-        # at rest within 0.02. The band between -0.045 and +0.045 keeps the knees' sway in the middle from counting.
+        # at rest within 0.02. The band between -0.035 and +0.035 keeps the knees' sway in the middle from counting.
+        # Filmed round, the roll away from the camera hides the lower knee and reads 0.04-0.08 past rest (the knees'
+        # height below catches only some): at 0.045 rendered trunk rotations 0-40 degrees round (seed 6103 with floor
+        # and table cameras, and the fault sweeps' 5611, 5717, 5999) counted 21 of 27 clips exactly, at 0.035 23;
+        # fresh seed 6104, 15 -> 16 of 18, no rep added at rest.
         # Resting knees read up to 0.06 trunk lengths off level on some bodies (one broad body 0.12; rendered seeds
         # 171-175), past the roll zones' edges, so rest read as a roll. The median of the last 20 s is the rest,
         # kept within 0.03 of level: rolls to one side only would otherwise pull it until rest read as the other.
         "neutral_window_s": 20.0,
         "neutral_offset_max_ratio": 0.03,
-        "roll_left_min_ratio": 0.045,
-        "roll_right_max_ratio": -0.045,
+        "roll_left_min_ratio": 0.035,
+        "roll_right_max_ratio": -0.035,
         "rep_dwell_s": 0.3,
         # The roll the knees' drop misses: rendered rolls of 40-55 degrees, 0-36 degrees off side-on, through
         # MediaPipe, brought the knees 0.08-0.14 below their resting height (the highest tenth of the last 20 s); at
@@ -69,6 +73,9 @@ LOWER_TRUNK_ROTATION = ExerciseSpec(
         # Knees together rolled 40-60 degrees keep the lower knee over half the upper one's height (rendered seeds
         # 141-142 through MediaPipe: 0.05-0.38, the most at 59 degrees); falling apart, the lower one can drop to
         # the floor (0.9). Not all do: one knees-apart clip read 0.2-0.34, inside the clean range, and is missed.
-        "knees_parting_max_ratio": 0.45,
+        # Filmed round or from a camera off the floor, knees together read up to 0.48-0.55 in some rolls (0.67 once,
+        # 40 degrees round), knees falling apart 0.79 and more (rendered seeds 6103-6104 and the fault sweeps'
+        # 5611, 5717, 5999: 36 clips): 0.6 drops 3 of their false flags and finds what 0.45 found.
+        "knees_parting_max_ratio": 0.6,
     },
 )
