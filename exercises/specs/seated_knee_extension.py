@@ -6,7 +6,8 @@ sitting tall switches the slump check off (`slump_required_flag` 0). As in the l
 as far as light tension: the therapist sets `knee_extension_target_deg`, and a rep past it is `beyond_target`.
 
 Filmed from the side, the working leg nearer the camera: the slump is a forward lean, seen only from the side. The
-knee itself is read from the world landmarks away from side-on, so the reps count from an angle too.
+knee itself is read from the picture as a side-on camera would see it and from the world landmarks away from side-on,
+so the reps count from an angle too.
 """
 
 import exercises.signals_seated  # noqa: F401  (registers the seated posture and the slump signal)
@@ -51,7 +52,7 @@ SEATED_KNEE_EXTENSION = ExerciseSpec(
         # The knee from the picture as a side-on camera would see it: turned round, the picture shrinks the shin's
         # forward reach by the cosine of the turn and a straightening reads short (rendered, two clips 43-44 degrees
         # round: 11-21 short, 4 of their 8 reps called partial; taken as seen side-on, 2-16 short and 1 partial;
-        # fresh seed 6101 filmed 40 round, 11 short in the median, 6 now).
+        # seed 6101 filmed 40 round: 11 short in the median, 6 now; fresh seed 6102: 7.5 short, 5.1 now).
         "joint_side_plane_flag": 1.0,
         # The slump is read up to a view of 65, not 55, as the back extension's lean is: sitting tall turns the
         # shoulder line the view is read from, and filmed 40 degrees round the view read 58-61 through every rep
