@@ -29,11 +29,10 @@ from feedback.wording import (
     advice_once,
     camera_advice,
     coverage_warning,
-    filmed_round,
-    low_coverage_cause,
     one_end_warning,
     partial_text,
     recognition_doubt,
+    seen_unmeasured_round,
     unseen_gap_warning,
     view_hidden_warning,
     view_name,
@@ -206,8 +205,8 @@ def camera_warnings(report: ClipReport, spec: ExerciseSpec) -> list[str]:
     hidden = view_hidden_warning(spec.name, *rep_view_hidden(report, spec))
     # Seen but little measured, filmed far round, with the view hiding the measurement: that warning says what the
     # camera did, with the share; "not in the position" beside it would send the patient to the wrong fix.
-    said_by_hidden = bool(hidden) and low_coverage_cause(report.pose_coverage, report.body_seen_ratio) == "position" \
-        and filmed_round(spec.name, report.camera_view_deg)
+    said_by_hidden = bool(hidden) and seen_unmeasured_round(spec.name, report.pose_coverage, report.body_seen_ratio,
+                                                            report.camera_view_deg)
     if not said_by_hidden:
         if warning := coverage_warning(spec.name, report.pose_coverage, report.body_seen_ratio, report.camera_view_deg):
             warnings.append(warning)

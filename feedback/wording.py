@@ -583,17 +583,22 @@ def filmed_round(exercise: str, view_deg: float) -> bool:
     return POSITION_VIEW_ROUND_MIN_DEG <= view_deg < front
 
 
+def seen_unmeasured_round(exercise: str, pose_coverage: float, body_seen_ratio: float, view_deg: float) -> bool:
+    """Whether the person was seen but little measured, filmed far round: the camera, not the position, may be why."""
+    return low_coverage_cause(pose_coverage, body_seen_ratio) == "position" and filmed_round(exercise, view_deg)
+
+
 def coverage_warning(exercise: str, pose_coverage: float, body_seen_ratio: float, view_deg: float = math.nan) -> str:
     """Why a clip's counts may be low, for the patient, with what to do; "" when the rep measurement was mostly read.
 
     `view_deg`: the clip's view, degrees off side-on (ClipReport.camera_view_deg); filmed far round (filmed_round), a
     person seen but not measured is told the camera may be why.
     """
-    cause = low_coverage_cause(pose_coverage, body_seen_ratio)
-    if cause == "position" and filmed_round(exercise, view_deg):
+    if seen_unmeasured_round(exercise, pose_coverage, body_seen_ratio, view_deg):
         return (f"You were in the picture, but from where the camera was, about {view_deg:.0f}° round from your side, "
                 f"your position could not be measured in much of the clip, so counts may be low. "
                 f"{camera_advice(exercise)}")
+    cause = low_coverage_cause(pose_coverage, body_seen_ratio)
     if cause == "position":
         advice = SETUP_WORDING.get(f"not_in_position:{exercise}", "Check the steps of how to do it.")
         return ("You were in the picture, but in much of the clip not in the position this exercise is measured "
