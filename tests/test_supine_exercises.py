@@ -391,12 +391,7 @@ def rolls_right_hidden(seq: PoseSequence) -> PoseSequence:
     As MediaPipe reads a roll away from a camera 12-36 degrees off side-on (the lower knee hidden behind the upper,
     placed beside it): the knees' drop stays at rest, while the knees still come down.
     """
-    xyz = seq.xyz.copy()
-    left, right = sided("knee", "left"), sided("knee", "right")
-    hidden = xyz[:, left, 1] < xyz[:, right, 1]  # the right knee lower: rolled to the right
-    mean = (xyz[:, left, 1] + xyz[:, right, 1]) / 2.0
-    xyz[hidden, left, 1] = xyz[hidden, right, 1] = mean[hidden]
-    return replace(seq, xyz=xyz)
+    return rolls_right_shallow(seq, 0.0)
 
 
 def rolls_right_shallow(seq: PoseSequence, kept: float) -> PoseSequence:
@@ -407,7 +402,7 @@ def rolls_right_shallow(seq: PoseSequence, kept: float) -> PoseSequence:
     """
     xyz = seq.xyz.copy()
     left, right = sided("knee", "left"), sided("knee", "right")
-    shallow = xyz[:, left, 1] < xyz[:, right, 1]
+    shallow = xyz[:, left, 1] < xyz[:, right, 1]  # the right knee lower: rolled to the right
     mean = (xyz[:, left, 1] + xyz[:, right, 1]) / 2.0
     for knee in (left, right):
         xyz[shallow, knee, 1] = mean[shallow] + kept * (xyz[shallow, knee, 1] - mean[shallow])
