@@ -11,6 +11,8 @@ import pytest
 from exercises.detect import (
     RECOGNITION_THRESHOLDS,
     UNKNOWN,
+    RIVALS,
+    _rival_found,
     _signature_missing,
     ankle_rise_ratio,
     ankle_to_other_knee_drop_ratio,
@@ -116,7 +118,7 @@ def test_rows_carry_the_confidence_near_the_end_of_the_csv():
 
 
 def test_recognition_thresholds_are_one_table_with_units_in_their_names():
-    assert RECOGNITION_THRESHOLDS and all(name.endswith(("_deg", "_ratio")) for name in RECOGNITION_THRESHOLDS)
+    assert RECOGNITION_THRESHOLDS and all(name.endswith(("_deg", "_ratio", "_count")) for name in RECOGNITION_THRESHOLDS)
     with pytest.raises(TypeError):
         RECOGNITION_THRESHOLDS["runner_up_max_ratio"] = 0.5  # read-only: recognition is the same for every patient
 
@@ -238,6 +240,48 @@ def test_a_figure_four_filmed_from_above_is_no_open_book():
     assert shoulder_stack_ratio(stacked) > RECOGNITION_THRESHOLDS["open_book_shoulder_stack_min_ratio"]
     assert ankle_to_other_knee_drop_ratio(stacked) > RECOGNITION_THRESHOLDS["open_book_ankle_knee_drop_max_ratio"]
     assert _signature_missing("open_book", stacked).startswith("an ankle comes to the other knee")
+
+
+def gap_dips_deepened(seq: PoseSequence, by: float) -> PoseSequence:
+    """Each ankle's 3D gap to the other knee dipping `by` times as far below its rest, as MediaPipe reads rolled knees
+    filmed round (rendered trunk rotations: 0.2-0.5 thigh lengths, drawn 0.15)."""
+    from exercises.signals_supine import ankle_to_other_knee_ratio
+
+    world = seq.world_xyz.copy()
+    gap = ankle_to_other_knee_ratio(world)
+    rest = np.nanmax(gap)
+    scale = (rest - by * (rest - gap)) / gap
+    for ankle, knee in ((Landmark.LEFT_ANKLE, Landmark.RIGHT_KNEE), (Landmark.RIGHT_ANKLE, Landmark.LEFT_KNEE)):
+        world[:, ankle] = world[:, knee] + (world[:, ankle] - world[:, knee]) * scale[:, None]
+    return replace(seq, world_xyz=world)
+
+
+def test_knees_rolled_to_both_sides_in_turn_are_no_figure_four(monkeypatch):
+    # Rolled, the knees and ankles shift against each other, and a figure four's count (the ankle's gap to the other
+    # knee dipping from rest) finds crossings in a trunk rotation: the two tie, and the clip went unknown. The trunk
+    # rotation's own count, both knees to one side and then the other, finds none in a figure four.
+    from exercises.engine import score_sequence
+    from tests.test_supine_exercises import ROLL, clip, crossings, rolls
+
+    specs = {name: get_exercise(name) for name in ("lower_trunk_rotation", "figure_four_stretch")}
+    rolling = gap_dips_deepened(clip(rolls(3), fps=15.0, **ROLL), 2.0)
+    assert score_sequence(rolling, specs["figure_four_stretch"]).rep_count >= 2
+    rec = recognise(rolling, specs)
+    assert rec.exercise == "lower_trunk_rotation", rec.reason
+    four = next(c for c in rec.candidates if c.exercise == "figure_four_stretch")
+    assert four.score == 0 and "the knees roll to both sides in turn (3 lower_trunk_rotation reps)" in four.found
+    crossing = clip(crossings(2, hold_s=8.0), fps=15.0)
+    reports = {name: score_sequence(crossing, spec) for name, spec in specs.items()}
+    assert reports["lower_trunk_rotation"].rep_count == 0 and _rival_found("figure_four_stretch", reports) == ""
+    assert recognise(crossing, specs).exercise == "figure_four_stretch"
+    monkeypatch.setattr("exercises.detect.RIVALS", {})
+    assert recognise(rolling, specs).exercise == UNKNOWN
+
+
+def test_a_rival_names_a_registered_exercise_and_a_count_threshold():
+    for name, (rival, threshold, seen) in RIVALS.items():
+        assert name in EXERCISES and rival in EXERCISES and threshold.endswith("_count") and seen
+        assert RECOGNITION_THRESHOLDS[threshold] >= 1
 
 
 def test_a_knee_straightened_with_the_hips_still_or_beside_a_straight_knee_is_no_wall_squat():
