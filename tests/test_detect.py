@@ -10,8 +10,8 @@ import pytest
 
 from exercises.detect import (
     RECOGNITION_THRESHOLDS,
-    UNKNOWN,
     RIVALS,
+    UNKNOWN,
     _rival_found,
     _signature_missing,
     ankle_rise_ratio,
@@ -118,7 +118,8 @@ def test_rows_carry_the_confidence_near_the_end_of_the_csv():
 
 
 def test_recognition_thresholds_are_one_table_with_units_in_their_names():
-    assert RECOGNITION_THRESHOLDS and all(name.endswith(("_deg", "_ratio", "_count")) for name in RECOGNITION_THRESHOLDS)
+    units = ("_deg", "_ratio", "_count")
+    assert RECOGNITION_THRESHOLDS and all(name.endswith(units) for name in RECOGNITION_THRESHOLDS)
     with pytest.raises(TypeError):
         RECOGNITION_THRESHOLDS["runner_up_max_ratio"] = 0.5  # read-only: recognition is the same for every patient
 
