@@ -77,6 +77,10 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # length below the shoulders; lying, both are near the hips' and shoulders' height.
     "quadruped_knee_drop_min_ratio": 0.35,
     "quadruped_wrist_drop_min_ratio": 0.5,
+    # The shins lie on the floor: level in the picture, or, filmed far round (50-60 degrees off side-on) where the
+    # shin points at the camera and its short picture reads steep (0.47-0.8 of its length), the ankle within this
+    # share of the knee's drop below the hips of the knee's height (0.12-0.38 over rendered cat-cows and bird dogs).
+    "quadruped_ankle_at_knee_max_ratio": 0.5,
     # Lying on the back the nose points at the ceiling, above the ears: about 0.1 trunks from a side camera
     # (0.09-0.12 measured on rendered supine clips), more with the head raised. Lying face down, or propped on the
     # elbows looking ahead, it is level with them or below (median 0.01 on a real press-up). Between the two the
@@ -231,7 +235,7 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         tilt = np.degrees(np.arctan2(np.abs(shoulder[:, 0] - hip[:, 0]), hip[:, 1] - shoulder[:, 1]))
         ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR]], axis=1)
         nose = xy[:, Landmark.NOSE]
-        thigh_level, shin_level, knee_drop, legs_ahead = [], [], [], []
+        thigh_level, shin_level, knee_drop, legs_ahead, ankle_at_knee = [], [], [], [], []
         for side in ("left", "right"):
             h, k, a = (xy[:, sided(p, side)] for p in ("hip", "knee", "ankle"))
             thigh, shin = np.hypot(*(k - h).T), np.hypot(*(a - k).T)
@@ -239,6 +243,7 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
             shin_level.append(np.where(np.isfinite(shin), np.abs(_drop_ratio(k, a, shin)) < _T["level_drop_max_ratio"],
                                        np.nan))
             knee_drop.append(_drop_ratio(hip, k, trunk))
+            ankle_at_knee.append(np.abs(_drop_ratio(k, a, np.abs(k[:, 1] - hip[:, 1]))))
             # Facing from the nose ahead of the shoulders; the knee on that side of the hips is a leg in front.
             legs_ahead.append(np.sign(k[:, 0] - h[:, 0]) * np.sign(nose[:, 0] - shoulder[:, 0]))
         thigh_known = np.isfinite(np.stack(knee_drop))
@@ -246,6 +251,8 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         any_shin_level = np.nanmax(np.stack(shin_level), axis=0) > 0.5
         legs_ahead = np.nanmean(np.stack(legs_ahead), axis=0)
         knee_below = np.nanmax(np.stack(knee_drop), axis=0) > _T["quadruped_knee_drop_min_ratio"]
+        shin_on_floor = any_shin_level | (np.nanmin(np.stack(ankle_at_knee), axis=0)
+                                          < _T["quadruped_ankle_at_knee_max_ratio"])
         wrist_below = _drop_ratio(shoulder, _pick(xy, "wrist"), trunk) > _T["quadruped_wrist_drop_min_ratio"]
         nose_rise = (ears[:, 1] - nose[:, 1]) / trunk
         shoulder_gap = np.abs(raw[:, Landmark.LEFT_SHOULDER, 1] - raw[:, Landmark.RIGHT_SHOULDER, 1]) / trunk
@@ -267,7 +274,7 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
     # On all fours the shoulders are level, side by side or one behind the other whichever side the camera is on;
     # stacked, the trunk lies on its side, its knees bent forward and its hands on the floor in front of the chest
     # (an open book filmed from in front reads knees and wrists as low as on all fours).
-    out[lying & knee_below & any_shin_level & wrist_below & ~stacked] = "quadruped"
+    out[lying & knee_below & shin_on_floor & wrist_below & ~stacked] = "quadruped"
     out[lying & stacked] = "side_lying"
     flat = lying & ((out == "supine") | (out == "prone"))
     face_up, face_down = int(np.sum(out == "supine")), int(np.sum(out == "prone"))  # a press-up's top votes too

@@ -354,6 +354,29 @@ def test_a_press_up_read_face_up_at_rest_or_with_a_leg_folded_forward_stays_face
     assert set(labels[top]) == {""} and set(labels[~top]) == {"prone"}
 
 
+def test_all_fours_filmed_far_round_reads_quadruped(monkeypatch):
+    # Filmed 50-60 degrees off side-on, the shin points at the camera: its picture is short, and the ankle a little
+    # above the knee (the toes tucked under) reads steep against it (rendered cat-cows: 0.47-0.8 of its length), so
+    # the shin was not level and the frames read prone: a cat-cow was never tried. Its ankle stays near the knee's
+    # height against the knee's drop below the hips, which the turn does not shorten.
+    from tests.test_engine import catcow_clip
+
+    seq = catcow_clip(15.0, 1, fps=10.0)
+    xyz = seq.xyz.copy()
+    hip_x = xyz[:, [Landmark.LEFT_HIP], 0]
+    xyz[:, :, 0] = hip_x + (xyz[:, :, 0] - hip_x) * np.cos(np.radians(55.0))
+    knee_drop = xyz[:, [Landmark.LEFT_KNEE], 1] - xyz[:, [Landmark.LEFT_HIP], 1]
+    for side in ("left", "right"):
+        for part in ("ankle", "heel", "foot_index"):
+            xyz[:, sided(part, side), 1] = xyz[:, sided("knee", side), 1] - 0.38 * knee_drop[:, 0]
+    turned = replace(seq, xyz=xyz)
+    shin = (xyz[:, Landmark.LEFT_ANKLE, :2] - xyz[:, Landmark.LEFT_KNEE, :2]) * np.asarray(seq.image_size, float)
+    assert np.all(np.abs(shin[:, 1]) / np.hypot(*shin.T) > RECOGNITION_THRESHOLDS["level_drop_max_ratio"])
+    assert set(frame_postures(turned)) == {"quadruped"}
+    monkeypatch.setattr("exercises.detect._T", {**RECOGNITION_THRESHOLDS, "quadruped_ankle_at_knee_max_ratio": 0.0})
+    assert "quadruped" not in set(frame_postures(turned))
+
+
 def test_stacked_shoulders_lie_on_the_side_and_an_open_book_needs_them():
     # Filmed from in front of the chest, a rendered open book's knees and hands lay as low as on all fours (seed
     # 7676: read quadruped); its shoulders stack, as they never do on all fours. A press-up filmed side-on (whose
