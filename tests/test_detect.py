@@ -354,6 +354,19 @@ def test_a_press_up_read_face_up_at_rest_or_with_a_leg_folded_forward_stays_face
     assert set(labels[top]) == {""} and set(labels[~top]) == {"prone"}
 
 
+def test_reps_that_all_fall_short_still_name_the_exercise():
+    # Three knee straightenings short of the target are three partial reps: the patient is told that, not "unknown".
+    from exercises.engine import score_sequence
+    from tests.test_seated_exercises import clip, rep_keys
+
+    short = clip(rep_keys([130.0] * 3), fps=15.0)
+    report = score_sequence(short, get_exercise("seated_knee_extension"))
+    assert (report.rep_count, report.partial_rep_count) == (0, 3)
+    rec = recognise(short)
+    assert rec.exercise == "seated_knee_extension" and "3 partial reps" in rec.reason, rec.reason
+    assert rec.report is not None and rec.report.fault_counts == {"short_of_target": 3}
+
+
 def test_all_fours_filmed_far_round_reads_quadruped(monkeypatch):
     # Filmed 50-60 degrees off side-on, the shin points at the camera: its picture is short, and the ankle a little
     # above the knee (the toes tucked under) reads steep against it (rendered cat-cows: 0.47-0.8 of its length), so
