@@ -172,6 +172,15 @@ def test_straight_arms_tell_a_press_up_from_a_sphinx():
     assert recognise(press, only_press).exercise == "prone_press_up"
     rec = recognise(sphinx, only_press)
     assert rec.exercise == UNKNOWN and "arms stay bent" in rec.reason
+    # Elbows set ahead of the shoulders open a sphinx's elbows (rendered: up to 143); a press-up whose arms do not
+    # straighten still reads far straighter (163). An elbow between the two is neither.
+    both = {name: get_exercise(name) for name in ("prone_press_up", "prone_on_elbows")}
+    ahead = trace_clip(press_ups(3, top=(25.0, 5.0, 143.0)), fps=15.0)
+    bent = trace_clip(press_ups(3, top=(42.0, 5.0, 163.0)), fps=15.0)
+    between = trace_clip(press_ups(3, top=(30.0, 5.0, 152.0)), fps=15.0)
+    assert recognise(ahead, both).exercise == "prone_on_elbows"
+    assert recognise(bent, both).exercise == "prone_press_up"
+    assert _signature_missing("prone_press_up", between) and _signature_missing("prone_on_elbows", between)
 
 
 def test_a_walk_fits_only_standing_frames():
