@@ -2,8 +2,10 @@
 
 Rules from the specs, not a trained model: each spec says its posture and how its reps and holds are counted, so
 a clip is scored with every spec whose posture it shows, and the spec whose counting finds the clip's movement
-(reps, partial reps, holds) over most of the clip wins. A close second, or no spec that finds anything, makes the
-clip "unknown": scoring it with the wrong checker would tell the patient wrong things.
+(reps, partial reps, holds) over most of the clip wins. Some exercises also need a mark over the whole clip
+(SIGNATURES), and one whose count also finds a lookalike's movement is ruled out when the lookalike's own stricter
+count finds it (RIVALS). A close second, or no spec that finds anything, makes the clip "unknown": scoring it with the
+wrong checker would tell the patient wrong things.
 
 Posture, per frame, from landmark geometry in the picture (y down), the camera beside the person:
 - trunk within 45 degrees of vertical: kneeling (a shin lies near level), seated (both thighs near level, legs
@@ -79,7 +81,8 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     "quadruped_wrist_drop_min_ratio": 0.5,
     # The shins lie on the floor: level in the picture, or, filmed far round (50-60 degrees off side-on) where the
     # shin points at the camera and its short picture reads steep (0.47-0.8 of its length), the ankle within this
-    # share of the knee's drop below the hips of the knee's height (0.12-0.38 over rendered cat-cows and bird dogs).
+    # share of the knee's drop below the hips of the knee's height (0.12-0.38 over the cat-cows and bird dogs of the
+    # fault sweeps of seeds 5611, 5717 and 5999).
     "quadruped_ankle_at_knee_max_ratio": 0.5,
     # Lying on the back the nose points at the ceiling, above the ears: about 0.1 trunks from a side camera
     # (0.09-0.12 measured on rendered supine clips), more with the head raised. Lying face down, or propped on the
