@@ -255,7 +255,8 @@ def test_a_figure_four_filmed_from_above_is_no_open_book():
 
 def gap_dips_deepened(seq: PoseSequence, by: float) -> PoseSequence:
     """Each ankle's 3D gap to the other knee dipping `by` times as far below its rest, as MediaPipe reads rolled knees
-    filmed round (rendered trunk rotations: 0.2-0.5 thigh lengths, drawn 0.15)."""
+    filmed round (the fault sweeps' rendered trunk rotations: 0.18-0.64 thigh lengths from the 95th to the 5th
+    percentile; drawn, 0.15)."""
     from exercises.signals_supine import ankle_to_other_knee_ratio
 
     world = seq.world_xyz.copy()
