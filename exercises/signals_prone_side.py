@@ -107,9 +107,18 @@ SEEN_RULES.setdefault("reach_deg", _reaching_knee_seen)
 def _reaching_thigh_deg(b: Body, side: Side) -> np.ndarray:
     """(T,) one thigh's hip->knee line above level, in the picture, or where its knee is hidden the higher of two.
 
-    Both the picture and the world landmarks read a hidden knee low, the picture far lower.
+    Both the picture and the world landmarks read a hidden knee low, the picture far lower. And where the ankle is
+    level with the hip (within the spec's `reach_ankle_at_hip_within_deg`), the leg is reaching back whatever its
+    knee reads: filmed round, the far leg reaching out straight behind the body has its ankle placed at hip height
+    while the pose model leaves its knee 35-50 degrees low, seen at 0.84-0.88 (rendered seed 6204, 24 degrees
+    round). Kneeling, the ankle lies on the floor 45-52 degrees below the hip; a small reach with the shin trailing
+    level leaves it 16 or more below.
     """
     image = elevation_deg(b.point("hip", side), b.point("knee", side))
+    within = b.threshold("reach_ankle_at_hip_within_deg")
+    leg = elevation_deg(b.point("hip", side), b.point("ankle", side))
+    with np.errstate(invalid="ignore"):
+        image = np.where(np.abs(leg) <= within, np.fmax(image, leg), image)
     if b.visibility is None:
         return image
     hidden = b.visibility[:, sided("knee", side)] < b.limits.landmark_reliable_min_ratio

@@ -295,19 +295,38 @@ def test_bird_dog_counts_on_the_leg_so_a_reaching_arm_read_hanging_does_not_spli
 @pytest.mark.parametrize(("visibility", "reps"), [(0.35, 2), (0.7, 2), (0.9, 1)])
 def test_bird_dog_far_leg_hidden_behind_the_body_is_read_from_its_world_line(visibility, reps):
     # Rep 1 raises the far leg (held 2.0-3.5 s). Filmed round from the side it hides behind the body: the pose model
-    # reads its knee hanging in the picture, seen poorly, while its world line is still raised. Seen less well than
-    # reliably (0.8) the higher of the two lines counts; a knee seen well is read from the picture (here that rep is
-    # then lost, which shows which line was read).
+    # reads its knee (and here its ankle, trailing on the floor) hanging in the picture, seen poorly, while its world
+    # line is still raised. Seen less well than reliably (0.8) the higher of the two lines counts; a knee seen well is
+    # read from the picture (here that rep is then lost, which shows which line was read).
     seq = bird_dog_clip(bird_dogs(2), 24.0)
-    knee, hip = sided("knee", "left"), sided("hip", "left")  # facing right, the left leg is the far one
+    knee, hip, ankle = sided("knee", "left"), sided("hip", "left"), sided("ankle", "left")  # the far leg (facing right)
     hidden = (seq.t_s > 1.6) & (seq.t_s < 3.9)
     seq.xyz[hidden, knee, :2] = seq.xyz[hidden, hip, :2] + np.array([0.0, sk.THIGH]) / np.array(sk.SIZE)
+    seq.xyz[hidden, ankle, :2] = seq.xyz[hidden, knee, :2] + np.array([-sk.SHIN, 0.0]) / np.array(sk.SIZE)
     seq.visibility[hidden, knee] = visibility
     report = score_sequence(seq, BIRD_DOG)
     assert report.rep_count == reps
     assert report.partial_rep_count == 0
     # A reach read from a knee not seen reliably says so; the near leg's reach (the last rep) is seen well.
     assert [r.confidence["reach_deg"] for r in report.reps] == ["approximate"] * (reps - 1) + ["reliable"]
+
+
+@pytest.mark.parametrize(("knee_below_level_deg", "small_without"), [(35.0, 1), (50.0, 0)])
+def test_bird_dog_far_leg_with_its_ankle_at_hip_height_reaches_whatever_its_knee_reads(knee_below_level_deg,
+                                                                                         small_without):
+    # Rep 1 reaches the far leg out straight (held 2.0-3.5 s). Filmed round, the pose model places its ankle at hip
+    # height, where it is, but leaves its knee 35-50 degrees below level, seen well (0.86): the thigh alone reads a
+    # reach short of the work zone: a small reach (a partial rep) at 35 below, no reach at all at 50.
+    seq = bird_dog_clip(bird_dogs(2), 24.0)
+    knee, hip = sided("knee", "left"), sided("hip", "left")
+    low = (seq.t_s > 1.6) & (seq.t_s < 3.9)
+    seq.xyz[low, knee, :2] = seq.xyz[low, hip, :2] + sk.THIGH * _along(-knee_below_level_deg, -1) / np.array(sk.SIZE)
+    seq.visibility[low, knee] = 0.86
+    report = score_sequence(seq, BIRD_DOG)
+    assert (report.rep_count, report.partial_rep_count, report.fault_counts) == (2, 0, {})
+    # Without the ankle's reading (the limit off), the thigh's line alone loses that reach or makes it small.
+    thigh_only = score_sequence(seq, BIRD_DOG.with_thresholds({"reach_ankle_at_hip_within_deg": -1.0}))
+    assert (thigh_only.rep_count, thigh_only.partial_rep_count) == (1, small_without)
 
 
 def test_bird_dog_arm_alone_is_no_rep():

@@ -38,6 +38,10 @@ BIRD_DOG = ExerciseSpec(
         # level (75-90).
         "reach_rest_max_deg": 30.0,
         "reach_work_min_deg": 65.0,
+        # An ankle read within this of the hip's level is a leg reaching back, however low its knee reads (see
+        # exercises.signals_prone_side._reaching_thigh_deg): kneeling it lies 45-52 below, a small reach (50-58 from
+        # hanging, the shin trailing level) 16-22 below, a reach out straight 0-8.
+        "reach_ankle_at_hip_within_deg": 10.0,
         "rep_dwell_s": 0.3,
         # A leg that comes up past half way to the work zone (47.5) and goes back down short of it is a partial
         # rep: the reach was small.
