@@ -146,12 +146,16 @@ def test_sphinx_head_lifting_for_a_moment_coming_up_is_no_neck_extension():
 
 @pytest.mark.parametrize(("lying_deg", "up_deg", "untimed_with"),
                          [(-12.0, 15.0, {"rise_rest_below_max_deg": 0.0}),
-                          (-30.0, 22.0, {"rise_rest_below_max_deg": 40.0})], ids=["read_low", "read_far_low"])
+                          (-30.0, 22.0, {"rise_rest_below_max_deg": 40.0}),
+                          (-10.0, 31.0, {"hold_rise_max_deg": 40.0})],
+                         ids=["read_low", "read_far_low", "read_low_propped_high"])
 def test_a_sphinx_read_below_level_off_side_on_is_measured_from_its_own_lying(lying_deg, up_deg, untimed_with):
     # Filmed 20-60 degrees round, the pose model read lying 1-20 degrees below level and a drawn 30-34 degree rise
     # at 17-27 (rendered seeds 1301-1388): from level a hold read at 15 is under its band (16) and not timed; from
     # the person's own lying it is. A lying read far lower counts as 15 below level at most
-    # (rise_rest_below_max_deg): 22 from -30 would be 52, past the band's top (40).
+    # (rise_rest_below_max_deg): 22 from -30 would be 52, past the band's top (50). A high sphinx read from a low
+    # lying rises past 40 (rendered seed 6204, 37 degrees round: lying -9, a drawn 33 read 31), which a band
+    # ending at 40, as it once did, did not time.
     keys = [(t, lying_deg if rise == 0.0 else up_deg, *rest) for t, rise, *rest in sphinx_holds(2)]
     seq = clip(sphinx_frame, keys, 24.0, elbow_under_shoulder=True)
     report = score_sequence(seq, SPHINX)
