@@ -40,7 +40,8 @@ BIRD_DOG = ExerciseSpec(
         "reach_work_min_deg": 65.0,
         # An ankle read within this of the hip's level is a leg reaching back, however low its knee reads (see
         # exercises.signals_prone_side._reaching_thigh_deg): kneeling it lies 45-52 below, a small reach (50-58 from
-        # hanging, the shin trailing level) 16-22 below, a reach out straight 0-8.
+        # hanging, the shin trailing level) 16-22 below, a reach out straight 0-8. Set from that geometry; on fresh
+        # clips one small reach filmed from a floor camera 20 round read within it (seed 6302; README, session 61).
         "reach_ankle_at_hip_within_deg": 10.0,
         "rep_dwell_s": 0.3,
         # A leg that comes up past half way to the work zone (47.5) and goes back down short of it is a partial
