@@ -47,14 +47,14 @@ PRONE_ON_ELBOWS = ExerciseSpec(
         # first rep needs that reading to count as lying. 18 is up, at the low end of a propped rise; the gap is
         # the hysteresis.
         "rise_rest_max_deg": 12.0,
+        "rise_up_min_deg": 18.0,
+        "rep_dwell_s": 0.3,
         # Up on the forearms the hip-shoulder line stands 18-35 degrees from level; filmed from further round its
         # run along the camera's depth shortens and it reads steeper: 35 reads 54 from 60 degrees round (rendered seed
         # 6401, 51 round, the view read 58-71: a drawn 33 read 47, past the common 45, so the held sphinx was "not in
         # the posture" and its 5.3 s timed 0). Kneeling up reads 70-90 from any side. Over 27 rendered sphinxes (the
         # sweeps' and seeds 5801-5804) holds within 1 s 26 -> 27, no other clip moved.
         "posture_trunk_tilt_max_deg": 60.0,
-        "rise_up_min_deg": 18.0,
-        "rep_dwell_s": 0.3,
         # The rise, and the hold's band, are measured from the person's own lying where it reads below level: filmed
         # 20-60 degrees round, a camera a little above or below the floor sees a body lying along its depth tilted,
         # and MediaPipe read lying 1-20 degrees below level and a drawn 30-34 degree rise at 17-27 (rendered seeds
