@@ -80,6 +80,8 @@ def reach_deg(b: Body) -> np.ndarray:
     read under 0.5), where its world position reads 4-11 low. A knee seen less well than `landmark_reliable_min_ratio`
     is read as the higher of the two (see _reaching_thigh_deg): on rendered bird dogs up to 60 degrees round (seeds
     617-1151 and 1201-1210, 148 clips), reps exact 132 -> 136 against reading it so only under 0.5, and the same at 0.7.
+    A leg whose ankle reads at the hip's height is reaching back even where its knee, seen well, reads low (the
+    spec's reach_ankle_at_hip_within_deg; see _reaching_thigh_deg).
     """
     return _higher(*_thighs(b)) + 90.0
 
