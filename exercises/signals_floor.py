@@ -81,6 +81,14 @@ def thigh_rise_deg(b: Body) -> np.ndarray:
     return elevation_deg(b.point("knee"), b.point("hip"))
 
 
+# Both read in the picture, which shows them only near side-on: an elbow straight at the top of a press-up reads 157-164
+# from 38 degrees round and bent further round, and a thigh lying along the floor tips in the picture as the trunk
+# rises (rendered seed 5999, 50 degrees round: hips read lifted in a rep where they stayed down). The press-up's
+# form_view_max_deg leaves their faults not checked from further round.
+SIGNAL_PLANES.setdefault("arm_elbow_deg", ("joint", ("shoulder", "elbow", "wrist")))
+SIGNAL_PLANES.setdefault("thigh_rise_deg", ("side", ("hip", "knee")))
+
+
 @signal("hip_lift_ratio")
 def hip_lift_ratio(b: Body) -> np.ndarray:
     """Hip height above the shoulder-heel line, in trunk lengths; about 0 lying on the back with the feet down.
