@@ -164,6 +164,33 @@ def sequence(frames: list[PoseFrame]) -> PoseSequence:
     return PoseSequence.from_frames(frames)
 
 
+def turned(side_on: PoseSequence, yaw_deg: float, depth_ratio: float = 1.0,
+           half_width_px: float = 25.0) -> PoseSequence:
+    """A side-on clip filmed with the camera turned `yaw_deg` from side-on, the near side towards it.
+
+    Each side-on point is a point of the body's side plane, the near side's `half_width_px` towards the camera and
+    the far side's away; the turn is about the left hip. The picture shows the body turned; the world landmarks are
+    exact but for their depth, `depth_ratio` of the true one (MediaPipe's is about half, so the view reads further
+    round than it is).
+    """
+    yaw = np.radians(yaw_deg)
+    across = np.array([-half_width_px if Landmark(i).name.startswith("LEFT") else half_width_px
+                       for i in range(N_LANDMARKS)])
+    frames = []
+    for f in (side_on.frame(i) for i in range(len(side_on))):
+        size = np.array(f.image_size, float)
+        xy = f.xyz[:, :2] * size
+        hip = xy[sided("hip", "left")].copy()
+        ahead = xy[:, 0] - hip[0]
+        cam_x = ahead * np.cos(yaw) - across * np.sin(yaw)
+        cam_z = ahead * np.sin(yaw) + across * np.cos(yaw)
+        picture = np.column_stack([hip[0] + cam_x, xy[:, 1]])
+        world = np.column_stack([cam_x, xy[:, 1] - hip[1], depth_ratio * cam_z]) / 300.0
+        frames.append(PoseFrame(f.t_s, np.column_stack([picture / size, np.zeros(N_LANDMARKS)]), world,
+                                f.visibility, f.image_size, f.back_profile))
+    return PoseSequence.from_frames(frames)
+
+
 def eased(keyframes: list[tuple[float, float]], t: np.ndarray) -> np.ndarray:
     """Values at times `t` interpolated (cosine-eased) between (t_s, value) keyframes."""
     kt = np.array([k[0] for k in keyframes])

@@ -373,9 +373,11 @@ def test_a_target_leaving_no_range_above_the_bent_knee_is_rejected():
 
 def catcow_clip(amplitude, cycles, period_s=6.0, fps=30.0, wrist_shift=0.0, facing=1, lead_s=3.0, neutral=-20.0):
     # A few still seconds on all fours first, as people settle before starting; the outline's neutral is
-    # deliberately not zero, as on real bodies.
+    # deliberately not zero, as on real bodies. `amplitude`: degrees either side of it, or one per cycle.
     t = np.arange(0, lead_s + cycles * period_s + 1.0, 1 / fps)
     moving = np.clip(t - lead_s, 0, cycles * period_s)
+    per_cycle = np.broadcast_to(np.asarray(amplitude, float), (cycles,))
+    amplitude = per_cycle[np.minimum(moving // period_s, cycles - 1).astype(int)]
     flex = neutral + amplitude * np.sin(2 * np.pi * moving / period_s)
     return sk.sequence([sk.cat_cow_frame(a, b, facing, wrist_shift) for a, b in zip(t, flex)])
 
@@ -406,15 +408,6 @@ def test_cat_cow_faults(kwargs, rep_faults):
     assert report.rep_count == sum("small_range" not in f for f in rep_faults)
 
 
-def catcow_cycles_clip(amplitudes, period_s=6.0, fps=30.0, lead_s=3.0, neutral=-20.0):
-    # catcow_clip with each cycle's own amplitude (degrees either side of the neutral).
-    t = np.arange(0, lead_s + len(amplitudes) * period_s + 1.0, 1 / fps)
-    moving = np.clip(t - lead_s, 0, len(amplitudes) * period_s - 1e-9)
-    amplitude = np.asarray(amplitudes, float)[(moving // period_s).astype(int)]
-    flex = neutral + amplitude * np.sin(2 * np.pi * moving / period_s)
-    return sk.sequence([sk.cat_cow_frame(a, b) for a, b in zip(t, flex)])
-
-
 @pytest.mark.parametrize("amplitudes, partial_at", [
     pytest.param((50.0, 50.0, 28.0), [3], id="third_cycle_half_range"),
     pytest.param((28.0, 50.0, 50.0), [1], id="first_cycle_half_range"),
@@ -422,7 +415,7 @@ def catcow_cycles_clip(amplitudes, period_s=6.0, fps=30.0, lead_s=3.0, neutral=-
 ])
 def test_a_cat_cow_cycle_far_short_of_the_sets_best_is_a_small_range_partial_rep(amplitudes, partial_at):
     # A 56-degree cycle passes the absolute 50 but is about half the set's best 100: small, whenever it comes.
-    report = score_sequence(catcow_cycles_clip(amplitudes), CATCOW)
+    report = score_sequence(catcow_clip(amplitudes, len(amplitudes)), CATCOW)
     attempts = sorted((*report.reps, *report.partial_reps), key=lambda r: r.start_s)
     assert len(attempts) == len(amplitudes)
     assert [i for i, r in enumerate(attempts, 1) if r.partial] == partial_at

@@ -166,6 +166,16 @@ def test_hips_up_only_while_pushing_back_out_is_no_fault():
 KNEE = get_exercise("knee_to_chest")
 
 
+@pytest.mark.parametrize(("fault", "code"), [(BENT_ARMS, "arms_not_straight"), (HIPS_UP, "hips_lifting")])
+def test_press_up_form_filmed_far_round_is_not_checked_rather_than_guessed(fault, code):
+    # The elbow and the thigh are read in the picture, which shows them only near side-on (form_view_max_deg 50).
+    keys = press_ups(3, up_s=1.2, top_s=1.5, pause_s=0.6, faults={1: fault})
+    side, round_ = (score_sequence(sk.turned(trace_clip(keys, 24.0), yaw), PRESS) for yaw in (45.0, 55.0))
+    assert side.fault_counts == {code: 1} and not side.unjudged
+    assert side.rep_count + side.partial_rep_count == round_.rep_count == 3
+    assert round_.fault_counts == {} and code in {u.code for u in round_.unjudged}
+
+
 def supine_frame(t_s: float, hip_deg: float, other_lift_deg: float = 0.0, trunk_lift_deg: float = 0.0,
                  facing: int = 1, leg: str = "left", merged: bool = False):
     """Lying on the back, head towards image-right when facing=+1: the `leg` drawn in to `hip_deg` (knee bent),

@@ -17,7 +17,7 @@ from exercises.registry import get_exercise
 from feedback.wording import HOW_TO, WORDING
 from pose.frames import PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark, sided
-from tests.skeleton import SIZE, eased, flat_frame
+from tests.skeleton import SIZE, eased, flat_frame, turned
 
 SKE = get_exercise("seated_knee_extension")
 HIP = np.array([260.0, 300.0])
@@ -164,28 +164,8 @@ def test_legs_swapping_labels_mid_rep_do_not_split_the_rep():
 
 def turned_clip(knee_keys, yaw_deg: float, fps: float = 30.0, slump=lambda t: 30.0,
                 depth_ratio: float = 1.0) -> PoseSequence:
-    """The trace filmed with the camera turned `yaw_deg` from side-on, the near (working) leg towards it.
-
-    Each side-on point is a point of the body's side plane, the near side's half a hip width towards the camera and
-    the far side's away. The picture shows the body turned; the world landmarks are exact but for their depth,
-    `depth_ratio` of the true one (MediaPipe's is about half, so the view reads further round than it is).
-    """
-    yaw, half_width_px = math.radians(yaw_deg), 25.0
-    frames = []
-    side_on = clip(knee_keys, fps=fps, slump=slump)
-    for f in (side_on.frame(i) for i in range(len(side_on))):
-        xy = f.xyz[:, :2] * np.array(SIZE)
-        hip = xy[sided("hip", "left")].copy()
-        across = np.array([-half_width_px if Landmark(i).name.startswith("LEFT") else half_width_px
-                           for i in range(N_LANDMARKS)])
-        ahead = xy[:, 0] - hip[0]
-        cam_x = ahead * math.cos(yaw) - across * math.sin(yaw)
-        cam_z = ahead * math.sin(yaw) + across * math.cos(yaw)
-        picture = np.column_stack([hip[0] + cam_x, xy[:, 1]])
-        world = np.column_stack([cam_x, xy[:, 1] - hip[1], depth_ratio * cam_z]) / 300.0
-        frames.append(PoseFrame(f.t_s, np.column_stack([picture / np.array(SIZE), np.zeros(N_LANDMARKS)]), world,
-                                f.visibility, SIZE))
-    return PoseSequence.from_frames(frames)
+    """The trace filmed with the camera turned `yaw_deg` from side-on, the near (working) leg towards it (sk.turned)."""
+    return turned(clip(knee_keys, fps=fps, slump=slump), yaw_deg, depth_ratio)
 
 
 @pytest.mark.parametrize("yaw", [0.0, 40.0])

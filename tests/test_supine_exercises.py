@@ -153,6 +153,20 @@ def test_pelvic_tilts_held_longer_are_timed_whole(hold_s):
     assert min(h.good_s for h in before.holds) < hold_s - 3.0
 
 
+@pytest.mark.parametrize("fps", [15.0, 30.0])
+def test_a_shallow_tilt_held_is_timed_from_where_a_tilt_counts(fps):
+    # A 7-degree tilt of the pelvis moves the hand about 5.5 below its rest: a tilt (4.5 or more), and its hold is
+    # timed from there too. The pose model reads some bodies' 9-12 degree tilts as 4.5-5.5; a band from 5.5 timed
+    # them 0 (rendered seed 6501).
+    shallow = {"lumbar_arch_deg": -25.0 * (1.0 - 7.0 / 15.0), "pelvic_tilt_deg": 7.0}
+    steps = [(1.0, ARCHED)]
+    for _ in range(2):
+        steps += [(1.2, shallow), (5.0, shallow), (1.2, ARCHED), (1.2, ARCHED)]
+    report = score_sequence(clip(timeline(steps), fps, **TILT), PELVIC_TILT)
+    assert report.rep_count == 2
+    assert [h.good_s for h in report.holds] == pytest.approx([5.0, 5.0], abs=0.5)
+
+
 def hand_moved(seq: PoseSequence, along_px: float, up_px: float) -> PoseSequence:
     """The clip with both hands resting elsewhere on the pelvis: moved along the body (towards the feet) and up."""
     xyz = seq.xyz.copy()
