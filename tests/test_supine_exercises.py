@@ -158,7 +158,7 @@ def test_a_shallow_tilt_held_is_timed_from_where_a_tilt_counts(fps):
     # A 7-degree tilt of the pelvis moves the hand about 5.5 below its rest: a tilt (4.5 or more), and its hold is
     # timed from there too. The pose model reads some bodies' 9-12 degree tilts as 4.5-5.5; a band from 5.5 timed
     # them 0 (rendered seed 6501).
-    shallow = {"lumbar_arch_deg": -25.0 * (1.0 - 7.0 / 15.0), "pelvic_tilt_deg": 7.0}
+    shallow = {k: ARCHED[k] + (FLAT[k] - ARCHED[k]) * 7.0 / FLAT["pelvic_tilt_deg"] for k in FLAT}  # 7 of FLAT's 15
     steps = [(1.0, ARCHED)]
     for _ in range(2):
         steps += [(1.2, shallow), (5.0, shallow), (1.2, ARCHED), (1.2, ARCHED)]
