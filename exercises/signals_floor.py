@@ -55,15 +55,20 @@ def trunk_over_thigh_deg(b: Body) -> np.ndarray:
     Lying face down it is about 0 and pressed up with the pelvis down 30-45; a plank (-20), a downward dog (-100)
     and an upward dog with the hips high (about 5) are not extension of the back, though the chest is up in some.
 
-    Unknown where the thigh reads more than `thigh_below_level_max_deg` below level, the knee above the hip: face
-    down the knees rest on the floor, so that is the pose model fitting the legs to something else (the arms folded
-    by the head, rendered seed 871: -42 to -51 for 1.4 s, and a partial press-up counted while lying still).
+    Unknown where the thigh reads more than `thigh_below_level_max_deg` below the floor, the knee above the hip:
+    face down the knees rest on the floor, so that is the pose model fitting the legs to something else (the arms
+    folded by the head, rendered seed 871: -42 to -51 for 1.4 s, and a partial press-up counted while lying still).
+    The floor is level in a picture taken side-on, but filmed round from a camera above or below it, a line along
+    the floor tips towards its far end: the floor is read as the trunk's lowest line in the last
+    `floor_line_window_s` (lying between reps, the trunk lies along it), where that is below level.
     """
     thigh = thigh_rise_deg(b)
+    trunk = _picture_trunk_rise_deg(b)
+    floor = np.fmin(b.recent_lowest("press_up_floor", trunk, trunk, b.threshold("floor_line_window_s")), 0.0)
     with np.errstate(invalid="ignore"):
-        misread = thigh < -b.threshold("thigh_below_level_max_deg")
+        misread = thigh < floor - b.threshold("thigh_below_level_max_deg")
     # Both lines from the picture, so that its view of the two matches (the thigh is measured only there).
-    return np.where(misread, np.nan, _picture_trunk_rise_deg(b) - thigh)
+    return np.where(misread, np.nan, trunk - thigh)
 
 
 @signal("arm_elbow_deg")

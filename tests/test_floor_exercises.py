@@ -125,6 +125,47 @@ def test_a_lift_half_way_to_the_work_zone_is_a_partial_rep_with_the_range_fault(
     assert [p.faults for p in report.partial_reps] == [("arms_not_straight",)]
 
 
+def tipped(seq, deg):
+    """The same clip with the picture turned `deg` about its centre: a line heading image-right reads `deg` lower.
+
+    As a floor reads from a camera above it, filmed round: a line along the floor tips towards its far end.
+    """
+    a = np.radians(deg)
+    turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    frames = []
+    for f in (seq.frame(i) for i in range(len(seq))):
+        size = np.array(f.image_size, float)
+        xy = (f.xyz[:, :2] * size - size / 2) @ turn.T + size / 2
+        frames.append(dataclasses.replace(f, xyz=np.column_stack([xy / size, f.xyz[:, 2]])))
+    return sk.sequence(frames)
+
+
+@pytest.mark.parametrize("tip_deg", [20.0, -20.0])
+def test_press_ups_on_a_floor_the_picture_tips_are_counted(tip_deg):
+    # Filmed 40 degrees round from a camera 15 degrees down, a thigh and a trunk lying flat both read 15-20 below
+    # level (rendered seed 6601): a thigh that low is no misfit of the legs when the trunk lies as low, and every rep
+    # was lost to that. Tipped the other way the floor rises towards the head, which never looked like a misfit.
+    report = score_sequence(tipped(trace_clip(press_ups(3)), tip_deg), PRESS)
+    assert report.rep_count == 3
+    assert report.partial_rep_count == 0
+    assert report.fault_counts == {}
+    assert report.hold_s == pytest.approx(2.0, abs=0.2)
+
+
+def test_a_press_up_far_short_of_the_sets_best_is_a_partial_rep_though_the_arms_read_straight():
+    # An elbow still bent reads straighter than it is, the forearm out of the camera's plane (rendered seed 6601: 161
+    # and 165 with the chest at two thirds of the height of the full reps): the trunk's rise against the set's best
+    # tells it. Reps within a few degrees of each other are all full.
+    short = (30.0, 5.0, 172.0)  # the trunk 30 degrees up at the top, against 42 for the full reps
+    report = score_sequence(trace_clip(press_ups(3, faults={2: short})), PRESS)
+    assert report.rep_count == 2
+    assert [p.faults for p in report.partial_reps] == [("arms_not_straight",)]
+    varied = {1: (40.0, 5.0, 178.0), 3: (38.0, 5.0, 176.0)}
+    report = score_sequence(trace_clip(press_ups(3, faults=varied)), PRESS)
+    assert report.rep_count == 3
+    assert report.fault_counts == {}
+
+
 def test_legs_misfit_while_lying_still_are_no_lift():
     # Lying with the arms folded by the head, the pose model may fit the legs to the arms for a second or two: the
     # thigh reads 40-50 degrees below level (the knee above the hip), which face down it cannot be, and the frames
