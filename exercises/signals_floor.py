@@ -59,12 +59,19 @@ def trunk_over_thigh_deg(b: Body) -> np.ndarray:
     face down the knees rest on the floor, so that is the pose model fitting the legs to something else (the arms
     folded by the head, rendered seed 871: -42 to -51 for 1.4 s, and a partial press-up counted while lying still).
     The floor is level in a picture taken side-on, but filmed round from a camera above or below it, a line along
-    the floor tips towards its far end: the floor is read as the trunk's lowest line in the last
-    `floor_line_window_s` (lying between reps, the trunk lies along it), where that is below level.
+    the floor tips towards its far end: the floor is read as the lowest line trunk and thigh lay along together (as
+    the rep's rest reads them, within `rise_rest_max_deg`) in the last `floor_line_window_s`, where that is below
+    level. Both together, so that one line misread low for a moment does not lower the floor.
     """
     thigh = thigh_rise_deg(b)
     trunk = _picture_trunk_rise_deg(b)
-    floor = np.fmin(b.recent_lowest("press_up_floor", trunk, trunk, b.threshold("floor_line_window_s")), 0.0)
+    rest_max = b.threshold("rise_rest_max_deg")
+    with np.errstate(invalid="ignore"):
+        lying = np.where(np.abs(trunk - thigh) <= rest_max, trunk, np.nan)
+    # A floor read within the rest's tolerance of level is level: misfit legs read on past the gate by a few degrees
+    # (rendered seed 5801, 24 degrees round: a floor read 3 below level let them join two reps).
+    lowest = b.recent_lowest("press_up_floor", lying, lying, b.threshold("floor_line_window_s"))
+    floor = np.fmin(lowest + rest_max, 0.0)
     with np.errstate(invalid="ignore"):
         misread = thigh < floor - b.threshold("thigh_below_level_max_deg")
     # Both lines from the picture, so that its view of the two matches (the thigh is measured only there).
