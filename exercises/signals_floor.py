@@ -60,8 +60,8 @@ def trunk_over_thigh_deg(b: Body) -> np.ndarray:
     folded by the head, rendered seed 871: -42 to -51 for 1.4 s, and a partial press-up counted while lying still).
     The floor is level in a picture taken side-on, but filmed round from a camera above or below it, a line along
     the floor tips towards its far end: the floor is read as the lowest line trunk and thigh lay along together (as
-    the rep's rest reads them, within `rise_rest_max_deg`) in the last `floor_line_window_s`, where that is below
-    level. Both together, so that one line misread low for a moment does not lower the floor.
+    the rep's rest reads them, within `rise_rest_max_deg`) in the last `floor_line_window_s`, where that is further
+    below level than that tolerance. Both together, so that one line misread low for a moment does not lower it.
     """
     thigh = thigh_rise_deg(b)
     trunk = _picture_trunk_rise_deg(b)
