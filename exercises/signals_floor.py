@@ -68,11 +68,10 @@ def trunk_over_thigh_deg(b: Body) -> np.ndarray:
     rest_max = b.threshold("rise_rest_max_deg")
     with np.errstate(invalid="ignore"):
         lying = np.where(np.abs(trunk - thigh) <= rest_max, trunk, np.nan)
-    # A floor read within the rest's tolerance of level is level: misfit legs read on past the gate by a few degrees
-    # (rendered seed 5801, 24 degrees round: a floor read 3 below level let them join two reps).
-    lowest = b.recent_lowest("press_up_floor", lying, lying, b.threshold("floor_line_window_s"))
-    floor = np.fmin(lowest + rest_max, 0.0)
-    with np.errstate(invalid="ignore"):
+        # A floor read within the rest's tolerance of level is level: misfit legs read on past the gate by a few
+        # degrees (rendered seed 5801, 24 degrees round: a floor read 3 below level let them join two reps).
+        lowest = b.recent_lowest("press_up_floor", lying, lying, b.threshold("floor_line_window_s"))
+        floor = np.fmin(lowest + rest_max, 0.0)
         misread = thigh < floor - b.threshold("thigh_below_level_max_deg")
     # Both lines from the picture, so that its view of the two matches (the thigh is measured only there).
     return np.where(misread, np.nan, trunk - thigh)

@@ -191,6 +191,23 @@ def turned(side_on: PoseSequence, yaw_deg: float, depth_ratio: float = 1.0,
     return PoseSequence.from_frames(frames)
 
 
+def tipped(seq: PoseSequence, deg: float) -> PoseSequence:
+    """The same clip with the picture turned `deg` about its centre: a line heading image-right reads `deg` lower.
+
+    As a floor reads from a camera above it, filmed round: a line along the floor tips towards its far end. The world
+    landmarks are unchanged.
+    """
+    a = np.radians(deg)
+    turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    frames = []
+    for f in (seq.frame(i) for i in range(len(seq))):
+        size = np.array(f.image_size, float)
+        xy = (f.xyz[:, :2] * size - size / 2) @ turn.T + size / 2
+        frames.append(PoseFrame(f.t_s, np.column_stack([xy / size, f.xyz[:, 2]]), f.world_xyz, f.visibility,
+                                f.image_size, f.back_profile))
+    return PoseSequence.from_frames(frames)
+
+
 def eased(keyframes: list[tuple[float, float]], t: np.ndarray) -> np.ndarray:
     """Values at times `t` interpolated (cosine-eased) between (t_s, value) keyframes."""
     kt = np.array([k[0] for k in keyframes])

@@ -125,27 +125,12 @@ def test_a_lift_half_way_to_the_work_zone_is_a_partial_rep_with_the_range_fault(
     assert [p.faults for p in report.partial_reps] == [("arms_not_straight",)]
 
 
-def tipped(seq, deg):
-    """The same clip with the picture turned `deg` about its centre: a line heading image-right reads `deg` lower.
-
-    As a floor reads from a camera above it, filmed round: a line along the floor tips towards its far end.
-    """
-    a = np.radians(deg)
-    turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    frames = []
-    for f in (seq.frame(i) for i in range(len(seq))):
-        size = np.array(f.image_size, float)
-        xy = (f.xyz[:, :2] * size - size / 2) @ turn.T + size / 2
-        frames.append(dataclasses.replace(f, xyz=np.column_stack([xy / size, f.xyz[:, 2]])))
-    return sk.sequence(frames)
-
-
 @pytest.mark.parametrize("tip_deg", [20.0, -20.0])
 def test_press_ups_on_a_floor_the_picture_tips_are_counted(tip_deg):
     # Filmed 40 degrees round from a camera 15 degrees down, a thigh and a trunk lying flat both read 15-20 below
     # level (rendered seed 6601): a thigh that low is no misfit of the legs when the trunk lies as low, and every rep
     # was lost to that. Tipped the other way the floor rises towards the head, which never looked like a misfit.
-    report = score_sequence(tipped(trace_clip(press_ups(3)), tip_deg), PRESS)
+    report = score_sequence(sk.tipped(trace_clip(press_ups(3)), tip_deg), PRESS)
     assert report.rep_count == 3
     assert report.partial_rep_count == 0
     assert report.fault_counts == {}
@@ -162,7 +147,7 @@ def test_legs_misfit_while_lying_still_are_no_lift(tip_deg):
     keys = [(0.0, *LYING), (0.6, *LYING), (0.7, *between), (0.8, *between), (0.9, *misfit), (2.1, *misfit),
             (2.2, *between), (2.3, *between), (2.4, *LYING)]
     keys += [(t + 2.4, *pose) for t, *pose in press_ups(2)[1:]]
-    report = score_sequence(tipped(trace_clip(keys, 30.0), tip_deg), PRESS)
+    report = score_sequence(sk.tipped(trace_clip(keys, 30.0), tip_deg), PRESS)
     assert report.rep_count == 2
     assert report.partial_rep_count == 0
     assert report.fault_counts == {}
