@@ -642,13 +642,15 @@ class Checker:
         if rep.view_deg > self._form_view_max_deg.get(sig, math.inf):
             return math.nan
         if kind == "max":
-            return rep.high.get(sig, math.nan)
+            return _high(rep, sig)
         if kind == "min":
             return rep.low.get(sig, math.nan)
         if kind == "range":
             return _range(rep, sig)
         if kind == "range_share_of_best":
             return _share_of_best(rep, sig, among or (*self._reps, rep))
+        if kind == "max_share_of_others":
+            return _share_of_others(rep, sig, among or (*self._reps, rep))
         if kind == "rise":
             return rep.high.get(sig, math.nan) - self._start_value(rep, sig)
         raise KeyError(stat)  # ExerciseSpec validates stats when a spec is built
@@ -803,11 +805,22 @@ def _range(rep: RepEvent, sig: str) -> float:
     return rep.high.get(sig, math.nan) - rep.low.get(sig, math.nan)
 
 
+def _high(rep: RepEvent, sig: str) -> float:
+    return rep.high.get(sig, math.nan)
+
+
 def _share_of_best(rep: RepEvent, sig: str, reps: Iterable[RepEvent]) -> float:
     """A rep's range of `sig` as a share of the largest among `reps`; NaN when none is known."""
     ranges = [_range(r, sig) for r in reps]
     best = max((x for x in ranges if math.isfinite(x)), default=math.nan)
     return _range(rep, sig) / best if best > 0 else math.nan
+
+
+def _share_of_others(rep: RepEvent, sig: str, reps: Iterable[RepEvent]) -> float:
+    """A rep's high of `sig` as a share of the median high of the other `reps`; NaN when none is known."""
+    others = [x for r in reps if r is not rep and math.isfinite(x := _high(r, sig))]
+    typical = float(np.median(others)) if others else math.nan
+    return _high(rep, sig) / typical if typical > 0 else math.nan
 
 
 def score_sequence(sequence: PoseSequence, spec: ExerciseSpec, side: Side | None = None) -> ClipReport:

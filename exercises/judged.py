@@ -22,7 +22,7 @@ _FORM_PLANES = ("joint", "side")
 # line and so the view as read, so the frames a fault lasts may be the ones past a view limit.
 _REP_JUDGED_MIN_SHARE = 0.5
 # Rep statistics that read a signal ("max:<signal>", ...); "duration_s" reads the rep's own timing.
-_SIGNAL_STATS = ("max:", "min:", "range:", "range_share_of_best:", "rise:")
+_SIGNAL_STATS = ("max:", "min:", "range:", "range_share_of_best:", "max_share_of_others:", "rise:")
 
 
 def _stat_signal(stat: str) -> str | None:

@@ -83,6 +83,19 @@ def arm_elbow_deg(b: Body) -> np.ndarray:
     return joint_angle_deg(b.point("shoulder"), b.point("elbow"), b.point("wrist"))
 
 
+@signal("arm_reach_ratio")
+def arm_reach_ratio(b: Body) -> np.ndarray:
+    """Working shoulder to wrist, in trunk lengths (shoulder to hip), in the picture: the arm's reach.
+
+    The hands stay planted, so elbows that stop bent bring the shoulder nearer them: a press-up's reach on its best
+    rep is the straight arm's, whatever the elbow landmark says. The pose model often places the elbow of an arm
+    bent under the chest on the line from shoulder to wrist (a rep stopped at 100-115 degrees read 163 median,
+    rendered press-ups), but shoulder and wrist are large, well-seen landmarks. The trunk's length in the same frame
+    cancels the camera's distance.
+    """
+    return _ratio(distance(b.point("shoulder"), b.point("wrist")), distance(b.point("shoulder"), b.point("hip")))
+
+
 @signal("thigh_rise_deg")
 def thigh_rise_deg(b: Body) -> np.ndarray:
     """Working knee->hip line above the horizontal: about 5 with the pelvis resting on the floor, face down.
@@ -98,6 +111,7 @@ def thigh_rise_deg(b: Body) -> np.ndarray:
 # form_view_max_deg leaves their faults not checked from further round.
 SIGNAL_PLANES.setdefault("arm_elbow_deg", ("joint", ("shoulder", "elbow", "wrist")))
 SIGNAL_PLANES.setdefault("thigh_rise_deg", ("side", ("hip", "knee")))
+SIGNAL_PLANES.setdefault("arm_reach_ratio", ("side", ("shoulder", "wrist", "hip")))
 
 
 @signal("hip_lift_ratio")

@@ -30,7 +30,7 @@ Severity = Literal["info", "warn", "stop"]
 OUTLINE_SIGNALS = frozenset({"spine_flexion_deg"})
 # A threshold's name ends in its unit; values are floats in that unit.
 THRESHOLD_UNITS = ("_deg", "_s", "_ratio", "_hz", "_deg_per_s", "_flag", "_m")
-REP_STATS = ("duration_s", "max", "min", "range", "range_share_of_best", "rise")
+REP_STATS = ("duration_s", "max", "min", "range", "range_share_of_best", "max_share_of_others", "rise")
 
 
 def value_decimals(name: str) -> int:
@@ -250,7 +250,10 @@ class RepRule:
         code: fault code.
         stat: "duration_s", or "max:<signal>", "min:<signal>", "range:<signal>", "range_share_of_best:<signal>":
             the rep's range as a share of the largest range of any rep in the set (so far, while live), for a
-            movement judged against what this person does on their best rep; or "rise:<signal>": the rep's highest
+            movement judged against what this person does on their best rep; "max_share_of_others:<signal>": the
+            rep's highest value as a share of the median of the other reps' (so far, while live; unknown alone), for
+            a length every full rep reaches alike (an arm's reach when straight), so one rep read long by a misfit
+            does not shorten the rest; or "rise:<signal>": the rep's highest
             value less the first it had in the rep, for a movement judged from where this person stood (the pose
             model places a joint a few hundredths off by build).
         above, below: threshold names.
@@ -485,7 +488,7 @@ class ExerciseSpec:
             kind, _, sig = r.stat.partition(":")
             if kind not in REP_STATS or (kind == "duration_s") != (sig == ""):
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} must be duration_s or "
-                                 f"max:/min:/range:/range_share_of_best:/rise:<signal>")
+                                 f"max:/min:/range:/range_share_of_best:/max_share_of_others:/rise:<signal>")
             if sig and sig not in self.signals:
                 raise ValueError(f"{where}: rep rule stat {r.stat!r} needs {sig!r} in `signals`")
 

@@ -37,7 +37,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "arms_not_straight": FaultWording(
         "Push up a little higher, towards straight arms, if it is comfortable.",
-        "The press-up stopped with the elbows bent (straightest elbow below elbow_straight_min_deg): end range not "
+        "The press-up stopped with the elbows bent (straightest elbow below elbow_straight_min_deg, or the arm's "
+        "reach, shoulder to wrist, under reach_share_of_others_min_ratio of the set's other reps): end range not "
         "reached; on a partial rep, the chest rose clearly but not to the work zone, not counted as a rep.",
     ),
     "elbows_ahead_of_shoulders": FaultWording(
@@ -778,7 +779,7 @@ MEASURE_NAMES: dict[str, str] = {
     "knees_parting_ratio": "knee gap", "arm_lift_ratio": "shoulders",
     "pelvis_roll_deg": "pelvis", "front_knee_past_toes_ratio": "front knee", "trunk_lean_back_deg": "trunk lean",
     "back_knee_deg": "back knee", "back_heel_rise_ratio": "back heel", "hips_forward_ratio": "hip position",
-    "arm_elbow_deg": "elbow angle",
+    "arm_elbow_deg": "elbow angle", "arm_reach_ratio": "arm reach",
 }
 CONFIDENCE_WORDS: dict[str, str] = {"reliable": "reliable", "approximate": "approximate", "unknown": "not measured"}
 

@@ -102,6 +102,52 @@ def test_each_fault_lands_on_its_rep_and_nowhere_else(faults, rep_faults, partia
     assert sum(report.fault_counts.values()) == sum(len(f) for f in rep_faults + partial_faults)
 
 
+def elbows_read_on_the_arms_line(seq):
+    """The clip with each elbow landmark put half way from its shoulder to its wrist, where the pose model often places
+    the elbow of an arm bent under the chest: every elbow then reads straight, only the reach still shows a bend."""
+    frames = []
+    for f in (seq.frame(i) for i in range(len(seq))):
+        xyz = f.xyz.copy()
+        for side in ("LEFT", "RIGHT"):
+            elbow, shoulder, wrist = (Landmark[f"{side}_{part}"] for part in ("ELBOW", "SHOULDER", "WRIST"))
+            xyz[elbow] = (xyz[shoulder] + xyz[wrist]) / 2
+        frames.append(dataclasses.replace(f, xyz=xyz))
+    return sk.sequence(frames)
+
+
+@pytest.mark.parametrize(("bent_rep", "elbow_deg"), [(2, 90.0), (1, 100.0), (3, 90.0)])
+def test_a_press_up_stopped_with_bent_arms_read_straight_is_known_by_its_short_reach(bent_rep, elbow_deg):
+    # The hands stay planted, so elbows that stop bent bring the shoulder nearer them: the arm reaches less than on
+    # the set's other reps, however straight the misplaced elbow landmark reads.
+    keys = press_ups(3, faults={bent_rep: (42.0, 5.0, elbow_deg)})
+    report = score_sequence(elbows_read_on_the_arms_line(trace_clip(keys)), PRESS)
+    assert max(r.high["arm_elbow_deg"] for r in (*report.reps, *report.partial_reps)) > 175.0
+    assert report.rep_count == 2
+    assert [r.faults for r in report.reps] == [(), ()]
+    assert [(p.index, p.faults) for p in report.partial_reps] == [(1, ("arms_not_straight",))]
+    assert report.partial_reps[0].start_s > report.reps[0].start_s if bent_rep > 1 else \
+        report.partial_reps[0].start_s < report.reps[0].start_s
+
+
+def test_one_rep_read_reaching_long_leaves_the_others_full():
+    # A wrist misfit far from the shoulder on one rep reads that rep's reach long: the others are judged against the
+    # median of the rest, not against that best, so they stay full reps.
+    frames = []
+    seq = trace_clip(press_ups(3))
+    for f in (seq.frame(i) for i in range(len(seq))):
+        xyz = f.xyz.copy()
+        if 2.5 <= f.t_s <= 4.5:  # the first rep's top
+            for side in ("LEFT", "RIGHT"):
+                shoulder, wrist = Landmark[f"{side}_SHOULDER"], Landmark[f"{side}_WRIST"]
+                xyz[wrist] = xyz[shoulder] + 1.3 * (xyz[wrist] - xyz[shoulder])
+        frames.append(dataclasses.replace(f, xyz=xyz))
+    report = score_sequence(sk.sequence(frames), PRESS)
+    reaches = [r.high["arm_reach_ratio"] for r in report.reps]
+    assert reaches[0] > 1.2 * max(reaches[1:])
+    assert report.rep_count == 3
+    assert report.fault_counts == {}
+
+
 @pytest.mark.parametrize(("lying_thigh_deg", "top_thigh_deg", "flagged"), [
     # A body the pose model reads lying 8 degrees low: hips lifted read 17, under the level a lift reaches from level,
     # but 20 above the person's own rest.
