@@ -109,8 +109,9 @@ class Checker:
         rest_dwell_s = t(spec.rep.rest_dwell_s) if spec.rep.rest_dwell_s else None
         rest_return = ((t(spec.rep.rest_return_min_ratio), t(spec.rep.rest_return_still_s),
                         t(spec.rep.rest_return_still_max)) if spec.rep.rest_return_min_ratio else None)
+        unseen_rest_s = t(spec.rep.unseen_rest_min_s) if spec.rep.unseen_rest_min_s else math.inf
         self._counter = RepCounter(spec.rep.mode, *spec.rep_band(), t(spec.rep.dwell_s), partial_ratio, unseen_max_s,
-                                   rest_dwell_s, rest_return)
+                                   rest_dwell_s, rest_return, unseen_rest_s)
         self._zones = self._counter.zones
         # A cycle's end the rep signal misses, filled in from a second measurement (RepSpec.unseen_end_signal).
         self._unseen_end = (UnseenEnd(*spec.rep_band(), t(spec.rep.neutral_window_s),

@@ -107,6 +107,9 @@ class RepSpec:
         rest_dwell_s: optional threshold name (rest modes): the dwell time back in the rest zone that ends a rep,
             in place of `dwell_s`. For a movement whose brief return to rest is a fault of the rep, not its end (a
             foot tapped down in a balance stance).
+        unseen_rest_min_s: optional threshold name (rest modes): a gap of unknown values at least this long in a
+            rep, after which the signal reads out of its work zone, was a rest the pose model did not see (a body
+            lying flat on its face, lost between press-ups): the rep ends where the gap began.
         rest_return_min_ratio, rest_return_still_s, rest_return_still_max: optional threshold names, together, for
             a neutral measured from the person's rest (rest modes): a rep that comes back this share of the way from
             its furthest point to the neutral and stays within `rest_return_still_max` (the signal's unit) for
@@ -149,6 +152,7 @@ class RepSpec:
     start_from_rest_within: str | None = None
     dwell_unseen_max_s: str | None = None
     rest_dwell_s: str | None = None
+    unseen_rest_min_s: str | None = None
     rest_return_min_ratio: str | None = None
     rest_return_still_s: str | None = None
     rest_return_still_max: str | None = None
@@ -371,7 +375,8 @@ class ExerciseSpec:
                               self.rep.neutral_rest_edge, *(self.rep.neutral_kept_in_rep or ()),
                               self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
-                              self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.rest_return_min_ratio,
+                              self.rep.dwell_unseen_max_s, self.rep.rest_dwell_s, self.rep.unseen_rest_min_s,
+                              self.rep.rest_return_min_ratio,
                               self.rep.rest_return_still_s, self.rep.rest_return_still_max,
                               *self.rep.unseen_end_thresholds) if n}
         if self.hold:

@@ -72,6 +72,12 @@ class ZoneTracker:
         """When the signal entered the zone it is in but has not yet held for the dwell time; NaN if none."""
         return self._candidate_s if self._candidate is not None else math.nan
 
+    def rest_unseen(self, zone: str, since_s: float) -> None:
+        """Take `zone` as accepted from `since_s`, unseen (a rest inferred over a gap of unknown values)."""
+        self.accepted = self.raw = zone
+        self.accepted_since_s = since_s
+        self._candidate = None
+
     def classify(self, x: float) -> str:
         """The raw zone of one value."""
         return "low" if x <= self.low_max else "high" if x >= self.high_min else "mid"
@@ -594,13 +600,17 @@ class RepCounter:
     def __init__(self, mode: str, low_max: float, high_min: float, dwell_s: float,
                  partial_ratio: float | None = None, unseen_max_s: float = math.inf,
                  rest_dwell_s: float | None = None,
-                 rest_return: tuple[float, float, float] | None = None) -> None:
+                 rest_return: tuple[float, float, float] | None = None,
+                 unseen_rest_min_s: float = math.inf) -> None:
         """Configure; raises ValueError for an unknown mode, a partial_ratio outside (0, 1], or a rest dwell on a cycle.
 
         unseen_max_s: a gap of unknown values longer than this restarts a zone's dwell (ZoneTracker).
         rest_dwell_s: the dwell time back in the rest zone that ends a rep, where it differs from dwell_s.
         rest_return: (min_ratio, still_s, still_max) for values measured from a rest (0) the pose model reads off:
             a rep that comes back to a plateau short of the rest zone and goes again is two (ReturnWatch).
+        unseen_rest_min_s: rest modes: a gap of unknown values at least this long, in a rep's work zone or on its way
+            back, after which the signal reads out of the work zone, was a rest: the rep ends where the gap began
+            (see `_rest_while_unseen`).
         """
         if mode not in ("return_to_high", "return_to_low", "cycle"):
             raise ValueError(f"unknown rep mode {mode!r}; expected return_to_high, return_to_low or cycle")
@@ -641,6 +651,8 @@ class RepCounter:
         self._rest_held = False  # the rep under way left a rest held for the rest dwell time
         self._return = (ReturnWatch(self.rest, low_max if self.rest == "high" else high_min, *rest_return, dwell_s)
                         if rest_return is not None else None)
+        self.unseen_rest_min_s = unseen_rest_min_s
+        self._rest_unseen = False  # the rest zone accepted was inferred over a gap (`_rest_while_unseen`)
 
     @property
     def in_rep(self) -> bool:
@@ -677,6 +689,7 @@ class RepCounter:
         Returns:
             The rep zones' change at this value, if any, and the reps and partial reps completed at it.
         """
+        unseen = self._rest_while_unseen(t_s, x) if self.rest is not None else None
         change = self.zones.step(t_s, x)
         shallow = self.shallow.step(t_s, x)
         self.footage_frame(t_s)
@@ -687,6 +700,10 @@ class RepCounter:
         self._last_s = t_s
         if self.rest is None:
             return change, self._step_cycle(t_s, x, change, shallow)
+        if self.zones.raw == self.rest:
+            self._rest_unseen = False  # the rest is seen after all
+        if unseen is not None:
+            return unseen
         out = self._step_rest(change, shallow)
         if self._return is not None:
             out += self._step_return(t_s, x)
@@ -730,6 +747,34 @@ class RepCounter:
         self._rep_start_s = None
         return ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s), [span]
 
+    def _rest_while_unseen(self, t_s: float, x: float) -> tuple[ZoneChange, list[RepSpan]] | None:
+        """A rep under way that went unseen for `unseen_rest_min_s` and reappears out of its work zone ended unseen.
+
+        The pose model loses some people lying flat (face down between press-ups, for 1.5-2.6 s on rendered clips):
+        the rep signal is last read on the way down and first read again on the way up, never at rest, and without
+        this the two reps read as one. The rep ends where the gap began; the rest is taken as held from there to the
+        value read after it, so the next rep starts when the signal is next seen leaving it. Returns the return to
+        rest and the rep ended, or None (and nothing changes) when this is no such gap. Called before the value is
+        fed to the zones, which then read it from the rest.
+        """
+        z, rest = self.zones, self.rest
+        if not math.isfinite(x) or self._rep_start_s is None or z.accepted in (None, rest) or \
+                not t_s - self._last_s >= self.unseen_rest_min_s - TIME_ROUNDING_S or z.classify(x) == z.accepted:
+            return None
+        ended_s = self._last_s
+        held_s = (ended_s if z.raw == z.accepted else z.left_s) - z.accepted_since_s
+        span = RepSpan(self._rep_start_s, ended_s, stats_end_s=ended_s, start_seen=self._rep_start_seen,
+                       rest_held=self._rest_held)
+        self.reps.append(span)
+        self._rep_start_s, self._trip_start_s = None, None
+        change = ZoneChange(rest, ended_s, z.accepted, held_s)
+        for tracker in (z, self.shallow):
+            tracker.rest_unseen(rest, ended_s)
+        self._rest_unseen = True
+        if self._return is not None:
+            self._return.reset()
+        return change, [span]
+
     def _step_rest(self, change: ZoneChange | None, shallow: ZoneChange | None) -> list[RepSpan]:
         rest, out = self.rest, []
         # The shallow zones share the rest edge with the rep zones, so both accept rest at the same value; the
@@ -746,7 +791,8 @@ class RepCounter:
                     # that itself begins part-way through a rep does not count it: its start was never filmed.
                     self._rep_start_s, self._rep_start_seen, self._rest_held = self._first_s, False, False
                 if change.previous == rest:
-                    self._rep_start_s, self._rep_start_seen = self.zones.left_s, True
+                    # Left a rest inferred over a gap (`_rest_while_unseen`): first seen out of it, not seen leaving.
+                    self._rep_start_s, self._rep_start_seen = self.zones.left_s, not self._rest_unseen
                     # A rep is watched for a plateau only from a rest held (not the footage's first instant, which a
                     # pose model still locking on reads off the rest that follows it).
                     self._rest_held = change.previous_held_s >= self.rest_dwell_s - TIME_ROUNDING_S

@@ -100,6 +100,31 @@ def test_a_rep_first_seen_under_way_starts_when_first_seen_and_says_so():
     assert [(round(s.start_s, 6), s.start_seen) for s in spans] == [(0.3, False), (1.3, True)]
 
 
+@pytest.mark.parametrize(
+    "gap, after, expected",
+    [
+        # Lost on the way down, found again on the way up short of the work zone: two reps, the first ending where
+        # the pose was lost (1.2 s), the second starting where it was next seen out of the rest (2.8 s), which is not
+        # its start seen.
+        pytest.param(15, 130, [(0.5, 1.2, True), (2.8, 4.0, False)], id="lost_1.5s_found_rising"),
+        # Found again at rest: the rest is seen, and so is the next rep leaving it.
+        pytest.param(15, 170, [(0.5, 1.2, True), (3.0, 4.0, True)], id="lost_1.5s_found_at_rest"),
+        # A blink shorter than the limit: the counter keeps the work zone through it, one rep.
+        pytest.param(5, 130, [(0.5, 3.0, True)], id="lost_0.5s"),
+        # Found again still in the work zone: the work zone held through the gap, one rep.
+        pytest.param(15, 90, [(0.5, 4.0, True)], id="lost_in_the_work_zone"),
+    ],
+)
+def test_a_rep_lost_for_long_that_reappears_out_of_its_work_zone_ended_unseen(gap, after, expected):
+    counter = RepCounter("return_to_high", 100.0, 150.0, 0.2, 0.5, unseen_rest_min_s=1.0)
+    # Rest, down into the work zone, on the way back (still in it) when the pose is lost for `gap` values; seen again
+    # at `after`, then back into the work zone and up to rest.
+    values = [170] * 5 + [90] * 6 + [95] * 2 + [NAN] * gap + [after] * 2 + [90] * 10 + [170] * 5
+    spans = [s for i, v in enumerate(values) for s in counter.step(i * DT, v)[1]] + counter.close()[1]
+    assert [(round(s.start_s, 6), round(s.end_s, 6), s.start_seen) for s in spans if not s.partial] == expected
+    assert not any(s.partial for s in spans)
+
+
 @pytest.mark.parametrize(("rest_values", "held"), [(10, True), (1, False)])
 def test_a_rep_says_whether_the_rest_it_left_was_held(rest_values, held):
     # A rest held for the dwell (1 s), or only the footage's first instant: the engine asks more of the second.

@@ -23,7 +23,8 @@ PRONE_PRESS_UP = ExerciseSpec(
     rep=RepSpec("trunk_over_thigh_deg", "return_to_low", low_max="rise_rest_max_deg", high_min="rise_work_min_deg",
                 dwell_s="rep_dwell_s", end_hold_min_s="end_hold_min_s", end_hold_fault="end_hold_short",
                 end_hold_enabled_by="end_hold_required_flag", partial_min_ratio="partial_rep_min_ratio",
-                partial_fault="arms_not_straight", dwell_unseen_max_s="rep_dwell_s"),
+                partial_fault="arms_not_straight", dwell_unseen_max_s="rep_dwell_s",
+                unseen_rest_min_s="rest_unseen_min_s"),
     # The end-range hold is the pause at the top: the back held extended over the thighs, still. Not the time the
     # arms read straight: a straight arm reads 170-180 side-on but 157-164 from 38 degrees off it (picture and world
     # landmarks alike, rendered seed 372), so a hold timed on the elbow was lost whole from an oblique camera. The
@@ -61,6 +62,12 @@ PRONE_PRESS_UP = ExerciseSpec(
         "rise_rest_max_deg": 5.0,
         "rise_work_min_deg": 18.0,
         "rep_dwell_s": 0.3,
+        # The pose model loses some bodies lying flat on their face between reps: the back's extension is last read on
+        # the way down and first read again on the way up, never at rest (rendered press-ups side-on, gaps of 1.6-2.6
+        # s), and two reps read as one. A rep unseen this long that reappears short of the work zone ended unseen.
+        # Longer than a blink of the pose model at the top of a hold (0.2-0.5 s); shorter than the 0.6-1.5 s lying
+        # between reps plus the way down and up.
+        "rest_unseen_min_s": 1.0,
         # A lift that passes half way to the work zone (11.5 degrees) and goes back down short of it is a partial
         # rep: the arms never did the work.
         "partial_rep_min_ratio": 0.5,
