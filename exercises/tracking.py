@@ -72,7 +72,7 @@ class ZoneTracker:
         """When the signal entered the zone it is in but has not yet held for the dwell time; NaN if none."""
         return self._candidate_s if self._candidate is not None else math.nan
 
-    def rest_unseen(self, zone: str, since_s: float) -> None:
+    def accept_unseen(self, zone: str, since_s: float) -> None:
         """Take `zone` as accepted from `since_s`, unseen (a rest inferred over a gap of unknown values)."""
         self.accepted = self.raw = zone
         self.accepted_since_s = since_s
@@ -703,7 +703,7 @@ class RepCounter:
         if self.zones.raw == self.rest:
             self._rest_unseen = False  # the rest is seen after all
         if unseen is not None:
-            return unseen
+            return None, unseen
         out = self._step_rest(change, shallow)
         if self._return is not None:
             out += self._step_return(t_s, x)
@@ -747,33 +747,31 @@ class RepCounter:
         self._rep_start_s = None
         return ZoneChange(self.rest, end_s, z.accepted, z.left_s - z.accepted_since_s), [span]
 
-    def _rest_while_unseen(self, t_s: float, x: float) -> tuple[ZoneChange, list[RepSpan]] | None:
+    def _rest_while_unseen(self, t_s: float, x: float) -> list[RepSpan] | None:
         """A rep under way that went unseen for `unseen_rest_min_s` and reappears out of its work zone ended unseen.
 
         The pose model loses some people lying flat (face down between press-ups, for 1.5-2.6 s on rendered clips):
         the rep signal is last read on the way down and first read again on the way up, never at rest, and without
         this the two reps read as one. The rep ends where the gap began; the rest is taken as held from there to the
-        value read after it, so the next rep starts when the signal is next seen leaving it. Returns the return to
-        rest and the rep ended, or None (and nothing changes) when this is no such gap. Called before the value is
-        fed to the zones, which then read it from the rest.
+        value read after it, so the next rep starts when the signal is next seen leaving it. Returns the rep ended, or
+        None (and nothing changes) when this is no such gap. No zone change is returned: how long the work zone was
+        held is unknown, so an end-hold rule is not judged. Called before the value is fed to the zones, which then
+        read it from the rest.
         """
         z, rest = self.zones, self.rest
         if not math.isfinite(x) or self._rep_start_s is None or z.accepted in (None, rest) or \
                 not t_s - self._last_s >= self.unseen_rest_min_s - TIME_ROUNDING_S or z.classify(x) == z.accepted:
             return None
-        ended_s = self._last_s
-        held_s = (ended_s if z.raw == z.accepted else z.left_s) - z.accepted_since_s
-        span = RepSpan(self._rep_start_s, ended_s, stats_end_s=ended_s, start_seen=self._rep_start_seen,
+        span = RepSpan(self._rep_start_s, self._last_s, stats_end_s=self._last_s, start_seen=self._rep_start_seen,
                        rest_held=self._rest_held)
         self.reps.append(span)
         self._rep_start_s, self._trip_start_s = None, None
-        change = ZoneChange(rest, ended_s, z.accepted, held_s)
         for tracker in (z, self.shallow):
-            tracker.rest_unseen(rest, ended_s)
+            tracker.accept_unseen(rest, self._last_s)
         self._rest_unseen = True
         if self._return is not None:
             self._return.reset()
-        return change, [span]
+        return [span]
 
     def _step_rest(self, change: ZoneChange | None, shallow: ZoneChange | None) -> list[RepSpan]:
         rest, out = self.rest, []
