@@ -126,8 +126,8 @@ def test_a_press_up_stopped_with_bent_arms_read_straight_is_known_by_its_short_r
     assert report.rep_count == 2
     assert [r.faults for r in report.reps] == [(), ()]
     assert [(p.index, p.faults) for p in report.partial_reps] == [(1, ("arms_not_straight",))]
-    assert report.partial_reps[0].start_s > report.reps[0].start_s if bent_rep > 1 else \
-        report.partial_reps[0].start_s < report.reps[0].start_s
+    bent_from_s = 1.0 + (bent_rep - 1) * 6.0  # each press-up: 1 s lying, 1.5 s up, 2 s at the top, 1.5 s down
+    assert bent_from_s <= report.partial_reps[0].start_s < report.partial_reps[0].end_s <= bent_from_s + 5.0
 
 
 def test_one_rep_read_reaching_long_leaves_the_others_full():
@@ -149,8 +149,8 @@ def test_one_rep_read_reaching_long_leaves_the_others_full():
     assert report.fault_counts == {}
 
 
-@pytest.mark.parametrize(("lost_from_s", "lost_s", "reps"), [(5.6, 1.8, 3), (5.6, 0.6, 3), (3.0, 1.4, 3)])
-def test_a_body_lost_lying_flat_between_press_ups_still_ends_the_rep(lost_from_s, lost_s, reps):
+@pytest.mark.parametrize(("lost_from_s", "lost_s"), [(5.6, 1.8), (5.6, 0.6), (3.0, 1.4)])
+def test_a_body_lost_lying_flat_between_press_ups_still_ends_the_rep(lost_from_s, lost_s):
     # Face down between reps the pose model loses some bodies (rendered press-ups side-on, 1.6-2.6 s): the back is
     # last read on the way down and next on the way up, never at rest. Lost that long and found again short of the work
     # zone, the rep ended unseen; lost at the top of a hold and found there again, it is the same rep.
@@ -158,7 +158,7 @@ def test_a_body_lost_lying_flat_between_press_ups_still_ends_the_rep(lost_from_s
     frames = [PoseFrame.empty(f.t_s, f.image_size) if lost_from_s <= f.t_s < lost_from_s + lost_s else f
               for f in (seq.frame(i) for i in range(len(seq)))]
     report = score_sequence(sk.sequence(frames), PRESS)
-    assert report.rep_count == reps
+    assert report.rep_count == 3
     assert report.partial_rep_count == 0
     assert report.fault_counts == {}
 
