@@ -376,7 +376,9 @@ class RunningNeutral:
         while self._values and self._values[0][0] < end_s - self.window_s:
             self._values.popleft()
         if not self._values:
-            self._neutral = math.nan
+            # No rest seen yet: a neutral taken from the rest reads zero until one is (a sphinx found only once up on
+            # the forearms is a rise from lying, not the rest), as `_at_rest` counts readings about zero as rest.
+            self._neutral = 0.0 if self.rest_band is not None else math.nan
         elif self.quantile == 0.5:
             self._neutral = statistics.median(v for _, v in self._values)
         else:

@@ -7,6 +7,7 @@ import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
+from pose.frames import PoseFrame
 from pose.landmarks import Landmark, sided
 from tests import skeleton as sk
 
@@ -196,6 +197,21 @@ def test_sphinx_first_seen_part_way_up_still_counts_its_first_rep():
     keys = [(0.0, *first_seen), *((t - 1.4, *v) for t, *v in sphinx_holds(2)[2:])]
     report = score_sequence(clip(sphinx_frame, keys, 24.0), SPHINX)
     assert report.rep_count == 2
+
+
+def test_a_sphinx_first_seen_already_up_counts_and_times_that_hold():
+    # Lying flat on the face the pose model may not find the person at all until they are up on the forearms: no
+    # rest has been read yet, and the rise is taken from level until one is (the rest a body lying flat reads).
+    holds = sphinx_holds(2)
+    first_up_s = holds[2][0]  # propped: the first hold begins
+    # Up from the start, but found only after the first second.
+    seq = clip(sphinx_frame, [(0.0, *PROPPED), *((t - first_up_s + 1.0, *v) for t, *v in holds[2:])], 24.0)
+    unfound = [PoseFrame.empty(f.t_s, f.image_size) if f.t_s < 1.0 else f
+               for f in (seq.frame(i) for i in range(len(seq)))]
+    report = score_sequence(sk.sequence(unfound), SPHINX)
+    assert report.rep_count == 2
+    assert len(report.holds) == 2
+    assert report.holds[0].good_s == pytest.approx(report.holds[1].good_s, abs=0.5)
 
 
 def bird_dog_frame(t_s, arm_deg, leg_deg, hike_px, diagonal, facing=1):
