@@ -369,7 +369,10 @@ class RunningNeutral:
         self._neutral = math.nan
 
     def step(self, t_s: float, x: float) -> float:
-        """Add a value (NaN is ignored) and return the current neutral (NaN before any value)."""
+        """Add a value (NaN is ignored) and return the current neutral.
+
+        NaN before any value is kept; with a rest band, zero until a rest is kept.
+        """
         if math.isfinite(x) and (self.rest_band is None or self._at_rest(x)):
             self._values.append((t_s, x))
         end_s = t_s if self.rest_band is None or not self._values else self._values[-1][0]
