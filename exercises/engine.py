@@ -653,7 +653,7 @@ class Checker:
         if kind == "max_share_of_others":
             return _share_of_others(rep, sig, among or (*self._reps, rep))
         if kind == "rise":
-            return rep.high.get(sig, math.nan) - self._start_value(rep, sig)
+            return _high(rep, sig) - self._start_value(rep, sig)
         raise KeyError(stat)  # ExerciseSpec validates stats when a spec is built
 
     def _start_value(self, rep: RepEvent, sig: str) -> float:
@@ -803,7 +803,7 @@ class Checker:
 
 
 def _range(rep: RepEvent, sig: str) -> float:
-    return rep.high.get(sig, math.nan) - rep.low.get(sig, math.nan)
+    return _high(rep, sig) - rep.low.get(sig, math.nan)
 
 
 def _high(rep: RepEvent, sig: str) -> float:

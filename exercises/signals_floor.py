@@ -87,11 +87,11 @@ def arm_elbow_deg(b: Body) -> np.ndarray:
 def arm_reach_ratio(b: Body) -> np.ndarray:
     """Working shoulder to wrist, in trunk lengths (shoulder to hip), in the picture: the arm's reach.
 
-    The hands stay planted, so elbows that stop bent bring the shoulder nearer them: a press-up's reach on its best
-    rep is the straight arm's, whatever the elbow landmark says. The pose model often places the elbow of an arm
-    bent under the chest on the line from shoulder to wrist (a rep stopped at 100-115 degrees read 163 median,
-    rendered press-ups), but shoulder and wrist are large, well-seen landmarks. The trunk's length in the same frame
-    cancels the camera's distance.
+    The hands stay planted, so elbows that stop bent bring the shoulder nearer them: a full press-up's reach is the
+    straight arm's, the same on every such rep, whatever the elbow landmark says. The pose model often places the
+    elbow of an arm bent under the chest on the line from shoulder to wrist (a rep stopped at 100-115 degrees read 163
+    median, rendered press-ups), but shoulder and wrist are large, well-seen landmarks. The trunk's length in the same
+    frame cancels the camera's distance.
     """
     return _ratio(distance(b.point("shoulder"), b.point("wrist")), distance(b.point("shoulder"), b.point("hip")))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
@@ -191,6 +193,16 @@ def turned(side_on: PoseSequence, yaw_deg: float, depth_ratio: float = 1.0,
     return PoseSequence.from_frames(frames)
 
 
+def each_frame(seq: PoseSequence, change: Callable[[PoseFrame], PoseFrame]) -> PoseSequence:
+    """The same clip with `change` made to every frame."""
+    return PoseSequence.from_frames([change(seq.frame(i)) for i in range(len(seq))])
+
+
+def unfound(seq: PoseSequence, from_s: float, to_s: float) -> PoseSequence:
+    """The same clip with no person found in the frames from `from_s` up to (not including) `to_s`."""
+    return each_frame(seq, lambda f: PoseFrame.empty(f.t_s, f.image_size) if from_s <= f.t_s < to_s else f)
+
+
 def tipped(seq: PoseSequence, deg: float) -> PoseSequence:
     """The same clip with the picture turned `deg` about its centre: a line heading image-right reads `deg` lower.
 
@@ -199,13 +211,14 @@ def tipped(seq: PoseSequence, deg: float) -> PoseSequence:
     """
     a = np.radians(deg)
     turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    frames = []
-    for f in (seq.frame(i) for i in range(len(seq))):
+
+    def tip(f: PoseFrame) -> PoseFrame:
         size = np.array(f.image_size, float)
         xy = (f.xyz[:, :2] * size - size / 2) @ turn.T + size / 2
-        frames.append(PoseFrame(f.t_s, np.column_stack([xy / size, f.xyz[:, 2]]), f.world_xyz, f.visibility,
-                                f.image_size, f.back_profile))
-    return PoseSequence.from_frames(frames)
+        return PoseFrame(f.t_s, np.column_stack([xy / size, f.xyz[:, 2]]), f.world_xyz, f.visibility, f.image_size,
+                         f.back_profile)
+
+    return each_frame(seq, tip)
 
 
 def eased(keyframes: list[tuple[float, float]], t: np.ndarray) -> np.ndarray:

@@ -7,7 +7,6 @@ import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
-from pose.frames import PoseFrame
 from pose.landmarks import Landmark
 from tests import skeleton as sk
 
@@ -106,14 +105,14 @@ def test_each_fault_lands_on_its_rep_and_nowhere_else(faults, rep_faults, partia
 def elbows_read_on_the_arms_line(seq):
     """The clip with each elbow landmark put half way from its shoulder to its wrist, where the pose model often places
     the elbow of an arm bent under the chest: every elbow then reads straight, only the reach still shows a bend."""
-    frames = []
-    for f in (seq.frame(i) for i in range(len(seq))):
+    def on_the_line(f):
         xyz = f.xyz.copy()
         for side in ("LEFT", "RIGHT"):
             elbow, shoulder, wrist = (Landmark[f"{side}_{part}"] for part in ("ELBOW", "SHOULDER", "WRIST"))
             xyz[elbow] = (xyz[shoulder] + xyz[wrist]) / 2
-        frames.append(dataclasses.replace(f, xyz=xyz))
-    return sk.sequence(frames)
+        return dataclasses.replace(f, xyz=xyz)
+
+    return sk.each_frame(seq, on_the_line)
 
 
 @pytest.mark.parametrize(("bent_rep", "elbow_deg"), [(2, 90.0), (1, 100.0), (3, 90.0)])
@@ -133,16 +132,16 @@ def test_a_press_up_stopped_with_bent_arms_read_straight_is_known_by_its_short_r
 def test_one_rep_read_reaching_long_leaves_the_others_full():
     # A wrist misfit far from the shoulder on one rep reads that rep's reach long: the others are judged against the
     # median of the rest, not against that best, so they stay full reps.
-    frames = []
-    seq = trace_clip(press_ups(3))
-    for f in (seq.frame(i) for i in range(len(seq))):
+    def wrist_read_far(f):
+        if not 2.5 <= f.t_s <= 4.5:  # the first rep's top
+            return f
         xyz = f.xyz.copy()
-        if 2.5 <= f.t_s <= 4.5:  # the first rep's top
-            for side in ("LEFT", "RIGHT"):
-                shoulder, wrist = Landmark[f"{side}_SHOULDER"], Landmark[f"{side}_WRIST"]
-                xyz[wrist] = xyz[shoulder] + 1.3 * (xyz[wrist] - xyz[shoulder])
-        frames.append(dataclasses.replace(f, xyz=xyz))
-    report = score_sequence(sk.sequence(frames), PRESS)
+        for side in ("LEFT", "RIGHT"):
+            shoulder, wrist = Landmark[f"{side}_SHOULDER"], Landmark[f"{side}_WRIST"]
+            xyz[wrist] = xyz[shoulder] + 1.3 * (xyz[wrist] - xyz[shoulder])
+        return dataclasses.replace(f, xyz=xyz)
+
+    report = score_sequence(sk.each_frame(trace_clip(press_ups(3)), wrist_read_far), PRESS)
     reaches = [r.high["arm_reach_ratio"] for r in report.reps]
     assert reaches[0] > 1.2 * max(reaches[1:])
     assert report.rep_count == 3
@@ -154,10 +153,7 @@ def test_a_body_lost_lying_flat_between_press_ups_still_ends_the_rep(lost_from_s
     # Face down between reps the pose model loses some bodies (rendered press-ups side-on, 1.6-2.6 s): the back is
     # last read on the way down and next on the way up, never at rest. Lost that long and found again short of the work
     # zone, the rep ended unseen; lost at the top of a hold and found there again, it is the same rep.
-    seq = trace_clip(press_ups(3))
-    frames = [PoseFrame.empty(f.t_s, f.image_size) if lost_from_s <= f.t_s < lost_from_s + lost_s else f
-              for f in (seq.frame(i) for i in range(len(seq)))]
-    report = score_sequence(sk.sequence(frames), PRESS)
+    report = score_sequence(sk.unfound(trace_clip(press_ups(3)), lost_from_s, lost_from_s + lost_s), PRESS)
     assert report.rep_count == 3
     assert report.partial_rep_count == 0
     assert report.fault_counts == {}

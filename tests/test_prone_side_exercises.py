@@ -7,7 +7,6 @@ import pytest
 
 from exercises.engine import score_sequence
 from exercises.registry import get_exercise
-from pose.frames import PoseFrame
 from pose.landmarks import Landmark, sided
 from tests import skeleton as sk
 
@@ -206,9 +205,7 @@ def test_a_sphinx_first_seen_already_up_counts_and_times_that_hold():
     first_up_s = holds[2][0]  # propped: the first hold begins
     # Up from the start, but found only after the first second.
     seq = clip(sphinx_frame, [(0.0, *PROPPED), *((t - first_up_s + 1.0, *v) for t, *v in holds[2:])], 24.0)
-    unfound = [PoseFrame.empty(f.t_s, f.image_size) if f.t_s < 1.0 else f
-               for f in (seq.frame(i) for i in range(len(seq)))]
-    report = score_sequence(sk.sequence(unfound), SPHINX)
+    report = score_sequence(sk.unfound(seq, 0.0, 1.0), SPHINX)
     assert report.rep_count == 2
     assert len(report.holds) == 2
     assert report.holds[0].good_s == pytest.approx(report.holds[1].good_s, abs=0.5)
