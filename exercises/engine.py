@@ -20,7 +20,16 @@ from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes, unswap_raised_leg
 from exercises.signals import APPROXIMATE, CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
 from exercises.spec import ExerciseSpec, FrameRule, RepRule
-from exercises.tracking import EpisodeTracker, HoldTimer, RepCounter, RepSpan, RunningNeutral, UnseenEnd, ZoneChange
+from exercises.tracking import (
+    EpisodeTracker,
+    HoldTimer,
+    RepCounter,
+    RepSpan,
+    RunningNeutral,
+    UnseenEnd,
+    WorkStartLevel,
+    ZoneChange,
+)
 from pose.frames import PoseFrame, PoseSequence, pixel_xy
 from pose.landmarks import SIDES, Side, sided
 from pose.smoothing import OneEuroFilter
@@ -123,7 +132,8 @@ class Checker:
                                         t(spec.rep.neutral_offset_max) if spec.rep.neutral_offset_max else math.inf,
                                         t(spec.rep.neutral_below_max) if spec.rep.neutral_below_max else None,
                                         self._rest_band(spec),
-                                        t("neutral_rest_trusted_after_s") if spec.rep.neutral_rest_edge else 0.0)
+                                        t("neutral_rest_trusted_after_s") if spec.rep.neutral_rest_edge else 0.0,
+                                        t(spec.rep.neutral_nominal) if spec.rep.neutral_nominal else 0.0)
                          if spec.rep.neutral_window_s else None)
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
         # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).
@@ -134,7 +144,7 @@ class Checker:
         self._kept_since_s = self._kept_from = math.nan
         self._rest = self._counter.rest
         self._hold = (
-            HoldTimer(t(spec.hold.low), t(spec.hold.high), t(spec.hold.min_s), t(spec.hold.gap_max_s),
+            HoldTimer(*spec.hold_band(), t(spec.hold.min_s), t(spec.hold.gap_max_s),
                       t(spec.hold.settle_s),
                       t(spec.hold.unseen_gap_max_s) if spec.hold.unseen_gap_max_s else None,
                       t(spec.hold.still_max_per_s) if spec.hold.still_max_per_s else math.inf,
@@ -154,6 +164,9 @@ class Checker:
         self._rest_levels = [RunningNeutral(t(r.from_rest_window_s)) if r.from_rest_window_s else None
                              for r in self._rules]
         self._rest_level_now = [math.nan] * len(self._rules)
+        # Rules judged from the level their signal took as the work began (FrameRule.from_work_start_s).
+        self._work_levels = [WorkStartLevel(t(r.from_work_start_s)) if r.from_work_start_s else None
+                             for r in self._rules]
         # When each such rule's rest level was first known (NaN until then): before it, the rule judges nothing.
         self._rest_seen_from_s = [math.nan] * len(self._rules)
         self._severity = {f.code: f.severity for f in spec.faults}
@@ -259,7 +272,7 @@ class Checker:
         """Offsets from the neutral of the readings it is taken from (RepSpec.neutral_rest_edge); None: all."""
         if not spec.rep.neutral_rest_edge:
             return None
-        edge = spec.t(spec.rep.neutral_rest_edge)
+        edge = spec.t(spec.rep.neutral_rest_edge) - spec.nominal_rest()
         return (edge, math.inf) if spec.rep.mode == "return_to_high" else (-math.inf, edge)
 
     def _world(self, world_xyz: np.ndarray, visibility: np.ndarray) -> np.ndarray:
@@ -463,6 +476,7 @@ class Checker:
 
     def _step_faults(self, t_s: float, values: dict[str, float], view_deg: float) -> None:
         at_rest = self._rest is not None and self._zones.accepted == self._rest and self._zones.raw == self._rest
+        working = self._zones.accepted is not None and self._zones.accepted != self._rest
         for i, (rule, tracker, view_max) in enumerate(zip(self._rules, self._episodes, self._rule_view_max_deg)):
             value = values[rule.signal]
             if (level := self._rest_levels[i]) is not None:
@@ -472,6 +486,8 @@ class Checker:
                     if math.isnan(self._rest_seen_from_s[i]) and math.isfinite(self._rest_level_now[i]):
                         self._rest_seen_from_s[i] = t_s
                 value -= self._rest_level_now[i]
+            if (start := self._work_levels[i]) is not None:
+                value -= start.step(t_s, value, working)
             if view_deg > view_max:  # filmed from where this measurement is not trusted: unknown, not "no fault"
                 cond = None
             elif self._context(t_s, rule.during, values):

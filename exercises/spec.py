@@ -71,6 +71,12 @@ class RepSpec:
             below zero, in place of neutral_offset_max on that side, for a rest that reads off zero mostly one way (a
             standing trunk reads up to 2 degrees forward but 6 or more back): a person leaning forward before a set
             does not set the upright that leans back are measured from.
+        neutral_nominal: optional threshold name (in the signal's unit): where the rest reads on a typical body,
+            which the neutral reads until a rest is seen and which neutral_offset_max and neutral_below_max (and,
+            until the rest is trusted, the rest edge) are measured from; zero when not set. For a rest that is not
+            at zero (a back shin standing a step behind leans 8-17 degrees). The rep's edges, the rest edge and a
+            hold's band from the neutral are then given as they read for a person whose rest is at the nominal, and
+            move with the person's own rest.
         neutral_rest_edge: optional threshold name (in the signal's unit, from the neutral): the neutral is taken
             from readings on the rest's side of this edge only (below it for a rep that rests low, above it for one
             that rests high, "return_to_high"), and keeps the last rest seen through a hold longer than its window
@@ -143,6 +149,7 @@ class RepSpec:
     neutral_quantile_ratio: str | None = None
     neutral_offset_max: str | None = None
     neutral_below_max: str | None = None
+    neutral_nominal: str | None = None
     neutral_rest_edge: str | None = None
     neutral_kept_in_rep: tuple[str, str] | None = None
     high_min_near_target: tuple[str, str] | None = None
@@ -229,6 +236,11 @@ class FrameRule:
         from_rest_window_s: optional threshold name: the signal is judged less its median over the last this many
             seconds the person was at rest (the rep signal in its rest zone), not from zero; unknown until rest is
             seen. For a measure whose zero the pose model misplaces by build and view (a flat foot's heel line).
+        from_work_start_s: optional threshold name: the signal is judged less its median over the first this many
+            seconds of the current rep's work (since the rep signal's work zone was accepted); nothing is judged
+            before that time has passed. For a measure the work itself moves the pose model's reading of (a shin
+            leaning into a calf stretch lowers its heel's reading, by build and view), judged for a change within
+            the work. Not with from_rest_window_s on the same rule.
         view_max: optional threshold name (degrees off side-on, as the view is read): from further round this rule
             is not judged, whatever the spec's form_view_max. For a measurement that counts reps from every view but
             reads wrongly past some view in the fault's own direction (from the front, a wall sit's 90-degree knee
@@ -243,6 +255,7 @@ class FrameRule:
     min_duration_s: str = "fault_min_duration_s"
     enabled_by: str | None = None
     from_rest_window_s: str | None = None
+    from_work_start_s: str | None = None
     view_max: str | None = None
 
 
@@ -360,18 +373,34 @@ class ExerciseSpec:
         return rule.enabled_by is None or self.t(rule.enabled_by) != 0
 
     def rep_band(self) -> tuple[float, float]:
-        """The rep signal's (low_max, high_min) in force, after a prescribed target has lowered high_min."""
+        """The rep signal's (low_max, high_min) in force, after a prescribed target has lowered high_min.
+
+        Measured from the neutral for a spec with one (RepSpec.neutral_window_s): edges given as they read at the
+        nominal rest (RepSpec.neutral_nominal) have the nominal taken off.
+        """
         low, high = self.t(self.rep.low_max), self.t(self.rep.high_min)
         if self.rep.high_min_near_target:
             target, short_of = self.rep.high_min_near_target
             high = min(high, self.t(target) - self.t(short_of))
-        return low, high
+        return low - self.nominal_rest(), high - self.nominal_rest()
+
+    def nominal_rest(self) -> float:
+        """Where the rep signal's rest reads on a typical body (RepSpec.neutral_nominal); 0 without one."""
+        return self.t(self.rep.neutral_nominal) if self.rep.neutral_nominal else 0.0
+
+    def hold_band(self) -> tuple[float, float]:
+        """The hold's (low, high); from the neutral (HoldSpec.from_neutral), with the nominal rest taken off."""
+        if self.hold is None:
+            raise ValueError(f"exercise {self.name!r} has no hold")
+        off = self.nominal_rest() if self.hold.from_neutral else 0.0
+        return self.t(self.hold.low) - off, self.t(self.hold.high) - off
 
     def referenced_thresholds(self) -> set[str]:
         """Threshold names the rules refer to."""
         names = {self.rep.low_max, self.rep.high_min, self.rep.dwell_s, *(self.rep.high_min_near_target or ())}
         names |= {n for n in (self.rep.end_hold_min_s, self.rep.end_hold_enabled_by, self.rep.neutral_window_s,
                               self.rep.neutral_quantile_ratio, self.rep.neutral_offset_max, self.rep.neutral_below_max,
+                              self.rep.neutral_nominal,
                               self.rep.neutral_rest_edge, *(self.rep.neutral_kept_in_rep or ()),
                               self.rep.partial_min_ratio,
                               self.rep.timing_view_max, self.rep.start_from_rest_within, self.form_view_max,
@@ -390,6 +419,7 @@ class ExerciseSpec:
         names |= {"neutral_rest_trusted_after_s"} if self.rep.neutral_rest_edge else set()
         names |= {"pose_lock_on_s"} if self.rep.neutral_window_s and self.rep.mode != "cycle" else set()
         names |= {r.from_rest_window_s for r in self.frame_rules if r.from_rest_window_s}
+        names |= {r.from_work_start_s for r in self.frame_rules if r.from_work_start_s}
         names |= {r.view_max for r in self.frame_rules if r.view_max}
         names |= set(SIDE_RULE_THRESHOLDS.get(self.side_rule, ()))
         return names
@@ -441,6 +471,9 @@ class ExerciseSpec:
                                             or not self.t(self.rep.neutral_offset_max) >= 0):
             raise ValueError(f"{where}: {self.rep.neutral_offset_max!r} bounds the neutral's distance from zero: "
                              f"it needs neutral_window_s and a value of 0 or more")
+        if self.rep.neutral_nominal and not self.rep.neutral_window_s:
+            raise ValueError(f"{where}: {self.rep.neutral_nominal!r} is where the neutral reads before a rest is seen: "
+                             f"it needs neutral_window_s")
         if self.rep.neutral_rest_edge and (not self.rep.neutral_window_s or self.rep.mode == "cycle"):
             raise ValueError(f"{where}: {self.rep.neutral_rest_edge!r} is the rest's edge the neutral is taken from: "
                              f"it needs neutral_window_s and a rep that returns to rest (not a cycle)")
@@ -471,6 +504,10 @@ class ExerciseSpec:
         if self.rep.mode == "cycle" and any(r.from_rest_window_s for r in self.frame_rules):
             raise ValueError(f"{where}: a rule judged from rest (from_rest_window_s) needs a rep that returns to rest, "
                              f"not a cycle")
+        for r in self.frame_rules:
+            if r.from_work_start_s and (r.from_rest_window_s or not self.t(r.from_work_start_s) > 0):
+                raise ValueError(f"{where}: rule {r.code!r} judged from its work's start (from_work_start_s) needs a "
+                                 f"time over 0 and no from_rest_window_s")
         self._validate_unseen_end(where)
         codes = set(self.fault_codes)
         if (self.rep.end_hold_min_s is None) != (self.rep.end_hold_fault is None):

@@ -331,7 +331,7 @@ class RunningNeutral:
 
     def __init__(self, window_s: float, quantile: float = 0.5, offset_max: float = math.inf,
                  below_max: float | None = None, rest_band: tuple[float, float] | None = None,
-                 rest_trusted_after_s: float = 0.0) -> None:
+                 rest_trusted_after_s: float = 0.0, nominal: float = 0.0) -> None:
         """Keep values for window_s seconds; raises ValueError for a bound or window out of range.
 
         window_s must be > 0, quantile in [0, 1], offset_max >= 0 and below_max (if given) >= 0.
@@ -350,6 +350,8 @@ class RunningNeutral:
                 counts back from the last value kept, so a hold longer than the window leaves the neutral at the rest
                 before it. None: every value, the window back from now.
             rest_trusted_after_s: see rest_band.
+            nominal: where a typical rest reads: "zero" above means this (the neutral before a rest is kept, the
+                centre of offset_max and below_max, and the young rest band's).
         """
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -365,6 +367,7 @@ class RunningNeutral:
         self.below_max = offset_max if below_max is None else below_max
         self.rest_band = rest_band
         self.rest_trusted_after_s = rest_trusted_after_s
+        self.nominal = nominal
         self._values: deque[tuple[float, float]] = deque()
         self._neutral = math.nan
 
@@ -381,13 +384,13 @@ class RunningNeutral:
         if not self._values:
             # No rest seen yet: a neutral taken from the rest reads zero until one is (a sphinx found only once up on
             # the forearms is a rise from lying, not the rest), as `_at_rest` counts readings about zero as rest.
-            self._neutral = 0.0 if self.rest_band is not None else math.nan
+            self._neutral = self.nominal if self.rest_band is not None else math.nan
         elif self.quantile == 0.5:
             self._neutral = statistics.median(v for _, v in self._values)
         else:
             self._neutral = float(np.quantile([v for _, v in self._values], self.quantile))
         if math.isfinite(self._neutral):
-            self._neutral = min(max(self._neutral, -self.below_max), self.offset_max)
+            self._neutral = min(max(self._neutral, self.nominal - self.below_max), self.nominal + self.offset_max)
         return self._neutral
 
     def forget(self, from_s: float, to_s: float) -> None:
@@ -395,12 +398,17 @@ class RunningNeutral:
         self._values = deque(v for v in self._values if not from_s <= v[0] < to_s)
 
     def _at_rest(self, x: float) -> bool:
-        # Within the rest band of the neutral so far; until the rest kept spans rest_trusted_after_s, of zero too: a
-        # first reading far off (the pose model locking on) would otherwise be the only rest kept, and a true rest
-        # at zero never counted as one.
+        # Within the rest band of the neutral so far; until the rest kept spans rest_trusted_after_s, also within the
+        # band of anywhere the neutral may be (the nominal rest, widened by its bounds): a first reading far off (the
+        # pose model locking on) would otherwise be the only rest kept, and a true rest at the nominal never counted
+        # as one; a rest read off the nominal (a standing shin read 7 degrees forward from a floor camera) is still
+        # taken as one.
         lo, hi = self.rest_band
         young = not self._values or self._values[-1][0] - self._values[0][0] < self.rest_trusted_after_s
-        return any(lo <= x - n <= hi for n in (np.nan_to_num(self._neutral), *((0.0,) if young else ())))
+        neutral = self._neutral if math.isfinite(self._neutral) else self.nominal
+        if lo <= x - neutral <= hi:
+            return True
+        return young and lo - self.below_max <= x - self.nominal <= hi + self.offset_max
 
 
 class UnseenEnd:
@@ -872,3 +880,36 @@ class RepCounter:
         self.partial_reps.append(span)
         self._ends = [e for e in self._ends if e is not first and e is not second]
         return span
+
+
+class WorkStartLevel:
+    """A signal's median over the first `window_s` of each spell of work (FrameRule.from_work_start_s).
+
+    The level a change within the work is judged from. NaN at rest, and through each spell's first `window_s` (the
+    level is still being taken); then fixed until the next rest, so a fault that grows slowly through the work is
+    still measured from where the work began.
+    """
+
+    def __init__(self, window_s: float) -> None:
+        """Raises ValueError unless window_s > 0."""
+        if not window_s > 0:
+            raise ValueError(f"window_s must be > 0, got {window_s}")
+        self.window_s = window_s
+        self._since_s = math.nan
+        self._values: list[float] = []
+        self._level = math.nan
+
+    def step(self, t_s: float, x: float, working: bool) -> float:
+        """Add a reading (NaN is ignored) and return the level, NaN while unknown."""
+        if not working:
+            self._since_s, self._values, self._level = math.nan, [], math.nan
+            return math.nan
+        if math.isnan(self._since_s):
+            self._since_s = t_s
+        if t_s - self._since_s <= self.window_s:
+            if math.isfinite(x):
+                self._values.append(x)
+            return math.nan
+        if math.isnan(self._level) and self._values:
+            self._level = statistics.median(self._values)
+        return self._level

@@ -204,8 +204,8 @@ WORDING: dict[str, FaultWording] = {
     "back_heel_lifting": FaultWording(
         "Press your back heel into the floor.",
         "Calf stretch: the back heel rose off the floor (heel and ankle above the floor by more than "
-        "back_heel_rise_max_ratio of the leg's length, from where they stood at rest), taking the stretch off the "
-        "calf.",
+        "back_heel_rise_max_ratio of the leg's length, from where they stood as the stretch settled), taking the "
+        "stretch off the calf.",
     ),
     "back_knee_bent": FaultWording(
         "Keep your back knee straight.",

@@ -15,7 +15,7 @@ from exercises.signals import SIGNALS, get_signal
 from exercises.spec import FaultInfo, FrameRule, HoldSpec
 
 WALL, GLIDE, CATCOW = (get_exercise(n) for n in ("wall_squat", "nerve_glide", "cat_cow"))
-TILT, FOUR = (get_exercise(n) for n in ("pelvic_tilt", "figure_four_stretch"))
+TILT, FOUR, CALF = (get_exercise(n) for n in ("pelvic_tilt", "figure_four_stretch", "calf_stretch"))
 SIGNAL_NAMES = ", ".join(SIGNALS.names())
 # Postures may be added by the modules the registered specs import (e.g. exercises.signals_floor's prone).
 POSTURE_NAMES = ", ".join(POSTURES.names())
@@ -127,6 +127,14 @@ def _rule(spec, i, **changes):
                   "thresholds": {**CATCOW.thresholds, "rest_window_s": 30.0}},
          "exercise 'cat_cow': a rule judged from rest (from_rest_window_s) needs a rep that returns to rest, "
          "not a cycle"),
+        # A rule judged from where the work settled needs a time, and not also a rest level.
+        (CALF, {"frame_rules": _rule(CALF, 0, from_rest_window_s="shin_rest_window_s")},
+         "exercise 'calf_stretch': rule 'back_heel_lifting' judged from its work's start (from_work_start_s) needs a "
+         "time over 0 and no from_rest_window_s"),
+        (CALF, {"rep": replace(CALF.rep, neutral_window_s=None, neutral_offset_max=None, neutral_below_max=None,
+                               neutral_rest_edge=None)},
+         "exercise 'calf_stretch': 'shin_rest_nominal_deg' is where the neutral reads before a rest is seen: it needs "
+         "neutral_window_s"),
         (CATCOW, {"required_parts": ("shoulder", "hips")},
          "exercise 'cat_cow': required_parts[1] 'hips' is not a known body part; expected one of eye, ear, "
          "shoulder, elbow, wrist, index, hip, knee, ankle, heel, foot_index"),

@@ -11,6 +11,7 @@ from exercises.tracking import (
     ReturnWatch,
     RunningNeutral,
     UnseenEnd,
+    WorkStartLevel,
     ZoneTracker,
 )
 
@@ -287,6 +288,40 @@ def test_a_running_neutral_from_rest_only_keeps_the_last_rest_through_a_long_hol
     # Resting high and working below (a rep that returns to high): the band is above the edge.
     high_rest = RunningNeutral(20.0, rest_band=(-2.0, math.inf))
     assert [high_rest.step(t, -v) for t, v in values][1029] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize(("rest", "expected"), [(19.0, 19.0), (13.0, 13.0), (25.0, 23.0), (2.0, 5.0), (30.0, 13.0)])
+def test_a_running_neutral_about_a_nominal_rest_is_bounded_about_it(rest, expected):
+    # A back shin standing a step behind leans about 13 degrees: before any rest the neutral reads 13, and a rest
+    # read anywhere within 8 below and 10 above it is followed; a little further off, the neutral stops at the
+    # bound; past the bound and the rest edge (5) it is no rest at all (a stretch), and the neutral stays put.
+    n = RunningNeutral(30.0, offset_max=10.0, below_max=8.0, rest_band=(-math.inf, 5.0), rest_trusted_after_s=1.0,
+                       nominal=13.0)
+    assert n.step(0.0, NAN) == 13.0
+    assert [n.step(0.1 * i, rest) for i in range(1, 40)][-1] == pytest.approx(expected)
+
+
+def test_a_running_neutral_about_a_nominal_rest_does_not_take_work_for_rest():
+    # Rest read at 20 (a floor camera), then 10 s leaning in at 35: within 5 of the neutral is rest, the lean is not.
+    n = RunningNeutral(30.0, offset_max=10.0, below_max=8.0, rest_band=(-math.inf, 5.0), rest_trusted_after_s=1.0,
+                       nominal=13.0)
+    values = [(0.1 * i, 20.0) for i in range(30)] + [(3.0 + 0.1 * i, 35.0) for i in range(100)]
+    assert [n.step(t, v) for t, v in values][-1] == pytest.approx(20.0)
+
+
+def test_a_work_start_level_is_the_median_of_the_work_s_first_seconds_until_the_next_rest():
+    level = WorkStartLevel(1.0)
+    assert level.step(0.0, 0.5, working=False) != level.step(0.0, 0.5, working=False)  # NaN at rest
+    got = [level.step(1.0 + 0.1 * i, v, working=True) for i, v in enumerate([0.1, 0.3, 0.2, NAN, 0.2, 0.25, 0.2, 0.2,
+                                                                             0.2, 0.2, 0.2, 0.9, 0.9])]
+    assert all(math.isnan(g) for g in got[:11])  # the first second: the level is being taken
+    assert got[11:] == pytest.approx([0.2, 0.2])  # then fixed, however the reading moves
+    assert math.isnan(level.step(3.0, 0.9, working=False))
+    # The next spell of work takes its own level.
+    got = [level.step(4.0 + 0.1 * i, 0.6, working=True) for i in range(12)]
+    assert got[-1] == pytest.approx(0.6)
+    with pytest.raises(ValueError, match="window_s"):
+        WorkStartLevel(0.0)
 
 
 def test_a_running_neutral_forgets_readings_found_not_to_be_rest():
