@@ -408,7 +408,10 @@ class RunningNeutral:
         neutral = self._neutral if math.isfinite(self._neutral) else self.nominal
         if lo <= x - neutral <= hi:
             return True
-        return young and lo - self.below_max <= x - self.nominal <= hi + self.offset_max
+        # Unbounded, the neutral may be anywhere: the rest band about the nominal alone, as without bounds.
+        above = self.offset_max if math.isfinite(self.offset_max) else 0.0
+        below = self.below_max if math.isfinite(self.below_max) else 0.0
+        return young and lo - below <= x - self.nominal <= hi + above
 
 
 class UnseenEnd:

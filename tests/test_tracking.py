@@ -309,6 +309,13 @@ def test_a_running_neutral_about_a_nominal_rest_does_not_take_work_for_rest():
     assert [n.step(t, v) for t, v in values][-1] == pytest.approx(20.0)
 
 
+def test_an_unbounded_running_neutral_takes_only_its_rest_band_as_rest_at_first():
+    # Without bounds the neutral could be anywhere, so nothing widens the band it first takes rest from: a first
+    # reading 30 over the nominal (a set begun in the work) is not the rest.
+    n = RunningNeutral(30.0, rest_band=(-math.inf, 5.0), rest_trusted_after_s=1.0)
+    assert [n.step(0.1 * i, 30.0) for i in range(20)][-1] == 0.0
+
+
 def test_a_work_start_level_is_the_median_of_the_work_s_first_seconds_until_the_next_rest():
     level = WorkStartLevel(1.0)
     assert level.step(0.0, 0.5, working=False) != level.step(0.0, 0.5, working=False)  # NaN at rest
