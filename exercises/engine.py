@@ -689,6 +689,7 @@ class Checker:
         return FrameResult(
             t_s, reliable, values, self._zones.accepted, len(self._reps),
             self._hold.good_s if self._hold else 0.0, active, rep, len(self._partials), partial, seen, in_posture,
+            self._neutral_value if self._neutral is not None else math.nan,
         )
 
     def _final_reps(self, reps: list[RepEvent], spans: list[RepSpan]) -> list[RepEvent]:

@@ -111,6 +111,8 @@ class FrameResult:
             measured from.
         in_posture: whether the trunk was in the exercise's posture (lying, on all fours, upright: the spec's
             posture_signal), or unknown; out of it nothing is judged, however well the body is seen.
+        rep_neutral: the rep signal's neutral now, for a spec whose rep zones are offsets from the person's own rest
+            (RepSpec.neutral_window_s); NaN before it is known and for other specs.
     """
 
     t_s: float
@@ -125,6 +127,7 @@ class FrameResult:
     partial_rep: RepEvent | None = None
     seen: bool = False
     in_posture: bool = True
+    rep_neutral: float = math.nan
 
 
 @dataclass(frozen=True)

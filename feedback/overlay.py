@@ -178,7 +178,7 @@ class FormAnnotator:
         The zone the patient is working towards is green, the start zone grey; a cycle (cat-cow) has two
         targets, so both ends are green.
         """
-        low_max, high_min = spec.rep_band()
+        low_max, high_min = gauge_edges(spec, result)
         span = high_min - low_max
         lo, hi = low_max - 1.5 * span, high_min + 1.5 * span
         h, w = img.shape[:2]
@@ -338,3 +338,17 @@ def render_replay(src: Path, dst: Path, spec: ExerciseSpec, settings: EstimatorS
     if progress:
         progress(1.0)
     return Replay(frames=n, side=checker.side)
+
+
+def gauge_edges(spec: ExerciseSpec, result: FrameResult) -> tuple[float, float]:
+    """The rep thresholds in the rep signal's own reading, as the gauge draws them beside its value.
+
+    Zones measured from the person's own rest (RepSpec.neutral_window_s) are offsets from the neutral: the gauge adds
+    it (the nominal rest until it is known), so a calf stretch read from a rest of 20 degrees shows its edges at
+    25 and 29, not 5 and 9 under a shin at 30.
+    """
+    low_max, high_min = spec.rep_band()
+    if not spec.rep.neutral_window_s:
+        return low_max, high_min
+    neutral = result.rep_neutral if math.isfinite(result.rep_neutral) else spec.nominal_rest()
+    return low_max + neutral, high_min + neutral

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
-from exercises.registry import EXERCISES
+from exercises.registry import EXERCISES, get_exercise
 from exercises.results import FrameResult
-from feedback.overlay import FormAnnotator, annotate, hold_text, render_replay, reps_text, shows_hold
+from feedback.overlay import (
+    FormAnnotator,
+    annotate,
+    gauge_edges,
+    hold_text,
+    render_replay,
+    reps_text,
+    shows_hold,
+)
 from pose.frames import PoseFrame, PoseSequence
 from pose.landmarks import N_LANDMARKS, Landmark
 from pose.video import VideoError
@@ -212,3 +221,14 @@ def test_a_walk_shows_steps_and_no_signal_gauge(image):
         with_bar = annotate(image, _pose(), _result(), spec, show_angle=True)
         without = annotate(image, _pose(), _result(), spec, show_angle=False)
         assert (not np.array_equal(with_bar[:, edge], without[:, edge])) == gauge, name
+
+
+def test_the_gauge_draws_zones_from_the_person_s_rest_where_the_spec_measures_them_so():
+    calf, squat = get_exercise("calf_stretch"), get_exercise("wall_squat")
+    # A rest read at 20: the edges (5 and 9 over it) sit at 25 and 29 beside the shin's own reading.
+    at_20 = dataclasses.replace(_result(), rep_neutral=20.0)
+    assert gauge_edges(calf, at_20) == pytest.approx((25.0, 29.0))
+    # Before a rest is read, at the nominal rest (13): the edges as the spec gives them.
+    assert gauge_edges(calf, _result()) == pytest.approx((calf.t("shin_rest_max_deg"), calf.t("shin_stretch_min_deg")))
+    # Fixed zones are drawn as they are.
+    assert gauge_edges(squat, at_20) == squat.rep_band()
