@@ -460,12 +460,16 @@ class Checker:
         return (self._hold is not None and self._hold.settled(t_s)
                 and self._hold.low <= self._held_value(values) <= self._hold.high)
 
+    def _working(self) -> bool:
+        """Whether the rep signal's accepted zone is a work zone (not rest, and known)."""
+        return self._zones.accepted is not None and self._zones.accepted != self._rest
+
     def _context(self, t_s: float, during: str, values: dict[str, float]) -> bool:
         # Per rule and frame: only what the rule's context needs is worked out.
         if during == "rep":
             return self._in_rep()
         if during == "work":
-            return self._zones.accepted is not None and self._zones.accepted != self._rest
+            return self._working()
         if during == "hold":
             return self._in_hold(t_s, values)
         if during == "rep_or_hold":
@@ -476,7 +480,7 @@ class Checker:
 
     def _step_faults(self, t_s: float, values: dict[str, float], view_deg: float) -> None:
         at_rest = self._rest is not None and self._zones.accepted == self._rest and self._zones.raw == self._rest
-        working = self._zones.accepted is not None and self._zones.accepted != self._rest
+        working = self._working()
         for i, (rule, tracker, view_max) in enumerate(zip(self._rules, self._episodes, self._rule_view_max_deg)):
             value = values[rule.signal]
             if (level := self._rest_levels[i]) is not None:

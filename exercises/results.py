@@ -168,7 +168,8 @@ class ClipReport:
             on the hip bones), which the camera's placement does not fix.
         rep_neutral: (T,) the rep signal's neutral per frame, for a spec whose rep zones are measured from the
             person's own rest (RepSpec.neutral_window_s; the zones are its offsets from it); NaN before it is known
-            (zero, for a neutral taken from readings at rest, until a rest is read) and for other specs.
+            (the nominal rest, RepSpec.neutral_nominal or zero, for a neutral taken from readings at rest, until a rest
+            is read) and for other specs.
         body_seen: (T,) bool per frame: the body's required parts seen (see body_seen_ratio); empty when not recorded.
     """
 

@@ -384,6 +384,18 @@ class ExerciseSpec:
             high = min(high, self.t(target) - self.t(short_of))
         return low - self.nominal_rest(), high - self.nominal_rest()
 
+    def rep_edges_read(self, neutral: float = math.nan) -> tuple[float, float]:
+        """The rep band as the rep signal itself reads it, for drawing beside its value.
+
+        Zones measured from the person's own rest (RepSpec.neutral_window_s) are offsets from `neutral`, the nominal
+        rest while that is unknown (NaN); fixed zones are the band itself.
+        """
+        low, high = self.rep_band()
+        if not self.rep.neutral_window_s:
+            return low, high
+        at = neutral if math.isfinite(neutral) else self.nominal_rest()
+        return low + at, high + at
+
     def nominal_rest(self) -> float:
         """Where the rep signal's rest reads on a typical body (RepSpec.neutral_nominal); 0 without one."""
         return self.t(self.rep.neutral_nominal) if self.rep.neutral_nominal else 0.0

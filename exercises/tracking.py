@@ -374,7 +374,7 @@ class RunningNeutral:
     def step(self, t_s: float, x: float) -> float:
         """Add a value (NaN is ignored) and return the current neutral.
 
-        NaN before any value is kept; with a rest band, zero until a rest is kept.
+        NaN before any value is kept; with a rest band, the nominal rest until a rest is kept.
         """
         if math.isfinite(x) and (self.rest_band is None or self._at_rest(x)):
             self._values.append((t_s, x))
@@ -382,8 +382,8 @@ class RunningNeutral:
         while self._values and self._values[0][0] < end_s - self.window_s:
             self._values.popleft()
         if not self._values:
-            # No rest seen yet: a neutral taken from the rest reads zero until one is (a sphinx found only once up on
-            # the forearms is a rise from lying, not the rest), as `_at_rest` counts readings about zero as rest.
+            # No rest seen yet: a neutral taken from the rest reads the nominal until one is (a sphinx found only once
+            # up on the forearms is a rise from lying, not the rest), as `_at_rest` counts readings about it as rest.
             self._neutral = self.nominal if self.rest_band is not None else math.nan
         elif self.quantile == 0.5:
             self._neutral = statistics.median(v for _, v in self._values)

@@ -170,9 +170,11 @@ def signal_chart(report: ClipReport, spec: ExerciseSpec, signals: list[str]) -> 
             layers.append(alt.Chart(moving).mark_line(strokeDash=[6, 4], color="#777").encode(
                 x=x, y="value:Q", detail="threshold:N", tooltip=["threshold", alt.Tooltip("value:Q", format=".1f")]))
         else:
+            # No neutral recorded (an old report): zones from the person's rest drawn about the nominal rest.
+            low, high = spec.rep_edges_read()
             th = pd.DataFrame([
-                {"value": spec.rep_band()[0], "threshold": spec.rep.low_max},
-                {"value": spec.rep_band()[1], "threshold": spec.rep.high_min},
+                {"value": low, "threshold": spec.rep.low_max},
+                {"value": high, "threshold": spec.rep.high_min},
             ])
             layers.append(alt.Chart(th).mark_rule(strokeDash=[6, 4], color="#777").encode(
                 y="value:Q", tooltip=["threshold", "value"]))

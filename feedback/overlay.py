@@ -347,8 +347,4 @@ def gauge_edges(spec: ExerciseSpec, result: FrameResult) -> tuple[float, float]:
     it (the nominal rest until it is known), so a calf stretch read from a rest of 20 degrees shows its edges at
     25 and 29, not 5 and 9 under a shin at 30.
     """
-    low_max, high_min = spec.rep_band()
-    if not spec.rep.neutral_window_s:
-        return low_max, high_min
-    neutral = result.rep_neutral if math.isfinite(result.rep_neutral) else spec.nominal_rest()
-    return low_max + neutral, high_min + neutral
+    return spec.rep_edges_read(result.rep_neutral)

@@ -109,3 +109,14 @@ def test_zones_measured_from_the_persons_rest_are_drawn_around_it():
     assert threshold_frame(_report(), EXERCISES["wall_squat"]).empty
     assert threshold_frame(replace(report, rep_neutral=np.zeros(0)), tilt).empty
     assert thresholds_caption(EXERCISES["wall_squat"]) == "Dashed lines: the rep thresholds."
+
+
+def test_a_report_without_its_rest_draws_zones_about_the_nominal_rest():
+    # A calf stretch's zones are offsets from the person's rest, taken at 13 degrees until one is read: saved without
+    # the rest, its lines sit at the edges as written (18 and 22), not at the offsets (5 and 9) under a shin at 30.
+    calf = EXERCISES["calf_stretch"]
+    report = replace(_report(), exercise="calf_stretch", rep_neutral=np.zeros(0),
+                     series={"back_shin_lean_deg": np.array([13.0, 20.0, 30.0, 31.0, 14.0])})
+    spec = signal_chart(report, calf, ["back_shin_lean_deg"]).to_dict()
+    drawn = {row["value"] for rows in spec["datasets"].values() for row in rows if "threshold" in row}
+    assert drawn == {calf.t("shin_rest_max_deg"), calf.t("shin_stretch_min_deg")}
