@@ -16,6 +16,7 @@ from exercises.gait import apply_events
 from exercises.judged import form_view_limit_deg, rule_view_limit_deg, with_unjudged
 from exercises.lookback import Lookback
 from exercises.results import ClipReport, FaultEpisode, FrameResult, HoldEvent, RepEvent
+from exercises.segment_reference import HeldLongest
 from exercises.series import SeriesRecorder
 from exercises.side import choose_side, side_votes, unswap_raised_leg
 from exercises.signals import APPROXIMATE, CONFIDENCE_NAMES, RELIABLE, UNKNOWN, measure
@@ -110,8 +111,8 @@ class Checker:
         self._view_smoothing_s = spec.thresholds.get("view_smoothing_s", _VIEW_SMOOTHING_S)
         self._view = math.nan
         self._view_t = -math.inf
-        # Each tracked segment's longest image length so far: its full length, for reading depth from foreshortening.
-        self._reference = np.full(2 * len(REFERENCE_SEGMENTS), np.nan)
+        # Each tracked segment's full image length, for reading depth or a misplaced joint from its foreshortening.
+        self._reference = HeldLongest(2 * len(REFERENCE_SEGMENTS), t("segment_full_held_min_s"))
         self._lookback = Lookback()  # what signals that look back remember of earlier frames
         partial_ratio = t(spec.rep.partial_min_ratio) if spec.rep.partial_min_ratio else None
         unseen_max_s = t(spec.rep.dwell_unseen_max_s) if spec.rep.dwell_unseen_max_s else math.inf
@@ -220,8 +221,9 @@ class Checker:
     def _signals(self, xy: np.ndarray, world: np.ndarray, frame: PoseFrame, view: float,
                  visibility: np.ndarray) -> tuple[dict[str, float], dict[str, int]]:
         sign = np.array([self._facing_step(float(facing_sign(xy[None], self.spec.facing_from)[0]))])
+        reference = self._reference.step(frame.t_s, segment_lengths_px(xy[None])[0])
         body = Body(xy[None], frame.back_profile[None], self.side, sign, world[None], np.array([view]),
-                    visibility[None], self._limits, self._reference_step(segment_lengths_px(xy[None])[0])[None],
+                    visibility[None], self._limits, reference[None],
                     self.spec.thresholds, np.array([frame.t_s]), self._lookback)
         values, conf = {}, {}
         for name in self.spec.signals:
@@ -283,10 +285,6 @@ class Checker:
     def _raw_view(self, world: np.ndarray, width_ratio: np.ndarray) -> np.ndarray:
         view = view_from_side_deg(world)
         return np.where(np.isfinite(view), view, view_from_width_ratio_deg(width_ratio))
-
-    def _reference_step(self, lengths: np.ndarray) -> np.ndarray:
-        self._reference = np.fmax(self._reference, lengths)
-        return self._reference.copy()
 
     def _view_step(self, t_s: float, raw: float) -> float:
         # A running average over time: the body turns slowly, MediaPipe's depth jitters from frame to frame.
@@ -355,7 +353,7 @@ class Checker:
         for i in np.flatnonzero(reliable):  # the facing average moves only on frames that are scored, as in update
             sign[i] = self._facing_step(float(forward[i]))
             view[i] = self._view_step(float(t_s[i]), float(raw_view[i]))
-            reference[i] = self._reference_step(lengths[i])
+            reference[i] = self._reference.step(float(t_s[i]), lengths[i])
         # Signals see the frames update would measure, and no others: one that looks back remembers only those.
         r = np.flatnonzero(reliable)
         body = Body(xy[r], sequence.back_profile[keep][r], self.side, sign[r], world[r], view[r], visibility[r],

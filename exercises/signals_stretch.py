@@ -117,7 +117,9 @@ def front_knee_past_toes_ratio(b: Body) -> np.ndarray:
     A front shin upright over the ankle puts the knee about half a shin behind the toes. Unknown where the front shin
     reads shorter than `front_shin_seen_min_ratio` of its full length: near upright it is not foreshortened by the
     camera's turn, so the pose model has misplaced its knee or its foot. Unknown too where the kneeling knee is not
-    read well: the legs' landmarks are then mixed up, and the front foot is often drawn back under the knee.
+    read well: the legs' landmarks are then mixed up, and the front foot is often drawn back under the knee. And
+    unknown for `front_legs_mixed_settle_s` after either: between misreads the model reads a frame or two well whose
+    knee is still thrown.
     """
     front = ~_left_kneels(b)
     knee, toe = _role(b, "knee", front), _role(b, "foot_index", front)
@@ -125,7 +127,9 @@ def front_knee_past_toes_ratio(b: Body) -> np.ndarray:
     full = _role_length(b, "knee", "ankle", front)
     with np.errstate(invalid="ignore"):
         misplaced = (shin < b.threshold("front_shin_seen_min_ratio") * full) | ~_kneeling_knee_read(b)
-    return np.where(misplaced, np.nan, _per_length(b, knee[:, 0] - toe[:, 0], shin))
+    recently = b.recent_lowest("front_legs_mixed", np.where(misplaced, 0.0, np.nan), np.zeros(len(shin)),
+                               b.threshold("front_legs_mixed_settle_s"))
+    return np.where(misplaced | np.isfinite(recently), np.nan, _per_length(b, knee[:, 0] - toe[:, 0], shin))
 
 
 @SIGNALS.register("trunk_lean_back_deg")

@@ -627,6 +627,10 @@ COMMON_THRESHOLDS: dict[str, float] = {
     # A rep's highest and lowest values are those its signals held at least this long: a pose misread lasts 0.1-0.3 s
     # (a leg's labels swapped for a few frames), while a rep rests at its end range for longer.
     "rep_extreme_held_min_s": 0.2,
+    # A segment's full length in the picture (exercises.segment_reference) is the longest it stayed at or above for
+    # this long: a pose model's collapse reads a segment longer for a frame or a few (a hip flexor's front shin up
+    # to 1.25 times its length, above 1.05 for 0.4 s), a segment seen whole keeps its length.
+    "segment_full_held_min_s": 0.5,
     # A neutral taken from readings at rest only (RepSpec.neutral_rest_edge) is trusted once the rest it was taken
     # from spans this long; before, a reading at rest about zero counts as rest too. Without it one reading at -31 as
     # the pose model locked on held a sphinx's neutral at -15 (its bound) for the set, its true rest at 0 never kept.

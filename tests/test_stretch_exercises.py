@@ -283,6 +283,38 @@ def test_a_front_foot_the_pose_model_misplaces_is_no_knee_past_the_toes():
     assert trusting.fault_counts == {"front_knee_past_toes": 1}
 
 
+def _stretch_front_shin(seq: PoseSequence, t0_s: float, t1_s: float, ratio: float,
+                        front: str = "right") -> PoseSequence:
+    """The front shin read `ratio` times its length from t0_s to t1_s (its foot moved along it), as the pose model
+    reads a leg it has thrown."""
+    xyz = seq.xyz.copy()
+    size = np.array(seq.image_size, float)
+    knee_i = sided("knee", front)
+    for i in np.flatnonzero((seq.t_s >= t0_s) & (seq.t_s < t1_s)):
+        knee = xyz[i, knee_i, :2] * size
+        for part in ("ankle", "heel", "foot_index"):
+            j = sided(part, front)
+            xyz[i, j, :2] = (knee + ratio * (xyz[i, j, :2] * size - knee)) / size
+    return dataclasses.replace(seq, xyz=xyz)
+
+
+@pytest.mark.parametrize("misread_s, found", [(0.4, True), (1.0, False)])
+def test_a_front_shin_misread_long_for_a_moment_does_not_hide_the_knee_later(misread_s, found):
+    # A rendered hip flexor stretch (fault sweep seed 6801) read its front shin at up to 1.25 times its length while
+    # the pose model threw the legs; taken as the shin's full length, every later frame read the shin short, as
+    # misplaced, and the knee past the toes on the next stretch went unknown. A length held under
+    # segment_full_held_min_s is not the full length; one held longer is (a leg seen whole for a second).
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=9.0, stretch_deg=22.0, fault_deg=42.0,
+                           base_deg=2.0, faults=(Fault("front_knee_past_toes", 2),), seed=4)
+    seq, spec = trace(script), get_exercise("hip_flexor_stretch")
+    first = score_sequence(seq, spec).holds[0]
+    misread = _stretch_front_shin(seq, first.start_s + 1.0, first.start_s + 1.0 + misread_s, 1.25)
+    report = score_sequence(misread, spec)
+    assert report.rep_count == 2
+    assert report.fault_counts == ({"front_knee_past_toes": 1} if found else {})
+    assert report.reps[1].faults == (("front_knee_past_toes",) if found else ())
+
+
 @pytest.mark.parametrize("seed, facing, stretched", [(1, 1, "far"), (2, -1, "near")])
 def test_calf_stretches_count_and_hold_with_no_fault(seed, facing, stretched):
     script = StretchScript("calf_stretch", stretches=2, stretched=stretched, hold_s=7.0, rest_deg=10.0,

@@ -445,9 +445,17 @@ def test_one_stretched_thigh_does_not_make_standing_read_bent():
                               frames[i].back_profile)
     knee = np.asarray(score_sequence(sequence(frames), spec).series["support_knee_deg"], float)
     assert np.nanmin(knee[20:]) > 160.0
+    # A quarter second is not held long enough to be the thigh's full length (segment_full_held_min_s) either: each
+    # guard alone keeps standing straight, and without both the stretched thigh stays its reference.
     uncapped = spec.with_thresholds({"leg_segment_max_ratio": 10.0})
     knee = np.asarray(score_sequence(sequence(frames), uncapped).series["support_knee_deg"], float)
-    assert np.nanmin(knee[20:]) < 150.0  # without the cap the stretched thigh stays its reference: standing reads bent
+    assert np.nanmin(knee[20:]) > 160.0
+    unheld = spec.with_thresholds({"segment_full_held_min_s": 0.0})
+    knee = np.asarray(score_sequence(sequence(frames), unheld).series["support_knee_deg"], float)
+    assert np.nanmin(knee[20:]) > 160.0
+    neither = spec.with_thresholds({"leg_segment_max_ratio": 10.0, "segment_full_held_min_s": 0.0})
+    knee = np.asarray(score_sequence(sequence(frames), neither).series["support_knee_deg"], float)
+    assert np.nanmin(knee[20:]) < 150.0  # standing reads bent
 
 
 def test_front_view_wall_squats_are_counted_and_a_wall_sit_is_timed():

@@ -116,5 +116,10 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
         # (seeds 281-285, 1301, 1311-1328), frames reading the knee past the toes where it was drawn behind them read
         # the shin at a median 0.68 (82% under this), frames of a drawn knee past the toes at 0.95 (8% under).
         "front_shin_seen_min_ratio": 0.85,
+        # While the pose model has the legs mixed up it reads them well for a frame or three between misreads, the knee
+        # jumping 0.1-0.4 of a shin past the toes and back in 40 ms (fault sweep seed 6801, a clean stretch side-on,
+        # once its shin's full length was no longer stretched by a misread): the knee over the toes stays unknown
+        # this long after the last frame read mixed up.
+        "front_legs_mixed_settle_s": 0.25,
     },
 )
