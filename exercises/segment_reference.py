@@ -14,7 +14,7 @@ from collections import deque
 
 import numpy as np
 
-_TIME_TOLERANCE_S = 1e-6
+from exercises.tracking import TIME_ROUNDING_S
 
 
 class HeldLongest:
@@ -36,10 +36,10 @@ class HeldLongest:
         """Add one frame's lengths (ascending `t_s`) and return a copy of the full lengths so far."""
         self._recent.append((t_s, np.asarray(lengths, float)))
         # Keep the newest frame at least `held_s` old: the window then spans the whole stretch.
-        while len(self._recent) > 1 and self._recent[1][0] <= t_s - self.held_s + _TIME_TOLERANCE_S:
+        while len(self._recent) > 1 and self._recent[1][0] <= t_s - self.held_s + TIME_ROUNDING_S:
             self._recent.popleft()
         held = np.fmin.reduce([v for _, v in self._recent])
-        spans = self._recent[0][0] <= t_s - self.held_s + _TIME_TOLERANCE_S
+        spans = self._recent[0][0] <= t_s - self.held_s + TIME_ROUNDING_S
         candidate = held if spans else np.where(np.isnan(self._longest), held, np.nan)
         self._longest = np.fmax(self._longest, candidate)
         return self._longest.copy()
