@@ -442,6 +442,25 @@ def test_open_book_a_turn_of_a_few_degrees_is_nothing():
     assert report.partial_rep_count == 0
 
 
+def test_open_book_rests_read_higher_after_the_first_turn_still_end_each_turn():
+    # The pose model reads the stacked rest differently after a turn: a rendered set (fault sweep seed 7103) read its
+    # rests after the first turn 10 degrees above the first, short of the rest zone, and two turns read as one. Half
+    # the way back and still there is a rest of its own (rest_return_min_ratio).
+    keys, t = [(0.0, 0.0, 0.0)], 0.0
+    for i in range(3):
+        rest = 0.0 if i == 0 else 15.0
+        for dt, turn in ((0.8, rest), (1.5, 80.0), (1.0, 80.0), (1.5, 15.0)):
+            t += dt
+            keys.append((t, turn, 0.0))
+    keys.append((t + 0.8, 15.0, 0.0))
+    seq = clip(open_book_frame, keys, 24.0)
+    report = score_sequence(seq, OPEN_BOOK)
+    assert (report.rep_count, report.partial_rep_count, report.fault_counts) == (3, 0, {})
+    without = dataclasses.replace(OPEN_BOOK, rep=dataclasses.replace(
+        OPEN_BOOK.rep, rest_return_min_ratio=None, rest_return_still_s=None, rest_return_still_max=None))
+    assert score_sequence(seq, without).rep_count == 1
+
+
 @pytest.mark.parametrize(("turns", "partial"),
                          [((80.0, 80.0, 80.0), 0), ((60.0, 60.0, 60.0), 0), ((80.0, 45.0, 80.0), 1)])
 def test_open_book_small_rotation_is_judged_against_the_sets_best_turn(turns, partial):

@@ -17,7 +17,9 @@ OPEN_BOOK = ExerciseSpec(
     # the rest zone, gets open and comes back.
     rep=RepSpec("chest_turn_deg", "return_to_low", low_max="turn_rest_max_deg", high_min="turn_open_min_deg",
                 dwell_s="rep_dwell_s", partial_min_ratio="partial_rep_min_ratio", partial_fault="small_rotation",
-                neutral_window_s="rest_window_s", neutral_quantile_ratio="rest_quantile_ratio"),
+                neutral_window_s="rest_window_s", neutral_quantile_ratio="rest_quantile_ratio",
+                rest_return_min_ratio="rest_return_min_ratio", rest_return_still_s="rest_return_still_s",
+                rest_return_still_max="rest_return_still_max_deg"),
     hold=None,
     frame_rules=(
         FrameRule("knees_separating", "knee_stack_gap_ratio", above="knee_stack_gap_max_ratio"),
@@ -40,6 +42,15 @@ OPEN_BOOK = ExerciseSpec(
         "turn_open_min_deg": 25.0,
         "turn_share_of_best_min_ratio": 0.7,
         "rep_dwell_s": 0.3,
+        # The pose model reads the stacked rest differently after a turn (RepSpec.rest_return_min_ratio): a rendered
+        # set (fault sweep seed 7103, side-on) read its rests after the first turn 10 degrees above the first, just
+        # past turn_rest_max_deg, and a full turn and the small one after it were read as one rep. Half the way back
+        # from a turn's furthest point, and still there (within 2 degrees for half a second), is back at a rest of
+        # its own. No change on 18 other rendered open books (sweep 6801, suite 7104 at 0-20 round) from 0.5 to 0.7
+        # of the way and 1 to 3 degrees.
+        "rest_return_min_ratio": 0.5,
+        "rest_return_still_s": 0.5,
+        "rest_return_still_max_deg": 2.0,
         # A turn that gets 30% of the way from rest to open (14.5 above rest, about 30 degrees drawn) and goes back is
         # a partial rep: small rotation (the range fault).
         "partial_rep_min_ratio": 0.3,
