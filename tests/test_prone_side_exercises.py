@@ -52,23 +52,24 @@ def sphinx_frame(t_s, rise_deg, elbow_ahead_px, neck_deg, facing=1, elbow_under_
 LYING, PROPPED = (0.0, 0.0, 0.0), (25.0, 0.0, 0.0)  # propped: the shoulder an upper arm's length up
 
 
-def sphinx_holds(n, hold_s=8.0, up_s=1.0, pause_s=1.0, faults=None):
-    """Keyframes of n times up on the elbows; `faults` maps a hold (1-based) to the pose held in its middle third."""
+def sphinx_holds(n, hold_s=8.0, up_s=1.0, pause_s=1.0, faults=None, propped=PROPPED):
+    """Keyframes of n times up on the elbows, held at `propped`; `faults` maps a hold (1-based) to the pose held in
+    its middle third."""
     keys, t = [(0.0, *LYING)], 0.0
     for i in range(1, n + 1):
         t += pause_s
         keys.append((t, *LYING))
         t += up_s
-        keys.append((t, *PROPPED))
+        keys.append((t, *propped))
         if i in (faults or {}):
             third = (hold_s - 1.0) / 3.0
-            for dt, pose in ((third, PROPPED), (0.5, faults[i]), (third, faults[i]), (0.5, PROPPED)):
+            for dt, pose in ((third, propped), (0.5, faults[i]), (third, faults[i]), (0.5, propped)):
                 t += dt
                 keys.append((t, *pose))
             t += third
         else:
             t += hold_s
-        keys.append((t, *PROPPED))
+        keys.append((t, *propped))
         t += up_s
         keys.append((t, *LYING))
     keys.append((t + pause_s, *LYING))
@@ -105,10 +106,22 @@ def test_sphinx_elbows_just_ahead_or_a_slight_nod_up_are_no_fault():
 
 
 def test_a_sphinx_head_read_up_to_25_degrees_up_is_no_neck_extension():
-    # The pose model reads a long-legged body's head, in line with the upper back, 22-25 degrees up (rendered seeds
-    # 222 and 225); looking up at the wall reads 37 and more.
-    report = score_sequence(clip(sphinx_frame, sphinx_holds(1, faults={1: (22.0, 0.0, 25.0)}), 24.0), SPHINX)
+    # The pose model reads a long-legged body's head, in line with the upper back, 22-25 degrees up all hold long
+    # (rendered seeds 222 and 225); looking up at the wall reads 37 and more.
+    report = score_sequence(clip(sphinx_frame, sphinx_holds(1, propped=(22.0, 0.0, 25.0)), 24.0), SPHINX)
     assert (report.rep_count, report.fault_counts) == (1, {})
+
+
+@pytest.mark.parametrize(("level_deg", "up_deg", "found"), [(0.0, 22.0, True), (0.0, 12.0, False), (10.0, 24.0, False)])
+def test_a_look_up_partway_through_a_hold_is_judged_from_where_the_head_settled(level_deg, up_deg, found):
+    # MediaPipe reads a raised head at about two thirds of it: a look up drawn 42-45 degrees read 24-30 (fault sweep
+    # seed 7103), under the absolute 28. From the head's own level in the first 1.5 s up, 15 more is a look up.
+    keys = sphinx_holds(2, faults={2: (25.0, 0.0, up_deg)}, propped=(25.0, 0.0, level_deg))
+    report = score_sequence(clip(sphinx_frame, keys, 24.0), SPHINX)
+    assert report.rep_count == 2
+    assert [r.faults for r in report.reps] == [(), ("neck_extension",) if found else ()]
+    absolute_only = SPHINX.with_thresholds({"neck_raised_max_deg": 90.0})
+    assert score_sequence(clip(sphinx_frame, keys, 24.0), absolute_only).fault_counts == {}
 
 
 def test_sphinx_elbows_sliding_ahead_on_the_way_down_are_no_fault():
