@@ -123,6 +123,12 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     "chest_up_min_deg": 12.0,
     "press_up_elbow_min_deg": 155.0,
     "sphinx_elbow_max_deg": 150.0,
+    # A sphinx's forearms lie on the floor: level in the picture side-on (1-6 degrees on rendered sphinxes), up to 50
+    # from 40 degrees round and a camera above the floor, where the picture foreshortens them. A press-up's hands are
+    # on the floor and its forearms rise from them (30-71 over 75 rendered press-ups, 0-60 round); one pushed up on
+    # bent arms reads its elbows as a sphinx's (135-147 on three of those) but its forearms at 60-71: no sphinx, and
+    # not a press-up by its elbows either, so unknown (fault sweep seed 7103 scored one as a sphinx).
+    "sphinx_forearm_rise_max_deg": 55.0,
     # A pelvic tilt and a trunk rotation keep both feet on the floor (hook lying): the higher ankle rises 0.01-0.08
     # trunk lengths above the hips (95th percentile) on rendered and real clips. A nerve glide lifts a foot 1.3-1.6
     # trunks, a knee to chest 0.8-0.9 and a figure four rests an ankle on the other knee, 0.5-0.6.
@@ -356,6 +362,23 @@ def chest_up_elbow_deg(sequence: PoseSequence) -> float:
         return float(np.nanmedian(straighter)) if np.isfinite(straighter).any() else float("nan")
 
 
+def chest_up_forearm_rise_deg(sequence: PoseSequence) -> float:
+    """The steeper forearm's rise from level in the picture, wrist to elbow, in degrees.
+
+    The median over the frames with the chest up (chest_up_min_deg); positive with the elbow above the wrist, NaN if
+    no such frame.
+    """
+    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        up = elevation_deg(hip, shoulder) >= _T["chest_up_min_deg"]
+        rises = [elevation_deg(xy[:, sided("wrist", s)], xy[:, sided("elbow", s)]) for s in ("left", "right")]
+        steeper = np.nanmax(np.stack(rises), axis=0)[up]
+        return float(np.nanmedian(steeper)) if np.isfinite(steeper).any() else float("nan")
+
+
 def _hips_and_trunk(sequence: PoseSequence) -> tuple[np.ndarray, np.ndarray, float]:
     """(xy, hip, trunk): the picture's landmarks, the hips' midpoint per frame, and the median trunk length (px)."""
     xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
@@ -464,7 +487,9 @@ Signature = tuple[Callable[[PoseSequence], float], str, str]
 SIGNATURES: dict[str, tuple[Signature, ...]] = {
     "cat_cow": ((head_travel_ratio, "cat_cow_head_travel_min_ratio", "the head hardly moves with the back"),),
     "prone_press_up": ((chest_up_elbow_deg, "press_up_elbow_min_deg", "the arms stay bent with the chest up"),),
-    "prone_on_elbows": ((chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),),
+    "prone_on_elbows": ((chest_up_elbow_deg, "sphinx_elbow_max_deg", "the arms straighten with the chest up"),
+                        (chest_up_forearm_rise_deg, "sphinx_forearm_rise_max_deg",
+                         "the forearms rise off the floor with the chest up")),
     "pelvic_tilt": ((ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),
                     (ankle_to_other_knee_drop_ratio, "pelvic_tilt_ankle_knee_drop_max_ratio",
                      "an ankle comes to the other knee")),

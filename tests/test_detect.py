@@ -18,6 +18,7 @@ from exercises.detect import (
     ankle_rise_ratio,
     ankle_to_other_knee_drop_ratio,
     chest_up_elbow_deg,
+    chest_up_forearm_rise_deg,
     fitting_postures,
     frame_postures,
     head_travel_ratio,
@@ -173,15 +174,33 @@ def test_straight_arms_tell_a_press_up_from_a_sphinx():
     assert recognise(press, only_press).exercise == "prone_press_up"
     rec = recognise(sphinx, only_press)
     assert rec.exercise == UNKNOWN and "arms stay bent" in rec.reason
-    # Elbows set ahead of the shoulders open a sphinx's elbows (rendered: up to 143); a press-up whose arms do not
-    # straighten still reads far straighter (163). An elbow between the two is neither.
+    # Elbows set ahead of the shoulders open a sphinx's elbows (rendered: up to 143), its forearms still on the floor;
+    # a press-up whose arms do not straighten still reads far straighter (163). An elbow between the two is neither.
+    from tests.test_prone_side_exercises import SPHINX, clip, sphinx_frame, sphinx_holds
+
     both = {name: get_exercise(name) for name in ("prone_press_up", "prone_on_elbows")}
-    ahead = trace_clip(press_ups(3, top=(25.0, 5.0, 143.0)), fps=15.0)
+    ahead = clip(sphinx_frame, sphinx_holds(2, propped=(25.0, 45.0, 0.0)), 15.0)
+    assert chest_up_forearm_rise_deg(ahead) < RECOGNITION_THRESHOLDS["sphinx_forearm_rise_max_deg"]
     bent = trace_clip(press_ups(3, top=(42.0, 5.0, 163.0)), fps=15.0)
     between = trace_clip(press_ups(3, top=(30.0, 5.0, 152.0)), fps=15.0)
-    assert recognise(ahead, both).exercise == "prone_on_elbows"
+    assert recognise(ahead, both).exercise == SPHINX.name
     assert recognise(bent, both).exercise == "prone_press_up"
     assert _signature_missing("prone_press_up", between) and _signature_missing("prone_on_elbows", between)
+
+
+def test_a_press_up_on_bent_arms_is_no_sphinx():
+    # Pushed up on arms that stay bent, a press-up reads its elbows as a sphinx's (135-147 on rendered ones) but its
+    # forearms rise from the hands on the floor (60-71), where a sphinx's lie on it: neither, so unknown (fault
+    # sweep seed 7103 scored one as a sphinx).
+    from tests.test_floor_exercises import press_ups, trace_clip
+
+    both = {name: get_exercise(name) for name in ("prone_press_up", "prone_on_elbows")}
+    pushed = trace_clip(press_ups(3, top=(25.0, 5.0, 140.0)), fps=15.0)
+    assert chest_up_elbow_deg(pushed) < RECOGNITION_THRESHOLDS["sphinx_elbow_max_deg"]
+    assert chest_up_forearm_rise_deg(pushed) > RECOGNITION_THRESHOLDS["sphinx_forearm_rise_max_deg"]
+    rec = recognise(pushed, both)
+    assert rec.exercise == UNKNOWN
+    assert "forearms rise off the floor" in _signature_missing("prone_on_elbows", pushed)
 
 
 def test_a_walk_fits_only_standing_frames():
