@@ -348,18 +348,25 @@ def head_travel_ratio(sequence: PoseSequence) -> float:
         return float(np.nanpercentile(rise, 95) - np.nanpercentile(rise, 5))
 
 
-def chest_up_elbow_deg(sequence: PoseSequence) -> float:
-    """Median over the frames with the chest up (chest_up_min_deg) of the straighter elbow, degrees; NaN if none."""
+def _chest_up_median(sequence: PoseSequence, per_side: Callable[[np.ndarray, str], np.ndarray]) -> float:
+    """Median over the frames with the chest up (chest_up_min_deg) of the larger of an arm measure on the two sides.
+
+    `per_side(xy, side)` gives the measure per frame from the picture's landmarks; NaN if no frame has it.
+    """
     xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
         hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
         up = elevation_deg(hip, shoulder) >= _T["chest_up_min_deg"]
-        elbows = [joint_angle_deg(xy[:, sided("shoulder", s)], xy[:, sided("elbow", s)], xy[:, sided("wrist", s)])
-                  for s in ("left", "right")]
-        straighter = np.nanmax(np.stack(elbows), axis=0)[up]
-        return float(np.nanmedian(straighter)) if np.isfinite(straighter).any() else float("nan")
+        larger = np.nanmax(np.stack([per_side(xy, s) for s in ("left", "right")]), axis=0)[up]
+        return float(np.nanmedian(larger)) if np.isfinite(larger).any() else float("nan")
+
+
+def chest_up_elbow_deg(sequence: PoseSequence) -> float:
+    """Median over the frames with the chest up (chest_up_min_deg) of the straighter elbow, degrees; NaN if none."""
+    return _chest_up_median(sequence, lambda xy, s: joint_angle_deg(
+        xy[:, sided("shoulder", s)], xy[:, sided("elbow", s)], xy[:, sided("wrist", s)]))
 
 
 def chest_up_forearm_rise_deg(sequence: PoseSequence) -> float:
@@ -368,15 +375,7 @@ def chest_up_forearm_rise_deg(sequence: PoseSequence) -> float:
     The median over the frames with the chest up (chest_up_min_deg); positive with the elbow above the wrist, NaN if
     no such frame.
     """
-    xy = pixel_xy(sequence.xyz, sequence.visibility, sequence.image_size, LANDMARK_VISIBILITY_MIN_RATIO)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        shoulder = np.nanmean(xy[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
-        hip = np.nanmean(xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
-        up = elevation_deg(hip, shoulder) >= _T["chest_up_min_deg"]
-        rises = [elevation_deg(xy[:, sided("wrist", s)], xy[:, sided("elbow", s)]) for s in ("left", "right")]
-        steeper = np.nanmax(np.stack(rises), axis=0)[up]
-        return float(np.nanmedian(steeper)) if np.isfinite(steeper).any() else float("nan")
+    return _chest_up_median(sequence, lambda xy, s: elevation_deg(xy[:, sided("wrist", s)], xy[:, sided("elbow", s)]))
 
 
 def _hips_and_trunk(sequence: PoseSequence) -> tuple[np.ndarray, np.ndarray, float]:
