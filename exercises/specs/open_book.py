@@ -46,8 +46,8 @@ OPEN_BOOK = ExerciseSpec(
         # set (fault sweep seed 7103, side-on) read its rests after the first turn 10 degrees above the first, just
         # past turn_rest_max_deg, and a full turn and the small one after it were read as one rep. Half the way back
         # from a turn's furthest point, and still there (within 2 degrees for half a second), is back at a rest of
-        # its own. No change on 18 other rendered open books (sweep 6801, suite 7104 at 0-20 round) from 0.5 to 0.7
-        # of the way and 1 to 3 degrees.
+        # its own. No change on the 17 other rendered open books at hand (sweeps 6801 and 7103, suite 7104 at 0-20
+        # round), from 0.5 to 0.7 of the way and 1 to 3 degrees.
         "rest_return_min_ratio": 0.5,
         "rest_return_still_s": 0.5,
         "rest_return_still_max_deg": 2.0,
