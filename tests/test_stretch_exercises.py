@@ -15,6 +15,7 @@ import pytest
 from exercises.body import Body, ViewLimits
 from exercises.engine import Checker, score_sequence
 from exercises.registry import EXERCISES, get_exercise
+from exercises.results import HoldEvent
 from exercises.signals import measure
 from exercises.spec import ExerciseSpec
 from feedback.wording import HOW_TO, WORDING
@@ -157,19 +158,30 @@ def test_a_prescribed_30_s_stretch_keeps_the_rest_read_behind_vertical_before_it
     assert min(h.good_s for h in score_sequence(trace(script), every_reading).holds) < _hold_truth(script) - 5.0
 
 
+def _edited(seq: PoseSequence, t0_s: float, t1_s: float, edit) -> PoseSequence:
+    """A copy with the frames from t0_s to t1_s edited in pixels: `edit(k, px)` changes the k-th such frame's (33, 2)
+    landmarks in place, as the pose model misreads them."""
+    xyz = seq.xyz.copy()
+    size = np.array(seq.image_size, float)
+    for k, i in enumerate(np.flatnonzero((seq.t_s >= t0_s) & (seq.t_s < t1_s))):
+        px = xyz[i, :, :2] * size
+        edit(k, px)
+        xyz[i, :, :2] = px / size
+    return dataclasses.replace(seq, xyz=xyz)
+
+
 def _throw_kneeling_knee(seq: PoseSequence, t0_s: float, t1_s: float, under_deg: float, length_ratio: float,
                          facing: int = 1, kneeling: str = "left") -> PoseSequence:
     """The kneeling knee read as the pose model throws it: `length_ratio` of the thigh from the hip, its knee->hip
     line `under_deg` behind vertical (the hip behind the knee), from t0_s to t1_s."""
-    xyz = seq.xyz.copy()
-    size = np.array(seq.image_size, float)
     knee_i, hip_i = sided("knee", kneeling), sided("hip", kneeling)
-    for i in np.flatnonzero((seq.t_s >= t0_s) & (seq.t_s < t1_s)):
-        knee, hip = xyz[i, knee_i, :2] * size, xyz[i, hip_i, :2] * size
-        length = length_ratio * np.linalg.norm(hip - knee)
-        a = np.radians(under_deg)
-        xyz[i, knee_i, :2] = (hip + length * np.array([facing * np.sin(a), np.cos(a)])) / size
-    return dataclasses.replace(seq, xyz=xyz)
+    a = np.radians(under_deg)
+
+    def throw(_k: int, px: np.ndarray) -> None:
+        length = length_ratio * np.linalg.norm(px[hip_i] - px[knee_i])
+        px[knee_i] = px[hip_i] + length * np.array([facing * np.sin(a), np.cos(a)])
+
+    return _edited(seq, t0_s, t1_s, throw)
 
 
 # A knee read straight under the hip but a quarter of the thigh high, and one read at full length but ahead of the
@@ -249,20 +261,30 @@ def test_a_kneeling_knee_moved_a_thigh_forward_is_unknown_not_a_stretch():
     assert np.all(np.abs(np.asarray(values)[~after]) < 5.0)
 
 
+def _foot_misplaced(px: np.ndarray, front: str) -> None:
+    """One frame's front foot drawn back under the knee and up, as the pose model misplaces it (see below)."""
+    knee = px[sided("knee", front)]
+    shin = np.linalg.norm(px[sided("ankle", front)] - knee)
+    ankle = knee + shin * np.array([-0.55, 0.42])
+    px[sided("ankle", front)] = px[sided("heel", front)] = ankle
+    px[sided("foot_index", front)] = ankle + shin * np.array([0.2, 0.05])
+
+
 def _misplace_front_foot(seq: PoseSequence, t0_s: float, t1_s: float, front: str = "right") -> PoseSequence:
     """The front leg's foot read as the pose model misplaces it, from t0_s to t1_s: drawn back under the knee and up,
     the shin 0.7 of its length and the knee half that shin ahead of the toes (facing image-right)."""
-    xyz = seq.xyz.copy()
-    size = np.array(seq.image_size, float)
-    knee_i, ankle_i = sided("knee", front), sided("ankle", front)
-    for i in np.flatnonzero((seq.t_s >= t0_s) & (seq.t_s < t1_s)):
-        knee = xyz[i, knee_i, :2] * size
-        shin = np.linalg.norm(xyz[i, ankle_i, :2] * size - knee)
-        ankle = knee + shin * np.array([-0.55, 0.42])
-        xyz[i, ankle_i, :2] = ankle / size
-        xyz[i, sided("heel", front), :2] = ankle / size
-        xyz[i, sided("foot_index", front), :2] = (ankle + shin * np.array([0.2, 0.05])) / size
-    return dataclasses.replace(seq, xyz=xyz)
+    return _edited(seq, t0_s, t1_s, lambda _k, px: _foot_misplaced(px, front))
+
+
+def _misread_mid_first_hold(misread) -> tuple[PoseSequence, ExerciseSpec, HoldEvent]:
+    """A clean hip flexor set (two 8 s stretches) with `misread(seq, t0_s, t1_s)` over 0.8 s in the middle of its first
+    hold; returns the misread set, the spec and the first hold as the clean set times it."""
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=8.0, rest_deg=-1.0, stretch_deg=22.0,
+                           base_deg=2.0, seed=6)
+    seq, spec = trace(script), get_exercise("hip_flexor_stretch")
+    first = score_sequence(seq, spec).holds[0]
+    mid_s = (first.start_s + first.end_s) / 2
+    return misread(seq, mid_s - 0.4, mid_s + 0.4), spec, first
 
 
 def test_a_front_foot_the_pose_model_misplaces_is_no_knee_past_the_toes():
@@ -270,12 +292,7 @@ def test_a_front_foot_the_pose_model_misplaces_is_no_knee_past_the_toes():
     # moment, its shin read short (rendered seeds 1301 and 1317, side-on: the only front_knee_past_toes false flags
     # of 27 clips). Where the front shin reads under front_shin_seen_min_ratio of its length, the knee over the toes
     # is unknown: no fault, and the hold loses no good time to one.
-    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=8.0, rest_deg=-1.0, stretch_deg=22.0,
-                           base_deg=2.0, seed=6)
-    seq, spec = trace(script), get_exercise("hip_flexor_stretch")
-    first = score_sequence(seq, spec).holds[0]
-    mid_s = (first.start_s + first.end_s) / 2
-    misread = _misplace_front_foot(seq, mid_s - 0.4, mid_s + 0.4)
+    misread, spec, first = _misread_mid_first_hold(_misplace_front_foot)
     report = score_sequence(misread, spec)
     assert (report.rep_count, report.fault_counts) == (2, {})
     assert report.holds[0].good_s == pytest.approx(first.good_s, abs=0.1)
@@ -287,47 +304,35 @@ def _stretch_front_shin(seq: PoseSequence, t0_s: float, t1_s: float, ratio: floa
                         front: str = "right") -> PoseSequence:
     """The front shin read `ratio` times its length from t0_s to t1_s (its foot moved along it), as the pose model
     reads a leg it has thrown."""
-    xyz = seq.xyz.copy()
-    size = np.array(seq.image_size, float)
-    knee_i = sided("knee", front)
-    for i in np.flatnonzero((seq.t_s >= t0_s) & (seq.t_s < t1_s)):
-        knee = xyz[i, knee_i, :2] * size
+    def stretch(_k: int, px: np.ndarray) -> None:
+        knee = px[sided("knee", front)]
         for part in ("ankle", "heel", "foot_index"):
-            j = sided(part, front)
-            xyz[i, j, :2] = (knee + ratio * (xyz[i, j, :2] * size - knee)) / size
-    return dataclasses.replace(seq, xyz=xyz)
+            px[sided(part, front)] = knee + ratio * (px[sided(part, front)] - knee)
+
+    return _edited(seq, t0_s, t1_s, stretch)
 
 
 def _knee_thrown_between_misreads(seq: PoseSequence, t0_s: float, t1_s: float, front: str = "right") -> PoseSequence:
     """From t0_s to t1_s every other frame has the front foot misplaced (as _misplace_front_foot) and the frames
     between it read whole but with the foot drawn back, the knee 0.3 of a shin past the toes (facing image-right)."""
-    inside = np.flatnonzero((seq.t_s >= t0_s) & (seq.t_s < t1_s))
-    misread = _misplace_front_foot(seq, t0_s, t1_s, front)
-    xyz = seq.xyz.copy()
-    size = np.array(seq.image_size, float)
-    for k, i in enumerate(inside):
+    def thrown(k: int, px: np.ndarray) -> None:
         if k % 2 == 0:
-            xyz[i] = misread.xyz[i]
-            continue
-        knee = xyz[i, sided("knee", front), :2] * size
-        shin = np.linalg.norm(xyz[i, sided("ankle", front), :2] * size - knee)
-        toe_x = xyz[i, sided("foot_index", front), 0] * size[0]
-        back_px = toe_x - (knee[0] - 0.3 * shin)
+            _foot_misplaced(px, front)
+            return
+        knee = px[sided("knee", front)]
+        shin = np.linalg.norm(px[sided("ankle", front)] - knee)
+        back_px = px[sided("foot_index", front), 0] - (knee[0] - 0.3 * shin)
         for part in ("ankle", "heel", "foot_index"):
-            xyz[i, sided(part, front), 0] -= back_px / size[0]
-    return dataclasses.replace(seq, xyz=xyz)
+            px[sided(part, front), 0] -= back_px
+
+    return _edited(seq, t0_s, t1_s, thrown)
 
 
 def test_a_knee_read_between_misreads_of_the_legs_is_not_trusted():
     # While the pose model has the legs mixed up it reads them well for a frame or three between misreads, the knee
     # thrown past the toes (fault sweep seed 6801, a clean stretch side-on). The knee over the toes stays unknown
     # front_legs_mixed_settle_s after the last misread: no fault, and it reads the same live.
-    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=8.0, rest_deg=-1.0, stretch_deg=22.0,
-                           base_deg=2.0, seed=6)
-    seq, spec = trace(script), get_exercise("hip_flexor_stretch")
-    first = score_sequence(seq, spec).holds[0]
-    mid_s = (first.start_s + first.end_s) / 2
-    thrown = _knee_thrown_between_misreads(seq, mid_s - 0.4, mid_s + 0.4)
+    thrown, spec, _ = _misread_mid_first_hold(_knee_thrown_between_misreads)
     report = score_sequence(thrown, spec)
     assert (report.rep_count, report.fault_counts) == (2, {})
     trusting = score_sequence(thrown, spec.with_thresholds({"front_legs_mixed_settle_s": 0.0}))
