@@ -134,7 +134,7 @@ class Checker:
                                         t(spec.rep.neutral_below_max) if spec.rep.neutral_below_max else None,
                                         self._rest_band(spec),
                                         t("neutral_rest_trusted_after_s") if spec.rep.neutral_rest_edge else 0.0,
-                                        t(spec.rep.neutral_nominal) if spec.rep.neutral_nominal else 0.0)
+                                        spec.nominal_rest())
                          if spec.rep.neutral_window_s else None)
         # The neutral at the last judged frame, which a hold measured from it (HoldSpec.from_neutral) subtracts and
         # the report keeps per frame; NaN before the first (a hold is only stepped after the rep, which sets it).
