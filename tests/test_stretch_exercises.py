@@ -118,6 +118,20 @@ def test_hip_flexor_fault_lands_on_its_stretch_and_shortens_its_hold(fault, faul
     assert [h.good_s for h in report.holds] == pytest.approx([10.5, 7.5], abs=1.0)
 
 
+@pytest.mark.parametrize("view_deg, judged", [(20.0, True), (40.0, False)])
+def test_the_front_knee_is_not_judged_from_far_round(view_deg, judged):
+    # A shin leaning over the toes reads short from far round, as a misplaced one does: the knee over the toes is
+    # reported not checked there (front_knee_view_max_deg), while the stretches are still counted and timed.
+    script = StretchScript("hip_flexor_stretch", stretches=2, hold_s=9.0, stretch_deg=22.0, fault_deg=42.0,
+                           base_deg=2.0, faults=(Fault("front_knee_past_toes", 2),), seed=4)
+    report = score_sequence(_view_read(trace(script), view_deg), get_exercise("hip_flexor_stretch"))
+    assert report.rep_count == 2
+    assert report.fault_counts == ({"front_knee_past_toes": 1} if judged else {})
+    unjudged = [u.code for u in report.unjudged]
+    assert ("front_knee_past_toes" in unjudged) is not judged
+    assert "trunk_leaning_back" not in unjudged
+
+
 def test_kneeling_upright_without_the_stretch_is_no_rep_and_no_hold():
     script = StretchScript("hip_flexor_stretch", stretches=1, hold_s=8.0, rest_deg=0.0, stretch_deg=5.0, seed=5)
     report = score_sequence(trace(script), get_exercise("hip_flexor_stretch"))
