@@ -744,11 +744,10 @@ class RepCounter:
         if self.rest is None:
             return None, [self._partial(*self._ends)] if self.partials_on and len(self._ends) == 2 else []
         z = self.zones
-        if self._rep_start_s is not None and self._rest_held and self._return is not None \
-                and math.isfinite(self._return.plateau_s):
+        if self._rep_start_s is not None and self._return is not None and math.isfinite(self._return.plateau_s):
             # Back on a plateau short of the rest zone when the footage ended: the rep ended there.
             span = RepSpan(self._rep_start_s, self._return.plateau_s, stats_end_s=self._return.plateau_s,
-                           start_seen=self._rep_start_seen)
+                           start_seen=self._rep_start_seen, rest_held=self._rest_held)
             self.reps.append(span)
             self._rep_start_s = None
             return None, [span]
@@ -823,14 +822,19 @@ class RepCounter:
         return out
 
     def _step_return(self, t_s: float, x: float) -> list[RepSpan]:
-        if self._rep_start_s is None or not self._rest_held:
+        # Any rep under way, also one from the footage's first instant: a pose model locking on 14 degrees high left
+        # the first rest read as a tilt, and that rep, never back in the rest zone, swallowed every tilt after it
+        # (fault sweep 7103: 1 rep for 3). Whether its part before the plateau was only the locking on is the
+        # Checker's call (the span keeps rest_held; Checker._only_the_neutral_settled).
+        if self._rep_start_s is None:
             self._return.reset()
             return []
         went_again = self._return.step(t_s, x)
         if went_again is None:
             return []
         end_s, next_start_s = went_again
-        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen)
+        span = RepSpan(self._rep_start_s, end_s, stats_end_s=end_s, start_seen=self._rep_start_seen,
+                       rest_held=self._rest_held)
         self.reps.append(span)
         self._rep_start_s, self._rest_held = next_start_s, True  # the plateau was held still
         self._rep_start_seen = True
