@@ -150,14 +150,24 @@ def back_shin_lean_deg(b: Body) -> np.ndarray:
     Standing upright side-on, the back knee hides behind the front leg (rendered clips through MediaPipe: seen
     under half the time at rest); with that leg straight, as it stands and as the gastrocnemius version holds it,
     the shin lies along the hip-ankle line, whose lean stands in for it. So a rest between stretches reads as rest
-    rather than unknown, and the stretches around it are counted.
+    rather than unknown, and the stretches around it are counted. A bent knee brings the hip back over the ankle, so
+    the stand-in reads more upright than the shin: where it reads more than `shin_stand_in_drop_max_deg` below the
+    shin last read (within `shin_stand_in_window_s`) it stands in for nothing, and the lean is unknown.
     """
     back = _left_foot_back(b)
     ankle, front_ankle = _role(b, "ankle", back), _role(b, "ankle", ~back)
     hip = _role(b, "hip", back)
     stagger = np.abs(_per_length(b, front_ankle[:, 0] - ankle[:, 0], distance(hip, ankle)))
     shin = _forward_lean_deg(b, ankle, _role(b, "knee", back))
-    lean = np.where(np.isfinite(shin), shin, _forward_lean_deg(b, ankle, hip))
+    stand_in = _forward_lean_deg(b, ankle, hip)
+    window_s, drop_max = b.threshold("shin_stand_in_window_s"), b.threshold("shin_stand_in_drop_max_deg")
+    if np.isfinite(window_s) and np.isfinite(drop_max):
+        # The newest reading scores lowest, so the window's lowest is the shin last read.
+        age = -np.asarray(b.t_s, float) if b.t_s is not None else np.zeros(len(shin))
+        last_shin = b.recent_lowest("back_shin_last_read", np.where(np.isfinite(shin), age, np.nan), shin, window_s)
+        with np.errstate(invalid="ignore"):
+            stand_in = np.where(stand_in < last_shin - drop_max, np.nan, stand_in)
+    lean = np.where(np.isfinite(shin), shin, stand_in)
     with np.errstate(invalid="ignore"):
         together = stagger < b.threshold("feet_stagger_min_ratio")
     return np.where(together, np.nan, lean)

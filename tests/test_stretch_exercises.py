@@ -20,10 +20,12 @@ from exercises.signals import measure
 from exercises.spec import ExerciseSpec
 from feedback.wording import HOW_TO, WORDING
 from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
+from pose.geometry import joint_angle_deg
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from synth.script import Fault, WallSquatScript
 from synth.skeleton import BodyProportions
 from synth.stretch_scripts import BackExtensionScript, StretchScript
+from tests.live_path import live_and_recorded_agree
 
 SIZE = (640, 480)
 SCALE_PX = 260.0  # pixels per body height
@@ -438,6 +440,30 @@ def test_calf_fault_lands_on_its_stretch(fault, fault_deg):
     assert [r.faults for r in report.reps] == [(fault,), ()]
     assert report.fault_counts == {fault: 1}
     assert [h.good_s for h in report.holds] == pytest.approx([7.5, 10.5], abs=1.0)
+
+
+def test_a_back_knee_hidden_as_it_bends_does_not_end_the_stretch():
+    # The hip-ankle line stands in for a far back shin the pose model does not see, which is right for a straight
+    # leg. Bent in the stretch, the knee went unseen too (rendered seed 7002), and the line, the hip back over the
+    # ankle, read the shin 20 degrees more upright: the stretch "ended" there and was counted twice. Reading that far
+    # under the shin last seen, the stand-in is unknown, a gap the stretch and its hold bridge.
+    # The clip runs on 3 s after the last stretch: hidden the moment it is upright, the far shin's return to rest is
+    # seen once the shin last read is older than shin_stand_in_window_s.
+    script = StretchScript("calf_stretch", stretches=2, stretched="far", hold_s=7.5, rest_deg=10.0, stretch_deg=31.0,
+                           fault_deg=35.0, faults=(Fault("back_knee_bent", 1),), tail_s=3.0, seed=6)
+    seq = trace(script, hide_upright_far_knee=True)
+    xy = np.asarray(seq.xyz)[:, :, :2] * np.array(SIZE)
+    knee = joint_angle_deg(*(xy[:, sided(part, "right")] for part in ("hip", "knee", "ankle")))
+    visibility = seq.visibility.copy()
+    visibility[knee < 165.0, sided("knee", "right")] = 0.1
+    bent_s = np.asarray(seq.t_s)[knee < 165.0]
+    assert 2.0 < bent_s.max() - bent_s.min() < 3.0  # the bend, unseen, is within the window and the hold's gap
+    hidden = dataclasses.replace(seq, visibility=visibility)
+    spec = get_exercise("calf_stretch")
+    report = live_and_recorded_agree(hidden, spec)  # the shin last read is remembered live as recorded
+    assert report.rep_count == 2
+    assert len(report.holds) == 2  # the stretch's hold bridges the 3 s the shin is unknown
+    assert score_sequence(hidden, spec.with_thresholds({"shin_stand_in_drop_max_deg": 90.0})).rep_count == 3
 
 
 @pytest.mark.parametrize("heel_deg, faults", [(6.0, {}), (12.0, {"back_heel_lifting": 1})])
