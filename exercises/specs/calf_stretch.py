@@ -85,7 +85,7 @@ CALF_STRETCH = ExerciseSpec(
         "hold_settle_s": 1.0,
         # As other holds: a stretch survives up to 3 s with the back shin unknown, in the band before and after (a
         # back knee bent in the stretch hides its shin, and the hip-ankle line then stands in for nothing). On the 117
-        # stretches below, holds within 1 s 89 -> 91.
+        # stretches of shin_stand_in_drop_max_deg (above), holds within 1 s 89 -> 91.
         "hold_unseen_gap_max_s": 3.0,
         # The heel is judged from the back foot's own reading as the stretch settled (its median over the stretch's
         # first 1.5 s), not from the floor line as read: the pose model places a flat foot's heel and toes at heights
