@@ -308,6 +308,21 @@ def test_a_rest_read_high_as_the_pose_model_locks_on_is_no_tilt(up_px, monkeypat
     assert settling.rep_count == 3 and settling.reps[0].faults == ("too_fast",)
 
 
+def test_a_quick_first_tilt_as_the_pose_model_locks_on_does_not_swallow_the_tilts_after_it():
+    # Fault sweep 7103: the hand read 14 degrees high at the first frame and a few high until a quick first tilt, so
+    # a rep ran from the first frame; it came back to a plateau short of the rest zone (the rest read lower after the
+    # tilt) and, never having left a rest held, took every tilt after it: 1 rep for 3. It ends on its plateau as any
+    # rep does, live as recorded.
+    seq = clip(tilts(3, fast=(1,)), 15.0, **TILT)
+    t = np.asarray(seq.t_s)
+    seq = hand_read_higher(seq, np.where(t < 0.2, np.interp(t, [0.0, 0.2], [20.0, 4.0]),
+                                         np.interp(t, [1.0, 1.5], [4.0, 0.0])))
+    report = live_and_recorded_agree(seq, PELVIC_TILT)
+    assert report.reps[0].start_s < 0.5  # the rep from the first frame
+    assert report.rep_count == 3
+    assert report.hold_s == pytest.approx(5.0, abs=0.4)
+
+
 def test_a_tilt_begun_as_the_pose_model_locks_on_is_a_tilt():
     # The same misreading, the first tilt from 1 s: its rest was never held either, but the tilt moves far after the
     # locking on, so it counts.
