@@ -160,14 +160,14 @@ def back_shin_lean_deg(b: Body) -> np.ndarray:
     stagger = np.abs(_per_length(b, front_ankle[:, 0] - ankle[:, 0], distance(hip, ankle)))
     shin = _forward_lean_deg(b, ankle, _role(b, "knee", back))
     stand_in = _forward_lean_deg(b, ankle, hip)
-    window_s, drop_max = b.threshold("shin_stand_in_window_s"), b.threshold("shin_stand_in_drop_max_deg")
-    if np.isfinite(window_s) and np.isfinite(drop_max):
-        # The newest reading scores lowest, so the window's lowest is the shin last read.
-        age = -np.asarray(b.t_s, float) if b.t_s is not None else np.zeros(len(shin))
-        last_shin = b.recent_lowest("back_shin_last_read", np.where(np.isfinite(shin), age, np.nan), shin, window_s)
-        with np.errstate(invalid="ignore"):
-            stand_in = np.where(stand_in < last_shin - drop_max, np.nan, stand_in)
-    lean = np.where(np.isfinite(shin), shin, stand_in)
+    # The newest reading scores lowest, so the window's lowest is the shin last read. A spec without the limit (NaN)
+    # compares false: the stand-in always stands in.
+    age = -np.asarray(b.t_s, float) if b.t_s is not None else np.zeros(len(shin))
+    last_shin = b.recent_lowest("back_shin_last_read", np.where(np.isfinite(shin), age, np.nan), shin,
+                                b.threshold("shin_stand_in_window_s"))
+    with np.errstate(invalid="ignore"):
+        hides_a_bend = stand_in < last_shin - b.threshold("shin_stand_in_drop_max_deg")
+    lean = np.where(np.isfinite(shin), shin, np.where(hides_a_bend, np.nan, stand_in))
     with np.errstate(invalid="ignore"):
         together = stagger < b.threshold("feet_stagger_min_ratio")
     return np.where(together, np.nan, lean)

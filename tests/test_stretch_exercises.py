@@ -19,7 +19,7 @@ from exercises.results import HoldEvent
 from exercises.signals import measure
 from exercises.spec import ExerciseSpec
 from feedback.wording import HOW_TO, WORDING
-from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence
+from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence, pixel_xy
 from pose.geometry import joint_angle_deg
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from synth.script import Fault, WallSquatScript
@@ -452,7 +452,7 @@ def test_a_back_knee_hidden_as_it_bends_does_not_end_the_stretch():
     script = StretchScript("calf_stretch", stretches=2, stretched="far", hold_s=7.5, rest_deg=10.0, stretch_deg=31.0,
                            fault_deg=35.0, faults=(Fault("back_knee_bent", 1),), tail_s=3.0, seed=6)
     seq = trace(script, hide_upright_far_knee=True)
-    xy = np.asarray(seq.xyz)[:, :, :2] * np.array(SIZE)
+    xy = pixel_xy(seq.xyz, seq.visibility, seq.image_size, 0.0)
     knee = joint_angle_deg(*(xy[:, sided(part, "right")] for part in ("hip", "knee", "ankle")))
     visibility = seq.visibility.copy()
     visibility[knee < 165.0, sided("knee", "right")] = 0.1
