@@ -241,8 +241,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "pelvis_rotating": FaultWording(
         "Keep your hips level on the floor; let the crossed knee open gently instead.",
-        "Pelvis rolled to one side during the figure-four stretch (hip line more than pelvis_roll_max_deg out of "
-        "level): the stretch moved away from the piriformis.",
+        "Pelvis rolled to one side during the figure-four stretch (hip line turned more than pelvis_roll_max_deg "
+        "from the shoulders', or more than pelvis_roll_rise_max_deg further than where the hold began): the stretch "
+        "moved away from the piriformis.",
     ),
 }
 
@@ -712,7 +713,8 @@ def coverage_note(exercise: str, pose_coverage: float, body_seen_ratio: float) -
 # said before the set so that a patient is not puzzled and a therapist knows what to check by eye.
 KNOWN_LIMITS: dict[str, str] = {
     # Filmed from above (how-to), drawn pelvis rolls of 24-32 degrees read 2-28 against the shoulders, under what a
-    # clean hold reads (up to 22): rendered seeds 501-502 and 511-516 through MediaPipe found none.
+    # clean hold reads (up to 22): rendered seeds 501-502 and 511-516 through MediaPipe found none. Judged also from
+    # where each hold began (session 68), about half are found up to 20 degrees round and none from 40.
     "figure_four_stretch": "formcheck may miss the pelvis rolling to one side in this stretch: check it by eye.",
     # On the rendered mannequin the pose model's hips follow the trunk and show about a fifth of a drawn 15-18
     # degree drop: no hip-drop clip of any seed was flagged.

@@ -631,6 +631,22 @@ def test_pelvis_rotating_lands_on_its_hold():
     assert [r.faults for r in report.reps] == [(), ("pelvis_rotating",)]
 
 
+@pytest.mark.parametrize(("crossed_roll_deg", "rolled_deg", "faults"), [
+    # The crossed thigh pulls MediaPipe's hips round: clean crossed holds read 5-22 (rendered seeds 7202-7203); a
+    # pelvis rolled 24 degrees mid-hold rose 4-14 above that, under the limit of 30 (20 of 21 rolls missed).
+    (18.0, 26.0, [(), ("pelvis_rotating",)]),
+    (4.0, 11.0, [(), ("pelvis_rotating",)]),
+    # A level read high from the start, and held there, is the crossing's reading, not a roll.
+    (22.0, 22.0, [(), ()]),
+])
+def test_a_pelvis_rolling_during_the_hold_is_judged_from_where_the_hold_began(crossed_roll_deg, rolled_deg, faults):
+    keys = crossings(2, hold_s=8.0, fault={2: {"pelvis_roll_deg": rolled_deg}})
+    # While crossed, the pelvis reads the crossing's level (the roll's own keys keep theirs).
+    keys = [(t, {"pelvis_roll_deg": crossed_roll_deg, **pose} if pose.get("cross") else pose) for t, pose in keys]
+    report = live_and_recorded_agree(clip(keys, 15.0), FIGURE_FOUR)
+    assert [r.faults for r in report.reps] == faults
+
+
 @pytest.mark.parametrize("spec", [PELVIC_TILT, ROTATION, FIGURE_FOUR], ids=lambda s: s.name)
 def test_each_supine_spec_finds_nothing_in_the_others_clips(spec):
     # Recognition picks the spec whose counting finds the clip's movement: each must stay silent on the others'.
