@@ -632,8 +632,8 @@ def test_pelvis_rotating_lands_on_its_hold():
 
 
 @pytest.mark.parametrize(("crossed_roll_deg", "rolled_deg", "faults"), [
-    # The crossed thigh pulls MediaPipe's hips round: clean crossed holds read 5-22 (rendered seeds 7202-7203); a
-    # pelvis rolled 24 degrees mid-hold rose 4-14 above that, under the limit of 30 (20 of 21 rolls missed).
+    # The crossed thigh pulls MediaPipe's hips round: clean crossed holds began at 1-20 (rendered seeds 7202-7203 and
+    # the sweeps); a pelvis rolled 24 degrees mid-hold rose 0-14 above that, under the limit of 30 (20 of 21 missed).
     (18.0, 26.0, [(), ("pelvis_rotating",)]),
     (4.0, 11.0, [(), ("pelvis_rotating",)]),
     # A level read high from the start, and held there, is the crossing's reading, not a roll.

@@ -88,8 +88,9 @@ FIGURE_FOUR_STRETCH = ExerciseSpec(
         # the crossing's work; FrameRule.from_work_start_s): the crossed thigh's pull on the hips' estimate is there
         # from the start, a roll comes on top of it. Held 0.4 s, clean crossed holds rose at most 3.4 above that
         # filmed up to 20 degrees round, and a drawn roll of 24 degrees 0.2-14 (median 5.8), on rendered seeds
-        # 7202-7203 and the sweeps 6801, 7103 and 7105 (21 rolls, 63 clean holds): at 5, 9 of 21 found where 1 was.
-        # Only in the hold: crossing and uncrossing swing the reading as the thigh moves.
+        # 7202-7203 and the sweeps 6801, 7103 and 7105 (21 rolls, 61 clean holds): at 5, 9 of 21 found where 1 was.
+        # Only in the hold: crossing and uncrossing swing the reading as the thigh moves (judged through the whole
+        # rep, 5 false flags on those clips where the hold alone had 2, before the view limit below).
         "pelvis_roll_rise_max_deg": 5.0,
         "pelvis_roll_settle_s": 1.0,
         # Filmed further round (the view as read: 1-15 from the side, 8-73 at 20 degrees round, mostly under 33; 35-84
