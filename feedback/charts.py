@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 
 import altair as alt
 import numpy as np
@@ -21,6 +23,25 @@ _UNITS = (("_deg_per_s", "°/s"), ("_deg", "°"), ("_ratio", "ratio"), ("_hz", "
 def unit_of(name: str) -> str:
     """The unit a threshold or signal name ends in, for labels ("" if it has none)."""
     return next((label for suffix, label in _UNITS if name.endswith(suffix)), "")
+
+
+def with_values(text: str, thresholds: Mapping[str, float]) -> str:
+    """`text` with each threshold it names followed by the value this report used, e.g. "pelvis_roll_max_deg (30°)".
+
+    The therapist wording names a limit by its key, which is what a therapist sets per patient; the value beside it
+    says where that limit stood for this set. Keys without a finite value, and on/off flags, are left as they are.
+    """
+    def annotated(match: re.Match[str]) -> str:
+        key = match.group(0)
+        value = thresholds.get(key)
+        unit = unit_of(key)
+        if value is None or not math.isfinite(value) or key.endswith("_flag"):
+            return key
+        number = f"{round(float(value), value_decimals(key)):g}"
+        shown = number if unit == "ratio" else f"{number}{unit}" if unit.startswith("°") else f"{number} {unit}"
+        return f"{key} ({shown.strip()})"
+
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", annotated, text)
 
 
 def label_of(name: str) -> str:
@@ -91,15 +112,16 @@ def holds_table(report: ClipReport) -> pd.DataFrame:
 def fault_lines(report: ClipReport) -> list[str]:
     """Every fault with when it happened, in time order: frame-rule episodes, then rep-level faults."""
     items: list[tuple[float, str]] = [
-        (e.start_s, f"{e.start_s:.1f}–{e.end_s:.1f} s: {description(e.code)} (`{e.code}`)") for e in report.episodes
+        (e.start_s, f"{e.start_s:.1f}–{e.end_s:.1f} s: {with_values(description(e.code), report.thresholds)} "
+                    f"(`{e.code}`)") for e in report.episodes
     ]
     episode_codes = {e.code for e in report.episodes}
     for r in (*report.reps, *report.partial_reps):
         for code in r.faults:
             # Rep-level faults (too fast, small range) have no episode of their own; list them by rep.
             if code not in episode_codes:
-                items.append((r.start_s, f"{rep_name(r)}, {r.start_s:.1f}–{r.end_s:.1f} s: {description(code)} "
-                                         f"(`{code}`)"))
+                words = with_values(description(code), report.thresholds)
+                items.append((r.start_s, f"{rep_name(r)}, {r.start_s:.1f}–{r.end_s:.1f} s: {words} (`{code}`)"))
     return [text for _, text in sorted(items, key=lambda it: it[0])]
 
 

@@ -17,6 +17,7 @@ from feedback.charts import (
     threshold_frame,
     thresholds_caption,
     unmeasured_line,
+    with_values,
 )
 
 
@@ -55,6 +56,20 @@ def test_fault_lines_are_in_time_order_with_timestamps():
     lines = fault_lines(_report())
     assert lines[0].startswith("rep 1, 0.5–3.0 s") and "`too_fast`" in lines[0]
     assert lines[1].startswith("1.0–2.0 s") and "`back_off_wall`" in lines[1]
+
+
+def test_a_fault_line_gives_each_limit_it_names_with_the_value_this_set_used():
+    # A therapist reads the limit by the key they set per patient, and beside it where it stood for this set.
+    spec = EXERCISES["figure_four_stretch"].with_thresholds({"pelvis_roll_rise_max_deg": 7.0})
+    report = replace(_report(), exercise=spec.name, episodes=(FaultEpisode("pelvis_rotating", 4.5, 6.2),), reps=(),
+                     fault_counts={}, thresholds=dict(spec.thresholds))
+    [line] = fault_lines(report)
+    assert "pelvis_roll_max_deg (30°)" in line and "pelvis_roll_rise_max_deg (7°)" in line
+    units = {"hold_min_s": 2.0, "hip_hike_max_ratio": 0.125, "hold_still_max_deg_per_s": 5.0,
+             "end_hold_required_flag": 1}
+    assert with_values("hold_min_s, hip_hike_max_ratio, hold_still_max_deg_per_s, end_hold_required_flag, other_key",
+                       units) == ("hold_min_s (2 s), hip_hike_max_ratio (0.125), hold_still_max_deg_per_s (5°/s), "
+                                  "end_hold_required_flag, other_key")
 
 
 def test_unknown_values_stay_missing_in_the_chart_data():
