@@ -38,8 +38,9 @@ def with_values(text: str, thresholds: Mapping[str, float]) -> str:
         if value is None or not math.isfinite(value) or key.endswith("_flag"):
             return key
         number = f"{round(float(value), value_decimals(key)):g}"
-        shown = number if unit == "ratio" else f"{number}{unit}" if unit.startswith("°") else f"{number} {unit}"
-        return f"{key} ({shown.strip()})"
+        if unit in ("", "ratio"):  # a share of a length reads as the number itself
+            return f"{key} ({number})"
+        return f"{key} ({number}{'' if unit.startswith('°') else ' '}{unit})"
 
     return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", annotated, text)
 
