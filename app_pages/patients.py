@@ -113,7 +113,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
         shared_video(actor, s.id)
     if row.get("rep_detail") or row.get("partial_rep_detail"):
         st.dataframe(views.rep_rows(row, spec), hide_index=True, use_container_width=True)
-    lines = views.fault_summary(row.get("faults") or {})
+    lines = views.fault_summary(row.get("faults") or {}, row.get("thresholds"))
     unseen = views.saved_not_checked_lines(row, spec)
     st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines
                                   else "none flagged among those checked." if unseen else "none flagged."))

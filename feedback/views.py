@@ -21,7 +21,7 @@ from exercises.judged import fault_measurement, partly_unjudged
 from exercises.registry import EXERCISES
 from exercises.results import ClipReport
 from exercises.spec import ExerciseSpec
-from feedback.charts import label_of, partly_checked_lines, rep_label, rep_name
+from feedback.charts import label_of, partly_checked_lines, rep_label, rep_name, with_values
 from feedback.wording import (
     cue,
     description,
@@ -359,9 +359,13 @@ def patient_not_checked_lines(report: ClipReport, spec: ExerciseSpec) -> list[st
     return [line] if line else []
 
 
-def fault_summary(faults: Mapping[str, int]) -> list[str]:
-    """Fault counts as lines: "- <wording> (`code`): n"."""
-    return [f"{description(code)} (`{code}`): {n}" for code, n in sorted(faults.items())]
+def fault_summary(faults: Mapping[str, int], thresholds: Mapping[str, float] | None = None) -> list[str]:
+    """Fault counts as lines: "<wording> (`code`): n", each limit the wording names with the value the set used.
+
+    `thresholds` is the saved row's own (scoring.save keeps them): a patient's limit may differ from the default.
+    Rows saved without them name the keys alone.
+    """
+    return [f"{with_values(description(code), thresholds or {})} (`{code}`): {n}" for code, n in sorted(faults.items())]
 
 
 def rescore_comparison(old: Mapping[str, Any], new: ClipReport) -> pd.DataFrame:

@@ -20,7 +20,7 @@ def cheap_password_hashing(monkeypatch):
     monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-def _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row):
+def _therapist_opens_the_latest_set_page(tmp_path, monkeypatch, row):
     monkeypatch.delenv("FORMCHECK_DATABASE_URL", raising=False)
     factory = open_store(f"sqlite:///{tmp_path / 'data' / 'formcheck.sqlite3'}")
     with factory() as db:
@@ -33,9 +33,13 @@ def _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row):
         at.selectbox(key="patient").set_value(a.id)
         at.run()
         assert not at.exception
-        return [w.value for w in at.warning]
+        return at
     finally:
         factory.kw["bind"].dispose()
+
+
+def _therapist_opens_the_latest_set(isolated_dirs, tmp_path, monkeypatch, row):
+    return [w.value for w in _therapist_opens_the_latest_set_page(tmp_path, monkeypatch, row).warning]
 
 
 @pytest.mark.parametrize("end", ["low", None])
@@ -81,3 +85,25 @@ def test_a_saved_set_filmed_too_far_round_says_so(isolated_dirs, tmp_path, monke
     assert note == ("Filmed about 55° off side-on: from there the movement could not be measured in 38% of the set, "
                     "so counts may be low.")
     assert (note in warnings) == said
+
+
+def _therapist_reads_the_latest_sets_faults(isolated_dirs, tmp_path, monkeypatch, row) -> str:
+    at = _therapist_opens_the_latest_set_page(tmp_path, monkeypatch, row)
+    [faults] = [m.value for m in at.markdown if m.value.startswith("**Faults:**")]
+    return faults
+
+
+@pytest.mark.parametrize("saved_limits", [True, False])
+def test_a_saved_sets_faults_give_the_limits_that_set_was_judged_by(isolated_dirs, tmp_path, monkeypatch,
+                                                                     saved_limits):
+    # The patient's own limit (7 degrees, the default 5) is what the set was judged by, and what the therapist reads
+    # beside its key; a set saved before its limits were kept names the keys alone.
+    from exercises.registry import EXERCISES
+
+    spec = EXERCISES["figure_four_stretch"].with_thresholds({"pelvis_roll_rise_max_deg": 7.0})
+    row = {**make_row("figure_four_stretch", [(40.0, 80.0, ["pelvis_rotating"])]),
+           **({"thresholds": dict(spec.thresholds)} if saved_limits else {})}
+    faults = _therapist_reads_the_latest_sets_faults(isolated_dirs, tmp_path, monkeypatch, row)
+    assert "(`pelvis_rotating`): 1" in faults
+    assert ("pelvis_roll_rise_max_deg (7°)" in faults and "pelvis_roll_max_deg (30°)" in faults) == saved_limits
+    assert "pelvis_roll_rise_max_deg" in faults
