@@ -236,7 +236,7 @@ def live_summary(coach: LiveCoach, actor: Actor | None = None, slot: dict | None
     if summary.faults_per_rep:
         rows = [{"Step" if walking else "Rep": i, "To work on": " ".join(cue(c) for c in codes) or "Good form"}
                 for i, codes in summary.faults_per_rep]
-        st.dataframe(rows, hide_index=True, use_container_width=True)
+        st.dataframe(rows, hide_index=True, width="stretch")
         for line in views.patient_not_checked_lines(report, spec):  # "Good form" there means in what the camera saw
             st.caption(line)
     elif summary.reps == 0:

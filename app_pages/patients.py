@@ -112,7 +112,7 @@ def session_detail(actor: Actor, detail: repo.SessionDetail) -> None:
     if shared:
         shared_video(actor, s.id)
     if row.get("rep_detail") or row.get("partial_rep_detail"):
-        st.dataframe(views.rep_rows(row, spec), hide_index=True, use_container_width=True)
+        st.dataframe(views.rep_rows(row, spec), hide_index=True, width="stretch")
     lines = views.fault_summary(row.get("faults") or {}, row.get("thresholds"))
     unseen = views.saved_not_checked_lines(row, spec)
     st.markdown("**Faults:** " + ("\n".join(f"\n- {line}" for line in lines) if lines
@@ -167,10 +167,10 @@ def rescore_form(actor: Actor, s: repo.SessionSummary, row: dict) -> None:
     new = st.session_state.get(state_key)
     if new is not None:
         st.markdown("**Saved result against re-scored**")
-        st.dataframe(views.rescore_comparison(row, new), hide_index=True, use_container_width=True)
+        st.dataframe(views.rescore_comparison(row, new), hide_index=True, width="stretch")
         if new.reps:
             st.dataframe(charts.reps_table(new, plan_set(s.exercise, sidebar=dict(new.thresholds)).spec),
-                         hide_index=True, use_container_width=True)
+                         hide_index=True, width="stretch")
 
 
 def progress_section(actor: Actor, pid: int) -> None:
@@ -190,15 +190,15 @@ def progress_section(actor: Actor, pid: int) -> None:
         spec = EXERCISES[name]
         st.subheader(spec.title)
         a, b = st.columns(2)
-        a.altair_chart(views.range_chart(part, charts.label_of(spec.rep.signal)), use_container_width=True)
-        b.altair_chart(views.metric_chart(part, "reps", "Reps"), use_container_width=True)
+        a.altair_chart(views.range_chart(part, charts.label_of(spec.rep.signal)), width="stretch")
+        b.altair_chart(views.metric_chart(part, "reps", "Reps"), width="stretch")
         c, d = st.columns(2)
         c.altair_chart(views.metric_chart(part, "fault rate", "Fault rate (faulted reps / reps)", percent=True),
-                       use_container_width=True)
-        d.altair_chart(views.pain_chart(part), use_container_width=True)
+                       width="stretch")
+        d.altair_chart(views.pain_chart(part), width="stretch")
         if spec.hold is not None and (part["best hold (s)"] > 0).any():  # no line of zeros for rep sets
             st.altair_chart(views.metric_chart(part, "best hold (s)", "Best hold (good form)"),
-                            use_container_width=True)
+                            width="stretch")
     st.caption("Ticks: the rep thresholds in force (a rep goes past the low one and back past the high one). "
                "Triangles on the pain chart: the symptom response after the set.")
 

@@ -29,11 +29,11 @@ def page(actor: Actor) -> None:
         st.subheader(EXERCISES[name].title)
         cols = st.columns(2)
         if EXERCISES[name].hold is not None and (part["best hold (s)"] > 0).any():
-            cols[0].altair_chart(views.metric_chart(part, "best hold (s)", "Best hold"), use_container_width=True)
+            cols[0].altair_chart(views.metric_chart(part, "best hold (s)", "Best hold"), width="stretch")
         else:
-            cols[0].altair_chart(views.metric_chart(part, "reps", "Reps per set"), use_container_width=True)
+            cols[0].altair_chart(views.metric_chart(part, "reps", "Reps per set"), width="stretch")
         if part[["pain before", "pain after"]].notna().any().any():
-            cols[1].altair_chart(views.pain_chart(part, symptoms=False), use_container_width=True)
+            cols[1].altair_chart(views.pain_chart(part, symptoms=False), width="stretch")
         if EXERCISES[name].events == "gait":
             walking_by_week(actor)
 

@@ -261,7 +261,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
         st.subheader("Signals over time")
         signals = st.multiselect("Signals", list(report.series), default=[spec.rep.signal],
                                  format_func=charts.label_of, key=f"signals:{plan.exercise}")
-        st.altair_chart(charts.signal_chart(report, spec, signals), use_container_width=True)
+        st.altair_chart(charts.signal_chart(report, spec, signals), width="stretch")
         if unmeasured := charts.unmeasured_line(report, signals):
             st.caption(unmeasured)
         st.caption("Green bands: reps. Blue bands: holds. Red bands: fault episodes. "
@@ -273,7 +273,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
             st.altair_chart(gait_charts.step_chart(report))  # its own width: stacked charts overflow the page
             st.caption("Each point is a step (blue left leg, orange right). Red rings: the foot stayed pointed or "
                        "the toe low in swing. Dashed line: ankle square to the shin; the toe at its standing height.")
-            st.dataframe(gait_charts.steps_frame(report), hide_index=True, use_container_width=True)
+            st.dataframe(gait_charts.steps_frame(report), hide_index=True, width="stretch")
         else:
             st.write("No steps found.")
         st.write(gait_charts.pace_text(report))
@@ -282,7 +282,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
     else:
         st.subheader("Reps")
         if report.reps or report.partial_reps:
-            st.dataframe(charts.reps_table(report, spec), hide_index=True, use_container_width=True)
+            st.dataframe(charts.reps_table(report, spec), hide_index=True, width="stretch")
             if not report.reps:
                 st.write("No complete reps: every attempt fell short of the range.")
         else:
@@ -291,7 +291,7 @@ def show_report(result: ClipResult, plan: SetPlan, display: str, camera: bool = 
         st.subheader("Holds")
         holds = charts.holds_table(report)
         if len(holds):
-            st.dataframe(holds, hide_index=True, use_container_width=True)
+            st.dataframe(holds, hide_index=True, width="stretch")
         else:
             st.write("No hold long enough to report.")
 
