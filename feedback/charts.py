@@ -45,6 +45,11 @@ def with_values(text: str, thresholds: Mapping[str, float]) -> str:
     return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", annotated, text)
 
 
+# Measures whose name says how they are taken rather than what they show a therapist ("world": from the pose model's
+# 3D landmarks; the pelvic tilt is read through the hand resting on the hip bone).
+_READABLE_STEMS = {"ankle_on_knee_world": "ankle to other knee", "hand_pelvis": "hand on hip bone"}
+
+
 def label_of(name: str) -> str:
     """A readable label: the name without its unit suffix, then the unit, e.g. "hold min (s)"."""
     stem = name
@@ -53,7 +58,8 @@ def label_of(name: str) -> str:
             stem = name[: -len(suffix)]
             break
     unit = unit_of(name)
-    return f"{stem.replace('_', ' ')} ({unit})" if unit else stem.replace("_", " ")
+    words = _READABLE_STEMS.get(stem, stem.replace("_", " "))
+    return f"{words} ({unit})" if unit else words
 
 
 def _r(x: float, digits: int = 1) -> float | None:

@@ -28,6 +28,9 @@ from feedback.charts import (
     ("hand_thigh_gap_min_ratio", "hand thigh gap min (ratio)"),
     ("dorsiflexion_required_flag", "dorsiflexion required (0 = off, 1 = on)"),
     ("plain", "plain"),
+    # A rep measure named for how it is taken is labelled for what a therapist sees.
+    ("ankle_on_knee_world_ratio", "ankle to other knee (ratio)"),
+    ("hand_pelvis_deg", "hand on hip bone (°)"),
 ])
 def test_labels_carry_the_unit_from_the_name(name, label):
     assert label_of(name) == label
