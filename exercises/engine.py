@@ -559,7 +559,7 @@ class Checker:
 
     def _complete_rep(self, span: RepSpan, now_s: float) -> RepEvent:
         """A rep (or partial rep) the counter just found, measured on what the buffer holds up to now."""
-        start = self._movement_start(span.start_s)
+        start = self._movement_start(self._start_after_locking_on(span))
         rows = [(ts, v) for (ts, v) in self._buffer if start - self._held_margin_s <= ts <= now_s]
         times = np.array([ts for ts, _ in rows], float)
         low, high = {}, {}
@@ -576,6 +576,34 @@ class Checker:
         done.append(rep)
         spans.append(span)
         return rep
+
+    def _start_after_locking_on(self, span: RepSpan) -> float:
+        """When a rep that left its rest in the first `pose_lock_on_s` left the rest the settled model read.
+
+        A pose model locking on reads the first frames off the rest that follows, the running neutral starts there,
+        and the rest reads as a rep already under way: its start, and so its duration, was the footage's first
+        instant (pelvic tilts in fault sweeps 7103 and 7105: the hand 49-66 degrees at the first frame, 37-53 and
+        still from 0.6 s, a 1.2 s tilt from 1.0 s timed 2.1-2.2 s and not flagged too fast). Its start is then the
+        first reading past the rest edge from the reading as the locking on ended; the span's own start where the
+        signal never goes that far, or was not read then.
+        """
+        rep = self.spec.rep
+        settled_s = self._times[0] + self.spec.t("pose_lock_on_s")
+        # A rest "held" inside the first second is no proof of one: the locking on can read still for the rest's
+        # dwell (seed 7204: first found at 0.2 s, the hand 47 degrees, 41 and still from 0.6 s).
+        if self._neutral is None or span.start_s > settled_s or rep.mode == "cycle":
+            return span.start_s
+        rows = [(ts, v[rep.signal]) for ts, v in self._buffer if ts <= span.end_s]
+        t = np.array([ts for ts, _ in rows], float)
+        x = np.array([v for _, v in rows], float)
+        at = int(np.searchsorted(t, settled_s, side="right")) - 1
+        if at < 0 or not math.isfinite(x[at]):
+            return span.start_s
+        low, high = self.spec.rep_band()
+        with np.errstate(invalid="ignore"):
+            left = x[at + 1:] < x[at] + high if rep.mode == "return_to_high" else x[at + 1:] > x[at] + low
+        found = np.flatnonzero(left)
+        return float(t[at + 1 + found[0]]) if found.size else span.start_s
 
     def _movement_start(self, left_rest_s: float) -> float:
         """When the rep's movement began, for a spec that times reps from rest (RepSpec.start_from_rest_within).
