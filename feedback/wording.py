@@ -101,7 +101,9 @@ WORDING: dict[str, FaultWording] = {
         "Let your hands rest - no pushing on your thighs.",
         "Wrist on the lower thigh during the squat: hands pushing on the thighs.",
     ),
-    "too_fast": FaultWording("Slow down - smooth and steady.", "Repetition shorter than the minimum duration."),
+    "too_fast": FaultWording("Slow down - smooth and steady.",
+                             "Repetition took less than rep_duration_min_s from leaving the start position to coming "
+                             "back to it."),
     "not_deep_enough": FaultWording(
         "Slide a little lower, towards thighs level, if it is comfortable.",
         "Partial rep: the knee bent clearly but came back up before reaching the squat (knee angle stayed above "

@@ -52,7 +52,7 @@ def test_rep_table_has_one_row_per_rep_with_therapist_wording():
     assert len(table) == 1
     row = table.iloc[0]
     assert row["duration (s)"] == 2.5 and row["support knee (°) low"] == 95.0
-    assert "minimum duration" in row["faults"]
+    assert "rep_duration_min_s" in row["faults"]
 
 
 def test_fault_lines_are_in_time_order_with_timestamps():

@@ -163,7 +163,8 @@ def test_printable_report_has_charts_and_faults_per_exercise(db, people, alice_p
     assert range_svg.count("<circle") == 2 + 1 and range_svg.count('stroke-dasharray="4 3"') == 4 + 1  # + legend
     assert pain_svg.count("<circle") == 2 + 1  # pain after: 4 and 5
     # too_fast: 1 rep of set 1 and 2 of set 2, in the therapist's wording, not as a code.
-    assert ("<tr><td>Repetition shorter than the minimum duration.</td><td>2 of 2</td><td>3</td>"
+    assert ("<tr><td>Repetition took less than rep_duration_min_s from leaving the start position to coming back "
+            "to it.</td><td>2 of 2</td><td>3</td>"
             "<td>2025-01-08</td></tr>") in squat
     assert "too_fast" not in page
     assert "No faults flagged." in sections[1]
