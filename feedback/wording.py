@@ -79,7 +79,7 @@ WORDING: dict[str, FaultWording] = {
     ),
     "back_off_wall": FaultWording(
         "Keep your back against the wall.",
-        "Trunk tipped away from the wall (hip-shoulder line beyond the allowed lean from vertical).",
+        "Trunk tipped away from the wall (hip-shoulder line leaning more than trunk_lean_max_deg from vertical).",
     ),
     "too_deep": FaultWording(
         "Not so low - stop with your thighs level.",
@@ -88,9 +88,11 @@ WORDING: dict[str, FaultWording] = {
     ),
     "knees_past_toes": FaultWording(
         "Walk your feet a little further from the wall.",
-        "Shins tilted forward beyond the limit: knees travelling past the toes, usually feet too close to the wall.",
+        "Shins tilted forward more than shin_forward_max_deg from vertical: knees travelling past the toes, usually "
+        "feet too close to the wall.",
     ),
-    "heels_lifting": FaultWording("Keep your heels on the floor.", "Heel rose off the floor (toe-heel line tilted)."),
+    "heels_lifting": FaultWording("Keep your heels on the floor.", "Heel rose off the floor: toe-heel line tilted more "
+                                 "than heel_lift_max_deg."),
     "knee_valgus": FaultWording(
         "Keep your knees in line with your toes.",
         "Knees collapsing inward (valgus), seen from the front: the knees came closer together than the ankles by "
@@ -99,7 +101,8 @@ WORDING: dict[str, FaultWording] = {
     ),
     "hands_on_thighs": FaultWording(
         "Let your hands rest - no pushing on your thighs.",
-        "Wrist on the lower thigh during the squat: hands pushing on the thighs.",
+        "Wrist on the knee half of the thigh during the squat (closer than hand_thigh_gap_min_ratio thigh lengths): "
+        "hands pushing on the thighs.",
     ),
     "too_fast": FaultWording("Slow down - smooth and steady.",
                              "Repetition took less than rep_duration_min_s from leaving the start position to coming "
@@ -111,11 +114,12 @@ WORDING: dict[str, FaultWording] = {
     ),
     "thigh_drift": FaultWording(
         "Keep your thigh pointing at the ceiling.",
-        "Hip angle left the band around 90 degrees: the held thigh drifted from vertical.",
+        "Hip angle left the band around 90 degrees (hip_min_deg to hip_max_deg): the held thigh drifted from vertical.",
     ),
     "beyond_target": FaultWording(
         "Not so far - stop at light tension.",
-        "Knee extension went past the prescribed target angle.",
+        "Knee extension went past the prescribed target angle (knee_extension_target_deg, with "
+        "knee_extension_margin_deg allowed for the angle's error).",
     ),
     "short_of_target": FaultWording(
         "Straighten your knee a little further, only as far as light tension.",
@@ -124,7 +128,7 @@ WORDING: dict[str, FaultWording] = {
     ),
     "pelvis_lift": FaultWording(
         "Keep your other leg and hips resting on the floor.",
-        "The resting leg rose from the floor (pelvis or other leg lifting).",
+        "The resting leg rose from the floor by more than other_leg_lift_max_deg: the pelvis or the other leg lifting.",
     ),
     "trunk_not_slumped": FaultWording(
         "Let your back round and your chin drop to your chest as you straighten.",
@@ -133,25 +137,32 @@ WORDING: dict[str, FaultWording] = {
     ),
     "ankle_not_dorsiflexed": FaultWording(
         "Pull your toes towards you as you straighten.",
-        "Ankle not dorsiflexed at the end of the extension although the prescription asks for it.",
+        "Ankle not dorsiflexed at the end of the extension (its angle stayed above ankle_dorsiflexed_max_deg) although "
+        "the prescription asks for it.",
     ),
     "small_range": FaultWording(
         "Round and arch your back a little more, if it is comfortable.",
-        "Spinal flexion-extension range of the rep below the minimum (back outline bend); on a partial rep, a "
-        "cycle that did not reach the cat or the cow position, not counted as a rep.",
+        "Spinal flexion-extension range of the rep (back outline bend) below spine_range_min_deg, or below "
+        "spine_range_share_of_best_min_ratio of the set's largest; on a partial rep, a cycle that did not reach the "
+        "cat or the cow position, not counted as a rep.",
     ),
     "hands_not_under_shoulders": FaultWording(
-        "Place your hands under your shoulders.", "Wrists well ahead of or behind the shoulders.",
+        "Place your hands under your shoulders.",
+        "Wrists well ahead of or behind the shoulders (outside wrist_offset_min_ratio to wrist_offset_max_ratio of "
+        "the trunk length).",
     ),
     "knees_not_under_hips": FaultWording(
-        "Place your knees under your hips.", "Knees well ahead of or behind the hips.",
+        "Place your knees under your hips.",
+        "Knees well ahead of or behind the hips (outside knee_offset_min_ratio to knee_offset_max_ratio of the trunk "
+        "length).",
     ),
     "end_hold_short": FaultWording(
         "Pause a moment at each end of the movement.",
-        "An end position was held for less than the prescribed time.",
+        "An end position was held for less than end_hold_min_s, the prescribed pause.",
     ),
     "shoulders_shrugged": FaultWording(
-        "Let your shoulders relax away from your ears.", "Ear-to-shoulder distance small: shoulders shrugged.",
+        "Let your shoulders relax away from your ears.",
+        "Ear-to-shoulder distance under neck_length_min_ratio of the trunk length: shoulders shrugged.",
     ),
     "foot_drop": FaultWording(
         "Lift your toes as you swing the leg forward.",
@@ -182,16 +193,18 @@ WORDING: dict[str, FaultWording] = {
     ),
     "foot_touch_down": FaultWording(
         "Keep the lifted foot off the floor, if you can do so safely.",
-        "The lifted foot touched down briefly during the stance (ankles level for a moment) and lifted again.",
+        "The lifted foot touched down briefly during the stance (ankles level within foot_touch_max_ratio of the "
+        "standing leg's length for a moment) and lifted again.",
     ),
     "hip_drop": FaultWording(
         "Keep your hips level.",
-        "Pelvis dropped on the lifted leg's side, seen from the front (Trendelenburg sign): the standing hip's "
-        "abductors are not holding the pelvis level.",
+        "Pelvis dropped on the lifted leg's side by more than pelvis_drop_max_deg, seen from the front (Trendelenburg "
+        "sign): the standing hip's abductors are not holding the pelvis level.",
     ),
     "arms_support": FaultWording(
         "Try to balance without holding on; keep a hand near the support in case you need it.",
-        "A hand reached well out to the side (holding a chair or a wall) during the stance.",
+        "A hand reached well out to the side (wrist more than hand_reach_max_ratio of the trunk length from the "
+        "midline: holding a chair or a wall) during the stance.",
     ),
     "trunk_leaning_back": FaultWording(
         "Keep your chest tall and move your hips forward, not your back.",
