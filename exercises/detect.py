@@ -144,6 +144,13 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # MediaPipe barely sees; seeds 511-516, 531-536). 0.2 at first lost a fresh tilt of 0.25 (seed 542).
     "pelvic_tilt_ankle_knee_drop_max_ratio": 0.3,
     "figure_four_ankle_rise_max_ratio": 1.0,
+    # An open book sweeps the top arm from in front of the chest over to the floor behind: a wrist travels 1.9-2.3
+    # trunk lengths against the shoulders (world landmarks; 30 rendered open books, seeds 7104, 7105, 7401, the fault
+    # sweeps and set "ob", 0-20 degrees round). A figure four's hands rest, or draw the crossed leg in: 0.2-1.7 (about
+    # 100 rendered figure fours, seeds 7202-7304 and the sweeps, 0-40 degrees round; the most, 1.1-1.7, 40 round).
+    # Filmed side-on, an open book reads as lying on the back, and its turn passed for a figure four's crossing
+    # (seed 7401): this tells the two apart, just under what the sweep reads.
+    "figure_four_wrist_travel_max_ratio": 1.8,
     # A wall squat bends the knees by lowering the hips: they travel 0.46-0.86 trunk lengths for each 90 degrees the
     # knees travel on rendered wall squats (side-on to 60 degrees off), 0.65 and 0.76 on a real wall sit and squat.
     # A seated knee extension straightens a knee with the hips still on the chair (0.03). Knees that travel less
@@ -429,6 +436,24 @@ def _travel(values: np.ndarray) -> float:
     return float(np.percentile(known, 95) - np.percentile(known, 5)) if known.size else float("nan")
 
 
+def wrist_travel_ratio(sequence: PoseSequence) -> float:
+    """How far a wrist travels against the shoulders over the clip, in trunk lengths, from the world landmarks (3D).
+
+    For each wrist, its place relative to the shoulders' midpoint: the 5th to 95th percentile range along each axis,
+    as one distance; the larger of the two wrists, over the trunk's median length. NaN when no wrist is seen.
+    """
+    world = np.where(sequence.found[:, None, None], sequence.world_xyz, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulders = np.nanmean(world[:, [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]], axis=1)
+        hips = np.nanmean(world[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]], axis=1)
+        trunk = np.nanmedian(np.linalg.norm(shoulders - hips, axis=1))
+    travels = [np.linalg.norm([_travel(axis) for axis in (world[:, wrist] - shoulders).T])
+               for wrist in (Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)]
+    travels = [t for t in travels if np.isfinite(t)]
+    return float(max(travels) / trunk) if travels and trunk > 0 else float("nan")
+
+
 def squat_hip_drop_ratio(sequence: PoseSequence) -> float:
     """How far the hips travel up and down for each 90 degrees the knees travel (trunk lengths, 5th-95th pct).
 
@@ -494,7 +519,9 @@ SIGNATURES: dict[str, tuple[Signature, ...]] = {
                      "an ankle comes to the other knee")),
     "lower_trunk_rotation": ((ankle_rise_ratio, "hook_lying_ankle_rise_max_ratio", "a foot leaves the floor"),),
     "nerve_glide": ((ankle_rise_ratio, "nerve_glide_ankle_rise_min_ratio", "no leg is raised straight"),),
-    "figure_four_stretch": ((ankle_rise_ratio, "figure_four_ankle_rise_max_ratio", "a foot rises above the knee"),),
+    "figure_four_stretch": ((ankle_rise_ratio, "figure_four_ankle_rise_max_ratio", "a foot rises above the knee"),
+                            (wrist_travel_ratio, "figure_four_wrist_travel_max_ratio",
+                             "an arm sweeps over, as in an open book")),
     # A seated knee extension and a calf stretch each bend a knee the way a wall squat does, in its posture.
     "wall_squat": ((squat_hip_drop_ratio, "squat_hip_drop_min_ratio", "the knees move with the hips still"),
                    (squat_other_knee_deg, "squat_other_knee_max_deg", "one knee stays straight as the other bends")),

@@ -28,6 +28,7 @@ from exercises.detect import (
     shoulder_width_seen_ratio,
     squat_hip_drop_ratio,
     squat_other_knee_deg,
+    wrist_travel_ratio,
 )
 from exercises.registry import EXERCISES, get_exercise
 from feedback.report import CSV_COLUMNS, ClipResult, to_csv_line, to_row
@@ -270,6 +271,26 @@ def test_a_figure_four_filmed_from_above_is_no_open_book():
     assert shoulder_stack_ratio(stacked) > RECOGNITION_THRESHOLDS["open_book_shoulder_stack_min_ratio"]
     assert ankle_to_other_knee_drop_ratio(stacked) > RECOGNITION_THRESHOLDS["open_book_ankle_knee_drop_max_ratio"]
     assert _signature_missing("open_book", stacked).startswith("an ankle comes to the other knee")
+
+
+def test_an_arm_swept_over_as_in_an_open_book_is_no_figure_four():
+    # Filmed side-on, a person lying on the side reads as lying on the back, and an open book's turn passed for a
+    # figure four's crossing (rendered seed 7401). The open book's top arm sweeps from in front of the chest over to
+    # the floor behind; a figure four's hands rest, or draw the crossed leg in.
+    from tests.test_supine_exercises import TILT, _world_turned, clip, crossings
+
+    crossing = _world_turned(clip(crossings(2, hold_s=8.0), fps=15.0, **TILT), 35.0)
+    world = crossing.world_xyz.copy()
+    shoulder = world[:, Landmark.LEFT_SHOULDER]
+    trunk = np.linalg.norm(shoulder - world[:, Landmark.LEFT_HIP], axis=1, keepdims=True)
+    arm = 1.1 * trunk  # an arm is about a trunk's length and a tenth
+    sweep = np.radians(np.linspace(0.0, 180.0, len(world)))[:, None]
+    world[:, Landmark.LEFT_WRIST] = shoulder + arm * np.hstack([np.cos(sweep), np.sin(sweep), 0.0 * sweep])
+    swept = replace(crossing, world_xyz=world)
+    limit = RECOGNITION_THRESHOLDS["figure_four_wrist_travel_max_ratio"]
+    assert wrist_travel_ratio(crossing) < limit < wrist_travel_ratio(swept)
+    assert _signature_missing("figure_four_stretch", crossing) == ""
+    assert _signature_missing("figure_four_stretch", swept).startswith("an arm sweeps over")
 
 
 def gap_dips_deepened(seq: PoseSequence, by: float) -> PoseSequence:
