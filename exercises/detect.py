@@ -145,9 +145,10 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     "pelvic_tilt_ankle_knee_drop_max_ratio": 0.3,
     "figure_four_ankle_rise_max_ratio": 1.0,
     # An open book sweeps the top arm from in front of the chest over to the floor behind: a wrist travels 1.9-2.3
-    # trunk lengths against the shoulders (world landmarks; 30 rendered open books, seeds 7104, 7105, 7401, the fault
-    # sweeps and set "ob", 0-20 degrees round). A figure four's hands rest, or draw the crossed leg in: 0.2-1.7 (about
-    # 100 rendered figure fours, seeds 7202-7304 and the sweeps, 0-40 degrees round; the most, 1.1-1.7, 40 round).
+    # trunk lengths against the shoulders (world landmarks; 30 rendered open books, seed 7104, set "ob" and the fault
+    # sweeps 6801, 7103, 7105 and 7401, 0-20 degrees round). A figure four's hands rest, or draw the crossed leg in:
+    # 0.2-1.7 (92 rendered figure fours, seeds 7202-7304 and the same sweeps, 0-40 degrees round; the two over 1.5
+    # filmed 40 round).
     # Filmed side-on, an open book reads as lying on the back, and its turn passed for a figure four's crossing
     # (seed 7401): this tells the two apart, just under what the sweep reads.
     "figure_four_wrist_travel_max_ratio": 1.8,

@@ -520,6 +520,10 @@ class Checker:
                 rep = self._complete_rep(span, t_s)
         return rep, partial
 
+    def _lock_on_settled_s(self) -> float:
+        """When the pose model has settled on the person: `pose_lock_on_s` after the first frame."""
+        return self._times[0] + self.spec.t("pose_lock_on_s")
+
     def _only_the_neutral_settled(self, span: RepSpan) -> bool:
         """Whether a rep from the footage's first instant is only its running neutral settling, not a movement.
 
@@ -532,7 +536,7 @@ class Checker:
         later, or moves that far after the locking on (a tilt begun as the pose model locks on, a sphinx first found
         part way up that comes down again) is a rep.
         """
-        settled_s = self._times[0] + self.spec.t("pose_lock_on_s")
+        settled_s = self._lock_on_settled_s()
         if span.rest_held or self._neutral is None or span.start_s > settled_s:
             return False
         rows = [(ts, v[self.spec.rep.signal]) for ts, v in self._buffer if span.start_s <= ts <= span.end_s]
@@ -588,7 +592,7 @@ class Checker:
         signal never goes that far, or was not read then.
         """
         rep = self.spec.rep
-        settled_s = self._times[0] + self.spec.t("pose_lock_on_s")
+        settled_s = self._lock_on_settled_s()
         # A rest "held" inside the first second is no proof of one: the locking on can read still for the rest's
         # dwell (seed 7204: first found at 0.2 s, the hand 47 degrees, 41 and still from 0.6 s).
         if self._neutral is None or span.start_s > settled_s or rep.mode == "cycle":
