@@ -591,13 +591,12 @@ class Checker:
         first reading past the rest edge from the reading as the locking on ended; the span's own start where the
         signal never goes that far, or was not read then.
         """
-        rep = self.spec.rep
         settled_s = self._lock_on_settled_s()
         # A rest "held" inside the first second is no proof of one: the locking on can read still for the rest's
-        # dwell (seed 7204: first found at 0.2 s, the hand 47 degrees, 41 and still from 0.6 s).
-        if self._neutral is None or span.start_s > settled_s or rep.mode == "cycle":
+        # dwell (seed 7204: first found at 0.2 s, the hand 47 degrees, 41 and still from 0.6 s). A cycle has no rest.
+        if self._neutral is None or self._rest is None or span.start_s > settled_s:
             return span.start_s
-        rows = [(ts, v[rep.signal]) for ts, v in self._buffer if ts <= span.end_s]
+        rows = [(ts, v[self.spec.rep.signal]) for ts, v in self._buffer if ts <= span.end_s]
         t = np.array([ts for ts, _ in rows], float)
         x = np.array([v for _, v in rows], float)
         at = int(np.searchsorted(t, settled_s, side="right")) - 1
@@ -605,7 +604,7 @@ class Checker:
             return span.start_s
         low, high = self.spec.rep_band()
         with np.errstate(invalid="ignore"):
-            left = x[at + 1:] < x[at] + high if rep.mode == "return_to_high" else x[at + 1:] > x[at] + low
+            left = x[at + 1:] < x[at] + high if self._rest == "high" else x[at + 1:] > x[at] + low
         found = np.flatnonzero(left)
         return float(t[at + 1 + found[0]]) if found.size else span.start_s
 

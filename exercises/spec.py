@@ -637,7 +637,8 @@ COMMON_THRESHOLDS: dict[str, float] = {
     "neutral_rest_trusted_after_s": 1.0,
     # The pose model and the smoothing after it settle within this of first finding the person (rendered pelvic
     # tilts: the hand read 8-11 degrees high at the first frame, at the rest from 0.6-0.9 s): a rep from a rest never
-    # held that only spans this settling, against a running neutral, is no rep (Checker._only_the_neutral_settled).
+    # held that only spans this settling, against a running neutral, is no rep (Checker._only_the_neutral_settled),
+    # and a rep that left its rest within it is timed from the rest read after it (Checker._start_after_locking_on).
     "pose_lock_on_s": 1.0,
     # Trunk further than this from the exercise's posture (upright, or level when lying or on all fours)
     # means the person is not doing the exercise right now: getting down, kneeling up, walking.
