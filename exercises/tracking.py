@@ -234,6 +234,8 @@ class HoldTimer:
         # When the value last started moving inside the band (NaN while still, or out of it).
         self._moving_since_s = math.nan
         self.good_s = 0.0
+        # The hold's time in the band, good form or not: whether there was a hold at all (see close).
+        self._held_s = 0.0
 
     def settled(self, t_s: float) -> bool:
         """Whether a hold is under way and past its settling time."""
@@ -280,15 +282,17 @@ class HoldTimer:
         # nothing at all (unseen_credit_max_s).
         unseen_moment = (self._start_s is not None and not self._seen_out
                          and t_s - self._last_in_s <= self.unseen_credit_max_s + TIME_ROUNDING_S)
-        counts = (self._previous_in_band or unseen_moment) and not faulted and still
+        spans = (self._previous_in_band or unseen_moment) and still
         self._previous_in_band = in_band
         if in_band:
             credited = 0.0
             if self._start_s is None:
-                self._start_s, self.good_s = t_s, 0.0
-            elif counts:
-                credited = t_s - self._last_in_s
-                self.good_s += credited
+                self._start_s, self.good_s, self._held_s = t_s, 0.0, 0.0
+            elif spans:
+                self._held_s += t_s - self._last_in_s
+                if not faulted:
+                    credited = t_s - self._last_in_s
+                    self.good_s += credited
             if self.plateau_ratio is not None:
                 self._frames.append((t_s, x, credited))
             self._last_in_s = t_s
@@ -296,16 +300,21 @@ class HoldTimer:
         return ended
 
     def close(self) -> HoldEvent | None:
-        """End any hold under way; returns it if it reached min_s of good form (in the band: see plateau_ratio)."""
+        """End any hold under way; returns it if it was held min_s in the band, good form or not.
+
+        A hold spent in a fault is still a hold, reported with its good time short (none, if the fault lasted it
+        all) and the fault with it: dropped, it took the fault with it, and a patient who held a hip flexor stretch
+        7 s with the front knee past the toes was told nothing at all.
+        """
         if self._start_s is None:
             return None
         # Whether there was a hold is the band's to say; how long, with plateau_ratio, the trimmed time's: a hold
         # read short (the pose lost for seconds of it) is reported short, not dropped.
-        long_enough = self.good_s >= self.min_s - TIME_ROUNDING_S
+        long_enough = self._held_s >= self.min_s - TIME_ROUNDING_S
         # With plateau_ratio every in-band frame was kept, the hold's first among them.
         event = (self._plateau_trimmed() if self.plateau_ratio is not None
                  else HoldEvent(self._start_s, self._last_in_s, self.good_s))
-        self._start_s, self.good_s, self._previous_in_band, self._seen_out = None, 0.0, False, False
+        self._start_s, self.good_s, self._held_s, self._previous_in_band, self._seen_out = None, 0.0, 0.0, False, False
         self._out_since_s = math.nan
         self._frames = []
         return event if long_enough else None

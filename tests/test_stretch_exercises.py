@@ -120,6 +120,27 @@ def test_hip_flexor_fault_lands_on_its_stretch_and_shortens_its_hold(fault, faul
     assert [h.good_s for h in report.holds] == pytest.approx([10.5, 7.5], abs=1.0)
 
 
+def test_a_stretch_spoiled_by_a_fault_for_most_of_it_is_still_a_hold_with_its_fault():
+    # The footage ends in the stretch, so there is no rep to carry the fault: only the hold can. The script's fault
+    # takes the middle third of the hold, so a minimum hold between the good time and the time held stands for a
+    # stretch spent mostly in the fault. Dropped for its short good time, the hold took the fault with it and the
+    # patient was told nothing (rendered hip flexor stretches: the front knee past the toes found 5 of 9).
+    script = StretchScript("hip_flexor_stretch", stretches=1, hold_s=9.0, stretch_deg=22.0, fault_deg=42.0,
+                           base_deg=2.0, faults=(Fault("front_knee_past_toes", 1),), seed=4)
+    (held,) = script.compile().holds
+    spec = get_exercise("hip_flexor_stretch")
+    spec = dataclasses.replace(spec, thresholds={**spec.thresholds, "hold_min_s": 7.0})
+    report = score_sequence(_between(trace(script), 0.0, held.end_s - 1.75), spec)
+    assert report.rep_count == 0
+    (hold,) = report.holds
+    # Held from about half-way in to the footage's end (8.75 s), less the fault's 3 s.
+    assert hold.start_s == pytest.approx(held.start_s, abs=0.75)
+    assert hold.end_s == pytest.approx(held.end_s - 1.75, abs=0.1)
+    assert hold.good_s == pytest.approx(5.75, abs=0.5)
+    assert hold.faults == ("front_knee_past_toes",)
+    assert report.fault_counts == {"front_knee_past_toes": 1}
+
+
 @pytest.mark.parametrize("view_deg, judged", [(20.0, True), (40.0, False)])
 def test_the_front_knee_is_not_judged_from_far_round(view_deg, judged):
     # A shin leaning over the toes reads short from far round, as a misplaced one does: the knee over the toes is

@@ -141,6 +141,7 @@ def test_two_moments_of_a_fault_far_apart_with_nothing_seen_between_are_not_one_
         ([90.0] * 51, [False] * 51, 5.0),
         ([90.0] * 21 + [NAN] * 5 + [90.0] * 25, [False] * 51, 4.4),  # a 0.6 s gap is bridged but not counted
         ([90.0] * 51, [False] * 20 + [True] * 10 + [False] * 21, 4.0),  # faulted time does not count
+        ([90.0] * 51, [True] * 51, 0.0),  # a hold spent in a fault is still a hold: its fault is reported with it
     ],
 )
 def test_hold_timer(values, faults, expected_good):

@@ -78,8 +78,8 @@ CALF_STRETCH = ExerciseSpec(
         "feet_stagger_min_ratio": 0.25,
         # A lean held this long counts: shorter is passing through it.
         "rep_dwell_s": 0.5,
-        # A stretch with less than this of good form is not a hold (a clinic prescribes about 30 s; a stretch
-        # with a fault in its middle still reports what good form it had, as the other specs' 3 s allow).
+        # A stretch held less than this is not a hold (a clinic prescribes about 30 s). Held longer, it is reported
+        # with what good form it had, however little, and the fault that took the rest (HoldTimer.close).
         "hold_min_s": 3.0,
         "hold_gap_max_s": 1.5,
         "hold_settle_s": 1.0,

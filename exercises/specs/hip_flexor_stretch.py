@@ -95,8 +95,8 @@ HIP_FLEXOR_STRETCH = ExerciseSpec(
         "kneeling_thigh_fit_max_ratio": 0.2,
         # A stretch position held this long counts: shorter is passing through it.
         "rep_dwell_s": 0.5,
-        # A stretch with less than this of good form is not a hold (a clinic prescribes about 30 s; a stretch
-        # with a fault in its middle still reports what good form it had, as the other specs' 3 s allow).
+        # A stretch held less than this is not a hold (a clinic prescribes about 30 s). Held longer, it is reported
+        # with what good form it had, however little, and the fault that took the rest (HoldTimer.close).
         "hold_min_s": 3.0,
         # Shifting the knee on the mat takes the hip out of the stretch for a moment without ending it.
         "hold_gap_max_s": 1.5,
