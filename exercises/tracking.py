@@ -303,8 +303,8 @@ class HoldTimer:
         """End any hold under way; returns it if it was held min_s in the band, good form or not.
 
         A hold spent in a fault is still a hold, reported with its good time short (none, if the fault lasted it
-        all) and the fault with it: dropped, it took the fault with it, and a patient who held a hip flexor stretch
-        7 s with the front knee past the toes was told nothing at all.
+        all) and the fault with it: dropped, it took the fault with it, and a stretch held with the front knee past
+        the toes, in footage that ended before the stretch did (no rep to carry the fault), reported nothing at all.
         """
         if self._start_s is None:
             return None

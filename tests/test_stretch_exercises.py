@@ -124,7 +124,7 @@ def test_a_stretch_spoiled_by_a_fault_for_most_of_it_is_still_a_hold_with_its_fa
     # The footage ends in the stretch, so there is no rep to carry the fault: only the hold can. The script's fault
     # takes the middle third of the hold, so a minimum hold between the good time and the time held stands for a
     # stretch spent mostly in the fault. Dropped for its short good time, the hold took the fault with it and the
-    # patient was told nothing (rendered hip flexor stretches: the front knee past the toes found 5 of 9).
+    # patient was told nothing.
     script = StretchScript("hip_flexor_stretch", stretches=1, hold_s=9.0, stretch_deg=22.0, fault_deg=42.0,
                            base_deg=2.0, faults=(Fault("front_knee_past_toes", 1),), seed=4)
     (held,) = script.compile().holds
