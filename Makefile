@@ -5,14 +5,26 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint samples clean postgres proxy audit
+.PHONY: run test lint samples clean postgres proxy audit lock
 
 # setuptools: a venv made by Python 3.11 carries 65.5, which has known vulnerabilities (78.1.1 fixes the last).
-$(STAMP): pyproject.toml
+# constraints.txt holds every package at the version the suite last passed with (`make lock` remakes it).
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
-	$(PY) -m pip install --quiet -e '.[test,ray]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,ray]'
 	touch $(STAMP)
+
+# The newest versions pyproject.toml allows, installed into a throw-away venv and written to constraints.txt. Run
+# `make test` on them before committing the file.
+LOCK_VENV := $(shell mktemp -u -d)
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
+	$(LOCK_VENV)/bin/python -m pip install --quiet '.[test,ray]'
+	(sed -n '/^#/p' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --exclude formcheck | sort -f) \
+		> constraints.txt.new && mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
 
 # The lite and heavy pose models (--model lite|heavy), which the wheel would download at run time and cannot
 # offline: copied from the npm package @mediapipe/pose, pinned and checked by SHA-256 (pose/models.py). Without npm
