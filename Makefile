@@ -17,14 +17,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 # The newest versions pyproject.toml allows, installed into a throw-away venv and written to constraints.txt. Run
 # `make test` on them before committing the file.
-LOCK_VENV := $(shell mktemp -u -d)
 lock:
-	$(PYTHON) -m venv $(LOCK_VENV)
-	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip 'setuptools>=78.1.1'
-	$(LOCK_VENV)/bin/python -m pip install --quiet '.[test,ray]'
-	(sed -n '/^#/p' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --exclude formcheck | sort -f) \
-		> constraints.txt.new && mv constraints.txt.new constraints.txt
-	rm -rf $(LOCK_VENV)
+	venv=$$(mktemp -d) && $(PYTHON) -m venv $$venv && \
+	$$venv/bin/python -m pip install --quiet --upgrade pip 'setuptools>=78.1.1' && \
+	$$venv/bin/python -m pip install --quiet '.[test,ray]' && \
+	(sed -n '/^#/p' constraints.txt; $$venv/bin/python -m pip freeze --exclude formcheck | sort -f) \
+		> constraints.txt.new && mv constraints.txt.new constraints.txt; \
+	status=$$?; rm -rf $$venv; exit $$status
 
 # The lite and heavy pose models (--model lite|heavy), which the wheel would download at run time and cannot
 # offline: copied from the npm package @mediapipe/pose, pinned and checked by SHA-256 (pose/models.py). Without npm
