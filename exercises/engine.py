@@ -174,6 +174,7 @@ class Checker:
         self._buffer: deque[tuple[float, dict[str, float]]] = deque()
         # A rep's extremes are what its signals held this long (exercises.extremes), not one misread frame.
         self._held_s = t("rep_extreme_held_min_s")
+        self._rise_start_window_s = t("rise_start_window_s")
         # The frames either side of a rep that its extremes read: a stretch overlapping the rep starts and ends there.
         self._held_margin_s = 2 * self._held_s
         # Reps and partial reps as counted, beside the counter's spans (which know until when each is measured:
@@ -706,9 +707,21 @@ class Checker:
         raise KeyError(stat)  # ExerciseSpec validates stats when a spec is built
 
     def _start_value(self, rep: RepEvent, sig: str) -> float:
-        """`sig`'s first known value in the rep: where the movement began from; NaN if never known."""
-        values = self._series.column(sig)[bisect.bisect_left(self._times, rep.start_s):
-                                          bisect.bisect_right(self._times, rep.end_s)]
+        """`sig` where the movement began: its median over the `rise_start_window_s` before the rep; NaN if unknown.
+
+        Before the rep, not its first value in it: a rep starts once its own signal has left the rest zone, and a
+        signal moving with it has moved by then. A back extension's hips go forward as the trunk leans: at the rep's
+        start they were already 0.025 of a leg length ahead of where the person stood, and a push of 0.045 read as
+        0.02, short of the rule's 0.022, on every rep (fresh seed 7502). Its first value in the rep when nothing is
+        known before it (the footage starts with the rep).
+        """
+        column = self._series.column(sig)
+        before = column[bisect.bisect_left(self._times, rep.start_s - self._rise_start_window_s):
+                        bisect.bisect_left(self._times, rep.start_s)]
+        known = before[np.isfinite(before)]
+        if known.size:
+            return float(np.median(known))
+        values = column[bisect.bisect_left(self._times, rep.start_s):bisect.bisect_right(self._times, rep.end_s)]
         known = values[np.isfinite(values)]
         return float(known[0]) if known.size else math.nan
 

@@ -271,8 +271,8 @@ class RepRule:
             rep's highest value as a share of the median of the other reps' (so far, while live; unknown alone), for
             a length every full rep reaches alike (an arm's reach when straight), so one rep read long by a misfit
             does not shorten the rest; or "rise:<signal>": the rep's highest
-            value less the first it had in the rep, for a movement judged from where this person stood (the pose
-            model places a joint a few hundredths off by build).
+            value less where it stood just before the rep (its median over `rise_start_window_s`), for a movement
+            judged from where this person stood (the pose model places a joint a few hundredths off by build).
         above, below: threshold names.
         margin: optional threshold name of a tolerance added beyond `above` (or below `below`), for limits a
             therapist sets as a target that measurement noise alone must not break.
@@ -627,6 +627,9 @@ COMMON_THRESHOLDS: dict[str, float] = {
     # A rep's highest and lowest values are those its signals held at least this long: a pose misread lasts 0.1-0.3 s
     # (a leg's labels swapped for a few frames), while a rep rests at its end range for longer.
     "rep_extreme_held_min_s": 0.2,
+    # A rep rule's "rise:" is measured from the signal's median over this long before the rep: the person standing
+    # (or the tail of the last rep's return, between reps with no pause), not a moment already under way.
+    "rise_start_window_s": 0.5,
     # A segment's full length in the picture (exercises.segment_reference) is the longest it stayed at or above for
     # this long: a pose model's collapse reads a segment longer for a frame or a few (a hip flexor's front shin up
     # to 1.25 times its length, above 1.05 for 0.4 s), a segment seen whole keeps its length.
