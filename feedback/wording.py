@@ -229,8 +229,9 @@ WORDING: dict[str, FaultWording] = {
     ),
     "knees_bending": FaultWording(
         "Keep your knees straight as you lean back.",
-        "Standing back extension: the knees bent below knee_min_deg during the lean, so the lean came from the "
-        "legs rather than the low back.",
+        "Standing back extension: the knees bent during the lean, reading further below their own standing angle "
+        "than knee_from_rest_min_deg (the median of the last knee_rest_window_s standing), so the lean came from "
+        "the legs rather than the low back.",
     ),
     "hips_not_forward": FaultWording(
         "Push your hips gently forward as you lean back.",

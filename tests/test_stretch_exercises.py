@@ -627,6 +627,36 @@ def test_a_push_that_moves_with_the_lean_is_measured_whole():
     assert report.rep_count == 3 and report.fault_counts == {}
 
 
+def _knees_read_bent(seq: PoseSequence, script, standing_deg: float, leaning_deg: float) -> PoseSequence:
+    """The shins turned about the knees, reading the knees `standing_deg` less straight standing and `leaning_deg`
+    at the top of each lean, as the pose model reads straight knees filmed 40 degrees round (164 standing, 152-165
+    at the top of a good lean; rendered seed 7503)."""
+    lean = script.compile().params(seq.t_s)["lean_deg"]
+    turn = np.radians(standing_deg + (leaning_deg - standing_deg) * np.clip(lean / lean.max(), 0.0, 1.0))
+    rot = np.stack([np.stack([np.cos(turn), -np.sin(turn)], -1), np.stack([np.sin(turn), np.cos(turn)], -1)], -2)
+    xyz = seq.xyz.copy()
+    px = xyz[..., :2] * np.array(SIZE)
+    for side in ("left", "right"):
+        knee = px[:, sided("knee", side)]
+        for part in ("ankle", "heel", "foot_index"):
+            i = sided(part, side)
+            px[:, i] = knee + np.einsum("tij,tj->ti", rot, px[:, i] - knee)
+    xyz[..., :2] = px / np.array(SIZE)
+    return dataclasses.replace(seq, xyz=xyz)
+
+
+def test_knees_bending_is_judged_from_the_persons_own_standing_knee():
+    # Straight knees read 14 degrees bent standing and 26 at the top of each lean: under the fixed 155 they were
+    # judged by, every good rep was flagged. From the person's own standing knee, none is, and a knee bent to lean
+    # back still is.
+    spec = get_exercise("back_extension")
+    clean = BackExtensionScript(reps=3, seed=8)
+    assert score_sequence(_knees_read_bent(trace(clean), clean, 14.0, 26.0), spec).fault_counts == {}
+    bent = BackExtensionScript(reps=3, faults=(Fault("knees_bending", 2),), seed=8)
+    report = score_sequence(_knees_read_bent(trace(bent), bent, 14.0, 26.0), spec)
+    assert [r.faults for r in report.reps] == [(), ("knees_bending",), ()]
+
+
 @pytest.mark.parametrize("shoulders_back_px", [-5.0, 10.0, 14.0])
 def test_back_extensions_are_counted_from_the_persons_own_upright(shoulders_back_px):
     # Standing still, the trunk reads anywhere from 2 degrees forward to 6 back side-on by build, and more with the
