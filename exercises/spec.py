@@ -628,8 +628,10 @@ COMMON_THRESHOLDS: dict[str, float] = {
     # (a leg's labels swapped for a few frames), while a rep rests at its end range for longer.
     "rep_extreme_held_min_s": 0.2,
     # A rep rule's "rise:" is measured from the signal's median over this long before the rep: the person standing
-    # (or the tail of the last rep's return, between reps with no pause), not a moment already under way.
-    "rise_start_window_s": 0.5,
+    # (or the tail of the last rep's return, between reps with no pause), not a moment already under way. A second,
+    # so a pose misread of a few tenths just before the rep is outvoted: over half a second, one (hips read 0.09-0.18
+    # ahead for 0.3 s) set the start and a good push read short (rendered seed 7504).
+    "rise_start_window_s": 1.0,
     # A segment's full length in the picture (exercises.segment_reference) is the longest it stayed at or above for
     # this long: a pose model's collapse reads a segment longer for a frame or a few (a hip flexor's front shin up
     # to 1.25 times its length, above 1.05 for 0.4 s), a segment seen whole keeps its length.
