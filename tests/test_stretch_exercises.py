@@ -23,7 +23,7 @@ from pose.frames import N_BACK_SAMPLES, PoseFrame, PoseSequence, pixel_xy
 from pose.geometry import joint_angle_deg
 from pose.landmarks import N_LANDMARKS, Landmark, sided
 from synth.script import Fault, WallSquatScript
-from synth.skeleton import BodyProportions
+from synth.skeleton import BodyProportions, rotate
 from synth.stretch_scripts import BackExtensionScript, StretchScript
 from tests.live_path import live_and_recorded_agree
 
@@ -632,15 +632,14 @@ def _knees_read_bent(seq: PoseSequence, script, standing_deg: float, leaning_deg
     at the top of each lean, as the pose model reads straight knees filmed 40 degrees round (164 standing, 152-165
     at the top of a good lean; rendered seed 7503)."""
     lean = script.compile().params(seq.t_s)["lean_deg"]
-    turn = np.radians(standing_deg + (leaning_deg - standing_deg) * np.clip(lean / lean.max(), 0.0, 1.0))
-    rot = np.stack([np.stack([np.cos(turn), -np.sin(turn)], -1), np.stack([np.sin(turn), np.cos(turn)], -1)], -2)
+    turn_deg = standing_deg + (leaning_deg - standing_deg) * np.clip(lean / lean.max(), 0.0, 1.0)
     xyz = seq.xyz.copy()
     px = xyz[..., :2] * np.array(SIZE)
     for side in ("left", "right"):
         knee = px[:, sided("knee", side)]
         for part in ("ankle", "heel", "foot_index"):
             i = sided(part, side)
-            px[:, i] = knee + np.einsum("tij,tj->ti", rot, px[:, i] - knee)
+            px[:, i] = knee + rotate(px[:, i] - knee, turn_deg)
     xyz[..., :2] = px / np.array(SIZE)
     return dataclasses.replace(seq, xyz=xyz)
 
