@@ -289,9 +289,10 @@ class HoldTimer:
             if self._start_s is None:
                 self._start_s, self.good_s, self._held_s = t_s, 0.0, 0.0
             elif spans:
-                self._held_s += t_s - self._last_in_s
+                span_s = t_s - self._last_in_s
+                self._held_s += span_s
                 if not faulted:
-                    credited = t_s - self._last_in_s
+                    credited = span_s
                     self.good_s += credited
             if self.plateau_ratio is not None:
                 self._frames.append((t_s, x, credited))
