@@ -10,7 +10,8 @@ wrong checker would tell the patient wrong things.
 Posture, per frame, from landmark geometry in the picture (y down), the camera beside the person:
 - trunk within 45 degrees of vertical: kneeling (a shin lies near level), seated (both thighs near level, legs
   ahead of the trunk), prone (thighs level but behind the trunk: a press-up's top), unknown (thighs level, the
-  legs read pointing both ways), else standing;
+  legs read pointing both ways), else standing; unknown too when the trunk reads short beside the legs (a body lying
+  with its head away from the camera, the trunk foreshortened to a near-vertical stub);
 - trunk near level: side-lying (one shoulder above the other), else quadruped (knees under the hips, shins on the
   floor, hands under the shoulders), supine (the face turned up), prone (the face level or down), else unknown.
 
@@ -73,6 +74,13 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     "upright_max_deg": 45.0,
     # Beyond this from vertical the head is below the hips (a downward dog, a roll): no posture of a listed exercise.
     "inverted_min_deg": 135.0,
+    # An upright trunk is upright in the picture from any side, so it is not foreshortened: shoulders to hips read
+    # 0.91-1.38 of the longest leg segment in the picture (5th to 95th percentile of each clip's upright frames, the
+    # upright exercises of fault sweep 7601, side-on to the front, and the real clips). A body lying with its head
+    # away from a floor camera also reads a trunk near vertical, but short: 0.23-0.60 on a nerve glide filmed 53
+    # degrees round (seed 7502), whose upright-looking frames made it a hip flexor stretch. Such a frame's posture
+    # is left unknown.
+    "upright_trunk_to_leg_min_ratio": 0.6,
     # A segment whose drop is below this share of its length is nearer level than 60 degrees from vertical.
     "level_drop_max_ratio": 0.5,
     # On all fours the knees sit about a thigh's length (0.6-0.9 trunks) below the hips and the wrists an arm's
@@ -284,9 +292,13 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         wrist_below = _drop_ratio(shoulder, _pick(xy, "wrist"), trunk) > _T["quadruped_wrist_drop_min_ratio"]
         nose_rise = (ears[:, 1] - nose[:, 1]) / trunk
         shoulder_gap = np.abs(raw[:, Landmark.LEFT_SHOULDER, 1] - raw[:, Landmark.RIGHT_SHOULDER, 1]) / trunk
+        longest_leg = np.nanmax(np.stack([np.hypot(*(xy[:, sided(a, s)] - xy[:, sided(b, s)]).T)
+                                          for s in ("left", "right") for a, b in (("hip", "knee"), ("knee", "ankle"))]),
+                                axis=0)
+        foreshortened = trunk < _T["upright_trunk_to_leg_min_ratio"] * longest_leg  # False where no leg is seen
     out = np.full(len(sequence), "", dtype=object)
     known = sequence.found & np.isfinite(tilt) & (trunk > 0)
-    upright = known & (tilt < _T["upright_max_deg"])
+    upright = known & (tilt < _T["upright_max_deg"]) & ~foreshortened
     lying = known & (tilt >= _T["upright_max_deg"]) & (tilt <= _T["inverted_min_deg"])
     out[upright] = "standing"
     # Level thighs under an upright trunk are no standing: seated (legs ahead) or a press-up's top (legs behind).

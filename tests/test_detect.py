@@ -83,6 +83,30 @@ def test_a_wall_sit_reads_seated_which_fits_a_standing_exercise():
     assert "seated" in fitting_postures(get_exercise("wall_squat"))
 
 
+def test_a_trunk_read_short_beside_the_legs_is_no_upright_posture():
+    # A body lying with its head away from a floor camera reads its trunk near vertical but foreshortened: the
+    # squat's shoulders drawn towards its hips, the trunk at half the longest leg segment, reads neither standing nor
+    # lying, and at 0.8 of it (a trunk leaning towards the camera) still standing.
+    seq = load("squat_side_istock")
+    shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+
+    def trunk_shortened_to(share_of_leg: float) -> np.ndarray:
+        xyz = seq.xyz.copy()
+        hip = xyz[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=1, keepdims=True)
+        xy = seq.xyz[..., :2] * np.asarray(seq.image_size, float)
+        legs = [np.linalg.norm(xy[:, sided(a, s)] - xy[:, sided(b, s)], axis=-1)
+                for s in ("left", "right") for a, b in (("hip", "knee"), ("knee", "ankle"))]
+        hips_xy = xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]].mean(axis=1)
+        trunk = np.linalg.norm(xy[:, shoulders].mean(axis=1) - hips_xy, axis=-1)
+        shrink = (share_of_leg * np.max(legs, axis=0) / trunk)[:, None, None]
+        xyz[:, shoulders, :2] = hip + (xyz[:, shoulders, :2] - hip) * shrink
+        return frame_postures(replace(seq, xyz=xyz))
+
+    assert np.mean(frame_postures(seq) == "standing") > 0.6
+    assert np.mean(trunk_shortened_to(0.5) == "") > 0.95
+    assert np.mean(trunk_shortened_to(0.8) == "standing") > 0.6
+
+
 def test_a_clip_is_never_scored_with_a_spec_of_another_posture():
     # Only the lying specs to choose from: a squat shows none of their postures.
     lying = {n: s for n, s in EXERCISES.items() if s.posture_signal == "trunk_from_horizontal_deg"}
