@@ -77,9 +77,9 @@ RECOGNITION_THRESHOLDS: Mapping[str, float] = MappingProxyType({
     # An upright trunk is upright in the picture from any side, so it is not foreshortened: shoulders to hips read
     # 0.91-1.38 of the longest leg segment in the picture (5th to 95th percentile of each clip's upright frames, the
     # upright exercises of fault sweep 7601, side-on to the front, and the real clips). A body lying with its head
-    # away from a floor camera also reads a trunk near vertical, but short: 0.23-0.60 on a nerve glide filmed 53
-    # degrees round (seed 7502), whose upright-looking frames made it a hip flexor stretch. Such a frame's posture
-    # is left unknown.
+    # away from a level camera, the trunk pointing into the picture, also reads it near vertical, but short:
+    # 0.23-0.60 on a nerve glide filmed 53 degrees round (seed 7502), whose upright-looking frames made it a hip
+    # flexor stretch. Such a frame's posture is left unknown.
     "upright_trunk_to_leg_min_ratio": 0.6,
     # A segment whose drop is below this share of its length is nearer level than 60 degrees from vertical.
     "level_drop_max_ratio": 0.5,

@@ -84,7 +84,7 @@ def test_a_wall_sit_reads_seated_which_fits_a_standing_exercise():
 
 
 def test_a_trunk_read_short_beside_the_legs_is_no_upright_posture():
-    # A body lying with its head away from a floor camera reads its trunk near vertical but foreshortened: the
+    # A body lying with its head away from a level camera reads its trunk near vertical but foreshortened: the
     # squat's shoulders drawn towards its hips, the trunk at half the longest leg segment, reads neither standing nor
     # lying, and at 0.8 of it (a trunk leaning towards the camera) still standing.
     seq = load("squat_side_istock")
@@ -98,7 +98,7 @@ def test_a_trunk_read_short_beside_the_legs_is_no_upright_posture():
                 for s in ("left", "right") for a, b in (("hip", "knee"), ("knee", "ankle"))]
         hips_xy = xy[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP]].mean(axis=1)
         trunk = np.linalg.norm(xy[:, shoulders].mean(axis=1) - hips_xy, axis=-1)
-        shrink = (share_of_leg * np.max(legs, axis=0) / trunk)[:, None, None]
+        shrink = (share_of_leg * np.nanmax(legs, axis=0) / trunk)[:, None, None]
         xyz[:, shoulders, :2] = hip + (xyz[:, shoulders, :2] - hip) * shrink
         return frame_postures(replace(seq, xyz=xyz))
 
