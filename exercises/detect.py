@@ -271,10 +271,11 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         tilt = np.degrees(np.arctan2(np.abs(shoulder[:, 0] - hip[:, 0]), hip[:, 1] - shoulder[:, 1]))
         ears = np.nanmean(xy[:, [Landmark.LEFT_EAR, Landmark.RIGHT_EAR]], axis=1)
         nose = xy[:, Landmark.NOSE]
-        thigh_level, shin_level, knee_drop, legs_ahead, ankle_at_knee = [], [], [], [], []
+        thigh_level, shin_level, knee_drop, legs_ahead, ankle_at_knee, leg_segments = [], [], [], [], [], []
         for side in ("left", "right"):
             h, k, a = (xy[:, sided(p, side)] for p in ("hip", "knee", "ankle"))
             thigh, shin = np.hypot(*(k - h).T), np.hypot(*(a - k).T)
+            leg_segments += [thigh, shin]
             thigh_level.append(np.abs(_drop_ratio(h, k, thigh)) < _T["level_drop_max_ratio"])
             shin_level.append(np.where(np.isfinite(shin), np.abs(_drop_ratio(k, a, shin)) < _T["level_drop_max_ratio"],
                                        np.nan))
@@ -292,9 +293,7 @@ def frame_postures(sequence: PoseSequence) -> np.ndarray:
         wrist_below = _drop_ratio(shoulder, _pick(xy, "wrist"), trunk) > _T["quadruped_wrist_drop_min_ratio"]
         nose_rise = (ears[:, 1] - nose[:, 1]) / trunk
         shoulder_gap = np.abs(raw[:, Landmark.LEFT_SHOULDER, 1] - raw[:, Landmark.RIGHT_SHOULDER, 1]) / trunk
-        longest_leg = np.nanmax(np.stack([np.hypot(*(xy[:, sided(a, s)] - xy[:, sided(b, s)]).T)
-                                          for s in ("left", "right") for a, b in (("hip", "knee"), ("knee", "ankle"))]),
-                                axis=0)
+        longest_leg = np.nanmax(np.stack(leg_segments), axis=0)
         foreshortened = trunk < _T["upright_trunk_to_leg_min_ratio"] * longest_leg  # False where no leg is seen
     out = np.full(len(sequence), "", dtype=object)
     known = sequence.found & np.isfinite(tilt) & (trunk > 0)
