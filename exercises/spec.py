@@ -325,6 +325,9 @@ class ExerciseSpec:
         batch_sampling: the pose sampling (pose.sampling) a recorded clip of this exercise gets under
             `formcheck score --sampling auto`: "adaptive" only for an exercise slow enough that its reps, holds,
             faults and angles were measured unchanged with it (README, Speed), else "full".
+        retired_thresholds: names the spec once had and no longer reads: an override under one (a limit a therapist
+            stored before the rule changed) is accepted and dropped, so stored programmes and configs still load,
+            while the name is neither listed nor offered for editing.
     """
 
     name: str
@@ -344,6 +347,7 @@ class ExerciseSpec:
     events: str | None = None
     batch_sampling: str = FULL
     form_view_max: str | None = None
+    retired_thresholds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "thresholds", MappingProxyType(dict(self.thresholds)))
@@ -595,9 +599,12 @@ class ExerciseSpec:
     def with_thresholds(self, overrides: Mapping[str, float]) -> ExerciseSpec:
         """A copy with some thresholds replaced.
 
+        Names in `retired_thresholds` are dropped.
+
         Raises:
             ValueError: for an unknown name (listing the valid ones) or a value the spec rejects.
         """
+        overrides = {k: v for k, v in overrides.items() if k not in self.retired_thresholds}
         unknown = set(overrides) - set(self.thresholds)
         if unknown:
             raise ValueError(

@@ -656,6 +656,19 @@ def test_knees_bending_is_judged_from_the_persons_own_standing_knee():
     assert [r.faults for r in report.reps] == [(), ("knees_bending",), ()]
 
 
+def test_a_stored_limit_under_the_retired_knee_name_still_loads_and_changes_nothing():
+    # knee_min_deg was the fixed limit before the knee was judged from standing: a therapist's stored override under
+    # it must not stop the programme loading, nor be offered for editing, nor judge anything.
+    spec = get_exercise("back_extension")
+    assert "knee_min_deg" in spec.retired_thresholds and "knee_min_deg" not in spec.thresholds
+    clean = BackExtensionScript(reps=3, seed=8)
+    seq = _knees_read_bent(trace(clean), clean, 14.0, 26.0)
+    stored = score_sequence(seq, spec.with_thresholds({"knee_min_deg": 179.0}))
+    assert stored.rep_count == 3 and stored.fault_counts == {} and "knee_min_deg" not in stored.thresholds
+    with pytest.raises(ValueError, match="knee_mim_deg"):
+        spec.with_thresholds({"knee_mim_deg": 179.0})
+
+
 @pytest.mark.parametrize("shoulders_back_px", [-5.0, 10.0, 14.0])
 def test_back_extensions_are_counted_from_the_persons_own_upright(shoulders_back_px):
     # Standing still, the trunk reads anywhere from 2 degrees forward to 6 back side-on by build, and more with the

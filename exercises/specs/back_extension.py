@@ -62,8 +62,6 @@ BACK_EXTENSION = ExerciseSpec(
         # (rendered seed 1151: 2 of 4 reps). 55 guards a wall sit's shin read far forward at 60; the trunk's lean
         # back is the movement itself, 15-30 degrees, and read from its own upright.
         "view_sagittal_max_deg": 65.0,
-        # No longer read (the knee was judged against a fixed 155 before): kept so a limit stored under it is accepted.
-        "knee_min_deg": 155.0,
         # Knees bending to lean back: the knee more than this below its own standing reading (the median of the last
         # 20 s standing). Straight knees read 170-180 side-on, but filmed 40 degrees round they read 164 standing and
         # 152-165 at the top of a good lean, under the fixed 155 it was judged by (4 false flags on 8 clips, rendered
@@ -78,4 +76,7 @@ BACK_EXTENSION = ExerciseSpec(
         # tipping back from the ankles 0.00-0.02).
         "hips_forward_rise_min_ratio": 0.022,
     },
+    # The knee was judged against a fixed 155 degrees (knee_min_deg) until it was judged from the person's own
+    # standing knee (knee_from_rest_min_deg): a limit stored under the old name still loads, and does nothing.
+    retired_thresholds=("knee_min_deg",),
 )
